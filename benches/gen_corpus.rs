@@ -1,0 +1,228 @@
+//! Writes a deterministic synthetic knowledge base for benchmarks:
+//! `cargo run --release --example gen_corpus -- N OUT_DIR [SEED]`.
+//!
+//! Articles are 4–10 KB with several sections, citations, 3–8 references (some shared by
+//! DOI across articles), related links, overlapping topics, and occasional tables and code.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const TOPICS: &[&str] = &[
+    "cardiology",
+    "oncology",
+    "diabetes",
+    "nephrology",
+    "neurology",
+    "infectious-diseases",
+    "respiratory",
+    "gastroenterology",
+    "rheumatology",
+    "dermatology",
+    "hematology",
+    "psychiatry",
+];
+
+const DRUGS: &[&str] = &[
+    "metformin",
+    "empagliflozin",
+    "dapagliflozin",
+    "apixaban",
+    "rivaroxaban",
+    "warfarin",
+    "atorvastatin",
+    "lisinopril",
+    "amlodipine",
+    "nitrofurantoin",
+    "fosfomycin",
+    "enzalutamide",
+    "abiraterone",
+    "docetaxel",
+    "cabazitaxel",
+    "olaparib",
+    "lutetium-177",
+    "levetiracetam",
+    "salbutamol",
+    "budesonide",
+];
+
+const WORDS: &[&str] = &[
+    "patients",
+    "therapy",
+    "dose",
+    "risk",
+    "benefit",
+    "trial",
+    "outcome",
+    "mortality",
+    "adverse",
+    "events",
+    "monitoring",
+    "renal",
+    "function",
+    "guideline",
+    "recommendation",
+    "evidence",
+    "cohort",
+    "randomized",
+    "placebo",
+    "hazard",
+    "ratio",
+    "interval",
+    "treatment",
+    "response",
+    "progression",
+    "survival",
+    "safety",
+    "tolerability",
+    "baseline",
+    "follow-up",
+    "clinical",
+    "assessment",
+    "laboratory",
+    "imaging",
+    "referral",
+];
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: gen_corpus N OUT_DIR [SEED]");
+        std::process::exit(2);
+    }
+    let count: usize = args[1].parse().expect("N is a number");
+    let out = Path::new(&args[2]);
+    let seed: u64 = args.get(3).map_or(42, |s| s.parse().expect("SEED is a number"));
+    let mut rng = Rng(seed.max(1));
+    std::fs::create_dir_all(out.join("content/pages")).expect("create output");
+    std::fs::write(
+        out.join("evident.yaml"),
+        "title: \"Synthetic knowledge base\"\nbase_url: \"https://bench.example.org/\"\n",
+    )
+    .expect("write config");
+    std::fs::write(
+        out.join("content/pages/editorial-policy.md"),
+        "---\ntitle: \"Editorial policy\"\n---\nHow articles are reviewed.\n",
+    )
+    .expect("write page");
+    for index in 0..count {
+        let topic = TOPICS[index % TOPICS.len()];
+        let dir = out.join("content").join(topic);
+        std::fs::create_dir_all(&dir).expect("create topic folder");
+        let text = article(index, count, topic, &mut rng);
+        std::fs::write(dir.join(format!("{}.md", slug(index))), text).expect("write article");
+    }
+    eprintln!("wrote {count} articles to {}", out.display());
+}
+
+fn slug(index: usize) -> String {
+    format!("question-{index:05}")
+}
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut s = String::new();
+    for i in 0..words {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(if rng.below(6) == 0 {
+            rng.pick(DRUGS)
+        } else {
+            rng.pick(WORDS)
+        });
+    }
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+fn article(index: usize, count: usize, topic: &str, rng: &mut Rng) -> String {
+    let drug = DRUGS[(index / TOPICS.len()) % DRUGS.len()];
+    let second_topic = TOPICS[(index * 7 + 3) % TOPICS.len()];
+    let refs = 3 + rng.below(6);
+    let mut text = String::with_capacity(8 * 1024);
+    let _ = writeln!(text, "---");
+    let _ = writeln!(
+        text,
+        "question: \"What is the role of {drug} in {topic} case {index}?\""
+    );
+    let _ = writeln!(
+        text,
+        "answer: >-\n  {} [@r{index}-0]. {} [@r{index}-1; @r{index}-2].",
+        sentence(rng, 18),
+        sentence(rng, 14)
+    );
+    let _ = writeln!(text, "topics: [{topic}, {second_topic}]");
+    let _ = writeln!(text, "audience: clinician");
+    let _ = writeln!(text, "created: 2025-0{}-1{}", 1 + index % 9, index % 10);
+    let _ = writeln!(text, "updated: 2026-0{}-2{}", 1 + index % 9, index % 8);
+    let _ = writeln!(text, "version: {}", 1 + index % 4);
+    let status = ["submitted", "under_review", "approved", "approved"][index % 4];
+    let _ = writeln!(text, "review:\n  status: {status}");
+    if status == "approved" {
+        let _ = writeln!(
+            text,
+            "  reviewers:\n    - {{name: \"Reviewer {}\", role: \"Board\", date: 2026-10-01}}",
+            index % 50
+        );
+    }
+    let _ = writeln!(text, "references:");
+    for r in 0..refs {
+        let shared = (index + r) % 200;
+        let _ = writeln!(text, "  - id: r{index}-{r}");
+        let _ = writeln!(text, "    type: research");
+        let _ = writeln!(text, "    authors: [\"Author{shared} A\", \"Writer{r} B\"]");
+        let _ = writeln!(text, "    title: \"{} study {shared}\"", sentence(rng, 6));
+        let _ = writeln!(text, "    journal: \"J Synth Med\"");
+        let _ = writeln!(text, "    year: {}", 2015 + shared % 10);
+        let _ = writeln!(text, "    doi: \"10.5555/synth.{shared}\"");
+    }
+    let related: Vec<String> = (1..=3)
+        .map(|k| slug((index + k * TOPICS.len()) % count))
+        .filter(|s| *s != slug(index))
+        .collect();
+    let _ = writeln!(text, "related: [{}]", related.join(", "));
+    let _ = writeln!(text, "---");
+    let sections = 3 + rng.below(4);
+    for s in 0..sections {
+        let _ = writeln!(text, "\n## {}\n", sentence(rng, 4));
+        let _ = writeln!(text, "{} [@r{index}-{}].\n", sentence(rng, 40), s % refs);
+        for b in 0..(3 + rng.below(4)) {
+            let _ = writeln!(text, "- {} [@r{index}-{}]", sentence(rng, 16), (s + b) % refs);
+        }
+        if rng.below(8) == 0 {
+            let _ = writeln!(
+                text,
+                "\n| Measure | Value |\n|---|---|\n| Dose | {} mg |\n| Interval | {} h |\n",
+                10 + rng.below(90),
+                6 + rng.below(18)
+            );
+        }
+        if rng.below(20) == 0 {
+            let _ = writeln!(
+                text,
+                "\n```python\ndose = weight_kg * {}\nprint(dose)\n```\n",
+                1 + rng.below(5)
+            );
+        }
+    }
+    text
+}

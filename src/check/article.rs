@@ -1,0 +1,238 @@
+//! Checks that need only one article: its fields' values, its citations, its review record.
+
+use super::{is_valid_slug, suggest_slug};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::parse::article::Article;
+use crate::parse::front_matter::ReviewStatus;
+use std::collections::HashSet;
+
+pub fn check_article(article: &Article) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    check_question(article, &mut found);
+    check_slug_and_topics(article, &mut found);
+    check_dates_and_versions(article, &mut found);
+    check_review_record(article, &mut found);
+    check_citations(article, &mut found);
+    found
+}
+
+fn check_question(article: &Article, found: &mut Vec<Diagnostic>) {
+    let question = article.question.trim();
+    if !question.is_empty() && !question.ends_with('?') {
+        found.push(
+            Diagnostic::new(
+                Code::FrontmatterInvalidValue,
+                &article.file,
+                article.spans.question,
+                "the question does not end with `?`",
+            )
+            .with_hint("phrase `question` as the question a reader asks, ending with a question mark"),
+        );
+    }
+}
+
+fn check_slug_and_topics(article: &Article, found: &mut Vec<Diagnostic>) {
+    if !is_valid_slug(&article.slug) {
+        let (message, hint) = if article.spans.slug_is_explicit {
+            (
+                format!("`{}` is not a valid slug", article.slug),
+                format!(
+                    "use lowercase letters, digits and single hyphens, e.g. `{}`",
+                    suggest_slug(&article.slug)
+                ),
+            )
+        } else {
+            (
+                format!("the file name `{}` is not a valid slug", article.slug),
+                format!(
+                    "rename the file to `{}.md` or add `slug: {}`",
+                    suggest_slug(&article.slug),
+                    suggest_slug(&article.slug)
+                ),
+            )
+        };
+        found.push(
+            Diagnostic::new(
+                Code::FrontmatterInvalidValue,
+                &article.file,
+                article.spans.slug,
+                message,
+            )
+            .with_hint(hint),
+        );
+    }
+    if article.topics.is_empty() {
+        found.push(
+            Diagnostic::new(
+                Code::FrontmatterMissingField,
+                &article.file,
+                article.spans.front_matter_start,
+                "the article has no topic",
+            )
+            .with_hint("add `topics: [your-topic]`, or put the file in a topic folder under content/"),
+        );
+    }
+    for (index, topic) in article.topics.iter().enumerate() {
+        if !is_valid_slug(topic) {
+            let at = article
+                .spans
+                .topics
+                .get(index)
+                .copied()
+                .unwrap_or(article.spans.front_matter_start);
+            found.push(
+                Diagnostic::new(
+                    Code::FrontmatterInvalidValue,
+                    &article.file,
+                    at,
+                    format!("`{topic}` is not a valid topic name"),
+                )
+                .with_hint(format!(
+                    "topics are slugs: lowercase letters, digits and hyphens, e.g. `{}`",
+                    suggest_slug(topic)
+                )),
+            );
+        }
+    }
+}
+
+fn check_dates_and_versions(article: &Article, found: &mut Vec<Diagnostic>) {
+    if let (Some(created), Some(updated)) = (article.created, article.updated) {
+        if updated < created {
+            found.push(
+                Diagnostic::new(
+                    Code::FrontmatterInvalidValue,
+                    &article.file,
+                    article.spans.updated,
+                    format!("`updated` ({updated}) is before `created` ({created})"),
+                )
+                .with_hint("an article cannot be updated before it was written: check both dates"),
+            );
+        }
+    }
+    if article.version == 0 {
+        found.push(
+            Diagnostic::new(
+                Code::FrontmatterInvalidValue,
+                &article.file,
+                article.spans.version,
+                "`version` must be 1 or more",
+            )
+            .with_hint("the first published version is 1; bump it on each substantive change"),
+        );
+    }
+    for (index, change) in article.changes.iter().enumerate() {
+        if change.version > article.version {
+            let at = article
+                .spans
+                .changes
+                .get(index)
+                .copied()
+                .unwrap_or(article.spans.version);
+            found.push(
+                Diagnostic::new(
+                    Code::FrontmatterInvalidValue,
+                    &article.file,
+                    at,
+                    format!(
+                        "the change note for version {} is newer than the article's version {}",
+                        change.version, article.version
+                    ),
+                )
+                .with_hint("bump `version` to match the newest change note"),
+            );
+        }
+    }
+}
+
+fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
+    if article.review.status != ReviewStatus::Approved {
+        return;
+    }
+    if article.review.reviewers.is_empty() {
+        found.push(
+            Diagnostic::new(Code::ReviewIncomplete, &article.file, article.spans.review, "the article is approved but names no reviewer")
+                .with_hint("add `reviewers: [{name: \"…\", role: \"…\", date: YYYY-MM-DD}]` under `review`, or set the status back"),
+        );
+    }
+    for (index, reviewer) in article.review.reviewers.iter().enumerate() {
+        if reviewer.date.is_none() {
+            let at = article
+                .spans
+                .reviewers
+                .get(index)
+                .copied()
+                .unwrap_or(article.spans.review);
+            found.push(
+                Diagnostic::new(
+                    Code::ReviewIncomplete,
+                    &article.file,
+                    at,
+                    format!("the approval by {} has no date", reviewer.name),
+                )
+                .with_hint("add `date: YYYY-MM-DD` to the reviewer entry"),
+            );
+        }
+    }
+}
+
+fn check_citations(article: &Article, found: &mut Vec<Diagnostic>) {
+    let ids: Vec<&str> = article.references.iter().map(|r| r.id.as_str()).collect();
+    for usage in article.citations.uses.iter().filter(|u| !u.resolved) {
+        let hint = match crate::diagnostic::did_you_mean(&usage.key, ids.iter().copied()) {
+            Some(near) => format!(
+                "did you mean `@{near}`? Or add a reference with `id: {}` under `references`",
+                usage.key
+            ),
+            None => format!(
+                "add a reference with `id: {}` under `references`, or correct the key",
+                usage.key
+            ),
+        };
+        found.push(
+            Diagnostic::new(
+                Code::CitationUnresolved,
+                &article.file,
+                usage.at,
+                format!("citation `@{}` matches no reference", usage.key),
+            )
+            .with_hint(hint),
+        );
+    }
+    let cited: HashSet<&str> = article.citations.uses.iter().map(|u| u.key.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (index, reference) in article.references.iter().enumerate() {
+        let at = article
+            .spans
+            .references
+            .get(index)
+            .copied()
+            .unwrap_or(article.spans.front_matter_start);
+        if !seen.insert(reference.id.as_str()) {
+            found.push(
+                Diagnostic::new(
+                    Code::FrontmatterInvalidValue,
+                    &article.file,
+                    at,
+                    format!("the reference id `{}` is used twice", reference.id),
+                )
+                .with_hint("give each reference its own id"),
+            );
+            continue;
+        }
+        if !cited.contains(reference.id.as_str()) {
+            found.push(
+                Diagnostic::new(
+                    Code::CitationUnused,
+                    &article.file,
+                    at,
+                    format!("reference `{}` is listed but never cited", reference.id),
+                )
+                .with_hint(format!(
+                    "cite it with [@{}] where it supports a claim, or remove it",
+                    reference.id
+                )),
+            );
+        }
+    }
+}

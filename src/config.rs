@@ -1,0 +1,256 @@
+//! `evident.yaml`: the site's configuration, read strictly (unknown keys are findings) in
+//! this one place.
+
+use crate::diagnostic::{Code, Diagnostic, Position, Severity, did_you_mean};
+use crate::parse::fields::{CONFIG_CODES, FieldReader};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const CONFIG_FILE: &str = "evident.yaml";
+
+const CONFIG_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "publisher",
+    "topics",
+    "checks",
+    "home_recent",
+    "feed_entries",
+];
+
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub publisher: String,
+    pub topics: BTreeMap<String, TopicConfig>,
+    /// Severity per finding code; `None` turns a check off.
+    pub severities: BTreeMap<Code, Option<Severity>>,
+    pub home_recent: usize,
+    pub feed_entries: usize,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicConfig {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl SiteConfig {
+    /// The severity a finding of `code` has on this site, or `None` when it is turned off.
+    pub fn severity_of(&self, code: Code) -> Option<Severity> {
+        self.severities
+            .get(&code)
+            .copied()
+            .unwrap_or(Some(code.default_severity()))
+    }
+
+    /// Applies the site's severities: changes them, and drops findings that are off.
+    pub fn apply_severities(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diagnostics
+            .into_iter()
+            .filter_map(|mut d| {
+                if d.code.is_configuration() {
+                    return Some(d);
+                }
+                d.severity = self.severity_of(d.code)?;
+                Some(d)
+            })
+            .collect()
+    }
+
+    pub fn with_base_url(mut self, base_url: &str) -> SiteConfig {
+        self.base_url = normalize_base_url(base_url);
+        self
+    }
+}
+
+/// Reads `evident.yaml` from the site root. Every problem is returned, not just the first.
+pub fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            let hint = if error.kind() == std::io::ErrorKind::NotFound {
+                "run `evident init DIR` to create a site, or pass `--root DIR` to point at one"
+            } else {
+                "check the file's permissions and that it is UTF-8"
+            };
+            return Err(vec![
+                Diagnostic::new(
+                    Code::ConfigSyntax,
+                    CONFIG_FILE,
+                    Position::START,
+                    format!("cannot read {CONFIG_FILE}: {error}"),
+                )
+                .with_hint(hint),
+            ]);
+        }
+    };
+    let text = crate::load::split::strip_bom(text);
+    parse_config(&text)
+}
+
+pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let mut reader = FieldReader::parse(CONFIG_FILE, text, 1, CONFIG_CODES, CONFIG_FIELDS).map_err(|d| vec![d])?;
+    let title: Option<String> = reader.required("title", "add `title: \"Your knowledge base\"`");
+    let description: String = reader.optional("description").unwrap_or_default();
+    let base_url: Option<String> = reader.required(
+        "base_url",
+        "add the address the site is published at, e.g. `base_url: \"https://kb.example.org/\"`",
+    );
+    let language: String = reader.optional("language").unwrap_or_else(|| "en".into());
+    let publisher: Option<String> = reader.optional("publisher");
+    let topics: BTreeMap<String, TopicConfig> = reader.optional("topics").unwrap_or_default();
+    let checks: BTreeMap<String, String> = reader.optional("checks").unwrap_or_default();
+    let home_recent: usize = reader.optional("home_recent").unwrap_or(10);
+    let feed_entries: usize = reader.optional("feed_entries").unwrap_or(20);
+
+    let mut severities = BTreeMap::new();
+    let mut problems = Vec::new();
+    if let Some(base) = &base_url {
+        if !(base.starts_with("https://") || base.starts_with("http://")) {
+            problems.push(
+                Diagnostic::new(
+                    Code::ConfigInvalidValue,
+                    CONFIG_FILE,
+                    reader.value_position("base_url"),
+                    "`base_url` must be an absolute http(s) address",
+                )
+                .with_hint("write it with its scheme, e.g. `https://kb.example.org/`"),
+            );
+        }
+    }
+    let checks_scope = reader.locator().key(&["checks"]).map(|(_, scope)| scope);
+    for (name, severity) in &checks {
+        let at = checks_scope
+            .and_then(|scope| reader.locator().key_in(scope, name))
+            .unwrap_or_else(|| reader.key_position("checks"));
+        let Some(code) = Code::from_name(name) else {
+            let names = Code::ALL.map(Code::as_str);
+            let hint = match did_you_mean(name, names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("known checks: {}", names.join(", ")),
+            };
+            problems.push(
+                Diagnostic::new(
+                    Code::ConfigInvalidValue,
+                    CONFIG_FILE,
+                    at,
+                    format!("no check is named `{name}`"),
+                )
+                .with_hint(hint),
+            );
+            continue;
+        };
+        let level = match severity.as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "off" => None,
+            other => {
+                problems.push(
+                    Diagnostic::new(
+                        Code::ConfigInvalidValue,
+                        CONFIG_FILE,
+                        at,
+                        format!("`{other}` is not a severity"),
+                    )
+                    .with_hint("use `error`, `warning` or `off`"),
+                );
+                continue;
+            }
+        };
+        if code.is_configuration() || (is_structural(code) && level != Some(Severity::Error)) {
+            problems.push(
+                Diagnostic::new(
+                    Code::ConfigInvalidValue,
+                    CONFIG_FILE,
+                    at,
+                    format!("`{name}` cannot be turned off or lowered"),
+                )
+                .with_hint("a site whose files cannot be read or parsed cannot be built"),
+            );
+            continue;
+        }
+        severities.insert(code, level);
+    }
+    let mut diagnostics = reader.finish();
+    diagnostics.extend(problems);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let title = title.unwrap_or_default();
+    Ok(SiteConfig {
+        publisher: publisher.unwrap_or_else(|| title.clone()),
+        title,
+        description,
+        base_url: normalize_base_url(&base_url.unwrap_or_default()),
+        language,
+        topics,
+        severities,
+        home_recent,
+        feed_entries,
+    })
+}
+
+/// Findings that mean a file could not be understood at all; they stay errors.
+fn is_structural(code: Code) -> bool {
+    matches!(
+        code,
+        Code::ContentUnreadable | Code::FrontmatterSyntax | Code::SlugDuplicate
+    )
+}
+
+fn normalize_base_url(url: &str) -> String {
+    let mut url = url.trim().to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_minimal_config() {
+        let config = parse_config("title: KB\nbase_url: https://kb.example.org\n").unwrap();
+        assert_eq!(config.base_url, "https://kb.example.org/");
+        assert_eq!(config.publisher, "KB");
+        assert_eq!(config.severity_of(Code::CitationUnused), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn configures_severities_per_code() {
+        let config = parse_config(
+            "title: KB\nbase_url: https://x.org/\nchecks:\n  citation/unused: error\n  related/dangling: warning\n",
+        )
+        .unwrap();
+        assert_eq!(config.severity_of(Code::CitationUnused), Some(Severity::Error));
+        assert_eq!(config.severity_of(Code::RelatedDangling), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn reports_unknown_keys_and_checks_with_suggestions() {
+        let errors =
+            parse_config("title: KB\nbase_url: https://x.org/\nbaseurl: x\nchecks:\n  citation/unsued: error\n")
+                .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        let unknown = errors.iter().find(|d| d.code == Code::ConfigUnknownField).unwrap();
+        assert_eq!((unknown.line, unknown.column), (3, 1));
+        assert_eq!(unknown.hint.as_deref(), Some("did you mean `base_url`?"));
+        let check = errors.iter().find(|d| d.message.contains("citation/unsued")).unwrap();
+        assert_eq!(check.line, 5);
+        assert_eq!(check.hint.as_deref(), Some("did you mean `citation/unused`?"));
+    }
+}

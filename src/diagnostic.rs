@@ -1,0 +1,204 @@
+//! Findings about content: one `Diagnostic` type for every stage, with a stable code, a
+//! position and a hint, so that editors and CI see the same facts in every format.
+
+use serde::Serialize;
+use std::fmt;
+
+mod report;
+mod suggest;
+
+pub use report::{Format, render_report};
+pub use suggest::did_you_mean;
+
+/// Stable finding codes. The names are an interface: CI configurations and editors'
+/// `evident.yaml` files refer to them, so they never change once published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    ContentUnreadable,
+    FrontmatterSyntax,
+    FrontmatterMissingField,
+    FrontmatterUnknownField,
+    FrontmatterInvalidValue,
+    SlugDuplicate,
+    CitationUnresolved,
+    CitationUnused,
+    RelatedDangling,
+    ReviewIncomplete,
+    ConfigSyntax,
+    ConfigUnknownField,
+    ConfigInvalidValue,
+    TemplateError,
+    OutputWrite,
+}
+
+impl Code {
+    pub const ALL: [Code; 15] = [
+        Code::ContentUnreadable,
+        Code::FrontmatterSyntax,
+        Code::FrontmatterMissingField,
+        Code::FrontmatterUnknownField,
+        Code::FrontmatterInvalidValue,
+        Code::SlugDuplicate,
+        Code::CitationUnresolved,
+        Code::CitationUnused,
+        Code::RelatedDangling,
+        Code::ReviewIncomplete,
+        Code::ConfigSyntax,
+        Code::ConfigUnknownField,
+        Code::ConfigInvalidValue,
+        Code::TemplateError,
+        Code::OutputWrite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::ContentUnreadable => "content/unreadable",
+            Code::FrontmatterSyntax => "frontmatter/syntax",
+            Code::FrontmatterMissingField => "frontmatter/missing-field",
+            Code::FrontmatterUnknownField => "frontmatter/unknown-field",
+            Code::FrontmatterInvalidValue => "frontmatter/invalid-value",
+            Code::SlugDuplicate => "slug/duplicate",
+            Code::CitationUnresolved => "citation/unresolved",
+            Code::CitationUnused => "citation/unused",
+            Code::RelatedDangling => "related/dangling",
+            Code::ReviewIncomplete => "review/incomplete",
+            Code::ConfigSyntax => "config/syntax",
+            Code::ConfigUnknownField => "config/unknown-field",
+            Code::ConfigInvalidValue => "config/invalid-value",
+            Code::TemplateError => "template/error",
+            Code::OutputWrite => "output/write",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|code| code.as_str() == name)
+    }
+
+    /// What a finding of this code is unless `evident.yaml` says otherwise.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::CitationUnused => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// Findings about the site's configuration or templates stop everything with exit
+    /// status 2: no content can be judged against a broken setup.
+    pub fn is_configuration(self) -> bool {
+        matches!(
+            self,
+            Code::ConfigSyntax
+                | Code::ConfigUnknownField
+                | Code::ConfigInvalidValue
+                | Code::TemplateError
+                | Code::OutputWrite
+        )
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A 1-based line and column (in characters) in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Position {
+    pub const START: Position = Position { line: 1, column: 1 };
+
+    pub fn new(line: u32, column: u32) -> Position {
+        Position { line, column }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// Relative to the site root, with `/` separators on every platform.
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, file: &str, at: Position, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            file: file.to_string(),
+            line: at.line,
+            column: at.column,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_optional_hint(mut self, hint: Option<String>) -> Diagnostic {
+        self.hint = hint;
+        self
+    }
+
+    pub fn position(&self) -> Position {
+        Position::new(self.line, self.column)
+    }
+
+    fn sort_key(&self) -> (&str, u32, u32, Code, &str) {
+        (&self.file, self.line, self.column, self.code, &self.message)
+    }
+}
+
+/// Sorts findings by place so that every run reports them in the same order, whatever
+/// order the parallel stages produced them in.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+pub fn summarize(diagnostics: &[Diagnostic]) -> Summary {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    Summary {
+        errors,
+        warnings: diagnostics.len() - errors,
+    }
+}

@@ -1,0 +1,18 @@
+//! Evident: a static site generator for evidence-based medical knowledge bases.
+//!
+//! The pipeline is the architecture: [`load`] → [`parse`] → [`check`] → [`link`] →
+//! [`render`] → [`write`], run in order by [`pipeline`]. Each stage hands plain data forward.
+
+pub mod check;
+pub mod config;
+pub mod date;
+pub mod diagnostic;
+mod embedded;
+pub mod html;
+pub mod link;
+pub mod load;
+pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
+pub mod write;

@@ -1,0 +1,158 @@
+//! The command line: parse flags, run the pipeline, print findings, choose the exit status.
+
+use clap::{Parser, Subcommand};
+use evident::date::Date;
+use evident::diagnostic::{Format, render_report};
+use evident::pipeline::{self, BuildOptions, Report};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "evident",
+    version,
+    about = "Build evidence-based medical knowledge bases into reviewed, versioned websites"
+)]
+struct Cli {
+    /// The site's folder (holding evident.yaml)
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new site in DIR
+    Init {
+        /// Folder to create the site in
+        dir: PathBuf,
+    },
+    /// Write a new article skeleton for QUESTION
+    New {
+        /// The question the article answers, ending with "?"
+        question: String,
+        /// The article's primary topic (its folder under content/)
+        #[arg(long, value_name = "T")]
+        topic: String,
+    },
+    /// Check every article and report findings without writing anything
+    Check {
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Treat warnings as errors (`--deny warnings`)
+        #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
+        deny: Option<String>,
+    },
+    /// Check and build the site into public/ (or --out)
+    Build {
+        /// Output folder (default: public/ in the site root)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Include draft articles
+        #[arg(long)]
+        drafts: bool,
+        /// Override base_url from evident.yaml
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Treat warnings as errors (`--deny warnings`)
+        #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
+        deny: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Init { dir } => match evident::scaffold::init_site(&dir, Date::today()) {
+            Ok(files) => {
+                for file in files {
+                    eprintln!("created {}", file.display());
+                }
+                eprintln!("next: evident --root {} build", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => usage_error(error),
+        },
+        Command::New { question, topic } => {
+            match evident::scaffold::new_article(&cli.root, &question, &topic, Date::today()) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => usage_error(error),
+            }
+        }
+        Command::Check { format, deny } => {
+            let options = BuildOptions {
+                deny_warnings: deny.is_some(),
+                ..BuildOptions::default()
+            };
+            let report = pipeline::check(&cli.root, &options);
+            print_report(&report, format);
+            if format == Format::Human && report.diagnostics.is_empty() {
+                eprintln!(
+                    "checked {} articles and {} pages: no findings",
+                    report.stats.articles, report.stats.pages
+                );
+            }
+            ExitCode::from(report.outcome.exit_code())
+        }
+        Command::Build {
+            out,
+            drafts,
+            base_url,
+            format,
+            deny,
+        } => {
+            let started = Instant::now();
+            let options = BuildOptions {
+                out,
+                include_drafts: drafts,
+                base_url,
+                deny_warnings: deny.is_some(),
+            };
+            let report = pipeline::build(&cli.root, &options);
+            print_report(&report, format);
+            if report.outcome == pipeline::Outcome::Clean {
+                eprintln!(
+                    "built {} articles into {} files in {:.2?}",
+                    report.stats.articles,
+                    report.stats.files_written,
+                    started.elapsed()
+                );
+            } else {
+                eprintln!("nothing was published: the previous output is unchanged");
+            }
+            ExitCode::from(report.outcome.exit_code())
+        }
+    }
+}
+
+fn print_report(report: &Report, format: Format) {
+    if report.diagnostics.is_empty() && format == Format::Human {
+        return;
+    }
+    let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let text = render_report(&report.diagnostics, format, color, |file| report.source_of(file));
+    match format {
+        Format::Human => eprint!("{text}"),
+        Format::Json | Format::Github => print!("{text}"),
+    }
+}
+
+fn usage_error(error: anyhow::Error) -> ExitCode {
+    eprintln!("error: {error:#}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,246 @@
+//! One article file → one `Article`: typed front matter, rendered answer and body, numbered
+//! citations, and the positions that later checks point at.
+
+use super::citation::{Citations, Citer};
+use super::fields::{FRONT_MATTER_CODES, FieldReader, Locator};
+use super::front_matter::{ARTICLE_FIELDS, Audience, Change, Reference, Review};
+use super::markdown::{Mode, Rendered, render_markdown};
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::load::split::split_front_matter;
+use crate::load::{SourceFile, position_of_offset};
+
+#[derive(Debug)]
+pub struct Article {
+    pub file: String,
+    pub section: String,
+    pub slug: String,
+    pub question: String,
+    pub title: Option<String>,
+    pub answer: Rendered,
+    pub plain_answer: Option<Rendered>,
+    pub body: Rendered,
+    pub topics: Vec<String>,
+    pub audience: Audience,
+    pub created: Option<Date>,
+    /// `updated`, or `created` when the article was never updated.
+    pub updated: Option<Date>,
+    pub version: u32,
+    pub changes: Vec<Change>,
+    pub review: Review,
+    pub references: Vec<Reference>,
+    pub citations: Citations,
+    pub related: Vec<String>,
+    pub spans: Spans,
+}
+
+/// Where the fields that later checks judge are written in the file.
+#[derive(Debug, Default)]
+pub struct Spans {
+    pub question: Position,
+    pub slug: Position,
+    pub slug_is_explicit: bool,
+    pub topics: Vec<Position>,
+    pub audience: Position,
+    pub created: Position,
+    pub updated: Position,
+    pub version: Position,
+    pub review: Position,
+    pub reviewers: Vec<Position>,
+    pub references: Vec<Position>,
+    pub related: Vec<Position>,
+    pub changes: Vec<Position>,
+    pub front_matter_start: Position,
+}
+
+impl Article {
+    /// What the page shows as its headline when the editor gave no `title`.
+    pub fn headline(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.question)
+    }
+}
+
+pub struct ParsedArticle {
+    pub article: Option<Article>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse_article(source: &SourceFile) -> ParsedArticle {
+    let file = source.rel_path.as_str();
+    let split = match split_front_matter(&source.text) {
+        Ok(split) => split,
+        Err(error) => {
+            return ParsedArticle {
+                article: None,
+                diagnostics: vec![
+                    Diagnostic::new(Code::FrontmatterSyntax, file, error.at, error.message).with_hint(error.hint),
+                ],
+            };
+        }
+    };
+    let first_line = split.front_matter_line;
+    let mut reader = match FieldReader::parse(file, split.front_matter, first_line, FRONT_MATTER_CODES, ARTICLE_FIELDS)
+    {
+        Ok(reader) => reader,
+        Err(diagnostic) => {
+            return ParsedArticle {
+                article: None,
+                diagnostics: vec![diagnostic],
+            };
+        }
+    };
+
+    let question: Option<String> = reader.required(
+        "question",
+        "add the question the article answers, e.g. `question: \"What is the first-line treatment for …?\"`",
+    );
+    let answer_text: Option<String> = reader.required(
+        "answer",
+        "add the bottom line, e.g. `answer: >-` followed by one short paragraph with citations",
+    );
+    let title: Option<String> = reader.optional("title");
+    let slug: Option<String> = reader.optional("slug");
+    let plain_answer_text: Option<String> = reader.optional("plain_answer");
+    let topics: Vec<String> = reader.optional("topics").unwrap_or_default();
+    let audience: Audience = reader.optional("audience").unwrap_or_default();
+    let created: Option<Date> = reader.required(
+        "created",
+        "add the date the article was first written, e.g. `created: 2026-01-08`",
+    );
+    let updated: Option<Date> = reader.optional("updated");
+    let version: u32 = reader.optional("version").unwrap_or(1);
+    let review: Review = reader.optional("review").unwrap_or_default();
+    let related: Vec<String> = reader.optional("related").unwrap_or_default();
+    let changes = reader.list::<Change>("changes");
+    let references = reader.list::<Reference>("references");
+
+    let locator = *reader.locator();
+    let mut spans = Spans {
+        question: reader.value_position("question"),
+        slug: reader.value_position("slug"),
+        slug_is_explicit: slug.is_some(),
+        topics: list_positions(&locator, "topics", &topics, reader.value_position("topics")),
+        audience: reader.value_position("audience"),
+        created: reader.value_position("created"),
+        updated: reader.value_position("updated"),
+        version: reader.value_position("version"),
+        review: reader.key_position("review"),
+        reviewers: Vec::new(),
+        references: references.iter().map(|(_, at)| *at).collect(),
+        related: list_positions(&locator, "related", &related, reader.value_position("related")),
+        changes: changes.iter().map(|(_, at)| *at).collect(),
+        front_matter_start: Position::new(first_line.saturating_sub(1).max(1), 1),
+    };
+    spans.reviewers = locator
+        .key(&["review", "reviewers"])
+        .map(|(_, scope)| locator.items(scope).into_iter().map(|(at, _)| at).collect())
+        .unwrap_or_default();
+    if !spans.slug_is_explicit {
+        spans.slug = Position::START;
+    }
+
+    let references: Vec<Reference> = references.into_iter().map(|(r, _)| r).collect();
+    let mut citer = Citer::new(references.iter().map(|r| r.id.as_str()));
+    let mut diagnostics = reader.finish();
+
+    let answer_text = answer_text.unwrap_or_default();
+    let answer = render_field(&answer_text, "answer", &locator, &mut citer);
+    if answer.has_blocks {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::FrontmatterInvalidValue,
+                file,
+                locator.value(&["answer"]).unwrap_or(Position::START),
+                "the answer must be one paragraph of inline Markdown",
+            )
+            .with_hint("keep the bottom line to a few sentences; put lists, headings and tables in the body"),
+        );
+    }
+    let plain_answer = plain_answer_text.map(|text| {
+        let rendered = render_field(&text, "plain_answer", &locator, &mut citer);
+        if rendered.has_blocks {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::FrontmatterInvalidValue,
+                    file,
+                    locator.value(&["plain_answer"]).unwrap_or(Position::START),
+                    "the plain answer must be one paragraph of inline Markdown",
+                )
+                .with_hint("keep the plain-language answer to a few sentences"),
+            );
+        }
+        rendered
+    });
+    let body_offset = split.body_offset;
+    let text = source.text.as_str();
+    let body = render_markdown(split.body, Mode::Block, &mut citer, &|offset| {
+        position_of_offset(text, body_offset + offset)
+    });
+
+    let citations = citer.finish();
+    let slug = slug.unwrap_or_else(|| file_stem(file));
+    let topics = if topics.is_empty() && !source.section.is_empty() {
+        vec![source.section.rsplit('/').next().unwrap_or_default().to_string()]
+    } else {
+        topics
+    };
+    let article = Article {
+        file: file.to_string(),
+        section: source.section.clone(),
+        slug,
+        question: question.unwrap_or_default(),
+        title,
+        answer,
+        plain_answer,
+        body,
+        topics,
+        audience,
+        created,
+        updated: updated.or(created),
+        version,
+        changes: changes.into_iter().map(|(c, _)| c).collect(),
+        review,
+        references,
+        citations,
+        related,
+        spans,
+    };
+    ParsedArticle {
+        article: Some(article),
+        diagnostics,
+    }
+}
+
+/// Renders an answer field. Its citations are found again in the YAML text by their
+/// label, since a folded scalar's offsets do not map back to the file.
+fn render_field(text: &str, key: &str, locator: &Locator<'_>, citer: &mut Citer<'_>) -> Rendered {
+    let scope = locator.key(&[key]);
+    let fallback = locator.value(&[key]).unwrap_or(Position::START);
+    render_markdown(text, Mode::Inline, citer, &|offset| {
+        let label = text[offset..].split_inclusive(']').next().unwrap_or("");
+        let first_line = label.lines().next().unwrap_or("");
+        scope
+            .and_then(|(_, scope)| locator.text_in(scope, first_line))
+            .unwrap_or(fallback)
+    })
+}
+
+/// Positions of a list's entries, block (`- a`) or flow (`[a, b]`) style.
+fn list_positions(locator: &Locator<'_>, key: &str, values: &[String], fallback: Position) -> Vec<Position> {
+    let Some((_, scope)) = locator.key(&[key]) else {
+        return vec![fallback; values.len()];
+    };
+    let items = locator.items(scope);
+    if items.len() == values.len() {
+        return items.into_iter().map(|(at, _)| at).collect();
+    }
+    values
+        .iter()
+        .map(|value| locator.text_in(scope, value).unwrap_or(fallback))
+        .collect()
+}
+
+pub fn file_stem(rel_path: &str) -> String {
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    name.strip_suffix(".md").unwrap_or(name).to_string()
+}

@@ -1,0 +1,208 @@
+//! The typed fields an editor writes in an article's front matter.
+
+use crate::date::Date;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Every top-level field an article may have; anything else is a finding.
+pub const ARTICLE_FIELDS: &[&str] = &[
+    "question",
+    "title",
+    "slug",
+    "answer",
+    "plain_answer",
+    "topics",
+    "audience",
+    "created",
+    "updated",
+    "version",
+    "changes",
+    "review",
+    "references",
+    "related",
+];
+
+pub const PAGE_FIELDS: &[&str] = &["title", "description", "slug", "updated"];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Clinician,
+    Patient,
+    #[default]
+    All,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Clinician => "clinician",
+            Audience::Patient => "patient",
+            Audience::All => "all",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Clinician => "Clinicians",
+            Audience::Patient => "Patients",
+            Audience::All => "Everyone",
+        }
+    }
+}
+
+/// Where an article stands in editorial review. The order is the workflow's order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    #[default]
+    Draft,
+    Submitted,
+    UnderReview,
+    Approved,
+}
+
+impl ReviewStatus {
+    pub const ALL: [ReviewStatus; 4] = [
+        ReviewStatus::Draft,
+        ReviewStatus::Submitted,
+        ReviewStatus::UnderReview,
+        ReviewStatus::Approved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::Draft => "draft",
+            ReviewStatus::Submitted => "submitted",
+            ReviewStatus::UnderReview => "under_review",
+            ReviewStatus::Approved => "approved",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewStatus::Draft => "Draft",
+            ReviewStatus::Submitted => "Submitted",
+            ReviewStatus::UnderReview => "Under review",
+            ReviewStatus::Approved => "Approved",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    #[serde(default)]
+    pub status: ReviewStatus,
+    #[serde(default)]
+    pub reviewers: Vec<Reviewer>,
+    #[serde(default)]
+    pub approved_hash: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reviewer {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub date: Option<Date>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    pub version: u32,
+    pub date: Date,
+    pub summary: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceKind {
+    Guideline,
+    Research,
+    Review,
+    Textbook,
+    Web,
+    Other,
+}
+
+impl ReferenceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferenceKind::Guideline => "guideline",
+            ReferenceKind::Research => "research",
+            ReferenceKind::Review => "review",
+            ReferenceKind::Textbook => "textbook",
+            ReferenceKind::Web => "web",
+            ReferenceKind::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferenceKind::Guideline => "Guideline",
+            ReferenceKind::Research => "Research",
+            ReferenceKind::Review => "Review",
+            ReferenceKind::Textbook => "Textbook",
+            ReferenceKind::Web => "Web page",
+            ReferenceKind::Other => "Other",
+        }
+    }
+}
+
+/// A source an article cites, as the editor typed it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ReferenceKind,
+    pub title: String,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub journal: Option<String>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub volume: Option<String>,
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub issue: Option<String>,
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub pages: Option<String>,
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub edition: Option<String>,
+    #[serde(default)]
+    pub doi: Option<String>,
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub pmid: Option<String>,
+    #[serde(default)]
+    pub pmcid: Option<String>,
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub isbn: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub accessed: Option<Date>,
+}
+
+/// Identifiers like PMIDs and page ranges are text, but editors often leave them unquoted.
+fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum TextOrNumber {
+        Text(String),
+        Integer(u64),
+        Float(f64),
+    }
+    Ok(match Option::<TextOrNumber>::deserialize(deserializer)? {
+        None => None,
+        Some(TextOrNumber::Text(text)) => Some(text),
+        Some(TextOrNumber::Integer(n)) => Some(n.to_string()),
+        Some(TextOrNumber::Float(n)) => Some(n.to_string()),
+    })
+}

@@ -1,0 +1,413 @@
+//! Markdown to HTML: one pass over pulldown-cmark's events that resolves citations, names
+//! headings, highlights code, renders clinical alerts and escapes any raw HTML.
+
+use super::citation::{CitationItem, Citer, parse_citation_label};
+use super::highlight::highlight_code_block;
+use crate::diagnostic::Position;
+use crate::html::{escape, is_safe_url};
+use pulldown_cmark::{BlockQuoteKind, BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+/// The one place that decides which Markdown extensions content may use.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// An article body or a page: headings, lists, tables, alerts.
+    Block,
+    /// A bottom-line answer: one paragraph of inline Markdown, without the `<p>`.
+    Inline,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The text without markup or citation markers, for summaries and feeds.
+    pub plain: String,
+    pub toc: Vec<TocEntry>,
+    pub has_code: bool,
+    /// In inline mode: the text held a list, heading, table or other block.
+    pub has_blocks: bool,
+}
+
+/// A citation marker as pulldown-cmark reports it, with its byte span in the text.
+struct PendingCitation {
+    items: Vec<CitationItem>,
+    start: usize,
+}
+
+/// Internal link target for citations; a NUL cannot come from content (CommonMark
+/// replaces it), so no author link can be mistaken for one.
+const CITATION_URL_PREFIX: &str = "\0cite:";
+
+/// Ids the page templates use themselves; headings never take them.
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "top",
+    "content",
+    "bottom-line-heading",
+    "toc-heading",
+    "tracker-label",
+    "answer-clinician",
+    "answer-patient",
+    "references-heading",
+    "related-heading",
+    "backlinks-heading",
+    "topics-heading",
+    "disclaimer-heading",
+    "version-history",
+    "version-history-heading",
+];
+
+/// Renders `text`. `position_of` maps a byte offset of `text` to its place in the file so
+/// that citation findings point at the right line.
+pub fn render_markdown(
+    text: &str,
+    mode: Mode,
+    citer: &mut Citer<'_>,
+    position_of: &dyn Fn(usize) -> Position,
+) -> Rendered {
+    let pending: RefCell<Vec<PendingCitation>> = RefCell::new(Vec::new());
+    let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
+        if !matches!(link.link_type, LinkType::Shortcut | LinkType::Collapsed) {
+            return None;
+        }
+        let items = parse_citation_label(&link.reference)?;
+        let mut pending = pending.borrow_mut();
+        pending.push(PendingCitation {
+            items,
+            start: link.span.start,
+        });
+        Some((format!("{CITATION_URL_PREFIX}{}", pending.len() - 1).into(), "".into()))
+    };
+    let parser = Parser::new_with_broken_link_callback(text, markdown_options(), Some(callback));
+
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<(usize, String)> = None;
+    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut code: Option<(String, String)> = None;
+    let mut alerts: Vec<bool> = Vec::new();
+    let mut in_citation = false;
+    let mut paragraphs = 0usize;
+
+    for event in parser {
+        if in_citation {
+            if matches!(event, Event::End(TagEnd::Link)) {
+                in_citation = false;
+            }
+            continue;
+        }
+        if let Some((_, buffer)) = code.as_mut() {
+            match event {
+                Event::Text(t) => buffer.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (language, buffer) = code.take().unwrap_or_default();
+                    out.has_code |= !language.is_empty();
+                    events.push(Event::Html(highlight_code_block(&buffer, &language).into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITATION_URL_PREFIX) => {
+                in_citation = true;
+                // "therapy [@a]." reads "therapy." in summaries.
+                out.plain.truncate(out.plain.trim_end().len());
+                let index: usize = dest_url[CITATION_URL_PREFIX.len()..].parse().unwrap_or(usize::MAX);
+                let pending = pending.borrow();
+                if let Some(citation) = pending.get(index) {
+                    let html = citer.cite(&citation.items, position_of(citation.start));
+                    events.push(Event::InlineHtml(html.into()));
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                // Content never injects markup: raw HTML is shown as the text it is.
+                out.plain.push_str(&raw);
+                events.push(Event::Text(raw));
+            }
+            Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
+            Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let language = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                out.has_blocks = true;
+                code = Some((language, String::new()));
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                out.has_blocks = true;
+                let level = if level == HeadingLevel::H1 {
+                    HeadingLevel::H2
+                } else {
+                    level
+                };
+                heading = Some((events.len(), id.map(|i| i.to_string()).unwrap_or_default()));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let level = if level == HeadingLevel::H1 {
+                    HeadingLevel::H2
+                } else {
+                    level
+                };
+                if let Some((start, explicit)) = heading.take() {
+                    let text = plain_text(&events[start + 1..]);
+                    let wanted = if explicit.is_empty() {
+                        slugify(&text)
+                    } else {
+                        slugify(&explicit)
+                    };
+                    let id = unique_id(if wanted.is_empty() { "section".into() } else { wanted }, &mut used_ids);
+                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
+                        *slot = Some(id.clone().into());
+                    }
+                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                        out.toc.push(TocEntry {
+                            level: level as u8,
+                            id,
+                            text,
+                        });
+                    }
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                out.has_blocks = true;
+                match kind {
+                    Some(kind) => {
+                        alerts.push(true);
+                        events.push(Event::Html(alert_open(kind).into()));
+                    }
+                    None => {
+                        alerts.push(false);
+                        events.push(Event::Start(Tag::BlockQuote(None)));
+                    }
+                }
+            }
+            Event::End(TagEnd::BlockQuote(kind)) => {
+                if alerts.pop().unwrap_or(false) {
+                    events.push(Event::Html("</div>\n".into()));
+                } else {
+                    events.push(Event::End(TagEnd::BlockQuote(kind)));
+                }
+            }
+            Event::Start(Tag::Paragraph) if mode == Mode::Inline => {
+                if paragraphs > 0 {
+                    events.push(Event::Text(" ".into()));
+                    out.plain.push(' ');
+                }
+                paragraphs += 1;
+            }
+            Event::End(TagEnd::Paragraph) if mode == Mode::Inline => {}
+            Event::Start(Tag::List(_) | Tag::Table(_) | Tag::FootnoteDefinition(_)) => {
+                out.has_blocks = true;
+                events.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                out.plain.push_str(t);
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.plain.push(' ');
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                out.plain.push(' ');
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    out.html.reserve(text.len() + text.len() / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.plain = collapse_whitespace(&out.plain);
+    out
+}
+
+fn alert_open(kind: BlockQuoteKind) -> String {
+    let (class, title) = match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    };
+    format!(
+        "<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{}</p>\n",
+        escape(title)
+    )
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(t);
+        }
+    }
+    collapse_whitespace(&text)
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A heading's anchor: lowercase words joined by hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.extend(c.to_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+fn unique_id(wanted: String, used: &mut HashSet<String>) -> String {
+    if used.insert(wanted.clone()) {
+        return wanted;
+    }
+    (1..)
+        .map(|n| format!("{wanted}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or(wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str, mode: Mode) -> Rendered {
+        let mut citer = Citer::new(["a", "b"]);
+        render_markdown(text, mode, &mut citer, &|_| Position::START)
+    }
+
+    #[test]
+    fn escapes_raw_html() {
+        let out = render(
+            "Hello <script>alert(1)</script>\n\n<div onclick=x>y</div>\n",
+            Mode::Block,
+        );
+        assert!(!out.html.contains("<script"), "{}", out.html);
+        assert!(!out.html.contains("<div"), "{}", out.html);
+        assert!(out.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn neutralises_script_links() {
+        let out = render("[x](javascript:alert(1)) [y](https://example.org)", Mode::Block);
+        assert!(out.html.contains("href=\"#\""), "{}", out.html);
+        assert!(out.html.contains("href=\"https://example.org\""));
+    }
+
+    #[test]
+    fn names_headings_uniquely_and_builds_a_toc() {
+        let out = render(
+            "# Overview\n\n## Side effects\n\n## Side effects\n\n### Details {#custom}\n",
+            Mode::Block,
+        );
+        assert!(out.html.contains("<h2 id=\"overview\">Overview</h2>"), "{}", out.html);
+        assert!(out.html.contains("<h2 id=\"side-effects\">"));
+        assert!(out.html.contains("<h2 id=\"side-effects-1\">"));
+        assert!(out.html.contains("<h3 id=\"custom\">"));
+        let ids: Vec<&str> = out.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["overview", "side-effects", "side-effects-1", "custom"]);
+    }
+
+    #[test]
+    fn renders_alerts_as_labelled_notes() {
+        let out = render("> [!WARNING]\n> Not with visceral disease.\n", Mode::Block);
+        assert!(
+            out.html
+                .contains("<div class=\"alert alert-warning\" role=\"note\"><p class=\"alert-title\">Warning</p>"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("Not with visceral disease."));
+    }
+
+    #[test]
+    fn renders_citations_and_drops_their_label_text() {
+        let out = render("Claim [@b]. Other [@a; @b].", Mode::Inline);
+        assert_eq!(
+            out.html,
+            "Claim <sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a></sup>. Other <sup class=\"cite\" id=\"cite-2\"><a href=\"#ref-1\">1</a>,<a href=\"#ref-2\">2</a></sup>."
+        );
+        assert_eq!(out.plain, "Claim. Other.");
+    }
+
+    #[test]
+    fn citations_are_not_seen_in_code() {
+        let out = render("`[@a]` and\n\n```\n[@b]\n```\n", Mode::Block);
+        assert!(!out.html.contains("class=\"cite\""), "{}", out.html);
+    }
+
+    #[test]
+    fn inline_mode_flags_blocks() {
+        assert!(!render("One *answer*.", Mode::Inline).has_blocks);
+        assert!(render("- a list", Mode::Inline).has_blocks);
+        assert_eq!(render("One *answer*.", Mode::Inline).html, "One <em>answer</em>.");
+    }
+}

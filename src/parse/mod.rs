@@ -1,0 +1,39 @@
+//! Stage 2, parse: turns each loaded file into typed data — front matter, rendered Markdown,
+//! numbered citations — in parallel. Output: articles, pages, and the findings of parsing.
+
+pub mod article;
+pub mod citation;
+pub mod fields;
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+pub mod page;
+pub mod yaml;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::LoadedContent;
+use article::{Article, parse_article};
+use page::{Page, parse_page};
+use rayon::prelude::*;
+
+#[derive(Debug, Default)]
+pub struct ParsedContent {
+    pub articles: Vec<Article>,
+    pub pages: Vec<Page>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse_content(loaded: &LoadedContent) -> ParsedContent {
+    let articles: Vec<_> = loaded.articles.par_iter().map(parse_article).collect();
+    let pages: Vec<_> = loaded.pages.par_iter().map(parse_page).collect();
+    let mut parsed = ParsedContent::default();
+    for result in articles {
+        parsed.diagnostics.extend(result.diagnostics);
+        parsed.articles.extend(result.article);
+    }
+    for (page, diagnostics) in pages {
+        parsed.diagnostics.extend(diagnostics);
+        parsed.pages.extend(page);
+    }
+    parsed
+}

@@ -1,0 +1,70 @@
+//! Plain pages (`content/pages/*.md`): editorial policy, disclaimer, about.
+
+use super::citation::Citer;
+use super::fields::{FRONT_MATTER_CODES, FieldReader};
+use super::front_matter::PAGE_FIELDS;
+use super::markdown::{Mode, Rendered, render_markdown};
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::load::split::split_front_matter;
+use crate::load::{SourceFile, position_of_offset};
+
+#[derive(Debug)]
+pub struct Page {
+    pub file: String,
+    pub slug: String,
+    pub slug_at: Position,
+    pub title: String,
+    pub description: Option<String>,
+    pub updated: Option<Date>,
+    pub body: Rendered,
+}
+
+pub fn parse_page(source: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
+    let file = source.rel_path.as_str();
+    let split = match split_front_matter(&source.text) {
+        Ok(split) => split,
+        Err(error) => {
+            let diagnostic = Diagnostic::new(Code::FrontmatterSyntax, file, error.at, error.message)
+                .with_hint("a page starts with `---`, `title: \"…\"`, `---`, then its Markdown");
+            return (None, vec![diagnostic]);
+        }
+    };
+    let mut reader = match FieldReader::parse(
+        file,
+        split.front_matter,
+        split.front_matter_line,
+        FRONT_MATTER_CODES,
+        PAGE_FIELDS,
+    ) {
+        Ok(reader) => reader,
+        Err(diagnostic) => return (None, vec![diagnostic]),
+    };
+    let title: Option<String> = reader.required("title", "add `title: \"Editorial policy\"` (the page's heading)");
+    let description: Option<String> = reader.optional("description");
+    let slug: Option<String> = reader.optional("slug");
+    let updated: Option<Date> = reader.optional("updated");
+    let slug_at = if slug.is_some() {
+        reader.value_position("slug")
+    } else {
+        Position::START
+    };
+    let diagnostics = reader.finish();
+    // Pages cite nothing; a `[@x]` in them stays visible as text rather than a dead marker.
+    let mut citer = Citer::new([]);
+    let text = source.text.as_str();
+    let offset = split.body_offset;
+    let body = render_markdown(split.body, Mode::Block, &mut citer, &|at| {
+        position_of_offset(text, offset + at)
+    });
+    let page = title.map(|title| Page {
+        file: file.to_string(),
+        slug: slug.unwrap_or_else(|| super::article::file_stem(file)),
+        slug_at,
+        title,
+        description,
+        updated,
+        body,
+    });
+    (page, diagnostics)
+}

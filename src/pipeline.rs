@@ -1,0 +1,208 @@
+//! The stages in order — load → parse → check → link → render → write — as the commands
+//! run them. Nothing here prints: the caller decides how findings are shown.
+
+use crate::check::check_content;
+use crate::config::{SiteConfig, load_config};
+use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
+use crate::link::{LinkOptions, link_site};
+use crate::load::{LoadedContent, load_content};
+use crate::parse::{ParsedContent, parse_content};
+use crate::render::{render_site, templates::load_templates};
+use crate::write::Staging;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub out: Option<PathBuf>,
+    pub include_drafts: bool,
+    pub base_url: Option<String>,
+    pub deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing at error severity: exit status 0.
+    Clean,
+    /// Findings at error severity: exit status 1.
+    Failed,
+    /// The configuration or templates are broken: exit status 2.
+    Misconfigured,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Failed => 1,
+            Outcome::Misconfigured => 2,
+        }
+    }
+}
+
+pub struct Report {
+    pub outcome: Outcome,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of each file findings name, for quoting the offending line.
+    pub sources: HashMap<String, String>,
+    pub stats: Stats,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stats {
+    pub articles: usize,
+    pub pages: usize,
+    pub files_written: usize,
+}
+
+impl Report {
+    pub fn source_of(&self, file: &str) -> Option<&str> {
+        self.sources.get(file).map(String::as_str)
+    }
+}
+
+struct Checked {
+    config: SiteConfig,
+    loaded: LoadedContent,
+    parsed: ParsedContent,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs load, parse and check. `Err` carries a configuration failure.
+fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
+    let config = match load_config(root) {
+        Ok(config) => config,
+        Err(diagnostics) => return Err(misconfigured(root, diagnostics)),
+    };
+    let config = match &options.base_url {
+        Some(url) => config.with_base_url(url),
+        None => config,
+    };
+    let mut loaded = load_content(root);
+    let parsed = parse_content(&loaded);
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    diagnostics.extend(parsed.diagnostics.iter().cloned());
+    diagnostics.extend(check_content(&parsed));
+    let mut diagnostics = config.apply_severities(diagnostics);
+    if options.deny_warnings {
+        for d in &mut diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    sort_diagnostics(&mut diagnostics);
+    Ok(Checked {
+        config,
+        loaded,
+        parsed,
+        diagnostics,
+    })
+}
+
+/// `evident check`: every finding, nothing written.
+pub fn check(root: &Path, options: &BuildOptions) -> Report {
+    match load_and_check(root, options) {
+        Ok(checked) => finish(
+            checked.diagnostics,
+            &checked.loaded,
+            Stats {
+                articles: checked.parsed.articles.len(),
+                pages: checked.parsed.pages.len(),
+                files_written: 0,
+            },
+        ),
+        Err(report) => report,
+    }
+}
+
+/// `evident build`: check, and publish only when nothing is at error severity.
+pub fn build(root: &Path, options: &BuildOptions) -> Report {
+    let checked = match load_and_check(root, options) {
+        Ok(checked) => checked,
+        Err(report) => return report,
+    };
+    let mut stats = Stats {
+        articles: checked.parsed.articles.len(),
+        pages: checked.parsed.pages.len(),
+        files_written: 0,
+    };
+    if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return finish(checked.diagnostics, &checked.loaded, stats);
+    }
+    let tera = match load_templates(root) {
+        Ok(tera) => tera,
+        Err(problems) => return misconfigured(root, problems),
+    };
+    let site = link_site(
+        &checked.config,
+        &checked.parsed,
+        LinkOptions {
+            include_drafts: options.include_drafts,
+        },
+    );
+    stats.articles = site.articles.len();
+    let out = options.out.clone().unwrap_or_else(|| root.join("public"));
+    let staging = match Staging::create(&out) {
+        Ok(staging) => staging,
+        Err(error) => return io_failure(root, &out, error),
+    };
+    match render_site(&site, tera, root, &staging) {
+        Ok(rendered) => stats.files_written = rendered.files,
+        Err(problems) => return misconfigured(root, problems),
+    }
+    if let Err(error) = staging.commit() {
+        return io_failure(root, &out, error);
+    }
+    finish(checked.diagnostics, &checked.loaded, stats)
+}
+
+fn finish(diagnostics: Vec<Diagnostic>, loaded: &LoadedContent, stats: Stats) -> Report {
+    let outcome = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    };
+    let named: std::collections::HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    let sources = loaded
+        .articles
+        .iter()
+        .chain(&loaded.pages)
+        .filter(|f| named.contains(f.rel_path.as_str()))
+        .map(|f| (f.rel_path.clone(), f.text.clone()))
+        .collect();
+    Report {
+        outcome,
+        diagnostics,
+        sources,
+        stats,
+    }
+}
+
+fn misconfigured(root: &Path, mut diagnostics: Vec<Diagnostic>) -> Report {
+    sort_diagnostics(&mut diagnostics);
+    let mut sources = HashMap::new();
+    if let Ok(text) = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)) {
+        sources.insert(crate::config::CONFIG_FILE.to_string(), text);
+    }
+    Report {
+        outcome: Outcome::Misconfigured,
+        diagnostics,
+        sources,
+        stats: Stats::default(),
+    }
+}
+
+fn io_failure(root: &Path, out: &Path, error: anyhow::Error) -> Report {
+    let file = crate::load::rel_path(root, out);
+    misconfigured(
+        root,
+        vec![
+            Diagnostic::new(
+                crate::diagnostic::Code::OutputWrite,
+                &file,
+                crate::diagnostic::Position::START,
+                format!("cannot write the site: {error:#}"),
+            )
+            .with_hint("check that the output folder is writable and the disk has space"),
+        ],
+    )
+}

@@ -1,0 +1,417 @@
+//! The typed context templates receive (documented in README.md). Each article's view is
+//! built once and shared by every page that shows it.
+
+use super::json_ld::article_json_ld;
+use super::reference::{doi_url, format_ama, pmc_url, pubmed_url};
+use super::urls::{Urls, article_dir, page_dir, topic_dir};
+use crate::date::Date;
+use crate::link::{Site, Topic};
+use crate::parse::article::Article;
+use crate::parse::front_matter::ReviewStatus;
+use crate::parse::markdown::TocEntry;
+use crate::parse::page::Page;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub publisher: String,
+    pub topics: Vec<TopicView>,
+    pub pages: Vec<PageLink>,
+    pub policy_url: Option<String>,
+    pub disclaimer_url: Option<String>,
+    pub counts: Counts,
+}
+
+#[derive(Clone, Serialize)]
+pub struct TopicView {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Default, Serialize)]
+pub struct Counts {
+    pub total: usize,
+    pub draft: usize,
+    pub submitted: usize,
+    pub under_review: usize,
+    pub approved: usize,
+}
+
+#[derive(Clone, Serialize)]
+pub struct DateView {
+    pub iso: String,
+    pub display: String,
+}
+
+impl From<Date> for DateView {
+    fn from(date: Date) -> DateView {
+        DateView {
+            iso: date.to_string(),
+            display: date.display(),
+        }
+    }
+}
+
+/// What lists of questions show about each one.
+#[derive(Clone, Serialize)]
+pub struct SummaryView {
+    pub slug: String,
+    pub url: String,
+    pub question: String,
+    pub title: Option<String>,
+    pub answer_text: String,
+    pub updated: Option<DateView>,
+    pub version: u32,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub reviewed: bool,
+    pub primary_topic: Option<TopicView>,
+}
+
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    pub slug: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub question: &'a str,
+    pub title: Option<&'a str>,
+    pub answer_html: &'a str,
+    pub plain_answer_html: Option<&'a str>,
+    pub body_html: &'a str,
+    pub toc: &'a [TocEntry],
+    pub audience: &'static str,
+    pub audience_label: &'static str,
+    pub topics: Vec<TopicView>,
+    pub created: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub version: u32,
+    pub changes: Vec<ChangeView<'a>>,
+    pub review: ReviewView<'a>,
+    pub references: Vec<ReferenceView<'a>>,
+    pub related: Vec<&'a SummaryView>,
+    pub backlinks: Vec<&'a SummaryView>,
+    pub json_ld: String,
+    pub has_code: bool,
+}
+
+#[derive(Serialize)]
+pub struct ChangeView<'a> {
+    pub version: u32,
+    pub date: DateView,
+    pub summary: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct ReviewView<'a> {
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub reviewed: bool,
+    pub reviewers: Vec<ReviewerView<'a>>,
+    pub last_reviewed: Option<DateView>,
+    pub steps: Vec<StepView>,
+}
+
+#[derive(Serialize)]
+pub struct ReviewerView<'a> {
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub date: Option<DateView>,
+}
+
+#[derive(Serialize)]
+pub struct StepView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub state: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct ReferenceView<'a> {
+    pub number: usize,
+    pub id: &'a str,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub html: String,
+    pub doi: Option<&'a str>,
+    pub doi_url: Option<String>,
+    pub pmid: Option<&'a str>,
+    pub pubmed_url: Option<String>,
+    pub pmcid: Option<&'a str>,
+    pub pmc_url: Option<String>,
+    pub url: Option<&'a str>,
+    pub backref: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub body_html: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub updated: Option<DateView>,
+    pub toc: &'a [TocEntry],
+}
+
+/// A page may claim human review only with a complete approval record: status approved,
+/// and every named reviewer dated. The review workflow tightens this to a content hash.
+pub fn shows_as_reviewed(article: &Article) -> bool {
+    article.review.status == ReviewStatus::Approved
+        && !article.review.reviewers.is_empty()
+        && article.review.reviewers.iter().all(|r| r.date.is_some())
+}
+
+/// Everything about the site that every template sees, built once per build.
+pub fn site_view(site: &Site<'_>, urls: &Urls, topic_views: &[TopicView]) -> SiteView {
+    let mut counts = Counts {
+        total: site.articles.len(),
+        ..Counts::default()
+    };
+    for article in &site.articles {
+        match article.review.status {
+            ReviewStatus::Draft => counts.draft += 1,
+            ReviewStatus::Submitted => counts.submitted += 1,
+            ReviewStatus::UnderReview => counts.under_review += 1,
+            ReviewStatus::Approved => counts.approved += 1,
+        }
+    }
+    let page_url = |slug: &str| {
+        site.pages
+            .iter()
+            .find(|p| p.slug == slug)
+            .map(|p| urls.path(&page_dir(&p.slug)))
+    };
+    SiteView {
+        title: site.config.title.clone(),
+        description: site.config.description.clone(),
+        language: site.config.language.clone(),
+        base_url: urls.base_url.clone(),
+        base_path: urls.base_path.clone(),
+        publisher: site.config.publisher.clone(),
+        topics: topic_views.to_vec(),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| PageLink {
+                title: p.title.clone(),
+                url: urls.path(&page_dir(&p.slug)),
+            })
+            .collect(),
+        policy_url: page_url("editorial-policy"),
+        disclaimer_url: page_url("disclaimer"),
+        counts,
+    }
+}
+
+pub fn topic_view(topic: &Topic, urls: &Urls) -> TopicView {
+    TopicView {
+        slug: topic.slug.clone(),
+        title: topic.title.clone(),
+        description: topic.description.clone(),
+        url: urls.path(&topic_dir(&topic.slug)),
+        count: topic.articles.len(),
+    }
+}
+
+pub fn summary_view(article: &Article, urls: &Urls, topic_views: &[TopicView]) -> SummaryView {
+    SummaryView {
+        slug: article.slug.clone(),
+        url: urls.path(&article_dir(&article.slug)),
+        question: article.question.clone(),
+        title: article.title.clone(),
+        answer_text: excerpt(&article.answer.plain, 300),
+        updated: article.updated.map(DateView::from),
+        version: article.version,
+        status: article.review.status.as_str(),
+        status_label: article.review.status.label(),
+        reviewed: shows_as_reviewed(article),
+        primary_topic: article
+            .topics
+            .first()
+            .and_then(|slug| topic_views.iter().find(|t| &t.slug == slug).cloned()),
+    }
+}
+
+pub fn article_view<'a>(
+    site: &'a Site<'_>,
+    index: usize,
+    urls: &Urls,
+    topic_views: &[TopicView],
+    summaries: &'a [SummaryView],
+) -> ArticleView<'a> {
+    let article: &'a Article = site.articles[index];
+    let reviewed = shows_as_reviewed(article);
+    let references = article
+        .citations
+        .order
+        .iter()
+        .enumerate()
+        .map(|(n, &r)| {
+            let reference = &article.references[r];
+            ReferenceView {
+                number: n + 1,
+                id: &reference.id,
+                kind: reference.kind.as_str(),
+                kind_label: reference.kind.label(),
+                html: format_ama(reference),
+                doi: reference.doi.as_deref(),
+                doi_url: reference.doi.as_deref().map(doi_url),
+                pmid: reference.pmid.as_deref(),
+                pubmed_url: reference.pmid.as_deref().map(pubmed_url),
+                pmcid: reference.pmcid.as_deref(),
+                pmc_url: reference.pmcid.as_deref().map(pmc_url),
+                url: reference.url.as_deref().filter(|u| crate::html::is_safe_url(u)),
+                backref: article.citations.first_marker.get(&r).map(String::as_str),
+            }
+        })
+        .collect();
+    let review = ReviewView {
+        status: article.review.status.as_str(),
+        status_label: article.review.status.label(),
+        reviewed,
+        reviewers: article
+            .review
+            .reviewers
+            .iter()
+            .map(|r| ReviewerView {
+                name: &r.name,
+                role: r.role.as_deref(),
+                date: r.date.map(DateView::from),
+            })
+            .collect(),
+        last_reviewed: if reviewed {
+            article
+                .review
+                .reviewers
+                .iter()
+                .filter_map(|r| r.date)
+                .max()
+                .map(DateView::from)
+        } else {
+            None
+        },
+        steps: review_steps(article.review.status),
+    };
+    let path = article_dir(&article.slug);
+    ArticleView {
+        slug: &article.slug,
+        url: urls.path(&path),
+        permalink: urls.absolute(&path),
+        question: &article.question,
+        title: article.title.as_deref(),
+        answer_html: &article.answer.html,
+        plain_answer_html: article.plain_answer.as_ref().map(|a| a.html.as_str()),
+        body_html: &article.body.html,
+        toc: &article.body.toc,
+        audience: article.audience.as_str(),
+        audience_label: article.audience.label(),
+        topics: article
+            .topics
+            .iter()
+            .filter_map(|slug| topic_views.iter().find(|t| &t.slug == slug).cloned())
+            .collect(),
+        created: article.created.map(DateView::from),
+        updated: article.updated.map(DateView::from),
+        version: article.version,
+        changes: article
+            .changes
+            .iter()
+            .map(|c| ChangeView {
+                version: c.version,
+                date: c.date.into(),
+                summary: &c.summary,
+            })
+            .collect(),
+        json_ld: article_json_ld(site, article, urls, reviewed),
+        review,
+        references,
+        related: site.related[index].iter().map(|&i| &summaries[i]).collect(),
+        backlinks: site.backlinks[index].iter().map(|&i| &summaries[i]).collect(),
+        has_code: article.body.has_code,
+    }
+}
+
+pub fn page_view<'a>(page: &'a Page, urls: &Urls) -> PageView<'a> {
+    let path = page_dir(&page.slug);
+    PageView {
+        slug: &page.slug,
+        title: &page.title,
+        description: page.description.as_deref(),
+        body_html: &page.body.html,
+        url: urls.path(&path),
+        permalink: urls.absolute(&path),
+        updated: page.updated.map(DateView::from),
+        toc: &page.body.toc,
+    }
+}
+
+/// The tracker's three steps; a draft has reached none of them.
+fn review_steps(status: ReviewStatus) -> Vec<StepView> {
+    let steps = [
+        (ReviewStatus::Submitted, "submitted", "Submitted"),
+        (ReviewStatus::UnderReview, "under_review", "Under review"),
+        (ReviewStatus::Approved, "approved", "Approved"),
+    ];
+    steps
+        .into_iter()
+        .map(|(step, key, label)| StepView {
+            key,
+            label,
+            state: if step < status {
+                "done"
+            } else if step == status {
+                if status == ReviewStatus::Approved {
+                    "done"
+                } else {
+                    "current"
+                }
+            } else {
+                "upcoming"
+            },
+        })
+        .collect()
+}
+
+/// Cuts plain text at a word boundary, with an ellipsis when shortened.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let at_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}\u{2026}", at_word.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracker_marks_done_current_and_upcoming_steps() {
+        let states = |s| review_steps(s).into_iter().map(|step| step.state).collect::<Vec<_>>();
+        assert_eq!(states(ReviewStatus::Draft), ["upcoming", "upcoming", "upcoming"]);
+        assert_eq!(states(ReviewStatus::UnderReview), ["done", "current", "upcoming"]);
+        assert_eq!(states(ReviewStatus::Approved), ["done", "done", "done"]);
+    }
+
+    #[test]
+    fn excerpts_cut_at_words() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("one two three four", 10), "one two\u{2026}");
+    }
+}

@@ -1,0 +1,304 @@
+//! Stage 5, render: fills the templates with each page's context and hands the bytes to the
+//! writer. Every page is an independent job, run in parallel; contexts are built once.
+
+pub mod context;
+pub mod json_ld;
+pub mod reference;
+pub mod templates;
+pub mod urls;
+
+use crate::diagnostic::Diagnostic;
+use crate::embedded;
+use crate::link::Site;
+use crate::write::Staging;
+use context::{SummaryView, TopicView, article_view, page_view, site_view, summary_view, topic_view};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+use urls::{Urls, article_dir, page_dir, topic_dir};
+
+/// One output file to produce.
+#[derive(Clone, Copy, Debug)]
+enum Job {
+    Home,
+    NotFound,
+    TopicIndex,
+    Topic(usize),
+    Article(usize),
+    Page(usize),
+    Sitemap,
+    Feed,
+    Robots,
+}
+
+pub struct Rendered {
+    pub files: usize,
+}
+
+struct Shared<'s, 'a> {
+    site: &'s Site<'a>,
+    tera: &'s tera::Tera,
+    urls: Urls,
+    topics: Vec<TopicView>,
+    summaries: Vec<SummaryView>,
+}
+
+/// Renders every page of the site and the theme's assets into `staging`.
+pub fn render_site(
+    site: &Site<'_>,
+    mut tera: tera::Tera,
+    root: &Path,
+    staging: &Staging,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let urls = Urls::new(&site.config.base_url);
+    let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
+    let summaries: Vec<SummaryView> = site
+        .articles
+        .par_iter()
+        .map(|a| summary_view(a, &urls, &topics))
+        .collect();
+    tera.global_context().insert("site", &site_view(site, &urls, &topics));
+    let shared = Shared {
+        site,
+        tera: &tera,
+        urls,
+        topics,
+        summaries,
+    };
+
+    let mut jobs = vec![
+        Job::Home,
+        Job::NotFound,
+        Job::TopicIndex,
+        Job::Sitemap,
+        Job::Feed,
+        Job::Robots,
+    ];
+    jobs.extend((0..site.topics.len()).map(Job::Topic));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend((0..site.articles.len()).map(Job::Article));
+
+    let mut problems: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|job| run(&shared, *job, staging).err())
+        .collect();
+    problems.extend(copy_theme(root, staging));
+    if !problems.is_empty() {
+        // The same template error repeats for every page that uses it: report it once.
+        problems.sort_by(|a, b| a.message.cmp(&b.message));
+        problems.dedup_by(|a, b| a.message == b.message);
+        return Err(problems);
+    }
+    Ok(Rendered { files: jobs.len() })
+}
+
+fn run(shared: &Shared<'_, '_>, job: Job, staging: &Staging) -> Result<(), Diagnostic> {
+    let site = shared.site;
+    let urls = &shared.urls;
+    let mut ctx = tera::Context::new();
+    let (template, rel_dir, output) = match job {
+        Job::Home => {
+            let recent: Vec<&SummaryView> = site
+                .recent
+                .iter()
+                .take(site.config.home_recent)
+                .map(|&i| &shared.summaries[i])
+                .collect();
+            ctx.insert("recent", &recent);
+            ("index.html", Some(String::new()), "index.html".to_string())
+        }
+        Job::NotFound => ("404.html", None, "404.html".to_string()),
+        Job::TopicIndex => (
+            "topics.html",
+            Some("topics/".to_string()),
+            "topics/index.html".to_string(),
+        ),
+        Job::Topic(index) => {
+            let topic = &site.topics[index];
+            let articles: Vec<&SummaryView> = topic.articles.iter().map(|&i| &shared.summaries[i]).collect();
+            ctx.insert("topic", &shared.topics[index]);
+            ctx.insert("articles", &articles);
+            let dir = topic_dir(&topic.slug);
+            ("topic.html", Some(dir.clone()), format!("{dir}index.html"))
+        }
+        Job::Article(index) => {
+            let view = article_view(site, index, urls, &shared.topics, &shared.summaries);
+            ctx.insert("article", &view);
+            let dir = article_dir(&site.articles[index].slug);
+            ("article.html", Some(dir.clone()), format!("{dir}index.html"))
+        }
+        Job::Page(index) => {
+            let page = site.pages[index];
+            ctx.insert("page", &page_view(page, urls));
+            let dir = page_dir(&page.slug);
+            ("page.html", Some(dir.clone()), format!("{dir}index.html"))
+        }
+        Job::Sitemap => {
+            ctx.insert("urls", &sitemap_entries(shared));
+            ("sitemap.xml", None, "sitemap.xml".to_string())
+        }
+        Job::Feed => {
+            ctx.insert("feed", &feed(shared));
+            ("feed.xml", None, "feed.xml".to_string())
+        }
+        Job::Robots => ("robots.txt", None, "robots.txt".to_string()),
+    };
+    match &rel_dir {
+        Some(dir) => {
+            ctx.insert("canonical", &urls.absolute(dir));
+            ctx.insert("page_url", &urls.path(dir));
+        }
+        None => {
+            ctx.insert("canonical", &Option::<String>::None);
+            ctx.insert("page_url", &urls.path(&output));
+        }
+    }
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    shared.tera.render_to(template, &ctx, &mut bytes).map_err(|error| {
+        templates::template_error(
+            &format!("templates/{template}"),
+            format!("rendering {output} failed:\n{error}"),
+        )
+    })?;
+    staging
+        .write(&output, &bytes)
+        .map_err(|error| templates::template_error(&output, format!("{error:#}")))
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+fn sitemap_entries(shared: &Shared<'_, '_>) -> Vec<SitemapEntry> {
+    let site = shared.site;
+    let urls = &shared.urls;
+    let newest = site
+        .recent
+        .first()
+        .and_then(|&i| site.articles[i].updated)
+        .map(|d| d.to_string());
+    let mut entries = vec![
+        SitemapEntry {
+            loc: urls.absolute(""),
+            lastmod: newest.clone(),
+        },
+        SitemapEntry {
+            loc: urls.absolute("topics/"),
+            lastmod: newest,
+        },
+    ];
+    for topic in &site.topics {
+        let lastmod = topic
+            .articles
+            .iter()
+            .filter_map(|&i| site.articles[i].updated)
+            .max()
+            .map(|d| d.to_string());
+        entries.push(SitemapEntry {
+            loc: urls.absolute(&topic_dir(&topic.slug)),
+            lastmod,
+        });
+    }
+    for article in &site.articles {
+        entries.push(SitemapEntry {
+            loc: urls.absolute(&article_dir(&article.slug)),
+            lastmod: article.updated.map(|d| d.to_string()),
+        });
+    }
+    for page in &site.pages {
+        entries.push(SitemapEntry {
+            loc: urls.absolute(&page_dir(&page.slug)),
+            lastmod: page.updated.map(|d| d.to_string()),
+        });
+    }
+    entries
+}
+
+#[derive(Serialize)]
+struct Feed {
+    id: String,
+    url: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    summary: String,
+}
+
+fn feed(shared: &Shared<'_, '_>) -> Feed {
+    let site = shared.site;
+    let urls = &shared.urls;
+    let entries: Vec<FeedEntry> = site
+        .recent
+        .iter()
+        .take(site.config.feed_entries)
+        .map(|&i| {
+            let article = site.articles[i];
+            FeedEntry {
+                title: article.question.clone(),
+                url: urls.absolute(&article_dir(&article.slug)),
+                updated: article
+                    .updated
+                    .map(|d| d.rfc3339())
+                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+                summary: shared.summaries[i].answer_text.clone(),
+            }
+        })
+        .collect();
+    // The feed's date is the newest entry's, never the build time: same input, same bytes.
+    let updated = entries
+        .first()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.updated.clone());
+    Feed {
+        id: urls.absolute(""),
+        url: urls.absolute("feed.xml"),
+        updated,
+        entries,
+    }
+}
+
+/// Writes the built-in theme, then the site's `theme/` files over it.
+fn copy_theme(root: &Path, staging: &Staging) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let site_theme = root.join("theme");
+    for (name, bytes) in embedded::THEME {
+        if site_theme.join(name).is_file() {
+            continue;
+        }
+        if let Err(error) = staging.write(&format!("theme/{name}"), bytes) {
+            problems.push(templates::template_error(
+                &format!("theme/{name}"),
+                format!("{error:#}"),
+            ));
+        }
+    }
+    if site_theme.is_dir() {
+        for entry in walkdir::WalkDir::new(&site_theme)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = crate::load::rel_path(&site_theme, entry.path());
+            let result = std::fs::read(entry.path())
+                .map_err(anyhow::Error::from)
+                .and_then(|bytes| staging.write(&format!("theme/{name}"), &bytes));
+            if let Err(error) = result {
+                problems.push(templates::template_error(
+                    &format!("theme/{name}"),
+                    format!("{error:#}"),
+                ));
+            }
+        }
+    }
+    problems
+}

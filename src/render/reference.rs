@@ -1,0 +1,174 @@
+//! Formatting a reference for the list at the foot of an article (AMA style).
+
+use super::urls::encode_path_segment;
+use crate::html::escape_into;
+use crate::parse::front_matter::{Reference, ReferenceKind};
+
+/// The AMA citation as trusted HTML; identifiers are linked separately by the template.
+pub fn format_ama(reference: &Reference) -> String {
+    let mut html = String::with_capacity(160);
+    if !reference.authors.is_empty() {
+        let shown: Vec<&str> = if reference.authors.len() > 6 {
+            reference.authors.iter().take(3).map(String::as_str).collect()
+        } else {
+            reference.authors.iter().map(String::as_str).collect()
+        };
+        escape_into(&mut html, &shown.join(", "));
+        if reference.authors.len() > 6 {
+            html.push_str(", et al");
+        }
+        html.push_str(". ");
+    }
+    let italic_title = matches!(reference.kind, ReferenceKind::Guideline | ReferenceKind::Textbook);
+    if italic_title {
+        html.push_str("<i>");
+    }
+    escape_into(&mut html, &sentence(&reference.title));
+    if italic_title {
+        html.push_str("</i>");
+    }
+    if let Some(edition) = &reference.edition {
+        html.push(' ');
+        escape_into(&mut html, edition);
+        html.push_str(" ed.");
+    }
+    match reference.kind {
+        ReferenceKind::Research | ReferenceKind::Review => {
+            if let Some(journal) = &reference.journal {
+                html.push_str(" <i>");
+                escape_into(&mut html, journal.trim_end_matches('.'));
+                html.push_str("</i>.");
+            }
+            if let Some(year) = reference.year {
+                html.push_str(&format!(" {year}"));
+                if let Some(volume) = &reference.volume {
+                    html.push(';');
+                    escape_into(&mut html, volume);
+                    if let Some(issue) = &reference.issue {
+                        html.push('(');
+                        escape_into(&mut html, issue);
+                        html.push(')');
+                    }
+                }
+                if let Some(pages) = &reference.pages {
+                    html.push(':');
+                    escape_into(&mut html, &pages.replace('-', "\u{2013}"));
+                }
+                html.push('.');
+            }
+        }
+        _ => {
+            if let Some(publisher) = &reference.publisher {
+                html.push(' ');
+                escape_into(&mut html, publisher.trim_end_matches('.'));
+                html.push(if reference.year.is_some() { ';' } else { '.' });
+            }
+            if let Some(year) = reference.year {
+                html.push_str(&format!(" {year}."));
+            }
+            if let Some(accessed) = reference.accessed {
+                html.push_str(&format!(" Accessed {}.", accessed.display()));
+            }
+        }
+    }
+    html
+}
+
+/// Titles end with a full stop unless they already end with punctuation.
+fn sentence(title: &str) -> String {
+    let title = title.trim();
+    if title.ends_with(['.', '?', '!']) {
+        title.to_string()
+    } else {
+        format!("{title}.")
+    }
+}
+
+pub fn doi_url(doi: &str) -> String {
+    let doi = doi
+        .trim()
+        .trim_start_matches("https://doi.org/")
+        .trim_start_matches("doi:");
+    format!("https://doi.org/{}", encode_path_segment(doi))
+}
+
+pub fn pubmed_url(pmid: &str) -> String {
+    format!("https://pubmed.ncbi.nlm.nih.gov/{}/", encode_path_segment(pmid.trim()))
+}
+
+pub fn pmc_url(pmcid: &str) -> String {
+    format!(
+        "https://pmc.ncbi.nlm.nih.gov/articles/{}/",
+        encode_path_segment(pmcid.trim())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn research() -> Reference {
+        Reference {
+            id: "vision".into(),
+            kind: ReferenceKind::Research,
+            title: "Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer".into(),
+            authors: vec!["Sartor O".into(), "de Bono J".into()],
+            journal: Some("N Engl J Med".into()),
+            publisher: None,
+            year: Some(2021),
+            volume: Some("385".into()),
+            issue: Some("12".into()),
+            pages: Some("1091-1103".into()),
+            edition: None,
+            doi: Some("10.1056/NEJMoa2107322".into()),
+            pmid: None,
+            pmcid: None,
+            isbn: None,
+            url: None,
+            accessed: None,
+        }
+    }
+
+    #[test]
+    fn formats_a_journal_article_in_ama_style() {
+        assert_eq!(
+            format_ama(&research()),
+            "Sartor O, de Bono J. Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer. <i>N Engl J Med</i>. 2021;385(12):1091\u{2013}1103."
+        );
+    }
+
+    #[test]
+    fn shortens_long_author_lists_and_escapes() {
+        let mut reference = research();
+        reference.authors = (1..=7).map(|n| format!("Author{n} A")).collect();
+        reference.title = "<b>Bold</b> claims".into();
+        let html = format_ama(&reference);
+        assert!(
+            html.starts_with("Author1 A, Author2 A, Author3 A, et al. &lt;b&gt;Bold&lt;/b&gt; claims."),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn formats_a_guideline_with_its_publisher() {
+        let mut reference = research();
+        reference.kind = ReferenceKind::Guideline;
+        reference.authors.clear();
+        reference.title = "Guidelines on Prostate Cancer".into();
+        reference.publisher = Some("European Association of Urology".into());
+        reference.year = Some(2024);
+        assert_eq!(
+            format_ama(&reference),
+            "<i>Guidelines on Prostate Cancer.</i> European Association of Urology; 2024."
+        );
+    }
+
+    #[test]
+    fn links_identifiers() {
+        assert_eq!(
+            doi_url("10.1056/NEJMoa2107322"),
+            "https://doi.org/10.1056/NEJMoa2107322"
+        );
+        assert_eq!(pubmed_url("34161051"), "https://pubmed.ncbi.nlm.nih.gov/34161051/");
+    }
+}

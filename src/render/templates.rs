@@ -1,0 +1,73 @@
+//! The site's templates: the built-in ones, each replaceable by a file of the same name in
+//! the site's `templates/` folder.
+
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::embedded;
+use std::collections::BTreeMap;
+use std::path::Path;
+use walkdir::WalkDir;
+
+/// Loads built-in templates, then the site's overrides, and compiles them all once.
+pub fn load_templates(root: &Path) -> Result<tera::Tera, Vec<Diagnostic>> {
+    let mut sources: BTreeMap<String, (String, String)> = embedded::TEMPLATES
+        .iter()
+        .map(|(name, text)| {
+            (
+                name.to_string(),
+                (format!("built-in templates/{name}"), text.to_string()),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for entry in WalkDir::new(&dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    problems.push(template_error(
+                        "templates",
+                        format!("cannot read the templates folder: {error}"),
+                    ));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let name = crate::load::rel_path(&dir, entry.path());
+            let file = format!("templates/{name}");
+            match std::fs::read_to_string(entry.path()) {
+                Ok(text) => {
+                    sources.insert(name, (file, text));
+                }
+                Err(error) => problems.push(template_error(&file, format!("cannot read the template: {error}"))),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut tera = tera::Tera::new();
+    let templates: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+        .collect();
+    if let Err(error) = tera.add_raw_templates(templates) {
+        let message = error.to_string();
+        let file = sources
+            .iter()
+            .find(|(name, _)| message.contains(name.as_str()))
+            .map_or_else(|| "templates".to_string(), |(_, (file, _))| file.clone());
+        return Err(vec![template_error(
+            &file,
+            format!("the template does not compile:\n{message}"),
+        )]);
+    }
+    Ok(tera)
+}
+
+pub fn template_error(file: &str, message: String) -> Diagnostic {
+    Diagnostic::new(Code::TemplateError, file, Position::START, message)
+        .with_hint("fix the template named here, or remove it to use the built-in one")
+}

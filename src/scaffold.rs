@@ -1,0 +1,196 @@
+//! `evident init` and `evident new`: files that start a site or an article, which pass
+//! `evident check` as written.
+
+use crate::check::{is_valid_slug, suggest_slug};
+use crate::config::CONFIG_FILE;
+use crate::date::Date;
+use anyhow::{Context as _, Result, bail};
+use std::path::{Path, PathBuf};
+
+/// Creates a new site in `dir`: configuration, one example article, and the editorial
+/// policy and disclaimer pages. Refuses to touch an existing site.
+pub fn init_site(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
+    if dir.join(CONFIG_FILE).exists() {
+        bail!(
+            "{} already holds a site ({CONFIG_FILE} exists); nothing was changed",
+            dir.display()
+        );
+    }
+    if dir.join("content").exists() {
+        bail!("{} already has a content/ folder; nothing was changed", dir.display());
+    }
+    let files: Vec<(PathBuf, String)> = vec![
+        (dir.join(CONFIG_FILE), CONFIG_TEMPLATE.to_string()),
+        (
+            dir.join("content/general/how-to-write-an-evident-article.md"),
+            EXAMPLE_ARTICLE.replace("{today}", &today.to_string()),
+        ),
+        (dir.join("content/pages/editorial-policy.md"), POLICY_PAGE.to_string()),
+        (dir.join("content/pages/disclaimer.md"), DISCLAIMER_PAGE.to_string()),
+    ];
+    for (path, text) in &files {
+        write_new_file(path, text)?;
+    }
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+/// Writes a complete article skeleton for `question` under `content/<topic>/`.
+pub fn new_article(root: &Path, question: &str, topic: &str, today: Date) -> Result<PathBuf> {
+    let question = question.trim();
+    if !question.ends_with('?') {
+        bail!("the question must end with `?`: write it as a reader would ask it");
+    }
+    if !is_valid_slug(topic) {
+        bail!(
+            "`{topic}` is not a valid topic name: use lowercase letters, digits and hyphens, e.g. `{}`",
+            suggest_slug(topic)
+        );
+    }
+    if !root.join(CONFIG_FILE).exists() {
+        bail!(
+            "{} is not an Evident site (no {CONFIG_FILE}); run `evident init DIR` first or pass --root",
+            root.display()
+        );
+    }
+    let slug = slug_for_question(question);
+    if slug.is_empty() {
+        bail!("cannot make a file name from this question; write it with some letters or digits");
+    }
+    let path = root.join("content").join(topic).join(format!("{slug}.md"));
+    let quoted = serde_json::to_string(question).context("the question cannot be written as YAML")?;
+    let text = ARTICLE_SKELETON
+        .replace("{question}", &quoted)
+        .replace("{topic}", topic)
+        .replace("{today}", &today.to_string())
+        .replace("{year}", &today.year().to_string());
+    write_new_file(&path, &text)?;
+    Ok(path)
+}
+
+/// A short slug from a question: its meaningful words, at most eight.
+pub fn slug_for_question(question: &str) -> String {
+    const FILLER: &[&str] = &[
+        "a", "an", "and", "are", "can", "do", "does", "for", "how", "i", "in", "is", "it", "of", "on", "or", "should",
+        "the", "to", "what", "when", "which", "who", "why", "with",
+    ];
+    let slug = suggest_slug(question);
+    let words: Vec<&str> = slug.split('-').filter(|w| !w.is_empty()).collect();
+    let meaningful: Vec<&str> = words.iter().copied().filter(|w| !FILLER.contains(w)).take(8).collect();
+    if meaningful.is_empty() {
+        words.into_iter().take(8).collect::<Vec<_>>().join("-")
+    } else {
+        meaningful.join("-")
+    }
+}
+
+fn write_new_file(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "{} already exists or cannot be created; nothing was overwritten",
+                path.display()
+            )
+        })?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+const CONFIG_TEMPLATE: &str = r#"# Evident site configuration. Unknown keys are reported as errors.
+title: "My knowledge base"
+description: "Evidence-based answers to clinical questions, reviewed by experts."
+base_url: "https://kb.example.org/"
+language: en
+publisher: "Editorial board"
+topics:
+  general:
+    title: "General"
+    description: "Questions that do not fit a specialty yet."
+# Severity per check: error | warning | off
+checks:
+  citation/unused: warning
+"#;
+
+const EXAMPLE_ARTICLE: &str = r#"---
+question: "How do I write an article in Evident?"
+title: "Writing an Evident article"
+answer: >-
+  Write the question, a short bottom line with citations, and a body whose claims each
+  cite a reference listed in the front matter [@evident-guide].
+topics: [general]
+audience: all
+created: {today}
+updated: {today}
+version: 1
+review:
+  status: submitted
+references:
+  - id: evident-guide
+    type: web
+    title: "Evident content format"
+    publisher: "Evident"
+    url: "https://kb.example.org/editorial-policy/"
+---
+## How an article is built
+
+- The `question` is the page's title and ends with a question mark [@evident-guide].
+- Every claim cites a reference with `[@key]`; the list at the foot is numbered for you [@evident-guide].
+"#;
+
+const POLICY_PAGE: &str = r#"---
+title: "Editorial policy"
+description: "How articles are written, referenced and reviewed."
+---
+Every article answers one question, cites its sources, and is reviewed by a named expert
+before it is shown as reviewed. Until then it carries a pending-review notice.
+"#;
+
+const DISCLAIMER_PAGE: &str = r#"---
+title: "Disclaimer"
+description: "What this site is and is not."
+---
+This site is for education. It does not replace the judgement of a qualified professional
+who knows the patient.
+"#;
+
+const ARTICLE_SKELETON: &str = r#"---
+question: {question}
+answer: >-
+  Write the bottom line here in one to three sentences, citing the evidence [@source-key].
+topics: [{topic}]
+audience: all
+created: {today}
+updated: {today}
+version: 1
+review:
+  status: draft
+references:
+  - id: source-key
+    type: guideline
+    title: "Title of the guideline or study"
+    publisher: "Publishing organisation"
+    year: {year}
+related: []
+---
+## Key recommendations
+
+- Each statement ends with the citation that supports it [@source-key].
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makes_short_slugs_from_questions() {
+        assert_eq!(
+            slug_for_question("What are the next treatment options after six cycles of Pluvicto?"),
+            "next-treatment-options-after-six-cycles-pluvicto"
+        );
+        assert_eq!(slug_for_question("What is it?"), "what-is-it");
+    }
+}
