@@ -224,5 +224,7 @@ fn article(index: usize, count: usize, topic: &str, rng: &mut Rng) -> String {
             );
         }
     }
+    let all: Vec<String> = (0..refs).map(|r| format!("@r{index}-{r}")).collect();
+    let _ = writeln!(text, "\n## Summary\n\n{} [{}].", sentence(rng, 12), all.join("; "));
     text
 }

@@ -140,6 +140,35 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
+/// Byte offsets of line starts, so that many offsets in one file map to positions without
+/// rescanning the text each time.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, starts }
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let line_start = self.starts[line - 1];
+        let column = self.text[line_start..offset].chars().count() as u32 + 1;
+        Position::new(line as u32, column)
+    }
+}
+
 /// The 1-based line and column (in characters) of a byte offset.
 pub fn position_of_offset(text: &str, offset: usize) -> Position {
     let offset = offset.min(text.len());
@@ -168,5 +197,13 @@ mod tests {
         assert_eq!(position_of_offset(text, 3), Position::new(2, 1));
         assert_eq!(position_of_offset(text, "ab\ncdé ".len()), Position::new(2, 5));
         assert_eq!(position_of_offset(text, 999), Position::new(3, 1));
+        let index = LineIndex::new(text);
+        for offset in [0, 1, 3, "ab\ncdé ".len(), 999] {
+            assert_eq!(
+                index.position(offset),
+                position_of_offset(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 }

@@ -8,7 +8,7 @@ use super::markdown::{Mode, Rendered, render_markdown};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
-use crate::load::{SourceFile, position_of_offset};
+use crate::load::{LineIndex, SourceFile};
 
 #[derive(Debug)]
 pub struct Article {
@@ -114,7 +114,7 @@ pub fn parse_article(source: &SourceFile) -> ParsedArticle {
     let changes = reader.list::<Change>("changes");
     let references = reader.list::<Reference>("references");
 
-    let locator = *reader.locator();
+    let locator = reader.locator().clone();
     let mut spans = Spans {
         question: reader.value_position("question"),
         slug: reader.value_position("slug"),
@@ -172,9 +172,9 @@ pub fn parse_article(source: &SourceFile) -> ParsedArticle {
         rendered
     });
     let body_offset = split.body_offset;
-    let text = source.text.as_str();
-    let body = render_markdown(split.body, Mode::Block, &mut citer, &|offset| {
-        position_of_offset(text, body_offset + offset)
+    let lines = LineIndex::new(&source.text);
+    let body = render_markdown(split.body, Mode::Block, Some(&mut citer), &|offset| {
+        lines.position(body_offset + offset)
     });
 
     let citations = citer.finish();
@@ -216,7 +216,7 @@ pub fn parse_article(source: &SourceFile) -> ParsedArticle {
 fn render_field(text: &str, key: &str, locator: &Locator<'_>, citer: &mut Citer<'_>) -> Rendered {
     let scope = locator.key(&[key]);
     let fallback = locator.value(&[key]).unwrap_or(Position::START);
-    render_markdown(text, Mode::Inline, citer, &|offset| {
+    render_markdown(text, Mode::Inline, Some(citer), &|offset| {
         let label = text[offset..].split_inclusive(']').next().unwrap_or("");
         let first_line = label.lines().next().unwrap_or("");
         scope

@@ -71,7 +71,7 @@ impl<'a> FieldReader<'a> {
         };
         Ok(FieldReader {
             file,
-            locator: Locator { text, first_line },
+            locator: Locator::new(text, first_line),
             mapping,
             codes,
             known,
@@ -104,7 +104,9 @@ impl<'a> FieldReader<'a> {
     }
 
     pub fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
-        let value = self.mapping.get(key)?.clone();
+        // Taking the value out (rather than cloning it) also marks the key as known to
+        // `finish`, which reports whatever is left.
+        let value = self.mapping.remove(key)?;
         if value.is_null() {
             return None;
         }
@@ -138,7 +140,7 @@ impl<'a> FieldReader<'a> {
     /// Reads a list item by item, so that a bad entry is reported at its own line and the
     /// good ones are kept.
     pub fn list<T: DeserializeOwned>(&mut self, key: &str) -> Vec<(T, Position)> {
-        let Some(value) = self.mapping.get(key).cloned() else {
+        let Some(value) = self.mapping.remove(key) else {
             return Vec::new();
         };
         let items = match value {
@@ -317,25 +319,26 @@ pub struct Scope {
 
 /// Finds where keys and values are written in a YAML text, by indentation. serde_yaml's
 /// values carry no positions, and findings must point at the exact line.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Locator<'a> {
-    text: &'a str,
+    lines: Vec<&'a str>,
     first_line: u32,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str, first_line: u32) -> Locator<'a> {
-        Locator { text, first_line }
+        let lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+        Locator { lines, first_line }
     }
 
-    fn lines(&self) -> impl Iterator<Item = &'a str> {
-        self.text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l))
+    fn lines(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.lines.iter().copied()
     }
 
     fn whole(&self) -> Scope {
         Scope {
             start: 0,
-            end: self.lines().count(),
+            end: self.lines.len(),
             parent_indent: None,
         }
     }
@@ -360,7 +363,7 @@ impl<'a> Locator<'a> {
     pub fn value(&self, path: &[&str]) -> Option<Position> {
         let (at, scope) = self.key(path)?;
         let line_index = (at.line - self.first_line) as usize;
-        let line = self.lines().nth(line_index)?;
+        let line = *self.lines.get(line_index)?;
         let key = path.last()?;
         let key_start = at.column as usize - 1;
         let after_key: String = line.chars().skip(key_start + key.chars().count()).collect();
@@ -369,7 +372,7 @@ impl<'a> Locator<'a> {
         let value = after_colon.trim_start();
         if value.is_empty() || value.starts_with(['>', '|']) {
             let next = self.first_content_line(scope)?;
-            let text = self.lines().nth(next)?;
+            let text = *self.lines.get(next)?;
             let indent = text.chars().take_while(|c| *c == ' ').count();
             return Some(self.position(next, indent));
         }
@@ -397,7 +400,7 @@ impl<'a> Locator<'a> {
 
     /// The entries of a block list (`- …` lines) in a scope, each with its own scope.
     pub fn items(&self, scope: Scope) -> Vec<(Position, Scope)> {
-        let lines: Vec<&str> = self.lines().collect();
+        let lines = &self.lines;
         let mut dash_indent = None;
         let mut starts = Vec::new();
         for (index, line) in lines.iter().enumerate().take(scope.end).skip(scope.start) {
@@ -442,7 +445,7 @@ impl<'a> Locator<'a> {
     }
 
     fn key_with_scope(&self, scope: Scope, key: &str) -> Option<(Position, Scope)> {
-        let lines: Vec<&str> = self.lines().collect();
+        let lines = &self.lines;
         for index in scope.start..scope.end.min(lines.len()) {
             let line = lines[index];
             let mut column = line.chars().take_while(|c| *c == ' ').count();

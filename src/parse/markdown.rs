@@ -78,12 +78,13 @@ const RESERVED_IDS: &[&str] = &[
 pub fn render_markdown(
     text: &str,
     mode: Mode,
-    citer: &mut Citer<'_>,
+    mut citer: Option<&mut Citer<'_>>,
     position_of: &dyn Fn(usize) -> Position,
 ) -> Rendered {
     let pending: RefCell<Vec<PendingCitation>> = RefCell::new(Vec::new());
+    let cites = citer.is_some();
     let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
-        if !matches!(link.link_type, LinkType::Shortcut | LinkType::Collapsed) {
+        if !cites || !matches!(link.link_type, LinkType::Shortcut | LinkType::Collapsed) {
             return None;
         }
         let items = parse_citation_label(&link.reference)?;
@@ -131,7 +132,7 @@ pub fn render_markdown(
                 out.plain.truncate(out.plain.trim_end().len());
                 let index: usize = dest_url[CITATION_URL_PREFIX.len()..].parse().unwrap_or(usize::MAX);
                 let pending = pending.borrow();
-                if let Some(citation) = pending.get(index) {
+                if let (Some(citation), Some(citer)) = (pending.get(index), citer.as_deref_mut()) {
                     let html = citer.cite(&citation.items, position_of(citation.start));
                     events.push(Event::InlineHtml(html.into()));
                 }
@@ -341,7 +342,7 @@ mod tests {
 
     fn render(text: &str, mode: Mode) -> Rendered {
         let mut citer = Citer::new(["a", "b"]);
-        render_markdown(text, mode, &mut citer, &|_| Position::START)
+        render_markdown(text, mode, Some(&mut citer), &|_| Position::START)
     }
 
     #[test]

@@ -1,13 +1,12 @@
 //! Plain pages (`content/pages/*.md`): editorial policy, disclaimer, about.
 
-use super::citation::Citer;
 use super::fields::{FRONT_MATTER_CODES, FieldReader};
 use super::front_matter::PAGE_FIELDS;
 use super::markdown::{Mode, Rendered, render_markdown};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
-use crate::load::{SourceFile, position_of_offset};
+use crate::load::{LineIndex, SourceFile};
 
 #[derive(Debug)]
 pub struct Page {
@@ -50,13 +49,10 @@ pub fn parse_page(source: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
         Position::START
     };
     let diagnostics = reader.finish();
-    // Pages cite nothing; a `[@x]` in them stays visible as text rather than a dead marker.
-    let mut citer = Citer::new([]);
-    let text = source.text.as_str();
+    // Pages have no reference list: a `[@x]` in them stays visible as the text it is.
+    let lines = LineIndex::new(&source.text);
     let offset = split.body_offset;
-    let body = render_markdown(split.body, Mode::Block, &mut citer, &|at| {
-        position_of_offset(text, offset + at)
-    });
+    let body = render_markdown(split.body, Mode::Block, None, &|at| lines.position(offset + at));
     let page = title.map(|title| Page {
         file: file.to_string(),
         slug: slug.unwrap_or_else(|| super::article::file_stem(file)),

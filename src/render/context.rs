@@ -90,6 +90,8 @@ pub struct ArticleView<'a> {
     pub question: &'a str,
     pub title: Option<&'a str>,
     pub answer_html: &'a str,
+    /// The bottom line as plain text, for meta descriptions.
+    pub answer_text: String,
     pub plain_answer_html: Option<&'a str>,
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
@@ -315,6 +317,7 @@ pub fn article_view<'a>(
         question: &article.question,
         title: article.title.as_deref(),
         answer_html: &article.answer.html,
+        answer_text: excerpt(&article.answer.plain, 300),
         plain_answer_html: article.plain_answer.as_ref().map(|a| a.html.as_str()),
         body_html: &article.body.html,
         toc: &article.body.toc,
