@@ -68,9 +68,14 @@ impl SiteConfig {
             .collect()
     }
 
-    pub fn with_base_url(mut self, base_url: &str) -> SiteConfig {
+    /// The site with `--base-url` in place of the configured address, or the reason the
+    /// given address cannot be used.
+    pub fn with_base_url(mut self, base_url: &str) -> Result<SiteConfig, String> {
+        if let Some(problem) = base_url_problem(base_url) {
+            return Err(problem);
+        }
         self.base_url = normalize_base_url(base_url);
-        self
+        Ok(self)
     }
 }
 
@@ -117,18 +122,16 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
 
     let mut severities = BTreeMap::new();
     let mut problems = Vec::new();
-    if let Some(base) = &base_url {
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            problems.push(
-                Diagnostic::new(
-                    Code::ConfigInvalidValue,
-                    CONFIG_FILE,
-                    reader.value_position("base_url"),
-                    "`base_url` must be an absolute http(s) address",
-                )
-                .with_hint("write it with its scheme, e.g. `https://kb.example.org/`"),
-            );
-        }
+    if let Some(problem) = base_url.as_deref().and_then(base_url_problem) {
+        problems.push(
+            Diagnostic::new(
+                Code::ConfigInvalidValue,
+                CONFIG_FILE,
+                reader.value_position("base_url"),
+                problem,
+            )
+            .with_hint("write it with its scheme and without query or fragment, e.g. `https://kb.example.org/`"),
+        );
     }
     let checks_scope = reader.locator().key(&["checks"]).map(|(_, scope)| scope);
     for (name, severity) in &checks {
@@ -210,6 +213,20 @@ fn is_structural(code: Code) -> bool {
     )
 }
 
+/// Canonical links, the sitemap and the feed are built by appending paths to the base URL,
+/// so it must be absolute and end in a path.
+fn base_url_problem(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        None => Some(format!("the base URL `{url}` is not an absolute http(s) address")),
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => Some(format!("the base URL `{url}` has no host")),
+        Some(_) if url.contains(['?', '#']) => Some(format!("the base URL `{url}` has a query or fragment")),
+        Some(_) if url.contains(char::is_whitespace) => Some(format!("the base URL `{url}` contains spaces")),
+        Some(_) => None,
+    }
+}
+
 fn normalize_base_url(url: &str) -> String {
     let mut url = url.trim().to_string();
     if !url.ends_with('/') {
@@ -228,6 +245,26 @@ mod tests {
         assert_eq!(config.base_url, "https://kb.example.org/");
         assert_eq!(config.publisher, "KB");
         assert_eq!(config.severity_of(Code::CitationUnused), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn refuses_base_urls_that_cannot_prefix_paths() {
+        for bad in [
+            "kb.example.org/",
+            "https://",
+            "https://x.org/kb?x=1",
+            "https://x.org/#top",
+            "ftp://x.org/",
+        ] {
+            let errors = parse_config(&format!("title: KB\nbase_url: \"{bad}\"\n")).unwrap_err();
+            assert_eq!(errors[0].line, 2, "{bad}");
+        }
+        let config = parse_config("title: KB\nbase_url: https://x.org/\n").unwrap();
+        assert!(config.clone().with_base_url("other.example/kb/").is_err());
+        assert_eq!(
+            config.with_base_url("https://other.example/kb").unwrap().base_url,
+            "https://other.example/kb/"
+        );
     }
 
     #[test]

@@ -75,7 +75,19 @@ fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report
         Err(diagnostics) => return Err(misconfigured(root, diagnostics)),
     };
     let config = match &options.base_url {
-        Some(url) => config.with_base_url(url),
+        Some(url) => match config.with_base_url(url) {
+            Ok(config) => config,
+            Err(problem) => {
+                let diagnostic = Diagnostic::new(
+                    crate::diagnostic::Code::ConfigInvalidValue,
+                    "--base-url",
+                    crate::diagnostic::Position::START,
+                    problem,
+                )
+                .with_hint("pass an absolute address, e.g. `--base-url https://kb.example.org/`");
+                return Err(misconfigured(root, vec![diagnostic]));
+            }
+        },
         None => config,
     };
     let mut loaded = load_content(root);

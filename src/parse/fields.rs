@@ -54,7 +54,13 @@ impl<'a> FieldReader<'a> {
                 Position::new(first_line + error.line - 1, error.column),
                 format!("malformed YAML: {}", error.message),
             )
-            .with_hint("check the indentation and quote values that contain `:` or `#`")
+            .with_hint(if error.column == 1 && error.line > 1 {
+                // libyaml notices a missing `:` or an unclosed bracket only on the next line.
+                "the mistake may be on the line before: a missing `:`, an unclosed `[` or quote; \
+                 quote values that contain `:` or `#`"
+            } else {
+                "check the indentation and quote values that contain `:` or `#`"
+            })
         })?;
         let mapping = match value {
             Value::Mapping(mapping) => mapping,

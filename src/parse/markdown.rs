@@ -327,13 +327,22 @@ pub fn slugify(text: &str) -> String {
 }
 
 fn unique_id(wanted: String, used: &mut HashSet<String>) -> String {
-    if used.insert(wanted.clone()) {
+    let mut take = |candidate: &str| !is_generated_id(candidate) && used.insert(candidate.to_string());
+    if take(&wanted) {
         return wanted;
     }
     (1..)
         .map(|n| format!("{wanted}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
+        .find(|candidate| take(candidate))
         .unwrap_or(wanted)
+}
+
+/// `ref-N` and `cite-N` name reference entries and citation markers on every article page.
+fn is_generated_id(id: &str) -> bool {
+    ["ref-", "cite-"].iter().any(|prefix| {
+        id.strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 #[cfg(test)]
@@ -374,6 +383,7 @@ mod tests {
         assert!(out.html.contains("<h2 id=\"side-effects-1\">"));
         assert!(out.html.contains("<h3 id=\"custom\">"));
         let ids: Vec<&str> = out.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(render("## Ref 1\n", Mode::Block).toc[0].id, "ref-1-1");
         assert_eq!(ids, ["overview", "side-effects", "side-effects-1", "custom"]);
     }
 
