@@ -1,0 +1,112 @@
+//! `evident init` and `evident new`: what they write passes `check` and `build` as written,
+//! and they never overwrite an editor's work.
+
+mod common;
+
+use common::Site;
+
+fn initialised() -> Site {
+    let site = Site::empty();
+    site.run(&["init", "."]).expect_code(0);
+    site
+}
+
+#[test]
+fn a_new_site_from_init_builds_without_findings() {
+    let site = initialised();
+    assert!(site.exists("evident.yaml"));
+    let out = site.run(&["build", "--format", "json"]);
+    out.expect_code(0);
+    let report = out.report();
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    assert!(site.exists("public/index.html"));
+    assert!(site.exists("public/questions/how-to-write-an-evident-article/index.html"));
+}
+
+#[test]
+fn init_refuses_a_folder_that_already_holds_a_site() {
+    let site = initialised();
+    let config = site.read("evident.yaml");
+    let out = site.run(&["init", "."]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("already"), "{}", out.stderr);
+    assert_eq!(site.read("evident.yaml"), config);
+}
+
+/// Runs `evident new QUESTION --topic general` and returns the new file's site-relative path.
+fn new_article(site: &Site, question: &str) -> String {
+    let out = site.run(&["new", question, "--topic", "general"]);
+    out.expect_code(0);
+    let printed = std::path::PathBuf::from(out.stdout.trim());
+    let rel = printed
+        .strip_prefix(site.root())
+        .unwrap_or_else(|_| panic!("`new` printed a path outside the site: {}", out.stdout));
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+#[test]
+fn new_writes_an_article_under_its_topic_that_passes_check() {
+    let site = initialised();
+    let rel = new_article(&site, "What is X?");
+    assert!(rel.starts_with("content/general/") && rel.ends_with(".md"), "{rel}");
+    let slug = rel.trim_start_matches("content/general/").trim_end_matches(".md");
+    assert!(
+        !slug.is_empty()
+            && slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+        "{slug}"
+    );
+    assert!(
+        site.read(&rel).contains("question: \"What is X?\""),
+        "{}",
+        site.read(&rel)
+    );
+
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(0);
+    assert_eq!(out.report().summary.errors, 0, "{}", out.stdout);
+}
+
+#[test]
+fn new_article_is_a_draft_left_out_of_the_build() {
+    let site = initialised();
+    let rel = new_article(&site, "What is X?");
+    let slug = rel.trim_start_matches("content/general/").trim_end_matches(".md");
+    site.run(&["build"]).expect_code(0);
+    assert!(!site.exists(&format!("public/questions/{slug}")));
+    site.run(&["build", "--drafts"]).expect_code(0);
+    assert!(site.exists(&format!("public/questions/{slug}/index.html")));
+}
+
+#[test]
+fn new_refuses_to_overwrite_an_existing_article() {
+    let site = initialised();
+    let rel = new_article(&site, "What is X?");
+    site.write(
+        &rel,
+        site.read(&rel)
+            .replace("Write the bottom line here", "An editor's own words"),
+    );
+    let edited = site.read(&rel);
+
+    let out = site.run(&["new", "What is X?", "--topic", "general"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    assert_eq!(site.read(&rel), edited, "the editor's file was overwritten");
+}
+
+#[test]
+fn new_refuses_a_question_without_a_question_mark() {
+    let site = initialised();
+    let out = site.run(&["new", "Statins and muscle pain", "--topic", "general"]);
+    out.expect_code(2);
+    assert!(!site.exists("content/general/statins-muscle-pain.md"));
+}
+
+#[test]
+fn new_refuses_a_folder_that_is_not_a_site() {
+    let site = Site::empty();
+    site.run(&["new", "What is X?", "--topic", "general"]).expect_code(2);
+    assert!(!site.exists("content"));
+}
