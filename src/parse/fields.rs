@@ -54,13 +54,7 @@ impl<'a> FieldReader<'a> {
                 Position::new(first_line + error.line - 1, error.column),
                 format!("malformed YAML: {}", error.message),
             )
-            .with_hint(if error.column == 1 && error.line > 1 {
-                // libyaml notices a missing `:` or an unclosed bracket only on the next line.
-                "the mistake may be on the line before: a missing `:`, an unclosed `[` or quote; \
-                 quote values that contain `:` or `#`"
-            } else {
-                "check the indentation and quote values that contain `:` or `#`"
-            })
+            .with_hint(syntax_hint(&error))
         })?;
         let mapping = match value {
             Value::Mapping(mapping) => mapping,
@@ -280,6 +274,17 @@ impl<'a> FieldReader<'a> {
             );
         }
         self.diagnostics
+    }
+}
+
+fn syntax_hint(error: &yaml::YamlError) -> &'static str {
+    if error.message.contains("could not find expected ':'") {
+        "write the field as `name: value`, with a colon after the name"
+    } else if error.column == 1 && error.line > 1 {
+        // libyaml notices an unclosed bracket or quote only on the next line.
+        "the mistake may be on the line before: an unclosed `[`, `{` or quote; quote values that contain `:` or `#`"
+    } else {
+        "check the indentation and quote values that contain `:` or `#`"
     }
 }
 

@@ -16,15 +16,25 @@ pub struct YamlError {
 
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     serde_yaml::from_str::<Value>(text).map_err(|error| {
-        let (line, column) = error
-            .location()
-            .map_or((1, 1), |at| (at.line() as u32, at.column() as u32));
+        let full = error.to_string();
+        let (line, column) = context_location(&full)
+            .or_else(|| error.location().map(|at| (at.line() as u32, at.column() as u32)))
+            .unwrap_or((1, 1));
         YamlError {
             line,
             column,
-            message: without_location(&error.to_string()),
+            message: without_location(&full),
         }
     })
+}
+
+/// libyaml finds a key without its `:` only on the next line; the line it was scanning
+/// ("while scanning a simple key at line N column M") is where the editor must look.
+fn context_location(message: &str) -> Option<(u32, u32)> {
+    let rest = &message[message.find("while scanning a simple key at line ")? + 36..];
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
 }
 
 /// Converts an already-parsed value into a typed one; the error is serde's message, which
@@ -63,6 +73,12 @@ mod tests {
         let error = parse_value("a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
         assert!(error.line >= 2, "{error:?}");
         assert!(!error.message.contains(" at line "), "{}", error.message);
+    }
+
+    #[test]
+    fn a_key_without_its_colon_is_reported_on_its_own_line() {
+        let error = parse_value("a: 1\ncreated 2025-01-10\nb: 2\n").unwrap_err();
+        assert_eq!((error.line, error.column), (2, 1), "{error:?}");
     }
 
     #[test]
