@@ -1,6 +1,7 @@
 //! `evident.yaml`: the site's configuration, read strictly (unknown keys are findings) in
 //! this one place.
 
+use crate::bibliography::config::CitationConfig;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity, did_you_mean};
 use crate::parse::fields::{CONFIG_CODES, FieldReader};
 use serde::Deserialize;
@@ -19,6 +20,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "checks",
     "home_recent",
     "feed_entries",
+    "citations",
 ];
 
 #[derive(Clone, Debug)]
@@ -34,6 +36,8 @@ pub struct SiteConfig {
     pub severities: BTreeMap<Code, Option<Severity>>,
     pub home_recent: usize,
     pub feed_entries: usize,
+    /// How references are formatted and judged (`citations:`).
+    pub citations: CitationConfig,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -62,7 +66,12 @@ impl SiteConfig {
                 if d.code.is_configuration() {
                     return Some(d);
                 }
-                d.severity = self.severity_of(d.code)?;
+                // A check may report one finding milder than its code's default (a
+                // near-identical title among duplicates); only an explicit setting overrides it.
+                d.severity = match self.severities.get(&d.code) {
+                    Some(configured) => (*configured)?,
+                    None => d.severity,
+                };
                 Some(d)
             })
             .collect()
@@ -102,7 +111,12 @@ pub fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         }
     };
     let text = crate::load::split::strip_bom(text);
-    parse_config(&text)
+    let mut config = parse_config(&text)?;
+    // The retraction list is part of the setup: a named file that cannot be read stops
+    // everything, like a broken evident.yaml.
+    let list = crate::bibliography::retraction::load(root, &config.citations).map_err(|d| vec![d])?;
+    config.citations.retraction_list = list.map(std::sync::Arc::new);
+    Ok(config)
 }
 
 pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
@@ -119,6 +133,15 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let checks: BTreeMap<String, String> = reader.optional("checks").unwrap_or_default();
     let home_recent: usize = reader.optional("home_recent").unwrap_or(10);
     let feed_entries: usize = reader.optional("feed_entries").unwrap_or(20);
+    let mut citations: CitationConfig = reader.optional("citations").unwrap_or_default();
+    let citations_at = |key: &str| {
+        reader
+            .locator()
+            .value(&["citations", key])
+            .unwrap_or_else(|| reader.key_position("citations"))
+    };
+    citations.retractions_at = citations_at("retractions");
+    let citation_problems = crate::bibliography::config::problems(&citations, citations_at("style"));
 
     let mut severities = BTreeMap::new();
     let mut problems = Vec::new();
@@ -188,6 +211,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     }
     let mut diagnostics = reader.finish();
     diagnostics.extend(problems);
+    diagnostics.extend(citation_problems);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -202,6 +226,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         severities,
         home_recent,
         feed_entries,
+        citations,
     })
 }
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::fmt;
 
 mod report;
+mod sarif;
 mod suggest;
 
 pub use report::{Format, render_report};
@@ -22,6 +23,16 @@ pub enum Code {
     SlugDuplicate,
     CitationUnresolved,
     CitationUnused,
+    CitationUncitedClaim,
+    CitationSyntax,
+    CitationBareKey,
+    CitationHandNumbered,
+    ReferenceDuplicate,
+    ReferenceIdentifier,
+    ReferenceMissingField,
+    ReferenceStale,
+    ReferenceRetracted,
+    BibliographySyntax,
     RelatedDangling,
     ReviewIncomplete,
     ConfigSyntax,
@@ -32,7 +43,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 25] = [
         Code::ContentUnreadable,
         Code::FrontmatterSyntax,
         Code::FrontmatterMissingField,
@@ -41,6 +52,16 @@ impl Code {
         Code::SlugDuplicate,
         Code::CitationUnresolved,
         Code::CitationUnused,
+        Code::CitationUncitedClaim,
+        Code::CitationSyntax,
+        Code::CitationBareKey,
+        Code::CitationHandNumbered,
+        Code::ReferenceDuplicate,
+        Code::ReferenceIdentifier,
+        Code::ReferenceMissingField,
+        Code::ReferenceStale,
+        Code::ReferenceRetracted,
+        Code::BibliographySyntax,
         Code::RelatedDangling,
         Code::ReviewIncomplete,
         Code::ConfigSyntax,
@@ -60,6 +81,16 @@ impl Code {
             Code::SlugDuplicate => "slug/duplicate",
             Code::CitationUnresolved => "citation/unresolved",
             Code::CitationUnused => "citation/unused",
+            Code::CitationUncitedClaim => "citation/uncited-claim",
+            Code::CitationSyntax => "citation/syntax",
+            Code::CitationBareKey => "citation/bare-key",
+            Code::CitationHandNumbered => "citation/hand-numbered",
+            Code::ReferenceDuplicate => "reference/duplicate",
+            Code::ReferenceIdentifier => "reference/identifier",
+            Code::ReferenceMissingField => "reference/missing-field",
+            Code::ReferenceStale => "reference/stale",
+            Code::ReferenceRetracted => "reference/retracted",
+            Code::BibliographySyntax => "bibliography/syntax",
             Code::RelatedDangling => "related/dangling",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ConfigSyntax => "config/syntax",
@@ -77,7 +108,11 @@ impl Code {
     /// What a finding of this code is unless `evident.yaml` says otherwise.
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::CitationUnused => Severity::Warning,
+            Code::CitationUnused
+            | Code::CitationUncitedClaim
+            | Code::CitationBareKey
+            | Code::CitationHandNumbered
+            | Code::ReferenceStale => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -166,6 +201,13 @@ impl Diagnostic {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// A finding milder than its code's default (a near-identical title among duplicates, an
+    /// expression of concern among retractions). A severity set in `evident.yaml` still wins.
+    pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
         self
     }
 

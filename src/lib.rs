@@ -3,12 +3,14 @@
 //! The pipeline is the architecture: [`load`] → [`parse`] → [`check`] → [`link`] →
 //! [`render`] → [`write`], run in order by [`pipeline`]. Each stage hands plain data forward.
 
+pub mod bibliography;
 pub mod check;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
 mod embedded;
 pub mod html;
+pub mod import;
 pub mod link;
 pub mod load;
 pub mod parse;

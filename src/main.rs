@@ -46,6 +46,9 @@ enum Command {
         /// Treat warnings as errors (`--deny warnings`)
         #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
         deny: Option<String>,
+        /// Judge the age of guidelines as of DATE (YYYY-MM-DD) instead of today
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<Date>,
     },
     /// Check and build the site into public/ (or --out)
     Build {
@@ -63,7 +66,19 @@ enum Command {
         /// Treat warnings as errors (`--deny warnings`)
         #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
         deny: Option<String>,
+        /// Judge the age of guidelines as of DATE (YYYY-MM-DD) instead of today
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<Date>,
     },
+    /// Print FILE (BibTeX, CSL-JSON, RIS or PubMed .nbib) as front-matter `references:` YAML
+    Import {
+        /// The file to convert; its format is recognised from its extension and content
+        file: PathBuf,
+    },
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse_iso(text).ok_or_else(|| format!("`{text}` is not a date written YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -94,9 +109,11 @@ fn main() -> ExitCode {
                 Err(error) => usage_error(error),
             }
         }
-        Command::Check { format, deny } => {
+        Command::Import { file } => import(&file),
+        Command::Check { format, deny, as_of } => {
             let options = BuildOptions {
                 deny_warnings: deny.is_some(),
+                as_of,
                 ..BuildOptions::default()
             };
             let report = pipeline::check(&cli.root, &options);
@@ -115,6 +132,7 @@ fn main() -> ExitCode {
             base_url,
             format,
             deny,
+            as_of,
         } => {
             let started = Instant::now();
             let options = BuildOptions {
@@ -122,6 +140,7 @@ fn main() -> ExitCode {
                 include_drafts: drafts,
                 base_url,
                 deny_warnings: deny.is_some(),
+                as_of,
             };
             let report = pipeline::build(&cli.root, &options);
             print_report(&report, format);
@@ -148,7 +167,38 @@ fn print_report(report: &Report, format: Format) {
     let text = render_report(&report.diagnostics, format, color, |file| report.source_of(file));
     match format {
         Format::Human => eprint!("{text}"),
-        Format::Json | Format::Github => print!("{text}"),
+        Format::Json | Format::Github | Format::Sarif => print!("{text}"),
+    }
+}
+
+/// `evident import FILE`: the YAML on stdout, findings about the file on stderr (exit 1),
+/// an unreadable file or unknown format exit 2.
+fn import(file: &std::path::Path) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(error) => return usage_error(anyhow::anyhow!("cannot read {}: {error}", file.display())),
+    };
+    let name = file.display().to_string();
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match evident::import::import(&name, text) {
+        Ok(imported) => {
+            print!("{}", imported.yaml);
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            if !imported.diagnostics.is_empty() {
+                eprint!(
+                    "{}",
+                    render_report(&imported.diagnostics, Format::Human, color, |_| Some(text))
+                );
+            }
+            eprintln!("imported {} references", imported.count);
+            let failed = imported
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == evident::diagnostic::Severity::Error);
+            ExitCode::from(if failed { 1 } else { 0 })
+        }
+        Err(evident::import::ImportError::UnknownFormat(hint)) => usage_error(anyhow::anyhow!("{hint}")),
     }
 }
 

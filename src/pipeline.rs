@@ -18,6 +18,8 @@ pub struct BuildOptions {
     pub include_drafts: bool,
     pub base_url: Option<String>,
     pub deny_warnings: bool,
+    /// "Today" for age checks (`--as-of`); the system date when absent.
+    pub as_of: Option<crate::date::Date>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +97,14 @@ fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.extend(parsed.diagnostics.iter().cloned());
     diagnostics.extend(check_content(&parsed));
+    diagnostics.extend(crate::check::citations::check_citations(
+        &parsed,
+        &crate::check::citations::CitationChecks {
+            config: &config.citations,
+            as_of: options.as_of.unwrap_or_else(crate::date::Date::today),
+            retractions: config.citations.retraction_list.as_deref(),
+        },
+    ));
     let mut diagnostics = config.apply_severities(diagnostics);
     if options.deny_warnings {
         for d in &mut diagnostics {
@@ -178,6 +188,7 @@ fn finish(diagnostics: Vec<Diagnostic>, loaded: &LoadedContent, stats: Stats) ->
         .articles
         .iter()
         .chain(&loaded.pages)
+        .chain(&loaded.bibliography)
         .filter(|f| named.contains(f.rel_path.as_str()))
         .map(|f| (f.rel_path.clone(), f.text.clone()))
         .collect();

@@ -134,6 +134,7 @@ references:
     title: "Evident content format"
     publisher: "Evident"
     url: "https://kb.example.org/editorial-policy/"
+    accessed: {today}
 ---
 ## How an article is built
 

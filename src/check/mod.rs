@@ -2,6 +2,7 @@
 //! the first. The caller applies the site's severities and decides what fails.
 
 mod article;
+pub mod citations;
 mod site;
 
 pub use article::check_article;

@@ -11,6 +11,8 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow annotations
     Github,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers)
+    Sarif,
 }
 
 /// Renders all findings in one format. `source_of` returns a file's text (relative path as in
@@ -25,6 +27,7 @@ pub fn render_report<'a>(
         Format::Human => render_human(diagnostics, color, source_of),
         Format::Json => render_json(diagnostics),
         Format::Github => render_github(diagnostics),
+        Format::Sarif => super::sarif::render_sarif(diagnostics),
     }
 }
 

@@ -28,6 +28,8 @@ pub enum SourceKind {
 pub struct LoadedContent {
     pub articles: Vec<SourceFile>,
     pub pages: Vec<SourceFile>,
+    /// The shared bibliography's files under `references/`, in name order.
+    pub bibliography: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -87,7 +89,54 @@ pub fn load_content(root: &Path) -> LoadedContent {
             (Err(diagnostic), _) => loaded.diagnostics.push(diagnostic),
         }
     }
+    let (bibliography, problems) = load_bibliography(root);
+    loaded.bibliography = bibliography;
+    loaded.diagnostics.extend(problems);
     loaded
+}
+
+/// Reads the shared bibliography's files (`references/*.yaml|*.yml|*.json|*.bib`, at any
+/// depth, hidden files skipped) in name order.
+pub fn load_bibliography(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let dir = root.join(crate::bibliography::BIBLIOGRAPHY_DIR);
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let walker = WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(entry)
+                if entry.file_type().is_file()
+                    && crate::bibliography::is_bibliography_file(&entry.file_name().to_string_lossy()) =>
+            {
+                match read_source(root, &dir, entry.path()) {
+                    Ok(file) => files.push(file),
+                    Err(diagnostic) => problems.push(diagnostic),
+                }
+            }
+            Ok(_) => {}
+            Err(error)
+                if error.depth() == 0 && error.io_error().map(|e| e.kind()) == Some(std::io::ErrorKind::NotFound) => {}
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| "references".into());
+                problems.push(
+                    Diagnostic::new(
+                        Code::ContentUnreadable,
+                        &path,
+                        Position::START,
+                        format!("cannot read this path: {error}"),
+                    )
+                    .with_hint("check the file's permissions, or remove the broken link"),
+                );
+            }
+        }
+    }
+    (files, problems)
 }
 
 fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {

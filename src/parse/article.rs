@@ -2,9 +2,12 @@
 //! citations, and the positions that later checks point at.
 
 use super::citation::{Citations, Citer};
+use super::evidence::{Claim, ScanContext, field_position, scan};
 use super::fields::{FRONT_MATTER_CODES, FieldReader, Locator};
 use super::front_matter::{ARTICLE_FIELDS, Audience, Change, Reference, Review};
 use super::markdown::{Mode, Rendered, render_markdown};
+use crate::bibliography::Bibliography;
+use crate::bibliography::yaml::field_positions;
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
@@ -28,8 +31,12 @@ pub struct Article {
     pub version: u32,
     pub changes: Vec<Change>,
     pub review: Review,
+    /// Its own references, then the shared-bibliography entries it cites
+    /// (`citations.shared`), in that order.
     pub references: Vec<Reference>,
     pub citations: Citations,
+    /// Bullets and paragraphs of the body under `##` headings, for `citation/uncited-claim`.
+    pub claims: Vec<Claim>,
     pub related: Vec<String>,
     pub spans: Spans,
 }
@@ -48,6 +55,8 @@ pub struct Spans {
     pub review: Position,
     pub reviewers: Vec<Position>,
     pub references: Vec<Position>,
+    /// For each of its own references, where each field's value is written.
+    pub reference_fields: Vec<std::collections::BTreeMap<String, Position>>,
     pub related: Vec<Position>,
     pub changes: Vec<Position>,
     pub front_matter_start: Position,
@@ -65,7 +74,13 @@ pub struct ParsedArticle {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// An article on its own: its keys resolve only to its own references. The pipeline uses
+/// `parse_article_in` with the site's shared bibliography.
 pub fn parse_article(source: &SourceFile) -> ParsedArticle {
+    parse_article_in(source, &Bibliography::default())
+}
+
+pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> ParsedArticle {
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,
@@ -127,6 +142,7 @@ pub fn parse_article(source: &SourceFile) -> ParsedArticle {
         review: reader.key_position("review"),
         reviewers: Vec::new(),
         references: references.iter().map(|(_, at)| *at).collect(),
+        reference_fields: Vec::new(),
         related: list_positions(&locator, "related", &related, reader.value_position("related")),
         changes: changes.iter().map(|(_, at)| *at).collect(),
         front_matter_start: Position::new(first_line.saturating_sub(1).max(1), 1),
@@ -138,9 +154,25 @@ pub fn parse_article(source: &SourceFile) -> ParsedArticle {
     if !spans.slug_is_explicit {
         spans.slug = Position::START;
     }
+    let entry_scopes = locator
+        .key(&["references"])
+        .map(|(_, scope)| locator.items(scope))
+        .unwrap_or_default();
+    spans.reference_fields = spans
+        .references
+        .iter()
+        .map(|at| {
+            entry_scopes
+                .iter()
+                .find(|(start, _)| start == at)
+                .map(|(_, scope)| field_positions(&locator, *scope))
+                .unwrap_or_default()
+        })
+        .collect();
 
-    let references: Vec<Reference> = references.into_iter().map(|(r, _)| r).collect();
-    let mut citer = Citer::new(references.iter().map(|r| r.id.as_str()));
+    let mut references: Vec<Reference> = references.into_iter().map(|(r, _)| r).collect();
+    let shared = |key: &str| bibliography.lookup(key);
+    let mut citer = Citer::new(references.iter().map(|r| r.id.as_str())).with_shared(&shared);
     let mut diagnostics = reader.finish();
 
     let answer_text = answer_text.unwrap_or_default();
@@ -156,8 +188,8 @@ pub fn parse_article(source: &SourceFile) -> ParsedArticle {
             .with_hint("keep the bottom line to a few sentences; put lists, headings and tables in the body"),
         );
     }
-    let plain_answer = plain_answer_text.map(|text| {
-        let rendered = render_field(&text, "plain_answer", &locator, &mut citer);
+    let plain_answer = plain_answer_text.as_ref().map(|text| {
+        let rendered = render_field(text, "plain_answer", &locator, &mut citer);
         if rendered.has_blocks {
             diagnostics.push(
                 Diagnostic::new(
@@ -177,7 +209,45 @@ pub fn parse_article(source: &SourceFile) -> ParsedArticle {
         lines.position(body_offset + offset)
     });
 
+    let mut scanned = Vec::new();
+    let knows = |key: &str| citer.knows(key);
+    for (key, text) in [
+        ("answer", Some(&answer_text)),
+        ("plain_answer", plain_answer_text.as_ref()),
+    ] {
+        let Some(text) = text else { continue };
+        let position_of = |offset: usize| field_position(text, offset, &locator, key);
+        let context = ScanContext {
+            file,
+            knows: &knows,
+            position_of: &position_of,
+            claims: false,
+        };
+        scanned.extend(scan(text, &context).findings);
+    }
+    let body_position = |offset: usize| lines.position(body_offset + offset);
+    let body_scan = scan(
+        split.body,
+        &ScanContext {
+            file,
+            knows: &knows,
+            position_of: &body_position,
+            claims: true,
+        },
+    );
+    diagnostics.extend(scanned);
+    diagnostics.extend(body_scan.findings);
+
     let citations = citer.finish();
+    // Shared entries the text cites join the list after the article's own, in the order
+    // the citer gave them indices.
+    references.extend(
+        citations
+            .shared
+            .iter()
+            .filter_map(|&index| bibliography.get(index))
+            .map(|entry| entry.reference.clone()),
+    );
     let slug = slug.unwrap_or_else(|| file_stem(file));
     let topics = if topics.is_empty() && !source.section.is_empty() {
         vec![source.section.rsplit('/').next().unwrap_or_default().to_string()]
@@ -202,6 +272,7 @@ pub fn parse_article(source: &SourceFile) -> ParsedArticle {
         review,
         references,
         citations,
+        claims: body_scan.claims,
         related,
         spans,
     };

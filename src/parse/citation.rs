@@ -36,7 +36,7 @@ pub fn parse_citation_label(label: &str) -> Option<Vec<CitationItem>> {
 
 /// Pandoc's key grammar: starts with a letter, digit or `_`, goes on with alphanumerics, `_`
 /// and internal punctuation; punctuation at the end belongs to the sentence, not the key.
-fn citation_key_len(text: &str) -> usize {
+pub(crate) fn citation_key_len(text: &str) -> usize {
     const INTERNAL: &[char] = &[':', '.', '#', '$', '%', '&', '-', '+', '?', '<', '>', '~', '/'];
     let mut chars = text.char_indices();
     match chars.next() {
@@ -62,9 +62,18 @@ pub struct CitationUse {
     pub resolved: bool,
 }
 
+/// Looks a key up in the shared bibliography: the index of its entry there.
+pub type SharedLookup<'r> = &'r (dyn Fn(&str) -> Option<usize> + Sync);
+
 /// Numbers an article's references by first citation and renders each citation marker.
+/// Keys resolve to the article's own references first, then to the shared bibliography;
+/// a shared entry cited for the first time becomes reference index `local + k`.
 pub struct Citer<'r> {
     keys: HashMap<&'r str, usize>,
+    local: usize,
+    shared: Option<SharedLookup<'r>>,
+    /// Bibliography index of each shared entry pulled in, in order of first citation.
+    pulled: Vec<usize>,
     /// Reference index for each number, in order of first appearance.
     order: Vec<usize>,
     number_of: HashMap<usize, usize>,
@@ -79,16 +88,24 @@ pub struct Citations {
     pub order: Vec<usize>,
     pub first_marker: HashMap<usize, String>,
     pub uses: Vec<CitationUse>,
+    /// The shared-bibliography entries the article cites: reference index `local + k` is
+    /// bibliography entry `shared[k]`, where `local` is the number of its own references.
+    pub shared: Vec<usize>,
 }
 
 impl<'r> Citer<'r> {
     pub fn new(reference_ids: impl IntoIterator<Item = &'r str>) -> Citer<'r> {
         let mut keys = HashMap::new();
+        let mut local = 0;
         for (index, id) in reference_ids.into_iter().enumerate() {
             keys.entry(id).or_insert(index);
+            local = index + 1;
         }
         Citer {
             keys,
+            local,
+            shared: None,
+            pulled: Vec::new(),
             order: Vec::new(),
             number_of: HashMap::new(),
             first_marker: HashMap::new(),
@@ -97,13 +114,40 @@ impl<'r> Citer<'r> {
         }
     }
 
+    /// Also resolves keys the article does not list through `shared`.
+    pub fn with_shared(mut self, shared: SharedLookup<'r>) -> Citer<'r> {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// Whether `key` names a reference this article can cite.
+    pub fn knows(&self, key: &str) -> bool {
+        self.keys.contains_key(key) || self.shared.is_some_and(|lookup| lookup(key).is_some())
+    }
+
+    /// The reference index of `key`, pulling a shared entry in on its first citation.
+    fn resolve(&mut self, key: &str) -> Option<usize> {
+        if let Some(index) = self.keys.get(key) {
+            return Some(*index);
+        }
+        let entry = self.shared.and_then(|lookup| lookup(key))?;
+        let index = match self.pulled.iter().position(|&pulled| pulled == entry) {
+            Some(k) => self.local + k,
+            None => {
+                self.pulled.push(entry);
+                self.local + self.pulled.len() - 1
+            }
+        };
+        Some(index)
+    }
+
     /// Records a citation group at `at` and returns its marker's HTML.
     pub fn cite(&mut self, items: &[CitationItem], at: Position) -> String {
         self.markers += 1;
         let marker_id = format!("cite-{}", self.markers);
         let mut numbered: Vec<(Option<usize>, Option<&str>)> = Vec::with_capacity(items.len());
         for item in items {
-            let resolved = self.keys.get(item.key.as_str()).copied();
+            let resolved = self.resolve(&item.key);
             self.uses.push(CitationUse {
                 key: item.key.clone(),
                 at,
@@ -129,6 +173,84 @@ impl<'r> Citer<'r> {
             order: self.order,
             first_marker: self.first_marker,
             uses: self.uses,
+            shared: self.pulled,
+        }
+    }
+}
+
+/// Citation groups and footnote references as they are written, per flow (the main text or
+/// one footnote's definition). pulldown-cmark delivers a footnote's text where it is
+/// defined, usually at the end; a reader meets its citations at the footnote's mark, so
+/// that is where they are numbered.
+#[derive(Debug, Default)]
+pub struct ReadingOrder {
+    main: Vec<Step>,
+    /// Footnote definitions by label (lowercased, as GFM matches them), in written order.
+    footnotes: Vec<(String, Vec<Step>)>,
+}
+
+#[derive(Debug)]
+enum Step {
+    Group(usize),
+    Footnote(String),
+}
+
+impl ReadingOrder {
+    fn flow(&mut self, footnote: Option<&str>) -> &mut Vec<Step> {
+        let Some(label) = footnote else {
+            return &mut self.main;
+        };
+        let label = label.to_lowercase();
+        let index = match self.footnotes.iter().position(|(l, _)| *l == label) {
+            Some(index) => index,
+            None => {
+                self.footnotes.push((label, Vec::new()));
+                self.footnotes.len() - 1
+            }
+        };
+        &mut self.footnotes[index].1
+    }
+
+    /// Citation group `group` is written in the main text (`None`) or in a footnote.
+    pub fn group(&mut self, footnote: Option<&str>, group: usize) {
+        self.flow(footnote).push(Step::Group(group));
+    }
+
+    /// A footnote mark `[^label]` is written in the main text or in another footnote.
+    pub fn footnote_reference(&mut self, footnote: Option<&str>, label: &str) {
+        let label = label.to_lowercase();
+        self.flow(footnote).push(Step::Footnote(label));
+    }
+
+    /// Group indices in reading order: the main text, entering each footnote at its first
+    /// mark; footnotes that nothing marks follow in the order they are written.
+    pub fn groups(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut entered: Vec<&str> = Vec::new();
+        self.walk(&self.main, &mut entered, &mut out);
+        for (label, steps) in &self.footnotes {
+            if !entered.contains(&label.as_str()) {
+                entered.push(label);
+                self.walk(steps, &mut entered, &mut out);
+            }
+        }
+        out
+    }
+
+    fn walk<'s>(&'s self, steps: &'s [Step], entered: &mut Vec<&'s str>, out: &mut Vec<usize>) {
+        for step in steps {
+            match step {
+                Step::Group(group) => out.push(*group),
+                Step::Footnote(label) => {
+                    if entered.contains(&label.as_str()) {
+                        continue;
+                    }
+                    entered.push(label);
+                    if let Some((_, inner)) = self.footnotes.iter().find(|(l, _)| l == label) {
+                        self.walk(inner, entered, out);
+                    }
+                }
+            }
         }
     }
 }
@@ -242,6 +364,40 @@ mod tests {
             "{}",
             html[2]
         );
+    }
+
+    #[test]
+    fn resolves_local_references_before_the_shared_bibliography() {
+        let shared = |key: &str| match key {
+            "a" => Some(7),
+            "s" => Some(3),
+            "t" => Some(5),
+            _ => None,
+        };
+        let mut citer = Citer::new(["a", "b"]).with_shared(&shared);
+        assert!(citer.knows("s") && citer.knows("b") && !citer.knows("zz"));
+        for group in ["@t", "@a; @s", "@t; @b"] {
+            citer.cite(&parse_citation_label(group).unwrap(), Position::START);
+        }
+        let citations = citer.finish();
+        // `a` is the article's own; `t` and `s` come from the bibliography in cited order.
+        assert_eq!(citations.shared, [5, 3]);
+        assert_eq!(citations.order, [2, 0, 3, 1]);
+        assert!(citations.uses.iter().all(|u| u.resolved));
+    }
+
+    #[test]
+    fn footnote_citations_are_read_where_the_footnote_is_marked() {
+        let mut order = ReadingOrder::default();
+        order.group(None, 0);
+        order.footnote_reference(None, "N");
+        order.group(None, 1);
+        order.group(Some("unmarked"), 2);
+        order.group(Some("n"), 3);
+        order.footnote_reference(Some("n"), "deeper");
+        order.group(Some("deeper"), 4);
+        order.footnote_reference(None, "n");
+        assert_eq!(order.groups(), [0, 3, 4, 1, 2]);
     }
 
     #[test]

@@ -346,7 +346,8 @@ impl<'a> Locator<'a> {
         self.lines.iter().copied()
     }
 
-    fn whole(&self) -> Scope {
+    /// The whole text, e.g. to list the entries of a file that is one YAML list.
+    pub fn whole(&self) -> Scope {
         Scope {
             start: 0,
             end: self.lines.len(),
@@ -393,6 +394,44 @@ impl<'a> Locator<'a> {
 
     pub fn key_in(&self, scope: Scope, key: &str) -> Option<Position> {
         self.key_with_scope(scope, key).map(|(at, _)| at)
+    }
+
+    /// Where the value of `key` in a scope starts when it is on the key's line (`doi: "10…"`
+    /// points at the quote), else the key itself.
+    pub fn value_in(&self, scope: Scope, key: &str) -> Option<Position> {
+        let at = self.key_in(scope, key)?;
+        let line = *self.lines.get((at.line - self.first_line) as usize)?;
+        let after_key: String = line
+            .chars()
+            .skip(at.column as usize - 1 + key.chars().count())
+            .collect();
+        let after_colon = after_key.trim_start_matches(['"', '\'']).trim_start();
+        let value = after_colon.strip_prefix(':').unwrap_or(after_colon).trim_start();
+        if value.is_empty() || value.starts_with(['>', '|', '#']) {
+            return Some(at);
+        }
+        Some(Position::new(
+            at.line,
+            (line.chars().count() - value.chars().count()) as u32 + 1,
+        ))
+    }
+
+    /// The `n`-th (from 0) occurrence of `needle` in the scope's lines.
+    pub fn nth_text_in(&self, scope: Scope, needle: &str, n: usize) -> Option<Position> {
+        if needle.is_empty() {
+            return None;
+        }
+        let start = scope.start.saturating_sub(1);
+        let mut seen = 0;
+        for (index, line) in self.lines().enumerate().skip(start).take(scope.end - start) {
+            for (byte, _) in line.match_indices(needle) {
+                if seen == n {
+                    return Some(self.position(index, line[..byte].chars().count()));
+                }
+                seen += 1;
+            }
+        }
+        None
     }
 
     /// The first occurrence of `needle` in the scope's lines.

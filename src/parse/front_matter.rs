@@ -185,9 +185,15 @@ pub struct Reference {
     #[serde(default, deserialize_with = "text_or_number")]
     pub isbn: Option<String>,
     #[serde(default)]
+    pub issn: Option<String>,
+    #[serde(default)]
     pub url: Option<String>,
     #[serde(default)]
     pub accessed: Option<Date>,
+    /// Why a paper on the retraction list is still cited (e.g. to discuss the retraction);
+    /// shown with the reference, and it turns `reference/retracted` off for this entry.
+    #[serde(default)]
+    pub retraction_note: Option<String>,
 }
 
 /// Identifiers like PMIDs and page ranges are text, but editors often leave them unquoted.

@@ -1,7 +1,7 @@
 //! Markdown to HTML: one pass over pulldown-cmark's events that resolves citations, names
 //! headings, highlights code, renders clinical alerts and escapes any raw HTML.
 
-use super::citation::{CitationItem, Citer, parse_citation_label};
+use super::citation::{CitationItem, Citer, ReadingOrder, parse_citation_label};
 use super::highlight::highlight_code_block;
 use crate::diagnostic::Position;
 use crate::html::{escape, is_safe_url};
@@ -78,7 +78,7 @@ const RESERVED_IDS: &[&str] = &[
 pub fn render_markdown(
     text: &str,
     mode: Mode,
-    mut citer: Option<&mut Citer<'_>>,
+    citer: Option<&mut Citer<'_>>,
     position_of: &dyn Fn(usize) -> Position,
 ) -> Rendered {
     let pending: RefCell<Vec<PendingCitation>> = RefCell::new(Vec::new());
@@ -105,6 +105,11 @@ pub fn render_markdown(
     let mut alerts: Vec<bool> = Vec::new();
     let mut in_citation = false;
     let mut paragraphs = 0usize;
+    // Citation markers are numbered after the pass, in reading order (see `ReadingOrder`):
+    // each group leaves a placeholder event, `(slot, pending index)`.
+    let mut reading = ReadingOrder::default();
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut footnote: Option<String> = None;
 
     for event in parser {
         if in_citation {
@@ -125,17 +130,21 @@ pub fn render_markdown(
             }
             continue;
         }
+        match &event {
+            Event::Start(Tag::FootnoteDefinition(label)) => footnote = Some(label.to_string()),
+            Event::End(TagEnd::FootnoteDefinition) => footnote = None,
+            Event::FootnoteReference(label) => reading.footnote_reference(footnote.as_deref(), label),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITATION_URL_PREFIX) => {
                 in_citation = true;
                 // "therapy [@a]." reads "therapy." in summaries.
                 out.plain.truncate(out.plain.trim_end().len());
                 let index: usize = dest_url[CITATION_URL_PREFIX.len()..].parse().unwrap_or(usize::MAX);
-                let pending = pending.borrow();
-                if let (Some(citation), Some(citer)) = (pending.get(index), citer.as_deref_mut()) {
-                    let html = citer.cite(&citation.items, position_of(citation.start));
-                    events.push(Event::InlineHtml(html.into()));
-                }
+                reading.group(footnote.as_deref(), groups.len());
+                groups.push((events.len(), index));
+                events.push(Event::InlineHtml("".into()));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -274,6 +283,18 @@ pub fn render_markdown(
             other => events.push(other),
         }
     }
+    if let Some(citer) = citer {
+        let pending = pending.borrow();
+        for group in reading.groups() {
+            let Some(&(slot, index)) = groups.get(group) else {
+                continue;
+            };
+            if let Some(citation) = pending.get(index) {
+                let html = citer.cite(&citation.items, position_of(citation.start));
+                events[slot] = Event::InlineHtml(html.into());
+            }
+        }
+    }
     out.html.reserve(text.len() + text.len() / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.plain = collapse_whitespace(&out.plain);
@@ -407,6 +428,28 @@ mod tests {
             "Claim <sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a></sup>. Other <sup class=\"cite\" id=\"cite-2\"><a href=\"#ref-1\">1</a>,<a href=\"#ref-2\">2</a></sup>."
         );
         assert_eq!(out.plain, "Claim. Other.");
+    }
+
+    #[test]
+    fn citations_in_footnotes_are_numbered_where_the_footnote_is_marked() {
+        let mut citer = Citer::new(["a", "b", "c"]);
+        let text = "One[^n] claim [@c].\n\nTwo [@a].\n\n[^n]: Details [@b].\n";
+        let out = render_markdown(text, Mode::Block, Some(&mut citer), &|_| Position::START);
+        let citations = citer.finish();
+        // Reading order: the footnote (b) comes before "claim [@c]".
+        assert_eq!(citations.order, [1, 2, 0]);
+        assert!(
+            out.html
+                .contains("claim <sup class=\"cite\" id=\"cite-2\"><a href=\"#ref-2\">2</a>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html
+                .contains("Details <sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a>"),
+            "{}",
+            out.html
+        );
     }
 
     #[test]

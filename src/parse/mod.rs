@@ -3,6 +3,7 @@
 
 pub mod article;
 pub mod citation;
+pub mod evidence;
 pub mod fields;
 pub mod front_matter;
 pub mod highlight;
@@ -10,9 +11,10 @@ pub mod markdown;
 pub mod page;
 pub mod yaml;
 
+use crate::bibliography::{Bibliography, parse_bibliography};
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadedContent;
-use article::{Article, parse_article};
+use article::{Article, parse_article_in};
 use page::{Page, parse_page};
 use rayon::prelude::*;
 
@@ -20,13 +22,24 @@ use rayon::prelude::*;
 pub struct ParsedContent {
     pub articles: Vec<Article>,
     pub pages: Vec<Page>,
+    /// The shared bibliography that articles' keys fall back to.
+    pub bibliography: Bibliography,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 pub fn parse_content(loaded: &LoadedContent) -> ParsedContent {
-    let articles: Vec<_> = loaded.articles.par_iter().map(parse_article).collect();
+    let (bibliography, bibliography_findings) = parse_bibliography(&loaded.bibliography);
+    let articles: Vec<_> = loaded
+        .articles
+        .par_iter()
+        .map(|source| parse_article_in(source, &bibliography))
+        .collect();
     let pages: Vec<_> = loaded.pages.par_iter().map(parse_page).collect();
-    let mut parsed = ParsedContent::default();
+    let mut parsed = ParsedContent {
+        bibliography,
+        diagnostics: bibliography_findings,
+        ..ParsedContent::default()
+    };
     for result in articles {
         parsed.diagnostics.extend(result.diagnostics);
         parsed.articles.extend(result.article);

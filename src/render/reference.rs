@@ -4,6 +4,9 @@ use super::urls::encode_path_segment;
 use crate::html::escape_into;
 use crate::parse::front_matter::{Reference, ReferenceKind};
 
+/// The reference styles `citations.style` may name.
+pub const STYLES: &[&str] = &["ama"];
+
 /// The AMA citation as trusted HTML; identifiers are linked separately by the template.
 pub fn format_ama(reference: &Reference) -> String {
     let mut html = String::with_capacity(160);
@@ -71,6 +74,12 @@ pub fn format_ama(reference: &Reference) -> String {
             }
         }
     }
+    // A paper cited despite a retraction or other notice says so beside its citation.
+    if let Some(note) = reference.retraction_note.as_deref().filter(|n| !n.trim().is_empty()) {
+        html.push_str(" <span class=\"reference__notice\">Notice: ");
+        escape_into(&mut html, note.trim());
+        html.push_str("</span>");
+    }
     html
 }
 
@@ -124,8 +133,10 @@ mod tests {
             pmid: None,
             pmcid: None,
             isbn: None,
+            issn: None,
             url: None,
             accessed: None,
+            retraction_note: None,
         }
     }
 
@@ -160,6 +171,19 @@ mod tests {
         assert_eq!(
             format_ama(&reference),
             "<i>Guidelines on Prostate Cancer.</i> European Association of Urology; 2024."
+        );
+    }
+
+    #[test]
+    fn shows_why_a_retracted_paper_is_cited() {
+        let mut reference = research();
+        reference.retraction_note = Some("Retracted in 2024; cited to explain the <retraction>".into());
+        assert!(
+            format_ama(&reference).ends_with(
+                " <span class=\"reference__notice\">Notice: Retracted in 2024; cited to explain the &lt;retraction&gt;</span>"
+            ),
+            "{}",
+            format_ama(&reference)
         );
     }
 

@@ -1,0 +1,246 @@
+//! BibTeX and BibLaTeX files, read with the `biblatex` crate (Typst's): it resolves TeX
+//! accents, `@string` abbreviations and `crossref`s, and every value keeps its byte span,
+//! which is what lets findings point at the field.
+
+use super::{Entry, blank_reference, kind_from_words, leading_year, names};
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::LineIndex;
+use crate::parse::front_matter::ReferenceKind;
+use biblatex::{Bibliography, ChunksExt, Person, RawBibliography};
+use std::collections::{BTreeMap, HashMap};
+
+/// Evident's field names and the BibTeX fields that fill them, first match wins.
+const FIELDS: &[(&str, &[&str])] = &[
+    ("title", &["title"]),
+    ("authors", &["author"]),
+    ("journal", &["shortjournal", "journaltitle", "journal"]),
+    ("publisher", &["publisher", "institution", "organization"]),
+    ("year", &["year", "date"]),
+    ("volume", &["volume"]),
+    ("issue", &["number", "issue"]),
+    ("pages", &["pages"]),
+    ("edition", &["edition"]),
+    ("doi", &["doi"]),
+    ("pmid", &["pmid"]),
+    ("pmcid", &["pmcid"]),
+    ("isbn", &["isbn"]),
+    ("issn", &["issn"]),
+    ("url", &["url"]),
+    ("accessed", &["urldate"]),
+    ("retraction_note", &["retraction_note"]),
+];
+
+pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let lines = LineIndex::new(text);
+    let failed = |error: biblatex::ParseError| {
+        Diagnostic::new(
+            Code::BibliographySyntax,
+            file,
+            lines.position(error.span.start),
+            format!("malformed BibTeX: {}", error.kind),
+        )
+        .with_hint("each entry reads `@article{key, field = {value}, …}`; check braces, quotes and commas")
+    };
+    let raw = match RawBibliography::parse(text) {
+        Ok(raw) => raw,
+        Err(error) => return (Vec::new(), vec![failed(error)]),
+    };
+    // Where each entry starts and where each of its fields is written, before the crate
+    // resolves abbreviations and cross-references into plain values.
+    let mut written: HashMap<String, (usize, String, HashMap<String, usize>)> = HashMap::new();
+    let mut order = Vec::new();
+    for entry in &raw.entries {
+        let fields = entry
+            .v
+            .fields
+            .iter()
+            .map(|pair| {
+                // Point inside `{…}` or `"…"`, at the value itself.
+                let start = pair.value.span.start;
+                let opened = text.get(start..).is_some_and(|rest| rest.starts_with(['{', '"']));
+                (pair.key.v.to_ascii_lowercase(), start + usize::from(opened))
+            })
+            .collect();
+        let key = entry.v.key.v.to_string();
+        order.push(key.clone());
+        written.insert(
+            key,
+            (entry.v.key.span.start, entry.v.kind.v.to_ascii_lowercase(), fields),
+        );
+    }
+    let bibliography = match Bibliography::from_raw(raw) {
+        Ok(bibliography) => bibliography,
+        Err(error) => return (Vec::new(), vec![failed(error)]),
+    };
+    let mut entries = Vec::new();
+    let mut diagnostics = Vec::new();
+    for key in order {
+        let (Some(entry), Some((start, entry_type, spans))) = (bibliography.get(&key), written.get(&key)) else {
+            continue;
+        };
+        let at = lines.position(*start);
+        let mut positions = BTreeMap::new();
+        positions.insert("id".to_string(), at);
+        for (ours, theirs) in FIELDS {
+            if let Some(offset) = theirs.iter().find_map(|name| spans.get(*name)) {
+                positions.insert(ours.to_string(), lines.position(*offset));
+            }
+        }
+        let value = |names: &[&str]| -> Option<String> {
+            names.iter().find_map(|name| {
+                let text = entry.get(name)?.format_verbatim();
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                (!text.is_empty()).then_some(text)
+            })
+        };
+        let Some(title) = value(&["title"]) else {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ReferenceMissingField,
+                    file,
+                    at,
+                    format!("the entry `{key}` has no `title`"),
+                )
+                .with_hint("add `title = {…}`"),
+            );
+            continue;
+        };
+        let words = [value(&["type"]), value(&["keywords"]), value(&["pubstate"])]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let kind =
+            kind_from_words(&words).unwrap_or_else(|| kind_from_entry_type(entry_type, value(&["url"]).is_some()));
+        let mut reference = blank_reference(key.clone(), kind, title);
+        match entry.get_as::<Vec<Person>>("author") {
+            Ok(people) => {
+                reference.authors = people
+                    .iter()
+                    .map(|p| {
+                        let family = if p.prefix.is_empty() {
+                            p.name.clone()
+                        } else {
+                            format!("{} {}", p.prefix, p.name)
+                        };
+                        names::vancouver(&family, &p.given_name)
+                    })
+                    .collect();
+            }
+            Err(biblatex::RetrievalError::Missing(_)) => {}
+            Err(error) => diagnostics.push(
+                Diagnostic::new(
+                    Code::BibliographySyntax,
+                    file,
+                    positions.get("authors").copied().unwrap_or(at),
+                    format!("the authors of `{key}` cannot be read: {error}"),
+                )
+                .with_hint("separate authors with ` and `, each as `Family, Given`"),
+            ),
+        }
+        reference.journal = value(FIELDS[2].1).filter(|_| {
+            matches!(
+                kind,
+                ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline
+            )
+        });
+        reference.publisher = value(FIELDS[3].1);
+        reference.year = value(&["year", "date"]).as_deref().and_then(leading_year);
+        reference.volume = value(&["volume"]);
+        reference.issue = value(&["number", "issue"]);
+        // BibTeX writes ranges with `--`, which the crate turns into an en dash; the front
+        // matter writes a hyphen and the formatter prints the dash.
+        reference.pages = value(&["pages"]).map(|p| p.replace("--", "-").replace('\u{2013}', "-"));
+        reference.edition = value(&["edition"]);
+        reference.doi = value(&["doi"]);
+        let eprint_is_pubmed = value(&["eprinttype"]).is_some_and(|t| t.eq_ignore_ascii_case("pubmed"));
+        reference.pmid = value(&["pmid"]).or_else(|| value(&["eprint"]).filter(|_| eprint_is_pubmed));
+        reference.pmcid = value(&["pmcid"]);
+        reference.isbn = value(&["isbn"]);
+        reference.issn = value(&["issn"]);
+        reference.url = value(&["url"]);
+        reference.accessed = value(&["urldate"]).and_then(|d| Date::parse_iso(d.trim()));
+        reference.retraction_note = value(&["retraction_note"]);
+        let source_type = Some(match words.is_empty() {
+            true => format!("@{entry_type}"),
+            false => format!("@{entry_type} ({words})"),
+        });
+        entries.push(Entry {
+            reference,
+            file: file.to_string(),
+            at,
+            fields: positions,
+            source_type,
+        });
+    }
+    (entries, diagnostics)
+}
+
+fn kind_from_entry_type(entry_type: &str, has_url: bool) -> ReferenceKind {
+    match entry_type {
+        "article" => ReferenceKind::Research,
+        "book" | "inbook" | "incollection" | "mvbook" | "bookinbook" | "collection" | "reference" => {
+            ReferenceKind::Textbook
+        }
+        "online" | "electronic" | "www" => ReferenceKind::Web,
+        "misc" if has_url => ReferenceKind::Web,
+        _ => ReferenceKind::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Position;
+
+    const BIB: &str = r#"@string{nejm = "N Engl J Med"}
+
+@article{sartor-2021,
+  author  = {Sartor, Oliver and de Bono, Johann and Chi, Kim N.},
+  title   = {Lutetium-177--{PSMA}-617 for Metastatic Castration-Resistant Prostate Cancer},
+  journal = nejm,
+  year    = 2021,
+  volume  = {385},
+  number  = {12},
+  pages   = {1091--1103},
+  doi     = {10.1056/NEJMoa2107322},
+  pmid    = {34161051},
+}
+
+@report{eau-2025,
+  title       = {Guidelines on Prostate Cancer},
+  type        = {Clinical practice guideline},
+  institution = {European Association of Urology},
+  date        = {2025-03},
+}
+"#;
+
+    #[test]
+    fn reads_entries_with_people_abbreviations_and_positions() {
+        let (entries, found) = parse("references/library.bib", BIB);
+        assert!(found.is_empty(), "{found:?}");
+        let vision = &entries[0].reference;
+        assert_eq!(vision.id, "sartor-2021");
+        assert_eq!(vision.kind, ReferenceKind::Research);
+        assert_eq!(vision.authors, ["Sartor O", "de Bono J", "Chi KN"]);
+        assert_eq!(vision.journal.as_deref(), Some("N Engl J Med"));
+        assert_eq!(vision.year, Some(2021));
+        assert_eq!(vision.pages.as_deref(), Some("1091-1103"));
+        assert_eq!(vision.pmid.as_deref(), Some("34161051"));
+        assert_eq!(entries[0].at, Position::new(3, 10));
+        assert_eq!(entries[0].field_position("doi"), Position::new(11, 14));
+        let eau = &entries[1].reference;
+        assert_eq!(eau.kind, ReferenceKind::Guideline);
+        assert_eq!(eau.publisher.as_deref(), Some("European Association of Urology"));
+        assert_eq!(eau.year, Some(2025));
+    }
+
+    #[test]
+    fn a_syntax_error_points_at_its_line() {
+        let (_, found) = parse("references/a.bib", "@article{a,\n  title = {Open\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, Code::BibliographySyntax);
+        assert!(found[0].line >= 2, "{:?}", found[0]);
+    }
+}

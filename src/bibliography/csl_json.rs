@@ -1,0 +1,401 @@
+//! CSL-JSON, the format Zotero, Mendeley and citation.js export: an array of items with
+//! CSL variables (`title`, `author`, `container-title`, `issued`, `DOI`, `PMID`…).
+//!
+//! Each item is kept as raw JSON text first, so that its fields' positions in the file are
+//! known: serde_json's values carry none.
+
+use super::{Entry, blank_reference, kind_from_words, leading_year, names};
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::load::LineIndex;
+use crate::parse::front_matter::ReferenceKind;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+
+pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let lines = LineIndex::new(text);
+    let items: Vec<&RawValue> = match serde_json::from_str(text) {
+        Ok(items) => items,
+        Err(error) => {
+            let at = Position::new(error.line().max(1) as u32, error.column().max(1) as u32);
+            let hint = if error.is_data() {
+                "a CSL-JSON file is an array of items: `[{\"id\": \"…\", \"type\": \"article-journal\", …}]`"
+            } else {
+                "the file is not valid JSON; export it again from your reference manager"
+            };
+            let diagnostic = Diagnostic::new(
+                Code::BibliographySyntax,
+                file,
+                at,
+                format!("malformed CSL-JSON: {error}"),
+            )
+            .with_hint(hint);
+            return (Vec::new(), vec![diagnostic]);
+        }
+    };
+    let mut entries = Vec::new();
+    let mut diagnostics = Vec::new();
+    for raw in items {
+        let offset = offset_in(text, raw.get());
+        let at = lines.position(offset);
+        match read_item(raw, text, &lines) {
+            Ok((mut entry, problems)) => {
+                entry.file = file.to_string();
+                entry.at = at;
+                diagnostics.extend(problems.into_iter().map(|(position, message, hint)| {
+                    Diagnostic::new(Code::BibliographySyntax, file, position.unwrap_or(at), message).with_hint(hint)
+                }));
+                entries.push(entry);
+            }
+            Err((code, message, hint)) => {
+                diagnostics.push(Diagnostic::new(code, file, at, message).with_hint(hint));
+            }
+        }
+    }
+    (entries, diagnostics)
+}
+
+/// The byte offset of a slice of `text` (serde_json's raw values borrow from the input).
+fn offset_in(text: &str, part: &str) -> usize {
+    (part.as_ptr() as usize)
+        .saturating_sub(text.as_ptr() as usize)
+        .min(text.len())
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextOrNumber {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+impl TextOrNumber {
+    fn text(self) -> String {
+        match self {
+            TextOrNumber::Text(text) => text.trim().to_string(),
+            TextOrNumber::Number(n) => n.to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Name {
+    #[serde(default)]
+    family: Option<String>,
+    #[serde(default)]
+    given: Option<String>,
+    #[serde(default)]
+    literal: Option<String>,
+    #[serde(default, rename = "non-dropping-particle")]
+    particle: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CslDate {
+    #[serde(default, rename = "date-parts")]
+    date_parts: Option<Vec<Vec<TextOrNumber>>>,
+    #[serde(default)]
+    raw: Option<String>,
+    #[serde(default)]
+    literal: Option<String>,
+}
+
+impl CslDate {
+    fn parts(self) -> Vec<i32> {
+        if let Some(first) = self.date_parts.and_then(|parts| parts.into_iter().next()) {
+            return first.into_iter().filter_map(|p| p.text().parse().ok()).collect();
+        }
+        let text = self.raw.or(self.literal).unwrap_or_default();
+        let parts: Vec<i32> = text.trim().split(['-', '/']).map_while(|p| p.parse().ok()).collect();
+        if parts.first().is_some_and(|year| *year >= 1000) {
+            return parts;
+        }
+        leading_year(&text).into_iter().collect()
+    }
+}
+
+/// The CSL variables Evident uses; the many others are ignored.
+#[derive(Deserialize)]
+struct Item {
+    id: TextOrNumber,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    author: Vec<Name>,
+    #[serde(default, rename = "container-title")]
+    container_title: Option<String>,
+    #[serde(default, rename = "container-title-short")]
+    container_title_short: Option<String>,
+    #[serde(default, rename = "journalAbbreviation")]
+    journal_abbreviation: Option<String>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    authority: Option<String>,
+    #[serde(default)]
+    issued: Option<CslDate>,
+    #[serde(default)]
+    accessed: Option<CslDate>,
+    #[serde(default)]
+    volume: Option<TextOrNumber>,
+    #[serde(default)]
+    issue: Option<TextOrNumber>,
+    #[serde(default)]
+    page: Option<TextOrNumber>,
+    #[serde(default)]
+    edition: Option<TextOrNumber>,
+    #[serde(default, rename = "DOI")]
+    doi: Option<String>,
+    #[serde(default, rename = "PMID")]
+    pmid: Option<TextOrNumber>,
+    #[serde(default, rename = "PMCID")]
+    pmcid: Option<String>,
+    #[serde(default, rename = "ISBN")]
+    isbn: Option<TextOrNumber>,
+    #[serde(default, rename = "ISSN")]
+    issn: Option<String>,
+    #[serde(default, rename = "URL")]
+    url: Option<String>,
+    #[serde(default)]
+    genre: Option<String>,
+    /// Zotero writes its "Extra" field here, one `Name: value` per line.
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// Evident's field names for the CSL variables that fill them, to place findings.
+const FIELD_OF: &[(&str, &str)] = &[
+    ("id", "id"),
+    ("type", "type"),
+    ("title", "title"),
+    ("author", "authors"),
+    ("container-title", "journal"),
+    ("publisher", "publisher"),
+    ("authority", "publisher"),
+    ("issued", "year"),
+    ("accessed", "accessed"),
+    ("volume", "volume"),
+    ("issue", "issue"),
+    ("page", "pages"),
+    ("edition", "edition"),
+    ("DOI", "doi"),
+    ("PMID", "pmid"),
+    ("PMCID", "pmcid"),
+    ("ISBN", "isbn"),
+    ("ISSN", "issn"),
+    ("URL", "url"),
+];
+
+type Problem = (Option<Position>, String, String);
+
+fn read_item(
+    raw: &RawValue,
+    text: &str,
+    lines: &LineIndex<'_>,
+) -> Result<(Entry, Vec<Problem>), (Code, String, String)> {
+    let shape = "each item is an object with at least `id` and `title`";
+    let by_name: BTreeMap<String, &RawValue> = serde_json::from_str(raw.get()).map_err(|_| {
+        (
+            Code::BibliographySyntax,
+            "this item is not a JSON object".to_string(),
+            shape.to_string(),
+        )
+    })?;
+    let mut fields = BTreeMap::new();
+    for (csl, ours) in FIELD_OF {
+        if let Some(value) = by_name.get(*csl) {
+            fields
+                .entry(ours.to_string())
+                .or_insert(lines.position(offset_in(text, value.get())));
+        }
+    }
+    let item: Item = serde_json::from_str(raw.get()).map_err(|error| {
+        (
+            Code::BibliographySyntax,
+            format!("this item cannot be read: {error}"),
+            shape.to_string(),
+        )
+    })?;
+    let id = item.id.text();
+    let Some(title) = item.title.filter(|t| !t.trim().is_empty()) else {
+        return Err((
+            Code::ReferenceMissingField,
+            format!("the item `{id}` has no `title`"),
+            "add the title of the work".to_string(),
+        ));
+    };
+    let extra = extra_fields(item.note.as_deref().unwrap_or(""));
+    let csl_type = item.kind.clone().unwrap_or_default();
+    let kind = extra
+        .get("evident-type")
+        .and_then(|t| parse_kind(t))
+        .or_else(|| item.genre.as_deref().and_then(kind_from_words))
+        .unwrap_or_else(|| kind_from_csl_type(&csl_type));
+    let mut reference = blank_reference(id, kind, title.trim().to_string());
+    reference.authors = item
+        .author
+        .into_iter()
+        .map(|name| match (name.family, name.literal) {
+            (Some(family), _) => {
+                let family = match name.particle {
+                    Some(particle) => format!("{particle} {family}"),
+                    None => family,
+                };
+                names::vancouver(&family, name.given.as_deref().unwrap_or(""))
+            }
+            (None, Some(literal)) => literal,
+            (None, None) => name.given.unwrap_or_default(),
+        })
+        .filter(|name| !name.is_empty())
+        .collect();
+    reference.journal = item
+        .journal_abbreviation
+        .or(item.container_title_short)
+        .or(item.container_title)
+        .filter(|_| {
+            matches!(
+                kind,
+                ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline
+            )
+        });
+    reference.publisher = item.publisher.or(item.authority);
+    let mut problems = Vec::new();
+    if let Some(issued) = item.issued {
+        reference.year = issued.parts().first().copied();
+        if reference.year.is_none() {
+            problems.push((
+                fields.get("year").copied(),
+                "`issued` holds no year".to_string(),
+                "write the date as `\"issued\": {\"date-parts\": [[2021, 9, 16]]}`".to_string(),
+            ));
+        }
+    }
+    if let Some(accessed) = item.accessed {
+        let parts = accessed.parts();
+        reference.accessed = match parts.as_slice() {
+            [year, month, day, ..] => Date::new(*year, *month as u8, *day as u8),
+            _ => None,
+        };
+    }
+    reference.volume = item.volume.map(TextOrNumber::text);
+    reference.issue = item.issue.map(TextOrNumber::text);
+    reference.pages = item.page.map(TextOrNumber::text);
+    reference.edition = item.edition.map(TextOrNumber::text);
+    reference.doi = item.doi.map(|d| d.trim().to_string());
+    reference.pmid = item.pmid.map(TextOrNumber::text).or_else(|| extra.get("pmid").cloned());
+    reference.pmcid = item
+        .pmcid
+        .map(|p| p.trim().to_string())
+        .or_else(|| extra.get("pmcid").cloned());
+    reference.isbn = item.isbn.map(TextOrNumber::text);
+    reference.issn = item.issn.map(|i| i.trim().to_string());
+    reference.url = item.url.map(|u| u.trim().to_string());
+    reference.retraction_note = extra.get("retraction-note").cloned();
+    let source_type = match item.genre {
+        Some(genre) if !genre.is_empty() => Some(format!("{csl_type} ({genre})")),
+        _ => (!csl_type.is_empty()).then_some(csl_type),
+    };
+    Ok((
+        Entry {
+            reference,
+            file: String::new(),
+            at: Position::START,
+            fields,
+            source_type,
+        },
+        problems,
+    ))
+}
+
+/// Zotero's "Extra" lines (`PMID: 123`, `PMCID: PMC456`, `evident-type: guideline`).
+fn extra_fields(note: &str) -> BTreeMap<String, String> {
+    note.lines()
+        .filter_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            let value = value.trim();
+            (!value.is_empty()).then(|| (name.trim().to_ascii_lowercase(), value.to_string()))
+        })
+        .collect()
+}
+
+fn parse_kind(word: &str) -> Option<ReferenceKind> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "guideline" => Some(ReferenceKind::Guideline),
+        "research" => Some(ReferenceKind::Research),
+        "review" => Some(ReferenceKind::Review),
+        "textbook" => Some(ReferenceKind::Textbook),
+        "web" => Some(ReferenceKind::Web),
+        "other" => Some(ReferenceKind::Other),
+        _ => None,
+    }
+}
+
+/// CSL types to Evident's: CSL has no "guideline", so guidelines come from `genre` or an
+/// `evident-type: guideline` line in the note.
+pub fn kind_from_csl_type(csl_type: &str) -> ReferenceKind {
+    match csl_type {
+        "article-journal" | "article" | "paper-conference" | "dataset" => ReferenceKind::Research,
+        "review" | "review-book" => ReferenceKind::Review,
+        "book" | "chapter" | "entry-encyclopedia" | "entry-dictionary" => ReferenceKind::Textbook,
+        "webpage" | "post" | "post-weblog" => ReferenceKind::Web,
+        _ => ReferenceKind::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ZOTERO: &str = r#"[
+  {
+    "id": "sartor-2021",
+    "type": "article-journal",
+    "title": "Lutetium-177–PSMA-617 for Metastatic Castration-Resistant Prostate Cancer",
+    "container-title": "New England Journal of Medicine",
+    "container-title-short": "N Engl J Med",
+    "volume": "385",
+    "issue": 12,
+    "page": "1091-1103",
+    "DOI": "10.1056/NEJMoa2107322",
+    "PMID": "34161051",
+    "author": [{"family": "Sartor", "given": "Oliver"}, {"family": "Bono", "given": "Johann", "non-dropping-particle": "de"}],
+    "issued": {"date-parts": [[2021, 9, 16]]},
+    "note": "PMCID: PMC8446797"
+  },
+  {"id": 7, "type": "report", "genre": "Clinical practice guideline", "title": "Guidelines on Prostate Cancer",
+   "publisher": "European Association of Urology", "issued": {"raw": "2025"}}
+]"#;
+
+    #[test]
+    fn reads_a_zotero_export() {
+        let (entries, found) = parse("references/zotero.json", ZOTERO);
+        assert!(found.is_empty(), "{found:?}");
+        let vision = &entries[0].reference;
+        assert_eq!(vision.id, "sartor-2021");
+        assert_eq!(vision.kind, ReferenceKind::Research);
+        assert_eq!(vision.authors, ["Sartor O", "de Bono J"]);
+        assert_eq!(vision.journal.as_deref(), Some("N Engl J Med"));
+        assert_eq!(vision.year, Some(2021));
+        assert_eq!(vision.issue.as_deref(), Some("12"));
+        assert_eq!(vision.pmcid.as_deref(), Some("PMC8446797"));
+        assert_eq!(entries[0].at, Position::new(2, 3));
+        assert_eq!(entries[0].field_position("doi"), Position::new(11, 12));
+        let eau = &entries[1].reference;
+        assert_eq!(
+            (eau.id.as_str(), eau.kind, eau.year),
+            ("7", ReferenceKind::Guideline, Some(2025))
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_reported_at_its_line() {
+        let (_, found) = parse("references/a.json", "[\n  {\"id\": \"a\",}\n]");
+        assert_eq!(found[0].code, Code::BibliographySyntax);
+        assert_eq!(found[0].line, 2);
+        let (_, found) = parse("references/a.json", "[{\"id\": \"a\"}]");
+        assert_eq!(found[0].code, Code::ReferenceMissingField);
+    }
+}

@@ -1,0 +1,261 @@
+//! The shared bibliography: `references/*.yaml|*.yml` (a list of entries written like the
+//! front matter's), `*.json` (CSL-JSON, as Zotero exports it) and `*.bib` (BibTeX). Any
+//! article may cite its entries by key; its own references win over shared ones.
+
+pub mod bibtex;
+pub mod config;
+pub mod csl_json;
+pub mod identifiers;
+pub mod names;
+pub mod retraction;
+pub mod yaml;
+
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::load::SourceFile;
+use crate::parse::front_matter::{Reference, ReferenceKind};
+use std::collections::{BTreeMap, HashMap};
+
+/// The folder under the site root that holds the shared bibliography.
+pub const BIBLIOGRAPHY_DIR: &str = "references";
+
+/// The fields a reference may have, in the order Evident writes them.
+pub const REFERENCE_FIELDS: &[&str] = &[
+    "id",
+    "type",
+    "authors",
+    "title",
+    "journal",
+    "publisher",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "edition",
+    "doi",
+    "pmid",
+    "pmcid",
+    "isbn",
+    "issn",
+    "url",
+    "accessed",
+    "retraction_note",
+];
+
+/// A reference and where each of its fields is written, so that findings about a field
+/// point at it.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub reference: Reference,
+    pub file: String,
+    /// Where the entry starts.
+    pub at: Position,
+    /// Where each field's value is written, by Evident's field name (`doi`, `year`, …).
+    pub fields: BTreeMap<String, Position>,
+    /// The source's own word for the kind of work ("article-journal", "@article",
+    /// "Randomized Controlled Trial"), kept by `evident import`.
+    pub source_type: Option<String>,
+}
+
+impl Entry {
+    pub fn field_position(&self, field: &str) -> Position {
+        self.fields.get(field).copied().unwrap_or(self.at)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Bibliography {
+    pub entries: Vec<Entry>,
+    index: HashMap<String, usize>,
+}
+
+impl Bibliography {
+    /// The index of the entry with this key.
+    pub fn lookup(&self, key: &str) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+
+    pub fn get(&self, index: usize) -> Option<&Entry> {
+        self.entries.get(index)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Reads every bibliography file; a key defined twice keeps its first definition (files
+/// are read in name order) and the second is a finding.
+pub fn parse_bibliography(files: &[SourceFile]) -> (Bibliography, Vec<Diagnostic>) {
+    let mut bibliography = Bibliography::default();
+    let mut diagnostics = Vec::new();
+    for file in files {
+        let (entries, found) = parse_file(&file.rel_path, &file.text);
+        diagnostics.extend(found);
+        for entry in entries {
+            if let Some(&first) = bibliography.index.get(&entry.reference.id) {
+                let first = &bibliography.entries[first];
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ReferenceDuplicate,
+                        &entry.file,
+                        entry.field_position("id"),
+                        format!(
+                            "the key `{}` is already defined at {}:{}",
+                            entry.reference.id, first.file, first.at.line
+                        ),
+                    )
+                    .with_hint("give each entry of the shared bibliography its own key"),
+                );
+                continue;
+            }
+            bibliography
+                .index
+                .insert(entry.reference.id.clone(), bibliography.entries.len());
+            bibliography.entries.push(entry);
+        }
+    }
+    (bibliography, diagnostics)
+}
+
+/// Parses one bibliography file by its extension.
+pub fn parse_file(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
+    match extension(file).as_deref() {
+        Some("yaml" | "yml") => yaml::parse(file, text),
+        Some("json") => csl_json::parse(file, text),
+        Some("bib") => bibtex::parse(file, text),
+        _ => (
+            Vec::new(),
+            vec![
+                Diagnostic::new(
+                    Code::BibliographySyntax,
+                    file,
+                    Position::START,
+                    "this file is not a bibliography format Evident reads",
+                )
+                .with_hint("use .yaml (Evident's reference fields), .json (CSL-JSON) or .bib (BibTeX)"),
+            ],
+        ),
+    }
+}
+
+pub fn is_bibliography_file(name: &str) -> bool {
+    matches!(extension(name).as_deref(), Some("yaml" | "yml" | "json" | "bib"))
+}
+
+fn extension(name: &str) -> Option<String> {
+    let (_, ext) = name.rsplit_once('.')?;
+    Some(ext.to_ascii_lowercase())
+}
+
+/// What a source's word for a kind of work means in Evident's types. Sources have no
+/// "guideline" type, so a guideline is recognised from the words the source uses for it.
+pub fn kind_from_words(words: &str) -> Option<ReferenceKind> {
+    let words = words.to_ascii_lowercase();
+    if words.contains("guideline") || words.contains("consensus") || words.contains("position statement") {
+        Some(ReferenceKind::Guideline)
+    } else if words.contains("review") || words.contains("meta-analysis") {
+        Some(ReferenceKind::Review)
+    } else {
+        None
+    }
+}
+
+/// A year from the start of a date written in any of the usual ways ("2021", "2021-03",
+/// "2021 Mar 4", "2021/03/04").
+pub fn leading_year(text: &str) -> Option<i32> {
+    let digits: String = text.trim().chars().take_while(char::is_ascii_digit).collect();
+    (digits.len() == 4).then(|| digits.parse().ok()).flatten()
+}
+
+/// A key made from the first author's family name and the year ("sartor-2021"), for
+/// formats whose entries have no key of their own.
+pub fn generated_key(reference: &Reference, taken: &mut Vec<String>) -> String {
+    let family = reference
+        .authors
+        .first()
+        // "de Bono J": the family name is all but the initials.
+        .map(|a| {
+            a.trim()
+                .rsplit_once(' ')
+                .map_or(a.trim(), |(family, _)| family)
+                .to_string()
+        })
+        .unwrap_or_else(|| reference.title.split_whitespace().next().unwrap_or("ref").to_string());
+    let mut base: String = crate::check::suggest_slug(&family);
+    if base.is_empty() {
+        base = "ref".into();
+    }
+    if let Some(year) = reference.year {
+        base = format!("{base}-{year}");
+    }
+    let mut key = base.clone();
+    let mut suffix = b'a';
+    while taken.contains(&key) {
+        key = format!("{base}{}", suffix as char);
+        suffix = suffix.saturating_add(1);
+    }
+    taken.push(key.clone());
+    key
+}
+
+/// An empty reference of a kind, for the parsers to fill in.
+pub fn blank_reference(id: String, kind: ReferenceKind, title: String) -> Reference {
+    Reference {
+        id,
+        kind,
+        title,
+        authors: Vec::new(),
+        journal: None,
+        publisher: None,
+        year: None,
+        volume: None,
+        issue: None,
+        pages: None,
+        edition: None,
+        doi: None,
+        pmid: None,
+        pmcid: None,
+        isbn: None,
+        issn: None,
+        url: None,
+        accessed: None,
+        retraction_note: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(name: &str, text: &str) -> SourceFile {
+        SourceFile {
+            rel_path: format!("references/{name}"),
+            section: String::new(),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn keys_resolve_across_files_and_a_second_definition_is_reported() {
+        let yaml = "- id: a\n  type: web\n  title: A\n  url: https://a.org/\n";
+        let json = r#"[{"id": "b", "type": "webpage", "title": "B"}, {"id": "a", "title": "Again"}]"#;
+        let (bibliography, found) = parse_bibliography(&[source("a.yaml", yaml), source("b.json", json)]);
+        assert_eq!(bibliography.lookup("a"), Some(0));
+        assert_eq!(bibliography.lookup("b"), Some(1));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, Code::ReferenceDuplicate);
+        assert_eq!((found[0].file.as_str(), found[0].line), ("references/b.json", 1));
+    }
+
+    #[test]
+    fn generated_keys_are_unique_slugs() {
+        let mut taken = Vec::new();
+        let mut reference = blank_reference(String::new(), ReferenceKind::Research, "T".into());
+        reference.authors = vec!["de Bono J".into()];
+        reference.year = Some(2020);
+        assert_eq!(generated_key(&reference, &mut taken), "de-bono-2020");
+        assert_eq!(generated_key(&reference, &mut taken), "de-bono-2020a");
+        assert_eq!(leading_year("2021 Mar 4"), Some(2021));
+        assert_eq!(leading_year("21"), None);
+    }
+}

@@ -1,0 +1,498 @@
+//! A second look at an article's Markdown for what renders without complaint but misleads:
+//! text that looks like a citation and is not one, and claims that cite nothing.
+//!
+//! It runs pulldown-cmark with the same options and the same citation rule as the renderer,
+//! so "is a citation" means exactly what the page will show.
+
+use super::citation::{citation_key_len, parse_citation_label};
+use super::fields::Locator;
+use super::markdown::markdown_options;
+use crate::diagnostic::{Code, Diagnostic, Position};
+use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::ops::Range;
+
+/// The link target the scan gives citations; a NUL cannot come from content.
+const CITATION: &str = "\0citation";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimKind {
+    Bullet,
+    Paragraph,
+}
+
+/// A bullet or a paragraph under a heading, and whether it cites anything.
+#[derive(Clone, Debug)]
+pub struct Claim {
+    pub kind: ClaimKind,
+    pub at: Position,
+    /// The `##` heading it is under.
+    pub section: String,
+    /// The `###` heading it is under, if any.
+    pub subsection: Option<String>,
+    /// Its own text, or a footnote it marks, cites a reference. A nested bullet's
+    /// citation does not count for its parent: each bullet is a claim of its own.
+    pub cites: bool,
+    /// Its own text ends with `:`, introducing what follows rather than claiming.
+    pub lead_in: bool,
+    /// The start of its text, for messages.
+    pub excerpt: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub findings: Vec<Diagnostic>,
+    pub claims: Vec<Claim>,
+}
+
+/// What the scan needs to know about the article it looks at.
+pub struct ScanContext<'a> {
+    pub file: &'a str,
+    /// Whether a key names a reference the article can cite (its own or a shared one).
+    pub knows: &'a dyn Fn(&str) -> bool,
+    /// Maps a byte offset of the scanned text to its place in the file.
+    pub position_of: &'a dyn Fn(usize) -> Position,
+    /// Record bullets and paragraphs (the body); answers are judged only for look-alikes.
+    pub claims: bool,
+}
+
+/// One open bullet or paragraph.
+struct Frame {
+    kind: ClaimKind,
+    start: usize,
+    cites: bool,
+    text: String,
+    footnotes: Vec<String>,
+}
+
+pub fn scan(text: &str, context: &ScanContext<'_>) -> Scan {
+    let early: RefCell<Vec<Diagnostic>> = RefCell::new(Vec::new());
+    let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
+        match link.link_type {
+            LinkType::Shortcut | LinkType::Collapsed => {
+                if parse_citation_label(&link.reference).is_some() {
+                    return Some((CITATION.into(), "".into()));
+                }
+                if is_hand_number(&link.reference) {
+                    early
+                        .borrow_mut()
+                        .push(hand_number(context, link.span.start, &text[link.span.clone()]));
+                }
+            }
+            LinkType::Reference => {
+                if let Some(found) = citation_then_label(context, text, link.span.clone(), false) {
+                    early.borrow_mut().push(found);
+                }
+            }
+            _ => {}
+        }
+        None
+    };
+    let mut events = Parser::new_with_broken_link_callback(text, markdown_options(), Some(callback)).into_offset_iter();
+
+    let mut out = Scan::default();
+    let mut h2: Option<String> = None;
+    let mut h3: Option<String> = None;
+    let mut heading: Option<(HeadingLevel, String)> = None;
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut footnote: Option<String> = None;
+    let mut citing_footnotes: HashSet<String> = HashSet::new();
+    let mut pending_claims: Vec<(Claim, Vec<String>)> = Vec::new();
+    let mut links = 0usize;
+    let mut in_code_block = false;
+    // `<sup>` seen at this offset, then whether a hand-typed number followed it.
+    let mut sup: Option<(usize, bool)> = None;
+
+    for (event, range) in events.by_ref() {
+        if !matches!(event, Event::Text(_) | Event::InlineHtml(_)) {
+            sup = None;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((level, String::new())),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, title)) = heading.take() {
+                    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+                    match level {
+                        HeadingLevel::H1 | HeadingLevel::H2 => {
+                            h2 = Some(title);
+                            h3 = None;
+                        }
+                        HeadingLevel::H3 => h3 = Some(title),
+                        _ => {}
+                    }
+                }
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => footnote = Some(label.to_lowercase()),
+            Event::End(TagEnd::FootnoteDefinition) => footnote = None,
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Start(Tag::Item) if footnote.is_none() => frames.push(Frame {
+                kind: ClaimKind::Bullet,
+                start: range.start,
+                cites: false,
+                text: String::new(),
+                footnotes: Vec::new(),
+            }),
+            // A paragraph inside a bullet is part of that bullet's claim.
+            Event::Start(Tag::Paragraph)
+                if footnote.is_none() && !frames.last().is_some_and(|f| f.kind == ClaimKind::Bullet) =>
+            {
+                frames.push(Frame {
+                    kind: ClaimKind::Paragraph,
+                    start: range.start,
+                    cites: false,
+                    text: String::new(),
+                    footnotes: Vec::new(),
+                });
+            }
+            Event::End(TagEnd::Item) if footnote.is_none() => {
+                close(ClaimKind::Bullet, &mut frames, &h2, &h3, context, &mut pending_claims)
+            }
+            Event::End(TagEnd::Paragraph) if footnote.is_none() => close(
+                ClaimKind::Paragraph,
+                &mut frames,
+                &h2,
+                &h3,
+                context,
+                &mut pending_claims,
+            ),
+            Event::Start(Tag::Link {
+                dest_url, link_type, ..
+            }) => {
+                links += 1;
+                if dest_url.as_ref() == CITATION {
+                    if let Some(frame) = frames.last_mut() {
+                        frame.cites = true;
+                    }
+                    if let Some(label) = &footnote {
+                        citing_footnotes.insert(label.clone());
+                    }
+                } else if link_type == LinkType::Reference {
+                    if let Some(found) = citation_then_label(context, text, range.clone(), true) {
+                        out.findings.push(found);
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => links = links.saturating_sub(1),
+            Event::FootnoteReference(label) => {
+                if let Some(frame) = frames.last_mut() {
+                    frame.footnotes.push(label.to_lowercase());
+                }
+            }
+            Event::InlineHtml(html) => {
+                let html = html.trim();
+                if html.eq_ignore_ascii_case("<sup>") {
+                    sup = Some((range.start, false));
+                } else if let (true, Some((start, true))) = (html.eq_ignore_ascii_case("</sup>"), sup.take()) {
+                    let written = text.get(start..range.end).unwrap_or("<sup>");
+                    out.findings.push(hand_number(context, start, written));
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, title)) = heading.as_mut() {
+                    title.push_str(&t);
+                }
+                if let Some(frame) = frames.last_mut() {
+                    frame.text.push_str(&t);
+                }
+                sup = match sup {
+                    Some((start, false)) if is_hand_number(&t) => Some((start, true)),
+                    _ => None,
+                };
+                if links == 0 && !in_code_block {
+                    bare_keys(context, text, range, &mut out.findings);
+                }
+            }
+            Event::Code(t) => {
+                if let Some((_, title)) = heading.as_mut() {
+                    title.push_str(&t);
+                }
+                if let Some(frame) = frames.last_mut() {
+                    frame.text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(frame) = frames.last_mut() {
+                    frame.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+
+    for (label, definition) in events.reference_definitions().iter() {
+        if !label.starts_with('@') || parse_citation_label(label).is_none() {
+            continue;
+        }
+        let written = text.get(definition.span.clone()).unwrap_or("").trim_end();
+        out.findings.push(
+            Diagnostic::new(
+                Code::CitationSyntax,
+                context.file,
+                (context.position_of)(definition.span.start),
+                format!(
+                    "`{written}` is read as a Markdown link definition: the line vanishes from the page and every `[{label}]` becomes a link to `{}`",
+                    definition.dest
+                ),
+            )
+            .with_hint(format!(
+                "a line must not start with `[{label}]:`; put the citation after the claim it supports, e.g. `… {} [{label}].`",
+                written
+                    .split_once("]:")
+                    .map(|(_, rest)| rest.trim())
+                    .filter(|rest| !rest.is_empty())
+                    .unwrap_or("claim")
+            )),
+        );
+    }
+    out.findings.extend(early.into_inner());
+
+    for (mut claim, footnotes) in pending_claims {
+        claim.cites |= footnotes.iter().any(|label| citing_footnotes.contains(label));
+        out.claims.push(claim);
+    }
+    out
+}
+
+/// Ends the innermost open bullet or paragraph and records it as a claim when it sits under a
+/// heading.
+fn close(
+    kind: ClaimKind,
+    frames: &mut Vec<Frame>,
+    h2: &Option<String>,
+    h3: &Option<String>,
+    context: &ScanContext<'_>,
+    claims: &mut Vec<(Claim, Vec<String>)>,
+) {
+    if !frames.last().is_some_and(|f| f.kind == kind) {
+        return;
+    }
+    let Some(frame) = frames.pop() else { return };
+    let (Some(section), true) = (h2, context.claims) else {
+        return;
+    };
+    let own_text = frame.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if own_text.is_empty() {
+        return;
+    }
+    let excerpt: String = own_text.chars().take(60).collect();
+    let excerpt = if excerpt.len() < own_text.len() {
+        format!("{}…", excerpt.trim_end())
+    } else {
+        excerpt
+    };
+    claims.push((
+        Claim {
+            kind,
+            at: (context.position_of)(frame.start),
+            section: section.clone(),
+            subsection: h3.clone(),
+            cites: frame.cites,
+            lead_in: own_text.ends_with(':'),
+            excerpt,
+        },
+        frame.footnotes,
+    ));
+}
+
+/// Where byte `offset` of a front-matter text field (a folded answer) is written. A folded
+/// scalar's offsets do not map back to the file, but its words do: the word at `offset` is
+/// found again among the field's lines, the n-th time when it occurs n times before.
+pub fn field_position(text: &str, offset: usize, locator: &Locator<'_>, key: &str) -> Position {
+    let fallback = locator.value(&[key]).unwrap_or(Position::START);
+    let (Some((_, scope)), Some(rest)) = (locator.key(&[key]), text.get(offset..)) else {
+        return fallback;
+    };
+    let word = rest.split(char::is_whitespace).next().unwrap_or("");
+    let before = text.get(..offset).map_or(0, |b| b.matches(word).count());
+    locator.nth_text_in(scope, word, before).unwrap_or(fallback)
+}
+
+/// `3`, `1, 2`, `4-6` or `4–6`: what a hand-typed reference number looks like. Numbers of
+/// four digits are left alone, since `[2024]` is more likely a year.
+fn is_hand_number(text: &str) -> bool {
+    let text = text.trim();
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    text.split([',', '-', '\u{2013}']).all(|n| {
+        let n = n.trim();
+        !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+fn hand_number(context: &ScanContext<'_>, offset: usize, written: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::CitationHandNumbered,
+        context.file,
+        (context.position_of)(offset),
+        format!("`{written}` looks like a hand-typed reference number, which will not follow the reference list"),
+    )
+    .with_hint("cite the reference by its key instead, e.g. `[@smith-2020]`; numbers are given by first citation")
+}
+
+/// `[@b][c]`: CommonMark reads a full reference link, so the citation of `@b` is lost.
+/// `defined`: the label names a link definition, so the text links there.
+fn citation_then_label(context: &ScanContext<'_>, text: &str, span: Range<usize>, defined: bool) -> Option<Diagnostic> {
+    let source = text.get(span.clone())?;
+    let inner = source.strip_prefix('[')?.split(']').next()?;
+    let items = parse_citation_label(inner)?;
+    let label = source.get(inner.len() + 3..)?.trim_end_matches(']');
+    let keys: Vec<String> = items.iter().map(|i| format!("@{}", i.key)).collect();
+    let message = match defined {
+        true => format!(
+            "`{source}` is a link to the definition `[{label}]`, not a citation of {}",
+            keys.join(", ")
+        ),
+        false => format!(
+            "`{source}` is read as a reference link labelled `{label}`: the citation of {} is lost",
+            keys.join(", ")
+        ),
+    };
+    let merged = format!("[{}; @{label}]", keys.join("; "));
+    Some(
+        Diagnostic::new(
+            Code::CitationSyntax,
+            context.file,
+            (context.position_of)(span.start),
+            message,
+        )
+        .with_hint(format!(
+            "put a space between the brackets (`[{inner}] [{label}]`), or cite both in one group: `{merged}`"
+        )),
+    )
+}
+
+/// `@key` in running text is plain text in Evident (Pandoc would cite in-text); when the key
+/// names a reference the author almost certainly meant `[@key]`.
+fn bare_keys(context: &ScanContext<'_>, text: &str, range: Range<usize>, found: &mut Vec<Diagnostic>) {
+    let Some(source) = text.get(range.clone()) else {
+        return;
+    };
+    for (index, _) in source.match_indices('@') {
+        let absolute = range.start + index;
+        let before = text[..absolute].chars().next_back();
+        // `name@host` is an address; `[@`, `;@` and `-@` belong to citation syntax that
+        // is reported elsewhere.
+        if before.is_some_and(|c| !(c.is_whitespace() || matches!(c, '(' | '"' | '\'' | '*' | '_'))) {
+            continue;
+        }
+        let rest = &text[absolute + 1..];
+        let key = &rest[..citation_key_len(rest)];
+        if key.is_empty() || !(context.knows)(key) {
+            continue;
+        }
+        found.push(
+            Diagnostic::new(
+                Code::CitationBareKey,
+                context.file,
+                (context.position_of)(absolute),
+                format!("`@{key}` is plain text here, not a citation"),
+            )
+            .with_hint(format!("write `[@{key}]` to cite reference `{key}`")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Scan {
+        let knows = |key: &str| ["a", "b", "vision-2021"].contains(&key);
+        let position_of = |offset: usize| crate::load::position_of_offset(text, offset);
+        scan(
+            text,
+            &ScanContext {
+                file: "a.md",
+                knows: &knows,
+                position_of: &position_of,
+                claims: true,
+            },
+        )
+    }
+
+    fn found(scan: &Scan) -> Vec<(Code, u32, u32)> {
+        let mut found: Vec<_> = scan.findings.iter().map(|d| (d.code, d.line, d.column)).collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_citation_followed_by_a_bracket_is_a_lost_citation() {
+        let scan = run("Claim [@a][zz] end.\n\nOther [@b][c].\n\n[c]: https://example.org\n");
+        assert_eq!(
+            found(&scan),
+            [(Code::CitationSyntax, 1, 7), (Code::CitationSyntax, 3, 7)]
+        );
+        assert!(
+            scan.findings.iter().any(|d| d.message.contains("labelled `zz`")),
+            "{:?}",
+            scan.findings
+        );
+        assert!(
+            scan.findings
+                .iter()
+                .any(|d| d.hint.as_deref().unwrap_or("").contains("[@b; @c]"))
+        );
+    }
+
+    #[test]
+    fn a_line_starting_with_a_citation_and_colon_can_become_a_link_definition() {
+        let scan = run("Intro.\n\n[@a]: VISION\n\n[@b]: not a definition because of spaces\n");
+        assert_eq!(found(&scan), [(Code::CitationSyntax, 3, 1)]);
+        assert!(
+            scan.findings[0].message.contains("link to `VISION`"),
+            "{}",
+            scan.findings[0].message
+        );
+    }
+
+    #[test]
+    fn bare_keys_that_name_references_are_flagged() {
+        let scan = run("As @vision-2021 showed, mail x@a.org, and @unknown says [@b].\n");
+        assert_eq!(found(&scan), [(Code::CitationBareKey, 1, 4)]);
+        assert!(run("`@a` in code\n\n```\n@a\n```\n").findings.is_empty());
+    }
+
+    #[test]
+    fn hand_typed_numbers_are_flagged() {
+        let scan = run("Claim [3] and [1, 2] and [4–6] and <sup>7</sup> but not [2024] or [note].\n");
+        assert_eq!(
+            found(&scan),
+            [
+                (Code::CitationHandNumbered, 1, 7),
+                (Code::CitationHandNumbered, 1, 15),
+                (Code::CitationHandNumbered, 1, 26),
+                (Code::CitationHandNumbered, 1, 36),
+            ]
+        );
+        let defined = run("See [3].\n\n[3]: https://example.org\n");
+        assert!(defined.findings.is_empty(), "{:?}", defined.findings);
+    }
+
+    #[test]
+    fn records_bullets_and_paragraphs_under_headings() {
+        let text = "Intro without heading.\n\n## Treatment\n\nLead paragraph [@a].\n\nOptions:\n\n- First [@a]\n- Second\n  - nested [@b]\n- Third[^n]\n\n### Detail\n\n- Plain\n\n[^n]: Source [@b].\n";
+        let scan = run(text);
+        let claims: Vec<(ClaimKind, u32, bool, bool, Option<&str>)> = scan
+            .claims
+            .iter()
+            .map(|c| (c.kind, c.at.line, c.cites, c.lead_in, c.subsection.as_deref()))
+            .collect();
+        assert_eq!(
+            claims,
+            [
+                (ClaimKind::Paragraph, 5, true, false, None),
+                (ClaimKind::Paragraph, 7, false, true, None),
+                (ClaimKind::Bullet, 9, true, false, None),
+                (ClaimKind::Bullet, 11, true, false, None),
+                (ClaimKind::Bullet, 10, false, false, None),
+                (ClaimKind::Bullet, 12, true, false, None),
+                (ClaimKind::Bullet, 16, false, false, Some("Detail")),
+            ]
+        );
+        assert!(scan.claims.iter().all(|c| c.section == "Treatment"));
+    }
+}
