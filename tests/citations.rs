@@ -434,6 +434,39 @@ fn the_rendered_page_numbers_by_reading_order_collapses_ranges_and_links_both_wa
 }
 
 #[test]
+fn another_reference_style_can_be_chosen_and_an_unknown_one_is_refused() {
+    let site = Site::fixture("citations/rendered");
+    let config = site.read("evident.yaml");
+    site.write("evident.yaml", format!("{config}citations:\n  style: the-lancet\n"));
+    site.run(&["build"]).expect_code(0);
+    let page = site.html("public/questions/lu-psma-extended/index.html");
+    let items = page.texts("ol.reference-list > li .reference__text");
+    // Reference A (number 2) in The Lancet's style: authors, journal, year; bold volume.
+    assert!(
+        items[1].starts_with("Sartor O, de Bono J") || items[1].starts_with("Sartor O, Bono J de"),
+        "{}",
+        items[1]
+    );
+    assert!(items[1].contains("N Engl J Med 2021"), "{}", items[1]);
+    assert_eq!(page.attrs("ol.reference-list > li", "id").len(), 6);
+
+    site.write("evident.yaml", format!("{config}citations:\n  style: vancover\n"));
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(2);
+    let finding = out.report().only("config/invalid-value").clone();
+    assert_eq!(finding.at(), ("evident.yaml", 4, 10));
+    // The bundled Vancouver styles print no authors, so they are not offered at all.
+    assert!(
+        !finding.hint.as_deref().unwrap_or("").contains("`vancouver`"),
+        "{finding:?}"
+    );
+    assert!(
+        finding.hint.as_deref().unwrap_or("").contains("the-lancet"),
+        "{finding:?}"
+    );
+}
+
+#[test]
 fn check_and_build_report_the_same_findings() {
     for case in ["traps", "identifiers", "duplicate", "retracted"] {
         let site = Site::fixture(&format!("citations/{case}"));

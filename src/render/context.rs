@@ -2,7 +2,7 @@
 //! built once and shared by every page that shows it.
 
 use super::json_ld::article_json_ld;
-use super::reference::{doi_url, format_ama, pmc_url, pubmed_url};
+use super::reference::{doi_url, format_reference, pmc_url, pubmed_url};
 use super::urls::{Urls, article_dir, page_dir, topic_dir};
 use crate::date::Date;
 use crate::link::{Site, Topic};
@@ -270,7 +270,7 @@ pub fn article_view<'a>(
                 id: &reference.id,
                 kind: reference.kind.as_str(),
                 kind_label: reference.kind.label(),
-                html: format_ama(reference),
+                html: format_reference(reference, &site.config.citations.style),
                 doi: reference.doi.as_deref(),
                 doi_url: reference.doi.as_deref().map(doi_url),
                 pmid: reference.pmid.as_deref(),

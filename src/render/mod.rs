@@ -2,6 +2,7 @@
 //! writer. Every page is an independent job, run in parallel; contexts are built once.
 
 pub mod context;
+pub mod csl;
 pub mod json_ld;
 pub mod reference;
 pub mod templates;

@@ -4,8 +4,35 @@ use super::urls::encode_path_segment;
 use crate::html::escape_into;
 use crate::parse::front_matter::{Reference, ReferenceKind};
 
-/// The reference styles `citations.style` may name.
-pub const STYLES: &[&str] = &["ama"];
+/// The reference styles `citations.style` may name: Evident's own AMA formatter, then the
+/// CSL styles of `super::csl::CSL_STYLES`.
+pub const STYLES: &[&str] = &[
+    "ama",
+    "american-medical-association",
+    "american-psychological-association",
+    "british-medical-journal",
+    "chicago-author-date",
+    "elsevier-vancouver",
+    "harvard-cite-them-right",
+    "nature",
+    "the-lancet",
+];
+
+/// The reference in the site's style as trusted HTML, with the reason a paper on the
+/// retraction list is cited when the editor gave one.
+pub fn format_reference(reference: &Reference, style: &str) -> String {
+    let mut html = match style {
+        "ama" => format_ama(reference),
+        csl => super::csl::format_csl(reference, csl).unwrap_or_else(|| format_ama(reference)),
+    };
+    // A paper cited despite a retraction or other notice says so beside its citation.
+    if let Some(note) = reference.retraction_note.as_deref().filter(|n| !n.trim().is_empty()) {
+        html.push_str(" <span class=\"reference__notice\">Notice: ");
+        escape_into(&mut html, note.trim());
+        html.push_str("</span>");
+    }
+    html
+}
 
 /// The AMA citation as trusted HTML; identifiers are linked separately by the template.
 pub fn format_ama(reference: &Reference) -> String {
@@ -73,12 +100,6 @@ pub fn format_ama(reference: &Reference) -> String {
                 html.push_str(&format!(" Accessed {}.", accessed.display()));
             }
         }
-    }
-    // A paper cited despite a retraction or other notice says so beside its citation.
-    if let Some(note) = reference.retraction_note.as_deref().filter(|n| !n.trim().is_empty()) {
-        html.push_str(" <span class=\"reference__notice\">Notice: ");
-        escape_into(&mut html, note.trim());
-        html.push_str("</span>");
     }
     html
 }
@@ -178,13 +199,21 @@ mod tests {
     fn shows_why_a_retracted_paper_is_cited() {
         let mut reference = research();
         reference.retraction_note = Some("Retracted in 2024; cited to explain the <retraction>".into());
-        assert!(
-            format_ama(&reference).ends_with(
-                " <span class=\"reference__notice\">Notice: Retracted in 2024; cited to explain the &lt;retraction&gt;</span>"
-            ),
-            "{}",
-            format_ama(&reference)
-        );
+        for style in STYLES {
+            let html = format_reference(&reference, style);
+            assert!(
+                html.ends_with(
+                    " <span class=\"reference__notice\">Notice: Retracted in 2024; cited to explain the &lt;retraction&gt;</span>"
+                ),
+                "{style}: {html}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_style_offered_in_evident_yaml_is_one_that_formats() {
+        assert_eq!(STYLES[0], "ama");
+        assert_eq!(&STYLES[1..], super::super::csl::CSL_STYLES);
     }
 
     #[test]
