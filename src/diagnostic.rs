@@ -35,6 +35,7 @@ pub enum Code {
     BibliographySyntax,
     RelatedDangling,
     ReviewIncomplete,
+    ReviewStaleApproval,
     ConfigSyntax,
     ConfigUnknownField,
     ConfigInvalidValue,
@@ -43,7 +44,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 25] = [
+    pub const ALL: [Code; 26] = [
         Code::ContentUnreadable,
         Code::FrontmatterSyntax,
         Code::FrontmatterMissingField,
@@ -64,6 +65,7 @@ impl Code {
         Code::BibliographySyntax,
         Code::RelatedDangling,
         Code::ReviewIncomplete,
+        Code::ReviewStaleApproval,
         Code::ConfigSyntax,
         Code::ConfigUnknownField,
         Code::ConfigInvalidValue,
@@ -93,6 +95,7 @@ impl Code {
             Code::BibliographySyntax => "bibliography/syntax",
             Code::RelatedDangling => "related/dangling",
             Code::ReviewIncomplete => "review/incomplete",
+            Code::ReviewStaleApproval => "review/stale-approval",
             Code::ConfigSyntax => "config/syntax",
             Code::ConfigUnknownField => "config/unknown-field",
             Code::ConfigInvalidValue => "config/invalid-value",
@@ -112,7 +115,8 @@ impl Code {
             | Code::CitationUncitedClaim
             | Code::CitationBareKey
             | Code::CitationHandNumbered
-            | Code::ReferenceStale => Severity::Warning,
+            | Code::ReferenceStale
+            | Code::ReviewStaleApproval => Severity::Warning,
             _ => Severity::Error,
         }
     }

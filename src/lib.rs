@@ -16,5 +16,6 @@ pub mod load;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod review;
 pub mod scaffold;
 pub mod write;

@@ -4,6 +4,9 @@ use clap::{Parser, Subcommand};
 use evident::date::Date;
 use evident::diagnostic::{Format, render_report};
 use evident::pipeline::{self, BuildOptions, Report};
+use evident::review::queue::review_queue;
+use evident::review::record::{describe_state, record_action};
+use evident::review::workflow::Action;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,6 +78,44 @@ enum Command {
         /// The file to convert; its format is recognised from its extension and content
         file: PathBuf,
     },
+    /// Submit a draft for review (draft → submitted)
+    Submit {
+        /// The article's slug
+        slug: String,
+    },
+    /// Take a submitted article, or one changed since approval, into review (→ under review)
+    Claim {
+        /// The article's slug
+        slug: String,
+        /// Who reviews it, e.g. "A. Example, MD"
+        #[arg(long, value_name = "NAME")]
+        reviewer: String,
+    },
+    /// Approve the article's current text (→ approved), recording reviewer, date and hash
+    Approve {
+        /// The article's slug
+        slug: String,
+        /// Who approves it, e.g. "A. Example, MD"
+        #[arg(long, value_name = "NAME")]
+        reviewer: String,
+        /// The reviewer's role, e.g. "Medical Advisory Board"
+        #[arg(long, value_name = "ROLE")]
+        role: Option<String>,
+        /// The date of the approval (default: today), YYYY-MM-DD
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    /// Show what awaits review: changed approvals first, then oldest first
+    Review {
+        #[arg(long, value_enum, default_value = "human")]
+        format: QueueFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum QueueFormat {
+    Human,
+    Json,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -110,6 +151,23 @@ fn main() -> ExitCode {
             }
         }
         Command::Import { file } => import(&file),
+        Command::Submit { slug } => record(&cli.root, &slug, Action::Submit),
+        Command::Claim { slug, reviewer } => record(&cli.root, &slug, Action::Claim { reviewer }),
+        Command::Approve {
+            slug,
+            reviewer,
+            role,
+            date,
+        } => record(
+            &cli.root,
+            &slug,
+            Action::Approve {
+                reviewer,
+                role,
+                date: date.unwrap_or_else(Date::today),
+            },
+        ),
+        Command::Review { format } => print_queue(&cli.root, format),
         Command::Check { format, deny, as_of } => {
             let options = BuildOptions {
                 deny_warnings: deny.is_some(),
@@ -157,6 +215,65 @@ fn main() -> ExitCode {
             ExitCode::from(report.outcome.exit_code())
         }
     }
+}
+
+fn record(root: &std::path::Path, slug: &str, action: Action) -> ExitCode {
+    match record_action(root, slug, &action, Date::today()) {
+        Ok(recorded) => {
+            eprintln!("{}: {}", recorded.file.display(), describe_state(&recorded.state));
+            ExitCode::SUCCESS
+        }
+        Err(error) => usage_error(error),
+    }
+}
+
+fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
+    let loaded = evident::load::load_content(root);
+    let parsed = evident::parse::parse_content(&loaded);
+    let queue = review_queue(&parsed.articles);
+    let today = Date::today();
+    let age = |since: Option<Date>| since.map(|d| today.days_since_epoch() - d.days_since_epoch());
+    match format {
+        QueueFormat::Json => {
+            let items: Vec<serde_json::Value> = queue
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "slug": e.article.slug,
+                        "file": e.article.file,
+                        "state": describe_state(e.state()),
+                        "since": e.since.map(|d| d.to_string()),
+                        "age_days": age(e.since),
+                        "reviewer": e.reviewer,
+                        "changed": e.changed(),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({ "queue": items })).unwrap_or_default()
+            );
+        }
+        QueueFormat::Human if queue.is_empty() => println!("Nothing awaits review."),
+        QueueFormat::Human => {
+            println!(
+                "{} awaiting review, changed approvals first, then oldest first:\n",
+                queue.len()
+            );
+            for entry in &queue {
+                let days = age(entry.since).map_or("?".to_string(), |d| d.to_string());
+                println!("{}  ({})", entry.article.slug, describe_state(entry.state()));
+                println!("    {}", entry.article.question);
+                println!(
+                    "    waiting {days} days since {} · reviewer: {} · {}\n",
+                    entry.since.map_or("an unknown date".to_string(), |d| d.to_string()),
+                    entry.reviewer.unwrap_or("unassigned"),
+                    entry.article.file
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn print_report(report: &Report, format: Format) {

@@ -3,7 +3,7 @@
 use super::{is_valid_slug, suggest_slug};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::parse::article::Article;
-use crate::parse::front_matter::ReviewStatus;
+use crate::review::{ReviewState, describe_parts};
 use std::collections::HashSet;
 
 pub fn check_article(article: &Article) -> Vec<Diagnostic> {
@@ -146,13 +146,48 @@ fn check_dates_and_versions(article: &Article, found: &mut Vec<Diagnostic>) {
 }
 
 fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
-    if article.review.status != ReviewStatus::Approved {
-        return;
+    match &article.review_state {
+        ReviewState::IncompleteApproval => check_incomplete_approval(article, found),
+        ReviewState::ChangedSinceApproval { changed } => {
+            let by = article
+                .review
+                .reviewers
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let on = article.review.reviewers.iter().filter_map(|r| r.date).max();
+            let when = on.map(|d| format!(" on {d}")).unwrap_or_default();
+            found.push(
+                Diagnostic::new(
+                    Code::ReviewStaleApproval,
+                    &article.file,
+                    article.spans.review,
+                    format!("approved by {by}{when}, but {} changed since: the page shows as pending review", describe_parts(changed)),
+                )
+                .with_hint(format!(
+                    "ask a reviewer to check the change: evident claim {slug} --reviewer NAME, then evident approve {slug} --reviewer NAME",
+                    slug = article.slug
+                )),
+            );
+        }
+        _ => {}
     }
+}
+
+fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
     if article.review.reviewers.is_empty() {
         found.push(
-            Diagnostic::new(Code::ReviewIncomplete, &article.file, article.spans.review, "the article is approved but names no reviewer")
-                .with_hint("add `reviewers: [{name: \"…\", role: \"…\", date: YYYY-MM-DD}]` under `review`, or set the status back"),
+            Diagnostic::new(
+                Code::ReviewIncomplete,
+                &article.file,
+                article.spans.review,
+                "the article is approved but names no reviewer",
+            )
+            .with_hint(format!(
+                "record the approval with `evident approve {} --reviewer NAME`, or set the status back",
+                article.slug
+            )),
         );
     }
     for (index, reviewer) in article.review.reviewers.iter().enumerate() {
@@ -170,9 +205,23 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
                     at,
                     format!("the approval by {} has no date", reviewer.name),
                 )
-                .with_hint("add `date: YYYY-MM-DD` to the reviewer entry"),
+                .with_hint("add `date: YYYY-MM-DD` to the reviewer entry, or re-approve with `evident approve`"),
             );
         }
+    }
+    if article.review.approved_hash.is_none() {
+        found.push(
+            Diagnostic::new(
+                Code::ReviewIncomplete,
+                &article.file,
+                article.spans.review,
+                "the approval has no `approved_hash`, so nothing ties it to the text that was reviewed",
+            )
+            .with_hint(format!(
+                "record approvals with `evident approve {} --reviewer NAME`, which writes the hash",
+                article.slug
+            )),
+        );
     }
 }
 

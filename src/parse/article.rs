@@ -12,6 +12,8 @@ use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
 use crate::load::{LineIndex, SourceFile};
+use crate::review::hash::{Fingerprint, ReviewableContent, fingerprint};
+use crate::review::{ReviewState, review_state};
 
 #[derive(Debug)]
 pub struct Article {
@@ -31,6 +33,10 @@ pub struct Article {
     pub version: u32,
     pub changes: Vec<Change>,
     pub review: Review,
+    /// The hash of the reviewable content as it is now.
+    pub fingerprint: Fingerprint,
+    /// The review record judged against `fingerprint`: the only source of "reviewed".
+    pub review_state: ReviewState,
     /// Its own references, then the shared-bibliography entries it cites
     /// (`citations.shared`), in that order.
     pub references: Vec<Reference>,
@@ -248,6 +254,16 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
             .filter_map(|&index| bibliography.get(index))
             .map(|entry| entry.reference.clone()),
     );
+    let question = question.unwrap_or_default();
+    let fingerprint = fingerprint(&ReviewableContent {
+        question: &question,
+        title: title.as_deref(),
+        answer: &answer_text,
+        plain_answer: plain_answer_text.as_deref(),
+        body: split.body,
+        cited: citations.order.iter().map(|&i| &references[i]).collect(),
+    });
+    let review_state = review_state(&review, &fingerprint);
     let slug = slug.unwrap_or_else(|| file_stem(file));
     let topics = if topics.is_empty() && !source.section.is_empty() {
         vec![source.section.rsplit('/').next().unwrap_or_default().to_string()]
@@ -258,7 +274,7 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
         file: file.to_string(),
         section: source.section.clone(),
         slug,
-        question: question.unwrap_or_default(),
+        question,
         title,
         answer,
         plain_answer,
@@ -270,6 +286,8 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
         version,
         changes: changes.into_iter().map(|(c, _)| c).collect(),
         review,
+        fingerprint,
+        review_state,
         references,
         citations,
         claims: body_scan.claims,

@@ -97,6 +97,10 @@ pub struct Review {
     pub reviewers: Vec<Reviewer>,
     #[serde(default)]
     pub approved_hash: Option<String>,
+    /// A short hash per reviewable part at approval, written by `evident approve`, so a
+    /// stale approval can say what changed.
+    #[serde(default)]
+    pub approved_parts: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -48,7 +48,10 @@ pub struct Counts {
     pub draft: usize,
     pub submitted: usize,
     pub under_review: usize,
+    /// Verified approvals only.
     pub approved: usize,
+    /// Approved once but changed since (counted under `under_review` too).
+    pub changed_since_approval: usize,
 }
 
 #[derive(Clone, Serialize)]
@@ -79,6 +82,8 @@ pub struct SummaryView {
     pub status: &'static str,
     pub status_label: &'static str,
     pub reviewed: bool,
+    /// Approved once, but the text changed since; shown as under review.
+    pub changed_since_approval: bool,
     pub primary_topic: Option<TopicView>,
 }
 
@@ -170,14 +175,6 @@ pub struct PageView<'a> {
     pub toc: &'a [TocEntry],
 }
 
-/// A page may claim human review only with a complete approval record: status approved,
-/// and every named reviewer dated. The review workflow tightens this to a content hash.
-pub fn shows_as_reviewed(article: &Article) -> bool {
-    article.review.status == ReviewStatus::Approved
-        && !article.review.reviewers.is_empty()
-        && article.review.reviewers.iter().all(|r| r.date.is_some())
-}
-
 /// Everything about the site that every template sees, built once per build.
 pub fn site_view(site: &Site<'_>, urls: &Urls, topic_views: &[TopicView]) -> SiteView {
     let mut counts = Counts {
@@ -185,7 +182,10 @@ pub fn site_view(site: &Site<'_>, urls: &Urls, topic_views: &[TopicView]) -> Sit
         ..Counts::default()
     };
     for article in &site.articles {
-        match article.review.status {
+        if article.review_state.is_stale() {
+            counts.changed_since_approval += 1;
+        }
+        match article.review_state.shown_status() {
             ReviewStatus::Draft => counts.draft += 1,
             ReviewStatus::Submitted => counts.submitted += 1,
             ReviewStatus::UnderReview => counts.under_review += 1,
@@ -239,9 +239,10 @@ pub fn summary_view(article: &Article, urls: &Urls, topic_views: &[TopicView]) -
         answer_text: excerpt(&article.answer.plain, 300),
         updated: article.updated.map(DateView::from),
         version: article.version,
-        status: article.review.status.as_str(),
-        status_label: article.review.status.label(),
-        reviewed: shows_as_reviewed(article),
+        status: article.review_state.shown_status().as_str(),
+        status_label: article.review_state.shown_status().label(),
+        reviewed: article.review_state.is_reviewed(),
+        changed_since_approval: article.review_state.is_stale(),
         primary_topic: article
             .topics
             .first()
@@ -257,7 +258,8 @@ pub fn article_view<'a>(
     summaries: &'a [SummaryView],
 ) -> ArticleView<'a> {
     let article: &'a Article = site.articles[index];
-    let reviewed = shows_as_reviewed(article);
+    let reviewed = article.review_state.is_reviewed();
+    let shown = article.review_state.shown_status();
     let references = article
         .citations
         .order
@@ -282,13 +284,18 @@ pub fn article_view<'a>(
             }
         })
         .collect();
+    // No review claim of any kind unless the approval matches the text: a stale approval's
+    // reviewers approved other words than the reader sees.
+    let approvals = if reviewed {
+        article.review.reviewers.as_slice()
+    } else {
+        &[]
+    };
     let review = ReviewView {
-        status: article.review.status.as_str(),
-        status_label: article.review.status.label(),
+        status: shown.as_str(),
+        status_label: shown.label(),
         reviewed,
-        reviewers: article
-            .review
-            .reviewers
+        reviewers: approvals
             .iter()
             .map(|r| ReviewerView {
                 name: &r.name,
@@ -296,18 +303,8 @@ pub fn article_view<'a>(
                 date: r.date.map(DateView::from),
             })
             .collect(),
-        last_reviewed: if reviewed {
-            article
-                .review
-                .reviewers
-                .iter()
-                .filter_map(|r| r.date)
-                .max()
-                .map(DateView::from)
-        } else {
-            None
-        },
-        steps: review_steps(article.review.status),
+        last_reviewed: approvals.iter().filter_map(|r| r.date).max().map(DateView::from),
+        steps: review_steps(shown),
     };
     let path = article_dir(&article.slug);
     ArticleView {
@@ -361,6 +358,46 @@ pub fn page_view<'a>(page: &'a Page, urls: &Urls) -> PageView<'a> {
         updated: page.updated.map(DateView::from),
         toc: &page.body.toc,
     }
+}
+
+/// One article awaiting review, as the queue page shows it.
+#[derive(Serialize)]
+pub struct QueueItemView<'a> {
+    pub article: &'a SummaryView,
+    pub since: Option<DateView>,
+    pub reviewer: Option<&'a str>,
+    /// "the body and the references" for a stale approval, else null.
+    pub changed: Option<String>,
+    /// The history page's "changed since approval" diff, when history holds the approved text.
+    pub diff_url: Option<String>,
+}
+
+/// The review queue page: stale approvals first, then oldest first. Dates, not ages, so
+/// that the page does not change from one day to the next without a change of content.
+pub fn review_queue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -> Vec<QueueItemView<'a>> {
+    let index_of: std::collections::HashMap<&str, usize> = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.slug.as_str(), i))
+        .collect();
+    crate::review::queue::review_queue(site.articles.iter().copied())
+        .into_iter()
+        .filter_map(|entry| {
+            let index = *index_of.get(entry.article.slug.as_str())?;
+            Some(QueueItemView {
+                article: &summaries[index],
+                since: entry.since.map(DateView::from),
+                reviewer: entry.reviewer,
+                changed: entry
+                    .article
+                    .review_state
+                    .is_stale()
+                    .then(|| crate::review::describe_parts(entry.changed())),
+                diff_url: None,
+            })
+        })
+        .collect()
 }
 
 /// The tracker's three steps; a draft has reached none of them.

@@ -30,6 +30,7 @@ enum Job {
     Sitemap,
     Feed,
     Robots,
+    ReviewQueue,
 }
 
 pub struct Rendered {
@@ -74,6 +75,7 @@ pub fn render_site(
         Job::Sitemap,
         Job::Feed,
         Job::Robots,
+        Job::ReviewQueue,
     ];
     jobs.extend((0..site.topics.len()).map(Job::Topic));
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -143,6 +145,14 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &Staging) -> Result<(), Diagn
             ("feed.xml", None, "feed.xml".to_string())
         }
         Job::Robots => ("robots.txt", None, "robots.txt".to_string()),
+        Job::ReviewQueue => {
+            ctx.insert("queue", &context::review_queue_view(site, &shared.summaries));
+            (
+                "review.html",
+                Some("review/".to_string()),
+                "review/index.html".to_string(),
+            )
+        }
     };
     match &rel_dir {
         Some(dir) => {

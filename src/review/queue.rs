@@ -1,0 +1,58 @@
+//! The review queue: what awaits a reviewer, stale approvals first, then oldest first.
+
+use super::ReviewState;
+use crate::date::Date;
+use crate::parse::article::Article;
+
+pub struct QueueEntry<'a> {
+    pub article: &'a Article,
+    /// Since when the current text has waited: its last update.
+    pub since: Option<Date>,
+    pub reviewer: Option<&'a str>,
+}
+
+impl QueueEntry<'_> {
+    pub fn state(&self) -> &ReviewState {
+        &self.article.review_state
+    }
+
+    pub fn changed(&self) -> &[&'static str] {
+        match self.state() {
+            ReviewState::ChangedSinceApproval { changed } => changed,
+            _ => &[],
+        }
+    }
+}
+
+/// Every article that awaits review. Drafts are the author's and are not in the queue.
+pub fn review_queue<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<QueueEntry<'a>> {
+    let mut entries: Vec<QueueEntry<'a>> = articles
+        .into_iter()
+        .filter(|a| !matches!(a.review_state, ReviewState::Draft | ReviewState::Approved))
+        .map(|article| QueueEntry {
+            article,
+            since: article.updated,
+            reviewer: match article.review_state {
+                ReviewState::UnderReview => article.review.reviewers.first().map(|r| r.name.as_str()),
+                _ => None,
+            },
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        urgency(a.state())
+            .cmp(&urgency(b.state()))
+            .then(a.since.cmp(&b.since))
+            .then_with(|| a.article.slug.cmp(&b.article.slug))
+    });
+    entries
+}
+
+/// Stale approvals first: readers see those pages as pending until someone acts.
+fn urgency(state: &ReviewState) -> u8 {
+    match state {
+        ReviewState::ChangedSinceApproval { .. } | ReviewState::IncompleteApproval => 0,
+        ReviewState::UnderReview => 1,
+        ReviewState::Submitted => 2,
+        ReviewState::Draft | ReviewState::Approved => 3,
+    }
+}

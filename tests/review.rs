@@ -1,0 +1,345 @@
+//! Editorial review: a page says it was reviewed only while its approval matches its text,
+//! and the review commands change nothing in an article but its `review:` lines.
+
+mod common;
+
+use common::Site;
+
+const RADIUM: &str = "content/oncology/radium-223-visceral-disease.md";
+const RADIUM_PAGE: &str = "public/questions/radium-223-visceral-disease/index.html";
+
+/// The fixture with the radium article approved through the whole workflow.
+fn approved_site() -> Site {
+    let site = Site::fixture("review/workflow");
+    site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&[
+        "approve",
+        "radium-223-visceral-disease",
+        "--reviewer",
+        "Dr Ada Lovelace",
+        "--role",
+        "Medical Advisory Board",
+        "--date",
+        "2026-02-03",
+    ])
+    .expect_code(0);
+    site
+}
+
+fn json_ld(site: &Site) -> serde_json::Value {
+    let page = site.html(RADIUM_PAGE);
+    let scripts = page.texts("script[type=\"application/ld+json\"]");
+    assert_eq!(scripts.len(), 1, "one JSON-LD block");
+    serde_json::from_str(&scripts[0]).expect("JSON-LD parses")
+}
+
+#[test]
+fn an_approved_article_shows_its_reviewer_on_the_page_and_in_structured_data() {
+    let site = approved_site();
+    site.run(&["build"]).expect_code(0);
+    let page = site.html(RADIUM_PAGE);
+    let banner = page.text(".review-banner");
+    assert!(banner.contains("Dr Ada Lovelace"), "{banner}");
+    assert!(banner.contains("February 3, 2026"), "{banner}");
+    assert!(!banner.contains("pending human review"), "{banner}");
+    assert_eq!(
+        page.count(".tracker__step[aria-current=step]"),
+        0,
+        "no step is pending once approved"
+    );
+    assert!(page.text(".tracker__label").contains("Approved"));
+    let data = json_ld(&site);
+    assert_eq!(data["reviewedBy"][0]["name"], "Dr Ada Lovelace");
+    assert_eq!(data["reviewedBy"][0]["jobTitle"], "Medical Advisory Board");
+    assert_eq!(data["lastReviewed"], "2026-02-03");
+}
+
+#[test]
+fn changing_one_number_voids_the_approval_everywhere() {
+    let site = approved_site();
+    let text = site.read(RADIUM).replace("6 injections", "5 injections");
+    site.write(RADIUM, text);
+    site.run(&["build"]).expect_code(0);
+
+    let html = site.read(RADIUM_PAGE);
+    assert!(!html.contains("reviewedBy"), "no review claim in the metadata");
+    assert!(!html.contains("lastReviewed"));
+    assert!(
+        !html.contains("Dr Ada Lovelace"),
+        "the reviewer of other words is not named"
+    );
+    let page = site.html(RADIUM_PAGE);
+    assert!(page.text(".review-banner").contains("pending human review"));
+    assert!(page.text(".tracker__label").contains("Under review"));
+
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(0);
+    let report = out.report();
+    let finding = report.only("review/stale-approval");
+    assert_eq!(finding.severity, "warning");
+    // Line 11: `review:`, where the approval is recorded.
+    assert_eq!((finding.file.as_str(), finding.line), (RADIUM, 11));
+    assert!(finding.message.contains("the body changed"), "{}", finding.message);
+    site.run(&["check", "--deny", "warnings"]).expect_code(1);
+}
+
+#[test]
+fn changing_only_related_topics_or_updated_keeps_the_approval() {
+    let site = approved_site();
+    let text = site
+        .read(RADIUM)
+        .replace("related: [lu-psma-dose]", "related: []")
+        .replace("topics: [oncology]", "topics: [oncology, urology]")
+        .replace("updated: 2026-02-01", "updated: 2026-02-02");
+    site.write(RADIUM, text);
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(0);
+    assert!(out.report().diagnostics.is_empty(), "{}", out.stdout);
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        site.html(RADIUM_PAGE)
+            .text(".review-banner")
+            .contains("Dr Ada Lovelace")
+    );
+}
+
+#[test]
+fn line_endings_and_trailing_spaces_do_not_void_an_approval() {
+    let site = approved_site();
+    let text = site
+        .read(RADIUM)
+        .replace("every 4 weeks [@alsympca-2013].", "every 4 weeks [@alsympca-2013].   ");
+    site.write(RADIUM, text.replace('\n', "\r\n"));
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        site.html(RADIUM_PAGE)
+            .text(".review-banner")
+            .contains("Dr Ada Lovelace")
+    );
+}
+
+#[test]
+fn the_review_commands_change_only_the_review_lines() {
+    let site = Site::fixture("review/workflow");
+    let before = site.read(RADIUM);
+    let site = {
+        site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
+            .expect_code(0);
+        site.run(&[
+            "approve",
+            "radium-223-visceral-disease",
+            "--reviewer",
+            "Dr Ada Lovelace",
+            "--date",
+            "2026-02-03",
+        ])
+        .expect_code(0);
+        site
+    };
+    let after = site.read(RADIUM);
+    let review_block = |text: &str| -> (String, String) {
+        let start = text.find("review:\n").unwrap();
+        let end = text.find("references:\n").unwrap();
+        (
+            format!("{}{}", &text[..start], &text[end..]),
+            text[start..end].to_string(),
+        )
+    };
+    let (outside_before, _) = review_block(&before);
+    let (outside_after, block) = review_block(&after);
+    assert_eq!(
+        outside_before, outside_after,
+        "every byte outside the review block is kept"
+    );
+    assert!(block.contains("status: approved"), "{block}");
+    assert!(block.contains("approved_hash: \"sha256:"), "{block}");
+    assert!(block.contains("date: 2026-02-03"), "{block}");
+    assert!(after.contains("# Editors: keep this question short."));
+}
+
+#[test]
+fn illegal_transitions_and_nameless_approvals_are_refused() {
+    let site = Site::fixture("review/workflow");
+    let before = site.read(RADIUM);
+    let out = site.run(&[
+        "approve",
+        "radium-223-visceral-disease",
+        "--reviewer",
+        "Dr Ada Lovelace",
+    ]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("claim it first"), "{}", out.stderr);
+    let out = site.run(&["submit", "radium-223-visceral-disease"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("only a draft can be submitted"), "{}", out.stderr);
+    let out = site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "  "]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("reviewer"), "{}", out.stderr);
+    let out = site.run(&["approve", "lu-psma-dose", "--reviewer", "Dr Ada Lovelace"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("draft"), "{}", out.stderr);
+    let out = site.run(&["claim", "no-such-article", "--reviewer", "Dr Ada Lovelace"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("no article has the slug"), "{}", out.stderr);
+    assert_eq!(site.read(RADIUM), before, "a refused step writes nothing");
+}
+
+#[test]
+fn an_approval_dated_before_the_last_update_is_refused() {
+    let site = Site::fixture("review/workflow");
+    site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    let out = site.run(&[
+        "approve",
+        "radium-223-visceral-disease",
+        "--reviewer",
+        "Dr Ada Lovelace",
+        "--date",
+        "2026-01-20",
+    ]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("before the article's last update"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_approved_status_typed_by_hand_is_not_a_review() {
+    let site = Site::fixture("review/workflow");
+    let text = site.read(RADIUM).replace(
+        "review:\n  status: submitted\n",
+        "review:\n  status: approved\n  reviewers:\n    - {name: \"Dr Ada Lovelace\", date: 2026-02-03}\n",
+    );
+    site.write(RADIUM, text);
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(1);
+    let report = out.report();
+    assert!(report.only("review/incomplete").message.contains("approved_hash"));
+    site.run(&["build", "--drafts"]).expect_code(1);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn drafts_are_left_out_and_nothing_links_to_them() {
+    let site = approved_site();
+    site.run(&["build"]).expect_code(0);
+    assert!(!site.exists("public/questions/lu-psma-dose/index.html"));
+    for file in [
+        "public/index.html",
+        RADIUM_PAGE,
+        "public/topics/oncology/index.html",
+        "public/sitemap.xml",
+        "public/feed.xml",
+    ] {
+        assert!(!site.read(file).contains("lu-psma-dose"), "{file} mentions the draft");
+    }
+    site.run(&["build", "--drafts"]).expect_code(0);
+    assert!(site.exists("public/questions/lu-psma-dose/index.html"));
+}
+
+#[test]
+fn the_review_queue_lists_changed_approvals_first_and_is_not_indexed() {
+    let site = approved_site();
+    let extra = site
+        .read(RADIUM)
+        .replace(
+            "Can radium-223 be used when prostate cancer has spread to the liver?",
+            "Is radium-223 given with abiraterone?",
+        )
+        .replace("updated: 2026-02-01", "updated: 2026-01-06")
+        .replace(
+            "review:\n  status: approved\n",
+            "review:\n  status: submitted\n  reviewers: []\nignored_marker_line_removed: x\n",
+        );
+    // The second article is a plain submitted one, older than the first's update.
+    let extra = remove_review_details(&extra);
+    site.write("content/oncology/radium-abiraterone.md", extra);
+    let text = site.read(RADIUM).replace("6 injections", "5 injections");
+    site.write(RADIUM, text);
+    site.run(&["build"]).expect_code(0);
+
+    let page = site.html("public/review/index.html");
+    assert_eq!(page.attr("meta[name=robots]", "content"), "noindex, nofollow");
+    let questions = page.texts(".queue tbody tr td:first-child a");
+    assert_eq!(
+        questions,
+        [
+            "Can radium-223 be used when prostate cancer has spread to the liver?",
+            "Is radium-223 given with abiraterone?"
+        ]
+    );
+    assert!(page.text(".queue").contains("Changed since approval: the body"));
+    assert!(!site.read("public/sitemap.xml").contains("/review/"));
+
+    let out = site.run(&["review", "--format", "json"]);
+    out.expect_code(0);
+    let queue: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(queue["queue"][0]["slug"], "radium-223-visceral-disease");
+    assert_eq!(queue["queue"][0]["changed"][0], "body");
+    assert_eq!(queue["queue"][1]["slug"], "radium-abiraterone");
+}
+
+/// Turns an approved copy of the fixture article back into a plain submitted one.
+fn remove_review_details(text: &str) -> String {
+    let start = text.find("review:\n").unwrap();
+    let end = text.find("references:\n").unwrap();
+    format!("{}review:\n  status: submitted\n{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn the_home_page_counts_only_verified_approvals_as_approved() {
+    let site = approved_site();
+    let text = site.read(RADIUM).replace("6 injections", "5 injections");
+    site.write(RADIUM, text);
+    site.run(&["build"]).expect_code(0);
+    let home = site.html("public/index.html");
+    assert_eq!(home.text(".count--approved dd"), "0");
+    assert_eq!(home.text(".count--under_review dd"), "1");
+    assert!(home.text(".status-summary__queue").contains("changed since approval"));
+}
+
+#[test]
+fn an_approval_covers_the_shared_bibliography_entries_the_text_cites() {
+    let site = Site::fixture("review/workflow");
+    site.write(
+        "references/shared.yaml",
+        "- id: parker-2013\n  type: research\n  authors: [\"Parker C\"]\n  title: \"Alpha emitter radium-223 and survival\"\n  journal: \"N Engl J Med\"\n  year: 2013\n",
+    );
+    let text = site.read(RADIUM).replace(
+        "every 4 weeks [@alsympca-2013].",
+        "every 4 weeks [@alsympca-2013; @parker-2013].",
+    );
+    site.write(RADIUM, text);
+    site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&[
+        "approve",
+        "radium-223-visceral-disease",
+        "--reviewer",
+        "Dr Ada Lovelace",
+        "--date",
+        "2026-02-03",
+    ])
+    .expect_code(0);
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        site.html(RADIUM_PAGE)
+            .text(".review-banner")
+            .contains("Dr Ada Lovelace")
+    );
+
+    // Correcting the shared entry changes what the reader sees: the approval no longer holds.
+    let shared = site.read("references/shared.yaml").replace("year: 2013", "year: 2014");
+    site.write("references/shared.yaml", shared);
+    let out = site.run(&["check", "--format", "json"]);
+    let report = out.report();
+    assert!(
+        report
+            .only("review/stale-approval")
+            .message
+            .contains("the references changed")
+    );
+}
