@@ -3,6 +3,7 @@
 
 use crate::bibliography::config::CitationConfig;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity, did_you_mean};
+pub use crate::link::graph::RelatedConfig;
 use crate::parse::fields::{CONFIG_CODES, FieldReader};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "checks",
     "home_recent",
     "feed_entries",
+    "related",
     "citations",
 ];
 
@@ -36,6 +38,8 @@ pub struct SiteConfig {
     pub severities: BTreeMap<Code, Option<Severity>>,
     pub home_recent: usize,
     pub feed_entries: usize,
+    /// How related-question lists are ranked and cut.
+    pub related: RelatedConfig,
     /// How references are formatted and judged (`citations:`).
     pub citations: CitationConfig,
 }
@@ -55,7 +59,7 @@ impl SiteConfig {
         self.severities
             .get(&code)
             .copied()
-            .unwrap_or(Some(code.default_severity()))
+            .unwrap_or_else(|| code.enabled_by_default().then(|| code.default_severity()))
     }
 
     /// Applies the site's severities: changes them, and drops findings that are off.
@@ -133,6 +137,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let checks: BTreeMap<String, String> = reader.optional("checks").unwrap_or_default();
     let home_recent: usize = reader.optional("home_recent").unwrap_or(10);
     let feed_entries: usize = reader.optional("feed_entries").unwrap_or(20);
+    let related: RelatedConfig = reader.optional("related").unwrap_or_default();
     let mut citations: CitationConfig = reader.optional("citations").unwrap_or_default();
     let citations_at = |key: &str| {
         reader
@@ -154,6 +159,22 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
                 problem,
             )
             .with_hint("write it with its scheme and without query or fragment, e.g. `https://kb.example.org/`"),
+        );
+    }
+    if !(0.0..=1.0).contains(&related.min_score) {
+        let at = reader
+            .locator()
+            .key(&["related"])
+            .and_then(|(_, scope)| reader.locator().key_in(scope, "min_score"))
+            .unwrap_or_else(|| reader.key_position("related"));
+        problems.push(
+            Diagnostic::new(
+                Code::ConfigInvalidValue,
+                CONFIG_FILE,
+                at,
+                format!("`related.min_score` must be between 0 and 1, not {}", related.min_score),
+            )
+            .with_hint("scores run from 0 (nothing in common) to 1; the default is 0.1"),
         );
     }
     let checks_scope = reader.locator().key(&["checks"]).map(|(_, scope)| scope);
@@ -227,6 +248,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         home_recent,
         feed_entries,
         citations,
+        related,
     })
 }
 

@@ -34,6 +34,9 @@ pub enum Code {
     ReferenceRetracted,
     BibliographySyntax,
     RelatedDangling,
+    RelatedImplausible,
+    RelatedOneWay,
+    GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
     ConfigSyntax,
@@ -44,7 +47,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 26] = [
+    pub const ALL: [Code; 29] = [
         Code::ContentUnreadable,
         Code::FrontmatterSyntax,
         Code::FrontmatterMissingField,
@@ -64,6 +67,9 @@ impl Code {
         Code::ReferenceRetracted,
         Code::BibliographySyntax,
         Code::RelatedDangling,
+        Code::RelatedImplausible,
+        Code::RelatedOneWay,
+        Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
         Code::ConfigSyntax,
@@ -94,6 +100,9 @@ impl Code {
             Code::ReferenceRetracted => "reference/retracted",
             Code::BibliographySyntax => "bibliography/syntax",
             Code::RelatedDangling => "related/dangling",
+            Code::RelatedImplausible => "related/implausible",
+            Code::RelatedOneWay => "related/one-way",
+            Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",
             Code::ConfigSyntax => "config/syntax",
@@ -116,9 +125,19 @@ impl Code {
             | Code::CitationBareKey
             | Code::CitationHandNumbered
             | Code::ReferenceStale
-            | Code::ReviewStaleApproval => Severity::Warning,
+            | Code::ReviewStaleApproval
+            | Code::RelatedImplausible
+            | Code::RelatedOneWay
+            | Code::GraphOrphan => Severity::Warning,
             _ => Severity::Error,
         }
+    }
+
+    /// Suggestions a site asks for by giving them a severity in `evident.yaml`; by default
+    /// they are off. `related/one-way` is one: pages already show "questions that link
+    /// here", so a link in one direction is not a defect, only a chance to add the reverse.
+    pub fn enabled_by_default(self) -> bool {
+        !matches!(self, Code::RelatedOneWay)
     }
 
     /// Findings about the site's configuration or templates stop everything with exit

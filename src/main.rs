@@ -110,6 +110,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: QueueFormat,
     },
+    /// Print the related-question graph that `build` publishes as graph.json
+    Graph {
+        #[arg(long, value_enum, default_value = "json")]
+        format: GraphOutput,
+        /// Include draft articles
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum GraphOutput {
+    /// The same JSON as graph.json
+    Json,
+    /// Graphviz DOT
+    Dot,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -168,6 +184,23 @@ fn main() -> ExitCode {
             },
         ),
         Command::Review { format } => print_queue(&cli.root, format),
+        Command::Graph { format, drafts } => {
+            let options = BuildOptions {
+                include_drafts: drafts,
+                ..BuildOptions::default()
+            };
+            let format = match format {
+                GraphOutput::Json => evident::render::graph::GraphFormat::Json,
+                GraphOutput::Dot => evident::render::graph::GraphFormat::Dot,
+            };
+            let (report, text) = pipeline::graph(&cli.root, &options, format);
+            // Findings go to stderr, so that stdout holds nothing but the graph.
+            print_report(&report, Format::Human);
+            if let Some(text) = text {
+                print!("{text}");
+            }
+            ExitCode::from(report.outcome.exit_code())
+        }
         Command::Check { format, deny, as_of } => {
             let options = BuildOptions {
                 deny_warnings: deny.is_some(),

@@ -4,9 +4,11 @@
 use crate::check::check_content;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
-use crate::link::{LinkOptions, link_site};
+use crate::link::graph::Graph;
+use crate::link::{LinkOptions, in_site_order, link_site_with_graph};
 use crate::load::{LoadedContent, load_content};
 use crate::parse::{ParsedContent, parse_content};
+use crate::render::graph::{GraphFormat, graph_text};
 use crate::render::{render_site, templates::load_templates};
 use crate::write::Staging;
 use std::collections::HashMap;
@@ -68,6 +70,9 @@ struct Checked {
     loaded: LoadedContent,
     parsed: ParsedContent,
     diagnostics: Vec<Diagnostic>,
+    /// The related-question graph over every article, drafts included, which the graph
+    /// checks judge; `build` reuses it when it publishes the same articles.
+    graph: Graph,
 }
 
 /// Runs load, parse and check. `Err` carries a configuration failure.
@@ -97,6 +102,10 @@ fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.extend(parsed.diagnostics.iter().cloned());
     diagnostics.extend(check_content(&parsed));
+    let corpus = in_site_order(&parsed.articles);
+    let graph = Graph::build(&corpus, config.related.max);
+    diagnostics.extend(crate::check::check_graph(&corpus, &graph, &config));
+    drop(corpus);
     diagnostics.extend(crate::check::citations::check_citations(
         &parsed,
         &crate::check::citations::CitationChecks {
@@ -117,6 +126,7 @@ fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report
         loaded,
         parsed,
         diagnostics,
+        graph,
     })
 }
 
@@ -154,12 +164,13 @@ pub fn build(root: &Path, options: &BuildOptions) -> Report {
         Ok(tera) => tera,
         Err(problems) => return misconfigured(root, problems),
     };
-    let site = link_site(
+    let site = link_site_with_graph(
         &checked.config,
         &checked.parsed,
         LinkOptions {
             include_drafts: options.include_drafts,
         },
+        Some(checked.graph),
     );
     stats.articles = site.articles.len();
     let out = options.out.clone().unwrap_or_else(|| root.join("public"));
@@ -175,6 +186,34 @@ pub fn build(root: &Path, options: &BuildOptions) -> Report {
         return io_failure(root, &out, error);
     }
     finish(checked.diagnostics, &checked.loaded, stats)
+}
+
+/// `evident graph`: the related-question graph `build` would publish, as text. Like
+/// `build`, it gives nothing when a finding is at error severity.
+pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Report, Option<String>) {
+    let checked = match load_and_check(root, options) {
+        Ok(checked) => checked,
+        Err(report) => return (report, None),
+    };
+    let stats = Stats {
+        articles: checked.parsed.articles.len(),
+        pages: checked.parsed.pages.len(),
+        files_written: 0,
+    };
+    if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return (finish(checked.diagnostics, &checked.loaded, stats), None);
+    }
+    let site = link_site_with_graph(
+        &checked.config,
+        &checked.parsed,
+        LinkOptions {
+            include_drafts: options.include_drafts,
+        },
+        Some(checked.graph),
+    );
+    let text = graph_text(&site, format);
+    drop(site);
+    (finish(checked.diagnostics, &checked.loaded, stats), Some(text))
 }
 
 fn finish(diagnostics: Vec<Diagnostic>, loaded: &LoadedContent, stats: Stats) -> Report {

@@ -3,9 +3,11 @@
 
 mod article;
 pub mod citations;
+mod graph;
 mod site;
 
 pub use article::check_article;
+pub use graph::check_graph;
 pub use site::check_site;
 
 use crate::diagnostic::Diagnostic;

@@ -1,11 +1,14 @@
 //! Stage 4, link: decides what is published and connects it — slugs to articles, related
 //! questions and backlinks, topic hubs, recency. Output: an immutable `Site` of indices.
 
+pub mod graph;
+
 use crate::config::SiteConfig;
 use crate::parse::ParsedContent;
 use crate::parse::article::Article;
 use crate::parse::front_matter::ReviewStatus;
 use crate::parse::page::Page;
+use graph::{Edge, Graph, Related};
 use std::collections::{BTreeMap, HashMap};
 
 pub struct Site<'a> {
@@ -14,10 +17,16 @@ pub struct Site<'a> {
     pub articles: Vec<&'a Article>,
     /// Plain pages, sorted by title.
     pub pages: Vec<&'a Page>,
-    /// For each article, the articles it lists as related that are published.
-    pub related: Vec<Vec<usize>>,
-    /// For each article, the published articles that list it as related.
+    /// For each article, its related questions: the published articles its editors chose
+    /// and the strongest computed neighbours, ranked as `related:` in evident.yaml says.
+    pub related: Vec<Vec<Related>>,
+    /// For each article, the published articles whose editors list it as related,
+    /// strongest first.
     pub backlinks: Vec<Vec<usize>>,
+    /// The related-question graph over the published articles.
+    pub graph: Graph,
+    /// Its edges, as published in graph.json.
+    pub edges: Vec<Edge>,
     /// Sorted by title, then slug.
     pub topics: Vec<Topic>,
     /// Article indices, most recently updated first.
@@ -28,7 +37,7 @@ pub struct Topic {
     pub slug: String,
     pub title: String,
     pub description: String,
-    /// Sorted by question.
+    /// Most central in the topic first (see `graph::rank_topic`), then by question.
     pub articles: Vec<usize>,
 }
 
@@ -38,17 +47,36 @@ pub struct LinkOptions {
     pub include_drafts: bool,
 }
 
-pub fn link_site<'a>(config: &'a SiteConfig, parsed: &'a ParsedContent, options: LinkOptions) -> Site<'a> {
-    let mut articles: Vec<&Article> = parsed
-        .articles
-        .iter()
-        .filter(|a| options.include_drafts || a.review.status != ReviewStatus::Draft)
-        .collect();
+/// Articles in the order every index of the site refers to: by slug, the first file of a
+/// duplicated slug only (duplicates are reported by the checks).
+pub fn in_site_order<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<&'a Article> {
+    let mut articles: Vec<&Article> = articles.into_iter().collect();
     articles.sort_by(|a, b| a.slug.cmp(&b.slug).then_with(|| a.file.cmp(&b.file)));
     articles.dedup_by(|later, earlier| later.slug == earlier.slug);
+    articles
+}
+
+pub fn link_site<'a>(config: &'a SiteConfig, parsed: &'a ParsedContent, options: LinkOptions) -> Site<'a> {
+    link_site_with_graph(config, parsed, options, None)
+}
+
+/// `link_site`, reusing a graph the check stage already built when it covers exactly the
+/// published articles (the usual case: no drafts, or drafts included).
+pub fn link_site_with_graph<'a>(
+    config: &'a SiteConfig,
+    parsed: &'a ParsedContent,
+    options: LinkOptions,
+    graph: Option<Graph>,
+) -> Site<'a> {
+    let articles = in_site_order(
+        parsed
+            .articles
+            .iter()
+            .filter(|a| options.include_drafts || a.review.status != ReviewStatus::Draft),
+    );
 
     let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
-    let related: Vec<Vec<usize>> = articles
+    let explicit: Vec<Vec<usize>> = articles
         .iter()
         .enumerate()
         .map(|(own, article)| {
@@ -63,12 +91,25 @@ pub fn link_site<'a>(config: &'a SiteConfig, parsed: &'a ParsedContent, options:
             targets
         })
         .collect();
-    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); articles.len()];
-    for (source, targets) in related.iter().enumerate() {
-        for &target in targets {
-            backlinks[target].push(source);
+    let graph = match graph {
+        Some(graph) if graph.covers(&articles) => graph,
+        _ => Graph::build(&articles, config.related.max),
+    };
+    let (related, edges) = graph::rank(&graph, &explicit, &config.related);
+    let mut backlinks: Vec<Vec<(f32, usize)>> = vec![Vec::new(); articles.len()];
+    for (source, list) in related.iter().enumerate() {
+        for entry in list.iter().filter(|r| r.explicit) {
+            backlinks[entry.index].push((entry.score, source));
         }
     }
+    let backlinks: Vec<Vec<usize>> = backlinks
+        .into_iter()
+        .map(|mut sources| {
+            sources.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            sources.into_iter().map(|(_, source)| source).collect()
+        })
+        .collect();
+    let adjacent = graph::adjacency(&edges, articles.len());
 
     let mut by_topic: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, article) in articles.iter().enumerate() {
@@ -82,7 +123,7 @@ pub fn link_site<'a>(config: &'a SiteConfig, parsed: &'a ParsedContent, options:
     let mut topics: Vec<Topic> = by_topic
         .into_iter()
         .map(|(slug, mut members)| {
-            members.sort_by(|&a, &b| articles[a].question.cmp(&articles[b].question).then(a.cmp(&b)));
+            graph::rank_topic(&mut members, &articles, &adjacent);
             let configured = config.topics.get(slug);
             Topic {
                 slug: slug.to_string(),
@@ -108,6 +149,8 @@ pub fn link_site<'a>(config: &'a SiteConfig, parsed: &'a ParsedContent, options:
         pages,
         related,
         backlinks,
+        graph,
+        edges,
         topics,
         recent,
     }

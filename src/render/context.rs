@@ -109,7 +109,8 @@ pub struct ArticleView<'a> {
     pub changes: Vec<ChangeView<'a>>,
     pub review: ReviewView<'a>,
     pub references: Vec<ReferenceView<'a>>,
-    pub related: Vec<&'a SummaryView>,
+    /// Strongest first, each with why it is listed.
+    pub related: Vec<super::graph::RelatedView<'a>>,
     pub backlinks: Vec<&'a SummaryView>,
     pub json_ld: String,
     pub has_code: bool,
@@ -340,7 +341,7 @@ pub fn article_view<'a>(
         json_ld: article_json_ld(site, article, urls, reviewed),
         review,
         references,
-        related: site.related[index].iter().map(|&i| &summaries[i]).collect(),
+        related: super::graph::related_views(site, index, summaries),
         backlinks: site.backlinks[index].iter().map(|&i| &summaries[i]).collect(),
         has_code: article.body.has_code,
     }

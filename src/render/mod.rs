@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod csl;
+pub mod graph;
 pub mod json_ld;
 pub mod reference;
 pub mod templates;
@@ -31,6 +32,8 @@ enum Job {
     Feed,
     Robots,
     ReviewQueue,
+    Graph,
+    GraphJson,
 }
 
 pub struct Rendered {
@@ -76,6 +79,8 @@ pub fn render_site(
         Job::Feed,
         Job::Robots,
         Job::ReviewQueue,
+        Job::Graph,
+        Job::GraphJson,
     ];
     jobs.extend((0..site.topics.len()).map(Job::Topic));
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -145,6 +150,20 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &Staging) -> Result<(), Diagn
             ("feed.xml", None, "feed.xml".to_string())
         }
         Job::Robots => ("robots.txt", None, "robots.txt".to_string()),
+        Job::Graph => {
+            ctx.insert(
+                "graph",
+                &graph::graph_view(site, urls, &shared.topics, &shared.summaries),
+            );
+            ("graph.html", Some("graph/".to_string()), "graph/index.html".to_string())
+        }
+        Job::GraphJson => {
+            // Data, not a page: written as is, without a template.
+            let json = graph::graph_json(site, urls);
+            return staging
+                .write("graph.json", json.as_bytes())
+                .map_err(|error| templates::template_error("graph.json", format!("{error:#}")));
+        }
         Job::ReviewQueue => {
             ctx.insert("queue", &context::review_queue_view(site, &shared.summaries));
             (

@@ -1,0 +1,1190 @@
+//! The related-question graph computed from content: how alike two articles are by their
+//! topics, their references and the wording of question, answer and headings, as one score
+//! per pair with its reasons. Near-linear: candidates come from an inverted index whose
+//! posting lists are capped, so no article is ever compared with every other.
+
+pub mod tokens;
+
+use crate::parse::article::Article;
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast, fixed (so deterministic) hash for the graph's many small string and integer
+/// keys: the Firefox/rustc "Fx" hash. Not resistant to crafted collisions, which content
+/// written by a site's own editors has no reason to attempt.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// `related:` in `evident.yaml`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedConfig {
+    /// How many related questions a page lists. Links chosen by editors always appear,
+    /// even beyond this number; computed ones fill the list up to it.
+    pub max: usize,
+    /// List the editors' links before computed ones (each group strongest first); when
+    /// false, one list ordered by score.
+    pub explicit_first: bool,
+    /// The score a computed neighbour needs to be listed (0 to 1).
+    pub min_score: f32,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> RelatedConfig {
+        RelatedConfig {
+            max: 8,
+            explicit_first: true,
+            min_score: 0.1,
+        }
+    }
+}
+
+/// How much each signal counts in a pair's score; they sum to 1, so scores are in 0..=1.
+/// Wording counts most: topics are coarse (a whole specialty), and shared references,
+/// though strong when present, are absent between most related questions.
+pub const TEXT_WEIGHT: f32 = 0.6;
+pub const TOPIC_WEIGHT: f32 = 0.2;
+pub const REFERENCE_WEIGHT: f32 = 0.2;
+
+/// A term, topic or reference in more articles than this stops proposing candidates by
+/// itself (its posting list keeps only the articles it weighs most in): this bounds the
+/// work per article and so keeps the whole graph linear in the number of articles.
+pub const POSTING_CAP: usize = 64;
+
+/// How many of an article's strongest computed neighbours describe its "typical" neighbour.
+pub const TYPICAL_NEIGHBOURS: usize = 5;
+
+/// Field boosts: the question says what an article is about more than any other part.
+const QUESTION_BOOST: f32 = 3.0;
+const TITLE_BOOST: f32 = 2.0;
+const HEADING_BOOST: f32 = 1.5;
+const ANSWER_BOOST: f32 = 1.0;
+
+/// A sparse vector of unit length, sorted by dimension.
+type Vector = Vec<(u32, f32)>;
+
+/// One article as the graph sees it.
+#[derive(Debug, Default)]
+struct Profile {
+    /// Unit length: text similarity is the cosine.
+    text: Vector,
+    /// Each topic and reference with its rarity, 0 to 1 (see `rarity` and `shared`).
+    topics: Vector,
+    references: Vector,
+}
+
+/// A computed neighbour.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scored {
+    pub index: usize,
+    pub score: f32,
+}
+
+/// Why two articles are alike, for people: the parts of their score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    pub score: f32,
+    pub text: f32,
+    /// Shared topics, most specific first.
+    pub topics: Vec<String>,
+    pub references: usize,
+    /// The shared words that weigh most, as written.
+    pub terms: Vec<String>,
+}
+
+impl Explanation {
+    /// "shares 2 references; topic prostate-cancer; similar wording: lutetium-177, psma-617".
+    pub fn reason(&self) -> String {
+        let mut parts = Vec::new();
+        match self.references {
+            0 => {}
+            1 => parts.push("shares 1 reference".to_string()),
+            n => parts.push(format!("shares {n} references")),
+        }
+        match self.topics.as_slice() {
+            [] => {}
+            [one] => parts.push(format!("topic {one}")),
+            many => parts.push(format!("topics {}", many.join(", "))),
+        }
+        if !self.terms.is_empty() {
+            parts.push(format!("similar wording: {}", self.terms.join(", ")));
+        }
+        if parts.is_empty() {
+            "nothing in common".to_string()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+/// The computed graph over a fixed list of articles (indices are positions in that list).
+#[derive(Debug, Default)]
+pub struct Graph {
+    slugs: Vec<String>,
+    profiles: Vec<Profile>,
+    /// Display form of each text term.
+    surfaces: Vec<String>,
+    topic_names: Vec<String>,
+    /// Each article's strongest computed neighbours, strongest first, ties by index.
+    candidates: Vec<Vec<Scored>>,
+}
+
+impl Graph {
+    /// Builds the graph over `articles`, which must be in a fixed order (by slug) for the
+    /// result to be deterministic. `keep` is how many computed neighbours to remember.
+    pub fn build(articles: &[&Article], keep: usize) -> Graph {
+        let keep = keep.max(TYPICAL_NEIGHBOURS);
+        let mut bags: Vec<Bag> = articles.par_iter().map(|a| bag_of(a)).collect();
+        let n = articles.len();
+
+        // Text terms get ids in first-seen order, walking articles in order: deterministic.
+        let mut term_ids: FastMap<String, u32> = FastMap::default();
+        let mut surfaces: Vec<String> = Vec::new();
+        let mut factors: Vec<f32> = Vec::new();
+        let mut text_docs: Vec<Vec<(u32, f32)>> = Vec::with_capacity(n);
+        for bag in bags.iter_mut() {
+            let terms = std::mem::take(&mut bag.terms);
+            let mut doc = Vec::with_capacity(terms.len());
+            for (term, (weight, surface)) in terms {
+                let written = surface.as_deref().unwrap_or(&term);
+                let id = match term_ids.get(term.as_str()) {
+                    Some(&id) => {
+                        let shown = &mut surfaces[id as usize];
+                        if (written.len(), written) < (shown.len(), shown.as_str()) {
+                            *shown = written.to_string();
+                        }
+                        id
+                    }
+                    None => {
+                        let id = surfaces.len() as u32;
+                        surfaces.push(written.to_string());
+                        factors.push(tokens::term_factor(&term));
+                        term_ids.insert(term, id);
+                        id
+                    }
+                };
+                doc.push((id, weight));
+            }
+            text_docs.push(doc);
+        }
+
+        let mut topic_ids: FastMap<&str, u32> = FastMap::default();
+        let mut topic_names: Vec<String> = Vec::new();
+        let topic_docs: Vec<Vec<(u32, f32)>> = articles
+            .iter()
+            .map(|a| {
+                a.topics
+                    .iter()
+                    .map(|t| {
+                        let next = topic_ids.len() as u32;
+                        let id = *topic_ids.entry(t.as_str()).or_insert_with(|| {
+                            topic_names.push(t.clone());
+                            next
+                        });
+                        (id, 1.0)
+                    })
+                    .collect()
+            })
+            .collect();
+
+        let reference_docs = reference_classes(&bags);
+
+        let text = weigh_text(text_docs, n, &factors);
+        let topics = weigh_set(topic_docs, n);
+        let references = weigh_set(reference_docs, n);
+        let profiles: Vec<Profile> = text
+            .into_iter()
+            .zip(topics)
+            .zip(references)
+            .map(|((text, topics), references)| Profile {
+                text,
+                topics,
+                references,
+            })
+            .collect();
+
+        let index = Index::new(&profiles, surfaces.len(), topic_names.len());
+        let candidates: Vec<Vec<Scored>> = (0..n)
+            .into_par_iter()
+            .map_init(
+                || Scratch::new(n),
+                |scratch, doc| index.neighbours(&profiles, doc, keep, scratch),
+            )
+            .collect();
+
+        Graph {
+            slugs: articles.iter().map(|a| a.slug.clone()).collect(),
+            profiles,
+            surfaces,
+            topic_names,
+            candidates,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.slugs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slugs.is_empty()
+    }
+
+    /// Whether this graph was built over exactly these articles, in this order.
+    pub fn covers(&self, articles: &[&Article]) -> bool {
+        self.slugs.len() == articles.len() && self.slugs.iter().zip(articles).all(|(s, a)| *s == a.slug)
+    }
+
+    /// The strongest computed neighbours of `index`, strongest first, whatever their score.
+    pub fn candidates(&self, index: usize) -> &[Scored] {
+        &self.candidates[index]
+    }
+
+    /// Computed neighbours good enough to list: at least `min_score`, at most `max`.
+    pub fn neighbours(&self, index: usize, min_score: f32, max: usize) -> impl Iterator<Item = Scored> + '_ {
+        self.candidates[index]
+            .iter()
+            .copied()
+            .filter(move |s| s.score >= min_score)
+            .take(max)
+    }
+
+    /// The score of an article's typical close neighbour: the median of its strongest few.
+    /// 0 for an article with nothing in common with any other.
+    pub fn typical(&self, index: usize) -> f32 {
+        let top: Vec<f32> = self.candidates[index]
+            .iter()
+            .take(TYPICAL_NEIGHBOURS)
+            .map(|s| s.score)
+            .collect();
+        top.get(top.len() / 2).copied().unwrap_or(0.0)
+    }
+
+    /// The exact score of a pair (symmetric).
+    pub fn score(&self, a: usize, b: usize) -> f32 {
+        score(&self.profiles[a], &self.profiles[b])
+    }
+
+    /// The parts of a pair's score, named.
+    pub fn explain(&self, a: usize, b: usize) -> Explanation {
+        let (pa, pb) = (&self.profiles[a], &self.profiles[b]);
+        let mut shared_topics: Vec<(f32, &str)> = Vec::new();
+        merge(&pa.topics, &pb.topics, |t, wa, _| {
+            shared_topics.push((wa, &self.topic_names[t as usize]));
+        });
+        // Most specific (highest weight) first; the name breaks ties for stable output.
+        shared_topics.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
+        let mut references = 0;
+        merge(&pa.references, &pb.references, |_, _, _| references += 1);
+        let mut terms: Vec<(f32, &str)> = Vec::new();
+        merge(&pa.text, &pb.text, |t, wa, wb| {
+            terms.push((wa * wb, &self.surfaces[t as usize]))
+        });
+        let text = terms.iter().map(|(w, _)| w).sum::<f32>();
+        terms.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
+        // Only words that carry a real share of a real likeness are worth naming: one
+        // shared everyday word between unrelated questions explains nothing.
+        let worth = (text * 0.1).max(0.01);
+        Explanation {
+            score: self.score(a, b),
+            text,
+            topics: shared_topics.into_iter().take(3).map(|(_, t)| t.to_string()).collect(),
+            references,
+            terms: name_terms(&terms, worth),
+        }
+    }
+}
+
+/// The (at most three) shared words worth naming, strongest first; a part of a compound
+/// that is named too ("lu" beside "lu-177") adds nothing and is left out.
+fn name_terms(terms: &[(f32, &str)], worth: f32) -> Vec<String> {
+    let strong: Vec<&str> = terms
+        .iter()
+        .filter(|(w, _)| *w >= worth && *w > 0.0)
+        .map(|(_, t)| *t)
+        .collect();
+    let is_part = |term: &str| {
+        strong
+            .iter()
+            .any(|other| other.contains('-') && *other != term && other.split('-').any(|p| p == term))
+    };
+    strong
+        .iter()
+        .filter(|t| !is_part(t))
+        .take(3)
+        .map(|t| t.to_string())
+        .collect()
+}
+
+/// One entry of an article's related list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    pub index: usize,
+    /// Chosen by the editors (`related:`) rather than computed.
+    pub explicit: bool,
+    pub score: f32,
+    pub reason: String,
+}
+
+/// A line of the published graph. Explicit edges point from the article whose editors
+/// chose the link; computed edges are undirected, stored with `source < target`, and left
+/// out where an explicit edge already joins the pair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    pub source: usize,
+    pub target: usize,
+    pub explicit: bool,
+    pub score: f32,
+    pub reason: String,
+}
+
+/// Each article's related list and the edges of the published graph. `explicit[a]` holds
+/// the articles `a`'s editors link to, resolved, without `a` itself or repeats.
+pub fn rank(graph: &Graph, explicit: &[Vec<usize>], config: &RelatedConfig) -> (Vec<Vec<Related>>, Vec<Edge>) {
+    let related: Vec<Vec<Related>> = explicit
+        .par_iter()
+        .enumerate()
+        .map(|(a, chosen)| {
+            let mut editors: Vec<Related> = chosen
+                .iter()
+                .map(|&b| {
+                    let explanation = graph.explain(a, b);
+                    let reason = match explanation.reason().as_str() {
+                        "nothing in common" => "chosen by the editors".to_string(),
+                        why => format!("chosen by the editors; {why}"),
+                    };
+                    Related {
+                        index: b,
+                        explicit: true,
+                        score: explanation.score,
+                        reason,
+                    }
+                })
+                .collect();
+            let room = config.max.saturating_sub(editors.len());
+            let computed: Vec<Related> = graph
+                .neighbours(a, config.min_score, usize::MAX)
+                .filter(|s| !chosen.contains(&s.index))
+                .take(room)
+                .map(|s| Related {
+                    index: s.index,
+                    explicit: false,
+                    score: s.score,
+                    reason: graph.explain(a, s.index).reason(),
+                })
+                .collect();
+            let by_strength = |x: &Related, y: &Related| y.score.total_cmp(&x.score).then(x.index.cmp(&y.index));
+            editors.sort_by(by_strength);
+            editors.extend(computed);
+            if !config.explicit_first {
+                editors.sort_by(by_strength);
+            }
+            editors
+        })
+        .collect();
+
+    let explicit_pairs: HashSet<(usize, usize)> = explicit
+        .iter()
+        .enumerate()
+        .flat_map(|(a, targets)| targets.iter().map(move |&b| (a.min(b), a.max(b))))
+        .collect();
+    let mut edges = Vec::new();
+    let mut computed_pairs = HashSet::new();
+    for (a, list) in related.iter().enumerate() {
+        for entry in list {
+            let b = entry.index;
+            let pair = (a.min(b), a.max(b));
+            if entry.explicit {
+                edges.push(Edge {
+                    source: a,
+                    target: b,
+                    explicit: true,
+                    score: entry.score,
+                    reason: entry.reason.clone(),
+                });
+            } else if !explicit_pairs.contains(&pair) && computed_pairs.insert(pair) {
+                edges.push(Edge {
+                    source: pair.0,
+                    target: pair.1,
+                    explicit: false,
+                    score: entry.score,
+                    reason: entry.reason.clone(),
+                });
+            }
+        }
+    }
+    edges.sort_by_key(|x| (x.source, x.target, !x.explicit));
+    (related, edges)
+}
+
+/// Who is joined to whom in the published graph, either direction, each pair once.
+pub fn adjacency(edges: &[Edge], n: usize) -> Vec<Vec<(usize, f32)>> {
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut adjacent = vec![Vec::new(); n];
+    for edge in edges {
+        let pair = (edge.source.min(edge.target), edge.source.max(edge.target));
+        if seen.insert(pair) {
+            adjacent[pair.0].push((pair.1, edge.score));
+            adjacent[pair.1].push((pair.0, edge.score));
+        }
+    }
+    adjacent
+}
+
+/// Orders a topic hub's questions: the most central first — the summed score of their
+/// links (either kind, either direction) to other questions of the same topic — so that
+/// the questions the rest of the topic connects to lead; then by question.
+pub fn rank_topic(members: &mut [usize], articles: &[&Article], adjacent: &[Vec<(usize, f32)>]) {
+    let inside: HashSet<usize> = members.iter().copied().collect();
+    let centrality: HashMap<usize, f32> = members
+        .iter()
+        .map(|&a| {
+            let sum = adjacent[a]
+                .iter()
+                .filter(|(b, _)| inside.contains(b))
+                .map(|(_, w)| w)
+                .sum::<f32>();
+            (a, sum)
+        })
+        .collect();
+    let of = |i: &usize| centrality.get(i).copied().unwrap_or(0.0);
+    members.sort_by(|a, b| {
+        of(b)
+            .total_cmp(&of(a))
+            .then_with(|| articles[*a].question.cmp(&articles[*b].question))
+            .then(a.cmp(b))
+    });
+}
+
+/// An article's raw material: weighted text terms and reference identities.
+struct Bag {
+    /// term → (boosted frequency, shortest written form when it differs from the term).
+    terms: Vec<(String, (f32, Option<String>))>,
+    /// For each reference, its identities: "doi:…", "pmid:…", "key:…".
+    references: Vec<Vec<String>>,
+}
+
+fn bag_of(article: &Article) -> Bag {
+    // Most words are written as their term; only the others carry a written form, and a
+    // word is looked up before it is inserted: repeated words cost no allocation.
+    let written = |term: &str, surface: &str| (surface != term).then(|| surface.to_string());
+    let mut terms: FastMap<String, (f32, Option<String>)> = FastMap::default();
+    let mut add = |text: &str, boost: f32| {
+        tokens::tokenize(text, |term, surface| match terms.get_mut(term) {
+            Some(entry) => {
+                entry.0 += boost;
+                let shown = entry.1.as_deref().unwrap_or(term);
+                if (surface.len(), surface) < (shown.len(), shown) {
+                    entry.1 = written(term, surface);
+                }
+            }
+            None => {
+                terms.insert(term.to_string(), (boost, written(term, surface)));
+            }
+        });
+    };
+    add(&article.question, QUESTION_BOOST);
+    if let Some(title) = &article.title {
+        add(title, TITLE_BOOST);
+    }
+    add(&article.answer.plain, ANSWER_BOOST);
+    if let Some(plain) = &article.plain_answer {
+        add(&plain.plain, ANSWER_BOOST);
+    }
+    for heading in &article.body.toc {
+        add(&heading.text, HEADING_BOOST);
+    }
+    // Sorted so that term ids, and with them every float sum, come out the same each run.
+    let mut terms: Vec<(String, (f32, Option<String>))> = terms.into_iter().collect();
+    terms.sort_by(|a, b| a.0.cmp(&b.0));
+    let references = article
+        .references
+        .iter()
+        .map(|r| {
+            let mut ids = Vec::with_capacity(3);
+            if let Some(doi) = r.doi.as_deref().map(normalize_doi).filter(|d| !d.is_empty()) {
+                ids.push(format!("doi:{doi}"));
+            }
+            if let Some(pmid) = r.pmid.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                ids.push(format!("pmid:{pmid}"));
+            }
+            ids.push(format!("key:{}", r.id));
+            ids
+        })
+        .collect();
+    Bag { terms, references }
+}
+
+/// DOIs are case-insensitive and often pasted as links.
+fn normalize_doi(doi: &str) -> String {
+    let doi = doi.trim();
+    let lower = doi.to_lowercase();
+    for prefix in [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            return rest.trim().to_string();
+        }
+    }
+    lower
+}
+
+/// Gives each distinct work one id across the site, so that "shares 2 references" counts
+/// works, not identifiers. Two references are one work when they share a DOI or a PMID, or
+/// the same key where that key does not name two different works elsewhere.
+fn reference_classes(bags: &[Bag]) -> Vec<Vec<(u32, f32)>> {
+    let mut names = Interner::default();
+    let strong = |identities: &[String]| identities.iter().find(|i| !i.starts_with("key:")).cloned();
+    // Strong identifiers first: a DOI and a PMID of one reference are one work.
+    for identities in bags.iter().flat_map(|b| &b.references) {
+        let ids: Vec<usize> = identities
+            .iter()
+            .filter(|i| !i.starts_with("key:"))
+            .map(|i| names.id(i))
+            .collect();
+        for pair in ids.windows(2) {
+            names.sets.union(pair[0], pair[1]);
+        }
+    }
+    // Then keys: a key names a work only when every reference that has that key and a
+    // strong identifier names the same work ("smith-2020" may be two papers).
+    #[derive(Clone, Copy, PartialEq)]
+    enum KeyWork {
+        One(usize),
+        Several,
+    }
+    let mut key_work: FastMap<&str, KeyWork> = FastMap::default();
+    for identities in bags.iter().flat_map(|b| &b.references) {
+        let (Some(key), Some(strong)) = (identities.last(), strong(identities)) else {
+            continue;
+        };
+        let work = names.work(&strong);
+        let entry = key_work.entry(key.as_str()).or_insert(KeyWork::One(work));
+        if let KeyWork::One(known) = *entry {
+            if names.sets.find(known) != work {
+                *entry = KeyWork::Several;
+            }
+        }
+    }
+    let mut docs: Vec<Vec<(u32, f32)>> = Vec::with_capacity(bags.len());
+    for bag in bags {
+        let mut doc = Vec::with_capacity(bag.references.len());
+        for identities in &bag.references {
+            let Some(key) = identities.last() else { continue };
+            let key_id = names.id(key);
+            let class = match strong(identities) {
+                Some(strong) => {
+                    let work = names.id(&strong);
+                    if key_work.get(key.as_str()) != Some(&KeyWork::Several) {
+                        names.sets.union(work, key_id);
+                    }
+                    work
+                }
+                None => key_id,
+            };
+            doc.push((class as u32, 1.0));
+        }
+        docs.push(doc);
+    }
+    // Classes are final only once every union is done.
+    for doc in &mut docs {
+        for entry in doc.iter_mut() {
+            entry.0 = names.sets.find(entry.0 as usize) as u32;
+        }
+        doc.sort_by_key(|e| e.0);
+        doc.dedup_by_key(|e| e.0);
+    }
+    docs
+}
+
+/// Reference identities, each with a number and a set it belongs to.
+#[derive(Default)]
+struct Interner {
+    ids: FastMap<String, usize>,
+    sets: DisjointSets,
+}
+
+impl Interner {
+    fn id(&mut self, name: &str) -> usize {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.ids.len();
+        self.ids.insert(name.to_string(), id);
+        self.sets.add();
+        id
+    }
+
+    /// The work an identity currently belongs to.
+    fn work(&mut self, name: &str) -> usize {
+        let id = self.id(name);
+        self.sets.find(id)
+    }
+}
+
+#[derive(Default)]
+struct DisjointSets {
+    parent: Vec<usize>,
+}
+
+impl DisjointSets {
+    fn add(&mut self) {
+        self.parent.push(self.parent.len());
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    /// Joins two sets; the smaller root wins, so the result does not depend on call order.
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (keep, other) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[other] = keep;
+        }
+    }
+}
+
+/// BM25's inverse document frequency of a dimension found in `df` of `n` articles.
+fn idf(df: u32, n: usize) -> f32 {
+    let (d, n) = (df as f32, n as f32);
+    (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
+}
+
+fn document_frequencies(docs: &[Vec<(u32, f32)>]) -> Vec<u32> {
+    let dims = docs.iter().flatten().map(|(t, _)| *t as usize + 1).max().unwrap_or(0);
+    let mut df = vec![0u32; dims];
+    for doc in docs {
+        for (t, _) in doc {
+            df[*t as usize] += 1;
+        }
+    }
+    df
+}
+
+/// Text vectors: frequency damped by its logarithm (the tenth "metformin" adds less than
+/// the second), times each term's `factors` entry, times rarity (idf) — so that what few
+/// articles share counts more than what all of them say — scaled to unit length.
+fn weigh_text(docs: Vec<Vec<(u32, f32)>>, n: usize, factors: &[f32]) -> Vec<Vector> {
+    let idf: Vec<f32> = document_frequencies(&docs).into_iter().map(|d| idf(d, n)).collect();
+    docs.into_par_iter()
+        .map(|doc| {
+            let mut v: Vector = doc
+                .into_iter()
+                // Boosted frequencies are at least 1, so the logarithm is never negative.
+                .map(|(t, f)| (t, (1.0 + f.max(1.0).ln()) * factors[t as usize] * idf[t as usize]))
+                .filter(|(_, w)| *w > 0.0)
+                .collect();
+            v.sort_by_key(|e| e.0);
+            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                for e in &mut v {
+                    e.1 /= norm;
+                }
+            }
+            v
+        })
+        .collect()
+}
+
+/// Set vectors (topics, references): each member with its rarity, its idf as a share of
+/// the largest idf possible, so 0 for what every article has and near 1 for what only two
+/// share, whatever the size of the site.
+fn weigh_set(docs: Vec<Vec<(u32, f32)>>, n: usize) -> Vec<Vector> {
+    let most = idf(1, n);
+    let rarity: Vec<f32> = document_frequencies(&docs)
+        .into_iter()
+        .map(|d| {
+            if most > 0.0 {
+                (idf(d, n) / most).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    docs.into_iter()
+        .map(|doc| {
+            let mut v: Vector = doc.into_iter().map(|(t, _)| (t, rarity[t as usize])).collect();
+            v.sort_by_key(|e| e.0);
+            v.dedup_by_key(|e| e.0);
+            v
+        })
+        .collect()
+}
+
+/// Walks two sorted sparse vectors and calls `f(dimension, a, b)` for each shared one.
+fn merge(a: &[(u32, f32)], b: &[(u32, f32)], mut f: impl FnMut(u32, f32, f32)) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                f(a[i].0, a[i].1, b[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+}
+
+fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let mut sum = 0.0;
+    merge(a, b, |_, x, y| sum += x * y);
+    sum
+}
+
+/// The evidence that two sets (of topics, of references) make their articles alike, 0 to
+/// 1: each shared member counts as independent evidence as strong as it is rare, so one
+/// shared rare reference says much, a topic every article has says nothing, and an extra,
+/// narrower topic on one side ("nephrology" beside "diabetes") dilutes nothing.
+fn shared(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let mut unlike = 1.0;
+    merge(a, b, |_, rarity, _| unlike *= 1.0 - rarity);
+    1.0 - unlike
+}
+
+fn score(a: &Profile, b: &Profile) -> f32 {
+    TEXT_WEIGHT * dot(&a.text, &b.text)
+        + TOPIC_WEIGHT * shared(&a.topics, &b.topics)
+        + REFERENCE_WEIGHT * shared(&a.references, &b.references)
+}
+
+/// Inverted index: for each field and dimension, the articles that have it and its weight.
+struct Index {
+    text: Vec<Vec<(u32, f32)>>,
+    topics: Vec<Vec<(u32, f32)>>,
+    references: Vec<Vec<(u32, f32)>>,
+}
+
+impl Index {
+    fn new(profiles: &[Profile], terms: usize, topics: usize) -> Index {
+        let classes = profiles
+            .iter()
+            .flat_map(|p| p.references.iter().map(|(c, _)| *c as usize + 1))
+            .max()
+            .unwrap_or(0);
+        let mut index = Index {
+            text: vec![Vec::new(); terms],
+            topics: vec![Vec::new(); topics],
+            references: vec![Vec::new(); classes],
+        };
+        for (doc, p) in profiles.iter().enumerate() {
+            for &(t, w) in &p.text {
+                index.text[t as usize].push((doc as u32, w));
+            }
+            for &(t, w) in &p.topics {
+                index.topics[t as usize].push((doc as u32, w));
+            }
+            for &(t, w) in &p.references {
+                index.references[t as usize].push((doc as u32, w));
+            }
+        }
+        // A common word still proposes the articles it weighs most in (a "champion
+        // list"); a topic or reference shared by very many articles proposes none, since
+        // its weights are all alike and any cut would favour early slugs. Their share of
+        // the score still counts when the pair is scored exactly below.
+        index.text.par_iter_mut().for_each(cap_champions);
+        for list in index.topics.iter_mut().chain(index.references.iter_mut()) {
+            if list.len() > POSTING_CAP {
+                list.clear();
+            }
+        }
+        index
+    }
+
+    /// The `keep` strongest neighbours of `doc`: candidates by accumulating over capped
+    /// posting lists, then the best of those scored exactly.
+    fn neighbours(&self, profiles: &[Profile], doc: usize, keep: usize, scratch: &mut Scratch) -> Vec<Scored> {
+        let p = &profiles[doc];
+        // For sets, rarity times rarity stands in for the exact evidence: an estimate good
+        // enough to choose whom to score exactly.
+        for (vector, postings, weight) in [
+            (&p.text, &self.text, TEXT_WEIGHT),
+            (&p.topics, &self.topics, TOPIC_WEIGHT),
+            (&p.references, &self.references, REFERENCE_WEIGHT),
+        ] {
+            for &(t, w) in vector {
+                for &(other, wo) in &postings[t as usize] {
+                    let other = other as usize;
+                    if other == doc {
+                        continue;
+                    }
+                    if !scratch.seen[other] {
+                        scratch.seen[other] = true;
+                        scratch.touched.push(other as u32);
+                    }
+                    scratch.partial[other] += weight * w * wo;
+                }
+            }
+        }
+        let mut pool: Vec<(f32, u32)> = scratch
+            .touched
+            .iter()
+            .map(|&o| (scratch.partial[o as usize], o))
+            .collect();
+        for &o in &scratch.touched {
+            scratch.partial[o as usize] = 0.0;
+            scratch.seen[o as usize] = false;
+        }
+        scratch.touched.clear();
+        let limit = (keep * 4).max(32);
+        if pool.len() > limit {
+            pool.select_nth_unstable_by(limit - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            pool.truncate(limit);
+        }
+        let mut scored: Vec<Scored> = pool
+            .into_iter()
+            .map(|(_, o)| Scored {
+                index: o as usize,
+                score: score(p, &profiles[o as usize]),
+            })
+            .filter(|s| s.score > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
+        scored.truncate(keep);
+        scored
+    }
+}
+
+/// Keeps the `POSTING_CAP` heaviest postings of a list (ties: earlier article), in article
+/// order so that sums are accumulated in the same order every run.
+fn cap_champions(list: &mut Vec<(u32, f32)>) {
+    if list.len() <= POSTING_CAP {
+        return;
+    }
+    list.select_nth_unstable_by(POSTING_CAP - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    list.truncate(POSTING_CAP);
+    list.sort_by_key(|e| e.0);
+}
+
+/// Per-thread accumulators, reused from one article to the next.
+struct Scratch {
+    partial: Vec<f32>,
+    seen: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            partial: vec![0.0; n],
+            seen: vec![false; n],
+            touched: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::load::SourceFile;
+    use crate::parse::article::parse_article;
+
+    /// A parsed article with the given fields; `refs` are `(key, doi)` pairs.
+    pub(crate) fn article(slug: &str, question: &str, answer: &str, topics: &[&str], refs: &[(&str, &str)]) -> Article {
+        let mut text = format!(
+            "---\nquestion: \"{question}\"\nanswer: \"{answer}\"\ntopics: [{}]\ncreated: 2025-01-01\n",
+            topics.join(", ")
+        );
+        if !refs.is_empty() {
+            text.push_str("references:\n");
+            for (key, doi) in refs {
+                text.push_str(&format!(
+                    "  - {{id: {key}, type: research, title: \"T\", doi: \"{doi}\"}}\n"
+                ));
+            }
+        }
+        text.push_str("---\nText.\n");
+        let source = SourceFile {
+            rel_path: format!("content/t/{slug}.md"),
+            section: "t".into(),
+            text,
+        };
+        let parsed = parse_article(&source);
+        parsed
+            .article
+            .unwrap_or_else(|| panic!("{slug}: {:?}", parsed.diagnostics))
+    }
+
+    fn sample() -> Vec<Article> {
+        vec![
+            article(
+                "metformin-b12",
+                "Does metformin cause vitamin B12 deficiency?",
+                "Long-term metformin lowers vitamin B12 levels.",
+                &["diabetes"],
+                &[("dpp", "10.1/dpp")],
+            ),
+            article(
+                "metformin-kidney",
+                "How should metformin be dosed in kidney disease?",
+                "Metformin is reduced when eGFR falls below 45 and stopped below 30.",
+                &["diabetes", "nephrology"],
+                &[],
+            ),
+            article(
+                "metformin-side-effects",
+                "What are the side effects of metformin?",
+                "Metformin causes gastrointestinal upset and, over years, vitamin B12 deficiency.",
+                &["diabetes"],
+                &[("dpp-study", "10.1/DPP")],
+            ),
+            article(
+                "snoring",
+                "How is snoring treated?",
+                "Snoring improves with weight loss and oral appliances.",
+                &["sleep"],
+                &[],
+            ),
+            article(
+                "sglt2-side-effects",
+                "What are the side effects of SGLT2 inhibitors?",
+                "Genital infections and ketoacidosis are the main side effects.",
+                &["diabetes"],
+                &[],
+            ),
+        ]
+    }
+
+    fn built(articles: &[Article]) -> Graph {
+        let refs: Vec<&Article> = articles.iter().collect();
+        Graph::build(&refs, 8)
+    }
+
+    fn slugs(articles: &[Article], list: &[Scored]) -> Vec<String> {
+        list.iter().map(|s| articles[s.index].slug.clone()).collect()
+    }
+
+    #[test]
+    fn a_drugs_questions_are_each_others_closest_neighbours() {
+        let articles = sample();
+        let graph = built(&articles);
+        let top: Vec<String> = slugs(&articles, graph.candidates(2)).into_iter().take(2).collect();
+        assert_eq!(top, ["metformin-b12", "metformin-kidney"]);
+        assert!(
+            graph.candidates(3).is_empty(),
+            "snoring shares nothing: {:?}",
+            graph.candidates(3)
+        );
+    }
+
+    #[test]
+    fn scores_are_symmetric_and_bounded() {
+        let articles = sample();
+        let graph = built(&articles);
+        for a in 0..articles.len() {
+            for b in 0..articles.len() {
+                let (ab, ba) = (graph.score(a, b), graph.score(b, a));
+                assert!((ab - ba).abs() < 1e-6, "{a} {b}");
+                assert!((0.0..=1.0001).contains(&ab), "{ab}");
+            }
+        }
+        assert!(
+            graph.score(0, 0) >= TEXT_WEIGHT - 1e-4,
+            "an article's wording is fully like its own"
+        );
+    }
+
+    #[test]
+    fn the_same_doi_in_any_case_is_one_shared_reference() {
+        let articles = sample();
+        let graph = built(&articles);
+        let why = graph.explain(0, 2);
+        assert_eq!(why.references, 1);
+        assert_eq!(why.topics, ["diabetes"]);
+        assert!(why.terms.contains(&"metformin".to_string()), "{why:?}");
+        assert!(
+            why.reason()
+                .starts_with("shares 1 reference; topic diabetes; similar wording: "),
+            "{}",
+            why.reason()
+        );
+        assert_eq!(graph.explain(1, 3).reason(), "nothing in common");
+    }
+
+    #[test]
+    fn reference_keys_join_works_only_when_unambiguous() {
+        let articles = vec![
+            article("a", "Alpha question?", "Alpha.", &["x"], &[("smith-2020", "10.1/one")]),
+            article("b", "Beta question?", "Beta.", &["y"], &[("smith-2020", "10.1/two")]),
+            article(
+                "c",
+                "Gamma question?",
+                "Gamma.",
+                &["z"],
+                &[("jones-2021", "10.1/three")],
+            ),
+        ];
+        let mut with_key_only = articles;
+        with_key_only.push({
+            let mut d = article("d", "Delta question?", "Delta.", &["w"], &[("jones-2021", "10.1/x")]);
+            d.references[0].doi = None;
+            d
+        });
+        let graph = built(&with_key_only);
+        // "smith-2020" names two different DOIs: not the same work.
+        assert_eq!(graph.explain(0, 1).references, 0);
+        // "jones-2021" without a DOI in d is the work c cites under that key.
+        assert_eq!(graph.explain(2, 3).references, 1);
+    }
+
+    #[test]
+    fn ranking_puts_editors_links_first_unless_configured_and_breaks_ties_by_index() {
+        let articles = sample();
+        let graph = built(&articles);
+        let explicit = vec![vec![3], vec![], vec![], vec![], vec![]];
+        let config = RelatedConfig::default();
+        let (related, edges) = rank(&graph, &explicit, &config);
+        assert_eq!(related[0][0].index, 3);
+        assert!(related[0][0].explicit);
+        assert_eq!(related[0][0].reason, "chosen by the editors");
+        assert!(
+            related[0][1..]
+                .iter()
+                .all(|r| !r.explicit && r.score >= config.min_score)
+        );
+        let scores: Vec<f32> = related[0][1..].iter().map(|r| r.score).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+        assert!(edges.iter().any(|e| e.explicit && e.source == 0 && e.target == 3));
+        assert!(edges.iter().filter(|e| !e.explicit).all(|e| e.source < e.target));
+
+        let by_score = RelatedConfig {
+            explicit_first: false,
+            ..RelatedConfig::default()
+        };
+        let (related, _) = rank(&graph, &explicit, &by_score);
+        assert_eq!(
+            related[0].last().map(|r| r.index),
+            Some(3),
+            "the weak editor's link sinks"
+        );
+
+        let short = RelatedConfig {
+            max: 1,
+            ..RelatedConfig::default()
+        };
+        let (related, _) = rank(&graph, &explicit, &short);
+        assert_eq!(related[0].len(), 1, "editors' links fill the list first");
+    }
+
+    #[test]
+    fn topic_hubs_lead_with_their_most_connected_questions() {
+        let articles = sample();
+        let graph = built(&articles);
+        let explicit = vec![Vec::new(); articles.len()];
+        let (_, edges) = rank(&graph, &explicit, &RelatedConfig::default());
+        let refs: Vec<&Article> = articles.iter().collect();
+        let adjacent = adjacency(&edges, articles.len());
+        let mut members = vec![0, 1, 2, 4];
+        rank_topic(&mut members, &refs, &adjacent);
+        let centrality = |a: usize| -> f32 {
+            adjacent[a]
+                .iter()
+                .filter(|(b, _)| [0, 1, 2, 4].contains(b))
+                .map(|(_, w)| w)
+                .sum()
+        };
+        let order: Vec<f32> = members.iter().map(|&a| centrality(a)).collect();
+        assert!(order.windows(2).all(|w| w[0] >= w[1]), "{order:?}");
+        assert!(order[0] > 0.0);
+        assert_eq!(
+            articles[members[3]].slug, "sglt2-side-effects",
+            "the odd one out comes last"
+        );
+    }
+
+    #[test]
+    fn building_twice_gives_the_same_graph() {
+        let articles = sample();
+        let (a, b) = (built(&articles), built(&articles));
+        for i in 0..articles.len() {
+            assert_eq!(a.candidates(i), b.candidates(i));
+        }
+    }
+
+    #[test]
+    fn posting_caps_keep_the_heaviest_entries_in_article_order() {
+        let extra = 10;
+        let mut list: Vec<(u32, f32)> = (0..(POSTING_CAP + extra) as u32)
+            .map(|d| (d, (d % 37) as f32))
+            .collect();
+        cap_champions(&mut list);
+        assert_eq!(list.len(), POSTING_CAP);
+        assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "kept in article order");
+        // Weights 0..=9 appear twice each below 74 entries (d and d + 37): the ten lightest
+        // postings are the two 0s, two 1s … two 4s.
+        assert!(list.iter().all(|(_, w)| *w >= 5.0), "{list:?}");
+    }
+
+    #[test]
+    fn reasons_name_a_compound_rather_than_its_parts() {
+        let terms = [
+            (0.3, "177"),
+            (0.2, "lu"),
+            (0.2, "lu-177"),
+            (0.1, "pluvicto"),
+            (0.05, "dose"),
+            (0.001, "x"),
+        ];
+        assert_eq!(name_terms(&terms, 0.01), ["lu-177", "pluvicto", "dose"]);
+        assert_eq!(name_terms(&terms, 0.15), ["lu-177"]);
+    }
+
+    #[test]
+    fn dois_are_compared_without_case_or_resolver_prefix() {
+        assert_eq!(
+            normalize_doi(" https://doi.org/10.1056/NEJMoa2107322 "),
+            "10.1056/nejmoa2107322"
+        );
+        assert_eq!(normalize_doi("doi:10.1/X"), "10.1/x");
+    }
+}
