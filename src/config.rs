@@ -23,6 +23,8 @@ const CONFIG_FIELDS: &[&str] = &[
     "feed_entries",
     "related",
     "citations",
+    "editions",
+    "edition_tags",
 ];
 
 #[derive(Clone, Debug)]
@@ -42,6 +44,9 @@ pub struct SiteConfig {
     pub related: RelatedConfig,
     /// How references are formatted and judged (`citations:`).
     pub citations: CitationConfig,
+    /// Older editions of the site to publish under `/editions/<name>/` (`editions:`,
+    /// `edition_tags:`).
+    pub editions: crate::editions::EditionsConfig,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -147,6 +152,12 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     };
     citations.retractions_at = citations_at("retractions");
     let citation_problems = crate::bibliography::config::problems(&citations, citations_at("style"));
+    let editions = crate::editions::EditionsConfig {
+        list: reader.list::<crate::editions::EditionEntry>("editions"),
+        tags_at: reader.value_position("edition_tags"),
+        tags: reader.optional("edition_tags"),
+    };
+    let edition_problems = crate::editions::config_problems(&editions);
 
     let mut severities = BTreeMap::new();
     let mut problems = Vec::new();
@@ -233,6 +244,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let mut diagnostics = reader.finish();
     diagnostics.extend(problems);
     diagnostics.extend(citation_problems);
+    diagnostics.extend(edition_problems);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -249,6 +261,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         feed_entries,
         citations,
         related,
+        editions,
     })
 }
 

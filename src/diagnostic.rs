@@ -39,6 +39,7 @@ pub enum Code {
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
+    HistoryUnreadable,
     ConfigSyntax,
     ConfigUnknownField,
     ConfigInvalidValue,
@@ -47,7 +48,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::ContentUnreadable,
         Code::FrontmatterSyntax,
         Code::FrontmatterMissingField,
@@ -72,6 +73,7 @@ impl Code {
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
+        Code::HistoryUnreadable,
         Code::ConfigSyntax,
         Code::ConfigUnknownField,
         Code::ConfigInvalidValue,
@@ -105,6 +107,7 @@ impl Code {
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",
+            Code::HistoryUnreadable => "history/unreadable",
             Code::ConfigSyntax => "config/syntax",
             Code::ConfigUnknownField => "config/unknown-field",
             Code::ConfigInvalidValue => "config/invalid-value",
@@ -126,6 +129,7 @@ impl Code {
             | Code::CitationHandNumbered
             | Code::ReferenceStale
             | Code::ReviewStaleApproval
+            | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay
             | Code::GraphOrphan => Severity::Warning,

@@ -19,7 +19,7 @@ pub fn init_site(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
     if dir.join("content").exists() {
         bail!("{} already has a content/ folder; nothing was changed", dir.display());
     }
-    let files: Vec<(PathBuf, String)> = vec![
+    let mut files: Vec<(PathBuf, String)> = vec![
         (dir.join(CONFIG_FILE), CONFIG_TEMPLATE.to_string()),
         (
             dir.join("content/general/how-to-write-an-evident-article.md"),
@@ -28,6 +28,11 @@ pub fn init_site(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
         (dir.join("content/pages/editorial-policy.md"), POLICY_PAGE.to_string()),
         (dir.join("content/pages/disclaimer.md"), DISCLAIMER_PAGE.to_string()),
     ];
+    // The output and the edition cache are rebuilt from the sources: never committed. An
+    // existing .gitignore is the owner's and is left alone.
+    if !dir.join(".gitignore").exists() {
+        files.push((dir.join(".gitignore"), GITIGNORE.to_string()));
+    }
     for (path, text) in &files {
         write_new_file(path, text)?;
     }
@@ -113,7 +118,11 @@ topics:
 # Severity per check: error | warning | off
 checks:
   citation/unused: warning
+# Older editions, each built from a git tag and published under /editions/<name>/:
+# edition_tags: "edition-*"
 "#;
+
+const GITIGNORE: &str = "/public/\n/.evident-cache/\n";
 
 const EXAMPLE_ARTICLE: &str = r#"---
 question: "How do I write an article in Evident?"

@@ -114,6 +114,8 @@ pub struct ArticleView<'a> {
     pub backlinks: Vec<&'a SummaryView>,
     pub json_ld: String,
     pub has_code: bool,
+    /// `/questions/<slug>/history/`, when the build writes history pages.
+    pub history_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -259,6 +261,29 @@ pub fn article_view<'a>(
     summaries: &'a [SummaryView],
 ) -> ArticleView<'a> {
     let article: &'a Article = site.articles[index];
+    let mut view = article_content_view(article, urls, topic_views);
+    restyle_references(&mut view, article, &site.config.citations.style);
+    view.json_ld = article_json_ld(site, article, urls, view.review.reviewed);
+    view.related = super::graph::related_views(site, index, summaries);
+    view.backlinks = site.backlinks[index].iter().map(|&i| &summaries[i]).collect();
+    view
+}
+
+/// Formats the reference list in the site's `citations.style` (the content view uses AMA).
+pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, style: &str) {
+    if style == "ama" {
+        return;
+    }
+    for (entry, &index) in view.references.iter_mut().zip(&article.citations.order) {
+        if let Some(reference) = article.references.get(index) {
+            entry.html = format_reference(reference, style);
+        }
+    }
+}
+
+/// An article's own content — text, references, review — without what the rest of the
+/// site adds (related questions, backlinks, JSON-LD): all an earlier version's page shows.
+pub fn article_content_view<'a>(article: &'a Article, urls: &Urls, topic_views: &[TopicView]) -> ArticleView<'a> {
     let reviewed = article.review_state.is_reviewed();
     let shown = article.review_state.shown_status();
     let references = article
@@ -273,7 +298,7 @@ pub fn article_view<'a>(
                 id: &reference.id,
                 kind: reference.kind.as_str(),
                 kind_label: reference.kind.label(),
-                html: format_reference(reference, &site.config.citations.style),
+                html: format_reference(reference, "ama"),
                 doi: reference.doi.as_deref(),
                 doi_url: reference.doi.as_deref().map(doi_url),
                 pmid: reference.pmid.as_deref(),
@@ -338,12 +363,13 @@ pub fn article_view<'a>(
                 summary: &c.summary,
             })
             .collect(),
-        json_ld: article_json_ld(site, article, urls, reviewed),
+        json_ld: String::new(),
         review,
         references,
-        related: super::graph::related_views(site, index, summaries),
-        backlinks: site.backlinks[index].iter().map(|&i| &summaries[i]).collect(),
+        related: Vec::new(),
+        backlinks: Vec::new(),
         has_code: article.body.has_code,
+        history_url: None,
     }
 }
 

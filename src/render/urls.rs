@@ -40,6 +40,21 @@ pub fn article_dir(slug: &str) -> String {
     format!("questions/{slug}/")
 }
 
+/// The article's revision history.
+pub fn history_dir(slug: &str) -> String {
+    format!("questions/{slug}/history/")
+}
+
+/// Earlier version `version` of the article, kept readable.
+pub fn version_dir(slug: &str, version: u32) -> String {
+    format!("questions/{slug}/v/{version}/")
+}
+
+/// An older edition of the whole site.
+pub fn edition_dir(name: &str) -> String {
+    format!("editions/{name}/")
+}
+
 pub fn topic_dir(slug: &str) -> String {
     format!("topics/{slug}/")
 }

@@ -1,0 +1,249 @@
+//! Reads every published article's earlier versions from git in one pass: one `git log`
+//! for the whole site, one `git cat-file --batch` for every blob it needs, and a full parse
+//! only of the texts a page will show.
+
+use super::git::{GitError, Repo};
+use super::lineage::{Revision, lineages};
+use crate::bibliography::Bibliography;
+use crate::date::Date;
+use crate::load::SourceFile;
+use crate::load::split::split_front_matter;
+use crate::parse::article::{Article, parse_article_in};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// What git says about the site's articles.
+#[derive(Default)]
+pub struct SiteHistory {
+    /// True when the site is in a git repository whose log could be read.
+    pub from_git: bool,
+    pub commits: Vec<CommitInfo>,
+    /// By the article's file (relative to the site root, as it is now).
+    pub articles: HashMap<String, ArticleHistory>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CommitInfo {
+    pub id: String,
+    pub date: Date,
+    pub subject: String,
+}
+
+#[derive(Default)]
+pub struct ArticleHistory {
+    /// One entry per `version` number other than the current one, in the order of the
+    /// history (oldest first): the text of the last commit that carried that number.
+    pub versions: Vec<PastVersion>,
+    /// For a stale approval, the committed text whose fingerprint the approval recorded.
+    pub approved: Option<PastVersion>,
+}
+
+/// One earlier text. It is kept unparsed: pages parse it when they render it and drop it
+/// after, so that thousands of earlier versions never sit in memory as parsed articles.
+pub struct PastVersion {
+    pub version: u32,
+    /// Index into `SiteHistory::commits`.
+    pub commit: usize,
+    /// The file's path in that commit, relative to the site root.
+    pub path: String,
+    pub text: String,
+}
+
+impl PastVersion {
+    /// The text parsed as the build parses it, or `None` when it no longer parses.
+    pub fn parse(&self, bibliography: &Bibliography) -> Option<Article> {
+        parse_text(&self.path, &self.text, bibliography)
+    }
+}
+
+fn parse_text(path: &str, text: &str, bibliography: &Bibliography) -> Option<Article> {
+    parse_article_in(
+        &SourceFile {
+            rel_path: path.to_string(),
+            section: section_of(path),
+            text: text.to_string(),
+        },
+        bibliography,
+    )
+    .article
+}
+
+/// An article whose history is wanted: its file, its current version and, for a stale
+/// approval, the hash the approval recorded.
+pub struct Wanted<'a> {
+    pub file: &'a str,
+    pub version: u32,
+    pub approved_hash: Option<&'a str>,
+}
+
+/// Per article, what the single pass over the blobs keeps: for each version number the
+/// last text that carried it and, when an approval must be traced, every text.
+#[derive(Default)]
+struct Collected {
+    by_version: BTreeMap<u32, (usize, usize, String)>,
+    all: Vec<(usize, String)>,
+}
+
+/// Reads the history of the `wanted` articles from the repository holding the site.
+pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], bibliography: &Bibliography) -> Result<SiteHistory, GitError> {
+    let log = repo.content_log()?;
+    let commits: Vec<CommitInfo> = log
+        .iter()
+        .map(|c| CommitInfo {
+            id: c.id.clone(),
+            date: Date::from_days_since_epoch(c.time.div_euclid(86_400)),
+            subject: c.subject.clone(),
+        })
+        .collect();
+    let mut lines = lineages(&log);
+    drop(log);
+
+    // Every revision of every wanted article, in order: one request per revision.
+    let mut requests: Vec<(usize, usize)> = Vec::new();
+    let mut revisions: Vec<Vec<Revision>> = Vec::with_capacity(wanted.len());
+    for (article, want) in wanted.iter().enumerate() {
+        let line = lines.remove(want.file).unwrap_or_default();
+        requests.extend((0..line.len()).map(|r| (article, r)));
+        revisions.push(line);
+    }
+    let ids: Vec<&str> = requests.iter().map(|&(a, r)| revisions[a][r].blob.as_str()).collect();
+    let mut collected: Vec<Collected> = wanted.iter().map(|_| Collected::default()).collect();
+    repo.read_blobs(&ids, |index, bytes| {
+        let (article, rev) = requests[index];
+        let Some(text) = bytes.and_then(|b| String::from_utf8(b).ok()) else {
+            return;
+        };
+        let text = crate::load::split::strip_bom(text);
+        let keep = &mut collected[article];
+        if wanted[article].approved_hash.is_some() {
+            keep.all.push((rev, text.clone()));
+        }
+        let Some(version) = quick_version(&text) else {
+            // Front matter that the quick reading cannot judge is parsed in full later.
+            keep.by_version
+                .insert(u32::MAX - rev as u32, (rev, revisions[article][rev].commit, text));
+            return;
+        };
+        if version == wanted[article].version {
+            // The current version's committed texts are not earlier versions.
+            return;
+        }
+        // Later commits with the same version replace earlier ones: a version is what it
+        // said when its number was last committed.
+        keep.by_version
+            .insert(version, (rev, revisions[article][rev].commit, text));
+    })?;
+
+    let results: Vec<(String, ArticleHistory)> = wanted
+        .par_iter()
+        .zip(collected.into_par_iter())
+        .zip(revisions.par_iter())
+        .filter(|((_, collected), _)| !collected.by_version.is_empty() || !collected.all.is_empty())
+        .map(|((want, collected), line)| {
+            let mut versions: Vec<(usize, PastVersion)> = Vec::new();
+            for (number, (rev, commit, text)) in collected.by_version {
+                let path = line[rev].path.clone();
+                // Only a `version` the quick reading could not judge needs the full parse here.
+                let version = if number < u32::MAX / 2 {
+                    number
+                } else {
+                    match parse_text(&path, &text, bibliography) {
+                        Some(article) => article.version,
+                        None => continue,
+                    }
+                };
+                versions.push((
+                    rev,
+                    PastVersion {
+                        version,
+                        commit,
+                        path,
+                        text,
+                    },
+                ));
+            }
+            // A text that needed the full parse may carry a number another text also has:
+            // the later commit wins, as for every other version.
+            versions.sort_by_key(|(rev, _)| *rev);
+            let mut seen = std::collections::HashSet::new();
+            let mut kept: Vec<PastVersion> = Vec::new();
+            for (_, past) in versions.into_iter().rev() {
+                if past.version != want.version && seen.insert(past.version) {
+                    kept.push(past);
+                }
+            }
+            kept.reverse();
+            let approved = want.approved_hash.and_then(|hash| {
+                collected.all.iter().rev().find_map(|(rev, text)| {
+                    let article = parse_text(&line[*rev].path, text, bibliography)?;
+                    (article.fingerprint.hash == hash).then(|| PastVersion {
+                        version: article.version,
+                        commit: line[*rev].commit,
+                        path: line[*rev].path.clone(),
+                        text: text.clone(),
+                    })
+                })
+            });
+            (
+                want.file.to_string(),
+                ArticleHistory {
+                    versions: kept,
+                    approved,
+                },
+            )
+        })
+        .collect();
+    Ok(SiteHistory {
+        from_git: true,
+        commits,
+        articles: results.into_iter().collect(),
+    })
+}
+
+/// The `version` field of a text without parsing all of it: a top-level `version:` line in
+/// the front matter (1 when there is none). `None` when the line is not a plain number, so
+/// that the full parser decides.
+pub fn quick_version(text: &str) -> Option<u32> {
+    let split = split_front_matter(text).ok()?;
+    for line in split.front_matter.lines() {
+        if let Some(value) = line.strip_prefix("version:") {
+            let value = value.split(" #").next().unwrap_or_default().trim();
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            return value.parse().ok();
+        }
+    }
+    Some(1)
+}
+
+/// `content/a/b/x.md` → `a/b`: the folder under `content/`, as `load` computes it.
+fn section_of(path: &str) -> String {
+    let inside = path.strip_prefix("content/").unwrap_or(path);
+    inside
+        .rsplit_once('/')
+        .map(|(dir, _)| dir.to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_version_line_quickly() {
+        assert_eq!(quick_version("---\nquestion: x?\nversion: 3\n---\nbody"), Some(3));
+        assert_eq!(quick_version("---\nversion: \"2\"  # bumped\n---\n"), Some(2));
+        assert_eq!(
+            quick_version("---\nquestion: x?\n---\nversion: 9\n"),
+            Some(1),
+            "the body does not count"
+        );
+        assert_eq!(quick_version("---\nversion: three\n---\n"), None);
+        assert_eq!(quick_version("no front matter"), None);
+    }
+
+    #[test]
+    fn sections_follow_the_folder_under_content() {
+        assert_eq!(section_of("content/a/b/x.md"), "a/b");
+        assert_eq!(section_of("content/x.md"), "");
+    }
+}

@@ -1,0 +1,235 @@
+//! Versions, as `build` publishes them: each article's history (from git where the site is
+//! a repository, else from its `changes` notes) with diffs and earlier versions at stable
+//! URLs, and the site's editions with a switcher between them. Runs between link and
+//! render; reads git once for the whole site.
+
+pub mod diff;
+pub mod git;
+pub mod history;
+pub mod lineage;
+pub mod pages;
+
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::editions::{Place, Plan};
+use crate::link::Site;
+use crate::load::LoadedContent;
+use crate::progress::Progress;
+use crate::render::Extras;
+use crate::render::urls::{Urls, edition_dir, history_dir};
+use crate::write::Sink;
+use git::Repo;
+use history::{SiteHistory, Wanted, read_history};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// What the rest of the site links to in the history pages.
+#[derive(Default)]
+pub struct HistoryLinks {
+    /// Slugs of the articles whose stale approval has a "changed since approval" diff.
+    approval_diffs: HashSet<String>,
+}
+
+impl HistoryLinks {
+    pub fn approval_diff_url(&self, urls: &Urls, slug: &str) -> Option<String> {
+        self.approval_diffs
+            .contains(slug)
+            .then(|| format!("{}#since-approval", urls.path(&history_dir(slug))))
+    }
+}
+
+/// History and editions for one build, read before anything is rendered.
+pub struct Versions {
+    pub history: SiteHistory,
+    links: HistoryLinks,
+    editions: Option<Plan>,
+    /// Git could not be read: the build goes on without history, and says so.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Versions {
+    /// Reads the history of every published article and plans the editions. `Err` holds
+    /// configuration findings (an edition that cannot be resolved or read).
+    pub fn prepare(
+        root: &std::path::Path,
+        site: &Site<'_>,
+        bibliography: &crate::bibliography::Bibliography,
+        include_drafts: bool,
+    ) -> Result<Versions, Vec<Diagnostic>> {
+        let mut warnings = Vec::new();
+        let repo = match Repo::discover(root) {
+            Ok(repo) => repo,
+            Err(error) => {
+                warnings.push(history_warning(&error.0));
+                None
+            }
+        };
+        let wanted: Vec<Wanted<'_>> = site
+            .articles
+            .iter()
+            .map(|a| Wanted {
+                file: &a.file,
+                version: a.version,
+                approved_hash: a
+                    .review_state
+                    .is_stale()
+                    .then_some(a.review.approved_hash.as_deref())
+                    .flatten(),
+            })
+            .collect();
+        let history = match &repo {
+            Some(repo) => read_history(repo, &wanted, bibliography).unwrap_or_else(|error| {
+                warnings.push(history_warning(&error.0));
+                SiteHistory::default()
+            }),
+            None => SiteHistory::default(),
+        };
+        let links = HistoryLinks {
+            approval_diffs: site
+                .articles
+                .iter()
+                .filter(|a| history.articles.get(&a.file).is_some_and(|h| h.approved.is_some()))
+                .map(|a| a.slug.clone())
+                .collect(),
+        };
+        let editions = if site.config.editions.is_empty() {
+            None
+        } else {
+            let urls = Urls::new(&site.config.base_url);
+            let mut pages: HashSet<String> = crate::render::page_dirs(site).into_iter().collect();
+            pages.extend(pages::page_dirs(site, &history));
+            let current = Place {
+                name: None,
+                label: "Current".to_string(),
+                base_path: urls.base_path.clone(),
+                base_url: urls.base_url.clone(),
+                date: None,
+                pages,
+            };
+            Some(crate::editions::plan(
+                root,
+                repo.as_ref(),
+                &site.config.editions,
+                current,
+                include_drafts,
+            )?)
+        };
+        Ok(Versions {
+            history,
+            links,
+            editions,
+            warnings,
+        })
+    }
+
+    /// What the site's own pages show of history and editions.
+    pub fn extras(&self) -> Extras<'_> {
+        Extras {
+            history: Some(&self.links),
+            editions: self.editions.as_ref().map(Plan::current_nav),
+        }
+    }
+
+    /// Writes the history pages, the editions and `versions.json` into `sink`; the number
+    /// of files written.
+    pub fn publish(
+        &mut self,
+        site: &Site<'_>,
+        loaded: &LoadedContent,
+        bibliography: &crate::bibliography::Bibliography,
+        tera: &tera::Tera,
+        sink: &dyn Sink,
+        progress: &dyn Progress,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let sources: HashMap<&str, &str> = loaded
+            .articles
+            .iter()
+            .map(|f| (f.rel_path.as_str(), f.text.as_str()))
+            .collect();
+        let mut files = pages::render_pages(
+            &pages::Inputs {
+                site,
+                history: &self.history,
+                sources: &sources,
+                bibliography,
+                tera,
+                nav: self.editions.as_ref().map(Plan::current_nav),
+            },
+            sink,
+            progress,
+        )?;
+        if let Some(plan) = &mut self.editions {
+            files += plan.publish(sink, progress)?;
+        }
+        let json = versions_json(site, self.editions.as_ref());
+        sink.write("versions.json", json.as_bytes()).map_err(|error| {
+            vec![crate::render::templates::template_error(
+                "versions.json",
+                format!("{error:#}"),
+            )]
+        })?;
+        Ok(files + 1)
+    }
+}
+
+#[derive(Serialize)]
+struct VersionsJson {
+    current: CurrentJson,
+    /// Newest first.
+    editions: Vec<EditionJson>,
+}
+
+#[derive(Serialize)]
+struct CurrentJson {
+    label: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct EditionJson {
+    name: String,
+    label: String,
+    #[serde(rename = "ref")]
+    git_ref: String,
+    commit: String,
+    date: String,
+    url: String,
+}
+
+/// `/versions.json`: the current site and every edition, for scripts and other sites.
+fn versions_json(site: &Site<'_>, plan: Option<&Plan>) -> String {
+    let urls = Urls::new(&site.config.base_url);
+    let value = VersionsJson {
+        current: CurrentJson {
+            label: "Current",
+            url: urls.absolute(""),
+        },
+        editions: plan
+            .map(|plan| {
+                plan.editions
+                    .iter()
+                    .map(|e| EditionJson {
+                        name: e.name.clone(),
+                        label: e.label.clone(),
+                        git_ref: e.git_ref.clone(),
+                        commit: e.commit.clone(),
+                        date: e.date.to_string(),
+                        url: urls.absolute(&edition_dir(&e.name)),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn history_warning(message: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::HistoryUnreadable,
+        "content",
+        Position::START,
+        format!("cannot read the site's history from git: {message}"),
+    )
+    .with_hint("pages show only the `changes` notes until `git log` works in the site's folder")
+}

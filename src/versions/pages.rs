@@ -1,0 +1,387 @@
+//! The pages history adds to the site: `/questions/<slug>/history/` for every published
+//! article, and `/questions/<slug>/v/<n>/` for every earlier version whose text is known.
+
+use super::diff::diff_html;
+use super::history::{ArticleHistory, CommitInfo, PastVersion, SiteHistory};
+use crate::bibliography::Bibliography;
+use crate::diagnostic::Diagnostic;
+use crate::editions::Nav;
+use crate::link::Site;
+use crate::parse::article::Article;
+use crate::progress::Progress;
+use crate::render::context::{DateView, TopicView, article_content_view, restyle_references, summary_view, topic_view};
+use crate::render::templates::template_error;
+use crate::render::urls::{Urls, article_dir, history_dir, version_dir};
+use crate::write::Sink;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Written by `version.html` (through article.html's `notice` block); a page without it
+/// would show old text without saying so.
+const SUPERSEDED_MARK: &str = "data-evident-superseded";
+
+/// The `history` value of history.html.
+#[derive(Serialize)]
+pub struct HistoryView<'a> {
+    /// True when the versions below come from git as well as from the `changes` notes.
+    pub from_git: bool,
+    pub current: CurrentView<'a>,
+    /// Earlier versions, newest first.
+    pub versions: Vec<VersionView<'a>>,
+    /// For an approval the text no longer matches: what changed since the approved text.
+    pub approval: Option<ApprovalView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CurrentView<'a> {
+    pub version: u32,
+    pub url: String,
+    pub updated: Option<DateView>,
+    pub note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct VersionView<'a> {
+    pub version: u32,
+    /// `/questions/<slug>/v/<n>/`, when the version's text is known and still parses.
+    pub url: Option<String>,
+    /// The `updated` date that version carried (or its note's date).
+    pub updated: Option<DateView>,
+    pub commit: Option<CommitView<'a>>,
+    /// Its `changes` note.
+    pub note: Option<&'a str>,
+    /// Its review state at the time, judged against its own text.
+    pub review: Option<PastReviewView<'a>>,
+    /// Its changes up to `diff_to` (trusted HTML), when both texts are known.
+    pub diff_html: Option<String>,
+    /// The version the diff leads to: the next one, or the current text.
+    pub diff_to: Option<u32>,
+    pub added: usize,
+    pub removed: usize,
+}
+
+#[derive(Serialize)]
+pub struct CommitView<'a> {
+    pub id: &'a str,
+    pub short: &'a str,
+    pub date: DateView,
+    pub subject: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct PastReviewView<'a> {
+    pub status: &'static str,
+    pub status_label: &'static str,
+    /// True only when that version's approval matched that version's own text.
+    pub reviewed: bool,
+    /// Empty unless `reviewed`.
+    pub reviewers: Vec<ReviewerView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ReviewerView<'a> {
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub date: Option<DateView>,
+}
+
+#[derive(Serialize)]
+pub struct ApprovalView<'a> {
+    /// The version number the approved text carried.
+    pub version: u32,
+    pub url: Option<String>,
+    pub commit: CommitView<'a>,
+    /// Who approved that text, as the article's review record says.
+    pub reviewers: Vec<ReviewerView<'a>>,
+    pub diff_html: String,
+    pub added: usize,
+    pub removed: usize,
+}
+
+/// The `superseded` value of version.html.
+#[derive(Serialize)]
+pub struct SupersededView<'a> {
+    pub version: u32,
+    pub current_version: u32,
+    pub current_url: String,
+    pub history_url: String,
+    pub updated: Option<DateView>,
+    pub commit: CommitView<'a>,
+}
+
+/// Where the history pages of `site` go, relative to the site root.
+pub fn page_dirs(site: &Site<'_>, history: &SiteHistory) -> Vec<String> {
+    let mut dirs = Vec::new();
+    for article in &site.articles {
+        dirs.push(history_dir(&article.slug));
+        if let Some(own) = history.articles.get(&article.file) {
+            dirs.extend(own.versions.iter().map(|p| version_dir(&article.slug, p.version)));
+        }
+    }
+    dirs
+}
+
+pub struct Inputs<'i> {
+    pub site: &'i Site<'i>,
+    pub history: &'i SiteHistory,
+    /// Each article's current text, by file.
+    pub sources: &'i HashMap<&'i str, &'i str>,
+    /// The shared bibliography, for parsing earlier texts as the current ones were.
+    pub bibliography: &'i Bibliography,
+    pub tera: &'i tera::Tera,
+    pub nav: Option<Nav<'i>>,
+}
+
+/// Renders every history and version page into `sink`; the number of files written. One
+/// job per article parses its earlier texts once, writes its pages and drops them.
+pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progress) -> Result<usize, Vec<Diagnostic>> {
+    let site = inputs.site;
+    let urls = Urls::new(&site.config.base_url);
+    let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
+    progress.stage("history", Some(site.articles.len() as u64));
+    let results: Vec<Result<usize, Diagnostic>> = (0..site.articles.len())
+        .into_par_iter()
+        .map(|index| {
+            let result = render_article(inputs, index, &urls, &topics, sink);
+            progress.step();
+            result
+        })
+        .collect();
+    let mut files = 0;
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(n) => files += n,
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| a.message.cmp(&b.message));
+        problems.dedup_by(|a, b| a.message == b.message);
+        return Err(problems);
+    }
+    Ok(files)
+}
+
+/// One article's history page and its earlier versions' pages.
+fn render_article(
+    inputs: &Inputs<'_>,
+    index: usize,
+    urls: &Urls,
+    topics: &[TopicView],
+    sink: &dyn Sink,
+) -> Result<usize, Diagnostic> {
+    let site = inputs.site;
+    let article = site.articles[index];
+    let empty = ArticleHistory::default();
+    let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
+    let parsed: Vec<Option<Article>> = own.versions.iter().map(|p| p.parse(inputs.bibliography)).collect();
+    let current_dir = article_dir(&article.slug);
+    let history_path = history_dir(&article.slug);
+
+    let mut ctx = tera::Context::new();
+    let current_text = inputs.sources.get(article.file.as_str()).copied().unwrap_or_default();
+    ctx.insert("article", &summary_view(article, urls, topics));
+    ctx.insert(
+        "history",
+        &history_view(article, own, &parsed, inputs.history, current_text, urls),
+    );
+    ctx.insert("canonical", &urls.absolute(&history_path));
+    render(inputs, ctx, "history.html", &history_path, sink)?;
+    let mut files = 1;
+
+    for (past, old) in own.versions.iter().zip(&parsed) {
+        let Some(old) = old else { continue };
+        let dir = version_dir(&article.slug, past.version);
+        let mut view = article_content_view(old, urls, topics);
+        restyle_references(&mut view, old, &site.config.citations.style);
+        // Links and metadata name the article as it is now: its current address.
+        view.url = urls.path(&current_dir);
+        view.permalink = urls.absolute(&current_dir);
+        view.history_url = Some(urls.path(&history_path));
+        let mut ctx = tera::Context::new();
+        ctx.insert("article", &view);
+        ctx.insert(
+            "superseded",
+            &SupersededView {
+                version: past.version,
+                current_version: article.version,
+                current_url: urls.path(&current_dir),
+                history_url: urls.path(&history_path),
+                updated: old.updated.map(DateView::from),
+                commit: commit_view(&inputs.history.commits[past.commit]),
+            },
+        );
+        // An earlier version is not a page of its own for search engines: the current text is.
+        ctx.insert("canonical", &urls.absolute(&current_dir));
+        render(inputs, ctx, "version.html", &dir, sink)?;
+        files += 1;
+    }
+    Ok(files)
+}
+
+/// Renders `template` to `<dir>index.html`, adding what every page receives.
+fn render(
+    inputs: &Inputs<'_>,
+    mut ctx: tera::Context,
+    template: &str,
+    dir: &str,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let urls = Urls::new(&inputs.site.config.base_url);
+    ctx.insert("page_url", &urls.path(dir));
+    ctx.insert("editions", &inputs.nav.map(|nav| nav.view(dir)));
+    let output = format!("{dir}index.html");
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    inputs.tera.render_to(template, &ctx, &mut bytes).map_err(|error| {
+        template_error(
+            &format!("templates/{template}"),
+            format!("rendering {output} failed:\n{error}"),
+        )
+    })?;
+    if template == "version.html"
+        && !bytes
+            .windows(SUPERSEDED_MARK.len())
+            .any(|w| w == SUPERSEDED_MARK.as_bytes())
+    {
+        return Err(template_error(
+            "templates/article.html",
+            format!(
+                "{output} would show an earlier version without saying so: keep the `{{% block notice %}}` of article.html, where version.html puts its banner"
+            ),
+        ));
+    }
+    sink.write(&output, &bytes)
+        .map_err(|error| template_error(&output, format!("{error:#}")))
+}
+
+fn commit_view(commit: &CommitInfo) -> CommitView<'_> {
+    CommitView {
+        id: &commit.id,
+        short: &commit.id[..commit.id.len().min(10)],
+        date: commit.date.into(),
+        subject: &commit.subject,
+    }
+}
+
+fn past_review(article: &Article) -> PastReviewView<'_> {
+    let shown = article.review_state.shown_status();
+    let reviewed = article.review_state.is_reviewed();
+    PastReviewView {
+        status: shown.as_str(),
+        status_label: shown.label(),
+        reviewed,
+        reviewers: if reviewed { reviewers(article) } else { Vec::new() },
+    }
+}
+
+fn reviewers(article: &Article) -> Vec<ReviewerView<'_>> {
+    article
+        .review
+        .reviewers
+        .iter()
+        .map(|r| ReviewerView {
+            name: &r.name,
+            role: r.role.as_deref(),
+            date: r.date.map(DateView::from),
+        })
+        .collect()
+}
+
+/// Every earlier version the site knows of — from git and from the current text's
+/// `changes` notes — newest first, each with its diff to the next known text.
+fn history_view<'a>(
+    article: &'a Article,
+    own: &'a ArticleHistory,
+    parsed: &'a [Option<Article>],
+    history: &'a SiteHistory,
+    current_text: &str,
+    urls: &Urls,
+) -> HistoryView<'a> {
+    let notes: BTreeMap<u32, &crate::parse::front_matter::Change> =
+        article.changes.iter().rev().map(|c| (c.version, c)).collect();
+    // Git's versions in ascending number, so that each can be compared with the next.
+    let mut known: Vec<(&PastVersion, Option<&Article>)> =
+        own.versions.iter().zip(parsed.iter().map(Option::as_ref)).collect();
+    known.sort_by_key(|(p, _)| p.version);
+    let mut by_number: BTreeMap<u32, VersionView<'a>> = BTreeMap::new();
+    for (k, &(past, old)) in known.iter().enumerate() {
+        let (next_text, next_version) = match known.get(k + 1) {
+            Some((next, _)) => (next.text.as_str(), next.version),
+            None => (current_text, article.version),
+        };
+        let diff = diff_html(&past.text, next_text);
+        let own_note = old
+            .and_then(|a| a.changes.iter().find(|c| c.version == past.version))
+            .map(|c| c.summary.as_str());
+        let note = own_note.or_else(|| notes.get(&past.version).map(|c| c.summary.as_str()));
+        let updated = old
+            .and_then(|a| a.updated)
+            .or_else(|| notes.get(&past.version).map(|c| c.date));
+        by_number.insert(
+            past.version,
+            VersionView {
+                version: past.version,
+                url: old.map(|_| urls.path(&version_dir(&article.slug, past.version))),
+                updated: updated.map(DateView::from),
+                commit: Some(commit_view(&history.commits[past.commit])),
+                note,
+                review: old.map(past_review),
+                diff_html: Some(diff.html),
+                diff_to: Some(next_version),
+                added: diff.added,
+                removed: diff.removed,
+            },
+        );
+    }
+    for (&version, change) in &notes {
+        if version == article.version || by_number.contains_key(&version) {
+            continue;
+        }
+        by_number.insert(
+            version,
+            VersionView {
+                version,
+                url: None,
+                updated: Some(change.date.into()),
+                commit: None,
+                note: Some(&change.summary),
+                review: None,
+                diff_html: None,
+                diff_to: None,
+                added: 0,
+                removed: 0,
+            },
+        );
+    }
+    let approval = own.approved.as_ref().map(|approved| {
+        let diff = diff_html(&approved.text, current_text);
+        ApprovalView {
+            version: approved.version,
+            // Only when that version's page shows exactly the approved commit's text.
+            url: own
+                .versions
+                .iter()
+                .zip(parsed)
+                .any(|(p, old)| p.version == approved.version && p.commit == approved.commit && old.is_some())
+                .then(|| urls.path(&version_dir(&article.slug, approved.version))),
+            commit: commit_view(&history.commits[approved.commit]),
+            reviewers: reviewers(article),
+            diff_html: diff.html,
+            added: diff.added,
+            removed: diff.removed,
+        }
+    });
+    HistoryView {
+        from_git: history.from_git,
+        current: CurrentView {
+            version: article.version,
+            url: urls.path(&article_dir(&article.slug)),
+            updated: article.updated.map(DateView::from),
+            note: notes.get(&article.version).map(|c| c.summary.as_str()),
+        },
+        versions: by_number.into_values().rev().collect(),
+        approval,
+    }
+}

@@ -1,0 +1,429 @@
+//! Article history and site editions, on real git repositories made by each test with the
+//! `git` command: versions in order, earlier versions at stable URLs, readable diffs,
+//! editions with a switcher that falls back to the edition's home, the edition cache, the
+//! "changed since approval" diff, and a site that is not a repository.
+
+mod common;
+
+use common::Site;
+use std::process::Command;
+
+const DOSE_FILE: &str = "content/cardiology/statin-start-dose.md";
+const MOVED_FILE: &str = "content/lipids/statin-start-dose.md";
+const TIMING_FILE: &str = "content/cardiology/statin-timing.md";
+const SLUG: &str = "statin-start-dose";
+
+/// Runs git in the site's folder with a fixed identity and date, so that commits (and the
+/// dates pages show) are the same on every machine.
+fn git(site: &Site, date: &str, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(site.root())
+        .args([
+            "-c",
+            "user.name=Evident Test",
+            "-c",
+            "user.email=test@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "tag.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn commit(site: &Site, date: &str, message: &str) {
+    git(site, date, &["add", "-A"]);
+    git(site, date, &["commit", "-q", "-m", message]);
+}
+
+/// The dose article at one version: `dose` appears in the answer and the body.
+fn dose_article(version: u32, updated: &str, dose: &str, changes: &[(u32, &str, &str)], extra: &str) -> String {
+    let mut notes = String::new();
+    for (v, date, summary) in changes {
+        notes.push_str(&format!("  - {{version: {v}, date: {date}, summary: \"{summary}\"}}\n"));
+    }
+    format!(
+        "---\nquestion: \"What dose of atorvastatin do adults start on?\"\nanswer: >-\n  Most adults start on {dose} daily [@ctt-2010].\ntopics: [cardiology]\naudience: clinician\ncreated: 2025-01-05\nupdated: {updated}\nversion: {version}\nchanges:\n{notes}review:\n  status: submitted\nreferences:\n  - id: ctt-2010\n    type: research\n    authors: [\"Baigent C\"]\n    title: \"Efficacy and safety of more intensive lowering of LDL cholesterol\"\n    journal: \"Lancet\"\n    year: 2010\n---\n## Dose\n\n- Start atorvastatin at {dose} daily for most adults [@ctt-2010].\n- Check lipids again after six weeks [@ctt-2010].{extra}\n"
+    )
+}
+
+/// The fixture as a repository with this history:
+/// 1. version 1 (40 mg), with the timing article;
+/// 2. version 2 (80 mg), tagged `edition-2025`;
+/// 3. version 2 again, one more sentence (same version: collapses into this commit);
+/// 4. the file moved to `content/lipids/` and version 3 (120 mg); the timing article removed.
+fn site_with_history() -> Site {
+    let site = Site::fixture("versions/basic");
+    site.write(".gitignore", "/public/\n/.evident-cache/\n");
+    git(&site, "2025-01-05T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2025-01-05T12:00:00Z", "First version");
+
+    let v2 = [
+        (2, "2025-03-01", "Raised the usual dose"),
+        (1, "2025-01-05", "First published"),
+    ];
+    site.write(DOSE_FILE, dose_article(2, "2025-03-01", "80 mg", &v2, ""));
+    commit(&site, "2025-03-01T12:00:00Z", "Raise the starting dose");
+    git(&site, "2025-03-01T12:00:00Z", &["tag", "edition-2025"]);
+    site.write(
+        DOSE_FILE,
+        dose_article(
+            2,
+            "2025-03-01",
+            "80 mg",
+            &v2,
+            "\n- Lower doses suit frail patients [@ctt-2010].",
+        ),
+    );
+    commit(&site, "2025-03-02T12:00:00Z", "Mention frail patients");
+
+    std::fs::create_dir_all(site.path("content/lipids")).unwrap();
+    git(&site, "2025-06-01T12:00:00Z", &["mv", DOSE_FILE, MOVED_FILE]);
+    let v3 = [
+        (3, "2025-06-01", "High-intensity dose for all"),
+        (2, "2025-03-01", "Raised the usual dose"),
+        (1, "2025-01-05", "First published"),
+    ];
+    site.write(
+        MOVED_FILE,
+        dose_article(
+            3,
+            "2025-06-01",
+            "120 mg",
+            &v3,
+            "\n- Lower doses suit frail patients [@ctt-2010].",
+        ),
+    );
+    git(&site, "2025-06-01T12:00:00Z", &["rm", "-q", TIMING_FILE]);
+    commit(&site, "2025-06-01T12:00:00Z", "Move to lipids; high-intensity dose");
+    site
+}
+
+fn history_page(slug: &str) -> String {
+    format!("public/questions/{slug}/history/index.html")
+}
+
+#[test]
+fn the_history_page_lists_every_version_in_order_across_a_rename() {
+    let site = site_with_history();
+    site.run(&["build"]).expect_code(0);
+    let page = site.html(&history_page(SLUG));
+    assert_eq!(
+        page.texts(".history__version"),
+        ["Version 3 current", "Version 2", "Version 1"]
+    );
+    // Each earlier version carries its date, its note, its commit and its review state.
+    let v1 = page.text("#version-1");
+    assert!(v1.contains("January 5, 2025") && v1.contains("First published"), "{v1}");
+    assert!(v1.contains("First version"), "the commit's subject: {v1}");
+    assert!(v1.contains("Submitted (not approved for this text)"), "{v1}");
+    let v2 = page.text("#version-2");
+    assert!(
+        v2.contains("Mention frail patients"),
+        "the last commit of version 2: {v2}"
+    );
+    // The article page links to its history.
+    let article = site.html(&format!("public/questions/{SLUG}/index.html"));
+    assert_eq!(
+        article.attr("a.history-link", "href"),
+        format!("/questions/{SLUG}/history/")
+    );
+}
+
+#[test]
+fn earlier_versions_stay_readable_at_their_own_urls() {
+    let site = site_with_history();
+    site.run(&["build"]).expect_code(0);
+    let v1 = site.html(&format!("public/questions/{SLUG}/v/1/index.html"));
+    assert!(v1.text(".article-body").contains("40 mg daily"));
+    assert!(
+        v1.text("[data-evident-superseded]")
+            .contains("This is not the current version")
+    );
+    assert_eq!(
+        v1.attr("link[rel=canonical]", "href"),
+        format!("https://kb.example.org/questions/{SLUG}/")
+    );
+    assert_eq!(v1.attr("meta[name=robots]", "content"), "noindex, follow");
+    assert!(
+        v1.attrs(".superseded a", "href")
+            .contains(&format!("/questions/{SLUG}/")),
+        "links to the current page"
+    );
+    // Commits that keep a version number collapse into the last of them.
+    let v2 = site.read(&format!("public/questions/{SLUG}/v/2/index.html"));
+    assert!(v2.contains("80 mg daily") && v2.contains("frail patients"));
+    assert!(
+        !site.exists(&format!("public/questions/{SLUG}/v/3/index.html")),
+        "3 is current"
+    );
+    // No review claim: version 1 was never approved.
+    assert_eq!(v1.count(".review-banner--reviewed"), 0);
+    assert_eq!(v1.count("script[type='application/ld+json']"), 0);
+}
+
+#[test]
+fn the_diff_marks_the_changed_number_inside_its_line() {
+    let site = site_with_history();
+    site.run(&["build"]).expect_code(0);
+    let html = site.read(&history_page(SLUG));
+    // Version 1 → 2 and version 2 → current.
+    assert!(
+        html.contains("<del>40</del>") && html.contains("<ins>80</ins>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<del>80</del>") && html.contains("<ins>120</ins>"),
+        "{html}"
+    );
+    let page = site.html(&history_page(SLUG));
+    assert!(
+        page.text("#version-2 summary").contains("the current version"),
+        "the newest earlier version is compared with the current text"
+    );
+    assert!(page.text("#version-1 summary").contains("version 2"));
+}
+
+#[test]
+fn text_from_history_is_escaped() {
+    let site = site_with_history();
+    let text = site
+        .read(MOVED_FILE)
+        .replace("- Check lipids", "- Never <script>alert(1)</script> check lipids");
+    let text = text.replace("version: 3", "version: 4");
+    site.write(MOVED_FILE, text);
+    commit(&site, "2025-07-01T12:00:00Z", "A <b>bold</b> subject");
+    site.write(MOVED_FILE, site.read(MOVED_FILE).replace("version: 4", "version: 5"));
+    site.run(&["build"]).expect_code(0);
+    let html = site.read(&history_page(SLUG));
+    assert!(!html.contains("<script>alert(1)</script>"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(!html.contains("<b>bold</b>"));
+}
+
+#[test]
+fn editions_render_switch_and_fall_back_to_their_home() {
+    let site = site_with_history();
+    site.write(
+        "evident.yaml",
+        site.read("evident.yaml") + "edition_tags: \"edition-*\"\n",
+    );
+    site.run(&["build"]).expect_code(0);
+
+    // The edition is the site as tagged: version 2 (before the extra sentence), and the
+    // timing article that the current site no longer has.
+    let old = site.html(&format!("public/editions/2025/questions/{SLUG}/index.html"));
+    assert!(old.text(".article-body").contains("80 mg daily"));
+    assert!(!old.text(".article-body").contains("frail"));
+    assert!(site.exists("public/editions/2025/questions/statin-timing/index.html"));
+    assert!(site.exists("public/editions/2025/theme/evident.css"));
+    assert!(
+        !site.exists("public/editions/2025/robots.txt"),
+        "robots.txt is read at the root only"
+    );
+
+    // Its pages say they are an older edition and point search engines at the current page.
+    assert!(old.text(".editions__banner").contains("2025 edition"));
+    assert_eq!(
+        old.attr("link[rel=canonical]", "href"),
+        format!("https://kb.example.org/questions/{SLUG}/")
+    );
+    assert_eq!(old.attr(".editions__banner a", "href"), format!("/questions/{SLUG}/"));
+
+    // The switcher on the current page links to the same page in the edition…
+    let current = site.html(&format!("public/questions/{SLUG}/index.html"));
+    assert_eq!(current.count(".editions__banner"), 0, "the current site has no banner");
+    assert_eq!(
+        current.attrs(".editions__switcher a", "href"),
+        [
+            format!("/questions/{SLUG}/"),
+            format!("/editions/2025/questions/{SLUG}/")
+        ]
+    );
+    // …and to the edition's home where the edition has no such page.
+    let history = site.html(&history_page(SLUG));
+    assert_eq!(
+        history.attrs(".editions__switcher a", "href"),
+        [format!("/questions/{SLUG}/history/"), "/editions/2025/".to_string()]
+    );
+    let gone = site.html("public/editions/2025/questions/statin-timing/index.html");
+    assert_eq!(gone.attr(".editions__switcher a[data-edition=current]", "href"), "/");
+    assert_eq!(
+        gone.attr("link[rel=canonical]", "href"),
+        "https://kb.example.org/editions/2025/questions/statin-timing/",
+        "no current page to point at"
+    );
+
+    let versions: serde_json::Value = serde_json::from_str(&site.read("public/versions.json")).unwrap();
+    assert_eq!(versions["editions"][0]["name"], "2025");
+    assert_eq!(versions["editions"][0]["ref"], "edition-2025");
+    assert_eq!(versions["editions"][0]["date"], "2025-03-01");
+    assert_eq!(versions["editions"][0]["url"], "https://kb.example.org/editions/2025/");
+}
+
+#[test]
+fn an_edition_built_once_is_copied_from_the_cache_until_something_changes() {
+    let site = site_with_history();
+    site.write(
+        "evident.yaml",
+        site.read("evident.yaml") + "editions:\n  - {name: \"2025\", ref: edition-2025, title: \"2025 edition\"}\n",
+    );
+    site.run(&["build"]).expect_code(0);
+    let first = site.tree("public");
+    site.run(&["build"]).expect_code(0);
+    assert!(site.tree("public") == first, "identical input, identical output");
+
+    // A mark left in the cached page shows whether the next build copied or re-rendered it.
+    let cached = format!(".evident-cache/editions/2025/site/questions/{SLUG}/index.html");
+    site.write(&cached, site.read(&cached) + "<!-- from the cache -->");
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        site.read(&format!("public/editions/2025/questions/{SLUG}/index.html"))
+            .contains("from the cache")
+    );
+
+    // Moving the tag to another commit builds the edition again.
+    git(&site, "2025-06-02T12:00:00Z", &["tag", "-f", "edition-2025", "HEAD~1"]);
+    site.run(&["build"]).expect_code(0);
+    let page = site.read(&format!("public/editions/2025/questions/{SLUG}/index.html"));
+    assert!(!page.contains("from the cache") && page.contains("frail patients"));
+}
+
+#[test]
+fn an_edition_that_does_not_resolve_is_a_configuration_error() {
+    let site = site_with_history();
+    site.write(
+        "evident.yaml",
+        site.read("evident.yaml") + "editions:\n  - name: \"2024\"\n    ref: no-such-tag\n",
+    );
+    let out = site.run(&["build", "--format", "json"]);
+    out.expect_code(2);
+    let finding = out.report().only("config/invalid-value").clone();
+    assert_eq!(finding.at(), ("evident.yaml", 4, 5));
+    assert!(finding.message.contains("no-such-tag"), "{}", finding.message);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_site_that_is_not_a_git_repository_still_builds_with_its_notes() {
+    let site = Site::fixture("versions/basic");
+    site.write(
+        DOSE_FILE,
+        dose_article(
+            2,
+            "2025-03-01",
+            "80 mg",
+            &[
+                (2, "2025-03-01", "Raised the usual dose"),
+                (1, "2025-01-05", "First published"),
+            ],
+            "",
+        ),
+    );
+    site.run(&["build"]).expect_code(0);
+    let page = site.html(&history_page(SLUG));
+    assert_eq!(page.texts(".history__version"), ["Version 2 current", "Version 1"]);
+    assert!(page.text("#version-1").contains("First published"));
+    assert!(page.text(".history__source").contains("change notes"));
+    assert!(!site.exists(&format!("public/questions/{SLUG}/v/1/index.html")));
+    let versions: serde_json::Value = serde_json::from_str(&site.read("public/versions.json")).unwrap();
+    assert_eq!(versions["editions"], serde_json::json!([]));
+    // Editions need git: asking for them here says so.
+    site.write(
+        "evident.yaml",
+        site.read("evident.yaml") + "edition_tags: \"edition-*\"\n",
+    );
+    let out = site.run(&["build", "--format", "json"]);
+    out.expect_code(2);
+    assert!(
+        out.report()
+            .only("config/invalid-value")
+            .message
+            .contains("not in a git repository")
+    );
+}
+
+#[test]
+fn a_stale_approval_links_reviewers_to_what_changed_since() {
+    let site = Site::fixture("versions/basic");
+    site.write(".gitignore", "/public/\n/.evident-cache/\n");
+    git(&site, "2025-01-05T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2025-01-05T12:00:00Z", "First version");
+    site.run(&["claim", SLUG, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", SLUG, "--reviewer", "Dr Ada Lovelace", "--date", "2025-01-06"])
+        .expect_code(0);
+    commit(&site, "2025-01-06T12:00:00Z", "Approved");
+    site.write(
+        DOSE_FILE,
+        site.read(DOSE_FILE).replace("at 40 mg daily", "at 20 mg daily"),
+    );
+    commit(&site, "2025-02-01T12:00:00Z", "Lower the dose in the body");
+    site.run(&["build"]).expect_code(0);
+
+    let page = site.html(&history_page(SLUG));
+    let section = page.text("#since-approval");
+    assert!(section.contains("Dr Ada Lovelace"), "{section}");
+    let html = site.read(&history_page(SLUG));
+    assert!(
+        html.contains("<del>40</del>") && html.contains("<ins>20</ins>"),
+        "{html}"
+    );
+    let queue = site.html("public/review/index.html");
+    assert_eq!(
+        queue.attr("a.queue__diff", "href"),
+        format!("/questions/{SLUG}/history/#since-approval")
+    );
+    // The article itself makes no review claim.
+    let article = site.html(&format!("public/questions/{SLUG}/index.html"));
+    assert_eq!(article.count(".review-banner--reviewed"), 0);
+}
+
+#[test]
+fn an_approved_version_in_history_shows_its_reviewers() {
+    let site = Site::fixture("versions/basic");
+    site.write(".gitignore", "/public/\n/.evident-cache/\n");
+    git(&site, "2025-01-05T12:00:00Z", &["init", "-q"]);
+    site.run(&["claim", SLUG, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", SLUG, "--reviewer", "Dr Ada Lovelace", "--date", "2025-01-06"])
+        .expect_code(0);
+    commit(&site, "2025-01-06T12:00:00Z", "Approved version 1");
+    let text = site
+        .read(DOSE_FILE)
+        .replace("version: 1", "version: 2")
+        .replace("at 40 mg daily", "at 80 mg daily");
+    site.write(DOSE_FILE, text);
+    commit(&site, "2025-02-01T12:00:00Z", "Version 2");
+    site.run(&["build"]).expect_code(0);
+    let page = site.html(&history_page(SLUG));
+    assert!(page.text("#version-1").contains("Approved by Dr Ada Lovelace"));
+    let v1 = site.html(&format!("public/questions/{SLUG}/v/1/index.html"));
+    assert_eq!(
+        v1.count(".review-banner--reviewed"),
+        1,
+        "that version's approval matches its text"
+    );
+}
+
+#[test]
+fn init_keeps_the_output_and_the_edition_cache_out_of_git() {
+    let site = Site::empty();
+    site.run(&["init", "."]).expect_code(0);
+    let ignored = site.read(".gitignore");
+    assert!(ignored.lines().any(|l| l == "/.evident-cache/"), "{ignored}");
+    assert!(ignored.lines().any(|l| l == "/public/"), "{ignored}");
+}
