@@ -19,5 +19,6 @@ pub mod pipeline;
 pub mod render;
 pub mod review;
 pub mod scaffold;
+pub mod search;
 pub mod versions;
 pub mod write;

@@ -25,13 +25,14 @@ fn html_files(site: &Site) -> Vec<String> {
     files
 }
 
-/// Only the theme's script and the JSON-LD block may be `<script>` elements.
+/// Only the theme's scripts and the JSON-LD block may be `<script>` elements.
 fn assert_only_trusted_scripts(file: &str, page: &Page) {
     for script in page.html.select(&scraper::Selector::parse("script").unwrap()) {
         let element = script.value();
         let body: String = script.text().collect();
         match (element.attr("src"), element.attr("type")) {
-            (Some(src), None) if src.ends_with("theme/evident.js") && body.is_empty() => {}
+            (Some(src), None)
+                if (src.ends_with("theme/evident.js") || src.ends_with("theme/search.js")) && body.is_empty() => {}
             (None, Some("application/ld+json")) => {
                 let json: serde_json::Value = serde_json::from_str(&body)
                     .unwrap_or_else(|e| panic!("{file}: JSON-LD does not parse ({e}): {body}"));

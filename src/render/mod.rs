@@ -34,6 +34,10 @@ enum Job {
     ReviewQueue,
     Graph,
     GraphJson,
+    /// The search page, /search/.
+    Search,
+    /// The client-side search index under search/ (many files, one job).
+    SearchIndex,
 }
 
 pub struct Rendered {
@@ -81,6 +85,8 @@ pub fn render_site(
         Job::ReviewQueue,
         Job::Graph,
         Job::GraphJson,
+        Job::Search,
+        Job::SearchIndex,
     ];
     jobs.extend((0..site.topics.len()).map(Job::Topic));
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -163,6 +169,22 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &Staging) -> Result<(), Diagn
             return staging
                 .write("graph.json", json.as_bytes())
                 .map_err(|error| templates::template_error("graph.json", format!("{error:#}")));
+        }
+        Job::Search => (
+            "search.html",
+            Some("search/".to_string()),
+            "search/index.html".to_string(),
+        ),
+        Job::SearchIndex => {
+            // Data, not a page: the index files are written as they are built.
+            let docs = crate::search::documents(site, &shared.topics, &shared.summaries);
+            let questions = urls.path("questions/");
+            for file in crate::search::build_index(&docs, &shared.topics, &questions) {
+                staging
+                    .write(&file.path, &file.bytes)
+                    .map_err(|error| templates::template_error(&file.path, format!("{error:#}")))?;
+            }
+            return Ok(());
         }
         Job::ReviewQueue => {
             ctx.insert("queue", &context::review_queue_view(site, &shared.summaries));

@@ -1,0 +1,132 @@
+//! The compact forms of a posting list (the ascending document numbers where a term
+//! occurs in one field group): gaps as a JSON array when the term is rare, a base64 bitmap
+//! when it is common. Whichever is shorter is written; `search.js` reads both.
+
+use serde_json::Value;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// One posting list as JSON: `0` when empty, `[first, gap, gap…]`, or a bitmap string
+/// (bit `d % 8` of byte `d / 8` set for document `d`, base64 without padding).
+pub fn encode_postings(docs: &[u32]) -> Value {
+    let Some(&last) = docs.last() else {
+        return Value::from(0);
+    };
+    let mut gaps = Vec::with_capacity(docs.len());
+    let mut previous = 0;
+    let mut gap_chars = 0usize;
+    for (i, &doc) in docs.iter().enumerate() {
+        let gap = if i == 0 { doc } else { doc - previous };
+        previous = doc;
+        gap_chars += digits(gap) + 1;
+        gaps.push(gap);
+    }
+    let bitmap_bytes = last as usize / 8 + 1;
+    let bitmap_chars = (bitmap_bytes * 4).div_ceil(3) + 2;
+    // `[a,b,c]` takes `gap_chars + 1` characters, the bitmap its length and two quotes.
+    if gap_chars < bitmap_chars {
+        return Value::from(gaps);
+    }
+    let mut bitmap = vec![0u8; bitmap_bytes];
+    for &doc in docs {
+        bitmap[doc as usize / 8] |= 1 << (doc % 8);
+    }
+    Value::from(base64(&bitmap))
+}
+
+/// The document numbers of an encoded posting list; `None` for a malformed one.
+pub fn decode_postings(value: &Value) -> Option<Vec<u32>> {
+    match value {
+        Value::Number(n) if n.as_u64() == Some(0) => Some(Vec::new()),
+        Value::Array(gaps) => {
+            let mut docs = Vec::with_capacity(gaps.len());
+            let mut doc = 0u32;
+            for gap in gaps {
+                doc = doc.checked_add(u32::try_from(gap.as_u64()?).ok()?)?;
+                docs.push(doc);
+            }
+            Some(docs)
+        }
+        Value::String(text) => {
+            let bytes = unbase64(text)?;
+            let mut docs = Vec::new();
+            for (i, byte) in bytes.iter().enumerate() {
+                for bit in 0..8 {
+                    if byte & (1 << bit) != 0 {
+                        docs.push(i as u32 * 8 + bit);
+                    }
+                }
+            }
+            Some(docs)
+        }
+        _ => None,
+    }
+}
+
+fn digits(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+fn base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn unbase64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in text.bytes() {
+        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rare_terms_are_gaps_and_common_ones_bitmaps() {
+        assert_eq!(encode_postings(&[]), Value::from(0));
+        assert_eq!(encode_postings(&[3, 10, 400]), serde_json::json!([3, 7, 390]));
+        let common: Vec<u32> = (0..1000).filter(|d| d % 3 != 0).collect();
+        let encoded = encode_postings(&common);
+        assert!(encoded.is_string(), "{encoded}");
+        assert_eq!(decode_postings(&encoded).as_deref(), Some(common.as_slice()));
+    }
+
+    #[test]
+    fn every_length_round_trips() {
+        for last in 0..40u32 {
+            let docs: Vec<u32> = (0..=last).collect();
+            let encoded = encode_postings(&docs);
+            assert_eq!(decode_postings(&encoded), Some(docs), "{encoded}");
+        }
+    }
+
+    #[test]
+    fn base64_matches_the_standard_alphabet() {
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE");
+        assert_eq!(base64(b"M"), "TQ");
+        assert_eq!(unbase64("TWE").as_deref(), Some(&b"Ma"[..]));
+        assert_eq!(unbase64("T*"), None);
+    }
+}

@@ -1,0 +1,257 @@
+//! The client-side search index, written at build time under `search/`. A reader's browser
+//! loads it only when they search, and then only the shards their query needs: a small
+//! manifest, the vocabulary shard of each query word's first letter, the posting shards of
+//! the matching terms and the document shards of the results shown (`theme/search.js`).
+//!
+//! Terms are recorded once per article, in the most telling field group they occur in
+//! (question, topic, heading, answer, body), so that ranking can put a question match above
+//! a body match. `query` is the reference implementation of the ranking the script runs.
+
+pub mod encode;
+pub mod query;
+pub mod text;
+
+use crate::link::Site;
+use crate::render::context::{SummaryView, TopicView};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+
+/// The field groups, most telling first. A term counts in the first group it occurs in.
+pub const GROUPS: [&str; 5] = ["question", "topic", "heading", "answer", "body"];
+/// Points per group for a matched term. A question match (≥ 20 after the rarity factor)
+/// outweighs any number of body matches of a short query (1 each).
+pub const WEIGHTS: [u32; 5] = [40, 12, 6, 3, 1];
+/// Documents per document shard: the ten results shown first need at most ten small files
+/// (about 1.5 KB each), whatever the size of the site.
+pub const DOCS_PER_SHARD: usize = 16;
+/// A posting shard is closed once it would grow past this many bytes (a single very common
+/// term may exceed it alone). Small shards cost a request each but keep a query from
+/// downloading the neighbours of its terms.
+pub const POSTINGS_SHARD_BYTES: usize = 4 * 1024;
+/// Bumped when the file layout changes, so that a stale script refuses a new index.
+pub const FORMAT: u32 = 1;
+
+/// What a result shows for each review state; the keys are the documents' `status`.
+pub const STATUSES: [(&str, &str); 5] = [
+    ("approved", "Approved"),
+    ("changed", "Under review · changed since approval"),
+    ("under_review", "Under review"),
+    ("submitted", "Submitted"),
+    ("draft", "Draft"),
+];
+
+/// One article as the index sees it.
+pub struct Document<'a> {
+    pub slug: &'a str,
+    pub question: &'a str,
+    /// A key of `STATUSES`: "approved" only for a verified approval.
+    pub status: &'static str,
+    /// Index of its primary topic in the manifest's `topics`.
+    pub topic: Option<usize>,
+    /// Its text in each of `GROUPS`.
+    pub texts: [Vec<&'a str>; 5],
+}
+
+/// One file of the index, relative to the site root.
+#[derive(Debug)]
+pub struct SearchFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: u32,
+    /// A hash of every shard: the script adds it to shard addresses so that a cached shard
+    /// of an older build is never combined with this manifest.
+    build: String,
+    docs: usize,
+    docs_per_shard: usize,
+    /// Where the questions live: a result's address is this, its slug and `/`.
+    url: &'a str,
+    groups: [&'static str; 5],
+    weights: [u32; 5],
+    /// The first characters that have a vocabulary shard, in order.
+    vocab: String,
+    /// The first term of each posting shard, in order: shard `i` holds the terms from
+    /// `postings[i]` up to (not including) `postings[i + 1]`.
+    postings: Vec<String>,
+    topics: Vec<TopicEntry<'a>>,
+    status: BTreeMap<&'static str, &'static str>,
+}
+
+#[derive(Serialize)]
+struct TopicEntry<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct VocabShard<'a> {
+    terms: Vec<&'a str>,
+    /// How many articles hold each term, for choosing among many prefix matches.
+    df: Vec<usize>,
+}
+
+/// The documents of the published articles, in the site's order (by slug).
+pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[SummaryView]) -> Vec<Document<'a>> {
+    site.articles
+        .iter()
+        .zip(summaries)
+        .map(|(article, summary)| {
+            let status = if summary.reviewed {
+                "approved"
+            } else if summary.changed_since_approval {
+                "changed"
+            } else {
+                summary.status
+            };
+            let topic_titles: Vec<&'a str> = article
+                .topics
+                .iter()
+                .filter_map(|slug| site.topics.iter().find(|t| &t.slug == slug))
+                .map(|t| t.title.as_str())
+                .collect();
+            let mut question = vec![article.question.as_str()];
+            question.extend(article.title.as_deref());
+            let mut answer = vec![article.answer.plain.as_str()];
+            answer.extend(article.plain_answer.as_ref().map(|a| a.plain.as_str()));
+            Document {
+                slug: &article.slug,
+                question: &article.question,
+                status,
+                topic: article
+                    .topics
+                    .first()
+                    .and_then(|slug| topics.iter().position(|t| &t.slug == slug)),
+                texts: [
+                    question,
+                    topic_titles,
+                    article.body.toc.iter().map(|t| t.text.as_str()).collect(),
+                    answer,
+                    vec![article.body.plain.as_str()],
+                ],
+            }
+        })
+        .collect()
+}
+
+/// Every file of the index for `docs`; `url` is where questions live ("/questions/").
+pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Vec<SearchFile> {
+    use rayon::prelude::*;
+    // Each document's terms with the group they count in, computed in parallel; merged in
+    // document order so that every posting list comes out ascending.
+    let per_doc: Vec<Vec<(String, usize)>> = docs.par_iter().map(doc_terms).collect();
+    let mut postings: BTreeMap<String, [Vec<u32>; 5]> = BTreeMap::new();
+    for (number, terms) in per_doc.into_iter().enumerate() {
+        for (term, group) in terms {
+            postings.entry(term).or_default()[group].push(number as u32);
+        }
+    }
+
+    let mut files = Vec::new();
+    let mut shard_firsts = Vec::new();
+    let mut shard = Map::new();
+    let mut shard_bytes = 2;
+    for (term, lists) in &postings {
+        let entry = Value::Array(lists.iter().map(|l| encode::encode_postings(l)).collect());
+        let entry_bytes = term.len() + 4 + entry.to_string().len();
+        if !shard.is_empty() && shard_bytes + entry_bytes > POSTINGS_SHARD_BYTES {
+            files.push(json_file(
+                format!("search/postings/{}.json", shard_firsts.len() - 1),
+                &shard,
+            ));
+            shard = Map::new();
+            shard_bytes = 2;
+        }
+        if shard.is_empty() {
+            shard_firsts.push(term.clone());
+        }
+        shard.insert(term.clone(), entry);
+        shard_bytes += entry_bytes;
+    }
+    if !shard.is_empty() {
+        files.push(json_file(
+            format!("search/postings/{}.json", shard_firsts.len() - 1),
+            &shard,
+        ));
+    }
+
+    let mut vocab: BTreeMap<char, VocabShard<'_>> = BTreeMap::new();
+    for (term, lists) in &postings {
+        let shard = vocab.entry(text::shard_key(term)).or_insert_with(|| VocabShard {
+            terms: Vec::new(),
+            df: Vec::new(),
+        });
+        shard.terms.push(term);
+        shard.df.push(lists.iter().map(Vec::len).sum());
+    }
+    for (key, shard) in &vocab {
+        files.push(json_file(format!("search/vocab/{key}.json"), shard));
+    }
+
+    for (number, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
+        let rows: Vec<Value> = chunk
+            .iter()
+            .map(|d| {
+                let topic = d.topic.map_or(Value::from(-1), Value::from);
+                Value::Array(vec![d.slug.into(), d.question.into(), d.status.into(), topic])
+            })
+            .collect();
+        files.push(json_file(format!("search/docs/{number}.json"), &rows));
+    }
+
+    let manifest = Manifest {
+        format: FORMAT,
+        build: build_hash(&files),
+        docs: docs.len(),
+        docs_per_shard: DOCS_PER_SHARD,
+        url,
+        groups: GROUPS,
+        weights: WEIGHTS,
+        vocab: vocab.keys().collect(),
+        postings: shard_firsts,
+        topics: topics
+            .iter()
+            .map(|t| TopicEntry {
+                title: &t.title,
+                url: &t.url,
+            })
+            .collect(),
+        status: STATUSES.into_iter().collect(),
+    };
+    files.insert(0, json_file("search/index.json".to_string(), &manifest));
+    files
+}
+
+/// A document's distinct terms, each in the most telling group it occurs in.
+fn doc_terms(doc: &Document<'_>) -> Vec<(String, usize)> {
+    let mut best: HashMap<String, usize> = HashMap::new();
+    for (group, texts) in doc.texts.iter().enumerate() {
+        for text in texts {
+            for term in text::terms(text) {
+                best.entry(term).or_insert(group);
+            }
+        }
+    }
+    best.into_iter().collect()
+}
+
+fn json_file(path: String, value: &impl Serialize) -> SearchFile {
+    // Serialising plain strings, numbers and maps cannot fail.
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    SearchFile { path, bytes }
+}
+
+/// FNV-1a over every shard's path and bytes: stable across builds of the same content.
+fn build_hash(files: &[SearchFile]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        for &byte in file.path.as_bytes().iter().chain([0u8].iter()).chain(&file.bytes) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,159 @@
+//! How text becomes search terms. `theme/search.js` repeats these rules for the reader's
+//! query, so any change here must be made there too (the `readers` tests compare both).
+
+/// Lower-case letters with a diacritic (Latin-1 Supplement and Latin Extended-A) and the
+/// ASCII letter each folds to: "Sjögren" and "Sjogren" must find each other.
+const FOLD_FROM: &str = "àáâãäåçèéêëìíîïðñòóôõöøùúûüýÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĸĺļľŀłńņňŋōŏőŕŗřśŝşšţťŧũūŭůűųŵŷźżžſ";
+const FOLD_TO: &str = "aaaaaaceeeeiiiidnoooooouuuuyyaaaccccddeeeeegggghhiiiiijkklllllnnnnooorrrsssstttuuuuuuwyzzzs";
+
+/// Words too common in questions to tell one from another.
+pub const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "if", "in",
+    "into", "is", "it", "its", "of", "on", "or", "should", "that", "the", "their", "this", "to", "was", "what", "when",
+    "which", "who", "why", "will", "with",
+];
+
+/// Longer runs are identifiers or URLs, not words anyone types.
+pub const MAX_TERM_CHARS: usize = 40;
+
+/// Lower-cases, drops combining marks and folds accented Latin letters to ASCII.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.to_lowercase().chars() {
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            continue;
+        }
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'þ' => out.push_str("th"),
+            'ĳ' => out.push_str("ij"),
+            _ => match FOLD_FROM.chars().position(|f| f == c) {
+                Some(i) => out.push(FOLD_TO.as_bytes()[i] as char),
+                None => out.push(c),
+            },
+        }
+    }
+    out
+}
+
+/// The search terms of `text`, in order, repeats included: runs of letters and digits
+/// after folding, without stopwords, single letters or overlong runs.
+pub fn terms(text: &str) -> impl Iterator<Item = String> {
+    let folded = fold(text);
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| keep(t))
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+fn keep(term: &str) -> bool {
+    let chars = term.chars().count();
+    if chars == 0 || chars > MAX_TERM_CHARS {
+        return false;
+    }
+    if chars == 1 && !term.chars().all(|c| c.is_numeric()) {
+        return false;
+    }
+    !STOPWORDS.contains(&term)
+}
+
+/// The vocabulary shard a term belongs to: its first character when that is an ASCII
+/// letter or digit, `_` for everything else (file names stay ASCII).
+pub fn shard_key(term: &str) -> char {
+    match term.chars().next() {
+        Some(c) if c.is_ascii_alphanumeric() => c,
+        _ => '_',
+    }
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions, the most
+/// common typing slip), or `None` once it must exceed `max`.
+pub fn typo_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    // Three rolling rows: a transposition looks two rows back.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+/// How many typing slips a query term may carry: none below five characters (short words
+/// have too many neighbours), one up to seven, two from eight — drug names are long.
+pub fn allowed_typos(term: &str) -> usize {
+    match term.chars().count() {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_and_fold_table_agree_in_length() {
+        assert_eq!(FOLD_FROM.chars().count(), FOLD_TO.len());
+        assert_eq!(fold("Sjögren’s Ménière ŁÓDŹ Straße"), "sjogren’s meniere lodz strasse");
+        assert_eq!(fold("e\u{301}"), "e");
+    }
+
+    #[test]
+    fn terms_split_on_punctuation_and_drop_stopwords() {
+        let found: Vec<String> = terms("What comes after six cycles of Lu-177 PSMA-617?").collect();
+        assert_eq!(found, ["comes", "after", "six", "cycles", "lu", "177", "psma", "617"]);
+        let found: Vec<String> = terms("a 5 mg dose of x").collect();
+        assert_eq!(found, ["5", "mg", "dose"]);
+    }
+
+    #[test]
+    fn typo_distance_counts_edits_and_transpositions() {
+        assert_eq!(typo_distance("metformin", "metformin", 2), Some(0));
+        assert_eq!(typo_distance("metfromin", "metformin", 2), Some(1));
+        assert_eq!(typo_distance("metformn", "metformin", 2), Some(1));
+        assert_eq!(typo_distance("metphormin", "metformin", 2), Some(2));
+        assert_eq!(typo_distance("warfarin", "heparin", 2), None);
+        assert_eq!(typo_distance("ab", "abcdef", 2), None);
+    }
+
+    #[test]
+    fn short_words_allow_no_typos() {
+        assert_eq!(allowed_typos("ace"), 0);
+        assert_eq!(allowed_typos("renal"), 1);
+        assert_eq!(allowed_typos("apixaban"), 2);
+    }
+
+    #[test]
+    fn non_ascii_terms_share_one_shard() {
+        assert_eq!(shard_key("metformin"), 'm');
+        assert_eq!(shard_key("177"), '1');
+        assert_eq!(shard_key("ωμέγα"), '_');
+    }
+}
