@@ -11,7 +11,8 @@ use std::path::Path;
 
 pub const CONFIG_FILE: &str = "evident.yaml";
 
-const CONFIG_FIELDS: &[&str] = &[
+/// Every top-level key `evident.yaml` may have; anything else is a finding.
+pub const CONFIG_FIELDS: &[&str] = &[
     "title",
     "description",
     "base_url",

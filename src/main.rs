@@ -72,6 +72,27 @@ enum Command {
         /// Judge the age of guidelines as of DATE (YYYY-MM-DD) instead of today
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<Date>,
+        /// No progress bar: only the findings and the one-line summary
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Build the site, serve it on 127.0.0.1 and rebuild and reload pages as files change
+    Serve {
+        /// Port to listen on (0: any free port)
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Address to listen on; anything but a loopback address exposes the preview
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include draft articles
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Print the JSON Schema of article front matter (or of evident.yaml with --config)
+    Schema {
+        /// The schema of evident.yaml instead
+        #[arg(long)]
+        config: bool,
     },
     /// Print FILE (BibTeX, CSL-JSON, RIS or PubMed .nbib) as front-matter `references:` YAML
     Import {
@@ -167,6 +188,72 @@ fn main() -> ExitCode {
             }
         }
         Command::Import { file } => import(&file),
+        Command::Check { format, deny, as_of } => {
+            let options = BuildOptions {
+                deny_warnings: deny.is_some(),
+                as_of,
+                ..BuildOptions::default()
+            };
+            let report = pipeline::check(&cli.root, &options);
+            print_report(&report, format);
+            if format == Format::Human && report.diagnostics.is_empty() {
+                eprintln!(
+                    "checked {} articles and {} pages: no findings",
+                    report.stats.articles, report.stats.pages
+                );
+            }
+            ExitCode::from(report.outcome.exit_code())
+        }
+        Command::Build {
+            out,
+            drafts,
+            base_url,
+            format,
+            deny,
+            as_of,
+            quiet,
+        } => {
+            let started = Instant::now();
+            let options = BuildOptions {
+                out,
+                include_drafts: drafts,
+                base_url,
+                deny_warnings: deny.is_some(),
+                as_of,
+            };
+            // A bar only where a person watches; logs and pipes get the summary alone.
+            let report = if !quiet && std::io::stderr().is_terminal() {
+                let bar = evident::progress::TerminalBar::new();
+                let report = pipeline::build_with(&cli.root, &options, &bar);
+                evident::progress::Progress::finish(&bar);
+                report
+            } else {
+                pipeline::build(&cli.root, &options)
+            };
+            print_report(&report, format);
+            eprintln!("{}", build_summary(&report, started.elapsed()));
+            ExitCode::from(report.outcome.exit_code())
+        }
+        Command::Serve { port, bind, drafts } => {
+            let options = evident::serve::ServeOptions {
+                bind,
+                port,
+                include_drafts: drafts,
+            };
+            match evident::serve::serve(&cli.root, &options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => usage_error(error),
+            }
+        }
+        Command::Schema { config } => {
+            let schema = if config {
+                evident::schema::config_schema()
+            } else {
+                evident::schema::article_schema()
+            };
+            print!("{}", evident::schema::to_text(&schema));
+            ExitCode::SUCCESS
+        }
         Command::Submit { slug } => record(&cli.root, &slug, Action::Submit),
         Command::Claim { slug, reviewer } => record(&cli.root, &slug, Action::Claim { reviewer }),
         Command::Approve {
@@ -198,52 +285,6 @@ fn main() -> ExitCode {
             print_report(&report, Format::Human);
             if let Some(text) = text {
                 print!("{text}");
-            }
-            ExitCode::from(report.outcome.exit_code())
-        }
-        Command::Check { format, deny, as_of } => {
-            let options = BuildOptions {
-                deny_warnings: deny.is_some(),
-                as_of,
-                ..BuildOptions::default()
-            };
-            let report = pipeline::check(&cli.root, &options);
-            print_report(&report, format);
-            if format == Format::Human && report.diagnostics.is_empty() {
-                eprintln!(
-                    "checked {} articles and {} pages: no findings",
-                    report.stats.articles, report.stats.pages
-                );
-            }
-            ExitCode::from(report.outcome.exit_code())
-        }
-        Command::Build {
-            out,
-            drafts,
-            base_url,
-            format,
-            deny,
-            as_of,
-        } => {
-            let started = Instant::now();
-            let options = BuildOptions {
-                out,
-                include_drafts: drafts,
-                base_url,
-                deny_warnings: deny.is_some(),
-                as_of,
-            };
-            let report = pipeline::build(&cli.root, &options);
-            print_report(&report, format);
-            if report.outcome == pipeline::Outcome::Clean {
-                eprintln!(
-                    "built {} articles into {} files in {:.2?}",
-                    report.stats.articles,
-                    report.stats.files_written,
-                    started.elapsed()
-                );
-            } else {
-                eprintln!("nothing was published: the previous output is unchanged");
             }
             ExitCode::from(report.outcome.exit_code())
         }
@@ -307,6 +348,26 @@ fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The one line a build always ends with: articles, files written, findings, time.
+fn build_summary(report: &Report, elapsed: std::time::Duration) -> String {
+    let summary = evident::diagnostic::summarize(&report.diagnostics);
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let findings = match (summary.errors, summary.warnings) {
+        (0, 0) => "no findings".to_string(),
+        (0, w) => count(w, "warning", "warnings"),
+        (e, w) => format!("{}, {}", count(e, "error", "errors"), count(w, "warning", "warnings")),
+    };
+    match report.outcome {
+        pipeline::Outcome::Clean => format!(
+            "built {}: {} written, {findings}, in {:.2?}",
+            count(report.stats.articles, "article", "articles"),
+            count(report.stats.files_written, "file", "files"),
+            elapsed
+        ),
+        _ => format!("nothing was published ({findings}, {elapsed:.2?}): the previous output is unchanged"),
+    }
 }
 
 fn print_report(report: &Report, format: Format) {

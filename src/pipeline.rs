@@ -8,8 +8,10 @@ use crate::link::graph::Graph;
 use crate::link::{LinkOptions, in_site_order, link_site_with_graph};
 use crate::load::{LoadedContent, load_content};
 use crate::parse::{ParsedContent, parse_content};
+use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
-use crate::render::{render_site, templates::load_templates};
+use crate::render::{Scope, render_scope_with, templates::load_templates};
+use crate::versions::Versions;
 use crate::write::Staging;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -65,18 +67,20 @@ impl Report {
     }
 }
 
-struct Checked {
-    config: SiteConfig,
-    loaded: LoadedContent,
-    parsed: ParsedContent,
-    diagnostics: Vec<Diagnostic>,
+/// A site read and judged: what `build` publishes from, and what `serve` keeps in memory
+/// between edits.
+pub struct Checked {
+    pub config: SiteConfig,
+    pub loaded: LoadedContent,
+    pub parsed: ParsedContent,
+    pub diagnostics: Vec<Diagnostic>,
     /// The related-question graph over every article, drafts included, which the graph
     /// checks judge; `build` reuses it when it publishes the same articles.
-    graph: Graph,
+    pub graph: Graph,
 }
 
 /// Runs load, parse and check. `Err` carries a configuration failure.
-fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
+pub fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
     let config = match load_config(root) {
         Ok(config) => config,
         Err(diagnostics) => return Err(misconfigured(root, diagnostics)),
@@ -97,15 +101,23 @@ fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report
         },
         None => config,
     };
-    let mut loaded = load_content(root);
+    let loaded = load_content(root);
     let parsed = parse_content(&loaded);
-    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    Ok(check_loaded(config, loaded, parsed, options))
+}
+
+/// The checks of `load_and_check`, on content already read and parsed: `serve` runs them
+/// again after re-reading only the file an editor saved (`reload_file`).
+pub fn check_loaded(
+    config: SiteConfig,
+    loaded: LoadedContent,
+    parsed: ParsedContent,
+    options: &BuildOptions,
+) -> Checked {
+    // Cloned, not taken: a later re-check of the same content must see them again.
+    let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(parsed.diagnostics.iter().cloned());
     diagnostics.extend(check_content(&parsed));
-    let corpus = in_site_order(&parsed.articles);
-    let graph = Graph::build(&corpus, config.related.max);
-    diagnostics.extend(crate::check::check_graph(&corpus, &graph, &config));
-    drop(corpus);
     diagnostics.extend(crate::check::citations::check_citations(
         &parsed,
         &crate::check::citations::CitationChecks {
@@ -114,6 +126,10 @@ fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report
             retractions: config.citations.retraction_list.as_deref(),
         },
     ));
+    let corpus = in_site_order(&parsed.articles);
+    let graph = Graph::build(&corpus, config.related.max);
+    diagnostics.extend(crate::check::check_graph(&corpus, &graph, &config));
+    drop(corpus);
     let mut diagnostics = config.apply_severities(diagnostics);
     if options.deny_warnings {
         for d in &mut diagnostics {
@@ -121,13 +137,60 @@ fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report
         }
     }
     sort_diagnostics(&mut diagnostics);
-    Ok(Checked {
+    Checked {
         config,
         loaded,
         parsed,
         diagnostics,
         graph,
-    })
+    }
+}
+
+/// Reads one content file again (`rel`, as findings name it) and parses it as `load_content`
+/// and `parse_content` would, replacing what `loaded` and `parsed` held for it; a file that
+/// is gone is removed. Both lists keep the order of a full load, so a re-check finds what a
+/// fresh `check` would.
+pub fn reload_file(root: &Path, loaded: &mut LoadedContent, parsed: &mut ParsedContent, rel: &str) {
+    loaded.articles.retain(|f| f.rel_path != rel);
+    loaded.pages.retain(|f| f.rel_path != rel);
+    loaded.diagnostics.retain(|d| d.file != rel);
+    parsed.articles.retain(|a| a.file != rel);
+    parsed.pages.retain(|p| p.file != rel);
+    parsed.diagnostics.retain(|d| d.file != rel);
+    let Some((kind, read)) = crate::load::load_file(root, &root.join(rel)) else {
+        return;
+    };
+    let source = match read {
+        Ok(source) => source,
+        Err(diagnostic) => {
+            loaded.diagnostics.push(diagnostic);
+            return;
+        }
+    };
+    // `load_content` walks folders in file-name order; paths compare the same way, by component.
+    let before = |other: &str| Path::new(other) < Path::new(rel);
+    match kind {
+        crate::load::SourceKind::Article => {
+            let result = crate::parse::article::parse_article_in(&source, &parsed.bibliography);
+            parsed.diagnostics.extend(result.diagnostics);
+            if let Some(article) = result.article {
+                let at = parsed.articles.partition_point(|a| before(&a.file));
+                parsed.articles.insert(at, article);
+            }
+            let at = loaded.articles.partition_point(|f| before(&f.rel_path));
+            loaded.articles.insert(at, source);
+        }
+        crate::load::SourceKind::Page => {
+            let (page, diagnostics) = crate::parse::page::parse_page(&source);
+            parsed.diagnostics.extend(diagnostics);
+            if let Some(page) = page {
+                let at = parsed.pages.partition_point(|p| before(&p.file));
+                parsed.pages.insert(at, page);
+            }
+            let at = loaded.pages.partition_point(|f| before(&f.rel_path));
+            loaded.pages.insert(at, source);
+        }
+    }
 }
 
 /// `evident check`: every finding, nothing written.
@@ -148,6 +211,12 @@ pub fn check(root: &Path, options: &BuildOptions) -> Report {
 
 /// `evident build`: check, and publish only when nothing is at error severity.
 pub fn build(root: &Path, options: &BuildOptions) -> Report {
+    build_with(root, options, &Silent)
+}
+
+/// `build`, telling `progress` how far it got.
+pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
+    progress.stage("checking", None);
     let checked = match load_and_check(root, options) {
         Ok(checked) => checked,
         Err(report) => return report,
@@ -178,14 +247,53 @@ pub fn build(root: &Path, options: &BuildOptions) -> Report {
         Ok(staging) => staging,
         Err(error) => return io_failure(root, &out, error),
     };
-    match render_site(&site, tera, root, &staging) {
+    let mut tera = tera;
+    // History and editions are read before any page is rendered, so that every page links
+    // only to versions and editions that exist.
+    progress.stage("reading history", None);
+    let mut versions = match Versions::prepare(root, &site, &checked.parsed.bibliography, options.include_drafts) {
+        Ok(versions) => versions,
+        Err(problems) => return misconfigured(root, problems),
+    };
+    let mut diagnostics = checked.diagnostics;
+    let mut warnings = checked.config.apply_severities(std::mem::take(&mut versions.warnings));
+    if options.deny_warnings {
+        for warning in &mut warnings {
+            warning.severity = Severity::Error;
+        }
+    }
+    diagnostics.extend(warnings);
+    sort_diagnostics(&mut diagnostics);
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return finish(diagnostics, &checked.loaded, stats);
+    }
+    match render_scope_with(
+        &site,
+        &mut tera,
+        root,
+        &staging,
+        &Scope::All,
+        progress,
+        versions.extras(),
+    ) {
         Ok(rendered) => stats.files_written = rendered.files,
+        Err(problems) => return misconfigured(root, problems),
+    }
+    match versions.publish(
+        &site,
+        &checked.loaded,
+        &checked.parsed.bibliography,
+        &tera,
+        &staging,
+        progress,
+    ) {
+        Ok(files) => stats.files_written += files,
         Err(problems) => return misconfigured(root, problems),
     }
     if let Err(error) = staging.commit() {
         return io_failure(root, &out, error);
     }
-    finish(checked.diagnostics, &checked.loaded, stats)
+    finish(diagnostics, &checked.loaded, stats)
 }
 
 /// `evident graph`: the related-question graph `build` would publish, as text. Like

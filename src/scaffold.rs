@@ -28,15 +28,36 @@ pub fn init_site(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
         (dir.join("content/pages/editorial-policy.md"), POLICY_PAGE.to_string()),
         (dir.join("content/pages/disclaimer.md"), DISCLAIMER_PAGE.to_string()),
     ];
+    files.extend(editor_files(dir));
     // The output and the edition cache are rebuilt from the sources: never committed. An
     // existing .gitignore is the owner's and is left alone.
     if !dir.join(".gitignore").exists() {
         files.push((dir.join(".gitignore"), GITIGNORE.to_string()));
     }
+    // Every path is checked before anything is written, so a refusal changes nothing.
+    if let Some((path, _)) = files.iter().find(|(path, _)| path.exists()) {
+        bail!("{} already exists; nothing was changed", path.display());
+    }
     for (path, text) in &files {
         write_new_file(path, text)?;
     }
     Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+/// What editors use: the JSON Schemas (`evident schema`), and VS Code settings that apply
+/// them — `evident.yaml` is also wired by its `yaml-language-server` comment, which other
+/// editors with the YAML language server honour. The YAML extension does not look inside
+/// Markdown front matter, so articles get a task that runs `evident check` into the
+/// Problems panel instead.
+fn editor_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    use crate::schema::{ARTICLE_SCHEMA_FILE, CONFIG_SCHEMA_FILE, article_schema, config_schema, to_text};
+    vec![
+        (dir.join(ARTICLE_SCHEMA_FILE), to_text(&article_schema())),
+        (dir.join(CONFIG_SCHEMA_FILE), to_text(&config_schema())),
+        (dir.join(".vscode/settings.json"), VSCODE_SETTINGS.to_string()),
+        (dir.join(".vscode/extensions.json"), VSCODE_EXTENSIONS.to_string()),
+        (dir.join(".vscode/tasks.json"), VSCODE_TASKS.to_string()),
+    ]
 }
 
 /// Writes a complete article skeleton for `question` under `content/<topic>/`.
@@ -105,7 +126,8 @@ fn write_new_file(path: &Path, text: &str) -> Result<()> {
     std::io::Write::write_all(&mut file, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
 }
 
-const CONFIG_TEMPLATE: &str = r#"# Evident site configuration. Unknown keys are reported as errors.
+const CONFIG_TEMPLATE: &str = r#"# yaml-language-server: $schema=.evident/schema/config.json
+# Evident site configuration. Unknown keys are reported as errors.
 title: "My knowledge base"
 description: "Evidence-based answers to clinical questions, reviewed by experts."
 base_url: "https://kb.example.org/"
@@ -123,6 +145,55 @@ checks:
 "#;
 
 const GITIGNORE: &str = "/public/\n/.evident-cache/\n";
+
+const VSCODE_SETTINGS: &str = r#"{
+  "yaml.schemas": {
+    "./.evident/schema/config.json": ["/evident.yaml"]
+  },
+  "files.watcherExclude": {
+    "**/.evident/serve/**": true,
+    "**/public/**": true
+  },
+  "search.exclude": {
+    "**/.evident/serve": true,
+    "**/public": true
+  }
+}
+"#;
+
+const VSCODE_EXTENSIONS: &str = r#"{
+  "recommendations": ["redhat.vscode-yaml"]
+}
+"#;
+
+const VSCODE_TASKS: &str = r#"{
+  "version": "2.0.0",
+  "tasks": [
+    {
+      "label": "evident: check",
+      "type": "shell",
+      "command": "evident check",
+      "options": { "env": { "NO_COLOR": "1" } },
+      "group": "build",
+      "problemMatcher": {
+        "owner": "evident",
+        "fileLocation": ["relative", "${workspaceFolder}"],
+        "pattern": [
+          { "regexp": "^(error|warning)\\[([^\\]]+)\\]: (.*)$", "severity": 1, "code": 2, "message": 3 },
+          { "regexp": "^\\s*--> (.+):(\\d+):(\\d+)$", "file": 1, "line": 2, "column": 3 }
+        ]
+      }
+    },
+    {
+      "label": "evident: serve",
+      "type": "shell",
+      "command": "evident serve",
+      "isBackground": true,
+      "problemMatcher": []
+    }
+  ]
+}
+"#;
 
 const EXAMPLE_ARTICLE: &str = r#"---
 question: "How do I write an article in Evident?"

@@ -4,6 +4,18 @@
 use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
 
+/// Where rendered files go: a staging folder (`build`), or the live folder `serve` shows.
+pub trait Sink: Sync {
+    /// Writes one output file at a `/`-separated path relative to the site root.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,

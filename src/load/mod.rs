@@ -139,6 +139,26 @@ pub fn load_bibliography(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     (files, problems)
 }
 
+/// What `load_content` makes of one path: `None` when it would not read it at all (not
+/// Markdown, hidden, a link, outside `content/`), else its kind and the file or the finding.
+/// `serve` re-reads only the file an editor saved through this.
+pub fn load_file(root: &Path, path: &Path) -> Option<(SourceKind, Result<SourceFile, Diagnostic>)> {
+    let content_dir = root.join("content");
+    let inside = path.strip_prefix(&content_dir).ok()?;
+    let hidden = inside.components().any(|c| is_hidden(c.as_os_str()));
+    // `load_content` walks without following links, so a linked file is not content there.
+    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+    if hidden || !regular || !is_markdown(path) {
+        return None;
+    }
+    let kind = if path.parent() == Some(&content_dir.join("pages")) {
+        SourceKind::Page
+    } else {
+        SourceKind::Article
+    };
+    Some((kind, read_source(root, &content_dir, path)))
+}
+
 fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let rel = rel_path(root, path);
     let bytes = std::fs::read(path).map_err(|error| {

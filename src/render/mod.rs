@@ -12,12 +12,14 @@ pub mod urls;
 use crate::diagnostic::Diagnostic;
 use crate::embedded;
 use crate::link::Site;
-use crate::write::Staging;
+use crate::progress::{Progress, Silent};
+use crate::write::{Sink, Staging};
 use context::{SummaryView, TopicView, article_view, page_view, site_view, summary_view, topic_view};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::path::Path;
-use urls::{Urls, article_dir, page_dir, topic_dir};
+use urls::{Urls, article_dir, history_dir, page_dir, topic_dir};
 
 /// One output file to produce.
 #[derive(Clone, Copy, Debug)]
@@ -44,12 +46,100 @@ pub struct Rendered {
     pub files: usize,
 }
 
+/// Which pages a render produces.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// Every page and the theme: `build`, and `serve` after a template or config change.
+    All,
+    /// The pages named, and listing pages (those that are not one article's, one topic's or
+    /// one plain page's): `serve` after an edit.
+    Only(Selection),
+}
+
+/// The pages of a partial render, by slug.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub articles: BTreeSet<String>,
+    pub topics: BTreeSet<String>,
+    pub pages: BTreeSet<String>,
+    /// Copy the theme's assets again.
+    pub theme: bool,
+    /// Every listing page. Without it, only the cheap ones every edit may touch — home,
+    /// topic index, sitemap, feed, robots.txt, 404 — and not those that cost as much as the
+    /// site is large (search index, graph, review queue): `serve` renders those once the
+    /// editor pauses, so that a save shows at once.
+    pub all_listings: bool,
+}
+
+impl Scope {
+    fn includes(&self, site: &Site<'_>, job: Job) -> bool {
+        match (self, job) {
+            (Scope::All, _) => true,
+            (Scope::Only(only), Job::Article(i)) => only.articles.contains(&site.articles[i].slug),
+            (Scope::Only(only), Job::Topic(i)) => only.topics.contains(&site.topics[i].slug),
+            (Scope::Only(only), Job::Page(i)) => only.pages.contains(&site.pages[i].slug),
+            (Scope::Only(_), Job::Home | Job::TopicIndex | Job::Sitemap | Job::Feed | Job::Robots | Job::NotFound) => {
+                true
+            }
+            // The other listings show or count many articles: nearly any change touches
+            // them, and a listing added later is kept fresh without being named here.
+            (Scope::Only(only), _) => only.all_listings,
+        }
+    }
+
+    fn copies_theme(&self) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Only(only) => only.theme,
+        }
+    }
+}
+
+/// The `site` value every template sees, as JSON. `serve` compares it before and after an
+/// edit: when it changed, any page may have changed.
+pub fn site_context_json(site: &Site<'_>) -> String {
+    let urls = Urls::new(&site.config.base_url);
+    let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
+    serde_json::to_string(&site_view(site, &urls, &topics)).unwrap_or_default()
+}
+
 struct Shared<'s, 'a> {
     site: &'s Site<'a>,
     tera: &'s tera::Tera,
     urls: Urls,
     topics: Vec<TopicView>,
     summaries: Vec<SummaryView>,
+    extras: Extras<'s>,
+}
+
+/// What a full build adds to the pages beyond the site itself (see `crate::versions` and
+/// `crate::editions`). `serve` and partial renders use the default, which adds nothing.
+#[derive(Clone, Copy, Default)]
+pub struct Extras<'x> {
+    /// Set when the build writes history pages: article pages link to theirs, and the
+    /// review queue links a stale approval to its "changed since approval" diff.
+    pub history: Option<&'x crate::versions::HistoryLinks>,
+    /// The edition switcher and banner, when the site has editions.
+    pub editions: Option<crate::editions::Nav<'x>>,
+}
+
+/// The folder (relative to the site root) of every HTML page a full render writes, known
+/// before anything is rendered: the edition switcher links only to pages that exist.
+pub fn page_dirs(site: &Site<'_>) -> Vec<String> {
+    all_jobs(site)
+        .into_iter()
+        .filter_map(|job| match job {
+            Job::Home => Some(String::new()),
+            Job::TopicIndex => Some("topics/".to_string()),
+            Job::Topic(i) => Some(topic_dir(&site.topics[i].slug)),
+            Job::Article(i) => Some(article_dir(&site.articles[i].slug)),
+            Job::Page(i) => Some(page_dir(&site.pages[i].slug)),
+            Job::Graph => Some("graph/".to_string()),
+            Job::ReviewQueue => Some("review/".to_string()),
+            Job::Search => Some("search/".to_string()),
+            Job::NotFound | Job::Sitemap | Job::Feed | Job::Robots | Job::GraphJson | Job::SearchIndex => None,
+        })
+        .collect()
 }
 
 /// Renders every page of the site and the theme's assets into `staging`.
@@ -58,6 +148,31 @@ pub fn render_site(
     mut tera: tera::Tera,
     root: &Path,
     staging: &Staging,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    render_scope(site, &mut tera, root, staging, &Scope::All, &Silent)
+}
+
+/// Renders the pages of `scope` into `sink`, reporting each page to `progress`.
+pub fn render_scope(
+    site: &Site<'_>,
+    tera: &mut tera::Tera,
+    root: &Path,
+    sink: &dyn Sink,
+    scope: &Scope,
+    progress: &dyn Progress,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    render_scope_with(site, tera, root, sink, scope, progress, Extras::default())
+}
+
+/// `render_scope`, with what a full build adds to every page.
+pub fn render_scope_with(
+    site: &Site<'_>,
+    tera: &mut tera::Tera,
+    root: &Path,
+    sink: &dyn Sink,
+    scope: &Scope,
+    progress: &dyn Progress,
+    extras: Extras<'_>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
@@ -69,12 +184,40 @@ pub fn render_site(
     tera.global_context().insert("site", &site_view(site, &urls, &topics));
     let shared = Shared {
         site,
-        tera: &tera,
+        tera: &*tera,
         urls,
         topics,
         summaries,
+        extras,
     };
 
+    let jobs: Vec<Job> = all_jobs(site)
+        .into_iter()
+        .filter(|job| scope.includes(site, *job))
+        .collect();
+    progress.stage("rendering", Some(jobs.len() as u64));
+    let mut problems: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let result = run(&shared, *job, sink);
+            progress.step();
+            result.err()
+        })
+        .collect();
+    if scope.copies_theme() {
+        problems.extend(copy_theme(root, sink));
+    }
+    if !problems.is_empty() {
+        // The same template error repeats for every page that uses it: report it once.
+        problems.sort_by(|a, b| a.message.cmp(&b.message));
+        problems.dedup_by(|a, b| a.message == b.message);
+        return Err(problems);
+    }
+    Ok(Rendered { files: jobs.len() })
+}
+
+/// Every page of the site, listing pages first.
+fn all_jobs(site: &Site<'_>) -> Vec<Job> {
     let mut jobs = vec![
         Job::Home,
         Job::NotFound,
@@ -91,22 +234,10 @@ pub fn render_site(
     jobs.extend((0..site.topics.len()).map(Job::Topic));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.articles.len()).map(Job::Article));
-
-    let mut problems: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| run(&shared, *job, staging).err())
-        .collect();
-    problems.extend(copy_theme(root, staging));
-    if !problems.is_empty() {
-        // The same template error repeats for every page that uses it: report it once.
-        problems.sort_by(|a, b| a.message.cmp(&b.message));
-        problems.dedup_by(|a, b| a.message == b.message);
-        return Err(problems);
-    }
-    Ok(Rendered { files: jobs.len() })
+    jobs
 }
 
-fn run(shared: &Shared<'_, '_>, job: Job, staging: &Staging) -> Result<(), Diagnostic> {
+fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diagnostic> {
     let site = shared.site;
     let urls = &shared.urls;
     let mut ctx = tera::Context::new();
@@ -136,7 +267,10 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &Staging) -> Result<(), Diagn
             ("topic.html", Some(dir.clone()), format!("{dir}index.html"))
         }
         Job::Article(index) => {
-            let view = article_view(site, index, urls, &shared.topics, &shared.summaries);
+            let mut view = article_view(site, index, urls, &shared.topics, &shared.summaries);
+            if shared.extras.history.is_some() {
+                view.history_url = Some(urls.path(&history_dir(&site.articles[index].slug)));
+            }
             ctx.insert("article", &view);
             let dir = article_dir(&site.articles[index].slug);
             ("article.html", Some(dir.clone()), format!("{dir}index.html"))
@@ -187,7 +321,13 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &Staging) -> Result<(), Diagn
             return Ok(());
         }
         Job::ReviewQueue => {
-            ctx.insert("queue", &context::review_queue_view(site, &shared.summaries));
+            let mut queue = context::review_queue_view(site, &shared.summaries);
+            if let Some(history) = shared.extras.history {
+                for item in &mut queue {
+                    item.diff_url = history.approval_diff_url(urls, &item.article.slug);
+                }
+            }
+            ctx.insert("queue", &queue);
             (
                 "review.html",
                 Some("review/".to_string()),
@@ -195,9 +335,12 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &Staging) -> Result<(), Diagn
             )
         }
     };
+    let editions = shared.extras.editions;
     match &rel_dir {
         Some(dir) => {
-            ctx.insert("canonical", &urls.absolute(dir));
+            // An older edition's page names the current page as canonical, where there is one.
+            let canonical = editions.and_then(|nav| nav.canonical(dir));
+            ctx.insert("canonical", &canonical.unwrap_or_else(|| urls.absolute(dir)));
             ctx.insert("page_url", &urls.path(dir));
         }
         None => {
@@ -205,6 +348,10 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &Staging) -> Result<(), Diagn
             ctx.insert("page_url", &urls.path(&output));
         }
     }
+    ctx.insert(
+        "editions",
+        &editions.map(|nav| nav.view(rel_dir.as_deref().unwrap_or(&output))),
+    );
     let mut bytes = Vec::with_capacity(16 * 1024);
     shared.tera.render_to(template, &ctx, &mut bytes).map_err(|error| {
         templates::template_error(
@@ -317,7 +464,7 @@ fn feed(shared: &Shared<'_, '_>) -> Feed {
 }
 
 /// Writes the built-in theme, then the site's `theme/` files over it.
-fn copy_theme(root: &Path, staging: &Staging) -> Vec<Diagnostic> {
+fn copy_theme(root: &Path, staging: &dyn Sink) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let site_theme = root.join("theme");
     for (name, bytes) in embedded::THEME {

@@ -1,0 +1,463 @@
+//! A small HTTP/1.1 server over `std::net` for the preview: GET and HEAD of static files,
+//! conditional requests, and one event stream. Each connection carries one request
+//! (`Connection: close`), handled by a fixed pool of threads; the event streams are handed
+//! to `reload::Events` so that open tabs never hold a pool thread.
+
+use super::overlay;
+use super::path::{Located, Reject, content_type, locate, resolve};
+use super::reload::Events;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Where the live-reload stream is served. Nothing a site builds can live under `/__evident/`:
+/// slugs are `[a-z0-9-]`, so the name cannot collide with a page.
+pub const EVENTS_PATH: &str = "/__evident/events";
+
+/// The largest request head accepted; a browser's is well under 8 KiB.
+const MAX_HEAD: usize = 16 * 1024;
+/// A client that sends nothing for this long loses its pool thread.
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
+const WORKERS: usize = 8;
+
+/// What the request threads share with the rebuild loop: the folder being served, the
+/// overlay of the last failed rebuild, and the open event streams.
+pub struct Live {
+    dir: RwLock<PathBuf>,
+    overlay: RwLock<Option<String>>,
+    pub events: Events,
+}
+
+impl Live {
+    pub fn new(dir: PathBuf) -> Live {
+        Live {
+            dir: RwLock::new(dir),
+            overlay: RwLock::new(None),
+            events: Events::default(),
+        }
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        // A poisoned lock means a request thread panicked mid-read of a path: the value
+        // itself is whole, so keep serving it.
+        self.dir.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set_dir(&self, dir: PathBuf) {
+        *self.dir.write().unwrap_or_else(|e| e.into_inner()) = dir;
+    }
+
+    pub fn set_overlay(&self, html: Option<String>) {
+        *self.overlay.write().unwrap_or_else(|e| e.into_inner()) = html;
+    }
+
+    pub fn has_overlay(&self) -> bool {
+        self.overlay.read().unwrap_or_else(|e| e.into_inner()).is_some()
+    }
+
+    fn overlay(&self) -> Option<String> {
+        self.overlay.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Accepts connections on `listener` in a thread of its own and answers them on a pool.
+pub fn start(listener: TcpListener, live: Arc<Live>) -> std::io::Result<()> {
+    let (sender, receiver) = mpsc::channel::<TcpStream>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for index in 0..WORKERS {
+        let receiver = Arc::clone(&receiver);
+        let live = Arc::clone(&live);
+        std::thread::Builder::new()
+            .name(format!("evident-http-{index}"))
+            .spawn(move || {
+                loop {
+                    let next = receiver.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    match next {
+                        Ok(stream) => handle(stream, &live),
+                        Err(_) => return,
+                    }
+                }
+            })?;
+    }
+    std::thread::Builder::new()
+        .name("evident-accept".into())
+        .spawn(move || {
+            for stream in listener.incoming() {
+                // A failed accept (the client gave up) concerns that client only.
+                let Ok(stream) = stream else { continue };
+                if sender.send(stream).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(())
+}
+
+/// One parsed request head.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    /// Header names lowercased, in order.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Parses a request head (everything before the blank line).
+pub fn parse_request(head: &[u8]) -> Option<Request> {
+    let text = std::str::from_utf8(head).ok()?;
+    let mut lines = text.split("\r\n");
+    let mut parts = lines.next()?.split(' ');
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || method.is_empty() || target.is_empty() || !version.starts_with("HTTP/1.") {
+        return None;
+    }
+    let mut headers = Vec::new();
+    for line in lines {
+        if line.is_empty() {
+            continue;
+        }
+        let (name, value) = line.split_once(':')?;
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return None;
+        }
+        headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
+    }
+    Some(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        headers,
+    })
+}
+
+/// Reads up to the end of the request head; `None` when the client sent no valid head.
+fn read_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut head = Vec::with_capacity(1024);
+    let mut buffer = [0u8; 2048];
+    loop {
+        let n = stream.read(&mut buffer).ok()?;
+        if n == 0 {
+            return None;
+        }
+        head.extend_from_slice(&buffer[..n]);
+        if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            head.truncate(end);
+            return Some(head);
+        }
+        if head.len() > MAX_HEAD {
+            return None;
+        }
+    }
+}
+
+fn handle(mut stream: TcpStream, live: &Live) {
+    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+    let Some(request) = read_head(&mut stream).and_then(|head| parse_request(&head)) else {
+        let _ = Response::text(400, "bad request\n").write_to(&mut stream, false);
+        return;
+    };
+    let head_only = request.method == "HEAD";
+    if request.method != "GET" && !head_only {
+        let mut response = Response::text(405, "only GET and HEAD are served\n");
+        response.headers.push(("Allow", "GET, HEAD".into()));
+        let _ = response.write_to(&mut stream, false);
+        return;
+    }
+    if request.target.split('?').next() == Some(EVENTS_PATH) && !head_only {
+        // The stream now belongs to the event list; this thread goes back to the pool.
+        let _ = stream.set_read_timeout(None);
+        live.events.subscribe(stream, page_parameter(&request.target));
+        return;
+    }
+    let response = respond(&request, live);
+    let _ = response.write_to(&mut stream, head_only);
+    let _ = stream.flush();
+}
+
+/// The `page` query parameter of an event-stream request, decoded.
+fn page_parameter(target: &str) -> Option<String> {
+    let query = target.split_once('?')?.1;
+    let value = query.split('&').find_map(|pair| pair.strip_prefix("page="))?;
+    super::path::percent_decode(value).map(|page| super::reload::normalize_page(&page))
+}
+
+/// The response to a GET or HEAD of a file of the site.
+fn respond(request: &Request, live: &Live) -> Response {
+    let resolved = match resolve(&request.target) {
+        Ok(resolved) => resolved,
+        Err(Reject::BadRequest) => return Response::text(400, "bad request: the path leaves the site\n"),
+    };
+    let dir = live.dir();
+    let file = match locate(&dir, &resolved) {
+        Located::File(file) => file,
+        Located::Redirect(location) => {
+            let mut response = Response::text(301, "moved\n");
+            response.headers.push(("Location", location));
+            return response;
+        }
+        Located::NotFound => return not_found(&dir, live),
+    };
+    let Ok(body) = std::fs::read(&file) else {
+        // Removed between `locate` and now: a rebuild swapped the folder.
+        return not_found(&dir, live);
+    };
+    let kind = content_type(&file);
+    let is_html = kind.starts_with("text/html");
+    let body = if is_html { inject(body, live) } else { body };
+    let mut response = Response::new(200, kind, body);
+    let etag = etag(&response.body);
+    response.headers.push(("ETag", etag.clone()));
+    // HTML is rewritten at serve time (reload script, error overlay), so its modification
+    // time says nothing about what is sent: validate it by ETag alone.
+    let modified = if is_html { None } else { modified_secs(&file) };
+    if let Some(secs) = modified {
+        response.headers.push(("Last-Modified", http_date(secs)));
+    }
+    if not_modified(request, &etag, modified) {
+        return Response {
+            status: 304,
+            headers: response.headers,
+            body: Vec::new(),
+        };
+    }
+    response
+}
+
+/// The site's own 404 page when it has one (with the overlay), else a plain one.
+fn not_found(dir: &Path, live: &Live) -> Response {
+    let page = match std::fs::read(dir.join("404.html")) {
+        Ok(page) => page,
+        Err(_) => b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\
+<body><h1>Not found</h1><p>Nothing is built at this address.</p></body></html>\n"
+            .to_vec(),
+    };
+    Response::new(404, "text/html; charset=utf-8", inject(page, live))
+}
+
+/// Adds the serve-only parts to an HTML page: the reload script, and the overlay while the
+/// last rebuild failed.
+fn inject(page: Vec<u8>, live: &Live) -> Vec<u8> {
+    let mut extra = live.overlay().unwrap_or_default();
+    extra.push_str(overlay::RELOAD_SCRIPT);
+    overlay::insert_before_body_end(page, &extra)
+}
+
+/// True when the client's copy is current (If-None-Match first, as RFC 9110 §13.2.2 orders).
+fn not_modified(request: &Request, etag: &str, modified: Option<u64>) -> bool {
+    if let Some(tags) = request.header("if-none-match") {
+        return tags
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == etag);
+    }
+    match (request.header("if-modified-since").and_then(parse_http_date), modified) {
+        (Some(since), Some(modified)) => modified <= since,
+        _ => false,
+    }
+}
+
+/// A strong validator from the bytes sent (FNV-1a): equal bodies, equal tags, across rebuilds.
+fn etag(body: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in body {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("\"{hash:016x}-{:x}\"", body.len())
+}
+
+fn modified_secs(path: &Path) -> Option<u64> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    Some(modified.duration_since(UNIX_EPOCH).ok()?.as_secs())
+}
+
+const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Seconds since the epoch as an IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
+pub fn http_date(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let date = crate::date::Date::from_days_since_epoch(days).to_string();
+    let (year, month, day) = (&date[..4], &date[5..7], &date[8..10]);
+    let month = month.parse::<usize>().map_or("Jan", |m| MONTHS[(m - 1) % 12]);
+    let rest = secs % 86_400;
+    format!(
+        "{}, {day} {month} {year} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[(days % 7) as usize],
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The inverse of `http_date` (the only form HTTP/1.1 senders may produce).
+pub fn parse_http_date(text: &str) -> Option<u64> {
+    let mut parts = text.split_whitespace().skip(1);
+    let day: u8 = parts.next()?.parse().ok()?;
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == month_name)? as u8 + 1;
+    let year: i32 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, s) = (clock.next()??, clock.next()??, clock.next()??);
+    if parts.next()? != "GMT" || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let days = crate::date::Date::new(year, month, day)?.days_since_epoch();
+    u64::try_from(days).ok().map(|d| d * 86_400 + h * 3600 + m * 60 + s)
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn new(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+        Response {
+            status,
+            headers: vec![("Content-Type", content_type.to_string())],
+            body,
+        }
+    }
+
+    fn text(status: u16, body: &str) -> Response {
+        Response::new(status, "text/plain; charset=utf-8", body.as_bytes().to_vec())
+    }
+
+    fn write_to(&self, stream: &mut impl Write, head_only: bool) -> std::io::Result<()> {
+        let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if self.status != 304 {
+            head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
+        }
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        head.push_str(&format!(
+            "Date: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+            http_date(now)
+        ));
+        stream.write_all(head.as_bytes())?;
+        if !head_only && self.status != 304 {
+            stream.write_all(&self.body)?;
+        }
+        stream.flush()
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Internal Server Error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_browser_request_head() {
+        let request =
+            parse_request(b"GET /questions/a/ HTTP/1.1\r\nHost: 127.0.0.1:4000\r\nIf-None-Match: \"x\"\r\n").unwrap();
+        assert_eq!(request.method, "GET");
+        assert_eq!(request.target, "/questions/a/");
+        assert_eq!(request.header("host"), Some("127.0.0.1:4000"));
+        assert_eq!(request.header("if-none-match"), Some("\"x\""));
+    }
+
+    #[test]
+    fn refuses_malformed_heads() {
+        for head in [
+            &b""[..],
+            b"GET",
+            b"GET /",
+            b"GET / HTTP/2",
+            b"GET  / HTTP/1.1",
+            b"GET / HTTP/1.1 extra",
+            b"GET / HTTP/1.1\r\nno colon",
+            b"GET / HTTP/1.1\r\nBad Name: x",
+            b"\xff / HTTP/1.1",
+        ] {
+            assert_eq!(parse_request(head), None, "{:?}", String::from_utf8_lossy(head));
+        }
+    }
+
+    #[test]
+    fn event_streams_name_their_page() {
+        assert_eq!(page_parameter("/__evident/events"), None);
+        assert_eq!(
+            page_parameter("/__evident/events?x=1&page=%2Fquestions%2Fa%2F").as_deref(),
+            Some("/questions/a/")
+        );
+        assert_eq!(page_parameter("/__evident/events?page=%2F").as_deref(), Some("/"));
+    }
+
+    #[test]
+    fn formats_and_parses_http_dates() {
+        assert_eq!(http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        for secs in [0, 951_782_400, 1_767_830_400, 1_767_916_799] {
+            assert_eq!(parse_http_date(&http_date(secs)), Some(secs));
+        }
+        assert_eq!(parse_http_date("yesterday"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 CET"), None);
+    }
+
+    fn request_with(headers: &[(&str, &str)]) -> Request {
+        Request {
+            method: "GET".into(),
+            target: "/".into(),
+            headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    #[test]
+    fn conditional_requests_compare_tags_then_dates() {
+        let tag = etag(b"page");
+        assert_eq!(tag, etag(b"page"));
+        assert_ne!(tag, etag(b"page!"));
+        assert!(not_modified(&request_with(&[("if-none-match", &tag)]), &tag, None));
+        let listed = format!("\"other\", W/{tag}");
+        assert!(not_modified(&request_with(&[("if-none-match", &listed)]), &tag, None));
+        assert!(not_modified(&request_with(&[("if-none-match", "*")]), &tag, None));
+        assert!(!not_modified(
+            &request_with(&[("if-none-match", "\"other\"")]),
+            &tag,
+            Some(0)
+        ));
+        let since = [("if-modified-since", "Sun, 06 Nov 1994 08:49:37 GMT")];
+        assert!(not_modified(&request_with(&since), &tag, Some(784_111_777)));
+        assert!(!not_modified(&request_with(&since), &tag, Some(784_111_778)));
+        assert!(!not_modified(&request_with(&since), &tag, None), "HTML has no date");
+        assert!(!not_modified(&request_with(&[]), &tag, Some(0)));
+    }
+
+    #[test]
+    fn head_responses_carry_the_length_but_no_body() {
+        let response = Response::new(200, "text/plain", b"hello".to_vec());
+        let mut sent = Vec::new();
+        response.write_to(&mut sent, true).unwrap();
+        let sent = String::from_utf8(sent).unwrap();
+        assert!(sent.starts_with("HTTP/1.1 200 OK\r\n"), "{sent}");
+        assert!(sent.contains("Content-Length: 5\r\n"));
+        assert!(sent.ends_with("\r\n\r\n"), "no body: {sent}");
+    }
+}

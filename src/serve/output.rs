@@ -1,0 +1,179 @@
+//! The folder `serve` builds into and serves from: `.evident/serve/<address>/` in the site,
+//! never `public/`, so a preview never replaces what `build` publishes.
+//!
+//! A full build goes into a new numbered generation beside the served one, which is then
+//! served from its next request on: a request never sees a half-swapped folder. Edits
+//! rewrite single files of the served generation in place, each by rename.
+
+use crate::write::Sink;
+use anyhow::{Context as _, Result};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub struct Generations {
+    base: PathBuf,
+    next: u64,
+    /// The served generation, and the one before (kept until the next swap, for requests
+    /// that found a path in it just before the swap).
+    current: PathBuf,
+    previous: Option<PathBuf>,
+}
+
+impl Generations {
+    /// Clears what an earlier server on the same address left, and starts with an empty
+    /// generation (served while the first build runs or has failed).
+    pub fn create(root: &Path, address: SocketAddr) -> Result<Generations> {
+        let serve_dir = root.join(".evident").join("serve");
+        // Addresses contain `:`, which some file systems refuse in names.
+        let name = address.to_string().replace([':', '[', ']'], "_");
+        let base = serve_dir.join(name);
+        if base.exists() {
+            std::fs::remove_dir_all(&base).with_context(|| format!("cannot clear {}", base.display()))?;
+        }
+        std::fs::create_dir_all(&base).with_context(|| format!("cannot create {}", base.display()))?;
+        // Keeps the preview out of version control without touching the site's .gitignore.
+        let ignore = serve_dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, "# evident serve's preview output\n*\n")
+                .with_context(|| format!("cannot write {}", ignore.display()))?;
+        }
+        let current = base.join("0");
+        std::fs::create_dir(&current).with_context(|| format!("cannot create {}", current.display()))?;
+        Ok(Generations {
+            base,
+            next: 1,
+            current,
+            previous: None,
+        })
+    }
+
+    pub fn current(&self) -> &Path {
+        &self.current
+    }
+
+    /// Where the next full build goes (it does not exist yet).
+    pub fn next_dir(&self) -> PathBuf {
+        self.base.join(self.next.to_string())
+    }
+
+    /// Makes the folder `next_dir` named the served one. The generation before the previous
+    /// is deleted in the background: nothing can still be reading it.
+    pub fn advance(&mut self) -> PathBuf {
+        let new = self.next_dir();
+        self.next += 1;
+        let previous = std::mem::replace(&mut self.current, new.clone());
+        if let Some(old) = self.previous.replace(previous) {
+            std::thread::spawn(move || {
+                let _ = std::fs::remove_dir_all(old);
+            });
+        }
+        new
+    }
+}
+
+/// Writes rendered files into the served folder: each through a temporary file and a
+/// rename, so a request reads the old page or the new one, never half of one. Files whose
+/// bytes did not change are left alone, keeping their dates and ETags.
+pub struct InPlace<'a> {
+    dir: &'a Path,
+    written: Mutex<Vec<String>>,
+}
+
+impl<'a> InPlace<'a> {
+    pub fn new(dir: &'a Path) -> InPlace<'a> {
+        InPlace {
+            dir,
+            written: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The files (relative paths) that got new bytes.
+    pub fn written(&self) -> Vec<String> {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Removes an output folder (`questions/<slug>/`) whose page no longer exists.
+    pub fn remove_dir(&self, rel: &str) -> Result<()> {
+        let path = self.dir.join(rel);
+        match std::fs::remove_dir_all(&path) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                Err(error).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Sink for InPlace<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(rel);
+        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        let parent = path.parent().unwrap_or(self.dir);
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        // Each output path is written by one job at a time, so this name is not shared.
+        let temporary = parent.join(format!(".{name}.evident-tmp"));
+        std::fs::write(&temporary, bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
+        std::fs::rename(&temporary, &path).with_context(|| format!("cannot replace {}", path.display()))?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rel.to_string());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_place_writes_replace_only_what_changed() {
+        let temp = tempfile::tempdir().unwrap();
+        let sink = InPlace::new(temp.path());
+        sink.write("questions/a/index.html", b"one").unwrap();
+        sink.write("questions/a/index.html", b"one").unwrap();
+        assert_eq!(
+            sink.written(),
+            ["questions/a/index.html"],
+            "unchanged bytes are not rewritten"
+        );
+        sink.write("questions/a/index.html", b"two").unwrap();
+        assert_eq!(
+            std::fs::read(temp.path().join("questions/a/index.html")).unwrap(),
+            b"two"
+        );
+        let names: Vec<_> = std::fs::read_dir(temp.path().join("questions/a")).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind");
+        sink.remove_dir("questions/a/").unwrap();
+        sink.remove_dir("questions/never/").unwrap();
+        assert!(!temp.path().join("questions/a").exists());
+    }
+
+    #[test]
+    fn generations_advance_and_keep_one_behind() {
+        let temp = tempfile::tempdir().unwrap();
+        let address: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        let mut generations = Generations::create(temp.path(), address).unwrap();
+        let first = generations.current().to_path_buf();
+        assert!(first.is_dir());
+        assert!(temp.path().join(".evident/serve/.gitignore").is_file());
+        std::fs::create_dir(generations.next_dir()).unwrap();
+        let second = generations.advance();
+        assert_eq!(generations.current(), second);
+        assert!(first.exists(), "the previous generation stays for late readers");
+        std::fs::create_dir(generations.next_dir()).unwrap();
+        generations.advance();
+        for _ in 0..100 {
+            if !first.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(!first.exists());
+        assert!(second.exists());
+    }
+}

@@ -1,0 +1,110 @@
+//! What `serve` adds to HTML pages as it sends them — never to `build` output: the reload
+//! script, and while the last rebuild failed, an overlay listing its findings.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::html::escape;
+
+/// The page names itself, so that only the pages a rebuild changed reload.
+/// Reloads the page when the server says a rebuild finished (or failed: the reloaded page
+/// then carries the overlay). `EventSource` reconnects by itself if the server restarts.
+pub const RELOAD_SCRIPT: &str = "<script data-evident-serve>\
+(function(){var s=new EventSource(\"/__evident/events?page=\"+encodeURIComponent(location.pathname));\
+s.addEventListener(\"reload\",function(){location.reload();});})();\
+</script>\n";
+
+/// The marker tests and people can look for in a served page.
+pub const OVERLAY_ID: &str = "evident-overlay";
+
+/// An overlay listing every finding of a failed rebuild. Everything from content is escaped.
+pub fn overlay_html(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.len() - errors;
+    let mut out = String::with_capacity(1024 + diagnostics.len() * 256);
+    out.push_str(concat!(
+        "<div id=\"evident-overlay\" role=\"alertdialog\" aria-labelledby=\"evident-overlay-title\">\n",
+        "<style>",
+        "#evident-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;",
+        "background:rgba(20,22,26,.94);color:#f3f3f3;font:15px/1.5 system-ui,sans-serif;padding:2rem}",
+        "#evident-overlay>div{max-width:60rem;margin:0 auto}",
+        "#evident-overlay h2{color:#ff8a80;margin:0 0 .25rem;font-size:1.3rem}",
+        "#evident-overlay ol{padding-left:1.4rem}",
+        "#evident-overlay li{margin:1rem 0;padding:.6rem .9rem;background:#262a31;border-radius:6px}",
+        "#evident-overlay code{font:13px/1.4 ui-monospace,monospace}",
+        "#evident-overlay pre{white-space:pre-wrap;margin:.3rem 0;font:14px/1.45 ui-monospace,monospace}",
+        "#evident-overlay .evident-error{color:#ff8a80}#evident-overlay .evident-warning{color:#ffd180}",
+        "#evident-overlay .evident-hint{color:#a5d6a7}",
+        "#evident-overlay button{float:right;font:inherit;cursor:pointer}",
+        "</style>\n<div>\n",
+        "<button type=\"button\" onclick=\"this.closest('#evident-overlay').remove()\">Dismiss</button>\n",
+    ));
+    out.push_str(&format!(
+        "<h2 id=\"evident-overlay-title\">The site did not rebuild: {errors} {}, {warnings} {}</h2>\n",
+        if errors == 1 { "error" } else { "errors" },
+        if warnings == 1 { "warning" } else { "warnings" },
+    ));
+    out.push_str("<p>This page is the last good build. Fix the file and save: the page reloads by itself.</p>\n<ol>\n");
+    for d in diagnostics {
+        let (class, label) = match d.severity {
+            Severity::Error => ("evident-error", "error"),
+            Severity::Warning => ("evident-warning", "warning"),
+        };
+        out.push_str(&format!(
+            "<li><code class=\"{class}\">{label}[{}]</code> <code>{}:{}:{}</code>\n<pre>{}</pre>\n",
+            escape(d.code.as_str()),
+            escape(&d.file),
+            d.line,
+            d.column,
+            escape(&d.message)
+        ));
+        if let Some(hint) = &d.hint {
+            out.push_str(&format!("<pre class=\"evident-hint\">hint: {}</pre>\n", escape(hint)));
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n</div>\n</div>\n");
+    out
+}
+
+/// Inserts `extra` before the page's last `</body>`, or at its end when it has none.
+pub fn insert_before_body_end(mut page: Vec<u8>, extra: &str) -> Vec<u8> {
+    let at = page
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(page.len());
+    page.splice(at..at, extra.bytes());
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Code, Position};
+
+    #[test]
+    fn the_overlay_lists_each_finding_escaped() {
+        let finding = Diagnostic::new(
+            Code::FrontmatterUnknownField,
+            "content/a<b>.md",
+            Position::new(3, 7),
+            "unknown field `<script>alert(1)</script>`",
+        )
+        .with_hint("did you mean `review`? & more");
+        let html = overlay_html(&[finding]);
+        assert!(html.contains("1 error, 0 warnings"), "{html}");
+        assert!(html.contains("error[frontmatter/unknown-field]"));
+        assert!(html.contains("content/a&lt;b&gt;.md:3:7"));
+        assert!(html.contains("unknown field `&lt;script&gt;alert(1)&lt;/script&gt;`"));
+        assert!(html.contains("hint: did you mean `review`? &amp; more"));
+        assert!(!html.contains("<script>alert"));
+    }
+
+    #[test]
+    fn inserts_before_the_last_body_end() {
+        let page = b"<html><body><p>&lt;/body&gt;</p></BODY></html>".to_vec();
+        assert_eq!(
+            insert_before_body_end(page, "<i>x</i>"),
+            b"<html><body><p>&lt;/body&gt;</p><i>x</i></BODY></html>"
+        );
+        assert_eq!(insert_before_body_end(b"<p>bare".to_vec(), "!"), b"<p>bare!");
+    }
+}

@@ -1,0 +1,408 @@
+//! Watching the site: the file system's noisy events become a few changes an editor can
+//! make, by one pure function (`classify`, tested for every kind of event and path), and
+//! the changes of one save are gathered into one batch (`Watcher::next_batch`).
+
+use notify::event::{AccessKind, AccessMode, CreateKind, MetadataKind, ModifyKind, RemoveKind};
+use notify::{EventKind, RecursiveMode, Watcher as _};
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+/// The folders of a site that `serve` watches, besides `evident.yaml`.
+pub const WATCHED_DIRS: [&str; 4] = ["content", "references", "templates", "theme"];
+
+/// What one file-system event means for the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// One Markdown file under `content/` was written, created or removed (its path
+    /// relative to the site root, `/`-separated, as findings name it).
+    Content(String),
+    /// A folder under `content/` appeared, vanished or was renamed: which files changed is
+    /// not known, so all content is read again.
+    ContentTree,
+    /// The shared bibliography: any article may cite it.
+    References,
+    Templates,
+    Theme,
+    Config,
+    /// Editor temporary files, hidden files, reads, anything outside the watched places.
+    Ignored,
+}
+
+/// What the path of an event is now, as the caller saw it just after the event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathKind {
+    File,
+    Dir,
+    /// Not there (any more).
+    Missing,
+    /// Not there any more, and files of the site were in it: a folder moved or deleted.
+    MissingFolder,
+}
+
+/// Maps one event to a change. Pure: the caller looks at the disk (`kind`).
+pub fn classify(root: &Path, event: &EventKind, path: &Path, kind: PathKind) -> Change {
+    if !changes_something(event) {
+        return Change::Ignored;
+    }
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Change::Ignored;
+    };
+    let parts: Vec<&str> = match rel.components().map(normal).collect::<Option<Vec<_>>>() {
+        Some(parts) if !parts.is_empty() => parts,
+        _ => return Change::Ignored,
+    };
+    let name = parts[parts.len() - 1];
+    if parts[1..].iter().any(|p| p.starts_with('.')) || is_editor_temporary(name) {
+        return Change::Ignored;
+    }
+    match parts[0] {
+        crate::config::CONFIG_FILE if parts.len() == 1 => Change::Config,
+        "content" if parts.len() == 1 => Change::ContentTree,
+        "content" => {
+            // A folder that appears, vanishes or is renamed carries its files with it
+            // without an event for each: only reading everything again finds them.
+            let folder = matches!(kind, PathKind::Dir | PathKind::MissingFolder)
+                || matches!(
+                    event,
+                    EventKind::Create(CreateKind::Folder) | EventKind::Remove(RemoveKind::Folder)
+                );
+            if folder {
+                Change::ContentTree
+            } else if name.ends_with(".md") {
+                Change::Content(parts.join("/"))
+            } else {
+                Change::Ignored
+            }
+        }
+        "references" => Change::References,
+        "templates" => Change::Templates,
+        "theme" => Change::Theme,
+        _ => Change::Ignored,
+    }
+}
+
+fn normal(component: Component<'_>) -> Option<&str> {
+    match component {
+        Component::Normal(part) => part.to_str(),
+        _ => None,
+    }
+}
+
+/// Reads, opens and access-time updates change nothing; writes, creations, removals,
+/// renames and other metadata changes (`touch`) may.
+fn changes_something(event: &EventKind) -> bool {
+    match event {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        _ => true,
+    }
+}
+
+/// Files editors write beside the one being edited, which must not trigger a rebuild.
+fn is_editor_temporary(name: &str) -> bool {
+    name.starts_with('.')                       // vim .x.swp, emacs .#x lock, gedit .goutputstream
+        || name.ends_with('~')                  // vim, emacs and nano backups
+        || name.ends_with(".swp")
+        || name.ends_with(".swo")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".kate-swp")
+        || name.ends_with(".crswap")            // Chrome's File System Access writes
+        || name.ends_with("___jb_tmp___")       // JetBrains safe write
+        || name.ends_with("___jb_old___")
+        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
+        || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit())) // vim's 4913 probe
+}
+
+/// What a batch of changes asks the server to do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Read everything again: configuration, templates, shared references or folders changed.
+    pub full: bool,
+    /// Copy the theme again.
+    pub theme: bool,
+    /// Content files to read again.
+    pub files: BTreeSet<String>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        !self.full && !self.theme && self.files.is_empty()
+    }
+}
+
+pub fn plan(changes: impl IntoIterator<Item = Change>) -> Plan {
+    let mut plan = Plan::default();
+    for change in changes {
+        match change {
+            Change::Content(file) => {
+                plan.files.insert(file);
+            }
+            Change::Theme => plan.theme = true,
+            Change::ContentTree | Change::References | Change::Templates | Change::Config => plan.full = true,
+            Change::Ignored => {}
+        }
+    }
+    plan
+}
+
+/// After the first event of a batch, wait until the file system has been quiet this long:
+/// one save is several events (write, rename, chmod) within a few milliseconds.
+const QUIET: Duration = Duration::from_millis(15);
+/// …but never longer than this, so a process writing continuously still gets previews.
+const LONGEST_BATCH: Duration = Duration::from_millis(300);
+
+/// The site's watched places, with their events in a channel.
+pub struct Watcher {
+    root: PathBuf,
+    inner: notify::RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    watching: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    pub fn start(root: &Path) -> notify::Result<Watcher> {
+        let (sender, events) = channel();
+        let mut inner = notify::recommended_watcher(sender)?;
+        // The root alone, not its subfolders: `evident.yaml`, and watched folders that
+        // appear later. Recursively it would also see `public/` and the preview output.
+        inner.watch(root, RecursiveMode::NonRecursive)?;
+        let mut watcher = Watcher {
+            root: root.to_path_buf(),
+            inner,
+            events,
+            watching: BTreeSet::new(),
+        };
+        watcher.watch_folders();
+        Ok(watcher)
+    }
+
+    /// Watches each of `WATCHED_DIRS` that exists and is not watched yet; forgets those
+    /// that vanished, so that they are watched again when they come back.
+    fn watch_folders(&mut self) {
+        for name in WATCHED_DIRS {
+            let dir = self.root.join(name);
+            if dir.is_dir() {
+                if !self.watching.contains(&dir) && self.inner.watch(&dir, RecursiveMode::Recursive).is_ok() {
+                    self.watching.insert(dir);
+                }
+            } else if self.watching.remove(&dir) {
+                let _ = self.inner.unwatch(&dir);
+            }
+        }
+    }
+
+    /// Blocks until something happens — or, with `idle`, until nothing has for that long —
+    /// then gathers what follows within a quiet moment.
+    pub fn next_batch(&mut self, idle: Option<std::time::Duration>) -> Next {
+        let first = match idle {
+            None => self.events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(idle) => self.events.recv_timeout(idle),
+        };
+        let mut batch = Vec::new();
+        match first {
+            Ok(event) => collect(&self.root, &mut batch, event),
+            Err(RecvTimeoutError::Timeout) => return Next::Idle,
+            Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
+        }
+        let deadline = Instant::now() + LONGEST_BATCH;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(QUIET.min(left)) {
+                Ok(event) => collect(&self.root, &mut batch, event),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
+            }
+        }
+        self.watch_folders();
+        Next::Events(batch)
+    }
+}
+
+/// What the watcher saw.
+pub enum Next {
+    /// Each event's kind and path.
+    Events(Vec<(EventKind, PathBuf)>),
+    /// Nothing happened for the idle time asked for.
+    Idle,
+    Stopped,
+}
+
+fn collect(root: &Path, batch: &mut Vec<(EventKind, PathBuf)>, event: notify::Result<notify::Event>) {
+    match event {
+        // The kernel's queue overflowed: what changed is unknown, so report the whole
+        // content folder as changed, which reads everything again.
+        Ok(event) if event.need_rescan() => batch.push((EventKind::Any, root.join("content"))),
+        Ok(event) => batch.extend(event.paths.into_iter().map(|path| (event.kind, path))),
+        // A watch failed: the same.
+        Err(error) => {
+            batch.extend(error.paths.into_iter().map(|path| (EventKind::Any, path)));
+            batch.push((EventKind::Any, root.join("content")));
+        }
+    }
+}
+
+/// Looks at the disk for `classify`; `held_files` tells whether a vanished path was a
+/// folder of the site's files (a temporary file renamed into place vanishes too).
+pub fn path_kind(path: &Path, held_files: impl FnOnce(&Path) -> bool) -> PathKind {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => PathKind::Dir,
+        Ok(_) => PathKind::File,
+        Err(_) if held_files(path) => PathKind::MissingFolder,
+        Err(_) => PathKind::Missing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{DataChange, RenameMode};
+
+    const WRITE: EventKind = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+
+    fn at(path: &str, event: EventKind, kind: PathKind) -> Change {
+        classify(Path::new("/site"), &event, &Path::new("/site").join(path), kind)
+    }
+
+    fn content(path: &str) -> Change {
+        Change::Content(path.to_string())
+    }
+
+    #[test]
+    fn saving_an_article_is_a_content_change_whatever_the_event() {
+        let file = "content/cardiology/statins.md";
+        for event in [
+            WRITE,
+            EventKind::Create(CreateKind::File),
+            EventKind::Remove(RemoveKind::File),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Any,
+        ] {
+            assert_eq!(at(file, event, PathKind::File), content(file), "{event:?}");
+        }
+        assert_eq!(at(file, WRITE, PathKind::Missing), content(file), "deleted");
+        assert_eq!(
+            at("content/pages/about.md", WRITE, PathKind::File),
+            content("content/pages/about.md")
+        );
+    }
+
+    #[test]
+    fn reading_is_not_a_change() {
+        let file = "content/cardiology/statins.md";
+        for event in [
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            EventKind::Access(AccessKind::Read),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)),
+        ] {
+            assert_eq!(at(file, event, PathKind::File), Change::Ignored, "{event:?}");
+        }
+    }
+
+    #[test]
+    fn editor_temporary_files_are_ignored() {
+        for name in [
+            "content/a/.statins.md.swp",
+            "content/a/statins.md.swp",
+            "content/a/statins.md~",
+            "content/a/4913",
+            "content/a/.#statins.md",
+            "content/a/#statins.md#",
+            "content/a/statins.md.tmp",
+            "content/a/statins.md___jb_tmp___",
+            "content/a/statins.md.kate-swp",
+            "content/.hidden/statins.md",
+            "templates/.article.html.swp",
+            "templates/article.html~",
+            "theme/4913",
+            ".evident.yaml.swp",
+            "evident.yaml~",
+        ] {
+            for kind in [PathKind::File, PathKind::Missing] {
+                assert_eq!(at(name, WRITE, kind), Change::Ignored, "{name} {kind:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn other_places_map_to_their_kind_of_change() {
+        assert_eq!(at("evident.yaml", WRITE, PathKind::File), Change::Config);
+        assert_eq!(at("templates/article.html", WRITE, PathKind::File), Change::Templates);
+        assert_eq!(
+            at("templates/partials/review.html", WRITE, PathKind::File),
+            Change::Templates
+        );
+        assert_eq!(at("templates", WRITE, PathKind::Dir), Change::Templates);
+        assert_eq!(at("theme/evident.css", WRITE, PathKind::File), Change::Theme);
+        assert_eq!(at("references/library.bib", WRITE, PathKind::File), Change::References);
+        assert_eq!(at("content", WRITE, PathKind::Missing), Change::ContentTree);
+        assert_eq!(
+            at(
+                "content/new-topic",
+                EventKind::Create(CreateKind::Folder),
+                PathKind::Dir
+            ),
+            Change::ContentTree
+        );
+        assert_eq!(
+            at(
+                "content/old-topic",
+                EventKind::Remove(RemoveKind::Folder),
+                PathKind::Missing
+            ),
+            Change::ContentTree
+        );
+        let moved_away = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        assert_eq!(
+            at("content/old-topic", moved_away, PathKind::MissingFolder),
+            Change::ContentTree
+        );
+        assert_eq!(
+            at("content/a/sedx1Yz9", moved_away, PathKind::Missing),
+            Change::Ignored,
+            "sed -i's temporary file"
+        );
+        assert_eq!(at("content/a/figure.png", WRITE, PathKind::File), Change::Ignored);
+        assert_eq!(at("public/index.html", WRITE, PathKind::File), Change::Ignored);
+        assert_eq!(at(".evident/serve/x", WRITE, PathKind::File), Change::Ignored);
+        assert_eq!(at("notes.txt", WRITE, PathKind::File), Change::Ignored);
+        assert_eq!(at("content/evident.yaml", WRITE, PathKind::File), Change::Ignored);
+        assert_eq!(
+            classify(
+                Path::new("/site"),
+                &WRITE,
+                Path::new("/elsewhere/evident.yaml"),
+                PathKind::File
+            ),
+            Change::Ignored
+        );
+        assert_eq!(
+            classify(Path::new("/site"), &WRITE, Path::new("/site"), PathKind::Dir),
+            Change::Ignored
+        );
+    }
+
+    #[test]
+    fn a_batch_becomes_one_plan() {
+        let quiet = plan([Change::Ignored, Change::Ignored]);
+        assert!(quiet.is_empty());
+        let edits = plan([content("content/a/x.md"), content("content/a/x.md"), Change::Theme]);
+        assert!(!edits.full && edits.theme);
+        assert_eq!(edits.files.len(), 1);
+        for whole in [
+            Change::Config,
+            Change::Templates,
+            Change::References,
+            Change::ContentTree,
+        ] {
+            assert!(plan([content("content/a/x.md"), whole.clone()]).full, "{whole:?}");
+        }
+    }
+}

@@ -1,0 +1,820 @@
+//! `evident serve` over real TCP connections on 127.0.0.1: pages served, edits rebuilt and
+//! announced on the event stream, findings shown over the page, nothing outside the output
+//! served; `init` wiring the schema for editors, and the schema itself.
+//!
+//! Every server started here is killed when its guard drops, and every wait is bounded.
+
+mod common;
+
+use common::Site;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
+const IO_TIMEOUT: Duration = Duration::from_secs(20);
+
+const ARTICLE: &str = "content/cardiology/statin-muscle-symptoms.md";
+const NEIGHBOUR_URL: &str = "/questions/statins-primary-prevention/";
+const ARTICLE_URL: &str = "/questions/statin-muscle-symptoms/";
+
+/// A running `evident serve`, killed on drop.
+struct Server {
+    child: Child,
+    address: SocketAddr,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(site: &Site, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_evident"))
+            .arg("--root")
+            .arg(site.root())
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start evident serve");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut err_pipe = child.stderr.take().expect("piped stderr");
+        let collected = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = err_pipe.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                collected
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        let out_pipe = child.stdout.take().expect("piped stdout");
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(out_pipe).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let mut server = Server {
+            child,
+            address: "127.0.0.1:1".parse().unwrap(),
+            stderr,
+        };
+        let line = receiver
+            .recv_timeout(START_TIMEOUT)
+            .unwrap_or_else(|_| panic!("serve printed no address; stderr:\n{}", server.stderr()));
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}; stderr:\n{}", server.stderr()));
+        server.address = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap_or_else(|e| panic!("bad address in {line:?}: {e}"));
+        assert!(server.address.ip().is_loopback(), "{}", server.address);
+        server
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// What the server printed, once it contains `text` (another thread reads the pipe).
+    fn stderr_with(&self, text: &str) -> String {
+        let deadline = Instant::now() + EVENT_TIMEOUT;
+        loop {
+            let stderr = self.stderr();
+            if stderr.contains(text) || Instant::now() > deadline {
+                return stderr;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &[])
+    }
+
+    fn request(&self, method: &str, target: &str, headers: &[(&str, &str)]) -> Response {
+        let mut stream = TcpStream::connect_timeout(&self.address, IO_TIMEOUT).expect("connect");
+        stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        stream.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
+        let mut head = format!(
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.address
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).expect("send the request");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read the response");
+        Response::parse(&raw)
+    }
+
+    /// Opens the live-reload stream and waits until the server has registered it.
+    fn events(&self) -> Events {
+        let mut stream = TcpStream::connect_timeout(&self.address, IO_TIMEOUT).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        let head = format!("GET /__evident/events HTTP/1.1\r\nHost: {}\r\n\r\n", self.address);
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut events = Events {
+            stream,
+            seen: String::new(),
+        };
+        assert!(
+            events.wait_for(": connected", EVENT_TIMEOUT),
+            "no event-stream greeting: {:?}",
+            events.seen
+        );
+        assert!(events.seen.starts_with("HTTP/1.1 200"), "{}", events.seen);
+        assert!(
+            events.seen.contains("Content-Type: text/event-stream"),
+            "{}",
+            events.seen
+        );
+        events.seen.clear();
+        events
+    }
+
+    /// Fetches `path` until `done` holds for the page, for at most `EVENT_TIMEOUT`.
+    fn eventually(&self, path: &str, done: impl Fn(&Response) -> bool) -> Response {
+        let deadline = Instant::now() + EVENT_TIMEOUT;
+        loop {
+            let response = self.get(path);
+            if done(&response) || Instant::now() > deadline {
+                return response;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    /// Reads the stream until `text` appears; false after `timeout`.
+    fn wait_for(&mut self, text: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut buffer = [0u8; 4096];
+        while !self.seen.contains(text) {
+            if Instant::now() > deadline {
+                return false;
+            }
+            match self.stream.read(&mut buffer) {
+                Ok(0) => return false,
+                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                Err(e) => panic!("event stream: {e}"),
+            }
+        }
+        true
+    }
+
+    /// Waits for the next `reload` event and forgets what came before it.
+    fn expect_reload(&mut self, server: &Server) {
+        let arrived = self.wait_for("event: reload\n", EVENT_TIMEOUT);
+        assert!(
+            arrived,
+            "no reload event; stream: {:?}\nstderr:\n{}",
+            self.seen,
+            server.stderr()
+        );
+        self.seen.clear();
+    }
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn parse(raw: &[u8]) -> Response {
+        let text = String::from_utf8_lossy(raw);
+        let (head, body) = text.split_once("\r\n\r\n").expect("a complete response head");
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|s| s.parse().ok())
+            .expect("a status line");
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        Response {
+            status,
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+fn fixture() -> Site {
+    Site::fixture("serve/site")
+}
+
+/// Saves a file as many editors do — a hidden temporary file renamed over it — so that the
+/// server never sees it half-written and each save is exactly one change.
+fn save(site: &Site, rel: &str, text: impl AsRef<[u8]>) {
+    let path = site.path(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let temporary = path.with_file_name(format!(".{name}.saving"));
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(&temporary, &path).unwrap();
+}
+
+#[test]
+fn serves_pages_with_the_reload_script_and_correct_types() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+
+    let page = server.get(ARTICLE_URL);
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(page.body.contains("Do statins cause muscle pain?"));
+    assert!(
+        page.body.contains("data-evident-serve"),
+        "the reload script is injected"
+    );
+    assert!(page.body.contains("/__evident/events"));
+    assert!(!page.body.contains("evident-overlay"));
+    assert_eq!(
+        page.header("content-length").and_then(|l| l.parse().ok()),
+        Some(page.body.len())
+    );
+
+    for (path, kind) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/theme/evident.css", "text/css; charset=utf-8"),
+        ("/theme/evident.js", "text/javascript; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/feed.xml", "application/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+    ] {
+        let response = server.get(path);
+        assert_eq!(response.status, 200, "{path}");
+        assert_eq!(response.header("content-type"), Some(kind), "{path}");
+    }
+    assert!(
+        !server.get("/theme/evident.css").body.contains("data-evident-serve"),
+        "only HTML is touched"
+    );
+
+    let folder = server.get("/questions/statin-muscle-symptoms");
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), Some(ARTICLE_URL));
+
+    let missing = server.get("/questions/no-such-question/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("couldn’t find that page"), "the site's 404.html");
+    assert!(missing.body.contains("data-evident-serve"));
+
+    assert_eq!(server.request("POST", "/", &[]).status, 405);
+}
+
+#[test]
+fn head_has_no_body_and_conditional_requests_get_304() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+
+    let head = server.request("HEAD", ARTICLE_URL, &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "HEAD sent a body");
+    let full = server.get(ARTICLE_URL);
+    assert_eq!(head.header("content-length"), full.header("content-length"));
+
+    let etag = full.header("etag").expect("an ETag").to_string();
+    let again = server.request("GET", ARTICLE_URL, &[("If-None-Match", &etag)]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    assert_eq!(
+        server.request("HEAD", ARTICLE_URL, &[("If-None-Match", &etag)]).status,
+        304
+    );
+    assert_eq!(
+        server
+            .request("GET", ARTICLE_URL, &[("If-None-Match", "\"stale\"")])
+            .status,
+        200
+    );
+
+    let css = server.get("/theme/evident.css");
+    let modified = css.header("last-modified").expect("a Last-Modified date").to_string();
+    assert_eq!(
+        server
+            .request("GET", "/theme/evident.css", &[("If-Modified-Since", &modified)])
+            .status,
+        304
+    );
+    assert_eq!(
+        server
+            .request(
+                "GET",
+                "/theme/evident.css",
+                &[("If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT")]
+            )
+            .status,
+        200
+    );
+}
+
+#[test]
+fn an_edit_is_served_and_announced() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let before = server.get(NEIGHBOUR_URL);
+    assert!(
+        before.body.contains("Do statins cause muscle pain?"),
+        "the neighbour lists it"
+    );
+
+    save(
+        &site,
+        ARTICLE,
+        site.read(ARTICLE)
+            .replace("Do statins cause muscle pain?", "Do statins really cause muscle pain?")
+            .replace("are not caused by the statin", "are not caused by the statin itself"),
+    );
+    events.expect_reload(&server);
+
+    let page = server.eventually(ARTICLE_URL, |r| r.body.contains("really cause"));
+    assert!(
+        page.body.contains("Do statins really cause muscle pain?"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("caused by the statin itself"));
+    assert_ne!(page.header("etag"), before.header("etag"));
+    assert!(
+        server
+            .get(NEIGHBOUR_URL)
+            .body
+            .contains("Do statins really cause muscle pain?"),
+        "the related question's page shows the new question"
+    );
+    assert!(
+        server
+            .get("/topics/cardiology/")
+            .body
+            .contains("Do statins really cause muscle pain?")
+    );
+    assert!(
+        server.get("/").body.contains("Do statins really cause muscle pain?"),
+        "the home page lists it"
+    );
+    assert!(
+        server
+            .get("/feed.xml")
+            .body
+            .contains("Do statins really cause muscle pain?")
+    );
+    let stderr = server.stderr_with("statin-muscle-symptoms.md: rendered");
+    assert!(stderr.contains("statin-muscle-symptoms.md: rendered"), "{stderr}");
+    // Once the editor pauses, the whole-site checks and large listings follow.
+    let stderr = server.stderr_with("whole-site checks: rendered");
+    assert!(stderr.contains("whole-site checks: rendered"), "{stderr}");
+    let queue = server.eventually("/review/", |r| r.body.contains("Do statins really cause muscle pain?"));
+    assert!(
+        queue.body.contains("Do statins really cause muscle pain?"),
+        "the review queue, a large listing, follows after the pause"
+    );
+}
+
+#[test]
+fn a_broken_file_shows_the_overlay_and_a_fix_clears_it() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let good = site.read(ARTICLE);
+
+    save(
+        &site,
+        ARTICLE,
+        good.replace("audience: all\n", "audience: all\nreveiw: {status: draft}\n"),
+    );
+    events.expect_reload(&server);
+    let page = server.eventually(ARTICLE_URL, |r| r.body.contains("evident-overlay"));
+    assert_eq!(page.status, 200, "the last good page is still served");
+    assert!(page.body.contains("id=\"evident-overlay\""), "{}", page.body);
+    assert!(page.body.contains("frontmatter/unknown-field"));
+    assert!(page.body.contains(&format!("{ARTICLE}:8:1")), "file:line:column");
+    assert!(page.body.contains("did you mean `review`?"));
+    assert!(server.get("/").body.contains("evident-overlay"), "every page shows it");
+    let stderr = server.stderr_with("not rebuilt");
+    assert!(stderr.contains("error[frontmatter/unknown-field]"), "{stderr}");
+    assert!(stderr.contains(&format!("--> {ARTICLE}:8:1")), "{stderr}");
+
+    save(&site, ARTICLE, &good);
+    events.expect_reload(&server);
+    let page = server.eventually(ARTICLE_URL, |r| !r.body.contains("evident-overlay"));
+    assert!(!page.body.contains("evident-overlay"), "the fix clears the overlay");
+    assert!(page.body.contains("data-evident-serve"));
+}
+
+#[test]
+fn markup_in_findings_is_escaped_in_the_overlay() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    save(
+        &site,
+        ARTICLE,
+        site.read(ARTICLE)
+            .replace("audience: all\n", "audience: all\n<script>alert(1)</script>: x\n"),
+    );
+    events.expect_reload(&server);
+    let page = server.eventually("/", |r| r.body.contains("evident-overlay"));
+    assert!(page.body.contains("evident-overlay"));
+    assert!(!page.body.contains("<script>alert(1)"), "{}", page.body);
+    assert!(page.body.contains("&lt;script&gt;alert(1)"));
+}
+
+const NEW_ARTICLE: &str = r#"---
+question: "Do SGLT2 inhibitors protect the kidneys?"
+answer: >-
+  They slow the decline of kidney function [@ada-2025].
+topics: [diabetes]
+created: 2025-05-01
+review:
+  status: submitted
+references:
+  - id: ada-2025
+    type: guideline
+    title: "Standards of Care in Diabetes"
+    publisher: "American Diabetes Association"
+    year: 2025
+related: [metformin-first-line]
+---
+## Evidence
+
+- Trials show a slower decline of kidney function [@ada-2025].
+"#;
+
+#[test]
+fn new_and_removed_articles_update_the_site() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let new_file = "content/diabetes/sglt2-kidney.md";
+    save(&site, new_file, NEW_ARTICLE);
+    events.expect_reload(&server);
+    let page = server.eventually("/questions/sglt2-kidney/", |r| r.status == 200);
+    assert_eq!(page.status, 200, "{}", server.stderr());
+    assert!(
+        server
+            .get("/topics/diabetes/")
+            .body
+            .contains("Do SGLT2 inhibitors protect the kidneys?")
+    );
+    assert!(
+        server
+            .get("/questions/metformin-first-line/")
+            .body
+            .contains("Do SGLT2 inhibitors protect the kidneys?"),
+        "the backlink appears on the article it links to"
+    );
+
+    std::fs::remove_file(site.path(new_file)).unwrap();
+    events.expect_reload(&server);
+    let gone = server.eventually("/questions/sglt2-kidney/", |r| r.status == 404);
+    assert_eq!(gone.status, 404);
+    assert!(!server.get("/topics/diabetes/").body.contains("SGLT2"));
+}
+
+#[test]
+fn a_template_change_rebuilds_every_page() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    save(
+        &site,
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Custom not found</p>{% endblock content %}",
+    );
+    events.expect_reload(&server);
+    let missing = server.eventually("/nowhere/", |r| r.body.contains("Custom not found"));
+    assert!(missing.body.contains("Custom not found"), "{}", server.stderr());
+
+    save(
+        &site,
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{{ oops(",
+    );
+    events.expect_reload(&server);
+    let page = server.eventually("/", |r| r.body.contains("template/error"));
+    assert!(
+        page.body.contains("template/error"),
+        "a broken template shows in the overlay"
+    );
+}
+
+#[test]
+fn traversal_attempts_are_refused() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    for target in [
+        "/../evident.yaml",
+        "/questions/../../evident.yaml",
+        "/%2e%2e/evident.yaml",
+        "/%2E%2E/evident.yaml",
+        "/..%2fevident.yaml",
+        "/%2e%2e%2fevident.yaml",
+        "/..%5cevident.yaml",
+        "/..\\evident.yaml",
+        "/%00",
+        "/index.html%00",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    ] {
+        let response = server.get(target);
+        assert!(
+            response.status == 400 || response.status == 404,
+            "{target}: {}",
+            response.status
+        );
+        assert!(!response.body.contains("base_url"), "{target} leaked evident.yaml");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_output_are_not_followed() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    // The served generation: the newest folder of the preview that holds a home page.
+    let preview = site
+        .path(".evident/serve")
+        .join(server.address.to_string().replace(':', "_"));
+    let served = std::fs::read_dir(&preview)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("index.html").is_file())
+        .max_by_key(|p| p.file_name().and_then(|n| n.to_str()?.parse::<u64>().ok()))
+        .expect("a served generation");
+    std::os::unix::fs::symlink(site.path("evident.yaml"), served.join("leak.yaml")).unwrap();
+    std::os::unix::fs::symlink(site.root(), served.join("site")).unwrap();
+    std::os::unix::fs::symlink(served.join("robots.txt"), served.join("robots-alias.txt")).unwrap();
+
+    for target in ["/leak.yaml", "/site/evident.yaml", "/site/content/"] {
+        let response = server.get(target);
+        assert_eq!(response.status, 404, "{target}");
+        assert!(!response.body.contains("base_url"));
+    }
+    assert_eq!(
+        server.get("/robots-alias.txt").status,
+        200,
+        "links inside the output are fine"
+    );
+}
+
+#[test]
+fn build_output_never_carries_the_reload_script() {
+    let site = fixture();
+    {
+        let server = Server::start(&site, &[]);
+        assert!(server.get("/").body.contains("data-evident-serve"));
+    }
+    site.run(&["build", "--quiet"]).expect_code(0);
+    let tree = site.tree("public");
+    assert!(tree.keys().any(|k| k.ends_with(".html")));
+    for (name, bytes) in tree {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("__evident") && !text.contains("EventSource") && !text.contains("evident-overlay"),
+            "{name} carries serve-only markup"
+        );
+    }
+    assert!(!site.exists("public/.evident"));
+}
+
+#[test]
+fn drafts_are_served_only_when_asked() {
+    let site = fixture();
+    site.write(
+        "content/diabetes/draft-question.md",
+        "---\nquestion: \"Is this a draft?\"\nanswer: \"Yes [@a].\"\ntopics: [diabetes]\ncreated: 2025-05-01\n\
+references:\n  - {id: a, type: other, title: \"A\", year: 2025}\n---\n",
+    );
+    {
+        let server = Server::start(&site, &[]);
+        assert_eq!(server.get("/questions/draft-question/").status, 404);
+    }
+    let server = Server::start(&site, &["--drafts"]);
+    assert_eq!(
+        server.get("/questions/draft-question/").status,
+        200,
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn build_prints_one_summary_line_when_not_on_a_terminal() {
+    let site = fixture();
+    let out = site.run(&["build"]);
+    out.expect_code(0);
+    let lines: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("built ")).collect();
+    assert_eq!(lines.len(), 1, "{}", out.stderr);
+    assert!(
+        lines[0].contains("3 articles") && lines[0].contains("files written"),
+        "{}",
+        lines[0]
+    );
+    assert!(!out.stderr.contains('\r'), "no progress bar drawn into a pipe");
+    let quiet = site.run(&["build", "--quiet"]);
+    quiet.expect_code(0);
+    assert!(quiet.stderr.contains("built 3 articles"), "{}", quiet.stderr);
+}
+
+// ---- init, new and the schema ----
+
+#[test]
+fn init_new_and_build_pass_check_with_the_editor_wired() {
+    let site = Site::empty();
+    site.run(&["init", "."]).expect_code(0);
+    let out = site.run(&["new", "Does coffee raise blood pressure?", "--topic", "cardiology"]);
+    out.expect_code(0);
+    let created = std::path::PathBuf::from(out.stdout.trim());
+    let article = std::fs::read_to_string(&created).unwrap();
+    let today = evident::date::Date::today().to_string();
+    assert!(article.contains(&format!("created: {today}")), "{article}");
+    assert!(article.contains(&format!("updated: {today}")));
+    site.run(&["new", "Does coffee raise blood pressure?", "--topic", "cardiology"])
+        .expect_code(2);
+    assert_eq!(std::fs::read_to_string(&created).unwrap(), article, "never overwritten");
+
+    let check = site.run(&["check", "--format", "json"]);
+    check.expect_code(0);
+    assert_eq!(check.report().summary.errors, 0, "{}", check.stdout);
+    site.run(&["build", "--drafts"]).expect_code(0);
+
+    // The editor wiring.
+    assert!(
+        site.read("evident.yaml")
+            .starts_with("# yaml-language-server: $schema=.evident/schema/config.json\n")
+    );
+    let settings: serde_json::Value = serde_json::from_str(&site.read(".vscode/settings.json")).unwrap();
+    assert!(settings["yaml.schemas"]["./.evident/schema/config.json"].is_array());
+    let tasks: serde_json::Value = serde_json::from_str(&site.read(".vscode/tasks.json")).unwrap();
+    assert_eq!(tasks["tasks"][0]["label"], "evident: check");
+    let extensions: serde_json::Value = serde_json::from_str(&site.read(".vscode/extensions.json")).unwrap();
+    assert_eq!(extensions["recommendations"][0], "redhat.vscode-yaml");
+    assert_eq!(
+        site.read(".evident/schema/article.json"),
+        site.run(&["schema"]).expect_code(0).stdout,
+        "init writes what `evident schema` prints"
+    );
+    assert_eq!(
+        site.read(".evident/schema/config.json"),
+        site.run(&["schema", "--config"]).expect_code(0).stdout
+    );
+}
+
+#[test]
+fn the_problem_matcher_of_the_check_task_reads_human_findings() {
+    let site = Site::empty();
+    site.run(&["init", "."]).expect_code(0);
+    let tasks: serde_json::Value = serde_json::from_str(&site.read(".vscode/tasks.json")).unwrap();
+    let patterns = &tasks["tasks"][0]["problemMatcher"]["pattern"];
+    // VS Code's matcher syntax is JavaScript's; these two patterns mean the same in Rust's
+    // notation, so check them against real output with a tiny matcher of our own.
+    let first = patterns[0]["regexp"].as_str().unwrap();
+    let second = patterns[1]["regexp"].as_str().unwrap();
+    assert_eq!(first, "^(error|warning)\\[([^\\]]+)\\]: (.*)$");
+    assert_eq!(second, "^\\s*--> (.+):(\\d+):(\\d+)$");
+    let file = "content/general/how-to-write-an-evident-article.md";
+    site.write(
+        file,
+        site.read(file).replace("audience: all\n", "audience: all\nreveiw: x\n"),
+    );
+    let out = site.run(&["check"]);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("error[frontmatter/unknown-field]: "))
+        .expect("a human finding");
+    assert_eq!(lines[at + 1].trim_start(), format!("--> {file}:9:1"));
+}
+
+/// The YAML between the `---` lines of an article, as JSON.
+fn front_matter(text: &str) -> serde_json::Value {
+    let text = text.strip_prefix("---\n").expect("front matter");
+    let end = text.find("\n---").expect("closing ---");
+    serde_yaml::from_str(&text[..end]).expect("valid YAML")
+}
+
+fn schema_from_cli(args: &[&str]) -> jsonschema::Validator {
+    let out = Site::empty().run(args);
+    out.expect_code(0);
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).expect("the schema is JSON");
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    jsonschema::validator_for(&schema).expect("a valid JSON Schema")
+}
+
+fn demo_articles() -> Vec<(String, String)> {
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut found = Vec::new();
+    for entry in walk(&content) {
+        let is_page = entry.parent().is_some_and(|p| p.ends_with("pages"));
+        if entry.extension().is_some_and(|e| e == "md") && !is_page {
+            found.push((entry.display().to_string(), std::fs::read_to_string(&entry).unwrap()));
+        }
+    }
+    assert!(found.len() >= 10, "the demo content is there");
+    found
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn the_schema_validates_the_demo_content() {
+    let articles = schema_from_cli(&["schema"]);
+    for (name, text) in demo_articles() {
+        let value = front_matter(&text);
+        let problems: Vec<String> = articles.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+    }
+    let config = schema_from_cli(&["schema", "--config"]);
+    let demo_config = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/evident.yaml")).unwrap();
+    let value: serde_json::Value = serde_yaml::from_str(&demo_config).unwrap();
+    let problems: Vec<String> = config.iter_errors(&value).map(|e| e.to_string()).collect();
+    assert!(problems.is_empty(), "evident.yaml: {problems:#?}");
+}
+
+#[test]
+fn the_schema_rejects_misspelt_and_malformed_fields() {
+    let articles = schema_from_cli(&["schema"]);
+    let (_, text) = demo_articles().remove(0);
+    let good = front_matter(&text);
+    assert!(articles.is_valid(&good));
+    let mut misspelt = good.clone();
+    misspelt
+        .as_object_mut()
+        .unwrap()
+        .insert("reveiw".into(), serde_json::json!({"status": "draft"}));
+    assert!(!articles.is_valid(&misspelt), "a misspelt top-level field");
+    let mut nested = good.clone();
+    nested["references"][0]
+        .as_object_mut()
+        .unwrap()
+        .insert("jounral".into(), "Lancet".into());
+    assert!(!articles.is_valid(&nested), "a misspelt field in a reference");
+    let mut bad_status = good.clone();
+    bad_status["review"] = serde_json::json!({"status": "aproved"});
+    assert!(!articles.is_valid(&bad_status));
+    let mut bad_date = good.clone();
+    bad_date["created"] = "8 January 2026".into();
+    assert!(!articles.is_valid(&bad_date));
+    let mut no_question_mark = good;
+    no_question_mark["question"] = "Statins and muscle pain".into();
+    assert!(!articles.is_valid(&no_question_mark));
+
+    let config = schema_from_cli(&["schema", "--config"]);
+    let misspelt: serde_json::Value = serde_yaml::from_str("title: KB\nbaseurl: https://kb.example.org/\n").unwrap();
+    assert!(!config.is_valid(&misspelt));
+    let unknown_check: serde_json::Value =
+        serde_yaml::from_str("title: KB\nbase_url: https://kb.example.org/\nchecks: {citation/unsued: off}\n").unwrap();
+    assert!(!config.is_valid(&unknown_check));
+}
