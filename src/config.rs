@@ -80,7 +80,8 @@ impl SiteConfig {
                 // near-identical title among duplicates); only an explicit setting overrides it.
                 d.severity = match self.severities.get(&d.code) {
                     Some(configured) => (*configured)?,
-                    None => d.severity,
+                    None if d.code.enabled_by_default() => d.severity,
+                    None => return None,
                 };
                 Some(d)
             })
@@ -260,8 +261,8 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         severities,
         home_recent,
         feed_entries,
-        citations,
         related,
+        citations,
         editions,
     })
 }

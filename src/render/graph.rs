@@ -390,7 +390,7 @@ fn topic_label(svg: &mut String, title: &str, url: Option<&str>, angle: f64, rad
 fn svg_open(svg: &mut String, title: &str, description: &str) {
     let _ = write!(
         svg,
-        "<svg class=\"graph-svg\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"img\" aria-labelledby=\"graph-svg-title graph-svg-desc\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"graph-svg-title\">{}</title><desc id=\"graph-svg-desc\">{}</desc>",
+        "<svg class=\"graph-svg\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"group\" aria-labelledby=\"graph-svg-title graph-svg-desc\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"graph-svg-title\">{}</title><desc id=\"graph-svg-desc\">{}</desc>",
         crate::html::escape(title),
         crate::html::escape(description)
     );
