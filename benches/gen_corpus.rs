@@ -125,10 +125,45 @@ fn main() {
         let topic = TOPICS[index % TOPICS.len()];
         let dir = out.join("content").join(topic);
         std::fs::create_dir_all(&dir).expect("create topic folder");
-        let text = article(index, count, topic, &mut rng);
+        let mut text = article(index, count, topic, &mut rng);
+        if index % 4 >= 2 {
+            text = approve(&text, topic, index);
+        }
         std::fs::write(dir.join(format!("{}.md", slug(index))), text).expect("write article");
     }
     eprintln!("wrote {count} articles to {}", out.display());
+}
+
+/// Records an approval the way `evident approve` does: the review block with the hash of
+/// the text, so the corpus exercises verified approvals rather than incomplete ones.
+fn approve(text: &str, topic: &str, index: usize) -> String {
+    use evident::review::workflow::{Action, Subject, apply};
+    let source = evident::load::SourceFile {
+        rel_path: format!("content/{topic}/{}.md", slug(index)),
+        section: topic.to_string(),
+        text: text.to_string(),
+    };
+    let Some(article) = evident::parse::article::parse_article(&source).article else {
+        return text.to_string();
+    };
+    let date = evident::date::Date::new(2026, 10, 1).expect("a real date");
+    let action = Action::Approve {
+        reviewer: format!("Reviewer {}", index % 50),
+        role: Some("Board".to_string()),
+        date,
+    };
+    let subject = Subject {
+        slug: &article.slug,
+        review: &article.review,
+        state: &article.review_state,
+        fingerprint: &article.fingerprint,
+        updated: article.updated,
+        today: date,
+    };
+    match apply(&action, &subject) {
+        Ok(review) => evident::review::edit::replace_review_block(text, &review).unwrap_or_else(|_| text.to_string()),
+        Err(_) => text.to_string(),
+    }
 }
 
 fn slug(index: usize) -> String {
@@ -175,15 +210,9 @@ fn article(index: usize, count: usize, topic: &str, rng: &mut Rng) -> String {
     let _ = writeln!(text, "created: 2025-0{}-1{}", 1 + index % 9, index % 10);
     let _ = writeln!(text, "updated: 2026-0{}-2{}", 1 + index % 9, index % 8);
     let _ = writeln!(text, "version: {}", 1 + index % 4);
-    let status = ["submitted", "under_review", "approved", "approved"][index % 4];
+    // Half the articles are approved afterwards by `approve`, as `evident approve` would.
+    let status = ["submitted", "under_review", "under_review", "under_review"][index % 4];
     let _ = writeln!(text, "review:\n  status: {status}");
-    if status == "approved" {
-        let _ = writeln!(
-            text,
-            "  reviewers:\n    - {{name: \"Reviewer {}\", role: \"Board\", date: 2026-10-01}}",
-            index % 50
-        );
-    }
     let _ = writeln!(text, "references:");
     for r in 0..refs {
         let shared = (index + r) % 200;
