@@ -54,23 +54,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
                 found.push((entry.into_path(), kind));
             }
             Ok(_) => {}
-            Err(error)
-                if error.depth() == 0 && error.io_error().map(|e| e.kind()) == Some(std::io::ErrorKind::NotFound) => {}
-            Err(error) => {
-                let path = error
-                    .path()
-                    .map(|p| rel_path(root, p))
-                    .unwrap_or_else(|| "content".into());
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::ContentUnreadable,
-                        &path,
-                        Position::START,
-                        format!("cannot read this path: {error}"),
-                    )
-                    .with_hint("check the file's permissions, or remove the broken link"),
-                );
-            }
+            Err(error) => diagnostics.extend(unreadable_path(root, &error, "content")),
         }
     }
 
@@ -117,23 +101,7 @@ pub fn load_bibliography(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                 }
             }
             Ok(_) => {}
-            Err(error)
-                if error.depth() == 0 && error.io_error().map(|e| e.kind()) == Some(std::io::ErrorKind::NotFound) => {}
-            Err(error) => {
-                let path = error
-                    .path()
-                    .map(|p| rel_path(root, p))
-                    .unwrap_or_else(|| "references".into());
-                problems.push(
-                    Diagnostic::new(
-                        Code::ContentUnreadable,
-                        &path,
-                        Position::START,
-                        format!("cannot read this path: {error}"),
-                    )
-                    .with_hint("check the file's permissions, or remove the broken link"),
-                );
-            }
+            Err(error) => problems.extend(unreadable_path(root, &error, "references")),
         }
     }
     (files, problems)
@@ -191,6 +159,23 @@ fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<SourceFil
         section,
         text: split::strip_bom(text),
     })
+}
+
+/// A finding for a path the walk could not enter; a missing top folder is simply empty.
+fn unreadable_path(root: &Path, error: &walkdir::Error, folder: &str) -> Option<Diagnostic> {
+    if error.depth() == 0 && error.io_error().map(|e| e.kind()) == Some(std::io::ErrorKind::NotFound) {
+        return None;
+    }
+    let path = error.path().map(|p| rel_path(root, p)).unwrap_or_else(|| folder.into());
+    Some(
+        Diagnostic::new(
+            Code::ContentUnreadable,
+            &path,
+            Position::START,
+            format!("cannot read this path: {error}"),
+        )
+        .with_hint("check the file's permissions, or remove the broken link"),
+    )
 }
 
 fn is_markdown(path: &Path) -> bool {

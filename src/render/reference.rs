@@ -136,29 +136,22 @@ pub fn pmc_url(pmcid: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bibliography::blank_reference;
 
     fn research() -> Reference {
-        Reference {
-            id: "vision".into(),
-            kind: ReferenceKind::Research,
-            title: "Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer".into(),
-            authors: vec!["Sartor O".into(), "de Bono J".into()],
-            journal: Some("N Engl J Med".into()),
-            publisher: None,
-            year: Some(2021),
-            volume: Some("385".into()),
-            issue: Some("12".into()),
-            pages: Some("1091-1103".into()),
-            edition: None,
-            doi: Some("10.1056/NEJMoa2107322".into()),
-            pmid: None,
-            pmcid: None,
-            isbn: None,
-            issn: None,
-            url: None,
-            accessed: None,
-            retraction_note: None,
-        }
+        let mut reference = blank_reference(
+            "vision".into(),
+            ReferenceKind::Research,
+            "Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer".into(),
+        );
+        reference.authors = vec!["Sartor O".into(), "de Bono J".into()];
+        reference.journal = Some("N Engl J Med".into());
+        reference.year = Some(2021);
+        reference.volume = Some("385".into());
+        reference.issue = Some("12".into());
+        reference.pages = Some("1091-1103".into());
+        reference.doi = Some("10.1056/NEJMoa2107322".into());
+        reference
     }
 
     #[test]

@@ -119,30 +119,15 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bibliography::blank_reference;
     use crate::parse::front_matter::ReferenceKind;
 
     fn reference(id: &str, year: i32) -> Reference {
-        Reference {
-            id: id.into(),
-            kind: ReferenceKind::Research,
-            title: "A trial".into(),
-            authors: vec!["Doe J".into()],
-            journal: Some("Lancet".into()),
-            publisher: None,
-            year: Some(year),
-            volume: None,
-            issue: None,
-            pages: None,
-            edition: None,
-            doi: None,
-            pmid: None,
-            pmcid: None,
-            isbn: None,
-            issn: None,
-            url: None,
-            accessed: None,
-            retraction_note: None,
-        }
+        let mut reference = blank_reference(id.into(), ReferenceKind::Research, "A trial".into());
+        reference.authors = vec!["Doe J".into()];
+        reference.journal = Some("Lancet".into());
+        reference.year = Some(year);
+        reference
     }
 
     fn content<'a>(body: &'a str, refs: Vec<&'a Reference>) -> ReviewableContent<'a> {
