@@ -11,6 +11,12 @@ const RADIUM_PAGE: &str = "public/questions/radium-223-visceral-disease/index.ht
 /// The fixture with the radium article approved through the whole workflow.
 fn approved_site() -> Site {
     let site = Site::fixture("review/workflow");
+    claim_and_approve(&site);
+    site
+}
+
+/// Takes the radium article through review: claimed, then approved on 3 February 2026.
+fn claim_and_approve(site: &Site) {
     site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
     site.run(&[
@@ -24,7 +30,6 @@ fn approved_site() -> Site {
         "2026-02-03",
     ])
     .expect_code(0);
-    site
 }
 
 fn json_ld(site: &Site) -> serde_json::Value {
@@ -123,20 +128,7 @@ fn line_endings_and_trailing_spaces_do_not_void_an_approval() {
 fn the_review_commands_change_only_the_review_lines() {
     let site = Site::fixture("review/workflow");
     let before = site.read(RADIUM);
-    let site = {
-        site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
-            .expect_code(0);
-        site.run(&[
-            "approve",
-            "radium-223-visceral-disease",
-            "--reviewer",
-            "Dr Ada Lovelace",
-            "--date",
-            "2026-02-03",
-        ])
-        .expect_code(0);
-        site
-    };
+    claim_and_approve(&site);
     let after = site.read(RADIUM);
     let review_block = |text: &str| -> (String, String) {
         let start = text.find("review:\n").unwrap();
@@ -313,17 +305,7 @@ fn an_approval_covers_the_shared_bibliography_entries_the_text_cites() {
         "every 4 weeks [@alsympca-2013; @parker-2013].",
     );
     site.write(RADIUM, text);
-    site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
-        .expect_code(0);
-    site.run(&[
-        "approve",
-        "radium-223-visceral-disease",
-        "--reviewer",
-        "Dr Ada Lovelace",
-        "--date",
-        "2026-02-03",
-    ])
-    .expect_code(0);
+    claim_and_approve(&site);
     site.run(&["build"]).expect_code(0);
     assert!(
         site.html(RADIUM_PAGE)
