@@ -49,10 +49,7 @@ fn slugs(results: &Results) -> Vec<&str> {
 }
 
 fn json_ld(site: &Site, slug: &str) -> Value {
-    let page = site.html(&page_of(slug));
-    let scripts = page.texts("script[type=\"application/ld+json\"]");
-    assert_eq!(scripts.len(), 1, "one JSON-LD block");
-    serde_json::from_str(&scripts[0]).expect("JSON-LD parses")
+    site.html(&page_of(slug)).json_ld()
 }
 
 // ---------- Search ----------

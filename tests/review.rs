@@ -32,13 +32,6 @@ fn claim_and_approve(site: &Site) {
     .expect_code(0);
 }
 
-fn json_ld(site: &Site) -> serde_json::Value {
-    let page = site.html(RADIUM_PAGE);
-    let scripts = page.texts("script[type=\"application/ld+json\"]");
-    assert_eq!(scripts.len(), 1, "one JSON-LD block");
-    serde_json::from_str(&scripts[0]).expect("JSON-LD parses")
-}
-
 #[test]
 fn an_approved_article_shows_its_reviewer_on_the_page_and_in_structured_data() {
     let site = approved_site();
@@ -54,7 +47,7 @@ fn an_approved_article_shows_its_reviewer_on_the_page_and_in_structured_data() {
         "no step is pending once approved"
     );
     assert!(page.text(".tracker__label").contains("Approved"));
-    let data = json_ld(&site);
+    let data = site.html(RADIUM_PAGE).json_ld();
     assert_eq!(data["reviewedBy"][0]["name"], "Dr Ada Lovelace");
     assert_eq!(data["reviewedBy"][0]["jobTitle"], "Medical Advisory Board");
     assert_eq!(data["lastReviewed"], "2026-02-03");

@@ -212,6 +212,13 @@ impl Page {
         }
     }
 
+    /// The page's one JSON-LD block, parsed.
+    pub fn json_ld(&self) -> serde_json::Value {
+        let scripts = self.texts("script[type=\"application/ld+json\"]");
+        assert_eq!(scripts.len(), 1, "one JSON-LD block");
+        serde_json::from_str(&scripts[0]).expect("JSON-LD parses")
+    }
+
     /// The whitespace-collapsed text of every element matching `css`, in document order.
     pub fn texts(&self, css: &str) -> Vec<String> {
         self.html
