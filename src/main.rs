@@ -75,6 +75,9 @@ enum Command {
         /// No progress bar: only the findings and the one-line summary
         #[arg(long, short)]
         quiet: bool,
+        /// Print how long each stage took (reading, parsing, checks, rendering…)
+        #[arg(long)]
+        timings: bool,
     },
     /// Build the site, serve it on 127.0.0.1 and rebuild and reload pages as files change
     Serve {
@@ -212,6 +215,7 @@ fn main() -> ExitCode {
             deny,
             as_of,
             quiet,
+            timings,
         } => {
             let started = Instant::now();
             let options = BuildOptions {
@@ -222,7 +226,12 @@ fn main() -> ExitCode {
                 as_of,
             };
             // A bar only where a person watches; logs and pipes get the summary alone.
-            let report = if !quiet && std::io::stderr().is_terminal() {
+            let report = if timings {
+                let clock = evident::progress::StageClock::new();
+                let report = pipeline::build_with(&cli.root, &options, &clock);
+                evident::progress::Progress::finish(&clock);
+                report
+            } else if !quiet && std::io::stderr().is_terminal() {
                 let bar = evident::progress::TerminalBar::new();
                 let report = pipeline::build_with(&cli.root, &options, &bar);
                 evident::progress::Progress::finish(&bar);

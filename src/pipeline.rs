@@ -81,6 +81,12 @@ pub struct Checked {
 
 /// Runs load, parse and check. `Err` carries a configuration failure.
 pub fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
+    load_and_check_with(root, options, &Silent)
+}
+
+/// `load_and_check`, telling `progress` each stage as it begins.
+pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Result<Checked, Report> {
+    progress.stage("reading", None);
     let config = match load_config(root) {
         Ok(config) => config,
         Err(diagnostics) => return Err(misconfigured(root, diagnostics)),
@@ -102,8 +108,9 @@ pub fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Re
         None => config,
     };
     let loaded = load_content(root);
+    progress.stage("parsing", None);
     let parsed = parse_content(&loaded);
-    Ok(check_loaded(config, loaded, parsed, options))
+    Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 
 /// The checks of `load_and_check`, on content already read and parsed: `serve` runs them
@@ -113,11 +120,14 @@ pub fn check_loaded(
     loaded: LoadedContent,
     parsed: ParsedContent,
     options: &BuildOptions,
+    progress: &dyn Progress,
 ) -> Checked {
+    progress.stage("checking articles", None);
     // Cloned, not taken: a later re-check of the same content must see them again.
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(parsed.diagnostics.iter().cloned());
     diagnostics.extend(check_content(&parsed));
+    progress.stage("checking citations", None);
     diagnostics.extend(crate::check::citations::check_citations(
         &parsed,
         &crate::check::citations::CitationChecks {
@@ -126,8 +136,10 @@ pub fn check_loaded(
             retractions: config.citations.retraction_list.as_deref(),
         },
     ));
+    progress.stage("building the graph", None);
     let corpus = in_site_order(&parsed.articles);
     let graph = Graph::build(&corpus, config.related.max);
+    progress.stage("checking the graph", None);
     diagnostics.extend(crate::check::check_graph(&corpus, &graph, &config));
     drop(corpus);
     let mut diagnostics = config.apply_severities(diagnostics);
@@ -216,8 +228,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Report {
 
 /// `build`, telling `progress` how far it got.
 pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
-    progress.stage("checking", None);
-    let checked = match load_and_check(root, options) {
+    let checked = match load_and_check_with(root, options, progress) {
         Ok(checked) => checked,
         Err(report) => return report,
     };
@@ -233,6 +244,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         Ok(tera) => tera,
         Err(problems) => return misconfigured(root, problems),
     };
+    progress.stage("linking", None);
     let site = link_site_with_graph(
         &checked.config,
         &checked.parsed,
@@ -290,6 +302,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         Ok(files) => stats.files_written += files,
         Err(problems) => return misconfigured(root, problems),
     }
+    progress.stage("publishing", None);
     if let Err(error) = staging.commit() {
         return io_failure(root, &out, error);
     }

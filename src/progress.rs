@@ -77,3 +77,74 @@ impl Drop for TerminalBar {
         self.bar.finish_and_clear();
     }
 }
+
+/// Times each stage (`--timings`): when a stage begins, the one before it ends. The
+/// figures go to standard error at `finish`, for whoever wants to know where a large
+/// site's build spends its time.
+pub struct StageClock {
+    stages: std::sync::Mutex<Vec<(&'static str, std::time::Instant, Option<u64>)>>,
+}
+
+/// The process's resident memory now, in bytes, where the system tells (Linux).
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line
+        .trim_start_matches("VmRSS:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+impl StageClock {
+    pub fn new() -> StageClock {
+        StageClock {
+            stages: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Each stage with its wall time and the memory in use when it ended, in the order
+    /// they ran.
+    pub fn durations(&self) -> Vec<(&'static str, Duration, Option<u64>)> {
+        let now = (std::time::Instant::now(), resident_bytes());
+        let stages = self.stages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut durations = Vec::with_capacity(stages.len());
+        // Whatever ran before the first stage (parsing the command line) is not a stage.
+        let mut previous: Option<(&'static str, std::time::Instant)> = None;
+        for &(name, began, resident) in stages.iter() {
+            if let Some((before, since)) = previous {
+                durations.push((before, began - since, resident));
+            }
+            previous = Some((name, began));
+        }
+        if let Some((last, since)) = previous {
+            durations.push((last, now.0 - since, now.1));
+        }
+        durations
+    }
+}
+
+impl Default for StageClock {
+    fn default() -> Self {
+        StageClock::new()
+    }
+}
+
+impl Progress for StageClock {
+    fn stage(&self, name: &'static str, _total: Option<u64>) {
+        let mut stages = self.stages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        stages.push((name, std::time::Instant::now(), resident_bytes()));
+    }
+
+    fn finish(&self) {
+        for (name, took, resident) in self.durations() {
+            let memory = resident
+                .map(|bytes| format!(", {} MB resident after", bytes >> 20))
+                .unwrap_or_default();
+            eprintln!("timings: {name:<20} {:>6.0} ms{memory}", took.as_secs_f64() * 1000.0);
+        }
+    }
+}

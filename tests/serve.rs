@@ -656,6 +656,37 @@ fn build_prints_one_summary_line_when_not_on_a_terminal() {
     assert!(quiet.stderr.contains("built 3 articles"), "{}", quiet.stderr);
 }
 
+#[test]
+fn build_with_timings_names_every_stage_in_order() {
+    let site = fixture();
+    let out = site.run(&["build", "--timings"]);
+    out.expect_code(0);
+    let stages: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("timings: "))
+        .map(|l| l.split("  ").next().unwrap_or("").trim())
+        .collect();
+    for expected in [
+        "reading",
+        "parsing",
+        "checking articles",
+        "building the graph",
+        "rendering",
+        "publishing",
+    ] {
+        assert!(stages.contains(&expected), "{expected} missing from {stages:?}");
+    }
+    let position = |name: &str| stages.iter().position(|s| *s == name).unwrap();
+    assert!(position("parsing") < position("building the graph"));
+    assert!(position("rendering") < position("publishing"));
+    assert!(
+        out.stderr.lines().any(|l| l.starts_with("built 3 articles")),
+        "{}",
+        out.stderr
+    );
+}
+
 // ---- init, new and the schema ----
 
 #[test]

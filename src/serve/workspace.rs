@@ -251,7 +251,7 @@ impl Workspace {
         let Some(Content { config, loaded, parsed }) = self.content.take() else {
             return self.rebuild_all(generations);
         };
-        let checked = pipeline::check_loaded(config, loaded, parsed, &self.options);
+        let checked = pipeline::check_loaded(config, loaded, parsed, &self.options, &crate::progress::Silent);
         // Pages of files edited since the last whole-site check are rendered again: the
         // graph their related lists came from has changed with them.
         self.pending.append(&mut self.unsettled);
