@@ -8,7 +8,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::LineIndex;
 use crate::parse::front_matter::ReferenceKind;
 use biblatex::{Bibliography, ChunksExt, Person, RawBibliography};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Evident's field names and the BibTeX fields that fill them, first match wins.
 const FIELDS: &[(&str, &[&str])] = &[
@@ -80,11 +80,11 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             continue;
         };
         let at = lines.position(*start);
-        let mut positions = BTreeMap::new();
-        positions.insert("id".to_string(), at);
+        let mut positions = super::FieldPositions::default();
+        positions.insert_first("id", at);
         for (ours, theirs) in FIELDS {
             if let Some(offset) = theirs.iter().find_map(|name| spans.get(*name)) {
-                positions.insert(ours.to_string(), lines.position(*offset));
+                positions.insert_first(ours, lines.position(*offset));
             }
         }
         let value = |names: &[&str]| -> Option<String> {

@@ -204,12 +204,10 @@ fn read_item(
             shape.to_string(),
         )
     })?;
-    let mut fields = BTreeMap::new();
+    let mut fields = super::FieldPositions::default();
     for (csl, ours) in FIELD_OF {
         if let Some(value) = by_name.get(*csl) {
-            fields
-                .entry(ours.to_string())
-                .or_insert(lines.position(offset_in(text, value.get())));
+            fields.insert_first(ours, lines.position(offset_in(text, value.get())));
         }
     }
     let item: Item = serde_json::from_str(raw.get()).map_err(|error| {

@@ -13,7 +13,7 @@ pub mod yaml;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::SourceFile;
 use crate::parse::front_matter::{Reference, ReferenceKind};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The folder under the site root that holds the shared bibliography.
 pub const BIBLIOGRAPHY_DIR: &str = "references";
@@ -50,10 +50,41 @@ pub struct Entry {
     /// Where the entry starts.
     pub at: Position,
     /// Where each field's value is written, by Evident's field name (`doi`, `year`, …).
-    pub fields: BTreeMap<String, Position>,
+    pub fields: FieldPositions,
     /// The source's own word for the kind of work ("article-journal", "@article",
     /// "Randomized Controlled Trial"), kept by `evident import`.
     pub source_type: Option<String>,
+}
+
+/// Where each of a reference's fields is written, by Evident's field name. A small list
+/// of static names rather than a map of strings: a large site holds one per reference.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldPositions(Vec<(&'static str, Position)>);
+
+impl FieldPositions {
+    /// Records where `field` is written unless it already has a place (the first value
+    /// wins, as when several source fields fill one of ours). Names that are not
+    /// reference fields are not kept: no finding can point at them.
+    pub fn insert_first(&mut self, field: &str, at: Position) {
+        let Some(name) = REFERENCE_FIELDS.iter().copied().find(|known| *known == field) else {
+            return;
+        };
+        if self.get(name).is_none() {
+            self.0.push((name, at));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&Position> {
+        self.0.iter().find(|(name, _)| *name == field).map(|(_, at)| at)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 impl Entry {

@@ -1,12 +1,11 @@
 //! Evident's own bibliography format: a YAML list of entries with exactly the fields of the
 //! front matter's `references`.
 
-use super::{Entry, REFERENCE_FIELDS};
+use super::{Entry, FieldPositions, REFERENCE_FIELDS};
 use crate::diagnostic::{Code, Diagnostic, Position, did_you_mean};
 use crate::parse::fields::{Locator, Scope};
 use crate::parse::front_matter::Reference;
 use crate::parse::yaml::{self, Value};
-use std::collections::BTreeMap;
 
 pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     let value = match yaml::parse_value(text) {
@@ -60,11 +59,14 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
 }
 
 /// Where each reference field's value is written in one list entry.
-pub fn field_positions(locator: &Locator<'_>, scope: Scope) -> BTreeMap<String, Position> {
-    REFERENCE_FIELDS
-        .iter()
-        .filter_map(|field| Some((field.to_string(), locator.value_in(scope, field)?)))
-        .collect()
+pub fn field_positions(locator: &Locator<'_>, scope: Scope) -> FieldPositions {
+    let mut positions = FieldPositions::default();
+    for field in REFERENCE_FIELDS {
+        if let Some(at) = locator.value_in(scope, field) {
+            positions.insert_first(field, at);
+        }
+    }
+    positions
 }
 
 /// serde's message about one entry, at the field it names.

@@ -16,7 +16,7 @@ use crate::parse::article::Article;
 use crate::parse::evidence::ClaimKind;
 use crate::parse::front_matter::{Reference, ReferenceKind};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// What the checks judge against.
 pub struct CitationChecks<'a> {
@@ -45,7 +45,7 @@ struct Located<'a> {
     reference: &'a Reference,
     file: &'a str,
     at: Position,
-    fields: Option<&'a BTreeMap<String, Position>>,
+    fields: Option<&'a crate::bibliography::FieldPositions>,
 }
 
 impl<'a> Located<'a> {
@@ -108,12 +108,12 @@ fn check_article(article: &Article, parsed: &ParsedContent, checks: &CitationChe
 
 fn check_claims(article: &Article, config: &CitationConfig, found: &mut Vec<Diagnostic>) {
     let rules = &config.uncited_claims;
-    for claim in &article.claims {
+    for claim in &article.uncited_claims {
         let required = match claim.kind {
             ClaimKind::Bullet => rules.bullets,
             ClaimKind::Paragraph => rules.paragraphs,
         };
-        if !required || claim.cites || claim.lead_in {
+        if !required {
             continue;
         }
         let exempt = rules.is_exempt(&claim.section) || claim.subsection.as_deref().is_some_and(|s| rules.is_exempt(s));

@@ -4,7 +4,6 @@
 use crate::bibliography::{Entry, blank_reference, kind_from_words, leading_year, names};
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::parse::front_matter::ReferenceKind;
-use std::collections::BTreeMap;
 
 /// One tagged line: the tag, its value and where the value starts.
 struct Line {
@@ -73,8 +72,8 @@ fn all<'r>(record: &'r Record, tag: &str) -> impl Iterator<Item = &'r Line> {
 
 /// An entry for a record that starts at `at`.
 fn entry(file: &str, reference: crate::parse::front_matter::Reference, at: Position) -> Entry {
-    let mut fields = BTreeMap::new();
-    fields.insert("id".to_string(), at);
+    let mut fields = crate::bibliography::FieldPositions::default();
+    fields.insert_first("id", at);
     Entry {
         reference,
         file: file.to_string(),

@@ -41,8 +41,10 @@ pub struct Article {
     /// (`citations.shared`), in that order.
     pub references: Vec<Reference>,
     pub citations: Citations,
-    /// Bullets and paragraphs of the body under `##` headings, for `citation/uncited-claim`.
-    pub claims: Vec<Claim>,
+    /// Bullets and paragraphs of the body under `##` headings that cite nothing and do not
+    /// introduce a list, for `citation/uncited-claim`. The cited ones are not kept: nothing
+    /// judges them, and a large site has hundreds of thousands.
+    pub uncited_claims: Vec<Claim>,
     pub related: Vec<String>,
     pub spans: Spans,
 }
@@ -62,7 +64,7 @@ pub struct Spans {
     pub reviewers: Vec<Position>,
     pub references: Vec<Position>,
     /// For each of its own references, where each field's value is written.
-    pub reference_fields: Vec<std::collections::BTreeMap<String, Position>>,
+    pub reference_fields: Vec<crate::bibliography::FieldPositions>,
     pub related: Vec<Position>,
     pub changes: Vec<Position>,
     pub front_matter_start: Position,
@@ -290,7 +292,11 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
         review_state,
         references,
         citations,
-        claims: body_scan.claims,
+        uncited_claims: body_scan
+            .claims
+            .into_iter()
+            .filter(|claim| !claim.cites && !claim.lead_in)
+            .collect(),
         related,
         spans,
     };
