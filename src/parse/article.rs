@@ -2,10 +2,10 @@
 //! citations, and the positions that later checks point at.
 
 use super::citation::{Citations, Citer};
-use super::evidence::{Claim, ScanContext, field_position, scan};
+use super::evidence::{Claim, ScanContext, field_position, scan_events};
 use super::fields::{FRONT_MATTER_CODES, FieldReader, Locator};
 use super::front_matter::{ARTICLE_FIELDS, Audience, Change, Reference, Review};
-use super::markdown::{Mode, Rendered, render_markdown};
+use super::markdown::{MarkdownEvents, Mode, Rendered, parse_events, render_events};
 use crate::bibliography::Bibliography;
 use crate::bibliography::yaml::field_positions;
 use crate::date::Date;
@@ -184,7 +184,40 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
     let mut diagnostics = reader.finish();
 
     let answer_text = answer_text.unwrap_or_default();
-    let answer = render_field(&answer_text, "answer", &locator, &mut citer);
+    // Each text is parsed once: the evidence scan reads the events, then the renderer.
+    let answer_events = parse_events(&answer_text, true);
+    let plain_answer_events = plain_answer_text.as_deref().map(|text| parse_events(text, true));
+    let body_events = parse_events(split.body, true);
+    let body_offset = split.body_offset;
+    let lines = LineIndex::new(&source.text);
+    let mut scanned = Vec::new();
+    let knows = |key: &str| citer.knows(key);
+    for (key, events) in [
+        ("answer", Some(&answer_events)),
+        ("plain_answer", plain_answer_events.as_ref()),
+    ] {
+        let Some(events) = events else { continue };
+        let position_of = |offset: usize| field_position(events.text, offset, &locator, key);
+        let context = ScanContext {
+            file,
+            knows: &knows,
+            position_of: &position_of,
+            claims: false,
+        };
+        scanned.extend(scan_events(events, &context).findings);
+    }
+    let body_position = |offset: usize| lines.position(body_offset + offset);
+    let body_scan = scan_events(
+        &body_events,
+        &ScanContext {
+            file,
+            knows: &knows,
+            position_of: &body_position,
+            claims: true,
+        },
+    );
+
+    let answer = render_field(answer_events, "answer", &locator, &mut citer);
     if answer.has_blocks {
         diagnostics.push(
             Diagnostic::new(
@@ -196,8 +229,8 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
             .with_hint("keep the bottom line to a few sentences; put lists, headings and tables in the body"),
         );
     }
-    let plain_answer = plain_answer_text.as_ref().map(|text| {
-        let rendered = render_field(text, "plain_answer", &locator, &mut citer);
+    let plain_answer = plain_answer_events.map(|events| {
+        let rendered = render_field(events, "plain_answer", &locator, &mut citer);
         if rendered.has_blocks {
             diagnostics.push(
                 Diagnostic::new(
@@ -211,38 +244,9 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
         }
         rendered
     });
-    let body_offset = split.body_offset;
-    let lines = LineIndex::new(&source.text);
-    let body = render_markdown(split.body, Mode::Block, Some(&mut citer), &|offset| {
+    let body = render_events(body_events, Mode::Block, Some(&mut citer), &|offset| {
         lines.position(body_offset + offset)
     });
-
-    let mut scanned = Vec::new();
-    let knows = |key: &str| citer.knows(key);
-    for (key, text) in [
-        ("answer", Some(&answer_text)),
-        ("plain_answer", plain_answer_text.as_ref()),
-    ] {
-        let Some(text) = text else { continue };
-        let position_of = |offset: usize| field_position(text, offset, &locator, key);
-        let context = ScanContext {
-            file,
-            knows: &knows,
-            position_of: &position_of,
-            claims: false,
-        };
-        scanned.extend(scan(text, &context).findings);
-    }
-    let body_position = |offset: usize| lines.position(body_offset + offset);
-    let body_scan = scan(
-        split.body,
-        &ScanContext {
-            file,
-            knows: &knows,
-            position_of: &body_position,
-            claims: true,
-        },
-    );
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
 
@@ -308,10 +312,11 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
 
 /// Renders an answer field. Its citations are found again in the YAML text by their
 /// label, since a folded scalar's offsets do not map back to the file.
-fn render_field(text: &str, key: &str, locator: &Locator<'_>, citer: &mut Citer<'_>) -> Rendered {
+fn render_field(events: MarkdownEvents<'_>, key: &str, locator: &Locator<'_>, citer: &mut Citer<'_>) -> Rendered {
     let scope = locator.key(&[key]);
     let fallback = locator.value(&[key]).unwrap_or(Position::START);
-    render_markdown(text, Mode::Inline, Some(citer), &|offset| {
+    let text = events.text;
+    render_events(events, Mode::Inline, Some(citer), &|offset| {
         let label = text[offset..].split_inclusive(']').next().unwrap_or("");
         let first_line = label.lines().next().unwrap_or("");
         scope

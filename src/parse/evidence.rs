@@ -1,20 +1,16 @@
 //! A second look at an article's Markdown for what renders without complaint but misleads:
 //! text that looks like a citation and is not one, and claims that cite nothing.
 //!
-//! It runs pulldown-cmark with the same options and the same citation rule as the renderer,
-//! so "is a citation" means exactly what the page will show.
+//! It reads the very events the renderer renders (`parse_events`), so "is a citation" means
+//! exactly what the page will show.
 
 use super::citation::{citation_key_len, parse_citation_label};
 use super::fields::Locator;
-use super::markdown::markdown_options;
+use super::markdown::{MarkdownEvents, is_citation_link, parse_events};
 use crate::diagnostic::{Code, Diagnostic, Position};
-use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
-use std::cell::RefCell;
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Tag, TagEnd};
 use std::collections::HashSet;
 use std::ops::Range;
-
-/// The link target the scan gives citations; a NUL cannot come from content.
-const CITATION: &str = "\0citation";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClaimKind {
@@ -67,30 +63,12 @@ struct Frame {
 }
 
 pub fn scan(text: &str, context: &ScanContext<'_>) -> Scan {
-    let early: RefCell<Vec<Diagnostic>> = RefCell::new(Vec::new());
-    let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
-        match link.link_type {
-            LinkType::Shortcut | LinkType::Collapsed => {
-                if parse_citation_label(&link.reference).is_some() {
-                    return Some((CITATION.into(), "".into()));
-                }
-                if is_hand_number(&link.reference) {
-                    early
-                        .borrow_mut()
-                        .push(hand_number(context, link.span.start, &text[link.span.clone()]));
-                }
-            }
-            LinkType::Reference => {
-                if let Some(found) = citation_then_label(context, text, link.span.clone(), false) {
-                    early.borrow_mut().push(found);
-                }
-            }
-            _ => {}
-        }
-        None
-    };
-    let mut events = Parser::new_with_broken_link_callback(text, markdown_options(), Some(callback)).into_offset_iter();
+    scan_events(&parse_events(text, true), context)
+}
 
+/// `scan` of a text already parsed (with citations) for rendering.
+pub fn scan_events(parsed: &MarkdownEvents<'_>, context: &ScanContext<'_>) -> Scan {
+    let text = parsed.text;
     let mut out = Scan::default();
     let mut h2: Option<String> = None;
     let mut h3: Option<String> = None;
@@ -104,12 +82,13 @@ pub fn scan(text: &str, context: &ScanContext<'_>) -> Scan {
     // `<sup>` seen at this offset, then whether a hand-typed number followed it.
     let mut sup: Option<(usize, bool)> = None;
 
-    for (event, range) in events.by_ref() {
+    for (event, range) in &parsed.events {
+        let range = range.clone();
         if !matches!(event, Event::Text(_) | Event::InlineHtml(_)) {
             sup = None;
         }
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level, String::new())),
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((*level, String::new())),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, title)) = heading.take() {
                     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -161,14 +140,14 @@ pub fn scan(text: &str, context: &ScanContext<'_>) -> Scan {
                 dest_url, link_type, ..
             }) => {
                 links += 1;
-                if dest_url.as_ref() == CITATION {
+                if is_citation_link(dest_url) {
                     if let Some(frame) = frames.last_mut() {
                         frame.cites = true;
                     }
                     if let Some(label) = &footnote {
                         citing_footnotes.insert(label.clone());
                     }
-                } else if link_type == LinkType::Reference {
+                } else if *link_type == LinkType::Reference {
                     if let Some(found) = citation_then_label(context, text, range.clone(), true) {
                         out.findings.push(found);
                     }
@@ -191,13 +170,13 @@ pub fn scan(text: &str, context: &ScanContext<'_>) -> Scan {
             }
             Event::Text(t) => {
                 if let Some((_, title)) = heading.as_mut() {
-                    title.push_str(&t);
+                    title.push_str(t);
                 }
                 if let Some(frame) = frames.last_mut() {
-                    frame.text.push_str(&t);
+                    frame.text.push_str(t);
                 }
                 sup = match sup {
-                    Some((start, false)) if is_hand_number(&t) => Some((start, true)),
+                    Some((start, false)) if is_hand_number(t) => Some((start, true)),
                     _ => None,
                 };
                 if links == 0 && !in_code_block {
@@ -206,10 +185,10 @@ pub fn scan(text: &str, context: &ScanContext<'_>) -> Scan {
             }
             Event::Code(t) => {
                 if let Some((_, title)) = heading.as_mut() {
-                    title.push_str(&t);
+                    title.push_str(t);
                 }
                 if let Some(frame) = frames.last_mut() {
-                    frame.text.push_str(&t);
+                    frame.text.push_str(t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -221,19 +200,15 @@ pub fn scan(text: &str, context: &ScanContext<'_>) -> Scan {
         }
     }
 
-    for (label, definition) in events.reference_definitions().iter() {
-        if !label.starts_with('@') || parse_citation_label(label).is_none() {
-            continue;
-        }
-        let written = text.get(definition.span.clone()).unwrap_or("").trim_end();
+    for (label, span, dest) in &parsed.citation_definitions {
+        let written = text.get(span.clone()).unwrap_or("").trim_end();
         out.findings.push(
             Diagnostic::new(
                 Code::CitationSyntax,
                 context.file,
-                (context.position_of)(definition.span.start),
+                (context.position_of)(span.start),
                 format!(
-                    "`{written}` is read as a Markdown link definition: the line vanishes from the page and every `[{label}]` becomes a link to `{}`",
-                    definition.dest
+                    "`{written}` is read as a Markdown link definition: the line vanishes from the page and every `[{label}]` becomes a link to `{dest}`"
                 ),
             )
             .with_hint(format!(
@@ -246,7 +221,13 @@ pub fn scan(text: &str, context: &ScanContext<'_>) -> Scan {
             )),
         );
     }
-    out.findings.extend(early.into_inner());
+    for (link_type, span) in &parsed.suspicious_labels {
+        let found = match link_type {
+            LinkType::Reference => citation_then_label(context, text, span.clone(), false),
+            _ => Some(hand_number(context, span.start, &text[span.clone()])),
+        };
+        out.findings.extend(found);
+    }
 
     for (mut claim, footnotes) in pending_claims {
         claim.cites |= footnotes.iter().any(|label| citing_footnotes.contains(label));
@@ -311,7 +292,7 @@ pub fn field_position(text: &str, offset: usize, locator: &Locator<'_>, key: &st
 
 /// `3`, `1, 2`, `4-6` or `4–6`: what a hand-typed reference number looks like. Numbers of
 /// four digits are left alone, since `[2024]` is more likely a year.
-fn is_hand_number(text: &str) -> bool {
+pub(super) fn is_hand_number(text: &str) -> bool {
     let text = text.trim();
     if !text.starts_with(|c: char| c.is_ascii_digit()) {
         return false;

@@ -8,6 +8,7 @@ use crate::html::{escape, is_safe_url};
 use pulldown_cmark::{BlockQuoteKind, BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::ops::Range;
 
 /// The one place that decides which Markdown extensions content may use.
 pub fn markdown_options() -> Options {
@@ -73,6 +74,72 @@ const RESERVED_IDS: &[&str] = &[
     "version-history-heading",
 ];
 
+/// One pass of pulldown-cmark over a text, kept so that the renderer and the evidence scan
+/// (`super::evidence`) read the same events instead of parsing the text twice.
+pub struct MarkdownEvents<'a> {
+    pub text: &'a str,
+    /// Every event with its byte range in `text`. A citation is a link whose target starts
+    /// with `CITATION_URL_PREFIX` and names its entry in `citations`.
+    pub events: Vec<(Event<'a>, Range<usize>)>,
+    citations: Vec<PendingCitation>,
+    /// Bracketed text that is not a link and could be a mistake: a shortcut label that looks
+    /// like a hand-typed reference number, or a full reference link with no definition.
+    pub suspicious_labels: Vec<(LinkType, Range<usize>)>,
+    /// Link definitions whose label is a citation (`[@key]: …`), with their span and target.
+    pub citation_definitions: Vec<(String, Range<usize>, String)>,
+}
+
+/// Parses `text` once. With `cites`, `[@key]` groups become citation links; without, they
+/// stay text (plain pages have no references).
+pub fn parse_events(text: &str, cites: bool) -> MarkdownEvents<'_> {
+    let citations: RefCell<Vec<PendingCitation>> = RefCell::new(Vec::new());
+    let suspicious: RefCell<Vec<(LinkType, Range<usize>)>> = RefCell::new(Vec::new());
+    let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
+        match link.link_type {
+            LinkType::Shortcut | LinkType::Collapsed => {
+                if let Some(items) = parse_citation_label(&link.reference).filter(|_| cites) {
+                    let mut citations = citations.borrow_mut();
+                    citations.push(PendingCitation {
+                        items,
+                        start: link.span.start,
+                    });
+                    return Some((
+                        format!("{CITATION_URL_PREFIX}{}", citations.len() - 1).into(),
+                        "".into(),
+                    ));
+                }
+                if super::evidence::is_hand_number(&link.reference) {
+                    suspicious.borrow_mut().push((link.link_type, link.span));
+                }
+            }
+            LinkType::Reference => suspicious.borrow_mut().push((link.link_type, link.span)),
+            _ => {}
+        }
+        None
+    };
+    let mut parser = Parser::new_with_broken_link_callback(text, markdown_options(), Some(callback)).into_offset_iter();
+    let events: Vec<(Event<'_>, Range<usize>)> = parser.by_ref().collect();
+    let citation_definitions = parser
+        .reference_definitions()
+        .iter()
+        .filter(|(label, _)| label.starts_with('@') && parse_citation_label(label).is_some())
+        .map(|(label, definition)| (label.to_string(), definition.span.clone(), definition.dest.to_string()))
+        .collect();
+    drop(parser);
+    MarkdownEvents {
+        text,
+        events,
+        citations: citations.into_inner(),
+        suspicious_labels: suspicious.into_inner(),
+        citation_definitions,
+    }
+}
+
+/// Whether a link target is one `parse_events` gave a citation.
+pub fn is_citation_link(dest_url: &str) -> bool {
+    dest_url.starts_with(CITATION_URL_PREFIX)
+}
+
 /// Renders `text`. `position_of` maps a byte offset of `text` to its place in the file so
 /// that citation findings point at the right line.
 pub fn render_markdown(
@@ -81,22 +148,23 @@ pub fn render_markdown(
     citer: Option<&mut Citer<'_>>,
     position_of: &dyn Fn(usize) -> Position,
 ) -> Rendered {
-    let pending: RefCell<Vec<PendingCitation>> = RefCell::new(Vec::new());
-    let cites = citer.is_some();
-    let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
-        if !cites || !matches!(link.link_type, LinkType::Shortcut | LinkType::Collapsed) {
-            return None;
-        }
-        let items = parse_citation_label(&link.reference)?;
-        let mut pending = pending.borrow_mut();
-        pending.push(PendingCitation {
-            items,
-            start: link.span.start,
-        });
-        Some((format!("{CITATION_URL_PREFIX}{}", pending.len() - 1).into(), "".into()))
-    };
-    let parser = Parser::new_with_broken_link_callback(text, markdown_options(), Some(callback));
+    let parsed = parse_events(text, citer.is_some());
+    render_events(parsed, mode, citer, position_of)
+}
 
+/// Renders what `parse_events` read.
+pub fn render_events(
+    parsed: MarkdownEvents<'_>,
+    mode: Mode,
+    citer: Option<&mut Citer<'_>>,
+    position_of: &dyn Fn(usize) -> Position,
+) -> Rendered {
+    let MarkdownEvents {
+        text,
+        events: parsed_events,
+        citations: pending,
+        ..
+    } = parsed;
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<(usize, String)> = None;
@@ -111,7 +179,7 @@ pub fn render_markdown(
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut footnote: Option<String> = None;
 
-    for event in parser {
+    for (event, _) in parsed_events {
         if in_citation {
             if matches!(event, Event::End(TagEnd::Link)) {
                 in_citation = false;
@@ -284,7 +352,6 @@ pub fn render_markdown(
         }
     }
     if let Some(citer) = citer {
-        let pending = pending.borrow();
         for group in reading.groups() {
             let Some(&(slot, index)) = groups.get(group) else {
                 continue;
