@@ -82,11 +82,26 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            std::fs::remove_dir_all(&old)
-                .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+            remove_tree(&old).with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
         }
         Ok(())
     }
+}
+
+/// `remove_dir_all`, with the folders of a level removed in parallel: a site of ten thousand
+/// pages is as many folders, and removing them one by one took a third of a second.
+/// Symbolic links are removed, never followed.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 impl Drop for Staging {
