@@ -1,11 +1,48 @@
 //! Writes a deterministic synthetic knowledge base for benchmarks:
-//! `cargo run --release --example gen_corpus -- N OUT_DIR [SEED]`.
+//! `cargo run --release --example gen_corpus -- N OUT_DIR [SEED] [--hugo HUGO_DIR]`.
 //!
 //! Articles are 4–10 KB with several sections, citations, 3–8 references (some shared by
 //! DOI across articles), related links, overlapping topics, and occasional tables and code.
+//!
+//! With `--hugo HUGO_DIR` the same articles are also written as a Hugo site, for
+//! `benches/compare.sh`: the same front matter plus Hugo's `title` (the question), `slug`,
+//! `date`, `lastmod` and `keywords` (the drug and the references' DOIs, for Hugo's related
+//! pages), the same Markdown bodies (citation markers stay literal text), under
+//! `content/questions/<topic>/`, with the configuration and layouts of `benches/hugo/`.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The Hugo site's configuration and layouts, written under HUGO_DIR as they are.
+const HUGO_FILES: &[(&str, &str)] = &[
+    ("config.yaml", include_str!("hugo/config.yaml")),
+    (
+        "layouts/_default/baseof.html",
+        include_str!("hugo/layouts/_default/baseof.html"),
+    ),
+    (
+        "layouts/_default/single.html",
+        include_str!("hugo/layouts/_default/single.html"),
+    ),
+    (
+        "layouts/_default/taxonomy.html",
+        include_str!("hugo/layouts/_default/taxonomy.html"),
+    ),
+    (
+        "layouts/_default/term.html",
+        include_str!("hugo/layouts/_default/term.html"),
+    ),
+    (
+        "layouts/questions/single.html",
+        include_str!("hugo/layouts/questions/single.html"),
+    ),
+    (
+        "layouts/partials/topic-grid.html",
+        include_str!("hugo/layouts/partials/topic-grid.html"),
+    ),
+    ("layouts/index.html", include_str!("hugo/layouts/index.html")),
+    ("layouts/404.html", include_str!("hugo/layouts/404.html")),
+];
 
 const TOPICS: &[&str] = &[
     "cardiology",
@@ -101,14 +138,26 @@ impl Rng {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() < 3 {
-        eprintln!("usage: gen_corpus N OUT_DIR [SEED]");
-        std::process::exit(2);
+    let mut positional = Vec::new();
+    let mut hugo: Option<PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--hugo" {
+            hugo = Some(args.next().unwrap_or_else(|| usage()).into());
+        } else if let Some(dir) = arg.strip_prefix("--hugo=") {
+            hugo = Some(dir.into());
+        } else if arg.starts_with("--") {
+            usage();
+        } else {
+            positional.push(arg);
+        }
     }
-    let count: usize = args[1].parse().expect("N is a number");
-    let out = Path::new(&args[2]);
-    let seed: u64 = args.get(3).map_or(42, |s| s.parse().expect("SEED is a number"));
+    if !(2..=3).contains(&positional.len()) {
+        usage();
+    }
+    let count: usize = positional[0].parse().expect("N is a number");
+    let out = Path::new(&positional[1]);
+    let seed: u64 = positional.get(2).map_or(42, |s| s.parse().expect("SEED is a number"));
     let mut rng = Rng(seed.max(1));
     std::fs::create_dir_all(out.join("content/pages")).expect("create output");
     std::fs::write(
@@ -116,11 +165,17 @@ fn main() {
         "title: \"Synthetic knowledge base\"\nbase_url: \"https://bench.example.org/\"\n",
     )
     .expect("write config");
-    std::fs::write(
-        out.join("content/pages/editorial-policy.md"),
-        "---\ntitle: \"Editorial policy\"\n---\nHow articles are reviewed.\n",
-    )
-    .expect("write page");
+    const POLICY: &str = "---\ntitle: \"Editorial policy\"\n---\nHow articles are reviewed.\n";
+    std::fs::write(out.join("content/pages/editorial-policy.md"), POLICY).expect("write page");
+    if let Some(hugo) = &hugo {
+        for (path, text) in HUGO_FILES {
+            let path = hugo.join(path);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("create Hugo folder");
+            std::fs::write(path, text).expect("write Hugo layout");
+        }
+        std::fs::create_dir_all(hugo.join("content/questions")).expect("create Hugo content");
+        std::fs::write(hugo.join("content/editorial-policy.md"), POLICY).expect("write Hugo page");
+    }
     for index in 0..count {
         let topic = TOPICS[index % TOPICS.len()];
         let dir = out.join("content").join(topic);
@@ -129,9 +184,53 @@ fn main() {
         if index % 4 >= 2 {
             text = approve(&text, topic, index);
         }
+        if let Some(hugo) = &hugo {
+            let dir = hugo.join("content/questions").join(topic);
+            std::fs::create_dir_all(&dir).expect("create Hugo topic folder");
+            std::fs::write(dir.join(format!("{}.md", slug(index))), hugo_article(&text, index))
+                .expect("write Hugo article");
+        }
         std::fs::write(dir.join(format!("{}.md", slug(index))), text).expect("write article");
     }
     eprintln!("wrote {count} articles to {}", out.display());
+    if let Some(hugo) = &hugo {
+        eprintln!("wrote the same {count} articles as a Hugo site to {}", hugo.display());
+    }
+}
+
+fn usage() -> ! {
+    eprintln!("usage: gen_corpus N OUT_DIR [SEED] [--hugo HUGO_DIR]");
+    std::process::exit(2);
+}
+
+/// The article as a Hugo page: Hugo's own fields, then the article's front matter and body
+/// unchanged. `keywords` carries what Evident relates articles by besides topics: the drug
+/// (from the question) and the references' DOIs.
+fn hugo_article(text: &str, index: usize) -> String {
+    let rest = text.strip_prefix("---\n").expect("front matter");
+    let end = rest.find("\n---\n").expect("end of front matter") + 1;
+    let (front, body) = rest.split_at(end);
+    let field = |name: &str| {
+        front
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .unwrap_or_else(|| panic!("article has no {name}"))
+    };
+    let mut keywords = vec![drug(index).to_string()];
+    keywords.extend(
+        front
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("doi: "))
+            .map(str::to_string),
+    );
+    format!(
+        "---\ntitle: {}\nslug: {}\ndate: {}\nlastmod: {}\nkeywords: [{}]\n{front}{body}",
+        field("question: "),
+        slug(index),
+        field("created: "),
+        field("updated: "),
+        keywords.join(", ")
+    )
 }
 
 /// Records an approval the way `evident approve` does: the review block with the hash of
@@ -166,6 +265,11 @@ fn approve(text: &str, topic: &str, index: usize) -> String {
     }
 }
 
+/// The drug an article's question is about.
+fn drug(index: usize) -> &'static str {
+    DRUGS[(index / TOPICS.len()) % DRUGS.len()]
+}
+
 fn slug(index: usize) -> String {
     format!("question-{index:05}")
 }
@@ -190,7 +294,7 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
 }
 
 fn article(index: usize, count: usize, topic: &str, rng: &mut Rng) -> String {
-    let drug = DRUGS[(index / TOPICS.len()) % DRUGS.len()];
+    let drug = drug(index);
     let second_topic = TOPICS[(index * 7 + 3) % TOPICS.len()];
     let refs = 3 + rng.below(6);
     let mut text = String::with_capacity(8 * 1024);
