@@ -23,5 +23,6 @@ pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod text;
 pub mod versions;
 pub mod write;

@@ -90,7 +90,7 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         let value = |names: &[&str]| -> Option<String> {
             names.iter().find_map(|name| {
                 let text = entry.get(name)?.format_verbatim();
-                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let text = crate::text::collapse_whitespace(&text);
                 (!text.is_empty()).then_some(text)
             })
         };

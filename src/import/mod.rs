@@ -165,7 +165,7 @@ fn quote(text: &str) -> String {
 }
 
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::collapse_whitespace(text)
 }
 
 #[cfg(test)]

@@ -296,11 +296,7 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
         review_state,
         references,
         citations,
-        uncited_claims: body_scan
-            .claims
-            .into_iter()
-            .filter(|claim| !claim.cites && !claim.lead_in)
-            .collect(),
+        uncited_claims: body_scan.uncited_claims,
         related,
         spans,
     };

@@ -8,6 +8,7 @@ use super::citation::{citation_key_len, parse_citation_label};
 use super::fields::Locator;
 use super::markdown::{MarkdownEvents, is_citation_link, parse_events};
 use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::text::collapse_whitespace;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Tag, TagEnd};
 use std::collections::HashSet;
 use std::ops::Range;
@@ -18,7 +19,10 @@ pub enum ClaimKind {
     Paragraph,
 }
 
-/// A bullet or a paragraph under a heading, and whether it cites anything.
+/// A bullet or a paragraph under a heading that cites nothing: neither its own text nor a
+/// footnote it marks cites a reference (a nested bullet's citation does not count for its
+/// parent: each bullet is a claim of its own), and it does not end with `:`, introducing
+/// what follows rather than claiming.
 #[derive(Clone, Debug)]
 pub struct Claim {
     pub kind: ClaimKind,
@@ -27,11 +31,6 @@ pub struct Claim {
     pub section: String,
     /// The `###` heading it is under, if any.
     pub subsection: Option<String>,
-    /// Its own text, or a footnote it marks, cites a reference. A nested bullet's
-    /// citation does not count for its parent: each bullet is a claim of its own.
-    pub cites: bool,
-    /// Its own text ends with `:`, introducing what follows rather than claiming.
-    pub lead_in: bool,
     /// The start of its text, for messages.
     pub excerpt: String,
 }
@@ -39,7 +38,9 @@ pub struct Claim {
 #[derive(Debug, Default)]
 pub struct Scan {
     pub findings: Vec<Diagnostic>,
-    pub claims: Vec<Claim>,
+    /// Only the claims that cite nothing: the cited ones, most of a large site's, are of
+    /// no further interest.
+    pub uncited_claims: Vec<Claim>,
 }
 
 /// What the scan needs to know about the article it looks at.
@@ -91,7 +92,7 @@ pub fn scan_events(parsed: &MarkdownEvents<'_>, context: &ScanContext<'_>) -> Sc
             Event::Start(Tag::Heading { level, .. }) => heading = Some((*level, String::new())),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, title)) = heading.take() {
-                    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let title = collapse_whitespace(&title);
                     match level {
                         HeadingLevel::H1 | HeadingLevel::H2 => {
                             h2 = Some(title);
@@ -229,9 +230,10 @@ pub fn scan_events(parsed: &MarkdownEvents<'_>, context: &ScanContext<'_>) -> Sc
         out.findings.extend(found);
     }
 
-    for (mut claim, footnotes) in pending_claims {
-        claim.cites |= footnotes.iter().any(|label| citing_footnotes.contains(label));
-        out.claims.push(claim);
+    for (claim, footnotes) in pending_claims {
+        if !footnotes.iter().any(|label| citing_footnotes.contains(label)) {
+            out.uncited_claims.push(claim);
+        }
     }
     out
 }
@@ -250,11 +252,11 @@ fn close(
         return;
     }
     let Some(frame) = frames.pop() else { return };
-    let (Some(section), true) = (h2, context.claims) else {
+    let (Some(section), true, false) = (h2, context.claims, frame.cites) else {
         return;
     };
-    let own_text = frame.text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if own_text.is_empty() {
+    let own_text = collapse_whitespace(&frame.text);
+    if own_text.is_empty() || own_text.ends_with(':') {
         return;
     }
     let excerpt: String = own_text.chars().take(60).collect();
@@ -269,8 +271,6 @@ fn close(
             at: (context.position_of)(frame.start),
             section: section.clone(),
             subsection: h3.clone(),
-            cites: frame.cites,
-            lead_in: own_text.ends_with(':'),
             excerpt,
         },
         frame.footnotes,
@@ -457,23 +457,20 @@ mod tests {
     fn records_bullets_and_paragraphs_under_headings() {
         let text = "Intro without heading.\n\n## Treatment\n\nLead paragraph [@a].\n\nOptions:\n\n- First [@a]\n- Second\n  - nested [@b]\n- Third[^n]\n\n### Detail\n\n- Plain\n\n[^n]: Source [@b].\n";
         let scan = run(text);
-        let claims: Vec<(ClaimKind, u32, bool, bool, Option<&str>)> = scan
-            .claims
+        // Cited (lines 5, 9, 11), a lead-in (7), cited through its footnote (12): not
+        // claims that cite nothing. "Second" is uncited although its nested bullet cites.
+        let claims: Vec<(ClaimKind, u32, Option<&str>, &str)> = scan
+            .uncited_claims
             .iter()
-            .map(|c| (c.kind, c.at.line, c.cites, c.lead_in, c.subsection.as_deref()))
+            .map(|c| (c.kind, c.at.line, c.subsection.as_deref(), c.excerpt.as_str()))
             .collect();
         assert_eq!(
             claims,
             [
-                (ClaimKind::Paragraph, 5, true, false, None),
-                (ClaimKind::Paragraph, 7, false, true, None),
-                (ClaimKind::Bullet, 9, true, false, None),
-                (ClaimKind::Bullet, 11, true, false, None),
-                (ClaimKind::Bullet, 10, false, false, None),
-                (ClaimKind::Bullet, 12, true, false, None),
-                (ClaimKind::Bullet, 16, false, false, Some("Detail")),
+                (ClaimKind::Bullet, 10, None, "Second"),
+                (ClaimKind::Bullet, 16, Some("Detail"), "Plain"),
             ]
         );
-        assert!(scan.claims.iter().all(|c| c.section == "Treatment"));
+        assert!(scan.uncited_claims.iter().all(|c| c.section == "Treatment"));
     }
 }

@@ -392,9 +392,7 @@ fn plain_text(events: &[Event<'_>]) -> String {
     collapse_whitespace(&text)
 }
 
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use crate::text::collapse_whitespace;
 
 /// A heading's anchor: lowercase words joined by hyphens.
 pub fn slugify(text: &str) -> String {
