@@ -143,12 +143,14 @@ pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Ve
     // Each document's terms with the group they count in, computed in parallel; merged in
     // document order so that every posting list comes out ascending.
     let per_doc: Vec<Vec<(String, usize)>> = docs.par_iter().map(doc_terms).collect();
-    let mut postings: BTreeMap<String, [Vec<u32>; 5]> = BTreeMap::new();
+    let mut by_term: HashMap<String, [Vec<u32>; 5]> = HashMap::new();
     for (number, terms) in per_doc.into_iter().enumerate() {
         for (term, group) in terms {
-            postings.entry(term).or_default()[group].push(number as u32);
+            by_term.entry(term).or_default()[group].push(number as u32);
         }
     }
+    let mut postings: Vec<(String, [Vec<u32>; 5])> = by_term.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut files = Vec::new();
     let mut shard_firsts = Vec::new();
@@ -227,15 +229,21 @@ pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Ve
 
 /// A document's distinct terms, each in the most telling group it occurs in.
 fn doc_terms(doc: &Document<'_>) -> Vec<(String, usize)> {
-    let mut best: HashMap<String, usize> = HashMap::new();
-    for (group, texts) in doc.texts.iter().enumerate() {
-        for text in texts {
-            for term in text::terms(text) {
-                best.entry(term).or_insert(group);
-            }
+    let folded: Vec<(usize, String)> = doc
+        .texts
+        .iter()
+        .enumerate()
+        .flat_map(|(group, texts)| texts.iter().map(move |text| (group, text::fold(text))))
+        .collect();
+    let mut best: HashMap<&str, usize> = HashMap::new();
+    for (group, text) in &folded {
+        for term in text::folded_terms(text) {
+            best.entry(term).or_insert(*group);
         }
     }
-    best.into_iter().collect()
+    best.into_iter()
+        .map(|(term, group)| (term.to_string(), group))
+        .collect()
 }
 
 fn json_file(path: String, value: &impl Serialize) -> SearchFile {
