@@ -77,7 +77,11 @@ fn normalize(text: &str) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    out.trim_matches('\n').to_string()
+    // Trimmed in place: the body of every article passes through here.
+    out.truncate(out.trim_end_matches('\n').len());
+    let leading = out.len() - out.trim_start_matches('\n').len();
+    out.drain(..leading);
+    out
 }
 
 /// Every field of a reference that a reader sees, in a fixed order.
@@ -109,9 +113,12 @@ fn canonical_reference(reference: &Reference) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
+    // Seven digests per article: the formatting machinery per byte showed in profiles.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
     out
 }
