@@ -163,19 +163,29 @@ pub fn check_loaded(
 /// is gone is removed. Both lists keep the order of a full load, so a re-check finds what a
 /// fresh `check` would.
 pub fn reload_file(root: &Path, loaded: &mut LoadedContent, parsed: &mut ParsedContent, rel: &str) {
-    loaded.articles.retain(|f| f.rel_path != rel);
-    loaded.pages.retain(|f| f.rel_path != rel);
+    // An edited file keeps its place in every list: it is replaced where it stands rather
+    // than removed and inserted again, which moved ten thousand articles on each save.
+    let old_source = Held::find(
+        &loaded.articles,
+        &loaded.pages,
+        |f| f.rel_path == rel,
+        |f| f.rel_path == rel,
+    );
+    let old_parsed = Held::find(&parsed.articles, &parsed.pages, |a| a.file == rel, |p| p.file == rel);
     loaded.diagnostics.retain(|d| d.file != rel);
-    parsed.articles.retain(|a| a.file != rel);
-    parsed.pages.retain(|p| p.file != rel);
     parsed.diagnostics.retain(|d| d.file != rel);
-    let Some((kind, read)) = crate::load::load_file(root, &root.join(rel)) else {
-        return;
-    };
-    let source = match read {
-        Ok(source) => source,
-        Err(diagnostic) => {
+    let read = crate::load::load_file(root, &root.join(rel));
+    let (kind, source) = match read {
+        Some((kind, Ok(source))) => (kind, source),
+        Some((_, Err(diagnostic))) => {
+            old_source.remove(&mut loaded.articles, &mut loaded.pages);
+            old_parsed.remove(&mut parsed.articles, &mut parsed.pages);
             loaded.diagnostics.push(diagnostic);
+            return;
+        }
+        None => {
+            old_source.remove(&mut loaded.articles, &mut loaded.pages);
+            old_parsed.remove(&mut parsed.articles, &mut parsed.pages);
             return;
         }
     };
@@ -185,22 +195,69 @@ pub fn reload_file(root: &Path, loaded: &mut LoadedContent, parsed: &mut ParsedC
         crate::load::SourceKind::Article => {
             let result = crate::parse::article::parse_article_in(&source, &parsed.bibliography);
             parsed.diagnostics.extend(result.diagnostics);
-            if let Some(article) = result.article {
-                let at = parsed.articles.partition_point(|a| before(&a.file));
-                parsed.articles.insert(at, article);
+            match (result.article, old_parsed) {
+                (Some(article), Held::Article(at)) => parsed.articles[at] = article,
+                (Some(article), old) => {
+                    old.remove(&mut parsed.articles, &mut parsed.pages);
+                    let at = parsed.articles.partition_point(|a| before(&a.file));
+                    parsed.articles.insert(at, article);
+                }
+                (None, old) => old.remove(&mut parsed.articles, &mut parsed.pages),
             }
-            let at = loaded.articles.partition_point(|f| before(&f.rel_path));
-            loaded.articles.insert(at, source);
+            match old_source {
+                Held::Article(at) => loaded.articles[at] = source,
+                old => {
+                    old.remove(&mut loaded.articles, &mut loaded.pages);
+                    let at = loaded.articles.partition_point(|f| before(&f.rel_path));
+                    loaded.articles.insert(at, source);
+                }
+            }
         }
         crate::load::SourceKind::Page => {
             let (page, diagnostics) = crate::parse::page::parse_page(&source);
             parsed.diagnostics.extend(diagnostics);
-            if let Some(page) = page {
-                let at = parsed.pages.partition_point(|p| before(&p.file));
-                parsed.pages.insert(at, page);
+            match (page, old_parsed) {
+                (Some(page), Held::Page(at)) => parsed.pages[at] = page,
+                (Some(page), old) => {
+                    old.remove(&mut parsed.articles, &mut parsed.pages);
+                    let at = parsed.pages.partition_point(|p| before(&p.file));
+                    parsed.pages.insert(at, page);
+                }
+                (None, old) => old.remove(&mut parsed.articles, &mut parsed.pages),
             }
-            let at = loaded.pages.partition_point(|f| before(&f.rel_path));
-            loaded.pages.insert(at, source);
+            match old_source {
+                Held::Page(at) => loaded.pages[at] = source,
+                old => {
+                    old.remove(&mut loaded.articles, &mut loaded.pages);
+                    let at = loaded.pages.partition_point(|f| before(&f.rel_path));
+                    loaded.pages.insert(at, source);
+                }
+            }
+        }
+    }
+}
+
+/// Where a file's entry stands in a pair of lists (articles, pages), if anywhere.
+#[derive(Clone, Copy)]
+enum Held {
+    Article(usize),
+    Page(usize),
+    Nowhere,
+}
+
+impl Held {
+    fn find<A, P>(articles: &[A], pages: &[P], is_article: impl Fn(&A) -> bool, is_page: impl Fn(&P) -> bool) -> Held {
+        if let Some(at) = articles.iter().position(is_article) {
+            return Held::Article(at);
+        }
+        pages.iter().position(is_page).map_or(Held::Nowhere, Held::Page)
+    }
+
+    fn remove<A, P>(self, articles: &mut Vec<A>, pages: &mut Vec<P>) {
+        match self {
+            Held::Article(at) => drop(articles.remove(at)),
+            Held::Page(at) => drop(pages.remove(at)),
+            Held::Nowhere => {}
         }
     }
 }

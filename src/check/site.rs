@@ -10,7 +10,7 @@ pub const RESERVED_PAGE_SLUGS: &[&str] = &["questions", "topics", "theme", "grap
 
 pub fn check_site(articles: &[Article], pages: &[Page]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let mut first_of: HashMap<&str, &Article> = HashMap::new();
+    let mut first_of: HashMap<&str, &Article> = HashMap::with_capacity(articles.len());
     for article in articles {
         match first_of.get(article.slug.as_str()) {
             Some(first) => found.push(
