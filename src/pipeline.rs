@@ -177,15 +177,13 @@ pub fn reload_file(root: &Path, loaded: &mut LoadedContent, parsed: &mut ParsedC
     let read = crate::load::load_file(root, &root.join(rel));
     let (kind, source) = match read {
         Some((kind, Ok(source))) => (kind, source),
-        Some((_, Err(diagnostic))) => {
+        // Gone, or no longer readable: nothing of it stays but the reason.
+        unreadable => {
             old_source.remove(&mut loaded.articles, &mut loaded.pages);
             old_parsed.remove(&mut parsed.articles, &mut parsed.pages);
-            loaded.diagnostics.push(diagnostic);
-            return;
-        }
-        None => {
-            old_source.remove(&mut loaded.articles, &mut loaded.pages);
-            old_parsed.remove(&mut parsed.articles, &mut parsed.pages);
+            if let Some((_, Err(diagnostic))) = unreadable {
+                loaded.diagnostics.push(diagnostic);
+            }
             return;
         }
     };
@@ -195,44 +193,20 @@ pub fn reload_file(root: &Path, loaded: &mut LoadedContent, parsed: &mut ParsedC
         crate::load::SourceKind::Article => {
             let result = crate::parse::article::parse_article_in(&source, &parsed.bibliography);
             parsed.diagnostics.extend(result.diagnostics);
-            match (result.article, old_parsed) {
-                (Some(article), Held::Article(at)) => parsed.articles[at] = article,
-                (Some(article), old) => {
-                    old.remove(&mut parsed.articles, &mut parsed.pages);
-                    let at = parsed.articles.partition_point(|a| before(&a.file));
-                    parsed.articles.insert(at, article);
-                }
-                (None, old) => old.remove(&mut parsed.articles, &mut parsed.pages),
-            }
-            match old_source {
-                Held::Article(at) => loaded.articles[at] = source,
-                old => {
-                    old.remove(&mut loaded.articles, &mut loaded.pages);
-                    let at = loaded.articles.partition_point(|f| before(&f.rel_path));
-                    loaded.articles.insert(at, source);
-                }
-            }
+            old_parsed.put_article(&mut parsed.articles, &mut parsed.pages, result.article, |a| {
+                before(&a.file)
+            });
+            old_source.put_article(&mut loaded.articles, &mut loaded.pages, Some(source), |f| {
+                before(&f.rel_path)
+            });
         }
         crate::load::SourceKind::Page => {
             let (page, diagnostics) = crate::parse::page::parse_page(&source);
             parsed.diagnostics.extend(diagnostics);
-            match (page, old_parsed) {
-                (Some(page), Held::Page(at)) => parsed.pages[at] = page,
-                (Some(page), old) => {
-                    old.remove(&mut parsed.articles, &mut parsed.pages);
-                    let at = parsed.pages.partition_point(|p| before(&p.file));
-                    parsed.pages.insert(at, page);
-                }
-                (None, old) => old.remove(&mut parsed.articles, &mut parsed.pages),
-            }
-            match old_source {
-                Held::Page(at) => loaded.pages[at] = source,
-                old => {
-                    old.remove(&mut loaded.articles, &mut loaded.pages);
-                    let at = loaded.pages.partition_point(|f| before(&f.rel_path));
-                    loaded.pages.insert(at, source);
-                }
-            }
+            old_parsed.put_page(&mut parsed.articles, &mut parsed.pages, page, |p| before(&p.file));
+            old_source.put_page(&mut loaded.articles, &mut loaded.pages, Some(source), |f| {
+                before(&f.rel_path)
+            });
         }
     }
 }
@@ -259,6 +233,43 @@ impl Held {
             Held::Page(at) => drop(pages.remove(at)),
             Held::Nowhere => {}
         }
+    }
+
+    /// Puts the file's new article entry (`None`: it has none now) in place of its old
+    /// one, or, when it had none there, at its place in name order (`goes_before` tells
+    /// the entries it follows).
+    fn put_article<A, P>(
+        self,
+        articles: &mut Vec<A>,
+        pages: &mut Vec<P>,
+        entry: Option<A>,
+        goes_before: impl Fn(&A) -> bool,
+    ) {
+        match (entry, self) {
+            (Some(entry), Held::Article(at)) => articles[at] = entry,
+            (Some(entry), old) => {
+                old.remove(articles, pages);
+                let at = articles.partition_point(goes_before);
+                articles.insert(at, entry);
+            }
+            (None, old) => old.remove(articles, pages),
+        }
+    }
+
+    /// `put_article` for a page entry.
+    fn put_page<A, P>(
+        self,
+        articles: &mut Vec<A>,
+        pages: &mut Vec<P>,
+        entry: Option<P>,
+        goes_before: impl Fn(&P) -> bool,
+    ) {
+        let swapped = match self {
+            Held::Article(at) => Held::Page(at),
+            Held::Page(at) => Held::Article(at),
+            Held::Nowhere => Held::Nowhere,
+        };
+        swapped.put_article(pages, articles, entry, goes_before);
     }
 }
 
@@ -445,4 +456,88 @@ fn io_failure(root: &Path, out: &Path, error: anyhow::Error) -> Report {
             .with_hint("check that the output folder is writable and the disk has space"),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(question: &str) -> String {
+        format!(
+            "---\nquestion: \"{question}\"\nanswer: \"An answer.\"\ncreated: 2026-01-08\n---\n\n## Evidence\n\nText.\n"
+        )
+    }
+
+    /// What the held lists say: articles (file, question), pages, sources, findings' files.
+    #[derive(Debug, PartialEq)]
+    struct Lists {
+        articles: Vec<(String, String)>,
+        pages: Vec<String>,
+        sources: Vec<String>,
+        findings: Vec<String>,
+    }
+
+    /// What a full load and parse of the site gives now: the order and content `serve`
+    /// must keep in step with.
+    fn fresh(root: &Path) -> Lists {
+        let loaded = load_content(root);
+        let parsed = parse_content(&loaded);
+        summarize(&loaded, &parsed)
+    }
+
+    fn summarize(loaded: &LoadedContent, parsed: &ParsedContent) -> Lists {
+        Lists {
+            articles: parsed
+                .articles
+                .iter()
+                .map(|a| (a.file.clone(), a.question.clone()))
+                .collect(),
+            pages: parsed.pages.iter().map(|p| p.file.clone()).collect(),
+            sources: loaded
+                .articles
+                .iter()
+                .chain(&loaded.pages)
+                .map(|f| f.rel_path.clone())
+                .collect(),
+            findings: parsed.diagnostics.iter().map(|d| d.file.clone()).collect(),
+        }
+    }
+
+    #[test]
+    fn reloading_a_file_gives_what_a_full_load_gives() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        std::fs::create_dir_all(root.join("content/cardiology")).unwrap();
+        std::fs::create_dir_all(root.join("content/pages")).unwrap();
+        for name in ["a", "b", "c"] {
+            let path = root.join(format!("content/cardiology/{name}.md"));
+            std::fs::write(path, article(&format!("Question {name}?"))).unwrap();
+        }
+        std::fs::write(root.join("content/pages/about.md"), "---\ntitle: About\n---\n\nUs.\n").unwrap();
+        let mut loaded = load_content(root);
+        let mut parsed = parse_content(&loaded);
+        let b = "content/cardiology/b.md";
+        let mut step = |change: &dyn Fn(), rel: &str| {
+            change();
+            reload_file(root, &mut loaded, &mut parsed, rel);
+            assert_eq!(summarize(&loaded, &parsed), fresh(root), "after changing {rel}");
+        };
+        // Edited in place, then broken (kept as a source, gone as an article, with a
+        // finding), fixed, deleted and written again.
+        step(&|| std::fs::write(root.join(b), article("Edited b?")).unwrap(), b);
+        step(
+            &|| std::fs::write(root.join(b), "---\nquestion: [unclosed\n---\n").unwrap(),
+            b,
+        );
+        step(&|| std::fs::write(root.join(b), article("Fixed b?")).unwrap(), b);
+        step(&|| std::fs::remove_file(root.join(b)).unwrap(), b);
+        step(&|| std::fs::write(root.join(b), article("Back b?")).unwrap(), b);
+        let about = "content/pages/about.md";
+        step(
+            &|| std::fs::write(root.join(about), "---\ntitle: About us\n---\n\nUs.\n").unwrap(),
+            about,
+        );
+        step(&|| std::fs::remove_file(root.join(about)).unwrap(), about);
+        assert_eq!(parsed.articles[1].question, "Back b?");
+    }
 }
