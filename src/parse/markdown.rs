@@ -1,10 +1,12 @@
-//! Markdown to HTML: one pass over pulldown-cmark's events that resolves citations, names
-//! headings, highlights code, renders clinical alerts and escapes any raw HTML.
+//! Markdown to HTML: one pass over pulldown-cmark's events (kept, so that the evidence scan
+//! reads the same ones) that resolves citations, names headings, highlights code, renders
+//! clinical alerts and escapes any raw HTML.
 
 use super::citation::{CitationItem, Citer, ReadingOrder, parse_citation_label};
 use super::highlight::highlight_code_block;
 use crate::diagnostic::Position;
 use crate::html::{escape, is_safe_url};
+use crate::text::collapse_whitespace;
 use pulldown_cmark::{BlockQuoteKind, BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -391,8 +393,6 @@ fn plain_text(events: &[Event<'_>]) -> String {
     }
     collapse_whitespace(&text)
 }
-
-use crate::text::collapse_whitespace;
 
 /// A heading's anchor: lowercase words joined by hyphens.
 pub fn slugify(text: &str) -> String {
