@@ -5,7 +5,7 @@ use crate::check::check_content;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
-use crate::link::{LinkOptions, in_site_order, link_site_with_graph};
+use crate::link::{LinkOptions, Site, in_site_order, link_site_with_graph};
 use crate::load::{LoadedContent, load_content};
 use crate::parse::{ParsedContent, parse_content};
 use crate::progress::{Progress, Silent};
@@ -77,6 +77,31 @@ pub struct Checked {
     /// The related-question graph over every article, drafts included, which the graph
     /// checks judge; `build` reuses it when it publishes the same articles.
     pub graph: Graph,
+}
+
+impl Checked {
+    /// What was read, before anything is published.
+    fn stats(&self) -> Stats {
+        Stats {
+            articles: self.parsed.articles.len(),
+            pages: self.parsed.pages.len(),
+            files_written: 0,
+        }
+    }
+}
+
+/// The site `build` publishes (drafts only with `--drafts`), linked with the graph the
+/// checks built.
+fn link_published<'a>(
+    config: &'a SiteConfig,
+    parsed: &'a ParsedContent,
+    graph: Graph,
+    options: &BuildOptions,
+) -> Site<'a> {
+    let link = LinkOptions {
+        include_drafts: options.include_drafts,
+    };
+    link_site_with_graph(config, parsed, link, Some(graph))
 }
 
 /// Runs load, parse and check. `Err` carries a configuration failure.
@@ -276,15 +301,10 @@ impl Held {
 /// `evident check`: every finding, nothing written.
 pub fn check(root: &Path, options: &BuildOptions) -> Report {
     match load_and_check(root, options) {
-        Ok(checked) => finish(
-            checked.diagnostics,
-            &checked.loaded,
-            Stats {
-                articles: checked.parsed.articles.len(),
-                pages: checked.parsed.pages.len(),
-                files_written: 0,
-            },
-        ),
+        Ok(checked) => {
+            let stats = checked.stats();
+            finish(checked.diagnostics, &checked.loaded, stats)
+        }
         Err(report) => report,
     }
 }
@@ -300,11 +320,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         Ok(checked) => checked,
         Err(report) => return report,
     };
-    let mut stats = Stats {
-        articles: checked.parsed.articles.len(),
-        pages: checked.parsed.pages.len(),
-        files_written: 0,
-    };
+    let mut stats = checked.stats();
     if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return finish(checked.diagnostics, &checked.loaded, stats);
     }
@@ -313,14 +329,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         Err(problems) => return misconfigured(root, problems),
     };
     progress.stage("linking", None);
-    let site = link_site_with_graph(
-        &checked.config,
-        &checked.parsed,
-        LinkOptions {
-            include_drafts: options.include_drafts,
-        },
-        Some(checked.graph),
-    );
+    let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     stats.articles = site.articles.len();
     let out = options.out.clone().unwrap_or_else(|| root.join("public"));
     let staging = match Staging::create(&out) {
@@ -384,22 +393,11 @@ pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Repor
         Ok(checked) => checked,
         Err(report) => return (report, None),
     };
-    let stats = Stats {
-        articles: checked.parsed.articles.len(),
-        pages: checked.parsed.pages.len(),
-        files_written: 0,
-    };
+    let stats = checked.stats();
     if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return (finish(checked.diagnostics, &checked.loaded, stats), None);
     }
-    let site = link_site_with_graph(
-        &checked.config,
-        &checked.parsed,
-        LinkOptions {
-            include_drafts: options.include_drafts,
-        },
-        Some(checked.graph),
-    );
+    let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     let text = graph_text(&site, format);
     drop(site);
     (finish(checked.diagnostics, &checked.loaded, stats), Some(text))
