@@ -82,7 +82,49 @@ impl Drop for TerminalBar {
 /// figures go to standard error at `finish`, for whoever wants to know where a large
 /// site's build spends its time.
 pub struct StageClock {
-    stages: std::sync::Mutex<Vec<(&'static str, std::time::Instant, Option<u64>)>>,
+    stages: std::sync::Mutex<Vec<(&'static str, Mark)>>,
+}
+
+/// Where the process stood when a stage began: wall clock, CPU time over all threads and
+/// resident memory. CPU time beside wall time shows which stages keep both cores busy.
+#[derive(Clone, Copy)]
+struct Mark {
+    at: std::time::Instant,
+    cpu: Option<Duration>,
+    resident: Option<u64>,
+}
+
+impl Mark {
+    fn now() -> Mark {
+        Mark {
+            at: std::time::Instant::now(),
+            cpu: cpu_time(),
+            resident: resident_bytes(),
+        }
+    }
+}
+
+/// One stage as `--timings` reports it.
+#[derive(Clone, Copy, Debug)]
+pub struct StageTime {
+    pub name: &'static str,
+    pub wall: Duration,
+    /// User plus system time of every thread, where the system tells (Linux).
+    pub cpu: Option<Duration>,
+    /// Resident memory when the stage ended.
+    pub resident: Option<u64>,
+}
+
+/// The CPU time the process has used so far, user and system, all threads (Linux).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name in parentheses may hold spaces: count fields after its closing one.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 1..)?.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    // Clock ticks of USER_HZ, which is 100 on every architecture we build for.
+    Some(Duration::from_millis((user + system) * 10))
 }
 
 /// The process's resident memory now, in bytes, where the system tells (Linux).
@@ -106,22 +148,21 @@ impl StageClock {
         }
     }
 
-    /// Each stage with its wall time and the memory in use when it ended, in the order
-    /// they ran.
-    pub fn durations(&self) -> Vec<(&'static str, Duration, Option<u64>)> {
-        let now = (std::time::Instant::now(), resident_bytes());
+    /// Each stage with its wall time, CPU time and the memory in use when it ended, in the
+    /// order they ran.
+    pub fn durations(&self) -> Vec<StageTime> {
+        let now = Mark::now();
         let stages = self.stages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut durations = Vec::with_capacity(stages.len());
         // Whatever ran before the first stage (parsing the command line) is not a stage.
-        let mut previous: Option<(&'static str, std::time::Instant)> = None;
-        for &(name, began, resident) in stages.iter() {
-            if let Some((before, since)) = previous {
-                durations.push((before, began - since, resident));
-            }
-            previous = Some((name, began));
-        }
-        if let Some((last, since)) = previous {
-            durations.push((last, now.0 - since, now.1));
+        let ends = stages.iter().skip(1).map(|(_, mark)| *mark).chain([now]);
+        for (&(name, began), ended) in stages.iter().zip(ends) {
+            durations.push(StageTime {
+                name,
+                wall: ended.at - began.at,
+                cpu: ended.cpu.zip(began.cpu).map(|(end, start)| end.saturating_sub(start)),
+                resident: ended.resident,
+            });
         }
         durations
     }
@@ -136,15 +177,24 @@ impl Default for StageClock {
 impl Progress for StageClock {
     fn stage(&self, name: &'static str, _total: Option<u64>) {
         let mut stages = self.stages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        stages.push((name, std::time::Instant::now(), resident_bytes()));
+        stages.push((name, Mark::now()));
     }
 
     fn finish(&self) {
-        for (name, took, resident) in self.durations() {
-            let memory = resident
+        for stage in self.durations() {
+            let cpu = stage
+                .cpu
+                .map(|cpu| format!(", {:>5.0} ms CPU", cpu.as_secs_f64() * 1000.0))
+                .unwrap_or_default();
+            let memory = stage
+                .resident
                 .map(|bytes| format!(", {} MB resident after", bytes >> 20))
                 .unwrap_or_default();
-            eprintln!("timings: {name:<20} {:>6.0} ms{memory}", took.as_secs_f64() * 1000.0);
+            eprintln!(
+                "timings: {:<20} {:>6.0} ms{cpu}{memory}",
+                stage.name,
+                stage.wall.as_secs_f64() * 1000.0
+            );
         }
     }
 }

@@ -677,6 +677,15 @@ fn build_with_timings_names_every_stage_in_order() {
     ] {
         assert!(stages.contains(&expected), "{expected} missing from {stages:?}");
     }
+    if cfg!(target_os = "linux") {
+        // Beside each stage's wall time, the CPU time of all threads and the memory after it.
+        for line in out.stderr.lines().filter(|l| l.starts_with("timings: ")) {
+            assert!(
+                line.contains(" ms CPU, ") && line.ends_with(" MB resident after"),
+                "{line}"
+            );
+        }
+    }
     let position = |name: &str| stages.iter().position(|s| *s == name).unwrap();
     assert!(position("parsing") < position("building the graph"));
     assert!(position("rendering") < position("publishing"));
