@@ -10,6 +10,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod editions;
 mod embedded;
+pub mod fast_hash;
 pub mod html;
 pub mod import;
 pub mod link;

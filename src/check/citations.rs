@@ -11,12 +11,12 @@ use crate::bibliography::identifiers::{
 use crate::bibliography::retraction::RetractionList;
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity};
+use crate::fast_hash::FastMap;
 use crate::parse::ParsedContent;
 use crate::parse::article::Article;
 use crate::parse::evidence::ClaimKind;
 use crate::parse::front_matter::{Reference, ReferenceKind};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// What the checks judge against.
 pub struct CitationChecks<'a> {
@@ -340,19 +340,27 @@ fn check_retraction(located: &Located<'_>, list: &RetractionList, found: &mut Ve
 
 /// Normalized title for comparison: lowercase words.
 fn title_key(title: &str) -> String {
-    title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut key = String::with_capacity(title.len());
+    for word in title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        if word.is_ascii() {
+            key.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            // `str::to_lowercase` knows a word-final sigma; per-character lowering does not.
+            key.push_str(&word.to_lowercase());
+        }
+    }
+    key
 }
 
 /// Beyond this many references only exact title matches are compared, to stay linear.
 const FUZZY_TITLE_LIMIT: usize = 200;
 
 fn check_duplicates(references: &[Located<'_>], found: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(&str, String), usize> = HashMap::new();
+    // One table per identifier kind, so that a lookup borrows the value instead of copying it.
+    let mut seen: [FastMap<String, usize>; 3] = Default::default();
     let mut flagged = vec![false; references.len()];
     for (index, located) in references.iter().enumerate() {
         let reference = located.reference;
@@ -365,11 +373,11 @@ fn check_duplicates(references: &[Located<'_>], found: &mut Vec<Diagnostic>) {
                 reference.pmcid.as_deref().map(|p| p.trim().to_uppercase()),
             ),
         ];
-        for (field, name, value) in identifiers {
+        for ((field, name, value), seen) in identifiers.into_iter().zip(&mut seen) {
             let Some(value) = value.filter(|v| !v.is_empty()) else {
                 continue;
             };
-            match seen.get(&(field, value.clone())) {
+            match seen.get(value.as_str()) {
                 Some(&first) if references[first].reference.id != reference.id && !flagged[index] => {
                     flagged[index] = true;
                     let other = &references[first];
@@ -391,13 +399,13 @@ fn check_duplicates(references: &[Located<'_>], found: &mut Vec<Diagnostic>) {
                 }
                 Some(_) => {}
                 None => {
-                    seen.insert((field, value), index);
+                    seen.insert(value, index);
                 }
             }
         }
     }
     let titles: Vec<String> = references.iter().map(|r| title_key(&r.reference.title)).collect();
-    let mut by_title: HashMap<&str, usize> = HashMap::new();
+    let mut by_title: FastMap<&str, usize> = FastMap::default();
     for (index, located) in references.iter().enumerate() {
         if flagged[index] || titles[index].is_empty() {
             continue;

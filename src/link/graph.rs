@@ -5,55 +5,11 @@
 
 pub mod tokens;
 
+use crate::fast_hash::{FastMap, FastSet};
 use crate::parse::article::Article;
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// A fast, fixed (so deterministic) hash for the graph's many small string and integer
-/// keys: the Firefox/rustc "Fx" hash. Not resistant to crafted collisions, which content
-/// written by a site's own editors has no reason to attempt.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// `related:` in `evident.yaml`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -422,13 +378,13 @@ pub fn rank(graph: &Graph, explicit: &[Vec<usize>], config: &RelatedConfig) -> (
         })
         .collect();
 
-    let explicit_pairs: HashSet<(usize, usize)> = explicit
+    let explicit_pairs: FastSet<(usize, usize)> = explicit
         .iter()
         .enumerate()
         .flat_map(|(a, targets)| targets.iter().map(move |&b| (a.min(b), a.max(b))))
         .collect();
     let mut edges = Vec::new();
-    let mut computed_pairs = HashSet::new();
+    let mut computed_pairs: FastSet<(usize, usize)> = FastSet::default();
     for (a, list) in related.iter().enumerate() {
         for entry in list {
             let b = entry.index;
@@ -458,7 +414,7 @@ pub fn rank(graph: &Graph, explicit: &[Vec<usize>], config: &RelatedConfig) -> (
 
 /// Who is joined to whom in the published graph, either direction, each pair once.
 pub fn adjacency(edges: &[Edge], n: usize) -> Vec<Vec<(usize, f32)>> {
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut seen: FastSet<(usize, usize)> = FastSet::default();
     let mut adjacent = vec![Vec::new(); n];
     for edge in edges {
         let pair = (edge.source.min(edge.target), edge.source.max(edge.target));

@@ -115,7 +115,8 @@ pub fn link_site_with_graph<'a>(
     for (index, article) in articles.iter().enumerate() {
         for topic in &article.topics {
             let list = by_topic.entry(topic.as_str()).or_default();
-            if !list.contains(&index) {
+            // Articles come in order: a repeated topic can only repeat the last entry.
+            if list.last() != Some(&index) {
                 list.push(index);
             }
         }

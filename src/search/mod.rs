@@ -11,11 +11,12 @@ pub mod encode;
 pub mod query;
 pub mod text;
 
+use crate::fast_hash::FastMap;
 use crate::link::Site;
 use crate::render::context::{SummaryView, TopicView};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The field groups, most telling first. A term counts in the first group it occurs in.
 pub const GROUPS: [&str; 5] = ["question", "topic", "heading", "answer", "body"];
@@ -143,7 +144,7 @@ pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Ve
     // Each document's terms with the group they count in, computed in parallel; merged in
     // document order so that every posting list comes out ascending.
     let per_doc: Vec<Vec<(String, usize)>> = docs.par_iter().map(doc_terms).collect();
-    let mut by_term: HashMap<String, [Vec<u32>; 5]> = HashMap::new();
+    let mut by_term: FastMap<String, [Vec<u32>; 5]> = FastMap::default();
     for (number, terms) in per_doc.into_iter().enumerate() {
         for (term, group) in terms {
             by_term.entry(term).or_default()[group].push(number as u32);
@@ -235,7 +236,7 @@ fn doc_terms(doc: &Document<'_>) -> Vec<(String, usize)> {
         .enumerate()
         .flat_map(|(group, texts)| texts.iter().map(move |text| (group, text::fold(text))))
         .collect();
-    let mut best: HashMap<&str, usize> = HashMap::new();
+    let mut best: FastMap<&str, usize> = FastMap::default();
     for (group, text) in &folded {
         for term in text::folded_terms(text) {
             best.entry(term).or_insert(*group);
