@@ -24,7 +24,7 @@ pub struct Article {
     pub title: Option<String>,
     pub answer: Rendered,
     pub plain_answer: Option<Rendered>,
-    pub body: Rendered,
+    pub body: Body,
     pub topics: Vec<String>,
     pub audience: Audience,
     pub created: Option<Date>,
@@ -47,6 +47,28 @@ pub struct Article {
     pub uncited_claims: Vec<Claim>,
     pub related: Vec<String>,
     pub spans: Spans,
+}
+
+/// An article's body as the site uses it: the page's HTML and table of contents, and for
+/// the search index only its words.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub html: String,
+    pub toc: Vec<super::markdown::TocEntry>,
+    pub has_code: bool,
+    /// `search::text::distinct_terms` of the body's text.
+    pub search_terms: String,
+}
+
+impl Body {
+    fn from_rendered(rendered: Rendered) -> Body {
+        Body {
+            search_terms: crate::search::text::distinct_terms(&rendered.plain),
+            html: rendered.html,
+            toc: rendered.toc,
+            has_code: rendered.has_code,
+        }
+    }
 }
 
 /// Where the fields that later checks judge are written in the file.
@@ -244,9 +266,9 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
         }
         rendered
     });
-    let body = render_events(body_events, Mode::Block, Some(&mut citer), &|offset| {
+    let body = Body::from_rendered(render_events(body_events, Mode::Block, Some(&mut citer), &|offset| {
         lines.position(body_offset + offset)
-    });
+    }));
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
 

@@ -39,7 +39,9 @@ pub struct TocEntry {
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
-    /// The text without markup or citation markers, for summaries and feeds.
+    /// The text without markup or citation markers: for summaries and feeds in inline mode,
+    /// where runs of whitespace are collapsed; in block mode, only for its words (search),
+    /// so whitespace is left as it comes.
     pub plain: String,
     pub toc: Vec<TocEntry>,
     pub has_code: bool,
@@ -364,9 +366,14 @@ pub fn render_events(
             }
         }
     }
-    out.html.reserve(text.len() + text.len() / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out.plain = collapse_whitespace(&out.plain);
+    let mut html = String::with_capacity(text.len() + text.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Kept until the page is written, so held at its size: the allocator does not give
+    // back the slack of a shrunk string, a copy costs less than a third of the memory.
+    out.html = html.as_str().to_owned();
+    if mode == Mode::Inline {
+        out.plain = collapse_whitespace(&out.plain);
+    }
     out
 }
 

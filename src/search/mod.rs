@@ -11,7 +11,7 @@ pub mod encode;
 pub mod query;
 pub mod text;
 
-use crate::fast_hash::FastMap;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::link::Site;
 use crate::render::context::{SummaryView, TopicView};
 use serde::Serialize;
@@ -131,7 +131,7 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
                     topic_titles,
                     article.body.toc.iter().map(|t| t.text.as_str()).collect(),
                     answer,
-                    vec![article.body.plain.as_str()],
+                    vec![article.body.search_terms.as_str()],
                 ],
             }
         })
@@ -141,13 +141,25 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
 /// Every file of the index for `docs`; `url` is where questions live ("/questions/").
 pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Vec<SearchFile> {
     use rayon::prelude::*;
-    // Each document's terms with the group they count in, computed in parallel; merged in
-    // document order so that every posting list comes out ascending.
-    let per_doc: Vec<Vec<(String, usize)>> = docs.par_iter().map(doc_terms).collect();
+    // Each document's terms with the group they count in, computed in parallel a block of
+    // documents at a time (so that only one block's terms are held at once) and merged in
+    // document order, so that every posting list comes out ascending.
     let mut by_term: FastMap<String, [Vec<u32>; 5]> = FastMap::default();
-    for (number, terms) in per_doc.into_iter().enumerate() {
-        for (term, group) in terms {
-            by_term.entry(term).or_default()[group].push(number as u32);
+    for (block, chunk) in docs.chunks(TERMS_BLOCK).enumerate() {
+        let per_doc: Vec<DocTerms> = chunk.par_iter().map(doc_terms).collect();
+        for (offset, doc) in per_doc.iter().enumerate() {
+            let number = (block * TERMS_BLOCK + offset) as u32;
+            for (term, &group) in doc.terms.split(' ').zip(&doc.groups) {
+                // Most terms are already known: look up by the borrowed word, copy only new ones.
+                match by_term.get_mut(term) {
+                    Some(lists) => lists[usize::from(group)].push(number),
+                    None => {
+                        let mut lists: [Vec<u32>; 5] = Default::default();
+                        lists[usize::from(group)].push(number);
+                        by_term.insert(term.to_string(), lists);
+                    }
+                }
+            }
         }
     }
     let mut postings: Vec<(String, [Vec<u32>; 5])> = by_term.into_iter().collect();
@@ -229,22 +241,36 @@ pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Ve
 }
 
 /// A document's distinct terms, each in the most telling group it occurs in.
-fn doc_terms(doc: &Document<'_>) -> Vec<(String, usize)> {
-    let folded: Vec<(usize, String)> = doc
+/// Documents whose terms are worked out together before they are merged into the index.
+const TERMS_BLOCK: usize = 1024;
+
+/// A document's distinct terms, space-separated, each with the group it counts in (the
+/// first it occurs in).
+#[derive(Default)]
+struct DocTerms {
+    terms: String,
+    groups: Vec<u8>,
+}
+
+fn doc_terms(doc: &Document<'_>) -> DocTerms {
+    let folded: Vec<(u8, String)> = doc
         .texts
         .iter()
-        .enumerate()
-        .flat_map(|(group, texts)| texts.iter().map(move |text| (group, text::fold(text))))
+        .zip(0u8..)
+        .flat_map(|(texts, group)| texts.iter().map(move |text| (group, text::fold(text))))
         .collect();
-    let mut best: FastMap<&str, usize> = FastMap::default();
+    let mut seen: FastSet<&str> = FastSet::default();
+    let mut out = DocTerms::default();
     for (group, text) in &folded {
-        for term in text::folded_terms(text) {
-            best.entry(term).or_insert(*group);
+        for term in text::first_occurrences(text, &mut seen) {
+            if !out.terms.is_empty() {
+                out.terms.push(' ');
+            }
+            out.terms.push_str(term);
+            out.groups.push(*group);
         }
     }
-    best.into_iter()
-        .map(|(term, group)| (term.to_string(), group))
-        .collect()
+    out
 }
 
 fn json_file(path: String, value: &impl Serialize) -> SearchFile {

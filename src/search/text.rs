@@ -63,6 +63,33 @@ pub fn folded_terms(folded: &str) -> impl Iterator<Item = &str> {
     folded.split(|c: char| !c.is_alphanumeric()).filter(|t| keep(t))
 }
 
+/// The distinct search terms of `text`, in order of first occurrence, joined by spaces.
+/// An article keeps this instead of its body's plain text: the index needs each word of
+/// the body once, not the body (a tenth of the memory on a large site).
+pub fn distinct_terms(text: &str) -> String {
+    let folded = fold(text);
+    let mut seen: crate::fast_hash::FastSet<&str> = crate::fast_hash::FastSet::default();
+    let mut out = String::new();
+    for term in first_occurrences(&folded, &mut seen) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(term);
+    }
+    out
+}
+
+/// `folded_terms` of `folded` that are not in `seen` yet, each once, adding them to it.
+/// Every distinct word is judged (stopword, length) only once, however often it repeats.
+pub fn first_occurrences<'t, 's>(
+    folded: &'t str,
+    seen: &'s mut crate::fast_hash::FastSet<&'t str>,
+) -> impl Iterator<Item = &'t str> + use<'t, 's> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(move |word| !word.is_empty() && seen.insert(word) && keep(word))
+}
+
 fn keep(term: &str) -> bool {
     let chars = term.chars().count();
     if chars == 0 || chars > MAX_TERM_CHARS {
@@ -136,6 +163,21 @@ mod tests {
         assert_eq!(FOLD_FROM.chars().count(), FOLD_TO.len());
         assert_eq!(fold("Sjögren’s Ménière ŁÓDŹ Straße"), "sjogren’s meniere lodz strasse");
         assert_eq!(fold("e\u{301}"), "e");
+    }
+
+    #[test]
+    fn distinct_terms_are_the_terms_once_each_in_first_order() {
+        let text = "Warfarin and the INR: warfarin dosing, Sjögren's; the INR again. A 5 mg dose.";
+        let mut once: Vec<String> = Vec::new();
+        for term in terms(text) {
+            if !once.contains(&term) {
+                once.push(term);
+            }
+        }
+        assert_eq!(distinct_terms(text), once.join(" "));
+        assert_eq!(distinct_terms(text), "warfarin inr dosing sjogren again 5 mg dose");
+        // Indexing the kept terms again finds the same terms.
+        assert_eq!(distinct_terms(&distinct_terms(text)), distinct_terms(text));
     }
 
     #[test]
