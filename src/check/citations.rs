@@ -405,6 +405,12 @@ fn check_duplicates(references: &[Located<'_>], found: &mut Vec<Diagnostic>) {
         }
     }
     let titles: Vec<String> = references.iter().map(|r| title_key(&r.reference.title)).collect();
+    // Each title's words and digits are worked out once, not once per pair compared.
+    let shapes: Vec<TitleShape<'_>> = if references.len() <= FUZZY_TITLE_LIMIT {
+        titles.iter().map(|t| TitleShape::of(t)).collect()
+    } else {
+        Vec::new()
+    };
     let mut by_title: FastMap<&str, usize> = FastMap::default();
     for (index, located) in references.iter().enumerate() {
         if flagged[index] || titles[index].is_empty() {
@@ -412,8 +418,8 @@ fn check_duplicates(references: &[Located<'_>], found: &mut Vec<Diagnostic>) {
         }
         let earlier = match by_title.get(titles[index].as_str()) {
             Some(&first) => Some(first),
-            None if references.len() <= FUZZY_TITLE_LIMIT => {
-                (0..index).find(|&other| !titles[other].is_empty() && near_identical(&titles[other], &titles[index]))
+            None if !shapes.is_empty() => {
+                (0..index).find(|&other| !titles[other].is_empty() && shapes[other].near_identical(&shapes[index]))
             }
             None => None,
         };
@@ -443,25 +449,45 @@ fn check_duplicates(references: &[Located<'_>], found: &mut Vec<Diagnostic>) {
 /// Words that do not tell two titles apart.
 const STOP_WORDS: &[&str] = &["a", "an", "and", "for", "in", "of", "on", "the", "to", "with"];
 
-/// The same title typed twice: the same words in any order, ignoring case, punctuation,
-/// small words and plural `s`, or one stray character in a long title. Titles of different
-/// works often differ in one word only ("Dapagliflozin"/"Empagliflozin in …"), so a changed
-/// word, or any changed digit, is not near-identical.
-fn near_identical(a: &str, b: &str) -> bool {
-    let bag = |title: &str| {
-        let mut words: Vec<String> = title
+/// A title key (`title_key`) as `TitleShape::near_identical` compares it.
+struct TitleShape<'t> {
+    title: &'t str,
+    /// Its words without small words or plural `s`, sorted.
+    bag: Vec<&'t str>,
+    digits: String,
+    chars: usize,
+}
+
+impl<'t> TitleShape<'t> {
+    fn of(title: &'t str) -> TitleShape<'t> {
+        let mut bag: Vec<&str> = title
             .split(' ')
             .filter(|w| !w.is_empty() && !STOP_WORDS.contains(w))
-            .map(|w| w.strip_suffix('s').filter(|s| s.len() > 2).unwrap_or(w).to_string())
+            .map(|w| w.strip_suffix('s').filter(|s| s.len() > 2).unwrap_or(w))
             .collect();
-        words.sort();
-        words
-    };
-    if bag(a) == bag(b) {
-        return true;
+        bag.sort_unstable();
+        TitleShape {
+            title,
+            bag,
+            digits: title.chars().filter(char::is_ascii_digit).collect(),
+            chars: title.chars().count(),
+        }
     }
-    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
-    a.chars().count().min(b.chars().count()) >= 40 && digits(a) == digits(b) && levenshtein(a, b) <= 1
+
+    /// The same title typed twice: the same words in any order, ignoring case, punctuation,
+    /// small words and plural `s`, or one stray character in a long title. Titles of
+    /// different works often differ in one word only ("Dapagliflozin"/"Empagliflozin in …"),
+    /// so a changed word, or any changed digit, is not near-identical.
+    fn near_identical(&self, other: &TitleShape<'_>) -> bool {
+        if self.bag == other.bag {
+            return true;
+        }
+        // One edit changes the length by at most one character.
+        self.chars.min(other.chars) >= 40
+            && self.chars.abs_diff(other.chars) <= 1
+            && self.digits == other.digits
+            && levenshtein(self.title, other.title) <= 1
+    }
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
