@@ -19,6 +19,25 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Has mimalloc give freed memory back to the system 10 ms after it is freed, as its
+/// version 2 did, instead of the second version 3 waits: each stage of a build frees what
+/// the one before it held, and with the long delay a 10,000-article build peaked 50 MB
+/// higher (425 MB against 372 MB) for no gain in time.
+fn return_freed_memory_promptly() {
+    // `mi_option_purge_delay` in mimalloc's option enum, which libmimalloc-sys does not name.
+    // The option is changed only where it holds version 3's default of 1000 ms, so that an
+    // option at that place in some other mimalloc is left alone, and so is any other value
+    // set through the `MIMALLOC_PURGE_DELAY` environment variable.
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: reading and setting an option touch only mimalloc's option table; both may be
+    // called at any time, from any thread.
+    unsafe {
+        if libmimalloc_sys::mi_option_get(PURGE_DELAY) == 1000 {
+            libmimalloc_sys::mi_option_set(PURGE_DELAY, 10);
+        }
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "evident",
@@ -170,6 +189,7 @@ fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
+    return_freed_memory_promptly();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
