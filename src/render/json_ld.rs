@@ -6,152 +6,292 @@ use super::urls::{Urls, article_dir, topic_dir};
 use crate::link::Site;
 use crate::parse::article::Article;
 use crate::parse::front_matter::{Audience, Reference, ReferenceKind};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+
+// Each value is written straight from these structs. Their fields are declared in the
+// byte order of their names, the order the page's JSON-LD has always had.
+
+#[derive(Serialize)]
+struct MedicalWebPage<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    about: Vec<Thing>,
+    audience: Audiences,
+    breadcrumb: BreadcrumbList<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citation: Vec<CitedWork<'a>>,
+    #[serde(rename = "dateCreated", skip_serializing_if = "Option::is_none")]
+    date_created: Option<String>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    description: String,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: Named<'a>,
+    #[serde(rename = "lastReviewed", skip_serializing_if = "Option::is_none")]
+    last_reviewed: Option<String>,
+    name: &'a str,
+    publisher: Organization<'a>,
+    #[serde(rename = "reviewedBy", skip_serializing_if = "Option::is_none")]
+    reviewed_by: Option<Vec<Person<'a>>>,
+    url: String,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct Thing {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Audiences {
+    One(MedicalAudience),
+    Both([MedicalAudience; 2]),
+}
+
+#[derive(Serialize)]
+struct MedicalAudience {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "audienceType")]
+    audience_type: &'static str,
+}
+
+/// A web site or periodical: its type, name and (for the site) address.
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Person<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    job_title: Option<&'a str>,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct BreadcrumbList<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    item_list_element: Vec<ListItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: std::borrow::Cow<'a, str>,
+    position: usize,
+}
+
+#[derive(Serialize)]
+struct CitedWork<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<Person<'a>>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    identifier: Vec<PropertyValue<'a>>,
+    #[serde(rename = "isPartOf", skip_serializing_if = "Option::is_none")]
+    is_part_of: Option<Named<'a>>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Organization<'a>>,
+    #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
+    same_as: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PropertyValue<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "propertyID")]
+    property_id: &'static str,
+    value: &'a str,
+}
 
 pub fn article_json_ld(site: &Site<'_>, article: &Article, urls: &Urls, reviewed: bool) -> String {
-    let mut page = Map::new();
-    page.insert("@context".into(), json!("https://schema.org"));
-    page.insert("@type".into(), json!("MedicalWebPage"));
-    page.insert("name".into(), json!(article.question));
-    page.insert("headline".into(), json!(article.headline()));
-    page.insert(
-        "description".into(),
-        json!(super::context::excerpt(&article.answer.plain, 300)),
-    );
-    page.insert("url".into(), json!(urls.absolute(&article_dir(&article.slug))));
-    page.insert("inLanguage".into(), json!(site.config.language));
-    page.insert("version".into(), json!(article.version));
-    if let Some(created) = article.created {
-        page.insert("dateCreated".into(), json!(created.to_string()));
-    }
-    if let Some(updated) = article.updated {
-        page.insert("dateModified".into(), json!(updated.to_string()));
-    }
-    if !article.topics.is_empty() {
-        let about: Vec<Value> = article
-            .topics
-            .iter()
-            .map(|slug| {
-                let (name, url) = topic_name_and_url(site, slug, urls);
-                json!({"@type": "Thing", "name": name, "url": url})
-            })
-            .collect();
-        page.insert("about".into(), Value::Array(about));
-    }
-    // schema.org's MedicalAudienceType has Clinician and Patient; "all" is written for both.
-    let audience: Vec<Value> = match article.audience {
-        Audience::Clinician => vec!["Clinician"],
-        Audience::Patient => vec!["Patient"],
-        Audience::All => vec!["Clinician", "Patient"],
-    }
-    .into_iter()
-    .map(|kind| json!({"@type": "MedicalAudience", "audienceType": kind}))
-    .collect();
-    page.insert(
-        "audience".into(),
-        if audience.len() == 1 {
-            audience[0].clone()
-        } else {
-            Value::Array(audience)
-        },
-    );
-    page.insert(
-        "isPartOf".into(),
-        json!({"@type": "WebSite", "name": site.config.title, "url": urls.base_url}),
-    );
-    page.insert(
-        "publisher".into(),
-        json!({"@type": "Organization", "name": site.config.publisher}),
-    );
-    page.insert("breadcrumb".into(), breadcrumb(site, article, urls));
-    let citations: Vec<Value> = article
-        .citations
-        .order
+    let about = article
+        .topics
         .iter()
-        .map(|&r| {
-            let reference = &article.references[r];
-            citation(reference)
+        .map(|slug| {
+            let (name, url) = topic_name_and_url(site, slug, urls);
+            Thing {
+                kind: "Thing",
+                name,
+                url,
+            }
         })
         .collect();
-    if !citations.is_empty() {
-        page.insert("citation".into(), Value::Array(citations));
-    }
-    if reviewed {
-        if let Some(last) = article.review.reviewers.iter().filter_map(|r| r.date).max() {
-            page.insert("lastReviewed".into(), json!(last.to_string()));
-        }
-        let reviewers: Vec<Value> = article
-            .review
-            .reviewers
+    // schema.org's MedicalAudienceType has Clinician and Patient; "all" is written for both.
+    let audience = |audience_type| MedicalAudience {
+        kind: "MedicalAudience",
+        audience_type,
+    };
+    let audience = match article.audience {
+        Audience::Clinician => Audiences::One(audience("Clinician")),
+        Audience::Patient => Audiences::One(audience("Patient")),
+        Audience::All => Audiences::Both([audience("Clinician"), audience("Patient")]),
+    };
+    let approvals = if reviewed {
+        article.review.reviewers.as_slice()
+    } else {
+        &[]
+    };
+    let page = MedicalWebPage {
+        context: "https://schema.org",
+        kind: "MedicalWebPage",
+        about,
+        audience,
+        breadcrumb: breadcrumb(site, article, urls),
+        citation: article
+            .citations
+            .order
             .iter()
-            .map(|r| match &r.role {
-                Some(role) => json!({"@type": "Person", "name": r.name, "jobTitle": role}),
-                None => json!({"@type": "Person", "name": r.name}),
-            })
-            .collect();
-        page.insert("reviewedBy".into(), Value::Array(reviewers));
-    }
-    script_safe(&Value::Object(page).to_string())
+            .map(|&r| citation(&article.references[r]))
+            .collect(),
+        date_created: article.created.map(|d| d.to_string()),
+        date_modified: article.updated.map(|d| d.to_string()),
+        description: super::context::excerpt(&article.answer.plain, 300),
+        headline: article.headline(),
+        in_language: &site.config.language,
+        is_part_of: Named {
+            kind: "WebSite",
+            name: &site.config.title,
+            url: Some(&urls.base_url),
+        },
+        last_reviewed: approvals.iter().filter_map(|r| r.date).max().map(|d| d.to_string()),
+        name: &article.question,
+        publisher: Organization {
+            kind: "Organization",
+            name: &site.config.publisher,
+        },
+        reviewed_by: reviewed.then(|| {
+            approvals
+                .iter()
+                .map(|r| Person {
+                    kind: "Person",
+                    job_title: r.role.as_deref(),
+                    name: &r.name,
+                })
+                .collect()
+        }),
+        url: urls.absolute(&article_dir(&article.slug)),
+        version: article.version,
+    };
+    // Serialising these plain structs cannot fail: every key is a string, no number a float.
+    script_safe(&serde_json::to_string(&page).unwrap_or_default())
 }
 
 /// A cited work: its kind, title, authors, year and identifiers (DOI first, as search
 /// engines and reference managers match on it).
-fn citation(reference: &Reference) -> Value {
+fn citation(reference: &Reference) -> CitedWork<'_> {
     let kind = match reference.kind {
         ReferenceKind::Research | ReferenceKind::Review => "ScholarlyArticle",
         ReferenceKind::Textbook => "Book",
         ReferenceKind::Web => "WebPage",
         ReferenceKind::Guideline | ReferenceKind::Other => "CreativeWork",
     };
-    let mut work = Map::new();
-    work.insert("@type".into(), json!(kind));
-    work.insert("name".into(), json!(reference.title));
-    if !reference.authors.is_empty() {
-        let authors: Vec<Value> = reference
-            .authors
-            .iter()
-            .map(|name| json!({"@type": "Person", "name": name}))
-            .collect();
-        work.insert("author".into(), Value::Array(authors));
-    }
-    if let Some(year) = reference.year {
-        work.insert("datePublished".into(), json!(year.to_string()));
-    }
-    if let Some(journal) = &reference.journal {
-        work.insert("isPartOf".into(), json!({"@type": "Periodical", "name": journal}));
-    } else if let Some(publisher) = &reference.publisher {
-        work.insert("publisher".into(), json!({"@type": "Organization", "name": publisher}));
-    }
-    let mut identifiers = Vec::new();
+    let mut identifier = Vec::new();
     if let Some(doi) = &reference.doi {
-        identifiers.push(json!({"@type": "PropertyValue", "propertyID": "DOI", "value": doi}));
-        work.insert("sameAs".into(), json!(doi_url(doi)));
+        identifier.push(PropertyValue {
+            kind: "PropertyValue",
+            property_id: "DOI",
+            value: doi,
+        });
     }
     if let Some(pmid) = &reference.pmid {
-        identifiers.push(json!({"@type": "PropertyValue", "propertyID": "PMID", "value": pmid}));
+        identifier.push(PropertyValue {
+            kind: "PropertyValue",
+            property_id: "PMID",
+            value: pmid,
+        });
     }
-    if !identifiers.is_empty() {
-        work.insert("identifier".into(), Value::Array(identifiers));
+    CitedWork {
+        kind,
+        author: reference
+            .authors
+            .iter()
+            .map(|name| Person {
+                kind: "Person",
+                job_title: None,
+                name,
+            })
+            .collect(),
+        date_published: reference.year.map(|y| y.to_string()),
+        identifier,
+        is_part_of: reference.journal.as_deref().map(|journal| Named {
+            kind: "Periodical",
+            name: journal,
+            url: None,
+        }),
+        name: &reference.title,
+        publisher: match reference.journal {
+            Some(_) => None,
+            None => reference.publisher.as_deref().map(|publisher| Organization {
+                kind: "Organization",
+                name: publisher,
+            }),
+        },
+        same_as: reference.doi.as_deref().map(doi_url),
+        url: reference.url.as_deref().filter(|u| crate::html::is_safe_url(u)),
     }
-    if let Some(url) = reference.url.as_deref().filter(|u| crate::html::is_safe_url(u)) {
-        work.insert("url".into(), json!(url));
-    }
-    Value::Object(work)
 }
 
 /// Home → primary topic → the article, as the page's breadcrumb trail shows it.
-fn breadcrumb(site: &Site<'_>, article: &Article, urls: &Urls) -> Value {
-    let mut trail = vec![(site.config.title.clone(), urls.absolute(""))];
+fn breadcrumb<'a>(site: &'a Site<'_>, article: &'a Article, urls: &Urls) -> BreadcrumbList<'a> {
+    let mut trail: Vec<(std::borrow::Cow<'a, str>, String)> =
+        vec![(site.config.title.as_str().into(), urls.absolute(""))];
     if let Some(slug) = article.topics.first() {
-        trail.push(topic_name_and_url(site, slug, urls));
+        let (name, url) = topic_name_and_url(site, slug, urls);
+        trail.push((name.into(), url));
     }
-    trail.push((article.question.clone(), urls.absolute(&article_dir(&article.slug))));
-    let items: Vec<Value> = trail
-        .into_iter()
-        .enumerate()
-        .map(|(i, (name, url))| json!({"@type": "ListItem", "position": i + 1, "name": name, "item": url}))
-        .collect();
-    json!({"@type": "BreadcrumbList", "itemListElement": items})
+    trail.push((
+        article.question.as_str().into(),
+        urls.absolute(&article_dir(&article.slug)),
+    ));
+    BreadcrumbList {
+        kind: "BreadcrumbList",
+        item_list_element: trail
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, item))| ListItem {
+                kind: "ListItem",
+                item,
+                name,
+                position: i + 1,
+            })
+            .collect(),
+    }
 }
 
 /// A topic's title (from evident.yaml, else from its slug) and its hub's absolute URL.
@@ -167,20 +307,32 @@ fn topic_name_and_url(site: &Site<'_>, slug: &str, urls: &Urls) -> (String, Stri
 /// JSON inside `<script>` must not contain `</script>` or `<!--`: `<` is written as an escape,
 /// which JSON allows in strings (the only place it can occur).
 fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    let mut rest = json;
+    while let Some(at) = rest.find(['<', '>', '&']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => "\\u0026",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     #[test]
     fn script_breakouts_are_escaped() {
-        let text = script_safe(&json!({"name": "</script><script>alert(1)</script>"}).to_string());
-        assert!(!text.contains('<'));
+        let name = "</script><script>alert(1)</script> <!-- & -->";
+        let text = script_safe(&json!({ "name": name }).to_string());
+        assert!(!text.contains(['<', '>', '&']), "{text}");
         let back: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(back["name"], "</script><script>alert(1)</script>");
+        assert_eq!(back["name"], name);
     }
 }
