@@ -9,7 +9,13 @@ pub fn tokenize(text: &str, mut emit: impl FnMut(&str, &str)) {
     let mut chunk = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
+        // Nearly all clinical text is ASCII: lower-cased in place, without the general
+        // Unicode mapping.
+        if c.is_ascii_alphanumeric() {
+            chunk.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !c.is_ascii() && c.is_alphanumeric() {
             chunk.extend(c.to_lowercase());
             continue;
         }
