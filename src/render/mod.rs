@@ -352,16 +352,11 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
         "editions",
         &editions.map(|nav| nav.view(rel_dir.as_deref().unwrap_or(&output))),
     );
-    let mut bytes = Vec::with_capacity(16 * 1024);
-    shared.tera.render_to(template, &ctx, &mut bytes).map_err(|error| {
-        templates::template_error(
-            &format!("templates/{template}"),
-            format!("rendering {output} failed:\n{error}"),
-        )
-    })?;
-    staging
-        .write(&output, &bytes)
-        .map_err(|error| templates::template_error(&output, format!("{error:#}")))
+    templates::render_page(shared.tera, template, &ctx, &output, |bytes| {
+        staging
+            .write(&output, bytes)
+            .map_err(|error| templates::template_error(&output, format!("{error:#}")))
+    })
 }
 
 #[derive(Serialize)]

@@ -10,7 +10,7 @@ use crate::link::Site;
 use crate::parse::article::Article;
 use crate::progress::Progress;
 use crate::render::context::{DateView, TopicView, article_content_view, restyle_references, summary_view, topic_view};
-use crate::render::templates::template_error;
+use crate::render::templates::{render_page, template_error};
 use crate::render::urls::{Urls, article_dir, history_dir, version_dir};
 use crate::write::Sink;
 use rayon::prelude::*;
@@ -233,13 +233,14 @@ fn render(
     ctx.insert("page_url", &urls.path(dir));
     ctx.insert("editions", &inputs.nav.map(|nav| nav.view(dir)));
     let output = format!("{dir}index.html");
-    let mut bytes = Vec::with_capacity(16 * 1024);
-    inputs.tera.render_to(template, &ctx, &mut bytes).map_err(|error| {
-        template_error(
-            &format!("templates/{template}"),
-            format!("rendering {output} failed:\n{error}"),
-        )
-    })?;
+    render_page(inputs.tera, template, &ctx, &output, |bytes| {
+        check_and_write(template, &output, bytes, sink)
+    })
+}
+
+/// Writes a rendered history or version page, refusing a version page that would not say
+/// it shows an earlier version.
+fn check_and_write(template: &str, output: &str, bytes: &[u8], sink: &dyn Sink) -> Result<(), Diagnostic> {
     if template == "version.html"
         && !bytes
             .windows(SUPERSEDED_MARK.len())
@@ -252,8 +253,8 @@ fn render(
             ),
         ));
     }
-    sink.write(&output, &bytes)
-        .map_err(|error| template_error(&output, format!("{error:#}")))
+    sink.write(output, bytes)
+        .map_err(|error| template_error(output, format!("{error:#}")))
 }
 
 fn commit_view(commit: &CommitInfo) -> CommitView<'_> {
