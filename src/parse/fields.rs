@@ -378,7 +378,7 @@ impl<'a> Locator<'a> {
         let line = *self.lines.get(line_index)?;
         let key = path.last()?;
         let key_start = at.column as usize - 1;
-        let after_key: String = line.chars().skip(key_start + key.chars().count()).collect();
+        let after_key = after_chars(line, key_start + key.chars().count());
         let after_colon = after_key.trim_start_matches(['"', '\'']).trim_start();
         let after_colon = after_colon.strip_prefix(':').unwrap_or(after_colon);
         let value = after_colon.trim_start();
@@ -401,10 +401,7 @@ impl<'a> Locator<'a> {
     pub fn value_in(&self, scope: Scope, key: &str) -> Option<Position> {
         let at = self.key_in(scope, key)?;
         let line = *self.lines.get((at.line - self.first_line) as usize)?;
-        let after_key: String = line
-            .chars()
-            .skip(at.column as usize - 1 + key.chars().count())
-            .collect();
+        let after_key = after_chars(line, at.column as usize - 1 + key.chars().count());
         let after_colon = after_key.trim_start_matches(['"', '\'']).trim_start();
         let value = after_colon.strip_prefix(':').unwrap_or(after_colon).trim_start();
         if value.is_empty() || value.starts_with(['>', '|', '#']) {
@@ -471,7 +468,7 @@ impl<'a> Locator<'a> {
         for (n, (index, content_column)) in starts.iter().enumerate() {
             let end = starts.get(n + 1).map_or(scope.end, |next| next.0);
             let first = lines[*index];
-            let content = first.chars().skip(*content_column).collect::<String>();
+            let content = after_chars(first, *content_column);
             let skipped = content.chars().count() - content.trim_start().chars().count();
             items.push((
                 self.position(*index, content_column + skipped),
@@ -546,6 +543,11 @@ fn starts_with_key(rest: &str, key: &str) -> bool {
     };
     let after = after.strip_prefix(['"', '\'']).unwrap_or(after);
     after.trim_start_matches(' ').starts_with(':')
+}
+
+/// `line` from its `n`-th character on (empty past its end), borrowed.
+fn after_chars(line: &str, n: usize) -> &str {
+    line.char_indices().nth(n).map_or("", |(at, _)| &line[at..])
 }
 
 #[cfg(test)]
