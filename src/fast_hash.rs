@@ -13,10 +13,22 @@ pub struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        // Eight bytes at a time, little-endian; a shorter tail is zero-padded. The tail is
+        // assembled byte by byte: most keys are words shorter than eight bytes, and a
+        // variable-length copy into a buffer cost a call to memcpy for each.
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
             let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
+            word.copy_from_slice(chunk);
             self.add(u64::from_le_bytes(word));
+        }
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            let word = tail
+                .iter()
+                .enumerate()
+                .fold(0u64, |word, (i, &byte)| word | (u64::from(byte) << (8 * i)));
+            self.add(word);
         }
     }
 
@@ -49,3 +61,25 @@ impl FxHasher {
 
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 pub type FastSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash(bytes: &[u8]) -> u64 {
+        let mut hasher = FxHasher::default();
+        hasher.write(bytes);
+        hasher.finish()
+    }
+
+    #[test]
+    fn bytes_hash_as_zero_padded_little_endian_words() {
+        // Eight-byte little-endian words, the last one zero-padded.
+        let mut expected = FxHasher::default();
+        expected.add(u64::from_le_bytes(*b"warfarin"));
+        expected.add(u64::from_le_bytes([b'-', b'i', b'n', b'r', 0, 0, 0, 0]));
+        assert_eq!(hash(b"warfarin-inr"), expected.finish());
+        assert_eq!(hash(b""), FxHasher::default().finish());
+        assert_ne!(hash(b"ab"), hash(b"ba"));
+    }
+}
