@@ -2,17 +2,39 @@
 //! in only when everything succeeded, so a failed build never damages the published one.
 
 use anyhow::{Context as _, Result};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Where rendered files go: a staging folder (`build`), or the live folder `serve` shows.
 pub trait Sink: Sync {
     /// Writes one output file at a `/`-separated path relative to the site root.
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Writes one output file whose bytes `fill` produces piece by piece. By default they
+    /// are gathered and passed to `write`; a sink that can stream them to disk does, so
+    /// that a large file (graph.json: 16 MB at 10,000 articles) is never held whole.
+    fn write_streamed(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).with_context(|| format!("cannot produce {rel}"))?;
+        self.write(rel, &bytes)
+    }
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         Staging::write(self, rel, bytes)
+    }
+
+    fn write_streamed(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        fill(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 }
 

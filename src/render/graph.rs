@@ -88,7 +88,15 @@ struct EdgeJson<'a> {
 /// topics, status}], "edges": [{source, target, kind, weight, reason}]}`, one node or
 /// edge per line so that a change shows as a small diff.
 pub fn graph_json(site: &Site<'_>, urls: &Urls) -> String {
-    let mut out = String::from("{\"nodes\": [\n");
+    let mut bytes = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_graph_json(site, urls, &mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `graph_json`, written to `out` line by line rather than gathered first.
+pub fn write_graph_json(site: &Site<'_>, urls: &Urls, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(b"{\"nodes\": [\n")?;
     for (i, article) in site.articles.iter().enumerate() {
         let node = NodeJson {
             slug: &article.slug,
@@ -97,9 +105,9 @@ pub fn graph_json(site: &Site<'_>, urls: &Urls) -> String {
             topics: &article.topics,
             status: status_of(article),
         };
-        push_json_line(&mut out, &node, i + 1 < site.articles.len());
+        write_json_line(out, &node, i + 1 < site.articles.len())?;
     }
-    out.push_str("],\n\"edges\": [\n");
+    out.write_all(b"],\n\"edges\": [\n")?;
     for (i, edge) in site.edges.iter().enumerate() {
         let line = EdgeJson {
             source: &site.articles[edge.source].slug,
@@ -108,16 +116,14 @@ pub fn graph_json(site: &Site<'_>, urls: &Urls) -> String {
             weight: round(edge.score, 3),
             reason: &edge.reason,
         };
-        push_json_line(&mut out, &line, i + 1 < site.edges.len());
+        write_json_line(out, &line, i + 1 < site.edges.len())?;
     }
-    out.push_str("]}\n");
-    out
+    out.write_all(b"]}\n")
 }
 
-fn push_json_line(out: &mut String, value: &impl Serialize, comma: bool) {
-    // Serializing these plain structs cannot fail: every key is a string, every number finite.
-    out.push_str(&serde_json::to_string(value).unwrap_or_default());
-    out.push_str(if comma { ",\n" } else { "\n" });
+fn write_json_line(out: &mut dyn std::io::Write, value: &impl Serialize, comma: bool) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(if comma { b",\n" } else { b"\n" })
 }
 
 /// The status a reader is shown, as in the pages' status badges.

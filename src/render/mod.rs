@@ -298,10 +298,9 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             ("graph.html", Some("graph/".to_string()), "graph/index.html".to_string())
         }
         Job::GraphJson => {
-            // Data, not a page: written as is, without a template.
-            let json = graph::graph_json(site, urls);
+            // Data, not a page: written as it is produced, without a template.
             return staging
-                .write("graph.json", json.as_bytes())
+                .write_streamed("graph.json", &mut |out| graph::write_graph_json(site, urls, out))
                 .map_err(|error| templates::template_error("graph.json", format!("{error:#}")));
         }
         Job::Search => (
