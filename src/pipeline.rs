@@ -303,7 +303,9 @@ pub fn check(root: &Path, options: &BuildOptions) -> Report {
     match load_and_check(root, options) {
         Ok(checked) => {
             let stats = checked.stats();
-            finish(checked.diagnostics, &checked.loaded, stats)
+            let report = finish(checked.diagnostics, &checked.loaded, stats);
+            checked.parsed.drop_in_parallel();
+            report
         }
         Err(report) => report,
     }
@@ -383,7 +385,11 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     if let Err(error) = staging.commit() {
         return io_failure(root, &out, error);
     }
-    finish(diagnostics, &checked.loaded, stats)
+    let report = finish(diagnostics, &checked.loaded, stats);
+    drop(versions);
+    drop(site);
+    checked.parsed.drop_in_parallel();
+    report
 }
 
 /// `evident graph`: the related-question graph `build` would publish, as text. Like

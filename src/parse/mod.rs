@@ -27,6 +27,14 @@ pub struct ParsedContent {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl ParsedContent {
+    /// Frees the articles on every core: ten thousand articles are millions of small
+    /// allocations, and freeing them on one thread took 80 ms at the end of every build.
+    pub fn drop_in_parallel(self) {
+        self.articles.into_par_iter().for_each(drop);
+    }
+}
+
 pub fn parse_content(loaded: &LoadedContent) -> ParsedContent {
     let (bibliography, bibliography_findings) = parse_bibliography(&loaded.bibliography);
     let articles: Vec<_> = loaded
