@@ -368,8 +368,8 @@ pub fn render_events(
     }
     let mut html = String::with_capacity(text.len() + text.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    // Kept until the page is written, so held at its size: the allocator does not give
-    // back the slack of a shrunk string, a copy costs less than a third of the memory.
+    // Held until the page is written, so copied to its exact size: shrinking the string in
+    // place would keep the allocator's block, up to half as large again.
     out.html = html.as_str().to_owned();
     if mode == Mode::Inline {
         out.plain = collapse_whitespace(&out.plain);
