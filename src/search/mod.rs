@@ -240,7 +240,6 @@ pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Ve
     files
 }
 
-/// A document's distinct terms, each in the most telling group it occurs in.
 /// Documents whose terms are worked out together before they are merged into the index.
 const TERMS_BLOCK: usize = 1024;
 
