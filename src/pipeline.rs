@@ -318,7 +318,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Report {
 
 /// `build`, telling `progress` how far it got.
 pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
-    let checked = match load_and_check_with(root, options, progress) {
+    let mut checked = match load_and_check_with(root, options, progress) {
         Ok(checked) => checked,
         Err(report) => return report,
     };
@@ -330,6 +330,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         Ok(tera) => tera,
         Err(problems) => return misconfigured(root, problems),
     };
+    checked.parsed.drop_check_details();
     progress.stage("linking", None);
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     stats.articles = site.articles.len();
