@@ -26,10 +26,7 @@ impl Sink for Staging {
     }
 
     fn write_streamed(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        }
+        let path = self.path_for(rel)?;
         let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
         fill(&mut out)
@@ -71,11 +68,17 @@ impl Staging {
 
     /// Writes one output file at a `/`-separated path relative to the site root.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path_for(rel)?;
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Where output file `rel` goes in the staging folder, its folder created.
+    fn path_for(&self, rel: &str) -> Result<PathBuf> {
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        Ok(path)
     }
 
     /// Replaces the target with the staged site. The old site is moved aside first and
