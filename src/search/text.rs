@@ -60,7 +60,13 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> {
 /// `terms` of a text already `fold`ed, borrowed from it: indexing a site meets millions of
 /// words and only needs a copy of each distinct one.
 pub fn folded_terms(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !c.is_alphanumeric()).filter(|t| keep(t))
+    words(folded).filter(|t| keep(t))
+}
+
+/// The runs of letters and digits of a folded text, empty runs included: the one place
+/// that says what a word is (`theme/search.js` splits the reader's query the same way).
+fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(|c: char| !c.is_alphanumeric())
 }
 
 /// The distinct search terms of `text`, in order of first occurrence, joined by spaces.
@@ -87,9 +93,7 @@ pub fn first_occurrences<'t, 's>(
     folded: &'t str,
     seen: &'s mut crate::fast_hash::FastSet<&'t str>,
 ) -> impl Iterator<Item = &'t str> + use<'t, 's> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(move |word| !word.is_empty() && seen.insert(word) && keep(word))
+    words(folded).filter(move |word| !word.is_empty() && seen.insert(word) && keep(word))
 }
 
 fn keep(term: &str) -> bool {
