@@ -16,6 +16,7 @@ pub use suggest::did_you_mean;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     ContentUnreadable,
+    ContentChanged,
     FrontmatterSyntax,
     FrontmatterMissingField,
     FrontmatterUnknownField,
@@ -48,8 +49,9 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 30] = [
+    pub const ALL: [Code; 31] = [
         Code::ContentUnreadable,
+        Code::ContentChanged,
         Code::FrontmatterSyntax,
         Code::FrontmatterMissingField,
         Code::FrontmatterUnknownField,
@@ -84,6 +86,7 @@ impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
             Code::ContentUnreadable => "content/unreadable",
+            Code::ContentChanged => "content/changed",
             Code::FrontmatterSyntax => "frontmatter/syntax",
             Code::FrontmatterMissingField => "frontmatter/missing-field",
             Code::FrontmatterUnknownField => "frontmatter/unknown-field",

@@ -6,8 +6,8 @@ use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, in_site_order, link_site_with_graph};
-use crate::load::{LoadedContent, load_content};
-use crate::parse::{ParsedContent, parse_content};
+use crate::load::{ContentFile, LoadedContent};
+use crate::parse::{ParsedContent, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
 use crate::render::{Scope, render_scope_with, templates::load_templates};
@@ -71,7 +71,7 @@ impl Report {
 /// between edits.
 pub struct Checked {
     pub config: SiteConfig,
-    pub loaded: LoadedContent,
+    pub loaded: LoadedContent<ContentFile>,
     pub parsed: ParsedContent,
     pub diagnostics: Vec<Diagnostic>,
     /// The related-question graph over every article, drafts included, which the graph
@@ -111,7 +111,7 @@ pub fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Re
 
 /// `load_and_check`, telling `progress` each stage as it begins.
 pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Result<Checked, Report> {
-    progress.stage("reading", None);
+    progress.stage("reading the configuration", None);
     let config = match load_config(root) {
         Ok(config) => config,
         Err(diagnostics) => return Err(misconfigured(root, diagnostics)),
@@ -132,9 +132,8 @@ pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn P
         },
         None => config,
     };
-    let loaded = load_content(root);
-    progress.stage("parsing", None);
-    let parsed = parse_content(&loaded);
+    progress.stage("reading and parsing", None);
+    let (loaded, parsed) = read_and_parse(root);
     Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 
@@ -142,7 +141,7 @@ pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn P
 /// again after re-reading only the file an editor saved (`reload_file`).
 pub fn check_loaded(
     config: SiteConfig,
-    loaded: LoadedContent,
+    loaded: LoadedContent<ContentFile>,
     parsed: ParsedContent,
     options: &BuildOptions,
     progress: &dyn Progress,
@@ -187,7 +186,7 @@ pub fn check_loaded(
 /// and `parse_content` would, replacing what `loaded` and `parsed` held for it; a file that
 /// is gone is removed. Both lists keep the order of a full load, so a re-check finds what a
 /// fresh `check` would.
-pub fn reload_file(root: &Path, loaded: &mut LoadedContent, parsed: &mut ParsedContent, rel: &str) {
+pub fn reload_file(root: &Path, loaded: &mut LoadedContent<ContentFile>, parsed: &mut ParsedContent, rel: &str) {
     // An edited file keeps its place in every list: it is replaced where it stands rather
     // than removed and inserted again, which moved ten thousand articles on each save.
     let old_source = Held::find(
@@ -221,17 +220,15 @@ pub fn reload_file(root: &Path, loaded: &mut LoadedContent, parsed: &mut ParsedC
             old_parsed.put_article(&mut parsed.articles, &mut parsed.pages, result.article, |a| {
                 before(&a.file)
             });
-            old_source.put_article(&mut loaded.articles, &mut loaded.pages, Some(source), |f| {
-                before(&f.rel_path)
-            });
+            let file = Some(source.into_content_file());
+            old_source.put_article(&mut loaded.articles, &mut loaded.pages, file, |f| before(&f.rel_path));
         }
         crate::load::SourceKind::Page => {
             let (page, diagnostics) = crate::parse::page::parse_page(&source);
             parsed.diagnostics.extend(diagnostics);
             old_parsed.put_page(&mut parsed.articles, &mut parsed.pages, page, |p| before(&p.file));
-            old_source.put_page(&mut loaded.articles, &mut loaded.pages, Some(source), |f| {
-                before(&f.rel_path)
-            });
+            let file = Some(source.into_content_file());
+            old_source.put_page(&mut loaded.articles, &mut loaded.pages, file, |f| before(&f.rel_path));
         }
     }
 }
@@ -303,7 +300,7 @@ pub fn check(root: &Path, options: &BuildOptions) -> Report {
     match load_and_check(root, options) {
         Ok(checked) => {
             let stats = checked.stats();
-            let report = finish(checked.diagnostics, &checked.loaded, stats);
+            let report = finish(root, checked.diagnostics, &checked.loaded, stats);
             checked.parsed.drop_in_parallel();
             report
         }
@@ -324,7 +321,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     };
     let mut stats = checked.stats();
     if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return finish(checked.diagnostics, &checked.loaded, stats);
+        return finish(root, checked.diagnostics, &checked.loaded, stats);
     }
     let tera = match load_templates(root) {
         Ok(tera) => tera,
@@ -357,7 +354,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     diagnostics.extend(warnings);
     sort_diagnostics(&mut diagnostics);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return finish(diagnostics, &checked.loaded, stats);
+        return finish(root, diagnostics, &checked.loaded, stats);
     }
     match render_scope_with(
         &site,
@@ -380,13 +377,19 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         progress,
     ) {
         Ok(files) => stats.files_written += files,
-        Err(problems) => return misconfigured(root, problems),
+        Err(problems) if problems.iter().all(|p| p.code.is_configuration()) => return misconfigured(root, problems),
+        // An article changed under the build: a finding about it, not about the setup.
+        Err(problems) => {
+            diagnostics.extend(problems);
+            sort_diagnostics(&mut diagnostics);
+            return finish(root, diagnostics, &checked.loaded, stats);
+        }
     }
     progress.stage("publishing", None);
     if let Err(error) = staging.commit() {
         return io_failure(root, &out, error);
     }
-    let report = finish(diagnostics, &checked.loaded, stats);
+    let report = finish(root, diagnostics, &checked.loaded, stats);
     drop(versions);
     drop(site);
     checked.parsed.drop_in_parallel();
@@ -402,29 +405,21 @@ pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Repor
     };
     let stats = checked.stats();
     if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return (finish(checked.diagnostics, &checked.loaded, stats), None);
+        return (finish(root, checked.diagnostics, &checked.loaded, stats), None);
     }
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     let text = graph_text(&site, format);
     drop(site);
-    (finish(checked.diagnostics, &checked.loaded, stats), Some(text))
+    (finish(root, checked.diagnostics, &checked.loaded, stats), Some(text))
 }
 
-fn finish(diagnostics: Vec<Diagnostic>, loaded: &LoadedContent, stats: Stats) -> Report {
+fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<ContentFile>, stats: Stats) -> Report {
     let outcome = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         Outcome::Failed
     } else {
         Outcome::Clean
     };
-    let named: std::collections::HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
-    let sources = loaded
-        .articles
-        .iter()
-        .chain(&loaded.pages)
-        .chain(&loaded.bibliography)
-        .filter(|f| named.contains(f.rel_path.as_str()))
-        .map(|f| (f.rel_path.clone(), f.text.clone()))
-        .collect();
+    let sources = crate::load::texts_named_by(root, loaded, &diagnostics);
     Report {
         outcome,
         diagnostics,
@@ -485,12 +480,11 @@ mod tests {
     /// What a full load and parse of the site gives now: the order and content `serve`
     /// must keep in step with.
     fn fresh(root: &Path) -> Lists {
-        let loaded = load_content(root);
-        let parsed = parse_content(&loaded);
+        let (loaded, parsed) = read_and_parse(root);
         summarize(&loaded, &parsed)
     }
 
-    fn summarize(loaded: &LoadedContent, parsed: &ParsedContent) -> Lists {
+    fn summarize(loaded: &LoadedContent<ContentFile>, parsed: &ParsedContent) -> Lists {
         Lists {
             articles: parsed
                 .articles
@@ -519,8 +513,7 @@ mod tests {
             std::fs::write(path, article(&format!("Question {name}?"))).unwrap();
         }
         std::fs::write(root.join("content/pages/about.md"), "---\ntitle: About\n---\n\nUs.\n").unwrap();
-        let mut loaded = load_content(root);
-        let mut parsed = parse_content(&loaded);
+        let (mut loaded, mut parsed) = read_and_parse(root);
         let b = "content/cardiology/b.md";
         let mut step = |change: &dyn Fn(), rel: &str| {
             change();

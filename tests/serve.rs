@@ -668,8 +668,8 @@ fn build_with_timings_names_every_stage_in_order() {
         .map(|l| l.split("  ").next().unwrap_or("").trim())
         .collect();
     for expected in [
-        "reading",
-        "parsing",
+        "reading the configuration",
+        "reading and parsing",
         "checking articles",
         "building the graph",
         "rendering",
@@ -687,7 +687,7 @@ fn build_with_timings_names_every_stage_in_order() {
         }
     }
     let position = |name: &str| stages.iter().position(|s| *s == name).unwrap();
-    assert!(position("parsing") < position("building the graph"));
+    assert!(position("reading and parsing") < position("building the graph"));
     assert!(position("rendering") < position("publishing"));
     assert!(
         out.stderr.lines().any(|l| l.starts_with("built 3 articles")),

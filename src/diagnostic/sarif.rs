@@ -104,6 +104,7 @@ fn level(severity: Severity) -> &'static str {
 fn describe(code: Code) -> &'static str {
     match code {
         Code::ContentUnreadable => "A content file cannot be read or is not UTF-8",
+        Code::ContentChanged => "A content file changed while the site was being built",
         Code::FrontmatterSyntax => "Front matter is missing, unclosed or malformed YAML",
         Code::FrontmatterMissingField => "A required front-matter field is missing",
         Code::FrontmatterUnknownField => "A front-matter field Evident does not know",

@@ -1,5 +1,7 @@
-//! Stage 1, load: finds the site's content files and reads each exactly once.
+//! Stage 1, load: finds the site's content files and reads each once.
 //! Output: the raw text of every article and page, or a finding for each unreadable file.
+//! The build reads each file just before parsing it (`parse::read_and_parse`) and keeps
+//! only a `ContentFile` after; the rare reader of a text after that reads it again.
 
 pub mod split;
 
@@ -24,20 +26,114 @@ pub enum SourceKind {
     Page,
 }
 
-#[derive(Debug, Default)]
-pub struct LoadedContent {
-    pub articles: Vec<SourceFile>,
-    pub pages: Vec<SourceFile>,
+/// What was read of a site's content. `F` is what stays of each article and page: the
+/// whole `SourceFile` from `load_content`, or only a `ContentFile` once `read_and_parse`
+/// has parsed and dropped its text.
+#[derive(Debug)]
+pub struct LoadedContent<F = SourceFile> {
+    pub articles: Vec<F>,
+    pub pages: Vec<F>,
     /// The shared bibliography's files under `references/`, in name order.
     pub bibliography: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads every Markdown file under `content/`, in parallel, in a stable order.
+impl<F> Default for LoadedContent<F> {
+    fn default() -> Self {
+        LoadedContent {
+            articles: Vec::new(),
+            pages: Vec::new(),
+            bibliography: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// What stays of a content file once it is parsed: its names and a digest of its text.
+/// A large site's texts are most of what parsing leaves in memory, and nothing reads them
+/// again but a finding that quotes a line or a history page that compares versions; those
+/// read the file again, and the digest tells whether it changed in between.
+#[derive(Clone, Debug)]
+pub struct ContentFile {
+    /// Path relative to the site root, `/`-separated: the name findings use.
+    pub rel_path: String,
+    /// Folder under `content/`, as in `SourceFile`.
+    pub section: String,
+    digest: TextDigest,
+}
+
+/// Enough of a text to tell whether a file read again still holds it: its length and a
+/// 64-bit hash. The hash catches edits, not forgeries: a file changed during a build by
+/// someone who wanted the change to go unnoticed is outside what this guards against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TextDigest {
+    len: usize,
+    hash: u64,
+}
+
+impl TextDigest {
+    fn of(text: &str) -> TextDigest {
+        use std::hash::Hasher;
+        let mut hasher = crate::fast_hash::FxHasher::default();
+        hasher.write(text.as_bytes());
+        TextDigest {
+            len: text.len(),
+            hash: hasher.finish(),
+        }
+    }
+}
+
+impl SourceFile {
+    /// Keeps the file's names and the digest of its text, and drops the text.
+    pub fn into_content_file(self) -> ContentFile {
+        ContentFile {
+            digest: TextDigest::of(&self.text),
+            rel_path: self.rel_path,
+            section: self.section,
+        }
+    }
+}
+
+impl ContentFile {
+    /// The file's text, read again from under `root`, when it is still the text that was
+    /// parsed; a `content/changed` or `content/unreadable` finding otherwise.
+    pub fn read_again(&self, root: &Path) -> Result<String, Diagnostic> {
+        let path = root.join(&self.rel_path);
+        let content_dir = root.join("content");
+        let source = read_source(root, &content_dir, &path)?;
+        if TextDigest::of(&source.text) != self.digest {
+            return Err(Diagnostic::new(
+                Code::ContentChanged,
+                &self.rel_path,
+                Position::START,
+                "the file changed while the site was being built",
+            )
+            .with_hint("run the command again once the file is saved"));
+        }
+        Ok(source.text)
+    }
+}
+
+/// The content files of a site, in the order `load_content` reads them, before any is read.
+pub struct FoundContent {
+    content_dir: PathBuf,
+    pub files: Vec<(PathBuf, SourceKind)>,
+    /// Paths the walk could not enter.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FoundContent {
+    /// Reads one of the found files.
+    pub fn read(&self, root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+        read_source(root, &self.content_dir, path)
+    }
+}
+
+/// Finds every Markdown file under `content/` in a stable order (file names, depth first).
 /// `content/pages/` holds plain pages; everything else is an article.
-pub fn load_content(root: &Path) -> LoadedContent {
+pub fn find_content(root: &Path) -> FoundContent {
     let content_dir = root.join("content");
-    let mut found: Vec<(PathBuf, SourceKind)> = Vec::new();
+    let mut files: Vec<(PathBuf, SourceKind)> = Vec::new();
     let mut diagnostics = Vec::new();
     let walker = WalkDir::new(&content_dir)
         .sort_by_file_name()
@@ -51,19 +147,29 @@ pub fn load_content(root: &Path) -> LoadedContent {
                 } else {
                     SourceKind::Article
                 };
-                found.push((entry.into_path(), kind));
+                files.push((entry.into_path(), kind));
             }
             Ok(_) => {}
             Err(error) => diagnostics.extend(unreadable_path(root, &error, "content")),
         }
     }
+    FoundContent {
+        content_dir,
+        files,
+        diagnostics,
+    }
+}
 
+/// Reads every Markdown file under `content/`, in parallel, in `find_content`'s order.
+pub fn load_content(root: &Path) -> LoadedContent {
+    let found = find_content(root);
     let read: Vec<(Result<SourceFile, Diagnostic>, SourceKind)> = found
+        .files
         .par_iter()
-        .map(|(path, kind)| (read_source(root, &content_dir, path), *kind))
+        .map(|(path, kind)| (found.read(root, path), *kind))
         .collect();
     let mut loaded = LoadedContent {
-        diagnostics,
+        diagnostics: found.diagnostics,
         ..LoadedContent::default()
     };
     for (result, kind) in read {
@@ -77,6 +183,35 @@ pub fn load_content(root: &Path) -> LoadedContent {
     loaded.bibliography = bibliography;
     loaded.diagnostics.extend(problems);
     loaded
+}
+
+/// The text of each file `diagnostics` name, for quoting the offending line: the
+/// bibliography's as held, the content files' read again. A file that changed since it was
+/// parsed is left out, so that no finding quotes a line it was not about.
+pub fn texts_named_by(
+    root: &Path,
+    loaded: &LoadedContent<ContentFile>,
+    diagnostics: &[Diagnostic],
+) -> std::collections::HashMap<String, String> {
+    let named: std::collections::HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    let mut texts: std::collections::HashMap<String, String> = loaded
+        .bibliography
+        .iter()
+        .filter(|f| named.contains(f.rel_path.as_str()))
+        .map(|f| (f.rel_path.clone(), f.text.clone()))
+        .collect();
+    let files: Vec<&ContentFile> = loaded
+        .articles
+        .iter()
+        .chain(&loaded.pages)
+        .filter(|f| named.contains(f.rel_path.as_str()))
+        .collect();
+    let read: Vec<(String, String)> = files
+        .par_iter()
+        .filter_map(|f| f.read_again(root).ok().map(|text| (f.rel_path.clone(), text)))
+        .collect();
+    texts.extend(read);
+    texts
 }
 
 /// Reads the shared bibliography's files (`references/*.yaml|*.yml|*.json|*.bib`, at any
@@ -259,5 +394,50 @@ mod tests {
                 "offset {offset}"
             );
         }
+    }
+
+    #[test]
+    fn a_file_read_again_is_given_only_while_it_holds_the_parsed_text() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        std::fs::create_dir_all(root.join("content/heart")).unwrap();
+        let path = root.join("content/heart/a.md");
+        std::fs::write(&path, "\u{feff}---\nquestion: A?\n---\nText.\n").unwrap();
+        let loaded = load_content(root);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let source = loaded.articles.into_iter().next().unwrap();
+        let text = source.text.clone();
+        let file = source.into_content_file();
+        assert_eq!(
+            (file.rel_path.as_str(), file.section.as_str()),
+            ("content/heart/a.md", "heart")
+        );
+        assert_eq!(
+            file.read_again(root).unwrap(),
+            text,
+            "the byte-order mark is dropped again"
+        );
+
+        // One letter changed, the length kept: still noticed.
+        std::fs::write(&path, "\u{feff}---\nquestion: B?\n---\nText.\n").unwrap();
+        let changed = file.read_again(root).unwrap_err();
+        assert_eq!(changed.code, Code::ContentChanged);
+        assert_eq!(changed.file, "content/heart/a.md");
+
+        let finding = Diagnostic::new(Code::CitationUnused, "content/heart/a.md", Position::START, "x");
+        let held = LoadedContent {
+            articles: vec![file.clone()],
+            ..LoadedContent::default()
+        };
+        assert!(
+            texts_named_by(root, &held, std::slice::from_ref(&finding)).is_empty(),
+            "a changed file is not quoted"
+        );
+        std::fs::write(&path, "\u{feff}---\nquestion: A?\n---\nText.\n").unwrap();
+        let texts = texts_named_by(root, &held, std::slice::from_ref(&finding));
+        assert_eq!(texts.get("content/heart/a.md"), Some(&text));
+
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(file.read_again(root).unwrap_err().code, Code::ContentUnreadable);
     }
 }

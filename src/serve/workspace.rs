@@ -16,7 +16,7 @@ use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity, sort_diagnostics};
 use crate::link::graph::{Edge, Graph, Related};
 use crate::link::{LinkOptions, Site, Topic, link_site_with_graph};
-use crate::load::LoadedContent;
+use crate::load::{ContentFile, LoadedContent};
 use crate::parse::ParsedContent;
 use crate::parse::article::Article;
 use crate::parse::front_matter::ReviewStatus;
@@ -59,7 +59,7 @@ pub enum Changed {
 
 struct Content {
     config: SiteConfig,
-    loaded: LoadedContent,
+    loaded: LoadedContent<ContentFile>,
     parsed: ParsedContent,
 }
 
@@ -459,11 +459,7 @@ impl Workspace {
             }
         }
         if let Some(content) = &self.content {
-            for file in content.loaded.articles.iter().chain(&content.loaded.pages) {
-                if named.contains(file.rel_path.as_str()) {
-                    sources.insert(file.rel_path.clone(), file.text.clone());
-                }
-            }
+            sources.extend(crate::load::texts_named_by(&self.root, &content.loaded, diagnostics));
         }
         sources
     }

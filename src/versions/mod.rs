@@ -12,7 +12,7 @@ pub mod pages;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::editions::{Place, Plan};
 use crate::link::Site;
-use crate::load::LoadedContent;
+use crate::load::{ContentFile, LoadedContent};
 use crate::progress::Progress;
 use crate::render::Extras;
 use crate::render::urls::{Urls, edition_dir, history_dir};
@@ -39,6 +39,8 @@ impl HistoryLinks {
 
 /// History and editions for one build, read before anything is rendered.
 pub struct Versions {
+    /// The site's folder, where the history pages read an article's current text again.
+    root: std::path::PathBuf,
     pub history: SiteHistory,
     links: HistoryLinks,
     editions: Option<Plan>,
@@ -114,6 +116,7 @@ impl Versions {
             )?)
         };
         Ok(Versions {
+            root: root.to_path_buf(),
             history,
             links,
             editions,
@@ -134,22 +137,19 @@ impl Versions {
     pub fn publish(
         &mut self,
         site: &Site<'_>,
-        loaded: &LoadedContent,
+        loaded: &LoadedContent<ContentFile>,
         bibliography: &crate::bibliography::Bibliography,
         tera: &tera::Tera,
         sink: &dyn Sink,
         progress: &dyn Progress,
     ) -> Result<usize, Vec<Diagnostic>> {
-        let sources: HashMap<&str, &str> = loaded
-            .articles
-            .iter()
-            .map(|f| (f.rel_path.as_str(), f.text.as_str()))
-            .collect();
+        let files: HashMap<&str, &ContentFile> = loaded.articles.iter().map(|f| (f.rel_path.as_str(), f)).collect();
         let mut files = pages::render_pages(
             &pages::Inputs {
                 site,
                 history: &self.history,
-                sources: &sources,
+                root: &self.root,
+                files: &files,
                 bibliography,
                 tera,
                 nav: self.editions.as_ref().map(Plan::current_nav),

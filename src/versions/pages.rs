@@ -7,6 +7,7 @@ use crate::bibliography::Bibliography;
 use crate::diagnostic::Diagnostic;
 use crate::editions::Nav;
 use crate::link::Site;
+use crate::load::ContentFile;
 use crate::parse::article::Article;
 use crate::progress::Progress;
 use crate::render::context::{DateView, TopicView, article_content_view, restyle_references, summary_view, topic_view};
@@ -125,8 +126,10 @@ pub fn page_dirs(site: &Site<'_>, history: &SiteHistory) -> Vec<String> {
 pub struct Inputs<'i> {
     pub site: &'i Site<'i>,
     pub history: &'i SiteHistory,
-    /// Each article's current text, by file.
-    pub sources: &'i HashMap<&'i str, &'i str>,
+    /// The site's folder, for reading an article's current text again.
+    pub root: &'i std::path::Path,
+    /// Each article's file as it was parsed, by its path.
+    pub files: &'i HashMap<&'i str, &'i ContentFile>,
     /// The shared bibliography, for parsing earlier texts as the current ones were.
     pub bibliography: &'i Bibliography,
     pub tera: &'i tera::Tera,
@@ -157,8 +160,9 @@ pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progres
         }
     }
     if !problems.is_empty() {
-        problems.sort_by(|a, b| a.message.cmp(&b.message));
-        problems.dedup_by(|a, b| a.message == b.message);
+        // One broken template fails every article's page alike: it is reported once.
+        problems.sort_by(|a, b| (&a.message, &a.file).cmp(&(&b.message, &b.file)));
+        problems.dedup_by(|a, b| a.message == b.message && a.file == b.file);
         return Err(problems);
     }
     Ok(files)
@@ -181,11 +185,16 @@ fn render_article(
     let history_path = history_dir(&article.slug);
 
     let mut ctx = tera::Context::new();
-    let current_text = inputs.sources.get(article.file.as_str()).copied().unwrap_or_default();
+    // Only a diff with the past needs the current text, and only a site in git has a past.
+    let current_text = if own.versions.is_empty() && own.approved.is_none() {
+        String::new()
+    } else {
+        current_text(inputs, article)?
+    };
     ctx.insert("article", &summary_view(article, urls, topics));
     ctx.insert(
         "history",
-        &history_view(article, own, &parsed, inputs.history, current_text, urls),
+        &history_view(article, own, &parsed, inputs.history, &current_text, urls),
     );
     ctx.insert("canonical", &urls.absolute(&history_path));
     render(inputs, ctx, "history.html", &history_path, sink)?;
@@ -219,6 +228,17 @@ fn render_article(
         files += 1;
     }
     Ok(files)
+}
+
+/// The article's text as it was parsed, read again from its file.
+fn current_text(inputs: &Inputs<'_>, article: &Article) -> Result<String, Diagnostic> {
+    match inputs.files.get(article.file.as_str()) {
+        Some(file) => file.read_again(inputs.root),
+        None => Err(template_error(
+            &article.file,
+            format!("{} was published but not read", article.file),
+        )),
+    }
 }
 
 /// Renders `template` to `<dir>index.html`, adding what every page receives.
