@@ -15,6 +15,7 @@ pub mod html;
 pub mod import;
 pub mod link;
 pub mod load;
+pub mod packed;
 pub mod parse;
 pub mod pipeline;
 pub mod progress;

@@ -53,7 +53,8 @@ pub struct Article {
 /// the search index only its words.
 #[derive(Debug, Default)]
 pub struct Body {
-    pub html: String,
+    /// Packed: read once, when the page is written (see `crate::packed`).
+    pub html: crate::packed::PackedText,
     pub toc: Vec<super::markdown::TocEntry>,
     pub has_code: bool,
     /// `search::text::distinct_terms` of the body's text.
@@ -64,7 +65,7 @@ impl Body {
     fn from_rendered(rendered: Rendered) -> Body {
         Body {
             search_terms: crate::search::text::distinct_terms(&rendered.plain),
-            html: rendered.html,
+            html: crate::packed::PackedText::pack(&rendered.html),
             toc: rendered.toc,
             has_code: rendered.has_code,
         }

@@ -259,9 +259,10 @@ pub fn article_view<'a>(
     urls: &Urls,
     topic_views: &[TopicView],
     summaries: &'a [SummaryView],
+    body_html: &'a str,
 ) -> ArticleView<'a> {
     let article: &'a Article = site.articles[index];
-    let mut view = article_content_view(article, urls, topic_views);
+    let mut view = article_content_view(article, body_html, urls, topic_views);
     restyle_references(&mut view, article, &site.config.citations.style);
     view.json_ld = article_json_ld(site, article, urls, view.review.reviewed);
     view.related = super::graph::related_views(site, index, summaries);
@@ -283,7 +284,13 @@ pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, style: 
 
 /// An article's own content — text, references, review — without what the rest of the
 /// site adds (related questions, backlinks, JSON-LD): all an earlier version's page shows.
-pub fn article_content_view<'a>(article: &'a Article, urls: &Urls, topic_views: &[TopicView]) -> ArticleView<'a> {
+/// `body_html` is the article's body unpacked (`Body::html`).
+pub fn article_content_view<'a>(
+    article: &'a Article,
+    body_html: &'a str,
+    urls: &Urls,
+    topic_views: &[TopicView],
+) -> ArticleView<'a> {
     let reviewed = article.review_state.is_reviewed();
     let shown = article.review_state.shown_status();
     let references = article
@@ -342,7 +349,7 @@ pub fn article_content_view<'a>(article: &'a Article, urls: &Urls, topic_views: 
         answer_html: &article.answer.html,
         answer_text: excerpt(&article.answer.plain, 300),
         plain_answer_html: article.plain_answer.as_ref().map(|a| a.html.as_str()),
-        body_html: &article.body.html,
+        body_html,
         toc: &article.body.toc,
         audience: article.audience.as_str(),
         audience_label: article.audience.label(),

@@ -241,6 +241,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
     let site = shared.site;
     let urls = &shared.urls;
     let mut ctx = tera::Context::new();
+    let body: String;
     let (template, rel_dir, output) = match job {
         Job::Home => {
             let recent: Vec<&SummaryView> = site
@@ -267,7 +268,12 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             ("topic.html", Some(dir.clone()), format!("{dir}index.html"))
         }
         Job::Article(index) => {
-            let mut view = article_view(site, index, urls, &shared.topics, &shared.summaries);
+            body = site.articles[index]
+                .body
+                .html
+                .unpack()
+                .map_err(|error| unpacking_failed(&site.articles[index].file, error))?;
+            let mut view = article_view(site, index, urls, &shared.topics, &shared.summaries, &body);
             if shared.extras.history.is_some() {
                 view.history_url = Some(urls.path(&history_dir(&site.articles[index].slug)));
             }
@@ -356,6 +362,15 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             .write(&output, bytes)
             .map_err(|error| templates::template_error(&output, format!("{error:#}")))
     })
+}
+
+/// An article's held body that would not unpack: a fault of the program, reported as
+/// one rather than publishing the page without its text.
+pub fn unpacking_failed(file: &str, error: crate::packed::UnpackError) -> Diagnostic {
+    templates::template_error(
+        file,
+        format!("{error}; the page was not written (this is a bug in Evident: please report it)"),
+    )
 }
 
 #[derive(Serialize)]

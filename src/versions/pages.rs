@@ -203,7 +203,12 @@ fn render_article(
     for (past, old) in own.versions.iter().zip(&parsed) {
         let Some(old) = old else { continue };
         let dir = version_dir(&article.slug, past.version);
-        let mut view = article_content_view(old, urls, topics);
+        let body = old
+            .body
+            .html
+            .unpack()
+            .map_err(|error| crate::render::unpacking_failed(&article.file, error))?;
+        let mut view = article_content_view(old, &body, urls, topics);
         restyle_references(&mut view, old, &site.config.citations.style);
         // Links and metadata name the article as it is now: its current address.
         view.url = urls.path(&current_dir);
