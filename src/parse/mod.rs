@@ -121,10 +121,13 @@ impl ParsedContent {
         articles: Vec<ParsedArticle>,
         pages: Vec<(Option<Page>, Vec<Diagnostic>)>,
     ) -> ParsedContent {
+        // Sized once: grown by doubling, ten thousand articles of a kilobyte each left
+        // 6 MB of the list unused for the whole build.
         let mut parsed = ParsedContent {
             bibliography,
             diagnostics: bibliography_findings,
-            ..ParsedContent::default()
+            articles: Vec::with_capacity(articles.len()),
+            pages: Vec::with_capacity(pages.len()),
         };
         for result in articles {
             parsed.diagnostics.extend(result.diagnostics);

@@ -84,7 +84,9 @@ pub fn distinct_terms(text: &str) -> String {
         }
         out.push_str(term);
     }
-    out
+    // Held from parsing until the search index is built: copied to its exact size, since
+    // a string grown by doubling holds up to twice its length.
+    out.as_str().to_owned()
 }
 
 /// `folded_terms` of `folded` that are not in `seen` yet, each once, adding them to it.
