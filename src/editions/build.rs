@@ -9,8 +9,7 @@ use super::{Edition, EditionsConfig};
 use crate::config::{CONFIG_FILE, load_config};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::link::{LinkOptions, link_site};
-use crate::load::load_content;
-use crate::parse::{ParsedContent, parse_content};
+use crate::parse::{ParsedContent, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::urls::{Urls, edition_dir};
 use crate::render::{Extras, Scope, page_dirs, render_scope_with, templates::load_templates};
@@ -196,8 +195,7 @@ impl Plan {
             .map_err(|message| edition_problem(edition, message))?;
         // Content is taken as it was published: findings in it were judged then, and an
         // archived edition stays readable even when later checks would object.
-        let loaded = load_content(&dir);
-        let parsed = parse_content(&loaded);
+        let (_, parsed) = read_and_parse(&dir);
         Ok(Snapshot { dir, config, parsed })
     }
 
