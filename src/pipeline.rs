@@ -377,10 +377,14 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         progress,
     ) {
         Ok(files) => stats.files_written += files,
-        Err(problems) if problems.iter().all(|p| p.code.is_configuration()) => return misconfigured(root, problems),
-        // An article changed under the build: a finding about it, not about the setup.
+        Err(problems) if problems.iter().any(|p| p.code.is_configuration()) => return misconfigured(root, problems),
+        // An article changed under the build: a finding about it, not about the setup. It
+        // stopped the build, so it is an error whatever its code's usual severity.
         Err(problems) => {
-            diagnostics.extend(problems);
+            diagnostics.extend(problems.into_iter().map(|mut problem| {
+                problem.severity = Severity::Error;
+                problem
+            }));
             sort_diagnostics(&mut diagnostics);
             return finish(root, diagnostics, &checked.loaded, stats);
         }

@@ -241,7 +241,10 @@ fn current_text(inputs: &Inputs<'_>, article: &Article) -> Result<String, Diagno
         Some(file) => file.read_again(inputs.root),
         None => Err(template_error(
             &article.file,
-            format!("{} was published but not read", article.file),
+            format!(
+                "{} was published but never read (this is a bug in Evident: please report it)",
+                article.file
+            ),
         )),
     }
 }
