@@ -61,10 +61,8 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
 /// Where each reference field's value is written in one list entry.
 pub fn field_positions(locator: &Locator<'_>, scope: Scope) -> FieldPositions {
     let mut positions = FieldPositions::default();
-    for field in REFERENCE_FIELDS {
-        if let Some(at) = locator.value_in(scope, field) {
-            positions.insert_first(field, at);
-        }
+    for (field, at) in locator.values_in(scope, REFERENCE_FIELDS) {
+        positions.insert_first(field, at);
     }
     positions
 }

@@ -393,24 +393,56 @@ impl<'a> Locator<'a> {
     }
 
     pub fn key_in(&self, scope: Scope, key: &str) -> Option<Position> {
-        self.key_with_scope(scope, key).map(|(at, _)| at)
+        self.find_key(scope, key)
+            .map(|(index, column)| self.position(index, column))
     }
 
     /// Where the value of `key` in a scope starts when it is on the key's line (`doi: "10…"`
     /// points at the quote), else the key itself.
     pub fn value_in(&self, scope: Scope, key: &str) -> Option<Position> {
-        let at = self.key_in(scope, key)?;
-        let line = *self.lines.get((at.line - self.first_line) as usize)?;
+        let (index, column) = self.find_key(scope, key)?;
+        Some(self.value_position(index, column, key))
+    }
+
+    /// `value_in` for several keys in one pass over the scope's lines: the value of each
+    /// key's first occurrence, in the order of `keys`, for the keys that are written.
+    pub fn values_in<'k>(&self, scope: Scope, keys: &[&'k str]) -> Vec<(&'k str, Position)> {
+        let mut found: Vec<Option<Position>> = vec![None; keys.len()];
+        let mut missing = keys.len();
+        let top_level_only = scope.parent_indent.is_none();
+        for index in scope.start..scope.end.min(self.lines.len()) {
+            let Some((column, rest)) = key_start(self.lines[index], top_level_only) else {
+                continue;
+            };
+            // One key at most per line: a key must be followed by its colon.
+            if let Some(k) = keys.iter().position(|key| starts_with_key(rest, key)) {
+                if found[k].is_none() {
+                    found[k] = Some(self.value_position(index, column, keys[k]));
+                    missing -= 1;
+                    if missing == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+        keys.iter()
+            .zip(found)
+            .filter_map(|(key, at)| at.map(|at| (*key, at)))
+            .collect()
+    }
+
+    /// Where the value of `key`, written on line `index` from `column`, starts: on the key's
+    /// line (`doi: "10…"` points at the quote), else the key itself.
+    fn value_position(&self, index: usize, column: usize, key: &str) -> Position {
+        let at = self.position(index, column);
+        let line = self.lines[index];
         let after_key = after_chars(line, at.column as usize - 1 + key.chars().count());
         let after_colon = after_key.trim_start_matches(['"', '\'']).trim_start();
         let value = after_colon.strip_prefix(':').unwrap_or(after_colon).trim_start();
         if value.is_empty() || value.starts_with(['>', '|', '#']) {
-            return Some(at);
+            return at;
         }
-        Some(Position::new(
-            at.line,
-            (line.chars().count() - value.chars().count()) as u32 + 1,
-        ))
+        Position::new(at.line, (line.chars().count() - value.chars().count()) as u32 + 1)
     }
 
     /// The `n`-th (from 0) occurrence of `needle` in the scope's lines.
@@ -492,37 +524,47 @@ impl<'a> Locator<'a> {
     }
 
     fn key_with_scope(&self, scope: Scope, key: &str) -> Option<(Position, Scope)> {
+        let (index, key_indent) = self.find_key(scope, key)?;
         let lines = &self.lines;
-        for index in scope.start..scope.end.min(lines.len()) {
-            let line = lines[index];
-            let mut column = line.chars().take_while(|c| *c == ' ').count();
-            let mut rest = &line[column..];
-            while let Some(after) = rest.strip_prefix("- ") {
-                column += 2 + after.len() - after.trim_start().len();
-                rest = after.trim_start();
-            }
-            let top_level_only = scope.parent_indent.is_none();
-            if top_level_only && column != 0 {
-                continue;
-            }
-            if !starts_with_key(rest, key) {
-                continue;
-            }
-            let key_indent = column;
-            let end = (index + 1..scope.end.min(lines.len()))
-                .find(|&i| leaves_block(lines[i], key_indent, top_level_only))
-                .unwrap_or(scope.end.min(lines.len()));
-            return Some((
-                self.position(index, column),
-                Scope {
-                    start: index + 1,
-                    end,
-                    parent_indent: Some(key_indent),
-                },
-            ));
-        }
-        None
+        let top_level_only = scope.parent_indent.is_none();
+        let end = (index + 1..scope.end.min(lines.len()))
+            .find(|&i| leaves_block(lines[i], key_indent, top_level_only))
+            .unwrap_or(scope.end.min(lines.len()));
+        Some((
+            self.position(index, key_indent),
+            Scope {
+                start: index + 1,
+                end,
+                parent_indent: Some(key_indent),
+            },
+        ))
     }
+
+    /// The line and column of `key` in a scope, without working out where its block ends.
+    fn find_key(&self, scope: Scope, key: &str) -> Option<(usize, usize)> {
+        let top_level_only = scope.parent_indent.is_none();
+        (scope.start..scope.end.min(self.lines.len())).find_map(|index| {
+            let (column, rest) = key_start(self.lines[index], top_level_only)?;
+            starts_with_key(rest, key).then_some((index, column))
+        })
+    }
+}
+
+/// Where a key could start on `line`: its column, past any list dashes, and the text from
+/// there; `None` for a line that cannot hold a top-level key when only those are wanted.
+fn key_start(line: &str, top_level_only: bool) -> Option<(usize, &str)> {
+    // A top-level key starts its line; most lines of a front matter are indented fields of
+    // references, passed over here without being measured.
+    if top_level_only && (line.starts_with(' ') || line.starts_with("- ")) {
+        return None;
+    }
+    let mut column = line.bytes().take_while(|b| *b == b' ').count();
+    let mut rest = &line[column..];
+    while let Some(after) = rest.strip_prefix("- ") {
+        column += 2 + after.len() - after.trim_start().len();
+        rest = after.trim_start();
+    }
+    (!top_level_only || column == 0).then_some((column, rest))
 }
 
 /// Whether `line` ends the block of a key indented by `key_indent`. A top-level key's block
