@@ -11,6 +11,7 @@ use crate::parse::front_matter::ReviewStatus;
 use crate::parse::markdown::TocEntry;
 use crate::parse::page::Page;
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
 #[derive(Serialize)]
 pub struct SiteView {
@@ -70,7 +71,7 @@ impl From<Date> for DateView {
 }
 
 /// What lists of questions show about each one.
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct SummaryView {
     pub slug: String,
     pub url: String,
@@ -85,6 +86,37 @@ pub struct SummaryView {
     /// Approved once, but the text changed since; shown as under review.
     pub changed_since_approval: bool,
     pub primary_topic: Option<TopicView>,
+}
+
+impl SummaryView {
+    pub const FIELDS: usize = 12;
+
+    /// Writes every field into `fields`: `SummaryView` serialises through this, and so does
+    /// a related question, whose summary's fields sit beside its own. (serde's `flatten`
+    /// would do the same through a map whose keys are allocated strings, for each of a
+    /// page's related questions: 3 % of a build's instructions.)
+    pub fn serialize_fields<S: SerializeStruct>(&self, fields: &mut S) -> Result<(), S::Error> {
+        fields.serialize_field("slug", &self.slug)?;
+        fields.serialize_field("url", &self.url)?;
+        fields.serialize_field("question", &self.question)?;
+        fields.serialize_field("title", &self.title)?;
+        fields.serialize_field("answer_text", &self.answer_text)?;
+        fields.serialize_field("updated", &self.updated)?;
+        fields.serialize_field("version", &self.version)?;
+        fields.serialize_field("status", &self.status)?;
+        fields.serialize_field("status_label", &self.status_label)?;
+        fields.serialize_field("reviewed", &self.reviewed)?;
+        fields.serialize_field("changed_since_approval", &self.changed_since_approval)?;
+        fields.serialize_field("primary_topic", &self.primary_topic)
+    }
+}
+
+impl Serialize for SummaryView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = serializer.serialize_struct("SummaryView", Self::FIELDS)?;
+        self.serialize_fields(&mut fields)?;
+        fields.end()
+    }
 }
 
 #[derive(Serialize)]

@@ -16,10 +16,8 @@ use std::fmt::Write as _;
 /// thousand dots and their lines are neither readable nor a page anyone wants to load.
 pub const ARTICLE_DETAIL_LIMIT: usize = 400;
 
-/// A related question on an article page: its summary, and why it is listed.
-#[derive(Serialize)]
+/// A related question on an article page: its summary's fields, and why it is listed.
 pub struct RelatedView<'a> {
-    #[serde(flatten)]
     pub summary: &'a SummaryView,
     /// "chosen by the editors; shares 2 references; topic prostate-cancer".
     pub reason: &'a str,
@@ -27,6 +25,18 @@ pub struct RelatedView<'a> {
     pub explicit: bool,
     /// 0 to 1, rounded to two decimals.
     pub score: f64,
+}
+
+impl Serialize for RelatedView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut fields = serializer.serialize_struct("RelatedView", SummaryView::FIELDS + 3)?;
+        self.summary.serialize_fields(&mut fields)?;
+        fields.serialize_field("reason", self.reason)?;
+        fields.serialize_field("explicit", &self.explicit)?;
+        fields.serialize_field("score", &self.score)?;
+        fields.end()
+    }
 }
 
 pub fn related_views<'a>(site: &'a Site<'_>, index: usize, summaries: &'a [SummaryView]) -> Vec<RelatedView<'a>> {
