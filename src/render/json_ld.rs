@@ -309,7 +309,9 @@ fn topic_name_and_url(site: &Site<'_>, slug: &str, urls: &Urls) -> (String, Stri
 fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + json.len() / 16);
     let mut rest = json;
-    while let Some(at) = rest.find(['<', '>', '&']) {
+    // Bytes, not characters: the three are ASCII, and a byte loop is several times faster
+    // than a search for any of a set of characters.
+    while let Some(at) = rest.bytes().position(|b| matches!(b, b'<' | b'>' | b'&')) {
         out.push_str(&rest[..at]);
         out.push_str(match rest.as_bytes()[at] {
             b'<' => "\\u003c",
