@@ -4,7 +4,6 @@
 use crate::diagnostic::Position;
 use crate::html::escape_into;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CitationItem {
@@ -144,7 +143,9 @@ impl<'r> Citer<'r> {
     /// Records a citation group at `at` and returns its marker's HTML.
     pub fn cite(&mut self, items: &[CitationItem], at: Position) -> String {
         self.markers += 1;
-        let marker_id = format!("cite-{}", self.markers);
+        let mut marker_id = String::with_capacity(12);
+        marker_id.push_str("cite-");
+        push_number(&mut marker_id, self.markers);
         let mut numbered: Vec<(Option<usize>, Option<&str>)> = Vec::with_capacity(items.len());
         for item in items {
             let resolved = self.resolve(&item.key);
@@ -162,7 +163,10 @@ impl<'r> Citer<'r> {
             });
             numbered.push((number, item.locator.as_deref()));
         }
-        let mut html = format!("<sup class=\"cite\" id=\"{marker_id}\">");
+        let mut html = String::with_capacity(64);
+        html.push_str("<sup class=\"cite\" id=\"");
+        html.push_str(&marker_id);
+        html.push_str("\">");
         write_marker_links(&mut html, &mut numbered);
         html.push_str("</sup>");
         html
@@ -258,21 +262,29 @@ impl ReadingOrder {
 /// Writes "1,3–5" style links: sorted, runs of three or more collapsed, locators kept.
 fn write_marker_links(html: &mut String, numbered: &mut [(Option<usize>, Option<&str>)]) {
     numbered.sort_by_key(|(number, _)| number.unwrap_or(usize::MAX));
-    let mut parts: Vec<String> = Vec::new();
+    // Written straight into the marker: every citation of a large site passes through here.
+    let mut parts = 0;
+    let mut separate = |html: &mut String| {
+        if parts > 0 {
+            html.push(',');
+        }
+        parts += 1;
+    };
     let mut index = 0;
     while index < numbered.len() {
         let (number, locator) = numbered[index];
         let Some(first) = number else {
-            parts.push("<a class=\"cite-missing\" title=\"unresolved citation\">?</a>".into());
+            separate(html);
+            html.push_str("<a class=\"cite-missing\" title=\"unresolved citation\">?</a>");
             index += 1;
             continue;
         };
         if let Some(locator) = locator {
-            let mut part = link(first);
-            part.push_str("<span class=\"cite-locator\">(");
-            escape_into(&mut part, locator);
-            part.push_str(")</span>");
-            parts.push(part);
+            separate(html);
+            push_link(html, first);
+            html.push_str("<span class=\"cite-locator\">(");
+            escape_into(html, locator);
+            html.push_str(")</span>");
             index += 1;
             continue;
         }
@@ -285,23 +297,42 @@ fn write_marker_links(html: &mut String, numbered: &mut [(Option<usize>, Option<
         while next < numbered.len() && numbered[next].1.is_none() && numbered[next].0 == Some(last) {
             next += 1;
         }
+        separate(html);
+        push_link(html, first);
         if last >= first + 2 {
-            parts.push(format!("{}\u{2013}{}", link(first), link(last)));
-        } else {
-            parts.push(link(first));
-            if last > first {
-                parts.push(link(last));
-            }
+            html.push('\u{2013}');
+            push_link(html, last);
+        } else if last > first {
+            separate(html);
+            push_link(html, last);
         }
         index = next;
     }
-    html.push_str(&parts.join(","));
 }
 
-fn link(number: usize) -> String {
-    let mut out = String::new();
-    let _ = write!(out, "<a href=\"#ref-{number}\">{number}</a>");
-    out
+fn push_link(out: &mut String, number: usize) {
+    out.push_str("<a href=\"#ref-");
+    push_number(out, number);
+    out.push_str("\">");
+    push_number(out, number);
+    out.push_str("</a>");
+}
+
+/// `number` in decimal, without the formatting machinery.
+fn push_number(out: &mut String, mut number: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
 }
 
 #[cfg(test)]
@@ -408,6 +439,26 @@ mod tests {
             "{}",
             html[0]
         );
-        assert!(html[0].contains("cite-missing"));
+        assert_eq!(
+            html[0],
+            "<sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a><span class=\"cite-locator\">(p. 33)</span>,<a class=\"cite-missing\" title=\"unresolved citation\">?</a></sup>"
+        );
+    }
+
+    #[test]
+    fn numbers_of_several_digits_are_written_whole() {
+        let ids: Vec<String> = (0..120).map(|n| format!("r{n}")).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let groups: Vec<String> = (0..120).map(|n| format!("@r{n}")).collect();
+        let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let html = render(&ids, &groups);
+        assert_eq!(
+            html[9],
+            "<sup class=\"cite\" id=\"cite-10\"><a href=\"#ref-10\">10</a></sup>"
+        );
+        assert_eq!(
+            html[119],
+            "<sup class=\"cite\" id=\"cite-120\"><a href=\"#ref-120\">120</a></sup>"
+        );
     }
 }
