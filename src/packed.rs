@@ -31,9 +31,9 @@ thread_local! {
 
 impl PackedText {
     pub fn pack(text: &str) -> PackedText {
-        // A text over 4 GiB cannot come from one Markdown file a build accepts; should one
-        // ever, it is kept unpacked rather than given a wrong length.
-        let Ok(length) = u32::try_from(text.len()) else {
+        // A text of 4 GiB cannot come from one Markdown file a build accepts; should one
+        // ever, it is kept unpacked rather than given a wrong length (u32::MAX marks that).
+        let Some(length) = u32::try_from(text.len()).ok().filter(|&length| length != u32::MAX) else {
             return PackedText::stored(text);
         };
         BUFFER.with_borrow_mut(|buffer| {
