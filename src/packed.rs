@@ -15,6 +15,12 @@ pub struct PackedText(Box<[u8]>);
 #[derive(Debug)]
 pub struct UnpackError(String);
 
+impl UnpackError {
+    pub fn new(reason: &str) -> UnpackError {
+        UnpackError(reason.to_string())
+    }
+}
+
 impl fmt::Display for UnpackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "held text could not be unpacked: {}", self.0)

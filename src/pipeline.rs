@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, in_site_order, link_site_with_graph};
 use crate::load::{ContentFile, LoadedContent};
-use crate::parse::{ParsedContent, read_and_parse};
+use crate::parse::{Output, ParsedContent, read_and_parse_for};
 use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
 use crate::render::{Scope, render_scope_with, templates::load_templates};
@@ -111,6 +111,17 @@ pub fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Re
 
 /// `load_and_check`, telling `progress` each stage as it begins.
 pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Result<Checked, Report> {
+    load_and_check_for(root, options, progress, Output::Html)
+}
+
+/// `load_and_check_with`, the body HTML made only when `output` asks for it: `check` and
+/// `graph` publish no page and leave it out.
+fn load_and_check_for(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    output: Output,
+) -> Result<Checked, Report> {
     progress.stage("reading the configuration", None);
     let config = match load_config(root) {
         Ok(config) => config,
@@ -133,7 +144,7 @@ pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn P
         None => config,
     };
     progress.stage("reading and parsing", None);
-    let (loaded, parsed) = read_and_parse(root);
+    let (loaded, parsed) = read_and_parse_for(root, output);
     Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 
@@ -297,7 +308,7 @@ impl Held {
 
 /// `evident check`: every finding, nothing written.
 pub fn check(root: &Path, options: &BuildOptions) -> Report {
-    match load_and_check(root, options) {
+    match load_and_check_for(root, options, &Silent, Output::FactsOnly) {
         Ok(checked) => {
             let stats = checked.stats();
             let report = finish(root, checked.diagnostics, &checked.loaded, stats);
@@ -403,7 +414,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
 /// `evident graph`: the related-question graph `build` would publish, as text. Like
 /// `build`, it gives nothing when a finding is at error severity.
 pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Report, Option<String>) {
-    let checked = match load_and_check(root, options) {
+    let checked = match load_and_check_for(root, options, &Silent, Output::FactsOnly) {
         Ok(checked) => checked,
         Err(report) => return (report, None),
     };
@@ -465,6 +476,7 @@ fn io_failure(root: &Path, out: &Path, error: anyhow::Error) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::read_and_parse;
 
     fn article(question: &str) -> String {
         format!(

@@ -5,7 +5,7 @@ use super::citation::{Citations, Citer};
 use super::evidence::{Claim, ScanContext, field_position, scan_events};
 use super::fields::{FRONT_MATTER_CODES, FieldReader, Locator};
 use super::front_matter::{ARTICLE_FIELDS, Audience, Change, Reference, Review};
-use super::markdown::{MarkdownEvents, Mode, Rendered, parse_events, render_events};
+use super::markdown::{MarkdownEvents, Mode, Output, Rendered, parse_events, render_events};
 use crate::bibliography::Bibliography;
 use crate::bibliography::yaml::field_positions;
 use crate::date::Date;
@@ -53,8 +53,9 @@ pub struct Article {
 /// the search index only its words.
 #[derive(Debug, Default)]
 pub struct Body {
-    /// Packed: read once, when the page is written (see `crate::packed`).
-    pub html: crate::packed::PackedText,
+    /// Packed: read once, when the page is written (see `crate::packed`). `None` when the
+    /// article was parsed only to be checked; `html()` reads it.
+    html: Option<crate::packed::PackedText>,
     pub toc: Vec<super::markdown::TocEntry>,
     pub has_code: bool,
     /// `search::text::distinct_terms` of the body's text.
@@ -62,10 +63,20 @@ pub struct Body {
 }
 
 impl Body {
-    fn from_rendered(rendered: Rendered) -> Body {
+    /// The body's HTML, unpacked.
+    pub fn html(&self) -> Result<String, crate::packed::UnpackError> {
+        match &self.html {
+            Some(packed) => packed.unpack(),
+            None => Err(crate::packed::UnpackError::new(
+                "the article was parsed to be checked, not published",
+            )),
+        }
+    }
+
+    fn from_rendered(rendered: Rendered, output: Output) -> Body {
         Body {
             search_terms: crate::search::text::distinct_terms(&rendered.plain),
-            html: crate::packed::PackedText::pack(&rendered.html),
+            html: (output == Output::Html).then(|| crate::packed::PackedText::pack(&rendered.html)),
             toc: rendered.toc,
             has_code: rendered.has_code,
         }
@@ -112,6 +123,12 @@ pub fn parse_article(source: &SourceFile) -> ParsedArticle {
 }
 
 pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> ParsedArticle {
+    parse_article_for(source, bibliography, Output::Html)
+}
+
+/// `parse_article_in`, making the body's HTML only when `output` asks for it: every
+/// finding, fact and number is the same either way.
+pub fn parse_article_for(source: &SourceFile, bibliography: &Bibliography, output: Output) -> ParsedArticle {
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,
@@ -267,9 +284,16 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
         }
         rendered
     });
-    let body = Body::from_rendered(render_events(body_events, Mode::Block, Some(&mut citer), &|offset| {
-        lines.position(body_offset + offset)
-    }));
+    let body = Body::from_rendered(
+        render_events(
+            body_events,
+            Mode::Block,
+            Some(&mut citer),
+            &|offset| lines.position(body_offset + offset),
+            output,
+        ),
+        output,
+    );
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
 
@@ -335,13 +359,21 @@ fn render_field(events: MarkdownEvents<'_>, key: &str, locator: &Locator<'_>, ci
     let scope = locator.key(&[key]);
     let fallback = locator.value(&[key]).unwrap_or(Position::START);
     let text = events.text;
-    render_events(events, Mode::Inline, Some(citer), &|offset| {
-        let label = text[offset..].split_inclusive(']').next().unwrap_or("");
-        let first_line = label.lines().next().unwrap_or("");
-        scope
-            .and_then(|(_, scope)| locator.text_in(scope, first_line))
-            .unwrap_or(fallback)
-    })
+    render_events(
+        events,
+        Mode::Inline,
+        Some(citer),
+        &|offset| {
+            let label = text[offset..].split_inclusive(']').next().unwrap_or("");
+            let first_line = label.lines().next().unwrap_or("");
+            scope
+                .and_then(|(_, scope)| locator.text_in(scope, first_line))
+                .unwrap_or(fallback)
+        },
+        // Answers are shown in lists and feeds as well as on their page, and are small:
+        // always rendered.
+        Output::Html,
+    )
 }
 
 /// Positions of a list's entries, block (`- a`) or flow (`[a, b]`) style.

@@ -14,7 +14,8 @@ pub mod yaml;
 use crate::bibliography::{Bibliography, parse_bibliography};
 use crate::diagnostic::Diagnostic;
 use crate::load::{ContentFile, LoadedContent, SourceKind, find_content, load_bibliography};
-use article::{Article, ParsedArticle, parse_article_in};
+use article::{Article, ParsedArticle, parse_article_for, parse_article_in};
+pub use markdown::Output;
 use page::{Page, parse_page};
 use rayon::prelude::*;
 use std::path::Path;
@@ -62,6 +63,12 @@ pub fn parse_content(loaded: &LoadedContent) -> ParsedContent {
 /// text at once (on a large site they are a quarter of the parsed articles' size). What
 /// stays of each file is its `ContentFile`.
 pub fn read_and_parse(root: &Path) -> (LoadedContent<ContentFile>, ParsedContent) {
+    read_and_parse_for(root, Output::Html)
+}
+
+/// `read_and_parse`, making the articles' body HTML only when `output` asks for it (see
+/// `article::parse_article_for`): `evident check` publishes nothing.
+pub fn read_and_parse_for(root: &Path, output: Output) -> (LoadedContent<ContentFile>, ParsedContent) {
     let found = find_content(root);
     let (bibliography_files, bibliography_problems) = load_bibliography(root);
     let (bibliography, bibliography_findings) = parse_bibliography(&bibliography_files);
@@ -71,7 +78,7 @@ pub fn read_and_parse(root: &Path) -> (LoadedContent<ContentFile>, ParsedContent
         .map(|(path, kind)| match found.read(root, path) {
             Ok(source) => {
                 let parse = match kind {
-                    SourceKind::Article => FileParse::Article(parse_article_in(&source, &bibliography)),
+                    SourceKind::Article => FileParse::Article(parse_article_for(&source, &bibliography, output)),
                     SourceKind::Page => FileParse::Page(parse_page(&source)),
                 };
                 (Ok(source.into_content_file()), Some(parse))
@@ -201,5 +208,45 @@ mod tests {
         assert_eq!(names(&files.articles), source_names(&loaded.articles));
         assert_eq!(names(&files.pages), source_names(&loaded.pages));
         assert_eq!(files.bibliography.len(), loaded.bibliography.len());
+    }
+
+    #[test]
+    fn parsing_to_check_finds_what_parsing_to_publish_finds_without_the_html() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        std::fs::create_dir_all(root.join("content/heart")).unwrap();
+        let article = "---\nquestion: \"Which dose?\"\nanswer: Start low [@a].\ncreated: 2026-01-08\nreferences:\n  - id: a\n    type: guideline\n    title: \"A\"\n    publisher: \"P\"\n    year: 2025\n---\n\n## Dose\n\n- Five milligrams [@a; @missing].\n- No evidence here.\n\n```python\nprint(1)\n```\n";
+        std::fs::write(root.join("content/heart/a.md"), article).unwrap();
+        let (_, published) = read_and_parse_for(root, Output::Html);
+        let (_, checked) = read_and_parse_for(root, Output::FactsOnly);
+        let facts = |parsed: &ParsedContent| {
+            let a = &parsed.articles[0];
+            (
+                parsed
+                    .diagnostics
+                    .iter()
+                    .map(|d| (d.code, d.line, d.column, d.message.clone()))
+                    .collect::<Vec<_>>(),
+                a.body.toc.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+                a.body.has_code,
+                a.body.search_terms.clone(),
+                a.citations.order.clone(),
+                a.fingerprint.hash.clone(),
+                a.answer.html.clone(),
+                a.citations
+                    .uses
+                    .iter()
+                    .map(|u| (u.key.clone(), u.at, u.resolved))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(facts(&checked), facts(&published));
+        let uses = facts(&published).7;
+        assert!(
+            uses.iter().any(|(key, _, resolved)| key == "missing" && !resolved),
+            "{uses:?}"
+        );
+        assert!(published.articles[0].body.html().unwrap().contains("<h2 id=\"dose\">"));
+        assert!(checked.articles[0].body.html().is_err(), "no page can be made from it");
     }
 }

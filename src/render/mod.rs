@@ -270,8 +270,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
         Job::Article(index) => {
             body = site.articles[index]
                 .body
-                .html
-                .unpack()
+                .html()
                 .map_err(|error| unpacking_failed(&site.articles[index].file, error))?;
             let mut view = article_view(site, index, urls, &shared.topics, &shared.summaries, &body);
             if shared.extras.history.is_some() {

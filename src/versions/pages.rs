@@ -205,8 +205,7 @@ fn render_article(
         let dir = version_dir(&article.slug, past.version);
         let body = old
             .body
-            .html
-            .unpack()
+            .html()
             .map_err(|error| crate::render::unpacking_failed(&article.file, error))?;
         let mut view = article_content_view(old, &body, urls, topics);
         restyle_references(&mut view, old, &site.config.citations.style);
