@@ -112,6 +112,59 @@ fn site_with_history() -> Site {
     site
 }
 
+/// Saves a new text of one file when the build reaches its history pages: an editor saving
+/// mid-build, at the one moment the build reads the file again.
+struct SavesDuringHistory {
+    path: std::path::PathBuf,
+    text: String,
+}
+
+impl evident::progress::Progress for SavesDuringHistory {
+    fn stage(&self, name: &'static str, _total: Option<u64>) {
+        if name == "history" {
+            std::fs::write(&self.path, &self.text).expect("save the article");
+        }
+    }
+}
+
+#[test]
+fn an_article_saved_while_its_history_is_written_stops_the_build_and_keeps_the_old_site() {
+    use evident::diagnostic::Code;
+    use evident::pipeline::{BuildOptions, Outcome, build_with};
+    let site = site_with_history();
+    site.run(&["build"]).expect_code(0);
+    let before = site.tree("public");
+    let saves = SavesDuringHistory {
+        path: site.path(MOVED_FILE),
+        text: site.read(MOVED_FILE).replace("120 mg", "160 mg"),
+    };
+    let report = build_with(site.root(), &BuildOptions::default(), &saves);
+    assert_eq!(report.outcome, Outcome::Failed);
+    assert_eq!(report.outcome.exit_code(), 1);
+    let changed: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::ContentChanged)
+        .collect();
+    assert_eq!(changed.len(), 1, "{:?}", report.diagnostics);
+    assert_eq!(changed[0].file, MOVED_FILE);
+    assert!(
+        changed[0].hint.as_deref().unwrap_or("").contains("again"),
+        "{changed:?}"
+    );
+    assert!(
+        report.source_of(MOVED_FILE).is_none(),
+        "a file that changed is not quoted: its lines are not the ones judged"
+    );
+    assert_eq!(site.tree("public"), before, "the previous site is untouched");
+    // Built again, the saved text is what the site shows.
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        site.read(&format!("public/questions/{SLUG}/index.html"))
+            .contains("160 mg")
+    );
+}
+
 fn history_page(slug: &str) -> String {
     format!("public/questions/{slug}/history/index.html")
 }
