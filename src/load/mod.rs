@@ -49,7 +49,7 @@ impl<F> Default for LoadedContent<F> {
     }
 }
 
-/// What stays of a content file once it is parsed: its names and a digest of its text.
+/// What stays of a content file once it is parsed: its name and a digest of its text.
 /// A large site's texts are most of what parsing leaves in memory, and nothing reads them
 /// again but a finding that quotes a line or a history page that compares versions; those
 /// read the file again, and the digest tells whether it changed in between.
@@ -57,8 +57,6 @@ impl<F> Default for LoadedContent<F> {
 pub struct ContentFile {
     /// Path relative to the site root, `/`-separated: the name findings use.
     pub rel_path: String,
-    /// Folder under `content/`, as in `SourceFile`.
-    pub section: String,
     digest: TextDigest,
 }
 
@@ -84,12 +82,11 @@ impl TextDigest {
 }
 
 impl SourceFile {
-    /// Keeps the file's names and the digest of its text, and drops the text.
+    /// Keeps the file's name and the digest of its text, and drops the text.
     pub fn into_content_file(self) -> ContentFile {
         ContentFile {
             digest: TextDigest::of(&self.text),
             rel_path: self.rel_path,
-            section: self.section,
         }
     }
 }
@@ -408,10 +405,7 @@ mod tests {
         let source = loaded.articles.into_iter().next().unwrap();
         let text = source.text.clone();
         let file = source.into_content_file();
-        assert_eq!(
-            (file.rel_path.as_str(), file.section.as_str()),
-            ("content/heart/a.md", "heart")
-        );
+        assert_eq!(file.rel_path, "content/heart/a.md");
         assert_eq!(
             file.read_again(root).unwrap(),
             text,
