@@ -191,7 +191,7 @@ impl Progress for StageClock {
                 .map(|bytes| format!(", {} MB resident after", bytes >> 20))
                 .unwrap_or_default();
             eprintln!(
-                "timings: {:<20} {:>6.0} ms{cpu}{memory}",
+                "timings: {:<25} {:>6.0} ms{cpu}{memory}",
                 stage.name,
                 stage.wall.as_secs_f64() * 1000.0
             );
