@@ -495,12 +495,18 @@ fn review_steps(status: ReviewStatus) -> Vec<StepView> {
 
 /// Cuts plain text at a word boundary, with an ellipsis when shortened.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
+    // Only the first `max_chars` characters are walked: every listing takes an excerpt of
+    // every answer it shows, and answers run to several paragraphs.
+    let Some((end, _)) = text.char_indices().nth(max_chars) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max_chars).collect();
-    let at_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
-    format!("{}\u{2026}", at_word.trim_end_matches([',', ';', ':', '.', ' ']))
+    };
+    let cut = &text[..end];
+    let at_word = cut.rfind(' ').map_or(cut, |i| &cut[..i]);
+    let at_word = at_word.trim_end_matches([',', ';', ':', '.', ' ']);
+    let mut out = String::with_capacity(at_word.len() + '\u{2026}'.len_utf8());
+    out.push_str(at_word);
+    out.push('\u{2026}');
+    out
 }
 
 #[cfg(test)]
@@ -519,5 +525,8 @@ mod tests {
     fn excerpts_cut_at_words() {
         assert_eq!(excerpt("short", 10), "short");
         assert_eq!(excerpt("one two three four", 10), "one two\u{2026}");
+        // Exactly the limit is kept whole; characters, not bytes, are counted.
+        assert_eq!(excerpt("one two th", 10), "one two th");
+        assert_eq!(excerpt("née à côté, très", 12), "née à côté\u{2026}");
     }
 }
