@@ -411,6 +411,48 @@ fn an_edit_is_served_and_announced() {
     );
 }
 
+/// An edit to an answer keeps every article's place, so the listings reuse the summaries of
+/// the articles not edited: the edited one's must be new in every listing rendered, and
+/// stay new when another article is edited next.
+#[test]
+fn listings_show_each_edited_answer_after_successive_edits() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let metformin = "content/diabetes/metformin-first-line.md";
+
+    save(
+        &site,
+        ARTICLE,
+        site.read(ARTICLE)
+            .replace("are not caused by the statin", "are rarely caused by the statin"),
+    );
+    events.expect_reload(&server);
+    // Read at once: these are the pages the save itself rendered, before any later pass.
+    let hub = server.get("/topics/cardiology/");
+    assert!(hub.body.contains("are rarely caused by the statin"), "{}", hub.body);
+    assert!(!hub.body.contains("are not caused by the statin"), "{}", hub.body);
+    let feed = server.get("/feed.xml");
+    assert!(feed.body.contains("are rarely caused by the statin"), "{}", feed.body);
+
+    save(
+        &site,
+        metformin,
+        site.read(metformin)
+            .replace("remains a first-line choice", "remains the usual first choice"),
+    );
+    events.expect_reload(&server);
+    let feed = server.eventually("/feed.xml", |r| r.body.contains("remains the usual first choice"));
+    assert!(feed.body.contains("remains the usual first choice"), "{}", feed.body);
+    assert!(
+        feed.body.contains("are rarely caused by the statin"),
+        "the first edit's answer is still the new one: {}",
+        feed.body
+    );
+    let hub = server.get("/topics/diabetes/");
+    assert!(hub.body.contains("remains the usual first choice"), "{}", hub.body);
+}
+
 #[test]
 fn a_broken_file_shows_the_overlay_and_a_fix_clears_it() {
     let site = fixture();

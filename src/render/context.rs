@@ -28,7 +28,7 @@ pub struct SiteView {
     pub counts: Counts,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct TopicView {
     pub slug: String,
     pub title: String,

@@ -25,7 +25,7 @@ use crate::pipeline::{self, BuildOptions, Checked};
 use crate::progress::Silent;
 use crate::render::templates::load_templates;
 use crate::render::urls::{article_dir, page_dir, topic_dir};
-use crate::render::{Scope, render_scope, site_context_json};
+use crate::render::{Extras, Listed, Scope, render_listed, site_context_json};
 use crate::write::Staging;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -87,6 +87,8 @@ pub struct Workspace {
     reported: Vec<Diagnostic>,
     /// What the last link computed, for edits that move no article in the site.
     links: Option<Links>,
+    /// The listings' views of the served site, kept with `links`.
+    listed: Option<Listed>,
 }
 
 /// The owned results of a link. Linking computes the related-question ranking for every
@@ -207,6 +209,7 @@ impl Workspace {
             unsettled: BTreeSet::new(),
             reported: Vec::new(),
             links: None,
+            listed: None,
         }
     }
 
@@ -339,6 +342,7 @@ impl Workspace {
             include_drafts: self.options.include_drafts,
         };
         let links = self.links.take().filter(|_| fast && self.shape.is_some());
+        let listed = self.listed.take();
         let (site, kept_keys) = match (links, graph) {
             (Some(links), Some(graph)) => match links.relink(content, &self.pending, graph) {
                 Ok((site, keys)) => (site, Some(keys)),
@@ -376,8 +380,20 @@ impl Workspace {
                 (shape, scope)
             }
         };
+        // The summaries of articles an edit did not touch are those of the last render when
+        // the site was relinked as it was; otherwise every one is built again.
+        let listed = match (listed, kept_keys.is_some(), &scope) {
+            (Some(mut listed), true, Affected::Some { .. }) => {
+                let edited: Vec<usize> = (0..site.articles.len())
+                    .filter(|&i| self.pending.contains(&site.articles[i].file))
+                    .collect();
+                listed.refresh(&site, &edited);
+                listed
+            }
+            _ => Listed::of(&site),
+        };
         let result = match scope {
-            Affected::Everything => render_everything(&site, tera, &self.root, generations),
+            Affected::Everything => render_everything(&site, &listed, tera, &self.root, generations),
             Affected::Some { mut selection, removed } => {
                 selection.theme = self.theme_pending;
                 selection.all_listings = all_listings;
@@ -394,7 +410,17 @@ impl Workspace {
                     });
                 match removals {
                     Err(problem) => Err(vec![problem]),
-                    Ok(()) => render_scope(&site, tera, &self.root, &sink, &Scope::Only(selection), &Silent).map(|r| {
+                    Ok(()) => render_listed(
+                        &site,
+                        tera,
+                        &self.root,
+                        &sink,
+                        &Scope::Only(selection),
+                        &Silent,
+                        Extras::default(),
+                        &listed,
+                    )
+                    .map(|r| {
                         let mut changed: BTreeSet<String> = sink.written().iter().map(|rel| page_of(rel)).collect();
                         // A removed page's tab shows the 404 now.
                         changed.extend(removed.articles.iter().map(|s| format!("/{}", article_dir(s))));
@@ -408,6 +434,7 @@ impl Workspace {
             Ok((pages, changed)) => {
                 self.graph = Some(graph);
                 self.links = Some(links);
+                self.listed = Some(listed);
                 self.shape = Some(shape);
                 self.pending.clear();
                 self.theme_pending = false;
@@ -468,13 +495,23 @@ impl Workspace {
 /// Renders every page into a new generation through a staging folder, then serves it.
 fn render_everything(
     site: &Site<'_>,
+    listed: &Listed,
     tera: &mut tera::Tera,
     root: &Path,
     generations: &mut Generations,
 ) -> Result<(usize, Changed), Vec<Diagnostic>> {
     let next = generations.next_dir();
     let staging = Staging::create(&next).map_err(|e| vec![output_error(&next, e)])?;
-    let rendered = render_scope(site, tera, root, &staging, &Scope::All, &Silent)?;
+    let rendered = render_listed(
+        site,
+        tera,
+        root,
+        &staging,
+        &Scope::All,
+        &Silent,
+        Extras::default(),
+        listed,
+    )?;
     staging.commit().map_err(|e| vec![output_error(&next, e)])?;
     generations.advance();
     Ok((rendered.files, Changed::Everything))
