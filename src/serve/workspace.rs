@@ -14,6 +14,7 @@ use crate::check::{check_article, check_site};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity, sort_diagnostics};
+use crate::fast_hash::FastMap;
 use crate::link::graph::{Edge, Graph, Related};
 use crate::link::{LinkOptions, Site, Topic, link_site_with_graph};
 use crate::load::{ContentFile, LoadedContent};
@@ -139,7 +140,7 @@ impl Links {
         edited: &BTreeSet<String>,
         graph: Graph,
     ) -> Result<(Site<'a>, HashMap<String, LinkKey>), Graph> {
-        let by_file: HashMap<&str, &Article> = content.parsed.articles.iter().map(|a| (a.file.as_str(), a)).collect();
+        let by_file: FastMap<&str, &Article> = content.parsed.articles.iter().map(|a| (a.file.as_str(), a)).collect();
         let kept = edited
             .iter()
             .all(|file| match (self.keys.get(file), by_file.get(file.as_str())) {
