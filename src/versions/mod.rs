@@ -20,7 +20,7 @@ use crate::write::Sink;
 use git::Repo;
 use history::{SiteHistory, Wanted, read_history};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What the rest of the site links to in the history pages.
 #[derive(Default)]
@@ -57,6 +57,46 @@ impl Versions {
         bibliography: &crate::bibliography::Bibliography,
         include_drafts: bool,
     ) -> Result<Versions, Vec<Diagnostic>> {
+        let (repo, mut versions) = Versions::read(root, site, bibliography);
+        if !site.config.editions.is_empty() {
+            let urls = Urls::new(&site.config.base_url);
+            let mut pages: HashSet<String> = crate::render::page_dirs(site).into_iter().collect();
+            pages.extend(pages::page_dirs(site, &versions.history));
+            let current = Place {
+                name: None,
+                label: "Current".to_string(),
+                base_path: urls.base_path.clone(),
+                base_url: urls.base_url.clone(),
+                date: None,
+                pages,
+            };
+            versions.editions = Some(crate::editions::plan(
+                root,
+                repo.as_ref(),
+                &site.config.editions,
+                current,
+                include_drafts,
+            )?);
+        }
+        Ok(versions)
+    }
+
+    /// The articles' histories without the editions: what `serve` previews. Editions are
+    /// whole sites built from git tags, for `build` to publish.
+    pub fn history_only(
+        root: &std::path::Path,
+        site: &Site<'_>,
+        bibliography: &crate::bibliography::Bibliography,
+    ) -> Versions {
+        Versions::read(root, site, bibliography).1
+    }
+
+    /// Reads the history of every published article; the repository, when there is one.
+    fn read(
+        root: &std::path::Path,
+        site: &Site<'_>,
+        bibliography: &crate::bibliography::Bibliography,
+    ) -> (Option<Repo>, Versions) {
         let mut warnings = Vec::new();
         let repo = match Repo::discover(root) {
             Ok(repo) => repo,
@@ -93,35 +133,14 @@ impl Versions {
                 .map(|a| a.slug.clone())
                 .collect(),
         };
-        let editions = if site.config.editions.is_empty() {
-            None
-        } else {
-            let urls = Urls::new(&site.config.base_url);
-            let mut pages: HashSet<String> = crate::render::page_dirs(site).into_iter().collect();
-            pages.extend(pages::page_dirs(site, &history));
-            let current = Place {
-                name: None,
-                label: "Current".to_string(),
-                base_path: urls.base_path.clone(),
-                base_url: urls.base_url.clone(),
-                date: None,
-                pages,
-            };
-            Some(crate::editions::plan(
-                root,
-                repo.as_ref(),
-                &site.config.editions,
-                current,
-                include_drafts,
-            )?)
-        };
-        Ok(Versions {
+        let versions = Versions {
             root: root.to_path_buf(),
             history,
             links,
-            editions,
+            editions: None,
             warnings,
-        })
+        };
+        (repo, versions)
     }
 
     /// What the site's own pages show of history and editions.
@@ -143,20 +162,7 @@ impl Versions {
         sink: &dyn Sink,
         progress: &dyn Progress,
     ) -> Result<usize, Vec<Diagnostic>> {
-        let files: HashMap<&str, &ContentFile> = loaded.articles.iter().map(|f| (f.rel_path.as_str(), f)).collect();
-        let mut files = pages::render_pages(
-            &pages::Inputs {
-                site,
-                history: &self.history,
-                root: &self.root,
-                files: &files,
-                bibliography,
-                tera,
-                nav: self.editions.as_ref().map(Plan::current_nav),
-            },
-            sink,
-            progress,
-        )?;
+        let mut files = self.publish_history(site, loaded, bibliography, tera, sink, None, progress)?;
         if let Some(plan) = &mut self.editions {
             files += plan.publish(sink, progress)?;
         }
@@ -168,6 +174,38 @@ impl Versions {
             )]
         })?;
         Ok(files + 1)
+    }
+}
+
+impl Versions {
+    /// Writes the history page and the earlier versions' pages of the articles `only` names
+    /// (by slug), or of every article; the number of files written.
+    #[allow(clippy::too_many_arguments)]
+    pub fn publish_history(
+        &self,
+        site: &Site<'_>,
+        loaded: &LoadedContent<ContentFile>,
+        bibliography: &crate::bibliography::Bibliography,
+        tera: &tera::Tera,
+        sink: &dyn Sink,
+        only: Option<&BTreeSet<String>>,
+        progress: &dyn Progress,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let files: HashMap<&str, &ContentFile> = loaded.articles.iter().map(|f| (f.rel_path.as_str(), f)).collect();
+        pages::render_pages(
+            &pages::Inputs {
+                site,
+                history: &self.history,
+                root: &self.root,
+                files: &files,
+                bibliography,
+                tera,
+                nav: self.editions.as_ref().map(Plan::current_nav),
+                only,
+            },
+            sink,
+            progress,
+        )
     }
 }
 

@@ -16,7 +16,7 @@ use crate::render::urls::{Urls, article_dir, history_dir, version_dir};
 use crate::write::Sink;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Written by `version.html` (through article.html's `notice` block); a page without it
 /// would show old text without saying so.
@@ -134,16 +134,22 @@ pub struct Inputs<'i> {
     pub bibliography: &'i Bibliography,
     pub tera: &'i tera::Tera,
     pub nav: Option<Nav<'i>>,
+    /// The articles (by slug) whose pages are wanted; every article's when `None`.
+    pub only: Option<&'i BTreeSet<String>>,
 }
 
-/// Renders every history and version page into `sink`; the number of files written. One
-/// job per article parses its earlier texts once, writes its pages and drops them.
+/// Renders the history and version pages `inputs` asks for into `sink`; the number of files
+/// written. One job per article parses its earlier texts once, writes its pages and drops
+/// them.
 pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progress) -> Result<usize, Vec<Diagnostic>> {
     let site = inputs.site;
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
-    progress.stage("history", Some(site.articles.len() as u64));
-    let results: Vec<Result<usize, Diagnostic>> = (0..site.articles.len())
+    let wanted: Vec<usize> = (0..site.articles.len())
+        .filter(|&i| inputs.only.is_none_or(|only| only.contains(&site.articles[i].slug)))
+        .collect();
+    progress.stage("history", Some(wanted.len() as u64));
+    let results: Vec<Result<usize, Diagnostic>> = wanted
         .into_par_iter()
         .map(|index| {
             let result = render_article(inputs, index, &urls, &topics, sink);
