@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, commit, git};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -451,6 +451,64 @@ fn listings_show_each_edited_answer_after_successive_edits() {
     );
     let hub = server.get("/topics/diabetes/");
     assert!(hub.body.contains("remains the usual first choice"), "{}", hub.body);
+}
+
+/// The preview has the history pages a build publishes, and an edit shows at once in its
+/// article's history: the last committed version's diff runs to the text being edited.
+#[test]
+fn history_pages_are_served_and_follow_an_edit() {
+    let site = fixture();
+    git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2025-02-01T12:00:00Z", "First version");
+    let second = site
+        .read(ARTICLE)
+        .replace("created: 2025-02-01\n", "created: 2025-02-01\nversion: 2\n")
+        .replace("are not caused by the statin", "are seldom caused by the statin");
+    site.write(ARTICLE, &second);
+    commit(&site, "2025-03-01T12:00:00Z", "Say seldom");
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let history_url = format!("{ARTICLE_URL}history/");
+
+    let article = server.get(ARTICLE_URL);
+    assert!(
+        article.body.contains(&format!("href=\"{history_url}\"")),
+        "the article links to its history: {}",
+        article.body
+    );
+    let history = server.get(&history_url);
+    assert_eq!(history.status, 200, "{}", server.stderr());
+    assert!(history.body.contains("Version 1"), "{}", history.body);
+    assert!(
+        history.body.contains("First version"),
+        "the commit is named: {}",
+        history.body
+    );
+    assert!(history.body.contains("seldom"), "{}", history.body);
+    assert_eq!(server.get(&format!("{ARTICLE_URL}v/1/")).status, 200);
+
+    save(
+        &site,
+        ARTICLE,
+        second.replace("are seldom caused by the statin", "are rarely caused by the statin"),
+    );
+    events.expect_reload(&server);
+    // Read at once: the page the save itself rendered.
+    let history = server.get(&history_url);
+    assert!(history.body.contains("rarely"), "{}", history.body);
+    assert!(!history.body.contains("seldom"), "{}", history.body);
+
+    // A commit shows once the editor pauses after a save: version 2 becomes a past one.
+    let third = second
+        .replace("version: 2\n", "version: 3\n")
+        .replace("are seldom caused by the statin", "are rarely caused by the statin");
+    save(&site, ARTICLE, &third);
+    commit(&site, "2025-04-01T12:00:00Z", "Say rarely");
+    let metformin = "content/diabetes/metformin-first-line.md";
+    save(&site, metformin, site.read(metformin).replace("remains", "is still"));
+    let history = server.eventually(&history_url, |r| r.body.contains("Say seldom"));
+    assert!(history.body.contains("Version 2"), "{}", history.body);
+    assert!(history.body.contains("Say seldom"), "{}", history.body);
 }
 
 #[test]

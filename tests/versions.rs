@@ -5,49 +5,12 @@
 
 mod common;
 
-use common::Site;
-use std::process::Command;
+use common::{Site, commit, git};
 
 const DOSE_FILE: &str = "content/cardiology/statin-start-dose.md";
 const MOVED_FILE: &str = "content/lipids/statin-start-dose.md";
 const TIMING_FILE: &str = "content/cardiology/statin-timing.md";
 const SLUG: &str = "statin-start-dose";
-
-/// Runs git in the site's folder with a fixed identity and date, so that commits (and the
-/// dates pages show) are the same on every machine.
-fn git(site: &Site, date: &str, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(site.root())
-        .args([
-            "-c",
-            "user.name=Evident Test",
-            "-c",
-            "user.email=test@example.org",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("run git");
-    assert!(
-        output.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn commit(site: &Site, date: &str, message: &str) {
-    git(site, date, &["add", "-A"]);
-    git(site, date, &["commit", "-q", "-m", message]);
-}
 
 /// The dose article at one version: `dose` appears in the answer and the body.
 fn dose_article(version: u32, updated: &str, dose: &str, changes: &[(u32, &str, &str)], extra: &str) -> String {

@@ -27,7 +27,8 @@ use crate::progress::Silent;
 use crate::render::templates::load_templates;
 use crate::render::urls::{article_dir, page_dir, topic_dir};
 use crate::render::{Extras, Listed, Scope, render_listed, site_context_json};
-use crate::write::Staging;
+use crate::versions::Versions;
+use crate::write::{Sink, Staging};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -90,6 +91,10 @@ pub struct Workspace {
     links: Option<Links>,
     /// The listings' views of the served site, kept with `links`.
     listed: Option<Listed>,
+    /// The articles' histories as git told them at the last full rebuild or pause.
+    versions: Option<Versions>,
+    /// Why git could not be read then, if it could not.
+    history_warnings: Vec<Diagnostic>,
 }
 
 /// The owned results of a link. Linking computes the related-question ranking for every
@@ -211,6 +216,8 @@ impl Workspace {
             reported: Vec::new(),
             links: None,
             listed: None,
+            versions: None,
+            history_warnings: Vec::new(),
         }
     }
 
@@ -332,7 +339,7 @@ impl Workspace {
         all_listings: bool,
         generations: &mut Generations,
     ) -> Outcome {
-        let findings = self.findings.clone();
+        let mut findings = self.findings.clone();
         if findings.iter().any(|d| d.severity == Severity::Error) {
             return self.failed(findings);
         }
@@ -356,6 +363,30 @@ impl Workspace {
                 link_site_with_graph(&content.config, &content.parsed, options, graph),
                 None,
             ),
+        };
+        // A full rebuild and each pause read git again, so that history pages follow the
+        // commits made meanwhile; between them, an edited article's history page is
+        // rendered from the history last read, against its new text.
+        if all_listings || self.versions.is_none() {
+            let mut versions = Versions::history_only(&self.root, &site, &content.parsed.bibliography);
+            self.history_warnings = content.config.apply_severities(std::mem::take(&mut versions.warnings));
+            self.versions = Some(versions);
+        }
+        findings.extend(self.history_warnings.iter().cloned());
+        sort_diagnostics(&mut findings);
+        let versions = self.versions.as_ref();
+        let extras = versions.map(Versions::extras).unwrap_or_default();
+        let publish_history = |tera: &tera::Tera, sink: &dyn Sink, only: Option<&BTreeSet<String>>| match versions {
+            Some(versions) => versions.publish_history(
+                &site,
+                &content.loaded,
+                &content.parsed.bibliography,
+                tera,
+                sink,
+                only,
+                &Silent,
+            ),
+            None => Ok(0),
         };
         // The shape stays `None` if rendering fails: the pages served no longer match any.
         let (shape, scope) = match (self.shape.take(), kept_keys.is_some()) {
@@ -394,7 +425,11 @@ impl Workspace {
             _ => Listed::of(&site),
         };
         let result = match scope {
-            Affected::Everything => render_everything(&site, &listed, tera, &self.root, generations),
+            Affected::Everything => {
+                render_everything(&site, &listed, extras, tera, &self.root, generations, |tera, sink| {
+                    publish_history(tera, sink, None)
+                })
+            }
             Affected::Some { mut selection, removed } => {
                 selection.theme = self.theme_pending;
                 selection.all_listings = all_listings;
@@ -409,25 +444,34 @@ impl Workspace {
                         sink.remove_dir(&dir)
                             .map_err(|e| output_error(generations.current(), e))
                     });
-                match removals {
-                    Err(problem) => Err(vec![problem]),
-                    Ok(()) => render_listed(
+                // An edit changes its own article's history (the diff to the current text);
+                // a pause may bring new commits for any.
+                let edited: BTreeSet<String> = site
+                    .articles
+                    .iter()
+                    .filter(|a| self.pending.contains(&a.file))
+                    .map(|a| a.slug.clone())
+                    .collect();
+                let histories = (!all_listings).then_some(&edited);
+                let rendered = removals.map_err(|problem| vec![problem]).and_then(|()| {
+                    let pages = render_listed(
                         &site,
                         tera,
                         &self.root,
                         &sink,
                         &Scope::Only(selection),
                         &Silent,
-                        Extras::default(),
+                        extras,
                         &listed,
-                    )
-                    .map(|r| {
-                        let mut changed: BTreeSet<String> = sink.written().iter().map(|rel| page_of(rel)).collect();
-                        // A removed page's tab shows the 404 now.
-                        changed.extend(removed.articles.iter().map(|s| format!("/{}", article_dir(s))));
-                        (r.files, Changed::Pages(changed))
-                    }),
-                }
+                    )?;
+                    Ok(pages.files + publish_history(tera, &sink, histories)?)
+                });
+                rendered.map(|files| {
+                    let mut changed: BTreeSet<String> = sink.written().iter().map(|rel| page_of(rel)).collect();
+                    // A removed page's tab shows the 404 now.
+                    changed.extend(removed.articles.iter().map(|s| format!("/{}", article_dir(s))));
+                    (files, Changed::Pages(changed))
+                })
             }
         };
         let (links, graph) = Links::from_site(site, kept_keys);
@@ -494,28 +538,23 @@ impl Workspace {
 }
 
 /// Renders every page into a new generation through a staging folder, then serves it.
+/// `history` writes the history pages after the others, with the templates they set up.
 fn render_everything(
     site: &Site<'_>,
     listed: &Listed,
+    extras: Extras<'_>,
     tera: &mut tera::Tera,
     root: &Path,
     generations: &mut Generations,
+    history: impl FnOnce(&tera::Tera, &dyn Sink) -> Result<usize, Vec<Diagnostic>>,
 ) -> Result<(usize, Changed), Vec<Diagnostic>> {
     let next = generations.next_dir();
     let staging = Staging::create(&next).map_err(|e| vec![output_error(&next, e)])?;
-    let rendered = render_listed(
-        site,
-        tera,
-        root,
-        &staging,
-        &Scope::All,
-        &Silent,
-        Extras::default(),
-        listed,
-    )?;
+    let rendered = render_listed(site, tera, root, &staging, &Scope::All, &Silent, extras, listed)?;
+    let histories = history(tera, &staging)?;
     staging.commit().map_err(|e| vec![output_error(&next, e)])?;
     generations.advance();
-    Ok((rendered.files, Changed::Everything))
+    Ok((rendered.files + histories, Changed::Everything))
 }
 
 fn output_error(dir: &Path, error: anyhow::Error) -> Diagnostic {

@@ -381,3 +381,39 @@ fn unescape_xml(text: &str) -> Result<String, String> {
     out.push_str(rest);
     Ok(out)
 }
+
+/// Runs git in the site's folder with a fixed identity and date, so that commits (and the
+/// dates pages show) are the same on every machine.
+pub fn git(site: &Site, date: &str, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(site.root())
+        .args([
+            "-c",
+            "user.name=Evident Test",
+            "-c",
+            "user.email=test@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "tag.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn commit(site: &Site, date: &str, message: &str) {
+    git(site, date, &["add", "-A"]);
+    git(site, date, &["commit", "-q", "-m", message]);
+}
