@@ -183,6 +183,15 @@ fn the_sitemap_lists_each_article_with_its_last_modification() {
     );
     assert!(lastmods.contains(&"2025-03-05"), "{lastmods:?}");
     assert!(lastmods.contains(&"2025-02-01"), "{lastmods:?}");
+    // The site's own pages for readers are listed; those marked noindex are not.
+    for page in ["", "topics/", "graph/"] {
+        let loc = format!("https://kb.example.org/{page}");
+        assert!(locs.contains(&loc.as_str()), "{loc} in {locs:?}");
+    }
+    for page in ["search/", "review/"] {
+        let loc = format!("https://kb.example.org/{page}");
+        assert!(!locs.contains(&loc.as_str()), "{loc} in {locs:?}");
+    }
 }
 
 #[test]

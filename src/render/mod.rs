@@ -450,6 +450,11 @@ fn sitemap_entries(shared: &Shared<'_, '_>) -> Vec<SitemapEntry> {
         },
         SitemapEntry {
             loc: urls.absolute("topics/"),
+            lastmod: newest.clone(),
+        },
+        // The related-question graph is a page for readers too; it changes with any article.
+        SitemapEntry {
+            loc: urls.absolute("graph/"),
             lastmod: newest,
         },
     ];
