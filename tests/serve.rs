@@ -511,6 +511,44 @@ fn history_pages_are_served_and_follow_an_edit() {
     assert!(history.body.contains("Say seldom"), "{}", history.body);
 }
 
+/// An approved article edited in the preview: once the editor pauses, its history page
+/// shows what changed since the approved text, and the review queue links to it — what a
+/// reviewer reads before approving again.
+#[test]
+fn an_edit_to_an_approved_article_shows_the_changes_since_approval_after_a_pause() {
+    let site = fixture();
+    let slug = "statin-muscle-symptoms";
+    git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
+    site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace", "--date", "2025-02-02"])
+        .expect_code(0);
+    commit(&site, "2025-02-02T12:00:00Z", "Approved");
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let history_url = format!("{ARTICLE_URL}history/");
+    assert!(!server.get(&history_url).body.contains("since-approval"));
+    assert!(!server.get("/review/").body.contains("See what changed"));
+
+    save(
+        &site,
+        ARTICLE,
+        site.read(ARTICLE)
+            .replace("are not caused by the statin", "are rarely caused by the statin"),
+    );
+    events.expect_reload(&server);
+    let history = server.eventually(&history_url, |r| r.body.contains("id=\"since-approval\""));
+    assert!(history.body.contains("id=\"since-approval\""), "{}", history.body);
+    assert!(history.body.contains("Dr Ada Lovelace"), "{}", history.body);
+    assert!(history.body.contains("rarely"), "{}", history.body);
+    let queue = server.eventually("/review/", |r| r.body.contains("See what changed"));
+    assert!(
+        queue.body.contains(&format!("href=\"{history_url}#since-approval\"")),
+        "{}",
+        queue.body
+    );
+}
+
 #[test]
 fn a_broken_file_shows_the_overlay_and_a_fix_clears_it() {
     let site = fixture();

@@ -27,7 +27,7 @@ use crate::progress::Silent;
 use crate::render::templates::load_templates;
 use crate::render::urls::{article_dir, page_dir, topic_dir};
 use crate::render::{Extras, Listed, Scope, render_listed, site_context_json};
-use crate::versions::Versions;
+use crate::versions::{HistorySource, Versions};
 use crate::write::{Sink, Staging};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -91,8 +91,9 @@ pub struct Workspace {
     links: Option<Links>,
     /// The listings' views of the served site, kept with `links`.
     listed: Option<Listed>,
-    /// The articles' histories as git told them at the last full rebuild or pause.
-    versions: Option<Versions>,
+    /// The articles' histories as git told them when last read, and what that read
+    /// depended on.
+    versions: Option<(Versions, HistorySource)>,
     /// Why git could not be read then, if it could not.
     history_warnings: Vec<Diagnostic>,
 }
@@ -364,17 +365,25 @@ impl Workspace {
                 None,
             ),
         };
-        // A full rebuild and each pause read git again, so that history pages follow the
-        // commits made meanwhile; between them, an edited article's history page is
-        // rendered from the history last read, against its new text.
+        // A full rebuild and each pause read git again when a commit or an approval that
+        // turned stale asks for it, and then every history page is rendered again; between
+        // them, an edited article's history page is rendered from the history last read,
+        // against its new text.
+        let mut history_read = false;
         if all_listings || self.versions.is_none() {
-            let mut versions = Versions::history_only(&self.root, &site, &content.parsed.bibliography);
-            self.history_warnings = content.config.apply_severities(std::mem::take(&mut versions.warnings));
-            self.versions = Some(versions);
+            let source = HistorySource::of(&self.root, &site);
+            if self.versions.as_ref().is_none_or(|(_, read_from)| *read_from != source) {
+                let mut versions = Versions::history_only(&self.root, &site, &content.parsed.bibliography);
+                self.history_warnings = content.config.apply_severities(std::mem::take(&mut versions.warnings));
+                self.versions = Some((versions, source));
+                history_read = true;
+            }
         }
-        findings.extend(self.history_warnings.iter().cloned());
-        sort_diagnostics(&mut findings);
-        let versions = self.versions.as_ref();
+        if !self.history_warnings.is_empty() {
+            findings.extend(self.history_warnings.iter().cloned());
+            sort_diagnostics(&mut findings);
+        }
+        let versions = self.versions.as_ref().map(|(versions, _)| versions);
         let extras = versions.map(Versions::extras).unwrap_or_default();
         let publish_history = |tera: &tera::Tera, sink: &dyn Sink, only: Option<&BTreeSet<String>>| match versions {
             Some(versions) => versions.publish_history(
@@ -445,14 +454,14 @@ impl Workspace {
                             .map_err(|e| output_error(generations.current(), e))
                     });
                 // An edit changes its own article's history (the diff to the current text);
-                // a pause may bring new commits for any.
+                // a history read again may change any.
                 let edited: BTreeSet<String> = site
                     .articles
                     .iter()
                     .filter(|a| self.pending.contains(&a.file))
                     .map(|a| a.slug.clone())
                     .collect();
-                let histories = (!all_listings).then_some(&edited);
+                let histories = (!history_read).then_some(&edited);
                 let rendered = removals.map_err(|problem| vec![problem]).and_then(|()| {
                     let pages = render_listed(
                         &site,

@@ -11,6 +11,7 @@ pub mod pages;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::editions::{Place, Plan};
+use crate::fast_hash::{FastMap, FastSet};
 use crate::link::Site;
 use crate::load::{ContentFile, LoadedContent};
 use crate::progress::Progress;
@@ -20,7 +21,7 @@ use crate::write::Sink;
 use git::Repo;
 use history::{SiteHistory, Wanted, read_history};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 /// What the rest of the site links to in the history pages.
 #[derive(Default)]
@@ -105,19 +106,7 @@ impl Versions {
                 None
             }
         };
-        let wanted: Vec<Wanted<'_>> = site
-            .articles
-            .iter()
-            .map(|a| Wanted {
-                file: &a.file,
-                version: a.version,
-                approved_hash: a
-                    .review_state
-                    .is_stale()
-                    .then_some(a.review.approved_hash.as_deref())
-                    .flatten(),
-            })
-            .collect();
+        let wanted = wanted_of(site);
         let history = match &repo {
             Some(repo) => read_history(repo, &wanted, bibliography).unwrap_or_else(|error| {
                 warnings.push(history_warning(&error.0));
@@ -191,7 +180,20 @@ impl Versions {
         only: Option<&BTreeSet<String>>,
         progress: &dyn Progress,
     ) -> Result<usize, Vec<Diagnostic>> {
-        let files: HashMap<&str, &ContentFile> = loaded.articles.iter().map(|f| (f.rel_path.as_str(), f)).collect();
+        // `serve` asks for one article's pages: only the files asked for are mapped.
+        let asked: Option<FastSet<&str>> = only.map(|slugs| {
+            site.articles
+                .iter()
+                .filter(|a| slugs.contains(&a.slug))
+                .map(|a| a.file.as_str())
+                .collect()
+        });
+        let files: FastMap<&str, &ContentFile> = loaded
+            .articles
+            .iter()
+            .filter(|f| asked.as_ref().is_none_or(|asked| asked.contains(f.rel_path.as_str())))
+            .map(|f| (f.rel_path.as_str(), f))
+            .collect();
         pages::render_pages(
             &pages::Inputs {
                 site,
@@ -206,6 +208,52 @@ impl Versions {
             sink,
             progress,
         )
+    }
+}
+
+/// The history each published article needs: its file, its current version and, for a
+/// stale approval, the hash of the text to trace.
+fn wanted_of<'s>(site: &'s Site<'_>) -> Vec<Wanted<'s>> {
+    site.articles
+        .iter()
+        .map(|a| Wanted {
+            file: &a.file,
+            version: a.version,
+            approved_hash: a
+                .review_state
+                .is_stale()
+                .then_some(a.review.approved_hash.as_deref())
+                .flatten(),
+        })
+        .collect()
+}
+
+/// What a history read from git depends on: the commit checked out and what each article
+/// needs of it. `serve` reads git again at a pause only when this changed: reading it
+/// (seconds, for ten thousand articles with a long history) would hold up the next save.
+#[derive(PartialEq, Eq)]
+pub struct HistorySource {
+    head: Option<String>,
+    /// Per article: its slug (history links are by slug), file, version, approval hash.
+    wanted: Vec<(String, String, u32, Option<String>)>,
+}
+
+impl HistorySource {
+    pub fn of(root: &std::path::Path, site: &Site<'_>) -> HistorySource {
+        let head = Repo::discover(root)
+            .ok()
+            .flatten()
+            .and_then(|repo| repo.resolve("HEAD").ok().flatten())
+            .map(|(id, _)| id);
+        let wanted = wanted_of(site)
+            .into_iter()
+            .zip(&site.articles)
+            .map(|(w, a)| {
+                let hash = w.approved_hash.map(str::to_string);
+                (a.slug.clone(), w.file.to_string(), w.version, hash)
+            })
+            .collect();
+        HistorySource { head, wanted }
     }
 }
 

@@ -6,6 +6,7 @@ use super::history::{ArticleHistory, CommitInfo, PastVersion, SiteHistory};
 use crate::bibliography::Bibliography;
 use crate::diagnostic::Diagnostic;
 use crate::editions::Nav;
+use crate::fast_hash::FastMap;
 use crate::link::Site;
 use crate::load::ContentFile;
 use crate::parse::article::Article;
@@ -16,7 +17,7 @@ use crate::render::urls::{Urls, article_dir, history_dir, version_dir};
 use crate::write::Sink;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Written by `version.html` (through article.html's `notice` block); a page without it
 /// would show old text without saying so.
@@ -129,7 +130,7 @@ pub struct Inputs<'i> {
     /// The site's folder, for reading an article's current text again.
     pub root: &'i std::path::Path,
     /// Each article's file as it was parsed, by its path.
-    pub files: &'i HashMap<&'i str, &'i ContentFile>,
+    pub files: &'i FastMap<&'i str, &'i ContentFile>,
     /// The shared bibliography, for parsing earlier texts as the current ones were.
     pub bibliography: &'i Bibliography,
     pub tera: &'i tera::Tera,
