@@ -549,6 +549,40 @@ fn an_edit_to_an_approved_article_shows_the_changes_since_approval_after_a_pause
     );
 }
 
+/// A stopped server leaves its preview (a whole site) behind; the next server to start
+/// removes it once nothing answers at its address, and keeps a running server's.
+#[test]
+fn previews_of_stopped_servers_are_removed_and_running_ones_kept() {
+    let site = fixture();
+    let preview_of = |server: &Server| {
+        site.path(&format!(
+            ".evident/serve/{}",
+            server.address.to_string().replace([':', '[', ']'], "_")
+        ))
+    };
+    let stopped = Server::start(&site, &[]);
+    let stopped_dir = preview_of(&stopped);
+    let running = Server::start(&site, &[]);
+    let running_dir = preview_of(&running);
+    assert!(stopped_dir.join("address").is_file(), "{}", stopped_dir.display());
+    drop(stopped);
+    assert!(stopped_dir.is_dir(), "a killed server cannot clean up after itself");
+
+    let next = Server::start(&site, &[]);
+    let deadline = Instant::now() + EVENT_TIMEOUT;
+    while stopped_dir.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!stopped_dir.exists(), "{} is left", stopped_dir.display());
+    assert!(
+        running_dir.join("address").is_file(),
+        "{} was removed",
+        running_dir.display()
+    );
+    assert_eq!(running.get("/").status, 200);
+    assert!(preview_of(&next).is_dir());
+}
+
 #[test]
 fn a_broken_file_shows_the_overlay_and_a_fix_clears_it() {
     let site = fixture();

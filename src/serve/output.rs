@@ -22,7 +22,8 @@ pub struct Generations {
 
 impl Generations {
     /// Clears what an earlier server on the same address left, and starts with an empty
-    /// generation (served while the first build runs or has failed).
+    /// generation (served while the first build runs or has failed). Folders of servers
+    /// that no longer run, on other addresses, are removed in the background.
     pub fn create(root: &Path, address: SocketAddr) -> Result<Generations> {
         let serve_dir = root.join(".evident").join("serve");
         // Addresses contain `:`, which some file systems refuse in names.
@@ -31,7 +32,10 @@ impl Generations {
         if base.exists() {
             std::fs::remove_dir_all(&base).with_context(|| format!("cannot clear {}", base.display()))?;
         }
+        remove_abandoned(&serve_dir);
         std::fs::create_dir_all(&base).with_context(|| format!("cannot create {}", base.display()))?;
+        std::fs::write(base.join(ADDRESS_FILE), address.to_string())
+            .with_context(|| format!("cannot write {}", base.join(ADDRESS_FILE).display()))?;
         // Keeps the preview out of version control without touching the site's .gitignore.
         let ignore = serve_dir.join(".gitignore");
         if !ignore.exists() {
@@ -69,6 +73,46 @@ impl Generations {
             });
         }
         new
+    }
+}
+
+/// Names, in each server's folder, the address it listens on.
+const ADDRESS_FILE: &str = "address";
+
+/// Removes, in the background, the folders of servers that stopped (a server killed, or
+/// one started with `--port 0` each time, leaves a whole site behind). A folder is judged
+/// by its address: where nothing answers there, its server is gone; where something
+/// answers, it is kept, whatever answers. Folders without an address are left alone.
+fn remove_abandoned(serve_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(serve_dir) else {
+        return;
+    };
+    let abandoned: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|dir| {
+            let address = std::fs::read_to_string(dir.join(ADDRESS_FILE)).ok();
+            match address.and_then(|a| a.trim().parse::<SocketAddr>().ok()) {
+                Some(mut address) => {
+                    // A server on every interface answers on loopback, where a connection to
+                    // the unspecified address itself is refused on some systems.
+                    if address.ip().is_unspecified() {
+                        address.set_ip(match address {
+                            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+                        });
+                    }
+                    std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_millis(500)).is_err()
+                }
+                None => false,
+            }
+        })
+        .collect();
+    if !abandoned.is_empty() {
+        std::thread::spawn(move || {
+            for dir in abandoned {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        });
     }
 }
 
