@@ -385,7 +385,7 @@ impl Workspace {
         }
         let versions = self.versions.as_ref().map(|(versions, _)| versions);
         let extras = versions.map(Versions::extras).unwrap_or_default();
-        let publish_history = |tera: &tera::Tera, sink: &dyn Sink, only: Option<&BTreeSet<String>>| match versions {
+        let publish_history = |tera: &tera::Tera, sink: &dyn Sink, only: Option<&[usize]>| match versions {
             Some(versions) => versions.publish_history(
                 &site,
                 &content.loaded,
@@ -421,13 +421,14 @@ impl Workspace {
                 (shape, scope)
             }
         };
+        // The published articles edited since the last render, by their places in the site.
+        let edited: Vec<usize> = (0..site.articles.len())
+            .filter(|&i| self.pending.contains(&site.articles[i].file))
+            .collect();
         // The summaries of articles an edit did not touch are those of the last render when
         // the site was relinked as it was; otherwise every one is built again.
         let listed = match (listed, kept_keys.is_some(), &scope) {
             (Some(mut listed), true, Affected::Some { .. }) => {
-                let edited: Vec<usize> = (0..site.articles.len())
-                    .filter(|&i| self.pending.contains(&site.articles[i].file))
-                    .collect();
                 listed.refresh(&site, &edited);
                 listed
             }
@@ -455,13 +456,7 @@ impl Workspace {
                     });
                 // An edit changes its own article's history (the diff to the current text);
                 // a history read again may change any.
-                let edited: BTreeSet<String> = site
-                    .articles
-                    .iter()
-                    .filter(|a| self.pending.contains(&a.file))
-                    .map(|a| a.slug.clone())
-                    .collect();
-                let histories = (!history_read).then_some(&edited);
+                let histories = (!history_read).then_some(edited.as_slice());
                 let rendered = removals.map_err(|problem| vec![problem]).and_then(|()| {
                     let pages = render_listed(
                         &site,

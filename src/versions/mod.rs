@@ -21,7 +21,7 @@ use crate::write::Sink;
 use git::Repo;
 use history::{SiteHistory, Wanted, read_history};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 /// What the rest of the site links to in the history pages.
 #[derive(Default)]
@@ -167,8 +167,8 @@ impl Versions {
 }
 
 impl Versions {
-    /// Writes the history page and the earlier versions' pages of the articles `only` names
-    /// (by slug), or of every article; the number of files written.
+    /// Writes the history page and the earlier versions' pages of the articles at the places
+    /// `only` names (site order), or of every article; the number of files written.
     #[allow(clippy::too_many_arguments)]
     pub fn publish_history(
         &self,
@@ -177,17 +177,12 @@ impl Versions {
         bibliography: &crate::bibliography::Bibliography,
         tera: &tera::Tera,
         sink: &dyn Sink,
-        only: Option<&BTreeSet<String>>,
+        only: Option<&[usize]>,
         progress: &dyn Progress,
     ) -> Result<usize, Vec<Diagnostic>> {
         // `serve` asks for one article's pages: only the files asked for are mapped.
-        let asked: Option<FastSet<&str>> = only.map(|slugs| {
-            site.articles
-                .iter()
-                .filter(|a| slugs.contains(&a.slug))
-                .map(|a| a.file.as_str())
-                .collect()
-        });
+        let asked: Option<FastSet<&str>> =
+            only.map(|places| places.iter().map(|&i| site.articles[i].file.as_str()).collect());
         let files: FastMap<&str, &ContentFile> = loaded
             .articles
             .iter()

@@ -17,7 +17,7 @@ use crate::render::urls::{Urls, article_dir, history_dir, version_dir};
 use crate::write::Sink;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Written by `version.html` (through article.html's `notice` block); a page without it
 /// would show old text without saying so.
@@ -135,8 +135,8 @@ pub struct Inputs<'i> {
     pub bibliography: &'i Bibliography,
     pub tera: &'i tera::Tera,
     pub nav: Option<Nav<'i>>,
-    /// The articles (by slug) whose pages are wanted; every article's when `None`.
-    pub only: Option<&'i BTreeSet<String>>,
+    /// The articles (their places in site order) whose pages are wanted; all when `None`.
+    pub only: Option<&'i [usize]>,
 }
 
 /// Renders the history and version pages `inputs` asks for into `sink`; the number of files
@@ -146,9 +146,10 @@ pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progres
     let site = inputs.site;
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
-    let wanted: Vec<usize> = (0..site.articles.len())
-        .filter(|&i| inputs.only.is_none_or(|only| only.contains(&site.articles[i].slug)))
-        .collect();
+    let wanted: Vec<usize> = match inputs.only {
+        Some(places) => places.to_vec(),
+        None => (0..site.articles.len()).collect(),
+    };
     progress.stage("history", Some(wanted.len() as u64));
     let results: Vec<Result<usize, Diagnostic>> = wanted
         .into_par_iter()
