@@ -164,9 +164,7 @@ impl Versions {
         })?;
         Ok(files + 1)
     }
-}
 
-impl Versions {
     /// Writes the history page and the earlier versions' pages of the articles at the places
     /// `only` names (site order), or of every article; the number of files written.
     #[allow(clippy::too_many_arguments)]
