@@ -253,6 +253,17 @@ fn save(site: &Site, rel: &str, text: impl AsRef<[u8]>) {
     std::fs::rename(&temporary, &path).unwrap();
 }
 
+/// Saves `rel` with each `(from, to)` replaced. Each `from` must be in the text: an edit
+/// that silently changed nothing would let a test pass without testing anything.
+fn save_edited(site: &Site, rel: &str, edits: &[(&str, &str)]) {
+    let mut text = site.read(rel);
+    for (from, to) in edits {
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        text = text.replace(from, to);
+    }
+    save(site, rel, text);
+}
+
 #[test]
 fn serves_pages_with_the_reload_script_and_correct_types() {
     let site = fixture();
@@ -359,12 +370,13 @@ fn an_edit_is_served_and_announced() {
         "the neighbour lists it"
     );
 
-    save(
+    save_edited(
         &site,
         ARTICLE,
-        site.read(ARTICLE)
-            .replace("Do statins cause muscle pain?", "Do statins really cause muscle pain?")
-            .replace("are not caused by the statin", "are not caused by the statin itself"),
+        &[
+            ("Do statins cause muscle pain?", "Do statins really cause muscle pain?"),
+            ("are not caused by the statin", "are not caused by the statin itself"),
+        ],
     );
     events.expect_reload(&server);
 
@@ -421,11 +433,10 @@ fn listings_show_each_edited_answer_after_successive_edits() {
     let mut events = server.events();
     let metformin = "content/diabetes/metformin-first-line.md";
 
-    save(
+    save_edited(
         &site,
         ARTICLE,
-        site.read(ARTICLE)
-            .replace("are not caused by the statin", "are rarely caused by the statin"),
+        &[("are not caused by the statin", "are rarely caused by the statin")],
     );
     events.expect_reload(&server);
     // Read at once: these are the pages the save itself rendered, before any later pass.
@@ -435,11 +446,10 @@ fn listings_show_each_edited_answer_after_successive_edits() {
     let feed = server.get("/feed.xml");
     assert!(feed.body.contains("are rarely caused by the statin"), "{}", feed.body);
 
-    save(
+    save_edited(
         &site,
         metformin,
-        site.read(metformin)
-            .replace("remains a first-line choice", "remains the usual first choice"),
+        &[("remains a first-line choice", "remains the usual first choice")],
     );
     events.expect_reload(&server);
     let feed = server.eventually("/feed.xml", |r| r.body.contains("remains the usual first choice"));
@@ -505,7 +515,7 @@ fn history_pages_are_served_and_follow_an_edit() {
     save(&site, ARTICLE, &third);
     commit(&site, "2025-04-01T12:00:00Z", "Say rarely");
     let metformin = "content/diabetes/metformin-first-line.md";
-    save(&site, metformin, site.read(metformin).replace("remains", "is still"));
+    save_edited(&site, metformin, &[("remains", "is still")]);
     let history = server.eventually(&history_url, |r| r.body.contains("Say seldom"));
     assert!(history.body.contains("Version 2"), "{}", history.body);
     assert!(history.body.contains("Say seldom"), "{}", history.body);
@@ -530,11 +540,10 @@ fn an_edit_to_an_approved_article_shows_the_changes_since_approval_after_a_pause
     assert!(!server.get(&history_url).body.contains("since-approval"));
     assert!(!server.get("/review/").body.contains("See what changed"));
 
-    save(
+    save_edited(
         &site,
         ARTICLE,
-        site.read(ARTICLE)
-            .replace("are not caused by the statin", "are rarely caused by the statin"),
+        &[("are not caused by the statin", "are rarely caused by the statin")],
     );
     events.expect_reload(&server);
     let history = server.eventually(&history_url, |r| r.body.contains("id=\"since-approval\""));
@@ -619,11 +628,10 @@ fn markup_in_findings_is_escaped_in_the_overlay() {
     let site = fixture();
     let server = Server::start(&site, &[]);
     let mut events = server.events();
-    save(
+    save_edited(
         &site,
         ARTICLE,
-        site.read(ARTICLE)
-            .replace("audience: all\n", "audience: all\n<script>alert(1)</script>: x\n"),
+        &[("audience: all\n", "audience: all\n<script>alert(1)</script>: x\n")],
     );
     events.expect_reload(&server);
     let page = server.eventually("/", |r| r.body.contains("evident-overlay"));
