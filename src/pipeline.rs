@@ -10,7 +10,7 @@ use crate::load::{ContentFile, LoadedContent};
 use crate::parse::{Output, ParsedContent, read_and_parse_for};
 use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
-use crate::render::{Scope, render_scope_with, templates::load_templates};
+use crate::render::{Listed, Scope, render_scope_with, templates::load_templates};
 use crate::versions::Versions;
 use crate::write::Staging;
 use std::collections::HashMap;
@@ -375,6 +375,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         &Scope::All,
         progress,
         versions.extras(),
+        &Listed::of(&site),
     ) {
         Ok(rendered) => stats.files_written = rendered.files,
         Err(problems) => return misconfigured(root, problems),

@@ -12,7 +12,7 @@ use crate::link::{LinkOptions, link_site};
 use crate::parse::{ParsedContent, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::urls::{Urls, edition_dir};
-use crate::render::{Extras, Scope, page_dirs, render_scope_with, templates::load_templates};
+use crate::render::{Extras, Listed, Scope, page_dirs, render_scope_with, templates::load_templates};
 use crate::versions::git::Repo;
 use crate::write::{Sink, Staging};
 use serde::{Deserialize, Serialize};
@@ -230,14 +230,22 @@ impl Plan {
             history: None,
             editions: Some(Nav::new(&self.places, index + 1)),
         };
-        render_scope_with(&site, &mut tera, &snapshot.dir, &staging, &Scope::All, &Silent, extras).map_err(
-            |findings| {
-                let first = findings
-                    .first()
-                    .map_or_else(String::new, |d| format!(": {}", d.message));
-                edition_problem(&edition, format!("it does not render{first}"))
-            },
-        )?;
+        render_scope_with(
+            &site,
+            &mut tera,
+            &snapshot.dir,
+            &staging,
+            &Scope::All,
+            &Silent,
+            extras,
+            &Listed::of(&site),
+        )
+        .map_err(|findings| {
+            let first = findings
+                .first()
+                .map_or_else(String::new, |d| format!(": {}", d.message));
+            edition_problem(&edition, format!("it does not render{first}"))
+        })?;
         let mut pages: Vec<String> = page_dirs(&site);
         pages.sort();
         drop(site);

@@ -12,8 +12,8 @@ pub mod urls;
 use crate::diagnostic::Diagnostic;
 use crate::embedded;
 use crate::link::Site;
-use crate::progress::{Progress, Silent};
-use crate::write::{Sink, Staging};
+use crate::progress::Progress;
+use crate::write::Sink;
 use context::{SummaryView, TopicView, article_view, page_view, site_view, summary_view, topic_view};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -192,16 +192,6 @@ pub fn page_dirs(site: &Site<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Renders every page of the site and the theme's assets into `staging`.
-pub fn render_site(
-    site: &Site<'_>,
-    mut tera: tera::Tera,
-    root: &Path,
-    staging: &Staging,
-) -> Result<Rendered, Vec<Diagnostic>> {
-    render_scope(site, &mut tera, root, staging, &Scope::All, &Silent)
-}
-
 /// Renders the pages of `scope` into `sink`, reporting each page to `progress`.
 pub fn render_scope(
     site: &Site<'_>,
@@ -211,25 +201,14 @@ pub fn render_scope(
     scope: &Scope,
     progress: &dyn Progress,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    render_scope_with(site, tera, root, sink, scope, progress, Extras::default())
+    let listed = Listed::of(site);
+    render_scope_with(site, tera, root, sink, scope, progress, Extras::default(), &listed)
 }
 
-/// `render_scope`, with what a full build adds to every page.
-pub fn render_scope_with(
-    site: &Site<'_>,
-    tera: &mut tera::Tera,
-    root: &Path,
-    sink: &dyn Sink,
-    scope: &Scope,
-    progress: &dyn Progress,
-    extras: Extras<'_>,
-) -> Result<Rendered, Vec<Diagnostic>> {
-    render_listed(site, tera, root, sink, scope, progress, extras, &Listed::of(site))
-}
-
-/// `render_scope_with`, with the listings' views of the site already built (`serve`).
+/// `render_scope`, with what a full build adds to every page and the listings' views of
+/// the site (`Listed::of`, or those `serve` keeps).
 #[allow(clippy::too_many_arguments)]
-pub fn render_listed(
+pub fn render_scope_with(
     site: &Site<'_>,
     tera: &mut tera::Tera,
     root: &Path,

@@ -26,7 +26,7 @@ use crate::pipeline::{self, BuildOptions, Checked};
 use crate::progress::Silent;
 use crate::render::templates::load_templates;
 use crate::render::urls::{article_dir, page_dir, topic_dir};
-use crate::render::{Extras, Listed, Scope, render_listed, site_context_json};
+use crate::render::{Extras, Listed, Scope, render_scope_with, site_context_json};
 use crate::versions::{HistorySource, Versions};
 use crate::write::{Sink, Staging};
 use std::collections::{BTreeSet, HashMap};
@@ -458,7 +458,7 @@ impl Workspace {
                 // a history read again may change any.
                 let histories = (!history_read).then_some(edited.as_slice());
                 let rendered = removals.map_err(|problem| vec![problem]).and_then(|()| {
-                    let pages = render_listed(
+                    let pages = render_scope_with(
                         &site,
                         tera,
                         &self.root,
@@ -554,7 +554,7 @@ fn render_everything(
 ) -> Result<(usize, Changed), Vec<Diagnostic>> {
     let next = generations.next_dir();
     let staging = Staging::create(&next).map_err(|e| vec![output_error(&next, e)])?;
-    let rendered = render_listed(site, tera, root, &staging, &Scope::All, &Silent, extras, listed)?;
+    let rendered = render_scope_with(site, tera, root, &staging, &Scope::All, &Silent, extras, listed)?;
     let histories = history(tera, &staging)?;
     staging.commit().map_err(|e| vec![output_error(&next, e)])?;
     generations.advance();
