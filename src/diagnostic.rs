@@ -7,8 +7,9 @@ use std::fmt;
 mod report;
 mod sarif;
 mod suggest;
+mod terminal;
 
-pub use report::{Format, render_report};
+pub use report::{Format, render_report, write_report};
 pub use suggest::did_you_mean;
 
 /// Stable finding codes. The names are an interface: CI configurations and editors'

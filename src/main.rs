@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use evident::date::Date;
-use evident::diagnostic::{Format, render_report};
+use evident::diagnostic::{Format, write_report};
 use evident::pipeline::{self, BuildOptions, Report};
 use evident::review::queue::review_queue;
 use evident::review::record::{describe_state, record_action};
@@ -410,11 +410,20 @@ fn print_report(report: &Report, format: Format) {
         return;
     }
     let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let text = render_report(&report.diagnostics, format, color, |file| report.source_of(file));
-    match format {
-        Format::Human => eprint!("{text}"),
-        Format::Json | Format::Github | Format::Sarif => print!("{text}"),
-    }
+    // Written as it is made: a report of many findings is never held whole in memory. A
+    // closed pipe (`evident check | head`) only ends the report early.
+    let _ = match format {
+        Format::Human => write_through(std::io::stderr().lock(), report, format, color),
+        Format::Json | Format::Github | Format::Sarif => write_through(std::io::stdout().lock(), report, format, color),
+    };
+}
+
+fn write_through(stream: impl std::io::Write, report: &Report, format: Format, color: bool) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(stream);
+    write_report(&mut out, &report.diagnostics, format, color, |file| {
+        report.source_of(file)
+    })?;
+    std::io::Write::flush(&mut out)
 }
 
 /// `evident import FILE`: the YAML on stdout, findings about the file on stderr (exit 1),
@@ -432,10 +441,9 @@ fn import(file: &std::path::Path) -> ExitCode {
             print!("{}", imported.yaml);
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             if !imported.diagnostics.is_empty() {
-                eprint!(
-                    "{}",
-                    render_report(&imported.diagnostics, Format::Human, color, |_| Some(text))
-                );
+                let mut out = std::io::BufWriter::new(std::io::stderr().lock());
+                let _ = write_report(&mut out, &imported.diagnostics, Format::Human, color, |_| Some(text))
+                    .and_then(|()| std::io::Write::flush(&mut out));
             }
             eprintln!("imported {} references", imported.count);
             let failed = imported
