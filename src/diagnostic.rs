@@ -7,7 +7,7 @@ use std::fmt;
 mod report;
 mod sarif;
 mod suggest;
-mod terminal;
+pub mod terminal;
 
 pub use report::{Format, render_report, write_report};
 pub use suggest::did_you_mean;

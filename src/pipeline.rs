@@ -114,6 +114,12 @@ pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn P
     load_and_check_for(root, options, progress, Output::Html)
 }
 
+/// `load_and_check` without the body HTML: the findings `check` reports, for commands that
+/// judge content but publish nothing (the review commands).
+pub fn load_and_check_facts(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
+    load_and_check_for(root, options, &Silent, Output::FactsOnly)
+}
+
 /// `load_and_check_with`, the body HTML made only when `output` asks for it: `check` and
 /// `graph` publish no page and leave it out.
 fn load_and_check_for(

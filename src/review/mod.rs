@@ -2,6 +2,7 @@
 //! review record and the fingerprint of the text it approved.
 
 pub mod edit;
+pub mod file;
 pub mod hash;
 pub mod queue;
 pub mod record;

@@ -126,6 +126,14 @@ fn named(reviewer: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("a reviewer's name is required: pass --reviewer \"Name, credentials\"".into());
     }
+    // A name is one line of text: a line break or an escape sequence would be signed into
+    // the record and printed on every page and terminal that shows it.
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "a reviewer's name is one line of text without control characters: {}",
+            crate::diagnostic::terminal::escape(name, crate::diagnostic::terminal::Keep::Nothing)
+        ));
+    }
     Ok(name.to_string())
 }
 
