@@ -89,8 +89,12 @@ fn render_github(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// The workflow log is a terminal too: escape sequences from content are shown as text.
 fn escape_github_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    escape(text, Keep::LineBreaksAndTabs)
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_github_property(text: &str) -> String {
@@ -388,6 +392,20 @@ mod tests {
             out,
             "::error file=content/a.md,line=3,col=1,title=frontmatter/unknown-field::unknown field `reveiw`%0Ahint: did you mean `review`?\n"
         );
+    }
+
+    #[test]
+    fn github_annotations_escape_control_characters() {
+        let d = Diagnostic::new(
+            Code::CitationSyntax,
+            "content/\x1b[31m.md",
+            Position::START,
+            "a \x1b]0;x\x07 b",
+        );
+        let out = render_report(&[d], Format::Github, false, |_| None);
+        assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out:?}");
+        assert!(out.contains("file=content/\\u{1b}[31m.md,"), "{out}");
+        assert!(out.contains("::a \\u{1b}]0;x\\u{7} b"), "{out}");
     }
 
     fn finding(code: Code, file: &str, line: u32, column: u32) -> Diagnostic {
