@@ -4,6 +4,7 @@
 use serde::Serialize;
 use std::fmt;
 
+pub mod cap;
 mod report;
 mod sarif;
 mod suggest;

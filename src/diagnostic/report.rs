@@ -1,8 +1,8 @@
 //! Printing findings for people (rustc-style, with the offending line) and machines.
 
+use super::cap::{Shown, capped};
 use super::terminal::{self, Keep, escape};
-use super::{Code, Diagnostic, Severity, Summary, summarize};
-use std::collections::BTreeMap;
+use super::{Diagnostic, Severity, Summary, summarize};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -125,10 +125,6 @@ const PLAIN: Palette = Palette {
     reset: "",
 };
 
-/// At most this many findings of one code are printed per file; the rest are counted. One
-/// line of 20,000 adjacent citations gives 20,000 findings, and nobody reads past the first few.
-const SHOWN_PER_CODE_AND_FILE: usize = 10;
-
 fn write_human<'a>(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
@@ -136,28 +132,18 @@ fn write_human<'a>(
     source_of: impl Fn(&str) -> Option<&'a str>,
 ) -> io::Result<()> {
     let p = if color { &COLORS } else { &PLAIN };
-    // Findings arrive sorted by file, so the counts of one file are settled when the next
-    // file begins; only one file's counts are held at a time.
-    let mut current_file: Option<&str> = None;
-    let mut shown: BTreeMap<Code, (usize, usize)> = BTreeMap::new();
-    for d in diagnostics {
-        if current_file != Some(d.file.as_str()) {
-            if let Some(file) = current_file {
-                write_omitted(out, p, file, &shown)?;
-            }
-            current_file = Some(d.file.as_str());
-            shown.clear();
+    for shown in capped(diagnostics) {
+        match shown {
+            Shown::Finding(d) => write_finding(out, p, d, source_of(&d.file))?,
+            Shown::Omitted { file, code, count } => writeln!(
+                out,
+                "{}note{}: {count} more [{code}] {} in {} not shown (`--format json` lists all)\n",
+                p.bold,
+                p.reset,
+                plural(count, "finding", "findings"),
+                escape(file, Keep::Nothing),
+            )?,
         }
-        let (printed, omitted) = shown.entry(d.code).or_default();
-        if *printed >= SHOWN_PER_CODE_AND_FILE {
-            *omitted += 1;
-            continue;
-        }
-        *printed += 1;
-        write_finding(out, p, d, source_of(&d.file))?;
-    }
-    if let Some(file) = current_file {
-        write_omitted(out, p, file, &shown)?;
     }
     let summary = summarize(diagnostics);
     if summary.errors + summary.warnings > 0 {
@@ -224,25 +210,6 @@ fn write_finding(out: &mut dyn Write, p: &Palette, d: &Diagnostic, source: Optio
         )?;
     }
     writeln!(out)
-}
-
-fn write_omitted(
-    out: &mut dyn Write,
-    p: &Palette,
-    file: &str,
-    shown: &BTreeMap<Code, (usize, usize)>,
-) -> io::Result<()> {
-    for (code, (_, omitted)) in shown.iter().filter(|(_, (_, omitted))| *omitted > 0) {
-        writeln!(
-            out,
-            "{}note{}: {omitted} more [{code}] {} in {} not shown (`--format json` lists all)\n",
-            p.bold,
-            p.reset,
-            plural(*omitted, "finding", "findings"),
-            escape(file, Keep::Nothing),
-        )?;
-    }
-    Ok(())
 }
 
 /// At most this many cells of a source line are quoted; a longer line is cut around the
@@ -449,7 +416,7 @@ mod tests {
         let out = render_report(&all, Format::Human, false, |_| Some("text"));
         assert_eq!(
             out.matches("error[citation/syntax]").count(),
-            SHOWN_PER_CODE_AND_FILE + 3
+            crate::diagnostic::cap::SHOWN_PER_CODE_AND_FILE + 3
         );
         assert_eq!(out.matches("warning[citation/unused]").count(), 1);
         assert!(
