@@ -3,7 +3,6 @@
 use super::cap::{Shown, capped};
 use super::terminal::{self, Keep, escape};
 use super::{Diagnostic, Severity, Summary, summarize};
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -45,7 +44,7 @@ pub fn write_report<'a>(
     match format {
         Format::Human => write_human(out, diagnostics, color, source_of),
         Format::Json => write_json(out, diagnostics),
-        Format::Github => out.write_all(render_github(diagnostics).as_bytes()),
+        Format::Github => write_github(out, diagnostics),
         Format::Sarif => super::sarif::write_sarif(out, diagnostics),
     }
 }
@@ -64,18 +63,17 @@ fn write_json(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()>
     out.write_all(b"\n")
 }
 
-fn render_github(diagnostics: &[Diagnostic]) -> String {
+fn write_github(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     // GitHub shows only the first few annotations of each kind, so errors go first.
     let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
     ordered.sort_by_key(|d| d.severity);
-    let mut out = String::new();
     for d in ordered {
         let mut message = d.message.clone();
         if let Some(hint) = &d.hint {
             message.push_str("\nhint: ");
             message.push_str(hint);
         }
-        let _ = writeln!(
+        writeln!(
             out,
             "::{} file={},line={},col={},title={}::{}",
             d.severity.as_str(),
@@ -84,9 +82,9 @@ fn render_github(diagnostics: &[Diagnostic]) -> String {
             d.column,
             escape_github_property(d.code.as_str()),
             escape_github_data(&message)
-        );
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// The workflow log is a terminal too: escape sequences from content are shown as text.
