@@ -40,6 +40,11 @@ pub enum Code {
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
+    ReviewUnsigned,
+    ReviewBadSignature,
+    ReviewOverdue,
+    PeopleUnknown,
+    PeopleNoDisclosures,
     HistoryUnreadable,
     ConfigSyntax,
     ConfigUnknownField,
@@ -49,7 +54,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 36] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::FrontmatterSyntax,
@@ -75,6 +80,11 @@ impl Code {
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
+        Code::ReviewUnsigned,
+        Code::ReviewBadSignature,
+        Code::ReviewOverdue,
+        Code::PeopleUnknown,
+        Code::PeopleNoDisclosures,
         Code::HistoryUnreadable,
         Code::ConfigSyntax,
         Code::ConfigUnknownField,
@@ -110,6 +120,11 @@ impl Code {
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",
+            Code::ReviewUnsigned => "review/unsigned",
+            Code::ReviewBadSignature => "review/bad-signature",
+            Code::ReviewOverdue => "review/overdue",
+            Code::PeopleUnknown => "people/unknown",
+            Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::HistoryUnreadable => "history/unreadable",
             Code::ConfigSyntax => "config/syntax",
             Code::ConfigUnknownField => "config/unknown-field",
@@ -132,6 +147,8 @@ impl Code {
             | Code::CitationHandNumbered
             | Code::ReferenceStale
             | Code::ReviewStaleApproval
+            | Code::ReviewOverdue
+            | Code::PeopleNoDisclosures
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay

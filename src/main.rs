@@ -6,7 +6,7 @@ use evident::diagnostic::{Format, render_report};
 use evident::pipeline::{self, BuildOptions, Report};
 use evident::review::queue::review_queue;
 use evident::review::record::{describe_state, record_action};
-use evident::review::workflow::Action;
+use evident::review::workflow::{Action, Identity};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -137,23 +137,32 @@ enum Command {
     Claim {
         /// The article's slug
         slug: String,
-        /// Who reviews it, e.g. "A. Example, MD"
-        #[arg(long, value_name = "NAME")]
+        /// Who reviews it: their id in people/ (a written name on sites with `review.signatures: off`)
+        #[arg(long, value_name = "ID")]
         reviewer: String,
     },
     /// Approve the article's current text (→ approved), recording reviewer, date and hash
     Approve {
         /// The article's slug
         slug: String,
-        /// Who approves it, e.g. "A. Example, MD"
-        #[arg(long, value_name = "NAME")]
+        /// Who approves it: their id in people/ (a written name on sites with `review.signatures: off`)
+        #[arg(long, value_name = "ID")]
         reviewer: String,
+        /// The reviewer's SSH key that signs the approval: a private key file, or a public
+        /// key whose private half is in ssh-agent
+        #[arg(long, value_name = "PATH")]
+        key: Option<std::path::PathBuf>,
         /// The reviewer's role, e.g. "Medical Advisory Board"
         #[arg(long, value_name = "ROLE")]
         role: Option<String>,
         /// The date of the approval (default: today), YYYY-MM-DD
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: Option<Date>,
+    },
+    /// Write people/ID.md, a complete entry of the people registry to fill in
+    NewPerson {
+        /// The person's id: lower-case letters, digits and hyphens, e.g. jane-example
+        id: String,
     },
     /// Show what awaits review: changed approvals first, then oldest first
     Review {
@@ -290,22 +299,38 @@ fn main() -> ExitCode {
             print!("{}", evident::schema::to_text(&schema));
             ExitCode::SUCCESS
         }
-        Command::Submit { slug } => record(&cli.root, &slug, Action::Submit),
-        Command::Claim { slug, reviewer } => record(&cli.root, &slug, Action::Claim { reviewer }),
+        Command::Submit { slug } => record(&cli.root, &slug, Action::Submit, None),
+        Command::Claim { slug, reviewer } => record(
+            &cli.root,
+            &slug,
+            Action::Claim {
+                reviewer: Identity::Id(reviewer),
+            },
+            None,
+        ),
         Command::Approve {
             slug,
             reviewer,
+            key,
             role,
             date,
         } => record(
             &cli.root,
             &slug,
             Action::Approve {
-                reviewer,
+                reviewer: Identity::Id(reviewer),
                 role,
                 date: date.unwrap_or_else(Date::today),
             },
+            key.as_deref(),
         ),
+        Command::NewPerson { id } => match evident::scaffold::new_person(&cli.root, &id) {
+            Ok(path) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => usage_error(error),
+        },
         Command::Review { format } => print_queue(&cli.root, format),
         Command::Graph { format, drafts } => {
             let options = BuildOptions {
@@ -327,8 +352,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn record(root: &std::path::Path, slug: &str, action: Action) -> ExitCode {
-    match record_action(root, slug, &action, Date::today()) {
+fn record(root: &std::path::Path, slug: &str, action: Action, key: Option<&std::path::Path>) -> ExitCode {
+    match record_action(root, slug, &action, key, Date::today()) {
         Ok(recorded) => {
             eprintln!("{}: {}", recorded.file.display(), describe_state(&recorded.state));
             ExitCode::SUCCESS
