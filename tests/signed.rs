@@ -204,6 +204,11 @@ fn a_signed_approval_names_the_reviewer_and_links_their_profile() {
     );
     let bob = s.site.html("public/people/bob-example/index.html");
     assert_eq!(bob.count(".person__approvals li"), 0);
+    assert!(
+        s.site
+            .read("public/sitemap.xml")
+            .contains("<loc>https://kb.example.org/people/ada-example/</loc>")
+    );
     let people = s.site.html("public/people/index.html");
     assert_eq!(
         people.attrs(".people__list a", "href"),

@@ -483,6 +483,19 @@ fn sitemap_entries(shared: &Shared<'_, '_>) -> Vec<SitemapEntry> {
             lastmod: article.updated.map(|d| d.to_string()),
         });
     }
+    // Profiles are what readers and search engines check a reviewer's name against.
+    if !site.people.people.is_empty() {
+        entries.push(SitemapEntry {
+            loc: urls.absolute("people/"),
+            lastmod: None,
+        });
+    }
+    for person in &site.people.people {
+        entries.push(SitemapEntry {
+            loc: urls.absolute(&urls::person_dir(&person.id)),
+            lastmod: None,
+        });
+    }
     for page in &site.pages {
         entries.push(SitemapEntry {
             loc: urls.absolute(&page_dir(&page.slug)),
