@@ -363,8 +363,19 @@ fn record(root: &std::path::Path, slug: &str, action: Action, key: Option<&std::
 }
 
 fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
-    let (_, parsed) = evident::parse::read_and_parse_for(root, evident::parse::Output::FactsOnly);
+    let options = BuildOptions::default();
+    // Judged as `check` judges them: an unverified approval awaits review, and overdue
+    // ones are listed in their own group.
+    let checked = match pipeline::load_and_check(root, &options) {
+        Ok(checked) => checked,
+        Err(report) => {
+            print_report(&report, Format::Human);
+            return ExitCode::from(report.outcome.exit_code());
+        }
+    };
+    let parsed = &checked.parsed;
     let queue = review_queue(&parsed.articles);
+    let overdue = evident::review::queue::overdue_reviews(&parsed.articles);
     let today = Date::today();
     let age = |since: Option<Date>| since.map(|d| today.days_since_epoch() - d.days_since_epoch());
     match format {
@@ -383,18 +394,47 @@ fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
                     })
                 })
                 .collect();
+            let overdue: Vec<serde_json::Value> = overdue
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "slug": a.slug,
+                        "file": a.file,
+                        "due": a.approval.next_due.map(|d| d.to_string()),
+                    })
+                })
+                .collect();
             println!(
                 "{}",
-                serde_json::to_string_pretty(&serde_json::json!({ "queue": items })).unwrap_or_default()
+                serde_json::to_string_pretty(&serde_json::json!({ "queue": items, "overdue": overdue }))
+                    .unwrap_or_default()
             );
         }
-        QueueFormat::Human if queue.is_empty() => println!("Nothing awaits review."),
         QueueFormat::Human => {
+            print_human_queue(&queue, &age);
+            if !overdue.is_empty() {
+                println!("{} overdue for review, longest overdue first:\n", overdue.len());
+                for article in &overdue {
+                    let due = article.approval.next_due.map_or("?".to_string(), |d| d.to_string());
+                    println!("{}  (review due {due})", article.slug);
+                    println!("    {}", article.question);
+                    println!("    {}\n", article.file);
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_human_queue(queue: &[evident::review::queue::QueueEntry<'_>], age: &dyn Fn(Option<Date>) -> Option<i64>) {
+    match queue {
+        [] => println!("Nothing awaits review."),
+        _ => {
             println!(
                 "{} awaiting review, changed approvals first, then oldest first:\n",
                 queue.len()
             );
-            for entry in &queue {
+            for entry in queue {
                 let days = age(entry.since).map_or("?".to_string(), |d| d.to_string());
                 println!("{}  ({})", entry.article.slug, describe_state(entry.state()));
                 println!("    {}", entry.article.question);
@@ -407,7 +447,6 @@ fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
             }
         }
     }
-    ExitCode::SUCCESS
 }
 
 /// The one line a build always ends with: articles, files written, findings, time.

@@ -550,6 +550,16 @@ fn an_overdue_review_still_names_the_reviewer_and_says_it_is_overdue() {
     s.edit(RADIUM, "  approved_hash:", "  next_due: 2028-01-01\n  approved_hash:");
     let report = s.run(&["check", "--format", "json", "--as-of", "2027-06-01"]).report();
     assert!(report.with_code("review/overdue").is_empty(), "{report:?}");
+
+    // The terminal queue (judged against today) lists overdue reviews in their own group.
+    s.edit(RADIUM, "next_due: 2028-01-01", "next_due: 2026-03-01");
+    let out = s.run(&["review", "--format", "json"]);
+    out.expect_code(0);
+    let queue: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(queue["overdue"][0]["slug"], RADIUM_SLUG, "{queue}");
+    assert_eq!(queue["overdue"][0]["due"], "2026-03-01", "{queue}");
+    let human = s.run(&["review"]);
+    assert!(human.stdout.contains("1 overdue for review"), "{}", human.stdout);
 }
 
 #[test]
