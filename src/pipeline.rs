@@ -442,7 +442,15 @@ fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<Cont
     } else {
         Outcome::Clean
     };
-    let sources = crate::load::texts_named_by(root, loaded, &diagnostics);
+    let mut sources = crate::load::texts_named_by(root, loaded, &diagnostics);
+    // The people registry is read apart from the content: its files are quoted from disk.
+    for d in diagnostics.iter().filter(|d| d.file.starts_with("people/")) {
+        if !sources.contains_key(&d.file) {
+            if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
+                sources.insert(d.file.clone(), text);
+            }
+        }
+    }
     Report {
         outcome,
         diagnostics,

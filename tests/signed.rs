@@ -620,6 +620,14 @@ fn new_person_writes_a_complete_entry_that_checks_clean() {
     let finding = report.only("frontmatter/unknown-field");
     assert_eq!(finding.file, "people/carol-example.md");
     assert_eq!(finding.hint.as_deref(), Some("did you mean `emails`?"));
+    // The human report quotes the line, as it does for articles.
+    let human = s.run(&["check"]);
+    assert!(
+        human.stderr.contains("--> people/carol-example.md:"),
+        "{}",
+        human.stderr
+    );
+    assert!(human.stderr.contains("| emials: []"), "{}", human.stderr);
 }
 
 /// The statement as README documents it, for signing outside Evident.
