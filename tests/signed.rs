@@ -769,3 +769,24 @@ fn a_public_key_whose_private_half_is_in_ssh_agent_signs() {
     assert!(s.site.read(RADIUM).contains("signature: \""));
     assert_eq!(s.check().summary.errors, 0);
 }
+
+#[test]
+fn a_reviewer_whose_co_signature_fails_can_sign_again() {
+    let s = Signed::new();
+    s.approve(RADIUM_SLUG, "ada-example", &s.ada.private).expect_code(0);
+    s.approve(RADIUM_SLUG, "bob-example", &s.bob.private).expect_code(0);
+    // Bob's entry loses its signature (say, a bad merge); Ada's still holds.
+    let text = s.site.read(RADIUM);
+    let bob = text.find("    - id: \"bob-example\"").unwrap();
+    let start = bob + text[bob..].find("      signature: ").unwrap();
+    let end = start + text[start..].find('\n').unwrap() + 1;
+    s.site.write(RADIUM, format!("{}{}", &text[..start], &text[end..]));
+    let bob_line = text[..bob].lines().count() as u32 + 1;
+    assert_eq!(s.check().only("review/unsigned").line, bob_line);
+    s.approve(RADIUM_SLUG, "bob-example", &s.bob.private).expect_code(0);
+    let report = s.check();
+    assert_eq!(report.summary.errors + report.summary.warnings, 0, "{report:?}");
+    let signed = s.site.read(RADIUM);
+    assert_eq!(signed.matches("      signature: ").count(), 2, "{signed}");
+    assert_eq!(signed.matches("    - id: \"bob-example\"").count(), 1, "{signed}");
+}

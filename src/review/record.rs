@@ -62,11 +62,12 @@ pub fn record_action(root: &Path, slug: &str, action: &Action, key: Option<&Path
         .find(|s| s.rel_path == article.file)
         .ok_or_else(|| anyhow!("the source of {} was not loaded", article.file))?;
 
+    let review = without_own_unverified_entry(article, action);
     let next = apply(
         action,
         &Subject {
             slug,
-            review: &article.review,
+            review: &review,
             state: &article.review_state,
             fingerprint: &article.fingerprint,
             updated: article.updated,
@@ -80,6 +81,30 @@ pub fn record_action(root: &Path, slug: &str, action: &Action, key: Option<&Path
     let path = root.join(&article.file);
     write_replacing(&path, &text)?;
     Ok(Recorded { file: path, state })
+}
+
+/// The record with the approving reviewer's own entry left out when it does not verify
+/// (unsigned, or a signature that fails) while others' do: approving again replaces it,
+/// rather than being refused as a second approval by the same person.
+fn without_own_unverified_entry(article: &Article, action: &Action) -> Review {
+    let mut review = article.review.clone();
+    let Action::Approve {
+        reviewer: Identity::Id(id),
+        ..
+    } = action
+    else {
+        return review;
+    };
+    if !article.review_state.is_reviewed() {
+        return review;
+    }
+    let mut index = 0;
+    review.reviewers.retain(|r| {
+        let keep = r.id.as_deref() != Some(id.as_str()) || article.approval.shown.contains(&index);
+        index += 1;
+        keep
+    });
+    review
 }
 
 /// The `--reviewer` given: a registered id; a written name only where signatures are off.
