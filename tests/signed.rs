@@ -790,3 +790,16 @@ fn a_reviewer_whose_co_signature_fails_can_sign_again() {
     assert_eq!(signed.matches("      signature: ").count(), 2, "{signed}");
     assert_eq!(signed.matches("    - id: \"bob-example\"").count(), 1, "{signed}");
 }
+
+#[test]
+fn init_requires_signed_approvals_and_a_new_person_completes_the_setup() {
+    let site = Site::empty();
+    site.run(&["init", "."]).expect_code(0);
+    assert!(site.read("evident.yaml").contains("review:\n  signatures: required\n"));
+    site.run(&["new-person", "jane-example"]).expect_code(0);
+    let report = site.run(&["check", "--format", "json"]).report();
+    assert_eq!(report.summary.errors, 0, "{report:?}");
+    site.run(&["build"]).expect_code(0);
+    let profile = site.html("public/people/jane-example/index.html");
+    assert_eq!(profile.text("h1"), "Firstname Lastname, MD");
+}
