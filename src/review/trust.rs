@@ -22,8 +22,9 @@ pub struct Trust {
     pub interval: Interval,
     /// Review cycles of topics that set their own, by topic slug.
     pub topic_intervals: BTreeMap<String, Interval>,
-    /// `--as-of`, or the system date: when a review is overdue.
-    pub as_of: Date,
+    /// `--as-of`, or the system date: when a review is overdue; `None` for an archived
+    /// edition, which says what it said when it was published.
+    pub as_of: Option<Date>,
 }
 
 impl Trust {
@@ -38,8 +39,14 @@ impl Trust {
                 .iter()
                 .filter_map(|(slug, t)| t.review_interval.map(|i| (slug.clone(), i)))
                 .collect(),
-            as_of: as_of.unwrap_or_else(Date::today),
+            as_of: Some(as_of.unwrap_or_else(Date::today)),
         }
+    }
+
+    /// The same rules without judging currency: nothing is ever overdue.
+    pub fn without_currency(mut self) -> Trust {
+        self.as_of = None;
+        self
     }
 
     fn interval_for(&self, article: &Article) -> Interval {
@@ -175,7 +182,10 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
             .review
             .next_due
             .or_else(|| last.map(|d| trust.interval_for(article).after(d)));
-        if let Some(due) = approval.next_due.filter(|due| trust.as_of > *due) {
+        if let Some(due) = approval
+            .next_due
+            .filter(|due| trust.as_of.is_some_and(|today| today > *due))
+        {
             approval.overdue = true;
             found.push(
                 Diagnostic::new(

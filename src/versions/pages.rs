@@ -185,7 +185,7 @@ fn render_article(
     let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
     // Earlier texts are judged as the current one is: an unsigned or forged approval of an
     // old version names no one either.
-    let trust = crate::review::trust::Trust::new(site.config, site.people.clone(), None);
+    let trust = crate::review::trust::Trust::new(site.config, site.people.clone(), None).without_currency();
     let parsed: Vec<Option<Article>> = own
         .versions
         .iter()
