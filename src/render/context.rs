@@ -214,48 +214,56 @@ pub fn people_views<'a>(site: &'a Site<'_>, urls: &Urls, summaries: &'a [Summary
     site.people
         .people
         .iter()
-        .map(|person| {
-            let mut approvals: Vec<PersonApprovalView<'a>> = site
-                .articles
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.review_state.is_reviewed())
-                .flat_map(|(index, a)| {
-                    a.approval
-                        .shown
-                        .iter()
-                        .filter_map(|&i| a.review.reviewers.get(i))
-                        .filter(|r| r.id.as_deref() == Some(person.id.as_str()))
-                        .filter_map(move |r| {
-                            Some(PersonApprovalView {
-                                article: &summaries[index],
-                                role: r.role.as_deref(),
-                                date: DateView::from(r.date?),
-                            })
-                        })
-                })
-                .collect();
-            approvals.sort_by(|a, b| {
-                b.date
-                    .iso
-                    .cmp(&a.date.iso)
-                    .then_with(|| a.article.slug.cmp(&b.article.slug))
-            });
-            PersonView {
-                id: &person.id,
-                name: &person.name,
-                display_name: person.display_name(),
-                credentials: person.credentials.as_deref(),
-                role: person.role.as_deref(),
-                affiliation: person.affiliation.as_deref(),
-                specialties: &person.specialties,
-                disclosures: person.disclosures.as_deref(),
-                bio_html: &person.bio_html,
-                url: urls.path(&person_dir(&person.id)),
-                approvals,
-            }
-        })
+        .map(|person| person_view(site, person, urls, summaries))
         .collect()
+}
+
+/// One person's profile: who they are and the published approvals that name them.
+pub fn person_view<'a>(
+    site: &'a Site<'_>,
+    person: &'a crate::people::Person,
+    urls: &Urls,
+    summaries: &'a [SummaryView],
+) -> PersonView<'a> {
+    let mut approvals: Vec<PersonApprovalView<'a>> = site
+        .articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.review_state.is_reviewed())
+        .flat_map(|(index, a)| {
+            a.approval
+                .shown
+                .iter()
+                .filter_map(|&i| a.review.reviewers.get(i))
+                .filter(|r| r.id.as_deref() == Some(person.id.as_str()))
+                .filter_map(move |r| {
+                    Some(PersonApprovalView {
+                        article: &summaries[index],
+                        role: r.role.as_deref(),
+                        date: DateView::from(r.date?),
+                    })
+                })
+        })
+        .collect();
+    approvals.sort_by(|a, b| {
+        b.date
+            .iso
+            .cmp(&a.date.iso)
+            .then_with(|| a.article.slug.cmp(&b.article.slug))
+    });
+    PersonView {
+        id: &person.id,
+        name: &person.name,
+        display_name: person.display_name(),
+        credentials: person.credentials.as_deref(),
+        role: person.role.as_deref(),
+        affiliation: person.affiliation.as_deref(),
+        specialties: &person.specialties,
+        disclosures: person.disclosures.as_deref(),
+        bio_html: &person.bio_html,
+        url: urls.path(&person_dir(&person.id)),
+        approvals,
+    }
 }
 
 /// The reviewers a page may name (`Approval::shown`), each resolved in the registry.

@@ -361,14 +361,9 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             )
         }
         Job::Person(index) => {
-            let person = context::people_views(site, urls, shared.summaries)
-                .into_iter()
-                .nth(index)
-                .ok_or_else(|| {
-                    templates::template_error("people", "a person disappeared during the build".to_string())
-                })?;
-            ctx.insert("person", &person);
-            let dir = urls::person_dir(&site.people.people[index].id);
+            let person = &site.people.people[index];
+            ctx.insert("person", &context::person_view(site, person, urls, shared.summaries));
+            let dir = urls::person_dir(&person.id);
             ("person.html", Some(dir.clone()), format!("{dir}index.html"))
         }
         Job::Search => (
