@@ -166,7 +166,7 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
                     format!("approved by {by}{when}, but {} changed since: the page shows as pending review", describe_parts(changed)),
                 )
                 .with_hint(format!(
-                    "ask a reviewer to check the change: evident claim {slug} --reviewer ID, then evident approve {slug} --reviewer ID",
+                    "ask a reviewer to check the change: evident claim {slug} --reviewer ID, then evident approve {slug} --reviewer ID [--key PATH]",
                     slug = article.slug
                 )),
             );
@@ -185,7 +185,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
                 "the article is approved but names no reviewer",
             )
             .with_hint(format!(
-                "record the approval with `evident approve {} --reviewer ID`, or set the status back",
+                "record the approval with `evident approve {} --reviewer ID [--key PATH]`, or set the status back",
                 article.slug
             )),
         );
@@ -218,7 +218,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
                 "the approval has no `approved_hash`, so nothing ties it to the text that was reviewed",
             )
             .with_hint(format!(
-                "record approvals with `evident approve {} --reviewer ID`, which writes the hash",
+                "record approvals with `evident approve {} --reviewer ID [--key PATH]`, which writes the hash",
                 article.slug
             )),
         );
