@@ -42,6 +42,11 @@ pub enum Code {
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
+    ReviewUnsigned,
+    ReviewBadSignature,
+    ReviewOverdue,
+    PeopleUnknown,
+    PeopleNoDisclosures,
     HistoryUnreadable,
     ConfigSyntax,
     ConfigUnknownField,
@@ -51,7 +56,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 36] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::FrontmatterSyntax,
@@ -77,6 +82,11 @@ impl Code {
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
+        Code::ReviewUnsigned,
+        Code::ReviewBadSignature,
+        Code::ReviewOverdue,
+        Code::PeopleUnknown,
+        Code::PeopleNoDisclosures,
         Code::HistoryUnreadable,
         Code::ConfigSyntax,
         Code::ConfigUnknownField,
@@ -112,6 +122,11 @@ impl Code {
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",
+            Code::ReviewUnsigned => "review/unsigned",
+            Code::ReviewBadSignature => "review/bad-signature",
+            Code::ReviewOverdue => "review/overdue",
+            Code::PeopleUnknown => "people/unknown",
+            Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::HistoryUnreadable => "history/unreadable",
             Code::ConfigSyntax => "config/syntax",
             Code::ConfigUnknownField => "config/unknown-field",
@@ -134,6 +149,8 @@ impl Code {
             | Code::CitationHandNumbered
             | Code::ReferenceStale
             | Code::ReviewStaleApproval
+            | Code::ReviewOverdue
+            | Code::PeopleNoDisclosures
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay

@@ -111,6 +111,33 @@ fn exercise(code: Code) -> Exercise {
             },
             0,
         ),
+        Code::ReviewUnsigned => check(
+            || reviewed_site("review: {signatures: optional}\n", people::DISCLOSED, None),
+            0,
+        ),
+        Code::ReviewBadSignature => check(
+            || {
+                let site = reviewed_site("review: {signatures: required}\n", people::DISCLOSED, Some("ada"));
+                // A role changed after signing is no longer what was signed.
+                site.write(RADIUM, site.read(RADIUM).replace("Medical Advisory Board", "Chair"));
+                site
+            },
+            1,
+        ),
+        Code::ReviewOverdue => Exercise::Run {
+            site: || reviewed_site("review: {interval: 1y}\n", people::DISCLOSED, None),
+            args: &["check", "--format", "json", "--as-of", "2027-06-01"],
+            exit: 0,
+        },
+        Code::PeopleUnknown => check(
+            || {
+                let site = reviewed_site("", people::DISCLOSED, None);
+                site.write(RADIUM, site.read(RADIUM).replace("ada-example", "ada-exampel"));
+                site
+            },
+            1,
+        ),
+        Code::PeopleNoDisclosures => check(|| reviewed_site("", people::UNDISCLOSED, None), 0),
         Code::HistoryUnreadable => Exercise::Run {
             site: || {
                 let site = Site::fixture("build/valid-site");
@@ -165,6 +192,57 @@ fn exercise(code: Code) -> Exercise {
             exit: 2,
         },
     }
+}
+
+mod people {
+    pub const DISCLOSED: &str = "disclosures: \"None declared\"\n";
+    pub const UNDISCLOSED: &str = "";
+}
+
+/// The review fixture with `review_config` in evident.yaml, one registered reviewer (with
+/// `disclosures`) and the radium article claimed and approved by her on 3 February 2026,
+/// signed with a key made in the site folder when `key` names one.
+fn reviewed_site(review_config: &str, disclosures: &str, key: Option<&str>) -> Site {
+    let site = Site::fixture("review/workflow");
+    site.write(
+        "evident.yaml",
+        format!("title: \"Review fixture\"\nbase_url: \"https://kb.example.org/\"\n{review_config}"),
+    );
+    let mut keys = String::new();
+    if let Some(name) = key {
+        // A key made by the `ssh-key` crate from a fixed seed: no external program needed.
+        use sha2::Digest as _;
+        let seed: [u8; 32] = sha2::Sha256::digest(name.as_bytes()).into();
+        let pair = ssh_key::private::Ed25519Keypair::from_seed(&seed);
+        let private = ssh_key::PrivateKey::new(ssh_key::private::KeypairData::Ed25519(pair), name).unwrap();
+        site.write(
+            &format!("keys/{name}"),
+            private.to_openssh(ssh_key::LineEnding::LF).unwrap().as_bytes(),
+        );
+        keys = format!("keys:\n  - \"{}\"\n", private.public_key().to_openssh().unwrap());
+    }
+    site.write(
+        "people/ada-example.md",
+        format!("---\nname: \"Ada Example\"\ncredentials: \"MD\"\n{disclosures}{keys}---\n\nA fictional reviewer.\n"),
+    );
+    let slug = "radium-223-visceral-disease";
+    site.run(&["claim", slug, "--reviewer", "ada-example"]).expect_code(0);
+    let mut approve = vec![
+        "approve",
+        slug,
+        "--reviewer",
+        "ada-example",
+        "--role",
+        "Medical Advisory Board",
+        "--date",
+        "2026-02-03",
+    ];
+    let key_path = key.map(|name| site.path(&format!("keys/{name}")));
+    if let Some(path) = &key_path {
+        approve.extend(["--key", path.to_str().unwrap()]);
+    }
+    site.run(&approve).expect_code(0);
+    site
 }
 
 #[test]
