@@ -2,6 +2,7 @@
 //! numbered citations — in parallel. Output: articles, pages, and the findings of parsing.
 
 pub mod article;
+pub mod canonical;
 pub mod citation;
 pub mod evidence;
 pub mod fields;
