@@ -338,7 +338,11 @@ fn record(root: &std::path::Path, slug: &str, action: Action) -> ExitCode {
 }
 
 fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
-    let (_, parsed) = evident::parse::read_and_parse_for(root, evident::parse::Output::FactsOnly);
+    let site = match evident::review::record::review_site(root) {
+        Ok(site) => site,
+        Err(error) => return usage_error(error),
+    };
+    let (_, parsed) = evident::parse::read_and_parse_for(root, &site.base_url, evident::parse::Output::FactsOnly);
     let queue = review_queue(&parsed.articles);
     let today = Date::today();
     let age = |since: Option<Date>| since.map(|d| today.days_since_epoch() - d.days_since_epoch());

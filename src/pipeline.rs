@@ -127,6 +127,8 @@ fn load_and_check_for(
         Ok(config) => config,
         Err(diagnostics) => return Err(misconfigured(root, diagnostics)),
     };
+    // Approvals hold for the site `evident.yaml` names, wherever it is previewed.
+    let approved_base_url = config.base_url.clone();
     let config = match &options.base_url {
         Some(url) => match config.with_base_url(url) {
             Ok(config) => config,
@@ -144,7 +146,7 @@ fn load_and_check_for(
         None => config,
     };
     progress.stage("reading and parsing", None);
-    let (loaded, parsed) = read_and_parse_for(root, output);
+    let (loaded, parsed) = read_and_parse_for(root, &approved_base_url, output);
     Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 
@@ -226,7 +228,7 @@ pub fn reload_file(root: &Path, loaded: &mut LoadedContent<ContentFile>, parsed:
     let before = |other: &str| Path::new(other) < Path::new(rel);
     match kind {
         crate::load::SourceKind::Article => {
-            let result = crate::parse::article::parse_article_in(&source, &parsed.bibliography);
+            let result = crate::parse::article::parse_article_in(&source, &parsed.bibliography, &parsed.site);
             parsed.diagnostics.extend(result.diagnostics);
             old_parsed.put_article(&mut parsed.articles, &mut parsed.pages, result.article, |a| {
                 before(&a.file)
@@ -351,7 +353,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     // History and editions are read before any page is rendered, so that every page links
     // only to versions and editions that exist.
     progress.stage("reading history", None);
-    let mut versions = match Versions::prepare(root, &site, &checked.parsed.bibliography, options.include_drafts) {
+    let mut versions = match Versions::prepare(root, &site, checked.parsed.sources(), options.include_drafts) {
         Ok(versions) => versions,
         Err(problems) => return misconfigured(root, problems),
     };
@@ -383,7 +385,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     match versions.publish(
         &site,
         &checked.loaded,
-        &checked.parsed.bibliography,
+        checked.parsed.sources(),
         &tera,
         &staging,
         progress,
@@ -497,7 +499,7 @@ mod tests {
     /// What a full load and parse of the site gives now: the order and content `serve`
     /// must keep in step with.
     fn fresh(root: &Path) -> Lists {
-        let (loaded, parsed) = read_and_parse(root);
+        let (loaded, parsed) = read_and_parse(root, "https://example.org/");
         summarize(&loaded, &parsed)
     }
 
@@ -530,7 +532,7 @@ mod tests {
             std::fs::write(path, article(&format!("Question {name}?"))).unwrap();
         }
         std::fs::write(root.join("content/pages/about.md"), "---\ntitle: About\n---\n\nUs.\n").unwrap();
-        let (mut loaded, mut parsed) = read_and_parse(root);
+        let (mut loaded, mut parsed) = read_and_parse(root, "https://example.org/");
         let b = "content/cardiology/b.md";
         let mut step = |change: &dyn Fn(), rel: &str| {
             change();

@@ -148,7 +148,10 @@ fn check_dates_and_versions(article: &Article, found: &mut Vec<Diagnostic>) {
 fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
     match &article.review_state {
         ReviewState::IncompleteApproval => check_incomplete_approval(article, found),
-        ReviewState::ChangedSinceApproval { changed } => {
+        ReviewState::ChangedSinceApproval {
+            changed,
+            record_altered,
+        } => {
             let by = article
                 .review
                 .reviewers
@@ -163,7 +166,16 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
                     Code::ReviewStaleApproval,
                     &article.file,
                     article.spans.review,
-                    format!("approved by {by}{when}, but {} changed since: the page shows as pending review", describe_parts(changed)),
+                    if *record_altered {
+                        format!(
+                            "approved by {by}{when}, but the text changed since, and the record's `approved_parts` were altered after the approval (they do not combine to its `approved_hash`), so what changed is unknown: the page shows as pending review"
+                        )
+                    } else {
+                        format!(
+                            "approved by {by}{when}, but {} changed since: the page shows as pending review",
+                            describe_parts(changed)
+                        )
+                    },
                 )
                 .with_hint(format!(
                     "ask a reviewer to check the change: evident claim {slug} --reviewer NAME, then evident approve {slug} --reviewer NAME",

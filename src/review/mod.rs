@@ -1,6 +1,7 @@
 //! Editorial review: what a reader may be told about review is derived here, from the one
 //! review record and the fingerprint of the text it approved.
 
+pub mod coverage;
 pub mod edit;
 pub mod hash;
 pub mod queue;
@@ -8,7 +9,7 @@ pub mod record;
 pub mod workflow;
 
 use crate::parse::front_matter::{Review, ReviewStatus};
-use hash::{Fingerprint, changed_parts};
+use hash::{ChangedParts, Fingerprint, changed_parts};
 
 /// Where an article really stands, once its approval has been checked against its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,8 +20,11 @@ pub enum ReviewState {
     /// Approved, with a complete record whose hash matches the current text.
     Approved,
     /// Approved once, but the text changed since; `changed` names the parts, when known.
+    /// `record_altered`: the recorded part hashes are not those of the approved hash, so
+    /// they were edited after the approval and no part is named.
     ChangedSinceApproval {
         changed: Vec<&'static str>,
+        record_altered: bool,
     },
     /// Marked approved without a reviewer, a date or a hash: nothing was verifiably approved.
     IncompleteApproval,
@@ -61,12 +65,15 @@ pub fn review_state(review: &Review, current: &Fingerprint) -> ReviewState {
                 _ if !complete => ReviewState::IncompleteApproval,
                 None => ReviewState::IncompleteApproval,
                 Some(hash) if *hash == current.hash => ReviewState::Approved,
-                Some(_) => ReviewState::ChangedSinceApproval {
-                    changed: review
-                        .approved_parts
-                        .as_ref()
-                        .map(|p| changed_parts(p, current))
-                        .unwrap_or_default(),
+                Some(hash) => match changed_parts(hash, review.approved_parts.as_ref(), current) {
+                    ChangedParts::Named(changed) => ReviewState::ChangedSinceApproval {
+                        changed,
+                        record_altered: false,
+                    },
+                    ChangedParts::RecordAltered => ReviewState::ChangedSinceApproval {
+                        changed: Vec::new(),
+                        record_altered: true,
+                    },
                 },
             }
         }

@@ -3,14 +3,14 @@
 //! result reads back as intended before replacing the file.
 
 use super::edit::replace_review_block;
+use super::hash::ReviewSite;
 use super::workflow::{Action, Subject, apply};
 use super::{ReviewState, describe_parts};
-use crate::bibliography::Bibliography;
 use crate::check::check_article;
 use crate::date::Date;
 use crate::diagnostic::Severity;
 use crate::load::{SourceFile, load_content};
-use crate::parse::article::{Article, parse_article_in};
+use crate::parse::article::{Article, Sources, parse_article_in};
 use crate::parse::parse_content;
 use anyhow::{Context as _, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ pub struct Recorded {
 
 pub fn record_action(root: &Path, slug: &str, action: &Action, today: Date) -> Result<Recorded> {
     let loaded = load_content(root);
-    let parsed = parse_content(&loaded);
+    let parsed = parse_content(&loaded, &review_site(root)?);
     let matches: Vec<&Article> = parsed.articles.iter().filter(|a| a.slug == slug).collect();
     let article = match matches.as_slice() {
         [one] => *one,
@@ -59,10 +59,22 @@ pub fn record_action(root: &Path, slug: &str, action: &Action, today: Date) -> R
     )
     .map_err(|message| anyhow!(message))?;
     let text = replace_review_block(&source.text, &next).map_err(|m| anyhow!("{}: {m}", article.file))?;
-    let state = verify(source, &text, action, &parsed.bibliography)?;
+    let state = verify(source, &text, action, parsed.sources())?;
     let path = root.join(&article.file);
     write_replacing(&path, &text)?;
     Ok(Recorded { file: path, state })
+}
+
+/// The site an approval is bound to, as `evident.yaml` names it.
+pub fn review_site(root: &Path) -> Result<ReviewSite> {
+    let config = crate::config::load_config(root).map_err(|findings| {
+        let first = findings
+            .first()
+            .map(|d| format!(": {}:{}:{} {}", d.file, d.line, d.column, d.message))
+            .unwrap_or_default();
+        anyhow!("cannot read the site configuration{first}; run `evident check` for hints")
+    })?;
+    Ok(ReviewSite::new(&config.base_url, root))
 }
 
 /// Approving text with errors would bind a reviewer's name to a page that cannot be built.
@@ -92,13 +104,13 @@ fn refuse_broken_article(
 
 /// Parses the edited text as the build will (with the shared bibliography, whose entries
 /// are part of what was approved) and checks the step did what it says.
-fn verify(source: &SourceFile, text: &str, action: &Action, bibliography: &Bibliography) -> Result<ReviewState> {
+fn verify(source: &SourceFile, text: &str, action: &Action, sources: Sources<'_>) -> Result<ReviewState> {
     let edited = SourceFile {
         rel_path: source.rel_path.clone(),
         section: source.section.clone(),
         text: text.to_string(),
     };
-    let parsed = parse_article_in(&edited, bibliography);
+    let parsed = parse_article_in(&edited, sources.bibliography, sources.site);
     let article = parsed
         .article
         .ok_or_else(|| anyhow!("the edited {} no longer parses; nothing was written", source.rel_path))?;
@@ -138,7 +150,10 @@ pub fn describe_state(state: &ReviewState) -> String {
         ReviewState::Submitted => "submitted".into(),
         ReviewState::UnderReview => "under review".into(),
         ReviewState::Approved => "approved".into(),
-        ReviewState::ChangedSinceApproval { changed } => {
+        ReviewState::ChangedSinceApproval {
+            record_altered: true, ..
+        } => "changed since approval (its recorded parts were altered)".into(),
+        ReviewState::ChangedSinceApproval { changed, .. } => {
             format!("changed since approval ({})", describe_parts(changed))
         }
         ReviewState::IncompleteApproval => "approval incomplete".into(),

@@ -258,7 +258,10 @@ mod tests {
 
     #[test]
     fn a_changed_approval_can_be_claimed_and_approved_again() {
-        let stale = ReviewState::ChangedSinceApproval { changed: vec!["body"] };
+        let stale = ReviewState::ChangedSinceApproval {
+            changed: vec!["body"],
+            record_altered: false,
+        };
         let review = Review {
             status: ReviewStatus::Approved,
             ..Review::default()

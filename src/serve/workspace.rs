@@ -373,7 +373,7 @@ impl Workspace {
         if all_listings || self.versions.is_none() {
             let source = HistorySource::of(&self.root, &site);
             if self.versions.as_ref().is_none_or(|(_, read_from)| *read_from != source) {
-                let mut versions = Versions::history_only(&self.root, &site, &content.parsed.bibliography);
+                let mut versions = Versions::history_only(&self.root, &site, content.parsed.sources());
                 self.history_warnings = content.config.apply_severities(std::mem::take(&mut versions.warnings));
                 self.versions = Some((versions, source));
                 history_read = true;
@@ -389,7 +389,7 @@ impl Workspace {
             Some(versions) => versions.publish_history(
                 &site,
                 &content.loaded,
-                &content.parsed.bibliography,
+                content.parsed.sources(),
                 tera,
                 sink,
                 only,

@@ -3,7 +3,6 @@
 
 use super::diff::diff_html;
 use super::history::{ArticleHistory, CommitInfo, PastVersion, SiteHistory};
-use crate::bibliography::Bibliography;
 use crate::diagnostic::Diagnostic;
 use crate::editions::Nav;
 use crate::fast_hash::FastMap;
@@ -131,8 +130,8 @@ pub struct Inputs<'i> {
     pub root: &'i std::path::Path,
     /// Each article's file as it was parsed, by its path.
     pub files: &'i FastMap<&'i str, &'i ContentFile>,
-    /// The shared bibliography, for parsing earlier texts as the current ones were.
-    pub bibliography: &'i Bibliography,
+    /// What the current texts were parsed against, for parsing earlier ones as they were.
+    pub sources: crate::parse::article::Sources<'i>,
     pub tera: &'i tera::Tera,
     pub nav: Option<Nav<'i>>,
     /// The articles (their places in site order) whose pages are wanted; all when `None`.
@@ -188,7 +187,7 @@ fn render_article(
     let article = site.articles[index];
     let empty = ArticleHistory::default();
     let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
-    let parsed: Vec<Option<Article>> = own.versions.iter().map(|p| p.parse(inputs.bibliography)).collect();
+    let parsed: Vec<Option<Article>> = own.versions.iter().map(|p| p.parse(inputs.sources)).collect();
     let current_dir = article_dir(&article.slug);
     let history_path = history_dir(&article.slug);
 
