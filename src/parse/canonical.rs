@@ -10,6 +10,7 @@
 use pulldown_cmark::{Event, LinkType, Tag};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// A SHA-256 of a text's canonical event stream.
 pub type ContentDigest = [u8; 32];
@@ -22,6 +23,8 @@ pub struct CanonicalHasher {
     footnotes: HashMap<String, usize>,
     /// Inside a code block, where every space shows.
     verbatim: bool,
+    /// Reused for each token's framing: every article's every event passes through here.
+    scratch: String,
 }
 
 impl Default for CanonicalHasher {
@@ -31,6 +34,7 @@ impl Default for CanonicalHasher {
             text: String::new(),
             footnotes: HashMap::new(),
             verbatim: false,
+            scratch: String::new(),
         }
     }
 }
@@ -150,16 +154,21 @@ impl CanonicalHasher {
         if self.text.is_empty() {
             return;
         }
-        let collapsed = collapse_ascii_whitespace(&self.text);
-        self.text.clear();
+        let text = std::mem::take(&mut self.text);
+        let collapsed = collapse_ascii_whitespace(&text);
         self.token("text", &[&collapsed]);
+        // The buffer is kept for the next run of text.
+        self.text = text;
+        self.text.clear();
     }
 
     /// Each field length-prefixed: no text can pass for a token boundary.
     fn token(&mut self, kind: &str, fields: &[&str]) {
         self.hasher.update(kind.as_bytes());
         for field in fields {
-            self.hasher.update(format!(" {}:", field.len()).as_bytes());
+            self.scratch.clear();
+            let _ = write!(self.scratch, " {}:", field.len());
+            self.hasher.update(self.scratch.as_bytes());
             self.hasher.update(field.as_bytes());
         }
         self.hasher.update(b"\n");
