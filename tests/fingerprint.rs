@@ -293,3 +293,29 @@ fn a_rewritten_parts_record_is_reported_as_altered_and_blames_no_part() {
     site.run(&["build"]).expect_code(0);
     assert!(!site.read("public/review/index.html").contains("the title"));
 }
+
+#[test]
+fn an_approval_recorded_by_an_earlier_evident_is_old_not_altered() {
+    let site = approved_site();
+    let text = site.read(RADIUM);
+    let start = text.find("  approved_hash:").unwrap();
+    let end = text.find("references:\n").unwrap();
+    // The record `approve` wrote before the fingerprint covered the whole page.
+    let first_version = "  approved_hash: \"sha256:26a3ff0a1dd233a4e0c8c6634411f1f4c54b126387405575979fc008bca1f025\"\n  approved_parts:\n    answer: \"f467104c0a0d3586\"\n    body: \"ddcb1e3089355500\"\n    plain_answer: \"e3b0c44298fc1c14\"\n    question: \"fbde8f919b79b94a\"\n    references: \"1d176c12352c5af9\"\n    title: \"bdb35a023162c452\"\n";
+    site.write(RADIUM, format!("{}{first_version}{}", &text[..start], &text[end..]));
+    let out = site.run(&["check", "--format", "json"]);
+    let report = out.report();
+    let finding = report.only("review/stale-approval");
+    assert!(
+        finding.message.contains("earlier version of Evident"),
+        "{}",
+        finding.message
+    );
+    assert!(!finding.message.contains("altered"), "{}", finding.message);
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        site.html(RADIUM_PAGE)
+            .text(".review-banner")
+            .contains("pending human review")
+    );
+}

@@ -206,6 +206,18 @@ pub enum ChangedParts {
     Named(Vec<&'static str>),
     /// The recorded parts are not those of the approved hash.
     RecordAltered,
+    /// Recorded under an earlier fingerprint, which covered less and had other parts.
+    EarlierVersion,
+}
+
+impl ChangedParts {
+    /// The parts that can be named as changed; none unless the record is trusted.
+    pub fn named(&self) -> &[&'static str] {
+        match self {
+            ChangedParts::Named(parts) => parts,
+            ChangedParts::RecordAltered | ChangedParts::EarlierVersion => &[],
+        }
+    }
 }
 
 pub fn changed_parts(
@@ -217,7 +229,14 @@ pub fn changed_parts(
         return ChangedParts::Named(Vec::new());
     };
     if combine(approved).as_deref() != Some(approved_hash) {
-        return ChangedParts::RecordAltered;
+        // Version 1 recorded six short part hashes: an old approval, not a forged one.
+        let earlier = PARTS.iter().any(|part| !approved.contains_key(*part))
+            || approved.values().any(|digest| digest.len() != 64);
+        return if earlier {
+            ChangedParts::EarlierVersion
+        } else {
+            ChangedParts::RecordAltered
+        };
     }
     ChangedParts::Named(
         PARTS
@@ -423,6 +442,19 @@ mod tests {
             ChangedParts::Named(vec![])
         );
         assert_eq!(combine(&approved.parts).as_deref(), Some(approved.hash.as_str()));
+    }
+
+    #[test]
+    fn a_record_of_the_first_fingerprint_is_old_not_altered() {
+        let current = of(ARTICLE);
+        let parts: BTreeMap<String, String> = ["question", "title", "answer", "plain_answer", "body", "references"]
+            .iter()
+            .map(|part| (part.to_string(), "0123456789abcdef".to_string()))
+            .collect();
+        assert_eq!(
+            changed_parts(&format!("sha256:{}", "1".repeat(64)), Some(&parts), &current),
+            ChangedParts::EarlierVersion
+        );
     }
 
     #[test]

@@ -19,12 +19,10 @@ pub enum ReviewState {
     UnderReview,
     /// Approved, with a complete record whose hash matches the current text.
     Approved,
-    /// Approved once, but the text changed since; `changed` names the parts, when known.
-    /// `record_altered`: the recorded part hashes are not those of the approved hash, so
-    /// they were edited after the approval and no part is named.
+    /// Approved once, but the text changed since; `changed` names the parts, when the
+    /// record can tell.
     ChangedSinceApproval {
-        changed: Vec<&'static str>,
-        record_altered: bool,
+        changed: ChangedParts,
     },
     /// Marked approved without a reviewer, a date or a hash: nothing was verifiably approved.
     IncompleteApproval,
@@ -65,15 +63,8 @@ pub fn review_state(review: &Review, current: &Fingerprint) -> ReviewState {
                 _ if !complete => ReviewState::IncompleteApproval,
                 None => ReviewState::IncompleteApproval,
                 Some(hash) if *hash == current.hash => ReviewState::Approved,
-                Some(hash) => match changed_parts(hash, review.approved_parts.as_ref(), current) {
-                    ChangedParts::Named(changed) => ReviewState::ChangedSinceApproval {
-                        changed,
-                        record_altered: false,
-                    },
-                    ChangedParts::RecordAltered => ReviewState::ChangedSinceApproval {
-                        changed: Vec::new(),
-                        record_altered: true,
-                    },
+                Some(hash) => ReviewState::ChangedSinceApproval {
+                    changed: changed_parts(hash, review.approved_parts.as_ref(), current),
                 },
             }
         }

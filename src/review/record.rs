@@ -3,7 +3,7 @@
 //! result reads back as intended before replacing the file.
 
 use super::edit::replace_review_block;
-use super::hash::ReviewSite;
+use super::hash::{ChangedParts, ReviewSite};
 use super::workflow::{Action, Subject, apply};
 use super::{ReviewState, describe_parts};
 use crate::check::check_article;
@@ -150,12 +150,11 @@ pub fn describe_state(state: &ReviewState) -> String {
         ReviewState::Submitted => "submitted".into(),
         ReviewState::UnderReview => "under review".into(),
         ReviewState::Approved => "approved".into(),
-        ReviewState::ChangedSinceApproval {
-            record_altered: true, ..
-        } => "changed since approval (its recorded parts were altered)".into(),
-        ReviewState::ChangedSinceApproval { changed, .. } => {
-            format!("changed since approval ({})", describe_parts(changed))
-        }
+        ReviewState::ChangedSinceApproval { changed } => match changed {
+            ChangedParts::Named(parts) => format!("changed since approval ({})", describe_parts(parts)),
+            ChangedParts::RecordAltered => "changed since approval (its recorded parts were altered)".into(),
+            ChangedParts::EarlierVersion => "changed since approval (recorded by an earlier Evident)".into(),
+        },
         ReviewState::IncompleteApproval => "approval incomplete".into(),
     }
 }
