@@ -46,6 +46,8 @@ pub struct Article {
     /// judges them, and a large site has hundreds of thousands.
     pub uncited_claims: Vec<Claim>,
     pub related: Vec<String>,
+    /// Local URLs of the images its texts embed: their bytes are part of its approval.
+    pub embedded: Vec<String>,
     pub spans: Spans,
 }
 
@@ -324,12 +326,12 @@ pub fn parse_article_for(
     let question = question.unwrap_or_default();
     let slug = slug.unwrap_or_else(|| file_stem(file));
     let changes: Vec<Change> = changes.into_iter().map(|(c, _)| c).collect();
-    let embeds = answer
+    let embedded: Vec<String> = answer
         .embeds
         .iter()
         .chain(plain_answer.iter().flat_map(|a| &a.embeds))
         .chain(&body_embeds)
-        .map(String::as_str)
+        .cloned()
         .collect();
     let fingerprint = fingerprint(&ReviewableContent {
         site,
@@ -343,7 +345,7 @@ pub fn parse_article_for(
         body: &body_digest,
         cited: citations.order.iter().map(|&i| &references[i]).collect(),
         changes: &changes,
-        embeds,
+        embeds: embedded.iter().map(String::as_str).collect(),
     });
     let review_state = review_state(&review, &fingerprint);
     let topics = if topics.is_empty() && !source.section.is_empty() {
@@ -373,6 +375,7 @@ pub fn parse_article_for(
         citations,
         uncited_claims: body_scan.uncited_claims,
         related,
+        embedded,
         spans,
     };
     ParsedArticle {

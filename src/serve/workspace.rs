@@ -247,13 +247,20 @@ impl Workspace {
         let Some(content) = self.content.as_mut().filter(|_| !plan.full && self.tera.is_some()) else {
             return self.rebuild_all(generations);
         };
-        for file in &plan.files {
+        let mut files = plan.files.clone();
+        if plan.theme {
+            // An approval covers the bytes of the images an article embeds, which may be
+            // theme files: those articles are judged again.
+            let embedding = content.parsed.articles.iter().filter(|a| !a.embedded.is_empty());
+            files.extend(embedding.map(|a| a.file.clone()));
+        }
+        for file in &files {
             pipeline::reload_file(&self.root, &mut content.loaded, &mut content.parsed, file);
         }
-        self.pending.extend(plan.files.iter().cloned());
-        self.unsettled.extend(plan.files.iter().cloned());
+        self.pending.extend(files.iter().cloned());
+        self.unsettled.extend(files.iter().cloned());
         self.theme_pending |= plan.theme;
-        self.findings = self.quick_findings(&plan.files);
+        self.findings = self.quick_findings(&files);
         let graph = self.graph.take();
         self.publish(graph, true, false, generations)
     }
