@@ -34,7 +34,10 @@ fn main() {
         }
     };
     let loaded = load_content(&root);
-    let parsed = parse_content(&loaded);
+    let parsed = parse_content(
+        &loaded,
+        &evident::review::hash::ReviewSite::new(&config.base_url, &root),
+    );
     let articles = in_site_order(&parsed.articles);
     let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
     let explicit: Vec<Vec<usize>> = articles

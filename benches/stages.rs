@@ -41,6 +41,7 @@ use evident::pipeline::{BuildOptions, Outcome};
 use evident::progress::Silent;
 use evident::render::templates::load_templates;
 use evident::render::{Scope, Selection, render_scope};
+use evident::review::hash::ReviewSite;
 use evident::write::Sink;
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -247,7 +248,7 @@ impl Fixture {
         let root = dir.path().to_path_buf();
         let config = load_config(&root).unwrap_or_else(|d| panic!("bench site configuration: {d:?}"));
         let loaded = load_content(&root);
-        let parsed = parse_content(&loaded);
+        let parsed = parse_content(&loaded, &ReviewSite::new(&config.base_url, &root));
         assert!(
             parsed.diagnostics.iter().all(|d| d.severity != Severity::Error),
             "parse findings at error severity"
@@ -303,7 +304,7 @@ fn front_matter(c: &mut Criterion) {
     group.bench_function("parse_article", |b| {
         b.iter(|| {
             for source in sources {
-                black_box(parse_article_in(black_box(source), bibliography));
+                black_box(parse_article_in(black_box(source), bibliography, &site.parsed.site));
             }
         })
     });
@@ -381,7 +382,7 @@ fn site_scale(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(articles as u64));
     group.bench_function(format!("parse_content_{SITE_ARTICLES}"), |b| {
-        b.iter(|| black_box(parse_content(black_box(&site.loaded))))
+        b.iter(|| black_box(parse_content(black_box(&site.loaded), &site.parsed.site)))
     });
     group.finish();
 

@@ -133,6 +133,8 @@ fn load_and_check_for(
         Ok(config) => config,
         Err(diagnostics) => return Err(misconfigured(root, diagnostics)),
     };
+    // Approvals hold for the site `evident.yaml` names, wherever it is previewed.
+    let approved_base_url = config.base_url.clone();
     let config = match &options.base_url {
         Some(url) => match config.with_base_url(url) {
             Ok(config) => config,
@@ -150,7 +152,7 @@ fn load_and_check_for(
         None => config,
     };
     progress.stage("reading and parsing", None);
-    let (loaded, mut parsed) = read_and_parse_for(root, output);
+    let (loaded, mut parsed) = read_and_parse_for(root, &approved_base_url, output);
     let (registry, people_findings) = crate::people::load_people(root);
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
     parsed.establish_trust(trust, people_findings);
@@ -236,7 +238,7 @@ pub fn reload_file(root: &Path, loaded: &mut LoadedContent<ContentFile>, parsed:
     let before = |other: &str| Path::new(other) < Path::new(rel);
     match kind {
         crate::load::SourceKind::Article => {
-            let mut result = crate::parse::article::parse_article_in(&source, &parsed.bibliography);
+            let mut result = crate::parse::article::parse_article_in(&source, &parsed.bibliography, &parsed.site);
             parsed.diagnostics.extend(result.diagnostics);
             if let (Some(article), Some(trust)) = (result.article.as_mut(), parsed.trust.as_ref()) {
                 parsed.diagnostics.extend(crate::review::trust::judge(article, trust));
@@ -364,7 +366,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     // History and editions are read before any page is rendered, so that every page links
     // only to versions and editions that exist.
     progress.stage("reading history", None);
-    let mut versions = match Versions::prepare(root, &site, &checked.parsed.bibliography, options.include_drafts) {
+    let mut versions = match Versions::prepare(root, &site, checked.parsed.sources(), options.include_drafts) {
         Ok(versions) => versions,
         Err(problems) => return misconfigured(root, problems),
     };
@@ -396,7 +398,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     match versions.publish(
         &site,
         &checked.loaded,
-        &checked.parsed.bibliography,
+        checked.parsed.sources(),
         &tera,
         &staging,
         progress,
@@ -518,7 +520,7 @@ mod tests {
     /// What a full load and parse of the site gives now: the order and content `serve`
     /// must keep in step with.
     fn fresh(root: &Path) -> Lists {
-        let (loaded, parsed) = read_and_parse(root);
+        let (loaded, parsed) = read_and_parse(root, "https://example.org/");
         summarize(&loaded, &parsed)
     }
 
@@ -551,7 +553,7 @@ mod tests {
             std::fs::write(path, article(&format!("Question {name}?"))).unwrap();
         }
         std::fs::write(root.join("content/pages/about.md"), "---\ntitle: About\n---\n\nUs.\n").unwrap();
-        let (mut loaded, mut parsed) = read_and_parse(root);
+        let (mut loaded, mut parsed) = read_and_parse(root, "https://example.org/");
         let b = "content/cardiology/b.md";
         let mut step = |change: &dyn Fn(), rel: &str| {
             change();

@@ -567,6 +567,34 @@ fn an_edit_to_an_approved_article_shows_the_changes_since_approval_after_a_pause
     );
 }
 
+#[test]
+fn a_changed_theme_image_withdraws_the_approval_of_the_article_showing_it() {
+    let site = fixture();
+    let slug = "statin-muscle-symptoms";
+    site.write(
+        "theme/symptoms.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>1 in 10</text></svg>",
+    );
+    let text = site.read(ARTICLE) + "\n![Symptom rates](/theme/symptoms.svg)\n";
+    site.write(ARTICLE, text);
+    site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace", "--date", "2025-02-02"])
+        .expect_code(0);
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    assert!(server.get(ARTICLE_URL).body.contains("Dr Ada Lovelace"));
+
+    save(
+        &site,
+        "theme/symptoms.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>9 in 10</text></svg>",
+    );
+    events.expect_reload(&server);
+    let page = server.eventually(ARTICLE_URL, |r| !r.body.contains("Dr Ada Lovelace"));
+    assert!(page.body.contains("pending human review"), "{}", page.body);
+}
+
 /// A stopped server leaves its preview (a whole site) behind; the next server to start
 /// removes it once nothing answers at its address, and keeps a running server's.
 #[test]

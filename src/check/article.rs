@@ -3,6 +3,7 @@
 use super::{is_valid_slug, suggest_slug};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::parse::article::Article;
+use crate::review::hash::ChangedParts;
 use crate::review::{ReviewState, describe_parts};
 use std::collections::HashSet;
 
@@ -163,7 +164,18 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
                     Code::ReviewStaleApproval,
                     &article.file,
                     article.spans.review,
-                    format!("approved by {by}{when}, but {} changed since: the page shows as pending review", describe_parts(changed)),
+                    match changed {
+                        ChangedParts::Named(parts) => format!(
+                            "approved by {by}{when}, but {} changed since: the page shows as pending review",
+                            describe_parts(parts)
+                        ),
+                        ChangedParts::RecordAltered => format!(
+                            "approved by {by}{when}, but the text changed since, and the record's `approved_parts` were altered after the approval (they do not combine to its `approved_hash`), so what changed is unknown: the page shows as pending review"
+                        ),
+                        ChangedParts::EarlierVersion => format!(
+                            "approved by {by}{when} under an earlier version of Evident, whose fingerprint covered less of the page (see README, Review): the page shows as pending review until a reviewer approves it again"
+                        ),
+                    },
                 )
                 .with_hint(format!(
                     "ask a reviewer to check the change: evident claim {slug} --reviewer ID, then evident approve {slug} --reviewer ID [--key PATH]",

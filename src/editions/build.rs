@@ -190,12 +190,13 @@ impl Plan {
             });
             edition_problem(edition, format!("its {CONFIG_FILE} cannot be used{first}"))
         })?;
+        // Content is taken as it was published (findings in it were judged then, and an
+        // archived edition stays readable even when later checks would object), its
+        // approvals judged for the site's own address, not the edition's.
+        let (_, mut parsed) = read_and_parse(&dir, &config.base_url);
         let config = config
             .with_base_url(base_url)
             .map_err(|message| edition_problem(edition, message))?;
-        // Content is taken as it was published: findings in it were judged then, and an
-        // archived edition stays readable even when later checks would object.
-        let (_, mut parsed) = read_and_parse(&dir);
         // Its approvals are judged by its own registry and rules, as its pages were then;
         // an archived page does not turn overdue later.
         let (registry, _) = crate::people::load_people(&dir);

@@ -12,7 +12,7 @@ use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
 use crate::load::{LineIndex, SourceFile};
-use crate::review::hash::{Fingerprint, ReviewableContent, fingerprint};
+use crate::review::hash::{Fingerprint, ReviewSite, ReviewableContent, fingerprint};
 use crate::review::{ReviewState, review_state};
 
 #[derive(Debug)]
@@ -49,6 +49,8 @@ pub struct Article {
     /// judges them, and a large site has hundreds of thousands.
     pub uncited_claims: Vec<Claim>,
     pub related: Vec<String>,
+    /// Local URLs of the images its texts embed: their bytes are part of its approval.
+    pub embedded: Vec<String>,
     pub spans: Spans,
 }
 
@@ -114,6 +116,14 @@ impl Article {
     }
 }
 
+/// What an article is parsed against besides its own text: the shared bibliography its
+/// keys fall back to, and the site its approvals are bound to.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    pub bibliography: &'a Bibliography,
+    pub site: &'a ReviewSite,
+}
+
 pub struct ParsedArticle {
     pub article: Option<Article>,
     pub diagnostics: Vec<Diagnostic>,
@@ -122,16 +132,22 @@ pub struct ParsedArticle {
 /// An article on its own: its keys resolve only to its own references. The pipeline uses
 /// `parse_article_in` with the site's shared bibliography.
 pub fn parse_article(source: &SourceFile) -> ParsedArticle {
-    parse_article_in(source, &Bibliography::default())
+    parse_article_in(source, &Bibliography::default(), &ReviewSite::default())
 }
 
-pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> ParsedArticle {
-    parse_article_for(source, bibliography, Output::Html)
+/// `site` is where approvals hold: it is part of what a reviewer approves.
+pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSite) -> ParsedArticle {
+    parse_article_for(source, bibliography, site, Output::Html)
 }
 
 /// `parse_article_in`, making the body's HTML only when `output` asks for it: every
 /// finding, fact and number is the same either way.
-pub fn parse_article_for(source: &SourceFile, bibliography: &Bibliography, output: Output) -> ParsedArticle {
+pub fn parse_article_for(
+    source: &SourceFile,
+    bibliography: &Bibliography,
+    site: &ReviewSite,
+    output: Output,
+) -> ParsedArticle {
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,
@@ -287,16 +303,16 @@ pub fn parse_article_for(source: &SourceFile, bibliography: &Bibliography, outpu
         }
         rendered
     });
-    let body = Body::from_rendered(
-        render_events(
-            body_events,
-            Mode::Block,
-            Some(&mut citer),
-            &|offset| lines.position(body_offset + offset),
-            output,
-        ),
+    let mut body_rendered = render_events(
+        body_events,
+        Mode::Block,
+        Some(&mut citer),
+        &|offset| lines.position(body_offset + offset),
         output,
     );
+    let body_digest = body_rendered.digest;
+    let body_embeds = std::mem::take(&mut body_rendered.embeds);
+    let body = Body::from_rendered(body_rendered, output);
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
 
@@ -311,16 +327,30 @@ pub fn parse_article_for(source: &SourceFile, bibliography: &Bibliography, outpu
             .map(|entry| entry.reference.clone()),
     );
     let question = question.unwrap_or_default();
+    let slug = slug.unwrap_or_else(|| file_stem(file));
+    let changes: Vec<Change> = changes.into_iter().map(|(c, _)| c).collect();
+    let embedded: Vec<String> = answer
+        .embeds
+        .iter()
+        .chain(plain_answer.iter().flat_map(|a| &a.embeds))
+        .chain(&body_embeds)
+        .cloned()
+        .collect();
     let fingerprint = fingerprint(&ReviewableContent {
+        site,
+        slug: &slug,
         question: &question,
         title: title.as_deref(),
-        answer: &answer_text,
-        plain_answer: plain_answer_text.as_deref(),
-        body: split.body,
+        audience,
+        created,
+        answer: &answer.digest,
+        plain_answer: plain_answer.as_ref().map(|a| &a.digest),
+        body: &body_digest,
         cited: citations.order.iter().map(|&i| &references[i]).collect(),
+        changes: &changes,
+        embeds: embedded.iter().map(String::as_str).collect(),
     });
     let review_state = review_state(&review, &fingerprint);
-    let slug = slug.unwrap_or_else(|| file_stem(file));
     let topics = if topics.is_empty() && !source.section.is_empty() {
         vec![source.section.rsplit('/').next().unwrap_or_default().to_string()]
     } else {
@@ -340,7 +370,7 @@ pub fn parse_article_for(source: &SourceFile, bibliography: &Bibliography, outpu
         created,
         updated: updated.or(created),
         version,
-        changes: changes.into_iter().map(|(c, _)| c).collect(),
+        changes,
         approval: crate::review::trust::Approval::unjudged(&review_state, review.reviewers.len()),
         review,
         fingerprint,
@@ -349,6 +379,7 @@ pub fn parse_article_for(source: &SourceFile, bibliography: &Bibliography, outpu
         citations,
         uncited_claims: body_scan.uncited_claims,
         related,
+        embedded,
         spans,
     };
     ParsedArticle {

@@ -2,12 +2,15 @@
 //! reads the same ones) that resolves citations, names headings, highlights code, renders
 //! clinical alerts and escapes any raw HTML.
 
+use super::canonical::{CanonicalHasher, ContentDigest};
 use super::citation::{CitationItem, Citer, ReadingOrder, parse_citation_label};
 use super::highlight::highlight_code_block;
 use crate::diagnostic::Position;
 use crate::html::{escape, is_safe_url};
 use crate::text::collapse_whitespace;
-use pulldown_cmark::{BlockQuoteKind, BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -58,6 +61,10 @@ pub struct Rendered {
     pub has_code: bool,
     /// In inline mode: the text held a list, heading, table or other block.
     pub has_blocks: bool,
+    /// The hash of what a reader sees of the text (`super::canonical`), for approvals.
+    pub digest: ContentDigest,
+    /// Local images the text embeds, their URLs as written (after neutralising).
+    pub embeds: Vec<String>,
 }
 
 /// A citation marker as pulldown-cmark reports it, with its byte span in the text.
@@ -208,9 +215,11 @@ pub fn render_events(
                 Event::End(TagEnd::CodeBlock) => {
                     let (language, buffer) = code.take().unwrap_or_default();
                     out.has_code |= !language.is_empty();
-                    if output == Output::Html {
-                        events.push(Event::Html(highlight_code_block(&buffer, &language).into()));
-                    }
+                    // Kept as events (highlighted when the HTML is written), so that the
+                    // fingerprint reads the code in either output.
+                    events.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(language.into()))));
+                    events.push(Event::Text(buffer.into()));
+                    events.push(Event::End(TagEnd::CodeBlock));
                 }
                 _ => {}
             }
@@ -253,6 +262,9 @@ pub fn render_events(
                 id,
             }) => {
                 let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
+                if is_local_url(&dest_url) {
+                    out.embeds.push(dest_url.to_string());
+                }
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -269,8 +281,8 @@ pub fn render_events(
             Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let language = match kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
-                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
                 };
                 out.has_blocks = true;
                 code = Some((language, String::new()));
@@ -380,9 +392,14 @@ pub fn render_events(
             }
         }
     }
+    let mut canonical = CanonicalHasher::default();
+    for event in &events {
+        canonical.event(event);
+    }
+    out.digest = canonical.finish();
     if output == Output::Html {
         let mut html = String::with_capacity(text.len() + text.len() / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        pulldown_cmark::html::push_html(&mut html, highlight_code_blocks(events));
         // Held until the page is written, so copied to its exact size: shrinking the string
         // in place would keep the allocator's block, up to half as large again.
         out.html = html.as_str().to_owned();
@@ -391,6 +408,36 @@ pub fn render_events(
         out.plain = collapse_whitespace(&out.plain);
     }
     out
+}
+
+/// Code blocks as highlighted HTML; every other event as it is.
+fn highlight_code_blocks<'a>(events: Vec<Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut language: Option<String> = None;
+    events.into_iter().filter_map(move |event| match event {
+        Event::Start(Tag::CodeBlock(kind)) => {
+            language = Some(match kind {
+                CodeBlockKind::Fenced(info) => info.to_string(),
+                CodeBlockKind::Indented => String::new(),
+            });
+            None
+        }
+        Event::Text(code) if language.is_some() => {
+            let html = highlight_code_block(&code, language.as_deref().unwrap_or(""));
+            Some(Event::Html(html.into()))
+        }
+        Event::End(TagEnd::CodeBlock) => {
+            language = None;
+            None
+        }
+        other => Some(other),
+    })
+}
+
+/// A URL naming a file of this site rather than another site's (no scheme, not `//host`,
+/// not a fragment): an embedded image whose bytes the reader sees.
+fn is_local_url(url: &str) -> bool {
+    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
+    !url.is_empty() && !url.starts_with("//") && !url.starts_with('#') && !before_path.contains(':')
 }
 
 fn alert_open(kind: BlockQuoteKind) -> String {
@@ -544,6 +591,81 @@ mod tests {
     fn citations_are_not_seen_in_code() {
         let out = render("`[@a]` and\n\n```\n[@b]\n```\n", Mode::Block);
         assert!(!out.html.contains("class=\"cite\""), "{}", out.html);
+    }
+
+    #[test]
+    fn the_digest_follows_what_a_reader_sees_not_how_it_is_written() {
+        let digest = |text: &str| render(text, Mode::Block).digest;
+        let page = "## Dose\n\n- Take *10 mg* daily [@a].\n- Stop [@b].\n\n```text\nx  =  1\n```\n";
+        for same in [
+            "## Dose\n\n\n- Take *10 mg*\n  daily [@a].\n- Stop [@b].\n\n```text\nx  =  1\n```\n",
+            "## Dose\n\n* Take _10 mg_ daily [@a].\n* Stop [@b].\n\n```text\nx  =  1\n```\n",
+            "Dose\n----\n\n- Take *10 mg*    daily [@a].\n- Stop [@b].\n\n~~~text\nx  =  1\n~~~\n",
+        ] {
+            assert_eq!(digest(same), digest(page), "{same:?}");
+        }
+        for other in [
+            "## Dose\n\n- Take *10 mg*  \n  daily [@a].\n- Stop [@b].\n\n```text\nx  =  1\n```\n",
+            "## Dose\n\n- Take *10\u{a0}mg* daily [@a].\n- Stop [@b].\n\n```text\nx  =  1\n```\n",
+            "## Dose\n\n- Take **10 mg** daily [@a].\n- Stop [@b].\n\n```text\nx  =  1\n```\n",
+            "## Dose\n\n- Take *10 mg* daily [@a].\n- Stop [@b].\n\n```text\nx = 1\n```\n",
+            "## Dose\n\n1. Take *10 mg* daily [@a].\n2. Stop [@b].\n\n```text\nx  =  1\n```\n",
+        ] {
+            assert_ne!(digest(other), digest(page), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn citations_count_by_number_not_by_key() {
+        let mut first = Citer::new(["smith", "jones"]);
+        let mut renamed = Citer::new(["smith-2020", "jones"]);
+        let a = render_markdown("A [@smith]. B [@jones, p. 3].", Mode::Inline, Some(&mut first), &|_| {
+            Position::START
+        });
+        let b = render_markdown(
+            "A [@smith-2020]. B [@jones, p. 3].",
+            Mode::Inline,
+            Some(&mut renamed),
+            &|_| Position::START,
+        );
+        assert_eq!(a.digest, b.digest);
+        let mut other_locator = Citer::new(["smith", "jones"]);
+        let c = render_markdown(
+            "A [@smith]. B [@jones, p. 4].",
+            Mode::Inline,
+            Some(&mut other_locator),
+            &|_| Position::START,
+        );
+        assert_ne!(a.digest, c.digest);
+    }
+
+    #[test]
+    fn local_images_are_listed_for_the_fingerprint() {
+        let out = render(
+            "![a](/theme/a.png) ![b](https://cdn.example.org/b.png) ![c](../../theme/c.svg) ![d](//cdn.example.org/d.png)",
+            Mode::Block,
+        );
+        assert_eq!(out.embeds, ["/theme/a.png", "../../theme/c.svg"]);
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_in_the_html_and_hashed_in_both_outputs() {
+        let text = "```rust\nfn main() {}\n```\n";
+        let html = render(text, Mode::Block);
+        assert!(
+            html.html.contains("<pre class=\"code\" data-lang=\"rust\">"),
+            "{}",
+            html.html
+        );
+        let facts = render_events(
+            parse_events(text, false),
+            Mode::Block,
+            None,
+            &|_| Position::START,
+            Output::FactsOnly,
+        );
+        assert_eq!(facts.digest, html.digest);
+        assert!(facts.has_code);
     }
 
     #[test]

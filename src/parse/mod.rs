@@ -2,6 +2,7 @@
 //! numbered citations — in parallel. Output: articles, pages, and the findings of parsing.
 
 pub mod article;
+pub mod canonical;
 pub mod citation;
 pub mod evidence;
 pub mod fields;
@@ -14,6 +15,7 @@ pub mod yaml;
 use crate::bibliography::{Bibliography, parse_bibliography};
 use crate::diagnostic::Diagnostic;
 use crate::load::{ContentFile, LoadedContent, SourceKind, find_content, load_bibliography};
+use crate::review::hash::ReviewSite;
 use article::{Article, ParsedArticle, parse_article_for, parse_article_in};
 pub use markdown::Output;
 use page::{Page, parse_page};
@@ -26,6 +28,8 @@ pub struct ParsedContent {
     pub pages: Vec<Page>,
     /// The shared bibliography that articles' keys fall back to.
     pub bibliography: Bibliography,
+    /// Where the articles' approvals hold (they were judged against it).
+    pub site: ReviewSite,
     pub diagnostics: Vec<Diagnostic>,
     /// The people registry and review rules approvals were judged by (`establish_trust`);
     /// `None` until then.
@@ -51,6 +55,14 @@ impl ParsedContent {
         self.trust = Some(trust);
     }
 
+    /// What the articles were parsed against, to parse other texts as they were.
+    pub fn sources(&self) -> article::Sources<'_> {
+        article::Sources {
+            bibliography: &self.bibliography,
+            site: &self.site,
+        }
+    }
+
     /// Frees what only the checks read, once they have run: where each field is written
     /// and every use of a citation key (a tenth of a large site's parsed articles). The
     /// pages need neither; `serve`, which checks again after each edit, keeps them.
@@ -68,28 +80,30 @@ impl ParsedContent {
     }
 }
 
-pub fn parse_content(loaded: &LoadedContent) -> ParsedContent {
+pub fn parse_content(loaded: &LoadedContent, site: &ReviewSite) -> ParsedContent {
     let (bibliography, bibliography_findings) = parse_bibliography(&loaded.bibliography);
     let articles: Vec<_> = loaded
         .articles
         .par_iter()
-        .map(|source| parse_article_in(source, &bibliography))
+        .map(|source| parse_article_in(source, &bibliography, site))
         .collect();
     let pages: Vec<_> = loaded.pages.par_iter().map(parse_page).collect();
-    ParsedContent::assemble(bibliography, bibliography_findings, articles, pages)
+    ParsedContent::assemble(bibliography, site, bibliography_findings, articles, pages)
 }
 
 /// Reads and parses every content file under `root`, each text dropped as soon as it is
 /// parsed: what `load_content` then `parse_content` give, without ever holding every
 /// text at once (on a large site they are a quarter of the parsed articles' size). What
 /// stays of each file is its `ContentFile`.
-pub fn read_and_parse(root: &Path) -> (LoadedContent<ContentFile>, ParsedContent) {
-    read_and_parse_for(root, Output::Html)
+pub fn read_and_parse(root: &Path, base_url: &str) -> (LoadedContent<ContentFile>, ParsedContent) {
+    read_and_parse_for(root, base_url, Output::Html)
 }
 
 /// `read_and_parse`, making the articles' body HTML only when `output` asks for it (see
-/// `article::parse_article_for`): `evident check` publishes nothing.
-pub fn read_and_parse_for(root: &Path, output: Output) -> (LoadedContent<ContentFile>, ParsedContent) {
+/// `article::parse_article_for`): `evident check` publishes nothing. `base_url` is the one
+/// `evident.yaml` gives: approvals are bound to it.
+pub fn read_and_parse_for(root: &Path, base_url: &str, output: Output) -> (LoadedContent<ContentFile>, ParsedContent) {
+    let site = ReviewSite::new(base_url, root);
     let found = find_content(root);
     let (bibliography_files, bibliography_problems) = load_bibliography(root);
     let (bibliography, bibliography_findings) = parse_bibliography(&bibliography_files);
@@ -99,7 +113,7 @@ pub fn read_and_parse_for(root: &Path, output: Output) -> (LoadedContent<Content
         .map(|(path, kind)| match found.read(root, path) {
             Ok(source) => {
                 let parse = match kind {
-                    SourceKind::Article => FileParse::Article(parse_article_for(&source, &bibliography, output)),
+                    SourceKind::Article => FileParse::Article(parse_article_for(&source, &bibliography, &site, output)),
                     SourceKind::Page => FileParse::Page(parse_page(&source)),
                 };
                 (Ok(source.into_content_file()), Some(parse))
@@ -129,7 +143,7 @@ pub fn read_and_parse_for(root: &Path, output: Output) -> (LoadedContent<Content
         }
     }
     loaded.diagnostics.extend(bibliography_problems);
-    let parsed = ParsedContent::assemble(bibliography, bibliography_findings, articles, pages);
+    let parsed = ParsedContent::assemble(bibliography, &site, bibliography_findings, articles, pages);
     (loaded, parsed)
 }
 
@@ -145,6 +159,7 @@ impl ParsedContent {
     /// The parsed files in order, their findings after the bibliography's.
     fn assemble(
         bibliography: Bibliography,
+        site: &ReviewSite,
         bibliography_findings: Vec<Diagnostic>,
         articles: Vec<ParsedArticle>,
         pages: Vec<(Option<Page>, Vec<Diagnostic>)>,
@@ -153,6 +168,7 @@ impl ParsedContent {
         // 6 MB of the list unused for the whole build.
         let mut parsed = ParsedContent {
             bibliography,
+            site: site.clone(),
             diagnostics: bibliography_findings,
             articles: Vec::with_capacity(articles.len()),
             pages: Vec::with_capacity(pages.len()),
@@ -203,8 +219,8 @@ mod tests {
         std::fs::write(root.join("references/shared.yaml"), "- id: [unclosed\n").unwrap();
 
         let loaded = load_content(root);
-        let parsed = parse_content(&loaded);
-        let (files, streamed) = read_and_parse(root);
+        let parsed = parse_content(&loaded, &ReviewSite::new("https://example.org/", root));
+        let (files, streamed) = read_and_parse(root, "https://example.org/");
         let expected = summary(
             &parsed.articles,
             &parsed.pages,
@@ -239,8 +255,8 @@ mod tests {
         std::fs::create_dir_all(root.join("content/heart")).unwrap();
         let article = "---\nquestion: \"Which dose?\"\nanswer: Start low [@a].\ncreated: 2026-01-08\nreferences:\n  - id: a\n    type: guideline\n    title: \"A\"\n    publisher: \"P\"\n    year: 2025\n---\n\n## Dose\n\n- Five milligrams [@a; @missing].\n- No evidence here.\n\n```python\nprint(1)\n```\n";
         std::fs::write(root.join("content/heart/a.md"), article).unwrap();
-        let (_, published) = read_and_parse_for(root, Output::Html);
-        let (_, checked) = read_and_parse_for(root, Output::FactsOnly);
+        let (_, published) = read_and_parse_for(root, "https://example.org/", Output::Html);
+        let (_, checked) = read_and_parse_for(root, "https://example.org/", Output::FactsOnly);
         let facts = |parsed: &ParsedContent| {
             let a = &parsed.articles[0];
             (

@@ -1,119 +1,288 @@
-//! The fingerprint of an article's reviewable content: what a reviewer approves. Line
-//! endings, trailing spaces and front-matter key order do not count; any change of words,
-//! numbers or cited references does.
+//! The fingerprint of what a reviewer approves: everything article-specific that the page
+//! shows a reader, where it is shown, and nothing else.
+//!
+//! Texts are hashed as they render (`crate::parse::canonical`), not as they are written: a
+//! re-wrapped paragraph or a renamed citation key keeps an approval, a hard line break or a
+//! no-break space does not. Citations count by the content of the references they resolve
+//! to. What the page shows but an editor may change without review (`related`, `topics`,
+//! `updated`, `version`) is left out; `coverage` lists every field of the article page.
 
-use crate::parse::front_matter::Reference;
+use crate::date::Date;
+use crate::parse::canonical::ContentDigest;
+use crate::parse::front_matter::{Audience, Change, Reference};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The tag the whole hash starts with; a change of what is hashed changes it, so that an
+/// approval recorded under other rules never matches by accident.
+const VERSION_TAG: &[u8] = b"evident-review-v2\n";
 
 /// The parts a reviewer approves, in the order they are hashed and named in findings.
-pub const PARTS: [&str; 6] = ["question", "title", "answer", "plain_answer", "body", "references"];
+pub const PARTS: [&str; 11] = [
+    "address",
+    "question",
+    "title",
+    "audience",
+    "created",
+    "answer",
+    "plain_answer",
+    "body",
+    "references",
+    "changes",
+    "embedded_files",
+];
 
-/// The texts a fingerprint is computed from.
+/// Where an approval holds: one site, and the folder its embedded files are read from.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewSite {
+    /// `base_url` as `evident.yaml` gives it (not `--base-url`, nor an edition's address:
+    /// the same site previewed elsewhere or archived keeps its approvals).
+    pub base_url: String,
+    /// The site root; `None` when there is no site on disk (embedded files count as missing).
+    pub root: Option<PathBuf>,
+}
+
+impl ReviewSite {
+    pub fn new(base_url: &str, root: &Path) -> ReviewSite {
+        ReviewSite {
+            base_url: base_url.to_string(),
+            root: Some(root.to_path_buf()),
+        }
+    }
+
+    /// The path under the site root of the file a local URL on an article page names, when
+    /// it names one: `theme/` files are published at `/theme/`, relative URLs resolve
+    /// against the article's `/questions/<slug>/`.
+    pub fn embedded_path(&self, slug: &str, url: &str) -> Option<String> {
+        let url = url.split(['?', '#']).next().unwrap_or("");
+        let base_path = base_path(&self.base_url);
+        let site_path = match url.strip_prefix('/') {
+            Some(absolute) => {
+                let within = absolute.strip_prefix(base_path.trim_start_matches('/'))?;
+                resolve("", within)?
+            }
+            None => resolve(&format!("questions/{slug}/"), url)?,
+        };
+        site_path.starts_with("theme/").then_some(site_path)
+    }
+
+    /// The embedded files' site paths with the digest of their bytes (`None`: not found).
+    fn embedded(&self, slug: &str, urls: &[&str]) -> Vec<(String, Option<String>)> {
+        let mut files: Vec<(String, Option<String>)> = urls
+            .iter()
+            .map(|url| match self.embedded_path(slug, url) {
+                Some(path) => {
+                    let digest = self.file_digest(&path);
+                    (path, digest)
+                }
+                // Not a file of this site (a page, or outside it): the URL is in the text.
+                None => (format!("url:{url}"), None),
+            })
+            .collect();
+        files.sort();
+        files.dedup();
+        files
+    }
+
+    fn file_digest(&self, site_path: &str) -> Option<String> {
+        let on_disk = self
+            .root
+            .as_ref()
+            .and_then(|root| std::fs::read(root.join(site_path)).ok());
+        // A theme file the site does not override is the built-in one of that name.
+        let bytes = on_disk.or_else(|| {
+            let name = site_path.strip_prefix("theme/")?;
+            let built_in = crate::embedded::THEME.iter().find(|(n, _)| *n == name);
+            built_in.map(|(_, bytes)| bytes.to_vec())
+        })?;
+        Some(hex(&Sha256::digest(&bytes)))
+    }
+}
+
+/// The path part of a base URL, e.g. "/kb/".
+fn base_path(base_url: &str) -> &str {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+}
+
+/// `relative` resolved against the folder `dir` (both under the site root, no leading
+/// slash); `None` when it climbs out of the site.
+fn resolve(dir: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// What a fingerprint is computed from: the article as its page shows it.
 pub struct ReviewableContent<'a> {
+    pub site: &'a ReviewSite,
+    pub slug: &'a str,
     pub question: &'a str,
     pub title: Option<&'a str>,
-    pub answer: &'a str,
-    pub plain_answer: Option<&'a str>,
-    pub body: &'a str,
-    /// The references the text cites (in any order).
+    pub audience: Audience,
+    pub created: Option<Date>,
+    /// Digests of the rendered texts (`crate::parse::markdown::Rendered::digest`).
+    pub answer: &'a ContentDigest,
+    pub plain_answer: Option<&'a ContentDigest>,
+    pub body: &'a ContentDigest,
+    /// The references in the order the page numbers them.
     pub cited: Vec<&'a Reference>,
+    pub changes: &'a [Change],
+    /// Local URLs of the images the texts embed.
+    pub embeds: Vec<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprint {
-    /// `sha256:<64 hex>` over every part.
+    /// `sha256:<64 hex>`, derived from the part digests alone (`combine`).
     pub hash: String,
-    /// A short hash per part, so a stale approval can say what changed.
+    /// The digest of each part, so a stale approval can say what changed.
     pub parts: BTreeMap<String, String>,
 }
 
-const PART_HASH_LEN: usize = 16;
-
 pub fn fingerprint(content: &ReviewableContent<'_>) -> Fingerprint {
-    let mut cited: Vec<&Reference> = content.cited.clone();
-    cited.sort_by(|a, b| a.id.cmp(&b.id));
-    cited.dedup_by(|a, b| a.id == b.id);
-    let references: String = cited.iter().map(|r| canonical_reference(r)).collect();
-    let texts: [String; 6] = [
-        normalize(content.question),
-        normalize(content.title.unwrap_or("")),
-        normalize(content.answer),
-        normalize(content.plain_answer.unwrap_or("")),
-        normalize(content.body),
-        references,
+    let texts: [String; 11] = [
+        json!([content.site.base_url, content.slug]).to_string(),
+        json!(visible_text(content.question)).to_string(),
+        json!(content.title.map(visible_text)).to_string(),
+        json!(content.audience.as_str()).to_string(),
+        json!(content.created.map(|d| d.to_string())).to_string(),
+        json!(hex(content.answer)).to_string(),
+        json!(content.plain_answer.map(|d| hex(d))).to_string(),
+        json!(hex(content.body)).to_string(),
+        serde_json::Value::Array(content.cited.iter().map(|r| canonical_reference(r)).collect()).to_string(),
+        serde_json::Value::Array(
+            content
+                .changes
+                .iter()
+                .map(|c| json!([c.version, c.date.to_string(), visible_text(&c.summary)]))
+                .collect(),
+        )
+        .to_string(),
+        json!(content.site.embedded(content.slug, &content.embeds)).to_string(),
     ];
-    let mut whole = Sha256::new();
-    whole.update(b"evident-review-v1\n");
-    let mut parts = BTreeMap::new();
-    for (name, text) in PARTS.iter().zip(&texts) {
-        let digest = hex(&Sha256::digest(text.as_bytes()));
-        whole.update(name.as_bytes());
-        whole.update(b"\n");
-        whole.update(digest.as_bytes());
-        whole.update(b"\n");
-        parts.insert(name.to_string(), digest[..PART_HASH_LEN].to_string());
-    }
+    let parts: BTreeMap<String, String> = PARTS
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| (name.to_string(), hex(&Sha256::digest(text.as_bytes()))))
+        .collect();
     Fingerprint {
-        hash: format!("sha256:{}", hex(&whole.finalize())),
+        hash: combine(&parts).unwrap_or_default(),
         parts,
     }
 }
 
-/// The parts whose short hashes differ; empty when the record carries no part hashes.
-pub fn changed_parts(approved: &BTreeMap<String, String>, current: &Fingerprint) -> Vec<&'static str> {
-    PARTS
-        .iter()
-        .copied()
-        .filter(|part| approved.get(*part).is_some_and(|h| current.parts.get(*part) != Some(h)))
-        .collect()
-}
-
-/// Line endings unified, trailing spaces and surrounding blank lines dropped.
-fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        out.push_str(line.trim_end());
-        out.push('\n');
+/// The whole hash of a set of part digests; `None` when a part is missing. An approval's
+/// recorded parts must combine to its `approved_hash`, or they are not the parts approved.
+pub fn combine(parts: &BTreeMap<String, String>) -> Option<String> {
+    let mut whole = Sha256::new();
+    whole.update(VERSION_TAG);
+    for name in PARTS {
+        let digest = parts.get(name)?;
+        whole.update(name.as_bytes());
+        whole.update(b"\n");
+        whole.update(digest.as_bytes());
+        whole.update(b"\n");
     }
-    // Trimmed in place: the body of every article passes through here.
-    out.truncate(out.trim_end_matches('\n').len());
-    let leading = out.len() - out.trim_start_matches('\n').len();
-    out.drain(..leading);
-    out
+    Some(format!("sha256:{}", hex(&whole.finalize())))
 }
 
-/// Every field of a reference that a reader sees, in a fixed order.
-fn canonical_reference(reference: &Reference) -> String {
-    let mut out = String::new();
-    let mut field = |name: &str, value: Option<&str>| {
-        if let Some(value) = value {
-            let _ = writeln!(out, "{name}={}", normalize(value).replace('\n', " "));
+/// What changed between an approval and the current text, judged only from what can be
+/// trusted: recorded parts that do not combine to the approved hash were altered after
+/// the approval, and say nothing about which part changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangedParts {
+    /// The named parts differ (empty: the record keeps no parts, so nothing can be named).
+    Named(Vec<&'static str>),
+    /// The recorded parts are not those of the approved hash.
+    RecordAltered,
+    /// Recorded under an earlier fingerprint, which covered less and had other parts.
+    EarlierVersion,
+}
+
+impl ChangedParts {
+    /// The parts that can be named as changed; none unless the record is trusted.
+    pub fn named(&self) -> &[&'static str] {
+        match self {
+            ChangedParts::Named(parts) => parts,
+            ChangedParts::RecordAltered | ChangedParts::EarlierVersion => &[],
         }
+    }
+}
+
+pub fn changed_parts(
+    approved_hash: &str,
+    approved_parts: Option<&BTreeMap<String, String>>,
+    current: &Fingerprint,
+) -> ChangedParts {
+    let Some(approved) = approved_parts else {
+        return ChangedParts::Named(Vec::new());
     };
-    field("id", Some(&reference.id));
-    field("type", Some(reference.kind.as_str()));
-    field("title", Some(&reference.title));
-    field("authors", Some(&reference.authors.join("; ")));
-    field("journal", reference.journal.as_deref());
-    field("publisher", reference.publisher.as_deref());
-    field("year", reference.year.map(|y| y.to_string()).as_deref());
-    field("volume", reference.volume.as_deref());
-    field("issue", reference.issue.as_deref());
-    field("pages", reference.pages.as_deref());
-    field("edition", reference.edition.as_deref());
-    field("doi", reference.doi.as_deref());
-    field("pmid", reference.pmid.as_deref());
-    field("pmcid", reference.pmcid.as_deref());
-    field("isbn", reference.isbn.as_deref());
-    field("url", reference.url.as_deref());
-    out.push('\n');
-    out
+    if combine(approved).as_deref() != Some(approved_hash) {
+        // Version 1 recorded six short part hashes: an old approval, not a forged one.
+        let earlier = PARTS.iter().any(|part| !approved.contains_key(*part))
+            || approved.values().any(|digest| digest.len() != 64);
+        return if earlier {
+            ChangedParts::EarlierVersion
+        } else {
+            ChangedParts::RecordAltered
+        };
+    }
+    ChangedParts::Named(
+        PARTS
+            .iter()
+            .copied()
+            .filter(|part| approved.get(*part) != current.parts.get(*part))
+            .collect(),
+    )
+}
+
+/// Plain text as HTML shows it: runs of ASCII whitespace are one space, and none at the ends.
+fn visible_text(text: &str) -> String {
+    text.split([' ', '\t', '\n', '\r', '\x0c'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every field of a reference but its key (which readers never see), as a JSON object:
+/// a list of authors and one string holding the same names cannot collide.
+fn canonical_reference(reference: &Reference) -> serde_json::Value {
+    let text = |value: &Option<String>| value.as_deref().map(visible_text);
+    json!({
+        "type": reference.kind.as_str(),
+        "title": visible_text(&reference.title),
+        "authors": reference.authors.iter().map(|a| visible_text(a)).collect::<Vec<_>>(),
+        "journal": text(&reference.journal),
+        "publisher": text(&reference.publisher),
+        "year": reference.year,
+        "volume": text(&reference.volume),
+        "issue": text(&reference.issue),
+        "pages": text(&reference.pages),
+        "edition": text(&reference.edition),
+        "doi": text(&reference.doi),
+        "pmid": text(&reference.pmid),
+        "pmcid": text(&reference.pmcid),
+        "isbn": text(&reference.isbn),
+        "issn": text(&reference.issn),
+        "url": text(&reference.url),
+        "accessed": reference.accessed.map(|d| d.to_string()),
+        "retraction_note": text(&reference.retraction_note),
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
-    // Seven digests per article: the formatting machinery per byte showed in profiles.
+    // Twelve digests per article: the formatting machinery per byte showed in profiles.
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
@@ -126,55 +295,200 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bibliography::blank_reference;
-    use crate::parse::front_matter::ReferenceKind;
+    use crate::bibliography::Bibliography;
+    use crate::load::SourceFile;
+    use crate::parse::article::parse_article_in;
 
-    fn reference(id: &str, year: i32) -> Reference {
-        let mut reference = blank_reference(id.into(), ReferenceKind::Research, "A trial".into());
-        reference.authors = vec!["Doe J".into()];
-        reference.journal = Some("Lancet".into());
-        reference.year = Some(year);
-        reference
-    }
+    const ARTICLE: &str = "---\nquestion: \"Which dose?\"\nanswer: Start *low* [@a].\ncreated: 2026-01-05\nreferences:\n  - id: a\n    type: research\n    authors: [\"Doe J\", \"Roe R\"]\n    title: \"A trial\"\n    journal: \"Lancet\"\n    year: 2020\n---\n## Dose\n\n- Take 10 mg\n  daily [@a].\n- Then stop.\n";
 
-    fn content<'a>(body: &'a str, refs: Vec<&'a Reference>) -> ReviewableContent<'a> {
-        ReviewableContent {
-            question: "Why?",
-            title: None,
-            answer: "Because [@a].",
-            plain_answer: None,
-            body,
-            cited: refs,
+    fn site() -> ReviewSite {
+        ReviewSite {
+            base_url: "https://kb.example.org/".into(),
+            root: None,
         }
     }
 
-    #[test]
-    fn line_endings_and_trailing_spaces_do_not_count() {
-        let a = reference("a", 2020);
-        let unix = fingerprint(&content("- 40 mg daily [@a]\n- more\n", vec![&a]));
-        let windows = fingerprint(&content("- 40 mg daily [@a]  \r\n- more\r\n\r\n", vec![&a]));
-        assert_eq!(unix, windows);
-        assert!(unix.hash.starts_with("sha256:") && unix.hash.len() == 71);
+    fn fingerprint_in(text: &str, path: &str, site: &ReviewSite) -> Fingerprint {
+        let source = SourceFile {
+            rel_path: path.into(),
+            section: "heart".into(),
+            text: text.into(),
+        };
+        let parsed = parse_article_in(&source, &Bibliography::default(), site);
+        parsed.article.expect("the test article parses").fingerprint
+    }
+
+    fn of(text: &str) -> Fingerprint {
+        fingerprint_in(text, "content/heart/dose.md", &site())
+    }
+
+    fn changed(before: &Fingerprint, after: &Fingerprint) -> ChangedParts {
+        changed_parts(&before.hash, Some(&before.parts), after)
     }
 
     #[test]
-    fn a_changed_number_or_reference_counts_and_is_named() {
-        let a = reference("a", 2020);
-        let approved = fingerprint(&content("- 40 mg daily [@a]\n", vec![&a]));
-        let dose = fingerprint(&content("- 80 mg daily [@a]\n", vec![&a]));
-        assert_ne!(approved.hash, dose.hash);
-        assert_eq!(changed_parts(&approved.parts, &dose), ["body"]);
-        let newer = reference("a", 2021);
-        let reference_changed = fingerprint(&content("- 40 mg daily [@a]\n", vec![&newer]));
-        assert_eq!(changed_parts(&approved.parts, &reference_changed), ["references"]);
-    }
-
-    #[test]
-    fn the_order_references_are_listed_in_does_not_count() {
-        let (a, b) = (reference("a", 2020), reference("b", 2021));
+    fn the_encoding_is_stable() {
+        // Every recorded approval depends on these bytes: a change of what is hashed or how
+        // must change VERSION_TAG too, and re-record the demo's approvals.
         assert_eq!(
-            fingerprint(&content("x", vec![&a, &b])),
-            fingerprint(&content("x", vec![&b, &a]))
+            of(ARTICLE).hash,
+            "sha256:b68f1a9d9ac8f155772f2b25d8e63ceb3a1b22d1381433b9fac1a107b3ff9e35"
         );
+    }
+
+    #[test]
+    fn what_renders_the_same_hashes_the_same() {
+        let approved = of(ARTICLE);
+        assert!(approved.hash.starts_with("sha256:") && approved.hash.len() == 71);
+        for (from, to) in [
+            ("- Take 10 mg\n  daily", "- Take 10 mg daily"),
+            ("## Dose\n\n", "## Dose\n\n\n\n"),
+            ("\n- ", "\n* "),
+            ("*low*", "_low_"),
+            ("\n", "\r\n"),
+            ("daily [@a].\n", "daily [@a].  \n"),
+        ] {
+            let edited = ARTICLE.replace(from, to);
+            assert_ne!(edited, ARTICLE);
+            assert_eq!(of(&edited), approved, "{from:?} -> {to:?}");
+        }
+        let renamed = ARTICLE
+            .replace("@a]", "@doe-2020]")
+            .replace("id: a\n", "id: doe-2020\n");
+        assert_eq!(of(&renamed), approved, "a key renamed everywhere");
+    }
+
+    #[test]
+    fn what_a_reader_sees_differently_changes_the_named_part() {
+        let approved = of(ARTICLE);
+        for (from, to, part) in [
+            ("Take 10 mg\n", "Take 10 mg  \n", "body"),
+            ("Take 10 mg", "Take 10\u{a0}mg", "body"),
+            ("Start *low*", "Start **low**", "answer"),
+            ("year: 2020\n", "year: 2020\n    accessed: 2026-01-01\n", "references"),
+            (
+                "year: 2020\n",
+                "year: 2020\n    retraction_note: \"Cited as retracted.\"\n",
+                "references",
+            ),
+            ("[\"Doe J\", \"Roe R\"]", "[\"Doe J, Roe R\"]", "references"),
+            (
+                "created: 2026-01-05\n",
+                "created: 2026-01-05\naudience: patient\n",
+                "audience",
+            ),
+            ("created: 2026-01-05\n", "created: 2026-01-04\n", "created"),
+            (
+                "created: 2026-01-05\n",
+                "created: 2026-01-05\nchanges:\n  - {version: 2, date: 2026-01-06, summary: \"Dose doubled\"}\n",
+                "changes",
+            ),
+            (
+                "created: 2026-01-05\n",
+                "created: 2026-01-05\nslug: other-dose\n",
+                "address",
+            ),
+        ] {
+            let edited = of(&ARTICLE.replace(from, to));
+            assert_eq!(
+                changed(&approved, &edited),
+                ChangedParts::Named(vec![part]),
+                "{from:?} -> {to:?}"
+            );
+        }
+        let other_site = ReviewSite {
+            base_url: "https://copy.example.net/".into(),
+            root: None,
+        };
+        let copied = fingerprint_in(ARTICLE, "content/heart/dose.md", &other_site);
+        assert_eq!(changed(&approved, &copied), ChangedParts::Named(vec!["address"]));
+    }
+
+    #[test]
+    fn the_order_references_are_listed_in_does_not_count_but_their_numbers_do() {
+        let two = ARTICLE
+            .replace("daily [@a].", "daily [@a].\n- Or [@b].")
+            .replace("---\n## Dose", "  - id: b\n    type: research\n    authors: [\"Poe P\"]\n    title: \"B trial\"\n    journal: \"BMJ\"\n    year: 2021\n---\n## Dose");
+        let listed_b_first = two.replacen("  - id: a\n", "  - id: placeholder\n", 1);
+        let listed_b_first = listed_b_first
+            .replace("  - id: b\n", "  - id: a\n")
+            .replace("  - id: placeholder\n", "  - id: b\n")
+            .replace("[@a]", "[@x]")
+            .replace("[@b]", "[@a]")
+            .replace("[@x]", "[@b]");
+        assert_eq!(
+            of(&listed_b_first),
+            of(&two),
+            "the same references cited in the same places"
+        );
+        let cited_in_other_order = two.replace("Start *low* [@a]", "Start *low* [@b]");
+        assert_ne!(of(&cited_in_other_order).hash, of(&two).hash);
+    }
+
+    #[test]
+    fn recorded_parts_that_do_not_make_the_approved_hash_name_no_part() {
+        let approved = of(ARTICLE);
+        let edited = of(&ARTICLE.replace("10 mg", "20 mg"));
+        assert_eq!(changed(&approved, &edited), ChangedParts::Named(vec!["body"]));
+        // Someone rewrites the record so that the title seems to be what changed.
+        let mut forged = edited.parts.clone();
+        forged.insert("title".into(), "0".repeat(64));
+        assert_eq!(
+            changed_parts(&approved.hash, Some(&forged), &edited),
+            ChangedParts::RecordAltered
+        );
+        assert_eq!(
+            changed_parts(&approved.hash, None, &edited),
+            ChangedParts::Named(vec![])
+        );
+        assert_eq!(combine(&approved.parts).as_deref(), Some(approved.hash.as_str()));
+    }
+
+    #[test]
+    fn a_record_of_the_first_fingerprint_is_old_not_altered() {
+        let current = of(ARTICLE);
+        let parts: BTreeMap<String, String> = ["question", "title", "answer", "plain_answer", "body", "references"]
+            .iter()
+            .map(|part| (part.to_string(), "0123456789abcdef".to_string()))
+            .collect();
+        assert_eq!(
+            changed_parts(&format!("sha256:{}", "1".repeat(64)), Some(&parts), &current),
+            ChangedParts::EarlierVersion
+        );
+    }
+
+    #[test]
+    fn embedded_theme_files_count_by_their_bytes() {
+        let temp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(temp.path().join("theme")).unwrap();
+        std::fs::write(temp.path().join("theme/dose-chart.png"), b"first").unwrap();
+        let site = ReviewSite::new("https://kb.example.org/", temp.path());
+        let text = ARTICLE.replace("- Then stop.", "- Then stop.\n\n![Dose chart](/theme/dose-chart.png)");
+        let approved = fingerprint_in(&text, "content/heart/dose.md", &site);
+        std::fs::write(temp.path().join("theme/dose-chart.png"), b"second").unwrap();
+        let redrawn = fingerprint_in(&text, "content/heart/dose.md", &site);
+        assert_eq!(
+            changed(&approved, &redrawn),
+            ChangedParts::Named(vec!["embedded_files"])
+        );
+    }
+
+    #[test]
+    fn local_urls_name_the_theme_file_they_show() {
+        let site = ReviewSite {
+            base_url: "https://example.org/kb/".into(),
+            root: None,
+        };
+        assert_eq!(
+            site.embedded_path("a", "/kb/theme/x.png?v=2").as_deref(),
+            Some("theme/x.png")
+        );
+        assert_eq!(
+            site.embedded_path("a", "../../theme/x.png").as_deref(),
+            Some("theme/x.png")
+        );
+        assert_eq!(site.embedded_path("a", "/theme/x.png"), None, "outside the site's path");
+        assert_eq!(site.embedded_path("a", "../../../x.png"), None);
+        assert_eq!(site.embedded_path("a", "chart.png"), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Editorial review: what a reader may be told about review is derived here, from the one
 //! review record and the fingerprint of the text it approved.
 
+pub mod coverage;
 pub mod edit;
 pub mod file;
 pub mod hash;
@@ -12,7 +13,7 @@ pub mod trust;
 pub mod workflow;
 
 use crate::parse::front_matter::{Review, ReviewStatus};
-use hash::{Fingerprint, changed_parts};
+use hash::{ChangedParts, Fingerprint, changed_parts};
 
 /// Where an article really stands, once its approval has been checked against its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,9 +23,10 @@ pub enum ReviewState {
     UnderReview,
     /// Approved, with a complete record whose hash matches the current text.
     Approved,
-    /// Approved once, but the text changed since; `changed` names the parts, when known.
+    /// Approved once, but the text changed since; `changed` names the parts, when the
+    /// record can tell.
     ChangedSinceApproval {
-        changed: Vec<&'static str>,
+        changed: ChangedParts,
     },
     /// Marked approved without a reviewer, a date or a hash: nothing was verifiably approved.
     IncompleteApproval,
@@ -69,12 +71,8 @@ pub fn review_state(review: &Review, current: &Fingerprint) -> ReviewState {
                 _ if !complete => ReviewState::IncompleteApproval,
                 None => ReviewState::IncompleteApproval,
                 Some(hash) if *hash == current.hash => ReviewState::Approved,
-                Some(_) => ReviewState::ChangedSinceApproval {
-                    changed: review
-                        .approved_parts
-                        .as_ref()
-                        .map(|p| changed_parts(p, current))
-                        .unwrap_or_default(),
+                Some(hash) => ReviewState::ChangedSinceApproval {
+                    changed: changed_parts(hash, review.approved_parts.as_ref(), current),
                 },
             }
         }

@@ -18,7 +18,7 @@ impl QueueEntry<'_> {
 
     pub fn changed(&self) -> &[&'static str] {
         match self.state() {
-            ReviewState::ChangedSinceApproval { changed } => changed,
+            ReviewState::ChangedSinceApproval { changed } => changed.named(),
             _ => &[],
         }
     }

@@ -4,6 +4,7 @@
 
 use super::edit::replace_review_block;
 use super::file::replace_if_unchanged;
+use super::hash::{ChangedParts, ReviewSite};
 use super::policy::Signatures;
 use super::signature::{self, Statement};
 use super::trust::Trust;
@@ -14,7 +15,7 @@ use crate::date::Date;
 use crate::diagnostic::terminal::{Keep, escape};
 use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::load::SourceFile;
-use crate::parse::article::{Article, parse_article_in};
+use crate::parse::article::{Article, Sources, parse_article_in};
 use crate::parse::front_matter::Review;
 use crate::pipeline::{BuildOptions, load_and_check_facts};
 use anyhow::{Result, anyhow, bail};
@@ -95,10 +96,22 @@ pub fn record_action(root: &Path, slug: &str, action: &Action, key: Option<&Path
     .map_err(|message| anyhow!(message))?;
     let next = sign_approval(next, action, key, slug, &trust)?;
     let text = replace_review_block(&source.text, &next).map_err(|m| anyhow!("{}: {m}", article.file))?;
-    let state = verify(&source, &text, action, &parsed.bibliography, &trust)?;
+    let state = verify(&source, &text, action, parsed.sources(), &trust)?;
     let path = root.join(&article.file);
     replace_if_unchanged(&path, &source.text, &text).map_err(|e| anyhow!("{}: {e}", article.file))?;
     Ok(Recorded { file: path, state })
+}
+
+/// The site an approval is bound to, as `evident.yaml` names it.
+pub fn review_site(root: &Path) -> Result<ReviewSite> {
+    let config = crate::config::load_config(root).map_err(|findings| {
+        let first = findings
+            .first()
+            .map(|d| format!(": {}:{}:{} {}", d.file, d.line, d.column, d.message))
+            .unwrap_or_default();
+        anyhow!("cannot read the site configuration{first}; run `evident check` for hints")
+    })?;
+    Ok(ReviewSite::new(&config.base_url, root))
 }
 
 /// The record with the approving reviewer's own entry left out when it does not verify
@@ -293,7 +306,7 @@ fn verify(
     source: &SourceFile,
     text: &str,
     action: &Action,
-    bibliography: &Bibliography,
+    sources: Sources<'_>,
     trust: &Trust,
 ) -> Result<ReviewState> {
     let edited = SourceFile {
@@ -301,7 +314,7 @@ fn verify(
         section: source.section.clone(),
         text: text.to_string(),
     };
-    let parsed = parse_article_in(&edited, bibliography);
+    let parsed = parse_article_in(&edited, sources.bibliography, sources.site);
     let mut article = parsed
         .article
         .ok_or_else(|| anyhow!("the edited {} no longer parses; nothing was written", source.rel_path))?;
@@ -337,9 +350,11 @@ pub fn describe_state(state: &ReviewState) -> String {
         ReviewState::Submitted => "submitted".into(),
         ReviewState::UnderReview => "under review".into(),
         ReviewState::Approved => "approved".into(),
-        ReviewState::ChangedSinceApproval { changed } => {
-            format!("changed since approval ({})", describe_parts(changed))
-        }
+        ReviewState::ChangedSinceApproval { changed } => match changed {
+            ChangedParts::Named(parts) => format!("changed since approval ({})", describe_parts(parts)),
+            ChangedParts::RecordAltered => "changed since approval (its recorded parts were altered)".into(),
+            ChangedParts::EarlierVersion => "changed since approval (recorded by an earlier Evident)".into(),
+        },
         ReviewState::IncompleteApproval => "approval incomplete".into(),
         ReviewState::UnverifiedApproval => "approved, but no approval is verified".into(),
     }

@@ -290,7 +290,9 @@ mod tests {
 
     #[test]
     fn a_changed_approval_can_be_claimed_and_approved_again() {
-        let stale = ReviewState::ChangedSinceApproval { changed: vec!["body"] };
+        let stale = ReviewState::ChangedSinceApproval {
+            changed: crate::review::hash::ChangedParts::Named(vec!["body"]),
+        };
         let review = Review {
             status: ReviewStatus::Approved,
             ..Review::default()

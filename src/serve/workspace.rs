@@ -248,13 +248,20 @@ impl Workspace {
         let Some(content) = self.content.as_mut().filter(|_| !plan.full && self.tera.is_some()) else {
             return self.rebuild_all(generations);
         };
-        for file in &plan.files {
+        let mut files = plan.files.clone();
+        if plan.theme {
+            // An approval covers the bytes of the images an article embeds, which may be
+            // theme files: those articles are judged again.
+            let embedding = content.parsed.articles.iter().filter(|a| !a.embedded.is_empty());
+            files.extend(embedding.map(|a| a.file.clone()));
+        }
+        for file in &files {
             pipeline::reload_file(&self.root, &mut content.loaded, &mut content.parsed, file);
         }
-        self.pending.extend(plan.files.iter().cloned());
-        self.unsettled.extend(plan.files.iter().cloned());
+        self.pending.extend(files.iter().cloned());
+        self.unsettled.extend(files.iter().cloned());
         self.theme_pending |= plan.theme;
-        self.findings = self.quick_findings(&plan.files);
+        self.findings = self.quick_findings(&files);
         let graph = self.graph.take();
         self.publish(graph, true, false, generations)
     }
@@ -374,7 +381,7 @@ impl Workspace {
         if all_listings || self.versions.is_none() {
             let source = HistorySource::of(&self.root, &site);
             if self.versions.as_ref().is_none_or(|(_, read_from)| *read_from != source) {
-                let mut versions = Versions::history_only(&self.root, &site, &content.parsed.bibliography);
+                let mut versions = Versions::history_only(&self.root, &site, content.parsed.sources());
                 self.history_warnings = content.config.apply_severities(std::mem::take(&mut versions.warnings));
                 self.versions = Some((versions, source));
                 history_read = true;
@@ -390,7 +397,7 @@ impl Workspace {
             Some(versions) => versions.publish_history(
                 &site,
                 &content.loaded,
-                &content.parsed.bibliography,
+                content.parsed.sources(),
                 tera,
                 sink,
                 only,

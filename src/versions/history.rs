@@ -4,11 +4,10 @@
 
 use super::git::{GitError, Repo};
 use super::lineage::{Revision, lineages};
-use crate::bibliography::Bibliography;
 use crate::date::Date;
 use crate::load::SourceFile;
 use crate::load::split::split_front_matter;
-use crate::parse::article::{Article, parse_article_in};
+use crate::parse::article::{Article, Sources, parse_article_in};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -51,19 +50,20 @@ pub struct PastVersion {
 
 impl PastVersion {
     /// The text parsed as the build parses it, or `None` when it no longer parses.
-    pub fn parse(&self, bibliography: &Bibliography) -> Option<Article> {
-        parse_text(&self.path, &self.text, bibliography)
+    pub fn parse(&self, sources: Sources<'_>) -> Option<Article> {
+        parse_text(&self.path, &self.text, sources)
     }
 }
 
-fn parse_text(path: &str, text: &str, bibliography: &Bibliography) -> Option<Article> {
+fn parse_text(path: &str, text: &str, sources: Sources<'_>) -> Option<Article> {
     parse_article_in(
         &SourceFile {
             rel_path: path.to_string(),
             section: section_of(path),
             text: text.to_string(),
         },
-        bibliography,
+        sources.bibliography,
+        sources.site,
     )
     .article
 }
@@ -85,7 +85,7 @@ struct Collected {
 }
 
 /// Reads the history of the `wanted` articles from the repository holding the site.
-pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], bibliography: &Bibliography) -> Result<SiteHistory, GitError> {
+pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) -> Result<SiteHistory, GitError> {
     let log = repo.content_log()?;
     let commits: Vec<CommitInfo> = log
         .iter()
@@ -147,7 +147,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], bibliography: &Bibliogra
                 let version = if number < u32::MAX / 2 {
                     number
                 } else {
-                    match parse_text(&path, &text, bibliography) {
+                    match parse_text(&path, &text, sources) {
                         Some(article) => article.version,
                         None => continue,
                     }
@@ -175,7 +175,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], bibliography: &Bibliogra
             kept.reverse();
             let approved = want.approved_hash.and_then(|hash| {
                 collected.all.iter().rev().find_map(|(rev, text)| {
-                    let article = parse_text(&line[*rev].path, text, bibliography)?;
+                    let article = parse_text(&line[*rev].path, text, sources)?;
                     (article.fingerprint.hash == hash).then(|| PastVersion {
                         version: article.version,
                         commit: line[*rev].commit,

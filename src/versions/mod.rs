@@ -55,10 +55,10 @@ impl Versions {
     pub fn prepare(
         root: &std::path::Path,
         site: &Site<'_>,
-        bibliography: &crate::bibliography::Bibliography,
+        sources: crate::parse::article::Sources<'_>,
         include_drafts: bool,
     ) -> Result<Versions, Vec<Diagnostic>> {
-        let (repo, mut versions) = Versions::read(root, site, bibliography);
+        let (repo, mut versions) = Versions::read(root, site, sources);
         if !site.config.editions.is_empty() {
             let urls = Urls::new(&site.config.base_url);
             let mut pages: HashSet<String> = crate::render::page_dirs(site).into_iter().collect();
@@ -87,16 +87,16 @@ impl Versions {
     pub fn history_only(
         root: &std::path::Path,
         site: &Site<'_>,
-        bibliography: &crate::bibliography::Bibliography,
+        sources: crate::parse::article::Sources<'_>,
     ) -> Versions {
-        Versions::read(root, site, bibliography).1
+        Versions::read(root, site, sources).1
     }
 
     /// Reads the history of every published article; the repository, when there is one.
     fn read(
         root: &std::path::Path,
         site: &Site<'_>,
-        bibliography: &crate::bibliography::Bibliography,
+        sources: crate::parse::article::Sources<'_>,
     ) -> (Option<Repo>, Versions) {
         let mut warnings = Vec::new();
         let repo = match Repo::discover(root) {
@@ -108,7 +108,7 @@ impl Versions {
         };
         let wanted = wanted_of(site);
         let history = match &repo {
-            Some(repo) => read_history(repo, &wanted, bibliography).unwrap_or_else(|error| {
+            Some(repo) => read_history(repo, &wanted, sources).unwrap_or_else(|error| {
                 warnings.push(history_warning(&error.0));
                 SiteHistory::default()
             }),
@@ -146,12 +146,12 @@ impl Versions {
         &mut self,
         site: &Site<'_>,
         loaded: &LoadedContent<ContentFile>,
-        bibliography: &crate::bibliography::Bibliography,
+        sources: crate::parse::article::Sources<'_>,
         tera: &tera::Tera,
         sink: &dyn Sink,
         progress: &dyn Progress,
     ) -> Result<usize, Vec<Diagnostic>> {
-        let mut files = self.publish_history(site, loaded, bibliography, tera, sink, None, progress)?;
+        let mut files = self.publish_history(site, loaded, sources, tera, sink, None, progress)?;
         if let Some(plan) = &mut self.editions {
             files += plan.publish(sink, progress)?;
         }
@@ -172,7 +172,7 @@ impl Versions {
         &self,
         site: &Site<'_>,
         loaded: &LoadedContent<ContentFile>,
-        bibliography: &crate::bibliography::Bibliography,
+        sources: crate::parse::article::Sources<'_>,
         tera: &tera::Tera,
         sink: &dyn Sink,
         only: Option<&[usize]>,
@@ -193,7 +193,7 @@ impl Versions {
                 history: &self.history,
                 root: &self.root,
                 files: &files,
-                bibliography,
+                sources,
                 tera,
                 nav: self.editions.as_ref().map(Plan::current_nav),
                 only,

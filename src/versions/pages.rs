@@ -3,7 +3,6 @@
 
 use super::diff::diff_html;
 use super::history::{ArticleHistory, CommitInfo, PastVersion, SiteHistory};
-use crate::bibliography::Bibliography;
 use crate::diagnostic::Diagnostic;
 use crate::editions::Nav;
 use crate::fast_hash::FastMap;
@@ -126,8 +125,8 @@ pub struct Inputs<'i> {
     pub root: &'i std::path::Path,
     /// Each article's file as it was parsed, by its path.
     pub files: &'i FastMap<&'i str, &'i ContentFile>,
-    /// The shared bibliography, for parsing earlier texts as the current ones were.
-    pub bibliography: &'i Bibliography,
+    /// What the current texts were parsed against, for parsing earlier ones as they were.
+    pub sources: crate::parse::article::Sources<'i>,
     pub tera: &'i tera::Tera,
     pub nav: Option<Nav<'i>>,
     /// The articles (their places in site order) whose pages are wanted; all when `None`.
@@ -190,7 +189,7 @@ fn render_article(
         .versions
         .iter()
         .map(|p| {
-            p.parse(inputs.bibliography).map(|mut old| {
+            p.parse(inputs.sources).map(|mut old| {
                 crate::review::trust::judge(&mut old, &trust);
                 old
             })
