@@ -123,6 +123,7 @@ pub fn is_valid_name(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         && !name.contains("..")
+        && name.len() <= crate::write::MAX_COMPONENT_BYTES
 }
 
 /// The edition a tag makes under `pattern`: what the pattern's `*` matched, or the whole
@@ -244,9 +245,24 @@ mod tests {
         for good in ["2025", "v1.2", "spring_2026", "a-b"] {
             assert!(is_valid_name(good), "{good}");
         }
-        for bad in ["", ".hidden", "a/b", "a..b", "two words", "é", "-x"] {
+        let long = "e".repeat(256);
+        for bad in [
+            "",
+            ".",
+            "..",
+            "/abs",
+            ".hidden",
+            "a/b",
+            "a..b",
+            "two words",
+            "é",
+            "-x",
+            "a\0b",
+            &long,
+        ] {
             assert!(!is_valid_name(bad), "{bad}");
         }
+        assert!(is_valid_name(&"e".repeat(255)));
     }
 
     #[test]
