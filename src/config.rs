@@ -271,7 +271,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
 fn is_structural(code: Code) -> bool {
     matches!(
         code,
-        Code::ContentUnreadable | Code::FrontmatterSyntax | Code::SlugDuplicate
+        Code::ContentUnreadable | Code::ContentControlCharacter | Code::FrontmatterSyntax | Code::SlugDuplicate
     )
 }
 

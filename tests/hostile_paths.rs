@@ -1,6 +1,6 @@
 //! Names editors write become paths: slugs of articles and pages, topic names. Whatever
 //! they hold, `check` reports them where they are written and `build` writes nothing
-//! outside its output folder.
+//! outside its output folder. Links under `content/` are reported, never followed.
 
 mod common;
 
@@ -140,5 +140,80 @@ fn bad_topic_names_are_reported_at_the_topic() {
         assert!(!finding.hint.as_deref().unwrap().contains("``"), "{what}: {finding:#?}");
         site.run(&["build", "--format", "json"]).expect_code(1);
         assert_nothing_escaped(&site);
+    }
+}
+
+#[test]
+fn a_nul_byte_is_an_error_at_its_line_and_column() {
+    let site = Site::fixture(SITE);
+    let path = "content/cardiology/statin-muscle-symptoms.md";
+    let text = site.read(path);
+    let line = text.lines().position(|l| l.starts_with("question:")).unwrap() + 1;
+    site.write(
+        path,
+        text.replacen("question: \"Do statins", "question: \"Do\0 statins", 1),
+    );
+    let out = site.run(&["build", "--format", "json"]);
+    out.expect_code(1);
+    let report = out.report();
+    let finding = report.only("content/control-character");
+    assert_eq!(finding.severity, "error");
+    assert_eq!(finding.at(), (path, line as u32, 14), "{finding:#?}");
+    assert!(finding.message.contains("U+0000 (NUL)"), "{finding:#?}");
+    assert!(!site.exists("public"), "not published");
+
+    // Another control character, and the count of the rest.
+    site.write(path, text.replace("statin", "stat\u{1b}in"));
+    let report = site.run(&["check", "--format", "json"]).report();
+    let finding = report.only("content/control-character");
+    assert!(finding.message.contains("U+001B (ESC), and"), "{finding:#?}");
+}
+
+#[test]
+fn linked_content_is_reported_once_each_and_never_read() {
+    let site = Site::fixture(SITE);
+    let link = |from: &str, to: &str| std::os::unix::fs::symlink(to, site.path(from)).unwrap();
+    link("content/cardiology/passwd.md", "/etc/passwd");
+    link("content/cardiology/loop-a.md", "loop-b.md");
+    link("content/cardiology/loop-b.md", "loop-a.md");
+    link("content/cardiology/again", "..");
+    link("content/cardiology/gone.md", "nowhere.md");
+    // A link to an image is no content: passed over without a word.
+    site.write("images/heart.svg", "<svg/>");
+    link("content/cardiology/heart.svg", "../../images/heart.svg");
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(0);
+    let report = out.report();
+    let skipped: Vec<(&str, &str)> = report
+        .with_code("content/skipped")
+        .into_iter()
+        .map(|f| {
+            assert_eq!(f.severity, "warning");
+            (f.file.as_str(), f.message.as_str())
+        })
+        .collect();
+    let files: Vec<&str> = skipped.iter().map(|(file, _)| *file).collect();
+    assert_eq!(
+        files,
+        [
+            "content/cardiology/again",
+            "content/cardiology/gone.md",
+            "content/cardiology/loop-a.md",
+            "content/cardiology/loop-b.md",
+            "content/cardiology/passwd.md",
+        ]
+    );
+    assert!(skipped[0].1.contains("points at `content` in the site"), "{skipped:?}");
+    assert!(skipped[1].1.contains("does not exist"), "{skipped:?}");
+    assert!(skipped[2].1.contains("loop of links"), "{skipped:?}");
+    assert!(
+        skipped[4].1.contains("outside the site, to `/etc/passwd`"),
+        "{skipped:?}"
+    );
+
+    site.run(&["build"]).expect_code(0);
+    assert!(!site.exists("public/questions/passwd"));
+    for (file, bytes) in site.tree("public") {
+        assert!(!String::from_utf8_lossy(&bytes).contains("root:x:0:0"), "{file}");
     }
 }

@@ -129,6 +129,12 @@ pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography) -> Par
 /// `parse_article_in`, making the body's HTML only when `output` asks for it: every
 /// finding, fact and number is the same either way.
 pub fn parse_article_for(source: &SourceFile, bibliography: &Bibliography, output: Output) -> ParsedArticle {
+    let mut parsed = parse_text(source, bibliography, output);
+    parsed.diagnostics.extend(crate::load::control_characters(source));
+    parsed
+}
+
+fn parse_text(source: &SourceFile, bibliography: &Bibliography, output: Output) -> ParsedArticle {
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,

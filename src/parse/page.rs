@@ -22,6 +22,12 @@ pub struct Page {
 }
 
 pub fn parse_page(source: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
+    let (page, mut diagnostics) = parse_text(source);
+    diagnostics.extend(crate::load::control_characters(source));
+    (page, diagnostics)
+}
+
+fn parse_text(source: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,
