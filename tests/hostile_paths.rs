@@ -144,6 +144,32 @@ fn bad_topic_names_are_reported_at_the_topic() {
 }
 
 #[test]
+fn bad_edition_names_are_configuration_errors() {
+    for (name, what) in hostile_slugs() {
+        if name == "über-uns" || name.is_empty() {
+            // Not names of a folder climbing out; the unit tests cover the character rules.
+            continue;
+        }
+        let site = Site::fixture(SITE);
+        let config = site.read("evident.yaml");
+        let quoted = serde_json::to_string(&name).unwrap();
+        site.write(
+            "evident.yaml",
+            format!("{config}editions:\n  - {{name: {quoted}, ref: v1}}\n"),
+        );
+        let out = site.run(&["build", "--format", "json"]);
+        out.expect_code(2);
+        let report = out.report();
+        let finding = report.only("config/invalid-value");
+        assert!(
+            finding.message.contains("cannot name an edition folder"),
+            "{what}: {finding:#?}"
+        );
+        assert_nothing_escaped(&site);
+    }
+}
+
+#[test]
 fn a_nul_byte_is_an_error_at_its_line_and_column() {
     let site = Site::fixture(SITE);
     let path = "content/cardiology/statin-muscle-symptoms.md";

@@ -6,7 +6,6 @@
 mod common;
 
 use common::{Output, Site};
-use std::path::Path;
 
 const SITE: &str = "build/valid-site";
 const MARKER: &str = ".evident-output";
@@ -310,12 +309,31 @@ fn serve_never_writes_its_preview_through_a_link() {
     std::fs::create_dir(&elsewhere).unwrap();
     std::fs::write(elsewhere.join("precious.txt"), "keep").unwrap();
     std::os::unix::fs::symlink(&elsewhere, site.path(".evident")).unwrap();
-    let out = site.run(&["serve", "--port", "0"]);
-    out.expect_code(2);
-    assert!(out.stderr.contains("symbolic link"), "{}", out.stderr);
+    // A server that started anyway would run until stopped: wait for it a bounded time.
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_evident"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["serve", "--port", "0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while server.try_wait().unwrap().is_none() {
+        if started.elapsed().as_secs() > 60 {
+            server.kill().unwrap();
+            panic!("serve started with a preview folder reached through a link");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let output = server.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
     assert_eq!(std::fs::read_to_string(elsewhere.join("precious.txt")).unwrap(), "keep");
-    assert!(
-        Path::new(&elsewhere).read_dir().unwrap().count() == 1,
+    assert_eq!(
+        elsewhere.read_dir().unwrap().count(),
+        1,
         "nothing written through the link"
     );
 }

@@ -76,7 +76,9 @@ pub fn config_problems(config: &EditionsConfig) -> Vec<Diagnostic> {
                     *at,
                     format!("`{}` cannot name an edition folder", entry.name),
                 )
-                .with_hint("use letters, digits, `.`, `_` and `-`, starting with a letter or digit, e.g. `2025`"),
+                .with_hint(
+                    "use at most 255 letters, digits, `.`, `_` and `-`, starting with a letter or digit, e.g. `2025`",
+                ),
             );
         } else if !seen.insert(entry.name.as_str()) {
             problems.push(
