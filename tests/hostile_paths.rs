@@ -237,6 +237,18 @@ fn linked_content_is_reported_once_each_and_never_read() {
         "{skipped:?}"
     );
 
+    // The shared bibliography's folder follows the same rule.
+    std::fs::create_dir_all(site.path("references")).unwrap();
+    link("references/shared.bib", "/etc/passwd");
+    let report = site.run(&["check", "--format", "json"]).report();
+    let linked = report
+        .with_code("content/skipped")
+        .into_iter()
+        .find(|f| f.file == "references/shared.bib")
+        .unwrap_or_else(|| panic!("{:#?}", report.diagnostics));
+    assert!(linked.message.contains("outside the site"), "{linked:#?}");
+    assert!(!report.codes().contains(&"bibliography/syntax"), "not read");
+
     site.run(&["build"]).expect_code(0);
     assert!(!site.exists("public/questions/passwd"));
     for (file, bytes) in site.tree("public") {
