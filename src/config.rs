@@ -291,7 +291,7 @@ impl SiteConfig {
 fn is_structural(code: Code) -> bool {
     matches!(
         code,
-        Code::ContentUnreadable | Code::FrontmatterSyntax | Code::SlugDuplicate
+        Code::ContentUnreadable | Code::ContentControlCharacter | Code::FrontmatterSyntax | Code::SlugDuplicate
     )
 }
 

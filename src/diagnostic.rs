@@ -19,6 +19,8 @@ pub use suggest::did_you_mean;
 pub enum Code {
     ContentUnreadable,
     ContentChanged,
+    ContentSkipped,
+    ContentControlCharacter,
     FrontmatterSyntax,
     FrontmatterMissingField,
     FrontmatterUnknownField,
@@ -56,9 +58,11 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 36] = [
+    pub const ALL: [Code; 38] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
+        Code::ContentSkipped,
+        Code::ContentControlCharacter,
         Code::FrontmatterSyntax,
         Code::FrontmatterMissingField,
         Code::FrontmatterUnknownField,
@@ -99,6 +103,8 @@ impl Code {
         match self {
             Code::ContentUnreadable => "content/unreadable",
             Code::ContentChanged => "content/changed",
+            Code::ContentSkipped => "content/skipped",
+            Code::ContentControlCharacter => "content/control-character",
             Code::FrontmatterSyntax => "frontmatter/syntax",
             Code::FrontmatterMissingField => "frontmatter/missing-field",
             Code::FrontmatterUnknownField => "frontmatter/unknown-field",
@@ -143,7 +149,8 @@ impl Code {
     /// What a finding of this code is unless `evident.yaml` says otherwise.
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::CitationUnused
+            Code::ContentSkipped
+            | Code::CitationUnused
             | Code::CitationUncitedClaim
             | Code::CitationBareKey
             | Code::CitationHandNumbered

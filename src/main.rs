@@ -84,6 +84,10 @@ enum Command {
         /// Output folder (default: public/ in the site root)
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Replace the output folder DIR even though it holds files Evident did not write
+        /// (never the site itself or a folder holding it); DIR must name the output folder
+        #[arg(long, value_name = "DIR")]
+        force: Option<PathBuf>,
         /// Include draft articles
         #[arg(long)]
         drafts: bool,
@@ -245,6 +249,7 @@ fn main() -> ExitCode {
         }
         Command::Build {
             out,
+            force,
             drafts,
             base_url,
             format,
@@ -254,8 +259,10 @@ fn main() -> ExitCode {
             timings,
         } => {
             let started = Instant::now();
+            evident::write::remove_staging_on_interrupt();
             let options = BuildOptions {
                 out,
+                force,
                 include_drafts: drafts,
                 base_url,
                 deny_warnings: deny.is_some(),
@@ -465,7 +472,13 @@ fn build_summary(report: &Report, elapsed: std::time::Duration) -> String {
             count(report.stats.files_written, "file", "files"),
             elapsed
         ),
-        _ => format!("nothing was published ({findings}, {elapsed:.2?}): the previous output is unchanged"),
+        _ => match &report.previous_output_moved_to {
+            None => format!("nothing was published ({findings}, {elapsed:.2?}): the previous output is unchanged"),
+            Some(aside) => format!(
+                "nothing was published ({findings}, {elapsed:.2?}): the previous output is at {} and the next build puts it back",
+                aside.display()
+            ),
+        },
     }
 }
 

@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
     pub out: Option<PathBuf>,
+    /// `--force DIR`: replace the output folder even where the rules would refuse it
+    /// (never the site or a folder holding it); must name the output folder itself.
+    pub force: Option<PathBuf>,
     pub include_drafts: bool,
     pub base_url: Option<String>,
     pub deny_warnings: bool,
@@ -52,6 +55,9 @@ pub struct Report {
     /// The text of each file findings name, for quoting the offending line.
     pub sources: HashMap<String, String>,
     pub stats: Stats,
+    /// Where the previous output is when a failed build could not leave it in place
+    /// (a swap that could not be undone); `None`: it is where it was, unchanged.
+    pub previous_output_moved_to: Option<Box<Path>>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -341,6 +347,12 @@ pub fn build(root: &Path, options: &BuildOptions) -> Report {
 
 /// `build`, telling `progress` how far it got.
 pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
+    let given_out = options.out.clone().unwrap_or_else(|| root.join("public"));
+    // Judged before anything is read: a folder that will not be replaced fails at once.
+    let out = match crate::write::prepare_output(root, &given_out, options.force.as_deref()) {
+        Ok(out) => out,
+        Err(refusal) => return refused(root, &given_out, refusal),
+    };
     let mut checked = match load_and_check_with(root, options, progress) {
         Ok(checked) => checked,
         Err(report) => return report,
@@ -357,10 +369,9 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     progress.stage("linking", None);
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     stats.articles = site.articles.len();
-    let out = options.out.clone().unwrap_or_else(|| root.join("public"));
     let staging = match Staging::create(&out) {
         Ok(staging) => staging,
-        Err(error) => return io_failure(root, &out, error),
+        Err(error) => return io_failure(root, &given_out, error),
     };
     let mut tera = tera;
     // History and editions are read before any page is rendered, so that every page links
@@ -417,8 +428,13 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         }
     }
     progress.stage("publishing", None);
-    if let Err(error) = staging.commit() {
-        return io_failure(root, &out, error);
+    match staging.commit() {
+        Ok(committed) => diagnostics.extend(committed.leftover.map(|left| leftover_warning(root, &given_out, left))),
+        Err(error) => {
+            let mut report = io_failure(root, &given_out, error);
+            report.previous_output_moved_to = crate::write::moved_aside(&out).map(PathBuf::into_boxed_path);
+            return report;
+        }
     }
     let report = finish(root, diagnostics, &checked.loaded, stats);
     drop(versions);
@@ -464,6 +480,7 @@ fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<Cont
         diagnostics,
         sources,
         stats,
+        previous_output_moved_to: None,
     }
 }
 
@@ -478,7 +495,42 @@ fn misconfigured(root: &Path, mut diagnostics: Vec<Diagnostic>) -> Report {
         diagnostics,
         sources,
         stats: Stats::default(),
+        previous_output_moved_to: None,
     }
+}
+
+/// A build that will not publish into `out` (see `write::target`): exit status 2, nothing
+/// read or written.
+fn refused(root: &Path, out: &Path, refusal: crate::write::Refusal) -> Report {
+    let file = crate::load::rel_path(root, out);
+    misconfigured(
+        root,
+        vec![
+            Diagnostic::new(
+                crate::diagnostic::Code::OutputWrite,
+                &file,
+                crate::diagnostic::Position::START,
+                refusal.message,
+            )
+            .with_hint(refusal.hint),
+        ],
+    )
+}
+
+/// The new site is published, but the previous one stayed beside it: said as it is.
+fn leftover_warning(root: &Path, out: &Path, leftover: crate::write::Leftover) -> Diagnostic {
+    Diagnostic::new(
+        crate::diagnostic::Code::OutputWrite,
+        &crate::load::rel_path(root, out),
+        crate::diagnostic::Position::START,
+        format!(
+            "the new site is published, but the previous one could not be removed ({}): it is left at {}",
+            leftover.error,
+            leftover.path.display()
+        ),
+    )
+    .with_severity(Severity::Warning)
+    .with_hint("make the folder writable; the next build removes it (or remove it by hand)")
 }
 
 fn io_failure(root: &Path, out: &Path, error: anyhow::Error) -> Report {

@@ -50,6 +50,26 @@ fn exercise(code: Code) -> Exercise {
             test: "a_file_read_again_is_given_only_while_it_holds_the_parsed_text",
             variant: "Code::ContentChanged",
         },
+        Code::ContentSkipped => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                // A link out of the site is never followed, and said so.
+                std::os::unix::fs::symlink("/etc/passwd", site.path("content/cardiology/passwd.md")).unwrap();
+                site
+            },
+            0,
+        ),
+        Code::ContentControlCharacter => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                site.write(
+                    "content/cardiology/nul.md",
+                    "---\nquestion: \"Is a NUL\0 byte text?\"\n---\n",
+                );
+                site
+            },
+            1,
+        ),
         Code::FrontmatterSyntax => check(|| Site::fixture("front-matter/unclosed"), 1),
         Code::FrontmatterMissingField => check(|| Site::fixture("front-matter/missing-question"), 1),
         Code::FrontmatterUnknownField => check(|| Site::fixture("front-matter/unknown-field"), 1),

@@ -1,6 +1,6 @@
 //! Checks that need only one article: its fields' values, its citations, its review record.
 
-use super::{is_valid_slug, suggest_slug};
+use super::{is_valid_slug, slug_problem, suggest_slug};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::parse::article::Article;
 use crate::review::hash::ChangedParts;
@@ -33,25 +33,7 @@ fn check_question(article: &Article, found: &mut Vec<Diagnostic>) {
 }
 
 fn check_slug_and_topics(article: &Article, found: &mut Vec<Diagnostic>) {
-    if !is_valid_slug(&article.slug) {
-        let (message, hint) = if article.spans.slug_is_explicit {
-            (
-                format!("`{}` is not a valid slug", article.slug),
-                format!(
-                    "use lowercase letters, digits and single hyphens, e.g. `{}`",
-                    suggest_slug(&article.slug)
-                ),
-            )
-        } else {
-            (
-                format!("the file name `{}` is not a valid slug", article.slug),
-                format!(
-                    "rename the file to `{}.md` or add `slug: {}`",
-                    suggest_slug(&article.slug),
-                    suggest_slug(&article.slug)
-                ),
-            )
-        };
+    if let Some((message, hint)) = slug_problem(&article.slug, article.spans.slug_is_explicit) {
         found.push(
             Diagnostic::new(
                 Code::FrontmatterInvalidValue,
@@ -88,10 +70,17 @@ fn check_slug_and_topics(article: &Article, found: &mut Vec<Diagnostic>) {
                     at,
                     format!("`{topic}` is not a valid topic name"),
                 )
-                .with_hint(format!(
-                    "topics are slugs: lowercase letters, digits and hyphens, e.g. `{}`",
-                    suggest_slug(topic)
-                )),
+                .with_hint(match suggest_slug(topic) {
+                    suggestion if suggestion.is_empty() || suggestion.len() > super::MAX_SLUG_LEN => {
+                        format!(
+                            "topics are slugs of at most {} lowercase letters, digits and hyphens, e.g. `cardiology`",
+                            super::MAX_SLUG_LEN
+                        )
+                    }
+                    suggestion => {
+                        format!("topics are slugs: lowercase letters, digits and hyphens, e.g. `{suggestion}`")
+                    }
+                }),
             );
         }
     }

@@ -31,7 +31,12 @@ pub fn check_site(articles: &[Article], pages: &[Page]) -> Vec<Diagnostic> {
     }
     let mut page_first: FastMap<&str, &Page> = FastMap::default();
     for page in pages {
-        if RESERVED_PAGE_SLUGS.contains(&page.slug.as_str()) {
+        // A page's slug is its folder at the top of the output: the article rules apply.
+        if let Some((message, hint)) = super::slug_problem(&page.slug, page.slug_is_explicit) {
+            found.push(
+                Diagnostic::new(Code::FrontmatterInvalidValue, &page.file, page.slug_at, message).with_hint(hint),
+            );
+        } else if RESERVED_PAGE_SLUGS.contains(&page.slug.as_str()) {
             found.push(
                 Diagnostic::new(
                     Code::SlugDuplicate,

@@ -116,6 +116,8 @@ fn describe(code: Code) -> &'static str {
     match code {
         Code::ContentUnreadable => "A content file cannot be read or is not UTF-8",
         Code::ContentChanged => "A content file changed while the site was being built",
+        Code::ContentSkipped => "A linked content file or folder that Evident does not read",
+        Code::ContentControlCharacter => "A content file holds a NUL or other control character",
         Code::FrontmatterSyntax => "Front matter is missing, unclosed or malformed YAML",
         Code::FrontmatterMissingField => "A required front-matter field is missing",
         Code::FrontmatterUnknownField => "A front-matter field Evident does not know",

@@ -351,7 +351,8 @@ fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> anyhow::Result<usize
             continue;
         }
         let rel = crate::load::rel_path(from, entry.path());
-        if ROOT_ONLY.contains(&rel.as_str()) {
+        // The cache's own marker: the published folder carries one, at its top.
+        if ROOT_ONLY.contains(&rel.as_str()) || rel == crate::write::MARKER {
             continue;
         }
         let bytes = std::fs::read(entry.path())?;

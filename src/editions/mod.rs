@@ -76,7 +76,9 @@ pub fn config_problems(config: &EditionsConfig) -> Vec<Diagnostic> {
                     *at,
                     format!("`{}` cannot name an edition folder", entry.name),
                 )
-                .with_hint("use letters, digits, `.`, `_` and `-`, starting with a letter or digit, e.g. `2025`"),
+                .with_hint(
+                    "use at most 255 letters, digits, `.`, `_` and `-`, starting with a letter or digit, e.g. `2025`",
+                ),
             );
         } else if !seen.insert(entry.name.as_str()) {
             problems.push(
@@ -123,6 +125,7 @@ pub fn is_valid_name(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         && !name.contains("..")
+        && name.len() <= crate::write::MAX_COMPONENT_BYTES
 }
 
 /// The edition a tag makes under `pattern`: what the pattern's `*` matched, or the whole
@@ -244,9 +247,24 @@ mod tests {
         for good in ["2025", "v1.2", "spring_2026", "a-b"] {
             assert!(is_valid_name(good), "{good}");
         }
-        for bad in ["", ".hidden", "a/b", "a..b", "two words", "é", "-x"] {
+        let long = "e".repeat(256);
+        for bad in [
+            "",
+            ".",
+            "..",
+            "/abs",
+            ".hidden",
+            "a/b",
+            "a..b",
+            "two words",
+            "é",
+            "-x",
+            "a\0b",
+            &long,
+        ] {
             assert!(!is_valid_name(bad), "{bad}");
         }
+        assert!(is_valid_name(&"e".repeat(255)));
     }
 
     #[test]

@@ -138,6 +138,7 @@ pub fn find_content(root: &Path) -> FoundContent {
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
     for entry in walker {
         match entry {
+            Ok(entry) if entry.path_is_symlink() => diagnostics.extend(skipped_link(root, entry.path(), is_markdown)),
             Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
                 let kind = if entry.path().parent() == Some(&content_dir.join("pages")) {
                     SourceKind::Page
@@ -221,8 +222,13 @@ pub fn load_bibliography(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    let is_bibliography = |path: &Path| {
+        path.file_name()
+            .is_some_and(|name| crate::bibliography::is_bibliography_file(&name.to_string_lossy()))
+    };
     for entry in walker {
         match entry {
+            Ok(entry) if entry.path_is_symlink() => problems.extend(skipped_link(root, entry.path(), is_bibliography)),
             Ok(entry)
                 if entry.file_type().is_file()
                     && crate::bibliography::is_bibliography_file(&entry.file_name().to_string_lossy()) =>
@@ -246,9 +252,7 @@ pub fn load_file(root: &Path, path: &Path) -> Option<(SourceKind, Result<SourceF
     let content_dir = root.join("content");
     let inside = path.strip_prefix(&content_dir).ok()?;
     let hidden = inside.components().any(|c| is_hidden(c.as_os_str()));
-    // `load_content` walks without following links, so a linked file is not content there.
-    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
-    if hidden || !regular || !is_markdown(path) {
+    if hidden || !is_markdown(path) {
         return None;
     }
     let kind = if path.parent() == Some(&content_dir.join("pages")) {
@@ -256,7 +260,77 @@ pub fn load_file(root: &Path, path: &Path) -> Option<(SourceKind, Result<SourceF
     } else {
         SourceKind::Article
     };
+    // `load_content` walks without following links: a linked file is not content there,
+    // only the warning that says so.
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if meta.file_type().is_symlink() {
+        return skipped_link(root, path, is_markdown).map(|warning| (kind, Err(warning)));
+    }
+    if !meta.file_type().is_file() {
+        return None;
+    }
     Some((kind, read_source(root, &content_dir, path)))
+}
+
+/// The warning for a symbolic link under `content/` or `references/`: Evident follows
+/// none, so that nothing outside the site (`/etc/passwd`) is read or published, and a loop
+/// of links cannot trap the walk. A link to a file that would not be read anyway (an image,
+/// when `wanted` says only Markdown is) is passed over without a word.
+fn skipped_link(root: &Path, path: &Path, wanted: impl Fn(&Path) -> bool) -> Option<Diagnostic> {
+    let rel = rel_path(root, path);
+    let target = std::fs::read_link(path).map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+    let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let reason = match std::fs::canonicalize(path) {
+        Err(error) if error.raw_os_error() == Some(libc::ELOOP) => "it leads into a loop of links".to_string(),
+        Err(_) => format!("it points at `{target}`, which does not exist"),
+        Ok(real) if !real.starts_with(&site) => format!("it points outside the site, to `{}`", real.display()),
+        Ok(real) if real.is_file() && !wanted(path) && !wanted(&real) => return None,
+        Ok(real) => format!("it points at `{}` in the site", rel_path(&site, &real)),
+    };
+    Some(
+        Diagnostic::new(
+            Code::ContentSkipped,
+            &rel,
+            Position::START,
+            format!("`{rel}` is a symbolic link and was not read: {reason}"),
+        )
+        .with_hint("Evident follows no links: copy the file or folder here, or remove the link"),
+    )
+}
+
+/// A finding for the first NUL or other control character in a content file (HTML allows
+/// none of them, and a NUL most often means a broken save), counting the rest.
+pub fn control_characters(file: &SourceFile) -> Option<Diagnostic> {
+    let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
+    let (offset, first) = file.text.char_indices().find(|&(_, c)| is_control(c))?;
+    let more = file.text[offset + first.len_utf8()..]
+        .chars()
+        .filter(|&c| is_control(c))
+        .count();
+    let name = match first {
+        '\0' => " (NUL)".to_string(),
+        '\u{1b}' => " (ESC)".to_string(),
+        _ => String::new(),
+    };
+    let rest = match more {
+        0 => String::new(),
+        1 => ", and 1 more".to_string(),
+        n => format!(", and {n} more"),
+    };
+    Some(
+        Diagnostic::new(
+            Code::ContentControlCharacter,
+            &file.rel_path,
+            position_of_offset(&file.text, offset),
+            format!(
+                "the file holds the control character U+{:04X}{name}{rest}, which would be published into the page",
+                u32::from(first)
+            ),
+        )
+        .with_hint(
+            "remove it: control characters are invisible in most editors and usually come from a broken copy or save",
+        ),
+    )
 }
 
 fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {

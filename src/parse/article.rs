@@ -148,6 +148,12 @@ pub fn parse_article_for(
     site: &ReviewSite,
     output: Output,
 ) -> ParsedArticle {
+    let mut parsed = parse_text(source, bibliography, site, output);
+    parsed.diagnostics.extend(crate::load::control_characters(source));
+    parsed
+}
+
+fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSite, output: Output) -> ParsedArticle {
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,

@@ -13,6 +13,8 @@ pub struct Page {
     pub file: String,
     pub slug: String,
     pub slug_at: Position,
+    /// Whether `slug` was written (else it is the file's name).
+    pub slug_is_explicit: bool,
     pub title: String,
     pub description: Option<String>,
     pub updated: Option<Date>,
@@ -20,6 +22,12 @@ pub struct Page {
 }
 
 pub fn parse_page(source: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
+    let (page, mut diagnostics) = parse_text(source);
+    diagnostics.extend(crate::load::control_characters(source));
+    (page, diagnostics)
+}
+
+fn parse_text(source: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,
@@ -53,8 +61,10 @@ pub fn parse_page(source: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
     let lines = LineIndex::new(&source.text);
     let offset = split.body_offset;
     let body = render_markdown(split.body, Mode::Block, None, &|at| lines.position(offset + at));
+    let slug_is_explicit = slug.is_some();
     let page = title.map(|title| Page {
         file: file.to_string(),
+        slug_is_explicit,
         slug: slug.unwrap_or_else(|| super::article::file_stem(file)),
         slug_at,
         title,

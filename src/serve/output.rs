@@ -29,11 +29,13 @@ impl Generations {
         // Addresses contain `:`, which some file systems refuse in names.
         let name = address.to_string().replace([':', '[', ']'], "_");
         let base = serve_dir.join(name);
+        ensure_ours(root, &base)?;
         if base.exists() {
             std::fs::remove_dir_all(&base).with_context(|| format!("cannot clear {}", base.display()))?;
         }
         remove_abandoned(&serve_dir);
         std::fs::create_dir_all(&base).with_context(|| format!("cannot create {}", base.display()))?;
+        crate::write::target::mark(&base).with_context(|| format!("cannot write {}", base.display()))?;
         std::fs::write(base.join(ADDRESS_FILE), address.to_string())
             .with_context(|| format!("cannot write {}", base.join(ADDRESS_FILE).display()))?;
         // Keeps the preview out of version control without touching the site's .gitignore.
@@ -79,6 +81,36 @@ impl Generations {
 /// Names, in each server's folder, the address it listens on.
 const ADDRESS_FILE: &str = "address";
 
+/// The preview folder follows the rule of `build`'s output folder: it is cleared only when
+/// Evident made it (its marker, or the address file of earlier versions) or it is empty,
+/// and no link on the way (`.evident`, `.evident/serve`, the folder) is followed, so that
+/// clearing it never reaches files elsewhere.
+fn ensure_ours(root: &Path, base: &Path) -> Result<()> {
+    let evident = root.join(".evident");
+    for path in [evident.clone(), evident.join("serve"), base.to_path_buf()] {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() || !meta.is_dir() => anyhow::bail!(
+                "{} is not a folder (it is a file or a symbolic link): the preview will not be written through it;                  remove it, and `evident serve` makes the folder it needs",
+                path.display()
+            ),
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(error) => return Err(error).with_context(|| format!("cannot look at {}", path.display())),
+        }
+    }
+    let empty = std::fs::read_dir(base).is_ok_and(|mut entries| entries.next().is_none());
+    let ours = crate::write::target::is_marked(base)
+        || std::fs::symlink_metadata(base.join(ADDRESS_FILE)).is_ok_and(|m| m.is_file());
+    if !(empty || ours) {
+        anyhow::bail!(
+            "{} holds files Evident did not write (it has no `{}` file): the preview will not replace it;              move them elsewhere",
+            base.display(),
+            crate::write::MARKER
+        );
+    }
+    Ok(())
+}
+
 /// Removes, in the background, the folders of servers that stopped (a server killed, or
 /// one started with `--port 0` each time, leaves a whole site behind). A folder is judged
 /// by its address: where nothing answers there, its server is gone; where something
@@ -88,7 +120,13 @@ fn remove_abandoned(serve_dir: &Path) {
         return;
     };
     let abandoned: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        // Real folders only: a link is never followed into.
+        .filter_map(|entry| {
+            entry
+                .ok()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path())
+        })
         .filter(|dir| {
             let address = std::fs::read_to_string(dir.join(ADDRESS_FILE)).ok();
             match address.and_then(|a| a.trim().parse::<SocketAddr>().ok()) {
@@ -139,7 +177,7 @@ impl<'a> InPlace<'a> {
 
     /// Removes an output folder (`questions/<slug>/`) whose page no longer exists.
     pub fn remove_dir(&self, rel: &str) -> Result<()> {
-        let path = self.dir.join(rel);
+        let path = crate::write::contained(self.dir, rel)?;
         match std::fs::remove_dir_all(&path) {
             Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
                 Err(error).with_context(|| format!("cannot remove {}", path.display()))
@@ -151,7 +189,7 @@ impl<'a> InPlace<'a> {
 
 impl Sink for InPlace<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.dir.join(rel);
+        let path = crate::write::contained(self.dir, rel)?;
         if std::fs::read(&path).is_ok_and(|old| old == bytes) {
             return Ok(());
         }
@@ -195,6 +233,10 @@ mod tests {
         sink.remove_dir("questions/a/").unwrap();
         sink.remove_dir("questions/never/").unwrap();
         assert!(!temp.path().join("questions/a").exists());
+        for outside in ["../x/index.html", "/tmp/x.html", "questions/./a/index.html"] {
+            assert!(sink.write(outside, b"x").is_err(), "{outside}");
+        }
+        assert!(sink.remove_dir("../").is_err() && sink.remove_dir("").is_err());
     }
 
     #[test]
@@ -219,5 +261,43 @@ mod tests {
         }
         assert!(!first.exists());
         assert!(second.exists());
+    }
+
+    #[test]
+    fn only_a_preview_folder_evident_made_is_cleared() {
+        let temp = tempfile::tempdir().unwrap();
+        let address: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        let base = temp.path().join(".evident/serve/127.0.0.1_4000");
+        std::fs::create_dir_all(&base).unwrap();
+        std::fs::write(base.join("notes.txt"), "mine").unwrap();
+        let error = Generations::create(temp.path(), address).err().expect("refused");
+        assert!(
+            format!("{error:#}").contains("holds files Evident did not write"),
+            "{error:#}"
+        );
+        assert!(base.join("notes.txt").exists());
+
+        // Marked by the first server: cleared by the next.
+        std::fs::remove_file(base.join("notes.txt")).unwrap();
+        drop(Generations::create(temp.path(), address).unwrap());
+        assert!(crate::write::target::is_marked(&base));
+        std::fs::write(base.join("0/page.html"), "old preview").unwrap();
+        drop(Generations::create(temp.path(), address).unwrap());
+        assert!(!base.join("0/page.html").exists());
+    }
+
+    #[test]
+    fn the_preview_is_never_written_through_a_link() {
+        let temp = tempfile::tempdir().unwrap();
+        let site = temp.path().join("site");
+        let elsewhere = temp.path().join("elsewhere");
+        std::fs::create_dir_all(elsewhere.join("serve/127.0.0.1_4000")).unwrap();
+        std::fs::write(elsewhere.join("serve/127.0.0.1_4000/address"), "127.0.0.1:4000").unwrap();
+        std::fs::create_dir(&site).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, site.join(".evident")).unwrap();
+        let address: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        let error = Generations::create(&site, address).err().expect("refused");
+        assert!(format!("{error:#}").contains("symbolic link"), "{error:#}");
+        assert!(elsewhere.join("serve/127.0.0.1_4000/address").exists());
     }
 }

@@ -1,0 +1,330 @@
+//! Stage 6, write: builds the new site in a staging folder beside the target and swaps it
+//! in only when everything succeeded, so a failed build never damages the published one.
+
+mod contained;
+mod interrupt;
+mod leftovers;
+pub mod target;
+
+pub use contained::{MAX_COMPONENT_BYTES, Uncontained, contained};
+pub use interrupt::remove_staging_on_interrupt;
+pub use target::{MARKER, Refusal};
+
+use anyhow::{Context as _, Result, bail};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where rendered files go: a staging folder (`build`), or the live folder `serve` shows.
+pub trait Sink: Sync {
+    /// Writes one output file at a `/`-separated path relative to the site root.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+
+    /// Writes one output file whose bytes `fill` produces piece by piece. By default they
+    /// are gathered and passed to `write`; a sink that can stream them to disk does, so
+    /// that a large file (graph.json: 16 MB at 10,000 articles) is never held whole.
+    fn write_streamed(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).with_context(|| format!("cannot produce {rel}"))?;
+        self.write(rel, &bytes)
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        Staging::write(self, rel, bytes)
+    }
+
+    fn write_streamed(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let path = self.path_for(rel)?;
+        let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        fill(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+pub struct Staging {
+    target: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+/// What a successful `commit` left behind.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// The previous output, moved aside, when it could not be removed after the swap
+    /// (the new output is in place; the next build tries to remove it again).
+    pub leftover: Option<Leftover>,
+}
+
+#[derive(Debug)]
+pub struct Leftover {
+    pub path: PathBuf,
+    pub error: String,
+}
+
+/// The output folder `out` for the site at `root`, ready to publish into: what a killed
+/// build left beside it cleared (the previous output put back where a kill cut a swap in
+/// two), then judged by `target::output_folder`.
+pub fn prepare_output(root: &Path, out: &Path, force: Option<&Path>) -> Result<PathBuf, Refusal> {
+    leftovers::clear(&target::resolve(out));
+    target::output_folder(root, out, force)
+}
+
+/// Where this process left the previous output of `target` when a failed swap could not
+/// put it back (the next build does); `None` when `target` is in place.
+pub fn moved_aside(target: &Path) -> Option<PathBuf> {
+    if std::fs::symlink_metadata(target).is_ok() {
+        return None;
+    }
+    let name = target.file_name()?.to_str()?;
+    let old = target.parent()?.join(leftovers::old_name(name, std::process::id()));
+    old.is_dir().then_some(old)
+}
+
+impl Staging {
+    /// Creates an empty staging folder next to `target` (same file system, so the final
+    /// rename is cheap and atomic per folder), marked as Evident's from the start. Dead
+    /// builds' leftovers beside `target` are cleared first.
+    pub fn create(target: &Path) -> Result<Staging> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        leftovers::clear(target);
+        let dir = parent.join(leftovers::staging_name(&name, std::process::id()));
+        remove_own(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+        std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        interrupt::register(&dir);
+        let staging = Staging {
+            target: target.to_path_buf(),
+            dir,
+            committed: false,
+        };
+        target::mark(&staging.dir).with_context(|| format!("cannot write {}", staging.dir.display()))?;
+        Ok(staging)
+    }
+
+    /// Writes one output file at a `/`-separated path relative to the site root.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path_for(rel)?;
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Where output file `rel` goes in the staging folder, its folder created; an error
+    /// for a path that would leave the staging folder.
+    fn path_for(&self, rel: &str) -> Result<PathBuf> {
+        if interrupt::interrupted() {
+            bail!("the build was interrupted");
+        }
+        let path = contained(&self.dir, rel)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        Ok(path)
+    }
+
+    /// Replaces the target with the staged site. The old site is moved aside first and
+    /// removed only after the new one is in place. An error means the new site is not
+    /// published; its message says where the previous one is.
+    pub fn commit(self) -> Result<Committed> {
+        self.commit_removing_with(remove_tree)
+    }
+
+    /// `commit`, with the previous site removed by `remove` (tests make it fail).
+    fn commit_removing_with(mut self, remove: impl Fn(&Path) -> std::io::Result<()>) -> Result<Committed> {
+        let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let name = self
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let old = parent.join(leftovers::old_name(&name, std::process::id()));
+        let shown = self.target.display().to_string();
+        // The swap runs whole or not at all as far as an interruption goes.
+        let mut held = interrupt::lock();
+        // Judged again at the last moment: the folder may have been replaced since.
+        let had_old = match std::fs::symlink_metadata(&self.target) {
+            Ok(meta) if meta.is_dir() => true,
+            Ok(_) => bail!("{shown} is no longer a folder (it is a file or a link): it was left as it is"),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
+            Err(error) => return Err(error).with_context(|| format!("cannot look at {shown}")),
+        };
+        if had_old {
+            remove_own(&old).with_context(|| format!("cannot clear {}", old.display()))?;
+            // A folder replaced with `--force` is marked too, so that a swap cut short by a
+            // kill can be undone at the next build like any other.
+            if !target::is_marked(&self.target) {
+                let _ = target::mark(&self.target);
+            }
+            std::fs::rename(&self.target, &old)
+                .with_context(|| format!("cannot move the previous site aside ({shown})"))?;
+        }
+        if let Err(error) = std::fs::rename(&self.dir, &self.target) {
+            let error = anyhow::Error::from(error).context(format!("cannot move the new site into {shown}"));
+            if had_old && std::fs::rename(&old, &self.target).is_err() {
+                return Err(error.context(format!(
+                    "the previous site is at {} and the next build puts it back",
+                    old.display()
+                )));
+            }
+            return Err(error);
+        }
+        self.committed = true;
+        interrupt::forget(&mut held, &self.dir);
+        drop(held);
+        let mut committed = Committed::default();
+        if had_old {
+            if let Err(error) = remove(&old) {
+                committed.leftover = Some(Leftover {
+                    path: old,
+                    error: error.to_string(),
+                });
+            }
+        }
+        Ok(committed)
+    }
+}
+
+/// Removes this process's own folder of that name, if an earlier process of the same
+/// pid left one; a link there is removed, never followed.
+fn remove_own(dir: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => remove_tree(dir),
+        Ok(_) => std::fs::remove_file(dir),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+/// `remove_dir_all`, with the folders of a level removed in parallel: a site of ten thousand
+/// pages is as many folders, and removing them one by one took a third of a second.
+/// Symbolic links are removed, never followed.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let mut held = interrupt::lock();
+            let _ = remove_tree(&self.dir);
+            interrupt::forget(&mut held, &self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_abandoned_build_leaves_the_old_site() {
+        let temp = tempfile::tempdir().unwrap();
+        let target = temp.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("index.html"), "old").unwrap();
+        {
+            let staging = Staging::create(&target).unwrap();
+            staging.write("index.html", b"new").unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_dir(temp.path()).unwrap().count(),
+            1,
+            "staging folder removed"
+        );
+    }
+
+    #[test]
+    fn a_committed_build_replaces_the_old_site() {
+        let temp = tempfile::tempdir().unwrap();
+        let target = temp.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("stale.html"), "old").unwrap();
+        let staging = Staging::create(&target).unwrap();
+        staging.write("a/b/index.html", b"new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("a/b/index.html")).unwrap(), "new");
+        assert!(!target.join("stale.html").exists());
+        assert_eq!(std::fs::read_dir(temp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn the_output_is_marked_and_paths_stay_inside_it() {
+        let temp = tempfile::tempdir().unwrap();
+        let target = temp.path().join("public");
+        let staging = Staging::create(&target).unwrap();
+        for rel in ["../escaped.html", "/tmp/absolute.html", "./index.html", "", "a//b.html"] {
+            let error = staging.write(rel, b"x").unwrap_err();
+            assert!(
+                format!("{error:#}").contains("stay inside the output folder"),
+                "{rel:?}: {error:#}"
+            );
+        }
+        staging.commit().unwrap();
+        assert!(target::is_marked(&target));
+        assert!(!temp.path().join("escaped.html").exists());
+        let names: Vec<_> = std::fs::read_dir(&target)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [MARKER], "nothing but the marker was written");
+    }
+
+    #[test]
+    fn a_previous_site_that_cannot_be_removed_is_reported_where_it_is() {
+        let temp = tempfile::tempdir().unwrap();
+        let target = temp.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("index.html"), "old").unwrap();
+        let staging = Staging::create(&target).unwrap();
+        staging.write("index.html", b"new").unwrap();
+        let committed = staging
+            .commit_removing_with(|_| Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied)))
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "new");
+        let leftover = committed.leftover.expect("the old site is reported");
+        assert_eq!(
+            std::fs::read_to_string(leftover.path.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(leftover.error.contains("ermission denied"), "{}", leftover.error);
+    }
+
+    #[test]
+    fn a_target_turned_into_a_link_is_left_alone() {
+        let temp = tempfile::tempdir().unwrap();
+        let target = temp.path().join("public");
+        let elsewhere = temp.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("keep.txt"), "theirs").unwrap();
+        let staging = Staging::create(&target).unwrap();
+        staging.write("index.html", b"new").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &target).unwrap();
+        let error = staging.commit().unwrap_err();
+        assert!(format!("{error:#}").contains("no longer a folder"), "{error:#}");
+        assert!(std::fs::symlink_metadata(&target).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(elsewhere.join("keep.txt")).unwrap(), "theirs");
+        let names: Vec<_> = std::fs::read_dir(temp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "the staging folder is removed: {names:?}");
+    }
+}
