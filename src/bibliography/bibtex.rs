@@ -2,7 +2,7 @@
 //! accents, `@string` abbreviations and `crossref`s, and every value keeps its byte span,
 //! which is what lets findings point at the field.
 
-use super::{Entry, blank_reference, kind_from_words, leading_year, names};
+use super::{Entry, bibtex_limits, blank_reference, kind_from_words, leading_year, names};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::LineIndex;
@@ -42,10 +42,22 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         )
         .with_hint("each entry reads `@article{key, field = {value}, …}`; check braces, quotes and commas")
     };
-    let raw = match RawBibliography::parse(text) {
+    let mut raw = match RawBibliography::parse(text) {
         Ok(raw) => raw,
         Err(error) => return (Vec::new(), vec![failed(error)]),
     };
+    let mut diagnostics: Vec<Diagnostic> = bibtex_limits::enforce(&mut raw)
+        .into_iter()
+        .map(|excess| {
+            Diagnostic::new(
+                Code::BibliographySyntax,
+                file,
+                lines.position(excess.offset),
+                excess.message,
+            )
+            .with_hint(excess.hint)
+        })
+        .collect();
     // Where each entry starts and where each of its fields is written, before the crate
     // resolves abbreviations and cross-references into plain values.
     let mut written: HashMap<String, (usize, String, HashMap<String, usize>)> = HashMap::new();
@@ -71,10 +83,12 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     }
     let bibliography = match Bibliography::from_raw(raw) {
         Ok(bibliography) => bibliography,
-        Err(error) => return (Vec::new(), vec![failed(error)]),
+        Err(error) => {
+            diagnostics.push(failed(error));
+            return (Vec::new(), diagnostics);
+        }
     };
     let mut entries = Vec::new();
-    let mut diagnostics = Vec::new();
     for key in order {
         let (Some(entry), Some((start, entry_type, spans))) = (bibliography.get(&key), written.get(&key)) else {
             continue;

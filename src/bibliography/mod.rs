@@ -3,6 +3,7 @@
 //! article may cite its entries by key; its own references win over shared ones.
 
 pub mod bibtex;
+mod bibtex_limits;
 pub mod config;
 pub mod csl_json;
 pub mod identifiers;

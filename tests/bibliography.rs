@@ -1,0 +1,87 @@
+//! The shared bibliography and `evident import` on hostile or damaged input: every
+//! problem is a finding at its line (or a clear error), never a crash, a hang or a
+//! silent loss. Each run goes through the real binary.
+
+mod common;
+
+use common::Site;
+use std::time::{Duration, Instant};
+
+/// A `.bib` beside the shared-bibliography fixture, checked with `--format json`.
+fn check_with_bib(bib: &str) -> (common::Output, Duration) {
+    let site = Site::fixture("citations/shared-bibliography");
+    site.write("references/hostile.bib", bib);
+    let start = Instant::now();
+    let out = site.run(&["check", "--format", "json"]);
+    (out, start.elapsed())
+}
+
+/// `evident import FILE` on a file of that name holding `bytes`.
+fn import(name: &str, bytes: impl AsRef<[u8]>) -> (common::Output, Duration) {
+    let site = Site::empty();
+    site.write(name, bytes);
+    let start = Instant::now();
+    let out = site.run(&["import", &site.path(name).to_string_lossy()]);
+    (out, start.elapsed())
+}
+
+#[test]
+fn a_crossref_cycle_is_a_finding_in_check_and_import_not_a_crash() {
+    let bib = "@article{self, title = {Self}, crossref = {self}}\n\n@article{a, title = {A}, crossref = {c}}\n@article{c, title = {C}, crossref = {a}}\n";
+    let (out, _) = check_with_bib(bib);
+    out.expect_code(1);
+    let report = out.report();
+    let cycles: Vec<_> = report.with_code("bibliography/syntax").iter().map(|d| d.at()).collect();
+    assert_eq!(
+        cycles,
+        [("references/hostile.bib", 1, 44), ("references/hostile.bib", 4, 38)]
+    );
+    let (out, _) = import("cycle.bib", bib);
+    out.expect_code(1);
+    assert!(out.stderr.contains("a `crossref` cycle: a → c → a"), "{}", out.stderr);
+    assert!(out.stdout.contains("  - id: self\n"), "{}", out.stdout);
+}
+
+#[test]
+fn doubling_string_definitions_are_cut_at_their_line_in_moments() {
+    let mut bib = String::from("@string{s0 = \"ab\"}\n");
+    for i in 1..=40 {
+        bib.push_str(&format!("@string{{s{i} = s{} # s{}}}\n", i - 1, i - 1));
+    }
+    bib.push_str("@article{big, title = s40, journal = {J}, year = 2020, author = {Doe, J}}\n");
+    let (out, took) = check_with_bib(&bib);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    out.expect_code(1);
+    let finding = out.report().with_code("bibliography/syntax")[0].clone();
+    assert_eq!(finding.at(), ("references/hostile.bib", 11, 9));
+    assert!(finding.message.contains("@string `s10`"), "{}", finding.message);
+    let (out, took) = import("strings.bib", &bib);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    out.expect_code(1);
+    assert!(out.stderr.contains("strings.bib:11:9"), "{}", out.stderr);
+}
+
+#[test]
+fn braces_nested_200_kb_deep_are_refused_quickly() {
+    let depth = 100_000;
+    let bib = format!(
+        "@article{{deep,\n  title = {{{}x{}}}}}\n",
+        "{".repeat(depth),
+        "}".repeat(depth)
+    );
+    let (out, took) = import("deep.bib", &bib);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("deep.bib:2:12"),
+        "{}",
+        &out.stderr[..out.stderr.len().min(2000)]
+    );
+    let (out, took) = check_with_bib(&bib);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    let report = out.report();
+    assert_eq!(
+        report.with_code("bibliography/syntax")[0].at(),
+        ("references/hostile.bib", 2, 12)
+    );
+}
