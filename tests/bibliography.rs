@@ -85,3 +85,27 @@ fn braces_nested_200_kb_deep_are_refused_quickly() {
         ("references/hostile.bib", 2, 12)
     );
 }
+
+#[test]
+fn ten_thousand_records_by_one_author_in_one_year_import_with_distinct_letter_keys() {
+    let record = "TY  - JOUR\nAU  - Smith, John\nTI  - A study\nJO  - J Test\nPY  - 2021\nER  - \n\n";
+    let (out, took) = import("many.ris", record.repeat(10_000));
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    out.expect_code(0);
+    assert!(out.stderr.contains("imported 10000 references"), "{}", out.stderr);
+    let keys: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("  - id: "))
+        .collect();
+    assert_eq!(keys.len(), 10_000);
+    assert_eq!(&keys[..3], ["smith-2021", "smith-2021a", "smith-2021b"]);
+    assert_eq!(keys[26], "smith-2021z");
+    assert_eq!(keys[27], "smith-2021aa");
+    let unique: std::collections::HashSet<&&str> = keys.iter().collect();
+    assert_eq!(unique.len(), keys.len());
+    for key in &keys {
+        let suffix = key.strip_prefix("smith-2021").unwrap_or_else(|| panic!("{key}"));
+        assert!(suffix.bytes().all(|b| b.is_ascii_lowercase()), "{key}");
+    }
+}

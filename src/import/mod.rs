@@ -4,7 +4,7 @@
 
 mod tagged;
 
-use crate::bibliography::{Entry, bibtex, csl_json, generated_key};
+use crate::bibliography::{Entry, KeyGenerator, bibtex, csl_json};
 use crate::diagnostic::Diagnostic;
 use crate::parse::citation::citation_key_len;
 use crate::parse::front_matter::Reference;
@@ -75,15 +75,13 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
         SourceFormat::Ris => parse_ris(name, &text),
         SourceFormat::Medline => parse_medline(name, &text),
     };
-    let mut taken = Vec::new();
+    let mut keys = KeyGenerator::default();
     let mut renamed = Vec::new();
     for entry in &mut entries {
         let id = entry.reference.id.clone();
-        let usable = !id.is_empty() && citation_key_len(&id) == id.len() && !taken.contains(&id);
-        if usable {
-            taken.push(id);
-        } else {
-            let key = generated_key(&entry.reference, &mut taken);
+        let usable = !id.is_empty() && citation_key_len(&id) == id.len() && keys.claim(&id);
+        if !usable {
+            let key = keys.generate(&entry.reference);
             renamed.push((!id.is_empty()).then_some(id));
             entry.reference.id = key;
             continue;
