@@ -109,3 +109,61 @@ fn ten_thousand_records_by_one_author_in_one_year_import_with_distinct_letter_ke
         assert!(suffix.bytes().all(|b| b.is_ascii_lowercase()), "{key}");
     }
 }
+
+#[test]
+fn import_refuses_invalid_utf8_naming_the_byte_and_line() {
+    let (out, _) = import("latin1.ris", b"TY  - JOUR\nTI  - Caf\xe9 study\nER  - \n".as_slice());
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("byte 0xE9 at offset 20 (line 2, column 10)"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn import_reads_a_file_by_its_content_and_says_when_the_name_disagrees() {
+    let json = r#"[{"id": "vision", "type": "article-journal", "title": "Lutetium-177-PSMA-617", "container-title": "N Engl J Med", "issued": {"date-parts": [[2021]]}}]"#;
+    let (out, _) = import("zotero.bib", json);
+    out.expect_code(0);
+    assert!(
+        out.stderr
+            .contains("is named like a BibTeX file, but it starts with a JSON `[` or `{`: read as CSL-JSON"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("imported 1 references"), "{}", out.stderr);
+    assert!(out.stdout.contains("  - id: vision\n"), "{}", out.stdout);
+    let (out, _) = import("empty.bib", "% exported by nothing\n");
+    out.expect_code(2);
+    assert!(out.stderr.contains("found no BibTeX records"), "{}", out.stderr);
+}
+
+#[test]
+fn import_reports_cut_off_records_instead_of_importing_cut_titles() {
+    let ris = "TY  - JOUR\nTI  - Complete record\nER  - \n\nTY  - JOUR\nTI  - Lutetium-177-PSMA-617 for Metast";
+    let (out, _) = import("cut.ris", ris);
+    out.expect_code(1);
+    assert!(out.stderr.contains("cut.ris:5:1"), "{}", out.stderr);
+    assert!(out.stderr.contains("no `ER  -` end line"), "{}", out.stderr);
+    assert!(!out.stdout.contains("Metast"), "{}", out.stdout);
+    let nbib = "PMID- 1\nTI  - Complete record.\nDP  - 2020\n\nPMID- 2\nTI  - Lutetium-177-PSMA-617 for Metast";
+    let (out, _) = import("cut.nbib", nbib);
+    out.expect_code(1);
+    assert!(out.stderr.contains("cut.nbib:5:1"), "{}", out.stderr);
+    assert!(!out.stdout.contains("Metast"), "{}", out.stdout);
+}
+
+#[test]
+fn a_bare_negative_volume_is_explained_not_called_end_of_file() {
+    let (out, _) = import("vol.bib", "@article{a, title = {T},\n  volume = -1, year = 2020}\n");
+    out.expect_code(1);
+    assert!(out.stderr.contains("vol.bib:2:12"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the value `-1` is neither a number"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("end of file"), "{}", out.stderr);
+}
