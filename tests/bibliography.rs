@@ -167,3 +167,61 @@ fn a_bare_negative_volume_is_explained_not_called_end_of_file() {
     );
     assert!(!out.stderr.contains("end of file"), "{}", out.stderr);
 }
+
+/// `evident check --format json` on `site`, killed if it runs past `limit` (a hang is
+/// what the test guards against, so it must not hang the test itself).
+fn check_within(site: &Site, limit: Duration) -> Option<(i32, String)> {
+    use std::io::Read as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_evident"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["check", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run evident");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for evident") {
+            let mut stdout = String::new();
+            child.stdout.take()?.read_to_string(&mut stdout).ok()?;
+            return Some((status.code()?, stdout));
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_retraction_list_that_is_not_a_regular_file_is_refused_at_once() {
+    let site = Site::fixture("citations/retracted");
+    let fifo = site.path("fifo.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    std::fs::create_dir(site.path("folder.csv")).expect("make a folder");
+    for (path, says) in [
+        ("fifo.csv", "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+        ("folder.csv", "a folder"),
+    ] {
+        site.write(
+            "evident.yaml",
+            format!("title: \"Test knowledge base\"\nbase_url: \"https://kb.example.org/\"\ncitations:\n  retractions: {path}\n"),
+        );
+        let Some((code, stdout)) = check_within(&site, Duration::from_secs(20)) else {
+            panic!("check hung on a retraction list at {path}");
+        };
+        assert_eq!(code, 2, "{stdout}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report");
+        let message = report["diagnostics"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{path}: {message}");
+        assert_eq!(report["diagnostics"][0]["line"], 4);
+    }
+}
