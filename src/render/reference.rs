@@ -115,10 +115,7 @@ fn sentence(title: &str) -> String {
 }
 
 pub fn doi_url(doi: &str) -> String {
-    let doi = doi
-        .trim()
-        .trim_start_matches("https://doi.org/")
-        .trim_start_matches("doi:");
+    let doi = crate::bibliography::identifiers::bare_doi(doi);
     format!("https://doi.org/{}", encode_path_segment(doi))
 }
 
@@ -215,6 +212,9 @@ mod tests {
             doi_url("10.1056/NEJMoa2107322"),
             "https://doi.org/10.1056/NEJMoa2107322"
         );
+        // The same prefixes the identifier check names, case kept.
+        assert_eq!(doi_url(" http://dx.doi.org/10.1/X"), "https://doi.org/10.1/X");
+        assert_eq!(doi_url("DOI:10.1/X"), "https://doi.org/10.1/X");
         assert_eq!(pubmed_url("34161051"), "https://pubmed.ncbi.nlm.nih.gov/34161051/");
     }
 }
