@@ -225,3 +225,33 @@ fn a_retraction_list_that_is_not_a_regular_file_is_refused_at_once() {
         assert_eq!(report["diagnostics"][0]["line"], 4);
     }
 }
+
+#[test]
+fn near_identical_titles_are_found_in_a_bibliography_of_hundreds() {
+    // The check used to switch itself off above 200 references.
+    let site = Site::fixture("citations/shared-bibliography");
+    let mut yaml = String::new();
+    for i in 0..300 {
+        yaml.push_str(&format!(
+            "- id: web-{i}\n  type: web\n  title: \"Patient leaflet number {i} on kidney stones\"\n  url: https://example.org/{i}\n  accessed: 2025-01-01\n"
+        ));
+    }
+    yaml.push_str(
+        "- id: vision-copy\n  type: web\n  title: \"Lutetium-177-PSMA-617 for metastatic castration resistant prostate cancre\"\n  url: https://example.org/v\n  accessed: 2025-01-01\n",
+    );
+    site.write("references/x-leaflets.yaml", yaml);
+    let report = site.run(&["check", "--format", "json"]).report();
+    let near: Vec<_> = report
+        .with_code("reference/duplicate")
+        .into_iter()
+        .filter(|d| d.message.contains("nearly the same title"))
+        .collect();
+    assert_eq!(near.len(), 1, "{near:#?}");
+    assert_eq!(near[0].severity, "warning");
+    assert_eq!(near[0].at(), ("references/x-leaflets.yaml", 1503, 10));
+    assert!(
+        near[0]
+            .message
+            .contains("`vision-copy` has nearly the same title as `vision-2021`")
+    );
+}
