@@ -33,6 +33,7 @@ pub enum Code {
     ReferenceMissingField,
     ReferenceStale,
     ReferenceRetracted,
+    ReferenceUnformattable,
     BibliographySyntax,
     RelatedDangling,
     RelatedImplausible,
@@ -49,7 +50,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 32] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::FrontmatterSyntax,
@@ -68,6 +69,7 @@ impl Code {
         Code::ReferenceMissingField,
         Code::ReferenceStale,
         Code::ReferenceRetracted,
+        Code::ReferenceUnformattable,
         Code::BibliographySyntax,
         Code::RelatedDangling,
         Code::RelatedImplausible,
@@ -103,6 +105,7 @@ impl Code {
             Code::ReferenceMissingField => "reference/missing-field",
             Code::ReferenceStale => "reference/stale",
             Code::ReferenceRetracted => "reference/retracted",
+            Code::ReferenceUnformattable => "reference/unformattable",
             Code::BibliographySyntax => "bibliography/syntax",
             Code::RelatedDangling => "related/dangling",
             Code::RelatedImplausible => "related/implausible",

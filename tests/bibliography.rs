@@ -255,3 +255,69 @@ fn near_identical_titles_are_found_in_a_bibliography_of_hundreds() {
             .contains("`vision-copy` has nearly the same title as `vision-2021`")
     );
 }
+
+#[test]
+fn a_reference_the_configured_style_cannot_format_is_an_error_reported_once() {
+    let site = Site::fixture("citations/shared-bibliography");
+    site.write(
+        "evident.yaml",
+        "title: \"Test knowledge base\"\nbase_url: \"https://kb.example.org/\"\ncitations:\n  style: american-medical-association\n",
+    );
+    site.write(
+        "references/x-bad.yaml",
+        "- id: bad-shared\n  type: research\n  authors: [\"Smith, John A, Jr., MD\"]\n  title: \"A shared paper\"\n  journal: \"Lancet\"\n  year: 2020\n",
+    );
+    let first = site.read("content/prostate-cancer/after-six-cycles.md");
+    site.write(
+        "content/prostate-cancer/after-six-cycles.md",
+        first.replacen(
+            "[@derlin-2023; @vision-2021]",
+            "[@derlin-2023; @vision-2021; @bad-shared]",
+            1,
+        ),
+    );
+    site.write(
+        "content/prostate-cancer/second.md",
+        "---\nquestion: \"Is there a second question?\"\nanswer: \"Yes [@bad-shared; @local-bad].\"\ntopics: [prostate-cancer]\ncreated: 2026-01-08\nreferences:\n  - id: local-bad\n    type: research\n    authors: [\"Doe, Jane, PhD, MD\"]\n    title: \"A local paper\"\n    journal: \"BMJ\"\n    year: 2021\n---\nText.\n",
+    );
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(1);
+    let report = out.report();
+    let mut found: Vec<(&str, u32, u32)> = report
+        .with_code("reference/unformattable")
+        .iter()
+        .map(|d| d.at())
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("content/prostate-cancer/second.md", 9, 14),
+            ("references/x-bad.yaml", 3, 12)
+        ]
+    );
+    let shared = report
+        .with_code("reference/unformattable")
+        .into_iter()
+        .find(|d| d.file == "references/x-bad.yaml")
+        .cloned()
+        .expect("the shared finding");
+    assert_eq!(shared.severity, "error");
+    assert!(
+        shared
+            .message
+            .starts_with("`bad-shared` cannot be formatted in the `american-medical-association` style"),
+        "{}",
+        shared.message
+    );
+    // The build stops rather than publish a list that mixes styles.
+    site.run(&["build"]).expect_code(1);
+    assert!(!site.exists("public/questions/second/index.html"));
+    // In the default style the same references pass this check.
+    site.write(
+        "evident.yaml",
+        "title: \"Test knowledge base\"\nbase_url: \"https://kb.example.org/\"\n",
+    );
+    let report = site.run(&["check", "--format", "json"]).report();
+    assert!(report.with_code("reference/unformattable").is_empty());
+}

@@ -36,6 +36,18 @@ pub fn check_citations(parsed: &ParsedContent, checks: &CitationChecks<'_>) -> V
     for located in &shared {
         check_reference(located, checks, &mut found);
     }
+    // Only listed references are formatted; a shared one is judged once, in its own file,
+    // however many articles cite it.
+    let mut cited: Vec<usize> = parsed
+        .articles
+        .iter()
+        .flat_map(|article| article.citations.shared.iter().copied())
+        .collect();
+    cited.sort_unstable();
+    cited.dedup();
+    for located in cited.iter().filter_map(|&index| shared.get(index)) {
+        check_style(located, &checks.config.style, &mut found);
+    }
     check_duplicates(&shared, &mut found);
     found
 }
@@ -88,6 +100,7 @@ fn check_article(article: &Article, parsed: &ParsedContent, checks: &CitationChe
         .collect();
     for reference in &located {
         check_reference(reference, checks, &mut found);
+        check_style(reference, &checks.config.style, &mut found);
     }
     // A shared entry cited here is judged in its own file; it only matters here as the
     // other half of a duplicate.
@@ -172,6 +185,36 @@ fn check_reference(located: &Located<'_>, checks: &CitationChecks<'_>, found: &m
     if let Some(list) = checks.retractions {
         check_retraction(located, list, found);
     }
+}
+
+/// A reference the configured CSL style cannot format would be printed in another style
+/// beside its neighbours: an error, so that the build stops instead. The result is kept
+/// for the pages (`format_in_style` formats each reference once).
+fn check_style(located: &Located<'_>, style: &str, found: &mut Vec<Diagnostic>) {
+    if style == "ama" {
+        return;
+    }
+    let Some(result) = crate::render::csl::format_in_style(located.reference, style) else {
+        return;
+    };
+    let Some(Err(failure)) = result.get() else {
+        return;
+    };
+    found.push(
+        located
+            .finding(
+                Code::ReferenceUnformattable,
+                failure.field.unwrap_or("id"),
+                format!(
+                    "`{}` cannot be formatted in the `{style}` style: {}",
+                    located.reference.id, failure.reason
+                ),
+            )
+            .with_hint(
+                "correct the value the style cannot read (authors are written `Family Initials`, e.g. \
+                 `Smith JA Jr`; a URL in full), or set `citations.style: ama`",
+            ),
+    );
 }
 
 /// Says what is wrong with an identifier, if anything.

@@ -23,6 +23,8 @@ pub const STYLES: &[&str] = &[
 pub fn format_reference(reference: &Reference, style: &str) -> String {
     let mut html = match style {
         "ama" => format_ama(reference),
+        // A reference the style cannot format is a `reference/unformattable` error, so no
+        // build publishes this fallback; `serve` shows it while the error is fixed.
         csl => super::csl::format_csl(reference, csl).unwrap_or_else(|| format_ama(reference)),
     };
     // A paper cited despite a retraction or other notice says so beside its citation.
