@@ -19,14 +19,15 @@ pub const MAX_GROUPS: usize = 2_000;
 pub const MAX_STRING_LEN: usize = 64 * 1024;
 /// `@string`s defined through other `@string`s, this many levels deep.
 pub const MAX_STRING_DEPTH: usize = 16;
-/// Values the crate parses to expand one `@string` (each use of another parses it again).
+/// Pieces (values parsed, brace groups, commands) one `@string` expands to: each use of
+/// another parses it again.
 pub const MAX_STRING_PARSES: usize = 1_000;
 /// Characters one field may expand to once its `@string`s are replaced, and parses.
 pub const MAX_FIELD_LEN: usize = 1024 * 1024;
-pub const MAX_FIELD_PARSES: usize = 10_000;
+pub const MAX_FIELD_PARSES: usize = MAX_GROUPS;
 /// The same for the whole file.
 pub const MAX_FILE_LEN: usize = 64 * 1024 * 1024;
-pub const MAX_FILE_PARSES: usize = 1_000_000;
+pub const MAX_FILE_PARSES: usize = 200_000;
 /// Parents (`crossref`, `xdata`) the crate visits to resolve one entry, counted along
 /// every path: a chain of four collections is 4.
 pub const MAX_INHERITANCE: usize = 64;
@@ -131,9 +132,11 @@ impl Cost {
         };
         for chunk in value {
             let inner = match chunk.v {
+                // Each brace group, command or math span becomes a piece of its own,
+                // which the crate merges pairwise.
                 RawChunk::Normal(text) => Cost {
                     length: text.len(),
-                    parses: 1,
+                    parses: 1 + text.bytes().filter(|b| matches!(b, b'{' | b'\\' | b'$')).count(),
                     depth: 0,
                 },
                 // An undefined name is an error (or a month) for the crate: short.
@@ -534,6 +537,18 @@ mod tests {
             (Code::BibliographySyntax, 3, 12)
         );
         assert!(found[0].message.contains("100000 levels"), "{}", found[0].message);
+        assert_eq!(entries.len(), 1);
+    }
+
+    #[test]
+    fn a_string_of_many_groups_repeated_in_a_field_is_cut() {
+        let groups = "{x}".repeat(900);
+        let uses = vec!["g"; 40].join(" # ");
+        let bib = format!("@string{{g = {{{groups}}}}}\n@article{{a, title = {{T}}, note = {uses}}}\n");
+        let (entries, found, took) = parse_bounded(bib);
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        assert_eq!(at(&found), [(Code::BibliographySyntax, 2)]);
+        assert!(found[0].message.contains("`note`"), "{}", found[0].message);
         assert_eq!(entries.len(), 1);
     }
 
