@@ -236,7 +236,7 @@ fn hugo_article(text: &str, index: usize) -> String {
 /// Records an approval the way `evident approve` does: the review block with the hash of
 /// the text, so the corpus exercises verified approvals rather than incomplete ones.
 fn approve(text: &str, topic: &str, index: usize) -> String {
-    use evident::review::workflow::{Action, Subject, apply};
+    use evident::review::workflow::{Action, Identity, Subject, apply};
     let source = evident::load::SourceFile {
         rel_path: format!("content/{topic}/{}.md", slug(index)),
         section: topic.to_string(),
@@ -247,7 +247,7 @@ fn approve(text: &str, topic: &str, index: usize) -> String {
     };
     let date = evident::date::Date::new(2026, 10, 1).expect("a real date");
     let action = Action::Approve {
-        reviewer: format!("Reviewer {}", index % 50),
+        reviewer: Identity::Name(format!("Reviewer {}", index % 50)),
         role: Some("Board".to_string()),
         date,
     };

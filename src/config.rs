@@ -5,6 +5,7 @@ use crate::bibliography::config::CitationConfig;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity, did_you_mean};
 pub use crate::link::graph::RelatedConfig;
 use crate::parse::fields::{CONFIG_CODES, FieldReader};
+pub use crate::review::policy::{Interval, ReviewConfig, Signatures};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,6 +27,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "citations",
     "editions",
     "edition_tags",
+    "review",
 ];
 
 #[derive(Clone, Debug)]
@@ -48,6 +50,8 @@ pub struct SiteConfig {
     /// Older editions of the site to publish under `/editions/<name>/` (`editions:`,
     /// `edition_tags:`).
     pub editions: crate::editions::EditionsConfig,
+    /// Whether approvals must be signed, and how long they stay current (`review:`).
+    pub review: ReviewConfig,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -57,6 +61,10 @@ pub struct TopicConfig {
     pub title: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// This topic's review cycle, in place of `review.interval` (for articles whose primary
+    /// topic it is).
+    #[serde(default)]
+    pub review_interval: Option<Interval>,
 }
 
 impl SiteConfig {
@@ -160,6 +168,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         tags: reader.optional("edition_tags"),
     };
     let edition_problems = crate::editions::config_problems(&editions);
+    let review: ReviewConfig = reader.optional("review").unwrap_or_default();
 
     let mut severities = BTreeMap::new();
     let mut problems = Vec::new();
@@ -264,7 +273,18 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         related,
         citations,
         editions,
+        review,
     })
+}
+
+impl SiteConfig {
+    /// The review cycle of articles whose primary topic is `topic`.
+    pub fn review_interval(&self, topic: Option<&str>) -> Interval {
+        topic
+            .and_then(|t| self.topics.get(t))
+            .and_then(|t| t.review_interval)
+            .unwrap_or(self.review.interval)
+    }
 }
 
 /// Findings that mean a file could not be understood at all; they stay errors.
@@ -300,6 +320,26 @@ fn normalize_base_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_review_rules_with_defaults() {
+        let config = parse_config("title: KB\nbase_url: https://x.org/\n").unwrap();
+        assert_eq!(config.review.signatures, Signatures::Off);
+        assert_eq!(config.review_interval(None), Interval::Years(3));
+        let config = parse_config(
+            "title: KB\nbase_url: https://x.org/\nreview: {signatures: required, interval: 2y}\ntopics:\n  onc: {review_interval: 12m}\n",
+        )
+        .unwrap();
+        assert_eq!(config.review.signatures, Signatures::Required);
+        assert_eq!(config.review_interval(Some("onc")), Interval::Months(12));
+        assert_eq!(config.review_interval(Some("other")), Interval::Years(2));
+        let errors = parse_config("title: KB\nbase_url: https://x.org/\nreview:\n  signatures: always\n").unwrap_err();
+        assert_eq!(
+            (errors[0].code, errors[0].line),
+            (Code::ConfigInvalidValue, 4),
+            "{errors:?}"
+        );
+    }
 
     #[test]
     fn reads_a_minimal_config() {

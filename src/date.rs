@@ -65,6 +65,20 @@ impl Date {
         self.year
     }
 
+    /// The same day `months` later; a day the later month lacks (31 January plus one month)
+    /// becomes its last day, as people count review cycles.
+    pub fn plus_months(self, months: u32) -> Date {
+        let index = i64::from(self.month - 1) + i64::from(months);
+        let year = i64::from(self.year) + index.div_euclid(12);
+        let month = (index.rem_euclid(12) + 1) as u8;
+        let year = year.clamp(1000, 9999) as i32;
+        Date {
+            year,
+            month,
+            day: self.day.min(days_in_month(year, month)),
+        }
+    }
+
     /// "January 8, 2026": the form readers see on pages.
     pub fn display(self) -> String {
         format!("{} {}, {}", MONTHS[usize::from(self.month - 1)], self.day, self.year)

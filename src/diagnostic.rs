@@ -4,11 +4,13 @@
 use serde::Serialize;
 use std::fmt;
 
+pub mod cap;
 mod report;
 mod sarif;
 mod suggest;
+pub mod terminal;
 
-pub use report::{Format, render_report};
+pub use report::{Format, render_report, write_report};
 pub use suggest::did_you_mean;
 
 /// Stable finding codes. The names are an interface: CI configurations and editors'
@@ -41,6 +43,11 @@ pub enum Code {
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
+    ReviewUnsigned,
+    ReviewBadSignature,
+    ReviewOverdue,
+    PeopleUnknown,
+    PeopleNoDisclosures,
     HistoryUnreadable,
     ConfigSyntax,
     ConfigUnknownField,
@@ -50,7 +57,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 32] = [
+    pub const ALL: [Code; 37] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::FrontmatterSyntax,
@@ -77,6 +84,11 @@ impl Code {
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
+        Code::ReviewUnsigned,
+        Code::ReviewBadSignature,
+        Code::ReviewOverdue,
+        Code::PeopleUnknown,
+        Code::PeopleNoDisclosures,
         Code::HistoryUnreadable,
         Code::ConfigSyntax,
         Code::ConfigUnknownField,
@@ -113,6 +125,11 @@ impl Code {
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",
+            Code::ReviewUnsigned => "review/unsigned",
+            Code::ReviewBadSignature => "review/bad-signature",
+            Code::ReviewOverdue => "review/overdue",
+            Code::PeopleUnknown => "people/unknown",
+            Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::HistoryUnreadable => "history/unreadable",
             Code::ConfigSyntax => "config/syntax",
             Code::ConfigUnknownField => "config/unknown-field",
@@ -135,6 +152,8 @@ impl Code {
             | Code::CitationHandNumbered
             | Code::ReferenceStale
             | Code::ReviewStaleApproval
+            | Code::ReviewOverdue
+            | Code::PeopleNoDisclosures
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay

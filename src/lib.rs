@@ -17,6 +17,7 @@ pub mod link;
 pub mod load;
 pub mod packed;
 pub mod parse;
+pub mod people;
 pub mod pipeline;
 pub mod progress;
 pub mod render;

@@ -2,11 +2,11 @@
 
 use clap::{Parser, Subcommand};
 use evident::date::Date;
-use evident::diagnostic::{Format, render_report};
+use evident::diagnostic::{Format, write_report};
 use evident::pipeline::{self, BuildOptions, Report};
 use evident::review::queue::review_queue;
 use evident::review::record::{describe_state, record_action};
-use evident::review::workflow::Action;
+use evident::review::workflow::{Action, Identity};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -137,23 +137,32 @@ enum Command {
     Claim {
         /// The article's slug
         slug: String,
-        /// Who reviews it, e.g. "A. Example, MD"
-        #[arg(long, value_name = "NAME")]
+        /// Who reviews it: their id in people/ (a written name on sites with `review.signatures: off`)
+        #[arg(long, value_name = "ID")]
         reviewer: String,
     },
     /// Approve the article's current text (→ approved), recording reviewer, date and hash
     Approve {
         /// The article's slug
         slug: String,
-        /// Who approves it, e.g. "A. Example, MD"
-        #[arg(long, value_name = "NAME")]
+        /// Who approves it: their id in people/ (a written name on sites with `review.signatures: off`)
+        #[arg(long, value_name = "ID")]
         reviewer: String,
+        /// The reviewer's SSH key that signs the approval: a private key file, or a public
+        /// key whose private half is in ssh-agent
+        #[arg(long, value_name = "PATH")]
+        key: Option<std::path::PathBuf>,
         /// The reviewer's role, e.g. "Medical Advisory Board"
         #[arg(long, value_name = "ROLE")]
         role: Option<String>,
         /// The date of the approval (default: today), YYYY-MM-DD
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: Option<Date>,
+    },
+    /// Write people/ID.md, a complete entry of the people registry to fill in
+    NewPerson {
+        /// The person's id: lower-case letters, digits and hyphens, e.g. jane-example
+        id: String,
     },
     /// Show what awaits review: changed approvals first, then oldest first
     Review {
@@ -290,22 +299,38 @@ fn main() -> ExitCode {
             print!("{}", evident::schema::to_text(&schema));
             ExitCode::SUCCESS
         }
-        Command::Submit { slug } => record(&cli.root, &slug, Action::Submit),
-        Command::Claim { slug, reviewer } => record(&cli.root, &slug, Action::Claim { reviewer }),
+        Command::Submit { slug } => record(&cli.root, &slug, Action::Submit, None),
+        Command::Claim { slug, reviewer } => record(
+            &cli.root,
+            &slug,
+            Action::Claim {
+                reviewer: Identity::Id(reviewer),
+            },
+            None,
+        ),
         Command::Approve {
             slug,
             reviewer,
+            key,
             role,
             date,
         } => record(
             &cli.root,
             &slug,
             Action::Approve {
-                reviewer,
+                reviewer: Identity::Id(reviewer),
                 role,
                 date: date.unwrap_or_else(Date::today),
             },
+            key.as_deref(),
         ),
+        Command::NewPerson { id } => match evident::scaffold::new_person(&cli.root, &id) {
+            Ok(path) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => usage_error(error),
+        },
         Command::Review { format } => print_queue(&cli.root, format),
         Command::Graph { format, drafts } => {
             let options = BuildOptions {
@@ -327,8 +352,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn record(root: &std::path::Path, slug: &str, action: Action) -> ExitCode {
-    match record_action(root, slug, &action, Date::today()) {
+fn record(root: &std::path::Path, slug: &str, action: Action, key: Option<&std::path::Path>) -> ExitCode {
+    match record_action(root, slug, &action, key, Date::today()) {
         Ok(recorded) => {
             eprintln!("{}: {}", recorded.file.display(), describe_state(&recorded.state));
             ExitCode::SUCCESS
@@ -338,8 +363,19 @@ fn record(root: &std::path::Path, slug: &str, action: Action) -> ExitCode {
 }
 
 fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
-    let (_, parsed) = evident::parse::read_and_parse_for(root, evident::parse::Output::FactsOnly);
+    let options = BuildOptions::default();
+    // Judged as `check` judges them: an unverified approval awaits review, and overdue
+    // ones are listed in their own group.
+    let checked = match pipeline::load_and_check(root, &options) {
+        Ok(checked) => checked,
+        Err(report) => {
+            print_report(&report, Format::Human);
+            return ExitCode::from(report.outcome.exit_code());
+        }
+    };
+    let parsed = &checked.parsed;
     let queue = review_queue(&parsed.articles);
+    let overdue = evident::review::queue::overdue_reviews(&parsed.articles);
     let today = Date::today();
     let age = |since: Option<Date>| since.map(|d| today.days_since_epoch() - d.days_since_epoch());
     match format {
@@ -358,18 +394,47 @@ fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
                     })
                 })
                 .collect();
+            let overdue: Vec<serde_json::Value> = overdue
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "slug": a.slug,
+                        "file": a.file,
+                        "due": a.approval.next_due.map(|d| d.to_string()),
+                    })
+                })
+                .collect();
             println!(
                 "{}",
-                serde_json::to_string_pretty(&serde_json::json!({ "queue": items })).unwrap_or_default()
+                serde_json::to_string_pretty(&serde_json::json!({ "queue": items, "overdue": overdue }))
+                    .unwrap_or_default()
             );
         }
-        QueueFormat::Human if queue.is_empty() => println!("Nothing awaits review."),
         QueueFormat::Human => {
+            print_human_queue(&queue, &age);
+            if !overdue.is_empty() {
+                println!("{} overdue for review, longest overdue first:\n", overdue.len());
+                for article in &overdue {
+                    let due = article.approval.next_due.map_or("?".to_string(), |d| d.to_string());
+                    println!("{}  (review due {due})", article.slug);
+                    println!("    {}", article.question);
+                    println!("    {}\n", article.file);
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_human_queue(queue: &[evident::review::queue::QueueEntry<'_>], age: &dyn Fn(Option<Date>) -> Option<i64>) {
+    match queue {
+        [] => println!("Nothing awaits review."),
+        _ => {
             println!(
                 "{} awaiting review, changed approvals first, then oldest first:\n",
                 queue.len()
             );
-            for entry in &queue {
+            for entry in queue {
                 let days = age(entry.since).map_or("?".to_string(), |d| d.to_string());
                 println!("{}  ({})", entry.article.slug, describe_state(entry.state()));
                 println!("    {}", entry.article.question);
@@ -382,7 +447,6 @@ fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
             }
         }
     }
-    ExitCode::SUCCESS
 }
 
 /// The one line a build always ends with: articles, files written, findings, time.
@@ -410,11 +474,20 @@ fn print_report(report: &Report, format: Format) {
         return;
     }
     let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let text = render_report(&report.diagnostics, format, color, |file| report.source_of(file));
-    match format {
-        Format::Human => eprint!("{text}"),
-        Format::Json | Format::Github | Format::Sarif => print!("{text}"),
-    }
+    // Written as it is made: a report of many findings is never held whole in memory. A
+    // closed pipe (`evident check | head`) only ends the report early.
+    let _ = match format {
+        Format::Human => write_through(std::io::stderr().lock(), report, format, color),
+        Format::Json | Format::Github | Format::Sarif => write_through(std::io::stdout().lock(), report, format, color),
+    };
+}
+
+fn write_through(stream: impl std::io::Write, report: &Report, format: Format, color: bool) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(stream);
+    write_report(&mut out, &report.diagnostics, format, color, |file| {
+        report.source_of(file)
+    })?;
+    std::io::Write::flush(&mut out)
 }
 
 /// `evident import FILE`: the YAML on stdout, findings about the file on stderr (exit 1),
@@ -435,10 +508,9 @@ fn import(file: &std::path::Path) -> ExitCode {
             print!("{}", imported.yaml);
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             if !imported.diagnostics.is_empty() {
-                eprint!(
-                    "{}",
-                    render_report(&imported.diagnostics, Format::Human, color, |_| Some(text))
-                );
+                let mut out = std::io::BufWriter::new(std::io::stderr().lock());
+                let _ = write_report(&mut out, &imported.diagnostics, Format::Human, color, |_| Some(text))
+                    .and_then(|()| std::io::Write::flush(&mut out));
             }
             eprintln!("imported {} references", imported.count);
             let failed = imported

@@ -114,6 +114,12 @@ pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn P
     load_and_check_for(root, options, progress, Output::Html)
 }
 
+/// `load_and_check` without the body HTML: the findings `check` reports, for commands that
+/// judge content but publish nothing (the review commands).
+pub fn load_and_check_facts(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
+    load_and_check_for(root, options, &Silent, Output::FactsOnly)
+}
+
 /// `load_and_check_with`, the body HTML made only when `output` asks for it: `check` and
 /// `graph` publish no page and leave it out.
 fn load_and_check_for(
@@ -144,7 +150,10 @@ fn load_and_check_for(
         None => config,
     };
     progress.stage("reading and parsing", None);
-    let (loaded, parsed) = read_and_parse_for(root, output);
+    let (loaded, mut parsed) = read_and_parse_for(root, output);
+    let (registry, people_findings) = crate::people::load_people(root);
+    let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
+    parsed.establish_trust(trust, people_findings);
     Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 
@@ -162,6 +171,7 @@ pub fn check_loaded(
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(parsed.diagnostics.iter().cloned());
     diagnostics.extend(check_content(&parsed));
+    diagnostics.extend(crate::review::trust::check_people(&parsed.articles, &parsed.people()));
     progress.stage("checking citations", None);
     diagnostics.extend(crate::check::citations::check_citations(
         &parsed,
@@ -226,8 +236,11 @@ pub fn reload_file(root: &Path, loaded: &mut LoadedContent<ContentFile>, parsed:
     let before = |other: &str| Path::new(other) < Path::new(rel);
     match kind {
         crate::load::SourceKind::Article => {
-            let result = crate::parse::article::parse_article_in(&source, &parsed.bibliography);
+            let mut result = crate::parse::article::parse_article_in(&source, &parsed.bibliography);
             parsed.diagnostics.extend(result.diagnostics);
+            if let (Some(article), Some(trust)) = (result.article.as_mut(), parsed.trust.as_ref()) {
+                parsed.diagnostics.extend(crate::review::trust::judge(article, trust));
+            }
             old_parsed.put_article(&mut parsed.articles, &mut parsed.pages, result.article, |a| {
                 before(&a.file)
             });
@@ -435,7 +448,15 @@ fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<Cont
     } else {
         Outcome::Clean
     };
-    let sources = crate::load::texts_named_by(root, loaded, &diagnostics);
+    let mut sources = crate::load::texts_named_by(root, loaded, &diagnostics);
+    // The people registry is read apart from the content: its files are quoted from disk.
+    for d in diagnostics.iter().filter(|d| d.file.starts_with("people/")) {
+        if !sources.contains_key(&d.file) {
+            if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
+                sources.insert(d.file.clone(), text);
+            }
+        }
+    }
     Report {
         outcome,
         diagnostics,

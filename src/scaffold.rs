@@ -93,6 +93,25 @@ pub fn new_article(root: &Path, question: &str, topic: &str, today: Date) -> Res
     Ok(path)
 }
 
+/// Writes `people/<id>.md`, a complete registry entry to fill in; never overwrites.
+pub fn new_person(root: &Path, id: &str) -> Result<PathBuf> {
+    if !is_valid_slug(id) {
+        bail!(
+            "`{id}` is not a valid person id: use lowercase letters, digits and hyphens, e.g. `{}`",
+            suggest_slug(id)
+        );
+    }
+    if !root.join(CONFIG_FILE).exists() {
+        bail!(
+            "{} is not an Evident site (no {CONFIG_FILE}); run `evident init DIR` first or pass --root",
+            root.display()
+        );
+    }
+    let path = root.join(crate::people::PEOPLE_DIR).join(format!("{id}.md"));
+    write_new_file(&path, &crate::people::person_template(id))?;
+    Ok(path)
+}
+
 /// A short slug from a question: its meaningful words, at most eight.
 pub fn slug_for_question(question: &str) -> String {
     const FILLER: &[&str] = &[
@@ -133,6 +152,12 @@ description: "Evidence-based answers to clinical questions, reviewed by experts.
 base_url: "https://kb.example.org/"
 language: en
 publisher: "Editorial board"
+# Who may approve: an approval counts only with the reviewer's SSH signature, by a key
+# registered in people/<id>.md (`evident new-person ID`, then `evident approve SLUG
+# --reviewer ID --key ~/.ssh/id_ed25519`). Approvals fall due after `interval`.
+review:
+  signatures: required
+  interval: 3y
 topics:
   general:
     title: "General"

@@ -26,6 +26,8 @@ fn slug(description: &str) -> Value {
     json!({"type": "string", "pattern": SLUG_PATTERN, "description": description})
 }
 
+const INTERVAL_PATTERN: &str = "^[1-9][0-9]*[ymwd]$";
+
 fn date(description: &str) -> Value {
     json!({"type": "string", "pattern": DATE_PATTERN, "description": description})
 }
@@ -100,13 +102,22 @@ fn review_field(name: &str) -> Option<Value> {
             "additionalProperties": {"type": "string"},
             "description": "Written by `evident approve`: a hash per reviewable part. Do not edit."
         }),
+        "next_due" => {
+            date("When the approval must be renewed, YYYY-MM-DD; default: the last review plus `review.interval`.")
+        }
         _ => return None,
     })
 }
 
 fn reviewer_field(name: &str) -> Option<Value> {
     Some(match name {
-        "name" => text("The reviewer's name, e.g. \"A. Example, MD\"."),
+        "id" => {
+            json!({"type": "string", "pattern": SLUG_PATTERN, "description": "The reviewer's id in the people registry: people/<id>.md."})
+        }
+        "name" => text("A reviewer's name written by hand (sites with `review.signatures: off` only); prefer `id`."),
+        "signature" => {
+            text("Written by `evident approve --key`: the reviewer's SSH signature of the approval. Do not edit.")
+        }
         "role" => text("e.g. \"Medical Advisory Board\"."),
         "date" => date("The date of the review, YYYY-MM-DD."),
         _ => return None,
@@ -170,7 +181,20 @@ fn config_field(name: &str) -> Option<Value> {
             "additionalProperties": {
                 "type": "object",
                 "additionalProperties": false,
-                "properties": {"title": {"type": "string"}, "description": {"type": "string"}}
+                "properties": {
+                    "title": {"type": "string"},
+                    "description": {"type": "string"},
+                    "review_interval": {"type": "string", "pattern": INTERVAL_PATTERN, "description": "This topic's review cycle, in place of review.interval."}
+                }
+            }
+        }),
+        "review" => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "How approvals are trusted and how long they stay current.",
+            "properties": {
+                "signatures": {"enum": ["required", "optional", "off"], "description": "required: an approval counts only with a valid SSH signature by a registered key of its reviewer; optional: unsigned approvals count with a warning; off: no signatures (default)."},
+                "interval": {"type": "string", "pattern": INTERVAL_PATTERN, "description": "How long an approval stays current: e.g. 3y (default), 18m, 26w, 90d."}
             }
         }),
         "checks" => json!({
@@ -265,7 +289,7 @@ pub fn article_schema() -> Value {
         "additionalProperties": false,
         "$defs": {
             "review": strict_object(object(serde_fields::<Review>(), review_field), &[], "Editorial review."),
-            "reviewer": strict_object(object(serde_fields::<Reviewer>(), reviewer_field), &["name"], "A named reviewer."),
+            "reviewer": strict_object(object(serde_fields::<Reviewer>(), reviewer_field), &[], "A reviewer, by id in the people registry."),
             "change": strict_object(object(serde_fields::<Change>(), change_field), &["version", "date", "summary"], "A revision note."),
             "reference": strict_object(object(serde_fields::<Reference>(), reference_field), &["id", "type", "title"], "A cited source."),
         }
@@ -384,7 +408,7 @@ mod tests {
         assert!(!reference.contains("kind"), "the serde rename is used");
         assert_eq!(
             property_names(&schema["$defs"]["reviewer"]),
-            names(&["name", "role", "date"])
+            names(&["id", "name", "role", "date", "signature"])
         );
     }
 

@@ -7,11 +7,12 @@
 mod common;
 
 use common::{Site, commit, git};
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -26,7 +27,11 @@ const ARTICLE_URL: &str = "/questions/statin-muscle-symptoms/";
 struct Server {
     child: Child,
     address: SocketAddr,
-    stderr: Arc<Mutex<String>>,
+    /// What the server printed so far, and a signal each time it prints more.
+    stderr: Arc<(Mutex<String>, Condvar)>,
+    /// An event stream of the test's own, opened at the first `eventually`, that tells when
+    /// the server published something.
+    reloads: RefCell<Option<Events>>,
 }
 
 impl Server {
@@ -42,7 +47,7 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start evident serve");
-        let stderr = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new((Mutex::new(String::new()), Condvar::new()));
         let mut err_pipe = child.stderr.take().expect("piped stderr");
         let collected = Arc::clone(&stderr);
         std::thread::spawn(move || {
@@ -51,10 +56,9 @@ impl Server {
                 if n == 0 {
                     break;
                 }
-                collected
-                    .lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+                let (text, more) = &*collected;
+                text.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
+                more.notify_all();
             }
         });
         let out_pipe = child.stdout.take().expect("piped stdout");
@@ -68,6 +72,7 @@ impl Server {
             child,
             address: "127.0.0.1:1".parse().unwrap(),
             stderr,
+            reloads: RefCell::new(None),
         };
         let line = receiver
             .recv_timeout(START_TIMEOUT)
@@ -86,19 +91,19 @@ impl Server {
     }
 
     fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
+        self.stderr.0.lock().unwrap().clone()
     }
 
-    /// What the server printed, once it contains `text` (another thread reads the pipe).
+    /// What the server printed, once it contains `text`: woken by the thread that reads the
+    /// pipe each time the server prints; `EVENT_TIMEOUT` only ends a broken run.
     fn stderr_with(&self, text: &str) -> String {
-        let deadline = Instant::now() + EVENT_TIMEOUT;
-        loop {
-            let stderr = self.stderr();
-            if stderr.contains(text) || Instant::now() > deadline {
-                return stderr;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let (printed, more) = &*self.stderr;
+        let (printed, _) = more
+            .wait_timeout_while(printed.lock().unwrap(), EVENT_TIMEOUT, |printed| {
+                !printed.contains(text)
+            })
+            .unwrap();
+        printed.clone()
     }
 
     fn get(&self, path: &str) -> Response {
@@ -148,15 +153,19 @@ impl Server {
         events
     }
 
-    /// Fetches `path` until `done` holds for the page, for at most `EVENT_TIMEOUT`.
+    /// Fetches `path` until `done` holds for the page, fetching again each time the server
+    /// publishes (a `reload` event), never on a timer. The stream is open before the first
+    /// fetch, so a publication either shows in that fetch or wakes the wait; a run that
+    /// gets no event for `EVENT_TIMEOUT` returns the last page for the caller to fail on.
     fn eventually(&self, path: &str, done: impl Fn(&Response) -> bool) -> Response {
-        let deadline = Instant::now() + EVENT_TIMEOUT;
+        let mut reloads = self.reloads.borrow_mut();
+        let reloads = reloads.get_or_insert_with(|| self.events());
         loop {
             let response = self.get(path);
-            if done(&response) || Instant::now() > deadline {
+            if done(&response) || !reloads.wait_for("event: reload\n", EVENT_TIMEOUT) {
                 return response;
             }
-            std::thread::sleep(Duration::from_millis(50));
+            reloads.seen.clear();
         }
     }
 }

@@ -153,7 +153,7 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
                 .review
                 .reviewers
                 .iter()
-                .map(|r| r.name.as_str())
+                .map(|r| r.label())
                 .collect::<Vec<_>>()
                 .join(", ");
             let on = article.review.reviewers.iter().filter_map(|r| r.date).max();
@@ -166,7 +166,7 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
                     format!("approved by {by}{when}, but {} changed since: the page shows as pending review", describe_parts(changed)),
                 )
                 .with_hint(format!(
-                    "ask a reviewer to check the change: evident claim {slug} --reviewer NAME, then evident approve {slug} --reviewer NAME",
+                    "ask a reviewer to check the change: evident claim {slug} --reviewer ID, then evident approve {slug} --reviewer ID [--key PATH]",
                     slug = article.slug
                 )),
             );
@@ -185,7 +185,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
                 "the article is approved but names no reviewer",
             )
             .with_hint(format!(
-                "record the approval with `evident approve {} --reviewer NAME`, or set the status back",
+                "record the approval with `evident approve {} --reviewer ID [--key PATH]`, or set the status back",
                 article.slug
             )),
         );
@@ -203,7 +203,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
                     Code::ReviewIncomplete,
                     &article.file,
                     at,
-                    format!("the approval by {} has no date", reviewer.name),
+                    format!("the approval by {} has no date", reviewer.label()),
                 )
                 .with_hint("add `date: YYYY-MM-DD` to the reviewer entry, or re-approve with `evident approve`"),
             );
@@ -218,7 +218,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
                 "the approval has no `approved_hash`, so nothing ties it to the text that was reviewed",
             )
             .with_hint(format!(
-                "record approvals with `evident approve {} --reviewer NAME`, which writes the hash",
+                "record approvals with `evident approve {} --reviewer ID [--key PATH]`, which writes the hash",
                 article.slug
             )),
         );

@@ -4,24 +4,35 @@
 
 use super::{Code, Diagnostic, Severity};
 use serde::Serialize;
+use std::io::{self, Write};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 #[derive(Serialize)]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run; 1],
+    runs: [Run<'a>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'a> {
     tool: Tool,
     /// Evident counts columns in characters, as SARIF's `unicodeCodePoints` does.
     column_kind: &'static str,
-    results: Vec<SarifResult>,
+    results: Results<'a>,
+}
+
+/// The results, made one at a time while they are written, so that a large report is never
+/// held twice in memory.
+struct Results<'a>(&'a [Diagnostic]);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(result))
+    }
 }
 
 #[derive(Serialize)]
@@ -142,7 +153,33 @@ fn uri(path: &str) -> String {
     out
 }
 
-pub fn render_sarif(diagnostics: &[Diagnostic]) -> String {
+fn result(d: &Diagnostic) -> SarifResult {
+    let mut text = d.message.clone();
+    if let Some(hint) = &d.hint {
+        text.push_str("\nhint: ");
+        text.push_str(hint);
+    }
+    SarifResult {
+        rule_id: d.code.as_str(),
+        rule_index: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
+        level: level(d.severity),
+        message: Text { text },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: uri(&d.file),
+                    uri_base_id: "%SRCROOT%",
+                },
+                region: Region {
+                    start_line: d.line.max(1),
+                    start_column: d.column.max(1),
+                },
+            },
+        }],
+    }
+}
+
+pub fn write_sarif(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     let rules = Code::ALL
         .iter()
         .map(|code| Rule {
@@ -153,34 +190,6 @@ pub fn render_sarif(diagnostics: &[Diagnostic]) -> String {
             default_configuration: Configuration {
                 level: level(code.default_severity()),
             },
-        })
-        .collect();
-    let results = diagnostics
-        .iter()
-        .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(hint) = &d.hint {
-                text.push_str("\nhint: ");
-                text.push_str(hint);
-            }
-            SarifResult {
-                rule_id: d.code.as_str(),
-                rule_index: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
-                level: level(d.severity),
-                message: Text { text },
-                locations: [Location {
-                    physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation {
-                            uri: uri(&d.file),
-                            uri_base_id: "%SRCROOT%",
-                        },
-                        region: Region {
-                            start_line: d.line.max(1),
-                            start_column: d.column.max(1),
-                        },
-                    },
-                }],
-            }
         })
         .collect();
     let log = Log {
@@ -195,12 +204,11 @@ pub fn render_sarif(diagnostics: &[Diagnostic]) -> String {
                 },
             },
             column_kind: "unicodeCodePoints",
-            results,
+            results: Results(diagnostics),
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
@@ -217,7 +225,11 @@ mod tests {
             "citation `@nope` matches no reference",
         )
         .with_hint("add it");
-        let log: serde_json::Value = serde_json::from_str(&render_sarif(&[finding])).unwrap();
+        let log: serde_json::Value = {
+            let mut out = Vec::new();
+            write_sarif(&mut out, &[finding]).unwrap();
+            serde_json::from_slice(&out).unwrap()
+        };
         let run = &log["runs"][0];
         let result = &run["results"][0];
         assert_eq!(result["ruleId"], "citation/unresolved");

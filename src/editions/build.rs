@@ -195,7 +195,12 @@ impl Plan {
             .map_err(|message| edition_problem(edition, message))?;
         // Content is taken as it was published: findings in it were judged then, and an
         // archived edition stays readable even when later checks would object.
-        let (_, parsed) = read_and_parse(&dir);
+        let (_, mut parsed) = read_and_parse(&dir);
+        // Its approvals are judged by its own registry and rules, as its pages were then;
+        // an archived page does not turn overdue later.
+        let (registry, _) = crate::people::load_people(&dir);
+        let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), None).without_currency();
+        parsed.establish_trust(trust, Vec::new());
         Ok(Snapshot { dir, config, parsed })
     }
 

@@ -31,6 +31,8 @@ pub struct Site<'a> {
     pub topics: Vec<Topic>,
     /// Article indices, most recently updated first.
     pub recent: Vec<usize>,
+    /// The people registry: profile pages, and reviewers' names and links.
+    pub people: std::sync::Arc<crate::people::Registry>,
 }
 
 pub struct Topic {
@@ -154,6 +156,7 @@ pub fn link_site_with_graph<'a>(
         edges,
         topics,
         recent,
+        people: parsed.people(),
     }
 }
 

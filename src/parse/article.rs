@@ -37,6 +37,9 @@ pub struct Article {
     pub fingerprint: Fingerprint,
     /// The review record judged against `fingerprint`: the only source of "reviewed".
     pub review_state: ReviewState,
+    /// Which reviewers the page may name and when the review falls due, once
+    /// `review::trust::judge` has weighed the approval against the registry.
+    pub approval: crate::review::trust::Approval,
     /// Its own references, then the shared-bibliography entries it cites
     /// (`citations.shared`), in that order.
     pub references: Vec<Reference>,
@@ -338,6 +341,7 @@ pub fn parse_article_for(source: &SourceFile, bibliography: &Bibliography, outpu
         updated: updated.or(created),
         version,
         changes: changes.into_iter().map(|(c, _)| c).collect(),
+        approval: crate::review::trust::Approval::unjudged(&review_state, review.reviewers.len()),
         review,
         fingerprint,
         review_state,

@@ -331,7 +331,8 @@ fn citation_then_label(context: &ScanContext<'_>, text: &str, span: Range<usize>
             keys.join(", ")
         ),
     };
-    let merged = format!("[{}; @{label}]", keys.join("; "));
+    // `[@a][@b]` swallows a citation too: its label already carries the `@`.
+    let merged = format!("[{}; @{}]", keys.join("; "), label.strip_prefix('@').unwrap_or(label));
     Some(
         Diagnostic::new(
             Code::CitationSyntax,
@@ -417,6 +418,14 @@ mod tests {
                 .iter()
                 .any(|d| d.hint.as_deref().unwrap_or("").contains("[@b; @c]"))
         );
+    }
+
+    #[test]
+    fn two_adjacent_citations_are_merged_with_one_at_sign_each() {
+        let scan = run("Claim [@a][@b] end.\n");
+        assert_eq!(found(&scan), [(Code::CitationSyntax, 1, 7)]);
+        let hint = scan.findings[0].hint.as_deref().unwrap_or("");
+        assert!(hint.contains("`[@a; @b]`"), "{hint}");
     }
 
     #[test]

@@ -101,16 +101,40 @@ pub struct Review {
     /// stale approval can say what changed.
     #[serde(default)]
     pub approved_parts: Option<std::collections::BTreeMap<String, String>>,
+    /// When the approval must be renewed, in place of the last review date plus the
+    /// configured interval (`review.interval`).
+    #[serde(default)]
+    pub next_due: Option<Date>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reviewer {
-    pub name: String,
+    /// The reviewer's id in the people registry (`people/<id>.md`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// A name written by hand, from before the registry; only sites with `signatures: off`
+    /// may show it.
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(default)]
     pub role: Option<String>,
     #[serde(default)]
     pub date: Option<Date>,
+    /// The reviewer's SSH signature over the approval statement (`review::signature`),
+    /// base64 without the armour lines.
+    #[serde(default)]
+    pub signature: Option<String>,
+}
+
+impl Reviewer {
+    /// How findings and the terminal name this entry: its id, else its written name.
+    pub fn label(&self) -> &str {
+        self.id
+            .as_deref()
+            .or(self.name.as_deref())
+            .unwrap_or("an unnamed reviewer")
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

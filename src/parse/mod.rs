@@ -27,9 +27,30 @@ pub struct ParsedContent {
     /// The shared bibliography that articles' keys fall back to.
     pub bibliography: Bibliography,
     pub diagnostics: Vec<Diagnostic>,
+    /// The people registry and review rules approvals were judged by (`establish_trust`);
+    /// `None` until then.
+    pub trust: Option<crate::review::trust::Trust>,
 }
 
 impl ParsedContent {
+    /// The people registry approvals were judged by (empty before `establish_trust`).
+    pub fn people(&self) -> std::sync::Arc<crate::people::Registry> {
+        self.trust.as_ref().map(|t| t.registry.clone()).unwrap_or_default()
+    }
+
+    /// Judges every approval against the registry and rules in `trust`, adding the
+    /// findings, and keeps `trust` for articles parsed again later (`serve`).
+    pub fn establish_trust(&mut self, trust: crate::review::trust::Trust, registry_findings: Vec<Diagnostic>) {
+        let found: Vec<Vec<Diagnostic>> = self
+            .articles
+            .par_iter_mut()
+            .map(|article| crate::review::trust::judge(article, &trust))
+            .collect();
+        self.diagnostics.extend(registry_findings);
+        self.diagnostics.extend(found.into_iter().flatten());
+        self.trust = Some(trust);
+    }
+
     /// Frees what only the checks read, once they have run: where each field is written
     /// and every use of a citation key (a tenth of a large site's parsed articles). The
     /// pages need neither; `serve`, which checks again after each edit, keeps them.
@@ -135,6 +156,7 @@ impl ParsedContent {
             diagnostics: bibliography_findings,
             articles: Vec::with_capacity(articles.len()),
             pages: Vec::with_capacity(pages.len()),
+            trust: None,
         };
         for result in articles {
             parsed.diagnostics.extend(result.diagnostics);

@@ -3,7 +3,7 @@
 
 use super::json_ld::article_json_ld;
 use super::reference::{doi_url, format_reference, pmc_url, pubmed_url};
-use super::urls::{Urls, article_dir, page_dir, topic_dir};
+use super::urls::{Urls, article_dir, page_dir, person_dir, topic_dir};
 use crate::date::Date;
 use crate::link::{Site, Topic};
 use crate::parse::article::Article;
@@ -53,6 +53,8 @@ pub struct Counts {
     pub approved: usize,
     /// Approved once but changed since (counted under `under_review` too).
     pub changed_since_approval: usize,
+    /// Approved, but past the date the review fell due (counted under `approved` too).
+    pub overdue: usize,
 }
 
 #[derive(Clone, Serialize)]
@@ -164,14 +166,136 @@ pub struct ReviewView<'a> {
     pub reviewed: bool,
     pub reviewers: Vec<ReviewerView<'a>>,
     pub last_reviewed: Option<DateView>,
+    /// When the approval must be renewed (reviewed pages only).
+    pub next_due: Option<DateView>,
+    /// The review is past `next_due`: the page still names the reviewers, and says so.
+    pub overdue: bool,
     pub steps: Vec<StepView>,
 }
 
 #[derive(Serialize)]
 pub struct ReviewerView<'a> {
-    pub name: &'a str,
+    /// The name with credentials, from the people registry ("Jane Example, MD").
+    pub name: String,
     pub role: Option<&'a str>,
     pub date: Option<DateView>,
+    /// The registry id, or null for a name written by hand.
+    pub id: Option<&'a str>,
+    /// The profile page, or null.
+    pub url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PersonView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    /// The name with credentials.
+    pub display_name: String,
+    pub credentials: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub affiliation: Option<&'a str>,
+    pub specialties: &'a [String],
+    pub disclosures: Option<&'a str>,
+    pub bio_html: &'a str,
+    pub url: String,
+    /// The published questions whose current approval names this person, newest first.
+    pub approvals: Vec<PersonApprovalView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PersonApprovalView<'a> {
+    pub article: &'a SummaryView,
+    pub role: Option<&'a str>,
+    pub date: DateView,
+}
+
+/// Every registered person with the approvals the site shows for them.
+pub fn people_views<'a>(site: &'a Site<'_>, urls: &Urls, summaries: &'a [SummaryView]) -> Vec<PersonView<'a>> {
+    site.people
+        .people
+        .iter()
+        .map(|person| person_view(site, person, urls, summaries))
+        .collect()
+}
+
+/// One person's profile: who they are and the published approvals that name them.
+pub fn person_view<'a>(
+    site: &'a Site<'_>,
+    person: &'a crate::people::Person,
+    urls: &Urls,
+    summaries: &'a [SummaryView],
+) -> PersonView<'a> {
+    let mut approvals: Vec<PersonApprovalView<'a>> = site
+        .articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.review_state.is_reviewed())
+        .flat_map(|(index, a)| {
+            a.approval
+                .shown
+                .iter()
+                .filter_map(|&i| a.review.reviewers.get(i))
+                .filter(|r| r.id.as_deref() == Some(person.id.as_str()))
+                .filter_map(move |r| {
+                    Some(PersonApprovalView {
+                        article: &summaries[index],
+                        role: r.role.as_deref(),
+                        date: DateView::from(r.date?),
+                    })
+                })
+        })
+        .collect();
+    approvals.sort_by(|a, b| {
+        b.date
+            .iso
+            .cmp(&a.date.iso)
+            .then_with(|| a.article.slug.cmp(&b.article.slug))
+    });
+    PersonView {
+        id: &person.id,
+        name: &person.name,
+        display_name: person.display_name(),
+        credentials: person.credentials.as_deref(),
+        role: person.role.as_deref(),
+        affiliation: person.affiliation.as_deref(),
+        specialties: &person.specialties,
+        disclosures: person.disclosures.as_deref(),
+        bio_html: &person.bio_html,
+        url: urls.path(&person_dir(&person.id)),
+        approvals,
+    }
+}
+
+/// The reviewers a page may name (`Approval::shown`), each resolved in the registry.
+pub fn reviewer_views<'a>(
+    article: &'a Article,
+    people: &'a crate::people::Registry,
+    urls: &Urls,
+) -> Vec<ReviewerView<'a>> {
+    if !article.review_state.is_reviewed() {
+        return Vec::new();
+    }
+    article
+        .approval
+        .shown
+        .iter()
+        .filter_map(|&i| article.review.reviewers.get(i))
+        .filter_map(|r| {
+            let person = r.id.as_deref().and_then(|id| people.get(id));
+            let name = match (person, &r.name) {
+                (Some(person), _) => person.display_name(),
+                (None, Some(name)) => name.clone(),
+                (None, None) => return None,
+            };
+            Some(ReviewerView {
+                name,
+                role: r.role.as_deref(),
+                date: r.date.map(DateView::from),
+                id: person.map(|p| p.id.as_str()),
+                url: person.map(|p| urls.path(&person_dir(&p.id))),
+            })
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -219,6 +343,9 @@ pub fn site_view(site: &Site<'_>, urls: &Urls, topic_views: &[TopicView]) -> Sit
     for article in &site.articles {
         if article.review_state.is_stale() {
             counts.changed_since_approval += 1;
+        }
+        if article.review_state.is_reviewed() && article.approval.overdue {
+            counts.overdue += 1;
         }
         match article.review_state.shown_status() {
             ReviewStatus::Draft => counts.draft += 1,
@@ -294,7 +421,7 @@ pub fn article_view<'a>(
     body_html: &'a str,
 ) -> ArticleView<'a> {
     let article: &'a Article = site.articles[index];
-    let mut view = article_content_view(article, body_html, urls, topic_views);
+    let mut view = article_content_view(article, &site.people, body_html, urls, topic_views);
     restyle_references(&mut view, article, &site.config.citations.style);
     view.json_ld = article_json_ld(site, article, urls, view.review.reviewed);
     view.related = super::graph::related_views(site, index, summaries);
@@ -319,6 +446,7 @@ pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, style: 
 /// `body_html` is the article's body unpacked (`Body::html`).
 pub fn article_content_view<'a>(
     article: &'a Article,
+    people: &'a crate::people::Registry,
     body_html: &'a str,
     urls: &Urls,
     topic_views: &[TopicView],
@@ -351,24 +479,18 @@ pub fn article_content_view<'a>(
         .collect();
     // No review claim of any kind unless the approval matches the text: a stale approval's
     // reviewers approved other words than the reader sees.
-    let approvals = if reviewed {
-        article.review.reviewers.as_slice()
-    } else {
-        &[]
-    };
+    let reviewers = reviewer_views(article, people, urls);
     let review = ReviewView {
         status: shown.as_str(),
         status_label: shown.label(),
         reviewed,
-        reviewers: approvals
+        last_reviewed: reviewers
             .iter()
-            .map(|r| ReviewerView {
-                name: &r.name,
-                role: r.role.as_deref(),
-                date: r.date.map(DateView::from),
-            })
-            .collect(),
-        last_reviewed: approvals.iter().filter_map(|r| r.date).max().map(DateView::from),
+            .filter_map(|r| r.date.clone())
+            .max_by(|a, b| a.iso.cmp(&b.iso)),
+        reviewers,
+        next_due: article.approval.next_due.filter(|_| reviewed).map(DateView::from),
+        overdue: reviewed && article.approval.overdue,
         steps: review_steps(shown),
     };
     let path = article_dir(&article.slug);
@@ -461,6 +583,41 @@ pub fn review_queue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -
                     .is_stale()
                     .then(|| crate::review::describe_parts(entry.changed())),
                 diff_url: None,
+            })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct OverdueItemView<'a> {
+    pub article: &'a SummaryView,
+    /// When the review fell due.
+    pub due: DateView,
+    pub last_reviewed: Option<DateView>,
+}
+
+/// Approved questions whose review has fallen due, the longest overdue first.
+pub fn overdue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -> Vec<OverdueItemView<'a>> {
+    let index_of: std::collections::HashMap<&str, usize> = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.slug.as_str(), i))
+        .collect();
+    crate::review::queue::overdue_reviews(site.articles.iter().copied())
+        .into_iter()
+        .filter_map(|article| {
+            let index = *index_of.get(article.slug.as_str())?;
+            Some(OverdueItemView {
+                article: &summaries[index],
+                due: DateView::from(article.approval.next_due?),
+                last_reviewed: article
+                    .approval
+                    .shown
+                    .iter()
+                    .filter_map(|&i| article.review.reviewers.get(i)?.date)
+                    .max()
+                    .map(DateView::from),
             })
         })
         .collect()

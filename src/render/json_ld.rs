@@ -38,7 +38,7 @@ struct MedicalWebPage<'a> {
     name: &'a str,
     publisher: Organization<'a>,
     #[serde(rename = "reviewedBy", skip_serializing_if = "Option::is_none")]
-    reviewed_by: Option<Vec<Person<'a>>>,
+    reviewed_by: Option<Vec<Reviewer<'a>>>,
     url: String,
     version: u32,
 }
@@ -89,6 +89,27 @@ struct Person<'a> {
     kind: &'static str,
     #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
     job_title: Option<&'a str>,
+    name: &'a str,
+}
+
+/// A reviewer from the people registry: the profile page is the claim's evidence.
+#[derive(Serialize)]
+struct Reviewer<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "hasCredential", skip_serializing_if = "Option::is_none")]
+    has_credential: Option<Credential<'a>>,
+    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    job_title: Option<&'a str>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Credential<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
     name: &'a str,
 }
 
@@ -162,10 +183,15 @@ pub fn article_json_ld(site: &Site<'_>, article: &Article, urls: &Urls, reviewed
         Audience::Patient => Audiences::One(audience("Patient")),
         Audience::All => Audiences::Both([audience("Clinician"), audience("Patient")]),
     };
-    let approvals = if reviewed {
-        article.review.reviewers.as_slice()
+    let approvals: Vec<&crate::parse::front_matter::Reviewer> = if reviewed {
+        article
+            .approval
+            .shown
+            .iter()
+            .filter_map(|&i| article.review.reviewers.get(i))
+            .collect()
     } else {
-        &[]
+        Vec::new()
     };
     let page = MedicalWebPage {
         context: "https://schema.org",
@@ -195,21 +221,39 @@ pub fn article_json_ld(site: &Site<'_>, article: &Article, urls: &Urls, reviewed
             kind: "Organization",
             name: &site.config.publisher,
         },
-        reviewed_by: reviewed.then(|| {
-            approvals
-                .iter()
-                .map(|r| Person {
-                    kind: "Person",
-                    job_title: r.role.as_deref(),
-                    name: &r.name,
-                })
-                .collect()
-        }),
+        reviewed_by: reviewed.then(|| approvals.iter().filter_map(|r| reviewer(site, r, urls)).collect()),
         url: urls.absolute(&article_dir(&article.slug)),
         version: article.version,
     };
     // Serialising these plain structs cannot fail: every key is a string, no number a float.
     script_safe(&serde_json::to_string(&page).unwrap_or_default())
+}
+
+fn reviewer<'a>(
+    site: &'a Site<'_>,
+    entry: &'a crate::parse::front_matter::Reviewer,
+    urls: &Urls,
+) -> Option<Reviewer<'a>> {
+    let person = entry.id.as_deref().and_then(|id| site.people.get(id));
+    let Some(person) = person else {
+        return entry.name.as_deref().map(|name| Reviewer {
+            kind: "Person",
+            has_credential: None,
+            job_title: entry.role.as_deref(),
+            name,
+            url: None,
+        });
+    };
+    Some(Reviewer {
+        kind: "Person",
+        has_credential: person.credentials.as_deref().map(|name| Credential {
+            kind: "EducationalOccupationalCredential",
+            name,
+        }),
+        job_title: person.role.as_deref().or(entry.role.as_deref()),
+        name: &person.name,
+        url: Some(urls.absolute(&super::urls::person_dir(&person.id))),
+    })
 }
 
 /// A cited work: its kind, title, authors, year and identifiers (DOI first, as search

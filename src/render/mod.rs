@@ -40,6 +40,10 @@ enum Job {
     Search,
     /// The client-side search index under search/ (many files, one job).
     SearchIndex,
+    /// /people/, everyone in the registry.
+    People,
+    /// /people/<id>/, one person's profile.
+    Person(usize),
 }
 
 pub struct Rendered {
@@ -187,6 +191,8 @@ pub fn page_dirs(site: &Site<'_>) -> Vec<String> {
             Job::Graph => Some("graph/".to_string()),
             Job::ReviewQueue => Some("review/".to_string()),
             Job::Search => Some("search/".to_string()),
+            Job::People => Some("people/".to_string()),
+            Job::Person(i) => Some(urls::person_dir(&site.people.people[i].id)),
             Job::NotFound | Job::Sitemap | Job::Feed | Job::Robots | Job::GraphJson | Job::SearchIndex => None,
         })
         .collect()
@@ -269,7 +275,9 @@ fn all_jobs(site: &Site<'_>) -> Vec<Job> {
         Job::GraphJson,
         Job::Search,
         Job::SearchIndex,
+        Job::People,
     ];
+    jobs.extend((0..site.people.people.len()).map(Job::Person));
     jobs.extend((0..site.topics.len()).map(Job::Topic));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.articles.len()).map(Job::Article));
@@ -344,6 +352,20 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 .write_streamed("graph.json", &mut |out| graph::write_graph_json(site, urls, out))
                 .map_err(|error| templates::template_error("graph.json", format!("{error:#}")));
         }
+        Job::People => {
+            ctx.insert("people", &context::people_views(site, urls, shared.summaries));
+            (
+                "people.html",
+                Some("people/".to_string()),
+                "people/index.html".to_string(),
+            )
+        }
+        Job::Person(index) => {
+            let person = &site.people.people[index];
+            ctx.insert("person", &context::person_view(site, person, urls, shared.summaries));
+            let dir = urls::person_dir(&person.id);
+            ("person.html", Some(dir.clone()), format!("{dir}index.html"))
+        }
         Job::Search => (
             "search.html",
             Some("search/".to_string()),
@@ -368,6 +390,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 }
             }
             ctx.insert("queue", &queue);
+            ctx.insert("overdue", &context::overdue_view(site, shared.summaries));
             (
                 "review.html",
                 Some("review/".to_string()),
@@ -453,6 +476,19 @@ fn sitemap_entries(shared: &Shared<'_, '_>) -> Vec<SitemapEntry> {
         entries.push(SitemapEntry {
             loc: urls.absolute(&article_dir(&article.slug)),
             lastmod: article.updated.map(|d| d.to_string()),
+        });
+    }
+    // Profiles are what readers and search engines check a reviewer's name against.
+    if !site.people.people.is_empty() {
+        entries.push(SitemapEntry {
+            loc: urls.absolute("people/"),
+            lastmod: None,
+        });
+    }
+    for person in &site.people.people {
+        entries.push(SitemapEntry {
+            loc: urls.absolute(&urls::person_dir(&person.id)),
+            lastmod: None,
         });
     }
     for page in &site.pages {

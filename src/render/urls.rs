@@ -59,6 +59,11 @@ pub fn topic_dir(slug: &str) -> String {
     format!("topics/{slug}/")
 }
 
+/// A person's profile page.
+pub fn person_dir(id: &str) -> String {
+    format!("people/{id}/")
+}
+
 pub fn page_dir(slug: &str) -> String {
     format!("{slug}/")
 }

@@ -70,12 +70,28 @@ pub fn serialize_review(review: &Review, nl: &str) -> String {
     if !review.reviewers.is_empty() {
         out.push_str(&format!("  reviewers:{nl}"));
         for reviewer in &review.reviewers {
-            out.push_str(&format!("    - name: {}{nl}", quote(&reviewer.name)));
+            // The first key opens the list item; a signed entry always has an id.
+            let mut lead = "    - ";
+            let mut field = |out: &mut String, line: String| {
+                out.push_str(lead);
+                out.push_str(&line);
+                out.push_str(nl);
+                lead = "      ";
+            };
+            if let Some(id) = &reviewer.id {
+                field(&mut out, format!("id: {}", quote(id)));
+            }
+            if let Some(name) = &reviewer.name {
+                field(&mut out, format!("name: {}", quote(name)));
+            }
             if let Some(role) = &reviewer.role {
-                out.push_str(&format!("      role: {}{nl}", quote(role)));
+                field(&mut out, format!("role: {}", quote(role)));
             }
             if let Some(date) = reviewer.date {
-                out.push_str(&format!("      date: {date}{nl}"));
+                field(&mut out, format!("date: {date}"));
+            }
+            if let Some(signature) = &reviewer.signature {
+                field(&mut out, format!("signature: {}", quote(signature)));
             }
         }
     }
@@ -87,6 +103,9 @@ pub fn serialize_review(review: &Review, nl: &str) -> String {
         for (part, hash) in parts {
             out.push_str(&format!("    {part}: {}{nl}", quote(hash)));
         }
+    }
+    if let Some(due) = review.next_due {
+        out.push_str(&format!("  next_due: {due}{nl}"));
     }
     out
 }
@@ -101,12 +120,15 @@ mod tests {
         Review {
             status: ReviewStatus::Approved,
             reviewers: vec![Reviewer {
-                name: "A. \"Doc\" Example, MD".into(),
+                id: None,
+                name: Some("A. \"Doc\" Example, MD".into()),
                 role: Some("Board".into()),
                 date: Date::new(2026, 1, 8),
+                signature: None,
             }],
             approved_hash: Some("sha256:ab".into()),
             approved_parts: None,
+            next_due: None,
         }
     }
 
@@ -143,7 +165,7 @@ mod tests {
         };
         let back: Review = crate::parse::yaml::from_value(review).unwrap();
         assert_eq!(back.status, ReviewStatus::Approved);
-        assert_eq!(back.reviewers[0].name, "A. \"Doc\" Example, MD");
+        assert_eq!(back.reviewers[0].name.as_deref(), Some("A. \"Doc\" Example, MD"));
         assert!(edited.ends_with("related: []\n---\n"));
     }
 }

@@ -2,9 +2,13 @@
 //! review record and the fingerprint of the text it approved.
 
 pub mod edit;
+pub mod file;
 pub mod hash;
+pub mod policy;
 pub mod queue;
 pub mod record;
+pub mod signature;
+pub mod trust;
 pub mod workflow;
 
 use crate::parse::front_matter::{Review, ReviewStatus};
@@ -24,6 +28,9 @@ pub enum ReviewState {
     },
     /// Marked approved without a reviewer, a date or a hash: nothing was verifiably approved.
     IncompleteApproval,
+    /// Matches its text, but no reviewer's approval is verified (unsigned where signatures
+    /// are required, a signature that fails, or an unregistered reviewer).
+    UnverifiedApproval,
 }
 
 impl ReviewState {
@@ -37,9 +44,10 @@ impl ReviewState {
         match self {
             ReviewState::Draft => ReviewStatus::Draft,
             ReviewState::Submitted => ReviewStatus::Submitted,
-            ReviewState::UnderReview | ReviewState::ChangedSinceApproval { .. } | ReviewState::IncompleteApproval => {
-                ReviewStatus::UnderReview
-            }
+            ReviewState::UnderReview
+            | ReviewState::ChangedSinceApproval { .. }
+            | ReviewState::IncompleteApproval
+            | ReviewState::UnverifiedApproval => ReviewStatus::UnderReview,
             ReviewState::Approved => ReviewStatus::Approved,
         }
     }

@@ -33,7 +33,7 @@ pub fn review_queue<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<
             article,
             since: article.updated,
             reviewer: match article.review_state {
-                ReviewState::UnderReview => article.review.reviewers.first().map(|r| r.name.as_str()),
+                ReviewState::UnderReview => article.review.reviewers.first().map(|r| r.label()),
                 _ => None,
             },
         })
@@ -47,10 +47,28 @@ pub fn review_queue<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<
     entries
 }
 
+/// Approved articles whose review has fallen due, the longest overdue first: their pages
+/// still name the reviewer but say the review is overdue.
+pub fn overdue_reviews<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<&'a Article> {
+    let mut overdue: Vec<&Article> = articles
+        .into_iter()
+        .filter(|a| a.review_state.is_reviewed() && a.approval.overdue)
+        .collect();
+    overdue.sort_by(|a, b| {
+        a.approval
+            .next_due
+            .cmp(&b.approval.next_due)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    overdue
+}
+
 /// Stale approvals first: readers see those pages as pending until someone acts.
 fn urgency(state: &ReviewState) -> u8 {
     match state {
-        ReviewState::ChangedSinceApproval { .. } | ReviewState::IncompleteApproval => 0,
+        ReviewState::ChangedSinceApproval { .. }
+        | ReviewState::IncompleteApproval
+        | ReviewState::UnverifiedApproval => 0,
         ReviewState::UnderReview => 1,
         ReviewState::Submitted => 2,
         ReviewState::Draft | ReviewState::Approved => 3,

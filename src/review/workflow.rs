@@ -7,14 +7,43 @@ use super::hash::Fingerprint;
 use crate::date::Date;
 use crate::parse::front_matter::{Review, ReviewStatus, Reviewer};
 
+/// Who acts: a registered person's id, or (on sites without signatures) a written name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identity {
+    Id(String),
+    Name(String),
+}
+
+impl Identity {
+    fn entry(&self, role: Option<String>, date: Option<Date>) -> Reviewer {
+        let (id, name) = match self {
+            Identity::Id(id) => (Some(id.clone()), None),
+            Identity::Name(name) => (None, Some(name.clone())),
+        };
+        Reviewer {
+            id,
+            name,
+            role,
+            date,
+            signature: None,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Identity::Id(s) | Identity::Name(s) => s,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Action {
     Submit,
     Claim {
-        reviewer: String,
+        reviewer: Identity,
     },
     Approve {
-        reviewer: String,
+        reviewer: Identity,
         role: Option<String>,
         date: Date,
     },
@@ -46,24 +75,20 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
         Action::Claim { reviewer } => {
             let reviewer = named(reviewer)?;
             match subject.state {
-                ReviewState::Submitted | ReviewState::ChangedSinceApproval { .. } | ReviewState::IncompleteApproval => {
-                    Ok(Review {
-                        status: ReviewStatus::UnderReview,
-                        reviewers: vec![Reviewer {
-                            name: reviewer,
-                            role: None,
-                            date: None,
-                        }],
-                        approved_hash: None,
-                        approved_parts: None,
-                    })
-                }
+                ReviewState::Submitted
+                | ReviewState::ChangedSinceApproval { .. }
+                | ReviewState::IncompleteApproval
+                | ReviewState::UnverifiedApproval => Ok(Review {
+                    status: ReviewStatus::UnderReview,
+                    reviewers: vec![reviewer.entry(None, None)],
+                    ..Review::default()
+                }),
                 ReviewState::UnderReview => {
                     let by = subject
                         .review
                         .reviewers
                         .first()
-                        .map(|r| r.name.as_str())
+                        .map(Reviewer::label)
                         .unwrap_or("someone");
                     Err(format!("`{slug}` is already under review by {by}"))
                 }
@@ -85,26 +110,24 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
                     ));
                 }
             }
-            let approval = Reviewer {
-                name: reviewer,
-                role: role.clone(),
-                date: Some(*date),
-            };
+            let approval = reviewer.entry(role.clone(), Some(*date));
             match subject.state {
                 ReviewState::UnderReview
                 | ReviewState::ChangedSinceApproval { .. }
-                | ReviewState::IncompleteApproval => Ok(Review {
+                | ReviewState::IncompleteApproval
+                | ReviewState::UnverifiedApproval => Ok(Review {
                     status: ReviewStatus::Approved,
                     reviewers: vec![approval],
                     approved_hash: Some(subject.fingerprint.hash.clone()),
                     approved_parts: Some(subject.fingerprint.parts.clone()),
+                    next_due: None,
                 }),
                 ReviewState::Approved => {
                     // A second reviewer co-signs the same, unchanged text.
-                    if subject.review.reviewers.iter().any(|r| r.name == approval.name) {
+                    if subject.review.reviewers.iter().any(|r| r.label() == approval.label()) {
                         return Err(format!(
                             "`{slug}` is already approved by {} for this text",
-                            approval.name
+                            approval.label()
                         ));
                     }
                     let mut review = subject.review.clone();
@@ -113,7 +136,7 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
                 }
                 ReviewState::Submitted => Err(format!(
                     "`{slug}` has not been claimed for review; claim it first: evident claim {slug} --reviewer \"{}\"",
-                    approval.name
+                    approval.label()
                 )),
                 ReviewState::Draft => Err(format!("`{slug}` is a draft; submit and claim it before approving")),
             }
@@ -121,12 +144,20 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
     }
 }
 
-fn named(reviewer: &str) -> Result<String, String> {
-    let name = reviewer.trim();
-    if name.is_empty() {
-        return Err("a reviewer's name is required: pass --reviewer \"Name, credentials\"".into());
+fn named(reviewer: &Identity) -> Result<Identity, String> {
+    if reviewer.as_str().trim().is_empty() {
+        return Err("a reviewer is required: pass --reviewer ID (their file in people/)".into());
     }
-    Ok(name.to_string())
+    // A name or id is one line of text: a line break or an escape sequence would be signed
+    // into the record and printed on every page and terminal that shows it.
+    let text = reviewer.as_str();
+    if text.chars().any(char::is_control) {
+        return Err(format!(
+            "a reviewer is one line of text without control characters: {}",
+            crate::diagnostic::terminal::escape(text, crate::diagnostic::terminal::Keep::Nothing)
+        ));
+    }
+    Ok(reviewer.clone())
 }
 
 fn describe(state: &ReviewState) -> &'static str {
@@ -137,6 +168,7 @@ fn describe(state: &ReviewState) -> &'static str {
         ReviewState::Approved => "approved",
         ReviewState::ChangedSinceApproval { .. } => "approved but changed since; claim it for review again",
         ReviewState::IncompleteApproval => "marked approved without a complete record; claim it for review",
+        ReviewState::UnverifiedApproval => "approved without a verified signature; claim it for review",
     }
 }
 
@@ -169,7 +201,7 @@ mod tests {
 
     fn approve(name: &str, day: u8) -> Action {
         Action::Approve {
-            reviewer: name.into(),
+            reviewer: Identity::Id(name.into()),
             role: Some("Board".into()),
             date: Date::new(2026, 2, day).unwrap(),
         }
@@ -181,7 +213,7 @@ mod tests {
         assert_eq!(submitted.status, ReviewStatus::Submitted);
         let claimed = run(
             Action::Claim {
-                reviewer: "Dr A".into(),
+                reviewer: Identity::Id("dr-a".into()),
             },
             &submitted,
             ReviewState::Submitted,
@@ -207,7 +239,7 @@ mod tests {
         assert!(
             run(
                 Action::Claim {
-                    reviewer: "Dr A".into()
+                    reviewer: Identity::Id("dr-a".into())
                 },
                 &draft,
                 ReviewState::Draft
@@ -217,7 +249,7 @@ mod tests {
         assert!(
             run(
                 Action::Claim {
-                    reviewer: "Dr A".into()
+                    reviewer: Identity::Id("dr-a".into())
                 },
                 &draft,
                 ReviewState::Approved
@@ -235,7 +267,7 @@ mod tests {
                 .contains("reviewer")
         );
         let early = Action::Approve {
-            reviewer: "Dr A".into(),
+            reviewer: Identity::Id("dr-a".into()),
             role: None,
             date: Date::new(2025, 12, 31).unwrap(),
         };
@@ -245,7 +277,7 @@ mod tests {
                 .contains("before")
         );
         let future = Action::Approve {
-            reviewer: "Dr A".into(),
+            reviewer: Identity::Id("dr-a".into()),
             role: None,
             date: Date::new(2027, 1, 1).unwrap(),
         };
@@ -266,7 +298,7 @@ mod tests {
         assert!(
             run(
                 Action::Claim {
-                    reviewer: "Dr A".into()
+                    reviewer: Identity::Id("dr-a".into())
                 },
                 &review,
                 stale.clone()

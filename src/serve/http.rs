@@ -84,15 +84,87 @@ pub fn start(listener: TcpListener, live: Arc<Live>) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("evident-accept".into())
         .spawn(move || {
+            let mut backoff = AcceptBackoff::default();
             for stream in listener.incoming() {
-                // A failed accept (the client gave up) concerns that client only.
-                let Ok(stream) = stream else { continue };
+                let stream = match stream {
+                    Ok(stream) => {
+                        if let Some(note) = backoff.after_success() {
+                            eprintln!("{note}");
+                        }
+                        stream
+                    }
+                    Err(error) => {
+                        let (pause, note) = backoff.after_error(&error);
+                        if let Some(note) = note {
+                            eprintln!("{note}");
+                        }
+                        std::thread::sleep(pause);
+                        continue;
+                    }
+                };
                 if sender.send(stream).is_err() {
                     return;
                 }
             }
         })?;
     Ok(())
+}
+
+/// The first pause after an accept failed for want of resources, doubled while it fails.
+const FIRST_PAUSE: Duration = Duration::from_millis(10);
+const LONGEST_PAUSE: Duration = Duration::from_secs(1);
+
+/// What the accept loop does after a failed accept. When the process is out of file
+/// descriptors (or memory), the pending connection stays queued and every accept fails at
+/// once: retrying at once spins a core. So it waits, longer each time, and says so once per
+/// shortage. Any other failure (a client that gave up) concerns that client only.
+#[derive(Debug, Default)]
+pub struct AcceptBackoff {
+    pause: Option<Duration>,
+}
+
+impl AcceptBackoff {
+    /// How long to wait before the next accept, and a note to print at the first failure.
+    pub fn after_error(&mut self, error: &std::io::Error) -> (Duration, Option<String>) {
+        if !is_shortage(error) {
+            return (Duration::ZERO, None);
+        }
+        match self.pause {
+            Some(pause) => {
+                let next = (pause * 2).min(LONGEST_PAUSE);
+                self.pause = Some(next);
+                (next, None)
+            }
+            None => {
+                self.pause = Some(FIRST_PAUSE);
+                let note = format!(
+                    "serve: cannot accept connections ({error}); waiting for open connections to close (raise the limit with `ulimit -n`)"
+                );
+                (FIRST_PAUSE, Some(note))
+            }
+        }
+    }
+
+    /// Forgets a shortage once a connection is accepted again; a note when there was one.
+    pub fn after_success(&mut self) -> Option<String> {
+        self.pause
+            .take()
+            .map(|_| "serve: accepting connections again".to_string())
+    }
+}
+
+/// EMFILE, ENFILE, ENOBUFS, ENOMEM: the process or the system is out of something, and
+/// only time (connections closing) brings it back.
+fn is_shortage(error: &std::io::Error) -> bool {
+    // The same numbers on Linux, macOS and the BSDs; ENOBUFS differs, so only Linux's.
+    const ENOMEM: i32 = 12;
+    const ENFILE: i32 = 23;
+    const EMFILE: i32 = 24;
+    const LINUX_ENOBUFS: i32 = 105;
+    let code = error.raw_os_error();
+    error.kind() == std::io::ErrorKind::OutOfMemory
+        || (cfg!(unix) && matches!(code, Some(EMFILE | ENFILE | ENOMEM)))
+        || (cfg!(target_os = "linux") && code == Some(LINUX_ENOBUFS))
 }
 
 /// One parsed request head.
@@ -459,5 +531,41 @@ mod tests {
         assert!(sent.starts_with("HTTP/1.1 200 OK\r\n"), "{sent}");
         assert!(sent.contains("Content-Length: 5\r\n"));
         assert!(sent.ends_with("\r\n\r\n"), "no body: {sent}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn running_out_of_descriptors_waits_longer_each_time_and_says_so_once() {
+        let emfile = std::io::Error::from_raw_os_error(24);
+        let mut backoff = AcceptBackoff::default();
+        let (first, note) = backoff.after_error(&emfile);
+        assert_eq!(first, FIRST_PAUSE);
+        assert!(note.is_some_and(|n| n.contains("cannot accept connections")));
+        let mut pauses = vec![first];
+        for _ in 0..12 {
+            let (pause, note) = backoff.after_error(&emfile);
+            assert_eq!(note, None, "said once per shortage");
+            pauses.push(pause);
+        }
+        assert!(pauses.windows(2).all(|w| w[1] >= w[0]), "{pauses:?}");
+        assert_eq!(*pauses.last().unwrap(), LONGEST_PAUSE);
+        assert!(pauses.iter().all(|p| *p >= FIRST_PAUSE), "never a busy loop");
+
+        assert_eq!(
+            backoff.after_success().as_deref(),
+            Some("serve: accepting connections again")
+        );
+        assert_eq!(backoff.after_success(), None);
+        let (pause, note) = backoff.after_error(&emfile);
+        assert_eq!(pause, FIRST_PAUSE, "a new shortage starts short");
+        assert!(note.is_some(), "and is said again");
+    }
+
+    #[test]
+    fn a_client_that_gave_up_is_skipped_at_once() {
+        let aborted = std::io::Error::from(std::io::ErrorKind::ConnectionAborted);
+        let mut backoff = AcceptBackoff::default();
+        assert_eq!(backoff.after_error(&aborted), (Duration::ZERO, None));
+        assert_eq!(backoff.after_success(), None);
     }
 }

@@ -16,7 +16,7 @@ pub mod reload;
 pub mod watch;
 pub mod workspace;
 
-use crate::diagnostic::{Diagnostic, Format, render_report};
+use crate::diagnostic::{Diagnostic, Format, write_report};
 use crate::pipeline::BuildOptions;
 use anyhow::{Context as _, Result, bail};
 use http::Live;
@@ -174,10 +174,11 @@ fn print_findings(diagnostics: &[Diagnostic], sources: &HashMap<String, String>)
         return;
     }
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let text = render_report(diagnostics, Format::Human, color, |file| {
+    let mut out = std::io::BufWriter::new(std::io::stderr().lock());
+    let _ = write_report(&mut out, diagnostics, Format::Human, color, |file| {
         sources.get(file).map(String::as_str)
-    });
-    eprint!("{text}");
+    })
+    .and_then(|()| std::io::Write::flush(&mut out));
 }
 
 fn describe(plan: &watch::Plan) -> String {

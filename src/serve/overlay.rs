@@ -1,6 +1,7 @@
 //! What `serve` adds to HTML pages as it sends them — never to `build` output: the reload
 //! script, and while the last rebuild failed, an overlay listing its findings.
 
+use crate::diagnostic::cap::{Shown, capped};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::html::escape;
 
@@ -15,11 +16,12 @@ s.addEventListener(\"reload\",function(){location.reload();});})();\
 /// The marker tests and people can look for in a served page.
 pub const OVERLAY_ID: &str = "evident-overlay";
 
-/// An overlay listing every finding of a failed rebuild. Everything from content is escaped.
+/// An overlay listing the findings of a failed rebuild, at most ten of a code per file with
+/// a count of the rest. Everything from content is escaped.
 pub fn overlay_html(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.len() - errors;
-    let mut out = String::with_capacity(1024 + diagnostics.len() * 256);
+    let mut out = String::with_capacity(4096);
     out.push_str(concat!(
         "<div id=\"evident-overlay\" role=\"alertdialog\" aria-labelledby=\"evident-overlay-title\">\n",
         "<style>",
@@ -43,7 +45,20 @@ pub fn overlay_html(diagnostics: &[Diagnostic]) -> String {
         if warnings == 1 { "warning" } else { "warnings" },
     ));
     out.push_str("<p>This page is the last good build. Fix the file and save: the page reloads by itself.</p>\n<ol>\n");
-    for d in diagnostics {
+    // Capped as the terminal report is: the overlay goes into every page served.
+    for shown in capped(diagnostics) {
+        let d = match shown {
+            Shown::Finding(d) => d,
+            Shown::Omitted { file, code, count } => {
+                out.push_str(&format!(
+                    "<li>{count} more <code>{}</code> {} in <code>{}</code> not shown (<code>evident check --format json</code> lists all)</li>\n",
+                    escape(code.as_str()),
+                    if count == 1 { "finding" } else { "findings" },
+                    escape(file)
+                ));
+                continue;
+            }
+        };
         let (class, label) = match d.severity {
             Severity::Error => ("evident-error", "error"),
             Severity::Warning => ("evident-warning", "warning"),
@@ -106,5 +121,20 @@ mod tests {
             b"<html><body><p>&lt;/body&gt;</p><i>x</i></BODY></html>"
         );
         assert_eq!(insert_before_body_end(b"<p>bare".to_vec(), "!"), b"<p>bare!");
+    }
+
+    #[test]
+    fn the_overlay_counts_what_it_does_not_list() {
+        let all: Vec<Diagnostic> = (1..=20_000)
+            .map(|n| Diagnostic::new(Code::CitationSyntax, "content/a.md", Position::new(1, n), "lost"))
+            .collect();
+        let html = overlay_html(&all);
+        assert!(html.contains("20000 errors, 0 warnings"), "the heading counts all");
+        assert_eq!(html.matches("error[citation/syntax]").count(), 10);
+        assert!(
+            html.contains("19990 more <code>citation/syntax</code> findings in <code>content/a.md</code> not shown"),
+            "{html}"
+        );
+        assert!(html.len() < 10_000, "{} bytes", html.len());
     }
 }

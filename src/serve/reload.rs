@@ -115,9 +115,24 @@ mod tests {
         assert_eq!(format_event("x", "a\nb"), "event: x\ndata: a\ndata: b\n\n");
     }
 
+    /// Reads `tab` until `text` has arrived; everything read. The timeout only ends a
+    /// broken run: the test waits for events, never for time to pass.
+    fn read_until(tab: &mut TcpStream, text: &str) -> String {
+        use std::io::Read;
+        tab.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut seen = String::new();
+        let mut buffer = [0u8; 512];
+        while !seen.contains(text) {
+            match tab.read(&mut buffer) {
+                Ok(0) | Err(_) => panic!("the stream ended before {text:?}: {seen:?}"),
+                Ok(n) => seen.push_str(&String::from_utf8_lossy(&buffer[..n])),
+            }
+        }
+        seen
+    }
+
     #[test]
     fn only_the_pages_named_reload() {
-        use std::io::Read;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         let events = Events::default();
@@ -126,27 +141,23 @@ mod tests {
             let mut tab = TcpStream::connect(address).unwrap();
             let (server_side, _) = listener.accept().unwrap();
             events.subscribe(server_side, page.map(str::to_string));
-            tab.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
-            let mut greeting = [0u8; 512];
-            let _ = tab.read(&mut greeting).unwrap();
+            read_until(&mut tab, ": connected\n\n");
             tabs.push(tab);
         }
         let only_a: BTreeSet<String> = ["/a/".to_string()].into();
         events.reload(Some(&only_a), "pages");
-        let received = |tab: &mut TcpStream| {
-            let mut buffer = [0u8; 512];
-            tab.read(&mut buffer)
-                .map(|n| String::from_utf8_lossy(&buffer[..n]).into_owned())
-                .unwrap_or_default()
-        };
-        assert!(received(&mut tabs[0]).contains("event: reload"), "the page named");
-        assert_eq!(received(&mut tabs[1]), "", "another page");
-        assert!(
-            received(&mut tabs[2]).contains("event: reload"),
-            "a page that did not say"
-        );
         events.reload(None, "all");
-        assert!(received(&mut tabs[1]).contains("event: reload"));
+        // Events arrive in order on each stream: whatever a tab got before `all` came from
+        // the first reload.
+        let a = read_until(&mut tabs[0], "data: all\n\n");
+        assert!(a.starts_with("event: reload\ndata: pages\n\n"), "the page named: {a:?}");
+        let b = read_until(&mut tabs[1], "data: all\n\n");
+        assert_eq!(b, "event: reload\ndata: all\n\n", "another page gets only the second");
+        let unnamed = read_until(&mut tabs[2], "data: all\n\n");
+        assert!(
+            unnamed.starts_with("event: reload\ndata: pages\n\n"),
+            "a page that did not say: {unnamed:?}"
+        );
         assert_eq!(events.count(), 3);
     }
 

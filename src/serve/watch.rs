@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 /// The folders of a site that `serve` watches, besides `evident.yaml`.
-pub const WATCHED_DIRS: [&str; 4] = ["content", "references", "templates", "theme"];
+pub const WATCHED_DIRS: [&str; 5] = ["content", "references", "templates", "theme", "people"];
 
 /// What one file-system event means for the site.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub enum Change {
     ContentTree,
     /// The shared bibliography: any article may cite it.
     References,
+    /// The people registry: any approval may name someone in it, and keys verify them all.
+    People,
     Templates,
     Theme,
     Config,
@@ -77,6 +79,7 @@ pub fn classify(root: &Path, event: &EventKind, path: &Path, kind: PathKind) -> 
             }
         }
         "references" => Change::References,
+        "people" => Change::People,
         "templates" => Change::Templates,
         "theme" => Change::Theme,
         _ => Change::Ignored,
@@ -142,7 +145,9 @@ pub fn plan(changes: impl IntoIterator<Item = Change>) -> Plan {
                 plan.files.insert(file);
             }
             Change::Theme => plan.theme = true,
-            Change::ContentTree | Change::References | Change::Templates | Change::Config => plan.full = true,
+            Change::ContentTree | Change::References | Change::People | Change::Templates | Change::Config => {
+                plan.full = true
+            }
             Change::Ignored => {}
         }
     }
@@ -335,6 +340,7 @@ mod tests {
     fn other_places_map_to_their_kind_of_change() {
         assert_eq!(at("evident.yaml", WRITE, PathKind::File), Change::Config);
         assert_eq!(at("templates/article.html", WRITE, PathKind::File), Change::Templates);
+        assert_eq!(at("people/jane-example.md", WRITE, PathKind::File), Change::People);
         assert_eq!(
             at("templates/partials/review.html", WRITE, PathKind::File),
             Change::Templates

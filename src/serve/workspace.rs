@@ -169,6 +169,7 @@ impl Links {
             edges: self.edges,
             topics: self.topics,
             recent: self.recent,
+            people: content.parsed.people(),
         };
         Ok((site, self.keys))
     }

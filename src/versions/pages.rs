@@ -81,12 +81,7 @@ pub struct PastReviewView<'a> {
     pub reviewers: Vec<ReviewerView<'a>>,
 }
 
-#[derive(Serialize)]
-pub struct ReviewerView<'a> {
-    pub name: &'a str,
-    pub role: Option<&'a str>,
-    pub date: Option<DateView>,
-}
+pub use crate::render::context::ReviewerView;
 
 #[derive(Serialize)]
 pub struct ApprovalView<'a> {
@@ -188,7 +183,19 @@ fn render_article(
     let article = site.articles[index];
     let empty = ArticleHistory::default();
     let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
-    let parsed: Vec<Option<Article>> = own.versions.iter().map(|p| p.parse(inputs.bibliography)).collect();
+    // Earlier texts are judged as the current one is: an unsigned or forged approval of an
+    // old version names no one either.
+    let trust = crate::review::trust::Trust::new(site.config, site.people.clone(), None).without_currency();
+    let parsed: Vec<Option<Article>> = own
+        .versions
+        .iter()
+        .map(|p| {
+            p.parse(inputs.bibliography).map(|mut old| {
+                crate::review::trust::judge(&mut old, &trust);
+                old
+            })
+        })
+        .collect();
     let current_dir = article_dir(&article.slug);
     let history_path = history_dir(&article.slug);
 
@@ -202,7 +209,7 @@ fn render_article(
     ctx.insert("article", &summary_view(article, urls, topics));
     ctx.insert(
         "history",
-        &history_view(article, own, &parsed, inputs.history, &current_text, urls),
+        &history_view(article, own, &parsed, inputs.history, &current_text, urls, site),
     );
     ctx.insert("canonical", &urls.absolute(&history_path));
     render(inputs, ctx, "history.html", &history_path, sink)?;
@@ -215,7 +222,7 @@ fn render_article(
             .body
             .html()
             .map_err(|error| crate::render::unpacking_failed(&article.file, error))?;
-        let mut view = article_content_view(old, &body, urls, topics);
+        let mut view = article_content_view(old, &site.people, &body, urls, topics);
         restyle_references(&mut view, old, &site.config.citations.style);
         // Links and metadata name the article as it is now: its current address.
         view.url = urls.path(&current_dir);
@@ -301,26 +308,40 @@ fn commit_view(commit: &CommitInfo) -> CommitView<'_> {
     }
 }
 
-fn past_review(article: &Article) -> PastReviewView<'_> {
+fn past_review<'a>(article: &'a Article, site: &'a Site<'_>) -> PastReviewView<'a> {
     let shown = article.review_state.shown_status();
     let reviewed = article.review_state.is_reviewed();
     PastReviewView {
         status: shown.as_str(),
         status_label: shown.label(),
         reviewed,
-        reviewers: if reviewed { reviewers(article) } else { Vec::new() },
+        reviewers: if reviewed { reviewers(article, site) } else { Vec::new() },
     }
 }
 
-fn reviewers(article: &Article) -> Vec<ReviewerView<'_>> {
-    article
-        .review
-        .reviewers
-        .iter()
-        .map(|r| ReviewerView {
-            name: &r.name,
-            role: r.role.as_deref(),
-            date: r.date.map(DateView::from),
+fn reviewers<'a>(article: &'a Article, site: &'a Site<'_>) -> Vec<ReviewerView<'a>> {
+    crate::render::context::reviewer_views(article, &site.people, &Urls::new(&site.config.base_url))
+}
+
+/// Who approved the earlier text of a changed approval, as far as their approval holds.
+fn approved_by<'a>(article: &'a Article, site: &'a Site<'_>) -> Vec<ReviewerView<'a>> {
+    let trust = crate::review::trust::Trust::new(site.config, site.people.clone(), None);
+    let urls = Urls::new(&site.config.base_url);
+    crate::review::trust::vouched_reviewers(article, &trust)
+        .into_iter()
+        .filter_map(|i| article.review.reviewers.get(i))
+        .filter_map(|r| {
+            let person = r.id.as_deref().and_then(|id| site.people.get(id));
+            Some(ReviewerView {
+                name: match person {
+                    Some(p) => p.display_name(),
+                    None => r.name.clone()?,
+                },
+                role: r.role.as_deref(),
+                date: r.date.map(DateView::from),
+                id: person.map(|p| p.id.as_str()),
+                url: person.map(|p| urls.path(&crate::render::urls::person_dir(&p.id))),
+            })
         })
         .collect()
 }
@@ -334,6 +355,7 @@ fn history_view<'a>(
     history: &'a SiteHistory,
     current_text: &str,
     urls: &Urls,
+    site: &'a Site<'_>,
 ) -> HistoryView<'a> {
     let notes: BTreeMap<u32, &crate::parse::front_matter::Change> =
         article.changes.iter().rev().map(|c| (c.version, c)).collect();
@@ -363,7 +385,7 @@ fn history_view<'a>(
                 updated: updated.map(DateView::from),
                 commit: Some(commit_view(&history.commits[past.commit])),
                 note,
-                review: old.map(past_review),
+                review: old.map(|old| past_review(old, site)),
                 diff_html: Some(diff.html),
                 diff_to: Some(next_version),
                 added: diff.added,
@@ -403,7 +425,7 @@ fn history_view<'a>(
                 .any(|(p, old)| p.version == approved.version && p.commit == approved.commit && old.is_some())
                 .then(|| urls.path(&version_dir(&article.slug, approved.version))),
             commit: commit_view(&history.commits[approved.commit]),
-            reviewers: reviewers(article),
+            reviewers: approved_by(article, site),
             diff_html: diff.html,
             added: diff.added,
             removed: diff.removed,
