@@ -37,6 +37,7 @@ pub enum Code {
     ReferenceMissingField,
     ReferenceStale,
     ReferenceRetracted,
+    ReferenceUnformattable,
     BibliographySyntax,
     RelatedDangling,
     RelatedImplausible,
@@ -58,7 +59,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 38] = [
+    pub const ALL: [Code; 39] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -79,6 +80,7 @@ impl Code {
         Code::ReferenceMissingField,
         Code::ReferenceStale,
         Code::ReferenceRetracted,
+        Code::ReferenceUnformattable,
         Code::BibliographySyntax,
         Code::RelatedDangling,
         Code::RelatedImplausible,
@@ -121,6 +123,7 @@ impl Code {
             Code::ReferenceMissingField => "reference/missing-field",
             Code::ReferenceStale => "reference/stale",
             Code::ReferenceRetracted => "reference/retracted",
+            Code::ReferenceUnformattable => "reference/unformattable",
             Code::BibliographySyntax => "bibliography/syntax",
             Code::RelatedDangling => "related/dangling",
             Code::RelatedImplausible => "related/implausible",

@@ -511,10 +511,13 @@ fn import(file: &std::path::Path) -> ExitCode {
         Err(error) => return usage_error(anyhow::anyhow!("cannot read {}: {error}", file.display())),
     };
     let name = file.display().to_string();
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    match evident::import::import(&name, text) {
+    match evident::import::import_bytes(&name, &bytes) {
         Ok(imported) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            for note in &imported.notes {
+                eprintln!("note: {note}");
+            }
             print!("{}", imported.yaml);
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             if !imported.diagnostics.is_empty() {
@@ -529,7 +532,7 @@ fn import(file: &std::path::Path) -> ExitCode {
                 .any(|d| d.severity == evident::diagnostic::Severity::Error);
             ExitCode::from(if failed { 1 } else { 0 })
         }
-        Err(evident::import::ImportError::UnknownFormat(hint)) => usage_error(anyhow::anyhow!("{hint}")),
+        Err(error) => usage_error(anyhow::anyhow!("cannot import {name}: {error}")),
     }
 }
 

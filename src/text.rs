@@ -1,5 +1,6 @@
-//! Whitespace handling shared by the stages that turn Markdown into plain text (summaries,
-//! claims, headings, imported titles).
+//! Text helpers shared by the stages: whitespace handling for everything that turns
+//! Markdown into plain text (summaries, claims, headings, imported titles), and the one
+//! edit distance ("did you mean", search typos, near-identical reference titles).
 
 /// `text` with every run of whitespace (as `char::is_whitespace` sees it) made one space,
 /// and none at either end: what `split_whitespace().collect::<Vec<_>>().join(" ")` gives,
@@ -28,9 +29,62 @@ pub fn collapse_whitespace(text: &str) -> String {
     out
 }
 
+/// Optimal-string-alignment distance between `a` and `b` in characters (Levenshtein plus
+/// adjacent transpositions, the most common typing slip: `reveiw`), or `None` once it
+/// must exceed `max`. Bounded, so that comparing long titles stops as soon as they differ.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    // Three rolling rows: a transposition looks two rows back.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distance_counts_edits_and_transpositions() {
+        // From the search's typo tolerance.
+        assert_eq!(edit_distance("metformin", "metformin", 2), Some(0));
+        assert_eq!(edit_distance("metfromin", "metformin", 2), Some(1));
+        assert_eq!(edit_distance("metformn", "metformin", 2), Some(1));
+        assert_eq!(edit_distance("metphormin", "metformin", 2), Some(2));
+        assert_eq!(edit_distance("warfarin", "heparin", 2), None);
+        assert_eq!(edit_distance("ab", "abcdef", 2), None);
+        // From "did you mean" and the duplicate-title check.
+        assert_eq!(edit_distance("reveiw", "review", 3), Some(1));
+        assert_eq!(edit_distance("", "abc", 3), Some(3));
+        assert_eq!(edit_distance("kitten", "sitting", 3), Some(3));
+        assert_eq!(edit_distance("kitten", "sitting", 2), None);
+        // Characters, not bytes.
+        assert_eq!(edit_distance("Ménière", "Meniere", 2), Some(2));
+    }
 
     #[test]
     fn gives_what_split_and_join_give() {

@@ -86,6 +86,22 @@ fn exercise(code: Code) -> Exercise {
         Code::ReferenceMissingField => check(|| Site::fixture("citations/missing-field"), 1),
         Code::ReferenceStale => check(|| Site::fixture("citations/stale"), 0),
         Code::ReferenceRetracted => check(|| Site::fixture("citations/retracted"), 1),
+        Code::ReferenceUnformattable => check(
+            || {
+                let site = Site::fixture("citations/shared-bibliography");
+                site.write(
+                    "evident.yaml",
+                    "title: \"Test knowledge base\"\nbase_url: \"https://kb.example.org/\"\ncitations:\n  style: nature\n",
+                );
+                let article = "content/prostate-cancer/after-six-cycles.md";
+                let text = site
+                    .read(article)
+                    .replacen("[\"Derlin T\",", "[\"Derlin, Thorsten, Jr., MD\",", 1);
+                site.write(article, text);
+                site
+            },
+            1,
+        ),
         Code::BibliographySyntax => check(
             || {
                 let site = Site::fixture("citations/shared-bibliography");

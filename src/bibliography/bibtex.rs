@@ -2,7 +2,7 @@
 //! accents, `@string` abbreviations and `crossref`s, and every value keeps its byte span,
 //! which is what lets findings point at the field.
 
-use super::{Entry, blank_reference, kind_from_words, leading_year, names};
+use super::{Entry, bibtex_limits, blank_reference, kind_from_words, leading_year, names};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::LineIndex;
@@ -34,18 +34,31 @@ const FIELDS: &[(&str, &[&str])] = &[
 pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text);
     let failed = |error: biblatex::ParseError| {
+        let (message, hint) = explain(&error, text);
         Diagnostic::new(
             Code::BibliographySyntax,
             file,
             lines.position(error.span.start),
-            format!("malformed BibTeX: {}", error.kind),
+            message,
         )
-        .with_hint("each entry reads `@article{key, field = {value}, …}`; check braces, quotes and commas")
+        .with_hint(hint)
     };
-    let raw = match RawBibliography::parse(text) {
+    let mut raw = match RawBibliography::parse(text) {
         Ok(raw) => raw,
         Err(error) => return (Vec::new(), vec![failed(error)]),
     };
+    let mut diagnostics: Vec<Diagnostic> = bibtex_limits::enforce(&mut raw)
+        .into_iter()
+        .map(|excess| {
+            Diagnostic::new(
+                Code::BibliographySyntax,
+                file,
+                lines.position(excess.offset),
+                excess.message,
+            )
+            .with_hint(excess.hint)
+        })
+        .collect();
     // Where each entry starts and where each of its fields is written, before the crate
     // resolves abbreviations and cross-references into plain values.
     let mut written: HashMap<String, (usize, String, HashMap<String, usize>)> = HashMap::new();
@@ -71,10 +84,12 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     }
     let bibliography = match Bibliography::from_raw(raw) {
         Ok(bibliography) => bibliography,
-        Err(error) => return (Vec::new(), vec![failed(error)]),
+        Err(error) => {
+            diagnostics.push(failed(error));
+            return (Vec::new(), diagnostics);
+        }
     };
     let mut entries = Vec::new();
-    let mut diagnostics = Vec::new();
     for key in order {
         let (Some(entry), Some((start, entry_type, spans))) = (bibliography.get(&key), written.get(&key)) else {
             continue;
@@ -177,6 +192,30 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     (entries, diagnostics)
 }
 
+/// The crate's message, made true where it is not: it says "unexpected end of file" for
+/// any value that starts with something other than `{`, `"`, a digit or a name.
+fn explain(error: &biblatex::ParseError, text: &str) -> (String, &'static str) {
+    const SHAPE: &str = "each entry reads `@article{key, field = {value}, …}`; check braces, quotes and commas";
+    let rest = text.get(error.span.start..).unwrap_or("");
+    if error.kind == biblatex::ParseErrorKind::UnexpectedEof && !rest.trim().is_empty() {
+        let found: String = rest.chars().take_while(|c| !matches!(c, ',' | '}' | '\n')).collect();
+        return (
+            format!(
+                "malformed BibTeX: the value `{}` is neither a number, an @string name, nor written in braces or quotes",
+                found.trim()
+            ),
+            "write the value in braces, e.g. `volume = {-1}`",
+        );
+    }
+    if error.kind == biblatex::ParseErrorKind::UnexpectedEof {
+        return (
+            "malformed BibTeX: the file ends inside an entry".to_string(),
+            "a `{` or `\"` is not closed; check the last entry's braces and quotes",
+        );
+    }
+    (format!("malformed BibTeX: {}", error.kind), SHAPE)
+}
+
 fn kind_from_entry_type(entry_type: &str, has_url: bool) -> ReferenceKind {
     match entry_type {
         "article" => ReferenceKind::Research,
@@ -234,6 +273,23 @@ mod tests {
         assert_eq!(eau.kind, ReferenceKind::Guideline);
         assert_eq!(eau.publisher.as_deref(), Some("European Association of Urology"));
         assert_eq!(eau.year, Some(2025));
+    }
+
+    #[test]
+    fn a_bare_value_that_is_not_a_number_says_so() {
+        let (_, found) = parse("references/a.bib", "@article{a, title={T},\n  volume=-1, year=2020}\n");
+        assert_eq!((found[0].line, found[0].column), (2, 10));
+        assert!(
+            found[0].message.contains("the value `-1` is neither"),
+            "{}",
+            found[0].message
+        );
+        let (_, found) = parse("references/a.bib", "@article{a, title={T}, note = {open\n");
+        assert!(
+            found[0].message.contains("ends inside an entry"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]

@@ -5,11 +5,8 @@
 /// which matches nearly every DOI ever registered, plus its second pattern for Wiley's older
 /// `10.1002/…` DOIs with other characters.
 pub fn doi_problem(doi: &str) -> Option<String> {
-    let lower = doi.to_ascii_lowercase();
-    for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"] {
-        if lower.starts_with(prefix) {
-            return Some(format!("write the bare DOI without `{}`", &doi[..prefix.len()]));
-        }
+    if let Some(prefix) = doi_prefix(doi) {
+        return Some(format!("write the bare DOI without `{prefix}`"));
     }
     let Some(rest) = doi.strip_prefix("10.") else {
         return Some("a DOI starts with `10.` followed by the registrant code, e.g. `10.1056/NEJMoa2107322`".into());
@@ -123,15 +120,38 @@ pub fn url_problem(url: &str) -> Option<String> {
     None
 }
 
-/// A DOI as compared for duplicates and retractions: DOIs are case-insensitive.
+/// What people put before a DOI: resolver links and the `doi:` scheme. The identifier
+/// check refuses them and `normalize_doi` strips them, from this one list, so that a DOI
+/// the check names is the DOI duplicates and retractions are matched on.
+const DOI_PREFIXES: &[&str] = &[
+    "https://doi.org/",
+    "http://doi.org/",
+    "https://dx.doi.org/",
+    "http://dx.doi.org/",
+    "doi:",
+];
+
+/// The resolver prefix `doi` starts with, as written (any case).
+fn doi_prefix(doi: &str) -> Option<&str> {
+    let doi = doi.trim_start();
+    DOI_PREFIXES.iter().find_map(|prefix| {
+        let head = doi.get(..prefix.len())?;
+        head.eq_ignore_ascii_case(prefix).then_some(head)
+    })
+}
+
+/// A DOI as compared for duplicates, retractions and the related-question graph: without
+/// a resolver prefix, and lowercased in ASCII only, since DOI names are case-insensitive
+/// for ASCII characters only (the DOI Handbook, 2.4) and Unicode lowercasing would make
+/// two distinct names equal.
 pub fn normalize_doi(doi: &str) -> String {
+    bare_doi(doi).to_ascii_lowercase()
+}
+
+/// The DOI without surrounding space or a resolver prefix, its case kept (for links).
+pub fn bare_doi(doi: &str) -> &str {
     let doi = doi.trim();
-    let lower = doi.to_ascii_lowercase();
-    let bare = ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"]
-        .iter()
-        .find_map(|prefix| lower.strip_prefix(prefix))
-        .unwrap_or(&lower);
-    bare.trim().to_string()
+    doi_prefix(doi).map_or(doi, |prefix| doi[prefix.len()..].trim())
 }
 
 #[cfg(test)]
@@ -163,6 +183,33 @@ mod tests {
             normalize_doi(" https://doi.org/10.1056/NEJMoa2107322"),
             "10.1056/nejmoa2107322"
         );
+    }
+
+    #[test]
+    fn dois_are_compared_without_case_or_resolver_prefix() {
+        // The union of the tests of the two copies this replaced.
+        assert_eq!(
+            normalize_doi(" https://doi.org/10.1056/NEJMoa2107322 "),
+            "10.1056/nejmoa2107322"
+        );
+        assert_eq!(normalize_doi("doi:10.1/X"), "10.1/x");
+        assert_eq!(normalize_doi("DOI: 10.1/X"), "10.1/x");
+        assert_eq!(normalize_doi("http://dx.doi.org/10.1/X"), "10.1/x");
+        assert_eq!(normalize_doi("HTTPS://DX.DOI.ORG/10.1/X"), "10.1/x");
+        // ASCII only: `İ` lowercases to two characters in Unicode, `K` (Kelvin) to `k`.
+        assert_eq!(normalize_doi("10.1000/İ\u{212A}"), "10.1000/İ\u{212A}");
+    }
+
+    #[test]
+    fn every_prefix_the_check_refuses_is_one_normalizing_strips() {
+        for prefix in DOI_PREFIXES {
+            for written in [prefix.to_string(), prefix.to_ascii_uppercase()] {
+                let doi = format!("{written}10.1056/NEJMoa2107322");
+                assert!(doi_problem(&doi).is_some(), "{doi}");
+                assert_eq!(normalize_doi(&doi), "10.1056/nejmoa2107322", "{doi}");
+            }
+        }
+        assert_eq!(doi_problem("10.1056/NEJMoa2107322"), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! article may cite its entries by key; its own references win over shared ones.
 
 pub mod bibtex;
+mod bibtex_limits;
 pub mod config;
 pub mod csl_json;
 pub mod identifiers;
@@ -13,7 +14,7 @@ pub mod yaml;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::SourceFile;
 use crate::parse::front_matter::{Reference, ReferenceKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The folder under the site root that holds the shared bibliography.
 pub const BIBLIOGRAPHY_DIR: &str = "references";
@@ -198,9 +199,42 @@ pub fn leading_year(text: &str) -> Option<i32> {
     (digits.len() == 4).then(|| digits.parse().ok()).flatten()
 }
 
-/// A key made from the first author's family name and the year ("sartor-2021"), for
-/// formats whose entries have no key of their own.
-pub fn generated_key(reference: &Reference, taken: &mut Vec<String>) -> String {
+/// Citation keys for one import: the source's own keys as they are claimed, and keys made
+/// from the first author's family name and the year ("sartor-2021", then "sartor-2021a"
+/// … "sartor-2021z", "sartor-2021aa" …) for entries without a usable one.
+#[derive(Debug, Default)]
+pub struct KeyGenerator {
+    taken: HashSet<String>,
+    /// The next suffix number to try for each base, so that the thousandth entry by one
+    /// author in one year does not try the 999 keys before it.
+    next_suffix: HashMap<String, u64>,
+}
+
+impl KeyGenerator {
+    /// Takes `key` if no entry has it yet.
+    pub fn claim(&mut self, key: &str) -> bool {
+        self.taken.insert(key.to_string())
+    }
+
+    /// A new key for `reference`, unique among all claimed and generated so far.
+    pub fn generate(&mut self, reference: &Reference) -> String {
+        let base = key_base(reference);
+        if self.claim(&base) {
+            return base;
+        }
+        let next = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let key = format!("{base}{}", suffix_letters(*next));
+            *next += 1;
+            if self.taken.insert(key.clone()) {
+                return key;
+            }
+        }
+    }
+}
+
+/// "family-year" from the first author (or the title's first word).
+fn key_base(reference: &Reference) -> String {
     let family = reference
         .authors
         .first()
@@ -219,14 +253,20 @@ pub fn generated_key(reference: &Reference, taken: &mut Vec<String>) -> String {
     if let Some(year) = reference.year {
         base = format!("{base}-{year}");
     }
-    let mut key = base.clone();
-    let mut suffix = b'a';
-    while taken.contains(&key) {
-        key = format!("{base}{}", suffix as char);
-        suffix = suffix.saturating_add(1);
+    base
+}
+
+/// 1 → "a", 26 → "z", 27 → "aa", 702 → "zz", 703 → "aaa": spreadsheet columns, so that
+/// every number has its own run of lowercase letters.
+fn suffix_letters(mut number: u64) -> String {
+    let mut letters = Vec::new();
+    while number > 0 {
+        number -= 1;
+        letters.push(b'a' + (number % 26) as u8);
+        number /= 26;
     }
-    taken.push(key.clone());
-    key
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 /// An empty reference of a kind, for the parsers to fill in.
@@ -280,13 +320,62 @@ mod tests {
 
     #[test]
     fn generated_keys_are_unique_slugs() {
-        let mut taken = Vec::new();
+        let mut keys = KeyGenerator::default();
         let mut reference = blank_reference(String::new(), ReferenceKind::Research, "T".into());
         reference.authors = vec!["de Bono J".into()];
         reference.year = Some(2020);
-        assert_eq!(generated_key(&reference, &mut taken), "de-bono-2020");
-        assert_eq!(generated_key(&reference, &mut taken), "de-bono-2020a");
+        assert_eq!(keys.generate(&reference), "de-bono-2020");
+        assert_eq!(keys.generate(&reference), "de-bono-2020a");
         assert_eq!(leading_year("2021 Mar 4"), Some(2021));
         assert_eq!(leading_year("21"), None);
+    }
+
+    #[test]
+    fn suffixes_run_past_z_as_letters_only() {
+        let cases = [
+            (1, "a"),
+            (2, "b"),
+            (26, "z"),
+            (27, "aa"),
+            (52, "az"),
+            (53, "ba"),
+            (702, "zz"),
+            (703, "aaa"),
+        ];
+        for (number, letters) in cases {
+            assert_eq!(suffix_letters(number), letters, "{number}");
+        }
+    }
+
+    #[test]
+    fn ten_thousand_entries_by_one_author_in_one_year_get_distinct_valid_keys_quickly() {
+        let mut keys = KeyGenerator::default();
+        // A key the source already uses is skipped, not duplicated.
+        assert!(keys.claim("smith-2021c"));
+        let mut reference = blank_reference(String::new(), ReferenceKind::Research, "T".into());
+        reference.authors = vec!["Smith J".into()];
+        reference.year = Some(2021);
+        let start = std::time::Instant::now();
+        let generated: Vec<String> = (0..10_000).map(|_| keys.generate(&reference)).collect();
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(
+            &generated[..4],
+            ["smith-2021", "smith-2021a", "smith-2021b", "smith-2021d"]
+        );
+        assert_eq!(generated[26], "smith-2021aa");
+        let unique: HashSet<&String> = generated.iter().collect();
+        assert_eq!(unique.len(), 10_000);
+        for key in &generated {
+            assert_eq!(crate::parse::citation::citation_key_len(key), key.len(), "{key}");
+            assert!(
+                key.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{key}"
+            );
+        }
     }
 }

@@ -128,10 +128,10 @@ pub fn load(root: &std::path::Path, config: &CitationConfig) -> Result<Option<Re
     let problem = |message: String, hint: &str| {
         Diagnostic::new(Code::ConfigInvalidValue, CONFIG_FILE, config.retractions_at, message).with_hint(hint)
     };
-    let bytes = std::fs::read(root.join(path)).map_err(|error| {
+    let bytes = read_list(&root.join(path), MAX_LIST_BYTES).map_err(|error| {
         problem(
             format!("cannot read the retraction list `{path}`: {error}"),
-            "give the path of the Retraction Watch CSV relative to the site root",
+            "give the path of the Retraction Watch CSV (a regular file) relative to the site root",
         )
     })?;
     RetractionList::parse(&bytes).map(Some).map_err(|message| {
@@ -140,6 +140,44 @@ pub fn load(root: &std::path::Path, config: &CitationConfig) -> Result<Option<Re
             "use the CSV as Retraction Watch publishes it",
         )
     })
+}
+
+/// The largest retraction list read: the whole Retraction Watch database is about a
+/// quarter of this.
+pub const MAX_LIST_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The bytes of a regular file of at most `limit` bytes. A FIFO would block the check
+/// forever and `/dev/zero` never ends, so anything else is refused before it is opened.
+fn read_list(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let not_regular = |kind: std::fs::FileType| {
+        let what = if kind.is_dir() {
+            "a folder"
+        } else if kind.is_symlink() {
+            "a broken link"
+        } else {
+            "not a regular file (a pipe, socket or device)"
+        };
+        format!("it is {what}")
+    };
+    let metadata = std::fs::metadata(path).map_err(|error| error.to_string())?;
+    if !metadata.is_file() {
+        return Err(not_regular(metadata.file_type()));
+    }
+    let too_large = || format!("it is larger than {limit} bytes");
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
+    let mut bytes = Vec::new();
+    // Bounded even if the file grows between the check and the read.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| error.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// The values of a list cell; "unavailable", "0" and blanks mean none.
@@ -197,6 +235,21 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_is_read_only_from_a_regular_file_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("list.csv");
+        std::fs::write(&file, "0123456789").unwrap();
+        assert_eq!(read_list(&file, 10).unwrap().len(), 10);
+        assert_eq!(read_list(&file, 9).unwrap_err(), "it is larger than 9 bytes");
+        assert_eq!(read_list(dir.path(), 10).unwrap_err(), "it is a folder");
+        assert!(
+            read_list(std::path::Path::new("/dev/zero"), 10)
+                .unwrap_err()
+                .contains("not a regular file")
+        );
+    }
 
     const CSV: &[u8] = b"Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,URLS,ArticleType,RetractionDate,RetractionDOI,RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature,Reason,Paywalled,Notes\r\n\
 1,\"Hydroxychloroquine, a \"\"cure\"\"\",(HSC) Medicine;,Univ,J,P,France,A,,Research Article;,3/1/2024 0:00,10.1016/j.notice.2024.1,38000000,3/20/2020 0:00,10.1016/J.IJANTIMICAG.2020.105949,32205204,Retraction,+Concerns/Issues About Data;+Lack of IRB;,No,\r\n\

@@ -36,6 +36,18 @@ pub fn check_citations(parsed: &ParsedContent, checks: &CitationChecks<'_>) -> V
     for located in &shared {
         check_reference(located, checks, &mut found);
     }
+    // Only listed references are formatted; a shared one is judged once, in its own file,
+    // however many articles cite it.
+    let mut cited: Vec<usize> = parsed
+        .articles
+        .iter()
+        .flat_map(|article| article.citations.shared.iter().copied())
+        .collect();
+    cited.sort_unstable();
+    cited.dedup();
+    for located in cited.iter().filter_map(|&index| shared.get(index)) {
+        check_style(located, &checks.config.style, &mut found);
+    }
     check_duplicates(&shared, &mut found);
     found
 }
@@ -88,6 +100,7 @@ fn check_article(article: &Article, parsed: &ParsedContent, checks: &CitationChe
         .collect();
     for reference in &located {
         check_reference(reference, checks, &mut found);
+        check_style(reference, &checks.config.style, &mut found);
     }
     // A shared entry cited here is judged in its own file; it only matters here as the
     // other half of a duplicate.
@@ -172,6 +185,36 @@ fn check_reference(located: &Located<'_>, checks: &CitationChecks<'_>, found: &m
     if let Some(list) = checks.retractions {
         check_retraction(located, list, found);
     }
+}
+
+/// A reference the configured CSL style cannot format would be printed in another style
+/// beside its neighbours: an error, so that the build stops instead. The result is kept
+/// for the pages (`format_in_style` formats each reference once).
+fn check_style(located: &Located<'_>, style: &str, found: &mut Vec<Diagnostic>) {
+    if style == "ama" {
+        return;
+    }
+    let Some(result) = crate::render::csl::format_in_style(located.reference, style) else {
+        return;
+    };
+    let Some(Err(failure)) = result.get() else {
+        return;
+    };
+    found.push(
+        located
+            .finding(
+                Code::ReferenceUnformattable,
+                failure.field.unwrap_or("id"),
+                format!(
+                    "`{}` cannot be formatted in the `{style}` style: {}",
+                    located.reference.id, failure.reason
+                ),
+            )
+            .with_hint(
+                "correct the value the style cannot read (authors are written `Family Initials`, e.g. \
+                 `Smith JA Jr`; a URL in full), or set `citations.style: ama`",
+            ),
+    );
 }
 
 /// Says what is wrong with an identifier, if anything.
@@ -355,9 +398,6 @@ fn title_key(title: &str) -> String {
     key
 }
 
-/// Beyond this many references only exact title matches are compared, to stay linear.
-const FUZZY_TITLE_LIMIT: usize = 200;
-
 fn check_duplicates(references: &[Located<'_>], found: &mut Vec<Diagnostic>) {
     // One table per identifier kind, so that a lookup borrows the value instead of copying it.
     let mut seen: [FastMap<String, usize>; 3] = Default::default();
@@ -406,29 +446,21 @@ fn check_duplicates(references: &[Located<'_>], found: &mut Vec<Diagnostic>) {
     }
     let titles: Vec<String> = references.iter().map(|r| title_key(&r.reference.title)).collect();
     // Each title's words and digits are worked out once, not once per pair compared.
-    let shapes: Vec<TitleShape<'_>> = if references.len() <= FUZZY_TITLE_LIMIT {
-        titles.iter().map(|t| TitleShape::of(t)).collect()
-    } else {
-        Vec::new()
-    };
-    let mut by_title: FastMap<&str, usize> = FastMap::default();
+    let shapes: Vec<TitleShape<'_>> = titles.iter().map(|t| TitleShape::of(t)).collect();
+    let mut blocks = TitleBlocks::default();
     for (index, located) in references.iter().enumerate() {
-        if flagged[index] || titles[index].is_empty() {
+        if titles[index].is_empty() {
             continue;
         }
-        let earlier = match by_title.get(titles[index].as_str()) {
-            Some(&first) => Some(first),
-            None if !shapes.is_empty() => {
-                (0..index).find(|&other| !titles[other].is_empty() && shapes[other].near_identical(&shapes[index]))
-            }
-            None => None,
-        };
-        by_title.entry(titles[index].as_str()).or_insert(index);
+        let earlier = blocks.candidates(&shapes[index]).into_iter().find(|&other| {
+            shapes[other].near_identical(&shapes[index]) && references[other].reference.id != located.reference.id
+        });
+        blocks.insert(&shapes[index], index);
+        if flagged[index] {
+            continue;
+        }
         let Some(first) = earlier else { continue };
         let other = &references[first];
-        if other.reference.id == located.reference.id {
-            continue;
-        }
         flagged[index] = true;
         found.push(
             located
@@ -444,6 +476,80 @@ fn check_duplicates(references: &[Located<'_>], found: &mut Vec<Diagnostic>) {
                 .with_hint("if both are the same source, keep one key; if not, check that each entry is right"),
         );
     }
+}
+
+/// Titles grouped so that each is compared only with the few that could be near-identical
+/// to it, keeping the check linear in the number of references (a Zotero export holds
+/// thousands): blocking by the title's words. Two keys find every near-identical pair
+/// `TitleShape::near_identical` can accept: the bag of words (same words in any order),
+/// and, for titles long enough for the one-edit rule, the word sequence with a gap for
+/// one word or two neighbours (`shortened_hashes`).
+#[derive(Default)]
+struct TitleBlocks<'s> {
+    /// The first title (index) with each bag of words.
+    by_bag: FastMap<&'s [&'s str], usize>,
+    /// The first title (index) with each shortened form, by hash. A hash shared by chance
+    /// only adds a comparison.
+    by_shortened: FastMap<u64, usize>,
+}
+
+impl<'s> TitleBlocks<'s> {
+    /// The earlier titles that may be near-identical to `shape`, earliest first.
+    fn candidates(&self, shape: &TitleShape<'_>) -> Vec<usize> {
+        let mut found: Vec<usize> = self.by_bag.get(shape.bag.as_slice()).copied().into_iter().collect();
+        if shape.one_edit_eligible() {
+            found.extend(shortened_hashes(shape.title).filter_map(|hash| self.by_shortened.get(&hash).copied()));
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    fn insert(&mut self, shape: &'s TitleShape<'_>, index: usize) {
+        self.by_bag.entry(shape.bag.as_slice()).or_insert(index);
+        if shape.one_edit_eligible() {
+            for hash in shortened_hashes(shape.title) {
+                self.by_shortened.entry(hash).or_insert(index);
+            }
+        }
+    }
+}
+
+/// Hashes of `title`'s word sequence whole, with each word replaced by a gap, and with
+/// each two neighbouring words replaced by a gap: one edit changes one word, or two
+/// neighbours when it touches the space between them (or splits or joins them), so two
+/// titles one edit apart share one of these. About twice as many hashes as words, each in
+/// constant time from prefix and suffix hashes.
+fn shortened_hashes(title: &str) -> impl Iterator<Item = u64> + '_ {
+    use std::hash::{BuildHasher as _, BuildHasherDefault};
+    const BASE: u64 = 0x0100_0000_01b3;
+    const GAP: u64 = 0x9E37_79B9_7F4A_7C15;
+    let hasher = BuildHasherDefault::<crate::fast_hash::FxHasher>::default();
+    let words: Vec<u64> = title.split(' ').map(|word| hasher.hash_one(word) | 1).collect();
+    let n = words.len();
+    // prefix[i]: hash of words[..i]; suffix[i]: hash of words[i..]; power[k] = BASE^k.
+    let mut prefix = vec![0u64; n + 1];
+    let mut power = vec![1u64; n + 1];
+    for i in 0..n {
+        prefix[i + 1] = prefix[i].wrapping_mul(BASE).wrapping_add(words[i]);
+        power[i + 1] = power[i].wrapping_mul(BASE);
+    }
+    let mut suffix = vec![0u64; n + 1];
+    for i in (0..n).rev() {
+        suffix[i] = words[i].wrapping_mul(power[n - 1 - i]).wrapping_add(suffix[i + 1]);
+    }
+    let whole = prefix[n];
+    // Words before the gap, the gap, then the words after it.
+    let with_gap = move |start: usize, end: usize| {
+        let rest = n - end;
+        prefix[start]
+            .wrapping_mul(power[rest + 1])
+            .wrapping_add(GAP.wrapping_mul(power[rest]))
+            .wrapping_add(suffix[end])
+    };
+    let one = (0..n).map(|i| (i, i + 1));
+    let two = (1..n).map(|i| (i - 1, i + 1));
+    std::iter::once(whole).chain(one.chain(two).map(move |(start, end)| with_gap(start, end)))
 }
 
 /// Words that do not tell two titles apart.
@@ -474,8 +580,13 @@ impl<'t> TitleShape<'t> {
         }
     }
 
+    /// Long enough for one stray character to count as the same title.
+    fn one_edit_eligible(&self) -> bool {
+        self.chars >= 40
+    }
+
     /// The same title typed twice: the same words in any order, ignoring case, punctuation,
-    /// small words and plural `s`, or one stray character in a long title. Titles of
+    /// small words and plural `s`, or one stray or swapped character in a long title. Titles of
     /// different works often differ in one word only ("Dapagliflozin"/"Empagliflozin in …"),
     /// so a changed word, or any changed digit, is not near-identical.
     fn near_identical(&self, other: &TitleShape<'_>) -> bool {
@@ -483,26 +594,12 @@ impl<'t> TitleShape<'t> {
             return true;
         }
         // One edit changes the length by at most one character.
-        self.chars.min(other.chars) >= 40
+        self.one_edit_eligible()
+            && other.one_edit_eligible()
             && self.chars.abs_diff(other.chars) <= 1
             && self.digits == other.digits
-            && levenshtein(self.title, other.title) <= 1
+            && crate::text::edit_distance(self.title, other.title, 1).is_some()
     }
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -545,6 +642,12 @@ mod tests {
             "{}",
             found[0].message
         );
+        // Written as a link (which the identifier check names), it is still the same DOI.
+        let mut c = reference("c", "A third title");
+        c.doi = Some("http://dx.doi.org/10.1000/Abc".into());
+        let mut found = Vec::new();
+        check_duplicates(&[located(&a), located(&c)], &mut found);
+        assert_eq!(codes(&found), [(Code::ReferenceDuplicate, Severity::Error)]);
     }
 
     #[test]
@@ -570,6 +673,113 @@ mod tests {
         assert!(found[0].message.starts_with("`b`"));
     }
 
+    /// `count` distinct titles of eight words from a small vocabulary, all opening alike
+    /// (as trial reports do), none near-identical to another.
+    fn generated_titles(count: usize) -> Vec<String> {
+        const WORDS: &[&str] = &[
+            "apixaban",
+            "warfarin",
+            "stroke",
+            "bleeding",
+            "elderly",
+            "renal",
+            "hepatic",
+            "cohort",
+            "outcomes",
+            "mortality",
+            "sepsis",
+            "insulin",
+            "glucose",
+            "pressure",
+            "cardiac",
+            "failure",
+            "infection",
+            "pediatric",
+            "vaccine",
+            "dose",
+            "placebo",
+            "safety",
+            "efficacy",
+            "screening",
+            "cancer",
+            "prostate",
+            "breast",
+            "lung",
+            "therapy",
+            "surgery",
+            "imaging",
+            "biomarker",
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut seen = std::collections::HashSet::new();
+        let mut titles = Vec::with_capacity(count);
+        while titles.len() < count {
+            let words: Vec<&str> = (0..8)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    WORDS[(state >> 33) as usize % WORDS.len()]
+                })
+                .collect();
+            let mut bag = words.clone();
+            bag.sort_unstable();
+            if seen.insert(bag) {
+                titles.push(format!("A randomized controlled trial of {}", words.join(" ")));
+            }
+        }
+        titles
+    }
+
+    #[test]
+    fn near_identical_titles_are_found_among_twenty_thousand_references_quickly() {
+        let mut titles = generated_titles(20_000);
+        // A typo of title 5 and a reordering of title 100, far down the list.
+        let mut typo: Vec<char> = titles[5].chars().collect();
+        typo.swap(50, 51);
+        titles[19_990] = typo.into_iter().collect();
+        let mut words: Vec<&str> = titles[100].split(' ').collect();
+        words.reverse();
+        titles[19_995] = words.join(" ");
+        let references: Vec<Reference> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, title)| reference(&format!("r{i}"), title))
+            .collect();
+        let located: Vec<Located<'_>> = references.iter().map(located).collect();
+        let start = std::time::Instant::now();
+        let mut found = Vec::new();
+        check_duplicates(&located, &mut found);
+        let took = start.elapsed();
+        assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(found.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].starts_with("`r19990` has nearly the same title as `r5`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].starts_with("`r19995` has nearly the same title as `r100`"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn shortened_hashes_meet_for_one_edit_only() {
+        let shared = |a: &str, b: &str| {
+            let a: std::collections::HashSet<u64> = shortened_hashes(a).collect();
+            shortened_hashes(b).any(|h| a.contains(&h))
+        };
+        let title = "lutetium psma for metastatic prostate cancer";
+        assert!(shared(title, "lutetium psma for metastatic prostate cancers")); // inserted
+        assert!(shared(title, "lutetium psma fro metastatic prostate cancer")); // swapped
+        assert!(shared(title, "lutetium psma for metastatic prostate canser")); // substituted
+        assert!(shared(title, title));
+        assert!(shared(title, "lutetium psmafor metastatic prostate cancer")); // space deleted
+        assert!(shared(title, "lutetium psm afor metastatic prostate cancer")); // space moved
+        assert!(!shared(title, "lutetium psmb for metastatic prostate cancre")); // two words apart
+    }
+
     #[test]
     fn required_fields_depend_on_the_type_and_years_must_be_possible() {
         let as_of = Date::new(2026, 11, 28).unwrap();
@@ -585,11 +795,5 @@ mod tests {
         let mut found = Vec::new();
         check_required_fields(&located(&reference("r", "T")), as_of, &mut found);
         assert!(found.is_empty(), "{found:?}");
-    }
-
-    #[test]
-    fn levenshtein_counts_edits() {
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("", "abc"), 3);
     }
 }

@@ -134,6 +134,7 @@ fn describe(code: Code) -> &'static str {
         Code::ReferenceMissingField => "A field the reference type requires is missing, or a year is impossible",
         Code::ReferenceStale => "A guideline older than the configured age",
         Code::ReferenceRetracted => "A reference on the retraction list",
+        Code::ReferenceUnformattable => "A reference the configured citation style cannot format",
         Code::BibliographySyntax => "A shared bibliography file or entry cannot be read",
         Code::ConfigSyntax | Code::ConfigUnknownField | Code::ConfigInvalidValue => "A problem in evident.yaml",
         _ => code.as_str(),

@@ -4,7 +4,7 @@
 
 mod tagged;
 
-use crate::bibliography::{Entry, bibtex, csl_json, generated_key};
+use crate::bibliography::{Entry, KeyGenerator, bibtex, csl_json};
 use crate::diagnostic::Diagnostic;
 use crate::parse::citation::citation_key_len;
 use crate::parse::front_matter::Reference;
@@ -26,44 +26,135 @@ pub struct Imported {
     pub count: usize,
     /// Records that could not be converted, at their line in the input.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the user should know about how the file was read.
+    pub notes: Vec<String>,
 }
 
-#[derive(Debug)]
+/// Why a file cannot be imported at all (as opposed to records in it that cannot).
+#[derive(Debug, PartialEq, Eq)]
 pub enum ImportError {
     /// Neither the extension nor the content says what the file is.
     UnknownFormat(String),
+    /// The bytes are not UTF-8; where the first bad byte is.
+    NotUtf8 {
+        byte: u8,
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
+    /// The file was read as a format but holds no records of it.
+    NoRecords { format: SourceFormat },
 }
 
-/// The format from the extension, else from the first characters.
-pub fn detect(name: &str, text: &str) -> Option<SourceFormat> {
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportError::UnknownFormat(hint) => f.write_str(hint),
+            ImportError::NotUtf8 {
+                byte,
+                offset,
+                line,
+                column,
+            } => write!(
+                f,
+                "the file is not UTF-8: byte 0x{byte:02X} at offset {offset} (line {line}, column {column}); \
+                 export it again as UTF-8, or convert it (e.g. `iconv -f WINDOWS-1252 -t UTF-8`)"
+            ),
+            ImportError::NoRecords { format } => write!(
+                f,
+                "found no {} records in the file; check that it is an export in that format",
+                format.name()
+            ),
+        }
+    }
+}
+
+impl SourceFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceFormat::Bibtex => "BibTeX",
+            SourceFormat::CslJson => "CSL-JSON",
+            SourceFormat::Ris => "RIS",
+            SourceFormat::Medline => "PubMed MEDLINE",
+        }
+    }
+}
+
+/// The format the extension names.
+fn format_by_name(name: &str) -> Option<SourceFormat> {
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     match extension.as_deref() {
-        Some("bib" | "bibtex") => return Some(SourceFormat::Bibtex),
-        Some("json") => return Some(SourceFormat::CslJson),
-        Some("ris") => return Some(SourceFormat::Ris),
-        Some("nbib" | "medline") => return Some(SourceFormat::Medline),
-        _ => {}
+        Some("bib" | "bibtex") => Some(SourceFormat::Bibtex),
+        Some("json") => Some(SourceFormat::CslJson),
+        Some("ris") => Some(SourceFormat::Ris),
+        Some("nbib" | "medline") => Some(SourceFormat::Medline),
+        _ => None,
     }
+}
+
+/// The format the first characters show, and what showed it.
+fn format_by_content(text: &str) -> Option<(SourceFormat, &'static str)> {
     let start = text.trim_start();
     if start.starts_with('[') || start.starts_with('{') {
-        Some(SourceFormat::CslJson)
+        Some((SourceFormat::CslJson, "it starts with a JSON `[` or `{`"))
     } else if start.starts_with('@') {
-        Some(SourceFormat::Bibtex)
+        Some((SourceFormat::Bibtex, "it starts with a BibTeX `@` entry"))
     } else if start.starts_with("TY  -") {
-        Some(SourceFormat::Ris)
+        Some((SourceFormat::Ris, "it starts with a RIS `TY  -` line"))
     } else if start.starts_with("PMID-") {
-        Some(SourceFormat::Medline)
+        Some((SourceFormat::Medline, "it starts with a MEDLINE `PMID-` line"))
     } else {
         None
     }
 }
 
+/// The format from the content where the first characters show it (an export saved under
+/// the wrong extension is common), else from the extension.
+pub fn detect(name: &str, text: &str) -> Option<SourceFormat> {
+    format_by_content(text)
+        .map(|(format, _)| format)
+        .or_else(|| format_by_name(name))
+}
+
+/// `import` on the bytes of a file: they must be UTF-8 (a byte-order mark is skipped).
+pub fn import_bytes(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => import(name, text),
+        Err(error) => {
+            let offset = error.valid_up_to();
+            let before = &bytes[..offset];
+            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            // `before` is valid UTF-8 up to `offset`, so the column counts characters.
+            let column = std::str::from_utf8(&before[line_start..]).map_or(0, |t| t.chars().count()) + 1;
+            Err(ImportError::NotUtf8 {
+                byte: bytes[offset],
+                offset,
+                line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+                column,
+            })
+        }
+    }
+}
+
 pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
-    let Some(format) = detect(name, text) else {
+    let by_content = format_by_content(text);
+    let by_name = format_by_name(name);
+    let Some(format) = by_content.map(|(format, _)| format).or(by_name) else {
         return Err(ImportError::UnknownFormat(format!(
-            "cannot tell the format of {name}: use .bib (BibTeX), .json (CSL-JSON), .ris (RIS) or .nbib (PubMed MEDLINE)"
+            "neither its name nor its first characters say what format {name} is: use .bib (BibTeX), .json (CSL-JSON), .ris (RIS) or .nbib (PubMed MEDLINE)"
         )));
     };
+    let mut notes = Vec::new();
+    if let (Some((found, why)), Some(named)) = (by_content, by_name)
+        && found != named
+    {
+        notes.push(format!(
+            "{name} is named like a {} file, but {why}: read as {}",
+            named.name(),
+            found.name()
+        ));
+    }
     let text = match format {
         // A single CSL-JSON item, as citation.js writes it, is read as a list of one.
         SourceFormat::CslJson if text.trim_start().starts_with('{') => format!("[{text}]"),
@@ -75,15 +166,16 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
         SourceFormat::Ris => parse_ris(name, &text),
         SourceFormat::Medline => parse_medline(name, &text),
     };
-    let mut taken = Vec::new();
+    if entries.is_empty() && diagnostics.is_empty() {
+        return Err(ImportError::NoRecords { format });
+    }
+    let mut keys = KeyGenerator::default();
     let mut renamed = Vec::new();
     for entry in &mut entries {
         let id = entry.reference.id.clone();
-        let usable = !id.is_empty() && citation_key_len(&id) == id.len() && !taken.contains(&id);
-        if usable {
-            taken.push(id);
-        } else {
-            let key = generated_key(&entry.reference, &mut taken);
+        let usable = !id.is_empty() && citation_key_len(&id) == id.len() && keys.claim(&id);
+        if !usable {
+            let key = keys.generate(&entry.reference);
             renamed.push((!id.is_empty()).then_some(id));
             entry.reference.id = key;
             continue;
@@ -98,6 +190,7 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
         yaml,
         count: entries.len(),
         diagnostics,
+        notes,
     })
 }
 
@@ -174,13 +267,55 @@ mod tests {
     use crate::parse::yaml;
 
     #[test]
-    fn detects_formats_by_extension_then_content() {
+    fn detects_formats_by_content_then_extension() {
         assert_eq!(detect("a.bib", ""), Some(SourceFormat::Bibtex));
+        assert_eq!(detect("a.bib", "% JabRef\n@article{a,}"), Some(SourceFormat::Bibtex));
+        assert_eq!(detect("zotero.bib", "[{\"id\": \"a\"}]"), Some(SourceFormat::CslJson));
         assert_eq!(detect("pubmed-export.nbib", ""), Some(SourceFormat::Medline));
         assert_eq!(detect("export.txt", "PMID- 1\n"), Some(SourceFormat::Medline));
         assert_eq!(detect("export.txt", "TY  - JOUR\n"), Some(SourceFormat::Ris));
         assert_eq!(detect("export", " [ {} ]"), Some(SourceFormat::CslJson));
         assert_eq!(detect("notes.txt", "hello"), None);
+    }
+
+    #[test]
+    fn csl_json_named_bib_is_read_as_json_and_says_so() {
+        let imported = import(
+            "zotero.bib",
+            r#"[{"id": "a", "type": "article-journal", "title": "T"}]"#,
+        )
+        .unwrap();
+        assert_eq!(imported.count, 1);
+        assert_eq!(
+            imported.notes,
+            ["zotero.bib is named like a BibTeX file, but it starts with a JSON `[` or `{`: read as CSL-JSON"]
+        );
+    }
+
+    #[test]
+    fn a_file_with_no_records_is_an_error_not_zero_references() {
+        assert_eq!(
+            import("empty.bib", "% nothing here\n").unwrap_err(),
+            ImportError::NoRecords {
+                format: SourceFormat::Bibtex
+            }
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_byte_and_line() {
+        let bytes = b"TY  - JOUR\nTI  - Caf\xe9 study\nER  - \n";
+        assert_eq!(
+            import_bytes("latin1.ris", bytes).unwrap_err(),
+            ImportError::NotUtf8 {
+                byte: 0xE9,
+                offset: 20,
+                line: 2,
+                column: 10
+            }
+        );
+        let with_bom = b"\xef\xbb\xbfTY  - JOUR\nTI  - T\nER  - \n";
+        assert_eq!(import_bytes("bom.ris", with_bom).map(|i| i.count), Ok(1));
     }
 
     #[test]

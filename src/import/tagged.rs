@@ -15,8 +15,11 @@ struct Line {
 type Record = Vec<Line>;
 
 /// Splits `TAG  - value` lines into records. RIS ends a record with `ER  -`; MEDLINE with a
-/// blank line. Lines that start with spaces continue the previous value (MEDLINE).
-fn records(text: &str, ris: bool) -> Vec<Record> {
+/// blank line. Lines that start with spaces continue the previous value (MEDLINE). Records
+/// that do not end properly are returned apart: a RIS record without `ER` (the next `TY`
+/// or the end of the file came first), a MEDLINE record cut in the middle of its last line.
+fn records(text: &str, ris: bool) -> (Vec<Record>, Vec<Record>) {
+    let mut cut_off = Vec::new();
     let mut records = Vec::new();
     let mut current: Record = Vec::new();
     for (index, raw) in text.lines().enumerate() {
@@ -47,16 +50,43 @@ fn records(text: &str, ris: bool) -> Vec<Record> {
             records.push(std::mem::take(&mut current));
             continue;
         }
+        if ris && tag == "TY" && !current.is_empty() {
+            cut_off.push(std::mem::take(&mut current));
+        }
         current.push(Line {
             tag,
             value: value.trim().to_string(),
             at: Position::new(line_number, line[..value_start].chars().count() as u32 + 1),
         });
     }
+    // A MEDLINE export ends each line, the last one too, with a line break.
+    let complete = !ris && text.ends_with('\n');
     if !current.is_empty() {
-        records.push(current);
+        match complete {
+            true => records.push(current),
+            false => cut_off.push(current),
+        }
     }
-    records
+    (records, cut_off)
+}
+
+/// A finding for each record that did not end properly; none of them is imported, since
+/// a cut record holds cut values (a title that stops mid-word).
+fn report_cut_off(file: &str, cut_off: &[Record], ris: bool, diagnostics: &mut Vec<Diagnostic>) {
+    for record in cut_off {
+        let at = Position::new(record.first().map_or(1, |l| l.at.line), 1);
+        let (message, hint) = match ris {
+            true => (
+                "this RIS record has no `ER  -` end line: the file looks cut off or two records ran together",
+                "each RIS record ends with `ER  -`; export the file again",
+            ),
+            false => (
+                "the file ends in the middle of this MEDLINE record's last line: it looks cut off",
+                "export the file from PubMed again; a complete file ends with a line break",
+            ),
+        };
+        diagnostics.push(Diagnostic::new(Code::BibliographySyntax, file, at, message).with_hint(hint));
+    }
 }
 
 fn first<'r>(record: &'r Record, tags: &[&str]) -> Option<&'r Line> {
@@ -86,7 +116,9 @@ fn entry(file: &str, reference: crate::parse::front_matter::Reference, at: Posit
 pub fn parse_ris(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut diagnostics = Vec::new();
-    for record in records(text, true) {
+    let (records, cut_off) = records(text, true);
+    report_cut_off(file, &cut_off, true, &mut diagnostics);
+    for record in records {
         let Some(type_line) = first(&record, &["TY"]) else {
             let at = record.first().map_or(Position::START, |l| l.at);
             diagnostics.push(
@@ -165,7 +197,9 @@ pub fn parse_ris(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
 pub fn parse_medline(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut diagnostics = Vec::new();
-    for record in records(text, false) {
+    let (records, cut_off) = records(text, false);
+    report_cut_off(file, &cut_off, false, &mut diagnostics);
+    for record in records {
         let at = Position::new(record.first().map_or(1, |l| l.at.line), 1);
         let Some(title) = first(&record, &["TI", "BTI"]) else {
             diagnostics.push(
@@ -269,5 +303,28 @@ mod tests {
         assert_eq!(book.isbn.as_deref(), Some("978-1-264-26850-4"));
         assert_eq!(book.journal, None);
         assert_eq!(entries[1].at.line, 18);
+    }
+
+    #[test]
+    fn a_ris_record_without_its_end_line_is_an_error_not_a_cut_title() {
+        let text = "TY  - JOUR\nTI  - Complete\nER  - \n\nTY  - JOUR\nTI  - Lutetium-177-PSMA-617 for Metast";
+        let (entries, found) = parse_ris("cut.ris", text);
+        assert_eq!(entries.len(), 1);
+        assert_eq!((found[0].code, found[0].line), (Code::BibliographySyntax, 5));
+        // Two records run together: the first has no end line.
+        let (entries, found) = parse_ris("joined.ris", "TY  - JOUR\nTI  - A\nTY  - JOUR\nTI  - B\nER  - \n");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].reference.title, "B");
+        assert_eq!(found[0].line, 1);
+    }
+
+    #[test]
+    fn a_medline_file_cut_mid_line_reports_its_last_record() {
+        let cut = &NBIB[..NBIB.len() - 3];
+        let (entries, found) = parse_medline("cut.nbib", cut);
+        assert_eq!(entries.len(), 1);
+        assert_eq!((found[0].code, found[0].line), (Code::BibliographySyntax, 23));
+        let (entries, found) = parse_medline("whole.nbib", NBIB);
+        assert_eq!((entries.len(), found.len()), (2, 0));
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod tokens;
 
+use crate::bibliography::identifiers::normalize_doi;
 use crate::fast_hash::{FastMap, FastSet};
 use crate::parse::article::Article;
 use rayon::prelude::*;
@@ -508,24 +509,6 @@ fn bag_of(article: &Article) -> Bag {
         })
         .collect();
     Bag { terms, references }
-}
-
-/// DOIs are case-insensitive and often pasted as links.
-fn normalize_doi(doi: &str) -> String {
-    let doi = doi.trim();
-    let lower = doi.to_lowercase();
-    for prefix in [
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "doi:",
-    ] {
-        if let Some(rest) = lower.strip_prefix(prefix) {
-            return rest.trim().to_string();
-        }
-    }
-    lower
 }
 
 /// Gives each distinct work one id across the site, so that "shares 2 references" counts
@@ -1133,14 +1116,5 @@ pub(crate) mod tests {
         ];
         assert_eq!(name_terms(&terms, 0.01), ["lu-177", "pluvicto", "dose"]);
         assert_eq!(name_terms(&terms, 0.15), ["lu-177"]);
-    }
-
-    #[test]
-    fn dois_are_compared_without_case_or_resolver_prefix() {
-        assert_eq!(
-            normalize_doi(" https://doi.org/10.1056/NEJMoa2107322 "),
-            "10.1056/nejmoa2107322"
-        );
-        assert_eq!(normalize_doi("doi:10.1/X"), "10.1/x");
     }
 }

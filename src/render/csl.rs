@@ -11,7 +11,8 @@ use crate::parse::yaml::{self, Mapping, Value};
 use hayagriva::archive::{ArchivedStyle, locales};
 use hayagriva::citationberg::{FontStyle, FontWeight, IndependentStyle, Locale, Style, VerticalAlign};
 use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild, Formatted};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The CSL styles `citations.style` may name, by their names in the CSL repository.
 pub const CSL_STYLES: &[&str] = &[
@@ -44,11 +45,56 @@ fn locale_files() -> &'static [Locale] {
     LOCALES.get_or_init(locales)
 }
 
-/// The reference in a CSL style as trusted HTML, or `None` for a style not offered.
+/// The reference in a CSL style as trusted HTML, or `None` for a style not offered or a
+/// reference the style cannot format (which `check` reports: see `format_in_style`).
 pub fn format_csl(reference: &Reference, style_name: &str) -> Option<String> {
-    let (_, style) = styles().iter().find(|(name, _)| *name == style_name)?;
-    let library = hayagriva::io::from_yaml_str(&entry_yaml(reference)).ok()?;
-    let entry = library.iter().next()?;
+    format_in_style(reference, style_name)?.get()?.as_ref().ok().cloned()
+}
+
+/// A reference formatted in a style, or why hayagriva could not: the reason, and the
+/// reference field it names when it names one.
+pub type StyleResult = Result<String, StyleFailure>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StyleFailure {
+    pub reason: String,
+    /// Evident's name of the field the reason is about (`authors`, `url`, …).
+    pub field: Option<&'static str>,
+}
+
+/// Results by style and reference (as the YAML given to hayagriva), each computed once
+/// per process: `check` formats every listed reference to find the ones that fail, and
+/// the pages then take the same result, however many pages list the reference. A memo
+/// of a pure function, so a rebuild in `serve` reuses what did not change.
+type Memo = Mutex<HashMap<(&'static str, String), Arc<OnceLock<StyleResult>>>>;
+
+fn memo() -> &'static Memo {
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    MEMO.get_or_init(Memo::default)
+}
+
+/// The reference in a CSL style, or `None` for a style not offered. The same reference in
+/// the same style is formatted once; later calls share the first result.
+pub fn format_in_style(reference: &Reference, style_name: &str) -> Option<Arc<OnceLock<StyleResult>>> {
+    let (name, style) = styles().iter().find(|(name, _)| *name == style_name)?;
+    let yaml = entry_yaml(reference);
+    let slot = {
+        // A poisoned lock only means another thread panicked while inserting; the map is
+        // still whole.
+        let mut map = memo().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.entry((*name, yaml.clone())).or_default().clone()
+    };
+    // Formatting happens outside the map's lock, once per slot.
+    slot.get_or_init(|| format_yaml(&yaml, style));
+    Some(slot)
+}
+
+fn format_yaml(yaml: &str, style: &IndependentStyle) -> StyleResult {
+    let library = hayagriva::io::from_yaml_str(yaml).map_err(|error| failure(&error.to_string()))?;
+    let entry = library
+        .iter()
+        .next()
+        .ok_or_else(|| failure("hayagriva read no entry"))?;
     let locales = locale_files();
     let mut driver = BibliographyDriver::new();
     driver.citation(CitationRequest::from_items(
@@ -61,10 +107,35 @@ pub fn format_csl(reference: &Reference, style_name: &str) -> Option<String> {
         locale: None,
         locale_files: locales,
     });
-    let item = rendered.bibliography?.items.into_iter().next()?;
+    let item = rendered
+        .bibliography
+        .and_then(|bibliography| bibliography.items.into_iter().next())
+        .ok_or_else(|| failure("the style printed no bibliography entry for it"))?;
     let mut html = String::new();
     write_children(&mut html, &item.content.0);
-    Some(html.trim().to_string())
+    Ok(html.trim().to_string())
+}
+
+/// hayagriva's message without its position in the generated YAML (meaningless to an
+/// editor), and the field it is about.
+fn failure(message: &str) -> StyleFailure {
+    let reason = message.split(" at line ").next().unwrap_or(message).trim().to_string();
+    let path = reason.strip_prefix("reference.").unwrap_or("");
+    let head = path.split(['.', '[', ':']).next().unwrap_or("");
+    let field = match head {
+        "author" => Some("authors"),
+        "title" => Some("title"),
+        "url" => Some("url"),
+        "date" => Some("year"),
+        "volume" => Some("volume"),
+        "issue" => Some("issue"),
+        "page-range" => Some("pages"),
+        "edition" => Some("edition"),
+        "publisher" => Some("publisher"),
+        "parent" => Some("journal"),
+        _ => None,
+    };
+    StyleFailure { reason, field }
 }
 
 /// The reference as a one-entry hayagriva YAML library. Building text and letting
@@ -283,6 +354,31 @@ mod tests {
             html.contains("<a href=\"https://doi.org/10.1056/NEJMoa2107322\">"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn a_reference_the_style_cannot_read_is_a_failure_naming_the_field() {
+        let mut reference = vision();
+        reference.authors = vec!["Smith, John A, Jr., MD".into()];
+        let result = format_in_style(&reference, "american-medical-association").unwrap();
+        let failure = result.get().unwrap().clone().unwrap_err();
+        assert_eq!(failure.field, Some("authors"));
+        assert!(failure.reason.contains("author"), "{failure:?}");
+        assert!(!failure.reason.contains("line"), "{failure:?}");
+        assert_eq!(format_csl(&reference, "american-medical-association"), None);
+        assert!(format_in_style(&reference, "no-such-style").is_none());
+    }
+
+    #[test]
+    fn each_reference_is_formatted_once_per_style() {
+        let mut reference = vision();
+        reference.title = "A title only this test uses".into();
+        let first = format_in_style(&reference, "nature").unwrap();
+        let again = format_in_style(&reference.clone(), "nature").unwrap();
+        // The second call got the first call's result, not a new formatting.
+        assert!(Arc::ptr_eq(&first, &again));
+        let other_style = format_in_style(&reference, "the-lancet").unwrap();
+        assert!(!Arc::ptr_eq(&first, &other_style));
     }
 
     #[test]

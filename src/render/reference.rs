@@ -23,6 +23,8 @@ pub const STYLES: &[&str] = &[
 pub fn format_reference(reference: &Reference, style: &str) -> String {
     let mut html = match style {
         "ama" => format_ama(reference),
+        // A reference the style cannot format is a `reference/unformattable` error, so no
+        // build publishes this fallback; `serve` shows it while the error is fixed.
         csl => super::csl::format_csl(reference, csl).unwrap_or_else(|| format_ama(reference)),
     };
     // A paper cited despite a retraction or other notice says so beside its citation.
@@ -115,10 +117,7 @@ fn sentence(title: &str) -> String {
 }
 
 pub fn doi_url(doi: &str) -> String {
-    let doi = doi
-        .trim()
-        .trim_start_matches("https://doi.org/")
-        .trim_start_matches("doi:");
+    let doi = crate::bibliography::identifiers::bare_doi(doi);
     format!("https://doi.org/{}", encode_path_segment(doi))
 }
 
@@ -215,6 +214,9 @@ mod tests {
             doi_url("10.1056/NEJMoa2107322"),
             "https://doi.org/10.1056/NEJMoa2107322"
         );
+        // The same prefixes the identifier check names, case kept.
+        assert_eq!(doi_url(" http://dx.doi.org/10.1/X"), "https://doi.org/10.1/X");
+        assert_eq!(doi_url("DOI:10.1/X"), "https://doi.org/10.1/X");
         assert_eq!(pubmed_url("34161051"), "https://pubmed.ncbi.nlm.nih.gov/34161051/");
     }
 }

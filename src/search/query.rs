@@ -9,7 +9,8 @@
 //! share of query terms it matched.
 
 use super::encode::decode_postings;
-use super::text::{allowed_typos, shard_key, terms, typo_distance};
+use super::text::{allowed_typos, shard_key, terms};
+use crate::text::edit_distance as typo_distance;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 

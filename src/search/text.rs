@@ -118,40 +118,6 @@ pub fn shard_key(term: &str) -> char {
     }
 }
 
-/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions, the most
-/// common typing slip), or `None` once it must exceed `max`.
-pub fn typo_distance(a: &str, b: &str, max: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
-    // Three rolling rows: a transposition looks two rows back.
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur: Vec<usize> = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(before[j - 2] + 1);
-            }
-            cur[j] = d;
-            row_min = row_min.min(d);
-        }
-        if row_min > max {
-            return None;
-        }
-        std::mem::swap(&mut before, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    let d = prev[b.len()];
-    (d <= max).then_some(d)
-}
-
 /// How many typing slips a query term may carry: none below five characters (short words
 /// have too many neighbours), one up to seven, two from eight — drug names are long.
 pub fn allowed_typos(term: &str) -> usize {
@@ -194,16 +160,6 @@ mod tests {
         assert_eq!(found, ["comes", "after", "six", "cycles", "lu", "177", "psma", "617"]);
         let found: Vec<String> = terms("a 5 mg dose of x").collect();
         assert_eq!(found, ["5", "mg", "dose"]);
-    }
-
-    #[test]
-    fn typo_distance_counts_edits_and_transpositions() {
-        assert_eq!(typo_distance("metformin", "metformin", 2), Some(0));
-        assert_eq!(typo_distance("metfromin", "metformin", 2), Some(1));
-        assert_eq!(typo_distance("metformn", "metformin", 2), Some(1));
-        assert_eq!(typo_distance("metphormin", "metformin", 2), Some(2));
-        assert_eq!(typo_distance("warfarin", "heparin", 2), None);
-        assert_eq!(typo_distance("ab", "abcdef", 2), None);
     }
 
     #[test]
