@@ -355,7 +355,12 @@ fn keys_resolve_to_the_articles_own_references_then_the_shared_bibliography() {
     }
     assert!(items[1].starts_with("Sartor O, de Bono J, Chi KN."), "{}", items[1]);
     assert!(items[3].starts_with("de Bono J, Mateo J."), "{}", items[3]);
-    assert!(items[2].contains("2019;381(26):2506\u{2013}2518."), "{}", items[2]);
+    // AMA 11: a hyphen between pages, then the DOI in the text.
+    assert!(
+        items[2].contains("2019;381(26):2506-2518. doi:10.1056/NEJMoa1911206"),
+        "{}",
+        items[2]
+    );
     assert_eq!(
         page.attrs("#ref-2 a", "href")[..2],
         [

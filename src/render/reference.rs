@@ -34,84 +34,255 @@ pub fn format_reference(reference: &Reference, style: &str) -> String {
     html
 }
 
-/// The AMA citation as trusted HTML; identifiers are linked separately by the template.
+/// The AMA 11 citation as trusted HTML, as the official CSL style prints it (proven against
+/// citeproc-js by `tests/ama_oracle.rs`): authors, title, source, then `doi:` or the URL.
 pub fn format_ama(reference: &Reference) -> String {
     let mut html = String::with_capacity(160);
-    if !reference.authors.is_empty() {
-        let shown: Vec<&str> = if reference.authors.len() > 6 {
-            reference.authors.iter().take(3).map(String::as_str).collect()
-        } else {
-            reference.authors.iter().map(String::as_str).collect()
-        };
-        escape_into(&mut html, &shown.join(", "));
-        if reference.authors.len() > 6 {
-            html.push_str(", et al");
+    write_authors(&mut html, &reference.authors);
+    let journal = reference.journal.as_deref().map(str::trim).filter(|j| !j.is_empty());
+    match ama_form(reference.kind, journal.is_some()) {
+        AmaForm::Periodical => {
+            write_title(&mut html, &reference.title, false);
+            write_periodical(&mut html, reference, journal);
         }
-        html.push_str(". ");
-    }
-    let italic_title = matches!(reference.kind, ReferenceKind::Guideline | ReferenceKind::Textbook);
-    if italic_title {
-        html.push_str("<i>");
-    }
-    escape_into(&mut html, &sentence(&reference.title));
-    if italic_title {
-        html.push_str("</i>");
-    }
-    if let Some(edition) = &reference.edition {
-        html.push(' ');
-        escape_into(&mut html, edition);
-        html.push_str(" ed.");
-    }
-    match reference.kind {
-        ReferenceKind::Research | ReferenceKind::Review => {
-            if let Some(journal) = &reference.journal {
-                html.push_str(" <i>");
-                escape_into(&mut html, journal.trim_end_matches('.'));
-                html.push_str("</i>.");
+        AmaForm::Book => {
+            write_title(&mut html, &reference.title, true);
+            if let Some(edition) = reference.edition.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+                push_sentence(&mut html, &escape(&edition_label(edition)));
+            }
+            write_publisher_year(&mut html, reference.publisher.as_deref(), reference.year);
+        }
+        AmaForm::WebPage => {
+            write_title(&mut html, &reference.title, false);
+            if let Some(site) = reference.publisher.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                push_sentence(&mut html, &escape(site));
             }
             if let Some(year) = reference.year {
-                html.push_str(&format!(" {year}"));
-                if let Some(volume) = &reference.volume {
-                    html.push(';');
-                    escape_into(&mut html, volume);
-                    if let Some(issue) = &reference.issue {
-                        html.push('(');
-                        escape_into(&mut html, issue);
-                        html.push(')');
-                    }
-                }
-                if let Some(pages) = &reference.pages {
-                    html.push(':');
-                    escape_into(&mut html, &pages.replace('-', "\u{2013}"));
-                }
-                html.push('.');
-            }
-        }
-        _ => {
-            if let Some(publisher) = &reference.publisher {
-                html.push(' ');
-                escape_into(&mut html, publisher.trim_end_matches('.'));
-                html.push(if reference.year.is_some() { ';' } else { '.' });
-            }
-            if let Some(year) = reference.year {
-                html.push_str(&format!(" {year}."));
-            }
-            if let Some(accessed) = reference.accessed {
-                html.push_str(&format!(" Accessed {}.", accessed.display()));
+                push_sentence(&mut html, &year.to_string());
             }
         }
     }
+    write_access(&mut html, reference);
     html
 }
 
-/// Titles end with a full stop unless they already end with punctuation.
-fn sentence(title: &str) -> String {
-    let title = title.trim();
-    if title.ends_with(['.', '?', '!']) {
-        title.to_string()
-    } else {
-        format!("{title}.")
+/// The three shapes AMA gives the kinds of work Evident knows. A guideline printed in a
+/// journal is cited as the article it is; other works without a journal as books/reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AmaForm {
+    Periodical,
+    Book,
+    WebPage,
+}
+
+fn ama_form(kind: ReferenceKind, has_journal: bool) -> AmaForm {
+    match kind {
+        ReferenceKind::Research | ReferenceKind::Review => AmaForm::Periodical,
+        ReferenceKind::Guideline | ReferenceKind::Other if has_journal => AmaForm::Periodical,
+        ReferenceKind::Web => AmaForm::WebPage,
+        ReferenceKind::Guideline | ReferenceKind::Textbook | ReferenceKind::Other => AmaForm::Book,
     }
+}
+
+/// Text for the citation: typographic quotes, then escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, &super::title_markup::typographic_quotes(text, None));
+    out
+}
+
+/// Appends one element of the citation followed by its full stop, after a space when
+/// something precedes it; an element already ending in punctuation keeps its own.
+fn push_sentence(html: &mut String, element: &str) {
+    if !html.is_empty() {
+        html.push(' ');
+    }
+    html.push_str(element);
+    if !ends_with_punctuation(element) {
+        html.push('.');
+    }
+}
+
+/// Whether the visible text ends with a full stop, question or exclamation mark (closing
+/// italics do not count as text).
+fn ends_with_punctuation(html: &str) -> bool {
+    html.trim_end_matches("</i>").ends_with(['.', '?', '!'])
+}
+
+/// All authors up to six; from seven on, the first three and "et al" (AMA 11, 3.6.1).
+fn write_authors(html: &mut String, authors: &[String]) {
+    let authors: Vec<&str> = authors.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
+    if authors.is_empty() {
+        return;
+    }
+    let mut list = if authors.len() > 6 {
+        authors[..3].join(", ")
+    } else {
+        authors.join(", ")
+    };
+    if authors.len() > 6 {
+        list.push_str(", et al");
+    }
+    push_sentence(html, &escape(&list));
+}
+
+/// The title with its markup as italics; books and reports are italic as a whole, and
+/// their closing full stop stands outside the italics.
+fn write_title(html: &mut String, title: &str, italic: bool) {
+    let title = title.trim();
+    if title.is_empty() {
+        return;
+    }
+    let mut element = String::with_capacity(title.len() + 8);
+    super::title_markup::write_title_html(&mut element, title, italic);
+    push_sentence(html, &element);
+}
+
+/// `J Journal. 2021;385(12):1091-1103.` with the journal's abbreviation periods stripped
+/// (CSL's `strip-periods`), and "Published online" for an article not yet in an issue.
+fn write_periodical(html: &mut String, reference: &Reference, journal: Option<&str>) {
+    if let Some(journal) = journal {
+        let stripped: String = journal.chars().filter(|c| *c != '.').collect();
+        let stripped = stripped.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !stripped.is_empty() {
+            push_sentence(html, &format!("<i>{}</i>", escape(&stripped)));
+        }
+    }
+    let volume = reference.volume.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    let issue = reference.issue.as_deref().map(str::trim).filter(|i| !i.is_empty());
+    let pages = reference.pages.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let date = match reference.year {
+        Some(year) if volume.is_some() || issue.is_some() => Some(year.to_string()),
+        Some(year) => Some(format!("Published online {year}")),
+        None => None,
+    };
+    let mut issue_part = String::new();
+    if let Some(volume) = volume {
+        escape_into(&mut issue_part, volume);
+    }
+    if let Some(issue) = issue {
+        issue_part.push('(');
+        escape_into(&mut issue_part, issue);
+        issue_part.push(')');
+    }
+    let mut source: String = [date, Some(issue_part).filter(|p| !p.is_empty())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(";");
+    if let Some(pages) = pages {
+        if !source.is_empty() {
+            source.push(':');
+        }
+        escape_into(&mut source, &page_range(pages));
+    }
+    if !source.is_empty() {
+        push_sentence(html, &source);
+    }
+}
+
+/// `Publisher; 2024.`, or whichever of the two is known.
+fn write_publisher_year(html: &mut String, publisher: Option<&str>, year: Option<i32>) {
+    let publisher = publisher.map(str::trim).filter(|p| !p.is_empty());
+    let text = match (publisher, year) {
+        (Some(publisher), Some(year)) => format!("{}; {year}", escape(publisher)),
+        (Some(publisher), None) => escape(publisher),
+        (None, Some(year)) => year.to_string(),
+        (None, None) => return,
+    };
+    push_sentence(html, &text);
+}
+
+/// `doi:10.…` when the work has a DOI, else the access date and URL; AMA ends the
+/// citation with either without a full stop.
+fn write_access(html: &mut String, reference: &Reference) {
+    if let Some(doi) = reference.doi.as_deref().map(bare_doi).filter(|d| !d.is_empty()) {
+        html.push_str(" doi:");
+        escape_into(html, doi);
+    } else if let Some(url) = reference.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        if let Some(accessed) = reference.accessed {
+            push_sentence(html, &format!("Accessed {}", accessed.display()));
+        }
+        html.push(' ');
+        escape_into(html, url);
+    }
+}
+
+/// The DOI without the resolver or `doi:` prefix editors sometimes paste with it.
+fn bare_doi(doi: &str) -> &str {
+    let doi = doi.trim();
+    [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ]
+    .iter()
+    .find(|prefix| {
+        doi.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    })
+    .map_or(doi, |prefix| doi[prefix.len()..].trim())
+}
+
+/// `15` → `15th ed.`; a number with its ordinal (`2nd`) gains ` ed.`; anything else
+/// (`2nd ed.`, `Revised`) is printed as written, as CSL's `label-edition` does.
+fn edition_label(edition: &str) -> String {
+    if !edition.is_empty() && edition.bytes().all(|b| b.is_ascii_digit()) {
+        return format!("{}{} ed.", edition.trim_start_matches('0'), ordinal_suffix(edition));
+    }
+    let digits = edition.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &edition[digits.len()..];
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && suffix.eq_ignore_ascii_case(ordinal_suffix(digits))
+    {
+        return format!("{edition} ed.");
+    }
+    edition.to_string()
+}
+
+fn ordinal_suffix(number: &str) -> &'static str {
+    let tens = number
+        .len()
+        .checked_sub(2)
+        .and_then(|i| number.get(i..))
+        .unwrap_or(number);
+    if matches!(tens, "11" | "12" | "13") {
+        return "th";
+    }
+    match number.as_bytes().last() {
+        Some(b'1') => "st",
+        Some(b'2') => "nd",
+        Some(b'3') => "rd",
+        _ => "th",
+    }
+}
+
+/// A page range with a hyphen and the second number written out in full (`1235-46` →
+/// `1235-1246`, CSL's `expanded` form); anything that is not a plain range (article
+/// numbers, `e123-e130`, lists) keeps its digits with hyphens for dashes.
+pub fn page_range(pages: &str) -> String {
+    let dashed: String = pages
+        .chars()
+        .map(|c| {
+            if matches!(c, '\u{2013}' | '\u{2014}' | '\u{2012}' | '\u{2212}') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let Some((first, last)) = dashed.split_once('-') else {
+        return dashed;
+    };
+    let (first, last) = (first.trim(), last.trim().trim_start_matches('-').trim());
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if numeric(first) && numeric(last) && last.len() < first.len() {
+        return format!("{first}-{}{last}", &first[..first.len() - last.len()]);
+    }
+    format!("{first}-{last}")
 }
 
 pub fn doi_url(doi: &str) -> String {
@@ -158,7 +329,7 @@ mod tests {
     fn formats_a_journal_article_in_ama_style() {
         assert_eq!(
             format_ama(&research()),
-            "Sartor O, de Bono J. Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer. <i>N Engl J Med</i>. 2021;385(12):1091\u{2013}1103."
+            "Sartor O, de Bono J. Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer. <i>N Engl J Med</i>. 2021;385(12):1091-1103. doi:10.1056/NEJMoa2107322"
         );
     }
 
@@ -166,10 +337,10 @@ mod tests {
     fn shortens_long_author_lists_and_escapes() {
         let mut reference = research();
         reference.authors = (1..=7).map(|n| format!("Author{n} A")).collect();
-        reference.title = "<b>Bold</b> claims".into();
+        reference.title = "<script>Bold</script> claims".into();
         let html = format_ama(&reference);
         assert!(
-            html.starts_with("Author1 A, Author2 A, Author3 A, et al. &lt;b&gt;Bold&lt;/b&gt; claims."),
+            html.starts_with("Author1 A, Author2 A, Author3 A, et al. &lt;script&gt;Bold&lt;/script&gt; claims."),
             "{html}"
         );
     }
@@ -180,11 +351,99 @@ mod tests {
         reference.kind = ReferenceKind::Guideline;
         reference.authors.clear();
         reference.title = "Guidelines on Prostate Cancer".into();
+        reference.journal = None;
+        reference.doi = None;
         reference.publisher = Some("European Association of Urology".into());
         reference.year = Some(2024);
         assert_eq!(
             format_ama(&reference),
-            "<i>Guidelines on Prostate Cancer.</i> European Association of Urology; 2024."
+            "<i>Guidelines on Prostate Cancer</i>. European Association of Urology; 2024."
+        );
+    }
+
+    #[test]
+    fn pages_use_a_hyphen_and_the_full_second_number() {
+        assert_eq!(page_range("1235-46"), "1235-1246");
+        assert_eq!(page_range("1091\u{2013}1103"), "1091-1103");
+        assert_eq!(page_range("e2312345"), "e2312345");
+        assert_eq!(page_range("S12-S19"), "S12-S19");
+        assert_eq!(page_range("99-101"), "99-101");
+    }
+
+    #[test]
+    fn editions_read_as_ama_prints_them() {
+        assert_eq!(edition_label("15"), "15th ed.");
+        assert_eq!(edition_label("2"), "2nd ed.");
+        assert_eq!(edition_label("11"), "11th ed.");
+        assert_eq!(edition_label("21"), "21st ed.");
+        assert_eq!(edition_label("3rd"), "3rd ed.");
+        assert_eq!(edition_label("2nd ed."), "2nd ed.");
+        assert_eq!(edition_label("Revised"), "Revised");
+    }
+
+    #[test]
+    fn a_book_has_its_edition_and_its_period_outside_the_italics() {
+        let mut reference = research();
+        reference.kind = ReferenceKind::Textbook;
+        reference.title = "Harrison's Principles of Internal Medicine".into();
+        reference.edition = Some("21".into());
+        reference.publisher = Some("McGraw Hill".into());
+        reference.year = Some(2022);
+        reference.doi = None;
+        reference.authors = vec!["Loscalzo J".into()];
+        assert_eq!(
+            format_ama(&reference),
+            "Loscalzo J. <i>Harrison\u{2019}s Principles of Internal Medicine</i>. 21st ed. McGraw Hill; 2022."
+        );
+        reference.edition = Some("2nd ed.".into());
+        assert!(format_ama(&reference).contains("</i>. 2nd ed. McGraw Hill"));
+    }
+
+    #[test]
+    fn journal_abbreviations_lose_their_periods() {
+        let mut reference = research();
+        reference.journal = Some("N. Engl. J. Med.".into());
+        assert!(format_ama(&reference).contains(" <i>N Engl J Med</i>. 2021;"));
+    }
+
+    #[test]
+    fn an_article_without_an_issue_is_published_online() {
+        let mut reference = research();
+        reference.volume = None;
+        reference.issue = None;
+        reference.pages = None;
+        assert!(
+            format_ama(&reference).ends_with("<i>N Engl J Med</i>. Published online 2021. doi:10.1056/NEJMoa2107322")
+        );
+    }
+
+    #[test]
+    fn a_web_page_ends_with_its_access_date_and_address() {
+        let mut reference = research();
+        reference.kind = ReferenceKind::Web;
+        reference.authors.clear();
+        reference.journal = None;
+        reference.doi = None;
+        reference.title = "Pluvicto".into();
+        reference.publisher = Some("Novartis".into());
+        reference.year = Some(2024);
+        reference.url = Some("https://example.org/a?b=1&c=2".into());
+        reference.accessed = crate::date::Date::parse_iso("2025-03-07");
+        assert_eq!(
+            format_ama(&reference),
+            "Pluvicto. Novartis. 2024. Accessed March 7, 2025. https://example.org/a?b=1&amp;c=2"
+        );
+    }
+
+    #[test]
+    fn title_markup_becomes_italics_and_the_rest_is_escaped() {
+        let mut reference = research();
+        reference.title = "*Staphylococcus aureus* & <i>E coli</i> <img src=x>".into();
+        assert!(
+            format_ama(&reference)
+                .contains(". <i>Staphylococcus aureus</i> &amp; <i>E coli</i> &lt;img src=x&gt;. <i>N Engl J Med</i>"),
+            "{}",
+            format_ama(&reference)
         );
     }
 
