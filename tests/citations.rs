@@ -415,7 +415,8 @@ fn the_rendered_page_numbers_by_reading_order_collapses_ranges_and_links_both_wa
     // In document order: the answer, the three bullets, then the footnote's text.
     assert_eq!(
         page.texts("sup.cite"),
-        ["1\u{2013}3", "5", "2(p. 1095),6", "1\u{2013}4", "4"]
+        // AMA prints a locator without its space or period: 2(p1095).
+        ["1\u{2013}3", "5", "2(p1095),6", "1\u{2013}4", "4"]
     );
     assert_eq!(page.attrs(".bottom-line sup.cite a", "href"), ["#ref-1", "#ref-3"]);
     // Each entry links back to the first marker that cites it, and that marker exists.
@@ -638,4 +639,62 @@ fn import_reads_csl_json_ris_and_bibtex_and_reports_what_it_cannot_convert() {
     site.write("notes.txt", "just some notes");
     site.run(&["import", &site.path("notes.txt").to_string_lossy()])
         .expect_code(2);
+}
+
+/// Citation syntax as Pandoc reads it: prefixes, braced keys, citations inside a link's
+/// text and inside an image's alt text.
+#[test]
+fn pandoc_citation_forms_render_as_citations_and_keep_links_and_alt_text_intact() {
+    let site = Site::empty();
+    site.write("evident.yaml", "title: \"T\"\nbase_url: \"https://kb.example.org/\"\n");
+    site.write(
+        "content/general/forms.md",
+        r#"---
+question: "Do Pandoc's citation forms work?"
+answer: "Yes [see @a, pp. 3-5]."
+topics: [general]
+created: 2026-01-08
+review:
+  status: submitted
+references:
+  - {id: a, type: research, authors: ["Doe J"], title: "A", journal: "BMJ", year: 2020}
+  - {id: phi.2020, type: research, authors: ["Roe R"], title: "Phi", journal: "BMJ", year: 2020}
+  - {id: c, type: research, authors: ["Poe P"], title: "C", journal: "BMJ", year: 2021}
+---
+
+Braced keys cite [@{phi.2020}].
+
+Read [the VISION trial [@c]](https://example.org/vision) first.
+
+![Survival curve [@a, p. 7]](https://example.org/curve.png)
+"#,
+    );
+    let build = site.run(&["build", "--as-of", AS_OF]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(
+        !build.stderr.contains("citation/"),
+        "no citation findings: {}",
+        build.stderr
+    );
+    let page = site.html("public/questions/forms/index.html");
+    assert_eq!(page.texts("sup.cite"), ["see 1(pp3-5)", "2", "3"]);
+    assert_eq!(page.text(".bottom-line .cite-prefix"), "see");
+    let order: Vec<String> = page.texts("ol.reference-list > li .reference__text");
+    assert!(order[1].starts_with("Roe R. Phi."), "{order:?}");
+    // The link survives, its text without the citation, the marker after it.
+    assert_eq!(
+        page.attr(".article-body a[href=\"https://example.org/vision\"]", "href"),
+        "https://example.org/vision"
+    );
+    assert_eq!(
+        page.text(".article-body a[href=\"https://example.org/vision\"]"),
+        "the VISION trial"
+    );
+    let alt = page.attr(".article-body img", "alt");
+    assert_eq!(alt, "Survival curve [1(p7)]");
+    assert!(
+        !site
+            .read("public/questions/forms/index.html")
+            .contains("alt=\"Survival curve <")
+    );
 }

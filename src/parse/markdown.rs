@@ -64,6 +64,11 @@ pub struct Rendered {
 struct PendingCitation {
     items: Vec<CitationItem>,
     start: usize,
+    end: usize,
+    /// Written inside a link's text (`[the trial [@a]](url)`). A link cannot hold a link,
+    /// so CommonMark would unmake the outer one: such a citation stays text for the parser
+    /// and its marker is written after the link instead.
+    in_link: bool,
 }
 
 /// Internal link target for citations; a NUL cannot come from content (CommonMark
@@ -107,6 +112,7 @@ pub struct MarkdownEvents<'a> {
 /// Parses `text` once. With `cites`, `[@key]` groups become citation links; without, they
 /// stay text (plain pages have no references).
 pub fn parse_events(text: &str, cites: bool) -> MarkdownEvents<'_> {
+    let link_spans = if cites { link_spans(text) } else { Vec::new() };
     let citations: RefCell<Vec<PendingCitation>> = RefCell::new(Vec::new());
     let suspicious: RefCell<Vec<(LinkType, Range<usize>)>> = RefCell::new(Vec::new());
     let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
@@ -114,10 +120,18 @@ pub fn parse_events(text: &str, cites: bool) -> MarkdownEvents<'_> {
             LinkType::Shortcut | LinkType::Collapsed => {
                 if let Some(items) = parse_citation_label(&link.reference).filter(|_| cites) {
                     let mut citations = citations.borrow_mut();
+                    let in_link = link_spans
+                        .iter()
+                        .any(|outer| outer.start < link.span.start && link.span.end <= outer.end);
                     citations.push(PendingCitation {
                         items,
                         start: link.span.start,
+                        end: link.span.end,
+                        in_link,
                     });
+                    if in_link {
+                        return None;
+                    }
                     return Some((
                         format!("{CITATION_URL_PREFIX}{}", citations.len() - 1).into(),
                         "".into(),
@@ -148,6 +162,43 @@ pub fn parse_events(text: &str, cites: bool) -> MarkdownEvents<'_> {
         suspicious_labels: suspicious.into_inner(),
         citation_definitions,
     }
+}
+
+/// The spans of the links a text has when no citation is read as a link: the links a
+/// citation in their text would otherwise unmake. Only texts that have both a citation
+/// and a link destination are parsed this second time.
+fn link_spans(text: &str) -> Vec<Range<usize>> {
+    if !text.contains("[@") && !text.contains("@{") || !text.contains("](") && !text.contains("][") {
+        return Vec::new();
+    }
+    Parser::new_ext(text, markdown_options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| matches!(event, Event::Start(Tag::Link { .. })).then_some(range))
+        .collect()
+}
+
+/// The text of `range` without the bytes of `cut` (citations written in a link's text),
+/// when the event's text is the source as written; otherwise the event's text.
+fn without_spans(text: &str, event_text: &str, range: &Range<usize>, cut: &[Range<usize>]) -> Option<String> {
+    let overlapping: Vec<&Range<usize>> = cut
+        .iter()
+        .filter(|c| c.start < range.end && range.start < c.end)
+        .collect();
+    if overlapping.is_empty() || text.get(range.clone()) != Some(event_text) {
+        return None;
+    }
+    let mut kept = String::new();
+    let mut at = range.start;
+    for span in overlapping {
+        if span.start > at {
+            kept.push_str(text.get(at..span.start)?);
+        }
+        at = at.max(span.end);
+    }
+    if at < range.end {
+        kept.push_str(text.get(at..range.end)?);
+    }
+    Some(kept)
 }
 
 /// Whether a link target is one `parse_events` gave a citation.
@@ -194,8 +245,15 @@ pub fn render_events(
     let mut reading = ReadingOrder::default();
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut footnote: Option<String> = None;
+    // Citation groups whose marker is plain text: in an image's alt text no markup can go.
+    let mut in_alt: HashSet<usize> = HashSet::new();
+    let mut images = 0usize;
+    // The source spans of the links being written, innermost last, and of the citations
+    // written in link text (see `PendingCitation::in_link`).
+    let mut open_links: Vec<Range<usize>> = Vec::new();
+    let link_citations: Vec<Range<usize>> = pending.iter().filter(|c| c.in_link).map(|c| c.start..c.end).collect();
 
-    for (event, _) in parsed_events {
+    for (event, range) in parsed_events {
         if in_citation {
             if matches!(event, Event::End(TagEnd::Link)) {
                 in_citation = false;
@@ -228,6 +286,9 @@ pub fn render_events(
                 // "therapy [@a]." reads "therapy." in summaries.
                 out.plain.truncate(out.plain.trim_end().len());
                 let index: usize = dest_url[CITATION_URL_PREFIX.len()..].parse().unwrap_or(usize::MAX);
+                if images > 0 {
+                    in_alt.insert(groups.len());
+                }
                 reading.group(footnote.as_deref(), groups.len());
                 groups.push((events.len(), index));
                 events.push(Event::InlineHtml("".into()));
@@ -238,6 +299,7 @@ pub fn render_events(
                 title,
                 id,
             }) => {
+                open_links.push(range);
                 let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -246,12 +308,44 @@ pub fn render_events(
                     id,
                 }));
             }
+            Event::End(TagEnd::Link) => {
+                events.push(event);
+                let Some(link) = open_links.pop() else {
+                    continue;
+                };
+                for (index, citation) in pending.iter().enumerate() {
+                    let inside = link.start < citation.start && citation.end <= link.end;
+                    // An inner link's citations were written at its own end.
+                    let deeper = open_links.last().is_some_and(|outer| outer.start >= link.start);
+                    if citation.in_link && inside && !deeper {
+                        if images > 0 {
+                            in_alt.insert(groups.len());
+                        }
+                        reading.group(footnote.as_deref(), groups.len());
+                        groups.push((events.len(), index));
+                        events.push(Event::InlineHtml("".into()));
+                    }
+                }
+            }
+            Event::Text(ref t) if !open_links.is_empty() && !link_citations.is_empty() => {
+                match without_spans(text, t, &range, &link_citations) {
+                    Some(kept) => {
+                        out.plain.push_str(&kept);
+                        events.push(Event::Text(kept.into()));
+                    }
+                    None => {
+                        out.plain.push_str(t);
+                        events.push(event);
+                    }
+                }
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
+                images += 1;
                 let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
                 events.push(Event::Start(Tag::Image {
                     link_type,
@@ -259,6 +353,10 @@ pub fn render_events(
                     title,
                     id,
                 }));
+            }
+            Event::End(TagEnd::Image) => {
+                images = images.saturating_sub(1);
+                events.push(event);
             }
             Event::Html(raw) | Event::InlineHtml(raw) => {
                 // Content never injects markup: raw HTML is shown as the text it is.
@@ -376,7 +474,11 @@ pub fn render_events(
             };
             if let Some(citation) = pending.get(index) {
                 let html = citer.cite(&citation.items, position_of(citation.start));
-                events[slot] = Event::InlineHtml(html.into());
+                events[slot] = if in_alt.contains(&group) {
+                    Event::Text(format!("[{}]", marker_text(&html)).into())
+                } else {
+                    Event::InlineHtml(html.into())
+                };
             }
         }
     }
@@ -391,6 +493,27 @@ pub fn render_events(
         out.plain = collapse_whitespace(&out.plain);
     }
     out
+}
+
+/// A citation marker's text (`1(p33),2`), for where only text can go: an image's alt.
+fn marker_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 4);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    // The marker escaped only these (`crate::html::escape_into`); `&amp;` goes last so
+    // that an escaped entity is not decoded twice.
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn alert_open(kind: BlockQuoteKind) -> String {
