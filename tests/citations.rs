@@ -698,3 +698,53 @@ Read [the VISION trial [@c]](https://example.org/vision) first.
             .contains("alt=\"Survival curve <")
     );
 }
+
+#[test]
+fn group_authors_are_organizations_in_the_structured_data() {
+    let site = Site::empty();
+    site.write("evident.yaml", "title: \"T\"\nbase_url: \"https://kb.example.org/\"\n");
+    site.write(
+        "content/general/groups.md",
+        r#"---
+question: "Who wrote the standards?"
+answer: "A committee and a person [@ada; @p]."
+topics: [general]
+created: 2026-01-08
+review:
+  status: submitted
+references:
+  - {id: ada, type: guideline, authors: ["American Diabetes Association Professional Practice Committee"], title: "Standards of Care", journal: "Diabetes Care", year: 2024}
+  - {id: p, type: research, authors: ["de Bono JS", "Smith JA Jr"], title: "P", journal: "BMJ", year: 2020}
+---
+"#,
+    );
+    site.run(&["build", "--as-of", AS_OF]).expect_code(0);
+    let data = site.html("public/questions/groups/index.html").json_ld();
+    let authors = |n: usize| -> Vec<(String, String)> {
+        data["citation"][n]["author"]
+            .as_array()
+            .unwrap_or_else(|| panic!("citation {n} has authors: {data}"))
+            .iter()
+            .map(|a| {
+                (
+                    a["@type"].as_str().unwrap().to_string(),
+                    a["name"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        authors(0),
+        [(
+            "Organization".to_string(),
+            "American Diabetes Association Professional Practice Committee".to_string()
+        )]
+    );
+    assert_eq!(
+        authors(1),
+        [
+            ("Person".to_string(), "de Bono JS".to_string()),
+            ("Person".to_string(), "Smith JA Jr".to_string())
+        ]
+    );
+}
