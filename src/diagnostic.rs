@@ -35,6 +35,7 @@ pub enum Code {
     ReferenceMissingField,
     ReferenceStale,
     ReferenceRetracted,
+    ReferenceTitleCase,
     BibliographySyntax,
     RelatedDangling,
     RelatedImplausible,
@@ -51,7 +52,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 32] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::FrontmatterSyntax,
@@ -70,6 +71,7 @@ impl Code {
         Code::ReferenceMissingField,
         Code::ReferenceStale,
         Code::ReferenceRetracted,
+        Code::ReferenceTitleCase,
         Code::BibliographySyntax,
         Code::RelatedDangling,
         Code::RelatedImplausible,
@@ -105,6 +107,7 @@ impl Code {
             Code::ReferenceMissingField => "reference/missing-field",
             Code::ReferenceStale => "reference/stale",
             Code::ReferenceRetracted => "reference/retracted",
+            Code::ReferenceTitleCase => "reference/title-case",
             Code::BibliographySyntax => "bibliography/syntax",
             Code::RelatedDangling => "related/dangling",
             Code::RelatedImplausible => "related/implausible",
@@ -137,6 +140,7 @@ impl Code {
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay
+            | Code::ReferenceTitleCase
             | Code::GraphOrphan => Severity::Warning,
             _ => Severity::Error,
         }
@@ -145,8 +149,10 @@ impl Code {
     /// Suggestions a site asks for by giving them a severity in `evident.yaml`; by default
     /// they are off. `related/one-way` is one: pages already show "questions that link
     /// here", so a link in one direction is not a defect, only a chance to add the reverse.
+    /// `reference/title-case` is another: imported titles are as the journal printed them,
+    /// and a site that has not chosen to restyle them should not be told to.
     pub fn enabled_by_default(self) -> bool {
-        !matches!(self, Code::RelatedOneWay)
+        !matches!(self, Code::RelatedOneWay | Code::ReferenceTitleCase)
     }
 
     /// Findings about the site's configuration or templates stop everything with exit
