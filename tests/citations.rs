@@ -664,7 +664,9 @@ references:
 
 Braced keys cite [@{phi.2020}].
 
-Read [the VISION trial [@c]](https://example.org/vision) first.
+## Evidence
+
+- Read [the VISION trial [@c]](https://example.org/vision) first.
 
 ![Survival curve [@a, p. 7]](https://example.org/curve.png)
 "#,

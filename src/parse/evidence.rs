@@ -141,7 +141,7 @@ pub fn scan_events(parsed: &MarkdownEvents<'_>, context: &ScanContext<'_>) -> Sc
                 dest_url, link_type, ..
             }) => {
                 links += 1;
-                if is_citation_link(dest_url) {
+                if is_citation_link(dest_url) || parsed.cites_inside(&range) {
                     if let Some(frame) = frames.last_mut() {
                         frame.cites = true;
                     }

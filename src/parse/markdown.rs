@@ -201,6 +201,16 @@ fn without_spans(text: &str, event_text: &str, range: &Range<usize>, cut: &[Rang
     Some(kept)
 }
 
+impl MarkdownEvents<'_> {
+    /// Whether a citation is written in the text of the link spanning `link`: its marker
+    /// follows the link, and the claim it is part of cites.
+    pub fn cites_inside(&self, link: &Range<usize>) -> bool {
+        self.citations
+            .iter()
+            .any(|c| c.in_link && link.start < c.start && c.end <= link.end)
+    }
+}
+
 /// Whether a link target is one `parse_events` gave a citation.
 pub fn is_citation_link(dest_url: &str) -> bool {
     dest_url.starts_with(CITATION_URL_PREFIX)
