@@ -716,7 +716,7 @@ review:
   status: submitted
 references:
   - {id: ada, type: guideline, authors: ["American Diabetes Association Professional Practice Committee"], title: "Standards of Care", journal: "Diabetes Care", year: 2024}
-  - {id: p, type: research, authors: ["de Bono JS", "Smith JA Jr"], title: "P", journal: "BMJ", year: 2020}
+  - {id: p, type: research, authors: ["de Bono JS", "Smith JA Jr"], title: "*Staphylococcus aureus* and <i>E coli</i>", journal: "BMJ", year: 2020}
 ---
 "#,
     );
@@ -742,6 +742,8 @@ references:
             "American Diabetes Association Professional Practice Committee".to_string()
         )]
     );
+    // Structured data is plain text: the title's markup is not part of its name.
+    assert_eq!(data["citation"][1]["name"], "Staphylococcus aureus and E coli");
     assert_eq!(
         authors(1),
         [

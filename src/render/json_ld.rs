@@ -121,7 +121,8 @@ struct CitedWork<'a> {
     identifier: Vec<PropertyValue<'a>>,
     #[serde(rename = "isPartOf", skip_serializing_if = "Option::is_none")]
     is_part_of: Option<Named<'a>>,
-    name: &'a str,
+    /// The title without its markup (`*S aureus*`, `<i>`): structured data is plain text.
+    name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     publisher: Option<Organization<'a>>,
     #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
@@ -258,7 +259,7 @@ fn citation(reference: &Reference) -> CitedWork<'_> {
             name: journal,
             url: None,
         }),
-        name: &reference.title,
+        name: super::title_markup::plain_text(&reference.title),
         publisher: match reference.journal {
             Some(_) => None,
             None => reference.publisher.as_deref().map(|publisher| Organization {
