@@ -88,6 +88,10 @@ pub fn ama_locator(locator: &str) -> String {
         (&["ll.", "l.", "lines", "line"], "l", "ll"),
         (&["nn.", "n.", "notes", "note"], "n", "nn"),
         (&["pts.", "pt.", "parts", "part"], "pt", "pts"),
+        (&["bks.", "bk.", "books", "book"], "bk", "bks"),
+        (&["vv.", "v.", "verses", "verse"], "v", "vv"),
+        (&["fols.", "fol.", "folios", "folio"], "fol", "fols"),
+        (&["opp.", "op.", "opera", "opus"], "op", "opp"),
     ];
     let locator = locator.trim();
     let starts_with_digit = |s: &str| s.starts_with(|c: char| c.is_ascii_digit());
