@@ -107,12 +107,43 @@ const LOCATORS: &[(&str, &str, &str)] = &[
     ("op. 9", "opus", "9"),
 ];
 
-#[test]
-fn citation_markers_with_locators_match_citeproc_js() {
-    let site = Site::fixture("ama-oracle");
-    let body: String = LOCATORS
+/// Pandoc's prefixes, with a locator or without: (prefix, locator as written, label, value).
+const PREFIXES: &[(&str, &str, &str, &str)] = &[("see", "pp. 3-5", "page", "3-5"), ("e.g.,", "", "", "")];
+
+/// Each case as written between the brackets and as Pandoc hands it to citeproc.
+fn marker_cases() -> Vec<(String, Json)> {
+    let mut cases: Vec<(String, Json)> = LOCATORS
         .iter()
-        .map(|(written, _, _)| format!("Cited [@one-author, {written}].\n\n"))
+        .map(|(written, label, value)| {
+            (
+                format!("@one-author, {written}"),
+                json!({ "id": "one-author", "label": label, "locator": value }),
+            )
+        })
+        .collect();
+    for (prefix, written, label, value) in PREFIXES {
+        let mut cite = json!({ "id": "one-author", "prefix": prefix });
+        if !written.is_empty() {
+            cite["label"] = json!(label);
+            cite["locator"] = json!(value);
+        }
+        let locator = if written.is_empty() {
+            String::new()
+        } else {
+            format!(", {written}")
+        };
+        cases.push((format!("{prefix} @one-author{locator}"), cite));
+    }
+    cases
+}
+
+#[test]
+fn citation_markers_with_locators_and_prefixes_match_citeproc_js() {
+    let site = Site::fixture("ama-oracle");
+    let cases = marker_cases();
+    let body: String = cases
+        .iter()
+        .map(|(written, _)| format!("Cited [{written}].\n\n"))
         .collect();
     site.write(
         "content/general/locators.md",
@@ -128,14 +159,16 @@ fn citation_markers_with_locators_match_citeproc_js() {
         .select(&markers)
         .map(|e| collapse(&e.text().collect::<String>()))
         .collect();
-    assert_eq!(ours.len(), LOCATORS.len(), "{ours:?}");
+    assert_eq!(ours.len(), cases.len(), "{ours:?}");
 
     let Some(oracle) = oracle() else {
         assert!(
             std::env::var_os("CI").is_none(),
             "the citation oracle is not installed: run .ci/citation-oracle"
         );
-        eprintln!("SKIPPED citation_markers_with_locators_match_citeproc_js: run .ci/citation-oracle (CI fails here)");
+        eprintln!(
+            "SKIPPED citation_markers_with_locators_and_prefixes_match_citeproc_js: run .ci/citation-oracle (CI fails here)"
+        );
         return;
     };
     let item = corpus()
@@ -143,18 +176,15 @@ fn citation_markers_with_locators_match_citeproc_js() {
         .find(|e| text(e, "id").as_deref() == Some("one-author"))
         .map(|e| csl_item(&e))
         .expect("the corpus has `one-author`");
-    let cites: Vec<Json> = LOCATORS
-        .iter()
-        .map(|(_, label, value)| json!({ "id": "one-author", "label": label, "locator": value }))
-        .collect();
+    let cites: Vec<Json> = cases.iter().map(|(_, cite)| cite.clone()).collect();
     let theirs = oracle.render_citations(&[item], &cites);
-    let differences: Vec<String> = LOCATORS
+    let differences: Vec<String> = cases
         .iter()
         .zip(ours.iter().zip(&theirs))
         .filter(|(_, (ours, theirs))| ours != theirs)
-        .map(|((written, _, _), (ours, theirs))| format!("`{written}`: evident {ours}, citeproc-js {theirs}"))
+        .map(|((written, _), (ours, theirs))| format!("`[{written}]`: evident {ours}, citeproc-js {theirs}"))
         .collect();
-    assert!(differences.is_empty(), "locators differ:\n{}", differences.join("\n"));
+    assert!(differences.is_empty(), "markers differ:\n{}", differences.join("\n"));
 }
 
 #[test]
