@@ -666,7 +666,7 @@ Braced keys cite [@{phi.2020}].
 
 ## Evidence
 
-- Read [the VISION trial [@c]](https://example.org/vision) first.
+- Read [the VISION trial [e.g. @c]](https://example.org/vision) first.
 
 ![Survival curve [@a, p. 7]](https://example.org/curve.png)
 "#,
@@ -679,7 +679,7 @@ Braced keys cite [@{phi.2020}].
         build.stderr
     );
     let page = site.html("public/questions/forms/index.html");
-    assert_eq!(page.texts("sup.cite"), ["see 1(pp3-5)", "2", "3"]);
+    assert_eq!(page.texts("sup.cite"), ["see 1(pp3-5)", "2", "e.g. 3"]);
     assert_eq!(page.text(".bottom-line .cite-prefix"), "see");
     let order: Vec<String> = page.texts("ol.reference-list > li .reference__text");
     assert!(order[1].starts_with("Roe R. Phi."), "{order:?}");
