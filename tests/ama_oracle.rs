@@ -26,6 +26,9 @@ const EXCEPTIONS: &[(&str, &str)] = &[(
 
 const CORPUS: &str = "tests/fixtures/ama-oracle/references/corpus.yaml";
 
+/// What README promises: a paper whose journal is one of these servers is a preprint.
+const PREPRINT_SERVERS: &[&str] = &["medRxiv", "bioRxiv", "arXiv", "Research Square", "SSRN"];
+
 #[test]
 fn the_ama_reference_list_matches_citeproc_js() {
     let corpus = corpus();
@@ -376,13 +379,17 @@ impl Oracle {
 
 /// The corpus entry as CSL-JSON, by what each of Evident's fields means: a research
 /// article or review is a journal article (so is a guideline or other work printed in a
-/// journal), a textbook a book, a guideline or other work without a journal a report, a
-/// web page a web page whose `publisher` is the site. Markdown emphasis in a title is
-/// CSL's `<i>` rich text.
+/// journal), a paper on a preprint server (medRxiv, arXiv, …) a preprint, a textbook a
+/// book, a guideline or other work without a journal a report, a web page a web page whose
+/// `publisher` is the site. Markdown emphasis in a title is CSL's `<i>` rich text.
 fn csl_item(entry: &Yaml) -> Json {
     let kind = text(entry, "type").unwrap_or_default();
     let journal = text(entry, "journal");
+    let preprint = journal
+        .as_deref()
+        .is_some_and(|j| PREPRINT_SERVERS.iter().any(|s| s.eq_ignore_ascii_case(j)));
     let csl_type = match (kind.as_str(), journal.is_some()) {
+        _ if preprint => "article",
         ("research" | "review", _) | ("guideline" | "other", true) => "article-journal",
         ("textbook", _) => "book",
         ("web", _) => "webpage",

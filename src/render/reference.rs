@@ -151,9 +151,14 @@ fn write_periodical(html: &mut String, reference: &Reference, journal: Option<&s
     let volume = reference.volume.as_deref().map(str::trim).filter(|v| !v.is_empty());
     let issue = reference.issue.as_deref().map(str::trim).filter(|i| !i.is_empty());
     let pages = reference.pages.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let not_yet = if journal.is_some_and(is_preprint_server) {
+        "Preprint posted online"
+    } else {
+        "Published online"
+    };
     let date = match reference.year {
         Some(year) if volume.is_some() || issue.is_some() => Some(year.to_string()),
-        Some(year) => Some(format!("Published online {year}")),
+        Some(year) => Some(format!("{not_yet} {year}")),
         None => None,
     };
     let mut issue_part = String::new();
@@ -179,6 +184,30 @@ fn write_periodical(html: &mut String, reference: &Reference, journal: Option<&s
     if !source.is_empty() {
         push_sentence(html, &source);
     }
+}
+
+/// The servers whose papers are preprints, which AMA cites as "Preprint posted online".
+pub const PREPRINT_SERVERS: &[&str] = &[
+    "arXiv",
+    "Authorea",
+    "bioRxiv",
+    "ChemRxiv",
+    "medRxiv",
+    "OSF Preprints",
+    "Preprints",
+    "Preprints.org",
+    "PsyArXiv",
+    "Research Square",
+    "SocArXiv",
+    "SSRN",
+    "TechRxiv",
+];
+
+fn is_preprint_server(journal: &str) -> bool {
+    let journal = journal.trim().trim_end_matches('.');
+    PREPRINT_SERVERS
+        .iter()
+        .any(|server| server.eq_ignore_ascii_case(journal))
 }
 
 /// `Publisher; 2024.`, or whichever of the two is known.
@@ -414,6 +443,20 @@ mod tests {
         reference.pages = None;
         assert!(
             format_ama(&reference).ends_with("<i>N Engl J Med</i>. Published online 2021. doi:10.1056/NEJMoa2107322")
+        );
+    }
+
+    #[test]
+    fn a_paper_on_a_preprint_server_is_a_preprint() {
+        let mut reference = research();
+        reference.journal = Some("medRxiv".into());
+        reference.volume = None;
+        reference.issue = None;
+        reference.pages = None;
+        assert!(
+            format_ama(&reference).ends_with("<i>medRxiv</i>. Preprint posted online 2021. doi:10.1056/NEJMoa2107322"),
+            "{}",
+            format_ama(&reference)
         );
     }
 
