@@ -126,16 +126,17 @@ fn words(title: &str) -> Vec<Word<'_>> {
             '*' => emphasised = !emphasised,
             '_' if chars.peek().is_none_or(|(_, n)| !n.is_alphanumeric()) || !emphasised => emphasised = !emphasised,
             '<' => {
+                // Only the italic tags matter here; looking no further than them keeps a
+                // title of many `<` linear.
                 let rest = &title[i..];
-                let tag_end = rest.find('>').unwrap_or(rest.len() - 1);
-                let tag = rest[..=tag_end].to_ascii_lowercase();
-                if matches!(tag.as_str(), "<i>" | "<em>") {
-                    emphasised = true;
-                } else if matches!(tag.as_str(), "</i>" | "</em>") {
-                    emphasised = false;
-                }
-                while chars.peek().is_some_and(|(j, _)| *j <= i + tag_end) {
-                    chars.next();
+                let tag = ["<i>", "<em>", "</i>", "</em>"]
+                    .into_iter()
+                    .find(|tag| rest.get(..tag.len()).is_some_and(|head| head.eq_ignore_ascii_case(tag)));
+                if let Some(tag) = tag {
+                    emphasised = !tag.starts_with("</");
+                    while chars.peek().is_some_and(|(j, _)| *j < i + tag.len()) {
+                        chars.next();
+                    }
                 }
             }
             _ => {}
@@ -182,6 +183,13 @@ mod tests {
             sentence_case("Outcomes of <i>Candida Auris</i> Infection in Intensive Care").as_deref(),
             Some("Outcomes of <i>Candida Auris</i> infection in intensive care")
         );
+    }
+
+    #[test]
+    fn hostile_titles_are_read_in_linear_time_without_panics() {
+        let title = "<".repeat(200_000) + "é Title Case Words Here";
+        assert!(sentence_case(&title).is_some());
+        assert_eq!(sentence_case("<é"), None);
     }
 
     #[test]
