@@ -608,6 +608,41 @@ mod tests {
     }
 
     #[test]
+    fn a_citation_in_link_text_keeps_the_link_and_follows_it() {
+        let inline = render(
+            "Read [the *VISION* trial [@a]](https://example.org/v) now.",
+            Mode::Block,
+        );
+        assert!(
+            inline.html.contains(
+                "<a href=\"https://example.org/v\">the <em>VISION</em> trial </a><sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a></sup> now."
+            ),
+            "{}",
+            inline.html
+        );
+        let by_reference = render(
+            "Read [the trial [@b; @a]][v].\n\n[v]: https://example.org/v\n",
+            Mode::Block,
+        );
+        assert!(
+            by_reference
+                .html
+                .contains("<a href=\"https://example.org/v\">the trial </a><sup class=\"cite\""),
+            "{}",
+            by_reference.html
+        );
+        // Without a link around it, nothing changes.
+        let plain = render("Plain [@a] text.", Mode::Block);
+        assert!(plain.html.contains("Plain <sup class=\"cite\""), "{}", plain.html);
+    }
+
+    #[test]
+    fn a_citation_in_alt_text_is_text_there() {
+        let out = render("![Curve [@a, p. 3]](https://example.org/c.png)", Mode::Block);
+        assert!(out.html.contains("alt=\"Curve [1(p3)]\""), "{}", out.html);
+    }
+
+    #[test]
     fn neutralises_script_links() {
         let out = render("[x](javascript:alert(1)) [y](https://example.org)", Mode::Block);
         assert!(out.html.contains("href=\"#\""), "{}", out.html);
