@@ -380,7 +380,7 @@ impl Oracle {
 /// The corpus entry as CSL-JSON, by what each of Evident's fields means: a research
 /// article or review is a journal article (so is a guideline or other work printed in a
 /// journal), a paper on a preprint server (medRxiv, arXiv, …) a preprint, a textbook a
-/// book, a guideline or other work without a journal a report, a web page a web page whose
+/// book (a chapter when it names its `book_title`), a guideline or other work without a journal a report, a web page a web page whose
 /// `publisher` is the site. Markdown emphasis in a title is CSL's `<i>` rich text.
 fn csl_item(entry: &Yaml) -> Json {
     let kind = text(entry, "type").unwrap_or_default();
@@ -388,8 +388,10 @@ fn csl_item(entry: &Yaml) -> Json {
     let preprint = journal
         .as_deref()
         .is_some_and(|j| PREPRINT_SERVERS.iter().any(|s| s.eq_ignore_ascii_case(j)));
+    let book_title = text(entry, "book_title");
     let csl_type = match (kind.as_str(), journal.is_some()) {
         _ if preprint => "article",
+        ("textbook", _) if book_title.is_some() => "chapter",
         ("research" | "review", _) | ("guideline" | "other", true) => "article-journal",
         ("textbook", _) => "book",
         ("web", _) => "webpage",
@@ -404,10 +406,14 @@ fn csl_item(entry: &Yaml) -> Json {
         let names: Vec<Json> = authors.iter().filter_map(Yaml::as_str).map(csl_name).collect();
         map.insert("author".into(), Json::Array(names));
     }
-    let site_or_journal = if csl_type == "webpage" {
-        text(entry, "publisher")
-    } else {
-        journal
+    if let Some(Yaml::Sequence(editors)) = entry.get("editors") {
+        let names: Vec<Json> = editors.iter().filter_map(Yaml::as_str).map(csl_name).collect();
+        map.insert("editor".into(), Json::Array(names));
+    }
+    let site_or_journal = match csl_type {
+        "webpage" => text(entry, "publisher"),
+        "chapter" => book_title,
+        _ => journal,
     };
     if let Some(container) = site_or_journal {
         map.insert("container-title".into(), json!(container));

@@ -38,19 +38,45 @@ pub fn format_reference(reference: &Reference, style: &str) -> String {
 /// citeproc-js by `tests/ama_oracle.rs`): authors, title, source, then `doi:` or the URL.
 pub fn format_ama(reference: &Reference) -> String {
     let mut html = String::with_capacity(160);
+    let editors = name_list(&reference.editors).map(|names| editors_label(&names, reference.editors.len()));
+    let has_authors = reference.authors.iter().any(|a| !a.trim().is_empty());
+    // Without authors, a book's editors stand in their place, as in CSL's `substitute`.
+    let editors_as_authors = !has_authors && editors.is_some();
     write_authors(&mut html, &reference.authors);
+    if editors_as_authors {
+        push_sentence(&mut html, editors.as_deref().unwrap_or_default());
+    }
     let journal = reference.journal.as_deref().map(str::trim).filter(|j| !j.is_empty());
-    match ama_form(reference.kind, journal.is_some()) {
+    let book_title = reference.book_title.as_deref().map(str::trim).filter(|b| !b.is_empty());
+    match ama_form(reference.kind, journal.is_some(), book_title.is_some()) {
         AmaForm::Periodical => {
             write_title(&mut html, &reference.title, false);
             write_periodical(&mut html, reference, journal);
         }
         AmaForm::Book => {
             write_title(&mut html, &reference.title, true);
-            if let Some(edition) = reference.edition.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-                push_sentence(&mut html, &escape(&edition_label(edition)));
+            write_edition(&mut html, reference.edition.as_deref());
+            if let Some(editors) = editors.as_deref().filter(|_| !editors_as_authors) {
+                push_sentence(&mut html, &format!("({editors})"));
             }
-            write_publisher_year(&mut html, reference.publisher.as_deref(), reference.year);
+            write_publisher_year(&mut html, reference.publisher.as_deref(), reference.year, None);
+        }
+        AmaForm::Chapter => {
+            write_title(&mut html, &reference.title, false);
+            let mut book = String::from("In: ");
+            if let Some(editors) = editors.as_deref().filter(|_| !editors_as_authors) {
+                book.push_str(editors);
+                book.push(' ');
+            }
+            super::title_markup::write_title_html(&mut book, book_title.unwrap_or_default(), true);
+            push_sentence(&mut html, &book);
+            write_edition(&mut html, reference.edition.as_deref());
+            write_publisher_year(
+                &mut html,
+                reference.publisher.as_deref(),
+                reference.year,
+                reference.pages.as_deref(),
+            );
         }
         AmaForm::WebPage => {
             write_title(&mut html, &reference.title, false);
@@ -66,17 +92,20 @@ pub fn format_ama(reference: &Reference) -> String {
     html
 }
 
-/// The three shapes AMA gives the kinds of work Evident knows. A guideline printed in a
-/// journal is cited as the article it is; other works without a journal as books/reports.
+/// The shapes AMA gives the kinds of work Evident knows. A guideline printed in a journal
+/// is cited as the article it is; other works without a journal as books/reports; a
+/// textbook reference naming its `book_title` is a chapter of that book.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AmaForm {
     Periodical,
     Book,
+    Chapter,
     WebPage,
 }
 
-fn ama_form(kind: ReferenceKind, has_journal: bool) -> AmaForm {
+fn ama_form(kind: ReferenceKind, has_journal: bool, has_book_title: bool) -> AmaForm {
     match kind {
+        ReferenceKind::Textbook if has_book_title => AmaForm::Chapter,
         ReferenceKind::Research | ReferenceKind::Review => AmaForm::Periodical,
         ReferenceKind::Guideline | ReferenceKind::Other if has_journal => AmaForm::Periodical,
         ReferenceKind::Web => AmaForm::WebPage,
@@ -109,21 +138,41 @@ fn ends_with_punctuation(html: &str) -> bool {
     html.trim_end_matches("</i>").ends_with(['.', '?', '!'])
 }
 
-/// All authors up to six; from seven on, the first three and "et al" (AMA 11, 3.6.1).
-fn write_authors(html: &mut String, authors: &[String]) {
-    let authors: Vec<&str> = authors.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
-    if authors.is_empty() {
-        return;
+/// All names up to six; from seven on, the first three and "et al" (AMA 11, 3.6.1), as
+/// escaped HTML.
+fn name_list(names: &[String]) -> Option<String> {
+    let names: Vec<&str> = names.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
+    if names.is_empty() {
+        return None;
     }
-    let mut list = if authors.len() > 6 {
-        authors[..3].join(", ")
+    let mut list = if names.len() > 6 {
+        names[..3].join(", ")
     } else {
-        authors.join(", ")
+        names.join(", ")
     };
-    if authors.len() > 6 {
+    if names.len() > 6 {
         list.push_str(", et al");
     }
-    push_sentence(html, &escape(&list));
+    Some(escape(&list))
+}
+
+fn write_authors(html: &mut String, authors: &[String]) {
+    if let Some(list) = name_list(authors) {
+        push_sentence(html, &list);
+    }
+}
+
+/// `Jameson JL, Fauci AS, eds.`; a shortened list keeps its own stop (`et al., eds.`).
+fn editors_label(names: &str, count: usize) -> String {
+    let label = if count > 1 { "eds." } else { "ed." };
+    let stop = if names.ends_with("et al") { "." } else { "" };
+    format!("{names}{stop}, {label}")
+}
+
+fn write_edition(html: &mut String, edition: Option<&str>) {
+    if let Some(edition) = edition.map(str::trim).filter(|e| !e.is_empty()) {
+        push_sentence(html, &escape(&edition_label(edition)));
+    }
 }
 
 /// The title with its markup as italics; books and reports are italic as a whole, and
@@ -210,16 +259,25 @@ fn is_preprint_server(journal: &str) -> bool {
         .any(|server| server.eq_ignore_ascii_case(journal))
 }
 
-/// `Publisher; 2024.`, or whichever of the two is known.
-fn write_publisher_year(html: &mut String, publisher: Option<&str>, year: Option<i32>) {
+/// `Publisher; 2024.`, or whichever of the two is known; a chapter adds its pages
+/// (`Publisher; 2024:12-19.`).
+fn write_publisher_year(html: &mut String, publisher: Option<&str>, year: Option<i32>, pages: Option<&str>) {
     let publisher = publisher.map(str::trim).filter(|p| !p.is_empty());
-    let text = match (publisher, year) {
+    let mut text = match (publisher, year) {
         (Some(publisher), Some(year)) => format!("{}; {year}", escape(publisher)),
         (Some(publisher), None) => escape(publisher),
         (None, Some(year)) => year.to_string(),
-        (None, None) => return,
+        (None, None) => String::new(),
     };
-    push_sentence(html, &text);
+    if let Some(pages) = pages.map(str::trim).filter(|p| !p.is_empty()) {
+        if !text.is_empty() {
+            text.push(':');
+        }
+        text.push_str(&escape(&page_range(pages)));
+    }
+    if !text.is_empty() {
+        push_sentence(html, &text);
+    }
 }
 
 /// `doi:10.…` when the work has a DOI, else the access date and URL; AMA ends the
@@ -426,6 +484,40 @@ mod tests {
         );
         reference.edition = Some("2nd ed.".into());
         assert!(format_ama(&reference).contains("</i>. 2nd ed. McGraw Hill"));
+    }
+
+    #[test]
+    fn books_name_their_editors_and_chapters_their_book() {
+        let mut book = research();
+        book.kind = ReferenceKind::Textbook;
+        book.doi = None;
+        book.journal = None;
+        book.authors.clear();
+        book.editors = vec!["Jameson JL".into(), "Fauci AS".into()];
+        book.title = "Harrison's Manual of Medicine".into();
+        book.edition = Some("20".into());
+        book.publisher = Some("McGraw Hill".into());
+        book.year = Some(2020);
+        assert_eq!(
+            format_ama(&book),
+            "Jameson JL, Fauci AS, eds. <i>Harrison\u{2019}s Manual of Medicine</i>. 20th ed. McGraw Hill; 2020."
+        );
+        book.authors = vec!["Walsh PC".into()];
+        book.editors = (1..=7).map(|n| format!("Editor{n} E")).collect();
+        assert!(
+            format_ama(&book).contains("</i>. 20th ed. (Editor1 E, Editor2 E, Editor3 E, et al., eds.). McGraw Hill"),
+            "{}",
+            format_ama(&book)
+        );
+        let mut chapter = book.clone();
+        chapter.editors = vec!["Goldman L".into()];
+        chapter.title = "Approach to the patient".into();
+        chapter.book_title = Some("Goldman-Cecil Medicine".into());
+        chapter.pages = Some("12-9".into());
+        assert_eq!(
+            format_ama(&chapter),
+            "Walsh PC. Approach to the patient. In: Goldman L, ed. <i>Goldman-Cecil Medicine</i>. 20th ed. McGraw Hill; 2020:12-19."
+        );
     }
 
     #[test]

@@ -96,6 +96,12 @@ fn canonical_reference(reference: &Reference) -> String {
     field("type", Some(reference.kind.as_str()));
     field("title", Some(&reference.title));
     field("authors", Some(&reference.authors.join("; ")));
+    // Written only when present, so that approvals made before these fields existed hold.
+    field(
+        "editors",
+        Some(reference.editors.join("; ")).filter(|e| !e.is_empty()).as_deref(),
+    );
+    field("book_title", reference.book_title.as_deref());
     field("journal", reference.journal.as_deref());
     field("publisher", reference.publisher.as_deref());
     field("year", reference.year.map(|y| y.to_string()).as_deref());
@@ -167,6 +173,19 @@ mod tests {
         let newer = reference("a", 2021);
         let reference_changed = fingerprint(&content("- 40 mg daily [@a]\n", vec![&newer]));
         assert_eq!(changed_parts(&approved.parts, &reference_changed), ["references"]);
+    }
+
+    #[test]
+    fn editors_and_book_titles_count_only_when_written() {
+        let a = reference("a", 2020);
+        // The canonical text of a reference without them is what it was before they existed.
+        assert!(!canonical_reference(&a).contains("editors") && !canonical_reference(&a).contains("book_title"));
+        let approved = fingerprint(&content("- text [@a]\n", vec![&a]));
+        let mut chapter = reference("a", 2020);
+        chapter.editors = vec!["Goldman L".into()];
+        chapter.book_title = Some("Goldman-Cecil Medicine".into());
+        let edited = fingerprint(&content("- text [@a]\n", vec![&chapter]));
+        assert_eq!(changed_parts(&approved.parts, &edited), ["references"]);
     }
 
     #[test]
