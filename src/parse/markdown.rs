@@ -261,7 +261,15 @@ pub fn render_events(
     // The source spans of the links being written, innermost last, and of the citations
     // written in link text (see `PendingCitation::in_link`).
     let mut open_links: Vec<Range<usize>> = Vec::new();
-    let link_citations: Vec<Range<usize>> = pending.iter().filter(|c| c.in_link).map(|c| c.start..c.end).collect();
+    // The spaces before such a citation go with it: the link text ends at its last word.
+    let link_citations: Vec<Range<usize>> = pending
+        .iter()
+        .filter(|c| c.in_link)
+        .map(|c| {
+            let before = text.get(..c.start).unwrap_or("");
+            before.trim_end_matches([' ', '\t']).len()..c.end
+        })
+        .collect();
 
     for (event, range) in parsed_events {
         if in_citation {
@@ -615,7 +623,7 @@ mod tests {
         );
         assert!(
             inline.html.contains(
-                "<a href=\"https://example.org/v\">the <em>VISION</em> trial </a><sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a></sup> now."
+                "<a href=\"https://example.org/v\">the <em>VISION</em> trial</a><sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a></sup> now."
             ),
             "{}",
             inline.html
@@ -627,7 +635,7 @@ mod tests {
         assert!(
             by_reference
                 .html
-                .contains("<a href=\"https://example.org/v\">the trial </a><sup class=\"cite\""),
+                .contains("<a href=\"https://example.org/v\">the trial</a><sup class=\"cite\""),
             "{}",
             by_reference.html
         );
