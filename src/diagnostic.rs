@@ -38,6 +38,7 @@ pub enum Code {
     ReferenceStale,
     ReferenceRetracted,
     ReferenceUnformattable,
+    ReferenceTitleCase,
     BibliographySyntax,
     RelatedDangling,
     RelatedImplausible,
@@ -59,7 +60,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 39] = [
+    pub const ALL: [Code; 40] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -81,6 +82,7 @@ impl Code {
         Code::ReferenceStale,
         Code::ReferenceRetracted,
         Code::ReferenceUnformattable,
+        Code::ReferenceTitleCase,
         Code::BibliographySyntax,
         Code::RelatedDangling,
         Code::RelatedImplausible,
@@ -124,6 +126,7 @@ impl Code {
             Code::ReferenceStale => "reference/stale",
             Code::ReferenceRetracted => "reference/retracted",
             Code::ReferenceUnformattable => "reference/unformattable",
+            Code::ReferenceTitleCase => "reference/title-case",
             Code::BibliographySyntax => "bibliography/syntax",
             Code::RelatedDangling => "related/dangling",
             Code::RelatedImplausible => "related/implausible",
@@ -164,6 +167,7 @@ impl Code {
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay
+            | Code::ReferenceTitleCase
             | Code::GraphOrphan => Severity::Warning,
             _ => Severity::Error,
         }
@@ -172,8 +176,10 @@ impl Code {
     /// Suggestions a site asks for by giving them a severity in `evident.yaml`; by default
     /// they are off. `related/one-way` is one: pages already show "questions that link
     /// here", so a link in one direction is not a defect, only a chance to add the reverse.
+    /// `reference/title-case` is another: imported titles are as the journal printed them,
+    /// and a site that has not chosen to restyle them should not be told to.
     pub fn enabled_by_default(self) -> bool {
-        !matches!(self, Code::RelatedOneWay)
+        !matches!(self, Code::RelatedOneWay | Code::ReferenceTitleCase)
     }
 
     /// Findings about the site's configuration or templates stop everything with exit

@@ -165,6 +165,7 @@ topics:
 # Severity per check: error | warning | off
 checks:
   citation/unused: warning
+  reference/title-case: warning   # article titles in sentence case, as AMA prints them
 # Older editions, each built from a git tag and published under /editions/<name>/:
 # edition_tags: "edition-*"
 "#;

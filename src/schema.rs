@@ -141,6 +141,10 @@ fn reference_field(name: &str) -> Option<Value> {
         "authors" => {
             json!({"type": "array", "items": {"type": "string"}, "description": "e.g. [\"Sartor O\", \"de Bono J\"]"})
         }
+        "editors" => {
+            json!({"type": "array", "items": {"type": "string"}, "description": "A book's editors, e.g. [\"Loscalzo J\"]"})
+        }
+        "book_title" => text("For a chapter (type textbook): the title of the book it is in."),
         "journal" => text("Journal abbreviation, e.g. \"N Engl J Med\"."),
         "publisher" => text("Publishing organisation."),
         "year" => json!({"type": "integer"}),

@@ -355,7 +355,12 @@ fn keys_resolve_to_the_articles_own_references_then_the_shared_bibliography() {
     }
     assert!(items[1].starts_with("Sartor O, de Bono J, Chi KN."), "{}", items[1]);
     assert!(items[3].starts_with("de Bono J, Mateo J."), "{}", items[3]);
-    assert!(items[2].contains("2019;381(26):2506\u{2013}2518."), "{}", items[2]);
+    // AMA 11: a hyphen between pages, then the DOI in the text.
+    assert!(
+        items[2].contains("2019;381(26):2506-2518. doi:10.1056/NEJMoa1911206"),
+        "{}",
+        items[2]
+    );
     assert_eq!(
         page.attrs("#ref-2 a", "href")[..2],
         [
@@ -410,7 +415,8 @@ fn the_rendered_page_numbers_by_reading_order_collapses_ranges_and_links_both_wa
     // In document order: the answer, the three bullets, then the footnote's text.
     assert_eq!(
         page.texts("sup.cite"),
-        ["1\u{2013}3", "5", "2(p. 1095),6", "1\u{2013}4", "4"]
+        // AMA prints a locator without its space or period: 2(p1095).
+        ["1\u{2013}3", "5", "2(p1095),6", "1\u{2013}4", "4"]
     );
     assert_eq!(page.attrs(".bottom-line sup.cite a", "href"), ["#ref-1", "#ref-3"]);
     // Each entry links back to the first marker that cites it, and that marker exists.
@@ -633,4 +639,116 @@ fn import_reads_csl_json_ris_and_bibtex_and_reports_what_it_cannot_convert() {
     site.write("notes.txt", "just some notes");
     site.run(&["import", &site.path("notes.txt").to_string_lossy()])
         .expect_code(2);
+}
+
+/// Citation syntax as Pandoc reads it: prefixes, braced keys, citations inside a link's
+/// text and inside an image's alt text.
+#[test]
+fn pandoc_citation_forms_render_as_citations_and_keep_links_and_alt_text_intact() {
+    let site = Site::empty();
+    site.write("evident.yaml", "title: \"T\"\nbase_url: \"https://kb.example.org/\"\n");
+    site.write(
+        "content/general/forms.md",
+        r#"---
+question: "Do Pandoc's citation forms work?"
+answer: "Yes [see @a, pp. 3-5]."
+topics: [general]
+created: 2026-01-08
+review:
+  status: submitted
+references:
+  - {id: a, type: research, authors: ["Doe J"], title: "A", journal: "BMJ", year: 2020}
+  - {id: phi.2020, type: research, authors: ["Roe R"], title: "Phi", journal: "BMJ", year: 2020}
+  - {id: c, type: research, authors: ["Poe P"], title: "C", journal: "BMJ", year: 2021}
+---
+
+Braced keys cite [@{phi.2020}].
+
+## Evidence
+
+- Read [the VISION trial [e.g. @c]](https://example.org/vision) first.
+
+![Survival curve [@a, p. 7]](https://example.org/curve.png)
+"#,
+    );
+    let build = site.run(&["build", "--as-of", AS_OF]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(
+        !build.stderr.contains("citation/"),
+        "no citation findings: {}",
+        build.stderr
+    );
+    let page = site.html("public/questions/forms/index.html");
+    assert_eq!(page.texts("sup.cite"), ["see 1(pp3-5)", "2", "e.g. 3"]);
+    assert_eq!(page.text(".bottom-line .cite-prefix"), "see");
+    let order: Vec<String> = page.texts("ol.reference-list > li .reference__text");
+    assert!(order[1].starts_with("Roe R. Phi."), "{order:?}");
+    // The link survives, its text without the citation, the marker after it.
+    assert_eq!(
+        page.attr(".article-body a[href=\"https://example.org/vision\"]", "href"),
+        "https://example.org/vision"
+    );
+    assert_eq!(
+        page.text(".article-body a[href=\"https://example.org/vision\"]"),
+        "the VISION trial"
+    );
+    let alt = page.attr(".article-body img", "alt");
+    assert_eq!(alt, "Survival curve [1(p7)]");
+    assert!(
+        !site
+            .read("public/questions/forms/index.html")
+            .contains("alt=\"Survival curve <")
+    );
+}
+
+#[test]
+fn group_authors_are_organizations_in_the_structured_data() {
+    let site = Site::empty();
+    site.write("evident.yaml", "title: \"T\"\nbase_url: \"https://kb.example.org/\"\n");
+    site.write(
+        "content/general/groups.md",
+        r#"---
+question: "Who wrote the standards?"
+answer: "A committee and a person [@ada; @p]."
+topics: [general]
+created: 2026-01-08
+review:
+  status: submitted
+references:
+  - {id: ada, type: guideline, authors: ["American Diabetes Association Professional Practice Committee"], title: "Standards of Care", journal: "Diabetes Care", year: 2024}
+  - {id: p, type: research, authors: ["de Bono JS", "Smith JA Jr"], title: "*Staphylococcus aureus* and <i>E coli</i>", journal: "BMJ", year: 2020}
+---
+"#,
+    );
+    site.run(&["build", "--as-of", AS_OF]).expect_code(0);
+    let data = site.html("public/questions/groups/index.html").json_ld();
+    let authors = |n: usize| -> Vec<(String, String)> {
+        data["citation"][n]["author"]
+            .as_array()
+            .unwrap_or_else(|| panic!("citation {n} has authors: {data}"))
+            .iter()
+            .map(|a| {
+                (
+                    a["@type"].as_str().unwrap().to_string(),
+                    a["name"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        authors(0),
+        [(
+            "Organization".to_string(),
+            "American Diabetes Association Professional Practice Committee".to_string()
+        )]
+    );
+    // Structured data is plain text: the title's markup is not part of its name.
+    assert_eq!(data["citation"][1]["name"], "Staphylococcus aureus and E coli");
+    assert_eq!(
+        authors(1),
+        [
+            ("Person".to_string(), "de Bono JS".to_string()),
+            ("Person".to_string(), "Smith JA Jr".to_string())
+        ]
+    );
 }

@@ -102,6 +102,21 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
+        Code::ReferenceTitleCase => check(
+            || {
+                // The fixture's article titles are in title case; the check is off by default.
+                let site = Site::fixture("citations/rendered");
+                let config = site.read("evident.yaml") + "checks:\n  reference/title-case: warning\n";
+                site.write("evident.yaml", config);
+                site.write(
+                    "references/titles.yaml",
+                    "- id: title-case\n  type: research\n  authors: [\"Doe J\"]\n  \
+                     title: \"Neurologic Symptoms After Radioligand Therapy\"\n  journal: \"J Nucl Med\"\n  year: 2024\n",
+                );
+                site
+            },
+            0,
+        ),
         Code::BibliographySyntax => check(
             || {
                 let site = Site::fixture("citations/shared-bibliography");

@@ -110,3 +110,62 @@ fn new_refuses_a_folder_that_is_not_a_site() {
     site.run(&["new", "What is X?", "--topic", "general"]).expect_code(2);
     assert!(!site.exists("content"));
 }
+
+#[test]
+fn init_turns_on_the_title_case_warning_that_is_off_by_default() {
+    let site = initialised();
+    site.write(
+        "content/general/titles.md",
+        r#"---
+question: "Is the title in sentence case?"
+answer: "Not yet [@vision; @book]."
+topics: [general]
+created: 2026-01-08
+review:
+  status: draft
+references:
+  - id: vision
+    type: research
+    authors: ["Sartor O"]
+    title: "Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer"
+    journal: "N Engl J Med"
+    year: 2021
+  - id: book
+    type: textbook
+    title: "Harrison's Principles of Internal Medicine"
+    publisher: "McGraw Hill"
+    year: 2022
+---
+"#,
+    );
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(0);
+    let report = out.report();
+    // A book's title is in title case by rule: only the article's is reported.
+    let finding = report.only("reference/title-case");
+    assert_eq!(finding.at(), ("content/general/titles.md", 12, 12));
+    assert_eq!(finding.severity, "warning");
+    assert_eq!(
+        finding.hint.as_deref(),
+        Some(
+            "title: \"Lutetium-177-PSMA-617 for metastatic castration-resistant prostate cancer\" \
+             (keep any other proper nouns capitalised)"
+        )
+    );
+
+    // Without init's line in evident.yaml the check is off.
+    let config = site.read("evident.yaml");
+    assert!(config.contains("reference/title-case: warning"), "{config}");
+    let without: String = config
+        .lines()
+        .filter(|l| !l.contains("reference/title-case"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    site.write("evident.yaml", without);
+    let report = site.run(&["check", "--format", "json"]).report();
+    assert!(
+        report.with_code("reference/title-case").is_empty(),
+        "{:#?}",
+        report.diagnostics
+    );
+}

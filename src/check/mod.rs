@@ -5,6 +5,7 @@ mod article;
 pub mod citations;
 mod graph;
 mod site;
+mod title_case;
 
 pub use article::check_article;
 pub use graph::check_graph;

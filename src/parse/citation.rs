@@ -9,28 +9,111 @@ use std::collections::HashMap;
 pub struct CitationItem {
     pub key: String,
     pub locator: Option<String>,
+    /// Pandoc's prefix, the words before the key (`see` in `[see @a, p. 3]`), printed
+    /// before the number as Pandoc does.
+    pub prefix: Option<String>,
 }
 
-/// Parses the text between the brackets of `[@a; @b, p. 3]`. Anything that is not a list of
-/// `@key` items (such as `[see below]`) is not a citation.
+/// Parses the text between the brackets of `[@a; @b, p. 3]`, with Pandoc's prefixes
+/// (`[see @a; also @b]`) and braced keys (`[@{phi.2020}]`). Anything that is not a list of
+/// items each naming one `@key` (such as `[see below]`) is not a citation.
 pub fn parse_citation_label(label: &str) -> Option<Vec<CitationItem>> {
     let mut items = Vec::new();
     for part in label.split(';') {
         let part = part.trim();
-        let rest = part.strip_prefix("-@").or_else(|| part.strip_prefix('@'))?;
-        let key_len = citation_key_len(rest);
-        if key_len == 0 {
-            return None;
-        }
-        let key = &rest[..key_len];
-        let tail = rest[key_len..].trim();
+        let (prefix, rest) = split_prefix(part)?;
+        let (key, tail) = match rest.strip_prefix('{') {
+            // Pandoc: any characters but braces between the braces.
+            Some(braced) => {
+                let end = braced.find('}')?;
+                let key = braced[..end].trim();
+                if key.is_empty() || key.contains('{') {
+                    return None;
+                }
+                (key, &braced[end + 1..])
+            }
+            None => {
+                let key_len = citation_key_len(rest);
+                if key_len == 0 {
+                    return None;
+                }
+                (&rest[..key_len], &rest[key_len..])
+            }
+        };
+        let tail = tail.trim();
         let locator = tail.strip_prefix(',').unwrap_or(tail).trim();
         items.push(CitationItem {
             key: key.to_string(),
             locator: (!locator.is_empty()).then(|| locator.to_string()),
+            prefix: prefix.map(str::to_string),
         });
     }
     (!items.is_empty()).then_some(items)
+}
+
+/// Splits `see @a, p. 3` into the prefix `see` and `@a, p. 3` (also `-@a`, Pandoc's
+/// suppressed author). The `@` must start a word, so `[mail a@b.org]` is no citation.
+fn split_prefix(part: &str) -> Option<(Option<&str>, &str)> {
+    let at = part
+        .char_indices()
+        .find(|&(i, c)| {
+            c == '@' && {
+                let before = part[..i].trim_end_matches('-');
+                before.is_empty() || before.ends_with(char::is_whitespace)
+            }
+        })
+        .map(|(i, _)| i)?;
+    let prefix = part[..at].trim_end_matches('-').trim();
+    Some(((!prefix.is_empty()).then_some(prefix), &part[at + 1..]))
+}
+
+/// A locator as AMA prints it after the number: Pandoc's label in CSL's short form with
+/// its periods stripped and no space (`p. 33` → `p33`, `pp. 3-5` → `pp3-5`, `chapter 2` →
+/// `chap2`); a bare number is a page, as in Pandoc; anything else is kept as written.
+pub fn ama_locator(locator: &str) -> String {
+    // Pandoc's locator terms, as written and in CSL's short singular and plural forms.
+    const LABELS: &[(&[&str], &str, &str)] = &[
+        (&["pp.", "pp", "p.", "p", "pages", "page"], "p", "pp"),
+        (&["chaps.", "chap.", "chapters", "chapter", "ch."], "chap", "chaps"),
+        (&["figs.", "fig.", "figures", "figure"], "fig", "figs"),
+        (&["secs.", "sec.", "sections", "section", "§§", "§"], "sec", "secs"),
+        (
+            &["paras.", "para.", "paragraphs", "paragraph", "¶¶", "¶"],
+            "para",
+            "paras",
+        ),
+        (&["vols.", "vol.", "volumes", "volume"], "vol", "vols"),
+        (&["nos.", "no.", "numbers", "number"], "no", "nos"),
+        (&["cols.", "col.", "columns", "column"], "col", "cols"),
+        (&["ll.", "l.", "lines", "line"], "l", "ll"),
+        (&["nn.", "n.", "notes", "note"], "n", "nn"),
+        (&["pts.", "pt.", "parts", "part"], "pt", "pts"),
+        (&["bks.", "bk.", "books", "book"], "bk", "bks"),
+        (&["vv.", "v.", "verses", "verse"], "v", "vv"),
+        (&["fols.", "fol.", "folios", "folio"], "fol", "fols"),
+        (&["opp.", "op.", "opera", "opus"], "op", "opp"),
+    ];
+    let locator = locator.trim();
+    let starts_with_digit = |s: &str| s.starts_with(|c: char| c.is_ascii_digit());
+    let plural = |value: &str| value.contains(['-', '\u{2013}', ',', '&']);
+    if starts_with_digit(locator) {
+        let label = if plural(locator) { "pp" } else { "p" };
+        return format!("{label}{locator}");
+    }
+    for (forms, singular, several) in LABELS {
+        for form in *forms {
+            let Some(value) = locator.get(..form.len()).filter(|head| head.eq_ignore_ascii_case(form)) else {
+                continue;
+            };
+            let value = locator[value.len()..].trim_start();
+            // `page 3` is read by the form `page`, not by `p` followed by `age 3`.
+            if starts_with_digit(value) {
+                let label = if plural(value) { several } else { singular };
+                return format!("{label}{value}");
+            }
+        }
+    }
+    locator.to_string()
 }
 
 /// Pandoc's key grammar: starts with a letter, digit or `_`, goes on with alphanumerics, `_`
@@ -146,7 +229,7 @@ impl<'r> Citer<'r> {
         let mut marker_id = String::with_capacity(12);
         marker_id.push_str("cite-");
         push_number(&mut marker_id, self.markers);
-        let mut numbered: Vec<(Option<usize>, Option<&str>)> = Vec::with_capacity(items.len());
+        let mut numbered: Vec<Numbered<'_>> = Vec::with_capacity(items.len());
         for item in items {
             let resolved = self.resolve(&item.key);
             self.uses.push(CitationUse {
@@ -161,7 +244,11 @@ impl<'r> Citer<'r> {
                     self.order.len()
                 })
             });
-            numbered.push((number, item.locator.as_deref()));
+            numbered.push(Numbered {
+                number,
+                locator: item.locator.as_deref(),
+                prefix: item.prefix.as_deref(),
+            });
         }
         let mut html = String::with_capacity(64);
         html.push_str("<sup class=\"cite\" id=\"");
@@ -259,9 +346,24 @@ impl ReadingOrder {
     }
 }
 
-/// Writes "1,3–5" style links: sorted, runs of three or more collapsed, locators kept.
-fn write_marker_links(html: &mut String, numbered: &mut [(Option<usize>, Option<&str>)]) {
-    numbered.sort_by_key(|(number, _)| number.unwrap_or(usize::MAX));
+/// One item of a citation group with its number (none when the key is unresolved).
+struct Numbered<'i> {
+    number: Option<usize>,
+    locator: Option<&'i str>,
+    prefix: Option<&'i str>,
+}
+
+impl Numbered<'_> {
+    /// Items with words of their own are never folded into a range.
+    fn is_plain(&self) -> bool {
+        self.locator.is_none() && self.prefix.is_none()
+    }
+}
+
+/// Writes "1,3–5" style links: sorted, runs of three or more collapsed; a prefix before its
+/// number and a locator after it (`see 1(pp3-5)`).
+fn write_marker_links(html: &mut String, numbered: &mut [Numbered<'_>]) {
+    numbered.sort_by_key(|item| item.number.unwrap_or(usize::MAX));
     // Written straight into the marker: every citation of a large site passes through here.
     let mut parts = 0;
     let mut separate = |html: &mut String| {
@@ -272,29 +374,36 @@ fn write_marker_links(html: &mut String, numbered: &mut [(Option<usize>, Option<
     };
     let mut index = 0;
     while index < numbered.len() {
-        let (number, locator) = numbered[index];
-        let Some(first) = number else {
+        let item = &numbered[index];
+        let Some(first) = item.number else {
             separate(html);
             html.push_str("<a class=\"cite-missing\" title=\"unresolved citation\">?</a>");
             index += 1;
             continue;
         };
-        if let Some(locator) = locator {
+        if !item.is_plain() {
             separate(html);
+            if let Some(prefix) = item.prefix {
+                html.push_str("<span class=\"cite-prefix\">");
+                escape_into(html, prefix);
+                html.push_str(" </span>");
+            }
             push_link(html, first);
-            html.push_str("<span class=\"cite-locator\">(");
-            escape_into(html, locator);
-            html.push_str(")</span>");
+            if let Some(locator) = item.locator {
+                html.push_str("<span class=\"cite-locator\">(");
+                escape_into(html, &ama_locator(locator));
+                html.push_str(")</span>");
+            }
             index += 1;
             continue;
         }
         let mut last = first;
         let mut next = index + 1;
-        while next < numbered.len() && numbered[next].1.is_none() && numbered[next].0 == Some(last + 1) {
+        while next < numbered.len() && numbered[next].is_plain() && numbered[next].number == Some(last + 1) {
             last += 1;
             next += 1;
         }
-        while next < numbered.len() && numbered[next].1.is_none() && numbered[next].0 == Some(last) {
+        while next < numbered.len() && numbered[next].is_plain() && numbered[next].number == Some(last) {
             next += 1;
         }
         separate(html);
@@ -354,6 +463,42 @@ mod tests {
         assert_eq!(keys("@doe:2024.x"), ["doe:2024.x"]);
         let items = parse_citation_label("@a, p. 33").unwrap();
         assert_eq!(items[0].locator.as_deref(), Some("p. 33"));
+    }
+
+    #[test]
+    fn pandoc_prefixes_and_braced_keys_are_citations() {
+        let items = parse_citation_label("see @a, pp. 3-5; also @b").unwrap();
+        assert_eq!(items[0].prefix.as_deref(), Some("see"));
+        assert_eq!(items[0].locator.as_deref(), Some("pp. 3-5"));
+        assert_eq!((items[1].key.as_str(), items[1].prefix.as_deref()), ("b", Some("also")));
+        assert_eq!(keys("@{phi.2020}"), ["phi.2020"]);
+        assert_eq!(keys("@{Smith, 2020!}, p. 3"), ["Smith, 2020!"]);
+        assert_eq!(keys("see -@a"), ["a"]);
+        assert_eq!(parse_citation_label("mail me at a@b.org"), None);
+        assert_eq!(parse_citation_label("@{}"), None);
+        assert_eq!(parse_citation_label("@{unclosed"), None);
+    }
+
+    #[test]
+    fn locators_read_as_ama_prints_them() {
+        assert_eq!(ama_locator("p. 33"), "p33");
+        assert_eq!(ama_locator("pp. 3-5"), "pp3-5");
+        assert_eq!(ama_locator("p. 3-5"), "pp3-5");
+        assert_eq!(ama_locator("33"), "p33");
+        assert_eq!(ama_locator("page 12"), "p12");
+        assert_eq!(ama_locator("chapter 2"), "chap2");
+        assert_eq!(ama_locator("fig. 3"), "fig3");
+        assert_eq!(ama_locator("table 2"), "table 2");
+        assert_eq!(ama_locator("passim"), "passim");
+    }
+
+    #[test]
+    fn a_prefix_is_printed_before_its_number() {
+        let html = render(&["a", "b"], &["@b", "see @a, pp. 3-5; @b"]);
+        assert_eq!(
+            html[1],
+            "<sup class=\"cite\" id=\"cite-2\"><a href=\"#ref-1\">1</a>,<span class=\"cite-prefix\">see </span><a href=\"#ref-2\">2</a><span class=\"cite-locator\">(pp3-5)</span></sup>"
+        );
     }
 
     #[test]
@@ -435,13 +580,13 @@ mod tests {
     fn keeps_locators_and_marks_unresolved_keys() {
         let html = render(&["a"], &["@a, p. 33; @missing"]);
         assert!(
-            html[0].contains("1</a><span class=\"cite-locator\">(p. 33)</span>"),
+            html[0].contains("1</a><span class=\"cite-locator\">(p33)</span>"),
             "{}",
             html[0]
         );
         assert_eq!(
             html[0],
-            "<sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a><span class=\"cite-locator\">(p. 33)</span>,<a class=\"cite-missing\" title=\"unresolved citation\">?</a></sup>"
+            "<sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a><span class=\"cite-locator\">(p33)</span>,<a class=\"cite-missing\" title=\"unresolved citation\">?</a></sup>"
         );
     }
 

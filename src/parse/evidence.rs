@@ -141,7 +141,7 @@ pub fn scan_events(parsed: &MarkdownEvents<'_>, context: &ScanContext<'_>) -> Sc
                 dest_url, link_type, ..
             }) => {
                 links += 1;
-                if is_citation_link(dest_url) {
+                if is_citation_link(dest_url) || parsed.cites_inside(&range) {
                     if let Some(frame) = frames.last_mut() {
                         frame.cites = true;
                     }
@@ -331,8 +331,9 @@ fn citation_then_label(context: &ScanContext<'_>, text: &str, span: Range<usize>
             keys.join(", ")
         ),
     };
-    // `[@a][@b]` swallows a citation too: its label already carries the `@`.
-    let merged = format!("[{}; @{}]", keys.join("; "), label.strip_prefix('@').unwrap_or(label));
+    // `[@a][@b]` swallows a citation too: its label already carries the `@`. The first
+    // group is kept as written, with its prefixes and locators (`[see @a, p. 3; @c]`).
+    let merged = format!("[{}; @{}]", inner.trim(), label.strip_prefix('@').unwrap_or(label));
     Some(
         Diagnostic::new(
             Code::CitationSyntax,
@@ -362,7 +363,7 @@ fn bare_keys(context: &ScanContext<'_>, text: &str, range: Range<usize>, found: 
         }
         let rest = &text[absolute + 1..];
         let key = &rest[..citation_key_len(rest)];
-        if key.is_empty() || !(context.knows)(key) {
+        if key.is_empty() || !(context.knows)(key) || in_citation_group(text, absolute) {
             continue;
         }
         found.push(
@@ -374,6 +375,33 @@ fn bare_keys(context: &ScanContext<'_>, text: &str, range: Range<usize>, found: 
             )
             .with_hint(format!("write `[@{key}]` to cite reference `{key}`")),
         );
+    }
+}
+
+/// Whether the `@` at `at` is inside brackets that hold a citation group with a prefix
+/// (`[see @a, p. 3]`): it is then a citation, or a lost one `citation/syntax` reports, not
+/// a bare key. Looks at most a few hundred bytes either way, so long texts stay linear.
+fn in_citation_group(text: &str, at: usize) -> bool {
+    const REACH: usize = 400;
+    let mut low = at.saturating_sub(REACH);
+    while !text.is_char_boundary(low) {
+        low -= 1;
+    }
+    let mut high = (at + REACH).min(text.len());
+    while !text.is_char_boundary(high) {
+        high += 1;
+    }
+    let open = text[low..at]
+        .rfind(['[', ']'])
+        .map(|i| low + i)
+        .filter(|&i| text.as_bytes()[i] == b'[');
+    let close = text[at..high]
+        .find(['[', ']'])
+        .map(|i| at + i)
+        .filter(|&i| text.as_bytes()[i] == b']');
+    match (open, close) {
+        (Some(open), Some(close)) => parse_citation_label(&text[open + 1..close]).is_some(),
+        _ => false,
     }
 }
 
@@ -418,6 +446,14 @@ mod tests {
                 .iter()
                 .any(|d| d.hint.as_deref().unwrap_or("").contains("[@b; @c]"))
         );
+    }
+
+    #[test]
+    fn the_merged_hint_keeps_prefixes_and_locators() {
+        let scan = run("Claim [see @a, p. 3][@b] end.\n");
+        assert_eq!(found(&scan), [(Code::CitationSyntax, 1, 7)]);
+        let hint = scan.findings[0].hint.as_deref().unwrap_or("");
+        assert!(hint.contains("`[see @a, p. 3; @b]`"), "{hint}");
     }
 
     #[test]

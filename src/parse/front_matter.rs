@@ -190,6 +190,12 @@ pub struct Reference {
     pub title: String,
     #[serde(default)]
     pub authors: Vec<String>,
+    /// A book's editors (of the book a chapter is in, for a chapter), written like authors.
+    #[serde(default)]
+    pub editors: Vec<String>,
+    /// The book a chapter is in: with it, a `textbook` reference is that chapter.
+    #[serde(default)]
+    pub book_title: Option<String>,
     #[serde(default)]
     pub journal: Option<String>,
     #[serde(default)]

@@ -71,6 +71,11 @@ pub struct Rendered {
 struct PendingCitation {
     items: Vec<CitationItem>,
     start: usize,
+    end: usize,
+    /// Written inside a link's text (`[the trial [@a]](url)`). A link cannot hold a link,
+    /// so CommonMark would unmake the outer one: such a citation stays text for the parser
+    /// and its marker is written after the link instead.
+    in_link: bool,
 }
 
 /// Internal link target for citations; a NUL cannot come from content (CommonMark
@@ -114,6 +119,7 @@ pub struct MarkdownEvents<'a> {
 /// Parses `text` once. With `cites`, `[@key]` groups become citation links; without, they
 /// stay text (plain pages have no references).
 pub fn parse_events(text: &str, cites: bool) -> MarkdownEvents<'_> {
+    let link_spans = if cites { link_spans(text) } else { Vec::new() };
     let citations: RefCell<Vec<PendingCitation>> = RefCell::new(Vec::new());
     let suspicious: RefCell<Vec<(LinkType, Range<usize>)>> = RefCell::new(Vec::new());
     let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
@@ -121,10 +127,18 @@ pub fn parse_events(text: &str, cites: bool) -> MarkdownEvents<'_> {
             LinkType::Shortcut | LinkType::Collapsed => {
                 if let Some(items) = parse_citation_label(&link.reference).filter(|_| cites) {
                     let mut citations = citations.borrow_mut();
+                    let in_link = link_spans
+                        .iter()
+                        .any(|outer| outer.start < link.span.start && link.span.end <= outer.end);
                     citations.push(PendingCitation {
                         items,
                         start: link.span.start,
+                        end: link.span.end,
+                        in_link,
                     });
+                    if in_link {
+                        return None;
+                    }
                     return Some((
                         format!("{CITATION_URL_PREFIX}{}", citations.len() - 1).into(),
                         "".into(),
@@ -154,6 +168,53 @@ pub fn parse_events(text: &str, cites: bool) -> MarkdownEvents<'_> {
         citations: citations.into_inner(),
         suspicious_labels: suspicious.into_inner(),
         citation_definitions,
+    }
+}
+
+/// The spans of the links a text has when no citation is read as a link: the links a
+/// citation in their text would otherwise unmake. Only texts that have both a citation
+/// and a link destination are parsed this second time.
+fn link_spans(text: &str) -> Vec<Range<usize>> {
+    if !text.contains("[@") && !text.contains("@{") || !text.contains("](") && !text.contains("][") {
+        return Vec::new();
+    }
+    Parser::new_ext(text, markdown_options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| matches!(event, Event::Start(Tag::Link { .. })).then_some(range))
+        .collect()
+}
+
+/// The text of `range` without the bytes of `cut` (citations written in a link's text),
+/// when the event's text is the source as written; otherwise the event's text.
+fn without_spans(text: &str, event_text: &str, range: &Range<usize>, cut: &[Range<usize>]) -> Option<String> {
+    let overlapping: Vec<&Range<usize>> = cut
+        .iter()
+        .filter(|c| c.start < range.end && range.start < c.end)
+        .collect();
+    if overlapping.is_empty() || text.get(range.clone()) != Some(event_text) {
+        return None;
+    }
+    let mut kept = String::new();
+    let mut at = range.start;
+    for span in overlapping {
+        if span.start > at {
+            kept.push_str(text.get(at..span.start)?);
+        }
+        at = at.max(span.end);
+    }
+    if at < range.end {
+        kept.push_str(text.get(at..range.end)?);
+    }
+    Some(kept)
+}
+
+impl MarkdownEvents<'_> {
+    /// Whether a citation is written in the text of the link spanning `link`: its marker
+    /// follows the link, and the claim it is part of cites.
+    pub fn cites_inside(&self, link: &Range<usize>) -> bool {
+        self.citations
+            .iter()
+            .any(|c| c.in_link && link.start < c.start && c.end <= link.end)
     }
 }
 
@@ -201,8 +262,23 @@ pub fn render_events(
     let mut reading = ReadingOrder::default();
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut footnote: Option<String> = None;
+    // Citation groups whose marker is plain text: in an image's alt text no markup can go.
+    let mut in_alt: HashSet<usize> = HashSet::new();
+    let mut images = 0usize;
+    // The source spans of the links being written, innermost last, and of the citations
+    // written in link text (see `PendingCitation::in_link`).
+    let mut open_links: Vec<Range<usize>> = Vec::new();
+    // The spaces before such a citation go with it: the link text ends at its last word.
+    let link_citations: Vec<Range<usize>> = pending
+        .iter()
+        .filter(|c| c.in_link)
+        .map(|c| {
+            let before = text.get(..c.start).unwrap_or("");
+            before.trim_end_matches([' ', '\t']).len()..c.end
+        })
+        .collect();
 
-    for (event, _) in parsed_events {
+    for (event, range) in parsed_events {
         if in_citation {
             if matches!(event, Event::End(TagEnd::Link)) {
                 in_citation = false;
@@ -237,6 +313,9 @@ pub fn render_events(
                 // "therapy [@a]." reads "therapy." in summaries.
                 out.plain.truncate(out.plain.trim_end().len());
                 let index: usize = dest_url[CITATION_URL_PREFIX.len()..].parse().unwrap_or(usize::MAX);
+                if images > 0 {
+                    in_alt.insert(groups.len());
+                }
                 reading.group(footnote.as_deref(), groups.len());
                 groups.push((events.len(), index));
                 events.push(Event::InlineHtml("".into()));
@@ -247,6 +326,7 @@ pub fn render_events(
                 title,
                 id,
             }) => {
+                open_links.push(range);
                 let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -255,12 +335,44 @@ pub fn render_events(
                     id,
                 }));
             }
+            Event::End(TagEnd::Link) => {
+                events.push(event);
+                let Some(link) = open_links.pop() else {
+                    continue;
+                };
+                for (index, citation) in pending.iter().enumerate() {
+                    let inside = link.start < citation.start && citation.end <= link.end;
+                    // An inner link's citations were written at its own end.
+                    let deeper = open_links.last().is_some_and(|outer| outer.start >= link.start);
+                    if citation.in_link && inside && !deeper {
+                        if images > 0 {
+                            in_alt.insert(groups.len());
+                        }
+                        reading.group(footnote.as_deref(), groups.len());
+                        groups.push((events.len(), index));
+                        events.push(Event::InlineHtml("".into()));
+                    }
+                }
+            }
+            Event::Text(ref t) if !open_links.is_empty() && !link_citations.is_empty() => {
+                match without_spans(text, t, &range, &link_citations) {
+                    Some(kept) => {
+                        out.plain.push_str(&kept);
+                        events.push(Event::Text(kept.into()));
+                    }
+                    None => {
+                        out.plain.push_str(t);
+                        events.push(event);
+                    }
+                }
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
+                images += 1;
                 let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
                 if is_local_url(&dest_url) {
                     out.embeds.push(dest_url.to_string());
@@ -271,6 +383,10 @@ pub fn render_events(
                     title,
                     id,
                 }));
+            }
+            Event::End(TagEnd::Image) => {
+                images = images.saturating_sub(1);
+                events.push(event);
             }
             Event::Html(raw) | Event::InlineHtml(raw) => {
                 // Content never injects markup: raw HTML is shown as the text it is.
@@ -388,7 +504,11 @@ pub fn render_events(
             };
             if let Some(citation) = pending.get(index) {
                 let html = citer.cite(&citation.items, position_of(citation.start));
-                events[slot] = Event::InlineHtml(html.into());
+                events[slot] = if in_alt.contains(&group) {
+                    Event::Text(format!("[{}]", marker_text(&html)).into())
+                } else {
+                    Event::InlineHtml(html.into())
+                };
             }
         }
     }
@@ -438,6 +558,27 @@ fn highlight_code_blocks<'a>(events: Vec<Event<'a>>) -> impl Iterator<Item = Eve
 fn is_local_url(url: &str) -> bool {
     let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
     !url.is_empty() && !url.starts_with("//") && !url.starts_with('#') && !before_path.contains(':')
+}
+
+/// A citation marker's text (`1(p33),2`), for where only text can go: an image's alt.
+fn marker_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 4);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    // The marker escaped only these (`crate::html::escape_into`); `&amp;` goes last so
+    // that an escaped entity is not decoded twice.
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn alert_open(kind: BlockQuoteKind) -> String {
@@ -519,6 +660,41 @@ mod tests {
         assert!(!out.html.contains("<script"), "{}", out.html);
         assert!(!out.html.contains("<div"), "{}", out.html);
         assert!(out.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn a_citation_in_link_text_keeps_the_link_and_follows_it() {
+        let inline = render(
+            "Read [the *VISION* trial [@a]](https://example.org/v) now.",
+            Mode::Block,
+        );
+        assert!(
+            inline.html.contains(
+                "<a href=\"https://example.org/v\">the <em>VISION</em> trial</a><sup class=\"cite\" id=\"cite-1\"><a href=\"#ref-1\">1</a></sup> now."
+            ),
+            "{}",
+            inline.html
+        );
+        let by_reference = render(
+            "Read [the trial [@b; @a]][v].\n\n[v]: https://example.org/v\n",
+            Mode::Block,
+        );
+        assert!(
+            by_reference
+                .html
+                .contains("<a href=\"https://example.org/v\">the trial</a><sup class=\"cite\""),
+            "{}",
+            by_reference.html
+        );
+        // Without a link around it, nothing changes.
+        let plain = render("Plain [@a] text.", Mode::Block);
+        assert!(plain.html.contains("Plain <sup class=\"cite\""), "{}", plain.html);
+    }
+
+    #[test]
+    fn a_citation_in_alt_text_is_text_there() {
+        let out = render("![Curve [@a, p. 3]](https://example.org/c.png)", Mode::Block);
+        assert!(out.html.contains("alt=\"Curve [1(p3)]\""), "{}", out.html);
     }
 
     #[test]

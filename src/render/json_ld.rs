@@ -142,7 +142,8 @@ struct CitedWork<'a> {
     identifier: Vec<PropertyValue<'a>>,
     #[serde(rename = "isPartOf", skip_serializing_if = "Option::is_none")]
     is_part_of: Option<Named<'a>>,
-    name: &'a str,
+    /// The title without its markup (`*S aureus*`, `<i>`): structured data is plain text.
+    name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     publisher: Option<Organization<'a>>,
     #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
@@ -286,7 +287,11 @@ fn citation(reference: &Reference) -> CitedWork<'_> {
             .authors
             .iter()
             .map(|name| Person {
-                kind: "Person",
+                kind: if is_group_author(name) {
+                    "Organization"
+                } else {
+                    "Person"
+                },
                 job_title: None,
                 name,
             })
@@ -298,7 +303,7 @@ fn citation(reference: &Reference) -> CitedWork<'_> {
             name: journal,
             url: None,
         }),
-        name: &reference.title,
+        name: super::title_markup::plain_text(&reference.title),
         publisher: match reference.journal {
             Some(_) => None,
             None => reference.publisher.as_deref().map(|publisher| Organization {
@@ -309,6 +314,26 @@ fn citation(reference: &Reference) -> CitedWork<'_> {
         same_as: reference.doi.as_deref().map(doi_url),
         url: reference.url.as_deref().filter(|u| crate::html::is_safe_url(u)),
     }
+}
+
+/// Whether an author as the front matter writes them is a group ("American Diabetes
+/// Association Professional Practice Committee", "WHO") rather than a person: a person
+/// is a family name and then initials ("de Bono JS", "Smith JA Jr", "王 伟"), where the
+/// initials are a short word with no lower-case letter.
+fn is_group_author(name: &str) -> bool {
+    const SUFFIXES: &[&str] = &["Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "2nd", "3rd", "4th"];
+    let mut words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() > 2 && words.last().is_some_and(|w| SUFFIXES.contains(w)) {
+        words.pop();
+    }
+    let Some((initials, family)) = words.split_last() else {
+        return true;
+    };
+    let initials_like = initials.chars().count() <= 4
+        && initials
+            .chars()
+            .all(|c| c == '-' || (c.is_alphabetic() && !c.is_lowercase()));
+    family.is_empty() || !initials_like
 }
 
 /// Home → primary topic → the article, as the page's breadcrumb trail shows it.
@@ -371,6 +396,29 @@ fn script_safe(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_authors_are_organizations() {
+        for group in [
+            "American Diabetes Association Professional Practice Committee",
+            "WHO",
+            "National Institute for Health and Care Excellence",
+            "Writing Group for the PSMAfore Investigators",
+        ] {
+            assert!(is_group_author(group), "{group}");
+        }
+        for person in [
+            "Sartor O",
+            "de Bono JS",
+            "van der Berg A",
+            "Smith JA Jr",
+            "Given CA 2nd",
+            "Ødegård Å",
+            "王 伟",
+        ] {
+            assert!(!is_group_author(person), "{person}");
+        }
+    }
     use serde_json::{Value, json};
 
     #[test]

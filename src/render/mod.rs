@@ -7,6 +7,7 @@ pub mod graph;
 pub mod json_ld;
 pub mod reference;
 pub mod templates;
+pub mod title_markup;
 pub mod urls;
 
 use crate::diagnostic::Diagnostic;

@@ -36,84 +36,342 @@ pub fn format_reference(reference: &Reference, style: &str) -> String {
     html
 }
 
-/// The AMA citation as trusted HTML; identifiers are linked separately by the template.
+/// The AMA 11 citation as trusted HTML, as the official CSL style prints it (proven against
+/// citeproc-js by `tests/ama_oracle.rs`): authors, title, source, then `doi:` or the URL.
 pub fn format_ama(reference: &Reference) -> String {
     let mut html = String::with_capacity(160);
-    if !reference.authors.is_empty() {
-        let shown: Vec<&str> = if reference.authors.len() > 6 {
-            reference.authors.iter().take(3).map(String::as_str).collect()
-        } else {
-            reference.authors.iter().map(String::as_str).collect()
-        };
-        escape_into(&mut html, &shown.join(", "));
-        if reference.authors.len() > 6 {
-            html.push_str(", et al");
+    let editors = name_list(&reference.editors).map(|names| editors_label(&names, reference.editors.len()));
+    let has_authors = reference.authors.iter().any(|a| !a.trim().is_empty());
+    // Without authors, a book's editors stand in their place, as in CSL's `substitute`.
+    let editors_as_authors = !has_authors && editors.is_some();
+    write_authors(&mut html, &reference.authors);
+    if editors_as_authors {
+        push_sentence(&mut html, editors.as_deref().unwrap_or_default());
+    }
+    let journal = reference.journal.as_deref().map(str::trim).filter(|j| !j.is_empty());
+    let book_title = reference.book_title.as_deref().map(str::trim).filter(|b| !b.is_empty());
+    match ama_form(reference.kind, journal.is_some(), book_title.is_some()) {
+        AmaForm::Periodical => {
+            write_title(&mut html, &reference.title, false);
+            write_periodical(&mut html, reference, journal);
         }
-        html.push_str(". ");
-    }
-    let italic_title = matches!(reference.kind, ReferenceKind::Guideline | ReferenceKind::Textbook);
-    if italic_title {
-        html.push_str("<i>");
-    }
-    escape_into(&mut html, &sentence(&reference.title));
-    if italic_title {
-        html.push_str("</i>");
-    }
-    if let Some(edition) = &reference.edition {
-        html.push(' ');
-        escape_into(&mut html, edition);
-        html.push_str(" ed.");
-    }
-    match reference.kind {
-        ReferenceKind::Research | ReferenceKind::Review => {
-            if let Some(journal) = &reference.journal {
-                html.push_str(" <i>");
-                escape_into(&mut html, journal.trim_end_matches('.'));
-                html.push_str("</i>.");
+        AmaForm::Book => {
+            write_title(&mut html, &reference.title, true);
+            write_edition(&mut html, reference.edition.as_deref());
+            if let Some(editors) = editors.as_deref().filter(|_| !editors_as_authors) {
+                push_sentence(&mut html, &format!("({editors})"));
+            }
+            write_publisher_year(&mut html, reference.publisher.as_deref(), reference.year, None);
+        }
+        AmaForm::Chapter => {
+            write_title(&mut html, &reference.title, false);
+            let mut book = String::from("In: ");
+            if let Some(editors) = editors.as_deref().filter(|_| !editors_as_authors) {
+                book.push_str(editors);
+                book.push(' ');
+            }
+            super::title_markup::write_title_html(&mut book, book_title.unwrap_or_default(), true);
+            push_sentence(&mut html, &book);
+            write_edition(&mut html, reference.edition.as_deref());
+            write_publisher_year(
+                &mut html,
+                reference.publisher.as_deref(),
+                reference.year,
+                reference.pages.as_deref(),
+            );
+        }
+        AmaForm::WebPage => {
+            write_title(&mut html, &reference.title, false);
+            if let Some(site) = reference.publisher.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                push_sentence(&mut html, &escape(site));
             }
             if let Some(year) = reference.year {
-                html.push_str(&format!(" {year}"));
-                if let Some(volume) = &reference.volume {
-                    html.push(';');
-                    escape_into(&mut html, volume);
-                    if let Some(issue) = &reference.issue {
-                        html.push('(');
-                        escape_into(&mut html, issue);
-                        html.push(')');
-                    }
-                }
-                if let Some(pages) = &reference.pages {
-                    html.push(':');
-                    escape_into(&mut html, &pages.replace('-', "\u{2013}"));
-                }
-                html.push('.');
-            }
-        }
-        _ => {
-            if let Some(publisher) = &reference.publisher {
-                html.push(' ');
-                escape_into(&mut html, publisher.trim_end_matches('.'));
-                html.push(if reference.year.is_some() { ';' } else { '.' });
-            }
-            if let Some(year) = reference.year {
-                html.push_str(&format!(" {year}."));
-            }
-            if let Some(accessed) = reference.accessed {
-                html.push_str(&format!(" Accessed {}.", accessed.display()));
+                push_sentence(&mut html, &year.to_string());
             }
         }
     }
+    write_access(&mut html, reference);
     html
 }
 
-/// Titles end with a full stop unless they already end with punctuation.
-fn sentence(title: &str) -> String {
-    let title = title.trim();
-    if title.ends_with(['.', '?', '!']) {
-        title.to_string()
-    } else {
-        format!("{title}.")
+/// The shapes AMA gives the kinds of work Evident knows. A guideline printed in a journal
+/// is cited as the article it is; other works without a journal as books/reports; a
+/// textbook reference naming its `book_title` is a chapter of that book.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AmaForm {
+    Periodical,
+    Book,
+    Chapter,
+    WebPage,
+}
+
+fn ama_form(kind: ReferenceKind, has_journal: bool, has_book_title: bool) -> AmaForm {
+    match kind {
+        ReferenceKind::Textbook if has_book_title => AmaForm::Chapter,
+        ReferenceKind::Research | ReferenceKind::Review => AmaForm::Periodical,
+        ReferenceKind::Guideline | ReferenceKind::Other if has_journal => AmaForm::Periodical,
+        ReferenceKind::Web => AmaForm::WebPage,
+        ReferenceKind::Guideline | ReferenceKind::Textbook | ReferenceKind::Other => AmaForm::Book,
     }
+}
+
+/// Text for the citation: typographic quotes, then escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, &super::title_markup::typographic_quotes(text, None));
+    out
+}
+
+/// Appends one element of the citation followed by its full stop, after a space when
+/// something precedes it; an element already ending in punctuation keeps its own.
+fn push_sentence(html: &mut String, element: &str) {
+    if !html.is_empty() {
+        html.push(' ');
+    }
+    html.push_str(element);
+    if !ends_with_punctuation(element) {
+        html.push('.');
+    }
+}
+
+/// Whether the visible text ends with a full stop, question or exclamation mark (closing
+/// italics do not count as text).
+fn ends_with_punctuation(html: &str) -> bool {
+    html.trim_end_matches("</i>").ends_with(['.', '?', '!'])
+}
+
+/// All names up to six; from seven on, the first three and "et al" (AMA 11, 3.6.1), as
+/// escaped HTML.
+fn name_list(names: &[String]) -> Option<String> {
+    let names: Vec<&str> = names.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
+    if names.is_empty() {
+        return None;
+    }
+    let mut list = if names.len() > 6 {
+        names[..3].join(", ")
+    } else {
+        names.join(", ")
+    };
+    if names.len() > 6 {
+        list.push_str(", et al");
+    }
+    Some(escape(&list))
+}
+
+fn write_authors(html: &mut String, authors: &[String]) {
+    if let Some(list) = name_list(authors) {
+        push_sentence(html, &list);
+    }
+}
+
+/// `Jameson JL, Fauci AS, eds.`; a shortened list keeps its own stop (`et al., eds.`).
+fn editors_label(names: &str, count: usize) -> String {
+    let label = if count > 1 { "eds." } else { "ed." };
+    let stop = if names.ends_with("et al") { "." } else { "" };
+    format!("{names}{stop}, {label}")
+}
+
+fn write_edition(html: &mut String, edition: Option<&str>) {
+    if let Some(edition) = edition.map(str::trim).filter(|e| !e.is_empty()) {
+        push_sentence(html, &escape(&edition_label(edition)));
+    }
+}
+
+/// The title with its markup as italics; books and reports are italic as a whole, and
+/// their closing full stop stands outside the italics.
+fn write_title(html: &mut String, title: &str, italic: bool) {
+    let title = title.trim();
+    if title.is_empty() {
+        return;
+    }
+    let mut element = String::with_capacity(title.len() + 8);
+    super::title_markup::write_title_html(&mut element, title, italic);
+    push_sentence(html, &element);
+}
+
+/// `J Journal. 2021;385(12):1091-1103.` with the journal's abbreviation periods stripped
+/// (CSL's `strip-periods`), and "Published online" for an article not yet in an issue.
+fn write_periodical(html: &mut String, reference: &Reference, journal: Option<&str>) {
+    if let Some(journal) = journal {
+        let stripped: String = journal.chars().filter(|c| *c != '.').collect();
+        let stripped = stripped.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !stripped.is_empty() {
+            push_sentence(html, &format!("<i>{}</i>", escape(&stripped)));
+        }
+    }
+    let volume = reference.volume.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    let issue = reference.issue.as_deref().map(str::trim).filter(|i| !i.is_empty());
+    let pages = reference.pages.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let not_yet = if journal.is_some_and(is_preprint_server) {
+        "Preprint posted online"
+    } else {
+        "Published online"
+    };
+    let date = match reference.year {
+        Some(year) if volume.is_some() || issue.is_some() => Some(year.to_string()),
+        Some(year) => Some(format!("{not_yet} {year}")),
+        None => None,
+    };
+    let mut issue_part = String::new();
+    if let Some(volume) = volume {
+        escape_into(&mut issue_part, volume);
+    }
+    if let Some(issue) = issue {
+        issue_part.push('(');
+        escape_into(&mut issue_part, issue);
+        issue_part.push(')');
+    }
+    let mut source: String = [date, Some(issue_part).filter(|p| !p.is_empty())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(";");
+    if let Some(pages) = pages {
+        if !source.is_empty() {
+            source.push(':');
+        }
+        escape_into(&mut source, &page_range(pages));
+    }
+    if !source.is_empty() {
+        push_sentence(html, &source);
+    }
+}
+
+/// The servers whose papers are preprints, which AMA cites as "Preprint posted online".
+pub const PREPRINT_SERVERS: &[&str] = &[
+    "arXiv",
+    "Authorea",
+    "bioRxiv",
+    "ChemRxiv",
+    "medRxiv",
+    "OSF Preprints",
+    "Preprints",
+    "Preprints.org",
+    "PsyArXiv",
+    "Research Square",
+    "SocArXiv",
+    "SSRN",
+    "TechRxiv",
+];
+
+fn is_preprint_server(journal: &str) -> bool {
+    let journal = journal.trim().trim_end_matches('.');
+    PREPRINT_SERVERS
+        .iter()
+        .any(|server| server.eq_ignore_ascii_case(journal))
+}
+
+/// `Publisher; 2024.`, or whichever of the two is known; a chapter adds its pages
+/// (`Publisher; 2024:12-19.`).
+fn write_publisher_year(html: &mut String, publisher: Option<&str>, year: Option<i32>, pages: Option<&str>) {
+    let publisher = publisher.map(str::trim).filter(|p| !p.is_empty());
+    let mut text = match (publisher, year) {
+        (Some(publisher), Some(year)) => format!("{}; {year}", escape(publisher)),
+        (Some(publisher), None) => escape(publisher),
+        (None, Some(year)) => year.to_string(),
+        (None, None) => String::new(),
+    };
+    if let Some(pages) = pages.map(str::trim).filter(|p| !p.is_empty()) {
+        if !text.is_empty() {
+            text.push(':');
+        }
+        text.push_str(&escape(&page_range(pages)));
+    }
+    if !text.is_empty() {
+        push_sentence(html, &text);
+    }
+}
+
+/// `doi:10.…` when the work has a DOI, else the access date and URL; AMA ends the
+/// citation with either without a full stop.
+fn write_access(html: &mut String, reference: &Reference) {
+    if let Some(doi) = reference.doi.as_deref().map(bare_doi).filter(|d| !d.is_empty()) {
+        html.push_str(" doi:");
+        escape_into(html, doi);
+    } else if let Some(url) = reference.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        if let Some(accessed) = reference.accessed {
+            push_sentence(html, &format!("Accessed {}", accessed.display()));
+        }
+        html.push(' ');
+        escape_into(html, url);
+    }
+}
+
+/// The DOI without the resolver or `doi:` prefix editors sometimes paste with it.
+fn bare_doi(doi: &str) -> &str {
+    let doi = doi.trim();
+    [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ]
+    .iter()
+    .find(|prefix| {
+        doi.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    })
+    .map_or(doi, |prefix| doi[prefix.len()..].trim())
+}
+
+/// `15` → `15th ed.`; a number with its ordinal (`2nd`) gains ` ed.`; anything else
+/// (`2nd ed.`, `Revised`) is printed as written, as CSL's `label-edition` does.
+fn edition_label(edition: &str) -> String {
+    if !edition.is_empty() && edition.bytes().all(|b| b.is_ascii_digit()) {
+        return format!("{}{} ed.", edition.trim_start_matches('0'), ordinal_suffix(edition));
+    }
+    let digits = edition.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &edition[digits.len()..];
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && suffix.eq_ignore_ascii_case(ordinal_suffix(digits))
+    {
+        return format!("{edition} ed.");
+    }
+    edition.to_string()
+}
+
+fn ordinal_suffix(number: &str) -> &'static str {
+    let tens = number
+        .len()
+        .checked_sub(2)
+        .and_then(|i| number.get(i..))
+        .unwrap_or(number);
+    if matches!(tens, "11" | "12" | "13") {
+        return "th";
+    }
+    match number.as_bytes().last() {
+        Some(b'1') => "st",
+        Some(b'2') => "nd",
+        Some(b'3') => "rd",
+        _ => "th",
+    }
+}
+
+/// A page range with a hyphen and the second number written out in full (`1235-46` →
+/// `1235-1246`, CSL's `expanded` form); anything that is not a plain range (article
+/// numbers, `e123-e130`, lists) keeps its digits with hyphens for dashes.
+pub fn page_range(pages: &str) -> String {
+    let dashed: String = pages
+        .chars()
+        .map(|c| {
+            if matches!(c, '\u{2013}' | '\u{2014}' | '\u{2012}' | '\u{2212}') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let Some((first, last)) = dashed.split_once('-') else {
+        return dashed;
+    };
+    let (first, last) = (first.trim(), last.trim().trim_start_matches('-').trim());
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if numeric(first) && numeric(last) && last.len() < first.len() {
+        return format!("{first}-{}{last}", &first[..first.len() - last.len()]);
+    }
+    format!("{first}-{last}")
 }
 
 pub fn doi_url(doi: &str) -> String {
@@ -157,7 +415,7 @@ mod tests {
     fn formats_a_journal_article_in_ama_style() {
         assert_eq!(
             format_ama(&research()),
-            "Sartor O, de Bono J. Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer. <i>N Engl J Med</i>. 2021;385(12):1091\u{2013}1103."
+            "Sartor O, de Bono J. Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer. <i>N Engl J Med</i>. 2021;385(12):1091-1103. doi:10.1056/NEJMoa2107322"
         );
     }
 
@@ -165,10 +423,10 @@ mod tests {
     fn shortens_long_author_lists_and_escapes() {
         let mut reference = research();
         reference.authors = (1..=7).map(|n| format!("Author{n} A")).collect();
-        reference.title = "<b>Bold</b> claims".into();
+        reference.title = "<script>Bold</script> claims".into();
         let html = format_ama(&reference);
         assert!(
-            html.starts_with("Author1 A, Author2 A, Author3 A, et al. &lt;b&gt;Bold&lt;/b&gt; claims."),
+            html.starts_with("Author1 A, Author2 A, Author3 A, et al. &lt;script&gt;Bold&lt;/script&gt; claims."),
             "{html}"
         );
     }
@@ -179,11 +437,147 @@ mod tests {
         reference.kind = ReferenceKind::Guideline;
         reference.authors.clear();
         reference.title = "Guidelines on Prostate Cancer".into();
+        reference.journal = None;
+        reference.doi = None;
         reference.publisher = Some("European Association of Urology".into());
         reference.year = Some(2024);
         assert_eq!(
             format_ama(&reference),
-            "<i>Guidelines on Prostate Cancer.</i> European Association of Urology; 2024."
+            "<i>Guidelines on Prostate Cancer</i>. European Association of Urology; 2024."
+        );
+    }
+
+    #[test]
+    fn pages_use_a_hyphen_and_the_full_second_number() {
+        assert_eq!(page_range("1235-46"), "1235-1246");
+        assert_eq!(page_range("1091\u{2013}1103"), "1091-1103");
+        assert_eq!(page_range("e2312345"), "e2312345");
+        assert_eq!(page_range("S12-S19"), "S12-S19");
+        assert_eq!(page_range("99-101"), "99-101");
+    }
+
+    #[test]
+    fn editions_read_as_ama_prints_them() {
+        assert_eq!(edition_label("15"), "15th ed.");
+        assert_eq!(edition_label("2"), "2nd ed.");
+        assert_eq!(edition_label("11"), "11th ed.");
+        assert_eq!(edition_label("21"), "21st ed.");
+        assert_eq!(edition_label("3rd"), "3rd ed.");
+        assert_eq!(edition_label("2nd ed."), "2nd ed.");
+        assert_eq!(edition_label("Revised"), "Revised");
+    }
+
+    #[test]
+    fn a_book_has_its_edition_and_its_period_outside_the_italics() {
+        let mut reference = research();
+        reference.kind = ReferenceKind::Textbook;
+        reference.title = "Harrison's Principles of Internal Medicine".into();
+        reference.edition = Some("21".into());
+        reference.publisher = Some("McGraw Hill".into());
+        reference.year = Some(2022);
+        reference.doi = None;
+        reference.authors = vec!["Loscalzo J".into()];
+        assert_eq!(
+            format_ama(&reference),
+            "Loscalzo J. <i>Harrison\u{2019}s Principles of Internal Medicine</i>. 21st ed. McGraw Hill; 2022."
+        );
+        reference.edition = Some("2nd ed.".into());
+        assert!(format_ama(&reference).contains("</i>. 2nd ed. McGraw Hill"));
+    }
+
+    #[test]
+    fn books_name_their_editors_and_chapters_their_book() {
+        let mut book = research();
+        book.kind = ReferenceKind::Textbook;
+        book.doi = None;
+        book.journal = None;
+        book.authors.clear();
+        book.editors = vec!["Jameson JL".into(), "Fauci AS".into()];
+        book.title = "Harrison's Manual of Medicine".into();
+        book.edition = Some("20".into());
+        book.publisher = Some("McGraw Hill".into());
+        book.year = Some(2020);
+        assert_eq!(
+            format_ama(&book),
+            "Jameson JL, Fauci AS, eds. <i>Harrison\u{2019}s Manual of Medicine</i>. 20th ed. McGraw Hill; 2020."
+        );
+        book.authors = vec!["Walsh PC".into()];
+        book.editors = (1..=7).map(|n| format!("Editor{n} E")).collect();
+        assert!(
+            format_ama(&book).contains("</i>. 20th ed. (Editor1 E, Editor2 E, Editor3 E, et al., eds.). McGraw Hill"),
+            "{}",
+            format_ama(&book)
+        );
+        let mut chapter = book.clone();
+        chapter.editors = vec!["Goldman L".into()];
+        chapter.title = "Approach to the patient".into();
+        chapter.book_title = Some("Goldman-Cecil Medicine".into());
+        chapter.pages = Some("12-9".into());
+        assert_eq!(
+            format_ama(&chapter),
+            "Walsh PC. Approach to the patient. In: Goldman L, ed. <i>Goldman-Cecil Medicine</i>. 20th ed. McGraw Hill; 2020:12-19."
+        );
+    }
+
+    #[test]
+    fn journal_abbreviations_lose_their_periods() {
+        let mut reference = research();
+        reference.journal = Some("N. Engl. J. Med.".into());
+        assert!(format_ama(&reference).contains(" <i>N Engl J Med</i>. 2021;"));
+    }
+
+    #[test]
+    fn an_article_without_an_issue_is_published_online() {
+        let mut reference = research();
+        reference.volume = None;
+        reference.issue = None;
+        reference.pages = None;
+        assert!(
+            format_ama(&reference).ends_with("<i>N Engl J Med</i>. Published online 2021. doi:10.1056/NEJMoa2107322")
+        );
+    }
+
+    #[test]
+    fn a_paper_on_a_preprint_server_is_a_preprint() {
+        let mut reference = research();
+        reference.journal = Some("medRxiv".into());
+        reference.volume = None;
+        reference.issue = None;
+        reference.pages = None;
+        assert!(
+            format_ama(&reference).ends_with("<i>medRxiv</i>. Preprint posted online 2021. doi:10.1056/NEJMoa2107322"),
+            "{}",
+            format_ama(&reference)
+        );
+    }
+
+    #[test]
+    fn a_web_page_ends_with_its_access_date_and_address() {
+        let mut reference = research();
+        reference.kind = ReferenceKind::Web;
+        reference.authors.clear();
+        reference.journal = None;
+        reference.doi = None;
+        reference.title = "Pluvicto".into();
+        reference.publisher = Some("Novartis".into());
+        reference.year = Some(2024);
+        reference.url = Some("https://example.org/a?b=1&c=2".into());
+        reference.accessed = crate::date::Date::parse_iso("2025-03-07");
+        assert_eq!(
+            format_ama(&reference),
+            "Pluvicto. Novartis. 2024. Accessed March 7, 2025. https://example.org/a?b=1&amp;c=2"
+        );
+    }
+
+    #[test]
+    fn title_markup_becomes_italics_and_the_rest_is_escaped() {
+        let mut reference = research();
+        reference.title = "*Staphylococcus aureus* & <i>E coli</i> <img src=x>".into();
+        assert!(
+            format_ama(&reference)
+                .contains(". <i>Staphylococcus aureus</i> &amp; <i>E coli</i> &lt;img src=x&gt;. <i>N Engl J Med</i>"),
+            "{}",
+            format_ama(&reference)
         );
     }
 

@@ -259,7 +259,7 @@ fn visible_text(text: &str) -> String {
 /// a list of authors and one string holding the same names cannot collide.
 fn canonical_reference(reference: &Reference) -> serde_json::Value {
     let text = |value: &Option<String>| value.as_deref().map(visible_text);
-    json!({
+    let mut canonical = json!({
         "type": reference.kind.as_str(),
         "title": visible_text(&reference.title),
         "authors": reference.authors.iter().map(|a| visible_text(a)).collect::<Vec<_>>(),
@@ -278,7 +278,18 @@ fn canonical_reference(reference: &Reference) -> serde_json::Value {
         "url": text(&reference.url),
         "accessed": reference.accessed.map(|d| d.to_string()),
         "retraction_note": text(&reference.retraction_note),
-    })
+    });
+    // Written only when present, so that approvals made before these fields existed hold.
+    if let Some(fields) = canonical.as_object_mut() {
+        if !reference.editors.is_empty() {
+            let editors: Vec<String> = reference.editors.iter().map(|e| visible_text(e)).collect();
+            fields.insert("editors".into(), json!(editors));
+        }
+        if let Some(book_title) = &reference.book_title {
+            fields.insert("book_title".into(), json!(visible_text(book_title)));
+        }
+    }
+    canonical
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -324,6 +335,25 @@ mod tests {
 
     fn changed(before: &Fingerprint, after: &Fingerprint) -> ChangedParts {
         changed_parts(&before.hash, Some(&before.parts), after)
+    }
+
+    #[test]
+    fn editors_and_book_titles_count_only_when_written() {
+        let approved = of(ARTICLE);
+        let chapter = ARTICLE.replace(
+            "year: 2020\n",
+            "year: 2020\n    editors: [\"Goldman L\"]\n    book_title: \"Goldman-Cecil Medicine\"\n",
+        );
+        assert_eq!(
+            changed(&approved, &of(&chapter)),
+            ChangedParts::Named(vec!["references"])
+        );
+        let unchanged = ARTICLE.replace("year: 2020\n", "year: 2020\n    editors: []\n");
+        assert_eq!(
+            of(&unchanged),
+            approved,
+            "no editors is what an approval before the field saw"
+        );
     }
 
     #[test]
