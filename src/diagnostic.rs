@@ -50,6 +50,7 @@ pub enum Code {
     ReviewOverdue,
     PeopleUnknown,
     PeopleNoDisclosures,
+    ReadabilityTooHard,
     HistoryUnreadable,
     ConfigSyntax,
     ConfigUnknownField,
@@ -59,7 +60,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 39] = [
+    pub const ALL: [Code; 40] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -93,6 +94,7 @@ impl Code {
         Code::ReviewOverdue,
         Code::PeopleUnknown,
         Code::PeopleNoDisclosures,
+        Code::ReadabilityTooHard,
         Code::HistoryUnreadable,
         Code::ConfigSyntax,
         Code::ConfigUnknownField,
@@ -136,6 +138,7 @@ impl Code {
             Code::ReviewOverdue => "review/overdue",
             Code::PeopleUnknown => "people/unknown",
             Code::PeopleNoDisclosures => "people/no-disclosures",
+            Code::ReadabilityTooHard => "readability/too-hard",
             Code::HistoryUnreadable => "history/unreadable",
             Code::ConfigSyntax => "config/syntax",
             Code::ConfigUnknownField => "config/unknown-field",
@@ -161,6 +164,7 @@ impl Code {
             | Code::ReviewStaleApproval
             | Code::ReviewOverdue
             | Code::PeopleNoDisclosures
+            | Code::ReadabilityTooHard
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay
