@@ -110,3 +110,26 @@ fn new_refuses_a_folder_that_is_not_a_site() {
     site.run(&["new", "What is X?", "--topic", "general"]).expect_code(2);
     assert!(!site.exists("content"));
 }
+
+#[test]
+fn init_requires_authors_and_new_names_a_registered_one() {
+    let site = initialised();
+    assert!(site.read("evident.yaml").contains("require_authors: true"));
+    assert!(site.exists("people/editor.md"), "the example article's author");
+    let rel = new_article(&site, "What is Y?");
+    let text = site.read(&rel);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("authors:"))
+        .unwrap_or_else(|| panic!("no authors line: {text}"));
+    assert!(line.starts_with("authors: [editor]"), "{line}");
+    site.run(&["check"]).expect_code(0);
+
+    site.write(&rel, text.replace(&format!("{line}\n"), ""));
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(1);
+    let report = out.report();
+    let finding = report.only("frontmatter/missing-field");
+    assert_eq!(finding.file, rel);
+    assert!(finding.message.contains("`authors`"), "{}", finding.message);
+}
