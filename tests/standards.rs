@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, commit, git};
 
 const CHECK: &[&str] = &["check", "--format", "json", "--as-of", "2026-01-01"];
 const ARTICLE: &str = "content/general/water.md";
@@ -311,4 +311,33 @@ fn audit_fails_each_criterion_that_is_not_met() {
             .unwrap_or("")
             .contains("SMOG")
     );
+}
+
+#[test]
+fn an_earlier_version_shows_its_own_grade_on_the_site_scale() {
+    let site = site();
+    git(&site, "2025-01-10T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2025-01-10T12:00:00Z", "version 1");
+    edit(&site, "grade: B", "grade: A\nversion: 2");
+    commit(&site, "2025-02-10T12:00:00Z", "version 2");
+    site.run(&["build", "--as-of", "2026-01-01"]).expect_code(0);
+    let current = site.html("public/questions/water/index.html");
+    assert!(
+        current
+            .text(".evidence-grade")
+            .starts_with("Strength of recommendation: A (SORT)")
+    );
+    let earlier = site.html("public/questions/water/v/1/index.html");
+    assert!(
+        earlier
+            .text(".evidence-grade")
+            .starts_with("Strength of recommendation: B (SORT)"),
+        "{}",
+        earlier.text(".evidence-grade")
+    );
+    assert_eq!(
+        earlier.attr(".evidence-grade a", "href"),
+        "/editorial-policy/#evidence-grades"
+    );
+    assert_eq!(earlier.text(".article-authors"), "Written by Ana Author, MD, MPH");
 }

@@ -481,12 +481,7 @@ pub fn article_view<'a>(
     let mut view = article_content_view(article, &site.people, body_html, urls, topic_views);
     restyle_references(&mut view, article, &site.config.citations.style);
     view.json_ld = article_json_ld(site, article, urls, view.review.reviewed);
-    let policy_url = site
-        .pages
-        .iter()
-        .find(|p| p.slug == "editorial-policy")
-        .map(|p| urls.path(&page_dir(&p.slug)));
-    complete_standards(&mut view, site, policy_url.as_deref());
+    complete_standards(&mut view, site, urls);
     view.related = super::graph::related_views(site, index, summaries);
     view.backlinks = site.backlinks[index].iter().map(|&i| &summaries[i]).collect();
     view
@@ -665,7 +660,12 @@ fn disclosures_view<'a>(article: &'a Article, people: &'a crate::people::Registr
 
 /// Fills in what the site adds to an article's standards: the grade on the site's scale
 /// with its legend, and the feedback address.
-pub fn complete_standards(view: &mut ArticleView<'_>, site: &Site<'_>, policy_url: Option<&str>) {
+pub fn complete_standards(view: &mut ArticleView<'_>, site: &Site<'_>, urls: &Urls) {
+    let policy_url = site
+        .pages
+        .iter()
+        .find(|p| p.slug == "editorial-policy")
+        .map(|p| urls.path(&page_dir(&p.slug)));
     let scale = site.config.standards.grading;
     if let Some(grade) = view.grade.as_mut() {
         if let Some(value) = scale.parse(&grade.value) {
@@ -673,7 +673,7 @@ pub fn complete_standards(view: &mut ArticleView<'_>, site: &Site<'_>, policy_ur
             grade.label = scale.label(value);
             grade.scale = Some(scale.name());
         }
-        grade.legend_url = policy_url.map(|url| format!("{url}#evidence-grades"));
+        grade.legend_url = policy_url.as_deref().map(|url| format!("{url}#evidence-grades"));
     }
     view.feedback_url = site
         .config
