@@ -80,11 +80,12 @@ fn the_article_page_names_its_authors_disclosures_grade_and_feedback_link() {
 fn an_article_that_states_nothing_says_so() {
     let site = site();
     edit(&site, "funding: \"None declared\"\n", "");
+    edit(&site, "conflicts: \"None declared\"", "conflicts: \"  \"");
     edit(&site, "grade: B\n", "");
     edit_config(&site, "feedback_url:", "# feedback_url:");
     site.run(&["build", "--as-of", "2026-01-01"]).expect_code(0);
     let page = site.html("public/questions/water/index.html");
-    assert_eq!(page.texts(".disclosures dd")[0], "Not stated");
+    assert_eq!(page.texts(".disclosures dd")[..2], ["Not stated", "Not stated"]);
     assert_eq!(page.count(".evidence-grade"), 0);
     assert_eq!(page.count(".feedback"), 0);
 }

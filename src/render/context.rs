@@ -651,9 +651,11 @@ fn disclosures_view<'a>(article: &'a Article, people: &'a crate::people::Registr
             }
         })
         .collect();
+    // A blank statement says nothing: the page says "Not stated", as the audit does.
+    let stated = |value: &'a Option<String>| value.as_deref().filter(|v| !v.trim().is_empty());
     DisclosuresView {
-        funding: article.funding.as_deref(),
-        conflicts: article.conflicts.as_deref(),
+        funding: stated(&article.funding),
+        conflicts: stated(&article.conflicts),
         people: listed,
     }
 }
