@@ -15,13 +15,19 @@ use crate::people::Registry;
 /// grades off the scale, patient texts above the reading-grade target, and authors who
 /// declare nothing.
 pub fn check_standards(articles: &[Article], registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    for article in articles {
-        found.extend(author_findings(article, registry, config));
-        found.extend(grade_finding(article, config));
-        found.extend(readability_findings(article, config.readability.max_grade));
-    }
+    let mut found: Vec<Diagnostic> = articles
+        .iter()
+        .flat_map(|article| check_article(article, registry, config))
+        .collect();
     found.extend(undisclosed_authors(articles, registry));
+    found
+}
+
+/// The findings about one article alone: what `serve` judges again when it is saved.
+pub fn check_article(article: &Article, registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
+    let mut found = author_findings(article, registry, config);
+    found.extend(grade_finding(article, config));
+    found.extend(readability_findings(article, config.readability.max_grade));
     found
 }
 
