@@ -28,6 +28,9 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "editions",
     "edition_tags",
     "review",
+    "standards",
+    "readability",
+    "feedback_url",
 ];
 
 #[derive(Clone, Debug)]
@@ -52,6 +55,11 @@ pub struct SiteConfig {
     pub editions: crate::editions::EditionsConfig,
     /// Whether approvals must be signed, and how long they stay current (`review:`).
     pub review: ReviewConfig,
+    /// Authorship and evidence grades (`standards:`), the reading-grade target
+    /// (`readability:`) and where readers report problems (`feedback_url`).
+    pub standards: crate::standards::config::StandardsConfig,
+    pub readability: crate::standards::config::ReadabilityConfig,
+    pub feedback_url: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -169,6 +177,9 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     };
     let edition_problems = crate::editions::config_problems(&editions);
     let review: ReviewConfig = reader.optional("review").unwrap_or_default();
+    let standards: crate::standards::config::StandardsConfig = reader.optional("standards").unwrap_or_default();
+    let readability: crate::standards::config::ReadabilityConfig = reader.optional("readability").unwrap_or_default();
+    let feedback_url: Option<String> = reader.optional("feedback_url");
 
     let mut severities = BTreeMap::new();
     let mut problems = Vec::new();
@@ -197,6 +208,38 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
                 format!("`related.min_score` must be between 0 and 1, not {}", related.min_score),
             )
             .with_hint("scores run from 0 (nothing in common) to 1; the default is 0.1"),
+        );
+    }
+    if let Some(problem) = feedback_url
+        .as_deref()
+        .and_then(crate::standards::config::feedback_url_problem)
+    {
+        problems.push(
+            Diagnostic::new(
+                Code::ConfigInvalidValue,
+                CONFIG_FILE,
+                reader.value_position("feedback_url"),
+                problem,
+            )
+            .with_hint("e.g. `feedback_url: \"mailto:editors@example.org?subject=Problem%20on%20{slug}\"`; placeholders: {slug}, {url}, {version}"),
+        );
+    }
+    if !(readability.max_grade > 0.0 && readability.max_grade <= 20.0) {
+        let at = reader
+            .locator()
+            .value(&["readability", "max_grade"])
+            .unwrap_or_else(|| reader.key_position("readability"));
+        problems.push(
+            Diagnostic::new(
+                Code::ConfigInvalidValue,
+                CONFIG_FILE,
+                at,
+                format!(
+                    "`readability.max_grade` must be a school grade between 1 and 20, not {}",
+                    readability.max_grade
+                ),
+            )
+            .with_hint("health-literacy guidance asks for grade 6 to 8 in texts for patients; the default is 8"),
         );
     }
     let checks_scope = reader.locator().key(&["checks"]).map(|(_, scope)| scope);
@@ -274,6 +317,9 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         citations,
         editions,
         review,
+        standards,
+        readability,
+        feedback_url,
     })
 }
 

@@ -51,6 +51,7 @@ pub enum Code {
     ReviewOverdue,
     PeopleUnknown,
     PeopleNoDisclosures,
+    ReadabilityTooHard,
     HistoryUnreadable,
     ConfigSyntax,
     ConfigUnknownField,
@@ -60,7 +61,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 40] = [
+    pub const ALL: [Code; 41] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -95,6 +96,7 @@ impl Code {
         Code::ReviewOverdue,
         Code::PeopleUnknown,
         Code::PeopleNoDisclosures,
+        Code::ReadabilityTooHard,
         Code::HistoryUnreadable,
         Code::ConfigSyntax,
         Code::ConfigUnknownField,
@@ -139,6 +141,7 @@ impl Code {
             Code::ReviewOverdue => "review/overdue",
             Code::PeopleUnknown => "people/unknown",
             Code::PeopleNoDisclosures => "people/no-disclosures",
+            Code::ReadabilityTooHard => "readability/too-hard",
             Code::HistoryUnreadable => "history/unreadable",
             Code::ConfigSyntax => "config/syntax",
             Code::ConfigUnknownField => "config/unknown-field",
@@ -164,6 +167,7 @@ impl Code {
             | Code::ReviewStaleApproval
             | Code::ReviewOverdue
             | Code::PeopleNoDisclosures
+            | Code::ReadabilityTooHard
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay

@@ -26,6 +26,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod standards;
 pub mod text;
 pub mod versions;
 pub mod write;

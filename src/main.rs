@@ -173,6 +173,17 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: QueueFormat,
     },
+    /// Report, per article and for the site, which health-information criteria it meets
+    Audit {
+        #[arg(long, value_enum, default_value = "human")]
+        format: QueueFormat,
+        /// Judge review dates as of DATE (YYYY-MM-DD) instead of today
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Exit with status 1 when any article fails any criterion
+        #[arg(long)]
+        deny: bool,
+    },
     /// Print the related-question graph that `build` publishes as graph.json
     Graph {
         #[arg(long, value_enum, default_value = "json")]
@@ -339,6 +350,7 @@ fn main() -> ExitCode {
             Err(error) => usage_error(error),
         },
         Command::Review { format } => print_queue(&cli.root, format),
+        Command::Audit { format, as_of, deny } => print_audit(&cli.root, format, as_of, deny),
         Command::Graph { format, drafts } => {
             let options = BuildOptions {
                 include_drafts: drafts,
@@ -367,6 +379,32 @@ fn record(root: &std::path::Path, slug: &str, action: Action, key: Option<&std::
         }
         Err(error) => usage_error(error),
     }
+}
+
+fn print_audit(root: &std::path::Path, format: QueueFormat, as_of: Option<Date>, deny: bool) -> ExitCode {
+    let options = BuildOptions {
+        as_of,
+        ..BuildOptions::default()
+    };
+    let checked = match pipeline::load_and_check_facts(root, &options) {
+        Ok(checked) => checked,
+        Err(report) => {
+            print_report(&report, Format::Human);
+            return ExitCode::from(report.outcome.exit_code());
+        }
+    };
+    let registry = checked.parsed.people();
+    let audit = evident::standards::audit::audit(&evident::standards::audit::AuditInput {
+        articles: &checked.parsed.articles,
+        diagnostics: &checked.diagnostics,
+        registry: &registry,
+        config: &checked.config,
+    });
+    match format {
+        QueueFormat::Json => println!("{}", serde_json::to_string_pretty(&audit).unwrap_or_default()),
+        QueueFormat::Human => print!("{}", evident::standards::audit::human(&audit)),
+    }
+    ExitCode::from(if deny && !audit.all_pass() { 1 } else { 0 })
 }
 
 fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {

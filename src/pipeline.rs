@@ -180,6 +180,11 @@ pub fn check_loaded(
     diagnostics.extend(parsed.diagnostics.iter().cloned());
     diagnostics.extend(check_content(&parsed));
     diagnostics.extend(crate::review::trust::check_people(&parsed.articles, &parsed.people()));
+    diagnostics.extend(crate::standards::check_standards(
+        &parsed.articles,
+        &parsed.people(),
+        &config,
+    ));
     progress.stage("checking citations", None);
     diagnostics.extend(crate::check::citations::check_citations(
         &parsed,

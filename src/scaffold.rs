@@ -27,6 +27,11 @@ pub fn init_site(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
         ),
         (dir.join("content/pages/editorial-policy.md"), POLICY_PAGE.to_string()),
         (dir.join("content/pages/disclaimer.md"), DISCLAIMER_PAGE.to_string()),
+        // The example article's author: `standards.require_authors` is on in a new site.
+        (
+            dir.join(crate::people::PEOPLE_DIR).join("editor.md"),
+            crate::people::person_template("editor"),
+        ),
     ];
     files.extend(editor_files(dir));
     // The output and the edition cache are rebuilt from the sources: never committed. An
@@ -84,7 +89,14 @@ pub fn new_article(root: &Path, question: &str, topic: &str, today: Date) -> Res
     }
     let path = root.join("content").join(topic).join(format!("{slug}.md"));
     let quoted = serde_json::to_string(question).context("the question cannot be written as YAML")?;
+    // Sites that require authors get one to start from: the first person registered.
+    let (registry, _) = crate::people::load_people(root);
+    let authors = match registry.people.first() {
+        Some(person) => format!("authors: [{}]   # ids in people/: the article's authors\n", person.id),
+        None => String::new(),
+    };
     let text = ARTICLE_SKELETON
+        .replace("{authors}", &authors)
         .replace("{question}", &quoted)
         .replace("{topic}", topic)
         .replace("{today}", &today.to_string())
@@ -162,6 +174,15 @@ topics:
   general:
     title: "General"
     description: "Questions that do not fit a specialty yet."
+# Health-information standards (README: Standards): every article names its authors (ids
+# in people/), grades its evidence on the SORT scale (A, B, C), keeps texts for patients at
+# a reading grade of 8 or below, and links to where readers report a problem.
+standards:
+  require_authors: true
+  grading: sort
+readability:
+  max_grade: 8
+feedback_url: "mailto:editors@kb.example.org?subject=Problem%20with%20{slug}%20(version%20{version})&body={url}"
 # Severity per check: error | warning | off
 checks:
   citation/unused: warning
@@ -229,6 +250,9 @@ answer: >-
   cite a reference listed in the front matter [@evident-guide].
 topics: [general]
 audience: all
+authors: [editor]
+funding: "None declared"
+conflicts: "None declared"
 created: {today}
 updated: {today}
 version: 1
@@ -270,6 +294,8 @@ answer: >-
   Write the bottom line here in one to three sentences, citing the evidence [@source-key].
 topics: [{topic}]
 audience: all
+{authors}# funding: "Who paid for the work, or None declared"
+# conflicts: "The authors' conflicts of interest, or None declared"
 created: {today}
 updated: {today}
 version: 1

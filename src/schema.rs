@@ -85,6 +85,18 @@ fn article_field(name: &str) -> Option<Value> {
             "items": {"type": "string", "pattern": SLUG_PATTERN},
             "description": "Slugs of related questions chosen by the editors."
         }),
+        "authors" => json!({
+            "type": "array",
+            "items": {"type": "string", "pattern": SLUG_PATTERN},
+            "description": "Ids of the authors in the people registry (people/<id>.md)."
+        }),
+        "funding" => text("Who paid for the work; write \"None declared\" when no one did."),
+        "conflicts" => text("The authors' conflicts of interest for this article; \"None declared\" is a statement."),
+        "grade" => json!({
+            "type": "string",
+            "enum": ["A", "B", "C", "high", "moderate", "low", "very low"],
+            "description": "The strength of the evidence for the answer: A, B or C (standards.grading: sort), or high, moderate, low, very low (grading: grade)."
+        }),
         _ => return None,
     })
 }
@@ -200,6 +212,28 @@ fn config_field(name: &str) -> Option<Value> {
                 "signatures": {"enum": ["required", "optional", "off"], "description": "required: an approval counts only with a valid SSH signature by a registered key of its reviewer; optional: unsigned approvals count with a warning; off: no signatures (default)."},
                 "interval": {"type": "string", "pattern": INTERVAL_PATTERN, "description": "How long an approval stays current: e.g. 3y (default), 18m, 26w, 90d."}
             }
+        }),
+        "standards" => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "Health-information standards.",
+            "properties": {
+                "require_authors": {"type": "boolean", "description": "Every article names its authors (default false; init writes true)."},
+                "grading": {"enum": ["sort", "grade"], "description": "The scale of an article's grade: sort (A, B, C; default) or grade (high, moderate, low, very low)."}
+            }
+        }),
+        "readability" => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "Reading grade of texts for patients.",
+            "properties": {
+                "max_grade": {"type": "number", "exclusiveMinimum": 0, "maximum": 20, "description": "The highest SMOG grade a plain answer or patient article may have (default 8)."}
+            }
+        }),
+        "feedback_url" => json!({
+            "type": "string",
+            "pattern": "^(mailto:|https://)",
+            "description": "Where readers report a problem: mailto: or https:, with {slug}, {url} and {version} filled in per article."
         }),
         "checks" => json!({
             "type": "object",

@@ -189,6 +189,18 @@ fn exercise(code: Code) -> Exercise {
             1,
         ),
         Code::PeopleNoDisclosures => check(|| reviewed_site("", people::UNDISCLOSED, None), 0),
+        Code::ReadabilityTooHard => check(
+            || {
+                let site = Site::fixture("standards/site");
+                let article = site.read("content/general/water.md").replace(
+                    "Drink when you feel thirsty.",
+                    "Pharmacological interventions necessitate individualized consideration of comorbidities.",
+                );
+                site.write("content/general/water.md", article);
+                site
+            },
+            0,
+        ),
         Code::HistoryUnreadable => Exercise::Run {
             site: || {
                 let site = Site::fixture("build/valid-site");

@@ -120,6 +120,7 @@ fn init_turns_on_the_title_case_warning_that_is_off_by_default() {
 question: "Is the title in sentence case?"
 answer: "Not yet [@vision; @book]."
 topics: [general]
+authors: [editor]
 created: 2026-01-08
 review:
   status: draft
@@ -143,7 +144,7 @@ references:
     let report = out.report();
     // A book's title is in title case by rule: only the article's is reported.
     let finding = report.only("reference/title-case");
-    assert_eq!(finding.at(), ("content/general/titles.md", 12, 12));
+    assert_eq!(finding.at(), ("content/general/titles.md", 13, 12));
     assert_eq!(finding.severity, "warning");
     assert_eq!(
         finding.hint.as_deref(),
@@ -168,4 +169,27 @@ references:
         "{:#?}",
         report.diagnostics
     );
+}
+
+#[test]
+fn init_requires_authors_and_new_names_a_registered_one() {
+    let site = initialised();
+    assert!(site.read("evident.yaml").contains("require_authors: true"));
+    assert!(site.exists("people/editor.md"), "the example article's author");
+    let rel = new_article(&site, "What is Y?");
+    let text = site.read(&rel);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("authors:"))
+        .unwrap_or_else(|| panic!("no authors line: {text}"));
+    assert!(line.starts_with("authors: [editor]"), "{line}");
+    site.run(&["check"]).expect_code(0);
+
+    site.write(&rel, text.replace(&format!("{line}\n"), ""));
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(1);
+    let report = out.report();
+    let finding = report.only("frontmatter/missing-field");
+    assert_eq!(finding.file, rel);
+    assert!(finding.message.contains("`authors`"), "{}", finding.message);
 }

@@ -1075,3 +1075,26 @@ fn the_schema_rejects_misspelt_and_malformed_fields() {
         serde_yaml::from_str("title: KB\nbase_url: https://kb.example.org/\nchecks: {citation/unsued: off}\n").unwrap();
     assert!(!config.is_valid(&unknown_check));
 }
+
+#[test]
+fn an_unknown_author_saved_in_an_article_shows_in_the_overlay() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let good = site.read(ARTICLE);
+
+    save_edited(
+        &site,
+        ARTICLE,
+        &[("audience: all\n", "audience: all\nauthors: [nobody]\n")],
+    );
+    events.expect_reload(&server);
+    let page = server.eventually(ARTICLE_URL, |r| r.body.contains("evident-overlay"));
+    assert!(page.body.contains("people/unknown"), "{}", page.body);
+    assert!(page.body.contains(&format!("{ARTICLE}:8:11")), "file:line:column");
+
+    save(&site, ARTICLE, &good);
+    events.expect_reload(&server);
+    let page = server.eventually(ARTICLE_URL, |r| !r.body.contains("evident-overlay"));
+    assert!(!page.body.contains("people/unknown"));
+}

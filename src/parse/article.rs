@@ -51,6 +51,18 @@ pub struct Article {
     pub related: Vec<String>,
     /// Local URLs of the images its texts embed: their bytes are part of its approval.
     pub embedded: Vec<String>,
+    /// Ids of its authors in the people registry, as written.
+    pub authors: Vec<String>,
+    /// Who paid for the work, and what its authors declare; "None declared" is explicit,
+    /// `None` means the article does not say.
+    pub funding: Option<String>,
+    pub conflicts: Option<String>,
+    /// The strength of the evidence behind the answer, as written; judged against the
+    /// site's scale (`standards.grading`) by `crate::standards`.
+    pub grade: Option<String>,
+    /// Reading grades of the texts written for patients (`crate::standards::readability`):
+    /// scored here, while the text is at hand, and judged against the site's target later.
+    pub readability: Vec<crate::standards::readability::Scored>,
     pub spans: Spans,
 }
 
@@ -106,6 +118,10 @@ pub struct Spans {
     pub reference_fields: Vec<crate::bibliography::FieldPositions>,
     pub related: Vec<Position>,
     pub changes: Vec<Position>,
+    pub authors: Vec<Position>,
+    pub funding: Position,
+    pub conflicts: Position,
+    pub grade: Position,
     pub front_matter_start: Position,
 }
 
@@ -167,6 +183,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         }
     };
     let first_line = split.front_matter_line;
+    let lines = LineIndex::new(&source.text);
     let mut reader = match FieldReader::parse(file, split.front_matter, first_line, FRONT_MATTER_CODES, ARTICLE_FIELDS)
     {
         Ok(reader) => reader,
@@ -201,6 +218,10 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let related: Vec<String> = reader.optional("related").unwrap_or_default();
     let changes = reader.list::<Change>("changes");
     let references = reader.list::<Reference>("references");
+    let authors: Vec<String> = reader.optional("authors").unwrap_or_default();
+    let funding: Option<String> = reader.optional("funding");
+    let conflicts: Option<String> = reader.optional("conflicts");
+    let grade: Option<String> = reader.optional("grade");
 
     let locator = reader.locator().clone();
     let mut spans = Spans {
@@ -218,6 +239,10 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         reference_fields: Vec::new(),
         related: list_positions(&locator, "related", &related, reader.value_position("related")),
         changes: changes.iter().map(|(_, at)| *at).collect(),
+        authors: list_positions(&locator, "authors", &authors, reader.value_position("authors")),
+        funding: reader.value_position("funding"),
+        conflicts: reader.value_position("conflicts"),
+        grade: reader.value_position("grade"),
         front_matter_start: Position::new(first_line.saturating_sub(1).max(1), 1),
     };
     spans.reviewers = locator
@@ -249,12 +274,22 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let mut diagnostics = reader.finish();
 
     let answer_text = answer_text.unwrap_or_default();
+    let readability = crate::standards::readability::score_article(&crate::standards::readability::PatientTexts {
+        plain_answer: plain_answer_text
+            .as_deref()
+            .map(|text| (text, locator.value(&["plain_answer"]).unwrap_or(Position::START))),
+        answer: (&answer_text, locator.value(&["answer"]).unwrap_or(Position::START)),
+        body: (
+            split.body,
+            lines.position(split.body_offset + (split.body.len() - split.body.trim_start().len())),
+        ),
+        patient: audience == Audience::Patient,
+    });
     // Each text is parsed once: the evidence scan reads the events, then the renderer.
     let answer_events = parse_events(&answer_text, true);
     let plain_answer_events = plain_answer_text.as_deref().map(|text| parse_events(text, true));
     let body_events = parse_events(split.body, true);
     let body_offset = split.body_offset;
-    let lines = LineIndex::new(&source.text);
     let mut scanned = Vec::new();
     let knows = |key: &str| citer.knows(key);
     for (key, events) in [
@@ -355,6 +390,12 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         cited: citations.order.iter().map(|&i| &references[i]).collect(),
         changes: &changes,
         embeds: embedded.iter().map(String::as_str).collect(),
+        standards: crate::review::hash::Standards {
+            authors: &authors,
+            funding: funding.as_deref(),
+            conflicts: conflicts.as_deref(),
+            grade: grade.as_deref(),
+        },
     });
     let review_state = review_state(&review, &fingerprint);
     let topics = if topics.is_empty() && !source.section.is_empty() {
@@ -386,6 +427,11 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         uncited_claims: body_scan.uncited_claims,
         related,
         embedded,
+        authors,
+        funding,
+        conflicts,
+        grade,
+        readability,
         spans,
     };
     ParsedArticle {

@@ -19,6 +19,10 @@ pub const ARTICLE_FIELDS: &[&str] = &[
     "review",
     "references",
     "related",
+    "authors",
+    "funding",
+    "conflicts",
+    "grade",
 ];
 
 pub const PAGE_FIELDS: &[&str] = &["title", "description", "slug", "updated"];

@@ -150,6 +150,54 @@ pub struct ArticleView<'a> {
     pub has_code: bool,
     /// `/questions/<slug>/history/`, when the build writes history pages.
     pub history_url: Option<String>,
+    /// Who wrote it, from the people registry, in the order the article names them.
+    pub authors: Vec<AuthorView>,
+    /// Funding, conflicts of interest, and what each named author and reviewer declares.
+    pub disclosures: DisclosuresView<'a>,
+    /// The strength of the evidence behind the answer, or null.
+    pub grade: Option<GradeView>,
+    /// Where a reader reports a problem with this page (`feedback_url`), or null.
+    pub feedback_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct AuthorView {
+    pub id: String,
+    /// The name with credentials ("Jane Example, MD"); the id for one not registered.
+    pub name: String,
+    /// The profile page, or null for an id that is not registered.
+    pub url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct DisclosuresView<'a> {
+    /// As the article writes it ("None declared" is a statement), or null: not stated.
+    pub funding: Option<&'a str>,
+    pub conflicts: Option<&'a str>,
+    /// The named authors, then the reviewers the page names, each once.
+    pub people: Vec<PersonDisclosureView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PersonDisclosureView<'a> {
+    pub name: String,
+    pub url: String,
+    /// "Author", "Reviewer", or "Author and reviewer".
+    pub role: &'static str,
+    /// Null when the person declares nothing (a finding).
+    pub disclosures: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct GradeView {
+    /// As the scale writes it ("A", "moderate").
+    pub value: String,
+    /// "Strength of recommendation: A (SORT)".
+    pub label: String,
+    /// "SORT" or "GRADE", once the site's scale is known.
+    pub scale: Option<&'static str>,
+    /// The grading legend on the editorial-policy page, or null when the site has none.
+    pub legend_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -200,6 +248,8 @@ pub struct PersonView<'a> {
     pub url: String,
     /// The published questions whose current approval names this person, newest first.
     pub approvals: Vec<PersonApprovalView<'a>>,
+    /// The published questions that name this person as an author, in site order.
+    pub authored: Vec<&'a SummaryView>,
 }
 
 #[derive(Serialize)]
@@ -263,6 +313,13 @@ pub fn person_view<'a>(
         bio_html: &person.bio_html,
         url: urls.path(&person_dir(&person.id)),
         approvals,
+        authored: site
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.authors.contains(&person.id))
+            .map(|(index, _)| &summaries[index])
+            .collect(),
     }
 }
 
@@ -424,6 +481,7 @@ pub fn article_view<'a>(
     let mut view = article_content_view(article, &site.people, body_html, urls, topic_views);
     restyle_references(&mut view, article, &site.config.citations.style);
     view.json_ld = article_json_ld(site, article, urls, view.review.reviewed);
+    complete_standards(&mut view, site, urls);
     view.related = super::graph::related_views(site, index, summaries);
     view.backlinks = site.backlinks[index].iter().map(|&i| &summaries[i]).collect();
     view
@@ -531,7 +589,99 @@ pub fn article_content_view<'a>(
         backlinks: Vec::new(),
         has_code: article.body.has_code,
         history_url: None,
+        authors: article
+            .authors
+            .iter()
+            .map(|id| match people.get(id) {
+                Some(person) => AuthorView {
+                    id: id.clone(),
+                    name: person.display_name(),
+                    url: Some(urls.path(&person_dir(id))),
+                },
+                None => AuthorView {
+                    id: id.clone(),
+                    name: id.clone(),
+                    url: None,
+                },
+            })
+            .collect(),
+        disclosures: disclosures_view(article, people, urls),
+        grade: article.grade.as_ref().map(|written| GradeView {
+            value: written.trim().to_string(),
+            label: written.trim().to_string(),
+            scale: None,
+            legend_url: None,
+        }),
+        feedback_url: None,
     }
+}
+
+/// The article's own statements, then each registered author and each reviewer the page
+/// names (only while it may name them) with what they declare.
+fn disclosures_view<'a>(article: &'a Article, people: &'a crate::people::Registry, urls: &Urls) -> DisclosuresView<'a> {
+    let reviewers: Vec<&str> = if article.review_state.is_reviewed() {
+        article
+            .approval
+            .shown
+            .iter()
+            .filter_map(|&i| article.review.reviewers.get(i)?.id.as_deref())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut ids: Vec<&str> = article.authors.iter().map(String::as_str).collect();
+    ids.extend(reviewers.iter().copied());
+    let mut seen = std::collections::BTreeSet::new();
+    let listed = ids
+        .into_iter()
+        .filter(|id| seen.insert(*id))
+        .filter_map(|id| people.get(id))
+        .map(|person| {
+            let author = article.authors.contains(&person.id);
+            let reviewer = reviewers.contains(&person.id.as_str());
+            PersonDisclosureView {
+                name: person.display_name(),
+                url: urls.path(&person_dir(&person.id)),
+                role: match (author, reviewer) {
+                    (true, true) => "Author and reviewer",
+                    (true, false) => "Author",
+                    _ => "Reviewer",
+                },
+                disclosures: person.disclosures.as_deref().filter(|d| !d.trim().is_empty()),
+            }
+        })
+        .collect();
+    // A blank statement says nothing: the page says "Not stated", as the audit does.
+    let stated = |value: &'a Option<String>| value.as_deref().filter(|v| !v.trim().is_empty());
+    DisclosuresView {
+        funding: stated(&article.funding),
+        conflicts: stated(&article.conflicts),
+        people: listed,
+    }
+}
+
+/// Fills in what the site adds to an article's standards: the grade on the site's scale
+/// with its legend, and the feedback address.
+pub fn complete_standards(view: &mut ArticleView<'_>, site: &Site<'_>, urls: &Urls) {
+    let policy_url = site
+        .pages
+        .iter()
+        .find(|p| p.slug == "editorial-policy")
+        .map(|p| urls.path(&page_dir(&p.slug)));
+    let scale = site.config.standards.grading;
+    if let Some(grade) = view.grade.as_mut() {
+        if let Some(value) = scale.parse(&grade.value) {
+            grade.value = value.to_string();
+            grade.label = scale.label(value);
+            grade.scale = Some(scale.name());
+        }
+        grade.legend_url = policy_url.as_deref().map(|url| format!("{url}#evidence-grades"));
+    }
+    view.feedback_url = site
+        .config
+        .feedback_url
+        .as_deref()
+        .map(|template| crate::standards::config::feedback_url(template, view.slug, &view.permalink, view.version));
 }
 
 pub fn page_view<'a>(page: &'a Page, urls: &Urls) -> PageView<'a> {

@@ -20,6 +20,8 @@ struct MedicalWebPage<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     about: Vec<Thing>,
     audience: Audiences,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<Reviewer<'a>>,
     breadcrumb: BreadcrumbList<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     citation: Vec<CitedWork<'a>>,
@@ -199,6 +201,12 @@ pub fn article_json_ld(site: &Site<'_>, article: &Article, urls: &Urls, reviewed
         kind: "MedicalWebPage",
         about,
         audience,
+        author: article
+            .authors
+            .iter()
+            .filter_map(|id| site.people.get(id))
+            .map(|person| registered_person(person, None, urls))
+            .collect(),
         breadcrumb: breadcrumb(site, article, urls),
         citation: article
             .citations
@@ -245,16 +253,22 @@ fn reviewer<'a>(
             url: None,
         });
     };
-    Some(Reviewer {
+    Some(registered_person(person, entry.role.as_deref(), urls))
+}
+
+/// A person of the registry as a schema.org `Person`: an author, or a reviewer (whose
+/// review role stands in when the registry gives none).
+fn registered_person<'a>(person: &'a crate::people::Person, role: Option<&'a str>, urls: &Urls) -> Reviewer<'a> {
+    Reviewer {
         kind: "Person",
         has_credential: person.credentials.as_deref().map(|name| Credential {
             kind: "EducationalOccupationalCredential",
             name,
         }),
-        job_title: person.role.as_deref().or(entry.role.as_deref()),
+        job_title: person.role.as_deref().or(role),
         name: &person.name,
         url: Some(urls.absolute(&super::urls::person_dir(&person.id))),
-    })
+    }
 }
 
 /// A cited work: its kind, title, authors, year and identifiers (DOI first, as search

@@ -12,7 +12,9 @@ pub enum Coverage {
     /// `updated`, `version`).
     Exempt,
     /// Not the article's content: the approval record itself (what is claimed about the
-    /// review, checked against the fingerprint), or what other articles say about this one.
+    /// review, checked against the fingerprint), what other articles say about this one,
+    /// what the people registry says about a person the article names (as for reviewers),
+    /// or what the site's settings add (the grading scale's wording, the feedback address).
     NotContent,
     /// Not shown by the built-in templates: a citation key, which readers never see.
     Key,
@@ -50,6 +52,16 @@ pub const ARTICLE_PAGE: &[(&str, Coverage)] = &[
     // Made from the fields above (question, answer, dates, topics, references, audience)
     // and the verified review; nothing of its own.
     ("json_ld", NotContent),
+    // Authors count by id; their names and credentials are the registry's.
+    ("authors", Hashed("authors")),
+    ("authors[].name", NotContent),
+    ("authors[].url", NotContent),
+    ("disclosures", Hashed("disclosures")),
+    ("disclosures.people", NotContent),
+    ("grade", Hashed("grade")),
+    ("grade.scale", NotContent),
+    ("grade.legend_url", NotContent),
+    ("feedback_url", NotContent),
 ];
 
 /// The coverage of a field: that of the nearest listed path at or above it.
@@ -107,6 +119,10 @@ references:
     url: "https://example.org/trial"
     accessed: 2026-01-01
 related: [other-question]
+authors: [jane-doe]
+funding: "None"
+conflicts: "None declared"
+grade: B
 ---
 ## Dose
 
@@ -136,6 +152,9 @@ dose = 10
         ("created", "created: 2026-01-05", "created: 2026-01-04"),
         ("changes", "the renal dose", "the hepatic dose"),
         ("references", "year: 2020", "year: 2021"),
+        ("authors", "authors: [jane-doe]", "authors: [john-roe]"),
+        ("disclosures", "funding: \"None\"", "funding: \"Example Fund\""),
+        ("grade", "grade: B", "grade: A"),
     ];
 
     fn parse(text: &str) -> Article {

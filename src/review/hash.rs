@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 
 /// The tag the whole hash starts with; a change of what is hashed changes it, so that an
 /// approval recorded under other rules never matches by accident.
-const VERSION_TAG: &[u8] = b"evident-review-v2\n";
+const VERSION_TAG: &[u8] = b"evident-review-v3\n";
 
 /// The parts a reviewer approves, in the order they are hashed and named in findings.
-pub const PARTS: [&str; 11] = [
+pub const PARTS: [&str; 14] = [
     "address",
     "question",
     "title",
@@ -32,6 +32,9 @@ pub const PARTS: [&str; 11] = [
     "references",
     "changes",
     "embedded_files",
+    "authors",
+    "disclosures",
+    "grade",
 ];
 
 /// Where an approval holds: one site, and the folder its embedded files are read from.
@@ -140,6 +143,18 @@ pub struct ReviewableContent<'a> {
     pub changes: &'a [Change],
     /// Local URLs of the images the texts embed.
     pub embeds: Vec<&'a str>,
+    pub standards: Standards<'a>,
+}
+
+/// What the page says about who wrote the article, who paid for it and how strong its
+/// evidence is. Authors count by id: their names and disclosures are the registry's, which
+/// the site keeps, like a reviewer's.
+#[derive(Clone, Copy, Default)]
+pub struct Standards<'a> {
+    pub authors: &'a [String],
+    pub funding: Option<&'a str>,
+    pub conflicts: Option<&'a str>,
+    pub grade: Option<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,7 +166,7 @@ pub struct Fingerprint {
 }
 
 pub fn fingerprint(content: &ReviewableContent<'_>) -> Fingerprint {
-    let texts: [String; 11] = [
+    let texts: [String; 14] = [
         json!([content.site.base_url, content.slug]).to_string(),
         json!(visible_text(content.question)).to_string(),
         json!(content.title.map(visible_text)).to_string(),
@@ -170,6 +185,13 @@ pub fn fingerprint(content: &ReviewableContent<'_>) -> Fingerprint {
         )
         .to_string(),
         json!(content.site.embedded(content.slug, &content.embeds)).to_string(),
+        json!(content.standards.authors).to_string(),
+        json!([
+            content.standards.funding.map(visible_text),
+            content.standards.conflicts.map(visible_text)
+        ])
+        .to_string(),
+        json!(content.standards.grade.map(visible_text)).to_string(),
     ];
     let parts: BTreeMap<String, String> = PARTS
         .iter()
@@ -362,7 +384,7 @@ mod tests {
         // must change VERSION_TAG too, and re-record the demo's approvals.
         assert_eq!(
             of(ARTICLE).hash,
-            "sha256:b68f1a9d9ac8f155772f2b25d8e63ceb3a1b22d1381433b9fac1a107b3ff9e35"
+            "sha256:3f54ca4d1cda1b6a457f0f8335066c0f9b770913cf313bb5a2b74b764f2e3e17"
         );
     }
 

@@ -323,8 +323,10 @@ impl Workspace {
         let concerns = |d: &&Diagnostic| files.contains(&d.file);
         let mut fresh: Vec<Diagnostic> = content.loaded.diagnostics.iter().filter(concerns).cloned().collect();
         fresh.extend(content.parsed.diagnostics.iter().filter(concerns).cloned());
+        let people = content.parsed.people();
         for article in content.parsed.articles.iter().filter(|a| files.contains(&a.file)) {
             fresh.extend(check_article(article));
+            fresh.extend(crate::standards::check_article(article, &people, &content.config));
         }
         fresh.extend(check_site(&content.parsed.articles, &content.parsed.pages));
         let mut fresh = content.config.apply_severities(fresh);

@@ -227,6 +227,7 @@ fn render_article(
         view.url = urls.path(&current_dir);
         view.permalink = urls.absolute(&current_dir);
         view.history_url = Some(urls.path(&history_path));
+        crate::render::context::complete_standards(&mut view, site, urls);
         let mut ctx = tera::Context::new();
         ctx.insert("article", &view);
         ctx.insert(
