@@ -159,9 +159,6 @@ enum Command {
         /// The reviewer's role, e.g. "Medical Advisory Board"
         #[arg(long, value_name = "ROLE")]
         role: Option<String>,
-        /// The date of the approval (default: today), YYYY-MM-DD
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        date: Option<Date>,
     },
     /// Write people/ID.md, a complete entry of the people registry to fill in
     NewPerson {
@@ -320,14 +317,14 @@ fn main() -> ExitCode {
             reviewer,
             key,
             role,
-            date,
         } => record(
             &cli.root,
             &slug,
             Action::Approve {
                 reviewer: Identity::Id(reviewer),
                 role,
-                date: date.unwrap_or_else(Date::today),
+                // Always today: an approval says when the reviewer read the text.
+                date: Date::today(),
             },
             key.as_deref(),
         ),
@@ -360,7 +357,7 @@ fn main() -> ExitCode {
 }
 
 fn record(root: &std::path::Path, slug: &str, action: Action, key: Option<&std::path::Path>) -> ExitCode {
-    match record_action(root, slug, &action, key, Date::today()) {
+    match record_action(root, slug, &action, key, Date::today(), &mut std::io::stdout().lock()) {
         Ok(recorded) => {
             eprintln!("{}: {}", recorded.file.display(), describe_state(&recorded.state));
             ExitCode::SUCCESS

@@ -105,6 +105,9 @@ fn review_field(name: &str) -> Option<Value> {
         "next_due" => {
             date("When the approval must be renewed, YYYY-MM-DD; default: the last review plus `review.interval`.")
         }
+        "commit" => {
+            text("Written by `evident approve` in a git repository: the commit whose text was approved. Do not edit.")
+        }
         _ => return None,
     })
 }

@@ -140,7 +140,7 @@ fn exercise(code: Code) -> Exercise {
                 let slug = "radium-223-visceral-disease";
                 site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
                     .expect_code(0);
-                site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace", "--date", "2026-02-03"])
+                site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"])
                     .expect_code(0);
                 site.write(RADIUM, site.read(RADIUM).replace("6 injections", "7 injections"));
                 site
@@ -161,8 +161,17 @@ fn exercise(code: Code) -> Exercise {
             1,
         ),
         Code::ReviewOverdue => Exercise::Run {
-            site: || reviewed_site("review: {interval: 1y}\n", people::DISCLOSED, None),
-            args: &["check", "--format", "json", "--as-of", "2027-06-01"],
+            // Approvals are dated today: a `next_due` already past makes one overdue.
+            site: || {
+                let site = reviewed_site("", people::DISCLOSED, None);
+                site.write(
+                    RADIUM,
+                    site.read(RADIUM)
+                        .replace("  approved_hash:", "  next_due: 2026-01-01\n  approved_hash:"),
+                );
+                site
+            },
+            args: &["check", "--format", "json"],
             exit: 0,
         },
         Code::PeopleUnknown => check(
@@ -270,8 +279,6 @@ fn reviewed_site(review_config: &str, disclosures: &str, key: Option<&str>) -> S
         "ada-example",
         "--role",
         "Medical Advisory Board",
-        "--date",
-        "2026-02-03",
     ];
     let key_path = key.map(|name| site.path(&format!("keys/{name}")));
     if let Some(path) = &key_path {

@@ -15,7 +15,7 @@ fn approved_site() -> Site {
     site
 }
 
-/// Takes the radium article through review: claimed, then approved on 3 February 2026.
+/// Takes the radium article through review: claimed, then approved (today).
 fn claim_and_approve(site: &Site) {
     site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
@@ -26,8 +26,6 @@ fn claim_and_approve(site: &Site) {
         "Dr Ada Lovelace",
         "--role",
         "Medical Advisory Board",
-        "--date",
-        "2026-02-03",
     ])
     .expect_code(0);
 }
@@ -39,7 +37,7 @@ fn an_approved_article_shows_its_reviewer_on_the_page_and_in_structured_data() {
     let page = site.html(RADIUM_PAGE);
     let banner = page.text(".review-banner");
     assert!(banner.contains("Dr Ada Lovelace"), "{banner}");
-    assert!(banner.contains("February 3, 2026"), "{banner}");
+    assert!(banner.contains(&common::today().display()), "{banner}");
     assert!(!banner.contains("pending human review"), "{banner}");
     assert_eq!(
         page.count(".tracker__step[aria-current=step]"),
@@ -50,7 +48,7 @@ fn an_approved_article_shows_its_reviewer_on_the_page_and_in_structured_data() {
     let data = site.html(RADIUM_PAGE).json_ld();
     assert_eq!(data["reviewedBy"][0]["name"], "Dr Ada Lovelace");
     assert_eq!(data["reviewedBy"][0]["jobTitle"], "Medical Advisory Board");
-    assert_eq!(data["lastReviewed"], "2026-02-03");
+    assert_eq!(data["lastReviewed"], common::today().to_string());
 }
 
 #[test]
@@ -139,7 +137,7 @@ fn the_review_commands_change_only_the_review_lines() {
     );
     assert!(block.contains("status: approved"), "{block}");
     assert!(block.contains("approved_hash: \"sha256:"), "{block}");
-    assert!(block.contains("date: 2026-02-03"), "{block}");
+    assert!(block.contains(&format!("date: {}", common::today())), "{block}");
     assert!(after.contains("# Editors: keep this question short."));
 }
 
@@ -154,7 +152,12 @@ fn illegal_transitions_and_nameless_approvals_are_refused() {
         "Dr Ada Lovelace",
     ]);
     out.expect_code(2);
-    assert!(out.stderr.contains("claim it first"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("claims it before approving: evident claim radium-223-visceral-disease --reviewer <your id>"),
+        "{}",
+        out.stderr
+    );
     let out = site.run(&["submit", "radium-223-visceral-disease"]);
     out.expect_code(2);
     assert!(out.stderr.contains("only a draft can be submitted"), "{}", out.stderr);
@@ -171,10 +174,12 @@ fn illegal_transitions_and_nameless_approvals_are_refused() {
 }
 
 #[test]
-fn an_approval_dated_before_the_last_update_is_refused() {
+fn an_approval_is_dated_today_and_cannot_be_backdated() {
     let site = Site::fixture("review/workflow");
     site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
+    let before = site.read(RADIUM);
+    // There is no way to name another day.
     let out = site.run(&[
         "approve",
         "radium-223-visceral-disease",
@@ -184,11 +189,30 @@ fn an_approval_dated_before_the_last_update_is_refused() {
         "2026-01-20",
     ]);
     out.expect_code(2);
-    assert!(
-        out.stderr.contains("before the article's last update"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("--date"), "{}", out.stderr);
+    assert_eq!(site.read(RADIUM), before);
+    // An `updated` date after today is a typo to fix, not a reason to date the approval later.
+    let tomorrow = evident::date::Date::from_days_since_epoch(common::today().days_since_epoch() + 1);
+    let future = before.replace("updated: 2026-02-01", &format!("updated: {tomorrow}"));
+    assert_ne!(future, before, "the fixture has an `updated` date");
+    site.write(RADIUM, &future);
+    let out = site.run(&[
+        "approve",
+        "radium-223-visceral-disease",
+        "--reviewer",
+        "Dr Ada Lovelace",
+    ]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("is after today"), "{}", out.stderr);
+    site.write(RADIUM, &before);
+    site.run(&[
+        "approve",
+        "radium-223-visceral-disease",
+        "--reviewer",
+        "Dr Ada Lovelace",
+    ])
+    .expect_code(0);
+    assert!(site.read(RADIUM).contains(&format!("date: {}", common::today())));
 }
 
 #[test]
@@ -317,4 +341,78 @@ fn an_approval_covers_the_shared_bibliography_entries_the_text_cites() {
             .message
             .contains("the references changed")
     );
+}
+
+#[test]
+fn approving_shows_the_changes_since_the_approved_commit_and_only_the_claimant_approves() {
+    let site = Site::fixture("review/workflow");
+    let slug = "radium-223-visceral-disease";
+    common::git(&site, "2026-02-02T12:00:00Z", &["init", "-q"]);
+    common::commit(&site, "2026-02-02T12:00:00Z", "Submitted");
+    site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    let first = site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"]);
+    first.expect_code(0);
+    assert!(
+        first.stdout.contains("no earlier approval recorded a commit"),
+        "{}",
+        first.stdout
+    );
+    let approved_at = common::git(&site, "2026-02-02T12:00:00Z", &["rev-parse", "HEAD"]);
+    assert!(
+        site.read(RADIUM)
+            .contains(&format!("  commit: \"{}\"\n", approved_at.trim())),
+        "{}",
+        site.read(RADIUM)
+    );
+    common::commit(&site, "2026-02-03T12:00:00Z", "Approved");
+
+    // An editor changes a dose: the hint names no reviewer, least of all the last one.
+    site.write(RADIUM, site.read(RADIUM).replace("6 injections", "5 injections"));
+    let report = site.run(&["check", "--format", "json"]).report();
+    let stale = report.only("review/stale-approval");
+    let hint = stale.hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.contains(&format!("evident claim {slug} --reviewer <your id>")),
+        "{hint}"
+    );
+    assert!(!hint.contains("Lovelace"), "{hint}");
+    // Not straight from "changed since approval".
+    let out = site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("claims it before approving"), "{}", out.stderr);
+
+    site.run(&["claim", slug, "--reviewer", "Dr Grace Hopper"])
+        .expect_code(0);
+    let out = site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("claimed by Dr Grace Hopper"), "{}", out.stderr);
+    // The claimant, but the changed text is not committed: the commit would not hold it.
+    let out = site.run(&["approve", slug, "--reviewer", "Dr Grace Hopper"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("not committed"), "{}", out.stderr);
+    common::commit(&site, "2026-02-04T12:00:00Z", "Fewer injections");
+    let second = site.run(&["approve", slug, "--reviewer", "Dr Grace Hopper"]);
+    second.expect_code(0);
+    let short = &approved_at.trim()[..12];
+    assert!(
+        second.stdout.contains(&format!("(approved at {short})")),
+        "{}",
+        second.stdout
+    );
+    let removed = second
+        .stdout
+        .lines()
+        .find(|l| l.starts_with('-') && l.contains("6 injections"));
+    let added = second
+        .stdout
+        .lines()
+        .find(|l| l.starts_with('+') && l.contains("5 injections"));
+    assert!(removed.is_some() && added.is_some(), "{}", second.stdout);
+    assert!(
+        !second.stdout.contains("status:"),
+        "the review block is not part of the diff"
+    );
+    let head = common::git(&site, "2026-02-04T12:00:00Z", &["rev-parse", "HEAD"]);
+    assert!(site.read(RADIUM).contains(&format!("  commit: \"{}\"\n", head.trim())));
 }

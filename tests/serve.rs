@@ -540,7 +540,7 @@ fn an_edit_to_an_approved_article_shows_the_changes_since_approval_after_a_pause
     git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
     site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
-    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace", "--date", "2025-02-02"])
+    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
     commit(&site, "2025-02-02T12:00:00Z", "Approved");
     let server = Server::start(&site, &[]);
@@ -579,7 +579,7 @@ fn a_changed_theme_image_withdraws_the_approval_of_the_article_showing_it() {
     site.write(ARTICLE, text);
     site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
-    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace", "--date", "2025-02-02"])
+    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
     let server = Server::start(&site, &[]);
     let mut events = server.events();

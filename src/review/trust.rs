@@ -141,7 +141,7 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
                         format!("{what}{consequence}"),
                     )
                     .with_hint(format!(
-                        "the reviewer signs with their registered key: evident approve {} --reviewer ID --key ~/.ssh/id_ed25519",
+                        "the reviewer signs with their registered key: evident claim {0} --reviewer <your id>, then evident approve {0} --reviewer <your id> --key ~/.ssh/id_ed25519",
                         article.slug
                     ));
                     if !required {
@@ -161,9 +161,8 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
                         ),
                     )
                     .with_hint(format!(
-                        "only the reviewer can make a valid one: evident approve {} --reviewer {} --key PATH (with a key registered in people/ and valid on the approval date)",
-                        article.slug,
-                        reviewer.label()
+                        "only the reviewer can make a valid one: they claim and approve it again (evident claim {0} --reviewer <your id>, then evident approve {0} --reviewer <your id> --key PATH, with a key registered in people/ and valid today)",
+                        article.slug
                     )),
                 ),
             }
@@ -198,7 +197,7 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
                     ),
                 )
                 .with_hint(format!(
-                    "ask a reviewer to review it again (evident claim {0} --reviewer ID, then evident approve {0} --reviewer ID --key PATH), or set `review.next_due`",
+                    "ask a reviewer to review it again (evident claim {0} --reviewer <your id>, then evident approve {0} --reviewer <your id> --key PATH), or set `review.next_due`",
                     article.slug
                 )),
             );

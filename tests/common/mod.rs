@@ -417,3 +417,8 @@ pub fn commit(site: &Site, date: &str, message: &str) {
     git(site, date, &["add", "-A"]);
     git(site, date, &["commit", "-q", "-m", message]);
 }
+
+/// The day `evident approve` dates an approval: the real date, which tests cannot fix.
+pub fn today() -> evident::date::Date {
+    evident::date::Date::today()
+}
