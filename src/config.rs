@@ -168,7 +168,11 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         tags: reader.optional("edition_tags"),
     };
     let edition_problems = crate::editions::config_problems(&editions);
-    let review: ReviewConfig = reader.optional("review").unwrap_or_default();
+    let review_at = reader.key_position("review");
+    let review = ReviewConfig {
+        at: review_at,
+        ..reader.optional("review").unwrap_or_default()
+    };
 
     let mut severities = BTreeMap::new();
     let mut problems = Vec::new();

@@ -48,6 +48,7 @@ pub enum Code {
     ReviewUnsigned,
     ReviewBadSignature,
     ReviewOverdue,
+    ReviewUntrustedRegistry,
     PeopleUnknown,
     PeopleNoDisclosures,
     HistoryUnreadable,
@@ -59,7 +60,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 39] = [
+    pub const ALL: [Code; 40] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -91,6 +92,7 @@ impl Code {
         Code::ReviewUnsigned,
         Code::ReviewBadSignature,
         Code::ReviewOverdue,
+        Code::ReviewUntrustedRegistry,
         Code::PeopleUnknown,
         Code::PeopleNoDisclosures,
         Code::HistoryUnreadable,
@@ -134,6 +136,7 @@ impl Code {
             Code::ReviewUnsigned => "review/unsigned",
             Code::ReviewBadSignature => "review/bad-signature",
             Code::ReviewOverdue => "review/overdue",
+            Code::ReviewUntrustedRegistry => "review/untrusted-registry",
             Code::PeopleUnknown => "people/unknown",
             Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::HistoryUnreadable => "history/unreadable",
@@ -160,6 +163,7 @@ impl Code {
             | Code::ReferenceStale
             | Code::ReviewStaleApproval
             | Code::ReviewOverdue
+            | Code::ReviewUntrustedRegistry
             | Code::PeopleNoDisclosures
             | Code::HistoryUnreadable
             | Code::RelatedImplausible

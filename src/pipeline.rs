@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub deny_warnings: bool,
     /// "Today" for age checks (`--as-of`); the system date when absent.
     pub as_of: Option<crate::date::Date>,
+    /// The keys that may sign approvals, pinned outside the repository (`--trusted-keys`).
+    pub trusted_keys: Option<crate::review::root::Source>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,7 +161,14 @@ fn load_and_check_for(
     };
     progress.stage("reading and parsing", None);
     let (loaded, mut parsed) = read_and_parse_for(root, &approved_base_url, output);
-    let (registry, people_findings) = crate::people::load_people(root);
+    let (mut registry, mut people_findings) = crate::people::load_people(root);
+    match &options.trusted_keys {
+        Some(source) => match crate::review::root::load(source) {
+            Ok(keys) => registry.trusted = Some(std::sync::Arc::new(keys)),
+            Err(problems) => return Err(misconfigured(root, problems)),
+        },
+        None => people_findings.extend(crate::review::root::unpinned(&config, &registry)),
+    }
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
     parsed.establish_trust(trust, people_findings);
     Ok(check_loaded(config, loaded, parsed, options, progress))

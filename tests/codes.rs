@@ -160,6 +160,10 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
+        Code::ReviewUntrustedRegistry => check(
+            || reviewed_site("review: {signatures: required}\n", people::DISCLOSED, Some("ada")),
+            0,
+        ),
         Code::ReviewOverdue => Exercise::Run {
             // Approvals are dated today: a `next_due` already past makes one overdue.
             site: || {
@@ -245,7 +249,7 @@ mod people {
 }
 
 /// The review fixture with `review_config` in evident.yaml, one registered reviewer (with
-/// `disclosures`) and the radium article claimed and approved by her on 3 February 2026,
+/// `disclosures`) and the radium article claimed and approved by her (today),
 /// signed with a key made in the site folder when `key` names one.
 fn reviewed_site(review_config: &str, disclosures: &str, key: Option<&str>) -> Site {
     let site = Site::fixture("review/workflow");

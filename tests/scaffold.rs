@@ -24,6 +24,24 @@ fn a_new_site_from_init_builds_without_findings() {
 }
 
 #[test]
+fn init_asks_the_hosting_platform_to_guard_what_signatures_cannot() {
+    let site = initialised();
+    let owners = site.read("CODEOWNERS");
+    let guarded: Vec<&str> = owners
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(guarded, ["/people/", "/templates/", "/theme/", "/evident.yaml"]);
+    assert!(
+        owners
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .all(|l| l.is_empty() || l.contains(" @"))
+    );
+}
+
+#[test]
 fn init_refuses_a_folder_that_already_holds_a_site() {
     let site = initialised();
     let config = site.read("evident.yaml");

@@ -170,8 +170,7 @@ fn a_signed_approval_names_the_reviewer_and_links_their_profile() {
     let text = s.site.read(RADIUM);
     assert!(text.contains("    - id: \"ada-example\"\n"), "{text}");
     assert!(text.contains("      signature: \""), "{text}");
-    let report = s.check();
-    assert_eq!(report.summary.errors + report.summary.warnings, 0, "{report:?}");
+    assert_clean_but_unpinned(&s.check());
 
     s.run(&["build", "--as-of", &*rel(118)]).expect_code(0);
     let page = s.site.html(RADIUM_PAGE);
@@ -774,8 +773,7 @@ fn a_reviewer_whose_co_signature_fails_can_sign_again() {
     let bob_line = text[..bob].lines().count() as u32 + 1;
     assert_eq!(s.check().only("review/unsigned").line, bob_line);
     s.approve(RADIUM_SLUG, "bob-example", &s.bob.private).expect_code(0);
-    let report = s.check();
-    assert_eq!(report.summary.errors + report.summary.warnings, 0, "{report:?}");
+    assert_clean_but_unpinned(&s.check());
     let signed = s.site.read(RADIUM);
     assert_eq!(signed.matches("      signature: ").count(), 2, "{signed}");
     assert_eq!(signed.matches("    - id: \"bob-example\"").count(), 1, "{signed}");
@@ -847,4 +845,97 @@ fn rel_to(date: evident::date::Date, days: i64) -> String {
 /// When an approval given today falls due under `interval: 1y`.
 fn due() -> evident::date::Date {
     common::today().plus_months(12)
+}
+
+#[test]
+fn only_keys_pinned_outside_the_repository_sign_when_a_trust_root_is_given() {
+    let s = Signed::new();
+    s.approve(RADIUM_SLUG, "ada-example", &s.ada.private).expect_code(0);
+    // Without a pinned root, check says that people/ alone decides who may sign.
+    let unpinned = s.check();
+    let finding = unpinned.only("review/untrusted-registry");
+    assert_eq!(
+        (finding.file.as_str(), finding.severity.as_str()),
+        ("evident.yaml", "warning")
+    );
+    assert!(finding.hint.as_deref().unwrap_or_default().contains("--trusted-keys"));
+
+    // Whoever can write to the repository registers a key of their own under Ada's name
+    // and signs: the registry alone cannot tell.
+    let mallory = keygen(s.keys.path(), "mallory");
+    s.site.write(
+        "people/ada-example.md",
+        person(
+            ADA_NAME,
+            "MD, FRCR",
+            &format!("{}{}", key_line(&s.ada), key_line(&mallory)),
+        ),
+    );
+    s.run(&["submit", DOSE_SLUG]).expect_code(0);
+    s.approve(DOSE_SLUG, "ada-example", &mallory.private).expect_code(0);
+    assert!(s.check().with_code("review/bad-signature").is_empty());
+
+    // Pinned outside the repository: Ada's real key still signs, Mallory's does not.
+    let pinned = s.keys.path().join("trusted");
+    std::fs::write(&pinned, format!("# who may sign\n{}\n", s.ada.public)).unwrap();
+    let pinned = pinned.to_str().unwrap();
+    let report = s
+        .run(&[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            &rel(118),
+            "--trusted-keys",
+            pinned,
+        ])
+        .report();
+    assert!(report.with_code("review/untrusted-registry").is_empty(), "{report:?}");
+    let refused = report.only("review/bad-signature");
+    assert_eq!(refused.file, DOSE);
+    assert!(
+        refused.message.contains("not among the trusted keys"),
+        "{}",
+        refused.message
+    );
+    s.run(&["build", "--as-of", &rel(118), "--trusted-keys", pinned])
+        .expect_code(1);
+    // The same keys from the environment, as a CI secret sets them.
+    let from_env = s
+        .site
+        .run_with_env(
+            &["check", "--format", "json", "--as-of", &rel(118)],
+            &[("EVIDENT_TRUSTED_KEYS", s.ada.public.as_str())],
+        )
+        .report();
+    assert_eq!(from_env.only("review/bad-signature").file, DOSE);
+    assert!(from_env.with_code("review/untrusted-registry").is_empty());
+
+    // A trust root that cannot be read is a configuration error naming line and column.
+    let broken = s.keys.path().join("broken");
+    std::fs::write(&broken, format!("{}\n  ssh-ed25519 not-a-key\n", s.ada.public)).unwrap();
+    let out = s.run(&["check", "--format", "json", "--trusted-keys", broken.to_str().unwrap()]);
+    out.expect_code(2);
+    let report = out.report();
+    let finding = report.only("config/invalid-value");
+    assert_eq!((finding.line, finding.column), (2, 3));
+}
+
+#[test]
+fn a_site_that_trusts_its_repository_says_so_and_is_not_warned() {
+    let s = Signed::with_config("review: {signatures: required, trust_root: repository}\n");
+    s.approve(RADIUM_SLUG, "ada-example", &s.ada.private).expect_code(0);
+    assert!(s.check().with_code("review/untrusted-registry").is_empty());
+    let off = Signed::with_config("review: {signatures: off}\n");
+    assert!(off.check().with_code("review/untrusted-registry").is_empty());
+}
+
+/// No finding but the warning that no trust root is pinned (these sites pin none).
+fn assert_clean_but_unpinned(report: &common::Report) {
+    let others: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code != "review/untrusted-registry")
+        .collect();
+    assert!(others.is_empty(), "{report:?}");
 }

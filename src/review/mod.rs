@@ -8,6 +8,7 @@ pub mod hash;
 pub mod policy;
 pub mod queue;
 pub mod record;
+pub mod root;
 pub mod signature;
 pub mod since;
 pub mod trust;
