@@ -49,6 +49,7 @@ pub enum Code {
     ReviewBadSignature,
     ReviewOverdue,
     ReviewUntrustedRegistry,
+    ReviewBadRecord,
     PeopleUnknown,
     PeopleNoDisclosures,
     HistoryUnreadable,
@@ -60,7 +61,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 40] = [
+    pub const ALL: [Code; 41] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -93,6 +94,7 @@ impl Code {
         Code::ReviewBadSignature,
         Code::ReviewOverdue,
         Code::ReviewUntrustedRegistry,
+        Code::ReviewBadRecord,
         Code::PeopleUnknown,
         Code::PeopleNoDisclosures,
         Code::HistoryUnreadable,
@@ -137,6 +139,7 @@ impl Code {
             Code::ReviewBadSignature => "review/bad-signature",
             Code::ReviewOverdue => "review/overdue",
             Code::ReviewUntrustedRegistry => "review/untrusted-registry",
+            Code::ReviewBadRecord => "review/bad-record",
             Code::PeopleUnknown => "people/unknown",
             Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::HistoryUnreadable => "history/unreadable",

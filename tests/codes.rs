@@ -28,12 +28,20 @@ enum Exercise {
 
 const CHECK: &[&str] = &["check", "--format", "json", "--as-of", "2026-11-28"];
 const BUILD: &[&str] = &["build", "--format", "json", "--as-of", "2026-11-28"];
+/// For sites with approvals, which are dated today: judged as of a fixed day before it, they
+/// would be dated in the future.
+const CHECK_TODAY: &[&str] = &["check", "--format", "json"];
 const RADIUM: &str = "content/oncology/radium-223-visceral-disease.md";
 
 fn exercise(code: Code) -> Exercise {
     let check = |site: fn() -> Site, exit: i32| Exercise::Run {
         site,
         args: CHECK,
+        exit,
+    };
+    let check_today = |site: fn() -> Site, exit: i32| Exercise::Run {
+        site,
+        args: CHECK_TODAY,
         exit,
     };
     match code {
@@ -147,11 +155,11 @@ fn exercise(code: Code) -> Exercise {
             },
             0,
         ),
-        Code::ReviewUnsigned => check(
+        Code::ReviewUnsigned => check_today(
             || reviewed_site("review: {signatures: optional}\n", people::DISCLOSED, None),
             0,
         ),
-        Code::ReviewBadSignature => check(
+        Code::ReviewBadSignature => check_today(
             || {
                 let site = reviewed_site("review: {signatures: required}\n", people::DISCLOSED, Some("ada"));
                 // A role changed after signing is no longer what was signed.
@@ -160,9 +168,22 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
-        Code::ReviewUntrustedRegistry => check(
+        Code::ReviewUntrustedRegistry => check_today(
             || reviewed_site("review: {signatures: required}\n", people::DISCLOSED, Some("ada")),
             0,
+        ),
+        Code::ReviewBadRecord => check_today(
+            || {
+                let site = reviewed_site("", people::DISCLOSED, None);
+                // Dated before the article was created (2026-01-05).
+                let today = evident::date::Date::today();
+                site.write(
+                    RADIUM,
+                    site.read(RADIUM).replace(&format!("date: {today}"), "date: 2026-01-01"),
+                );
+                site
+            },
+            1,
         ),
         Code::ReviewOverdue => Exercise::Run {
             // Approvals are dated today: a `next_due` already past makes one overdue.
@@ -178,7 +199,7 @@ fn exercise(code: Code) -> Exercise {
             args: &["check", "--format", "json"],
             exit: 0,
         },
-        Code::PeopleUnknown => check(
+        Code::PeopleUnknown => check_today(
             || {
                 let site = reviewed_site("", people::DISCLOSED, None);
                 site.write(RADIUM, site.read(RADIUM).replace("ada-example", "ada-exampel"));
@@ -186,7 +207,7 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
-        Code::PeopleNoDisclosures => check(|| reviewed_site("", people::UNDISCLOSED, None), 0),
+        Code::PeopleNoDisclosures => check_today(|| reviewed_site("", people::UNDISCLOSED, None), 0),
         Code::HistoryUnreadable => Exercise::Run {
             site: || {
                 let site = Site::fixture("build/valid-site");

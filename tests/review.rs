@@ -416,3 +416,43 @@ fn approving_shows_the_changes_since_the_approved_commit_and_only_the_claimant_a
     let head = common::git(&site, "2026-02-04T12:00:00Z", &["rev-parse", "HEAD"]);
     assert!(site.read(RADIUM).contains(&format!("  commit: \"{}\"\n", head.trim())));
 }
+
+#[test]
+fn check_reapplies_the_date_rules_to_an_approval_edited_by_hand() {
+    let today = common::today();
+    let tomorrow = evident::date::Date::from_days_since_epoch(today.days_since_epoch() + 1);
+    // The fixture's article was created on 2026-01-05.
+    for (date, says) in [
+        (tomorrow.to_string(), "after today"),
+        ("2026-01-04".to_string(), "before the article was created (2026-01-05)"),
+    ] {
+        let site = approved_site();
+        site.write(
+            RADIUM,
+            site.read(RADIUM)
+                .replace(&format!("date: {today}"), &format!("date: {date}")),
+        );
+        let out = site.run(&["check", "--format", "json"]);
+        out.expect_code(1);
+        let report = out.report();
+        let finding = report.only("review/bad-record");
+        assert!(finding.message.contains(says), "{}", finding.message);
+        assert!(
+            finding
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("--reviewer <your id>")
+        );
+        site.run(&["build"]).expect_code(1);
+        // Not published as written: the page is pending and names no one.
+        site.write(
+            "evident.yaml",
+            format!("{}checks: {{review/bad-record: warning}}\n", site.read("evident.yaml")),
+        );
+        site.run(&["build"]).expect_code(0);
+        let page = site.html(RADIUM_PAGE);
+        assert!(page.text(".review-banner").contains("pending human review"));
+        assert!(!site.read(RADIUM_PAGE).contains("Dr Ada Lovelace"));
+    }
+}

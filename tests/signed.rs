@@ -939,3 +939,35 @@ fn assert_clean_but_unpinned(report: &common::Report) {
         .collect();
     assert!(others.is_empty(), "{report:?}");
 }
+
+#[test]
+fn a_name_or_co_signer_added_by_hand_is_not_published() {
+    let s = Signed::new();
+    s.approve(RADIUM_SLUG, "ada-example", &s.ada.private).expect_code(0);
+    let approved = s.site.read(RADIUM);
+    // A written name beside the signed id: nothing verifies it.
+    s.edit(
+        RADIUM,
+        "    - id: \"ada-example\"\n",
+        "    - id: \"ada-example\"\n      name: \"Prof Famous\"\n",
+    );
+    let report = s.check();
+    assert_eq!(report.only("review/bad-record").line, entry_line(&s.site.read(RADIUM)));
+    let page = s.build_despite("review/bad-record");
+    assert_names_no_reviewer(&page, &s.site.read(RADIUM_PAGE));
+    assert!(!s.site.read(RADIUM_PAGE).contains("Prof Famous"));
+
+    // A co-signer typed in: unsigned, so the page names only the reviewer who signed.
+    s.site.write(RADIUM, &approved);
+    s.edit(
+        RADIUM,
+        "  approved_hash:",
+        &format!("    - id: \"bob-example\"\n      date: {}\n  approved_hash:", rel(0)),
+    );
+    let report = s.check();
+    assert_eq!(report.only("review/unsigned").severity, "error");
+    let page = s.build_despite("review/unsigned");
+    let banner = page.text(".review-banner");
+    assert!(banner.contains(ADA_NAME), "{banner}");
+    assert!(!banner.contains("Bob Example"), "{banner}");
+}
