@@ -5,7 +5,7 @@ use crate::bibliography::config::CitationConfig;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity, did_you_mean};
 pub use crate::link::graph::RelatedConfig;
 use crate::parse::fields::{CONFIG_CODES, FieldReader};
-pub use crate::review::policy::{Interval, ReviewConfig, Signatures};
+pub use crate::review::policy::{Interval, Publish, ReviewConfig, Signatures};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -42,6 +42,7 @@ pub enum Code {
     RelatedDangling,
     RelatedImplausible,
     RelatedOneWay,
+    RelatedUnpublished,
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
@@ -61,7 +62,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 41] = [
+    pub const ALL: [Code; 42] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -87,6 +88,7 @@ impl Code {
         Code::RelatedDangling,
         Code::RelatedImplausible,
         Code::RelatedOneWay,
+        Code::RelatedUnpublished,
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
@@ -132,6 +134,7 @@ impl Code {
             Code::RelatedDangling => "related/dangling",
             Code::RelatedImplausible => "related/implausible",
             Code::RelatedOneWay => "related/one-way",
+            Code::RelatedUnpublished => "related/unpublished",
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",
@@ -171,6 +174,7 @@ impl Code {
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay
+            | Code::RelatedUnpublished
             | Code::GraphOrphan => Severity::Warning,
             _ => Severity::Error,
         }

@@ -108,6 +108,8 @@ fn link_published<'a>(
 ) -> Site<'a> {
     let link = LinkOptions {
         include_drafts: options.include_drafts,
+        // A build with drafts is a preview: it shows what awaits review too.
+        include_pending: options.include_drafts,
     };
     link_site_with_graph(config, parsed, link, Some(graph))
 }
@@ -189,6 +191,10 @@ pub fn check_loaded(
     diagnostics.extend(parsed.diagnostics.iter().cloned());
     diagnostics.extend(check_content(&parsed));
     diagnostics.extend(crate::review::trust::check_people(&parsed.articles, &parsed.people()));
+    diagnostics.extend(crate::check::publish::check_unpublished_links(
+        &parsed.articles,
+        &config,
+    ));
     progress.stage("checking citations", None);
     diagnostics.extend(crate::check::citations::check_citations(
         &parsed,

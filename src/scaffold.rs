@@ -163,9 +163,12 @@ publisher: "Editorial board"
 # people/ is in the repository, so anyone who can write to it could register a key: give
 # `check` and `build` the keys that may sign from outside it (--trusted-keys FILE, or
 # EVIDENT_TRUSTED_KEYS from your CI's protected settings).
+# Only approved answers are published; the others show in `evident serve` (and
+# `build --drafts`) until a reviewer approves them. `all` publishes them marked pending.
 review:
   signatures: required
   interval: 3y
+  publish: approved
 topics:
   general:
     title: "General"

@@ -120,6 +120,16 @@ fn exercise(code: Code) -> Exercise {
         ),
         Code::RelatedDangling => check(|| Site::fixture("related/dangling"), 1),
         Code::RelatedImplausible => check(|| Site::fixture("graph/model-page"), 0),
+        Code::RelatedUnpublished => check_today(
+            || {
+                // Radium is approved and lists the dose article, which is only submitted.
+                let site = reviewed_site("review: {publish: approved}\n", people::DISCLOSED, None);
+                let dose = "content/oncology/lu-psma-dose.md";
+                site.write(dose, site.read(dose).replace("status: draft", "status: submitted"));
+                site
+            },
+            0,
+        ),
         Code::RelatedOneWay => check(
             || {
                 let site = Site::fixture("graph/ranking");

@@ -456,3 +456,74 @@ fn check_reapplies_the_date_rules_to_an_approval_edited_by_hand() {
         assert!(!site.read(RADIUM_PAGE).contains("Dr Ada Lovelace"));
     }
 }
+
+#[test]
+fn with_publish_approved_pending_articles_stay_in_the_preview() {
+    let site = Site::fixture("review/workflow");
+    site.write(
+        "evident.yaml",
+        format!("{}review: {{publish: approved}}\n", site.read("evident.yaml")),
+    );
+    // The dose article becomes a second, submitted article the radium page lists as related.
+    let dose = "content/oncology/lu-psma-dose.md";
+    site.write(dose, site.read(dose).replace("status: draft", "status: submitted"));
+    // Nothing is approved yet: nothing is published, and no published page links anywhere.
+    site.run(&["build"]).expect_code(0);
+    assert!(!site.exists(RADIUM_PAGE));
+    assert!(site.run(&["check", "--format", "json"]).report().diagnostics.is_empty());
+    claim_and_approve(&site);
+    // Radium is published; its related question awaits review.
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(0);
+    let report = out.report();
+    let finding = report.only("related/unpublished");
+    assert_eq!((finding.file.as_str(), finding.severity.as_str()), (RADIUM, "warning"));
+    assert!(
+        finding.message.contains("`lu-psma-dose` is not published"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(
+        finding.line,
+        site.read(RADIUM)
+            .lines()
+            .position(|l| l.starts_with("related:"))
+            .unwrap() as u32
+            + 1
+    );
+
+    site.run(&["build"]).expect_code(0);
+    assert!(site.exists(RADIUM_PAGE));
+    assert!(!site.exists("public/questions/lu-psma-dose/index.html"));
+    for file in [
+        "public/index.html",
+        RADIUM_PAGE,
+        "public/topics/oncology/index.html",
+        "public/sitemap.xml",
+        "public/feed.xml",
+        "public/graph.json",
+        "public/review/index.html",
+    ] {
+        assert!(
+            !site.read(file).contains("lu-psma-dose"),
+            "{file} mentions the pending article"
+        );
+    }
+    // The search index: every file under public/search/.
+    let search: Vec<String> = site
+        .tree("public/search")
+        .into_values()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    assert!(
+        search.iter().any(|s| s.contains("radium")),
+        "a search index is published"
+    );
+    assert!(search.iter().all(|s| !s.contains("lu-psma-dose")));
+    // The radium page is listed; the default (`all`) would have published both.
+    assert!(site.read("public/sitemap.xml").contains("radium-223-visceral-disease"));
+
+    // The preview shows what awaits review.
+    site.run(&["build", "--drafts"]).expect_code(0);
+    assert!(site.exists("public/questions/lu-psma-dose/index.html"));
+}

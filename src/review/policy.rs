@@ -40,6 +40,18 @@ pub enum TrustRoot {
     Repository,
 }
 
+/// `review.publish`: which articles the published site carries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Publish {
+    /// Every article but drafts, each with its review state shown (the behaviour before
+    /// this setting existed).
+    #[default]
+    All,
+    /// Only articles whose approval holds; the others are built into previews only.
+    Approved,
+}
+
 /// A review cycle: `3y`, `18m`, `26w` or `90d`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Interval {
@@ -103,6 +115,8 @@ pub struct ReviewConfig {
     pub interval: Interval,
     #[serde(default)]
     pub trust_root: TrustRoot,
+    #[serde(default)]
+    pub publish: Publish,
     /// Where `review:` is written in `evident.yaml`, for findings about it.
     #[serde(skip)]
     pub at: crate::diagnostic::Position,
