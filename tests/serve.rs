@@ -1075,3 +1075,21 @@ fn the_schema_rejects_misspelt_and_malformed_fields() {
         serde_yaml::from_str("title: KB\nbase_url: https://kb.example.org/\nchecks: {citation/unsued: off}\n").unwrap();
     assert!(!config.is_valid(&unknown_check));
 }
+
+#[test]
+fn the_preview_shows_articles_that_publish_approved_keeps_off_the_site() {
+    let site = fixture();
+    site.write(
+        "evident.yaml",
+        format!("{}review: {{publish: approved}}\n", site.read("evident.yaml")),
+    );
+    // Nothing is approved: the published site carries none of the articles…
+    site.run(&["build"]).expect_code(0);
+    assert!(!site.exists("public/questions/statin-muscle-symptoms/index.html"));
+    // …and the preview shows them all, pending review.
+    let server = Server::start(&site, &[]);
+    let page = server.get(ARTICLE_URL);
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains("Do statins cause muscle pain?"));
+    assert!(page.body.contains("pending human review"));
+}
