@@ -43,6 +43,7 @@ pub enum Code {
     RelatedImplausible,
     RelatedOneWay,
     RelatedUnpublished,
+    LinkUnpublished,
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
@@ -62,7 +63,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 42] = [
+    pub const ALL: [Code; 43] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -89,6 +90,7 @@ impl Code {
         Code::RelatedImplausible,
         Code::RelatedOneWay,
         Code::RelatedUnpublished,
+        Code::LinkUnpublished,
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
@@ -135,6 +137,7 @@ impl Code {
             Code::RelatedImplausible => "related/implausible",
             Code::RelatedOneWay => "related/one-way",
             Code::RelatedUnpublished => "related/unpublished",
+            Code::LinkUnpublished => "link/unpublished",
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",

@@ -130,6 +130,30 @@ fn exercise(code: Code) -> Exercise {
             },
             0,
         ),
+        Code::LinkUnpublished => check_today(
+            || {
+                let site = Site::fixture("review/workflow");
+                site.write(
+                    "evident.yaml",
+                    format!("{}review: {{publish: approved}}\n", site.read("evident.yaml")),
+                );
+                site.write(
+                    RADIUM,
+                    format!("{}\n[Dose](/questions/lu-psma-dose/)\n", site.read(RADIUM)),
+                );
+                site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
+                    .expect_code(0);
+                site.run(&[
+                    "approve",
+                    "radium-223-visceral-disease",
+                    "--reviewer",
+                    "Dr Ada Lovelace",
+                ])
+                .expect_code(0);
+                site
+            },
+            1,
+        ),
         Code::RelatedOneWay => check(
             || {
                 let site = Site::fixture("graph/ranking");

@@ -527,3 +527,43 @@ fn with_publish_approved_pending_articles_stay_in_the_preview() {
     site.run(&["build", "--drafts"]).expect_code(0);
     assert!(site.exists("public/questions/lu-psma-dose/index.html"));
 }
+
+#[test]
+fn with_publish_approved_a_body_link_to_a_pending_article_stops_the_build() {
+    let site = Site::fixture("review/workflow");
+    site.write(
+        "evident.yaml",
+        format!("{}review: {{publish: approved}}\n", site.read("evident.yaml")),
+    );
+    let dose = "content/oncology/lu-psma-dose.md";
+    site.write(dose, site.read(dose).replace("status: draft", "status: submitted"));
+    let link = "See also [the dose](../lu-psma-dose/).";
+    site.write(RADIUM, format!("{}\n{link}\n", site.read(RADIUM)));
+    claim_and_approve(&site);
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(1);
+    let report = out.report();
+    let finding = report.only("link/unpublished");
+    assert_eq!((finding.file.as_str(), finding.severity.as_str()), (RADIUM, "error"));
+    let text = site.read(RADIUM);
+    let line = text.lines().position(|l| l == link).unwrap() as u32 + 1;
+    assert_eq!((finding.line, finding.column), (line, 10), "the `[` of the link");
+    assert!(
+        finding.message.contains("`lu-psma-dose`, which is not published"),
+        "{}",
+        finding.message
+    );
+    site.run(&["build"]).expect_code(1);
+    assert!(!site.exists(RADIUM_PAGE));
+    // Once the dose article is approved too, the link is fine.
+    site.run(&["claim", "lu-psma-dose", "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", "lu-psma-dose", "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    assert!(
+        site.run(&["check", "--format", "json"])
+            .report()
+            .with_code("link/unpublished")
+            .is_empty()
+    );
+}

@@ -51,6 +51,9 @@ pub struct Article {
     pub related: Vec<String>,
     /// Local URLs of the images its texts embed: their bytes are part of its approval.
     pub embedded: Vec<String>,
+    /// Links of the body to pages of the site (see `Rendered::links`); the answers keep
+    /// their own.
+    pub body_links: Vec<(String, Position)>,
     pub spans: Spans,
 }
 
@@ -318,6 +321,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     );
     let body_digest = body_rendered.digest;
     let body_embeds = std::mem::take(&mut body_rendered.embeds);
+    let body_links = std::mem::take(&mut body_rendered.links);
     let body = Body::from_rendered(body_rendered, output);
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
@@ -386,6 +390,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         uncited_claims: body_scan.uncited_claims,
         related,
         embedded,
+        body_links,
         spans,
     };
     ParsedArticle {

@@ -65,6 +65,9 @@ pub struct Rendered {
     pub digest: ContentDigest,
     /// Local images the text embeds, their URLs as written (after neutralising).
     pub embeds: Vec<String>,
+    /// Links to pages of the site, their URLs as written and where each starts: what a
+    /// published page must not point at when the target is not published.
+    pub links: Vec<(String, Position)>,
 }
 
 /// A citation marker as pulldown-cmark reports it, with its byte span in the text.
@@ -202,7 +205,7 @@ pub fn render_events(
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut footnote: Option<String> = None;
 
-    for (event, _) in parsed_events {
+    for (event, span) in parsed_events {
         if in_citation {
             if matches!(event, Event::End(TagEnd::Link)) {
                 in_citation = false;
@@ -248,6 +251,9 @@ pub fn render_events(
                 id,
             }) => {
                 let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
+                if is_local_url(&dest_url) {
+                    out.links.push((dest_url.to_string(), position_of(span.start)));
+                }
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
