@@ -246,20 +246,43 @@ fn approve(text: &str, topic: &str, index: usize) -> String {
         return text.to_string();
     };
     let date = evident::date::Date::new(2026, 10, 1).expect("a real date");
-    let action = Action::Approve {
-        reviewer: Identity::Name(format!("Reviewer {}", index % 50)),
+    let reviewer = Identity::Name(format!("Reviewer {}", index % 50));
+    // Claimed, then approved by the claimant: the only way to an approval.
+    let claim = Action::Claim {
+        reviewer: reviewer.clone(),
+    };
+    let claimed = apply(
+        &claim,
+        &Subject {
+            slug: &article.slug,
+            review: &article.review,
+            state: &article.review_state,
+            fingerprint: &article.fingerprint,
+            updated: article.updated,
+            today: date,
+            commit: None,
+        },
+    );
+    let approve = Action::Approve {
+        reviewer,
         role: Some("Board".to_string()),
         date,
     };
-    let subject = Subject {
-        slug: &article.slug,
-        review: &article.review,
-        state: &article.review_state,
-        fingerprint: &article.fingerprint,
-        updated: article.updated,
-        today: date,
-    };
-    match apply(&action, &subject) {
+    let approved = claimed.and_then(|claimed| {
+        apply(
+            &approve,
+            &Subject {
+                slug: &article.slug,
+                review: &claimed,
+                state: &evident::review::ReviewState::UnderReview,
+                fingerprint: &article.fingerprint,
+                updated: article.updated,
+                today: date,
+                commit: None,
+            },
+        )
+    });
+    match approved {
         Ok(review) => evident::review::edit::replace_review_block(text, &review).unwrap_or_else(|_| text.to_string()),
         Err(_) => text.to_string(),
     }

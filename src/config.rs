@@ -5,7 +5,7 @@ use crate::bibliography::config::CitationConfig;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity, did_you_mean};
 pub use crate::link::graph::RelatedConfig;
 use crate::parse::fields::{CONFIG_CODES, FieldReader};
-pub use crate::review::policy::{Interval, ReviewConfig, Signatures};
+pub use crate::review::policy::{Interval, Publish, ReviewConfig, Signatures};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -176,7 +176,11 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         tags: reader.optional("edition_tags"),
     };
     let edition_problems = crate::editions::config_problems(&editions);
-    let review: ReviewConfig = reader.optional("review").unwrap_or_default();
+    let review_at = reader.key_position("review");
+    let review = ReviewConfig {
+        at: review_at,
+        ..reader.optional("review").unwrap_or_default()
+    };
     let standards: crate::standards::config::StandardsConfig = reader.optional("standards").unwrap_or_default();
     let readability: crate::standards::config::ReadabilityConfig = reader.optional("readability").unwrap_or_default();
     let feedback_url: Option<String> = reader.optional("feedback_url");

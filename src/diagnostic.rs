@@ -43,12 +43,16 @@ pub enum Code {
     RelatedDangling,
     RelatedImplausible,
     RelatedOneWay,
+    RelatedUnpublished,
+    LinkUnpublished,
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
     ReviewUnsigned,
     ReviewBadSignature,
     ReviewOverdue,
+    ReviewUntrustedRegistry,
+    ReviewBadRecord,
     PeopleUnknown,
     PeopleNoDisclosures,
     ReadabilityTooHard,
@@ -61,7 +65,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 41] = [
+    pub const ALL: [Code; 45] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -88,12 +92,16 @@ impl Code {
         Code::RelatedDangling,
         Code::RelatedImplausible,
         Code::RelatedOneWay,
+        Code::RelatedUnpublished,
+        Code::LinkUnpublished,
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
         Code::ReviewUnsigned,
         Code::ReviewBadSignature,
         Code::ReviewOverdue,
+        Code::ReviewUntrustedRegistry,
+        Code::ReviewBadRecord,
         Code::PeopleUnknown,
         Code::PeopleNoDisclosures,
         Code::ReadabilityTooHard,
@@ -133,12 +141,16 @@ impl Code {
             Code::RelatedDangling => "related/dangling",
             Code::RelatedImplausible => "related/implausible",
             Code::RelatedOneWay => "related/one-way",
+            Code::RelatedUnpublished => "related/unpublished",
+            Code::LinkUnpublished => "link/unpublished",
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",
             Code::ReviewUnsigned => "review/unsigned",
             Code::ReviewBadSignature => "review/bad-signature",
             Code::ReviewOverdue => "review/overdue",
+            Code::ReviewUntrustedRegistry => "review/untrusted-registry",
+            Code::ReviewBadRecord => "review/bad-record",
             Code::PeopleUnknown => "people/unknown",
             Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::ReadabilityTooHard => "readability/too-hard",
@@ -166,12 +178,14 @@ impl Code {
             | Code::ReferenceStale
             | Code::ReviewStaleApproval
             | Code::ReviewOverdue
+            | Code::ReviewUntrustedRegistry
             | Code::PeopleNoDisclosures
             | Code::ReadabilityTooHard
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
             | Code::RelatedOneWay
             | Code::ReferenceTitleCase
+            | Code::RelatedUnpublished
             | Code::GraphOrphan => Severity::Warning,
             _ => Severity::Error,
         }

@@ -72,6 +72,10 @@ enum Command {
     Check {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// The public keys that may sign approvals, one authorized_keys line each, kept
+        /// outside the repository (or EVIDENT_TRUSTED_KEYS holding the lines themselves)
+        #[arg(long, value_name = "FILE")]
+        trusted_keys: Option<PathBuf>,
         /// Treat warnings as errors (`--deny warnings`)
         #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
         deny: Option<String>,
@@ -108,6 +112,10 @@ enum Command {
         /// Print how long each stage took (reading, parsing, checks, rendering…)
         #[arg(long)]
         timings: bool,
+        /// The public keys that may sign approvals, one authorized_keys line each, kept
+        /// outside the repository (or EVIDENT_TRUSTED_KEYS holding the lines themselves)
+        #[arg(long, value_name = "FILE")]
+        trusted_keys: Option<PathBuf>,
     },
     /// Build the site, serve it on 127.0.0.1 and rebuild and reload pages as files change
     Serve {
@@ -120,6 +128,10 @@ enum Command {
         /// Include draft articles
         #[arg(long)]
         drafts: bool,
+        /// The public keys that may sign approvals, one authorized_keys line each, kept
+        /// outside the repository (or EVIDENT_TRUSTED_KEYS holding the lines themselves)
+        #[arg(long, value_name = "FILE")]
+        trusted_keys: Option<PathBuf>,
     },
     /// Print the JSON Schema of article front matter (or of evident.yaml with --config)
     Schema {
@@ -159,9 +171,6 @@ enum Command {
         /// The reviewer's role, e.g. "Medical Advisory Board"
         #[arg(long, value_name = "ROLE")]
         role: Option<String>,
-        /// The date of the approval (default: today), YYYY-MM-DD
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        date: Option<Date>,
     },
     /// Write people/ID.md, a complete entry of the people registry to fill in
     NewPerson {
@@ -208,6 +217,18 @@ enum QueueFormat {
     Json,
 }
 
+/// The trust root: `--trusted-keys FILE`, else the keys in `EVIDENT_TRUSTED_KEYS` (set
+/// from a CI's protected settings), else none.
+fn trust_root(flag: Option<PathBuf>) -> Option<evident::review::root::Source> {
+    use evident::review::root::{ENV_VAR, Source};
+    flag.map(Source::File).or_else(|| {
+        std::env::var(ENV_VAR)
+            .ok()
+            .filter(|keys| !keys.trim().is_empty())
+            .map(Source::Environment)
+    })
+}
+
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse_iso(text).ok_or_else(|| format!("`{text}` is not a date written YYYY-MM-DD"))
 }
@@ -242,10 +263,16 @@ fn main() -> ExitCode {
             }
         }
         Command::Import { file } => import(&file),
-        Command::Check { format, deny, as_of } => {
+        Command::Check {
+            format,
+            deny,
+            as_of,
+            trusted_keys,
+        } => {
             let options = BuildOptions {
                 deny_warnings: deny.is_some(),
                 as_of,
+                trusted_keys: trust_root(trusted_keys),
                 ..BuildOptions::default()
             };
             let report = pipeline::check(&cli.root, &options);
@@ -268,6 +295,7 @@ fn main() -> ExitCode {
             as_of,
             quiet,
             timings,
+            trusted_keys,
         } => {
             let started = Instant::now();
             evident::write::remove_staging_on_interrupt();
@@ -278,6 +306,7 @@ fn main() -> ExitCode {
                 base_url,
                 deny_warnings: deny.is_some(),
                 as_of,
+                trusted_keys: trust_root(trusted_keys),
             };
             // A bar only where a person watches; logs and pipes get the summary alone.
             let report = if timings {
@@ -297,11 +326,17 @@ fn main() -> ExitCode {
             eprintln!("{}", build_summary(&report, started.elapsed()));
             ExitCode::from(report.outcome.exit_code())
         }
-        Command::Serve { port, bind, drafts } => {
+        Command::Serve {
+            port,
+            bind,
+            drafts,
+            trusted_keys,
+        } => {
             let options = evident::serve::ServeOptions {
                 bind,
                 port,
                 include_drafts: drafts,
+                trusted_keys: trust_root(trusted_keys),
             };
             match evident::serve::serve(&cli.root, &options) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -331,14 +366,14 @@ fn main() -> ExitCode {
             reviewer,
             key,
             role,
-            date,
         } => record(
             &cli.root,
             &slug,
             Action::Approve {
                 reviewer: Identity::Id(reviewer),
                 role,
-                date: date.unwrap_or_else(Date::today),
+                // Always today: an approval says when the reviewer read the text.
+                date: Date::today(),
             },
             key.as_deref(),
         ),
@@ -372,7 +407,7 @@ fn main() -> ExitCode {
 }
 
 fn record(root: &std::path::Path, slug: &str, action: Action, key: Option<&std::path::Path>) -> ExitCode {
-    match record_action(root, slug, &action, key, Date::today()) {
+    match record_action(root, slug, &action, key, Date::today(), &mut std::io::stdout().lock()) {
         Ok(recorded) => {
             eprintln!("{}: {}", recorded.file.display(), describe_state(&recorded.state));
             ExitCode::SUCCESS

@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub deny_warnings: bool,
     /// "Today" for age checks (`--as-of`); the system date when absent.
     pub as_of: Option<crate::date::Date>,
+    /// The keys that may sign approvals, pinned outside the repository (`--trusted-keys`).
+    pub trusted_keys: Option<crate::review::root::Source>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +108,8 @@ fn link_published<'a>(
 ) -> Site<'a> {
     let link = LinkOptions {
         include_drafts: options.include_drafts,
+        // A build with drafts is a preview: it shows what awaits review too.
+        include_pending: options.include_drafts,
     };
     link_site_with_graph(config, parsed, link, Some(graph))
 }
@@ -159,7 +163,14 @@ fn load_and_check_for(
     };
     progress.stage("reading and parsing", None);
     let (loaded, mut parsed) = read_and_parse_for(root, &approved_base_url, output);
-    let (registry, people_findings) = crate::people::load_people(root);
+    let (mut registry, mut people_findings) = crate::people::load_people(root);
+    match &options.trusted_keys {
+        Some(source) => match crate::review::root::load(source) {
+            Ok(keys) => registry.trusted = Some(std::sync::Arc::new(keys)),
+            Err(problems) => return Err(misconfigured(root, problems)),
+        },
+        None => people_findings.extend(crate::review::root::unpinned(&config, &registry)),
+    }
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
     parsed.establish_trust(trust, people_findings);
     Ok(check_loaded(config, loaded, parsed, options, progress))
@@ -183,6 +194,10 @@ pub fn check_loaded(
     diagnostics.extend(crate::standards::check_standards(
         &parsed.articles,
         &parsed.people(),
+        &config,
+    ));
+    diagnostics.extend(crate::check::publish::check_unpublished_links(
+        &parsed.articles,
         &config,
     ));
     progress.stage("checking citations", None);

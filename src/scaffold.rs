@@ -39,6 +39,11 @@ pub fn init_site(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
     if !dir.join(".gitignore").exists() {
         files.push((dir.join(".gitignore"), GITIGNORE.to_string()));
     }
+    // Signatures cannot guard who is registered to sign, nor the templates around every
+    // page: the hosting platform's required reviews can. An existing file is the owner's.
+    if !dir.join("CODEOWNERS").exists() {
+        files.push((dir.join("CODEOWNERS"), CODEOWNERS.to_string()));
+    }
     // Every path is checked before anything is written, so a refusal changes nothing.
     if let Some((path, _)) = files.iter().find(|(path, _)| path.exists()) {
         bail!("{} already exists; nothing was changed", path.display());
@@ -167,9 +172,15 @@ publisher: "Editorial board"
 # Who may approve: an approval counts only with the reviewer's SSH signature, by a key
 # registered in people/<id>.md (`evident new-person ID`, then `evident approve SLUG
 # --reviewer ID --key ~/.ssh/id_ed25519`). Approvals fall due after `interval`.
+# people/ is in the repository, so anyone who can write to it could register a key: give
+# `check` and `build` the keys that may sign from outside it (--trusted-keys FILE, or
+# EVIDENT_TRUSTED_KEYS from your CI's protected settings).
+# Only approved answers are published; the others show in `evident serve` (and
+# `build --drafts`) until a reviewer approves them. `all` publishes them marked pending.
 review:
   signatures: required
   interval: 3y
+  publish: approved
 topics:
   general:
     title: "General"
@@ -192,6 +203,16 @@ checks:
 "#;
 
 const GITIGNORE: &str = "/public/\n/.evident-cache/\n";
+
+const CODEOWNERS: &str = r#"# Who must approve changes to what signatures cannot guard: the people registry (who may
+# sign approvals), the templates and theme around every page, and the site configuration.
+# Turn on required reviews from code owners on your hosting platform (GitHub, GitLab,
+# Bitbucket), and replace @medical-board and @site-owners with your own teams or people.
+/people/ @medical-board
+/templates/ @site-owners
+/theme/ @site-owners
+/evident.yaml @site-owners @medical-board
+"#;
 
 const VSCODE_SETTINGS: &str = r#"{
   "yaml.schemas": {

@@ -117,6 +117,9 @@ fn review_field(name: &str) -> Option<Value> {
         "next_due" => {
             date("When the approval must be renewed, YYYY-MM-DD; default: the last review plus `review.interval`.")
         }
+        "commit" => {
+            text("Written by `evident approve` in a git repository: the commit whose text was approved. Do not edit.")
+        }
         _ => return None,
     })
 }
@@ -210,7 +213,9 @@ fn config_field(name: &str) -> Option<Value> {
             "description": "How approvals are trusted and how long they stay current.",
             "properties": {
                 "signatures": {"enum": ["required", "optional", "off"], "description": "required: an approval counts only with a valid SSH signature by a registered key of its reviewer; optional: unsigned approvals count with a warning; off: no signatures (default)."},
-                "interval": {"type": "string", "pattern": INTERVAL_PATTERN, "description": "How long an approval stays current: e.g. 3y (default), 18m, 26w, 90d."}
+                "interval": {"type": "string", "pattern": INTERVAL_PATTERN, "description": "How long an approval stays current: e.g. 3y (default), 18m, 26w, 90d."},
+                "publish": {"enum": ["all", "approved"], "description": "all (default): every article but drafts is published with its review state; approved: only articles whose approval holds are published, the others appear in the serve preview only."},
+                "trust_root": {"enum": ["pinned", "repository"], "description": "pinned (default): the keys that may sign are given outside the repository (--trusted-keys, EVIDENT_TRUSTED_KEYS), and check warns without them; repository: the people registry is trusted as written (a demo)."}
             }
         }),
         "standards" => json!({

@@ -28,12 +28,20 @@ enum Exercise {
 
 const CHECK: &[&str] = &["check", "--format", "json", "--as-of", "2026-11-28"];
 const BUILD: &[&str] = &["build", "--format", "json", "--as-of", "2026-11-28"];
+/// For sites with approvals, which are dated today: judged as of a fixed day before it, they
+/// would be dated in the future.
+const CHECK_TODAY: &[&str] = &["check", "--format", "json"];
 const RADIUM: &str = "content/oncology/radium-223-visceral-disease.md";
 
 fn exercise(code: Code) -> Exercise {
     let check = |site: fn() -> Site, exit: i32| Exercise::Run {
         site,
         args: CHECK,
+        exit,
+    };
+    let check_today = |site: fn() -> Site, exit: i32| Exercise::Run {
+        site,
+        args: CHECK_TODAY,
         exit,
     };
     match code {
@@ -127,6 +135,40 @@ fn exercise(code: Code) -> Exercise {
         ),
         Code::RelatedDangling => check(|| Site::fixture("related/dangling"), 1),
         Code::RelatedImplausible => check(|| Site::fixture("graph/model-page"), 0),
+        Code::RelatedUnpublished => check_today(
+            || {
+                // Radium is approved and lists the dose article, which is only submitted.
+                let site = reviewed_site("review: {publish: approved}\n", people::DISCLOSED, None);
+                let dose = "content/oncology/lu-psma-dose.md";
+                site.write(dose, site.read(dose).replace("status: draft", "status: submitted"));
+                site
+            },
+            0,
+        ),
+        Code::LinkUnpublished => check_today(
+            || {
+                let site = Site::fixture("review/workflow");
+                site.write(
+                    "evident.yaml",
+                    format!("{}review: {{publish: approved}}\n", site.read("evident.yaml")),
+                );
+                site.write(
+                    RADIUM,
+                    format!("{}\n[Dose](/questions/lu-psma-dose/)\n", site.read(RADIUM)),
+                );
+                site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
+                    .expect_code(0);
+                site.run(&[
+                    "approve",
+                    "radium-223-visceral-disease",
+                    "--reviewer",
+                    "Dr Ada Lovelace",
+                ])
+                .expect_code(0);
+                site
+            },
+            1,
+        ),
         Code::RelatedOneWay => check(
             || {
                 let site = Site::fixture("graph/ranking");
@@ -155,18 +197,18 @@ fn exercise(code: Code) -> Exercise {
                 let slug = "radium-223-visceral-disease";
                 site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
                     .expect_code(0);
-                site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace", "--date", "2026-02-03"])
+                site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"])
                     .expect_code(0);
                 site.write(RADIUM, site.read(RADIUM).replace("6 injections", "7 injections"));
                 site
             },
             0,
         ),
-        Code::ReviewUnsigned => check(
+        Code::ReviewUnsigned => check_today(
             || reviewed_site("review: {signatures: optional}\n", people::DISCLOSED, None),
             0,
         ),
-        Code::ReviewBadSignature => check(
+        Code::ReviewBadSignature => check_today(
             || {
                 let site = reviewed_site("review: {signatures: required}\n", people::DISCLOSED, Some("ada"));
                 // A role changed after signing is no longer what was signed.
@@ -175,12 +217,38 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
+        Code::ReviewUntrustedRegistry => check_today(
+            || reviewed_site("review: {signatures: required}\n", people::DISCLOSED, Some("ada")),
+            0,
+        ),
+        Code::ReviewBadRecord => check_today(
+            || {
+                let site = reviewed_site("", people::DISCLOSED, None);
+                // Dated before the article was created (2026-01-05).
+                let today = evident::date::Date::today();
+                site.write(
+                    RADIUM,
+                    site.read(RADIUM).replace(&format!("date: {today}"), "date: 2026-01-01"),
+                );
+                site
+            },
+            1,
+        ),
         Code::ReviewOverdue => Exercise::Run {
-            site: || reviewed_site("review: {interval: 1y}\n", people::DISCLOSED, None),
-            args: &["check", "--format", "json", "--as-of", "2027-06-01"],
+            // Approvals are dated today: a `next_due` already past makes one overdue.
+            site: || {
+                let site = reviewed_site("", people::DISCLOSED, None);
+                site.write(
+                    RADIUM,
+                    site.read(RADIUM)
+                        .replace("  approved_hash:", "  next_due: 2026-01-01\n  approved_hash:"),
+                );
+                site
+            },
+            args: &["check", "--format", "json"],
             exit: 0,
         },
-        Code::PeopleUnknown => check(
+        Code::PeopleUnknown => check_today(
             || {
                 let site = reviewed_site("", people::DISCLOSED, None);
                 site.write(RADIUM, site.read(RADIUM).replace("ada-example", "ada-exampel"));
@@ -188,7 +256,7 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
-        Code::PeopleNoDisclosures => check(|| reviewed_site("", people::UNDISCLOSED, None), 0),
+        Code::PeopleNoDisclosures => check_today(|| reviewed_site("", people::UNDISCLOSED, None), 0),
         Code::ReadabilityTooHard => check(
             || {
                 let site = Site::fixture("standards/site");
@@ -263,7 +331,7 @@ mod people {
 }
 
 /// The review fixture with `review_config` in evident.yaml, one registered reviewer (with
-/// `disclosures`) and the radium article claimed and approved by her on 3 February 2026,
+/// `disclosures`) and the radium article claimed and approved by her (today),
 /// signed with a key made in the site folder when `key` names one.
 fn reviewed_site(review_config: &str, disclosures: &str, key: Option<&str>) -> Site {
     let site = Site::fixture("review/workflow");
@@ -297,8 +365,6 @@ fn reviewed_site(review_config: &str, disclosures: &str, key: Option<&str>) -> S
         "ada-example",
         "--role",
         "Medical Advisory Board",
-        "--date",
-        "2026-02-03",
     ];
     let key_path = key.map(|name| site.path(&format!("keys/{name}")));
     if let Some(path) = &key_path {

@@ -18,8 +18,7 @@ fn approved_site_with(prepare: impl Fn(String) -> String) -> Site {
     let site = Site::fixture("review/workflow");
     site.write(RADIUM, prepare(site.read(RADIUM)));
     site.run(&["claim", SLUG, "--reviewer", REVIEWER]).expect_code(0);
-    site.run(&["approve", SLUG, "--reviewer", REVIEWER, "--date", "2026-02-03"])
-        .expect_code(0);
+    site.run(&["approve", SLUG, "--reviewer", REVIEWER]).expect_code(0);
     assert_reviewed(&site, RADIUM_PAGE);
     site
 }
@@ -110,8 +109,7 @@ fn a_retraction_note_revokes_the_badge_until_a_reviewer_approves_it() {
 
     // A reviewer reads the note and approves it: the badge is back.
     site.run(&["claim", SLUG, "--reviewer", REVIEWER]).expect_code(0);
-    site.run(&["approve", SLUG, "--reviewer", REVIEWER, "--date", "2026-02-03"])
-        .expect_code(0);
+    site.run(&["approve", SLUG, "--reviewer", REVIEWER]).expect_code(0);
     assert_reviewed(&site, RADIUM_PAGE);
 }
 
@@ -165,8 +163,7 @@ fn a_changed_image_withdraws_the_approval() {
             "every 4 weeks [@alsympca-2013].\n\n![Dose schedule](/theme/dose-schedule.svg)",
         );
         site.run(&["claim", SLUG, "--reviewer", REVIEWER]).expect_code(0);
-        site.run(&["approve", SLUG, "--reviewer", REVIEWER, "--date", "2026-02-03"])
-            .expect_code(0);
+        site.run(&["approve", SLUG, "--reviewer", REVIEWER]).expect_code(0);
         assert_reviewed(&site, RADIUM_PAGE);
         site
     };

@@ -15,7 +15,7 @@ fn approved_site() -> Site {
     site
 }
 
-/// Takes the radium article through review: claimed, then approved on 3 February 2026.
+/// Takes the radium article through review: claimed, then approved (today).
 fn claim_and_approve(site: &Site) {
     site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
@@ -26,8 +26,6 @@ fn claim_and_approve(site: &Site) {
         "Dr Ada Lovelace",
         "--role",
         "Medical Advisory Board",
-        "--date",
-        "2026-02-03",
     ])
     .expect_code(0);
 }
@@ -39,7 +37,7 @@ fn an_approved_article_shows_its_reviewer_on_the_page_and_in_structured_data() {
     let page = site.html(RADIUM_PAGE);
     let banner = page.text(".review-banner");
     assert!(banner.contains("Dr Ada Lovelace"), "{banner}");
-    assert!(banner.contains("February 3, 2026"), "{banner}");
+    assert!(banner.contains(&common::today().display()), "{banner}");
     assert!(!banner.contains("pending human review"), "{banner}");
     assert_eq!(
         page.count(".tracker__step[aria-current=step]"),
@@ -50,7 +48,7 @@ fn an_approved_article_shows_its_reviewer_on_the_page_and_in_structured_data() {
     let data = site.html(RADIUM_PAGE).json_ld();
     assert_eq!(data["reviewedBy"][0]["name"], "Dr Ada Lovelace");
     assert_eq!(data["reviewedBy"][0]["jobTitle"], "Medical Advisory Board");
-    assert_eq!(data["lastReviewed"], "2026-02-03");
+    assert_eq!(data["lastReviewed"], common::today().to_string());
 }
 
 #[test]
@@ -139,7 +137,7 @@ fn the_review_commands_change_only_the_review_lines() {
     );
     assert!(block.contains("status: approved"), "{block}");
     assert!(block.contains("approved_hash: \"sha256:"), "{block}");
-    assert!(block.contains("date: 2026-02-03"), "{block}");
+    assert!(block.contains(&format!("date: {}", common::today())), "{block}");
     assert!(after.contains("# Editors: keep this question short."));
 }
 
@@ -154,7 +152,12 @@ fn illegal_transitions_and_nameless_approvals_are_refused() {
         "Dr Ada Lovelace",
     ]);
     out.expect_code(2);
-    assert!(out.stderr.contains("claim it first"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("claims it before approving: evident claim radium-223-visceral-disease --reviewer <your id>"),
+        "{}",
+        out.stderr
+    );
     let out = site.run(&["submit", "radium-223-visceral-disease"]);
     out.expect_code(2);
     assert!(out.stderr.contains("only a draft can be submitted"), "{}", out.stderr);
@@ -171,10 +174,12 @@ fn illegal_transitions_and_nameless_approvals_are_refused() {
 }
 
 #[test]
-fn an_approval_dated_before_the_last_update_is_refused() {
+fn an_approval_is_dated_today_and_cannot_be_backdated() {
     let site = Site::fixture("review/workflow");
     site.run(&["claim", "radium-223-visceral-disease", "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
+    let before = site.read(RADIUM);
+    // There is no way to name another day.
     let out = site.run(&[
         "approve",
         "radium-223-visceral-disease",
@@ -184,11 +189,30 @@ fn an_approval_dated_before_the_last_update_is_refused() {
         "2026-01-20",
     ]);
     out.expect_code(2);
-    assert!(
-        out.stderr.contains("before the article's last update"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("--date"), "{}", out.stderr);
+    assert_eq!(site.read(RADIUM), before);
+    // An `updated` date after today is a typo to fix, not a reason to date the approval later.
+    let tomorrow = evident::date::Date::from_days_since_epoch(common::today().days_since_epoch() + 1);
+    let future = before.replace("updated: 2026-02-01", &format!("updated: {tomorrow}"));
+    assert_ne!(future, before, "the fixture has an `updated` date");
+    site.write(RADIUM, &future);
+    let out = site.run(&[
+        "approve",
+        "radium-223-visceral-disease",
+        "--reviewer",
+        "Dr Ada Lovelace",
+    ]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("is after today"), "{}", out.stderr);
+    site.write(RADIUM, &before);
+    site.run(&[
+        "approve",
+        "radium-223-visceral-disease",
+        "--reviewer",
+        "Dr Ada Lovelace",
+    ])
+    .expect_code(0);
+    assert!(site.read(RADIUM).contains(&format!("date: {}", common::today())));
 }
 
 #[test]
@@ -316,5 +340,230 @@ fn an_approval_covers_the_shared_bibliography_entries_the_text_cites() {
             .only("review/stale-approval")
             .message
             .contains("the references changed")
+    );
+}
+
+#[test]
+fn approving_shows_the_changes_since_the_approved_commit_and_only_the_claimant_approves() {
+    let site = Site::fixture("review/workflow");
+    let slug = "radium-223-visceral-disease";
+    common::git(&site, "2026-02-02T12:00:00Z", &["init", "-q"]);
+    common::commit(&site, "2026-02-02T12:00:00Z", "Submitted");
+    site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    let first = site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"]);
+    first.expect_code(0);
+    assert!(
+        first.stdout.contains("no earlier approval recorded a commit"),
+        "{}",
+        first.stdout
+    );
+    let approved_at = common::git(&site, "2026-02-02T12:00:00Z", &["rev-parse", "HEAD"]);
+    assert!(
+        site.read(RADIUM)
+            .contains(&format!("  commit: \"{}\"\n", approved_at.trim())),
+        "{}",
+        site.read(RADIUM)
+    );
+    common::commit(&site, "2026-02-03T12:00:00Z", "Approved");
+
+    // An editor changes a dose: the hint names no reviewer, least of all the last one.
+    site.write(RADIUM, site.read(RADIUM).replace("6 injections", "5 injections"));
+    let report = site.run(&["check", "--format", "json"]).report();
+    let stale = report.only("review/stale-approval");
+    let hint = stale.hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.contains(&format!("evident claim {slug} --reviewer <your id>")),
+        "{hint}"
+    );
+    assert!(!hint.contains("Lovelace"), "{hint}");
+    // Not straight from "changed since approval".
+    let out = site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("claims it before approving"), "{}", out.stderr);
+
+    site.run(&["claim", slug, "--reviewer", "Dr Grace Hopper"])
+        .expect_code(0);
+    let out = site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("claimed by Dr Grace Hopper"), "{}", out.stderr);
+    // The claimant, but the changed text is not committed: the commit would not hold it.
+    let out = site.run(&["approve", slug, "--reviewer", "Dr Grace Hopper"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("not committed"), "{}", out.stderr);
+    common::commit(&site, "2026-02-04T12:00:00Z", "Fewer injections");
+    let second = site.run(&["approve", slug, "--reviewer", "Dr Grace Hopper"]);
+    second.expect_code(0);
+    let short = &approved_at.trim()[..12];
+    assert!(
+        second.stdout.contains(&format!("(approved at {short})")),
+        "{}",
+        second.stdout
+    );
+    let removed = second
+        .stdout
+        .lines()
+        .find(|l| l.starts_with('-') && l.contains("6 injections"));
+    let added = second
+        .stdout
+        .lines()
+        .find(|l| l.starts_with('+') && l.contains("5 injections"));
+    assert!(removed.is_some() && added.is_some(), "{}", second.stdout);
+    assert!(
+        !second.stdout.contains("status:"),
+        "the review block is not part of the diff"
+    );
+    let head = common::git(&site, "2026-02-04T12:00:00Z", &["rev-parse", "HEAD"]);
+    assert!(site.read(RADIUM).contains(&format!("  commit: \"{}\"\n", head.trim())));
+}
+
+#[test]
+fn check_reapplies_the_date_rules_to_an_approval_edited_by_hand() {
+    let today = common::today();
+    let tomorrow = evident::date::Date::from_days_since_epoch(today.days_since_epoch() + 1);
+    // The fixture's article was created on 2026-01-05.
+    for (date, says) in [
+        (tomorrow.to_string(), "after today"),
+        ("2026-01-04".to_string(), "before the article was created (2026-01-05)"),
+    ] {
+        let site = approved_site();
+        site.write(
+            RADIUM,
+            site.read(RADIUM)
+                .replace(&format!("date: {today}"), &format!("date: {date}")),
+        );
+        let out = site.run(&["check", "--format", "json"]);
+        out.expect_code(1);
+        let report = out.report();
+        let finding = report.only("review/bad-record");
+        assert!(finding.message.contains(says), "{}", finding.message);
+        assert!(
+            finding
+                .hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("--reviewer <your id>")
+        );
+        site.run(&["build"]).expect_code(1);
+        // Not published as written: the page is pending and names no one.
+        site.write(
+            "evident.yaml",
+            format!("{}checks: {{review/bad-record: warning}}\n", site.read("evident.yaml")),
+        );
+        site.run(&["build"]).expect_code(0);
+        let page = site.html(RADIUM_PAGE);
+        assert!(page.text(".review-banner").contains("pending human review"));
+        assert!(!site.read(RADIUM_PAGE).contains("Dr Ada Lovelace"));
+    }
+}
+
+#[test]
+fn with_publish_approved_pending_articles_stay_in_the_preview() {
+    let site = Site::fixture("review/workflow");
+    site.write(
+        "evident.yaml",
+        format!("{}review: {{publish: approved}}\n", site.read("evident.yaml")),
+    );
+    // The dose article becomes a second, submitted article the radium page lists as related.
+    let dose = "content/oncology/lu-psma-dose.md";
+    site.write(dose, site.read(dose).replace("status: draft", "status: submitted"));
+    // Nothing is approved yet: nothing is published, and no published page links anywhere.
+    site.run(&["build"]).expect_code(0);
+    assert!(!site.exists(RADIUM_PAGE));
+    assert!(site.run(&["check", "--format", "json"]).report().diagnostics.is_empty());
+    claim_and_approve(&site);
+    // Radium is published; its related question awaits review.
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(0);
+    let report = out.report();
+    let finding = report.only("related/unpublished");
+    assert_eq!((finding.file.as_str(), finding.severity.as_str()), (RADIUM, "warning"));
+    assert!(
+        finding.message.contains("`lu-psma-dose` is not published"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(
+        finding.line,
+        site.read(RADIUM)
+            .lines()
+            .position(|l| l.starts_with("related:"))
+            .unwrap() as u32
+            + 1
+    );
+
+    site.run(&["build"]).expect_code(0);
+    assert!(site.exists(RADIUM_PAGE));
+    assert!(!site.exists("public/questions/lu-psma-dose/index.html"));
+    for file in [
+        "public/index.html",
+        RADIUM_PAGE,
+        "public/topics/oncology/index.html",
+        "public/sitemap.xml",
+        "public/feed.xml",
+        "public/graph.json",
+        "public/review/index.html",
+    ] {
+        assert!(
+            !site.read(file).contains("lu-psma-dose"),
+            "{file} mentions the pending article"
+        );
+    }
+    // The search index: every file under public/search/.
+    let search: Vec<String> = site
+        .tree("public/search")
+        .into_values()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    assert!(
+        search.iter().any(|s| s.contains("radium")),
+        "a search index is published"
+    );
+    assert!(search.iter().all(|s| !s.contains("lu-psma-dose")));
+    // The radium page is listed; the default (`all`) would have published both.
+    assert!(site.read("public/sitemap.xml").contains("radium-223-visceral-disease"));
+
+    // The preview shows what awaits review.
+    site.run(&["build", "--drafts"]).expect_code(0);
+    assert!(site.exists("public/questions/lu-psma-dose/index.html"));
+}
+
+#[test]
+fn with_publish_approved_a_body_link_to_a_pending_article_stops_the_build() {
+    let site = Site::fixture("review/workflow");
+    site.write(
+        "evident.yaml",
+        format!("{}review: {{publish: approved}}\n", site.read("evident.yaml")),
+    );
+    let dose = "content/oncology/lu-psma-dose.md";
+    site.write(dose, site.read(dose).replace("status: draft", "status: submitted"));
+    let link = "See also [the dose](../lu-psma-dose/).";
+    site.write(RADIUM, format!("{}\n{link}\n", site.read(RADIUM)));
+    claim_and_approve(&site);
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(1);
+    let report = out.report();
+    let finding = report.only("link/unpublished");
+    assert_eq!((finding.file.as_str(), finding.severity.as_str()), (RADIUM, "error"));
+    let text = site.read(RADIUM);
+    let line = text.lines().position(|l| l == link).unwrap() as u32 + 1;
+    assert_eq!((finding.line, finding.column), (line, 10), "the `[` of the link");
+    assert!(
+        finding.message.contains("`lu-psma-dose`, which is not published"),
+        "{}",
+        finding.message
+    );
+    site.run(&["build"]).expect_code(1);
+    assert!(!site.exists(RADIUM_PAGE));
+    // Once the dose article is approved too, the link is fine.
+    site.run(&["claim", "lu-psma-dose", "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", "lu-psma-dose", "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    assert!(
+        site.run(&["check", "--format", "json"])
+            .report()
+            .with_code("link/unpublished")
+            .is_empty()
     );
 }

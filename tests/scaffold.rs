@@ -20,7 +20,29 @@ fn a_new_site_from_init_builds_without_findings() {
     let report = out.report();
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
     assert!(site.exists("public/index.html"));
+    // `init` publishes only approved answers: the example awaits review, so it is in the
+    // preview, not on the published site.
+    assert!(!site.exists("public/questions/how-to-write-an-evident-article/index.html"));
+    site.run(&["build", "--drafts"]).expect_code(0);
     assert!(site.exists("public/questions/how-to-write-an-evident-article/index.html"));
+}
+
+#[test]
+fn init_asks_the_hosting_platform_to_guard_what_signatures_cannot() {
+    let site = initialised();
+    let owners = site.read("CODEOWNERS");
+    let guarded: Vec<&str> = owners
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(guarded, ["/people/", "/templates/", "/theme/", "/evident.yaml"]);
+    assert!(
+        owners
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .all(|l| l.is_empty() || l.contains(" @"))
+    );
 }
 
 #[test]

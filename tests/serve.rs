@@ -540,7 +540,7 @@ fn an_edit_to_an_approved_article_shows_the_changes_since_approval_after_a_pause
     git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
     site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
-    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace", "--date", "2025-02-02"])
+    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
     commit(&site, "2025-02-02T12:00:00Z", "Approved");
     let server = Server::start(&site, &[]);
@@ -579,7 +579,7 @@ fn a_changed_theme_image_withdraws_the_approval_of_the_article_showing_it() {
     site.write(ARTICLE, text);
     site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
-    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace", "--date", "2025-02-02"])
+    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"])
         .expect_code(0);
     let server = Server::start(&site, &[]);
     let mut events = server.events();
@@ -1097,4 +1097,22 @@ fn an_unknown_author_saved_in_an_article_shows_in_the_overlay() {
     events.expect_reload(&server);
     let page = server.eventually(ARTICLE_URL, |r| !r.body.contains("evident-overlay"));
     assert!(!page.body.contains("people/unknown"));
+}
+
+#[test]
+fn the_preview_shows_articles_that_publish_approved_keeps_off_the_site() {
+    let site = fixture();
+    site.write(
+        "evident.yaml",
+        format!("{}review: {{publish: approved}}\n", site.read("evident.yaml")),
+    );
+    // Nothing is approved: the published site carries none of the articles…
+    site.run(&["build"]).expect_code(0);
+    assert!(!site.exists("public/questions/statin-muscle-symptoms/index.html"));
+    // …and the preview shows them all, pending review.
+    let server = Server::start(&site, &[]);
+    let page = server.get(ARTICLE_URL);
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains("Do statins cause muscle pain?"));
+    assert!(page.body.contains("pending human review"));
 }

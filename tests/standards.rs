@@ -267,17 +267,23 @@ fn audit_reports_each_criterion_per_article_and_for_the_site() {
     assert!(denied.stdout.contains("FAIL  review"), "{}", denied.stdout);
 
     site.run(&["claim", "water", "--reviewer", "ana-author"]).expect_code(0);
-    site.run(&["approve", "water", "--reviewer", "ana-author", "--date", "2025-06-01"])
+    site.run(&["approve", "water", "--reviewer", "ana-author"])
         .expect_code(0);
-    let after = audit(&site, "2026-01-01");
+    // An approval is dated the day it is given: judge it as of then, and four years on.
+    let today = common::today();
+    let after = audit(&site, &today.to_string());
     assert!(verdicts(&after).iter().all(|(_, pass)| *pass), "{after:#}");
-    assert_eq!(site.run(&["audit", "--deny", "--as-of", "2026-01-01"]).code, 0);
+    assert_eq!(site.run(&["audit", "--deny", "--as-of", &today.to_string()]).code, 0);
 
-    let overdue = audit(&site, "2029-01-01");
+    let later = evident::date::Date::from_days_since_epoch(today.days_since_epoch() + 4 * 366);
+    let overdue = audit(&site, &later.to_string());
     let currency = &overdue["articles"][0]["criteria"]["currency"];
     assert_eq!(currency["pass"], false);
     assert!(
-        currency["why"].as_str().unwrap_or("").contains("due on 2028-06-01"),
+        currency["why"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&format!("due on {}-", today.year() + 3)),
         "{currency}"
     );
 }

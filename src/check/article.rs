@@ -167,7 +167,7 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
                     },
                 )
                 .with_hint(format!(
-                    "ask a reviewer to check the change: evident claim {slug} --reviewer ID, then evident approve {slug} --reviewer ID [--key PATH]",
+                    "ask a reviewer to check the change; the reviewer (never someone on their behalf) runs: evident claim {slug} --reviewer <your id>, then evident approve {slug} --reviewer <your id> [--key PATH]",
                     slug = article.slug
                 )),
             );
@@ -186,7 +186,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
                 "the article is approved but names no reviewer",
             )
             .with_hint(format!(
-                "record the approval with `evident approve {} --reviewer ID [--key PATH]`, or set the status back",
+                "a reviewer records an approval with `evident claim {0} --reviewer <your id>`, then `evident approve {0} --reviewer <your id> [--key PATH]`; or set the status back",
                 article.slug
             )),
         );
@@ -206,7 +206,10 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
                     at,
                     format!("the approval by {} has no date", reviewer.label()),
                 )
-                .with_hint("add `date: YYYY-MM-DD` to the reviewer entry, or re-approve with `evident approve`"),
+                .with_hint(format!(
+                    "a reviewer approves it again: `evident claim {} --reviewer <your id>`, then `evident approve`, which dates it today",
+                    article.slug
+                )),
             );
         }
     }
@@ -219,7 +222,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
                 "the approval has no `approved_hash`, so nothing ties it to the text that was reviewed",
             )
             .with_hint(format!(
-                "record approvals with `evident approve {} --reviewer ID [--key PATH]`, which writes the hash",
+                "a reviewer records an approval with `evident claim {0} --reviewer <your id>`, then `evident approve {0} --reviewer <your id> [--key PATH]`, which writes the hash",
                 article.slug
             )),
         );

@@ -103,6 +103,7 @@ pub fn plan(
                         &snapshot.parsed,
                         LinkOptions {
                             include_drafts: plan.include_drafts,
+                            include_pending: plan.include_drafts,
                         },
                     );
                     let pages: HashSet<String> = page_dirs(&site).into_iter().collect();
@@ -220,6 +221,7 @@ impl Plan {
             &snapshot.parsed,
             LinkOptions {
                 include_drafts: self.include_drafts,
+                include_pending: self.include_drafts,
             },
         );
         let mut tera = load_templates(&snapshot.dir).map_err(|findings| {

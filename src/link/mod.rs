@@ -47,6 +47,18 @@ pub struct Topic {
 pub struct LinkOptions {
     /// Publish drafts too (`--drafts`): for previews, never for production.
     pub include_drafts: bool,
+    /// A preview: articles pending review are included even where `review.publish:
+    /// approved` keeps them off the published site.
+    pub include_pending: bool,
+}
+
+/// Whether `article` belongs on the site `options` builds.
+pub fn is_published(article: &Article, config: &SiteConfig, options: LinkOptions) -> bool {
+    let drafts_allowed = options.include_drafts || article.review.status != ReviewStatus::Draft;
+    let pending_allowed = options.include_pending
+        || config.review.publish == crate::config::Publish::All
+        || article.review_state.is_reviewed();
+    drafts_allowed && pending_allowed
 }
 
 /// Articles in the order every index of the site refers to: by slug, the first file of a
@@ -70,12 +82,7 @@ pub fn link_site_with_graph<'a>(
     options: LinkOptions,
     graph: Option<Graph>,
 ) -> Site<'a> {
-    let articles = in_site_order(
-        parsed
-            .articles
-            .iter()
-            .filter(|a| options.include_drafts || a.review.status != ReviewStatus::Draft),
-    );
+    let articles = in_site_order(parsed.articles.iter().filter(|a| is_published(a, config, options)));
 
     let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
     let explicit: Vec<Vec<usize>> = articles

@@ -63,6 +63,9 @@ pub struct Article {
     /// Reading grades of the texts written for patients (`crate::standards::readability`):
     /// scored here, while the text is at hand, and judged against the site's target later.
     pub readability: Vec<crate::standards::readability::Scored>,
+    /// Links of the body to pages of the site (see `Rendered::links`); the answers keep
+    /// their own.
+    pub body_links: Vec<(String, Position)>,
     pub spans: Spans,
 }
 
@@ -353,6 +356,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     );
     let body_digest = body_rendered.digest;
     let body_embeds = std::mem::take(&mut body_rendered.embeds);
+    let body_links = std::mem::take(&mut body_rendered.links);
     let body = Body::from_rendered(body_rendered, output);
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
@@ -432,6 +436,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         conflicts,
         grade,
         readability,
+        body_links,
         spans,
     };
     ParsedArticle {

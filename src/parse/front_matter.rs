@@ -109,6 +109,10 @@ pub struct Review {
     /// configured interval (`review.interval`).
     #[serde(default)]
     pub next_due: Option<Date>,
+    /// The commit the site's repository was at when the text was approved (written by
+    /// `evident approve`): where the next approval finds the text to show a diff against.
+    #[serde(default)]
+    pub commit: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -65,6 +65,9 @@ pub struct Rendered {
     pub digest: ContentDigest,
     /// Local images the text embeds, their URLs as written (after neutralising).
     pub embeds: Vec<String>,
+    /// Links to pages of the site, their URLs as written and where each starts: what a
+    /// published page must not point at when the target is not published.
+    pub links: Vec<(String, Position)>,
 }
 
 /// A citation marker as pulldown-cmark reports it, with its byte span in the text.
@@ -326,8 +329,11 @@ pub fn render_events(
                 title,
                 id,
             }) => {
-                open_links.push(range);
                 let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
+                if is_local_url(&dest_url) {
+                    out.links.push((dest_url.to_string(), position_of(range.start)));
+                }
+                open_links.push(range);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,

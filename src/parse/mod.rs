@@ -70,6 +70,7 @@ impl ParsedContent {
         self.articles.par_iter_mut().for_each(|article| {
             article.spans = article::Spans::default();
             article.citations.uses = Vec::new();
+            article.body_links = Vec::new();
         });
     }
 

@@ -89,6 +89,9 @@ impl RegisteredKey {
 #[derive(Clone, Debug, Default)]
 pub struct Registry {
     pub people: Vec<Person>,
+    /// The keys pinned outside the repository (`--trusted-keys`): when given, a registered
+    /// key that is not among them signs nothing.
+    pub trusted: Option<std::sync::Arc<crate::review::root::TrustedKeys>>,
 }
 
 impl Registry {

@@ -107,6 +107,9 @@ pub fn serialize_review(review: &Review, nl: &str) -> String {
     if let Some(due) = review.next_due {
         out.push_str(&format!("  next_due: {due}{nl}"));
     }
+    if let Some(commit) = &review.commit {
+        out.push_str(&format!("  commit: {}{nl}", quote(commit)));
+    }
     out
 }
 
@@ -129,6 +132,7 @@ mod tests {
             approved_hash: Some("sha256:ab".into()),
             approved_parts: None,
             next_due: None,
+            commit: Some("0123abc".into()),
         }
     }
 
@@ -138,7 +142,7 @@ mod tests {
         let edited = replace_review_block(text, &approved()).unwrap();
         assert_eq!(
             edited,
-            "---\n# a comment\nquestion: \"Why?\"  # asked often\nreview:\n  status: approved\n  reviewers:\n    - name: \"A. \\\"Doc\\\" Example, MD\"\n      role: \"Board\"\n      date: 2026-01-08\n  approved_hash: \"sha256:ab\"\n\n# trailing comment\nrelated: [a]\n---\nBody\n"
+            "---\n# a comment\nquestion: \"Why?\"  # asked often\nreview:\n  status: approved\n  reviewers:\n    - name: \"A. \\\"Doc\\\" Example, MD\"\n      role: \"Board\"\n      date: 2026-01-08\n  approved_hash: \"sha256:ab\"\n  commit: \"0123abc\"\n\n# trailing comment\nrelated: [a]\n---\nBody\n"
         );
     }
 

@@ -8,7 +8,9 @@ pub mod hash;
 pub mod policy;
 pub mod queue;
 pub mod record;
+pub mod root;
 pub mod signature;
+pub mod since;
 pub mod trust;
 pub mod workflow;
 

@@ -27,6 +27,31 @@ impl Signatures {
     }
 }
 
+/// `review.trust_root`: what a site trusts to say which keys may sign.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrustRoot {
+    /// The keys that may sign are pinned outside the repository (`--trusted-keys`,
+    /// `EVIDENT_TRUSTED_KEYS`); `check` warns when none are given.
+    #[default]
+    Pinned,
+    /// The people registry in the repository is trusted as it is: for a demo, or a site
+    /// whose every writer is trusted. Said in the open, so `check` does not warn.
+    Repository,
+}
+
+/// `review.publish`: which articles the published site carries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Publish {
+    /// Every article but drafts, each with its review state shown (the behaviour before
+    /// this setting existed).
+    #[default]
+    All,
+    /// Only articles whose approval holds; the others are built into previews only.
+    Approved,
+}
+
 /// A review cycle: `3y`, `18m`, `26w` or `90d`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Interval {
@@ -88,6 +113,13 @@ pub struct ReviewConfig {
     pub signatures: Signatures,
     #[serde(default)]
     pub interval: Interval,
+    #[serde(default)]
+    pub trust_root: TrustRoot,
+    #[serde(default)]
+    pub publish: Publish,
+    /// Where `review:` is written in `evident.yaml`, for findings about it.
+    #[serde(skip)]
+    pub at: crate::diagnostic::Position,
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::file::replace_if_unchanged;
 use super::hash::{ChangedParts, ReviewSite};
 use super::policy::Signatures;
 use super::signature::{self, Statement};
+use super::since::{History, changes_since_approval};
 use super::trust::Trust;
 use super::workflow::{Action, Identity, Subject, apply};
 use super::{ReviewState, describe_parts};
@@ -27,7 +28,16 @@ pub struct Recorded {
     pub state: ReviewState,
 }
 
-pub fn record_action(root: &Path, slug: &str, action: &Action, key: Option<&Path>, today: Date) -> Result<Recorded> {
+/// Carries out `action` on the article `slug`. An approval first writes to `show` what changed
+/// since the last approved text, so that the reviewer sees what they are signing.
+pub fn record_action(
+    root: &Path,
+    slug: &str,
+    action: &Action,
+    key: Option<&Path>,
+    today: Date,
+    show: &mut dyn std::io::Write,
+) -> Result<Recorded> {
     // The same load and checks as `evident check`, site-wide context (shared bibliography,
     // retraction list, severities from evident.yaml) included, so that `approve` can never
     // sign text that `check` rejects.
@@ -81,6 +91,7 @@ pub fn record_action(root: &Path, slug: &str, action: &Action, key: Option<&Path
         text,
     };
 
+    let history = History::discover(root)?;
     let review = without_own_unverified_entry(article, action);
     let next = apply(
         action,
@@ -91,9 +102,19 @@ pub fn record_action(root: &Path, slug: &str, action: &Action, key: Option<&Path
             fingerprint: &article.fingerprint,
             updated: article.updated,
             today,
+            commit: history.as_ref().map(|h| h.head.as_str()),
         },
     )
     .map_err(|message| anyhow!(message))?;
+    if matches!(action, Action::Approve { .. }) {
+        if let (Some(history), ReviewState::UnderReview) = (&history, &article.review_state) {
+            history.require_committed(&article.file, &source.text)?;
+        }
+        let changes = changes_since_approval(history.as_ref(), &article.review, &article.file, &source.text)?;
+        show.write_all(escape(&changes, Keep::LineBreaksAndTabs).as_bytes())
+            .and_then(|()| show.flush())
+            .map_err(|e| anyhow!("cannot show the changes since the last approval: {e}"))?;
+    }
     let next = sign_approval(next, action, key, slug, &trust)?;
     let text = replace_review_block(&source.text, &next).map_err(|m| anyhow!("{}: {m}", article.file))?;
     let state = verify(&source, &text, action, parsed.sources(), &trust)?;

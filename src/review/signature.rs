@@ -79,6 +79,18 @@ pub fn verify(
             None => format!("signed with a key registered for no one ({fingerprint})"),
         }));
     };
+    if registry
+        .trusted
+        .as_ref()
+        .is_some_and(|trusted| !trusted.contains(signer))
+    {
+        return Err(Problem::Bad(format!(
+            "signed with a key registered for {} in {}, but not among the trusted keys given outside the repository (--trusted-keys or {}); a key added to people/ alone signs nothing",
+            person.id,
+            person.file,
+            super::root::ENV_VAR
+        )));
+    }
     if let Some(why) = registered.invalid_on(statement.date) {
         return Err(Problem::Bad(why));
     }

@@ -117,6 +117,16 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
     let mut shown = Vec::new();
     if article.review_state.is_reviewed() {
         for (index, reviewer) in reviewers.iter().enumerate() {
+            if let Some(problem) = record_problem(article, reviewer, trust.as_of) {
+                found.push(
+                    Diagnostic::new(Code::ReviewBadRecord, &article.file, at(index), problem)
+                        .with_hint(format!(
+                            "`evident approve` writes approvals; none is edited by hand. A reviewer approves it again: evident claim {0} --reviewer <your id>, then evident approve {0} --reviewer <your id> [--key PATH]",
+                            article.slug
+                        )),
+                );
+                continue;
+            }
             let Some(verdict) = verdict(article, index, trust) else {
                 continue;
             };
@@ -141,7 +151,7 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
                         format!("{what}{consequence}"),
                     )
                     .with_hint(format!(
-                        "the reviewer signs with their registered key: evident approve {} --reviewer ID --key ~/.ssh/id_ed25519",
+                        "the reviewer signs with their registered key: evident claim {0} --reviewer <your id>, then evident approve {0} --reviewer <your id> --key ~/.ssh/id_ed25519",
                         article.slug
                     ));
                     if !required {
@@ -161,9 +171,8 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
                         ),
                     )
                     .with_hint(format!(
-                        "only the reviewer can make a valid one: evident approve {} --reviewer {} --key PATH (with a key registered in people/ and valid on the approval date)",
-                        article.slug,
-                        reviewer.label()
+                        "only the reviewer can make a valid one: they claim and approve it again (evident claim {0} --reviewer <your id>, then evident approve {0} --reviewer <your id> --key PATH, with a key registered in people/ and valid today)",
+                        article.slug
                     )),
                 ),
             }
@@ -198,7 +207,7 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
                     ),
                 )
                 .with_hint(format!(
-                    "ask a reviewer to review it again (evident claim {0} --reviewer ID, then evident approve {0} --reviewer ID --key PATH), or set `review.next_due`",
+                    "ask a reviewer to review it again (evident claim {0} --reviewer <your id>, then evident approve {0} --reviewer <your id> --key PATH), or set `review.next_due`",
                     article.slug
                 )),
             );
@@ -206,6 +215,35 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
     }
     article.approval = approval;
     found
+}
+
+/// What makes an approval entry one that `evident approve` cannot have written, whatever
+/// its signature: a date after `today` or before the article existed, or a written name
+/// beside a registered id (nothing verifies the name). `None` when there is nothing wrong.
+fn record_problem(
+    article: &Article,
+    reviewer: &crate::parse::front_matter::Reviewer,
+    today: Option<Date>,
+) -> Option<String> {
+    let who = reviewer.label();
+    let date = reviewer.date?;
+    if let Some(today) = today.filter(|today| date > *today) {
+        return Some(format!(
+            "the approval by {who} is dated {date}, after today ({today}): an approval is dated the day it is given; it does not count"
+        ));
+    }
+    if let Some(created) = article.created.filter(|created| date < *created) {
+        return Some(format!(
+            "the approval by {who} is dated {date}, before the article was created ({created}); it does not count"
+        ));
+    }
+    if let (Some(_), Some(name)) = (&reviewer.id, &reviewer.name) {
+        return Some(format!(
+            "the approval by {who} also gives a written name ({}), which nothing verifies; it does not count",
+            crate::diagnostic::terminal::escape(name, crate::diagnostic::terminal::Keep::Nothing)
+        ));
+    }
+    None
 }
 
 /// Whether reviewer `index`'s approval of the hash it records holds under the site's rules;
@@ -236,6 +274,7 @@ fn verdict(article: &Article, index: usize, trust: &Trust) -> Option<Result<(), 
 /// is still the current one: what a history page may name for an earlier approval.
 pub fn vouched_reviewers(article: &Article, trust: &Trust) -> Vec<usize> {
     (0..article.review.reviewers.len())
+        .filter(|&i| record_problem(article, &article.review.reviewers[i], trust.as_of).is_none())
         .filter(|&i| match verdict(article, i, trust) {
             Some(Ok(())) => true,
             Some(Err(Problem::Unsigned)) => trust.signatures == Signatures::Optional,

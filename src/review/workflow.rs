@@ -57,6 +57,8 @@ pub struct Subject<'a> {
     pub fingerprint: &'a Fingerprint,
     pub updated: Option<Date>,
     pub today: Date,
+    /// The commit the site's repository is at, when it is one: recorded by an approval.
+    pub commit: Option<&'a str>,
 }
 
 pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
@@ -81,6 +83,9 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
                 | ReviewState::UnverifiedApproval => Ok(Review {
                     status: ReviewStatus::UnderReview,
                     reviewers: vec![reviewer.entry(None, None)],
+                    // Where the last approved text is, so that approving can show the
+                    // reviewer what changed since.
+                    commit: subject.review.commit.clone(),
                     ..Review::default()
                 }),
                 ReviewState::UnderReview => {
@@ -100,28 +105,53 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
         }
         Action::Approve { reviewer, role, date } => {
             let reviewer = named(reviewer)?;
-            if *date > subject.today {
-                return Err(format!("the approval date {date} is in the future"));
+            if *date != subject.today {
+                // The date is part of what the reviewer vouches for: only the day they
+                // actually read the text is true.
+                return Err(format!(
+                    "an approval is dated the day it is given ({}), not {date}",
+                    subject.today
+                ));
             }
-            if let Some(updated) = subject.updated {
-                if *date < updated {
-                    return Err(format!(
-                        "the approval date {date} is before the article's last update ({updated}); a reviewer cannot approve text that did not exist yet"
-                    ));
-                }
+            if let Some(updated) = subject.updated.filter(|updated| updated > date) {
+                return Err(format!(
+                    "the article's `updated` date ({updated}) is after today ({date}); correct it before approving"
+                ));
             }
             let approval = reviewer.entry(role.clone(), Some(*date));
+            let claim_first = || {
+                let stands = match subject.state {
+                    ReviewState::ChangedSinceApproval { .. } => "was approved, but has changed since",
+                    ReviewState::IncompleteApproval => "is marked approved without a complete record",
+                    ReviewState::UnverifiedApproval => "is marked approved without a verified approval",
+                    _ => "has not been claimed for review",
+                };
+                format!(
+                    "`{slug}` {stands}; a reviewer claims it before approving: evident claim {slug} --reviewer <your id>"
+                )
+            };
             match subject.state {
-                ReviewState::UnderReview
-                | ReviewState::ChangedSinceApproval { .. }
-                | ReviewState::IncompleteApproval
-                | ReviewState::UnverifiedApproval => Ok(Review {
-                    status: ReviewStatus::Approved,
-                    reviewers: vec![approval],
-                    approved_hash: Some(subject.fingerprint.hash.clone()),
-                    approved_parts: Some(subject.fingerprint.parts.clone()),
-                    next_due: None,
-                }),
+                ReviewState::UnderReview => {
+                    let Some(claimant) = subject.review.reviewers.first() else {
+                        return Err(format!(
+                            "`{slug}` is under review, but its record names no one who claimed it; claim it first: evident claim {slug} --reviewer <your id>"
+                        ));
+                    };
+                    if claimant.label() != approval.label() {
+                        return Err(format!(
+                            "`{slug}` was claimed by {}; only the reviewer who claimed it may approve it (an editor can hand it back with `status: submitted`)",
+                            claimant.label()
+                        ));
+                    }
+                    Ok(Review {
+                        status: ReviewStatus::Approved,
+                        reviewers: vec![approval],
+                        approved_hash: Some(subject.fingerprint.hash.clone()),
+                        approved_parts: Some(subject.fingerprint.parts.clone()),
+                        next_due: None,
+                        commit: subject.commit.map(str::to_string),
+                    })
+                }
                 ReviewState::Approved => {
                     // A second reviewer co-signs the same, unchanged text.
                     if subject.review.reviewers.iter().any(|r| r.label() == approval.label()) {
@@ -134,10 +164,10 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
                     review.reviewers.push(approval);
                     Ok(review)
                 }
-                ReviewState::Submitted => Err(format!(
-                    "`{slug}` has not been claimed for review; claim it first: evident claim {slug} --reviewer \"{}\"",
-                    approval.label()
-                )),
+                ReviewState::Submitted
+                | ReviewState::ChangedSinceApproval { .. }
+                | ReviewState::IncompleteApproval
+                | ReviewState::UnverifiedApproval => Err(claim_first()),
                 ReviewState::Draft => Err(format!("`{slug}` is a draft; submit and claim it before approving")),
             }
         }
@@ -177,6 +207,12 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
+    const TODAY: (i32, u8, u8) = (2026, 11, 28);
+
+    fn today() -> Date {
+        Date::new(TODAY.0, TODAY.1, TODAY.2).unwrap()
+    }
+
     fn fingerprint() -> Fingerprint {
         Fingerprint {
             hash: "sha256:new".into(),
@@ -194,16 +230,23 @@ mod tests {
                 state: &state,
                 fingerprint: &fingerprint,
                 updated: Date::new(2026, 1, 1),
-                today: Date::new(2026, 11, 28).unwrap(),
+                today: today(),
+                commit: Some("c0ffee"),
             },
         )
     }
 
-    fn approve(name: &str, day: u8) -> Action {
+    fn approve(id: &str) -> Action {
         Action::Approve {
-            reviewer: Identity::Id(name.into()),
+            reviewer: Identity::Id(id.into()),
             role: Some("Board".into()),
-            date: Date::new(2026, 2, day).unwrap(),
+            date: today(),
+        }
+    }
+
+    fn claim(id: &str) -> Action {
+        Action::Claim {
+            reviewer: Identity::Id(id.into()),
         }
     }
 
@@ -211,108 +254,83 @@ mod tests {
     fn walks_the_whole_workflow() {
         let submitted = run(Action::Submit, &Review::default(), ReviewState::Draft).unwrap();
         assert_eq!(submitted.status, ReviewStatus::Submitted);
-        let claimed = run(
-            Action::Claim {
-                reviewer: Identity::Id("dr-a".into()),
-            },
-            &submitted,
-            ReviewState::Submitted,
-        )
-        .unwrap();
+        let claimed = run(claim("dr-a"), &submitted, ReviewState::Submitted).unwrap();
         assert_eq!(claimed.status, ReviewStatus::UnderReview);
-        let approved = run(approve("Dr A", 2), &claimed, ReviewState::UnderReview).unwrap();
+        assert_eq!(claimed.reviewers[0].id.as_deref(), Some("dr-a"));
+        let approved = run(approve("dr-a"), &claimed, ReviewState::UnderReview).unwrap();
         assert_eq!(approved.status, ReviewStatus::Approved);
         assert_eq!(approved.approved_hash.as_deref(), Some("sha256:new"));
-        assert_eq!(approved.reviewers[0].date, Date::new(2026, 2, 2));
-        let cosigned = run(approve("Dr B", 3), &approved, ReviewState::Approved).unwrap();
+        assert_eq!(approved.reviewers[0].date, Some(today()));
+        assert_eq!(approved.commit.as_deref(), Some("c0ffee"));
+        let cosigned = run(approve("dr-b"), &approved, ReviewState::Approved).unwrap();
         assert_eq!(cosigned.reviewers.len(), 2);
     }
 
     #[test]
     fn refuses_illegal_transitions_with_the_way_forward() {
         let draft = Review::default();
-        let error = run(approve("Dr A", 2), &draft, ReviewState::Draft).unwrap_err();
+        let error = run(approve("dr-a"), &draft, ReviewState::Draft).unwrap_err();
         assert!(error.contains("draft"), "{error}");
-        let error = run(approve("Dr A", 2), &draft, ReviewState::Submitted).unwrap_err();
-        assert!(error.contains("evident claim x"), "{error}");
+        let error = run(approve("dr-a"), &draft, ReviewState::Submitted).unwrap_err();
+        assert!(error.contains("evident claim x --reviewer <your id>"), "{error}");
         assert!(run(Action::Submit, &draft, ReviewState::Submitted).is_err());
-        assert!(
-            run(
-                Action::Claim {
-                    reviewer: Identity::Id("dr-a".into())
-                },
-                &draft,
-                ReviewState::Draft
-            )
-            .is_err()
-        );
-        assert!(
-            run(
-                Action::Claim {
-                    reviewer: Identity::Id("dr-a".into())
-                },
-                &draft,
-                ReviewState::Approved
-            )
-            .is_err()
-        );
+        assert!(run(claim("dr-a"), &draft, ReviewState::Draft).is_err());
+        assert!(run(claim("dr-a"), &draft, ReviewState::Approved).is_err());
     }
 
     #[test]
-    fn refuses_approvals_without_a_reviewer_or_with_impossible_dates() {
-        let review = Review::default();
+    fn only_the_claimant_approves() {
+        let claimed = run(claim("dr-a"), &Review::default(), ReviewState::Submitted).unwrap();
+        let error = run(approve("dr-b"), &claimed, ReviewState::UnderReview).unwrap_err();
+        assert!(error.contains("claimed by dr-a"), "{error}");
+        // A hand-written `under_review` that names no claimant is not a claim.
+        let unclaimed = Review {
+            status: ReviewStatus::UnderReview,
+            ..Review::default()
+        };
+        let error = run(approve("dr-a"), &unclaimed, ReviewState::UnderReview).unwrap_err();
+        assert!(error.contains("claim it first"), "{error}");
+    }
+
+    #[test]
+    fn refuses_approvals_without_a_reviewer_or_dated_another_day() {
+        let claimed = run(claim("dr-a"), &Review::default(), ReviewState::Submitted).unwrap();
         assert!(
-            run(approve("  ", 2), &review, ReviewState::UnderReview)
+            run(approve("  "), &claimed, ReviewState::UnderReview)
                 .unwrap_err()
                 .contains("reviewer")
         );
-        let early = Action::Approve {
-            reviewer: Identity::Id("dr-a".into()),
-            role: None,
-            date: Date::new(2025, 12, 31).unwrap(),
-        };
-        assert!(
-            run(early, &review, ReviewState::UnderReview)
-                .unwrap_err()
-                .contains("before")
-        );
-        let future = Action::Approve {
-            reviewer: Identity::Id("dr-a".into()),
-            role: None,
-            date: Date::new(2027, 1, 1).unwrap(),
-        };
-        assert!(
-            run(future, &review, ReviewState::UnderReview)
-                .unwrap_err()
-                .contains("future")
-        );
+        for date in [Date::new(2026, 11, 27).unwrap(), Date::new(2026, 11, 29).unwrap()] {
+            let dated = Action::Approve {
+                reviewer: Identity::Id("dr-a".into()),
+                role: None,
+                date,
+            };
+            let error = run(dated, &claimed, ReviewState::UnderReview).unwrap_err();
+            assert!(error.contains("dated the day it is given"), "{error}");
+        }
     }
 
     #[test]
-    fn a_changed_approval_can_be_claimed_and_approved_again() {
+    fn a_changed_approval_is_claimed_before_it_is_approved_again() {
         let stale = ReviewState::ChangedSinceApproval {
             changed: crate::review::hash::ChangedParts::Named(vec!["body"]),
         };
         let review = Review {
             status: ReviewStatus::Approved,
+            reviewers: vec![Identity::Id("dr-a".into()).entry(None, Date::new(2026, 2, 2))],
+            commit: Some("0ld".into()),
             ..Review::default()
         };
-        assert!(
-            run(
-                Action::Claim {
-                    reviewer: Identity::Id("dr-a".into())
-                },
-                &review,
-                stale.clone()
-            )
-            .is_ok()
-        );
-        assert_eq!(
-            run(approve("Dr A", 2), &review, stale)
-                .unwrap()
-                .approved_hash
-                .as_deref(),
-            Some("sha256:new")
-        );
+        let error = run(approve("dr-a"), &review, stale.clone()).unwrap_err();
+        assert!(error.contains("evident claim x --reviewer <your id>"), "{error}");
+        let claimed = run(claim("dr-a"), &review, stale).unwrap();
+        // The claim keeps where the approved text is, for the diff shown on approving.
+        assert_eq!(claimed.commit.as_deref(), Some("0ld"));
+        let approved = run(approve("dr-a"), &claimed, ReviewState::UnderReview).unwrap();
+        assert_eq!(approved.approved_hash.as_deref(), Some("sha256:new"));
+        for state in [ReviewState::IncompleteApproval, ReviewState::UnverifiedApproval] {
+            assert!(run(approve("dr-a"), &review, state).is_err());
+        }
     }
 }

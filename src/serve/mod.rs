@@ -35,6 +35,8 @@ pub struct ServeOptions {
     /// 0 lets the system pick a free port.
     pub port: u16,
     pub include_drafts: bool,
+    /// The keys that may sign approvals (`--trusted-keys`).
+    pub trusted_keys: Option<crate::review::root::Source>,
 }
 
 /// How long the editor must pause before the whole-site checks and large listings run.
@@ -76,6 +78,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     let build_options = BuildOptions {
         include_drafts: options.include_drafts,
         base_url: Some(url.clone()),
+        trusted_keys: options.trusted_keys.clone(),
         ..BuildOptions::default()
     };
     let mut workspace = Workspace::new(&root, build_options);

@@ -357,8 +357,10 @@ impl Workspace {
         let (Some(content), Some(tera)) = (self.content.as_ref(), self.tera.as_mut()) else {
             return self.failed(findings);
         };
+        // The preview is where pending articles are read before they are approved.
         let options = LinkOptions {
             include_drafts: self.options.include_drafts,
+            include_pending: true,
         };
         let links = self.links.take().filter(|_| fast && self.shape.is_some());
         let listed = self.listed.take();

@@ -43,14 +43,24 @@ impl Site {
 
     /// Runs `evident --root <site> ARGS…` from inside the site's folder.
     pub fn run(&self, args: &[&str]) -> Output {
-        let output = Command::new(env!("CARGO_BIN_EXE_evident"))
+        self.run_with_env(args, &[])
+    }
+
+    /// `run` with environment variables set (and `EVIDENT_TRUSTED_KEYS` cleared unless
+    /// given, so that the caller's environment never decides a test).
+    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_evident"));
+        command
             .arg("--root")
             .arg(self.root())
             .args(args)
             .current_dir(self.root())
             .env("NO_COLOR", "1")
-            .output()
-            .expect("run the evident binary");
+            .env_remove("EVIDENT_TRUSTED_KEYS");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let output = command.output().expect("run the evident binary");
         Output {
             code: output.status.code().expect("evident exited normally"),
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
@@ -416,4 +426,9 @@ pub fn git(site: &Site, date: &str, args: &[&str]) -> String {
 pub fn commit(site: &Site, date: &str, message: &str) {
     git(site, date, &["add", "-A"]);
     git(site, date, &["commit", "-q", "-m", message]);
+}
+
+/// The day `evident approve` dates an approval: the real date, which tests cannot fix.
+pub fn today() -> evident::date::Date {
+    evident::date::Date::today()
 }
