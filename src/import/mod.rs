@@ -252,13 +252,34 @@ fn write_entry(out: &mut String, entry: &Entry, was: Option<&str>) {
     }
 }
 
-/// A YAML double-quoted scalar: JSON's string syntax is a subset of it.
+/// A YAML double-quoted scalar. JSON's string syntax is a subset of it, but JSON leaves
+/// DEL and the C1 controls unescaped where YAML allows none of them raw (a fuzzed RIS
+/// record made unreadable output): those are written as `\uXXXX`.
 fn quote(text: &str) -> String {
-    serde_json::to_string(text.trim()).unwrap_or_else(|_| "\"\"".into())
+    let json = serde_json::to_string(text.trim()).unwrap_or_else(|_| "\"\"".into());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_yaml_printable(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{:04X}", u32::from(c)));
+        }
+    }
+    out
 }
 
+/// Text for a YAML comment: one line, and only characters YAML allows in a stream.
 fn one_line(text: &str) -> String {
     crate::text::collapse_whitespace(text)
+        .chars()
+        .map(|c| if is_yaml_printable(c) { c } else { '\u{FFFD}' })
+        .collect()
+}
+
+/// YAML 1.2's printable set (§5.1), which every character of a stream must be in, less
+/// NEL (U+0085), which YAML 1.1 readers take for a line break.
+fn is_yaml_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}') || c >= '\u{10000}'
 }
 
 #[cfg(test)]
@@ -334,6 +355,22 @@ mod tests {
             "{}",
             imported.yaml
         );
+    }
+
+    #[test]
+    fn control_characters_yaml_forbids_are_escaped_or_replaced() {
+        // Found by the fuzzer (tests/properties.rs, target `ris`): a DEL in a field.
+        let ris = "TY  - JOUR\nM3  - Journal\u{7f}Article\nTI  - A\u{7f}B\u{85}C\u{9f}\nPY  - 2020\nER  - \n";
+        let imported = import("x.ris", ris).unwrap();
+        let value: serde_yaml::Value =
+            serde_yaml::from_str(&imported.yaml).unwrap_or_else(|e| panic!("{e}\n{}", imported.yaml));
+        assert_eq!(
+            value["references"][0]["title"].as_str(),
+            Some("A\u{7f}B\u{85}C\u{9f}"),
+            "{}",
+            imported.yaml
+        );
+        assert!(!imported.yaml.contains('\u{7f}'), "{}", imported.yaml);
     }
 
     #[test]

@@ -20,12 +20,24 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
         let (line, column) = context_location(&full)
             .or_else(|| error.location().map(|at| (at.line() as u32, at.column() as u32)))
             .unwrap_or((1, 1));
+        let (line, column) = inside(text, line, column);
         YamlError {
             line,
             column,
             message: without_location(&full),
         }
     })
+}
+
+/// Moves a position libyaml gives past the end of the text (an unclosed quote or bracket
+/// at the end of a file without a final line break: "line 2" of a one-line text) onto the
+/// text's last character, so that a finding always points into the file (found by the
+/// fuzzer, tests/properties.rs).
+fn inside(text: &str, line: u32, column: u32) -> (u32, u32) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let line = (line.max(1) as usize).min(lines.len());
+    let length = lines[line - 1].chars().count() as u32;
+    (line as u32, column.clamp(1, length + 1))
 }
 
 /// libyaml finds a key without its `:` only on the next line; the line it was scanning
@@ -67,6 +79,17 @@ fn without_location(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_at_the_end_of_the_text_point_into_it() {
+        for text in ["title: \"unclosed", "- {id: a, title: b", "a: [1, 2"] {
+            let error = parse_value(text).unwrap_err();
+            assert_eq!(error.line, 1, "{text:?}: {error:?}");
+            assert!(error.column as usize <= text.chars().count() + 1, "{text:?}: {error:?}");
+        }
+        let error = parse_value("a: 1\nb: \"open").unwrap_err();
+        assert_eq!(error.line, 2, "{error:?}");
+    }
 
     #[test]
     fn syntax_errors_carry_their_position() {

