@@ -286,3 +286,173 @@ fn serve_request_heads_and_paths() {
         Ok(())
     });
 }
+
+/// Pieces of hostile text: every one that could open markup carries the marker `<xss`, which
+/// must never reach a page raw.
+const HOSTILE: &[&str] = &[
+    "<xss-a>",
+    "\"><xss-b x=\"",
+    "'><xss-c>",
+    "</script><xss-d>",
+    "</title><xss-e>",
+    "<!--<xss-f>-->",
+    "<![CDATA[<xss-g>]]>",
+    "&lt;",
+    "&amp;",
+    "&#60;",
+    "javascript:alert(1)",
+    "{{ config }}",
+    "{% raw %}",
+    "`",
+    "*",
+    "_",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\\",
+    "é",
+    "\u{202e}",
+    " ",
+    "\t",
+];
+
+fn hostile(rng: &mut fuzz::Rng) -> String {
+    let mut text = String::from("x");
+    for _ in 0..1 + rng.below(5) {
+        let piece: &&str = rng.pick(HOSTILE);
+        text.push_str(piece);
+    }
+    text
+}
+
+/// A YAML double-quoted scalar (the hostile pieces hold no character YAML forbids).
+fn yaml(text: &str) -> String {
+    serde_json::to_string(text).unwrap()
+}
+
+fn hostile_site(rng: &mut fuzz::Rng, root: &std::path::Path) {
+    let h = |rng: &mut fuzz::Rng| yaml(&hostile(rng));
+    let config = format!(
+        "title: {}\ndescription: {}\npublisher: {}\nbase_url: \"https://kb.example.org/\"\ntopics:\n  cardiology:\n    title: {}\n    description: {}\n",
+        h(rng),
+        h(rng),
+        h(rng),
+        h(rng),
+        h(rng)
+    );
+    let body_line = |rng: &mut fuzz::Rng| {
+        let text = hostile(rng);
+        match rng.below(8) {
+            0 => format!("## {text}\n"),
+            1 => format!("- {text} [@ref-a]\n"),
+            2 => format!(
+                "[{text}](https://example.org/{} \"{}\")\n",
+                hostile(rng).replace([' ', '(', ')'], ""),
+                text.replace('"', "")
+            ),
+            3 => format!("![{text}](/theme/x.png)\n"),
+            4 => format!("`{}`\n", text.replace('`', "")),
+            5 => format!("```\n{text}\n```\n"),
+            6 => format!("{text}\n"),
+            _ => format!("> {text}\n"),
+        }
+    };
+    let mut body = String::new();
+    for _ in 0..3 + rng.below(6) {
+        body.push_str(&body_line(rng));
+        body.push('\n');
+    }
+    let article = format!(
+        "---\nquestion: {}\ntitle: {}\nanswer: {}\nplain_answer: {}\ntopics: [cardiology]\ncreated: 2025-01-01\nupdated: 2025-02-01\nversion: 2\nchanges:\n  - {{version: 2, date: 2025-02-01, summary: {}}}\nreview:\n  status: draft\nreferences:\n  - id: ref-a\n    type: guideline\n    title: {}\n    publisher: {}\n    year: 2024\n    url: \"https://example.org/guideline\"\n---\n{body}",
+        yaml(&format!("{}?", hostile(rng))),
+        h(rng),
+        yaml(&format!("{} [@ref-a]", hostile(rng))),
+        h(rng),
+        h(rng),
+        h(rng),
+        h(rng),
+    );
+    let page = format!(
+        "---\ntitle: {}\ndescription: {}\n---\n{}\n",
+        h(rng),
+        h(rng),
+        hostile(rng)
+    );
+    for (rel, text) in [
+        ("evident.yaml", config),
+        ("content/cardiology/hostile.md", article),
+        ("content/pages/about.md", page),
+    ] {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+fn published_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            published_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "html" || e == "xml") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn markup_in_every_field_reaches_no_page_unescaped() {
+    let settings = Settings::from_env();
+    // A whole build each: a tenth of the mutants of the other targets.
+    let builds = (settings.iterations / 10).max(5);
+    let started = std::time::Instant::now();
+    let mut rng = fuzz::Rng::new(settings.seed ^ 0x0e5c_a9e5);
+    let mut done = 0;
+    while done < builds && started.elapsed() < settings.budget {
+        let site = tempfile::tempdir().unwrap();
+        hostile_site(&mut rng, site.path());
+        let options = evident::pipeline::BuildOptions {
+            include_drafts: true,
+            as_of: evident::date::Date::new(2026, 1, 1),
+            ..Default::default()
+        };
+        let report = evident::pipeline::build(site.path(), &options);
+        let errors: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == evident::diagnostic::Severity::Error)
+            .map(|d| format!("{} {}:{}: {}", d.code.as_str(), d.line, d.column, d.message))
+            .collect();
+        let article = site.path().join("content/cardiology/hostile.md");
+        assert!(
+            errors.is_empty(),
+            "build {done} failed: {errors:#?}\n{}",
+            std::fs::read_to_string(&article).unwrap()
+        );
+        let mut files = Vec::new();
+        published_files(&site.path().join("public"), &mut files);
+        assert!(files.len() > 5, "build {done} published {} pages", files.len());
+        let page = std::fs::read_to_string(site.path().join("public/questions/hostile/index.html")).unwrap();
+        assert!(
+            page.contains("&lt;xss-") || page.contains("&#60;xss-") || page.contains("&#x3C;xss-"),
+            "build {done}: the marker is not on the page at all"
+        );
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            if let Some(at) = text.find("<xss") {
+                let from = text.floor_char_boundary(at.saturating_sub(200));
+                let to = text.ceil_char_boundary((at + 100).min(text.len()));
+                panic!(
+                    "build {done}: raw markup in {}:\n…{}…\nfrom:\n{}",
+                    file.display(),
+                    &text[from..to],
+                    std::fs::read_to_string(&article).unwrap()
+                );
+            }
+        }
+        done += 1;
+    }
+    eprintln!("fuzz hostile-site: {done} builds in {:.1?}", started.elapsed());
+    assert!(done >= 1);
+}
