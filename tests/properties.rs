@@ -456,3 +456,41 @@ fn markup_in_every_field_reaches_no_page_unescaped() {
     eprintln!("fuzz hostile-site: {done} builds in {:.1?}", started.elapsed());
     assert!(done >= 1);
 }
+
+#[test]
+fn articles_through_the_whole_check() {
+    // The article target parses alone; this one runs every check a site runs (citations
+    // across the site, the graph, review), with the mutant among real articles.
+    let seeds = seeds_from(&["content", "tests/fixtures"], &[".md"]);
+    let settings = Settings::from_env();
+    let settings = Settings {
+        iterations: (settings.iterations / 4).max(10),
+        ..settings
+    };
+    let site = tempfile::tempdir().unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/build/valid-site");
+    copy_tree(&fixture, site.path());
+    let rel = "content/cardiology/fuzzed.md";
+    let options = evident::pipeline::BuildOptions {
+        as_of: evident::date::Date::new(2026, 1, 1),
+        ..Default::default()
+    };
+    run("site-check", &seeds, ARTICLE_TOKENS, &settings, |input| {
+        std::fs::write(site.path().join(rel), input).map_err(|e| e.to_string())?;
+        let report = evident::pipeline::check(site.path(), &options);
+        let mine: Vec<Diagnostic> = report.diagnostics.into_iter().filter(|d| d.file == rel).collect();
+        positions_inside(&text_of(input), &mine)
+    });
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
