@@ -104,7 +104,7 @@ fn cases() -> Vec<Case> {
             "duplicate keys",
             format!("{HEAD}question: \"Again?\"\n---\nBody.\n"),
             "frontmatter/syntax",
-            (2, 1),
+            (6, 1),
             "duplicate entry with key \"question\"",
         ),
         case(
