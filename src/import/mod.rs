@@ -155,17 +155,25 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
             found.name()
         ));
     }
-    let text = match format {
-        // A single CSL-JSON item, as citation.js writes it, is read as a list of one.
-        SourceFormat::CslJson if text.trim_start().starts_with('{') => format!("[{text}]"),
-        _ => text.to_string(),
+    let original = text;
+    // A single CSL-JSON item, as citation.js writes it, is read as a list of one. The
+    // brackets go on lines of their own, so that positions move by exactly one line.
+    let single_item = format == SourceFormat::CslJson && text.trim_start().starts_with('{');
+    let text = match single_item {
+        true => format!("[\n{text}\n]"),
+        false => text.to_string(),
     };
-    let (mut entries, diagnostics) = match format {
+    let (mut entries, mut diagnostics) = match format {
         SourceFormat::Bibtex => bibtex::parse(name, &text),
         SourceFormat::CslJson => csl_json::parse(name, &text),
         SourceFormat::Ris => parse_ris(name, &text),
         SourceFormat::Medline => parse_medline(name, &text),
     };
+    if single_item {
+        for diagnostic in &mut diagnostics {
+            (diagnostic.line, diagnostic.column) = unwrapped_position(original, diagnostic.line, diagnostic.column);
+        }
+    }
     if entries.is_empty() && diagnostics.is_empty() {
         return Err(ImportError::NoRecords { format });
     }
@@ -249,6 +257,21 @@ fn write_entry(out: &mut String, entry: &Entry, was: Option<&str>) {
     }
     if let Some(note) = &r.retraction_note {
         let _ = writeln!(out, "    retraction_note: {}", quote(note));
+    }
+}
+
+/// A position in `[\n{text}\n]` as one in `text`: a line up, and a finding on either
+/// added bracket at the nearest end of the text (found by the fuzzer: `{` alone was
+/// reported at column 3 of a one-character file).
+fn unwrapped_position(text: &str, line: u32, column: u32) -> (u32, u32) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    match line {
+        0 | 1 => (1, 1),
+        n if n as usize - 1 > lines.len() => {
+            let last = lines.len() as u32;
+            (last, lines[lines.len() - 1].chars().count() as u32 + 1)
+        }
+        n => (n - 1, column),
     }
 }
 
@@ -371,6 +394,20 @@ mod tests {
             imported.yaml
         );
         assert!(!imported.yaml.contains('\u{7f}'), "{}", imported.yaml);
+    }
+
+    #[test]
+    fn findings_in_a_single_csl_json_item_point_into_the_file() {
+        // Found by the fuzzer (tests/properties.rs, target `nbib`, a file holding `{`).
+        for (text, at) in [
+            ("{", (1, 2)),
+            ("{\"id\": \"a\", \"title\": }", (1, 22)),
+            ("{\"id\":\n  1,}", (2, 5)),
+        ] {
+            let imported = import("x.json", text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            let d = &imported.diagnostics[0];
+            assert_eq!((d.line, d.column), at, "{text:?}: {d:?}");
+        }
     }
 
     #[test]
