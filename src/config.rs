@@ -31,6 +31,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "standards",
     "readability",
     "feedback_url",
+    "limits",
 ];
 
 #[derive(Clone, Debug)]
@@ -60,6 +61,25 @@ pub struct SiteConfig {
     pub standards: crate::standards::config::StandardsConfig,
     pub readability: crate::standards::config::ReadabilityConfig,
     pub feedback_url: Option<String>,
+    /// How much of any one input is read (`limits:`).
+    pub limits: LimitsConfig,
+}
+
+/// Bounds on what one input may cost to read (`limits:` in `evident.yaml`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// The largest content or bibliography file read, in bytes; larger ones are refused
+    /// unread with `content/too-large`.
+    pub max_file_size: u64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> LimitsConfig {
+        LimitsConfig {
+            max_file_size: crate::load::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -184,6 +204,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let standards: crate::standards::config::StandardsConfig = reader.optional("standards").unwrap_or_default();
     let readability: crate::standards::config::ReadabilityConfig = reader.optional("readability").unwrap_or_default();
     let feedback_url: Option<String> = reader.optional("feedback_url");
+    let limits: LimitsConfig = reader.optional("limits").unwrap_or_default();
 
     let mut severities = BTreeMap::new();
     let mut problems = Vec::new();
@@ -196,6 +217,21 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
                 problem,
             )
             .with_hint("write it with its scheme and without query or fragment, e.g. `https://kb.example.org/`"),
+        );
+    }
+    if limits.max_file_size == 0 {
+        let at = reader
+            .locator()
+            .value(&["limits", "max_file_size"])
+            .unwrap_or_else(|| reader.key_position("limits"));
+        problems.push(
+            Diagnostic::new(
+                Code::ConfigInvalidValue,
+                CONFIG_FILE,
+                at,
+                "`limits.max_file_size` must be at least 1 byte",
+            )
+            .with_hint("give the size in bytes, e.g. `max_file_size: 5242880` for 5 MiB (the default)"),
         );
     }
     if !(0.0..=1.0).contains(&related.min_score) {
@@ -324,6 +360,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         standards,
         readability,
         feedback_url,
+        limits,
     })
 }
 
@@ -341,7 +378,11 @@ impl SiteConfig {
 fn is_structural(code: Code) -> bool {
     matches!(
         code,
-        Code::ContentUnreadable | Code::ContentControlCharacter | Code::FrontmatterSyntax | Code::SlugDuplicate
+        Code::ContentUnreadable
+            | Code::ContentTooLarge
+            | Code::ContentControlCharacter
+            | Code::FrontmatterSyntax
+            | Code::SlugDuplicate
     )
 }
 

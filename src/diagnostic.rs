@@ -20,6 +20,7 @@ pub enum Code {
     ContentUnreadable,
     ContentChanged,
     ContentSkipped,
+    ContentTooLarge,
     ContentControlCharacter,
     FrontmatterSyntax,
     FrontmatterMissingField,
@@ -65,10 +66,11 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 45] = [
+    pub const ALL: [Code; 46] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
+        Code::ContentTooLarge,
         Code::ContentControlCharacter,
         Code::FrontmatterSyntax,
         Code::FrontmatterMissingField,
@@ -118,6 +120,7 @@ impl Code {
             Code::ContentUnreadable => "content/unreadable",
             Code::ContentChanged => "content/changed",
             Code::ContentSkipped => "content/skipped",
+            Code::ContentTooLarge => "content/too-large",
             Code::ContentControlCharacter => "content/control-character",
             Code::FrontmatterSyntax => "frontmatter/syntax",
             Code::FrontmatterMissingField => "frontmatter/missing-field",

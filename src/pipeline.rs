@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, in_site_order, link_site_with_graph};
 use crate::load::{ContentFile, LoadedContent};
-use crate::parse::{Output, ParsedContent, read_and_parse_for};
+use crate::parse::{Output, ParsedContent, read_and_parse_within};
 use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
 use crate::render::{Listed, Scope, render_scope_with, templates::load_templates};
@@ -162,7 +162,7 @@ fn load_and_check_for(
         None => config,
     };
     progress.stage("reading and parsing", None);
-    let (loaded, mut parsed) = read_and_parse_for(root, &approved_base_url, output);
+    let (loaded, mut parsed) = read_and_parse_within(root, &approved_base_url, output, config.limits.max_file_size);
     let (mut registry, mut people_findings) = crate::people::load_people(root);
     match &options.trusted_keys {
         Some(source) => match crate::review::root::load(source) {
@@ -247,7 +247,7 @@ pub fn reload_file(root: &Path, loaded: &mut LoadedContent<ContentFile>, parsed:
     let old_parsed = Held::find(&parsed.articles, &parsed.pages, |a| a.file == rel, |p| p.file == rel);
     loaded.diagnostics.retain(|d| d.file != rel);
     parsed.diagnostics.retain(|d| d.file != rel);
-    let read = crate::load::load_file(root, &root.join(rel));
+    let read = crate::load::load_file(root, &root.join(rel), loaded.max_file_size);
     let (kind, source) = match read {
         Some((kind, Ok(source))) => (kind, source),
         // Gone, or no longer readable: nothing of it stays but the reason.

@@ -267,6 +267,14 @@ fn config_field(name: &str) -> Option<Value> {
             text("A glob of git tags that are editions too, named by what `*` matched, e.g. \"edition-*\".")
         }
         "feed_entries" => json!({"type": "integer", "minimum": 0, "description": "Entries in feed.xml (default 20)."}),
+        "limits" => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "Bounds on what one input may cost to read.",
+            "properties": {
+                "max_file_size": {"type": "integer", "minimum": 1, "description": "The largest content or bibliography file read, in bytes (default 5242880, 5 MiB); larger ones are refused unread (content/too-large)."}
+            }
+        }),
         "related" => json!({
             "type": "object",
             "description": "How related-question lists are ranked and cut.",

@@ -53,6 +53,17 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
+        Code::ContentTooLarge => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                // One byte over the default limit of 5 MiB.
+                let mut text = b"---\nquestion: \"Big?\"\n---\n".to_vec();
+                text.resize(5 * 1024 * 1024 + 1, b'a');
+                site.write("content/general/big.md", &text);
+                site
+            },
+            1,
+        ),
         Code::ContentChanged => Exercise::UnitTest {
             file: "src/load/mod.rs",
             test: "a_file_read_again_is_given_only_while_it_holds_the_parsed_text",

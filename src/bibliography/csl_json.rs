@@ -13,12 +13,35 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 
+/// serde_json's message without its " at line N column M": the finding carries the
+/// position itself, in characters, and a message naming another would contradict it.
+fn without_location(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(at) if message[at..].contains(" column ") => &message[..at],
+        _ => message,
+    }
+}
+
+/// serde_json's 1-based line and byte column as a line and character column, inside the
+/// text: a line with accented names put a finding past its end (found by the fuzzer).
+fn char_position(text: &str, line: usize, byte_column: usize) -> Position {
+    let line = line.max(1);
+    let Some(content) = text.split('\n').nth(line - 1) else {
+        return Position::new(line as u32, 1);
+    };
+    let mut end = byte_column.saturating_sub(1).min(content.len());
+    while !content.is_char_boundary(end) {
+        end -= 1;
+    }
+    Position::new(line as u32, content[..end].chars().count() as u32 + 1)
+}
+
 pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text);
     let items: Vec<&RawValue> = match serde_json::from_str(text) {
         Ok(items) => items,
         Err(error) => {
-            let at = Position::new(error.line().max(1) as u32, error.column().max(1) as u32);
+            let at = char_position(text, error.line(), error.column());
             let hint = if error.is_data() {
                 "a CSL-JSON file is an array of items: `[{\"id\": \"…\", \"type\": \"article-journal\", …}]`"
             } else {
@@ -28,7 +51,7 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
                 Code::BibliographySyntax,
                 file,
                 at,
-                format!("malformed CSL-JSON: {error}"),
+                format!("malformed CSL-JSON: {}", without_location(&error.to_string())),
             )
             .with_hint(hint);
             return (Vec::new(), vec![diagnostic]);
@@ -386,6 +409,17 @@ mod tests {
             (eau.id.as_str(), eau.kind, eau.year),
             ("7", ReferenceKind::Guideline, Some(2025))
         );
+    }
+
+    #[test]
+    fn malformed_json_is_reported_at_its_character_column() {
+        // Found by the fuzzer (tests/properties.rs, target `csl-json`).
+        let text = "[{\"id\": \"a\", \"author\": [{\"family\": \"Müller\u{FFFD}\"}]";
+        let (_, diagnostics) = parse("references/x.json", text);
+        let d = &diagnostics[0];
+        // serde_json points at the last byte read; that is the last character, not past it.
+        assert_eq!((d.line, d.column), (1, text.chars().count() as u32), "{}", d.message);
+        assert!(!d.message.contains("column"), "{}", d.message);
     }
 
     #[test]

@@ -119,6 +119,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_empty_entry_is_reported_inside_its_line() {
+        // Found by the fuzzer (tests/properties.rs, target `yaml-bibliography`).
+        let (_, diagnostics) = parse("references/x.yaml", "-");
+        assert_eq!((diagnostics[0].line, diagnostics[0].column), (1, 2), "{diagnostics:?}");
+        let (_, diagnostics) = parse("references/x.yaml", "- id: a\n  title: T\n  type: web\n  -\n-");
+        assert!(
+            diagnostics.iter().all(|d| d.line <= 5 && (d.line < 5 || d.column <= 2)),
+            "{diagnostics:?}"
+        );
+    }
+
+    #[test]
     fn reads_entries_with_field_positions() {
         let text = "# shared sources\n- id: vision-2021\n  type: research\n  title: \"VISION\"\n  doi: \"10.1056/NEJMoa2107322\"\n- id: b\n  type: web\n  title: B\n";
         let (entries, found) = parse("references/a.yaml", text);

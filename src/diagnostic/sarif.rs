@@ -117,6 +117,7 @@ fn describe(code: Code) -> &'static str {
         Code::ContentUnreadable => "A content file cannot be read or is not UTF-8",
         Code::ContentChanged => "A content file changed while the site was being built",
         Code::ContentSkipped => "A linked content file or folder that Evident does not read",
+        Code::ContentTooLarge => "A content or bibliography file larger than limits.max_file_size, refused unread",
         Code::ContentControlCharacter => "A content file holds a NUL or other control character",
         Code::FrontmatterSyntax => "Front matter is missing, unclosed or malformed YAML",
         Code::FrontmatterMissingField => "A required front-matter field is missing",

@@ -155,17 +155,25 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
             found.name()
         ));
     }
-    let text = match format {
-        // A single CSL-JSON item, as citation.js writes it, is read as a list of one.
-        SourceFormat::CslJson if text.trim_start().starts_with('{') => format!("[{text}]"),
-        _ => text.to_string(),
+    let original = text;
+    // A single CSL-JSON item, as citation.js writes it, is read as a list of one. The
+    // brackets go on lines of their own, so that positions move by exactly one line.
+    let single_item = format == SourceFormat::CslJson && text.trim_start().starts_with('{');
+    let text = match single_item {
+        true => format!("[\n{text}\n]"),
+        false => text.to_string(),
     };
-    let (mut entries, diagnostics) = match format {
+    let (mut entries, mut diagnostics) = match format {
         SourceFormat::Bibtex => bibtex::parse(name, &text),
         SourceFormat::CslJson => csl_json::parse(name, &text),
         SourceFormat::Ris => parse_ris(name, &text),
         SourceFormat::Medline => parse_medline(name, &text),
     };
+    if single_item {
+        for diagnostic in &mut diagnostics {
+            (diagnostic.line, diagnostic.column) = unwrapped_position(original, diagnostic.line, diagnostic.column);
+        }
+    }
     if entries.is_empty() && diagnostics.is_empty() {
         return Err(ImportError::NoRecords { format });
     }
@@ -252,13 +260,49 @@ fn write_entry(out: &mut String, entry: &Entry, was: Option<&str>) {
     }
 }
 
-/// A YAML double-quoted scalar: JSON's string syntax is a subset of it.
-fn quote(text: &str) -> String {
-    serde_json::to_string(text.trim()).unwrap_or_else(|_| "\"\"".into())
+/// A position in `[\n{text}\n]` as one in `text`: a line up, and a finding on either
+/// added bracket at the nearest end of the text (found by the fuzzer: `{` alone was
+/// reported at column 3 of a one-character file).
+fn unwrapped_position(text: &str, line: u32, column: u32) -> (u32, u32) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    match line {
+        0 | 1 => (1, 1),
+        n if n as usize - 1 > lines.len() => {
+            let last = lines.len() as u32;
+            (last, lines[lines.len() - 1].chars().count() as u32 + 1)
+        }
+        n => (n - 1, column),
+    }
 }
 
+/// A YAML double-quoted scalar. JSON's string syntax is a subset of it, but JSON leaves
+/// DEL and the C1 controls unescaped where YAML allows none of them raw (a fuzzed RIS
+/// record made unreadable output): those are written as `\uXXXX`.
+fn quote(text: &str) -> String {
+    let json = serde_json::to_string(text.trim()).unwrap_or_else(|_| "\"\"".into());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_yaml_printable(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{:04X}", u32::from(c)));
+        }
+    }
+    out
+}
+
+/// Text for a YAML comment: one line, and only characters YAML allows in a stream.
 fn one_line(text: &str) -> String {
     crate::text::collapse_whitespace(text)
+        .chars()
+        .map(|c| if is_yaml_printable(c) { c } else { '\u{FFFD}' })
+        .collect()
+}
+
+/// YAML 1.2's printable set (§5.1), which every character of a stream must be in, less
+/// NEL (U+0085), which YAML 1.1 readers take for a line break.
+fn is_yaml_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}') || c >= '\u{10000}'
 }
 
 #[cfg(test)]
@@ -334,6 +378,36 @@ mod tests {
             "{}",
             imported.yaml
         );
+    }
+
+    #[test]
+    fn control_characters_yaml_forbids_are_escaped_or_replaced() {
+        // Found by the fuzzer (tests/properties.rs, target `ris`): a DEL in a field.
+        let ris = "TY  - JOUR\nM3  - Journal\u{7f}Article\nTI  - A\u{7f}B\u{85}C\u{9f}\nPY  - 2020\nER  - \n";
+        let imported = import("x.ris", ris).unwrap();
+        let value: serde_yaml::Value =
+            serde_yaml::from_str(&imported.yaml).unwrap_or_else(|e| panic!("{e}\n{}", imported.yaml));
+        assert_eq!(
+            value["references"][0]["title"].as_str(),
+            Some("A\u{7f}B\u{85}C\u{9f}"),
+            "{}",
+            imported.yaml
+        );
+        assert!(!imported.yaml.contains('\u{7f}'), "{}", imported.yaml);
+    }
+
+    #[test]
+    fn findings_in_a_single_csl_json_item_point_into_the_file() {
+        // Found by the fuzzer (tests/properties.rs, target `nbib`, a file holding `{`).
+        for (text, at) in [
+            ("{", (1, 2)),
+            ("{\"id\": \"a\", \"title\": }", (1, 22)),
+            ("{\"id\":\n  1,}", (2, 5)),
+        ] {
+            let imported = import("x.json", text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            let d = &imported.diagnostics[0];
+            assert_eq!((d.line, d.column), at, "{text:?}: {d:?}");
+        }
     }
 
     #[test]

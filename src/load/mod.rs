@@ -10,6 +10,11 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
+/// The largest content or bibliography file read unless `limits.max_file_size` says
+/// otherwise: 5 MiB is a hundred times the longest real article, and what the parse and
+/// check passes handle in about a second; beyond it a file is refused unread.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
 /// One content file's text, as read from disk.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -36,6 +41,9 @@ pub struct LoadedContent<F = SourceFile> {
     /// The shared bibliography's files under `references/`, in name order.
     pub bibliography: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The size limit the files were read under; a file read again later (`serve`) is held
+    /// to the same one.
+    pub max_file_size: u64,
 }
 
 impl<F> Default for LoadedContent<F> {
@@ -45,6 +53,7 @@ impl<F> Default for LoadedContent<F> {
             pages: Vec::new(),
             bibliography: Vec::new(),
             diagnostics: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -97,15 +106,23 @@ impl ContentFile {
     pub fn read_again(&self, root: &Path) -> Result<String, Diagnostic> {
         let path = root.join(&self.rel_path);
         let content_dir = root.join("content");
-        let source = read_source(root, &content_dir, &path)?;
-        if TextDigest::of(&source.text) != self.digest {
-            return Err(Diagnostic::new(
+        let changed = || {
+            Diagnostic::new(
                 Code::ContentChanged,
                 &self.rel_path,
                 Position::START,
                 "the file changed while the site was being built",
             )
-            .with_hint("run the command again once the file is saved"));
+            .with_hint("run the command again once the file is saved")
+        };
+        // A file that grew past what was parsed is changed: never read more of it than that.
+        let limit = self.digest.len as u64 + 3;
+        let source = read_source(root, &content_dir, &path, limit).map_err(|d| match d.code {
+            Code::ContentTooLarge => changed(),
+            _ => d,
+        })?;
+        if TextDigest::of(&source.text) != self.digest {
+            return Err(changed());
         }
         Ok(source.text)
     }
@@ -114,6 +131,7 @@ impl ContentFile {
 /// The content files of a site, in the order `load_content` reads them, before any is read.
 pub struct FoundContent {
     content_dir: PathBuf,
+    max_file_size: u64,
     pub files: Vec<(PathBuf, SourceKind)>,
     /// Paths the walk could not enter.
     pub diagnostics: Vec<Diagnostic>,
@@ -122,13 +140,14 @@ pub struct FoundContent {
 impl FoundContent {
     /// Reads one of the found files.
     pub fn read(&self, root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
-        read_source(root, &self.content_dir, path)
+        read_source(root, &self.content_dir, path, self.max_file_size)
     }
 }
 
 /// Finds every Markdown file under `content/` in a stable order (file names, depth first).
-/// `content/pages/` holds plain pages; everything else is an article.
-pub fn find_content(root: &Path) -> FoundContent {
+/// `content/pages/` holds plain pages; everything else is an article. `read` refuses files
+/// over `max_file_size` bytes.
+pub fn find_content(root: &Path, max_file_size: u64) -> FoundContent {
     let content_dir = root.join("content");
     let mut files: Vec<(PathBuf, SourceKind)> = Vec::new();
     let mut diagnostics = Vec::new();
@@ -153,14 +172,16 @@ pub fn find_content(root: &Path) -> FoundContent {
     }
     FoundContent {
         content_dir,
+        max_file_size,
         files,
         diagnostics,
     }
 }
 
 /// Reads every Markdown file under `content/`, in parallel, in `find_content`'s order.
+/// Files over `DEFAULT_MAX_FILE_SIZE` are refused.
 pub fn load_content(root: &Path) -> LoadedContent {
-    let found = find_content(root);
+    let found = find_content(root, DEFAULT_MAX_FILE_SIZE);
     let read: Vec<(Result<SourceFile, Diagnostic>, SourceKind)> = found
         .files
         .par_iter()
@@ -177,7 +198,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
             (Err(diagnostic), _) => loaded.diagnostics.push(diagnostic),
         }
     }
-    let (bibliography, problems) = load_bibliography(root);
+    let (bibliography, problems) = load_bibliography(root, DEFAULT_MAX_FILE_SIZE);
     loaded.bibliography = bibliography;
     loaded.diagnostics.extend(problems);
     loaded
@@ -213,8 +234,8 @@ pub fn texts_named_by(
 }
 
 /// Reads the shared bibliography's files (`references/*.yaml|*.yml|*.json|*.bib`, at any
-/// depth, hidden files skipped) in name order.
-pub fn load_bibliography(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+/// depth, hidden files skipped) in name order; files over `max_file_size` bytes are refused.
+pub fn load_bibliography(root: &Path, max_file_size: u64) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let dir = root.join(crate::bibliography::BIBLIOGRAPHY_DIR);
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -233,7 +254,7 @@ pub fn load_bibliography(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                 if entry.file_type().is_file()
                     && crate::bibliography::is_bibliography_file(&entry.file_name().to_string_lossy()) =>
             {
-                match read_source(root, &dir, entry.path()) {
+                match read_source(root, &dir, entry.path(), max_file_size) {
                     Ok(file) => files.push(file),
                     Err(diagnostic) => problems.push(diagnostic),
                 }
@@ -248,7 +269,7 @@ pub fn load_bibliography(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 /// What `load_content` makes of one path: `None` when it would not read it at all (not
 /// Markdown, hidden, a link, outside `content/`), else its kind and the file or the finding.
 /// `serve` re-reads only the file an editor saved through this.
-pub fn load_file(root: &Path, path: &Path) -> Option<(SourceKind, Result<SourceFile, Diagnostic>)> {
+pub fn load_file(root: &Path, path: &Path, max_file_size: u64) -> Option<(SourceKind, Result<SourceFile, Diagnostic>)> {
     let content_dir = root.join("content");
     let inside = path.strip_prefix(&content_dir).ok()?;
     let hidden = inside.components().any(|c| is_hidden(c.as_os_str()));
@@ -269,7 +290,7 @@ pub fn load_file(root: &Path, path: &Path) -> Option<(SourceKind, Result<SourceF
     if !meta.file_type().is_file() {
         return None;
     }
-    Some((kind, read_source(root, &content_dir, path)))
+    Some((kind, read_source(root, &content_dir, path, max_file_size)))
 }
 
 /// The warning for a symbolic link under `content/` or `references/`: Evident follows
@@ -333,17 +354,19 @@ pub fn control_characters(file: &SourceFile) -> Option<Diagnostic> {
     )
 }
 
-fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+fn read_source(root: &Path, content_dir: &Path, path: &Path, max_file_size: u64) -> Result<SourceFile, Diagnostic> {
     let rel = rel_path(root, path);
-    let bytes = std::fs::read(path).map_err(|error| {
-        Diagnostic::new(
-            Code::ContentUnreadable,
-            &rel,
-            Position::START,
-            format!("cannot read the file: {error}"),
-        )
-        .with_hint("check that the file exists and is readable")
-    })?;
+    let bytes = read_at_most(path, max_file_size)
+        .map_err(|error| {
+            Diagnostic::new(
+                Code::ContentUnreadable,
+                &rel,
+                Position::START,
+                format!("cannot read the file: {error}"),
+            )
+            .with_hint("check that the file exists and is readable")
+        })?
+        .map_err(|size| too_large(&rel, size, max_file_size))?;
     let text = String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&error.as_bytes()[..offset]).into_owned();
@@ -365,6 +388,55 @@ fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<SourceFil
         section,
         text: split::strip_bom(text),
     })
+}
+
+/// The bytes of the file at `path`, or `Err(size)` when it holds more than `limit` bytes.
+/// The size is asked first, so that a huge file costs no reading; the read itself stops
+/// one byte past the limit, so that a file growing in between cannot slip through.
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
+}
+
+fn too_large(rel: &str, size: u64, limit: u64) -> Diagnostic {
+    Diagnostic::new(
+        Code::ContentTooLarge,
+        rel,
+        Position::START,
+        format!(
+            "the file is {} ({size} bytes), over the limit of {} ({limit} bytes); it was not read",
+            human_size(size),
+            human_size(limit)
+        ),
+    )
+    .with_hint(
+        "split it into several articles, or raise `limits.max_file_size` (in bytes) in evident.yaml if it must stay whole",
+    )
+}
+
+/// A byte count the way a file manager shows it: "5.0 MiB".
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// A finding for a path the walk could not enter; a missing top folder is simply empty.

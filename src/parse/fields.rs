@@ -486,12 +486,15 @@ impl<'a> Locator<'a> {
             let indent = line.chars().take_while(|c| *c == ' ').count();
             let rest = &line[indent..];
             if rest.starts_with("- ") || rest == "-" {
+                // An empty item (`-` alone) has its content at the end of the line, not past
+                // it (found by the fuzzer, tests/properties.rs).
+                let content_column = indent + rest.len().min(2);
                 match dash_indent {
                     None => {
                         dash_indent = Some(indent);
-                        starts.push((index, indent + 2));
+                        starts.push((index, content_column));
                     }
-                    Some(expected) if expected == indent => starts.push((index, indent + 2)),
+                    Some(expected) if expected == indent => starts.push((index, content_column)),
                     _ => {}
                 }
             }

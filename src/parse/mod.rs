@@ -104,9 +104,20 @@ pub fn read_and_parse(root: &Path, base_url: &str) -> (LoadedContent<ContentFile
 /// `article::parse_article_for`): `evident check` publishes nothing. `base_url` is the one
 /// `evident.yaml` gives: approvals are bound to it.
 pub fn read_and_parse_for(root: &Path, base_url: &str, output: Output) -> (LoadedContent<ContentFile>, ParsedContent) {
+    read_and_parse_within(root, base_url, output, crate::load::DEFAULT_MAX_FILE_SIZE)
+}
+
+/// `read_and_parse_for`, refusing every file over `max_file_size` bytes unread
+/// (`limits.max_file_size` in `evident.yaml`).
+pub fn read_and_parse_within(
+    root: &Path,
+    base_url: &str,
+    output: Output,
+    max_file_size: u64,
+) -> (LoadedContent<ContentFile>, ParsedContent) {
     let site = ReviewSite::new(base_url, root);
-    let found = find_content(root);
-    let (bibliography_files, bibliography_problems) = load_bibliography(root);
+    let found = find_content(root, max_file_size);
+    let (bibliography_files, bibliography_problems) = load_bibliography(root, max_file_size);
     let (bibliography, bibliography_findings) = parse_bibliography(&bibliography_files);
     let parsed: Vec<(Result<ContentFile, Diagnostic>, Option<FileParse>)> = found
         .files
@@ -125,6 +136,7 @@ pub fn read_and_parse_for(root: &Path, base_url: &str, output: Output) -> (Loade
     let mut loaded = LoadedContent {
         diagnostics: found.diagnostics,
         bibliography: bibliography_files,
+        max_file_size,
         ..LoadedContent::default()
     };
     let mut articles = Vec::new();

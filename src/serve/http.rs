@@ -1,7 +1,9 @@
 //! A small HTTP/1.1 server over `std::net` for the preview: GET and HEAD of static files,
 //! conditional requests, and one event stream. Each connection carries one request
-//! (`Connection: close`), handled by a fixed pool of threads; the event streams are handed
-//! to `reload::Events` so that open tabs never hold a pool thread.
+//! (`Connection: close`) and gets a small thread of its own, up to `MAX_CONNECTIONS` at
+//! once, so that a client that never finishes its request holds only its own thread (and
+//! only until `HEAD_DEADLINE`); the event streams are handed to `reload::Events` so that
+//! open tabs hold no thread.
 
 use super::overlay;
 use super::path::{Located, Reject, content_type, locate, resolve};
@@ -9,18 +11,28 @@ use super::reload::Events;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock, mpsc};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Where the live-reload stream is served. Nothing a site builds can live under `/__evident/`:
 /// slugs are `[a-z0-9-]`, so the name cannot collide with a page.
 pub const EVENTS_PATH: &str = "/__evident/events";
 
-/// The largest request head accepted; a browser's is well under 8 KiB.
+/// The longest request line accepted (answered 414 beyond); a browser's is well under 2 KiB.
+const MAX_REQUEST_LINE: usize = 8 * 1024;
+/// The largest request head accepted (answered 431 beyond); a browser's is well under 8 KiB.
 const MAX_HEAD: usize = 16 * 1024;
-/// A client that sends nothing for this long loses its pool thread.
+/// The time a client has to send its whole request head. A browser on the same machine
+/// sends it at once; a client that trickles it (or sends nothing) is cut off, whatever
+/// pace it keeps, so that it cannot hold a thread for long.
+const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+/// A client that takes a response no faster than this gives up its thread.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
-const WORKERS: usize = 8;
+/// Connections handled at once; more are answered 503 at once. Each costs a thread with a
+/// small stack, so this bounds the server's memory whatever clients do.
+const MAX_CONNECTIONS: usize = 512;
+const CONNECTION_STACK: usize = 256 * 1024;
 
 /// What the request threads share with the rebuild loop: the folder being served, the
 /// overlay of the last failed rebuild, and the open event streams.
@@ -62,25 +74,10 @@ impl Live {
     }
 }
 
-/// Accepts connections on `listener` in a thread of its own and answers them on a pool.
+/// Accepts connections on `listener` in a thread of its own and answers each in a thread
+/// of its own.
 pub fn start(listener: TcpListener, live: Arc<Live>) -> std::io::Result<()> {
-    let (sender, receiver) = mpsc::channel::<TcpStream>();
-    let receiver = Arc::new(Mutex::new(receiver));
-    for index in 0..WORKERS {
-        let receiver = Arc::clone(&receiver);
-        let live = Arc::clone(&live);
-        std::thread::Builder::new()
-            .name(format!("evident-http-{index}"))
-            .spawn(move || {
-                loop {
-                    let next = receiver.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                    match next {
-                        Ok(stream) => handle(stream, &live),
-                        Err(_) => return,
-                    }
-                }
-            })?;
-    }
+    let open = Arc::new(AtomicUsize::new(0));
     std::thread::Builder::new()
         .name("evident-accept".into())
         .spawn(move || {
@@ -102,12 +99,49 @@ pub fn start(listener: TcpListener, live: Arc<Live>) -> std::io::Result<()> {
                         continue;
                     }
                 };
-                if sender.send(stream).is_err() {
-                    return;
-                }
+                dispatch(stream, &live, &open);
             }
         })?;
     Ok(())
+}
+
+/// Gives `stream` a thread of its own, or answers 503 when `MAX_CONNECTIONS` are open or
+/// no thread can be made (the process is out of memory or threads).
+fn dispatch(mut stream: TcpStream, live: &Arc<Live>, open: &Arc<AtomicUsize>) {
+    if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+        open.fetch_sub(1, Ordering::SeqCst);
+        refuse_busy(&mut stream);
+        return;
+    }
+    let slot = OpenSlot(Arc::clone(open));
+    let live = Arc::clone(live);
+    let spawned = std::thread::Builder::new()
+        .name("evident-http".into())
+        .stack_size(CONNECTION_STACK)
+        .spawn(move || {
+            let _slot = slot;
+            handle(stream, &live);
+        });
+    if let Err(error) = spawned {
+        eprintln!("serve: cannot start a thread for a connection ({error})");
+    }
+}
+
+/// One open connection counted; given back when its thread ends (or was never made).
+struct OpenSlot(Arc<AtomicUsize>);
+
+impl Drop for OpenSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn refuse_busy(stream: &mut TcpStream) {
+    // Written from the accept thread: it must not wait on this client.
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let mut response = Response::text(503, "too many open connections; try again\n");
+    response.headers.push(("Retry-After", "1".into()));
+    let _ = response.write_to(stream, false);
 }
 
 /// The first pause after an accept failed for want of resources, doubled while it fails.
@@ -209,30 +243,116 @@ pub fn parse_request(head: &[u8]) -> Option<Request> {
     })
 }
 
-/// Reads up to the end of the request head; `None` when the client sent no valid head.
-fn read_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
+/// Why no request head was read.
+#[derive(Debug, PartialEq, Eq)]
+enum HeadError {
+    /// The client closed the connection or it failed: nobody to answer.
+    Gone,
+    /// The head did not arrive whole within `HEAD_DEADLINE`.
+    TimedOut,
+    /// The request line is longer than `MAX_REQUEST_LINE`.
+    LineTooLong,
+    /// The head is larger than `MAX_HEAD`.
+    HeadTooLarge,
+}
+
+impl HeadError {
+    fn response(&self) -> Option<Response> {
+        match self {
+            HeadError::Gone => None,
+            HeadError::TimedOut => Some(Response::text(408, "the request took too long to arrive\n")),
+            HeadError::LineTooLong => Some(Response::text(414, "the request line is too long\n")),
+            HeadError::HeadTooLarge => Some(Response::text(431, "the request headers are too large\n")),
+        }
+    }
+}
+
+/// Reads up to the end of the request head (the blank line), within `HEAD_DEADLINE` in all.
+fn read_head(stream: &mut impl ReadWithTimeout) -> Result<Vec<u8>, HeadError> {
+    let deadline = Instant::now() + HEAD_DEADLINE;
     let mut head = Vec::with_capacity(1024);
     let mut buffer = [0u8; 2048];
     loop {
-        let n = stream.read(&mut buffer).ok()?;
-        if n == 0 {
-            return None;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(HeadError::TimedOut);
         }
+        stream.set_timeout(left);
+        let n = match stream.read(&mut buffer) {
+            Ok(0) => return Err(HeadError::Gone),
+            Ok(n) => n,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Err(HeadError::TimedOut);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return Err(HeadError::Gone),
+        };
+        // Only the new bytes (and the three before them) can complete the blank line.
+        let from = head.len().saturating_sub(3);
         head.extend_from_slice(&buffer[..n]);
-        if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
-            head.truncate(end);
-            return Some(head);
+        let end = head[from..].windows(4).position(|w| w == b"\r\n\r\n").map(|i| from + i);
+        let line_end = head.windows(2).position(|w| w == b"\r\n").unwrap_or(head.len());
+        if line_end > MAX_REQUEST_LINE {
+            return Err(HeadError::LineTooLong);
         }
-        if head.len() > MAX_HEAD {
-            return None;
+        match end {
+            Some(end) if end <= MAX_HEAD => {
+                head.truncate(end);
+                return Ok(head);
+            }
+            _ if head.len() > MAX_HEAD => return Err(HeadError::HeadTooLarge),
+            _ => {}
+        }
+    }
+}
+
+/// A byte source whose reads can be given a timeout: a `TcpStream`, or a test's script.
+trait ReadWithTimeout: Read {
+    fn set_timeout(&mut self, timeout: Duration);
+}
+
+impl ReadWithTimeout for TcpStream {
+    fn set_timeout(&mut self, timeout: Duration) {
+        let _ = self.set_read_timeout(Some(timeout));
+    }
+}
+
+/// Answers a request that was refused before it was read whole, then reads (and drops) a
+/// bounded amount of what the client is still sending: closing a socket with unread bytes
+/// resets the connection, and the client would lose the answer.
+fn refuse_unread(stream: &mut TcpStream, response: &Response) {
+    if response.write_to(stream, false).is_err() {
+        return;
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let until = Instant::now() + Duration::from_secs(1);
+    let mut buffer = [0u8; 8192];
+    let mut drained = 0usize;
+    while drained < 1024 * 1024 {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        let _ = stream.set_read_timeout(Some(left));
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => drained += n,
         }
     }
 }
 
 fn handle(mut stream: TcpStream, live: &Live) {
-    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let Some(request) = read_head(&mut stream).and_then(|head| parse_request(&head)) else {
+    let head = match read_head(&mut stream) {
+        Ok(head) => head,
+        Err(error) => {
+            if let Some(response) = error.response() {
+                refuse_unread(&mut stream, &response);
+            }
+            return;
+        }
+    };
+    let Some(request) = parse_request(&head) else {
         let _ = Response::text(400, "bad request\n").write_to(&mut stream, false);
         return;
     };
@@ -436,6 +556,10 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
         _ => "Internal Server Error",
     }
 }
@@ -469,6 +593,51 @@ mod tests {
         ] {
             assert_eq!(parse_request(head), None, "{:?}", String::from_utf8_lossy(head));
         }
+    }
+
+    /// A client that sends `chunks` one read at a time, then times out.
+    struct Script(Vec<Vec<u8>>);
+
+    impl Read for Script {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::ErrorKind::WouldBlock.into());
+            }
+            let chunk = self.0.remove(0);
+            buffer[..chunk.len()].copy_from_slice(&chunk);
+            Ok(chunk.len())
+        }
+    }
+
+    impl ReadWithTimeout for Script {
+        fn set_timeout(&mut self, _: Duration) {}
+    }
+
+    fn script(chunks: &[&[u8]]) -> Script {
+        Script(chunks.iter().map(|c| c.to_vec()).collect())
+    }
+
+    #[test]
+    fn a_head_is_read_up_to_its_blank_line_across_reads() {
+        let mut client = script(&[b"GET / HTTP/1.1\r\nHost: a\r", b"\n\r", b"\nbody"]);
+        assert_eq!(read_head(&mut client), Ok(b"GET / HTTP/1.1\r\nHost: a".to_vec()));
+    }
+
+    #[test]
+    fn heads_that_stop_close_or_grow_too_large_are_refused() {
+        assert_eq!(read_head(&mut script(&[b"GET / HT"])), Err(HeadError::TimedOut));
+        assert_eq!(read_head(&mut script(&[b"GET / HT", b""])), Err(HeadError::Gone));
+        let line = [b'a'; 2048];
+        let long: Vec<&[u8]> = std::iter::once(&b"GET /"[..]).chain([&line[..]; 5]).collect();
+        assert_eq!(read_head(&mut script(&long)), Err(HeadError::LineTooLong));
+        let header = [b"X-A: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"; 1];
+        let mut chunks: Vec<&[u8]> = vec![b"GET / HTTP/1.1\r\n"];
+        chunks.extend(std::iter::repeat_n(&header[0][..], 300));
+        assert_eq!(read_head(&mut script(&chunks)), Err(HeadError::HeadTooLarge));
+        assert_eq!(HeadError::LineTooLong.response().map(|r| r.status), Some(414));
+        assert_eq!(HeadError::HeadTooLarge.response().map(|r| r.status), Some(431));
+        assert_eq!(HeadError::TimedOut.response().map(|r| r.status), Some(408));
+        assert!(HeadError::Gone.response().is_none());
     }
 
     #[test]
