@@ -48,6 +48,8 @@ pub enum Code {
     ReviewUnsigned,
     ReviewBadSignature,
     ReviewOverdue,
+    ReviewFalseClaim,
+    ReviewBannerStyle,
     PeopleUnknown,
     PeopleNoDisclosures,
     HistoryUnreadable,
@@ -59,7 +61,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 39] = [
+    pub const ALL: [Code; 41] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -91,6 +93,8 @@ impl Code {
         Code::ReviewUnsigned,
         Code::ReviewBadSignature,
         Code::ReviewOverdue,
+        Code::ReviewFalseClaim,
+        Code::ReviewBannerStyle,
         Code::PeopleUnknown,
         Code::PeopleNoDisclosures,
         Code::HistoryUnreadable,
@@ -134,6 +138,8 @@ impl Code {
             Code::ReviewUnsigned => "review/unsigned",
             Code::ReviewBadSignature => "review/bad-signature",
             Code::ReviewOverdue => "review/overdue",
+            Code::ReviewFalseClaim => "review/false-claim",
+            Code::ReviewBannerStyle => "review/banner-style",
             Code::PeopleUnknown => "people/unknown",
             Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::HistoryUnreadable => "history/unreadable",

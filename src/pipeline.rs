@@ -158,10 +158,11 @@ fn load_and_check_for(
         None => config,
     };
     progress.stage("reading and parsing", None);
-    let (loaded, mut parsed) = read_and_parse_for(root, &approved_base_url, output);
+    let (mut loaded, mut parsed) = read_and_parse_for(root, &approved_base_url, output);
     let (registry, people_findings) = crate::people::load_people(root);
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
     parsed.establish_trust(trust, people_findings);
+    loaded.diagnostics.extend(crate::review::site::check_theme(root));
     Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 

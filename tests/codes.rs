@@ -165,6 +165,26 @@ fn exercise(code: Code) -> Exercise {
             args: &["check", "--format", "json", "--as-of", "2027-06-01"],
             exit: 0,
         },
+        Code::ReviewFalseClaim => Exercise::Run {
+            site: || {
+                let site = Site::fixture("build/valid-site");
+                site.write(
+                    "templates/article.html",
+                    "{% extends \"base.html\" %}{% block content %}{% block notice %}{% endblock notice %}{{ article.review_banner | safe }}<p>Medically reviewed</p>{% endblock content %}",
+                );
+                site
+            },
+            args: BUILD,
+            exit: 2,
+        },
+        Code::ReviewBannerStyle => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                site.write("theme/site.css", ".review-banner__title { display: none }\n");
+                site
+            },
+            1,
+        ),
         Code::PeopleUnknown => check(
             || {
                 let site = reviewed_site("", people::DISCLOSED, None);

@@ -50,6 +50,9 @@ pub const ARTICLE_PAGE: &[(&str, Coverage)] = &[
     // Made from the fields above (question, answer, dates, topics, references, audience)
     // and the verified review; nothing of its own.
     ("json_ld", NotContent),
+    // `review` rendered by Evident's own banner template, with the publisher's name and
+    // the policy page's address; what the site says around it is `review::site`'s.
+    ("review_banner", NotContent),
 ];
 
 /// The coverage of a field: that of the nearest listed path at or above it.

@@ -9,6 +9,7 @@ pub mod policy;
 pub mod queue;
 pub mod record;
 pub mod signature;
+pub mod site;
 pub mod trust;
 pub mod workflow;
 

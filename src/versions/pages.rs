@@ -211,7 +211,7 @@ fn render_article(
         &history_view(article, own, &parsed, inputs.history, &current_text, urls, site),
     );
     ctx.insert("canonical", &urls.absolute(&history_path));
-    render(inputs, ctx, "history.html", &history_path, sink)?;
+    render(inputs, ctx, "history.html", &history_path, None, sink)?;
     let mut files = 1;
 
     for (past, old) in own.versions.iter().zip(&parsed) {
@@ -227,6 +227,7 @@ fn render_article(
         view.url = urls.path(&current_dir);
         view.permalink = urls.absolute(&current_dir);
         view.history_url = Some(urls.path(&history_path));
+        let own = crate::render::context::place_banner(&mut view, site, urls)?;
         let mut ctx = tera::Context::new();
         ctx.insert("article", &view);
         ctx.insert(
@@ -242,7 +243,7 @@ fn render_article(
         );
         // An earlier version is not a page of its own for search engines: the current text is.
         ctx.insert("canonical", &urls.absolute(&current_dir));
-        render(inputs, ctx, "version.html", &dir, sink)?;
+        render(inputs, ctx, "version.html", &dir, Some(&own), sink)?;
         files += 1;
     }
     Ok(files)
@@ -268,6 +269,7 @@ fn render(
     mut ctx: tera::Context,
     template: &str,
     dir: &str,
+    own: Option<&crate::render::banner::OwnParts>,
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let urls = Urls::new(&inputs.site.config.base_url);
@@ -275,6 +277,10 @@ fn render(
     ctx.insert("editions", &inputs.nav.map(|nav| nav.view(dir)));
     let output = format!("{dir}index.html");
     render_page(inputs.tera, template, &ctx, &output, |bytes| {
+        if let Some(own) = own {
+            crate::render::banner::guard_page(&String::from_utf8_lossy(bytes), own)
+                .map_err(|refusal| crate::render::banner::refusal_finding(inputs.root, &output, template, &refusal))?;
+        }
         check_and_write(template, &output, bytes, sink)
     })
 }
