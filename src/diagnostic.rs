@@ -50,6 +50,7 @@ pub enum Code {
     ReviewOverdue,
     ReviewFalseClaim,
     ReviewBannerStyle,
+    ReviewSiteChanged,
     PeopleUnknown,
     PeopleNoDisclosures,
     HistoryUnreadable,
@@ -61,7 +62,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 41] = [
+    pub const ALL: [Code; 42] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -95,6 +96,7 @@ impl Code {
         Code::ReviewOverdue,
         Code::ReviewFalseClaim,
         Code::ReviewBannerStyle,
+        Code::ReviewSiteChanged,
         Code::PeopleUnknown,
         Code::PeopleNoDisclosures,
         Code::HistoryUnreadable,
@@ -140,6 +142,7 @@ impl Code {
             Code::ReviewOverdue => "review/overdue",
             Code::ReviewFalseClaim => "review/false-claim",
             Code::ReviewBannerStyle => "review/banner-style",
+            Code::ReviewSiteChanged => "review/site-changed",
             Code::PeopleUnknown => "people/unknown",
             Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::HistoryUnreadable => "history/unreadable",
@@ -166,6 +169,7 @@ impl Code {
             | Code::ReferenceStale
             | Code::ReviewStaleApproval
             | Code::ReviewOverdue
+            | Code::ReviewSiteChanged
             | Code::PeopleNoDisclosures
             | Code::HistoryUnreadable
             | Code::RelatedImplausible

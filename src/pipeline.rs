@@ -163,6 +163,15 @@ fn load_and_check_for(
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
     parsed.establish_trust(trust, people_findings);
     loaded.diagnostics.extend(crate::review::site::check_theme(root));
+    if config.review.signatures != crate::config::Signatures::Off {
+        let any_reviewed = parsed.articles.iter().any(|a| a.review_state.is_reviewed());
+        loaded.diagnostics.extend(crate::review::site::check_site_approval(
+            root,
+            &approved_base_url,
+            &parsed.people(),
+            any_reviewed,
+        ));
+    }
     Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 

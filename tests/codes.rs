@@ -185,6 +185,15 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
+        Code::ReviewSiteChanged => check(
+            || {
+                let site = reviewed_site("review: {signatures: required}\n", people::DISCLOSED, Some("ada"));
+                // A template of the site's own that no reviewer has signed.
+                site.write("templates/partials/toc.html", "<nav></nav>");
+                site
+            },
+            0,
+        ),
         Code::PeopleUnknown => check(
             || {
                 let site = reviewed_site("", people::DISCLOSED, None);

@@ -127,3 +127,161 @@ fn three_css_rules_that_make_a_pending_banner_read_reviewed_are_refused() {
     site.run(&["build"]).expect_code(1);
     assert!(!site.exists(RADIUM_PAGE));
 }
+
+/// An Ed25519 key pair made for one test from a seed, outside the site: (private key
+/// path, public key line).
+fn keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
+    use sha2::Digest as _;
+    let seed: [u8; 32] = sha2::Sha256::digest(name.as_bytes()).into();
+    let pair = ssh_key::private::Ed25519Keypair::from_seed(&seed);
+    let key = ssh_key::PrivateKey::new(ssh_key::private::KeypairData::Ed25519(pair), name).unwrap();
+    let private = dir.join(name);
+    std::fs::write(&private, key.to_openssh(ssh_key::LineEnding::LF).unwrap().as_bytes()).unwrap();
+    (private, key.public_key().to_openssh().unwrap())
+}
+
+/// The review fixture in git with signatures required, Ada registered, and the radium
+/// article approved and signed by her.
+fn signed_site(keys: &std::path::Path) -> (Site, std::path::PathBuf) {
+    let site = Site::fixture("review/workflow");
+    site.write(
+        "evident.yaml",
+        "title: \"Review fixture\"\nbase_url: \"https://kb.example.org/\"\nreview: {signatures: required}\n",
+    );
+    let (key, public) = keygen(keys, "ada");
+    site.write(
+        "people/ada-example.md",
+        format!(
+            "---\nname: \"Ada Example\"\ncredentials: \"MD\"\ndisclosures: \"None declared\"\nkeys:\n  - \"{public}\"\n---\n\nA fictional oncologist.\n"
+        ),
+    );
+    git(&site, "2026-02-01T10:00:00Z", &["init", "-q"]);
+    commit(&site, "2026-02-01T10:00:00Z", "content");
+    let slug = "radium-223-visceral-disease";
+    site.run(&["claim", slug, "--reviewer", "ada-example"]).expect_code(0);
+    site.run(&[
+        "approve",
+        slug,
+        "--reviewer",
+        "ada-example",
+        "--key",
+        key.to_str().unwrap(),
+    ])
+    .expect_code(0);
+    commit(&site, "2026-02-02T10:00:00Z", "approved");
+    (site, key)
+}
+
+fn site_findings(site: &Site) -> Vec<(String, u32, u32, String)> {
+    site.run(&["check", "--format", "json"])
+        .report()
+        .with_code("review/site-changed")
+        .into_iter()
+        .map(|f| (f.file.clone(), f.line, f.column, f.message.clone()))
+        .collect()
+}
+
+#[test]
+fn template_changes_are_reported_until_a_registered_reviewer_signs_the_site() {
+    let keys = tempfile::tempdir().unwrap();
+    let (site, key) = signed_site(keys.path());
+    // On the built-in templates and theme there is nothing of the site's own to sign.
+    assert_eq!(site_findings(&site), Vec::new());
+    site.run(&["build"]).expect_code(0);
+    assert!(site.html(RADIUM_PAGE).text(".review-banner").contains("Ada Example"));
+
+    site.write(
+        "templates/article.html",
+        article_template(
+            BANNER,
+            &format!("{BANNER}<p class=\"house\">Printed copies expire.</p>"),
+        ),
+    );
+    commit(&site, "2026-02-03T10:00:00Z", "house note");
+    let findings = site_findings(&site);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].0, "site-approval.yaml");
+    assert!(findings[0].3.contains("no reviewer has signed"), "{}", findings[0].3);
+    site.run(&["check", "--deny", "warnings"]).expect_code(1);
+
+    site.run(&["sign-site", "--reviewer", "ada-example", "--key", key.to_str().unwrap()])
+        .expect_code(0);
+    assert!(site.read("site-approval.yaml").contains("reviewer: ada-example"));
+    assert_eq!(site_findings(&site), Vec::new());
+    site.run(&["check", "--deny", "warnings"]).expect_code(0);
+    commit(&site, "2026-02-04T10:00:00Z", "site signed");
+
+    // A template that adds words after the approved answer is the site's change, not the
+    // article's: the page keeps its approval, and check names the file until it is signed.
+    site.write(
+        "templates/article.html",
+        site.read("templates/article.html").replace(
+            "Printed copies expire.",
+            "Printed copies expire. Double the dose if in doubt.",
+        ),
+    );
+    commit(&site, "2026-02-05T10:00:00Z", "a helpful note");
+    let findings = site_findings(&site);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(
+        (findings[0].0.as_str(), findings[0].1, findings[0].2),
+        ("templates/article.html", 1, 1)
+    );
+    assert!(
+        findings[0].3.contains("since ada-example signed them"),
+        "{}",
+        findings[0].3
+    );
+
+    // A settings change that renders nothing (a check's severity) needs no signature; the
+    // publisher's name, which the banner shows, does.
+    site.write(
+        "templates/article.html",
+        site.read("templates/article.html")
+            .replace(" Double the dose if in doubt.", ""),
+    );
+    let settings = site.read("evident.yaml");
+    site.write("evident.yaml", format!("{settings}checks: {{graph/orphan: off}}\n"));
+    assert_eq!(site_findings(&site), Vec::new());
+    site.write("evident.yaml", format!("{settings}publisher: \"Someone Else\"\n"));
+    assert_eq!(site_findings(&site)[0].0, "evident.yaml");
+    site.write("evident.yaml", &settings);
+
+    // Writing the new fingerprint by hand does not make it signed.
+    site.write("theme/site.css", "body { margin: 0 }\n");
+    let approval = site.read("site-approval.yaml");
+    let forged_hash = approval
+        .lines()
+        .find(|l| l.starts_with("site_hash:"))
+        .unwrap()
+        .to_string();
+    site.write(
+        "site-approval.yaml",
+        approval.replace(&forged_hash, "site_hash: sha256:0000"),
+    );
+    let findings = site_findings(&site);
+    assert!(findings[0].3.contains("does not hold"), "{findings:?}");
+}
+
+#[test]
+fn only_a_registered_key_of_the_named_reviewer_signs_the_site() {
+    let keys = tempfile::tempdir().unwrap();
+    let (site, _) = signed_site(keys.path());
+    let (stranger, _) = keygen(keys.path(), "mallory");
+    let output = site.run(&[
+        "sign-site",
+        "--reviewer",
+        "ada-example",
+        "--key",
+        stranger.to_str().unwrap(),
+    ]);
+    output.expect_code(2);
+    assert!(
+        output.stderr.contains("not a key registered for ada-example"),
+        "{}",
+        output.stderr
+    );
+    let output = site.run(&["sign-site", "--reviewer", "nobody", "--key", stranger.to_str().unwrap()]);
+    output.expect_code(2);
+    assert!(!site.exists("site-approval.yaml"));
+}

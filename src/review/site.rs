@@ -1,10 +1,23 @@
 //! The site around the articles — theme and templates — judged for what it could make a
 //! page claim about review. Stylesheets can put words on a page that no HTML holds
 //! (`content:`) and hide words that it does: the page guard (`render::banner`) cannot see
-//! either, so the theme's stylesheets are read here.
+//! either, so the theme's stylesheets are read here. And since templates, theme and
+//! settings shape every approved page, an editor signs them (`site-approval.yaml`): until
+//! the signed fingerprint matches them again, `check` reports `review/site-changed`.
 
+use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
-use std::path::Path;
+use crate::people::Registry;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where `evident sign-site` records who approved the site's templates, theme and settings.
+pub const APPROVAL_FILE: &str = "site-approval.yaml";
+
+/// Settings that change no page's text: what `check` reports and how severely.
+const SETTINGS_NOT_RENDERED: [&str; 1] = ["checks"];
 
 /// Selectors naming these reach Evident's banner and review tracker.
 const BANNER_NAMES: [&str; 2] = ["review", "tracker"];
@@ -190,6 +203,250 @@ fn hides_text(property: &str, value: &str) -> bool {
         "text-indent" | "clip" | "clip-path" | "transform" | "content-visibility" => true,
         _ => false,
     }
+}
+
+/// What a site approval fingerprints: each template and theme file, and the settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteFingerprint {
+    /// `sha256:` over every entry of `files`, in order.
+    pub hash: String,
+    /// Site-relative path → `sha256:` of its bytes (`evident.yaml`: of its rendered settings).
+    pub files: BTreeMap<String, String>,
+}
+
+/// Fingerprints `templates/`, `theme/` and the settings of `evident.yaml` that can change
+/// what a page says (all but `checks`; comments and layout are not settings).
+pub fn fingerprint(root: &Path) -> Result<SiteFingerprint, String> {
+    let mut files = BTreeMap::new();
+    for folder in ["templates", "theme"] {
+        let dir = root.join(folder);
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| format!("cannot read {folder}/: {e}"))?;
+            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let rel = format!("{folder}/{}", crate::load::rel_path(&dir, entry.path()));
+            let bytes = std::fs::read(entry.path()).map_err(|e| format!("cannot read {rel}: {e}"))?;
+            files.insert(rel, digest(&bytes));
+        }
+    }
+    files.insert("evident.yaml".to_string(), digest(settings_text(root)?.as_bytes()));
+    let mut all = Sha256::new();
+    for (path, hash) in &files {
+        // Both parts are one line each (paths from the file system may not be): JSON
+        // strings keep one entry from reading as two.
+        let quote = |v: &str| serde_json::to_string(v).unwrap_or_default();
+        all.update(format!("{} {}\n", quote(path), quote(hash)).as_bytes());
+    }
+    Ok(SiteFingerprint {
+        hash: format!("sha256:{}", hex(&all.finalize())),
+        files,
+    })
+}
+
+fn digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The rendering settings of `evident.yaml` as canonical JSON.
+fn settings_text(root: &Path) -> Result<String, String> {
+    let path = root.join("evident.yaml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(String::new()),
+        Err(error) => return Err(format!("cannot read evident.yaml: {error}")),
+    };
+    let value: serde_json::Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("evident.yaml does not parse: {e}"))?;
+    let value = match value {
+        serde_json::Value::Object(mut map) => {
+            for key in SETTINGS_NOT_RENDERED {
+                map.remove(key);
+            }
+            // Sorted keys: the same settings in another order are the same settings.
+            serde_json::Value::Object(map.into_iter().collect::<BTreeMap<_, _>>().into_iter().collect())
+        }
+        other => other,
+    };
+    Ok(value.to_string())
+}
+
+/// What an editor signs for the site: its address, the fingerprint, who and when. Its
+/// first line differs from an approval's, so that neither signature passes for the other.
+pub fn statement(site: &str, hash: &str, reviewer: &str, date: Date) -> String {
+    let quote = |v: &str| serde_json::to_string(v).unwrap_or_else(|_| "\"\"".into());
+    format!(
+        "evident-site v1\nsite: {}\nsite_hash: {}\nreviewer: {}\ndate: {}\n",
+        quote(site),
+        quote(hash),
+        quote(reviewer),
+        quote(&date.to_string())
+    )
+}
+
+/// `site-approval.yaml`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteApproval {
+    pub site_hash: String,
+    pub reviewer: String,
+    pub date: String,
+    pub signature: String,
+    /// Each file's fingerprint when signed, so that `check` can name what changed since.
+    pub files: BTreeMap<String, String>,
+}
+
+/// `evident sign-site`: signs the site's current templates, theme and settings as
+/// `reviewer` with `key`, and writes `site-approval.yaml`.
+pub fn sign_site(root: &Path, reviewer: &str, key: &Path, today: Date) -> Result<PathBuf, String> {
+    let config = crate::config::load_config(root).map_err(|problems| {
+        let first = problems
+            .first()
+            .map_or_else(String::new, |d| format!(": {}", d.message));
+        format!("evident.yaml has problems{first}")
+    })?;
+    let (registry, _) = crate::people::load_people(root);
+    let person = registry
+        .get(reviewer)
+        .ok_or_else(|| format!("`{reviewer}` is not in people/: {}", registry.hint_for(reviewer)))?;
+    let public = crate::review::signature::public_key_of(key)?;
+    let registered = person
+        .keys
+        .iter()
+        .find(|k| k.key.key_data() == public.key_data())
+        .ok_or_else(|| {
+            format!(
+                "{} is not a key registered for {reviewer} in {}",
+                key.display(),
+                person.file
+            )
+        })?;
+    if let Some(why) = registered.invalid_on(today) {
+        return Err(why);
+    }
+    let print = fingerprint(root)?;
+    let text = statement(&config.base_url, &print.hash, reviewer, today);
+    let signature = crate::review::signature::sign_text(key, &text)?;
+    let approval = SiteApproval {
+        site_hash: print.hash,
+        reviewer: reviewer.to_string(),
+        date: today.to_string(),
+        signature,
+        files: print.files,
+    };
+    let yaml = serde_yaml::to_string(&approval).map_err(|e| format!("cannot write the approval: {e}"))?;
+    let text = format!(
+        "# Written by `evident sign-site`: who approved the site's templates, theme and settings.\n# Sign again after changing them; do not edit by hand.\n{yaml}"
+    );
+    let path = root.join(APPROVAL_FILE);
+    let temp = root.join(format!(".{APPROVAL_FILE}.tmp"));
+    std::fs::write(&temp, text).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+    std::fs::rename(&temp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// What `check` says about the site approval. Nothing on sites without signatures, or while
+/// no page claims a review: then nothing a template changes is a reviewer's word.
+pub fn check_site_approval(root: &Path, base_url: &str, registry: &Registry, any_reviewed: bool) -> Vec<Diagnostic> {
+    if !any_reviewed {
+        return Vec::new();
+    }
+    let finding = |file: &str, message: String| {
+        vec![Diagnostic::new(Code::ReviewSiteChanged, file, Position::START, message).with_hint(
+            "a reviewer checks the approved pages as the templates, theme and settings now render them, then runs `evident sign-site --reviewer ID --key PATH`",
+        )]
+    };
+    let current = match fingerprint(root) {
+        Ok(print) => print,
+        Err(why) => {
+            return finding(
+                APPROVAL_FILE,
+                format!("the site's templates, theme and settings cannot be fingerprinted: {why}"),
+            );
+        }
+    };
+    let text = match std::fs::read_to_string(root.join(APPROVAL_FILE)) {
+        Ok(text) => text,
+        // A site on the built-in templates and theme has only its settings to sign; that
+        // is asked once it has templates or theme files of its own.
+        Err(_) if !current.files.keys().any(|path| path != "evident.yaml") => return Vec::new(),
+        Err(_) => {
+            return finding(
+                APPROVAL_FILE,
+                "the site's templates, theme and settings shape every approved page, and no reviewer has signed them"
+                    .to_string(),
+            );
+        }
+    };
+    let approval: SiteApproval = match serde_yaml::from_str(&text) {
+        Ok(approval) => approval,
+        Err(error) => return finding(APPROVAL_FILE, format!("{APPROVAL_FILE} cannot be read: {error}")),
+    };
+    let Some(date) = Date::parse_iso(&approval.date) else {
+        return finding(APPROVAL_FILE, format!("{APPROVAL_FILE} has no valid date"));
+    };
+    let Some(person) = registry.get(&approval.reviewer) else {
+        return finding(
+            APPROVAL_FILE,
+            format!(
+                "{APPROVAL_FILE} is signed by `{}`, who is not in people/",
+                approval.reviewer
+            ),
+        );
+    };
+    let signed = statement(base_url, &approval.site_hash, &approval.reviewer, date);
+    if let Err(problem) =
+        crate::review::signature::verify_text(Some(&approval.signature), &signed, date, person, registry)
+    {
+        let why = match problem {
+            crate::review::signature::Problem::Unsigned => "it is not signed".to_string(),
+            crate::review::signature::Problem::Bad(why) => why,
+        };
+        return finding(APPROVAL_FILE, format!("the site approval does not hold: {why}"));
+    }
+    if approval.site_hash == current.hash {
+        return Vec::new();
+    }
+    // The recorded list is not signed; it only says where to look. The signed hash decides.
+    let changed: Vec<&str> = current
+        .files
+        .iter()
+        .filter(|(path, hash)| approval.files.get(*path) != Some(*hash))
+        .map(|(path, _)| path.as_str())
+        .chain(
+            approval
+                .files
+                .keys()
+                .filter(|path| !current.files.contains_key(*path))
+                .map(String::as_str),
+        )
+        .collect();
+    let first = changed.first().copied().unwrap_or(APPROVAL_FILE);
+    let file = if root.join(first).is_file() {
+        first
+    } else {
+        APPROVAL_FILE
+    };
+    finding(
+        file,
+        format!(
+            "the templates, theme or settings changed since {} signed them on {}: {}; approved pages may now read differently from what was approved",
+            approval.reviewer,
+            approval.date,
+            if changed.is_empty() {
+                "the signed fingerprint differs".to_string()
+            } else {
+                changed.join(", ")
+            }
+        ),
+    )
 }
 
 #[cfg(test)]
