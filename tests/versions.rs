@@ -453,3 +453,43 @@ fn init_keeps_the_output_and_the_edition_cache_out_of_git() {
     assert!(ignored.lines().any(|l| l == "/.evident-cache/"), "{ignored}");
     assert!(ignored.lines().any(|l| l == "/public/"), "{ignored}");
 }
+
+#[test]
+fn an_edition_from_a_commit_never_on_the_published_branch_is_refused() {
+    let site = site_with_history();
+    // A commit made on a side branch and tagged, never merged: nobody published it.
+    git(&site, "2025-07-01T12:00:00Z", &["checkout", "-q", "-b", "rogue"]);
+    site.write(MOVED_FILE, site.read(MOVED_FILE).replace("120 mg", "900 mg"));
+    commit(&site, "2025-07-01T12:00:00Z", "an unpublished dose");
+    git(&site, "2025-07-01T12:00:00Z", &["tag", "edition-rogue"]);
+    git(&site, "2025-07-01T12:00:00Z", &["checkout", "-q", "main"]);
+    let config = site.read("evident.yaml") + "edition_tags: \"edition-*\"\n";
+    site.write("evident.yaml", &config);
+
+    let out = site.run(&["build", "--format", "json"]);
+    out.expect_code(2);
+    let finding = out.report().only("config/invalid-value").clone();
+    assert_eq!(finding.line, config.lines().count() as u32);
+    assert!(
+        finding.message.contains("`edition-rogue`") && finding.message.contains("not on the published branch `main`"),
+        "{}",
+        finding.message
+    );
+    assert!(!site.exists("public"));
+
+    // The tag on the published branch alone builds; so does naming the branch it is on.
+    git(&site, "2025-07-01T12:00:00Z", &["tag", "-d", "edition-rogue"]);
+    site.run(&["build"]).expect_code(0);
+    assert!(site.exists(&format!("public/editions/2025/questions/{SLUG}/index.html")));
+    git(&site, "2025-07-01T12:00:00Z", &["tag", "edition-rogue", "rogue"]);
+    site.write("evident.yaml", format!("{config}edition_branch: rogue\n"));
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        site.read(&format!("public/editions/rogue/questions/{SLUG}/index.html"))
+            .contains("900 mg")
+    );
+    site.write("evident.yaml", format!("{config}edition_branch: gh-pages\n"));
+    let out = site.run(&["build", "--format", "json"]);
+    out.expect_code(2);
+    assert!(out.report().diagnostics[0].message.contains("no branch `gh-pages`"));
+}
