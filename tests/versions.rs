@@ -493,3 +493,77 @@ fn an_edition_from_a_commit_never_on_the_published_branch_is_refused() {
     out.expect_code(2);
     assert!(out.report().diagnostics[0].message.contains("no branch `gh-pages`"));
 }
+
+/// The fixture in git at version 1 (40 mg, submitted).
+fn dose_in_git() -> Site {
+    let site = Site::fixture("versions/basic");
+    site.write(".gitignore", "/public/\n/.evident-cache/\n");
+    git(&site, "2025-01-05T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2025-01-05T12:00:00Z", "First version");
+    site
+}
+
+fn approve_and_raise(site: &Site) {
+    site.run(&["claim", SLUG, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", SLUG, "--reviewer", "Dr Ada Lovelace", "--date", "2025-01-06"])
+        .expect_code(0);
+    let text = site
+        .read(DOSE_FILE)
+        .replace("version: 1", "version: 2")
+        .replace("at 40 mg daily", "at 80 mg daily");
+    site.write(DOSE_FILE, text);
+}
+
+#[test]
+fn after_a_squash_the_history_never_offers_an_unapproved_page_as_the_approved_version() {
+    // The approval and the next edit land in one commit (a squash merge): the approved
+    // text is in the history only as it was before anyone approved it.
+    let site = dose_in_git();
+    approve_and_raise(&site);
+    commit(&site, "2025-02-01T12:00:00Z", "Approve, then raise the dose (squashed)");
+    site.run(&["build"]).expect_code(0);
+    let page = site.html(&history_page(SLUG));
+    let section = page.text("#since-approval");
+    assert!(section.contains("Dr Ada Lovelace"), "{section}");
+    assert_eq!(
+        page.count("#since-approval a"),
+        0,
+        "no link to a page that says it is unapproved"
+    );
+    assert!(
+        section.contains("the history holds no page of it with its approval"),
+        "{section}"
+    );
+    let v1 = site.html(&format!("public/questions/{SLUG}/v/1/index.html"));
+    assert_eq!(v1.count(".review-banner--reviewed"), 0);
+}
+
+#[test]
+fn when_the_approved_text_is_in_no_commit_the_history_says_so_plainly() {
+    let site = dose_in_git();
+    site.write(
+        DOSE_FILE,
+        site.read(DOSE_FILE).replace("at 40 mg daily", "at 60 mg daily"),
+    );
+    approve_and_raise(&site);
+    site.write(
+        DOSE_FILE,
+        site.read(DOSE_FILE).replace("at 60 mg daily", "at 80 mg daily"),
+    );
+    // The 60 mg text that was approved was never committed on its own.
+    commit(&site, "2025-02-01T12:00:00Z", "Squashed: 60 mg, approved, then 80 mg");
+    site.run(&["build"]).expect_code(0);
+    let page = site.html(&history_page(SLUG));
+    let section = collapse_text(&page.text("#since-approval"));
+    assert!(
+        section.contains("the approved text is not in this site's history"),
+        "{section}"
+    );
+    assert!(section.contains("Dr Ada Lovelace"), "{section}");
+    assert_eq!(page.count("#since-approval a"), 0);
+}
+
+fn collapse_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -35,6 +35,10 @@ pub struct ArticleHistory {
     pub versions: Vec<PastVersion>,
     /// For a stale approval, the committed text whose fingerprint the approval recorded.
     pub approved: Option<PastVersion>,
+    /// The `approved_hash` looked for in the history, found or not: `approved` is `None`
+    /// either because no commit holds that text or because nobody looked (`serve` reads
+    /// git again only at a pause), and only the first may be said to a reader.
+    pub traced_hash: Option<String>,
 }
 
 /// One earlier text. It is kept unparsed: pages parse it when they render it and drop it
@@ -189,6 +193,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                 ArticleHistory {
                     versions: kept,
                     approved,
+                    traced_hash: want.approved_hash.map(str::to_string),
                 },
             )
         })

@@ -32,6 +32,9 @@ pub struct HistoryView<'a> {
     pub versions: Vec<VersionView<'a>>,
     /// For an approval the text no longer matches: what changed since the approved text.
     pub approval: Option<ApprovalView<'a>>,
+    /// For an approval whose text is in no commit (the history was squashed or rewritten
+    /// since): who approved it. The page says so, rather than offer nothing to compare.
+    pub approval_missing: Option<Vec<ReviewerView<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -422,12 +425,19 @@ fn history_view<'a>(
         let diff = diff_html(&approved.text, current_text);
         ApprovalView {
             version: approved.version,
-            // Only when that version's page shows exactly the approved commit's text.
+            // Only when that version's page shows exactly the approved commit's text, with
+            // its approval: a text committed before its approval was recorded (the commit
+            // that recorded it squashed away) would be offered as "the approved version" on
+            // a page that says no clinician approved it.
             url: own
                 .versions
                 .iter()
                 .zip(parsed)
-                .any(|(p, old)| p.version == approved.version && p.commit == approved.commit && old.is_some())
+                .any(|(p, old)| {
+                    p.version == approved.version
+                        && p.commit == approved.commit
+                        && old.as_ref().is_some_and(|old| old.review_state.is_reviewed())
+                })
                 .then(|| urls.path(&version_dir(&article.slug, approved.version))),
             commit: commit_view(&history.commits[approved.commit]),
             reviewers: approved_by(article, site),
@@ -445,6 +455,11 @@ fn history_view<'a>(
             note: notes.get(&article.version).map(|c| c.summary.as_str()),
         },
         versions: by_number.into_values().rev().collect(),
+        approval_missing: (approval.is_none()
+            && article.review_state.is_stale()
+            && own.traced_hash.is_some()
+            && own.traced_hash.as_deref() == article.review.approved_hash.as_deref())
+        .then(|| approved_by(article, site)),
         approval,
     }
 }
