@@ -567,3 +567,55 @@ fn when_the_approved_text_is_in_no_commit_the_history_says_so_plainly() {
 fn collapse_text(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// An article citing only the shared bibliography, at `version`, with `dose`.
+fn shared_citing_article(version: u32, dose: &str) -> String {
+    format!(
+        "---\nquestion: \"What dose of rosuvastatin do adults start on?\"\nanswer: >-\n  Most adults start on {dose} daily [@jupiter].\ntopics: [cardiology]\naudience: clinician\ncreated: 2025-01-05\nupdated: 2025-0{version}-05\nversion: {version}\nreview:\n  status: submitted\n---\n## Dose\n\n- Start rosuvastatin at {dose} daily [@jupiter].\n"
+    )
+}
+
+fn shared_reference(title: &str) -> String {
+    format!(
+        "- id: jupiter\n  type: research\n  authors: [\"Ridker PM\"]\n  title: \"{title}\"\n  journal: \"N Engl J Med\"\n  year: 2008\n"
+    )
+}
+
+#[test]
+fn each_earlier_version_is_judged_with_its_own_commits_bibliography() {
+    const FILE: &str = "content/cardiology/rosuvastatin-dose.md";
+    const ROSU: &str = "rosuvastatin-dose";
+    let site = dose_in_git();
+    site.write(FILE, shared_citing_article(1, "10 mg"));
+    site.write(
+        "references/shared.yaml",
+        shared_reference("Rosuvastatin to prevent vascular events"),
+    );
+    commit(&site, "2025-01-05T12:00:00Z", "Rosuvastatin, version 1");
+    site.run(&["claim", ROSU, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", ROSU, "--reviewer", "Dr Ada Lovelace", "--date", "2025-01-06"])
+        .expect_code(0);
+    commit(&site, "2025-01-06T12:00:00Z", "Approved");
+
+    // Later the shared reference is corrected and the article moves on to version 2.
+    site.write(
+        "references/shared.yaml",
+        shared_reference("Rosuvastatin to prevent vascular events in men and women"),
+    );
+    site.write(FILE, shared_citing_article(2, "20 mg"));
+    commit(&site, "2025-02-05T12:00:00Z", "Version 2, corrected reference");
+    site.run(&["build"]).expect_code(0);
+
+    // Version 1 was approved as it was published, with the reference as it read then.
+    let history = site.html(&history_page(ROSU));
+    let review = collapse_text(&history.text("#version-1"));
+    assert!(review.contains("Approved by Dr Ada Lovelace"), "{review}");
+    let v1 = site.html(&format!("public/questions/{ROSU}/v/1/index.html"));
+    assert_eq!(v1.count(".review-banner--reviewed"), 1);
+    let reference = v1.text(".reference__text");
+    assert!(
+        reference.contains("vascular events.") && !reference.contains("men and women"),
+        "{reference}"
+    );
+}

@@ -218,10 +218,20 @@ impl Repo {
     /// The files of the site (its folder in the repository) at `commit`: path relative to
     /// the site root and blob id. Symbolic links and submodules are left out.
     pub fn site_files(&self, commit: &str) -> Result<Vec<(String, String)>, GitError> {
+        self.files_under(commit, &[""])
+    }
+
+    /// `site_files` of the site's folders `folders` only (`""`: the whole site).
+    pub fn files_under(&self, commit: &str, folders: &[&str]) -> Result<Vec<(String, String)>, GitError> {
         let mut command = self.git();
         command.args(["ls-tree", "-r", "-z", "--full-tree", commit]);
-        if !self.prefix.is_empty() {
-            command.arg("--").arg(&self.prefix);
+        let specs: Vec<String> = folders
+            .iter()
+            .map(|folder| format!("{}{folder}", self.prefix))
+            .filter(|spec| !spec.is_empty())
+            .collect();
+        if !specs.is_empty() {
+            command.arg("--").args(&specs);
         }
         let output = command
             .output()

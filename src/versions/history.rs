@@ -19,6 +19,8 @@ pub struct SiteHistory {
     pub commits: Vec<CommitInfo>,
     /// By the article's file (relative to the site root, as it is now).
     pub articles: HashMap<String, ArticleHistory>,
+    /// By commit (index into `commits`): what each earlier version shown is judged against.
+    pub sources_at: HashMap<usize, std::sync::Arc<CommitSources>>,
 }
 
 #[derive(Clone, Debug)]
@@ -86,6 +88,74 @@ pub struct Wanted<'a> {
 struct Collected {
     by_version: BTreeMap<u32, (usize, usize, String)>,
     all: Vec<(usize, String)>,
+}
+
+/// What an earlier text was judged against when it was published: its commit's shared
+/// bibliography and people registry. Judged against today's instead, a version approved at
+/// the time would read as unapproved once a shared reference changed, and one never
+/// approved could read as approved.
+pub struct CommitSources {
+    pub bibliography: crate::bibliography::Bibliography,
+    pub registry: std::sync::Arc<crate::people::Registry>,
+}
+
+/// The shared bibliography and registry at each commit of `needed` (indexes into
+/// `commits`). Commits whose `references/` and `people/` hold the same files share one.
+pub fn sources_at(
+    repo: &Repo,
+    commits: &[CommitInfo],
+    needed: &std::collections::BTreeSet<usize>,
+) -> Result<HashMap<usize, std::sync::Arc<CommitSources>>, GitError> {
+    let folders = [crate::bibliography::BIBLIOGRAPHY_DIR, crate::people::PEOPLE_DIR];
+    let mut by_files: HashMap<Vec<(String, String)>, std::sync::Arc<CommitSources>> = HashMap::new();
+    let mut found = HashMap::new();
+    for &index in needed {
+        let Some(commit) = commits.get(index) else { continue };
+        let files = repo.files_under(&commit.id, &folders)?;
+        if let Some(known) = by_files.get(&files) {
+            found.insert(index, known.clone());
+            continue;
+        }
+        let ids: Vec<&str> = files.iter().map(|(_, blob)| blob.as_str()).collect();
+        let mut texts: Vec<Option<String>> = vec![None; files.len()];
+        repo.read_blobs(&ids, |at, bytes| {
+            texts[at] = bytes
+                .and_then(|b| String::from_utf8(b).ok())
+                .map(crate::load::split::strip_bom);
+        })?;
+        let mut bibliography_files = Vec::new();
+        let mut registry = crate::people::Registry::default();
+        for ((path, _), text) in files.iter().zip(texts) {
+            let Some(text) = text else { continue };
+            let name = path.rsplit('/').next().unwrap_or_default();
+            if path.starts_with(&format!("{}/", crate::bibliography::BIBLIOGRAPHY_DIR))
+                && crate::bibliography::is_bibliography_file(name)
+                && !name.starts_with('.')
+            {
+                bibliography_files.push(SourceFile {
+                    rel_path: path.clone(),
+                    section: String::new(),
+                    text,
+                });
+            } else if path
+                .strip_prefix(&format!("{}/", crate::people::PEOPLE_DIR))
+                .is_some_and(|rest| {
+                    // The registry is the folder's own files, as `load_people` reads it.
+                    !rest.contains('/') && rest.ends_with(".md") && !rest.starts_with('.')
+                })
+            {
+                registry.people.extend(crate::people::parse_person(path, &text).0);
+            }
+        }
+        registry.people.sort_by(|a, b| a.id.cmp(&b.id));
+        let sources = std::sync::Arc::new(CommitSources {
+            bibliography: crate::bibliography::parse_bibliography(&bibliography_files).0,
+            registry: std::sync::Arc::new(registry),
+        });
+        by_files.insert(files, sources.clone());
+        found.insert(index, sources);
+    }
+    Ok(found)
 }
 
 /// Reads the history of the `wanted` articles from the repository holding the site.
@@ -198,10 +268,16 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
             )
         })
         .collect();
+    let needed: std::collections::BTreeSet<usize> = results
+        .iter()
+        .flat_map(|(_, history)| history.versions.iter().map(|v| v.commit))
+        .collect();
+    let sources_at = sources_at(repo, &commits, &needed)?;
     Ok(SiteHistory {
         from_git: true,
         commits,
         articles: results.into_iter().collect(),
+        sources_at,
     })
 }
 

@@ -185,14 +185,24 @@ fn render_article(
     let article = site.articles[index];
     let empty = ArticleHistory::default();
     let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
-    // Earlier texts are judged as the current one is: an unsigned or forged approval of an
-    // old version names no one either.
-    let trust = crate::review::trust::Trust::new(site.config, site.people.clone(), None).without_currency();
+    // Earlier texts are judged as the current one is (an unsigned or forged approval of an
+    // old version names no one either), but against their own commit's shared bibliography
+    // and registry: what the page showed, and who could sign, then.
     let parsed: Vec<Option<Article>> = own
         .versions
         .iter()
         .map(|p| {
-            p.parse(inputs.sources).map(|mut old| {
+            let then = inputs.history.sources_at.get(&p.commit);
+            let sources = match then {
+                Some(then) => crate::parse::article::Sources {
+                    bibliography: &then.bibliography,
+                    site: inputs.sources.site,
+                },
+                None => inputs.sources,
+            };
+            let registry = then.map_or_else(|| site.people.clone(), |then| then.registry.clone());
+            let trust = crate::review::trust::Trust::new(site.config, registry, None).without_currency();
+            p.parse(sources).map(|mut old| {
                 crate::review::trust::judge(&mut old, &trust);
                 old
             })
