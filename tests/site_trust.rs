@@ -71,22 +71,31 @@ fn a_template_that_drops_the_banner_or_overrides_the_old_partial_cannot_publish(
     let finding = report.only("review/false-claim");
     assert!(finding.message.contains("0 times"), "{}", finding.message);
 
-    // The partial the banner once came from is now an ordinary template: overriding it
-    // changes nothing Evident shows, and a template that includes it instead of the banner
-    // is refused for the claim it makes.
-    site.write(
-        "templates/partials/review.html",
-        "<div class=\"review-banner review-banner--reviewed\"><p>Reviewed by Dr House</p></div>",
-    );
+    // The partial the banner once came from now only places it: a template written
+    // against it keeps working…
     site.write(
         "templates/article.html",
         article_template(BANNER, "{% include \"partials/review.html\" %}"),
     );
-    commit(&site, "2026-02-03T10:00:00Z", "banner from a partial");
+    commit(&site, "2026-02-03T10:00:00Z", "banner from the partial");
+    site.run(&["build"]).expect_code(0);
+    assert_eq!(site.html(RADIUM_PAGE).count(".review-banner--pending"), 1);
+
+    // …and a site's own version of it is refused for the claim it makes.
+    site.write(
+        "templates/partials/review.html",
+        "<div class=\"review-banner review-banner--reviewed\"><p>Reviewed by Dr House</p></div>",
+    );
+    commit(&site, "2026-02-04T10:00:00Z", "a banner of our own");
     let report = site.run(&["build", "--format", "json"]).report();
     let finding = report.only("review/false-claim");
     assert_eq!(finding.file, "templates/partials/review.html");
-    assert!(!site.exists(RADIUM_PAGE));
+    assert!(
+        site.html(RADIUM_PAGE)
+            .text(".review-banner")
+            .contains("pending human review"),
+        "the refused build left the previous page as it was"
+    );
 }
 
 #[test]
