@@ -619,3 +619,40 @@ fn each_earlier_version_is_judged_with_its_own_commits_bibliography() {
         "{reference}"
     );
 }
+
+#[test]
+fn an_approval_withdrawn_by_a_changed_shared_reference_still_finds_its_text() {
+    const FILE: &str = "content/cardiology/rosuvastatin-dose.md";
+    const ROSU: &str = "rosuvastatin-dose";
+    let site = dose_in_git();
+    site.write(FILE, shared_citing_article(1, "10 mg"));
+    site.write(
+        "references/shared.yaml",
+        shared_reference("Rosuvastatin to prevent vascular events"),
+    );
+    commit(&site, "2025-01-05T12:00:00Z", "Rosuvastatin, version 1");
+    site.run(&["claim", ROSU, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", ROSU, "--reviewer", "Dr Ada Lovelace", "--date", "2025-01-06"])
+        .expect_code(0);
+    commit(&site, "2025-01-06T12:00:00Z", "Approved");
+    // Only the shared reference changes: the approved text is still in the history.
+    site.write(
+        "references/shared.yaml",
+        shared_reference("Rosuvastatin in men and women"),
+    );
+    commit(&site, "2025-02-05T12:00:00Z", "Corrected reference");
+    site.run(&["build"]).expect_code(0);
+
+    let page = site.html(&history_page(ROSU));
+    let section = collapse_text(&page.text("#since-approval"));
+    assert!(!section.contains("not in this site's history"), "{section}");
+    assert!(
+        section.contains("A reviewer approved the text of version 1"),
+        "{section}"
+    );
+    assert_eq!(
+        site.html("public/review/index.html").attr("a.queue__diff", "href"),
+        format!("/questions/{ROSU}/history/#since-approval")
+    );
+}

@@ -208,7 +208,10 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
             .insert(version, (rev, revisions[article][rev].commit, text));
     })?;
 
-    let results: Vec<(String, ArticleHistory)> = wanted
+    // Per article: its history, and the texts of an approval not found with today's shared
+    // bibliography (newest last), to look for again with each commit's own.
+    #[allow(clippy::type_complexity)]
+    let results: Vec<(String, ArticleHistory, Vec<PastVersion>)> = wanted
         .par_iter()
         .zip(collected.into_par_iter())
         .zip(revisions.par_iter())
@@ -258,6 +261,20 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                     })
                 })
             });
+            let untraced = if approved.is_none() && want.approved_hash.is_some() {
+                collected
+                    .all
+                    .into_iter()
+                    .map(|(rev, text)| PastVersion {
+                        version: 0,
+                        commit: line[rev].commit,
+                        path: line[rev].path.clone(),
+                        text,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             (
                 want.file.to_string(),
                 ArticleHistory {
@@ -265,18 +282,40 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                     approved,
                     traced_hash: want.approved_hash.map(str::to_string),
                 },
+                untraced,
             )
         })
         .collect();
     let needed: std::collections::BTreeSet<usize> = results
         .iter()
-        .flat_map(|(_, history)| history.versions.iter().map(|v| v.commit))
+        .flat_map(|(_, history, untraced)| history.versions.iter().chain(untraced).map(|v| v.commit))
         .collect();
     let sources_at = sources_at(repo, &commits, &needed)?;
+    let articles = results
+        .into_iter()
+        .map(|(file, mut history, untraced)| {
+            // An approval given before a shared reference changed fingerprinted the text
+            // with the reference as it was: its commit's bibliography finds it.
+            if let Some(hash) = history.traced_hash.clone().filter(|_| history.approved.is_none()) {
+                history.approved = untraced.into_iter().rev().find_map(|mut past| {
+                    let then = sources_at.get(&past.commit)?;
+                    let article = past.parse(Sources {
+                        bibliography: &then.bibliography,
+                        site: sources.site,
+                    })?;
+                    (article.fingerprint.hash == hash).then(|| {
+                        past.version = article.version;
+                        past
+                    })
+                });
+            }
+            (file, history)
+        })
+        .collect();
     Ok(SiteHistory {
         from_git: true,
         commits,
-        articles: results.into_iter().collect(),
+        articles,
         sources_at,
     })
 }
