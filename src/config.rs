@@ -27,6 +27,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "citations",
     "editions",
     "edition_tags",
+    "edition_branch",
     "review",
     "standards",
     "readability",
@@ -194,6 +195,8 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         list: reader.list::<crate::editions::EditionEntry>("editions"),
         tags_at: reader.value_position("edition_tags"),
         tags: reader.optional("edition_tags"),
+        branch_at: reader.value_position("edition_branch"),
+        branch: reader.optional("edition_branch"),
     };
     let edition_problems = crate::editions::config_problems(&editions);
     let review_at = reader.key_position("review");

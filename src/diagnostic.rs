@@ -54,6 +54,9 @@ pub enum Code {
     ReviewOverdue,
     ReviewUntrustedRegistry,
     ReviewBadRecord,
+    ReviewFalseClaim,
+    ReviewBannerStyle,
+    ReviewSiteChanged,
     PeopleUnknown,
     PeopleNoDisclosures,
     ReadabilityTooHard,
@@ -66,7 +69,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 46] = [
+    pub const ALL: [Code; 49] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -104,6 +107,9 @@ impl Code {
         Code::ReviewOverdue,
         Code::ReviewUntrustedRegistry,
         Code::ReviewBadRecord,
+        Code::ReviewFalseClaim,
+        Code::ReviewBannerStyle,
+        Code::ReviewSiteChanged,
         Code::PeopleUnknown,
         Code::PeopleNoDisclosures,
         Code::ReadabilityTooHard,
@@ -154,6 +160,9 @@ impl Code {
             Code::ReviewOverdue => "review/overdue",
             Code::ReviewUntrustedRegistry => "review/untrusted-registry",
             Code::ReviewBadRecord => "review/bad-record",
+            Code::ReviewFalseClaim => "review/false-claim",
+            Code::ReviewBannerStyle => "review/banner-style",
+            Code::ReviewSiteChanged => "review/site-changed",
             Code::PeopleUnknown => "people/unknown",
             Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::ReadabilityTooHard => "readability/too-hard",
@@ -182,6 +191,7 @@ impl Code {
             | Code::ReviewStaleApproval
             | Code::ReviewOverdue
             | Code::ReviewUntrustedRegistry
+            | Code::ReviewSiteChanged
             | Code::PeopleNoDisclosures
             | Code::ReadabilityTooHard
             | Code::HistoryUnreadable

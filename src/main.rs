@@ -172,6 +172,16 @@ enum Command {
         #[arg(long, value_name = "ROLE")]
         role: Option<String>,
     },
+    /// Sign the site's templates, theme and settings as they are now (site-approval.yaml),
+    /// after checking that the approved pages read as they were approved
+    SignSite {
+        /// Who signs: their id in people/
+        #[arg(long, value_name = "ID")]
+        reviewer: String,
+        /// Their SSH key: a private key file, or a public key whose private half is in ssh-agent
+        #[arg(long, value_name = "PATH")]
+        key: std::path::PathBuf,
+    },
     /// Write people/ID.md, a complete entry of the people registry to fill in
     NewPerson {
         /// The person's id: lower-case letters, digits and hyphens, e.g. jane-example
@@ -377,6 +387,18 @@ fn main() -> ExitCode {
             },
             key.as_deref(),
         ),
+        Command::SignSite { reviewer, key } => {
+            match evident::review::site::sign_site(&cli.root, &reviewer, &key, Date::today()) {
+                Ok(path) => {
+                    eprintln!(
+                        "{}: the site's templates, theme and settings signed by {reviewer}",
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(error) => usage_error(anyhow::anyhow!(error)),
+            }
+        }
         Command::NewPerson { id } => match evident::scaffold::new_person(&cli.root, &id) {
             Ok(path) => {
                 println!("{}", path.display());

@@ -162,7 +162,7 @@ fn load_and_check_for(
         None => config,
     };
     progress.stage("reading and parsing", None);
-    let (loaded, mut parsed) = read_and_parse_within(root, &approved_base_url, output, config.limits.max_file_size);
+    let (mut loaded, mut parsed) = read_and_parse_within(root, &approved_base_url, output, config.limits.max_file_size);
     let (mut registry, mut people_findings) = crate::people::load_people(root);
     match &options.trusted_keys {
         Some(source) => match crate::review::root::load(source) {
@@ -173,6 +173,16 @@ fn load_and_check_for(
     }
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
     parsed.establish_trust(trust, people_findings);
+    loaded.diagnostics.extend(crate::review::site::check_theme(root));
+    if config.review.signatures != crate::config::Signatures::Off {
+        let any_reviewed = parsed.articles.iter().any(|a| a.review_state.is_reviewed());
+        loaded.diagnostics.extend(crate::review::site::check_site_approval(
+            root,
+            &approved_base_url,
+            &parsed.people(),
+            any_reviewed,
+        ));
+    }
     Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 

@@ -266,6 +266,9 @@ fn config_field(name: &str) -> Option<Value> {
         "edition_tags" => {
             text("A glob of git tags that are editions too, named by what `*` matched, e.g. \"edition-*\".")
         }
+        "edition_branch" => text(
+            "The branch the site is published from: every edition's commit must be in its history (default: the branch checked out, else main).",
+        ),
         "feed_entries" => json!({"type": "integer", "minimum": 0, "description": "Entries in feed.xml (default 20)."}),
         "limits" => json!({
             "type": "object",

@@ -259,6 +259,35 @@ fn exercise(code: Code) -> Exercise {
             args: &["check", "--format", "json"],
             exit: 0,
         },
+        Code::ReviewFalseClaim => Exercise::Run {
+            site: || {
+                let site = Site::fixture("build/valid-site");
+                site.write(
+                    "templates/article.html",
+                    "{% extends \"base.html\" %}{% block content %}{% block notice %}{% endblock notice %}{{ article.review_banner | safe }}<p>Medically reviewed</p>{% endblock content %}",
+                );
+                site
+            },
+            args: BUILD,
+            exit: 2,
+        },
+        Code::ReviewBannerStyle => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                site.write("theme/site.css", ".review-banner__title { display: none }\n");
+                site
+            },
+            1,
+        ),
+        Code::ReviewSiteChanged => check_today(
+            || {
+                let site = reviewed_site("review: {signatures: required}\n", people::DISCLOSED, Some("ada"));
+                // A template of the site's own that no reviewer has signed.
+                site.write("templates/partials/toc.html", "<nav></nav>");
+                site
+            },
+            0,
+        ),
         Code::PeopleUnknown => check_today(
             || {
                 let site = reviewed_site("", people::DISCLOSED, None);

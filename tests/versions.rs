@@ -302,20 +302,30 @@ fn an_edition_built_once_is_copied_from_the_cache_until_something_changes() {
     site.run(&["build"]).expect_code(0);
     assert!(site.tree("public") == first, "identical input, identical output");
 
-    // A mark left in the cached page shows whether the next build copied or re-rendered it.
+    // The cache is copied, not rendered again: its files are left as they were written.
     let cached = format!(".evident-cache/editions/2025/site/questions/{SLUG}/index.html");
-    site.write(&cached, site.read(&cached) + "<!-- from the cache -->");
+    let written = std::fs::metadata(site.path(&cached)).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
     site.run(&["build"]).expect_code(0);
-    assert!(
-        site.read(&format!("public/editions/2025/questions/{SLUG}/index.html"))
-            .contains("from the cache")
+    assert_eq!(
+        std::fs::metadata(site.path(&cached)).unwrap().modified().unwrap(),
+        written
     );
+
+    // A page edited in the cache by hand is not republished: the edition is rendered again.
+    let published = format!("public/editions/2025/questions/{SLUG}/index.html");
+    let genuine = site.read(&published);
+    site.write(&cached, site.read(&cached).replace("80 mg", "800 mg"));
+    site.run(&["build"]).expect_code(0);
+    assert_eq!(site.read(&published), genuine);
+    assert_eq!(site.read(&cached), genuine);
+    assert!(site.tree("public") == first);
 
     // Moving the tag to another commit builds the edition again.
     git(&site, "2025-06-02T12:00:00Z", &["tag", "-f", "edition-2025", "HEAD~1"]);
     site.run(&["build"]).expect_code(0);
     let page = site.read(&format!("public/editions/2025/questions/{SLUG}/index.html"));
-    assert!(!page.contains("from the cache") && page.contains("frail patients"));
+    assert!(page.contains("frail patients"));
 }
 
 #[test]
@@ -442,4 +452,210 @@ fn init_keeps_the_output_and_the_edition_cache_out_of_git() {
     let ignored = site.read(".gitignore");
     assert!(ignored.lines().any(|l| l == "/.evident-cache/"), "{ignored}");
     assert!(ignored.lines().any(|l| l == "/public/"), "{ignored}");
+}
+
+#[test]
+fn an_edition_from_a_commit_never_on_the_published_branch_is_refused() {
+    let site = site_with_history();
+    // A commit made on a side branch and tagged, never merged: nobody published it.
+    git(&site, "2025-07-01T12:00:00Z", &["checkout", "-q", "-b", "rogue"]);
+    site.write(MOVED_FILE, site.read(MOVED_FILE).replace("120 mg", "900 mg"));
+    commit(&site, "2025-07-01T12:00:00Z", "an unpublished dose");
+    git(&site, "2025-07-01T12:00:00Z", &["tag", "edition-rogue"]);
+    git(&site, "2025-07-01T12:00:00Z", &["checkout", "-q", "main"]);
+    let config = site.read("evident.yaml") + "edition_tags: \"edition-*\"\n";
+    site.write("evident.yaml", &config);
+
+    let out = site.run(&["build", "--format", "json"]);
+    out.expect_code(2);
+    let finding = out.report().only("config/invalid-value").clone();
+    assert_eq!(finding.line, config.lines().count() as u32);
+    assert!(
+        finding.message.contains("`edition-rogue`") && finding.message.contains("not on the published branch `main`"),
+        "{}",
+        finding.message
+    );
+    assert!(!site.exists("public"));
+
+    // The tag on the published branch alone builds; so does naming the branch it is on.
+    git(&site, "2025-07-01T12:00:00Z", &["tag", "-d", "edition-rogue"]);
+    site.run(&["build"]).expect_code(0);
+    assert!(site.exists(&format!("public/editions/2025/questions/{SLUG}/index.html")));
+    git(&site, "2025-07-01T12:00:00Z", &["tag", "edition-rogue", "rogue"]);
+    site.write("evident.yaml", format!("{config}edition_branch: rogue\n"));
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        site.read(&format!("public/editions/rogue/questions/{SLUG}/index.html"))
+            .contains("900 mg")
+    );
+    site.write("evident.yaml", format!("{config}edition_branch: gh-pages\n"));
+    let out = site.run(&["build", "--format", "json"]);
+    out.expect_code(2);
+    assert!(out.report().diagnostics[0].message.contains("no branch `gh-pages`"));
+}
+
+/// The fixture in git at version 1 (40 mg, submitted).
+fn dose_in_git() -> Site {
+    let site = Site::fixture("versions/basic");
+    site.write(".gitignore", "/public/\n/.evident-cache/\n");
+    git(&site, "2025-01-05T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2025-01-05T12:00:00Z", "First version");
+    site
+}
+
+fn approve_and_raise(site: &Site) {
+    site.run(&["claim", SLUG, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", SLUG, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    let text = site
+        .read(DOSE_FILE)
+        .replace("version: 1", "version: 2")
+        .replace("at 40 mg daily", "at 80 mg daily");
+    site.write(DOSE_FILE, text);
+}
+
+#[test]
+fn after_a_squash_the_history_never_offers_an_unapproved_page_as_the_approved_version() {
+    // The approval and the next edit land in one commit (a squash merge): the approved
+    // text is in the history only as it was before anyone approved it.
+    let site = dose_in_git();
+    approve_and_raise(&site);
+    commit(&site, "2025-02-01T12:00:00Z", "Approve, then raise the dose (squashed)");
+    site.run(&["build"]).expect_code(0);
+    let page = site.html(&history_page(SLUG));
+    let section = page.text("#since-approval");
+    assert!(section.contains("Dr Ada Lovelace"), "{section}");
+    assert_eq!(
+        page.count("#since-approval a"),
+        0,
+        "no link to a page that says it is unapproved"
+    );
+    assert!(
+        section.contains("the history holds no page of it with its approval"),
+        "{section}"
+    );
+    let v1 = site.html(&format!("public/questions/{SLUG}/v/1/index.html"));
+    assert_eq!(v1.count(".review-banner--reviewed"), 0);
+}
+
+#[test]
+fn when_the_approved_text_is_in_no_commit_the_history_says_so_plainly() {
+    let site = dose_in_git();
+    site.write(
+        DOSE_FILE,
+        site.read(DOSE_FILE).replace("at 40 mg daily", "at 60 mg daily"),
+    );
+    // `approve` takes only committed text: the 60 mg text is committed on a branch…
+    commit(&site, "2025-01-20T12:00:00Z", "60 mg");
+    approve_and_raise(&site);
+    site.write(
+        DOSE_FILE,
+        site.read(DOSE_FILE).replace("at 60 mg daily", "at 80 mg daily"),
+    );
+    // …which a squash merge then replaces: the approved text is in no commit of the history.
+    git(&site, "2025-02-01T12:00:00Z", &["reset", "-q", "--soft", "HEAD~1"]);
+    commit(&site, "2025-02-01T12:00:00Z", "Squashed: 60 mg, approved, then 80 mg");
+    site.run(&["build"]).expect_code(0);
+    let page = site.html(&history_page(SLUG));
+    let section = collapse_text(&page.text("#since-approval"));
+    assert!(
+        section.contains("the approved text is not in this site's history"),
+        "{section}"
+    );
+    assert!(section.contains("Dr Ada Lovelace"), "{section}");
+    assert_eq!(page.count("#since-approval a"), 0);
+}
+
+fn collapse_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// An article citing only the shared bibliography, at `version`, with `dose`.
+fn shared_citing_article(version: u32, dose: &str) -> String {
+    format!(
+        "---\nquestion: \"What dose of rosuvastatin do adults start on?\"\nanswer: >-\n  Most adults start on {dose} daily [@jupiter].\ntopics: [cardiology]\naudience: clinician\ncreated: 2025-01-05\nupdated: 2025-0{version}-05\nversion: {version}\nreview:\n  status: submitted\n---\n## Dose\n\n- Start rosuvastatin at {dose} daily [@jupiter].\n"
+    )
+}
+
+fn shared_reference(title: &str) -> String {
+    format!(
+        "- id: jupiter\n  type: research\n  authors: [\"Ridker PM\"]\n  title: \"{title}\"\n  journal: \"N Engl J Med\"\n  year: 2008\n"
+    )
+}
+
+#[test]
+fn each_earlier_version_is_judged_with_its_own_commits_bibliography() {
+    const FILE: &str = "content/cardiology/rosuvastatin-dose.md";
+    const ROSU: &str = "rosuvastatin-dose";
+    let site = dose_in_git();
+    site.write(FILE, shared_citing_article(1, "10 mg"));
+    site.write(
+        "references/shared.yaml",
+        shared_reference("Rosuvastatin to prevent vascular events"),
+    );
+    commit(&site, "2025-01-05T12:00:00Z", "Rosuvastatin, version 1");
+    site.run(&["claim", ROSU, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", ROSU, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    commit(&site, "2025-01-06T12:00:00Z", "Approved");
+
+    // Later the shared reference is corrected and the article moves on to version 2.
+    site.write(
+        "references/shared.yaml",
+        shared_reference("Rosuvastatin to prevent vascular events in men and women"),
+    );
+    site.write(FILE, shared_citing_article(2, "20 mg"));
+    commit(&site, "2025-02-05T12:00:00Z", "Version 2, corrected reference");
+    site.run(&["build"]).expect_code(0);
+
+    // Version 1 was approved as it was published, with the reference as it read then.
+    let history = site.html(&history_page(ROSU));
+    let review = collapse_text(&history.text("#version-1"));
+    assert!(review.contains("Approved by Dr Ada Lovelace"), "{review}");
+    let v1 = site.html(&format!("public/questions/{ROSU}/v/1/index.html"));
+    assert_eq!(v1.count(".review-banner--reviewed"), 1);
+    let reference = v1.text(".reference__text");
+    assert!(
+        reference.contains("vascular events.") && !reference.contains("men and women"),
+        "{reference}"
+    );
+}
+
+#[test]
+fn an_approval_withdrawn_by_a_changed_shared_reference_still_finds_its_text() {
+    const FILE: &str = "content/cardiology/rosuvastatin-dose.md";
+    const ROSU: &str = "rosuvastatin-dose";
+    let site = dose_in_git();
+    site.write(FILE, shared_citing_article(1, "10 mg"));
+    site.write(
+        "references/shared.yaml",
+        shared_reference("Rosuvastatin to prevent vascular events"),
+    );
+    commit(&site, "2025-01-05T12:00:00Z", "Rosuvastatin, version 1");
+    site.run(&["claim", ROSU, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", ROSU, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    commit(&site, "2025-01-06T12:00:00Z", "Approved");
+    // Only the shared reference changes: the approved text is still in the history.
+    site.write(
+        "references/shared.yaml",
+        shared_reference("Rosuvastatin in men and women"),
+    );
+    commit(&site, "2025-02-05T12:00:00Z", "Corrected reference");
+    site.run(&["build"]).expect_code(0);
+
+    let page = site.html(&history_page(ROSU));
+    let section = collapse_text(&page.text("#since-approval"));
+    assert!(!section.contains("not in this site's history"), "{section}");
+    assert!(
+        section.contains("A reviewer approved the text of version 1"),
+        "{section}"
+    );
+    assert_eq!(
+        site.html("public/review/index.html").attr("a.queue__diff", "href"),
+        format!("/questions/{ROSU}/history/#since-approval")
+    );
 }

@@ -2,7 +2,8 @@
 //! folder and rendered by the same stages as the current site, under `/editions/<name>/`.
 //! The result is kept in `.evident-cache/editions/<name>/` with a manifest; a later build
 //! copies it unchanged when the commit, the Evident binary, the address and everything the
-//! switcher shows on its pages are the same, and renders it again otherwise.
+//! switcher shows on its pages are the same, and its files still hash to what the manifest
+//! recorded when they were rendered; it renders it again otherwise.
 
 use super::nav::{Nav, Place};
 use super::{Edition, EditionsConfig};
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 pub const CACHE_DIR: &str = ".evident-cache";
 
 /// Bumped whenever what the cache holds changes meaning.
-const CACHE_FORMAT: &str = "evident-edition-cache-1";
+const CACHE_FORMAT: &str = "evident-edition-cache-2";
 
 /// Files of an edition that make no sense below the site root: crawlers read robots.txt
 /// and sitemaps only at the root, and the root's own describe the current site.
@@ -36,6 +37,9 @@ struct Manifest {
     links_key: String,
     commit: String,
     pages: Vec<String>,
+    /// `tree_digest` of the rendered files: a page edited in the cache by hand (or by
+    /// anything else) is rendered again, never republished as it is.
+    files: String,
 }
 
 /// An edition's content, read and parsed, waiting to be rendered.
@@ -150,9 +154,12 @@ impl Plan {
         let mut problems = Vec::new();
         for index in 0..self.editions.len() {
             let links_key = Nav::new(&self.places, index + 1).links_key();
-            let fresh = self.manifests[index]
-                .as_ref()
-                .is_some_and(|m| m.links_key == links_key && self.snapshots[index].is_none());
+            let site_dir = self.cache.join(&self.editions[index].name).join("site");
+            let fresh = self.manifests[index].as_ref().is_some_and(|m| {
+                m.links_key == links_key
+                    && self.snapshots[index].is_none()
+                    && tree_digest(&site_dir).is_ok_and(|files| files == m.files)
+            });
             if !fresh {
                 if let Err(problem) = self.render(index, &links_key) {
                     problems.push(problem);
@@ -260,7 +267,10 @@ impl Plan {
         staging
             .commit()
             .map_err(|error| edition_problem(&edition, format!("cannot write its cache: {error:#}")))?;
+        let files = tree_digest(&target)
+            .map_err(|error| edition_problem(&edition, format!("cannot read back its cache: {error:#}")))?;
         let manifest = Manifest {
+            files,
             build_key: self.build_keys[index].clone(),
             links_key: links_key.to_string(),
             commit: edition.commit.clone(),
@@ -362,6 +372,22 @@ fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> anyhow::Result<usize
         count += 1;
     }
     Ok(count)
+}
+
+/// SHA-256 over every file under `dir`: its path, length and bytes, in name order.
+fn tree_digest(dir: &Path) -> anyhow::Result<String> {
+    let mut hash = Sha256::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path())?;
+        let rel = crate::load::rel_path(dir, entry.path());
+        hash.update(format!("{}\n{}\n", serde_json::to_string(&rel)?, bytes.len()).as_bytes());
+        hash.update(&bytes);
+    }
+    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn read_manifest(dir: &Path) -> Option<Manifest> {

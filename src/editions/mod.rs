@@ -37,6 +37,10 @@ pub struct EditionsConfig {
     /// (`edition-*` makes tag `edition-2025` the edition `2025`).
     pub tags: Option<String>,
     pub tags_at: Position,
+    /// `edition_branch:`, the branch the site is published from: every edition's commit
+    /// must be in its history (default: the branch checked out, else `main`).
+    pub branch: Option<String>,
+    pub branch_at: Position,
 }
 
 impl EditionsConfig {
@@ -185,8 +189,16 @@ pub fn resolve(repo: Option<&Repo>, config: &EditionsConfig) -> Result<Vec<Editi
             Err(error) => problems.push(git_problem(config.tags_at, &error.0)),
         }
     }
+    let branch = config
+        .branch
+        .clone()
+        .or_else(|| repo.current_branch())
+        .unwrap_or_else(|| "main".to_string());
     for (name, title, git_ref, at) in wanted {
         match repo.resolve(&git_ref) {
+            Ok(Some((commit, _))) if !matches!(repo.is_on_branch(&commit, &branch), Ok(Some(true))) => {
+                problems.push(off_branch(&name, &git_ref, &commit, &branch, repo, config, at));
+            }
             Ok(Some((commit, time))) => editions.push(Edition {
                 label: title.unwrap_or_else(|| name.clone()),
                 name,
@@ -214,6 +226,41 @@ pub fn resolve(repo: Option<&Repo>, config: &EditionsConfig) -> Result<Vec<Editi
     }
     editions.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.name.cmp(&b.name)));
     Ok(editions)
+}
+
+/// An edition whose commit the published branch never held: an archive of something that
+/// was never published.
+fn off_branch(
+    name: &str,
+    git_ref: &str,
+    commit: &str,
+    branch: &str,
+    repo: &Repo,
+    config: &EditionsConfig,
+    at: Position,
+) -> Diagnostic {
+    let short = &commit[..commit.len().min(10)];
+    match repo.is_on_branch(commit, branch) {
+        Ok(None) => Diagnostic::new(
+            Code::ConfigInvalidValue,
+            CONFIG_FILE,
+            if config.branch.is_some() { config.branch_at } else { at },
+            format!("edition `{name}`: there is no branch `{branch}` to check that `{git_ref}` was published from it"),
+        )
+        .with_hint("set `edition_branch:` in evident.yaml to the branch the site is published from (fetch it in CI)"),
+        Err(error) => git_problem(at, &error.0),
+        Ok(_) => Diagnostic::new(
+            Code::ConfigInvalidValue,
+            CONFIG_FILE,
+            at,
+            format!(
+                "edition `{name}`: `{git_ref}` ({short}) is not on the published branch `{branch}`; an edition archives what was published, and this commit never was"
+            ),
+        )
+        .with_hint(format!(
+            "tag a commit of `{branch}` instead, or set `edition_branch:` to the branch the site is published from"
+        )),
+    }
 }
 
 fn git_problem(at: Position, message: &str) -> Diagnostic {

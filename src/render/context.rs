@@ -5,6 +5,7 @@ use super::json_ld::article_json_ld;
 use super::reference::{doi_url, format_reference, pmc_url, pubmed_url};
 use super::urls::{Urls, article_dir, page_dir, person_dir, topic_dir};
 use crate::date::Date;
+use crate::diagnostic::Diagnostic;
 use crate::link::{Site, Topic};
 use crate::parse::article::Article;
 use crate::parse::front_matter::ReviewStatus;
@@ -150,6 +151,9 @@ pub struct ArticleView<'a> {
     pub has_code: bool,
     /// `/questions/<slug>/history/`, when the build writes history pages.
     pub history_url: Option<String>,
+    /// Evident's review banner (trusted HTML): templates place it, and only it may say
+    /// whether the page was reviewed (`render::banner`).
+    pub review_banner: String,
     /// Who wrote it, from the people registry, in the order the article names them.
     pub authors: Vec<AuthorView>,
     /// Funding, conflicts of interest, and what each named author and reviewer declares.
@@ -411,12 +415,7 @@ pub fn site_view(site: &Site<'_>, urls: &Urls, topic_views: &[TopicView]) -> Sit
             ReviewStatus::Approved => counts.approved += 1,
         }
     }
-    let page_url = |slug: &str| {
-        site.pages
-            .iter()
-            .find(|p| p.slug == slug)
-            .map(|p| urls.path(&page_dir(&p.slug)))
-    };
+    let page_url = |slug: &str| plain_page_url(site, urls, slug);
     SiteView {
         title: site.config.title.clone(),
         description: site.config.description.clone(),
@@ -437,6 +436,46 @@ pub fn site_view(site: &Site<'_>, urls: &Urls, topic_views: &[TopicView]) -> Sit
         disclaimer_url: page_url("disclaimer"),
         counts,
     }
+}
+
+/// The address of the plain page `slug` (`editorial-policy`, `disclaimer`), if the site has it.
+pub fn plain_page_url(site: &Site<'_>, urls: &Urls, slug: &str) -> Option<String> {
+    site.pages
+        .iter()
+        .find(|p| p.slug == slug)
+        .map(|p| urls.path(&page_dir(&p.slug)))
+}
+
+/// Renders the review banner into `view` and returns Evident's own parts of the page, for
+/// the guard that runs before the page is written.
+pub fn place_banner(
+    view: &mut ArticleView<'_>,
+    site: &Site<'_>,
+    urls: &Urls,
+) -> Result<super::banner::OwnParts, Diagnostic> {
+    let policy = plain_page_url(site, urls, "editorial-policy");
+    view.review_banner = super::banner::render_banner(&view.review, &site.config.publisher, policy.as_deref())?;
+    let escaped = |text: &str| {
+        let mut out = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = tera::escape_html(text, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let mut fragments = vec![
+        view.json_ld.clone(),
+        view.answer_html.to_string(),
+        view.body_html.to_string(),
+        escaped(view.question),
+        escaped(&view.answer_text),
+    ];
+    fragments.extend(view.plain_answer_html.map(str::to_string));
+    fragments.extend(view.title.map(escaped));
+    fragments.extend(view.references.iter().map(|r| r.html.clone()));
+    fragments.extend(view.changes.iter().map(|c| escaped(c.summary)));
+    Ok(super::banner::OwnParts {
+        banner: view.review_banner.clone(),
+        fragments,
+    })
 }
 
 pub fn topic_view(topic: &Topic, urls: &Urls) -> TopicView {
@@ -613,6 +652,7 @@ pub fn article_content_view<'a>(
             legend_url: None,
         }),
         feedback_url: None,
+        review_banner: String::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Stage 5, render: fills the templates with each page's context and hands the bytes to the
 //! writer. Every page is an independent job, run in parallel; contexts are built once.
 
+pub mod banner;
 pub mod context;
 pub mod csl;
 pub mod graph;
@@ -110,6 +111,7 @@ pub fn site_context_json(site: &Site<'_>) -> String {
 
 struct Shared<'s, 'a> {
     site: &'s Site<'a>,
+    root: &'s Path,
     tera: &'s tera::Tera,
     urls: Urls,
     topics: &'s [TopicView],
@@ -230,6 +232,7 @@ pub fn render_scope_with(
         .insert("site", &site_view(site, &urls, &listed.topics));
     let shared = Shared {
         site,
+        root,
         tera: &*tera,
         urls,
         topics: &listed.topics,
@@ -290,6 +293,8 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
     let urls = &shared.urls;
     let mut ctx = tera::Context::new();
     let body: String;
+    // Evident's own parts of an article page, which the guard checks the page against.
+    let mut own_parts = None;
     let (template, rel_dir, output) = match job {
         Job::Home => {
             let recent: Vec<&SummaryView> = site
@@ -324,6 +329,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             if shared.extras.history.is_some() {
                 view.history_url = Some(urls.path(&history_dir(&site.articles[index].slug)));
             }
+            own_parts = Some(context::place_banner(&mut view, site, urls)?);
             ctx.insert("article", &view);
             let dir = article_dir(&site.articles[index].slug);
             ("article.html", Some(dir.clone()), format!("{dir}index.html"))
@@ -417,6 +423,10 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
         &editions.map(|nav| nav.view(rel_dir.as_deref().unwrap_or(&output))),
     );
     templates::render_page(shared.tera, template, &ctx, &output, |bytes| {
+        if let Some(own) = &own_parts {
+            banner::guard_page(&String::from_utf8_lossy(bytes), own)
+                .map_err(|refusal| banner::refusal_finding(shared.root, &output, template, &refusal))?;
+        }
         staging
             .write(&output, bytes)
             .map_err(|error| templates::template_error(&output, format!("{error:#}")))

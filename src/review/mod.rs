@@ -11,6 +11,7 @@ pub mod record;
 pub mod root;
 pub mod signature;
 pub mod since;
+pub mod site;
 pub mod trust;
 pub mod workflow;
 

@@ -60,6 +60,26 @@ pub fn verify(
     person: &Person,
     registry: &Registry,
 ) -> Result<(), Problem> {
+    verify_text(signature, &statement.text(), statement.date, person, registry).map_err(|problem| match problem {
+        Problem::Bad(why) if why == NOT_OVER_THIS => Problem::Bad(
+            "the signature is not over this approval: the site, slug, approved text (`approved_hash`), reviewer, role or date differ from what was signed".into(),
+        ),
+        other => other,
+    })
+}
+
+const NOT_OVER_THIS: &str = "the signature is not over this statement";
+
+/// Checks `signature` by `person` over the statement `text`, made on `date` (the key must
+/// be valid that day). Other statements than an approval (the site's, `review::site`)
+/// begin with their own first line, so that none passes for another.
+pub fn verify_text(
+    signature: Option<&str>,
+    text: &str,
+    date: Date,
+    person: &Person,
+    registry: &Registry,
+) -> Result<(), Problem> {
     let signature = signature.filter(|s| !s.trim().is_empty()).ok_or(Problem::Unsigned)?;
     let sig = decode(signature).map_err(Problem::Bad)?;
     if sig.namespace() != NAMESPACE {
@@ -91,17 +111,13 @@ pub fn verify(
             super::root::ENV_VAR
         )));
     }
-    if let Some(why) = registered.invalid_on(statement.date) {
+    if let Some(why) = registered.invalid_on(date) {
         return Err(Problem::Bad(why));
     }
     registered
         .key
-        .verify(NAMESPACE, statement.text().as_bytes(), &sig)
-        .map_err(|_| {
-            Problem::Bad(
-                "the signature is not over this approval: the site, slug, approved text (`approved_hash`), reviewer, role or date differ from what was signed".into(),
-            )
-        })
+        .verify(NAMESPACE, text.as_bytes(), &sig)
+        .map_err(|_| Problem::Bad(NOT_OVER_THIS.into()))
 }
 
 /// The stored one-line form of a signature back into an `SshSig`.
@@ -136,13 +152,18 @@ pub fn encode_armored(armored: &str) -> Result<String, String> {
 /// key is handed to `ssh-keygen -Y sign`, which asks the agent or the passphrase. Returns
 /// the stored one-line form.
 pub fn sign(key: &Path, statement: &Statement<'_>) -> Result<String, String> {
+    sign_text(key, &statement.text())
+}
+
+/// `sign` for any statement's exact text.
+pub fn sign_text(key: &Path, statement: &str) -> Result<String, String> {
     let text = std::fs::read_to_string(key).map_err(|e| format!("cannot read the key {}: {e}", key.display()))?;
     if text.contains("PRIVATE KEY-----") {
         let private = PrivateKey::from_openssh(text.trim())
             .map_err(|e| format!("{} is not an OpenSSH private key ({e})", key.display()))?;
         if !private.is_encrypted() {
             let sig = private
-                .sign(NAMESPACE, HashAlg::Sha512, statement.text().as_bytes())
+                .sign(NAMESPACE, HashAlg::Sha512, statement.as_bytes())
                 .map_err(|e| format!("cannot sign with {}: {e}", key.display()))?;
             let armored = sig
                 .to_pem(LineEnding::LF)
@@ -153,7 +174,7 @@ pub fn sign(key: &Path, statement: &Statement<'_>) -> Result<String, String> {
     sign_with_ssh_keygen(key, statement)
 }
 
-fn sign_with_ssh_keygen(key: &Path, statement: &Statement<'_>) -> Result<String, String> {
+fn sign_with_ssh_keygen(key: &Path, statement: &str) -> Result<String, String> {
     use std::io::Write as _;
     use std::process::{Command, Stdio};
     let mut child = Command::new("ssh-keygen")
@@ -171,7 +192,7 @@ fn sign_with_ssh_keygen(key: &Path, statement: &Statement<'_>) -> Result<String,
         })?;
     if let Some(mut stdin) = child.stdin.take() {
         stdin
-            .write_all(statement.text().as_bytes())
+            .write_all(statement.as_bytes())
             .map_err(|e| format!("cannot pass the statement to ssh-keygen: {e}"))?;
     }
     let output = child

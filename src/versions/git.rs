@@ -159,6 +159,41 @@ impl Repo {
         }
     }
 
+    /// The branch checked out, when one is (not on a detached HEAD).
+    pub fn current_branch(&self) -> Option<String> {
+        let output = self
+            .git()
+            .args(["symbolic-ref", "--quiet", "--short", "HEAD"])
+            .output()
+            .ok()?;
+        let name = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        (output.status.success() && !name.is_empty()).then_some(name)
+    }
+
+    /// Whether `commit` is in the history of `branch`; `Ok(None)` when there is no such
+    /// branch (locally, or as `origin/<branch>` in a CI clone).
+    pub fn is_on_branch(&self, commit: &str, branch: &str) -> Result<Option<bool>, GitError> {
+        if branch.starts_with('-') || commit.starts_with('-') {
+            return Ok(None);
+        }
+        let tip = [format!("refs/heads/{branch}"), format!("refs/remotes/origin/{branch}")]
+            .into_iter()
+            .find(|name| self.resolve(name).is_ok_and(|found| found.is_some()));
+        let Some(tip) = tip else { return Ok(None) };
+        let status = self
+            .git()
+            .args(["merge-base", "--is-ancestor", commit, &tip])
+            .status()
+            .map_err(|error| GitError(format!("cannot run git merge-base: {error}")))?;
+        match status.code() {
+            Some(0) => Ok(Some(true)),
+            Some(1) => Ok(Some(false)),
+            _ => Err(GitError(format!(
+                "git merge-base could not compare {commit} with {branch}"
+            ))),
+        }
+    }
+
     /// Tag names matching a glob (`edition-*`), sorted by name.
     pub fn tags_matching(&self, pattern: &str) -> Result<Vec<String>, GitError> {
         let output = self
@@ -183,10 +218,20 @@ impl Repo {
     /// The files of the site (its folder in the repository) at `commit`: path relative to
     /// the site root and blob id. Symbolic links and submodules are left out.
     pub fn site_files(&self, commit: &str) -> Result<Vec<(String, String)>, GitError> {
+        self.files_under(commit, &[""])
+    }
+
+    /// `site_files` of the site's folders `folders` only (`""`: the whole site).
+    pub fn files_under(&self, commit: &str, folders: &[&str]) -> Result<Vec<(String, String)>, GitError> {
         let mut command = self.git();
         command.args(["ls-tree", "-r", "-z", "--full-tree", commit]);
-        if !self.prefix.is_empty() {
-            command.arg("--").arg(&self.prefix);
+        let specs: Vec<String> = folders
+            .iter()
+            .map(|folder| format!("{}{folder}", self.prefix))
+            .filter(|spec| !spec.is_empty())
+            .collect();
+        if !specs.is_empty() {
+            command.arg("--").args(&specs);
         }
         let output = command
             .output()

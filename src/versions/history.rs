@@ -19,6 +19,8 @@ pub struct SiteHistory {
     pub commits: Vec<CommitInfo>,
     /// By the article's file (relative to the site root, as it is now).
     pub articles: HashMap<String, ArticleHistory>,
+    /// By commit (index into `commits`): what each earlier version shown is judged against.
+    pub sources_at: HashMap<usize, std::sync::Arc<CommitSources>>,
 }
 
 #[derive(Clone, Debug)]
@@ -35,6 +37,10 @@ pub struct ArticleHistory {
     pub versions: Vec<PastVersion>,
     /// For a stale approval, the committed text whose fingerprint the approval recorded.
     pub approved: Option<PastVersion>,
+    /// The `approved_hash` looked for in the history, found or not: `approved` is `None`
+    /// either because no commit holds that text or because nobody looked (`serve` reads
+    /// git again only at a pause), and only the first may be said to a reader.
+    pub traced_hash: Option<String>,
 }
 
 /// One earlier text. It is kept unparsed: pages parse it when they render it and drop it
@@ -82,6 +88,74 @@ pub struct Wanted<'a> {
 struct Collected {
     by_version: BTreeMap<u32, (usize, usize, String)>,
     all: Vec<(usize, String)>,
+}
+
+/// What an earlier text was judged against when it was published: its commit's shared
+/// bibliography and people registry. Judged against today's instead, a version approved at
+/// the time would read as unapproved once a shared reference changed, and one never
+/// approved could read as approved.
+pub struct CommitSources {
+    pub bibliography: crate::bibliography::Bibliography,
+    pub registry: std::sync::Arc<crate::people::Registry>,
+}
+
+/// The shared bibliography and registry at each commit of `needed` (indexes into
+/// `commits`). Commits whose `references/` and `people/` hold the same files share one.
+pub fn sources_at(
+    repo: &Repo,
+    commits: &[CommitInfo],
+    needed: &std::collections::BTreeSet<usize>,
+) -> Result<HashMap<usize, std::sync::Arc<CommitSources>>, GitError> {
+    let folders = [crate::bibliography::BIBLIOGRAPHY_DIR, crate::people::PEOPLE_DIR];
+    let mut by_files: HashMap<Vec<(String, String)>, std::sync::Arc<CommitSources>> = HashMap::new();
+    let mut found = HashMap::new();
+    for &index in needed {
+        let Some(commit) = commits.get(index) else { continue };
+        let files = repo.files_under(&commit.id, &folders)?;
+        if let Some(known) = by_files.get(&files) {
+            found.insert(index, known.clone());
+            continue;
+        }
+        let ids: Vec<&str> = files.iter().map(|(_, blob)| blob.as_str()).collect();
+        let mut texts: Vec<Option<String>> = vec![None; files.len()];
+        repo.read_blobs(&ids, |at, bytes| {
+            texts[at] = bytes
+                .and_then(|b| String::from_utf8(b).ok())
+                .map(crate::load::split::strip_bom);
+        })?;
+        let mut bibliography_files = Vec::new();
+        let mut registry = crate::people::Registry::default();
+        for ((path, _), text) in files.iter().zip(texts) {
+            let Some(text) = text else { continue };
+            let name = path.rsplit('/').next().unwrap_or_default();
+            if path.starts_with(&format!("{}/", crate::bibliography::BIBLIOGRAPHY_DIR))
+                && crate::bibliography::is_bibliography_file(name)
+                && !name.starts_with('.')
+            {
+                bibliography_files.push(SourceFile {
+                    rel_path: path.clone(),
+                    section: String::new(),
+                    text,
+                });
+            } else if path
+                .strip_prefix(&format!("{}/", crate::people::PEOPLE_DIR))
+                .is_some_and(|rest| {
+                    // The registry is the folder's own files, as `load_people` reads it.
+                    !rest.contains('/') && rest.ends_with(".md") && !rest.starts_with('.')
+                })
+            {
+                registry.people.extend(crate::people::parse_person(path, &text).0);
+            }
+        }
+        registry.people.sort_by(|a, b| a.id.cmp(&b.id));
+        let sources = std::sync::Arc::new(CommitSources {
+            bibliography: crate::bibliography::parse_bibliography(&bibliography_files).0,
+            registry: std::sync::Arc::new(registry),
+        });
+        by_files.insert(files, sources.clone());
+        found.insert(index, sources);
+    }
+    Ok(found)
 }
 
 /// Reads the history of the `wanted` articles from the repository holding the site.
@@ -134,7 +208,10 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
             .insert(version, (rev, revisions[article][rev].commit, text));
     })?;
 
-    let results: Vec<(String, ArticleHistory)> = wanted
+    // Per article: its history, and the texts of an approval not found with today's shared
+    // bibliography (newest last), to look for again with each commit's own.
+    #[allow(clippy::type_complexity)]
+    let results: Vec<(String, ArticleHistory, Vec<PastVersion>)> = wanted
         .par_iter()
         .zip(collected.into_par_iter())
         .zip(revisions.par_iter())
@@ -184,19 +261,62 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                     })
                 })
             });
+            let untraced = if approved.is_none() && want.approved_hash.is_some() {
+                collected
+                    .all
+                    .into_iter()
+                    .map(|(rev, text)| PastVersion {
+                        version: 0,
+                        commit: line[rev].commit,
+                        path: line[rev].path.clone(),
+                        text,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             (
                 want.file.to_string(),
                 ArticleHistory {
                     versions: kept,
                     approved,
+                    traced_hash: want.approved_hash.map(str::to_string),
                 },
+                untraced,
             )
+        })
+        .collect();
+    let needed: std::collections::BTreeSet<usize> = results
+        .iter()
+        .flat_map(|(_, history, untraced)| history.versions.iter().chain(untraced).map(|v| v.commit))
+        .collect();
+    let sources_at = sources_at(repo, &commits, &needed)?;
+    let articles = results
+        .into_iter()
+        .map(|(file, mut history, untraced)| {
+            // An approval given before a shared reference changed fingerprinted the text
+            // with the reference as it was: its commit's bibliography finds it.
+            if let Some(hash) = history.traced_hash.clone().filter(|_| history.approved.is_none()) {
+                history.approved = untraced.into_iter().rev().find_map(|mut past| {
+                    let then = sources_at.get(&past.commit)?;
+                    let article = past.parse(Sources {
+                        bibliography: &then.bibliography,
+                        site: sources.site,
+                    })?;
+                    (article.fingerprint.hash == hash).then(|| {
+                        past.version = article.version;
+                        past
+                    })
+                });
+            }
+            (file, history)
         })
         .collect();
     Ok(SiteHistory {
         from_git: true,
         commits,
-        articles: results.into_iter().collect(),
+        articles,
+        sources_at,
     })
 }
 

@@ -32,6 +32,9 @@ pub struct HistoryView<'a> {
     pub versions: Vec<VersionView<'a>>,
     /// For an approval the text no longer matches: what changed since the approved text.
     pub approval: Option<ApprovalView<'a>>,
+    /// For an approval whose text is in no commit (the history was squashed or rewritten
+    /// since): who approved it. The page says so, rather than offer nothing to compare.
+    pub approval_missing: Option<Vec<ReviewerView<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -182,14 +185,24 @@ fn render_article(
     let article = site.articles[index];
     let empty = ArticleHistory::default();
     let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
-    // Earlier texts are judged as the current one is: an unsigned or forged approval of an
-    // old version names no one either.
-    let trust = crate::review::trust::Trust::new(site.config, site.people.clone(), None).without_currency();
+    // Earlier texts are judged as the current one is (an unsigned or forged approval of an
+    // old version names no one either), but against their own commit's shared bibliography
+    // and registry: what the page showed, and who could sign, then.
     let parsed: Vec<Option<Article>> = own
         .versions
         .iter()
         .map(|p| {
-            p.parse(inputs.sources).map(|mut old| {
+            let then = inputs.history.sources_at.get(&p.commit);
+            let sources = match then {
+                Some(then) => crate::parse::article::Sources {
+                    bibliography: &then.bibliography,
+                    site: inputs.sources.site,
+                },
+                None => inputs.sources,
+            };
+            let registry = then.map_or_else(|| site.people.clone(), |then| then.registry.clone());
+            let trust = crate::review::trust::Trust::new(site.config, registry, None).without_currency();
+            p.parse(sources).map(|mut old| {
                 crate::review::trust::judge(&mut old, &trust);
                 old
             })
@@ -211,7 +224,7 @@ fn render_article(
         &history_view(article, own, &parsed, inputs.history, &current_text, urls, site),
     );
     ctx.insert("canonical", &urls.absolute(&history_path));
-    render(inputs, ctx, "history.html", &history_path, sink)?;
+    render(inputs, ctx, "history.html", &history_path, None, sink)?;
     let mut files = 1;
 
     for (past, old) in own.versions.iter().zip(&parsed) {
@@ -228,6 +241,7 @@ fn render_article(
         view.permalink = urls.absolute(&current_dir);
         view.history_url = Some(urls.path(&history_path));
         crate::render::context::complete_standards(&mut view, site, urls);
+        let own = crate::render::context::place_banner(&mut view, site, urls)?;
         let mut ctx = tera::Context::new();
         ctx.insert("article", &view);
         ctx.insert(
@@ -243,7 +257,7 @@ fn render_article(
         );
         // An earlier version is not a page of its own for search engines: the current text is.
         ctx.insert("canonical", &urls.absolute(&current_dir));
-        render(inputs, ctx, "version.html", &dir, sink)?;
+        render(inputs, ctx, "version.html", &dir, Some(&own), sink)?;
         files += 1;
     }
     Ok(files)
@@ -269,6 +283,7 @@ fn render(
     mut ctx: tera::Context,
     template: &str,
     dir: &str,
+    own: Option<&crate::render::banner::OwnParts>,
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let urls = Urls::new(&inputs.site.config.base_url);
@@ -276,6 +291,10 @@ fn render(
     ctx.insert("editions", &inputs.nav.map(|nav| nav.view(dir)));
     let output = format!("{dir}index.html");
     render_page(inputs.tera, template, &ctx, &output, |bytes| {
+        if let Some(own) = own {
+            crate::render::banner::guard_page(&String::from_utf8_lossy(bytes), own)
+                .map_err(|refusal| crate::render::banner::refusal_finding(inputs.root, &output, template, &refusal))?;
+        }
         check_and_write(template, &output, bytes, sink)
     })
 }
@@ -417,12 +436,19 @@ fn history_view<'a>(
         let diff = diff_html(&approved.text, current_text);
         ApprovalView {
             version: approved.version,
-            // Only when that version's page shows exactly the approved commit's text.
+            // Only when that version's page shows exactly the approved commit's text, with
+            // its approval: a text committed before its approval was recorded (the commit
+            // that recorded it squashed away) would be offered as "the approved version" on
+            // a page that says no clinician approved it.
             url: own
                 .versions
                 .iter()
                 .zip(parsed)
-                .any(|(p, old)| p.version == approved.version && p.commit == approved.commit && old.is_some())
+                .any(|(p, old)| {
+                    p.version == approved.version
+                        && p.commit == approved.commit
+                        && old.as_ref().is_some_and(|old| old.review_state.is_reviewed())
+                })
                 .then(|| urls.path(&version_dir(&article.slug, approved.version))),
             commit: commit_view(&history.commits[approved.commit]),
             reviewers: approved_by(article, site),
@@ -440,6 +466,11 @@ fn history_view<'a>(
             note: notes.get(&article.version).map(|c| c.summary.as_str()),
         },
         versions: by_number.into_values().rev().collect(),
+        approval_missing: (approval.is_none()
+            && article.review_state.is_stale()
+            && own.traced_hash.is_some()
+            && own.traced_hash.as_deref() == article.review.approved_hash.as_deref())
+        .then(|| approved_by(article, site)),
         approval,
     }
 }

@@ -1,0 +1,208 @@
+//! The review banner and the guard over the claims it makes. Evident renders the banner
+//! itself from a template no site can replace; site templates only place it
+//! (`{{ article.review_banner | safe }}`). Before a page is written, the guard refuses one
+//! that claims a review anywhere but in that banner, or that leaves the banner out.
+
+use super::context::ReviewView;
+use crate::diagnostic::{Code, Diagnostic, Position};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// Compiled into the binary and outside `templates/`, so that no site file shadows it.
+const BANNER_TEMPLATE: &str = include_str!("banner.html");
+
+/// What, outside Evident's own banner and article text, would tell a reader (or a search
+/// engine) that a person reviewed the page. Lower case; the page is compared in lower case.
+pub const CLAIM_MARKERS: [&str; 6] = [
+    "medically reviewed",
+    "reviewed by",
+    "approved by",
+    "review-banner",
+    "reviewedby",
+    "lastreviewed",
+];
+
+#[derive(Serialize)]
+struct BannerArticle<'v, 'a> {
+    review: &'v ReviewView<'a>,
+}
+
+#[derive(Serialize)]
+struct BannerSite<'s> {
+    publisher: &'s str,
+    policy_url: Option<&'s str>,
+}
+
+fn banner_tera() -> Result<&'static tera::Tera, String> {
+    static TERA: OnceLock<Result<tera::Tera, String>> = OnceLock::new();
+    TERA.get_or_init(|| {
+        let mut tera = tera::Tera::new();
+        tera.add_raw_template("banner.html", BANNER_TEMPLATE)
+            .map_err(|error| error.to_string())?;
+        Ok(tera)
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
+/// The banner for a page whose review is `review`: the only place a page may say it was
+/// reviewed.
+pub fn render_banner(review: &ReviewView<'_>, publisher: &str, policy_url: Option<&str>) -> Result<String, Diagnostic> {
+    let failed = |error: String| {
+        Diagnostic::new(
+            Code::TemplateError,
+            "built-in review banner",
+            Position::START,
+            format!("the review banner could not be rendered (this is a bug in Evident: please report it): {error}"),
+        )
+    };
+    let tera = banner_tera().map_err(failed)?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("article", &BannerArticle { review });
+    ctx.insert("site", &BannerSite { publisher, policy_url });
+    tera.render("banner.html", &ctx)
+        .map_err(|error| failed(error.to_string()))
+}
+
+/// Evident's own parts of one article page: the banner, and the HTML Evident made from the
+/// article itself. Whatever a page holds besides these came from the site's templates.
+pub struct OwnParts {
+    pub banner: String,
+    /// Article text and Evident's structured data: a claim inside them is the article's
+    /// own words (or Evident's), not the template's.
+    pub fragments: Vec<String>,
+}
+
+/// Why a rendered article page may not be published.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The page does not show Evident's banner exactly once.
+    BannerCount(usize),
+    /// A review claim outside the banner: the marker found.
+    Claim(&'static str),
+}
+
+/// Checks a rendered article page against Evident's own parts of it.
+pub fn guard_page(page: &str, own: &OwnParts) -> Result<(), Refusal> {
+    let shown = page.matches(own.banner.as_str()).count();
+    let mut rest = page.replace(own.banner.as_str(), "\u{0}");
+    // Longest first, so that a fragment inside another (a reference in the body) does not
+    // cut the larger one apart before it is removed.
+    let mut fragments: Vec<&str> = own
+        .fragments
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !f.is_empty())
+        .collect();
+    fragments.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    for fragment in fragments {
+        if rest.contains(fragment) {
+            rest = rest.replace(fragment, "\u{0}");
+        }
+    }
+    let rest = rest.to_lowercase();
+    // A claim is the more telling fault: a template that fakes a banner usually drops
+    // Evident's too.
+    if let Some(marker) = CLAIM_MARKERS.into_iter().find(|marker| rest.contains(marker)) {
+        return Err(Refusal::Claim(marker));
+    }
+    if shown != 1 {
+        return Err(Refusal::BannerCount(shown));
+    }
+    Ok(())
+}
+
+/// The finding for a refused page, pointed at the site template that holds the claim when
+/// one does.
+pub fn refusal_finding(root: &Path, output: &str, template: &str, refusal: &Refusal) -> Diagnostic {
+    match refusal {
+        Refusal::BannerCount(count) => Diagnostic::new(
+            Code::ReviewFalseClaim,
+            &format!("templates/{template}"),
+            Position::START,
+            format!(
+                "{output} would show Evident's review banner {count} times: a page must say exactly once whether a clinician reviewed it"
+            ),
+        )
+        .with_hint("place the banner once with {{ article.review_banner | safe }}"),
+        Refusal::Claim(marker) => {
+            let (file, position) = find_in_templates(root, marker).unwrap_or_else(|| (format!("templates/{template}"), Position::START));
+            Diagnostic::new(
+                Code::ReviewFalseClaim,
+                &file,
+                position,
+                format!(
+                    "{output} would claim a review (\"{marker}\") outside Evident's review banner; the page was not written"
+                ),
+            )
+            .with_hint("only Evident's banner may say whether a page was reviewed: remove the claim and place the banner with {{ article.review_banner | safe }}")
+        }
+    }
+}
+
+/// The first site template holding `marker` (any case), and where.
+fn find_in_templates(root: &Path, marker: &str) -> Option<(String, Position)> {
+    let dir = root.join("templates");
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            if let Some(at) = line.to_lowercase().find(marker) {
+                let column = line.to_lowercase()[..at].chars().count() + 1;
+                let file = format!("templates/{}", crate::load::rel_path(&dir, entry.path()));
+                let line = u32::try_from(n + 1).unwrap_or(u32::MAX);
+                let column = u32::try_from(column).unwrap_or(u32::MAX);
+                return Some((file, Position::new(line, column)));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn own(banner: &str, fragments: &[&str]) -> OwnParts {
+        OwnParts {
+            banner: banner.to_string(),
+            fragments: fragments.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_claim_inside_the_banner_or_the_article_text_is_allowed() {
+        let parts = own(
+            "<div>Medically reviewed</div>",
+            &["<p>The dose was reviewed by the FDA.</p>"],
+        );
+        let page = "<h1>Q?</h1><div>Medically reviewed</div><p>The dose was reviewed by the FDA.</p>";
+        assert_eq!(guard_page(page, &parts), Ok(()));
+    }
+
+    #[test]
+    fn a_claim_the_template_adds_is_refused_in_any_case() {
+        let parts = own("<div>pending</div>", &[]);
+        let page = "<div>pending</div><p>MEDICALLY Reviewed</p>";
+        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("medically reviewed")));
+        let page = "<div>pending</div><script type=\"application/ld+json\">{\"reviewedBy\":\"x\"}</script>";
+        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("reviewedby")));
+        let page = "<div>pending</div><div class=\"review-banner review-banner--reviewed\"></div>";
+        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("review-banner")));
+    }
+
+    #[test]
+    fn the_banner_must_be_shown_exactly_once() {
+        let parts = own("<div>pending</div>", &[]);
+        assert_eq!(guard_page("<p>nothing</p>", &parts), Err(Refusal::BannerCount(0)));
+        assert_eq!(
+            guard_page("<div>pending</div><div>pending</div>", &parts),
+            Err(Refusal::BannerCount(2))
+        );
+    }
+}
