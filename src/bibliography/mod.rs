@@ -295,6 +295,7 @@ pub fn blank_reference(id: String, kind: ReferenceKind, title: String) -> Refere
         url: None,
         accessed: None,
         retraction_note: None,
+        correction: None,
     }
 }
 
