@@ -139,7 +139,7 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
                         } else {
                             format!("{} {}", p.prefix, p.name)
                         };
-                        names::vancouver(&family, &p.given_name)
+                        names::with_suffix(&family, &p.given_name, &p.suffix)
                     })
                     .collect();
             }
@@ -273,6 +273,14 @@ mod tests {
         assert_eq!(eau.kind, ReferenceKind::Guideline);
         assert_eq!(eau.publisher.as_deref(), Some("European Association of Urology"));
         assert_eq!(eau.year, Some(2025));
+    }
+
+    #[test]
+    fn suffixes_of_authors_are_kept() {
+        let text = "@article{a, title = {T}, author = {Smith, Jr., John and Given, III, Charles A.}}";
+        let (entries, found) = parse("a.bib", text);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(entries[0].reference.authors, ["Smith J Jr", "Given CA III"]);
     }
 
     #[test]

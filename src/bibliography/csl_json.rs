@@ -89,6 +89,34 @@ struct Name {
     literal: Option<String>,
     #[serde(default, rename = "non-dropping-particle")]
     particle: Option<String>,
+    #[serde(default, rename = "dropping-particle")]
+    dropping_particle: Option<String>,
+    #[serde(default)]
+    suffix: Option<String>,
+}
+
+impl Name {
+    /// "de Bono JS", "Smith J Jr", or a group's name as written.
+    fn vancouver(self) -> String {
+        match (self.family, self.literal) {
+            (Some(family), _) => {
+                let family = [self.dropping_particle, self.particle, Some(family)]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                names::with_suffix(
+                    &family,
+                    self.given.as_deref().unwrap_or(""),
+                    self.suffix.as_deref().unwrap_or(""),
+                )
+            }
+            (None, Some(literal)) => literal,
+            (None, None) => self.given.unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -236,17 +264,7 @@ fn read_item(
     reference.authors = item
         .author
         .into_iter()
-        .map(|name| match (name.family, name.literal) {
-            (Some(family), _) => {
-                let family = match name.particle {
-                    Some(particle) => format!("{particle} {family}"),
-                    None => family,
-                };
-                names::vancouver(&family, name.given.as_deref().unwrap_or(""))
-            }
-            (None, Some(literal)) => literal,
-            (None, None) => name.given.unwrap_or_default(),
-        })
+        .map(Name::vancouver)
         .filter(|name| !name.is_empty())
         .collect();
     reference.journal = item
@@ -386,6 +404,16 @@ mod tests {
             (eau.id.as_str(), eau.kind, eau.year),
             ("7", ReferenceKind::Guideline, Some(2025))
         );
+    }
+
+    #[test]
+    fn names_keep_suffixes_and_particles() {
+        let text = r#"[{"id": "a", "title": "T", "author": [
+            {"family": "Smith", "given": "John", "suffix": "Jr"},
+            {"family": "Berg", "given": "Anna", "dropping-particle": "van der"}]}]"#;
+        let (entries, found) = parse("a.json", text);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(entries[0].reference.authors, ["Smith J Jr", "van der Berg A"]);
     }
 
     #[test]
