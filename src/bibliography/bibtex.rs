@@ -31,8 +31,13 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("retraction_note", &["retraction_note"]),
 ];
 
-pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let lines = LineIndex::new(text);
+pub fn parse(file: &str, original: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let (named, inserted) = name_keyless(original);
+    let text = named.as_str();
+    let lines = Positions {
+        index: LineIndex::new(original),
+        inserted,
+    };
     let failed = |error: biblatex::ParseError| {
         let (message, hint) = explain(&error, text);
         Diagnostic::new(
@@ -77,6 +82,7 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             .collect();
         let key = entry.v.key.v.to_string();
         order.push(key.clone());
+
         written.insert(
             key,
             (entry.v.key.span.start, entry.v.kind.v.to_ascii_lowercase(), fields),
@@ -128,7 +134,13 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             .join(" ");
         let kind =
             kind_from_words(&words).unwrap_or_else(|| kind_from_entry_type(entry_type, value(&["url"]).is_some()));
-        let mut reference = blank_reference(key.clone(), kind, title);
+        // A key-less entry's stand-in key is no key: the import or the bibliography makes one.
+        let id = if key.starts_with(KEYLESS) {
+            String::new()
+        } else {
+            key.clone()
+        };
+        let mut reference = blank_reference(id, kind, title);
         match entry.get_as::<Vec<Person>>("author") {
             Ok(people) => {
                 reference.authors = people
@@ -190,6 +202,73 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         });
     }
     (entries, diagnostics)
+}
+
+/// The stand-in key given to `@article{,` entries: the crate refuses a second empty key, and
+/// README promises generated keys for them.
+const KEYLESS: &str = "evident-keyless-entry-";
+
+/// The text with a stand-in key in every key-less entry, and where (in the original text)
+/// each was inserted and how long it is.
+fn name_keyless(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut named = String::with_capacity(text.len());
+    let mut inserted = Vec::new();
+    let mut copied = 0;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('@') {
+        let start = at + found;
+        at = start + 1;
+        let kind_end = start + 1 + text[start + 1..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        let kind = &text[start + 1..kind_end];
+        if kind.is_empty()
+            || ["string", "comment", "preamble"]
+                .iter()
+                .any(|k| kind.eq_ignore_ascii_case(k))
+        {
+            continue;
+        }
+        let open = kind_end + text[kind_end..].bytes().take_while(u8::is_ascii_whitespace).count();
+        if !matches!(bytes.get(open), Some(b'{' | b'(')) {
+            continue;
+        }
+        let key_at = open + 1;
+        let comma = key_at + text[key_at..].bytes().take_while(u8::is_ascii_whitespace).count();
+        if bytes.get(comma) != Some(&b',') {
+            continue;
+        }
+        let key = format!("{KEYLESS}{}", inserted.len() + 1);
+        named.push_str(&text[copied..key_at]);
+        named.push_str(&key);
+        copied = key_at;
+        inserted.push((key_at, key.len()));
+    }
+    named.push_str(&text[copied..]);
+    (named, inserted)
+}
+
+/// Positions in the original text for offsets in the text `name_keyless` made.
+struct Positions<'a> {
+    index: LineIndex<'a>,
+    inserted: Vec<(usize, usize)>,
+}
+
+impl Positions<'_> {
+    fn position(&self, offset: usize) -> crate::diagnostic::Position {
+        let mut shift = 0;
+        for &(at, len) in &self.inserted {
+            let start = at + shift;
+            if offset < start {
+                break;
+            }
+            if offset < start + len {
+                // Inside a stand-in key: where it was inserted.
+                return self.index.position(at);
+            }
+            shift += len;
+        }
+        self.index.position(offset - shift)
+    }
 }
 
 /// The crate's message, made true where it is not: it says "unexpected end of file" for
@@ -273,6 +352,22 @@ mod tests {
         assert_eq!(eau.kind, ReferenceKind::Guideline);
         assert_eq!(eau.publisher.as_deref(), Some("European Association of Urology"));
         assert_eq!(eau.year, Some(2025));
+    }
+
+    #[test]
+    fn key_less_entries_are_read_and_positioned_as_written() {
+        let text =
+            "@article{,\n  title = {First},\n}\n@article{ ,\n  title = {Second},\n  doi = {x y}\n}\n@string{a = {b}}\n";
+        let (entries, found) = parse("a.bib", text);
+        assert!(found.is_empty(), "{found:?}");
+        let titles: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| (e.reference.id.as_str(), e.reference.title.as_str()))
+            .collect();
+        assert_eq!(titles, [("", "First"), ("", "Second")]);
+        assert_eq!(entries[1].at, Position::new(4, 10));
+        assert_eq!(entries[1].field_position("title"), Position::new(5, 12));
+        assert_eq!(entries[1].field_position("doi"), Position::new(6, 10));
     }
 
     #[test]

@@ -182,6 +182,9 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
         }
         renamed.push(None);
     }
+    for entry in &mut entries {
+        normalize_identifiers(&mut entry.reference);
+    }
     let mut yaml = String::from("references:\n");
     for (entry, was) in entries.iter().zip(&renamed) {
         write_entry(&mut yaml, entry, was.as_deref());
@@ -192,6 +195,15 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
         diagnostics,
         notes,
     })
+}
+
+/// Exports write identifiers in forms the check refuses (`doi:10.…`, `ISBN 978…`,
+/// `//host/…`, two URLs in one field); the import writes the identifier itself.
+fn normalize_identifiers(reference: &mut Reference) {
+    use crate::bibliography::identifiers::{imported_doi, imported_isbn, imported_url};
+    reference.doi = reference.doi.as_deref().map(imported_doi).filter(|d| !d.is_empty());
+    reference.isbn = reference.isbn.as_deref().map(imported_isbn).filter(|i| !i.is_empty());
+    reference.url = reference.url.as_deref().map(imported_url).filter(|u| !u.is_empty());
 }
 
 /// One `- id: …` list entry, indented to sit under `references:` in front matter.
