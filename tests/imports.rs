@@ -123,3 +123,140 @@ fn sici_dois_of_any_publisher_are_accepted_and_linked_encoded() {
         "{links:?}"
     );
 }
+
+/// Imports `file`, cites every imported key in one article, checks and builds the site, and
+/// returns the rendered reference list: text and italic runs of each entry, in order.
+fn round_trip(file: &str) -> Vec<(String, Vec<String>)> {
+    let out = import(file);
+    out.expect_code(0);
+    let keys: Vec<String> = out
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("  - id: "))
+        .map(|key| key.split_whitespace().next().unwrap_or_default().to_string())
+        .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let site = site_citing(&keys, &out.stdout);
+    let check = site.run(&["check", "--format", "json", "--as-of", AS_OF]);
+    let report = check.report();
+    assert!(report.diagnostics.is_empty(), "{file}: {:#?}", report.diagnostics);
+    let build = site.run(&["build", "--as-of", AS_OF]);
+    assert_eq!(build.code, 0, "{file}: {}", build.stderr);
+    let page = site.html("public/questions/q/index.html");
+    let texts = page.texts("ol.reference-list > li .reference__text");
+    (1..=texts.len())
+        .map(|n| {
+            let italics = page.texts(&format!("#ref-{n} .reference__text i"));
+            (texts[n - 1].clone(), italics)
+        })
+        .collect()
+}
+
+fn assert_entry(entries: &[(String, Vec<String>)], index: usize, text: &str, italics: &[&str]) {
+    let (found, found_italics) = &entries[index];
+    assert_eq!(found, text, "entry {index}");
+    assert_eq!(found_italics, italics, "italics of entry {index}");
+}
+
+#[test]
+fn bibtex_round_trips_to_the_page_with_markup_suffixes_chapters_and_guidelines() {
+    let entries = round_trip("roundtrip.bib");
+    assert_entry(
+        &entries,
+        0,
+        "García M, Smith J Jr. Staphylococcus aureus and β-lactam resistance in vitro: A cohort study. Lancet Infect Dis. 2023;23(4):401-410. doi:10.1016/S1473-3099(22)00001-1",
+        &["Staphylococcus aureus", "in vitro", "Lancet Infect Dis"],
+    );
+    assert_entry(
+        &entries,
+        1,
+        "American Diabetes Association Professional Practice Committee. Pharmacologic approaches to glycemic treatment: Standards of Care in Diabetes-2024. Diabetes Care. 2024;47(Suppl 1):S158-S178. doi:10.2337/dc24-S009",
+        &["Diabetes Care"],
+    );
+    assert_entry(
+        &entries,
+        2,
+        "Jameson JL. Approach to the patient with kidney disease. In: Loscalzo J, Fauci AS, eds. Harrison’s Principles of Internal Medicine. 21st ed. McGraw Hill; 2022:2301-2310.",
+        &["Harrison’s Principles of Internal Medicine"],
+    );
+}
+
+#[test]
+fn csl_json_round_trips_to_the_page_with_rich_text_suffixes_chapters_and_guidelines() {
+    let entries = round_trip("roundtrip.json");
+    assert_entry(
+        &entries,
+        0,
+        "Lee A, Hellinger FR Jr. Carriage of Staphylococcus aureus in nursing homes. J Hosp Infect. 2023;135:12-19. doi:10.1016/j.jhin.2023.01.001",
+        &["Staphylococcus aureus", "J Hosp Infect"],
+    );
+    assert_entry(
+        &entries,
+        1,
+        "Writing Committee Members. 2024 AHA/ACC guideline for the management of lower extremity peripheral artery disease. Circulation. 2024;149(24):e1313-e1410. doi:10.1161/CIR.0000000000001251",
+        &["Circulation"],
+    );
+    assert_entry(
+        &entries,
+        2,
+        "Brown S. Sepsis. In: Walls RM, ed. Rosen’s Emergency Medicine. Elsevier; 2021:1700-1715.",
+        &["Rosen’s Emergency Medicine"],
+    );
+}
+
+#[test]
+fn ris_round_trips_to_the_page_with_chapters_and_guidelines() {
+    let entries = round_trip("roundtrip.ris");
+    assert_entry(
+        &entries,
+        0,
+        "Brown S. Sepsis. In: Walls RM, ed. Rosen’s Emergency Medicine. Elsevier; 2021:1700-1715.",
+        &["Rosen’s Emergency Medicine"],
+    );
+    assert_entry(
+        &entries,
+        1,
+        "American Diabetes Association Professional Practice Committee. Pharmacologic approaches to glycemic treatment: Standards of Care in Diabetes-2024. Diabetes Care. 2024;47(Suppl 1):S158-S178. doi:10.2337/dc24-S009",
+        &["Diabetes Care"],
+    );
+}
+
+#[test]
+fn medline_round_trips_to_the_page_with_suffixes_and_a_guideline_in_a_journal() {
+    let entries = round_trip("roundtrip.nbib");
+    assert_entry(
+        &entries,
+        0,
+        "Hellinger FR Jr, Given CA 2nd. Cost of care for people with diabetes. Health Serv Res. 2024;12(2):101-109. doi:10.1000/diab.2024.12",
+        &["Health Serv Res"],
+    );
+}
+
+#[test]
+fn markup_in_shared_bibliography_titles_is_italic_on_the_page() {
+    let site = site_citing(&["garcia-2023", "lee-2023"], "");
+    site.write(
+        "references/library.bib",
+        std::fs::read(fixture("roundtrip.bib")).unwrap(),
+    );
+    // The resolver link is the import's to strip; in `references/` it is a finding of its own.
+    let json = std::fs::read_to_string(fixture("roundtrip.json"))
+        .unwrap()
+        .replace("https://doi.org/", "");
+    site.write("references/zotero.json", json);
+    let build = site.run(&["build", "--as-of", AS_OF]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let page = site.html("public/questions/q/index.html");
+    assert_eq!(
+        page.texts("#ref-1 .reference__text i"),
+        ["Staphylococcus aureus", "in vitro", "Lancet Infect Dis"]
+    );
+    assert_eq!(
+        page.texts("#ref-2 .reference__text i"),
+        ["Staphylococcus aureus", "J Hosp Infect"]
+    );
+    let html = site.read("public/questions/q/index.html");
+    for literal in ["\\textit", "$\\beta$", "&lt;i&gt;", "{\\it"] {
+        assert!(!html.contains(literal), "{literal} shown literally");
+    }
+}

@@ -23,7 +23,9 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("edition", &["edition"]),
     ("doi", &["doi"]),
     ("pmid", &["pmid"]),
-    ("pmcid", &["pmcid"]),
+    ("pmcid", &["pmcid", "pmc"]),
+    ("editors", &["editor"]),
+    ("book_title", &["booktitle"]),
     ("isbn", &["isbn"]),
     ("issn", &["issn"]),
     ("url", &["url"]),
@@ -115,7 +117,12 @@ pub fn parse(file: &str, original: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
                 (!text.is_empty()).then_some(text)
             })
         };
-        let Some(title) = value(&["title"]) else {
+        // Titles keep their TeX markup as rich text (`\textit{…}` → `<i>…</i>`, `$\beta$` → β).
+        let rich = |name: &str| -> Option<String> {
+            let text = super::tex::title_text(entry.get(name)?);
+            (!text.is_empty()).then_some(text)
+        };
+        let Some(title) = rich("title").map(|title| with_subtitle(title, rich("subtitle"))) else {
             diagnostics.push(
                 Diagnostic::new(
                     Code::ReferenceMissingField,
@@ -141,35 +148,36 @@ pub fn parse(file: &str, original: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             key.clone()
         };
         let mut reference = blank_reference(id, kind, title);
-        match entry.get_as::<Vec<Person>>("author") {
-            Ok(people) => {
-                reference.authors = people
-                    .iter()
-                    .map(|p| {
-                        let family = if p.prefix.is_empty() {
-                            p.name.clone()
-                        } else {
-                            format!("{} {}", p.prefix, p.name)
-                        };
-                        names::with_suffix(&family, &p.given_name, &p.suffix)
-                    })
-                    .collect();
+        for (field, ours) in [("author", "authors"), ("editor", "editors")] {
+            match entry.get_as::<Vec<Person>>(field) {
+                Ok(people) => {
+                    let people = people.iter().map(vancouver).collect();
+                    match field {
+                        "author" => reference.authors = people,
+                        _ => reference.editors = people,
+                    }
+                }
+                Err(biblatex::RetrievalError::Missing(_)) => {}
+                Err(error) => diagnostics.push(
+                    Diagnostic::new(
+                        Code::BibliographySyntax,
+                        file,
+                        positions.get(ours).copied().unwrap_or(at),
+                        format!("the {ours} of `{key}` cannot be read: {error}"),
+                    )
+                    .with_hint("separate names with ` and `, each as `Family, Given`"),
+                ),
             }
-            Err(biblatex::RetrievalError::Missing(_)) => {}
-            Err(error) => diagnostics.push(
-                Diagnostic::new(
-                    Code::BibliographySyntax,
-                    file,
-                    positions.get("authors").copied().unwrap_or(at),
-                    format!("the authors of `{key}` cannot be read: {error}"),
-                )
-                .with_hint("separate authors with ` and `, each as `Family, Given`"),
-            ),
         }
+        // A chapter's book (`@incollection`, `@inbook`): with it the reference prints as a chapter.
+        reference.book_title = rich("booktitle")
+            .map(|book| with_subtitle(book, rich("booksubtitle")))
+            .filter(|_| kind == ReferenceKind::Textbook);
         reference.journal = value(FIELDS[2].1).filter(|_| {
+            // A guideline or report printed in a journal keeps its journal (ADA Standards of Care).
             matches!(
                 kind,
-                ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline
+                ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline | ReferenceKind::Other
             )
         });
         reference.publisher = value(FIELDS[3].1);
@@ -183,7 +191,11 @@ pub fn parse(file: &str, original: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         reference.doi = value(&["doi"]);
         let eprint_is_pubmed = value(&["eprinttype"]).is_some_and(|t| t.eq_ignore_ascii_case("pubmed"));
         reference.pmid = value(&["pmid"]).or_else(|| value(&["eprint"]).filter(|_| eprint_is_pubmed));
-        reference.pmcid = value(&["pmcid"]);
+        // JabRef writes the PubMed Central id as `pmc`, sometimes without its `PMC`.
+        reference.pmcid = value(&["pmcid", "pmc"]).map(|p| match p.bytes().all(|b| b.is_ascii_digit()) {
+            true => format!("PMC{p}"),
+            false => p,
+        });
         reference.isbn = value(&["isbn"]);
         reference.issn = value(&["issn"]);
         reference.url = value(&["url"]);
@@ -202,6 +214,27 @@ pub fn parse(file: &str, original: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         });
     }
     (entries, diagnostics)
+}
+
+/// "de Bono JS", "Smith J Jr".
+fn vancouver(person: &Person) -> String {
+    // Names can hold the TeX the crate leaves (`Garc{\'\i}a`).
+    let [prefix, name, given, suffix] =
+        [&person.prefix, &person.name, &person.given_name, &person.suffix].map(|part| super::tex::plain_text(part));
+    let family = match prefix.is_empty() {
+        true => name,
+        false => format!("{prefix} {name}"),
+    };
+    names::with_suffix(&family, &given, &suffix)
+}
+
+/// BibLaTeX keeps the subtitle apart; AMA prints it after a colon.
+fn with_subtitle(title: String, subtitle: Option<String>) -> String {
+    match subtitle {
+        Some(subtitle) if title.ends_with(['?', '!', ':', '.']) => format!("{title} {subtitle}"),
+        Some(subtitle) => format!("{title}: {subtitle}"),
+        None => title,
+    }
 }
 
 /// The stand-in key given to `@article{,` entries: the crate refuses a second empty key, and

@@ -183,6 +183,8 @@ struct Item {
     title: Option<OneOrMany>,
     #[serde(default)]
     author: Vec<Name>,
+    #[serde(default)]
+    editor: Vec<Name>,
     #[serde(default, rename = "container-title")]
     container_title: Option<OneOrMany>,
     #[serde(default, rename = "container-title-short", alias = "short-container-title")]
@@ -230,6 +232,7 @@ const FIELD_OF: &[(&str, &str)] = &[
     ("type", "type"),
     ("title", "title"),
     ("author", "authors"),
+    ("editor", "editors"),
     ("container-title", "journal"),
     ("publisher", "publisher"),
     ("authority", "publisher"),
@@ -297,15 +300,32 @@ fn read_item(
         .map(Name::vancouver)
         .filter(|name| !name.is_empty())
         .collect();
-    reference.journal = first(item.journal_abbreviation)
-        .or(first(item.container_title_short))
-        .or(first(item.container_title))
-        .filter(|_| {
-            matches!(
-                kind,
-                ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline
-            )
-        });
+    reference.editors = item
+        .editor
+        .into_iter()
+        .map(Name::vancouver)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let is_chapter = matches!(
+        csl_type.as_str(),
+        "chapter" | "book-chapter" | "entry-encyclopedia" | "entry-dictionary"
+    );
+    let container = first(item.container_title);
+    if kind == ReferenceKind::Textbook && is_chapter {
+        // A chapter's container is its book, not a journal.
+        reference.book_title = container;
+    } else {
+        // A guideline or report printed in a journal keeps its journal.
+        reference.journal = first(item.journal_abbreviation)
+            .or(first(item.container_title_short))
+            .or(container)
+            .filter(|_| {
+                matches!(
+                    kind,
+                    ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline | ReferenceKind::Other
+                )
+            });
+    }
     reference.publisher = first(item.publisher).or(item.authority);
     let mut problems = Vec::new();
     if let Some(issued) = item.issued {

@@ -9,6 +9,7 @@ pub mod csl_json;
 pub mod identifiers;
 pub mod names;
 pub mod retraction;
+pub mod tex;
 pub mod yaml;
 
 use crate::diagnostic::{Code, Diagnostic, Position};

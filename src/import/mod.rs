@@ -230,7 +230,15 @@ fn write_entry(out: &mut String, entry: &Entry, was: Option<&str>) {
         let _ = writeln!(out, "    authors: [{}]", authors.join(", "));
     }
     let _ = writeln!(out, "    title: {}", quote(&r.title));
-    let text_fields = [("journal", &r.journal), ("publisher", &r.publisher)];
+    if !r.editors.is_empty() {
+        let editors: Vec<String> = r.editors.iter().map(|e| quote(e)).collect();
+        let _ = writeln!(out, "    editors: [{}]", editors.join(", "));
+    }
+    let text_fields = [
+        ("book_title", &r.book_title),
+        ("journal", &r.journal),
+        ("publisher", &r.publisher),
+    ];
     for (name, value) in text_fields {
         if let Some(value) = value {
             let _ = writeln!(out, "    {name}: {}", quote(value));

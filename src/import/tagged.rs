@@ -156,6 +156,15 @@ pub fn parse_ris(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         reference.journal = first(&record, &["J2", "JA", "JO", "JF", "T2"])
             .filter(|_| !is_book && kind != ReferenceKind::Web)
             .map(|l| l.value.clone());
+        // A chapter's book is its `T2` (or `BT`); its editors are `A2` (EndNote) or `ED`.
+        if ty == "CHAP" || ty == "ECHAP" {
+            reference.book_title = first(&record, &["T2", "BT"]).map(|l| l.value.clone());
+        }
+        reference.editors = ["A2", "ED"]
+            .iter()
+            .flat_map(|tag| all(&record, tag))
+            .map(|l| names::from_inverted(&l.value))
+            .collect();
         reference.publisher = first(&record, &["PB"]).map(|l| l.value.clone());
         reference.year = first(&record, &["PY", "Y1", "DA"]).and_then(|l| leading_year(&l.value));
         reference.volume = first(&record, &["VL"]).map(|l| l.value.clone());
