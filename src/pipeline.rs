@@ -195,6 +195,10 @@ pub fn check_loaded(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Checked {
+    let mut parsed = parsed;
+    if let Some(list) = config.citations.retraction_list.as_deref() {
+        crate::bibliography::retraction::annotate_corrections(&mut parsed.articles, list);
+    }
     progress.stage("checking articles", None);
     // Cloned, not taken: a later re-check of the same content must see them again.
     let mut diagnostics = loaded.diagnostics.clone();

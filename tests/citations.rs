@@ -274,7 +274,8 @@ fn retracted_papers_are_errors_other_notices_warnings_and_an_explained_citation_
     let retracted = report.with_code("reference/retracted");
     let seen: Vec<((&str, u32, u32), &str)> = retracted.iter().map(|d| (d.at(), d.severity.as_str())).collect();
     // gautret-2020 matched on its DOI (written in capitals), notice-2020 on its PMID;
-    // discussed-2019 carries a `retraction_note`; recovery-2020 is on no list.
+    // discussed-2019 carries a `retraction_note`; recovery-2020 has only a correction (shown
+    // on the page, no finding); reinstated-2018 was retracted, then reinstated.
     assert_eq!(seen, [((COVID, 24, 10), "error"), ((COVID, 31, 11), "warning")]);
     assert!(
         retracted[0].message.contains("retracted on 2024-12-17"),
@@ -319,6 +320,13 @@ fn the_page_shows_why_a_retracted_paper_is_still_cited() {
         notices.contains(&"Notice: Retracted in 2024; cited as the origin of the claim.".to_string()),
         "{notices:?}"
     );
+    // The correction is shown beside the corrected paper, and only there.
+    let corrections = html.texts("#ref-1 .reference__correction");
+    assert_eq!(
+        corrections,
+        ["Corrected on 2021-08-01 (notice doi:10.1056/NEJMx210015)"]
+    );
+    assert_eq!(html.texts(".reference__correction").len(), 1);
 }
 
 #[test]

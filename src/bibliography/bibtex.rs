@@ -23,7 +23,9 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("edition", &["edition"]),
     ("doi", &["doi"]),
     ("pmid", &["pmid"]),
-    ("pmcid", &["pmcid"]),
+    ("pmcid", &["pmcid", "pmc"]),
+    ("editors", &["editor"]),
+    ("book_title", &["booktitle"]),
     ("isbn", &["isbn"]),
     ("issn", &["issn"]),
     ("url", &["url"]),
@@ -31,8 +33,13 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("retraction_note", &["retraction_note"]),
 ];
 
-pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let lines = LineIndex::new(text);
+pub fn parse(file: &str, original: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let (named, inserted) = name_keyless(original);
+    let text = named.as_str();
+    let lines = Positions {
+        index: LineIndex::new(original),
+        inserted,
+    };
     let failed = |error: biblatex::ParseError| {
         let (message, hint) = explain(&error, text);
         Diagnostic::new(
@@ -77,6 +84,7 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             .collect();
         let key = entry.v.key.v.to_string();
         order.push(key.clone());
+
         written.insert(
             key,
             (entry.v.key.span.start, entry.v.kind.v.to_ascii_lowercase(), fields),
@@ -109,7 +117,12 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
                 (!text.is_empty()).then_some(text)
             })
         };
-        let Some(title) = value(&["title"]) else {
+        // Titles keep their TeX markup as rich text (`\textit{…}` → `<i>…</i>`, `$\beta$` → β).
+        let rich = |name: &str| -> Option<String> {
+            let text = super::tex::title_text(entry.get(name)?);
+            (!text.is_empty()).then_some(text)
+        };
+        let Some(title) = rich("title").map(|title| with_subtitle(title, rich("subtitle"))) else {
             diagnostics.push(
                 Diagnostic::new(
                     Code::ReferenceMissingField,
@@ -128,36 +141,43 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             .join(" ");
         let kind =
             kind_from_words(&words).unwrap_or_else(|| kind_from_entry_type(entry_type, value(&["url"]).is_some()));
-        let mut reference = blank_reference(key.clone(), kind, title);
-        match entry.get_as::<Vec<Person>>("author") {
-            Ok(people) => {
-                reference.authors = people
-                    .iter()
-                    .map(|p| {
-                        let family = if p.prefix.is_empty() {
-                            p.name.clone()
-                        } else {
-                            format!("{} {}", p.prefix, p.name)
-                        };
-                        names::vancouver(&family, &p.given_name)
-                    })
-                    .collect();
+        // A key-less entry's stand-in key is no key: the import or the bibliography makes one.
+        let id = if key.starts_with(KEYLESS) {
+            String::new()
+        } else {
+            key.clone()
+        };
+        let mut reference = blank_reference(id, kind, title);
+        for (field, ours) in [("author", "authors"), ("editor", "editors")] {
+            match entry.get_as::<Vec<Person>>(field) {
+                Ok(people) => {
+                    let people = people.iter().map(vancouver).collect();
+                    match field {
+                        "author" => reference.authors = people,
+                        _ => reference.editors = people,
+                    }
+                }
+                Err(biblatex::RetrievalError::Missing(_)) => {}
+                Err(error) => diagnostics.push(
+                    Diagnostic::new(
+                        Code::BibliographySyntax,
+                        file,
+                        positions.get(ours).copied().unwrap_or(at),
+                        format!("the {ours} of `{key}` cannot be read: {error}"),
+                    )
+                    .with_hint("separate names with ` and `, each as `Family, Given`"),
+                ),
             }
-            Err(biblatex::RetrievalError::Missing(_)) => {}
-            Err(error) => diagnostics.push(
-                Diagnostic::new(
-                    Code::BibliographySyntax,
-                    file,
-                    positions.get("authors").copied().unwrap_or(at),
-                    format!("the authors of `{key}` cannot be read: {error}"),
-                )
-                .with_hint("separate authors with ` and `, each as `Family, Given`"),
-            ),
         }
+        // A chapter's book (`@incollection`, `@inbook`): with it the reference prints as a chapter.
+        reference.book_title = rich("booktitle")
+            .map(|book| with_subtitle(book, rich("booksubtitle")))
+            .filter(|_| kind == ReferenceKind::Textbook);
         reference.journal = value(FIELDS[2].1).filter(|_| {
+            // A guideline or report printed in a journal keeps its journal (ADA Standards of Care).
             matches!(
                 kind,
-                ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline
+                ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline | ReferenceKind::Other
             )
         });
         reference.publisher = value(FIELDS[3].1);
@@ -171,7 +191,11 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         reference.doi = value(&["doi"]);
         let eprint_is_pubmed = value(&["eprinttype"]).is_some_and(|t| t.eq_ignore_ascii_case("pubmed"));
         reference.pmid = value(&["pmid"]).or_else(|| value(&["eprint"]).filter(|_| eprint_is_pubmed));
-        reference.pmcid = value(&["pmcid"]);
+        // JabRef writes the PubMed Central id as `pmc`, sometimes without its `PMC`.
+        reference.pmcid = value(&["pmcid", "pmc"]).map(|p| match p.bytes().all(|b| b.is_ascii_digit()) {
+            true => format!("PMC{p}"),
+            false => p,
+        });
         reference.isbn = value(&["isbn"]);
         reference.issn = value(&["issn"]);
         reference.url = value(&["url"]);
@@ -190,6 +214,94 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         });
     }
     (entries, diagnostics)
+}
+
+/// "de Bono JS", "Smith J Jr".
+fn vancouver(person: &Person) -> String {
+    // Names can hold the TeX the crate leaves (`Garc{\'\i}a`).
+    let [prefix, name, given, suffix] =
+        [&person.prefix, &person.name, &person.given_name, &person.suffix].map(|part| super::tex::plain_text(part));
+    let family = match prefix.is_empty() {
+        true => name,
+        false => format!("{prefix} {name}"),
+    };
+    names::with_suffix(&family, &given, &suffix)
+}
+
+/// BibLaTeX keeps the subtitle apart; AMA prints it after a colon.
+fn with_subtitle(title: String, subtitle: Option<String>) -> String {
+    match subtitle {
+        Some(subtitle) if title.ends_with(['?', '!', ':', '.']) => format!("{title} {subtitle}"),
+        Some(subtitle) => format!("{title}: {subtitle}"),
+        None => title,
+    }
+}
+
+/// The stand-in key given to `@article{,` entries: the crate refuses a second empty key, and
+/// README promises generated keys for them.
+const KEYLESS: &str = "evident-keyless-entry-";
+
+/// The text with a stand-in key in every key-less entry, and where (in the original text)
+/// each was inserted and how long it is.
+fn name_keyless(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut named = String::with_capacity(text.len());
+    let mut inserted = Vec::new();
+    let mut copied = 0;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('@') {
+        let start = at + found;
+        at = start + 1;
+        let kind_end = start + 1 + text[start + 1..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        let kind = &text[start + 1..kind_end];
+        if kind.is_empty()
+            || ["string", "comment", "preamble"]
+                .iter()
+                .any(|k| kind.eq_ignore_ascii_case(k))
+        {
+            continue;
+        }
+        let open = kind_end + text[kind_end..].bytes().take_while(u8::is_ascii_whitespace).count();
+        if !matches!(bytes.get(open), Some(b'{' | b'(')) {
+            continue;
+        }
+        let key_at = open + 1;
+        let comma = key_at + text[key_at..].bytes().take_while(u8::is_ascii_whitespace).count();
+        if bytes.get(comma) != Some(&b',') {
+            continue;
+        }
+        let key = format!("{KEYLESS}{}", inserted.len() + 1);
+        named.push_str(&text[copied..key_at]);
+        named.push_str(&key);
+        copied = key_at;
+        inserted.push((key_at, key.len()));
+    }
+    named.push_str(&text[copied..]);
+    (named, inserted)
+}
+
+/// Positions in the original text for offsets in the text `name_keyless` made.
+struct Positions<'a> {
+    index: LineIndex<'a>,
+    inserted: Vec<(usize, usize)>,
+}
+
+impl Positions<'_> {
+    fn position(&self, offset: usize) -> crate::diagnostic::Position {
+        let mut shift = 0;
+        for &(at, len) in &self.inserted {
+            let start = at + shift;
+            if offset < start {
+                break;
+            }
+            if offset < start + len {
+                // Inside a stand-in key: where it was inserted.
+                return self.index.position(at);
+            }
+            shift += len;
+        }
+        self.index.position(offset - shift)
+    }
 }
 
 /// The crate's message, made true where it is not: it says "unexpected end of file" for
@@ -273,6 +385,30 @@ mod tests {
         assert_eq!(eau.kind, ReferenceKind::Guideline);
         assert_eq!(eau.publisher.as_deref(), Some("European Association of Urology"));
         assert_eq!(eau.year, Some(2025));
+    }
+
+    #[test]
+    fn key_less_entries_are_read_and_positioned_as_written() {
+        let text =
+            "@article{,\n  title = {First},\n}\n@article{ ,\n  title = {Second},\n  doi = {x y}\n}\n@string{a = {b}}\n";
+        let (entries, found) = parse("a.bib", text);
+        assert!(found.is_empty(), "{found:?}");
+        let titles: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| (e.reference.id.as_str(), e.reference.title.as_str()))
+            .collect();
+        assert_eq!(titles, [("", "First"), ("", "Second")]);
+        assert_eq!(entries[1].at, Position::new(4, 10));
+        assert_eq!(entries[1].field_position("title"), Position::new(5, 12));
+        assert_eq!(entries[1].field_position("doi"), Position::new(6, 10));
+    }
+
+    #[test]
+    fn suffixes_of_authors_are_kept() {
+        let text = "@article{a, title = {T}, author = {Smith, Jr., John and Given, III, Charles A.}}";
+        let (entries, found) = parse("a.bib", text);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(entries[0].reference.authors, ["Smith J Jr", "Given CA III"]);
     }
 
     #[test]

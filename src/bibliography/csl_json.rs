@@ -38,7 +38,12 @@ fn char_position(text: &str, line: usize, byte_column: usize) -> Position {
 
 pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text);
-    let items: Vec<&RawValue> = match serde_json::from_str(text) {
+    // A single item, as Crossref and citation.js serve one, is a list of one.
+    let parsed = match text.trim_start().starts_with('{') {
+        true => serde_json::from_str::<&RawValue>(text).map(|item| vec![item]),
+        false => serde_json::from_str(text),
+    };
+    let items: Vec<&RawValue> = match parsed {
         Ok(items) => items,
         Err(error) => {
             let at = char_position(text, error.line(), error.column());
@@ -93,6 +98,29 @@ enum TextOrNumber {
     Number(serde_json::Number),
 }
 
+/// A variable CSL-JSON holds as text but Crossref serves as a list (`"ISSN": ["…", "…"]`,
+/// `"container-title": ["…"]`): the first non-empty value is the one kept.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(TextOrNumber),
+    Many(Vec<TextOrNumber>),
+}
+
+impl OneOrMany {
+    fn first(self) -> Option<String> {
+        match self {
+            OneOrMany::One(value) => Some(value.text()),
+            OneOrMany::Many(values) => values.into_iter().map(TextOrNumber::text).find(|v| !v.is_empty()),
+        }
+        .filter(|v| !v.is_empty())
+    }
+}
+
+fn first(value: Option<OneOrMany>) -> Option<String> {
+    value.and_then(OneOrMany::first)
+}
+
 impl TextOrNumber {
     fn text(self) -> String {
         match self {
@@ -112,6 +140,34 @@ struct Name {
     literal: Option<String>,
     #[serde(default, rename = "non-dropping-particle")]
     particle: Option<String>,
+    #[serde(default, rename = "dropping-particle")]
+    dropping_particle: Option<String>,
+    #[serde(default)]
+    suffix: Option<String>,
+}
+
+impl Name {
+    /// "de Bono JS", "Smith J Jr", or a group's name as written.
+    fn vancouver(self) -> String {
+        match (self.family, self.literal) {
+            (Some(family), _) => {
+                let family = [self.dropping_particle, self.particle, Some(family)]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                names::with_suffix(
+                    &family,
+                    self.given.as_deref().unwrap_or(""),
+                    self.suffix.as_deref().unwrap_or(""),
+                )
+            }
+            (None, Some(literal)) => literal,
+            (None, None) => self.given.unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -141,21 +197,25 @@ impl CslDate {
 /// The CSL variables Evident uses; the many others are ignored.
 #[derive(Deserialize)]
 struct Item {
-    id: TextOrNumber,
+    /// Crossref's CSL-JSON has none: the import then makes a key.
+    #[serde(default)]
+    id: Option<TextOrNumber>,
     #[serde(default, rename = "type")]
     kind: Option<String>,
     #[serde(default)]
-    title: Option<String>,
+    title: Option<OneOrMany>,
     #[serde(default)]
     author: Vec<Name>,
-    #[serde(default, rename = "container-title")]
-    container_title: Option<String>,
-    #[serde(default, rename = "container-title-short")]
-    container_title_short: Option<String>,
-    #[serde(default, rename = "journalAbbreviation")]
-    journal_abbreviation: Option<String>,
     #[serde(default)]
-    publisher: Option<String>,
+    editor: Vec<Name>,
+    #[serde(default, rename = "container-title")]
+    container_title: Option<OneOrMany>,
+    #[serde(default, rename = "container-title-short", alias = "short-container-title")]
+    container_title_short: Option<OneOrMany>,
+    #[serde(default, rename = "journalAbbreviation")]
+    journal_abbreviation: Option<OneOrMany>,
+    #[serde(default)]
+    publisher: Option<OneOrMany>,
     #[serde(default)]
     authority: Option<String>,
     #[serde(default)]
@@ -171,17 +231,17 @@ struct Item {
     #[serde(default)]
     edition: Option<TextOrNumber>,
     #[serde(default, rename = "DOI")]
-    doi: Option<String>,
+    doi: Option<OneOrMany>,
     #[serde(default, rename = "PMID")]
     pmid: Option<TextOrNumber>,
     #[serde(default, rename = "PMCID")]
-    pmcid: Option<String>,
+    pmcid: Option<OneOrMany>,
     #[serde(default, rename = "ISBN")]
-    isbn: Option<TextOrNumber>,
+    isbn: Option<OneOrMany>,
     #[serde(default, rename = "ISSN")]
-    issn: Option<String>,
+    issn: Option<OneOrMany>,
     #[serde(default, rename = "URL")]
-    url: Option<String>,
+    url: Option<OneOrMany>,
     #[serde(default)]
     genre: Option<String>,
     /// Zotero writes its "Extra" field here, one `Name: value` per line.
@@ -195,6 +255,7 @@ const FIELD_OF: &[(&str, &str)] = &[
     ("type", "type"),
     ("title", "title"),
     ("author", "authors"),
+    ("editor", "editors"),
     ("container-title", "journal"),
     ("publisher", "publisher"),
     ("authority", "publisher"),
@@ -240,8 +301,8 @@ fn read_item(
             shape.to_string(),
         )
     })?;
-    let id = item.id.text();
-    let Some(title) = item.title.filter(|t| !t.trim().is_empty()) else {
+    let id = item.id.map(TextOrNumber::text).unwrap_or_default();
+    let Some(title) = first(item.title) else {
         return Err((
             Code::ReferenceMissingField,
             format!("the item `{id}` has no `title`"),
@@ -259,30 +320,36 @@ fn read_item(
     reference.authors = item
         .author
         .into_iter()
-        .map(|name| match (name.family, name.literal) {
-            (Some(family), _) => {
-                let family = match name.particle {
-                    Some(particle) => format!("{particle} {family}"),
-                    None => family,
-                };
-                names::vancouver(&family, name.given.as_deref().unwrap_or(""))
-            }
-            (None, Some(literal)) => literal,
-            (None, None) => name.given.unwrap_or_default(),
-        })
+        .map(Name::vancouver)
         .filter(|name| !name.is_empty())
         .collect();
-    reference.journal = item
-        .journal_abbreviation
-        .or(item.container_title_short)
-        .or(item.container_title)
-        .filter(|_| {
-            matches!(
-                kind,
-                ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline
-            )
-        });
-    reference.publisher = item.publisher.or(item.authority);
+    reference.editors = item
+        .editor
+        .into_iter()
+        .map(Name::vancouver)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let is_chapter = matches!(
+        csl_type.as_str(),
+        "chapter" | "book-chapter" | "entry-encyclopedia" | "entry-dictionary"
+    );
+    let container = first(item.container_title);
+    if kind == ReferenceKind::Textbook && is_chapter {
+        // A chapter's container is its book, not a journal.
+        reference.book_title = container;
+    } else {
+        // A guideline or report printed in a journal keeps its journal.
+        reference.journal = first(item.journal_abbreviation)
+            .or(first(item.container_title_short))
+            .or(container)
+            .filter(|_| {
+                matches!(
+                    kind,
+                    ReferenceKind::Research | ReferenceKind::Review | ReferenceKind::Guideline | ReferenceKind::Other
+                )
+            });
+    }
+    reference.publisher = first(item.publisher).or(item.authority);
     let mut problems = Vec::new();
     if let Some(issued) = item.issued {
         reference.year = issued.parts().first().copied();
@@ -305,15 +372,12 @@ fn read_item(
     reference.issue = item.issue.map(TextOrNumber::text);
     reference.pages = item.page.map(TextOrNumber::text);
     reference.edition = item.edition.map(TextOrNumber::text);
-    reference.doi = item.doi.map(|d| d.trim().to_string());
+    reference.doi = first(item.doi);
     reference.pmid = item.pmid.map(TextOrNumber::text).or_else(|| extra.get("pmid").cloned());
-    reference.pmcid = item
-        .pmcid
-        .map(|p| p.trim().to_string())
-        .or_else(|| extra.get("pmcid").cloned());
-    reference.isbn = item.isbn.map(TextOrNumber::text);
-    reference.issn = item.issn.map(|i| i.trim().to_string());
-    reference.url = item.url.map(|u| u.trim().to_string());
+    reference.pmcid = first(item.pmcid).or_else(|| extra.get("pmcid").cloned());
+    reference.isbn = first(item.isbn);
+    reference.issn = first(item.issn);
+    reference.url = first(item.url);
     reference.retraction_note = extra.get("retraction-note").cloned();
     let source_type = match item.genre {
         Some(genre) if !genre.is_empty() => Some(format!("{csl_type} ({genre})")),
@@ -358,9 +422,13 @@ fn parse_kind(word: &str) -> Option<ReferenceKind> {
 /// `evident-type: guideline` line in the note.
 pub fn kind_from_csl_type(csl_type: &str) -> ReferenceKind {
     match csl_type {
-        "article-journal" | "article" | "paper-conference" | "dataset" => ReferenceKind::Research,
+        // Crossref serves its own type names in CSL-JSON: `journal-article`, `book-chapter`…
+        "article-journal" | "article" | "paper-conference" | "dataset" | "journal-article" | "proceedings-article" => {
+            ReferenceKind::Research
+        }
         "review" | "review-book" => ReferenceKind::Review,
-        "book" | "chapter" | "entry-encyclopedia" | "entry-dictionary" => ReferenceKind::Textbook,
+        "book" | "chapter" | "entry-encyclopedia" | "entry-dictionary" | "book-chapter" | "monograph"
+        | "edited-book" => ReferenceKind::Textbook,
         "webpage" | "post" | "post-weblog" => ReferenceKind::Web,
         _ => ReferenceKind::Other,
     }
@@ -420,6 +488,16 @@ mod tests {
         // serde_json points at the last byte read; that is the last character, not past it.
         assert_eq!((d.line, d.column), (1, text.chars().count() as u32), "{}", d.message);
         assert!(!d.message.contains("column"), "{}", d.message);
+    }
+
+    #[test]
+    fn names_keep_suffixes_and_particles() {
+        let text = r#"[{"id": "a", "title": "T", "author": [
+            {"family": "Smith", "given": "John", "suffix": "Jr"},
+            {"family": "Berg", "given": "Anna", "dropping-particle": "van der"}]}]"#;
+        let (entries, found) = parse("a.json", text);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(entries[0].reference.authors, ["Smith J Jr", "van der Berg A"]);
     }
 
     #[test]

@@ -25,11 +25,82 @@ pub fn doi_problem(doi: &str) -> Option<String> {
     if registrant == "1002" && !suffix.contains(char::is_whitespace) {
         return None;
     }
+    // SICI-based DOIs (`…(1963)020<0130:DNF>2.0.CO;2`) were registered by many publishers
+    // besides Wiley; the `<>[]` Crossref's pattern refuses are part of the SICI itself.
+    if is_sici(suffix) {
+        return suffix
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control())
+            .map(|_| "a DOI cannot contain spaces".to_string());
+    }
     let allowed = |c: char| c.is_ascii_alphanumeric() || "-._;()/:".contains(c);
     suffix
         .chars()
         .find(|c| !allowed(*c))
         .map(|c| format!("`{c}` is not allowed in a DOI suffix by Crossref's pattern"))
+}
+
+/// A suffix built on a Serial Item and Contribution Identifier: it ends in the SICI's
+/// version and check part, `.CO;2` and an optional `-X` check character.
+fn is_sici(suffix: &str) -> bool {
+    let upper = suffix.to_ascii_uppercase();
+    let Some(at) = upper.rfind(".CO;2") else {
+        return false;
+    };
+    let tail = &upper[at + 5..];
+    (tail.is_empty() || (tail.len() == 2 && tail.starts_with('-'))) && upper.contains('(') && upper.contains(')')
+}
+
+/// The DOI an import should write: resolver prefixes (`doi:`, `https://dx.doi.org/`)
+/// removed through the same list the check uses.
+pub fn imported_doi(doi: &str) -> String {
+    bare_doi(doi).to_string()
+}
+
+/// The ISBN an import should write: without an `ISBN`/`ISBN-13:` label, and only the first
+/// of several (exports list the print and e-book ISBNs in one field).
+pub fn imported_isbn(isbn: &str) -> String {
+    let mut text = isbn.trim();
+    let upper = text.to_ascii_uppercase();
+    for label in ["ISBN-13", "ISBN-10", "ISBN13", "ISBN10", "ISBN"] {
+        if upper.starts_with(label) {
+            text = text[label.len()..].trim_start_matches([':', ' ']);
+            break;
+        }
+    }
+    let first = text.split([';', ',']).next().unwrap_or(text).trim();
+    // "978-0-07-… 978-1-26-…": two numbers joined by a space.
+    let mut digits = 0;
+    let mut end = first.len();
+    for (index, c) in first.char_indices() {
+        if c.is_ascii_digit() || c == 'X' || c == 'x' {
+            digits += 1;
+        } else if c == ' ' && (digits == 10 || digits == 13) {
+            end = index;
+            break;
+        }
+    }
+    first[..end].trim().to_string()
+}
+
+/// The URL an import should write: the first of several joined ones, and a
+/// protocol-relative (`//host/…`) or scheme-less (`www.host/…`) address made https.
+pub fn imported_url(url: &str) -> String {
+    let text = url.trim();
+    // Later addresses start again with a scheme, after a space, `;` or nothing at all.
+    let mut first = text.split([' ', ';', '\n', '\t']).next().unwrap_or(text);
+    for scheme in ["https://", "http://"] {
+        if let Some(at) = first.get(1..).and_then(|rest| rest.find(scheme)) {
+            first = &first[..at + 1];
+        }
+    }
+    if let Some(rest) = first.strip_prefix("//") {
+        return format!("https://{rest}");
+    }
+    if first.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("www.")) {
+        return format!("https://{first}");
+    }
+    first.to_string()
 }
 
 /// PubMed identifiers are 1 to 8 digits without a leading zero.
@@ -128,6 +199,8 @@ const DOI_PREFIXES: &[&str] = &[
     "http://doi.org/",
     "https://dx.doi.org/",
     "http://dx.doi.org/",
+    "dx.doi.org/",
+    "doi.org/",
     "doi:",
 ];
 
@@ -183,6 +256,52 @@ mod tests {
             normalize_doi(" https://doi.org/10.1056/NEJMoa2107322"),
             "10.1056/nejmoa2107322"
         );
+    }
+
+    #[test]
+    fn sici_dois_outside_wiley_are_dois() {
+        for good in [
+            "10.1175/1520-0469(1963)020<0130:DNF>2.0.CO;2",
+            "10.1641/0006-3568(2001)051[0933:TEOTWA]2.0.CO;2",
+            "10.1043/0003-9985(2003)127<0e1:EOTPTI>2.0.CO;2-X",
+        ] {
+            assert_eq!(doi_problem(good), None, "{good}");
+        }
+        // Only a SICI may carry these characters.
+        assert!(doi_problem("10.1016/x<y>").is_some());
+        assert!(doi_problem("10.1175/1520-0469(1963)020<0130: DNF>2.0.CO;2").is_some());
+    }
+
+    #[test]
+    fn imports_write_identifiers_the_check_accepts() {
+        for (written, doi) in [
+            ("doi:10.1056/NEJMoa2107322", "10.1056/NEJMoa2107322"),
+            ("DOI: 10.1000/X", "10.1000/X"),
+            ("http://dx.doi.org/10.1000/X", "10.1000/X"),
+            ("dx.doi.org/10.1000/X", "10.1000/X"),
+        ] {
+            assert_eq!(imported_doi(written), doi);
+            assert_eq!(doi_problem(&imported_doi(written)), None, "{written}");
+        }
+        for (written, isbn) in [
+            ("ISBN 978-1-264-26850-4", "978-1-264-26850-4"),
+            ("ISBN-13: 9781264268504", "9781264268504"),
+            ("ISBN0071466339", "0071466339"),
+            ("9781264268504 9781264268511", "9781264268504"),
+            ("0-07-146633-9; 978-0-07-146633-2", "0-07-146633-9"),
+        ] {
+            assert_eq!(imported_isbn(written), isbn, "{written}");
+        }
+        for (written, url) in [
+            ("//www.who.int/publications", "https://www.who.int/publications"),
+            ("www.who.int/x", "https://www.who.int/x"),
+            ("https://a.org/x https://b.org/y", "https://a.org/x"),
+            ("https://a.org/xhttps://b.org/y", "https://a.org/x"),
+            ("https://a.org/x;https://b.org/y", "https://a.org/x"),
+        ] {
+            assert_eq!(imported_url(written), url, "{written}");
+            assert_eq!(url_problem(&imported_url(written)), None);
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod csl_json;
 pub mod identifiers;
 pub mod names;
 pub mod retraction;
+pub mod tex;
 pub mod yaml;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
@@ -122,9 +123,25 @@ impl Bibliography {
 pub fn parse_bibliography(files: &[SourceFile]) -> (Bibliography, Vec<Diagnostic>) {
     let mut bibliography = Bibliography::default();
     let mut diagnostics = Vec::new();
-    for file in files {
-        let (entries, found) = parse_file(&file.rel_path, &file.text);
+    let parsed: Vec<(Vec<Entry>, Vec<Diagnostic>)> = files
+        .iter()
+        .map(|file| parse_file(&file.rel_path, &file.text))
+        .collect();
+    // Entries written without a key (`@article{,`, Crossref's CSL-JSON has no `id`) get one
+    // made as the import makes it, after every written key is taken, so none is shadowed.
+    let mut keys = KeyGenerator::default();
+    for (entries, _) in &parsed {
+        for entry in entries.iter().filter(|e| !e.reference.id.is_empty()) {
+            keys.claim(&entry.reference.id);
+        }
+    }
+    for (mut entries, found) in parsed {
         diagnostics.extend(found);
+        for entry in &mut entries {
+            if entry.reference.id.is_empty() {
+                entry.reference.id = keys.generate(&entry.reference);
+            }
+        }
         for entry in entries {
             if let Some(&first) = bibliography.index.get(&entry.reference.id) {
                 let first = &bibliography.entries[first];
@@ -240,12 +257,14 @@ fn key_base(reference: &Reference) -> String {
     let family = reference
         .authors
         .first()
-        // "de Bono J": the family name is all but the initials.
+        // "de Bono J": the family name is all but the initials (and a suffix: "Smith J Jr").
         .map(|a| {
-            a.trim()
-                .rsplit_once(' ')
-                .map_or(a.trim(), |(family, _)| family)
-                .to_string()
+            let name = a.trim();
+            let name = match name.rsplit_once(' ') {
+                Some((rest, last)) if names::is_suffix(last) => rest,
+                _ => name,
+            };
+            name.rsplit_once(' ').map_or(name, |(family, _)| family).to_string()
         })
         .unwrap_or_else(|| reference.title.split_whitespace().next().unwrap_or("ref").to_string());
     let mut base: String = crate::check::suggest_slug(&family);
@@ -295,6 +314,7 @@ pub fn blank_reference(id: String, kind: ReferenceKind, title: String) -> Refere
         url: None,
         accessed: None,
         retraction_note: None,
+        correction: None,
     }
 }
 

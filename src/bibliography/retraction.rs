@@ -27,8 +27,55 @@ pub struct Notice {
 impl Notice {
     /// Only a retraction withdraws a paper; the other notices qualify it.
     pub fn is_retraction(&self) -> bool {
-        self.nature.trim().eq_ignore_ascii_case("retraction")
+        self.nature().is_retraction()
     }
+
+    pub fn nature(&self) -> Nature {
+        Nature::parse(&self.nature)
+    }
+}
+
+/// What a notice does to the paper it is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nature {
+    Retraction,
+    ExpressionOfConcern,
+    Correction,
+    /// Undoes an earlier retraction (or concern): the paper stands again.
+    Reinstatement,
+    /// A nature the list may add later: treated like a concern, so it is seen, not lost.
+    Other,
+}
+
+impl Nature {
+    pub fn parse(text: &str) -> Nature {
+        let text = text.trim();
+        let is = |name: &str| text.eq_ignore_ascii_case(name);
+        if is("retraction") {
+            Nature::Retraction
+        } else if is("expression of concern") {
+            Nature::ExpressionOfConcern
+        } else if is("correction") {
+            Nature::Correction
+        } else if is("reinstatement") {
+            Nature::Reinstatement
+        } else {
+            Nature::Other
+        }
+    }
+
+    pub fn is_retraction(self) -> bool {
+        self == Nature::Retraction
+    }
+}
+
+/// Where a paper stands after all its notices, read in date order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Standing<'a> {
+    /// The retraction or concern in force: a later reinstatement clears it.
+    pub flagged: Option<&'a Notice>,
+    /// Corrections, oldest first: they amend the paper without withdrawing it.
+    pub corrections: Vec<&'a Notice>,
 }
 
 #[derive(Debug, Default)]
@@ -116,6 +163,61 @@ impl RetractionList {
                 .then(a.record_id.cmp(&b.record_id))
         });
         notices
+    }
+}
+
+impl RetractionList {
+    /// The paper's standing: notices are applied oldest first, a reinstatement clearing
+    /// whatever retraction or concern came before it. An undated reinstatement can only
+    /// follow what it reinstates, so it counts as the latest notice.
+    pub fn standing(&self, doi: Option<&str>, pmid: Option<&str>) -> Standing<'_> {
+        let mut notices = self.find(doi, pmid);
+        let order = |n: &Notice| match (n.nature(), n.date) {
+            (Nature::Reinstatement, None) => (1, None),
+            (_, date) => (0, date),
+        };
+        notices.sort_by(|a, b| order(a).cmp(&order(b)).then(a.record_id.cmp(&b.record_id)));
+        let mut standing = Standing::default();
+        for notice in notices {
+            match notice.nature() {
+                Nature::Correction => standing.corrections.push(notice),
+                Nature::Reinstatement => standing.flagged = None,
+                // A concern after a retraction does not soften it.
+                Nature::ExpressionOfConcern | Nature::Other if standing.flagged.is_some_and(|f| f.is_retraction()) => {}
+                _ => standing.flagged = Some(notice),
+            }
+        }
+        standing
+    }
+}
+
+/// The line shown beside a corrected paper: "Corrected on 2023-05-01 (notice 10.…)".
+pub fn correction_text(corrections: &[&Notice]) -> Option<String> {
+    let parts: Vec<String> = corrections
+        .iter()
+        .map(|c| {
+            let mut part = String::from("corrected");
+            if let Some(date) = c.date {
+                part.push_str(&format!(" on {date}"));
+            }
+            if let Some(doi) = c.notice_doi.as_deref() {
+                part.push_str(&format!(" (notice doi:{doi})"));
+            }
+            part
+        })
+        .collect();
+    let text = parts.join("; ");
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+/// Gives every reference of every article the correction line its notices call for,
+/// replacing any earlier one, so that re-checking (`serve`) gives the same result.
+pub fn annotate_corrections(articles: &mut [crate::parse::article::Article], list: &RetractionList) {
+    for reference in articles.iter_mut().flat_map(|a| a.references.iter_mut()) {
+        let standing = list.standing(reference.doi.as_deref(), reference.pmid.as_deref());
+        reference.correction = correction_text(&standing.corrections);
     }
 }
 
@@ -273,6 +375,59 @@ mod tests {
         assert!(list.find(None, Some("0")).is_empty());
         assert!(list.find(Some("unavailable"), None).is_empty());
         assert_eq!(list.find(None, Some("12345678"))[0].nature, "Correction");
+    }
+
+    fn list_of(rows: &[(&str, &str, &str)]) -> RetractionList {
+        let mut csv = String::from(
+            "Record ID,RetractionDate,RetractionDOI,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature\n",
+        );
+        for (i, (date, notice, nature)) in rows.iter().enumerate() {
+            csv.push_str(&format!("{i},{date},{notice},10.1000/paper,0,{nature}\n"));
+        }
+        RetractionList::parse(csv.as_bytes()).unwrap()
+    }
+
+    fn flagged(list: &RetractionList) -> Option<String> {
+        let standing = list.standing(Some("10.1000/paper"), None);
+        standing.flagged.map(|n| n.nature.clone())
+    }
+
+    #[test]
+    fn a_later_reinstatement_clears_an_earlier_retraction() {
+        let list = list_of(&[("1/1/2021", "", "Reinstatement"), ("1/1/2020", "", "Retraction")]);
+        assert_eq!(flagged(&list), None);
+        // Reinstated, then retracted again: retracted.
+        let list = list_of(&[
+            ("1/1/2020", "", "Retraction"),
+            ("1/1/2021", "", "Reinstatement"),
+            ("1/1/2022", "", "Retraction"),
+        ]);
+        assert_eq!(flagged(&list).as_deref(), Some("Retraction"));
+        // A reinstatement dated before the retraction does not undo it.
+        let list = list_of(&[("1/1/2019", "", "Reinstatement"), ("1/1/2020", "", "Retraction")]);
+        assert_eq!(flagged(&list).as_deref(), Some("Retraction"));
+        // An undated reinstatement follows what it reinstates.
+        let list = list_of(&[("", "", "Reinstatement"), ("1/1/2020", "", "Expression of concern")]);
+        assert_eq!(flagged(&list), None);
+    }
+
+    #[test]
+    fn a_concern_does_not_soften_a_retraction_and_corrections_are_kept_apart() {
+        let list = list_of(&[
+            ("1/1/2020", "", "Retraction"),
+            ("1/1/2021", "", "Expression of concern"),
+            ("3/2/2019", "10.1000/erratum", "Correction"),
+        ]);
+        let standing = list.standing(Some("10.1000/paper"), None);
+        assert_eq!(standing.flagged.map(|n| n.nature.as_str()), Some("Retraction"));
+        assert_eq!(
+            correction_text(&standing.corrections).as_deref(),
+            Some("Corrected on 2019-03-02 (notice doi:10.1000/erratum)")
+        );
+        let only_correction = list_of(&[("", "", "Correction")]);
+        let standing = only_correction.standing(Some("10.1000/paper"), None);
+        assert_eq!(standing.flagged, None);
+        assert_eq!(correction_text(&standing.corrections).as_deref(), Some("Corrected"));
     }
 
     #[test]

@@ -371,8 +371,13 @@ fn check_retraction(located: &Located<'_>, list: &RetractionList, found: &mut Ve
     {
         return;
     }
-    let notices = list.find(reference.doi.as_deref(), reference.pmid.as_deref());
-    let Some(notice) = notices.first() else { return };
+    // Corrections raise no finding: the page shows them beside the reference.
+    let Some(notice) = list
+        .standing(reference.doi.as_deref(), reference.pmid.as_deref())
+        .flagged
+    else {
+        return;
+    };
     let field = match reference.doi.as_deref() {
         Some(doi) if !list.find(Some(doi), None).is_empty() => "doi",
         _ => "pmid",

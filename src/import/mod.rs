@@ -190,6 +190,9 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
         }
         renamed.push(None);
     }
+    for entry in &mut entries {
+        normalize_identifiers(&mut entry.reference);
+    }
     let mut yaml = String::from("references:\n");
     for (entry, was) in entries.iter().zip(&renamed) {
         write_entry(&mut yaml, entry, was.as_deref());
@@ -200,6 +203,15 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
         diagnostics,
         notes,
     })
+}
+
+/// Exports write identifiers in forms the check refuses (`doi:10.…`, `ISBN 978…`,
+/// `//host/…`, two URLs in one field); the import writes the identifier itself.
+fn normalize_identifiers(reference: &mut Reference) {
+    use crate::bibliography::identifiers::{imported_doi, imported_isbn, imported_url};
+    reference.doi = reference.doi.as_deref().map(imported_doi).filter(|d| !d.is_empty());
+    reference.isbn = reference.isbn.as_deref().map(imported_isbn).filter(|i| !i.is_empty());
+    reference.url = reference.url.as_deref().map(imported_url).filter(|u| !u.is_empty());
 }
 
 /// One `- id: …` list entry, indented to sit under `references:` in front matter.
@@ -226,7 +238,15 @@ fn write_entry(out: &mut String, entry: &Entry, was: Option<&str>) {
         let _ = writeln!(out, "    authors: [{}]", authors.join(", "));
     }
     let _ = writeln!(out, "    title: {}", quote(&r.title));
-    let text_fields = [("journal", &r.journal), ("publisher", &r.publisher)];
+    if !r.editors.is_empty() {
+        let editors: Vec<String> = r.editors.iter().map(|e| quote(e)).collect();
+        let _ = writeln!(out, "    editors: [{}]", editors.join(", "));
+    }
+    let text_fields = [
+        ("book_title", &r.book_title),
+        ("journal", &r.journal),
+        ("publisher", &r.publisher),
+    ];
     for (name, value) in text_fields {
         if let Some(value) = value {
             let _ = writeln!(out, "    {name}: {}", quote(value));

@@ -156,6 +156,15 @@ pub fn parse_ris(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         reference.journal = first(&record, &["J2", "JA", "JO", "JF", "T2"])
             .filter(|_| !is_book && kind != ReferenceKind::Web)
             .map(|l| l.value.clone());
+        // A chapter's book is its `T2` (or `BT`); its editors are `A2` (EndNote) or `ED`.
+        if ty == "CHAP" || ty == "ECHAP" {
+            reference.book_title = first(&record, &["T2", "BT"]).map(|l| l.value.clone());
+        }
+        reference.editors = ["A2", "ED"]
+            .iter()
+            .flat_map(|tag| all(&record, tag))
+            .map(|l| names::from_inverted(&l.value))
+            .collect();
         reference.publisher = first(&record, &["PB"]).map(|l| l.value.clone());
         reference.year = first(&record, &["PY", "Y1", "DA"]).and_then(|l| leading_year(&l.value));
         reference.volume = first(&record, &["VL"]).map(|l| l.value.clone());
@@ -221,11 +230,13 @@ pub fn parse_medline(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             ReferenceKind::Research
         });
         let mut reference = blank_reference(String::new(), kind, title.value.clone());
-        let full: Vec<String> = all(&record, "FAU").map(|l| names::from_inverted(&l.value)).collect();
-        reference.authors = if full.is_empty() {
-            all(&record, "AU").map(|l| l.value.clone()).collect()
+        // PubMed's `AU` is already in the form we print, suffix included ("Hellinger FR Jr");
+        // initials rebuilt from `FAU` would only risk reading a suffix as a given name.
+        let short: Vec<String> = all(&record, "AU").map(|l| l.value.clone()).collect();
+        reference.authors = if short.is_empty() {
+            all(&record, "FAU").map(|l| names::from_inverted(&l.value)).collect()
         } else {
-            full
+            short
         };
         reference.journal = first(&record, &["TA", "JT"])
             .filter(|_| !is_book)
@@ -284,6 +295,13 @@ mod tests {
         );
         assert_eq!(entries[1].reference.kind, ReferenceKind::Review);
         assert_eq!(entries[1].at.line, 23);
+    }
+
+    #[test]
+    fn medline_names_keep_their_suffixes() {
+        let text = "PMID- 1\nTI  - T.\nFAU - Hellinger, Fred R Jr\nAU  - Hellinger FR Jr\nFAU - Given, Charles A 2nd\nAU  - Given CA 2nd\n";
+        let (entries, _) = parse_medline("a.nbib", text);
+        assert_eq!(entries[0].reference.authors, ["Hellinger FR Jr", "Given CA 2nd"]);
     }
 
     const RIS: &str = "TY  - JOUR\nDB  - PubMed\nAU  - Sartor, Oliver\nAU  - de Bono, Johann\nT1  - Lutetium-177-PSMA-617 for Metastatic Castration-Resistant Prostate Cancer\nY1  - 2021/09/16\nSP  - 1091\nEP  - 1103\nVL  - 385\nIS  - 12\nJA  - N Engl J Med\nSN  - 1533-4406\nDO  - 10.1056/NEJMoa2107322\nC2  - PMC8446797\nAN  - 34161051\nER  - \n\nTY  - BOOK\nTI  - Harrison's Principles of Internal Medicine\nPB  - McGraw Hill\nPY  - 2022\nET  - 21\nSN  - 978-1-264-26850-4\nER  - \n";

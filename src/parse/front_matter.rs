@@ -236,6 +236,10 @@ pub struct Reference {
     /// shown with the reference, and it turns `reference/retracted` off for this entry.
     #[serde(default)]
     pub retraction_note: Option<String>,
+    /// The corrections the retraction list records for this paper, shown beside it; set by
+    /// the check stage from the list, never typed by the editor.
+    #[serde(skip)]
+    pub correction: Option<String>,
 }
 
 /// Identifiers like PMIDs and page ranges are text, but editors often leave them unquoted.

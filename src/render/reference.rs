@@ -33,6 +33,12 @@ pub fn format_reference(reference: &Reference, style: &str) -> String {
         escape_into(&mut html, note.trim());
         html.push_str("</span>");
     }
+    // A correction amends without withdrawing: a reader should know, no editor need act.
+    if let Some(correction) = reference.correction.as_deref() {
+        html.push_str(" <span class=\"reference__correction\">");
+        escape_into(&mut html, correction);
+        html.push_str("</span>");
+    }
     html
 }
 
