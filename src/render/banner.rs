@@ -83,34 +83,71 @@ pub enum Refusal {
     Claim(&'static str),
 }
 
-/// Checks a rendered article page against Evident's own parts of it.
+/// Checks a rendered article page against Evident's own parts of it: every claim marker
+/// (compared in ASCII lower case; the markers are ASCII, so offsets stay the page's) must lie
+/// within a verbatim copy of one of them.
+///
+/// Every page is checked, so the page is scanned once for the stem all but one marker share
+/// and once for the other, with `memchr`'s vectorised search, and an own part is looked for
+/// only around each claim found (the banner first, which holds most of them).
 pub fn guard_page(page: &str, own: &OwnParts) -> Result<(), Refusal> {
-    let shown = page.matches(own.banner.as_str()).count();
-    let mut rest = page.replace(own.banner.as_str(), "\u{0}");
-    // Longest first, so that a fragment inside another (a reference in the body) does not
-    // cut the larger one apart before it is removed.
-    let mut fragments: Vec<&str> = own
+    let shown = if own.banner.is_empty() {
+        0
+    } else {
+        memchr::memmem::find_iter(page.as_bytes(), own.banner.as_bytes()).count()
+    };
+    let mut parts: Vec<&str> = own
         .fragments
         .iter()
         .map(String::as_str)
         .filter(|f| !f.is_empty())
         .collect();
-    fragments.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    for fragment in fragments {
-        if rest.contains(fragment) {
-            rest = rest.replace(fragment, "\u{0}");
+    // Short parts first: they are the cheap ones to look for around a marker.
+    parts.sort_by_key(|f| f.len());
+    parts.insert(0, own.banner.as_str());
+    let lower = page.to_ascii_lowercase();
+    let mut claims: Vec<(usize, &'static str)> = Vec::new();
+    for stem in CLAIM_STEMS {
+        for at in memchr::memmem::find_iter(lower.as_bytes(), stem.as_bytes()) {
+            for marker in CLAIM_MARKERS {
+                // Where the marker would start if this stem is the one inside it.
+                let Some(offset) = marker.find(stem) else { continue };
+                let Some(start) = at.checked_sub(offset) else { continue };
+                if lower.as_bytes().get(start..start + marker.len()) == Some(marker.as_bytes()) {
+                    claims.push((start, marker));
+                }
+            }
         }
     }
-    let rest = rest.to_lowercase();
-    // A claim is the more telling fault: a template that fakes a banner usually drops
-    // Evident's too.
-    if let Some(marker) = CLAIM_MARKERS.into_iter().find(|marker| rest.contains(marker)) {
-        return Err(Refusal::Claim(marker));
+    // In marker order, so that the finding names the most telling claim; a claim is the
+    // more telling fault too: a template that fakes a banner usually drops Evident's.
+    for marker in CLAIM_MARKERS {
+        for &(start, _) in claims.iter().filter(|(_, m)| *m == marker) {
+            let claim = start..start + marker.len();
+            if !parts.iter().any(|part| holds(page, part, &claim)) {
+                return Err(Refusal::Claim(marker));
+            }
+        }
     }
     if shown != 1 {
         return Err(Refusal::BannerCount(shown));
     }
     Ok(())
+}
+
+/// Substrings that every claim marker contains one of, found fast to find the markers.
+const CLAIM_STEMS: [&str; 2] = ["review", "approved by"];
+
+/// Whether a copy of `part` in `page` spans the bytes `claim`.
+fn holds(page: &str, part: &str, claim: &std::ops::Range<usize>) -> bool {
+    if part.len() < claim.len() {
+        return false;
+    }
+    // A copy holding the claim starts at most `part.len() - claim.len()` bytes before it.
+    let from = claim.end.saturating_sub(part.len());
+    let to = (claim.start + part.len()).min(page.len());
+    memchr::memmem::find_iter(&page.as_bytes()[from..to], part.as_bytes())
+        .any(|i| from + i <= claim.start && claim.end <= from + i + part.len())
 }
 
 /// The finding for a refused page, pointed at the site template that holds the claim when
@@ -204,5 +241,24 @@ mod tests {
             guard_page("<div>pending</div><div>pending</div>", &parts),
             Err(Refusal::BannerCount(2))
         );
+    }
+
+    #[test]
+    fn a_claim_made_across_the_edge_of_an_own_part_is_refused() {
+        // The banner's last word and the template's next words make a claim that neither
+        // holds whole.
+        let parts = own("<div>Medically</div>", &["<p>Text é</p>"]);
+        let page = "<div>Medically</div> reviewed by us";
+        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("reviewed by")));
+        let page = "<div>Medically</div><p>Text é</p>é Reviewed By é";
+        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("reviewed by")));
+    }
+
+    #[test]
+    fn a_copy_of_the_article_text_elsewhere_on_the_page_is_its_own() {
+        let parts = own("<div>pending</div>", &["Approved by the EMA in 2022 — ü"]);
+        let page =
+            "<title>Approved by the EMA in 2022 — ü</title><div>pending</div><p>Approved by the EMA in 2022 — ü</p>";
+        assert_eq!(guard_page(page, &parts), Ok(()));
     }
 }
