@@ -1,6 +1,6 @@
 //! The typed fields an editor writes in an article's front matter.
 
-use crate::date::Date;
+use crate::date::{Date, PublicationDate};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// Every top-level field an article may have; anything else is a finding.
@@ -210,6 +210,10 @@ pub struct Reference {
     pub publisher: Option<String>,
     #[serde(default)]
     pub year: Option<i32>,
+    /// The day or month of publication (`2024-03-07`, `2024-03`), beside `year`: AMA prints
+    /// it for papers online ahead of print, preprints and web pages.
+    #[serde(default)]
+    pub date: Option<PublicationDate>,
     #[serde(default, deserialize_with = "text_or_number")]
     pub volume: Option<String>,
     #[serde(default, deserialize_with = "text_or_number")]
