@@ -179,6 +179,50 @@ impl PublicationDate {
         self.year
     }
 
+    /// From a year, month and perhaps day as sources split them (CSL's `date-parts`,
+    /// RIS `2024/03/07`); a year alone, or an impossible month or day, is no date.
+    pub fn from_parts(parts: &[i32]) -> Option<PublicationDate> {
+        let small = |n: &i32| u8::try_from(*n).ok();
+        match parts {
+            [year, month, day, ..] => {
+                let month = small(month)?;
+                // Sources write an unknown day as 0 (`2024-03-00`): the month still holds.
+                match small(day)? {
+                    0 => PublicationDate::new(*year, month, None),
+                    day => PublicationDate::new(*year, month, Some(day)),
+                }
+            }
+            [year, month] => PublicationDate::new(*year, small(month)?, None),
+            _ => None,
+        }
+    }
+
+    /// A publication date as bibliographic exports write it: `2024-03-07`, `2024-03`, RIS
+    /// `2024/03/07/` and `2024/03//`, MEDLINE `2024 Mar 7` and `20240307`. A year alone, a
+    /// season or a range of months (`2021 Sep-Oct`) is no date: the year says it all.
+    pub fn parse_loose(text: &str) -> Option<PublicationDate> {
+        let text = text.trim();
+        if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
+            let number = |range: std::ops::Range<usize>| text[range].parse::<i32>().ok();
+            return PublicationDate::from_parts(&[number(0..4)?, number(4..6)?, number(6..8)?]);
+        }
+        let tokens: Vec<&str> = text.split(['-', '/', ' ']).filter(|t| !t.is_empty()).collect();
+        let year = tokens.first().filter(|y| y.len() == 4)?.parse::<i32>().ok()?;
+        let month = i32::from(month_number(tokens.get(1)?)?);
+        match tokens.get(2) {
+            None => PublicationDate::from_parts(&[year, month]),
+            Some(day) => match day.parse::<i32>() {
+                Ok(day) => PublicationDate::from_parts(&[year, month, day]),
+                Err(_) => None,
+            },
+        }
+    }
+
+    /// The calendar day, when the date names one.
+    pub fn day(self) -> Option<Date> {
+        Date::new(self.year, self.month, self.day?)
+    }
+
     /// "March 7, 2024" or "March 2024", as AMA prints a publication date.
     pub fn display(self) -> String {
         let month = MONTHS[usize::from(self.month - 1)];
@@ -194,6 +238,25 @@ impl PublicationDate {
         parts.extend(self.day.map(i64::from));
         parts
     }
+}
+
+/// `3`, `03`, `Mar`, `mar.` or `March` as the month's number.
+pub fn month_number(text: &str) -> Option<u8> {
+    let text = text.trim().trim_end_matches('.');
+    if let Ok(number) = text.parse::<u8>() {
+        return (1..=12).contains(&number).then_some(number);
+    }
+    let lower = text.to_ascii_lowercase();
+    MONTHS
+        .iter()
+        .position(|name| {
+            let name = name.to_ascii_lowercase();
+            lower.len() >= 3
+                && (name == lower
+                    || (lower.len() == 3 && name.starts_with(&lower))
+                    || (lower == "sept" && name == "september"))
+        })
+        .map(|index| index as u8 + 1)
 }
 
 impl From<Date> for PublicationDate {

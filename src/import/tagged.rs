@@ -2,6 +2,7 @@
 //! differ in tag width and in how records end. Both become reference entries here.
 
 use crate::bibliography::{Entry, blank_reference, kind_from_words, leading_year, names};
+use crate::date::PublicationDate;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::parse::front_matter::ReferenceKind;
 
@@ -166,7 +167,17 @@ pub fn parse_ris(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             .map(|l| names::from_inverted(&l.value))
             .collect();
         reference.publisher = first(&record, &["PB"]).map(|l| l.value.clone());
+        if kind == ReferenceKind::Web {
+            // A web page's `T2` is its site, which AMA prints where Evident's `publisher` is.
+            reference.publisher = first(&record, &["T2"]).map(|l| l.value.clone()).or(reference.publisher);
+        }
         reference.year = first(&record, &["PY", "Y1", "DA"]).and_then(|l| leading_year(&l.value));
+        // `DA` is the full date where `PY` often holds the year alone (`2024///`).
+        reference.date = ["DA", "PY", "Y1"]
+            .iter()
+            .filter_map(|tag| first(&record, &[tag]))
+            .find_map(|l| PublicationDate::parse_loose(&l.value))
+            .filter(|date| reference.year.is_none_or(|year| year == date.year()));
         reference.volume = first(&record, &["VL"]).map(|l| l.value.clone());
         reference.issue = first(&record, &["IS"]).map(|l| l.value.clone());
         reference.pages = match (first(&record, &["SP"]), first(&record, &["EP"])) {
@@ -183,6 +194,8 @@ pub fn parse_ris(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             reference.issn = serial;
         }
         reference.url = first(&record, &["UR", "L2"]).map(|l| l.value.clone());
+        // EndNote and Zotero write the access date as `Y2` (`2025/02/20/`).
+        reference.accessed = first(&record, &["Y2"]).and_then(|l| PublicationDate::parse_loose(&l.value)?.day());
         let from_pubmed = first(&record, &["DB"]).is_some_and(|l| {
             let db = l.value.to_ascii_lowercase();
             db.contains("pubmed") || db.contains("medline")
@@ -243,6 +256,16 @@ pub fn parse_medline(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             .map(|l| l.value.clone());
         reference.publisher = first(&record, &["PB"]).map(|l| l.value.clone());
         reference.year = first(&record, &["DP"]).and_then(|l| leading_year(&l.value));
+        // `DP` dates the issue; online ahead of one, `DEP` (`20240307`) is the day AMA prints.
+        let published = first(&record, &["DP"]).and_then(|l| PublicationDate::parse_loose(&l.value));
+        let online = first(&record, &["DEP"]).and_then(|l| PublicationDate::parse_loose(&l.value));
+        let in_issue = first(&record, &["VI", "IP"]).is_some();
+        reference.date = match (published, online) {
+            (_, Some(online)) if !in_issue => Some(online),
+            (Some(published), _) => Some(published),
+            (None, online) => online,
+        }
+        .filter(|date| reference.year.is_none_or(|year| year == date.year()));
         reference.volume = first(&record, &["VI"]).map(|l| l.value.clone());
         reference.issue = first(&record, &["IP"]).map(|l| l.value.clone());
         reference.pages = first(&record, &["PG"]).map(|l| l.value.clone());
