@@ -246,6 +246,15 @@ pub struct Reference {
     pub correction: Option<String>,
 }
 
+impl Reference {
+    /// The `date` when it lies within `year` (or there is no year); a contradicting date is a
+    /// finding (`check::citations`), and the year stands until it is corrected.
+    pub fn publication_date(&self) -> Option<PublicationDate> {
+        self.date
+            .filter(|date| self.year.is_none_or(|year| year == date.year()))
+    }
+}
+
 /// Identifiers like PMIDs and page ranges are text, but editors often leave them unquoted.
 fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]

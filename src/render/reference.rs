@@ -246,10 +246,9 @@ fn write_periodical(html: &mut String, reference: &Reference, journal: Option<&s
 /// "March 7, 2024" when the reference has a `date` within its `year`, else the year; a date
 /// that contradicts the year is a finding (`check::citations`), and the year stands.
 fn publication_date(reference: &Reference) -> Option<String> {
-    match (reference.date, reference.year) {
-        (Some(date), Some(year)) if date.year() != year => Some(year.to_string()),
-        (Some(date), _) => Some(date.display()),
-        (None, year) => year.map(|y| y.to_string()),
+    match reference.publication_date() {
+        Some(date) => Some(date.display()),
+        None => reference.year.map(|y| y.to_string()),
     }
 }
 
