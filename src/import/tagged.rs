@@ -257,15 +257,19 @@ pub fn parse_medline(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         reference.publisher = first(&record, &["PB"]).map(|l| l.value.clone());
         reference.year = first(&record, &["DP"]).and_then(|l| leading_year(&l.value));
         // `DP` dates the issue; online ahead of one, `DEP` (`20240307`) is the day AMA prints.
-        let published = first(&record, &["DP"]).and_then(|l| PublicationDate::parse_loose(&l.value));
-        let online = first(&record, &["DEP"]).and_then(|l| PublicationDate::parse_loose(&l.value));
+        // An e-pub of December before a January issue is outside the year: the issue's date stands.
+        let within_year = |date: &PublicationDate| reference.year.is_none_or(|year| year == date.year());
+        let published = first(&record, &["DP"])
+            .and_then(|l| PublicationDate::parse_loose(&l.value))
+            .filter(within_year);
+        let online = first(&record, &["DEP"])
+            .and_then(|l| PublicationDate::parse_loose(&l.value))
+            .filter(within_year);
         let in_issue = first(&record, &["VI", "IP"]).is_some();
         reference.date = match (published, online) {
             (_, Some(online)) if !in_issue => Some(online),
-            (Some(published), _) => Some(published),
-            (None, online) => online,
-        }
-        .filter(|date| reference.year.is_none_or(|year| year == date.year()));
+            (published, online) => published.or(online),
+        };
         reference.volume = first(&record, &["VI"]).map(|l| l.value.clone());
         reference.issue = first(&record, &["IP"]).map(|l| l.value.clone());
         reference.pages = first(&record, &["PG"]).map(|l| l.value.clone());
@@ -318,6 +322,26 @@ mod tests {
         );
         assert_eq!(entries[1].reference.kind, ReferenceKind::Review);
         assert_eq!(entries[1].at.line, 23);
+    }
+
+    #[test]
+    fn medline_dates_prefer_the_online_day_before_an_issue_and_stay_in_the_year() {
+        let date = |text: &str| parse_medline("a.nbib", text).0[0].reference.date.map(|d| d.to_string());
+        assert_eq!(
+            date("PMID- 1\nTI  - T.\nDP  - 2024 Mar\nDEP - 20240307\n"),
+            Some("2024-03-07".into())
+        );
+        assert_eq!(
+            date("PMID- 1\nTI  - T.\nVI  - 5\nDP  - 2024 Apr 1\nDEP - 20240307\n"),
+            Some("2024-04-01".into()),
+            "in an issue, the issue's date"
+        );
+        assert_eq!(
+            date("PMID- 1\nTI  - T.\nDP  - 2024 Jan\nDEP - 20231215\n"),
+            Some("2024-01".into()),
+            "an e-pub in the year before is not the year's date"
+        );
+        assert_eq!(date("PMID- 1\nTI  - T.\nDP  - 2021 Sep-Oct\n"), None);
     }
 
     #[test]
