@@ -146,6 +146,156 @@ impl<'de> serde::Deserialize<'de> for Date {
     }
 }
 
+/// When a cited work was published, to the month or the day (`2024-03` or `2024-03-07`):
+/// AMA prints it for papers online ahead of print, preprints and web pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PublicationDate {
+    year: i32,
+    month: u8,
+    day: Option<u8>,
+}
+
+impl PublicationDate {
+    pub fn new(year: i32, month: u8, day: Option<u8>) -> Option<PublicationDate> {
+        let checked_day = day.unwrap_or(1);
+        Date::new(year, month, checked_day)?;
+        Some(PublicationDate { year, month, day })
+    }
+
+    /// Parses exactly `YYYY-MM` or `YYYY-MM-DD`.
+    pub fn parse_iso(text: &str) -> Option<PublicationDate> {
+        if let Some(date) = Date::parse_iso(text) {
+            return Some(PublicationDate::from(date));
+        }
+        let bytes = text.as_bytes();
+        if bytes.len() != 7 || bytes[4] != b'-' || !text.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit())
+        {
+            return None;
+        }
+        PublicationDate::new(text[..4].parse().ok()?, text[5..].parse().ok()?, None)
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// From a year, month and perhaps day as sources split them (CSL's `date-parts`,
+    /// RIS `2024/03/07`); a year alone, or an impossible month or day, is no date.
+    pub fn from_parts(parts: &[i32]) -> Option<PublicationDate> {
+        let small = |n: &i32| u8::try_from(*n).ok();
+        match parts {
+            [year, month, day, ..] => {
+                let month = small(month)?;
+                // Sources write an unknown day as 0 (`2024-03-00`): the month still holds.
+                match small(day)? {
+                    0 => PublicationDate::new(*year, month, None),
+                    day => PublicationDate::new(*year, month, Some(day)),
+                }
+            }
+            [year, month] => PublicationDate::new(*year, small(month)?, None),
+            _ => None,
+        }
+    }
+
+    /// A publication date as bibliographic exports write it: `2024-03-07`, `2024-03`, RIS
+    /// `2024/03/07/` and `2024/03//`, MEDLINE `2024 Mar 7` and `20240307`. A year alone, a
+    /// season or a range of months (`2021 Sep-Oct`) is no date: the year says it all.
+    pub fn parse_loose(text: &str) -> Option<PublicationDate> {
+        let text = text.trim();
+        if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
+            let number = |range: std::ops::Range<usize>| text[range].parse::<i32>().ok();
+            return PublicationDate::from_parts(&[number(0..4)?, number(4..6)?, number(6..8)?]);
+        }
+        let tokens: Vec<&str> = text.split(['-', '/', ' ']).filter(|t| !t.is_empty()).collect();
+        let year = tokens.first().filter(|y| y.len() == 4)?.parse::<i32>().ok()?;
+        let month = i32::from(month_number(tokens.get(1)?)?);
+        match tokens.get(2) {
+            None => PublicationDate::from_parts(&[year, month]),
+            Some(day) => match day.parse::<i32>() {
+                Ok(day) => PublicationDate::from_parts(&[year, month, day]),
+                Err(_) => None,
+            },
+        }
+    }
+
+    /// The calendar day, when the date names one.
+    pub fn day(self) -> Option<Date> {
+        Date::new(self.year, self.month, self.day?)
+    }
+
+    /// "March 7, 2024" or "March 2024", as AMA prints a publication date.
+    pub fn display(self) -> String {
+        let month = MONTHS[usize::from(self.month - 1)];
+        match self.day {
+            Some(day) => format!("{month} {day}, {}", self.year),
+            None => format!("{month} {}", self.year),
+        }
+    }
+
+    /// CSL's `date-parts`: `[2024, 3, 7]` or `[2024, 3]`.
+    pub fn parts(self) -> Vec<i64> {
+        let mut parts = vec![i64::from(self.year), i64::from(self.month)];
+        parts.extend(self.day.map(i64::from));
+        parts
+    }
+}
+
+/// `3`, `03`, `Mar`, `mar.` or `March` as the month's number.
+pub fn month_number(text: &str) -> Option<u8> {
+    let text = text.trim().trim_end_matches('.');
+    if let Ok(number) = text.parse::<u8>() {
+        return (1..=12).contains(&number).then_some(number);
+    }
+    let lower = text.to_ascii_lowercase();
+    MONTHS
+        .iter()
+        .position(|name| {
+            let name = name.to_ascii_lowercase();
+            lower.len() >= 3
+                && (name == lower
+                    || (lower.len() == 3 && name.starts_with(&lower))
+                    || (lower == "sept" && name == "september"))
+        })
+        .map(|index| index as u8 + 1)
+}
+
+impl From<Date> for PublicationDate {
+    fn from(date: Date) -> PublicationDate {
+        PublicationDate {
+            year: date.year,
+            month: date.month,
+            day: Some(date.day),
+        }
+    }
+}
+
+impl fmt::Display for PublicationDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)?;
+        match self.day {
+            Some(day) => write!(f, "-{day:02}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl serde::Serialize for PublicationDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PublicationDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<PublicationDate, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        PublicationDate::parse_iso(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "invalid date `{text}`: expected a real date written YYYY-MM-DD or YYYY-MM"
+            ))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +333,30 @@ mod tests {
     fn displays_for_readers() {
         assert_eq!(Date::parse_iso("2026-01-08").unwrap().display(), "January 8, 2026");
         assert_eq!(Date::parse_iso("2026-01-08").unwrap().rfc3339(), "2026-01-08T00:00:00Z");
+    }
+
+    #[test]
+    fn publication_dates_hold_a_month_or_a_day() {
+        let day = PublicationDate::parse_iso("2024-03-07").unwrap();
+        assert_eq!(
+            (day.to_string(), day.display(), day.parts()),
+            ("2024-03-07".into(), "March 7, 2024".into(), vec![2024, 3, 7])
+        );
+        let month = PublicationDate::parse_iso("2024-03").unwrap();
+        assert_eq!(
+            (month.to_string(), month.display(), month.parts()),
+            ("2024-03".into(), "March 2024".into(), vec![2024, 3])
+        );
+        for bad in [
+            "2024",
+            "2024-13",
+            "2024-3",
+            "2025-02-29",
+            "2024-03-07T10:00",
+            "2024/03",
+            "20a4-03",
+        ] {
+            assert_eq!(PublicationDate::parse_iso(bad), None, "{bad}");
+        }
     }
 }

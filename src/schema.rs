@@ -163,6 +163,11 @@ fn reference_field(name: &str) -> Option<Value> {
         "journal" => text("Journal abbreviation, e.g. \"N Engl J Med\"."),
         "publisher" => text("Publishing organisation."),
         "year" => json!({"type": "integer"}),
+        "date" => json!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$",
+            "description": "The month or day of publication beside `year`, YYYY-MM or YYYY-MM-DD: AMA prints it for papers online ahead of print, preprints and web pages."
+        }),
         "volume" | "issue" | "pages" | "edition" => text_or_number(name),
         "doi" => text("e.g. \"10.1056/NEJMoa2107322\" (without https://doi.org/)."),
         "pmid" => text_or_number("PubMed id, digits only."),

@@ -423,7 +423,11 @@ fn csl_item(entry: &Yaml) -> Json {
             map.insert("publisher".into(), json!(publisher));
         }
     }
-    if let Some(year) = text(entry, "year") {
+    // A `date` is the full publication date, of which `year` is the year.
+    if let Some(date) = text(entry, "date") {
+        let parts: Vec<i64> = date.split('-').map(|p| p.parse().unwrap()).collect();
+        map.insert("issued".into(), json!({ "date-parts": [parts] }));
+    } else if let Some(year) = text(entry, "year") {
         map.insert(
             "issued".into(),
             json!({ "date-parts": [[year.parse::<i64>().unwrap()]] }),

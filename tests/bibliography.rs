@@ -321,3 +321,40 @@ fn a_reference_the_configured_style_cannot_format_is_an_error_reported_once() {
     let report = site.run(&["check", "--format", "json"]).report();
     assert!(report.with_code("reference/unformattable").is_empty());
 }
+
+#[test]
+fn a_publication_date_outside_its_year_or_malformed_is_a_finding_at_its_line() {
+    let site = Site::fixture("citations/shared-bibliography");
+    site.write(
+        "references/dated.yaml",
+        "- id: dated-wrong-year\n  type: web\n  title: \"A page\"\n  url: \"https://example.org/a\"\n  accessed: 2025-01-02\n  year: 2023\n  date: 2024-03-07\n- id: dated-malformed\n  type: web\n  title: \"Another page\"\n  url: \"https://example.org/b\"\n  accessed: 2025-01-02\n  year: 2024\n  date: 2024-3\n",
+    );
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(1);
+    let report = out.report();
+    let wrong_year: Vec<_> = report
+        .with_code("reference/missing-field")
+        .into_iter()
+        .filter(|d| d.message.contains("dated-wrong-year"))
+        .collect();
+    assert_eq!(wrong_year.len(), 1, "{:?}", report.with_code("reference/missing-field"));
+    assert_eq!(wrong_year[0].at(), ("references/dated.yaml", 7, 9));
+    assert!(
+        wrong_year[0].message.contains("2024-03-07"),
+        "{}",
+        wrong_year[0].message
+    );
+    let malformed: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == "references/dated.yaml" && d.code == "bibliography/syntax")
+        .collect();
+    assert_eq!(malformed.len(), 1, "{:?}", report.diagnostics);
+    // Like any field serde refuses, the entry that holds it is pointed at.
+    assert_eq!(malformed[0].at(), ("references/dated.yaml", 8, 3));
+    assert!(
+        malformed[0].message.contains("invalid date `2024-3`"),
+        "{}",
+        malformed[0].message
+    );
+}

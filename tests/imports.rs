@@ -179,6 +179,18 @@ fn bibtex_round_trips_to_the_page_with_markup_suffixes_chapters_and_guidelines()
         "Jameson JL. Approach to the patient with kidney disease. In: Loscalzo J, Fauci AS, eds. Harrison’s Principles of Internal Medicine. 21st ed. McGraw Hill; 2022:2301-2310.",
         &["Harrison’s Principles of Internal Medicine"],
     );
+    assert_entry(
+        &entries,
+        3,
+        "Okonkwo AC. Early outcomes of radioligand therapy. JAMA Oncol. Published online March 7, 2024. doi:10.5555/epub.2024.0307",
+        &["JAMA Oncol"],
+    );
+    assert_entry(
+        &entries,
+        4,
+        "Centers for Disease Control and Prevention. Prostate cancer screening. CDC. June 2024. Accessed February 20, 2025. https://www.cdc.gov/prostate-cancer/screening/index.html",
+        &[],
+    );
 }
 
 #[test]
@@ -202,6 +214,18 @@ fn csl_json_round_trips_to_the_page_with_rich_text_suffixes_chapters_and_guideli
         "Brown S. Sepsis. In: Walls RM, ed. Rosen’s Emergency Medicine. Elsevier; 2021:1700-1715.",
         &["Rosen’s Emergency Medicine"],
     );
+    assert_entry(
+        &entries,
+        3,
+        "Okonkwo AC. Early outcomes of radioligand therapy. JAMA Oncol. Published online March 7, 2024. doi:10.5555/epub.2024.0307.json",
+        &["JAMA Oncol"],
+    );
+    assert_entry(
+        &entries,
+        4,
+        "Centers for Disease Control and Prevention. Prostate cancer screening. CDC. June 2024. Accessed February 20, 2025. https://www.cdc.gov/prostate-cancer/screening/index.html",
+        &[],
+    );
 }
 
 #[test]
@@ -219,6 +243,18 @@ fn ris_round_trips_to_the_page_with_chapters_and_guidelines() {
         "American Diabetes Association Professional Practice Committee. Pharmacologic approaches to glycemic treatment: Standards of Care in Diabetes-2024. Diabetes Care. 2024;47(Suppl 1):S158-S178. doi:10.2337/dc24-S009",
         &["Diabetes Care"],
     );
+    assert_entry(
+        &entries,
+        2,
+        "Okonkwo AC. Early outcomes of radioligand therapy. JAMA Oncol. Published online March 7, 2024. doi:10.5555/epub.2024.0307",
+        &["JAMA Oncol"],
+    );
+    assert_entry(
+        &entries,
+        3,
+        "Centers for Disease Control and Prevention. Prostate cancer screening. CDC. June 12, 2024. Accessed February 20, 2025. https://www.cdc.gov/prostate-cancer/screening/index.html",
+        &[],
+    );
 }
 
 #[test]
@@ -229,6 +265,12 @@ fn medline_round_trips_to_the_page_with_suffixes_and_a_guideline_in_a_journal() 
         0,
         "Hellinger FR Jr, Given CA 2nd. Cost of care for people with diabetes. Health Serv Res. 2024;12(2):101-109. doi:10.1000/diab.2024.12",
         &["Health Serv Res"],
+    );
+    assert_entry(
+        &entries,
+        1,
+        "Okonkwo AC. Early outcomes of radioligand therapy. JAMA Oncol. Published online March 7, 2024. doi:10.5555/epub.2024.0307",
+        &["JAMA Oncol"],
     );
 }
 

@@ -3,7 +3,7 @@
 //! which is what lets findings point at the field.
 
 use super::{Entry, bibtex_limits, blank_reference, kind_from_words, leading_year, names};
-use crate::date::Date;
+use crate::date::{Date, PublicationDate, month_number};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::LineIndex;
 use crate::parse::front_matter::ReferenceKind;
@@ -17,6 +17,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("journal", &["shortjournal", "journaltitle", "journal"]),
     ("publisher", &["publisher", "institution", "organization"]),
     ("year", &["year", "date"]),
+    ("date", &["date", "month", "day"]),
     ("volume", &["volume"]),
     ("issue", &["number", "issue"]),
     ("pages", &["pages"]),
@@ -182,6 +183,16 @@ pub fn parse(file: &str, original: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
         });
         reference.publisher = value(FIELDS[3].1);
         reference.year = value(&["year", "date"]).as_deref().and_then(leading_year);
+        // BibLaTeX's `date` holds the day; BibTeX splits it into `year`, `month` and `day`.
+        reference.date = value(&["date"])
+            .and_then(|d| PublicationDate::parse_loose(&d))
+            .or_else(|| {
+                let month = value(&["month"]).and_then(|m| month_number(&m))?;
+                let day = value(&["day"]).and_then(|d| d.trim().parse::<i32>().ok());
+                let parts = [reference.year?, i32::from(month)];
+                PublicationDate::from_parts(&[&parts[..], day.as_slice()].concat())
+            })
+            .filter(|date| reference.year.is_none_or(|year| year == date.year()));
         reference.volume = value(&["volume"]);
         reference.issue = value(&["number", "issue"]);
         // BibTeX writes ranges with `--`, which the crate turns into an en dash; the front

@@ -5,7 +5,7 @@
 //! known: serde_json's values carry none.
 
 use super::{Entry, blank_reference, kind_from_words, leading_year, names};
-use crate::date::Date;
+use crate::date::{Date, PublicationDate};
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::LineIndex;
 use crate::parse::front_matter::ReferenceKind;
@@ -334,6 +334,7 @@ fn read_item(
         "chapter" | "book-chapter" | "entry-encyclopedia" | "entry-dictionary"
     );
     let container = first(item.container_title);
+    let container_for_site = container.clone().filter(|_| kind == ReferenceKind::Web);
     if kind == ReferenceKind::Textbook && is_chapter {
         // A chapter's container is its book, not a journal.
         reference.book_title = container;
@@ -350,9 +351,15 @@ fn read_item(
             });
     }
     reference.publisher = first(item.publisher).or(item.authority);
+    if kind == ReferenceKind::Web {
+        // A web page's container is the site, which AMA prints where Evident's `publisher` is.
+        reference.publisher = container_for_site.or(reference.publisher);
+    }
     let mut problems = Vec::new();
     if let Some(issued) = item.issued {
-        reference.year = issued.parts().first().copied();
+        let parts = issued.parts();
+        reference.year = parts.first().copied();
+        reference.date = PublicationDate::from_parts(&parts);
         if reference.year.is_none() {
             problems.push((
                 fields.get("year").copied(),
@@ -364,7 +371,10 @@ fn read_item(
     if let Some(accessed) = item.accessed {
         let parts = accessed.parts();
         reference.accessed = match parts.as_slice() {
-            [year, month, day, ..] => Date::new(*year, *month as u8, *day as u8),
+            [year, month, day, ..] => u8::try_from(*month)
+                .ok()
+                .zip(u8::try_from(*day).ok())
+                .and_then(|(month, day)| Date::new(*year, month, day)),
             _ => None,
         };
     }

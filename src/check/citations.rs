@@ -349,6 +349,19 @@ fn check_required_fields(located: &Located<'_>, as_of: Date, found: &mut Vec<Dia
                 )),
         );
     }
+    if let (Some(date), Some(year)) = (reference.date, reference.year) {
+        if date.year() != year {
+            found.push(
+                located
+                    .finding(
+                        Code::ReferenceMissingField,
+                        "date",
+                        format!("the date {date} of `{}` is not in its year {year}", reference.id),
+                    )
+                    .with_hint("`date` is the day or month of publication within `year`: correct one of them"),
+            );
+        }
+    }
     if let Some(accessed) = reference.accessed.filter(|&a| a > as_of) {
         found.push(
             located

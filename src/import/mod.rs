@@ -255,6 +255,9 @@ fn write_entry(out: &mut String, entry: &Entry, was: Option<&str>) {
     if let Some(year) = r.year {
         let _ = writeln!(out, "    year: {year}");
     }
+    if let Some(date) = r.date {
+        let _ = writeln!(out, "    date: {date}");
+    }
     let identifiers = [
         ("volume", &r.volume),
         ("issue", &r.issue),

@@ -2,6 +2,7 @@
 //! differ in tag width and in how records end. Both become reference entries here.
 
 use crate::bibliography::{Entry, blank_reference, kind_from_words, leading_year, names};
+use crate::date::PublicationDate;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::parse::front_matter::ReferenceKind;
 
@@ -166,7 +167,17 @@ pub fn parse_ris(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             .map(|l| names::from_inverted(&l.value))
             .collect();
         reference.publisher = first(&record, &["PB"]).map(|l| l.value.clone());
+        if kind == ReferenceKind::Web {
+            // A web page's `T2` is its site, which AMA prints where Evident's `publisher` is.
+            reference.publisher = first(&record, &["T2"]).map(|l| l.value.clone()).or(reference.publisher);
+        }
         reference.year = first(&record, &["PY", "Y1", "DA"]).and_then(|l| leading_year(&l.value));
+        // `DA` is the full date where `PY` often holds the year alone (`2024///`).
+        reference.date = ["DA", "PY", "Y1"]
+            .iter()
+            .filter_map(|tag| first(&record, &[tag]))
+            .find_map(|l| PublicationDate::parse_loose(&l.value))
+            .filter(|date| reference.year.is_none_or(|year| year == date.year()));
         reference.volume = first(&record, &["VL"]).map(|l| l.value.clone());
         reference.issue = first(&record, &["IS"]).map(|l| l.value.clone());
         reference.pages = match (first(&record, &["SP"]), first(&record, &["EP"])) {
@@ -183,6 +194,8 @@ pub fn parse_ris(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             reference.issn = serial;
         }
         reference.url = first(&record, &["UR", "L2"]).map(|l| l.value.clone());
+        // EndNote and Zotero write the access date as `Y2` (`2025/02/20/`).
+        reference.accessed = first(&record, &["Y2"]).and_then(|l| PublicationDate::parse_loose(&l.value)?.day());
         let from_pubmed = first(&record, &["DB"]).is_some_and(|l| {
             let db = l.value.to_ascii_lowercase();
             db.contains("pubmed") || db.contains("medline")
@@ -243,6 +256,20 @@ pub fn parse_medline(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             .map(|l| l.value.clone());
         reference.publisher = first(&record, &["PB"]).map(|l| l.value.clone());
         reference.year = first(&record, &["DP"]).and_then(|l| leading_year(&l.value));
+        // `DP` dates the issue; online ahead of one, `DEP` (`20240307`) is the day AMA prints.
+        // An e-pub of December before a January issue is outside the year: the issue's date stands.
+        let within_year = |date: &PublicationDate| reference.year.is_none_or(|year| year == date.year());
+        let published = first(&record, &["DP"])
+            .and_then(|l| PublicationDate::parse_loose(&l.value))
+            .filter(within_year);
+        let online = first(&record, &["DEP"])
+            .and_then(|l| PublicationDate::parse_loose(&l.value))
+            .filter(within_year);
+        let in_issue = first(&record, &["VI", "IP"]).is_some();
+        reference.date = match (published, online) {
+            (_, Some(online)) if !in_issue => Some(online),
+            (published, online) => published.or(online),
+        };
         reference.volume = first(&record, &["VI"]).map(|l| l.value.clone());
         reference.issue = first(&record, &["IP"]).map(|l| l.value.clone());
         reference.pages = first(&record, &["PG"]).map(|l| l.value.clone());
@@ -295,6 +322,26 @@ mod tests {
         );
         assert_eq!(entries[1].reference.kind, ReferenceKind::Review);
         assert_eq!(entries[1].at.line, 23);
+    }
+
+    #[test]
+    fn medline_dates_prefer_the_online_day_before_an_issue_and_stay_in_the_year() {
+        let date = |text: &str| parse_medline("a.nbib", text).0[0].reference.date.map(|d| d.to_string());
+        assert_eq!(
+            date("PMID- 1\nTI  - T.\nDP  - 2024 Mar\nDEP - 20240307\n"),
+            Some("2024-03-07".into())
+        );
+        assert_eq!(
+            date("PMID- 1\nTI  - T.\nVI  - 5\nDP  - 2024 Apr 1\nDEP - 20240307\n"),
+            Some("2024-04-01".into()),
+            "in an issue, the issue's date"
+        );
+        assert_eq!(
+            date("PMID- 1\nTI  - T.\nDP  - 2024 Jan\nDEP - 20231215\n"),
+            Some("2024-01".into()),
+            "an e-pub in the year before is not the year's date"
+        );
+        assert_eq!(date("PMID- 1\nTI  - T.\nDP  - 2021 Sep-Oct\n"), None);
     }
 
     #[test]

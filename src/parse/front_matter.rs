@@ -1,6 +1,6 @@
 //! The typed fields an editor writes in an article's front matter.
 
-use crate::date::Date;
+use crate::date::{Date, PublicationDate};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// Every top-level field an article may have; anything else is a finding.
@@ -210,6 +210,10 @@ pub struct Reference {
     pub publisher: Option<String>,
     #[serde(default)]
     pub year: Option<i32>,
+    /// The day or month of publication (`2024-03-07`, `2024-03`), beside `year`: AMA prints
+    /// it for papers online ahead of print, preprints and web pages.
+    #[serde(default)]
+    pub date: Option<PublicationDate>,
     #[serde(default, deserialize_with = "text_or_number")]
     pub volume: Option<String>,
     #[serde(default, deserialize_with = "text_or_number")]
@@ -240,6 +244,15 @@ pub struct Reference {
     /// the check stage from the list, never typed by the editor.
     #[serde(skip)]
     pub correction: Option<String>,
+}
+
+impl Reference {
+    /// The `date` when it lies within `year` (or there is no year); a contradicting date is a
+    /// finding (`check::citations`), and the year stands until it is corrected.
+    pub fn publication_date(&self) -> Option<PublicationDate> {
+        self.date
+            .filter(|date| self.year.is_none_or(|year| year == date.year()))
+    }
 }
 
 /// Identifiers like PMIDs and page ranges are text, but editors often leave them unquoted.

@@ -162,7 +162,9 @@ fn entry_yaml(reference: &Reference) -> String {
             Value::Sequence(reference.authors.iter().map(|a| text(&csl_name(a))).collect()),
         );
     }
-    if let Some(year) = reference.year {
+    if let Some(date) = reference.publication_date() {
+        put("date", text(&date.to_string()));
+    } else if let Some(year) = reference.year {
         put("date", Value::Number(i64::from(year).into()));
     }
     for (key, value) in [
@@ -308,6 +310,21 @@ mod tests {
                 "{name} numbers entries: {html}"
             );
         }
+    }
+
+    #[test]
+    fn a_publication_date_reaches_the_styles_that_print_it() {
+        // APA dates a web page to the day.
+        let mut epub = vision();
+        epub.kind = ReferenceKind::Web;
+        epub.journal = None;
+        epub.doi = None;
+        epub.url = Some("https://example.org/page".into());
+        let year_only = format_csl(&epub, "american-psychological-association").unwrap();
+        epub.date = crate::date::PublicationDate::parse_iso("2021-09-16");
+        let dated = format_csl(&epub, "american-psychological-association").unwrap();
+        assert!(dated.contains("2021, September 16"), "{dated}");
+        assert!(!year_only.contains("September"), "{year_only}");
     }
 
     #[test]

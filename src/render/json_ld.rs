@@ -310,7 +310,10 @@ fn citation(reference: &Reference) -> CitedWork<'_> {
                 name,
             })
             .collect(),
-        date_published: reference.year.map(|y| y.to_string()),
+        date_published: reference
+            .publication_date()
+            .map(|d| d.to_string())
+            .or_else(|| reference.year.map(|y| y.to_string())),
         identifier,
         is_part_of: reference.journal.as_deref().map(|journal| Named {
             kind: "Periodical",
@@ -410,6 +413,17 @@ fn script_safe(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cited_work_is_dated_to_its_day_when_known() {
+        let mut reference = crate::bibliography::blank_reference("a".into(), ReferenceKind::Web, "A page".into());
+        reference.year = Some(2024);
+        let year_only = serde_json::to_value(citation(&reference)).unwrap();
+        assert_eq!(year_only["datePublished"], "2024");
+        reference.date = crate::date::PublicationDate::parse_iso("2024-03-07");
+        let dated = serde_json::to_value(citation(&reference)).unwrap();
+        assert_eq!(dated["datePublished"], "2024-03-07");
+    }
 
     #[test]
     fn group_authors_are_organizations() {

@@ -91,8 +91,8 @@ pub fn format_ama(reference: &Reference) -> String {
             if let Some(site) = reference.publisher.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
                 push_sentence(&mut html, &escape(site));
             }
-            if let Some(year) = reference.year {
-                push_sentence(&mut html, &year.to_string());
+            if let Some(date) = publication_date(reference) {
+                push_sentence(&mut html, &date);
             }
         }
     }
@@ -213,10 +213,10 @@ fn write_periodical(html: &mut String, reference: &Reference, journal: Option<&s
     } else {
         "Published online"
     };
+    // An issue carries the year alone; online ahead of one, the month and day count.
     let date = match reference.year {
         Some(year) if volume.is_some() || issue.is_some() => Some(year.to_string()),
-        Some(year) => Some(format!("{not_yet} {year}")),
-        None => None,
+        _ => publication_date(reference).map(|date| format!("{not_yet} {date}")),
     };
     let mut issue_part = String::new();
     if let Some(volume) = volume {
@@ -240,6 +240,15 @@ fn write_periodical(html: &mut String, reference: &Reference, journal: Option<&s
     }
     if !source.is_empty() {
         push_sentence(html, &source);
+    }
+}
+
+/// "March 7, 2024" when the reference has a `date` within its `year`, else the year; a date
+/// that contradicts the year is a finding (`check::citations`), and the year stands.
+fn publication_date(reference: &Reference) -> Option<String> {
+    match reference.publication_date() {
+        Some(date) => Some(date.display()),
+        None => reference.year.map(|y| y.to_string()),
     }
 }
 
@@ -553,6 +562,30 @@ mod tests {
         assert!(
             format_ama(&reference).ends_with("<i>medRxiv</i>. Preprint posted online 2021. doi:10.1056/NEJMoa2107322"),
             "{}",
+            format_ama(&reference)
+        );
+    }
+
+    #[test]
+    fn a_publication_date_prints_only_where_ama_prints_it() {
+        let mut reference = research();
+        reference.date = crate::date::PublicationDate::parse_iso("2021-09-16");
+        assert!(
+            format_ama(&reference).contains("<i>N Engl J Med</i>. 2021;385(12)"),
+            "in an issue: the year"
+        );
+        reference.volume = None;
+        reference.issue = None;
+        reference.pages = None;
+        assert!(
+            format_ama(&reference).contains("<i>N Engl J Med</i>. Published online September 16, 2021. doi:"),
+            "{}",
+            format_ama(&reference)
+        );
+        reference.date = crate::date::PublicationDate::parse_iso("2020-09");
+        assert!(
+            format_ama(&reference).contains(". Published online 2021. doi:"),
+            "a date contradicting the year gives way to it: {}",
             format_ama(&reference)
         );
     }

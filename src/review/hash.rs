@@ -310,6 +310,9 @@ fn canonical_reference(reference: &Reference) -> serde_json::Value {
         if let Some(book_title) = &reference.book_title {
             fields.insert("book_title".into(), json!(visible_text(book_title)));
         }
+        if let Some(date) = reference.date {
+            fields.insert("date".into(), json!(date.to_string()));
+        }
     }
     canonical
 }
@@ -376,6 +379,15 @@ mod tests {
             approved,
             "no editors is what an approval before the field saw"
         );
+    }
+
+    #[test]
+    fn publication_dates_count_only_when_written() {
+        let approved = of(ARTICLE);
+        let dated = ARTICLE.replace("year: 2020\n", "year: 2020\n    date: 2020-03-07\n");
+        assert_eq!(changed(&approved, &of(&dated)), ChangedParts::Named(vec!["references"]));
+        let redated = ARTICLE.replace("year: 2020\n", "year: 2020\n    date: 2020-03\n");
+        assert_ne!(of(&dated), of(&redated), "the day is part of what was approved");
     }
 
     #[test]
