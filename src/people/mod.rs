@@ -114,6 +114,30 @@ impl Registry {
             .find_map(|p| p.keys.iter().find(|k| k.key.key_data() == key).map(|k| (p, k)))
     }
 
+    /// `people/no-disclosures` for each of `ids` registered without disclosures: what a
+    /// reader weighs a reviewer's or an author's word by. `role` says what they do, as
+    /// "reviews" or "writes".
+    pub fn undisclosed<'a>(&self, ids: impl IntoIterator<Item = &'a str>, role: &str) -> Vec<Diagnostic> {
+        ids.into_iter()
+            .filter_map(|id| self.get(id))
+            .filter(|person| person.disclosures.as_deref().is_none_or(|d| d.trim().is_empty()))
+            .map(|person| {
+                Diagnostic::new(
+                    Code::PeopleNoDisclosures,
+                    &person.file,
+                    person.disclosures_at,
+                    format!(
+                        "{} {role} articles but declares no conflicts of interest or funding",
+                        person.name
+                    ),
+                )
+                .with_hint(
+                    "add `disclosures: \"…\"`; write `disclosures: \"None declared\"` when there is nothing to declare",
+                )
+            })
+            .collect()
+    }
+
     /// "did you mean `x`?", or the ids there are.
     pub fn hint_for(&self, id: &str) -> String {
         match self.nearest(id) {

@@ -285,34 +285,18 @@ pub fn vouched_reviewers(article: &Article, trust: &Trust) -> Vec<usize> {
 
 /// Site-wide findings about the registry: a person who reviews must say what they declare.
 pub fn check_people(articles: &[Article], registry: &Registry) -> Vec<Diagnostic> {
-    let mut reviewing: Vec<&str> = articles
+    registry.undisclosed(shown_reviewers(articles), "reviews")
+}
+
+/// The ids of the reviewers the pages name (those of verified approvals), each once, in order.
+pub fn shown_reviewers(articles: &[Article]) -> std::collections::BTreeSet<&str> {
+    articles
         .iter()
         .flat_map(|a| {
             a.approval
                 .shown
                 .iter()
-                .filter_map(|&i| a.review.reviewers[i].id.as_deref())
-        })
-        .collect();
-    reviewing.sort_unstable();
-    reviewing.dedup();
-    reviewing
-        .into_iter()
-        .filter_map(|id| registry.get(id))
-        .filter(|person| person.disclosures.as_deref().is_none_or(|d| d.trim().is_empty()))
-        .map(|person| {
-            Diagnostic::new(
-                Code::PeopleNoDisclosures,
-                &person.file,
-                person.disclosures_at,
-                format!(
-                    "{} reviews articles but declares no conflicts of interest or funding",
-                    person.name
-                ),
-            )
-            .with_hint(
-                "add `disclosures: \"…\"`; write `disclosures: \"None declared\"` when there is nothing to declare",
-            )
+                .filter_map(|&i| a.review.reviewers.get(i).and_then(|r| r.id.as_deref()))
         })
         .collect()
 }

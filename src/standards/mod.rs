@@ -142,37 +142,10 @@ fn shorten(text: &str, max: usize) -> String {
 /// `people/no-disclosures` for authors; reviewers are judged by `review::trust::check_people`,
 /// so a person who both writes and reviews is reported there, once.
 fn undisclosed_authors(articles: &[Article], registry: &Registry) -> Vec<Diagnostic> {
-    let reviewing: std::collections::BTreeSet<&str> = articles
-        .iter()
-        .flat_map(|a| {
-            a.approval
-                .shown
-                .iter()
-                .filter_map(|&i| a.review.reviewers.get(i).and_then(|r| r.id.as_deref()))
-        })
-        .collect();
+    let reviewing = crate::review::trust::shown_reviewers(articles);
     let authors: std::collections::BTreeSet<&str> = articles
         .iter()
         .flat_map(|a| a.authors.iter().map(String::as_str))
         .collect();
-    authors
-        .into_iter()
-        .filter(|id| !reviewing.contains(id))
-        .filter_map(|id| registry.get(id))
-        .filter(|person| person.disclosures.as_deref().is_none_or(|d| d.trim().is_empty()))
-        .map(|person| {
-            Diagnostic::new(
-                Code::PeopleNoDisclosures,
-                &person.file,
-                person.disclosures_at,
-                format!(
-                    "{} writes articles but declares no conflicts of interest or funding",
-                    person.name
-                ),
-            )
-            .with_hint(
-                "add `disclosures: \"…\"`; write `disclosures: \"None declared\"` when there is nothing to declare",
-            )
-        })
-        .collect()
+    registry.undisclosed(authors.into_iter().filter(|id| !reviewing.contains(id)), "writes")
 }
