@@ -750,15 +750,19 @@ pub struct QueueItemView<'a> {
     pub diff_url: Option<String>,
 }
 
-/// The review queue page: stale approvals first, then oldest first. Dates, not ages, so
-/// that the page does not change from one day to the next without a change of content.
-pub fn review_queue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -> Vec<QueueItemView<'a>> {
-    let index_of: std::collections::HashMap<&str, usize> = site
-        .articles
+/// Where each article's summary stands in the site's list of summaries, by slug.
+fn summary_index<'a>(site: &'a Site<'_>) -> std::collections::HashMap<&'a str, usize> {
+    site.articles
         .iter()
         .enumerate()
         .map(|(i, a)| (a.slug.as_str(), i))
-        .collect();
+        .collect()
+}
+
+/// The review queue page: stale approvals first, then oldest first. Dates, not ages, so
+/// that the page does not change from one day to the next without a change of content.
+pub fn review_queue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -> Vec<QueueItemView<'a>> {
+    let index_of = summary_index(site);
     crate::review::queue::review_queue(site.articles.iter().copied())
         .into_iter()
         .filter_map(|entry| {
@@ -788,12 +792,7 @@ pub struct OverdueItemView<'a> {
 
 /// Approved questions whose review has fallen due, the longest overdue first.
 pub fn overdue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -> Vec<OverdueItemView<'a>> {
-    let index_of: std::collections::HashMap<&str, usize> = site
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.slug.as_str(), i))
-        .collect();
+    let index_of = summary_index(site);
     crate::review::queue::overdue_reviews(site.articles.iter().copied())
         .into_iter()
         .filter_map(|article| {
