@@ -41,6 +41,9 @@ pub struct SiteConfig {
     pub description: String,
     /// Always ends with `/`.
     pub base_url: String,
+    /// The address `evident.yaml` gives, which approvals and their signatures are bound to:
+    /// `with_base_url` (a preview's or a build's override) leaves it as it is.
+    pub declared_base_url: String,
     pub language: String,
     pub publisher: String,
     pub topics: BTreeMap<String, TopicConfig>,
@@ -350,6 +353,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         publisher: publisher.unwrap_or_else(|| title.clone()),
         title,
         description,
+        declared_base_url: normalize_base_url(base_url.as_deref().unwrap_or_default()),
         base_url: normalize_base_url(&base_url.unwrap_or_default()),
         language,
         topics,

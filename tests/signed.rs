@@ -164,6 +164,35 @@ fn assert_names_no_reviewer(page: &common::Page, html: &str) {
 }
 
 #[test]
+fn a_signed_approval_holds_wherever_the_site_is_previewed_or_built() {
+    // The statement names the site `evident.yaml` names; `serve` and `--base-url` render
+    // the same approval at another address.
+    let s = Signed::new();
+    s.approve(RADIUM_SLUG, "ada-example", &s.ada.private).expect_code(0);
+    let out = s.run(&[
+        "build",
+        "--format",
+        "json",
+        "--base-url",
+        "http://127.0.0.1:4000/",
+        "--as-of",
+        &*rel(1),
+    ]);
+    out.expect_code(0);
+    assert!(
+        out.report().with_code("review/bad-signature").is_empty(),
+        "{}",
+        out.stdout
+    );
+    let page = s.site.html(RADIUM_PAGE);
+    assert!(
+        page.text(".review-banner").contains("Reviewed by Ada Example"),
+        "{}",
+        page.text(".review-banner")
+    );
+}
+
+#[test]
 fn a_signed_approval_names_the_reviewer_and_links_their_profile() {
     let s = Signed::new();
     s.approve(RADIUM_SLUG, "ada-example", &s.ada.private).expect_code(0);

@@ -32,7 +32,9 @@ impl Trust {
         Trust {
             registry,
             signatures: config.review.signatures,
-            site: config.base_url.clone(),
+            // Signed statements name the site `evident.yaml` names, wherever it is previewed
+            // or built (`serve`, `--base-url`, editions).
+            site: config.declared_base_url.clone(),
             interval: config.review.interval,
             topic_intervals: config
                 .topics
