@@ -536,19 +536,19 @@ fn misconfigured(root: &Path, mut diagnostics: Vec<Diagnostic>) -> Report {
 /// A build that will not publish into `out` (see `write::target`): exit status 2, nothing
 /// read or written.
 fn refused(root: &Path, out: &Path, refusal: crate::write::Refusal) -> Report {
-    let file = crate::load::rel_path(root, out);
-    misconfigured(
-        root,
-        vec![
-            Diagnostic::new(
-                crate::diagnostic::Code::OutputWrite,
-                &file,
-                crate::diagnostic::Position::START,
-                refusal.message,
-            )
-            .with_hint(refusal.hint),
-        ],
+    output_problem(root, out, refusal.message, refusal.hint)
+}
+
+/// An `output/write` problem with the output folder `out`, which stops the build (exit 2).
+fn output_problem(root: &Path, out: &Path, message: String, hint: impl Into<String>) -> Report {
+    let diagnostic = Diagnostic::new(
+        crate::diagnostic::Code::OutputWrite,
+        &crate::load::rel_path(root, out),
+        crate::diagnostic::Position::START,
+        message,
     )
+    .with_hint(hint);
+    misconfigured(root, vec![diagnostic])
 }
 
 /// The new site is published, but the previous one stayed beside it: said as it is.
@@ -568,18 +568,11 @@ fn leftover_warning(root: &Path, out: &Path, leftover: crate::write::Leftover) -
 }
 
 fn io_failure(root: &Path, out: &Path, error: anyhow::Error) -> Report {
-    let file = crate::load::rel_path(root, out);
-    misconfigured(
+    output_problem(
         root,
-        vec![
-            Diagnostic::new(
-                crate::diagnostic::Code::OutputWrite,
-                &file,
-                crate::diagnostic::Position::START,
-                format!("cannot write the site: {error:#}"),
-            )
-            .with_hint("check that the output folder is writable and the disk has space"),
-        ],
+        out,
+        format!("cannot write the site: {error:#}"),
+        "check that the output folder is writable and the disk has space",
     )
 }
 
