@@ -3,7 +3,6 @@
 
 use crate::bibliography::config::CitationConfig;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity, did_you_mean};
-pub use crate::link::graph::RelatedConfig;
 use crate::parse::fields::{CONFIG_CODES, FieldReader};
 pub use crate::review::policy::{Interval, Publish, ReviewConfig, Signatures};
 use serde::Deserialize;
@@ -413,6 +412,30 @@ fn normalize_base_url(url: &str) -> String {
         url.push('/');
     }
     url
+}
+
+/// `related:` in `evident.yaml`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedConfig {
+    /// How many related questions a page lists. Links chosen by editors always appear,
+    /// even beyond this number; computed ones fill the list up to it.
+    pub max: usize,
+    /// List the editors' links before computed ones (each group strongest first); when
+    /// false, one list ordered by score.
+    pub explicit_first: bool,
+    /// The score a computed neighbour needs to be listed (0 to 1).
+    pub min_score: f32,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> RelatedConfig {
+        RelatedConfig {
+            max: 8,
+            explicit_first: true,
+            min_score: 0.1,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod bibtex;
 mod bibtex_limits;
 pub mod config;
+pub mod csl;
 pub mod csl_json;
 pub mod identifiers;
 pub mod names;
@@ -268,7 +269,7 @@ fn key_base(reference: &Reference) -> String {
             name.rsplit_once(' ').map_or(name, |(family, _)| family).to_string()
         })
         .unwrap_or_else(|| reference.title.split_whitespace().next().unwrap_or("ref").to_string());
-    let mut base: String = crate::check::suggest_slug(&family);
+    let mut base: String = crate::slug::suggest_slug(&family);
     if base.is_empty() {
         base = "ref".into();
     }

@@ -186,7 +186,9 @@ unsafe fn convert(event: &unsafe_sys::yaml_event_t) -> Step {
             Event::Scalar {
                 value: String::from_utf8_lossy(bytes).into_owned(),
                 style: match scalar.style {
-                    unsafe_sys::YAML_SINGLE_QUOTED_SCALAR_STYLE | unsafe_sys::YAML_DOUBLE_QUOTED_SCALAR_STYLE => ScalarStyle::Quoted,
+                    unsafe_sys::YAML_SINGLE_QUOTED_SCALAR_STYLE | unsafe_sys::YAML_DOUBLE_QUOTED_SCALAR_STYLE => {
+                        ScalarStyle::Quoted
+                    }
                     unsafe_sys::YAML_LITERAL_SCALAR_STYLE | unsafe_sys::YAML_FOLDED_SCALAR_STYLE => ScalarStyle::Block,
                     _ => ScalarStyle::Plain,
                 },
