@@ -9,6 +9,11 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The largest content or bibliography file read unless `limits.max_file_size` says
+/// otherwise: 5 MiB is a hundred times the longest real article, and what the parse and
+/// check passes handle in about a second; beyond it a file is refused unread.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
 pub const CONFIG_FILE: &str = "evident.yaml";
 
 /// Every top-level key `evident.yaml` may have; anything else is a finding.
@@ -80,7 +85,7 @@ pub struct LimitsConfig {
 impl Default for LimitsConfig {
     fn default() -> LimitsConfig {
         LimitsConfig {
-            max_file_size: crate::load::DEFAULT_MAX_FILE_SIZE,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
     }
 }

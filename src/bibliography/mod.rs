@@ -19,7 +19,7 @@ use crate::parse::front_matter::{Reference, ReferenceKind};
 use std::collections::{HashMap, HashSet};
 
 /// The folder under the site root that holds the shared bibliography.
-pub const BIBLIOGRAPHY_DIR: &str = "references";
+pub use crate::load::{BIBLIOGRAPHY_DIR, is_bibliography_file};
 
 /// The fields a reference may have, in the order Evident writes them.
 pub const REFERENCE_FIELDS: &[&str] = &[
@@ -189,10 +189,6 @@ pub fn parse_file(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             ],
         ),
     }
-}
-
-pub fn is_bibliography_file(name: &str) -> bool {
-    matches!(extension(name).as_deref(), Some("yaml" | "yml" | "json" | "bib"))
 }
 
 fn extension(name: &str) -> Option<String> {
