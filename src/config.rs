@@ -61,7 +61,7 @@ pub struct SiteConfig {
     pub citations: CitationConfig,
     /// Older editions of the site to publish under `/editions/<name>/` (`editions:`,
     /// `edition_tags:`).
-    pub editions: crate::editions::EditionsConfig,
+    pub editions: crate::editions::config::EditionsConfig,
     /// Whether approvals must be signed, and how long they stay current (`review:`).
     pub review: ReviewConfig,
     /// Authorship and evidence grades (`standards:`), the reading-grade target
@@ -198,14 +198,14 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     };
     citations.retractions_at = citations_at("retractions");
     let citation_problems = crate::bibliography::config::problems(&citations, citations_at("style"));
-    let editions = crate::editions::EditionsConfig {
-        list: reader.list::<crate::editions::EditionEntry>("editions"),
+    let editions = crate::editions::config::EditionsConfig {
+        list: reader.list::<crate::editions::config::EditionEntry>("editions"),
         tags_at: reader.value_position("edition_tags"),
         tags: reader.optional("edition_tags"),
         branch_at: reader.value_position("edition_branch"),
         branch: reader.optional("edition_branch"),
     };
-    let edition_problems = crate::editions::config_problems(&editions);
+    let edition_problems = crate::editions::config::config_problems(&editions);
     let review_at = reader.key_position("review");
     let review = ReviewConfig {
         at: review_at,

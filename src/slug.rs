@@ -1,9 +1,12 @@
 //! Slugs: an article's identity in URLs and folder names, and the rule every stage that
 //! names an article (parse, check, the people registry, imports) applies the same way.
 
-/// The longest slug: a slug is one folder name of the output, which file systems cap at
-/// 255 bytes (`write::MAX_COMPONENT_BYTES`, held equal by a test).
-pub const MAX_SLUG_LEN: usize = 255;
+/// The longest slug: a slug is one folder name of the output.
+pub const MAX_SLUG_LEN: usize = MAX_FOLDER_NAME_BYTES;
+
+/// The longest name of one folder, which file systems cap at 255 bytes
+/// (`write::MAX_COMPONENT_BYTES`, held equal by a test).
+pub const MAX_FOLDER_NAME_BYTES: usize = 255;
 
 /// `[a-z0-9]+(-[a-z0-9]+)*`, at most `MAX_SLUG_LEN` long: what slugs and topic names may
 /// be, so URLs stay clean and every one is a folder name the file system takes.
@@ -78,6 +81,6 @@ mod tests {
 
     #[test]
     fn a_slug_fits_in_one_folder_name() {
-        assert_eq!(MAX_SLUG_LEN, crate::write::MAX_COMPONENT_BYTES);
+        assert_eq!(MAX_FOLDER_NAME_BYTES, crate::write::MAX_COMPONENT_BYTES);
     }
 }

@@ -29,11 +29,6 @@ const EXCEPTIONS: &[(&str, &str, &str)] = &[
         "reading evident.yaml also loads the retraction list it names (I/O that belongs to load)",
     ),
     (
-        "config",
-        "editions",
-        "the editions settings and their checks still live with the editions renderer",
-    ),
-    (
         "parse::article",
         "review",
         "an article's review state is computed while parsing; the state type lives in review",
