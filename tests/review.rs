@@ -67,7 +67,22 @@ fn changing_one_number_voids_the_approval_everywhere() {
     );
     let page = site.html(RADIUM_PAGE);
     assert!(page.text(".review-banner").contains("pending human review"));
-    assert!(page.text(".tracker__label").contains("Under review"));
+    // Said the way it is, without naming who reviewed the earlier text.
+    assert_eq!(
+        page.text(".review-banner__note"),
+        format!(
+            "An earlier version was reviewed on {}; this version has changes not yet reviewed. What changed",
+            common::today().display()
+        )
+    );
+    let history = RADIUM_PAGE
+        .trim_start_matches("public")
+        .replace("index.html", "history/");
+    assert_eq!(page.attr(".review-banner__note a", "href"), history);
+    assert_eq!(
+        page.text(".tracker__label"),
+        "Review progress: Changed since its review"
+    );
 
     let out = site.run(&["check", "--format", "json"]);
     out.expect_code(0);
