@@ -147,6 +147,7 @@ pub struct ArticleView<'a> {
     pub references: Vec<ReferenceView<'a>>,
     /// Strongest first, each with why it is listed.
     pub related: Vec<super::graph::RelatedView<'a>>,
+    /// Questions whose editors link here, except those already among `related`.
     pub backlinks: Vec<&'a SummaryView>,
     pub json_ld: String,
     pub has_code: bool,
@@ -538,7 +539,12 @@ pub fn article_view<'a>(
     view.json_ld = article_json_ld(site, article, urls, view.review.reviewed);
     complete_standards(&mut view, site, urls);
     view.related = super::graph::related_views(site, index, summaries);
-    view.backlinks = site.backlinks[index].iter().map(|&i| &summaries[i]).collect();
+    // A question already among the related ones is not listed a second time.
+    view.backlinks = site.backlinks[index]
+        .iter()
+        .filter(|&&i| !site.related[index].iter().any(|r| r.index == i))
+        .map(|&i| &summaries[i])
+        .collect();
     view
 }
 
