@@ -659,3 +659,49 @@ fn an_approval_withdrawn_by_a_changed_shared_reference_still_finds_its_text() {
         format!("/questions/{ROSU}/history/#since-approval")
     );
 }
+
+#[test]
+fn the_changes_since_approval_read_as_the_page_reads_and_are_shown_once() {
+    let site = dose_in_git();
+    site.run(&["claim", SLUG, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", SLUG, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    commit(&site, "2025-01-06T12:00:00Z", "Approved");
+    // One number changed, with the version and its note raised as editors do.
+    let text = site
+        .read(DOSE_FILE)
+        .replace("updated: 2025-01-05", "updated: 2025-02-01")
+        .replace("version: 1", "version: 2")
+        .replace(
+            "changes:\n",
+            "changes:\n  - {version: 2, date: 2025-02-01, summary: \"Higher starting dose\"}\n",
+        )
+        .replace("at 40 mg daily", "at 80 mg daily");
+    site.write(DOSE_FILE, text);
+    commit(&site, "2025-02-01T12:00:00Z", "Raise the dose");
+    site.run(&["build"]).expect_code(0);
+
+    let page = site.html(&history_page(SLUG));
+    let section = page.text("#since-approval");
+    assert!(section.contains("(1 passage changed)"), "{section}");
+    for yaml in ["version:", "changes:", "updated:", "review:", "status:"] {
+        assert!(!section.contains(yaml), "front matter in the diff: {yaml}: {section}");
+    }
+    // The changed bullet once, with the number marked inside it.
+    assert_eq!(page.count("#since-approval .diff__line--changed"), 1);
+    assert_eq!(
+        page.count("#since-approval .diff__line--ins, #since-approval .diff__line--del"),
+        0
+    );
+    let changed = page.text("#since-approval .diff__line--changed");
+    assert_eq!(
+        changed,
+        "~Changed: Start atorvastatin at 4080 mg daily for most adults [1]."
+    );
+    let html = site.read(&history_page(SLUG));
+    assert!(html.contains("<del>40</del><ins>80</ins>"), "{html}");
+    // Version 1's diff to the current text is that same diff: the page shows it once.
+    assert_eq!(page.count(".diff"), 1, "{html}");
+    assert_eq!(page.attr("#version-1 .history__same-diff a", "href"), "#since-approval");
+}
