@@ -308,3 +308,22 @@ fn the_bottom_line_starts_on_the_first_screen_of_a_phone() {
         }
     }
 }
+
+#[test]
+fn history_diff_lines_are_not_double_spaced() {
+    let Some(tools) = tools("history_diff_lines_are_not_double_spaced") else {
+        return;
+    };
+    let (_out, address) = demo_built();
+    let first = ".diff__lines code > .diff__line:nth-child(1)";
+    let second = ".diff__lines code > .diff__line:nth-child(2)";
+    let results = drive(
+        &tools,
+        &json!([{"kind": "layout",
+            "url": format!("http://{address}/questions/metformin-first-line-type-2-diabetes/history/"),
+            "selectors": [first, second]}]),
+    );
+    let boxes = &results[0]["boxes"];
+    let gap = boxes[second]["top"].as_f64().expect("a second diff line") - boxes[first]["bottom"].as_f64().unwrap();
+    assert!(gap.abs() < 2.0, "{gap} px between two diff lines: {boxes}");
+}

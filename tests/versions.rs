@@ -705,3 +705,49 @@ fn the_changes_since_approval_read_as_the_page_reads_and_are_shown_once() {
     assert_eq!(page.count(".diff"), 1, "{html}");
     assert_eq!(page.attr("#version-1 .history__same-diff a", "href"), "#since-approval");
 }
+
+/// The demo knowledge base (this repository) shows real earlier versions, read from git.
+#[test]
+fn the_demo_history_shows_an_earlier_version_read_from_git() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shallow = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--is-shallow-repository"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match shallow.as_deref() {
+        Ok("false") => {}
+        other => {
+            // A depth-1 clone has no earlier versions to show (CI fetches full history).
+            eprintln!("SKIPPED the demo's history: not a full git clone ({other:?})");
+            return;
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let build = std::process::Command::new(env!("CARGO_BIN_EXE_evident"))
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .arg("--out")
+        .arg(&public)
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let slug = "metformin-first-line-type-2-diabetes";
+    let history = std::fs::read_to_string(public.join(format!("questions/{slug}/history/index.html"))).unwrap();
+    let page = common::Page::parse(&history);
+    assert!(page.text("#version-2 .history__facts").contains("commit"), "{history}");
+    assert_eq!(
+        page.attr("#version-2 a[href*='/v/2/']", "href"),
+        format!("/questions/{slug}/v/2/")
+    );
+    assert_eq!(page.count("#version-2 details.history__diff .diff__line--changed"), 1);
+    assert!(public.join(format!("questions/{slug}/v/2/index.html")).is_file());
+    // The article links to its history once.
+    let article =
+        common::Page::parse(&std::fs::read_to_string(public.join(format!("questions/{slug}/index.html"))).unwrap());
+    assert_eq!(article.count(".article-header a.history-link"), 1);
+    assert_eq!(article.count(".article-header a[href='#version-history']"), 0);
+}

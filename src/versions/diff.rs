@@ -47,9 +47,9 @@ pub fn diff_html(old: &str, new: &str) -> Diff {
             out.html,
             "<div class=\"diff__hunk\"><p class=\"diff__where\">{}</p><pre class=\"diff__lines\"><code>",
             if from == to {
-                format!("Line {from}")
+                format!("Passage {from}")
             } else {
-                format!("Lines {from}\u{2013}{to}")
+                format!("Passages {from}\u{2013}{to}")
             }
         );
         for op in &group {
