@@ -424,6 +424,16 @@ fn approving_shows_the_changes_since_the_approved_commit_and_only_the_claimant_a
         .lines()
         .find(|l| l.starts_with('+') && l.contains("5 injections"));
     assert!(removed.is_some() && added.is_some(), "{}", second.stdout);
+    // What readers read, not the source: citations as their numbers, no Markdown or YAML.
+    assert!(!second.stdout.contains("[@"), "{}", second.stdout);
+    assert!(
+        !second
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("--") && !l.starts_with("---")),
+        "{}",
+        second.stdout
+    );
     assert!(
         !second.stdout.contains("status:"),
         "the review block is not part of the diff"

@@ -116,7 +116,25 @@ pub fn record_action(
         if let (Some(history), ReviewState::UnderReview) = (&history, &article.review_state) {
             history.require_committed(&article.file, &source.text)?;
         }
-        let changes = changes_since_approval(history.as_ref(), &article.review, &article.file, &source.text)?;
+        let readable = |text: &str| {
+            let file = SourceFile {
+                rel_path: source.rel_path.clone(),
+                section: source.section.clone(),
+                text: text.to_string(),
+            };
+            let parsed_text = parse_article_in(&file, &parsed.bibliography, &parsed.site);
+            parsed_text
+                .article
+                .as_ref()
+                .and_then(crate::versions::reader_text::reader_text)
+        };
+        let changes = changes_since_approval(
+            history.as_ref(),
+            &article.review,
+            &article.file,
+            &source.text,
+            &readable,
+        )?;
         show.write_all(escape(&changes, Keep::LineBreaksAndTabs).as_bytes())
             .and_then(|()| show.flush())
             .map_err(|e| anyhow!("cannot show the changes since the last approval: {e}"))?;
