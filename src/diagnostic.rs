@@ -46,6 +46,8 @@ pub enum Code {
     RelatedOneWay,
     RelatedUnpublished,
     LinkUnpublished,
+    LinkBroken,
+    LinkAnchor,
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
@@ -69,7 +71,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 49] = [
+    pub const ALL: [Code; 51] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -99,6 +101,8 @@ impl Code {
         Code::RelatedOneWay,
         Code::RelatedUnpublished,
         Code::LinkUnpublished,
+        Code::LinkBroken,
+        Code::LinkAnchor,
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
@@ -152,6 +156,8 @@ impl Code {
             Code::RelatedOneWay => "related/one-way",
             Code::RelatedUnpublished => "related/unpublished",
             Code::LinkUnpublished => "link/unpublished",
+            Code::LinkBroken => "link/broken",
+            Code::LinkAnchor => "link/anchor",
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",

@@ -26,6 +26,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod site_path;
 pub mod standards;
 pub mod text;
 pub mod versions;

@@ -214,6 +214,7 @@ pub fn check_loaded(
         &parsed.articles,
         &config,
     ));
+    diagnostics.extend(crate::check::links::check_links(&parsed, &config));
     progress.stage("checking citations", None);
     diagnostics.extend(crate::check::citations::check_citations(
         &parsed,

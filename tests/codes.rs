@@ -189,6 +189,24 @@ fn exercise(code: Code) -> Exercise {
             },
             0,
         ),
+        Code::LinkBroken => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                let file = "content/cardiology/statin-muscle-symptoms.md";
+                site.write(file, site.read(file) + "\n![scan](/images/missing.png)\n");
+                site
+            },
+            1,
+        ),
+        Code::LinkAnchor => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                let file = "content/cardiology/statin-muscle-symptoms.md";
+                site.write(file, site.read(file) + "\n[more](#no-such-heading)\n");
+                site
+            },
+            1,
+        ),
         Code::GraphOrphan => check(|| Site::fixture("graph/orphan"), 0),
         Code::ReviewIncomplete => check(
             || {

@@ -4,6 +4,7 @@
 mod article;
 pub mod citations;
 mod graph;
+pub mod links;
 pub mod publish;
 mod site;
 mod title_case;

@@ -65,7 +65,7 @@ pub struct Article {
     pub readability: Vec<crate::standards::readability::Scored>,
     /// Links of the body to pages of the site (see `Rendered::links`); the answers keep
     /// their own.
-    pub body_links: Vec<(String, Position)>,
+    pub body_links: Vec<super::markdown::Link>,
     pub spans: Spans,
 }
 
@@ -77,6 +77,8 @@ pub struct Body {
     /// article was parsed only to be checked; `html()` reads it.
     html: Option<crate::packed::PackedText>,
     pub toc: Vec<super::markdown::TocEntry>,
+    /// Every heading's id (`#fragment` targets), the table of contents' and deeper ones.
+    pub anchors: Vec<String>,
     pub has_code: bool,
     /// `search::text::distinct_terms` of the body's text.
     pub search_terms: String,
@@ -98,6 +100,7 @@ impl Body {
             search_terms: crate::search::text::distinct_terms(&rendered.plain),
             html: (output == Output::Html).then(|| crate::packed::PackedText::pack(&rendered.html)),
             toc: rendered.toc,
+            anchors: rendered.anchors,
             has_code: rendered.has_code,
         }
     }
@@ -320,7 +323,9 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         },
     );
 
-    let answer = render_field(answer_events, "answer", &locator, &mut citer);
+    // Relative links and images resolve against the article's folder on the site.
+    let page_dir = crate::site_path::article_dir(&slug.clone().unwrap_or_else(|| file_stem(file)));
+    let answer = render_field(answer_events, "answer", &locator, &mut citer, &page_dir);
     if answer.has_blocks {
         diagnostics.push(
             Diagnostic::new(
@@ -333,7 +338,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         );
     }
     let plain_answer = plain_answer_events.map(|events| {
-        let rendered = render_field(events, "plain_answer", &locator, &mut citer);
+        let rendered = render_field(events, "plain_answer", &locator, &mut citer, &page_dir);
         if rendered.has_blocks {
             diagnostics.push(
                 Diagnostic::new(
@@ -353,6 +358,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         Some(&mut citer),
         &|offset| lines.position(body_offset + offset),
         output,
+        &page_dir,
     );
     let body_digest = body_rendered.digest;
     let body_embeds = std::mem::take(&mut body_rendered.embeds);
@@ -384,6 +390,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let fingerprint = fingerprint(&ReviewableContent {
         site,
         slug: &slug,
+        file,
         question: &question,
         title: title.as_deref(),
         audience,
@@ -447,7 +454,13 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
 
 /// Renders an answer field. Its citations are found again in the YAML text by their
 /// label, since a folded scalar's offsets do not map back to the file.
-fn render_field(events: MarkdownEvents<'_>, key: &str, locator: &Locator<'_>, citer: &mut Citer<'_>) -> Rendered {
+fn render_field(
+    events: MarkdownEvents<'_>,
+    key: &str,
+    locator: &Locator<'_>,
+    citer: &mut Citer<'_>,
+    page_dir: &str,
+) -> Rendered {
     let scope = locator.key(&[key]);
     let fallback = locator.value(&[key]).unwrap_or(Position::START);
     let text = events.text;
@@ -465,6 +478,7 @@ fn render_field(events: MarkdownEvents<'_>, key: &str, locator: &Locator<'_>, ci
         // Answers are shown in lists and feeds as well as on their page, and are small:
         // always rendered.
         Output::Html,
+        page_dir,
     )
 }
 

@@ -244,6 +244,12 @@ pub fn render_scope_with(
         .into_iter()
         .filter(|job| scope.includes(site, *job))
         .collect();
+    // Before the pages: a file under `static/` never replaces a page Evident writes.
+    let mut copied = if scope.copies_theme() {
+        copy_files(crate::check::links::static_files(root), sink)
+    } else {
+        Vec::new()
+    };
     progress.stage("rendering", Some(jobs.len() as u64));
     let mut problems: Vec<Diagnostic> = jobs
         .par_iter()
@@ -253,6 +259,15 @@ pub fn render_scope_with(
             result.err()
         })
         .collect();
+    for job in &jobs {
+        if let Job::Article(i) = job {
+            copied.extend(copy_files(
+                crate::check::links::files_beside(root, site.articles[*i]),
+                sink,
+            ));
+        }
+    }
+    problems.extend(copied);
     if scope.copies_theme() {
         problems.extend(copy_theme(root, sink));
     }
@@ -557,6 +572,27 @@ fn feed(shared: &Shared<'_, '_>) -> Feed {
         updated,
         entries,
     }
+}
+
+/// Publishes files as they are: site path → file on disk.
+fn copy_files(files: Vec<(String, std::path::PathBuf)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    files
+        .into_iter()
+        .filter_map(|(path, source)| {
+            let result = std::fs::read(&source)
+                .map_err(anyhow::Error::from)
+                .and_then(|bytes| sink.write(&path, &bytes));
+            result.err().map(|error| {
+                Diagnostic::new(
+                    crate::diagnostic::Code::OutputWrite,
+                    &path,
+                    crate::diagnostic::Position::START,
+                    format!("cannot publish {}: {error:#}", source.display()),
+                )
+                .with_hint("check that the file is readable and the output folder writable")
+            })
+        })
+        .collect()
 }
 
 /// Writes the built-in theme, then the site's `theme/` files over it.
