@@ -6,6 +6,7 @@ use std::fmt;
 
 pub mod cap;
 mod report;
+pub mod repository;
 mod sarif;
 mod suggest;
 pub mod terminal;
@@ -63,6 +64,7 @@ pub enum Code {
     PeopleNoDisclosures,
     ReadabilityTooHard,
     HistoryUnreadable,
+    HistoryShallow,
     ConfigSyntax,
     ConfigUnknownField,
     ConfigInvalidValue,
@@ -71,7 +73,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 51] = [
+    pub const ALL: [Code; 52] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -118,6 +120,7 @@ impl Code {
         Code::PeopleNoDisclosures,
         Code::ReadabilityTooHard,
         Code::HistoryUnreadable,
+        Code::HistoryShallow,
         Code::ConfigSyntax,
         Code::ConfigUnknownField,
         Code::ConfigInvalidValue,
@@ -173,6 +176,7 @@ impl Code {
             Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::ReadabilityTooHard => "readability/too-hard",
             Code::HistoryUnreadable => "history/unreadable",
+            Code::HistoryShallow => "history/shallow",
             Code::ConfigSyntax => "config/syntax",
             Code::ConfigUnknownField => "config/unknown-field",
             Code::ConfigInvalidValue => "config/invalid-value",
@@ -201,6 +205,7 @@ impl Code {
             | Code::PeopleNoDisclosures
             | Code::ReadabilityTooHard
             | Code::HistoryUnreadable
+            | Code::HistoryShallow
             | Code::RelatedImplausible
             | Code::RelatedOneWay
             | Code::ReferenceTitleCase

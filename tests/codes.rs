@@ -344,6 +344,11 @@ fn exercise(code: Code) -> Exercise {
             args: BUILD,
             exit: 0,
         },
+        Code::HistoryShallow => Exercise::Run {
+            site: shallow_clone,
+            args: BUILD,
+            exit: 0,
+        },
         Code::ConfigSyntax => check(
             || {
                 let site = Site::fixture("build/valid-site");
@@ -478,4 +483,22 @@ fn the_code_list_names_every_code_once() {
     for code in Code::ALL {
         assert_eq!(Code::from_name(code.as_str()), Some(code));
     }
+}
+
+/// A depth-1 clone of a site with two commits: what CI checkouts are by default.
+fn shallow_clone() -> Site {
+    let source = Site::fixture("build/valid-site");
+    git(&source, "2026-01-05T10:00:00Z", &["init", "-q"]);
+    commit(&source, "2026-01-05T10:00:00Z", "first");
+    let file = "content/cardiology/statin-muscle-symptoms.md";
+    source.write(file, source.read(file) + "\nA second paragraph.\n");
+    commit(&source, "2026-01-06T10:00:00Z", "second");
+    let clone = Site::empty();
+    let url = format!("file://{}", source.root().display());
+    git(
+        &clone,
+        "2026-01-06T10:00:00Z",
+        &["clone", "-q", "--depth", "1", &url, "."],
+    );
+    clone
 }
