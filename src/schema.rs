@@ -85,6 +85,11 @@ fn article_field(name: &str) -> Option<Value> {
             "items": {"type": "string", "pattern": SLUG_PATTERN},
             "description": "Slugs of related questions chosen by the editors."
         }),
+        "aliases" => json!({
+            "type": "array",
+            "items": {"type": "string", "pattern": SLUG_PATTERN},
+            "description": "Slugs the article was published under before: each old address redirects to it."
+        }),
         "authors" => json!({
             "type": "array",
             "items": {"type": "string", "pattern": SLUG_PATTERN},

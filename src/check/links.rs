@@ -152,6 +152,10 @@ fn published<'a>(parsed: &'a ParsedContent, config: &SiteConfig, root: Option<&P
         for version in 1..article.version {
             pages.insert(format!("{own}v/{version}/"), None);
         }
+        // An old address: a page that sends readers on.
+        for alias in &article.aliases {
+            pages.insert(crate::site_path::article_dir(alias), None);
+        }
         for topic in &article.topics {
             pages.insert(format!("topics/{topic}/"), None);
         }

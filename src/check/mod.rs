@@ -8,6 +8,7 @@ pub mod links;
 pub mod publish;
 mod site;
 mod title_case;
+pub mod urls;
 
 pub use article::check_article;
 pub use graph::check_graph;

@@ -49,6 +49,8 @@ pub struct Article {
     /// judges them, and a large site has hundreds of thousands.
     pub uncited_claims: Vec<Claim>,
     pub related: Vec<String>,
+    /// Slugs the article was published under before: each old address redirects to it.
+    pub aliases: Vec<String>,
     /// Local URLs of the images its texts embed: their bytes are part of its approval.
     pub embedded: Vec<String>,
     /// Ids of its authors in the people registry, as written.
@@ -123,6 +125,7 @@ pub struct Spans {
     /// For each of its own references, where each field's value is written.
     pub reference_fields: Vec<crate::bibliography::FieldPositions>,
     pub related: Vec<Position>,
+    pub aliases: Vec<Position>,
     pub changes: Vec<Position>,
     pub authors: Vec<Position>,
     pub funding: Position,
@@ -222,6 +225,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let version: u32 = reader.optional("version").unwrap_or(1);
     let review: Review = reader.optional("review").unwrap_or_default();
     let related: Vec<String> = reader.optional("related").unwrap_or_default();
+    let aliases: Vec<String> = reader.optional("aliases").unwrap_or_default();
     let changes = reader.list::<Change>("changes");
     let references = reader.list::<Reference>("references");
     let authors: Vec<String> = reader.optional("authors").unwrap_or_default();
@@ -244,6 +248,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         references: references.iter().map(|(_, at)| *at).collect(),
         reference_fields: Vec::new(),
         related: list_positions(&locator, "related", &related, reader.value_position("related")),
+        aliases: list_positions(&locator, "aliases", &aliases, reader.value_position("aliases")),
         changes: changes.iter().map(|(_, at)| *at).collect(),
         authors: list_positions(&locator, "authors", &authors, reader.value_position("authors")),
         funding: reader.value_position("funding"),
@@ -437,6 +442,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         citations,
         uncited_claims: body_scan.uncited_claims,
         related,
+        aliases,
         embedded,
         authors,
         funding,

@@ -19,6 +19,7 @@ pub const ARTICLE_FIELDS: &[&str] = &[
     "review",
     "references",
     "related",
+    "aliases",
     "authors",
     "funding",
     "conflicts",

@@ -6,6 +6,7 @@ pub mod context;
 pub mod csl;
 pub mod graph;
 pub mod json_ld;
+pub mod redirects;
 pub mod reference;
 pub mod templates;
 pub mod title_markup;
@@ -265,10 +266,24 @@ pub fn render_scope_with(
                 crate::check::links::files_beside(root, site.articles[*i]),
                 sink,
             ));
+            copied.extend(redirects::write_redirect_pages(
+                site,
+                shared.tera,
+                &shared.urls,
+                *i,
+                sink,
+            ));
         }
     }
     problems.extend(copied);
     if scope.copies_theme() {
+        let text = redirects::redirects_file(site, &shared.urls);
+        if let Err(error) = sink.write(redirects::REDIRECTS_FILE, text.as_bytes()) {
+            problems.push(templates::template_error(
+                redirects::REDIRECTS_FILE,
+                format!("{error:#}"),
+            ));
+        }
         problems.extend(copy_theme(root, sink));
     }
     if !problems.is_empty() {
