@@ -49,6 +49,7 @@ pub enum Code {
     LinkUnpublished,
     LinkBroken,
     LinkAnchor,
+    UrlRemoved,
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
@@ -73,7 +74,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 52] = [
+    pub const ALL: [Code; 53] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -105,6 +106,7 @@ impl Code {
         Code::LinkUnpublished,
         Code::LinkBroken,
         Code::LinkAnchor,
+        Code::UrlRemoved,
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
@@ -161,6 +163,7 @@ impl Code {
             Code::LinkUnpublished => "link/unpublished",
             Code::LinkBroken => "link/broken",
             Code::LinkAnchor => "link/anchor",
+            Code::UrlRemoved => "url/removed",
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",

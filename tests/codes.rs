@@ -207,6 +207,27 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
+        Code::UrlRemoved => Exercise::Run {
+            site: || {
+                let site = Site::fixture("build/valid-site");
+                site.run(&["build"]).expect_code(0);
+                let file = "content/cardiology/statin-muscle-symptoms.md";
+                site.write(
+                    file,
+                    site.read(file)
+                        .replacen("question:", "slug: statin-muscle-pain\nquestion:", 1),
+                );
+                let other = "content/cardiology/statins-primary-prevention.md";
+                site.write(
+                    other,
+                    site.read(other)
+                        .replace("[statin-muscle-symptoms]", "[statin-muscle-pain]"),
+                );
+                site
+            },
+            args: BUILD,
+            exit: 1,
+        },
         Code::GraphOrphan => check(|| Site::fixture("graph/orphan"), 0),
         Code::ReviewIncomplete => check(
             || {

@@ -94,3 +94,95 @@ fn an_alias_cannot_take_another_questions_address() {
         invalid.hint
     );
 }
+
+/// The fixture built once, then its muscle-symptoms article renamed to `statin-muscle-pain`
+/// (the question that listed it as related updated too).
+fn built_then_renamed() -> Site {
+    let site = Site::fixture("build/valid-site");
+    site.run(&["build"]).expect_code(0);
+    let renamed = site.read(MUSCLE).replacen(
+        "related: [statins-primary-prevention]\n",
+        "slug: statin-muscle-pain\nrelated: [statins-primary-prevention]\n",
+        1,
+    );
+    site.write(MUSCLE, renamed);
+    let other = "content/cardiology/statins-primary-prevention.md";
+    site.write(
+        other,
+        site.read(other)
+            .replace("related: [statin-muscle-symptoms]", "related: [statin-muscle-pain]"),
+    );
+    site
+}
+
+#[test]
+fn a_published_address_cannot_disappear_without_an_alias() {
+    let site = built_then_renamed();
+    let output = site.run(&["build", "--format", "json"]);
+    output.expect_code(1);
+    let report = output.report();
+    let removed = report.only("url/removed");
+    let sitemap = site.read("public/sitemap.xml");
+    let line = sitemap
+        .lines()
+        .position(|l| l.contains("/questions/statin-muscle-symptoms/"))
+        .unwrap() as u32
+        + 1;
+    assert_eq!(removed.file, "public/sitemap.xml");
+    assert_eq!(removed.line, line);
+    assert!(
+        removed
+            .message
+            .contains("https://kb.example.org/questions/statin-muscle-symptoms/")
+    );
+    assert!(
+        removed
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&format!("add `aliases: [statin-muscle-symptoms]` to {MUSCLE}")),
+        "{:?}",
+        removed.hint
+    );
+    // Nothing was published: the old page is still there, the new one is not.
+    assert!(site.exists("public/questions/statin-muscle-symptoms/index.html"));
+    assert!(!site.exists("public/questions/statin-muscle-pain/index.html"));
+
+    // With the alias, the old address redirects and the build publishes.
+    site.write(
+        MUSCLE,
+        site.read(MUSCLE).replacen(
+            "slug: statin-muscle-pain\n",
+            "slug: statin-muscle-pain\naliases: [statin-muscle-symptoms]\n",
+            1,
+        ),
+    );
+    site.run(&["build"]).expect_code(0);
+    assert!(site.exists("public/questions/statin-muscle-pain/index.html"));
+    assert!(site.exists("public/questions/statin-muscle-symptoms/index.html"));
+
+    // The old address is remembered through `_redirects`: dropping the alias later is caught.
+    site.write(
+        MUSCLE,
+        site.read(MUSCLE).replacen("aliases: [statin-muscle-symptoms]\n", "", 1),
+    );
+    let report = site.run(&["build", "--format", "json"]).expect_code(1).report();
+    assert_eq!(report.only("url/removed").at(), ("public/_redirects", 2, 1));
+}
+
+#[test]
+fn a_question_held_back_for_review_keeps_its_address() {
+    // Not published today (a draft), but still in the content: its address comes back.
+    let site = Site::fixture("build/valid-site");
+    site.run(&["build"]).expect_code(0);
+    site.write(
+        MUSCLE,
+        site.read(MUSCLE).replacen("status: submitted", "status: draft", 1),
+    );
+    let report = site.run(&["build", "--format", "json"]).expect_code(0).report();
+    assert!(report.with_code("url/removed").is_empty(), "{:#?}", report.diagnostics);
+    assert!(
+        !site.read("public/sitemap.xml").contains("statin-muscle-symptoms"),
+        "the draft is left out of this build"
+    );
+}
