@@ -201,6 +201,7 @@ pub fn check_loaded(
     ));
     diagnostics.extend(crate::check::links::check_links(&parsed, &config));
     diagnostics.extend(crate::check::urls::check_aliases(&parsed.articles));
+    diagnostics.extend(crate::check::urls::check_retired(&parsed.articles));
     progress.stage("checking citations", None);
     diagnostics.extend(crate::check::citations::check_citations(
         &parsed,

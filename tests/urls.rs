@@ -186,3 +186,63 @@ fn a_question_held_back_for_review_keeps_its_address() {
         "the draft is left out of this build"
     );
 }
+
+#[test]
+fn a_withdrawn_question_keeps_its_address_for_a_notice_and_leaves_every_listing() {
+    let site = Site::fixture("build/valid-site");
+    site.run(&["build"]).expect_code(0);
+    site.write(
+        MUSCLE,
+        site.read(MUSCLE).replacen(
+            "related: [statins-primary-prevention]\n",
+            "related: [statins-primary-prevention]\nretired: {date: 2026-02-01, reason: \"Merged into the question on primary prevention.\", replaced_by: [statins-primary-prevention]}\n",
+            1,
+        ),
+    );
+    let report = site.run(&["build", "--format", "json"]).expect_code(0).report();
+    assert!(report.with_code("url/removed").is_empty(), "{:#?}", report.diagnostics);
+
+    let page = site.html("public/questions/statin-muscle-symptoms/index.html");
+    assert_eq!(page.text("h1"), "Do statins cause muscle pain?");
+    assert!(
+        page.text("main")
+            .contains("Merged into the question on primary prevention.")
+    );
+    assert!(page.text(".eyebrow").contains("2026-02-01"));
+    assert_eq!(page.attr("main li a", "href"), "/questions/statins-primary-prevention/");
+    assert_eq!(page.attr("meta[name=robots]", "content"), "noindex");
+    assert!(
+        page.texts(".review-banner").is_empty(),
+        "no review claim on a withdrawn page"
+    );
+    assert!(!site.read("public/sitemap.xml").contains("statin-muscle-symptoms"));
+    assert!(!site.read("public/index.html").contains("statin-muscle-symptoms"));
+    assert!(
+        !site
+            .read("public/topics/cardiology/index.html")
+            .contains("statin-muscle-symptoms")
+    );
+}
+
+#[test]
+fn a_withdrawn_question_must_name_questions_that_exist() {
+    let site = Site::fixture("build/valid-site");
+    site.write(
+        MUSCLE,
+        site.read(MUSCLE).replacen(
+            "related: [statins-primary-prevention]\n",
+            "related: [statins-primary-prevention]\nretired: {date: 2026-02-01, reason: \"Merged.\", replaced_by: [statins-primary-preventon]}\n",
+            1,
+        ),
+    );
+    let report = site.run(&["check", "--format", "json"]).expect_code(1).report();
+    let broken = report.only("link/broken");
+    assert_eq!(broken.file, MUSCLE);
+    assert!(
+        broken
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("statins-primary-prevention")
+    );
+}

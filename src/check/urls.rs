@@ -169,6 +169,39 @@ pub fn sitemap_locs(xml: &str) -> Vec<(String, Position)> {
     locs
 }
 
+/// A withdrawn article's `replaced_by` must name questions readers can go to.
+pub fn check_retired(articles: &[Article]) -> Vec<Diagnostic> {
+    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let mut found = Vec::new();
+    for article in articles {
+        let Some(retired) = &article.retired else { continue };
+        for slug in &retired.replaced_by {
+            let problem = match by_slug.get(slug.as_str()) {
+                None => Some(format!(
+                    "`retired.replaced_by` names `{slug}`, but no question has that slug"
+                )),
+                Some(target) if target.retired.is_some() => {
+                    Some(format!("`retired.replaced_by` names `{slug}`, which is withdrawn too"))
+                }
+                Some(_) => None,
+            };
+            if let Some(message) = problem {
+                let hint = match crate::diagnostic::did_you_mean(
+                    slug,
+                    articles.iter().filter(|a| a.retired.is_none()).map(|a| a.slug.as_str()),
+                ) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "name the slug of a question that answers it now".to_string(),
+                };
+                found.push(
+                    Diagnostic::new(Code::LinkBroken, &article.file, article.spans.retired, message).with_hint(hint),
+                );
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::sitemap_locs;

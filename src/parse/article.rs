@@ -51,6 +51,8 @@ pub struct Article {
     pub related: Vec<String>,
     /// Slugs the article was published under before: each old address redirects to it.
     pub aliases: Vec<String>,
+    /// Withdrawn: published as a notice at its address, left out of everything else.
+    pub retired: Option<super::front_matter::Retired>,
     /// Local URLs of the images its texts embed: their bytes are part of its approval.
     pub embedded: Vec<String>,
     /// Ids of its authors in the people registry, as written.
@@ -126,6 +128,8 @@ pub struct Spans {
     pub reference_fields: Vec<crate::bibliography::FieldPositions>,
     pub related: Vec<Position>,
     pub aliases: Vec<Position>,
+    /// Where `retired:` is written.
+    pub retired: Position,
     pub changes: Vec<Position>,
     pub authors: Vec<Position>,
     pub funding: Position,
@@ -226,6 +230,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let review: Review = reader.optional("review").unwrap_or_default();
     let related: Vec<String> = reader.optional("related").unwrap_or_default();
     let aliases: Vec<String> = reader.optional("aliases").unwrap_or_default();
+    let retired: Option<super::front_matter::Retired> = reader.optional("retired");
     let changes = reader.list::<Change>("changes");
     let references = reader.list::<Reference>("references");
     let authors: Vec<String> = reader.optional("authors").unwrap_or_default();
@@ -249,6 +254,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         reference_fields: Vec::new(),
         related: list_positions(&locator, "related", &related, reader.value_position("related")),
         aliases: list_positions(&locator, "aliases", &aliases, reader.value_position("aliases")),
+        retired: reader.key_position("retired"),
         changes: changes.iter().map(|(_, at)| *at).collect(),
         authors: list_positions(&locator, "authors", &authors, reader.value_position("authors")),
         funding: reader.value_position("funding"),
@@ -443,6 +449,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         uncited_claims: body_scan.uncited_claims,
         related,
         aliases,
+        retired,
         embedded,
         authors,
         funding,

@@ -67,3 +67,56 @@ pub fn redirects_file(site: &Site<'_>, urls: &Urls) -> String {
     }
     text
 }
+
+#[derive(Serialize)]
+struct RetiredView<'a> {
+    question: &'a str,
+    date: String,
+    reason: &'a str,
+    /// The published questions that answer it now.
+    replaced_by: Vec<ReplacementView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReplacementView<'a> {
+    question: &'a str,
+    url: String,
+}
+
+/// Writes the notice at the address of each withdrawn article (`retired:`): when and why,
+/// and the questions that replace it.
+pub fn write_retired_pages(site: &Site<'_>, tera: &tera::Tera, urls: &Urls, sink: &dyn Sink) -> Vec<Diagnostic> {
+    site.retired
+        .iter()
+        .filter_map(|article| {
+            let retired = article.retired.as_ref()?;
+            let replaced_by = retired
+                .replaced_by
+                .iter()
+                .filter_map(|slug| site.articles.iter().find(|a| &a.slug == slug))
+                .map(|a| ReplacementView {
+                    question: &a.question,
+                    url: urls.path(&article_dir(&a.slug)),
+                })
+                .collect();
+            let view = RetiredView {
+                question: &article.question,
+                date: retired.date.to_string(),
+                reason: &retired.reason,
+                replaced_by,
+            };
+            let dir = article_dir(&article.slug);
+            let output = format!("{dir}index.html");
+            let mut ctx = tera::Context::new();
+            ctx.insert("retired", &view);
+            ctx.insert("canonical", &Option::<String>::None);
+            ctx.insert("page_url", &urls.path(&dir));
+            ctx.insert("editions", &Option::<String>::None);
+            render_page(tera, "retired.html", &ctx, &output, |bytes| {
+                sink.write(&output, bytes)
+                    .map_err(|error| template_error(&output, format!("{error:#}")))
+            })
+            .err()
+        })
+        .collect()
+}
