@@ -92,26 +92,10 @@ fn init_writes_a_workflow_that_checks_pull_requests_and_publishes_main() {
     assert!(version.contains(&rev), "{rev} in {version}");
 }
 
-/// A copy of the demo site (the repository's own content), outside any git repository.
-fn demo_copy() -> Site {
-    let site = Site::empty();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for entry in ["evident.yaml", "content", "people", "templates", "theme"] {
-        let status = Command::new("cp")
-            .arg("-R")
-            .arg(repo.join(entry))
-            .arg(site.root())
-            .status()
-            .expect("cp runs");
-        assert!(status.success(), "copy {entry}");
-    }
-    site
-}
-
 #[test]
 fn the_workflow_commands_succeed_on_the_demo() {
     let (_new, workflow) = workflow_of_a_new_site();
-    let demo = demo_copy();
+    let demo = Site::demo();
     let bin = Path::new(env!("CARGO_BIN_EXE_evident")).parent().unwrap().to_path_buf();
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let mut ran = 0;
