@@ -50,6 +50,7 @@ pub enum Code {
     LinkBroken,
     LinkAnchor,
     UrlRemoved,
+    LinkExternal,
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
@@ -74,7 +75,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 53] = [
+    pub const ALL: [Code; 54] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -107,6 +108,7 @@ impl Code {
         Code::LinkBroken,
         Code::LinkAnchor,
         Code::UrlRemoved,
+        Code::LinkExternal,
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
@@ -164,6 +166,7 @@ impl Code {
             Code::LinkBroken => "link/broken",
             Code::LinkAnchor => "link/anchor",
             Code::UrlRemoved => "url/removed",
+            Code::LinkExternal => "link/external",
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",
@@ -209,6 +212,7 @@ impl Code {
             | Code::ReadabilityTooHard
             | Code::HistoryUnreadable
             | Code::HistoryShallow
+            | Code::LinkExternal
             | Code::RelatedImplausible
             | Code::RelatedOneWay
             | Code::ReferenceTitleCase

@@ -80,6 +80,10 @@ enum Command {
         /// put before every file (default: asked of git; empty at the root)
         #[arg(long, value_name = "PREFIX")]
         path_prefix: Option<String>,
+        /// Also fetch links to other sites (8 at a time, 10 s each; good answers are
+        /// remembered for a week in .evident/cache/external-links.json); needs curl
+        #[arg(long)]
+        external: bool,
         /// The public keys that may sign approvals, one authorized_keys line each, kept
         /// outside the repository (or EVIDENT_TRUSTED_KEYS holding the lines themselves)
         #[arg(long, value_name = "FILE")]
@@ -276,6 +280,7 @@ fn main() -> ExitCode {
         Command::Check {
             format,
             path_prefix,
+            external,
             deny,
             as_of,
             trusted_keys,
@@ -286,7 +291,11 @@ fn main() -> ExitCode {
                 trusted_keys: trust_root_from_env(trusted_keys),
                 ..BuildOptions::default()
             };
-            let report = pipeline::check(&cli.root, &options);
+            let report = if external {
+                pipeline::check_with_external_links(&cli.root, &options)
+            } else {
+                pipeline::check(&cli.root, &options)
+            };
             print_report_from(&report, format, &cli.root, path_prefix.as_deref());
             if format == Format::Human && report.diagnostics.is_empty() {
                 eprintln!(

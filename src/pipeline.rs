@@ -362,6 +362,29 @@ pub fn check(root: &Path, options: &BuildOptions) -> Report {
     }
 }
 
+/// `evident check --external`: `check`, and the links to other sites fetched
+/// (`check::external`).
+pub fn check_with_external_links(root: &Path, options: &BuildOptions) -> Report {
+    match load_and_check(root, options, &Silent, Output::FactsOnly) {
+        Ok(checked) => {
+            let stats = checked.stats();
+            let today = options.as_of.unwrap_or_else(crate::date::Date::today);
+            let found = crate::check::external::check_external(root, &checked.parsed, today);
+            let mut found = checked.config.apply_severities(found);
+            if options.deny_warnings {
+                found.iter_mut().for_each(|d| d.severity = Severity::Error);
+            }
+            let mut diagnostics = checked.diagnostics;
+            diagnostics.extend(found);
+            sort_diagnostics(&mut diagnostics);
+            let report = finish(root, diagnostics, &checked.loaded, stats);
+            checked.parsed.drop_in_parallel();
+            report
+        }
+        Err(report) => report,
+    }
+}
+
 /// `evident build`: check, and publish only when nothing is at error severity, telling
 /// `progress` how far it got.
 pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {

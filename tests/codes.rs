@@ -31,6 +31,7 @@ const BUILD: &[&str] = &["build", "--format", "json", "--as-of", "2026-11-28"];
 /// For sites with approvals, which are dated today: judged as of a fixed day before it, they
 /// would be dated in the future.
 const CHECK_TODAY: &[&str] = &["check", "--format", "json"];
+const CHECK_EXTERNAL: &[&str] = &["check", "--external", "--format", "json", "--as-of", "2026-11-28"];
 const RADIUM: &str = "content/oncology/radium-223-visceral-disease.md";
 
 fn exercise(code: Code) -> Exercise {
@@ -207,6 +208,22 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
+        Code::LinkExternal => Exercise::Run {
+            site: || {
+                // A local port nothing listens on: refused at once, no network needed.
+                let port = std::net::TcpListener::bind("127.0.0.1:0")
+                    .unwrap()
+                    .local_addr()
+                    .unwrap()
+                    .port();
+                let site = Site::fixture("build/valid-site");
+                let file = "content/cardiology/statin-muscle-symptoms.md";
+                site.write(file, site.read(file) + &format!("\n[x](http://127.0.0.1:{port}/x)\n"));
+                site
+            },
+            args: CHECK_EXTERNAL,
+            exit: 0,
+        },
         Code::UrlRemoved => Exercise::Run {
             site: || {
                 let site = Site::fixture("build/valid-site");

@@ -3,6 +3,7 @@
 
 mod article;
 pub mod citations;
+pub mod external;
 mod graph;
 pub mod links;
 pub mod publish;

@@ -70,6 +70,8 @@ pub struct Article {
     /// Links of the body to pages of the site (see `Rendered::links`); the answers keep
     /// their own.
     pub body_links: Vec<super::markdown::Link>,
+    /// Links of the body to other sites, for `check --external`.
+    pub body_external: Vec<super::markdown::Link>,
     pub spans: Spans,
 }
 
@@ -374,6 +376,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let body_digest = body_rendered.digest;
     let body_embeds = std::mem::take(&mut body_rendered.embeds);
     let body_links = std::mem::take(&mut body_rendered.links);
+    let body_external = std::mem::take(&mut body_rendered.external);
     let body = Body::from_rendered(body_rendered, output);
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
@@ -457,6 +460,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         grade,
         readability,
         body_links,
+        body_external,
         spans,
     };
     ParsedArticle {

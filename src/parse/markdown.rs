@@ -71,6 +71,8 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// The id of every heading, in order: what `#fragment` links may name.
     pub anchors: Vec<String>,
+    /// Links and images to other sites (`http:`, `https:`), for `check --external`.
+    pub external: Vec<Link>,
 }
 
 /// A link or image of a text that points into the site.
@@ -359,6 +361,12 @@ pub fn render_events(
                         at: position_of(range.start),
                         image: false,
                     });
+                } else if is_web_url(&dest_url) {
+                    out.external.push(Link {
+                        url: dest_url.to_string(),
+                        at: position_of(range.start),
+                        image: false,
+                    });
                 }
                 open_links.push(range);
                 events.push(Event::Start(Tag::Link {
@@ -416,6 +424,12 @@ pub fn render_events(
                 }
                 if points_into_site(&dest_url) {
                     out.links.push(Link {
+                        url: dest_url.to_string(),
+                        at: position_of(range.start),
+                        image: true,
+                    });
+                } else if is_web_url(&dest_url) {
+                    out.external.push(Link {
                         url: dest_url.to_string(),
                         at: position_of(range.start),
                         image: true,
@@ -609,6 +623,12 @@ fn highlight_code_blocks<'a>(events: Vec<Event<'a>>) -> impl Iterator<Item = Eve
 /// not a fragment): an embedded image whose bytes the reader sees.
 fn is_local_url(url: &str) -> bool {
     crate::site_path::is_local(url)
+}
+
+/// A link to another site that `check --external` can fetch.
+fn is_web_url(url: &str) -> bool {
+    let lowered = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lowered.starts_with("http://") || lowered.starts_with("https://")
 }
 
 /// Whether link checks judge `url`: a page, file or place of this site (a bare `#` is the
