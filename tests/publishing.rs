@@ -33,7 +33,9 @@ fn uses(steps: &[Value]) -> Vec<String> {
 
 #[test]
 fn init_writes_a_workflow_that_checks_pull_requests_and_publishes_main() {
-    let (_site, workflow) = workflow_of_a_new_site();
+    let (site, workflow) = workflow_of_a_new_site();
+    // The checked-links cache is the site's working state, not its content.
+    assert!(site.read(".gitignore").lines().any(|l| l == "/.evident/cache/"));
     let on = &workflow["on"];
     assert!(on.get("pull_request").is_some(), "{on:?}");
     assert_eq!(on["push"]["branches"][0].as_str(), Some("main"));
