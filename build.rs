@@ -30,6 +30,33 @@ fn main() {
         writeln!(code, "];").unwrap();
     }
     std::fs::write(out.join("embedded.rs"), code).expect("OUT_DIR is writable");
+    announce_commit(&manifest);
+}
+
+/// Sets `EVIDENT_COMMIT` for `evident --version`: the commit checked out when the binary
+/// was built, so that a report from CI names the code. "unknown" outside a git checkout (a
+/// crate downloaded from a registry) or without git.
+fn announce_commit(manifest: &Path) {
+    let git = |args: &[&str]| -> Option<String> {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .current_dir(manifest)
+            .output()
+            .ok()?;
+        let text = String::from_utf8(output.stdout).ok()?.trim().to_string();
+        (output.status.success() && !text.is_empty()).then_some(text)
+    };
+    let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".to_string());
+    println!("cargo:rustc-env=EVIDENT_COMMIT={commit}");
+    // Rebuilt when the checkout moves to another commit: HEAD, the branch it names, and
+    // packed refs (paths as git gives them, so worktrees work too).
+    let mut watched = vec!["HEAD".to_string(), "packed-refs".to_string()];
+    watched.extend(git(&["symbolic-ref", "-q", "HEAD"]));
+    for name in watched {
+        if let Some(path) = git(&["rev-parse", "--git-path", &name]) {
+            println!("cargo:rerun-if-changed={}", manifest.join(path).display());
+        }
+    }
 }
 
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {

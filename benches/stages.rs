@@ -361,7 +361,13 @@ fn markdown(c: &mut Criterion) {
         b.iter(|| {
             for (body, ids) in &bodies {
                 let mut citer = evident::parse::citation::Citer::new(ids.iter().copied()).with_shared(&shared);
-                let rendered = render_markdown(black_box(body), Mode::Block, Some(&mut citer), &|_| Position::START);
+                let rendered = render_markdown(
+                    black_box(body),
+                    Mode::Block,
+                    Some(&mut citer),
+                    &|_| Position::START,
+                    "questions/bench/",
+                );
                 black_box((rendered, citer.finish()));
             }
         })

@@ -6,6 +6,7 @@ use std::fmt;
 
 pub mod cap;
 mod report;
+pub mod repository;
 mod sarif;
 mod suggest;
 pub mod terminal;
@@ -47,6 +48,10 @@ pub enum Code {
     RelatedOneWay,
     RelatedUnpublished,
     LinkUnpublished,
+    LinkBroken,
+    LinkAnchor,
+    UrlRemoved,
+    LinkExternal,
     GraphOrphan,
     ReviewIncomplete,
     ReviewStaleApproval,
@@ -62,6 +67,7 @@ pub enum Code {
     PeopleNoDisclosures,
     ReadabilityTooHard,
     HistoryUnreadable,
+    HistoryShallow,
     ConfigSyntax,
     ConfigUnknownField,
     ConfigInvalidValue,
@@ -70,7 +76,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 50] = [
+    pub const ALL: [Code; 55] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -101,6 +107,10 @@ impl Code {
         Code::RelatedOneWay,
         Code::RelatedUnpublished,
         Code::LinkUnpublished,
+        Code::LinkBroken,
+        Code::LinkAnchor,
+        Code::UrlRemoved,
+        Code::LinkExternal,
         Code::GraphOrphan,
         Code::ReviewIncomplete,
         Code::ReviewStaleApproval,
@@ -116,6 +126,7 @@ impl Code {
         Code::PeopleNoDisclosures,
         Code::ReadabilityTooHard,
         Code::HistoryUnreadable,
+        Code::HistoryShallow,
         Code::ConfigSyntax,
         Code::ConfigUnknownField,
         Code::ConfigInvalidValue,
@@ -155,6 +166,10 @@ impl Code {
             Code::RelatedOneWay => "related/one-way",
             Code::RelatedUnpublished => "related/unpublished",
             Code::LinkUnpublished => "link/unpublished",
+            Code::LinkBroken => "link/broken",
+            Code::LinkAnchor => "link/anchor",
+            Code::UrlRemoved => "url/removed",
+            Code::LinkExternal => "link/external",
             Code::GraphOrphan => "graph/orphan",
             Code::ReviewIncomplete => "review/incomplete",
             Code::ReviewStaleApproval => "review/stale-approval",
@@ -170,6 +185,7 @@ impl Code {
             Code::PeopleNoDisclosures => "people/no-disclosures",
             Code::ReadabilityTooHard => "readability/too-hard",
             Code::HistoryUnreadable => "history/unreadable",
+            Code::HistoryShallow => "history/shallow",
             Code::ConfigSyntax => "config/syntax",
             Code::ConfigUnknownField => "config/unknown-field",
             Code::ConfigInvalidValue => "config/invalid-value",
@@ -198,6 +214,8 @@ impl Code {
             | Code::PeopleNoDisclosures
             | Code::ReadabilityTooHard
             | Code::HistoryUnreadable
+            | Code::HistoryShallow
+            | Code::LinkExternal
             | Code::RelatedImplausible
             | Code::RelatedOneWay
             | Code::ReferenceTitleCase

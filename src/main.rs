@@ -39,10 +39,13 @@ fn return_freed_memory_promptly() {
     }
 }
 
+/// `evident --version`: the release and the commit it was built from (see build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("EVIDENT_COMMIT"), ")");
+
 #[derive(Parser)]
 #[command(
     name = "evident",
-    version,
+    version = VERSION,
     about = "Build evidence-based medical knowledge bases into reviewed, versioned websites"
 )]
 struct Cli {
@@ -73,6 +76,14 @@ enum Command {
     Check {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// For `--format github|sarif`: the site folder's path from the repository root,
+        /// put before every file (default: asked of git; empty at the root)
+        #[arg(long, value_name = "PREFIX")]
+        path_prefix: Option<String>,
+        /// Also fetch links to other sites (8 at a time, 10 s each; good answers are
+        /// remembered for a week in .evident/cache/external-links.json); needs curl
+        #[arg(long)]
+        external: bool,
         /// The public keys that may sign approvals, one authorized_keys line each, kept
         /// outside the repository (or EVIDENT_TRUSTED_KEYS holding the lines themselves)
         #[arg(long, value_name = "FILE")]
@@ -101,6 +112,10 @@ enum Command {
         base_url: Option<String>,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// For `--format github|sarif`: the site folder's path from the repository root,
+        /// put before every file (default: asked of git; empty at the root)
+        #[arg(long, value_name = "PREFIX")]
+        path_prefix: Option<String>,
         /// Treat warnings as errors (`--deny warnings`)
         #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
         deny: Option<String>,
@@ -264,6 +279,8 @@ fn main() -> ExitCode {
         Command::Import { file } => import(&file),
         Command::Check {
             format,
+            path_prefix,
+            external,
             deny,
             as_of,
             trusted_keys,
@@ -274,8 +291,12 @@ fn main() -> ExitCode {
                 trusted_keys: trust_root_from_env(trusted_keys),
                 ..BuildOptions::default()
             };
-            let report = pipeline::check(&cli.root, &options);
-            print_report(&report, format);
+            let report = if external {
+                pipeline::check_with_external_links(&cli.root, &options)
+            } else {
+                pipeline::check(&cli.root, &options)
+            };
+            print_report_from(&report, format, &cli.root, path_prefix.as_deref());
             if format == Format::Human && report.diagnostics.is_empty() {
                 eprintln!(
                     "checked {} articles and {} pages: no findings",
@@ -290,6 +311,7 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             format,
+            path_prefix,
             deny,
             as_of,
             quiet,
@@ -317,7 +339,7 @@ fn main() -> ExitCode {
             };
             let report = pipeline::build(&cli.root, &options, progress.as_ref());
             progress.finish();
-            print_report(&report, format);
+            print_report_from(&report, format, &cli.root, path_prefix.as_deref());
             eprintln!("{}", build_summary(&report, started.elapsed()));
             ExitCode::from(report.outcome.exit_code())
         }
@@ -451,6 +473,27 @@ fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
 fn print_failure(report: &Report) -> ExitCode {
     print_report(report, Format::Human);
     ExitCode::from(report.outcome.exit_code())
+}
+
+/// `print_report`, with the files of `github` and `sarif` reports named from the
+/// repository's root (`path_prefix`, else git's view of where `root` is), where GitHub
+/// attaches them.
+fn print_report_from(report: &Report, format: Format, root: &std::path::Path, path_prefix: Option<&str>) {
+    use evident::diagnostic::repository::{normalize_prefix, site_prefix, with_prefix};
+    if !matches!(format, Format::Github | Format::Sarif) {
+        return print_report(report, format);
+    }
+    let prefix = match path_prefix {
+        Some(given) => normalize_prefix(given),
+        None => site_prefix(root).map(|p| normalize_prefix(&p)).unwrap_or_default(),
+    };
+    if prefix.is_empty() {
+        return print_report(report, format);
+    }
+    let diagnostics = with_prefix(&report.diagnostics, &prefix);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ =
+        write_report(&mut out, &diagnostics, format, false, |_| None).and_then(|()| std::io::Write::flush(&mut out));
 }
 
 fn print_report(report: &Report, format: Format) {

@@ -199,6 +199,9 @@ pub fn check_loaded(
         &parsed.articles,
         &config,
     ));
+    diagnostics.extend(crate::check::links::check_links(&parsed, &config));
+    diagnostics.extend(crate::check::urls::check_aliases(&parsed.articles));
+    diagnostics.extend(crate::check::urls::check_retired(&parsed.articles));
     progress.stage("checking citations", None);
     diagnostics.extend(crate::check::citations::check_citations(
         &parsed,
@@ -356,6 +359,29 @@ pub fn check(root: &Path, options: &BuildOptions) -> Report {
     }
 }
 
+/// `evident check --external`: `check`, and the links to other sites fetched
+/// (`check::external`).
+pub fn check_with_external_links(root: &Path, options: &BuildOptions) -> Report {
+    match load_and_check(root, options, &Silent, Output::FactsOnly) {
+        Ok(checked) => {
+            let stats = checked.stats();
+            let today = options.as_of.unwrap_or_else(crate::date::Date::today);
+            let found = crate::check::external::check_external(root, &checked.parsed, today);
+            let mut found = checked.config.apply_severities(found);
+            if options.deny_warnings {
+                found.iter_mut().for_each(|d| d.severity = Severity::Error);
+            }
+            let mut diagnostics = checked.diagnostics;
+            diagnostics.extend(found);
+            sort_diagnostics(&mut diagnostics);
+            let report = finish(root, diagnostics, &checked.loaded, stats);
+            checked.parsed.drop_in_parallel();
+            report
+        }
+        Err(report) => report,
+    }
+}
+
 /// `evident build`: check, and publish only when nothing is at error severity, telling
 /// `progress` how far it got.
 pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
@@ -439,6 +465,18 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
             return finish(root, diagnostics, &checked.loaded, stats);
         }
     }
+    let removed = removed_urls(root, &out, &staging, &site.config.base_url, &checked.parsed.articles);
+    if !removed.is_empty() {
+        let mut removed = checked.config.apply_severities(removed);
+        if options.deny_warnings {
+            removed.iter_mut().for_each(|d| d.severity = Severity::Error);
+        }
+        diagnostics.extend(removed);
+        sort_diagnostics(&mut diagnostics);
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return finish(root, diagnostics, &checked.loaded, stats);
+        }
+    }
     progress.stage("publishing", None);
     match staging.commit() {
         Ok(committed) => diagnostics.extend(committed.leftover.map(|left| leftover_warning(root, &given_out, left))),
@@ -453,6 +491,52 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
     drop(site);
     checked.parsed.drop_in_parallel();
     report
+}
+
+/// The addresses the output folder's previous site had (its sitemap's pages and the old
+/// addresses its `_redirects` kept) that the new one in `staging` drops
+/// (`check::urls::check_removed_urls`); none on a first build.
+fn removed_urls(
+    root: &Path,
+    out: &Path,
+    staging: &Staging,
+    base_url: &str,
+    articles: &[crate::parse::article::Article],
+) -> Vec<Diagnostic> {
+    use crate::check::urls::{check_removed_urls, redirected_addresses, sitemap_locs};
+    use crate::render::redirects::REDIRECTS_FILE;
+    let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    let mut next: std::collections::HashSet<String> = sitemap_locs(&read(staging.dir(), "sitemap.xml"))
+        .into_iter()
+        .map(|(loc, _)| loc)
+        .collect();
+    next.extend(
+        redirected_addresses(&read(staging.dir(), REDIRECTS_FILE), base_url)
+            .into_iter()
+            .map(|(loc, _)| loc),
+    );
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let shown = |name: &str| {
+        let path = out.join(name);
+        path.strip_prefix(&root)
+            .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| path.display().to_string())
+    };
+    let mut removed = check_removed_urls(
+        &shown("sitemap.xml"),
+        sitemap_locs(&read(out, "sitemap.xml")),
+        &next,
+        base_url,
+        articles,
+    );
+    removed.extend(check_removed_urls(
+        &shown(REDIRECTS_FILE),
+        redirected_addresses(&read(out, REDIRECTS_FILE), base_url),
+        &next,
+        base_url,
+        articles,
+    ));
+    removed
 }
 
 /// `evident graph`: the related-question graph `build` would publish, as text. Like

@@ -34,6 +34,7 @@ pub fn init_site(dir: &Path, today: Date) -> Result<Vec<PathBuf>> {
         ),
     ];
     files.extend(editor_files(dir));
+    files.push((dir.join(WORKFLOW_FILE), github_workflow()));
     // The output and the edition cache are rebuilt from the sources: never committed. An
     // existing .gitignore is the owner's and is left alone.
     if !dir.join(".gitignore").exists() {
@@ -202,7 +203,125 @@ checks:
 # edition_tags: "edition-*"
 "#;
 
-const GITIGNORE: &str = "/public/\n/.evident-cache/\n";
+/// Where `init` writes the CI recipe: GitHub runs the workflows of this folder.
+pub const WORKFLOW_FILE: &str = ".github/workflows/evident.yml";
+
+/// The GitHub Actions workflow `init` writes, naming the Evident it was written by: the
+/// commit it was built from and, when the crate declares one, its repository.
+pub fn github_workflow() -> String {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    let source = if repository.is_empty() {
+        "\"\"  # the git URL of Evident's repository (this build does not know it)".to_string()
+    } else {
+        repository.to_string()
+    };
+    WORKFLOW_TEMPLATE
+        .replace("{version}", env!("CARGO_PKG_VERSION"))
+        .replace("{evident_git}", &source)
+        .replace("{evident_rev}", env!("EVIDENT_COMMIT"))
+}
+
+const WORKFLOW_TEMPLATE: &str = r#"# Written by `evident init` (Evident {version}). Every pull request is checked: findings
+# appear as annotations on the changed lines and in the Security tab (code scanning). Every
+# push to main is built and published to GitHub Pages: in the repository's Settings →
+# Pages, choose "GitHub Actions" as the source.
+# If the site is a subfolder of the repository, move this file to the repository's own
+# .github/workflows/ and set SITE below to that folder.
+name: evident
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+env:
+  SITE: .
+  # The Evident that builds the site, compiled once and cached: change both to upgrade.
+  EVIDENT_GIT: {evident_git}
+  EVIDENT_REV: {evident_rev}
+  # The public keys that may sign approvals, kept outside the repository: a repository
+  # variable (Settings → Secrets and variables → Actions → Variables).
+  EVIDENT_TRUSTED_KEYS: ${{ vars.EVIDENT_TRUSTED_KEYS }}
+
+jobs:
+  check:
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      security-events: write
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          # The whole history: version pages and the changes since approval come from git.
+          fetch-depth: 0
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/evident
+          key: evident-${{ runner.os }}-${{ env.EVIDENT_REV }}
+      - name: Install Evident
+        run: command -v evident || cargo install --locked --git "${EVIDENT_GIT:?set EVIDENT_GIT in the workflow to the git URL of Evident}" --rev "$EVIDENT_REV" evident
+      - name: Check
+        run: evident --root "$SITE" check --format github
+      - name: Findings for code scanning
+        if: always()
+        run: evident --root "$SITE" check --format sarif > evident.sarif || test -s evident.sarif
+      - uses: github/codeql-action/upload-sarif@v3
+        if: always()
+        with:
+          sarif_file: evident.sarif
+          category: evident
+
+  build:
+    if: github.event_name != 'pull_request'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/evident
+          key: evident-${{ runner.os }}-${{ env.EVIDENT_REV }}
+      - name: Install Evident
+        run: command -v evident || cargo install --locked --git "${EVIDENT_GIT:?set EVIDENT_GIT in the workflow to the git URL of Evident}" --rev "$EVIDENT_REV" evident
+      # Evident's build cache (safe to delete), kept between runs.
+      - uses: actions/cache@v4
+        with:
+          path: ${{ env.SITE }}/.evident/cache
+          key: evident-cache-${{ github.sha }}
+          restore-keys: evident-cache-
+      - uses: actions/configure-pages@v5
+        id: pages
+      - name: Build
+        run: evident --root "$SITE" build --quiet --format github --base-url "${{ steps.pages.outputs.base_url }}/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: ${{ env.SITE }}/public
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    concurrency:
+      group: pages
+      cancel-in-progress: false
+    steps:
+      - uses: actions/deploy-pages@v4
+        id: deployment
+"#;
+
+// `.evident/cache/` holds what a later run may reuse (checked external links).
+const GITIGNORE: &str = "/public/\n/.evident-cache/\n/.evident/cache/\n";
 
 const CODEOWNERS: &str = r#"# Who must approve changes to what signatures cannot guard: the people registry (who may
 # sign approvals), the templates and theme around every page, and the site configuration.

@@ -85,6 +85,26 @@ fn article_field(name: &str) -> Option<Value> {
             "items": {"type": "string", "pattern": SLUG_PATTERN},
             "description": "Slugs of related questions chosen by the editors."
         }),
+        "aliases" => json!({
+            "type": "array",
+            "items": {"type": "string", "pattern": SLUG_PATTERN},
+            "description": "Slugs the article was published under before: each old address redirects to it."
+        }),
+        "retired" => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["date", "reason"],
+            "properties": {
+                "date": {"type": "string", "format": "date", "description": "When it was withdrawn."},
+                "reason": {"type": "string", "description": "Why, in words readers understand."},
+                "replaced_by": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": SLUG_PATTERN},
+                    "description": "Slugs of the questions that answer it now."
+                }
+            },
+            "description": "The article is withdrawn: its page says when, why and where to read instead, and it leaves every listing."
+        }),
         "authors" => json!({
             "type": "array",
             "items": {"type": "string", "pattern": SLUG_PATTERN},

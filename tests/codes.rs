@@ -31,6 +31,7 @@ const BUILD: &[&str] = &["build", "--format", "json", "--as-of", "2026-11-28"];
 /// For sites with approvals, which are dated today: judged as of a fixed day before it, they
 /// would be dated in the future.
 const CHECK_TODAY: &[&str] = &["check", "--format", "json"];
+const CHECK_EXTERNAL: &[&str] = &["check", "--external", "--format", "json", "--as-of", "2026-11-28"];
 const RADIUM: &str = "content/oncology/radium-223-visceral-disease.md";
 
 fn exercise(code: Code) -> Exercise {
@@ -200,6 +201,61 @@ fn exercise(code: Code) -> Exercise {
             },
             0,
         ),
+        Code::LinkBroken => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                let file = "content/cardiology/statin-muscle-symptoms.md";
+                site.write(file, site.read(file) + "\n![scan](/images/missing.png)\n");
+                site
+            },
+            1,
+        ),
+        Code::LinkAnchor => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                let file = "content/cardiology/statin-muscle-symptoms.md";
+                site.write(file, site.read(file) + "\n[more](#no-such-heading)\n");
+                site
+            },
+            1,
+        ),
+        Code::LinkExternal => Exercise::Run {
+            site: || {
+                // A local port nothing listens on: refused at once, no network needed.
+                let port = std::net::TcpListener::bind("127.0.0.1:0")
+                    .unwrap()
+                    .local_addr()
+                    .unwrap()
+                    .port();
+                let site = Site::fixture("build/valid-site");
+                let file = "content/cardiology/statin-muscle-symptoms.md";
+                site.write(file, site.read(file) + &format!("\n[x](http://127.0.0.1:{port}/x)\n"));
+                site
+            },
+            args: CHECK_EXTERNAL,
+            exit: 0,
+        },
+        Code::UrlRemoved => Exercise::Run {
+            site: || {
+                let site = Site::fixture("build/valid-site");
+                site.run(&["build"]).expect_code(0);
+                let file = "content/cardiology/statin-muscle-symptoms.md";
+                site.write(
+                    file,
+                    site.read(file)
+                        .replacen("question:", "slug: statin-muscle-pain\nquestion:", 1),
+                );
+                let other = "content/cardiology/statins-primary-prevention.md";
+                site.write(
+                    other,
+                    site.read(other)
+                        .replace("[statin-muscle-symptoms]", "[statin-muscle-pain]"),
+                );
+                site
+            },
+            args: BUILD,
+            exit: 1,
+        },
         Code::GraphOrphan => check(|| Site::fixture("graph/orphan"), 0),
         Code::ReviewIncomplete => check(
             || {
@@ -337,6 +393,11 @@ fn exercise(code: Code) -> Exercise {
             args: BUILD,
             exit: 0,
         },
+        Code::HistoryShallow => Exercise::Run {
+            site: shallow_clone,
+            args: BUILD,
+            exit: 0,
+        },
         Code::ConfigSyntax => check(
             || {
                 let site = Site::fixture("build/valid-site");
@@ -471,4 +532,22 @@ fn the_code_list_names_every_code_once() {
     for code in Code::ALL {
         assert_eq!(Code::from_name(code.as_str()), Some(code));
     }
+}
+
+/// A depth-1 clone of a site with two commits: what CI checkouts are by default.
+fn shallow_clone() -> Site {
+    let source = Site::fixture("build/valid-site");
+    git(&source, "2026-01-05T10:00:00Z", &["init", "-q"]);
+    commit(&source, "2026-01-05T10:00:00Z", "first");
+    let file = "content/cardiology/statin-muscle-symptoms.md";
+    source.write(file, source.read(file) + "\nA second paragraph.\n");
+    commit(&source, "2026-01-06T10:00:00Z", "second");
+    let clone = Site::empty();
+    let url = format!("file://{}", source.root().display());
+    git(
+        &clone,
+        "2026-01-06T10:00:00Z",
+        &["clone", "-q", "--depth", "1", &url, "."],
+    );
+    clone
 }

@@ -383,6 +383,8 @@ fn hostile_site(rng: &mut fuzz::Rng, root: &std::path::Path) {
         ("evident.yaml", config),
         ("content/cardiology/hostile.md", article),
         ("content/pages/about.md", page),
+        // The image the body embeds: a link to a missing file is an error of its own.
+        ("theme/x.png", "png".to_string()),
     ] {
         let path = root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -3,9 +3,12 @@
 
 mod article;
 pub mod citations;
+pub mod external;
+pub mod links;
 pub mod publish;
 mod site;
 mod title_case;
+pub mod urls;
 
 pub use article::check_article;
 pub use site::check_site;

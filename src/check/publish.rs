@@ -7,6 +7,7 @@ use crate::config::{Publish, SiteConfig};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::link::{LinkOptions, is_published};
 use crate::parse::article::Article;
+use crate::site_path::{Target, resolve};
 use std::collections::HashMap;
 
 pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec<Diagnostic> {
@@ -51,8 +52,8 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
             .links
             .iter()
             .chain(article.plain_answer.iter().flat_map(|a| &a.links));
-        for (url, at) in answers.chain(&article.body_links) {
-            let Some(target) = linked_slug(&article.slug, url).and_then(|slug| by_slug.get(slug.as_str())) else {
+        for link in answers.chain(&article.body_links) {
+            let Some(target) = linked_slug(&article.slug, &link.url).and_then(|slug| by_slug.get(slug.as_str())) else {
                 continue;
             };
             if is_published(target, config, published_site) {
@@ -62,7 +63,7 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
                 Diagnostic::new(
                     Code::LinkUnpublished,
                     &article.file,
-                    *at,
+                    link.at,
                     format!(
                         "this link leads to `{}`, which is not published (review.publish: approved, and it is {}): readers of the published page would find nothing there",
                         target.slug,
@@ -80,30 +81,14 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
 }
 
 /// The article slug a link of the page `/questions/<own>/` points at, if it points at an
-/// article page: `/questions/x/`, `../x/`, `x/` relative forms included.
+/// article page: `@x`, `/questions/x/`, `../x/`, `x/` relative forms included.
 fn linked_slug(own: &str, url: &str) -> Option<String> {
-    let path = url.split(['?', '#']).next().unwrap_or_default();
-    if path.is_empty() {
+    let Some(Target::Site { path, .. }) = resolve(&format!("questions/{own}/"), url) else {
         return None;
-    }
-    let mut segments: Vec<&str> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        vec!["questions", own]
     };
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
-            }
-            other => segments.push(other),
-        }
-    }
-    match segments.as_slice() {
-        ["questions", slug, rest @ ..] if rest.is_empty() || rest == ["index.html"] => Some((*slug).to_string()),
-        _ => None,
-    }
+    let page = path.strip_suffix("index.html").unwrap_or(&path);
+    let slug = page.strip_prefix("questions/")?.trim_end_matches('/');
+    (!slug.is_empty() && !slug.contains('/')).then(|| slug.to_string())
 }
 
 #[cfg(test)]
@@ -114,6 +99,8 @@ mod tests {
     fn finds_the_article_a_link_points_at() {
         for (url, slug) in [
             ("/questions/b/", Some("b")),
+            ("@b#dose", Some("b")),
+            ("#dose", None),
             ("/questions/b", Some("b")),
             ("../b/#dose", Some("b")),
             ("../../questions/b/index.html", Some("b")),

@@ -138,6 +138,11 @@ fn describe(code: Code) -> &'static str {
         Code::ReferenceRetracted => "A reference on the retraction list",
         Code::ReferenceUnformattable => "A reference the configured citation style cannot format",
         Code::BibliographySyntax => "A shared bibliography file or entry cannot be read",
+        Code::LinkBroken => "A link or image into the site that leads to no page or published file",
+        Code::LinkAnchor => "A link to a heading that the page does not have",
+        Code::LinkExternal => "A link to another site that did not answer well (check --external)",
+        Code::UrlRemoved => "An address the last published site had, gone without an alias",
+        Code::HistoryShallow => "A shallow git clone: earlier versions are missing from history pages",
         Code::ConfigSyntax | Code::ConfigUnknownField | Code::ConfigInvalidValue => "A problem in evident.yaml",
         _ => code.as_str(),
     }

@@ -35,6 +35,9 @@ pub struct Site<'a> {
     pub recent: Vec<usize>,
     /// The people registry: profile pages, and reviewers' names and links.
     pub people: std::sync::Arc<crate::people::Registry>,
+    /// Withdrawn articles (`retired:`), sorted by slug: each keeps its address for a notice
+    /// that it was withdrawn, and appears nowhere else.
+    pub retired: Vec<&'a Article>,
 }
 
 pub struct Topic {
@@ -60,7 +63,12 @@ pub fn is_published(article: &Article, config: &SiteConfig, options: LinkOptions
     let pending_allowed = options.include_pending
         || config.review.publish == crate::config::Publish::All
         || article.review_state.is_reviewed();
-    drafts_allowed && pending_allowed
+    drafts_allowed && pending_allowed && article.retired.is_none()
+}
+
+/// The withdrawn articles of `parsed`, in site order.
+pub fn retired_articles(parsed: &ParsedContent) -> Vec<&Article> {
+    in_site_order(parsed.articles.iter().filter(|a| a.retired.is_some()))
 }
 
 /// Articles in the order every index of the site refers to: by slug, the first file of a
@@ -166,6 +174,7 @@ pub fn link_site_with_graph<'a>(
         topics,
         recent,
         people: parsed.people(),
+        retired: retired_articles(parsed),
     }
 }
 

@@ -49,6 +49,10 @@ pub struct Article {
     /// judges them, and a large site has hundreds of thousands.
     pub uncited_claims: Vec<Claim>,
     pub related: Vec<String>,
+    /// Slugs the article was published under before: each old address redirects to it.
+    pub aliases: Vec<String>,
+    /// Withdrawn: published as a notice at its address, left out of everything else.
+    pub retired: Option<super::front_matter::Retired>,
     /// Local URLs of the images its texts embed: their bytes are part of its approval.
     pub embedded: Vec<String>,
     /// Ids of its authors in the people registry, as written.
@@ -65,7 +69,9 @@ pub struct Article {
     pub readability: Vec<crate::standards::readability::Scored>,
     /// Links of the body to pages of the site (see `Rendered::links`); the answers keep
     /// their own.
-    pub body_links: Vec<(String, Position)>,
+    pub body_links: Vec<super::markdown::Link>,
+    /// Links of the body to other sites, for `check --external`.
+    pub body_external: Vec<super::markdown::Link>,
     pub spans: Spans,
 }
 
@@ -77,6 +83,8 @@ pub struct Body {
     /// article was parsed only to be checked; `html()` reads it.
     html: Option<crate::packed::PackedText>,
     pub toc: Vec<super::markdown::TocEntry>,
+    /// Every heading's id (`#fragment` targets), the table of contents' and deeper ones.
+    pub anchors: Vec<String>,
     pub has_code: bool,
     /// `search::text::distinct_terms` of the body's text.
     pub search_terms: String,
@@ -98,6 +106,7 @@ impl Body {
             search_terms: crate::search::text::distinct_terms(&rendered.plain),
             html: (output == Output::Html).then(|| crate::packed::PackedText::pack(&rendered.html)),
             toc: rendered.toc,
+            anchors: rendered.anchors,
             has_code: rendered.has_code,
         }
     }
@@ -120,6 +129,9 @@ pub struct Spans {
     /// For each of its own references, where each field's value is written.
     pub reference_fields: Vec<crate::bibliography::FieldPositions>,
     pub related: Vec<Position>,
+    pub aliases: Vec<Position>,
+    /// Where `retired:` is written.
+    pub retired: Position,
     pub changes: Vec<Position>,
     pub authors: Vec<Position>,
     pub funding: Position,
@@ -220,6 +232,8 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let version: u32 = reader.optional("version").unwrap_or(1);
     let review: Review = reader.optional("review").unwrap_or_default();
     let related: Vec<String> = reader.optional("related").unwrap_or_default();
+    let aliases: Vec<String> = reader.optional("aliases").unwrap_or_default();
+    let retired: Option<super::front_matter::Retired> = reader.optional("retired");
     let changes = reader.list::<Change>("changes");
     let references = reader.list::<Reference>("references");
     let authors: Vec<String> = reader.optional("authors").unwrap_or_default();
@@ -242,6 +256,8 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         references: references.iter().map(|(_, at)| *at).collect(),
         reference_fields: Vec::new(),
         related: list_positions(&locator, "related", &related, reader.value_position("related")),
+        aliases: list_positions(&locator, "aliases", &aliases, reader.value_position("aliases")),
+        retired: reader.key_position("retired"),
         changes: changes.iter().map(|(_, at)| *at).collect(),
         authors: list_positions(&locator, "authors", &authors, reader.value_position("authors")),
         funding: reader.value_position("funding"),
@@ -321,7 +337,9 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         },
     );
 
-    let answer = render_field(answer_events, "answer", &locator, &mut citer);
+    // Relative links and images resolve against the article's folder on the site.
+    let page_dir = crate::site_path::article_dir(&slug.clone().unwrap_or_else(|| file_stem(file)));
+    let answer = render_field(answer_events, "answer", &locator, &mut citer, &page_dir);
     if answer.has_blocks {
         diagnostics.push(
             Diagnostic::new(
@@ -334,7 +352,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         );
     }
     let plain_answer = plain_answer_events.map(|events| {
-        let rendered = render_field(events, "plain_answer", &locator, &mut citer);
+        let rendered = render_field(events, "plain_answer", &locator, &mut citer, &page_dir);
         if rendered.has_blocks {
             diagnostics.push(
                 Diagnostic::new(
@@ -354,10 +372,12 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         Some(&mut citer),
         &|offset| lines.position(body_offset + offset),
         output,
+        &page_dir,
     );
     let body_digest = body_rendered.digest;
     let body_embeds = std::mem::take(&mut body_rendered.embeds);
     let body_links = std::mem::take(&mut body_rendered.links);
+    let body_external = std::mem::take(&mut body_rendered.external);
     let body = Body::from_rendered(body_rendered, output);
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
@@ -385,6 +405,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let fingerprint = fingerprint(&ReviewableContent {
         site,
         slug: &slug,
+        file,
         question: &question,
         title: title.as_deref(),
         audience,
@@ -431,6 +452,8 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         citations,
         uncited_claims: body_scan.uncited_claims,
         related,
+        aliases,
+        retired,
         embedded,
         authors,
         funding,
@@ -438,6 +461,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         grade,
         readability,
         body_links,
+        body_external,
         spans,
     };
     ParsedArticle {
@@ -448,7 +472,13 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
 
 /// Renders an answer field. Its citations are found again in the YAML text by their
 /// label, since a folded scalar's offsets do not map back to the file.
-fn render_field(events: MarkdownEvents<'_>, key: &str, locator: &Locator<'_>, citer: &mut Citer<'_>) -> Rendered {
+fn render_field(
+    events: MarkdownEvents<'_>,
+    key: &str,
+    locator: &Locator<'_>,
+    citer: &mut Citer<'_>,
+    page_dir: &str,
+) -> Rendered {
     let scope = locator.key(&[key]);
     let fallback = locator.value(&[key]).unwrap_or(Position::START);
     let text = events.text;
@@ -466,6 +496,7 @@ fn render_field(events: MarkdownEvents<'_>, key: &str, locator: &Locator<'_>, ci
         // Answers are shown in lists and feeds as well as on their page, and are small:
         // always rendered.
         Output::Html,
+        page_dir,
     )
 }
 

@@ -19,6 +19,8 @@ pub const ARTICLE_FIELDS: &[&str] = &[
     "review",
     "references",
     "related",
+    "aliases",
+    "retired",
     "authors",
     "funding",
     "conflicts",
@@ -147,6 +149,18 @@ impl Reviewer {
             .or(self.name.as_deref())
             .unwrap_or("an unnamed reviewer")
     }
+}
+
+/// `retired:`: the article is withdrawn. Its page says so, why, and where to read instead;
+/// it leaves every listing, and its address stays.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retired {
+    pub date: Date,
+    pub reason: String,
+    /// Slugs of the questions that answer it now.
+    #[serde(default)]
+    pub replaced_by: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

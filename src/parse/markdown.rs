@@ -7,6 +7,7 @@ use super::citation::{CitationItem, Citer, ReadingOrder, parse_citation_label};
 use super::highlight::highlight_code_block;
 use crate::diagnostic::Position;
 use crate::html::{escape, is_safe_url};
+use crate::site_path::{Target, is_reserved, site_url};
 use crate::text::collapse_whitespace;
 use pulldown_cmark::{
     BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -65,9 +66,23 @@ pub struct Rendered {
     pub digest: ContentDigest,
     /// Local images the text embeds, their URLs as written (after neutralising).
     pub embeds: Vec<String>,
-    /// Links to pages of the site, their URLs as written and where each starts: what a
-    /// published page must not point at when the target is not published.
-    pub links: Vec<(String, Position)>,
+    /// Links and images into the site (pages, files, `#fragments`, `@slug`), as written
+    /// and where each starts: what link checks judge.
+    pub links: Vec<Link>,
+    /// The id of every heading, in order: what `#fragment` links may name.
+    pub anchors: Vec<String>,
+    /// Links and images to other sites (`http:`, `https:`), for `check --external`.
+    pub external: Vec<Link>,
+}
+
+/// A link or image of a text that points into the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The URL as written.
+    pub url: String,
+    pub at: Position,
+    /// An image (`![alt](url)`): it must name a file, not a page.
+    pub image: bool,
 }
 
 /// A citation marker as pulldown-cmark reports it, with its byte span in the text.
@@ -86,7 +101,7 @@ struct PendingCitation {
 const CITATION_URL_PREFIX: &str = "\0cite:";
 
 /// Ids the page templates use themselves; headings never take them.
-const RESERVED_IDS: &[&str] = &[
+pub const RESERVED_IDS: &[&str] = &[
     "main",
     "top",
     "content",
@@ -228,23 +243,29 @@ pub fn is_citation_link(dest_url: &str) -> bool {
 
 /// Renders `text`. `position_of` maps a byte offset of `text` to its place in the file so
 /// that citation findings point at the right line.
+/// `page_dir` is the folder of the page the text is shown on (`questions/<slug>/`), which
+/// relative links are resolved against.
 pub fn render_markdown(
     text: &str,
     mode: Mode,
     citer: Option<&mut Citer<'_>>,
     position_of: &dyn Fn(usize) -> Position,
+    page_dir: &str,
 ) -> Rendered {
     let parsed = parse_events(text, citer.is_some());
-    render_events(parsed, mode, citer, position_of, Output::Html)
+    render_events(parsed, mode, citer, position_of, Output::Html, page_dir)
 }
 
-/// Renders what `parse_events` read.
+/// Renders what `parse_events` read. Links into the site are written under
+/// `site_path::SITE_ROOT` (resolved against `page_dir`) for the render stage to put under
+/// the base path; the digest reads them as written, so an approval outlives a new address.
 pub fn render_events(
     parsed: MarkdownEvents<'_>,
     mode: Mode,
     citer: Option<&mut Citer<'_>>,
     position_of: &dyn Fn(usize) -> Position,
     output: Output,
+    page_dir: &str,
 ) -> Rendered {
     let MarkdownEvents {
         text,
@@ -329,9 +350,23 @@ pub fn render_events(
                 title,
                 id,
             }) => {
-                let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
-                if is_local_url(&dest_url) {
-                    out.links.push((dest_url.to_string(), position_of(range.start)));
+                let dest_url = if is_safe_url(&dest_url) && !is_reserved(&dest_url) {
+                    dest_url
+                } else {
+                    "#".into()
+                };
+                if points_into_site(&dest_url) {
+                    out.links.push(Link {
+                        url: dest_url.to_string(),
+                        at: position_of(range.start),
+                        image: false,
+                    });
+                } else if is_web_url(&dest_url) {
+                    out.external.push(Link {
+                        url: dest_url.to_string(),
+                        at: position_of(range.start),
+                        image: false,
+                    });
                 }
                 open_links.push(range);
                 events.push(Event::Start(Tag::Link {
@@ -379,9 +414,26 @@ pub fn render_events(
                 id,
             }) => {
                 images += 1;
-                let dest_url = if is_safe_url(&dest_url) { dest_url } else { "#".into() };
+                let dest_url = if is_safe_url(&dest_url) && !is_reserved(&dest_url) {
+                    dest_url
+                } else {
+                    "#".into()
+                };
                 if is_local_url(&dest_url) {
                     out.embeds.push(dest_url.to_string());
+                }
+                if points_into_site(&dest_url) {
+                    out.links.push(Link {
+                        url: dest_url.to_string(),
+                        at: position_of(range.start),
+                        image: true,
+                    });
+                } else if is_web_url(&dest_url) {
+                    out.external.push(Link {
+                        url: dest_url.to_string(),
+                        at: position_of(range.start),
+                        image: true,
+                    });
                 }
                 events.push(Event::Start(Tag::Image {
                     link_type,
@@ -446,6 +498,7 @@ pub fn render_events(
                     if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
                         *slot = Some(id.clone().into());
                     }
+                    out.anchors.push(id.clone());
                     if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                         out.toc.push(TocEntry {
                             level: level as u8,
@@ -524,6 +577,13 @@ pub fn render_events(
     }
     out.digest = canonical.finish();
     if output == Output::Html {
+        for event in &mut events {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
+                && let Some(url) = site_url(page_dir, dest_url)
+            {
+                *dest_url = url.into();
+            }
+        }
         let mut html = String::with_capacity(text.len() + text.len() / 2);
         pulldown_cmark::html::push_html(&mut html, highlight_code_blocks(events));
         // Held until the page is written, so copied to its exact size: shrinking the string
@@ -562,8 +622,19 @@ fn highlight_code_blocks<'a>(events: Vec<Event<'a>>) -> impl Iterator<Item = Eve
 /// A URL naming a file of this site rather than another site's (no scheme, not `//host`,
 /// not a fragment): an embedded image whose bytes the reader sees.
 fn is_local_url(url: &str) -> bool {
-    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
-    !url.is_empty() && !url.starts_with("//") && !url.starts_with('#') && !before_path.contains(':')
+    crate::site_path::is_local(url)
+}
+
+/// A link to another site that `check --external` can fetch.
+fn is_web_url(url: &str) -> bool {
+    let lowered = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lowered.starts_with("http://") || lowered.starts_with("https://")
+}
+
+/// Whether link checks judge `url`: a page, file or place of this site (a bare `#` is the
+/// neutralised form of a refused URL, and names nothing).
+fn points_into_site(url: &str) -> bool {
+    url != "#" && !matches!(crate::site_path::resolve("", url), Some(Target::Elsewhere))
 }
 
 /// A citation marker's text (`1(p33),2`), for where only text can go: an image's alt.
@@ -654,7 +725,7 @@ mod tests {
 
     fn render(text: &str, mode: Mode) -> Rendered {
         let mut citer = Citer::new(["a", "b"]);
-        render_markdown(text, mode, Some(&mut citer), &|_| Position::START)
+        render_markdown(text, mode, Some(&mut citer), &|_| Position::START, "questions/a/")
     }
 
     #[test]
@@ -751,7 +822,13 @@ mod tests {
     fn citations_in_footnotes_are_numbered_where_the_footnote_is_marked() {
         let mut citer = Citer::new(["a", "b", "c"]);
         let text = "One[^n] claim [@c].\n\nTwo [@a].\n\n[^n]: Details [@b].\n";
-        let out = render_markdown(text, Mode::Block, Some(&mut citer), &|_| Position::START);
+        let out = render_markdown(
+            text,
+            Mode::Block,
+            Some(&mut citer),
+            &|_| Position::START,
+            "questions/a/",
+        );
         let citations = citer.finish();
         // Reading order: the footnote (b) comes before "claim [@c]".
         assert_eq!(citations.order, [1, 2, 0]);
@@ -801,14 +878,19 @@ mod tests {
     fn citations_count_by_number_not_by_key() {
         let mut first = Citer::new(["smith", "jones"]);
         let mut renamed = Citer::new(["smith-2020", "jones"]);
-        let a = render_markdown("A [@smith]. B [@jones, p. 3].", Mode::Inline, Some(&mut first), &|_| {
-            Position::START
-        });
+        let a = render_markdown(
+            "A [@smith]. B [@jones, p. 3].",
+            Mode::Inline,
+            Some(&mut first),
+            &|_| Position::START,
+            "questions/a/",
+        );
         let b = render_markdown(
             "A [@smith-2020]. B [@jones, p. 3].",
             Mode::Inline,
             Some(&mut renamed),
             &|_| Position::START,
+            "questions/a/",
         );
         assert_eq!(a.digest, b.digest);
         let mut other_locator = Citer::new(["smith", "jones"]);
@@ -817,6 +899,7 @@ mod tests {
             Mode::Inline,
             Some(&mut other_locator),
             &|_| Position::START,
+            "questions/a/",
         );
         assert_ne!(a.digest, c.digest);
     }
@@ -828,6 +911,39 @@ mod tests {
             Mode::Block,
         );
         assert_eq!(out.embeds, ["/theme/a.png", "../../theme/c.svg"]);
+    }
+
+    #[test]
+    fn links_into_the_site_are_listed_and_written_from_the_site_root() {
+        let out = render(
+            "## Dose\n\n[a](@b#dose) [c](/topics/) ![d](scan.png) [e](#dose) [f](https://example.org/) [g](evident-site:/x)\n",
+            Mode::Block,
+        );
+        let listed: Vec<(&str, bool)> = out.links.iter().map(|l| (l.url.as_str(), l.image)).collect();
+        assert_eq!(
+            listed,
+            [
+                ("@b#dose", false),
+                ("/topics/", false),
+                ("scan.png", true),
+                ("#dose", false)
+            ]
+        );
+        assert_eq!(out.anchors, ["dose"]);
+        for expected in [
+            r#"href="evident-site:/questions/b/#dose""#,
+            r#"href="evident-site:/topics/""#,
+            r#"src="evident-site:/questions/a/scan.png""#,
+            r##"href="#dose""##,
+            r#"href="https://example.org/""#,
+        ] {
+            assert!(out.html.contains(expected), "{expected} in {}", out.html);
+        }
+        assert!(
+            !out.html.contains("evident-site:/x"),
+            "content cannot write the marker: {}",
+            out.html
+        );
     }
 
     #[test]
@@ -845,6 +961,7 @@ mod tests {
             None,
             &|_| Position::START,
             Output::FactsOnly,
+            "questions/a/",
         );
         assert_eq!(facts.digest, html.digest);
         assert!(facts.has_code);

@@ -66,12 +66,12 @@ impl ParsedContent {
 
     /// Frees what only the checks read, once they have run: where each field is written
     /// and every use of a citation key (a tenth of a large site's parsed articles). The
-    /// pages need neither; `serve`, which checks again after each edit, keeps them.
+    /// pages need neither; `serve`, which checks again after each edit, keeps them. Links
+    /// stay: the files beside an article that they name are published with its page.
     pub fn drop_check_details(&mut self) {
         self.articles.par_iter_mut().for_each(|article| {
             article.spans = article::Spans::default();
             article.citations.uses = Vec::new();
-            article.body_links = Vec::new();
         });
     }
 

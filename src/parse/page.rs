@@ -60,12 +60,19 @@ fn parse_text(source: &SourceFile) -> (Option<Page>, Vec<Diagnostic>) {
     // Pages have no reference list: a `[@x]` in them stays visible as the text it is.
     let lines = LineIndex::new(&source.text);
     let offset = split.body_offset;
-    let body = render_markdown(split.body, Mode::Block, None, &|at| lines.position(offset + at));
     let slug_is_explicit = slug.is_some();
+    let page_slug = slug.clone().unwrap_or_else(|| super::article::file_stem(file));
+    let body = render_markdown(
+        split.body,
+        Mode::Block,
+        None,
+        &|at| lines.position(offset + at),
+        &format!("{page_slug}/"),
+    );
     let page = title.map(|title| Page {
         file: file.to_string(),
         slug_is_explicit,
-        slug: slug.unwrap_or_else(|| super::article::file_stem(file)),
+        slug: page_slug,
         slug_at,
         title,
         description,

@@ -297,7 +297,13 @@ pub fn parse_person(file: &str, text: &str) -> (Option<Person>, Vec<Diagnostic>)
     findings.extend(reader.finish());
     let lines = LineIndex::new(text);
     let offset = split.body_offset;
-    let bio = render_markdown(split.body, Mode::Block, None, &|at| lines.position(offset + at));
+    let bio = render_markdown(
+        split.body,
+        Mode::Block,
+        None,
+        &|at| lines.position(offset + at),
+        &format!("people/{id}/"),
+    );
     let person = name.map(|name| Person {
         id,
         file: file.to_string(),

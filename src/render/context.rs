@@ -12,8 +12,10 @@ use crate::parse::front_matter::ReviewStatus;
 use crate::parse::markdown::TocEntry;
 use crate::parse::page::Page;
 use crate::review::ReviewState;
+use crate::site_path::rebase;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
+use std::borrow::Cow;
 
 #[derive(Serialize)]
 pub struct SiteView {
@@ -130,11 +132,11 @@ pub struct ArticleView<'a> {
     pub permalink: String,
     pub question: &'a str,
     pub title: Option<&'a str>,
-    pub answer_html: &'a str,
+    pub answer_html: Cow<'a, str>,
     /// The bottom line as plain text, for meta descriptions.
     pub answer_text: String,
-    pub plain_answer_html: Option<&'a str>,
-    pub body_html: &'a str,
+    pub plain_answer_html: Option<Cow<'a, str>>,
+    pub body_html: Cow<'a, str>,
     pub toc: &'a [TocEntry],
     pub audience: &'static str,
     pub audience_label: &'static str,
@@ -259,7 +261,7 @@ pub struct PersonView<'a> {
     pub affiliation: Option<&'a str>,
     pub specialties: &'a [String],
     pub disclosures: Option<&'a str>,
-    pub bio_html: &'a str,
+    pub bio_html: Cow<'a, str>,
     pub url: String,
     /// The published questions whose current approval names this person, newest first.
     pub approvals: Vec<PersonApprovalView<'a>>,
@@ -325,7 +327,7 @@ pub fn person_view<'a>(
         affiliation: person.affiliation.as_deref(),
         specialties: &person.specialties,
         disclosures: person.disclosures.as_deref(),
-        bio_html: &person.bio_html,
+        bio_html: rebase(&person.bio_html, &urls.base_path),
         url: urls.path(&person_dir(&person.id)),
         approvals,
         authored: site
@@ -399,7 +401,7 @@ pub struct PageView<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub description: Option<&'a str>,
-    pub body_html: &'a str,
+    pub body_html: Cow<'a, str>,
     pub url: String,
     pub permalink: String,
     pub updated: Option<DateView>,
@@ -484,7 +486,7 @@ pub fn place_banner(
         escaped(view.question),
         escaped(&view.answer_text),
     ];
-    fragments.extend(view.plain_answer_html.map(str::to_string));
+    fragments.extend(view.plain_answer_html.as_deref().map(str::to_string));
     fragments.extend(view.title.map(escaped));
     fragments.extend(view.references.iter().map(|r| r.html.clone()));
     fragments.extend(view.changes.iter().map(|c| escaped(c.summary)));
@@ -622,10 +624,10 @@ pub fn article_content_view<'a>(
         permalink: urls.absolute(&path),
         question: &article.question,
         title: article.title.as_deref(),
-        answer_html: &article.answer.html,
+        answer_html: rebase(&article.answer.html, &urls.base_path),
         answer_text: excerpt(&article.answer.plain, 300),
-        plain_answer_html: article.plain_answer.as_ref().map(|a| a.html.as_str()),
-        body_html,
+        plain_answer_html: article.plain_answer.as_ref().map(|a| rebase(&a.html, &urls.base_path)),
+        body_html: rebase(body_html, &urls.base_path),
         toc: &article.body.toc,
         audience: article.audience.as_str(),
         audience_label: article.audience.label(),
@@ -756,7 +758,7 @@ pub fn page_view<'a>(page: &'a Page, urls: &Urls) -> PageView<'a> {
         slug: &page.slug,
         title: &page.title,
         description: page.description.as_deref(),
-        body_html: &page.body.html,
+        body_html: rebase(&page.body.html, &urls.base_path),
         url: urls.path(&path),
         permalink: urls.absolute(&path),
         updated: page.updated.map(DateView::from),

@@ -5,6 +5,7 @@ pub mod banner;
 pub mod context;
 pub mod graph;
 pub mod json_ld;
+pub mod redirects;
 pub mod reference;
 pub mod templates;
 pub mod title_markup;
@@ -243,6 +244,12 @@ pub fn render_scope_with(
         .into_iter()
         .filter(|job| scope.includes(site, *job))
         .collect();
+    // Before the pages: a file under `static/` never replaces a page Evident writes.
+    let mut copied = if scope.copies_theme() {
+        copy_files(crate::check::links::static_files(root), sink)
+    } else {
+        Vec::new()
+    };
     progress.stage("rendering", Some(jobs.len() as u64));
     let mut problems: Vec<Diagnostic> = jobs
         .par_iter()
@@ -252,7 +259,31 @@ pub fn render_scope_with(
             result.err()
         })
         .collect();
+    for job in &jobs {
+        if let Job::Article(i) = job {
+            copied.extend(copy_files(
+                crate::check::links::files_beside(root, site.articles[*i]),
+                sink,
+            ));
+            copied.extend(redirects::write_redirect_pages(
+                site,
+                shared.tera,
+                &shared.urls,
+                *i,
+                sink,
+            ));
+        }
+    }
+    problems.extend(copied);
     if scope.copies_theme() {
+        problems.extend(redirects::write_retired_pages(site, shared.tera, &shared.urls, sink));
+        let text = redirects::redirects_file(site, &shared.urls);
+        if let Err(error) = sink.write(redirects::REDIRECTS_FILE, text.as_bytes()) {
+            problems.push(templates::template_error(
+                redirects::REDIRECTS_FILE,
+                format!("{error:#}"),
+            ));
+        }
         problems.extend(copy_theme(root, sink));
     }
     if !problems.is_empty() {
@@ -556,6 +587,27 @@ fn feed(shared: &Shared<'_, '_>) -> Feed {
         updated,
         entries,
     }
+}
+
+/// Publishes files as they are: site path → file on disk.
+fn copy_files(files: Vec<(String, std::path::PathBuf)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    files
+        .into_iter()
+        .filter_map(|(path, source)| {
+            let result = std::fs::read(&source)
+                .map_err(anyhow::Error::from)
+                .and_then(|bytes| sink.write(&path, &bytes));
+            result.err().map(|error| {
+                Diagnostic::new(
+                    crate::diagnostic::Code::OutputWrite,
+                    &path,
+                    crate::diagnostic::Position::START,
+                    format!("cannot publish {}: {error:#}", source.display()),
+                )
+                .with_hint("check that the file is readable and the output folder writable")
+            })
+        })
+        .collect()
 }
 
 /// Writes the built-in theme, then the site's `theme/` files over it.

@@ -55,27 +55,42 @@ impl ReviewSite {
         }
     }
 
-    /// The path under the site root of the file a local URL on an article page names, when
-    /// it names one: `theme/` files are published at `/theme/`, relative URLs resolve
-    /// against the article's `/questions/<slug>/`.
-    pub fn embedded_path(&self, slug: &str, url: &str) -> Option<String> {
-        let url = url.split(['?', '#']).next().unwrap_or("");
-        let base_path = base_path(&self.base_url);
-        let site_path = match url.strip_prefix('/') {
-            Some(absolute) => {
-                let within = absolute.strip_prefix(base_path.trim_start_matches('/'))?;
-                resolve("", within)?
-            }
-            None => resolve(&format!("questions/{slug}/"), url)?,
+    /// The file (under the site root) a local URL on article `slug`'s page shows, when it
+    /// names one, as the build publishes it (`crate::check::links`): a theme file, a file
+    /// beside the article (`file` is the article's), or a file under `static/`. The URL
+    /// resolves as `crate::site_path::resolve` reads it: `/x` under the site root whatever
+    /// the base path, relative URLs against the article's `/questions/<slug>/`.
+    pub fn embedded_path(&self, slug: &str, file: &str, url: &str) -> Option<String> {
+        let own = crate::site_path::article_dir(slug);
+        let Some(crate::site_path::Target::Site { path, .. }) = crate::site_path::resolve(&own, url) else {
+            return None;
         };
-        site_path.starts_with("theme/").then_some(site_path)
+        let path = crate::site_path::percent_decode(&path);
+        if path.starts_with("theme/") {
+            return Some(path);
+        }
+        let root = self.root.as_ref()?;
+        let is_file = |rel: &str| std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file());
+        if let Some(rest) = path.strip_prefix(&own) {
+            let folder = file.rsplit_once('/').map_or("", |(folder, _)| folder);
+            let beside = if folder.is_empty() {
+                rest.to_string()
+            } else {
+                format!("{folder}/{rest}")
+            };
+            if !rest.is_empty() && !rest.ends_with(".md") && is_file(&beside) {
+                return Some(beside);
+            }
+        }
+        let published = format!("{}/{path}", crate::site_path::STATIC_DIR);
+        is_file(&published).then_some(published)
     }
 
     /// The embedded files' site paths with the digest of their bytes (`None`: not found).
-    fn embedded(&self, slug: &str, urls: &[&str]) -> Vec<(String, Option<String>)> {
+    fn embedded(&self, slug: &str, file: &str, urls: &[&str]) -> Vec<(String, Option<String>)> {
         let mut files: Vec<(String, Option<String>)> = urls
             .iter()
-            .map(|url| match self.embedded_path(slug, url) {
+            .map(|url| match self.embedded_path(slug, file, url) {
                 Some(path) => {
                     let digest = self.file_digest(&path);
                     (path, digest)
@@ -104,32 +119,12 @@ impl ReviewSite {
     }
 }
 
-/// The path part of a base URL, e.g. "/kb/".
-fn base_path(base_url: &str) -> &str {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
-    after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
-}
-
-/// `relative` resolved against the folder `dir` (both under the site root, no leading
-/// slash); `None` when it climbs out of the site.
-fn resolve(dir: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            name => parts.push(name),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// What a fingerprint is computed from: the article as its page shows it.
 pub struct ReviewableContent<'a> {
     pub site: &'a ReviewSite,
     pub slug: &'a str,
+    /// The article's file under the site root: files beside it are published with it.
+    pub file: &'a str,
     pub question: &'a str,
     pub title: Option<&'a str>,
     pub audience: Audience,
@@ -184,7 +179,7 @@ pub fn fingerprint(content: &ReviewableContent<'_>) -> Fingerprint {
                 .collect(),
         )
         .to_string(),
-        json!(content.site.embedded(content.slug, &content.embeds)).to_string(),
+        json!(content.site.embedded(content.slug, content.file, &content.embeds)).to_string(),
         json!(content.standards.authors).to_string(),
         json!([
             content.standards.funding.map(visible_text),
@@ -538,21 +533,22 @@ mod tests {
     }
 
     #[test]
-    fn local_urls_name_the_theme_file_they_show() {
-        let site = ReviewSite {
-            base_url: "https://example.org/kb/".into(),
-            root: None,
-        };
-        assert_eq!(
-            site.embedded_path("a", "/kb/theme/x.png?v=2").as_deref(),
-            Some("theme/x.png")
-        );
-        assert_eq!(
-            site.embedded_path("a", "../../theme/x.png").as_deref(),
-            Some("theme/x.png")
-        );
-        assert_eq!(site.embedded_path("a", "/theme/x.png"), None, "outside the site's path");
-        assert_eq!(site.embedded_path("a", "../../../x.png"), None);
-        assert_eq!(site.embedded_path("a", "chart.png"), None);
+    fn local_urls_name_the_file_the_page_shows() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("content/onc")).unwrap();
+        std::fs::create_dir_all(root.path().join("static/img")).unwrap();
+        std::fs::write(root.path().join("content/onc/scan.png"), b"png").unwrap();
+        std::fs::write(root.path().join("static/img/a.png"), b"png").unwrap();
+        let site = ReviewSite::new("https://example.org/kb/", root.path());
+        let at = |url: &str| site.embedded_path("a", "content/onc/a.md", url);
+        // Site-absolute URLs are under the site root, whatever the base path.
+        assert_eq!(at("/theme/x.png?v=2").as_deref(), Some("theme/x.png"));
+        assert_eq!(at("../../theme/x.png").as_deref(), Some("theme/x.png"));
+        assert_eq!(at("scan.png").as_deref(), Some("content/onc/scan.png"));
+        assert_eq!(at("/questions/a/scan.png").as_deref(), Some("content/onc/scan.png"));
+        assert_eq!(at("/img/a.png").as_deref(), Some("static/img/a.png"));
+        assert_eq!(at("/kb/theme/x.png"), None, "the base path is not written in content");
+        assert_eq!(at("../../../x.png"), None);
+        assert_eq!(at("missing.png"), None);
     }
 }

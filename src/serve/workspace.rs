@@ -170,6 +170,7 @@ impl Links {
             topics: self.topics,
             recent: self.recent,
             people: content.parsed.people(),
+            retired: crate::link::retired_articles(&content.parsed),
         };
         Ok((site, self.keys))
     }

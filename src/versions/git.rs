@@ -99,6 +99,15 @@ impl Repo {
         git_in(&self.top)
     }
 
+    /// Whether the clone holds only the newest commits (`git clone --depth`, as CI checkouts
+    /// make by default): earlier versions are then missing from the history it reads.
+    pub fn is_shallow(&self) -> bool {
+        self.git()
+            .args(["rev-parse", "--is-shallow-repository"])
+            .output()
+            .is_ok_and(|output| output.status.success() && output.stdout.starts_with(b"true"))
+    }
+
     /// Every commit on the first-parent line of HEAD that touched `content/`, oldest
     /// first, with the blob each changed path holds afterwards. Renames are detected, so an
     /// article keeps its history when its file moves. A merge counts as one change against

@@ -107,6 +107,9 @@ impl Versions {
                 None
             }
         };
+        if repo.as_ref().is_some_and(Repo::is_shallow) {
+            warnings.push(shallow_warning());
+        }
         let wanted = wanted_of(site);
         let history = match &repo {
             Some(repo) => read_history(repo, &wanted, sources).unwrap_or_else(|error| {
@@ -302,6 +305,18 @@ fn versions_json(site: &Site<'_>, plan: Option<&Plan>) -> String {
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// A shallow clone reads as a history that began with its oldest commit: earlier versions,
+/// their pages and the changes since an approval would vanish without a word.
+fn shallow_warning() -> Diagnostic {
+    Diagnostic::new(
+        Code::HistoryShallow,
+        "content",
+        Position::START,
+        "the repository is a shallow clone: versions older than its first commit are missing from history pages, /v/<n>/ pages and the changes since approval",
+    )
+    .with_hint("fetch the whole history: `git fetch --unshallow`, or in GitHub Actions `actions/checkout` with `fetch-depth: 0` (GitLab CI: `GIT_DEPTH: 0`)")
 }
 
 fn history_warning(message: &str) -> Diagnostic {

@@ -111,6 +111,11 @@ impl Staging {
         Ok(staging)
     }
 
+    /// The folder the new site is written into until `commit`.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Writes one output file at a `/`-separated path relative to the site root.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path_for(rel)?;

@@ -26,6 +26,22 @@ impl Site {
         site
     }
 
+    /// A copy of the demo knowledge base (the repository's own site), outside any git
+    /// repository.
+    pub fn demo() -> Site {
+        let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = Site::empty();
+        for entry in ["evident.yaml", "content", "people", "templates", "theme"] {
+            let from = repository.join(entry);
+            if from.is_dir() {
+                copy_dir(&from, &site.root().join(entry));
+            } else if from.is_file() {
+                std::fs::copy(&from, site.root().join(entry)).unwrap_or_else(|e| panic!("copy {entry}: {e}"));
+            }
+        }
+        site
+    }
+
     /// An empty temporary folder (for `evident init`).
     pub fn empty() -> Site {
         Site {
