@@ -6,6 +6,7 @@ use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, in_site_order, link_site_with_graph};
+use crate::load::quoted::Quoted;
 use crate::load::{ContentFile, LoadedContent};
 use crate::parse::{Output, ParsedContent, read_and_parse_within};
 use crate::progress::{Progress, Silent};
@@ -13,7 +14,6 @@ use crate::render::graph::{GraphFormat, graph_text};
 use crate::render::{Listed, Scope, render_scope_with, templates::load_templates};
 use crate::versions::Versions;
 use crate::write::Staging;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default)]
@@ -54,8 +54,9 @@ impl Outcome {
 pub struct Report {
     pub outcome: Outcome,
     pub diagnostics: Vec<Diagnostic>,
-    /// The text of each file findings name, for quoting the offending line.
-    pub sources: HashMap<String, String>,
+    /// Where the text of each file findings name is, for quoting the offending line: read
+    /// again as the report is printed, never held for the whole report.
+    pub sources: Quoted,
     pub stats: Stats,
     /// Where the previous output is when a failed build could not leave it in place
     /// (a swap that could not be undone); `None`: it is where it was, unchanged.
@@ -70,8 +71,9 @@ pub struct Stats {
 }
 
 impl Report {
-    pub fn source_of(&self, file: &str) -> Option<&str> {
-        self.sources.get(file).map(String::as_str)
+    /// The text of `file` as the findings judged it, read now (see `Quoted::text`).
+    pub fn source_of(&self, file: &str) -> Option<String> {
+        self.sources.text(file)
     }
 }
 
@@ -500,14 +502,10 @@ fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<Cont
     } else {
         Outcome::Clean
     };
-    let mut sources = crate::load::texts_named_by(root, loaded, &diagnostics);
+    let mut sources = Quoted::named_by(root, loaded, &diagnostics);
     // The people registry is read apart from the content: its files are quoted from disk.
     for d in diagnostics.iter().filter(|d| d.file.starts_with("people/")) {
-        if !sources.contains_key(&d.file) {
-            if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
-                sources.insert(d.file.clone(), text);
-            }
-        }
+        sources = sources.with_file_on_disk(&d.file);
     }
     Report {
         outcome,
@@ -520,10 +518,7 @@ fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<Cont
 
 fn misconfigured(root: &Path, mut diagnostics: Vec<Diagnostic>) -> Report {
     sort_diagnostics(&mut diagnostics);
-    let mut sources = HashMap::new();
-    if let Ok(text) = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)) {
-        sources.insert(crate::config::CONFIG_FILE.to_string(), text);
-    }
+    let sources = Quoted::new(root).with_file_on_disk(crate::config::CONFIG_FILE);
     Report {
         outcome: Outcome::Misconfigured,
         diagnostics,
@@ -540,7 +535,7 @@ fn refused(root: &Path, out: &Path, refusal: crate::write::Refusal) -> Report {
 }
 
 /// An `output/write` problem with the output folder `out`, which stops the build (exit 2).
-fn output_problem(root: &Path, out: &Path, message: String, hint: impl Into<String>) -> Report {
+fn output_problem(root: &Path, out: &Path, message: String, hint: impl Into<std::borrow::Cow<'static, str>>) -> Report {
     let diagnostic = Diagnostic::new(
         crate::diagnostic::Code::OutputWrite,
         &crate::load::rel_path(root, out),

@@ -3,6 +3,7 @@
 //! The build reads each file just before parsing it (`parse::read_and_parse`) and keeps
 //! only a `ContentFile` after; the rare reader of a text after that reads it again.
 
+pub mod quoted;
 pub mod split;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
@@ -212,25 +213,7 @@ pub fn texts_named_by(
     loaded: &LoadedContent<ContentFile>,
     diagnostics: &[Diagnostic],
 ) -> std::collections::HashMap<String, String> {
-    let named: std::collections::HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
-    let mut texts: std::collections::HashMap<String, String> = loaded
-        .bibliography
-        .iter()
-        .filter(|f| named.contains(f.rel_path.as_str()))
-        .map(|f| (f.rel_path.clone(), f.text.clone()))
-        .collect();
-    let files: Vec<&ContentFile> = loaded
-        .articles
-        .iter()
-        .chain(&loaded.pages)
-        .filter(|f| named.contains(f.rel_path.as_str()))
-        .collect();
-    let read: Vec<(String, String)> = files
-        .par_iter()
-        .filter_map(|f| f.read_again(root).ok().map(|text| (f.rel_path.clone(), text)))
-        .collect();
-    texts.extend(read);
-    texts
+    quoted::Quoted::named_by(root, loaded, diagnostics).read_all()
 }
 
 /// Reads the shared bibliography's files (`references/*.yaml|*.yml|*.json|*.bib`, at any
