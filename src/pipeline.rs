@@ -1,5 +1,45 @@
 //! The stages in order — load → parse → check → link → render → write — as the commands
 //! run them. Nothing here prints: the caller decides how findings are shown.
+//!
+//! # What a build holds, and what streams
+//!
+//! Memory is what limits the size of a site, so each stage's hand-off is stated here; the
+//! figures are bytes per article of a generated 10,000-article site (`gen_corpus`, heap
+//! measured with `benches/heap_by_stage.rs`; BENCHMARKS.md has the runs).
+//!
+//! Streamed, never held for the whole build:
+//! - **Source texts.** `parse::read_and_parse_within` reads each file just before parsing
+//!   it and drops the text after; what stays is a `load::ContentFile` (path, length and a
+//!   64-bit hash). Whoever needs the text later reads it again and gets `content/changed`
+//!   if it is no longer the text that was judged: the history pages, and the report.
+//! - **Pages.** `render::render_scope_with` renders one page per job on every core and
+//!   hands its bytes to the staging folder at once; no page outlives its job.
+//! - **Quoted lines of findings.** A `Report` holds where each named file is
+//!   (`load::quoted::Quoted`), not its text: the human report reads each file again when
+//!   it reaches that file's findings and keeps only that one. Findings themselves hold
+//!   no source line; their fixed hints are borrowed, not copied into each finding.
+//!
+//! Held from parse to the end of the build (about 17 KB an article after parsing, about
+//! 14 KB once `ParsedContent::drop_check_details` has freed what only the checks read):
+//! - per article one `parse::article::Article`: front-matter facts (slug, question,
+//!   topics, related, dates, review record and state, fingerprint: ~4 KB with the struct
+//!   itself), its references as typed (~3.6 KB), citation numbering (~2.6 KB before the
+//!   uses are dropped), the answer's HTML and text (~0.7 KB), and the body (~4 KB: its HTML
+//!   packed with LZ4, its table of contents and its distinct search terms);
+//! - the shared bibliography, the people registry, the configuration;
+//! - the related-question graph (`link::graph::Graph`: per-article features and scored
+//!   edges) and the lists every listing page shares (`render::Listed`);
+//! - the findings, until they are reported.
+//!
+//! The whole-site stages (graph, listings, search index, feeds) need only the compact
+//! facts; the body and the references are read by the article's own page alone. They are
+//! what still grows with the site beyond a few KB an article, and the next step toward
+//! bounded memory is to re-read and re-parse each article for its own page (its
+//! `ContentFile` already proves the text unchanged) instead of holding them.
+//!
+//! The hand-off between stages is plain data a build cache can store per file: a file's
+//! `ContentFile` digest names its `parse::article::ParsedArticle` (the article and the
+//! findings of parsing it), and everything after parse is computed from those.
 
 use crate::check::check_content;
 use crate::config::{SiteConfig, load_config};
