@@ -15,6 +15,13 @@ pub struct Quoted {
     files: BTreeMap<String, Origin>,
 }
 
+/// Quotes nothing: the report of a command that read no file.
+impl Default for Quoted {
+    fn default() -> Quoted {
+        Quoted::new(Path::new(""))
+    }
+}
+
 #[derive(Debug)]
 enum Origin {
     /// A content file: quoted only while it still holds the text that was judged, so that a
