@@ -2,15 +2,16 @@
 //! or the article's own findings forbid, rewrite only its `review:` lines, and verify the
 //! result reads back as intended before replacing the file.
 
+use super::ReviewState;
+pub use super::describe_state;
 use super::edit::replace_review_block;
 use super::file::replace_if_unchanged;
-use super::hash::{ChangedParts, ReviewSite};
+use super::hash::ReviewSite;
 use super::policy::Signatures;
 use super::signature::{self, Statement};
 use super::since::{History, changes_since_approval};
 use super::trust::Trust;
 use super::workflow::{Action, Identity, Subject, apply};
-use super::{ReviewState, describe_parts};
 use crate::bibliography::Bibliography;
 use crate::date::Date;
 use crate::diagnostic::terminal::{Keep, escape};
@@ -116,7 +117,25 @@ pub fn record_action(
         if let (Some(history), ReviewState::UnderReview) = (&history, &article.review_state) {
             history.require_committed(&article.file, &source.text)?;
         }
-        let changes = changes_since_approval(history.as_ref(), &article.review, &article.file, &source.text)?;
+        let readable = |text: &str| {
+            let file = SourceFile {
+                rel_path: source.rel_path.clone(),
+                section: source.section.clone(),
+                text: text.to_string(),
+            };
+            let parsed_text = parse_article_in(&file, &parsed.bibliography, &parsed.site);
+            parsed_text
+                .article
+                .as_ref()
+                .and_then(crate::versions::reader_text::reader_text)
+        };
+        let changes = changes_since_approval(
+            history.as_ref(),
+            &article.review,
+            &article.file,
+            &source.text,
+            &readable,
+        )?;
         show.write_all(escape(&changes, Keep::LineBreaksAndTabs).as_bytes())
             .and_then(|()| show.flush())
             .map_err(|e| anyhow!("cannot show the changes since the last approval: {e}"))?;
@@ -360,7 +379,13 @@ fn verify(
         Action::Claim { .. } => matches!(article.review_state, ReviewState::UnderReview),
         Action::Approve { .. } => matches!(article.review_state, ReviewState::Approved),
     };
-    if !expected || !parsed.diagnostics.is_empty() {
+    // Placeholder text is the editor's to replace and no effect of this step: submitting or
+    // claiming such an article is allowed, approving it is refused before this point.
+    let unexpected = parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.code != crate::diagnostic::Code::ContentPlaceholder);
+    if !expected || unexpected {
         bail!(
             "the edited {} would not read back as intended ({:?}); nothing was written",
             source.rel_path,
@@ -368,21 +393,4 @@ fn verify(
         );
     }
     Ok(article.review_state)
-}
-
-/// A one-line account of a stale approval, for the terminal queue.
-pub fn describe_state(state: &ReviewState) -> String {
-    match state {
-        ReviewState::Draft => "draft".into(),
-        ReviewState::Submitted => "submitted".into(),
-        ReviewState::UnderReview => "under review".into(),
-        ReviewState::Approved => "approved".into(),
-        ReviewState::ChangedSinceApproval { changed } => match changed {
-            ChangedParts::Named(parts) => format!("changed since approval ({})", describe_parts(parts)),
-            ChangedParts::RecordAltered => "changed since approval (its recorded parts were altered)".into(),
-            ChangedParts::EarlierVersion => "changed since approval (recorded by an earlier Evident)".into(),
-        },
-        ReviewState::IncompleteApproval => "approval incomplete".into(),
-        ReviewState::UnverifiedApproval => "approved, but no approval is verified".into(),
-    }
 }
