@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use evident::commands::{build_summary, trust_root_from_env};
 use evident::date::Date;
-use evident::diagnostic::{Format, write_report};
+use evident::diagnostic::{Format, write_report, write_report_quoting};
 use evident::pipeline::{self, BuildOptions, Report};
 use evident::progress::{Progress, Silent, StageClock, TerminalBar};
 use evident::review::record::{describe_state, record_action};
@@ -511,9 +511,9 @@ fn print_report(report: &Report, format: Format) {
 
 fn write_through(stream: impl std::io::Write, report: &Report, format: Format, color: bool) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(stream);
-    write_report(&mut out, &report.diagnostics, format, color, |file| {
-        report.source_of(file)
-    })?;
+    // Each file is read again as its findings are printed: a report naming every file of
+    // a large site holds one text at a time.
+    write_report_quoting(&mut out, &report.diagnostics, format, color, report.sources.lines())?;
     std::io::Write::flush(&mut out)
 }
 

@@ -1,11 +1,52 @@
 //! The stages in order — load → parse → check → link → render → write — as the commands
 //! run them. Nothing here prints: the caller decides how findings are shown.
+//!
+//! # What a build holds, and what streams
+//!
+//! Memory is what limits the size of a site, so each stage's hand-off is stated here; the
+//! figures are bytes per article of a generated 10,000-article site (`gen_corpus`, heap
+//! measured with `benches/heap_by_stage.rs`; BENCHMARKS.md has the runs).
+//!
+//! Streamed, never held for the whole build:
+//! - **Source texts.** `parse::read_and_parse_within` reads each file just before parsing
+//!   it and drops the text after; what stays is a `load::ContentFile` (path, length and a
+//!   64-bit hash). Whoever needs the text later reads it again and gets `content/changed`
+//!   if it is no longer the text that was judged: the history pages, and the report.
+//! - **Pages.** `render::render_scope_with` renders one page per job on every core and
+//!   hands its bytes to the staging folder at once; no page outlives its job.
+//! - **Quoted lines of findings.** A `Report` holds where each named file is
+//!   (`load::quoted::Quoted`), not its text: the human report reads each file again when
+//!   it reaches that file's findings and keeps only that one. Findings themselves hold
+//!   no source line; their fixed hints are borrowed, not copied into each finding.
+//!
+//! Held from parse to the end of the build (about 17 KB an article after parsing, about
+//! 14 KB once `ParsedContent::drop_check_details` has freed what only the checks read):
+//! - per article one `parse::article::Article`: front-matter facts (slug, question,
+//!   topics, related, dates, review record and state, fingerprint: ~4 KB with the struct
+//!   itself), its references as typed (~3.6 KB), citation numbering (~2.6 KB before the
+//!   uses are dropped), the answer's HTML and text (~0.7 KB), and the body (~4 KB: its HTML
+//!   packed with LZ4, its table of contents and its distinct search terms);
+//! - the shared bibliography, the people registry, the configuration;
+//! - the related-question graph (`link::graph::Graph`: per-article features and scored
+//!   edges) and the lists every listing page shares (`render::Listed`);
+//! - the findings, until they are reported.
+//!
+//! The whole-site stages (graph, listings, search index, feeds) need only the compact
+//! facts; the body and the references are read by the article's own page alone. They are
+//! what still grows with the site beyond a few KB an article, and the next step toward
+//! bounded memory is to re-read and re-parse each article for its own page (its
+//! `ContentFile` already proves the text unchanged) instead of holding them.
+//!
+//! The hand-off between stages is plain data a build cache can store per file: a file's
+//! `ContentFile` digest names its `parse::article::ParsedArticle` (the article and the
+//! findings of parsing it), and everything after parse is computed from those.
 
 use crate::check::check_content;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, link_site_with_graph};
+use crate::load::quoted::Quoted;
 use crate::load::{ContentFile, LoadedContent};
 use crate::parse::{Output, ParsedContent, read_and_parse_within};
 use crate::progress::{Progress, Silent};
@@ -13,7 +54,6 @@ use crate::render::graph::{GraphFormat, graph_text};
 use crate::render::{Listed, Scope, render_scope_with, templates::load_templates};
 use crate::versions::Versions;
 use crate::write::Staging;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default)]
@@ -54,8 +94,9 @@ impl Outcome {
 pub struct Report {
     pub outcome: Outcome,
     pub diagnostics: Vec<Diagnostic>,
-    /// The text of each file findings name, for quoting the offending line.
-    pub sources: HashMap<String, String>,
+    /// Where the text of each file findings name is, for quoting the offending line: read
+    /// again as the report is printed, never held for the whole report.
+    pub sources: Quoted,
     pub stats: Stats,
     /// Where the previous output is when a failed build could not leave it in place
     /// (a swap that could not be undone); `None`: it is where it was, unchanged.
@@ -70,8 +111,9 @@ pub struct Stats {
 }
 
 impl Report {
-    pub fn source_of(&self, file: &str) -> Option<&str> {
-        self.sources.get(file).map(String::as_str)
+    /// The text of `file` as the findings judged it, read now (see `Quoted::text`).
+    pub fn source_of(&self, file: &str) -> Option<String> {
+        self.sources.text(file)
     }
 }
 
@@ -562,14 +604,10 @@ fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<Cont
     } else {
         Outcome::Clean
     };
-    let mut sources = crate::load::texts_named_by(root, loaded, &diagnostics);
+    let mut sources = Quoted::named_by(root, loaded, &diagnostics);
     // The people registry is read apart from the content: its files are quoted from disk.
     for d in diagnostics.iter().filter(|d| d.file.starts_with("people/")) {
-        if !sources.contains_key(&d.file) {
-            if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
-                sources.insert(d.file.clone(), text);
-            }
-        }
+        sources = sources.with_file_on_disk(&d.file);
     }
     Report {
         outcome,
@@ -582,10 +620,7 @@ fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<Cont
 
 fn misconfigured(root: &Path, mut diagnostics: Vec<Diagnostic>) -> Report {
     sort_diagnostics(&mut diagnostics);
-    let mut sources = HashMap::new();
-    if let Ok(text) = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)) {
-        sources.insert(crate::config::CONFIG_FILE.to_string(), text);
-    }
+    let sources = Quoted::new(root).with_file_on_disk(crate::config::CONFIG_FILE);
     Report {
         outcome: Outcome::Misconfigured,
         diagnostics,
@@ -602,7 +637,7 @@ fn refused(root: &Path, out: &Path, refusal: crate::write::Refusal) -> Report {
 }
 
 /// An `output/write` problem with the output folder `out`, which stops the build (exit 2).
-fn output_problem(root: &Path, out: &Path, message: String, hint: impl Into<String>) -> Report {
+fn output_problem(root: &Path, out: &Path, message: String, hint: impl Into<std::borrow::Cow<'static, str>>) -> Report {
     let diagnostic = Diagnostic::new(
         crate::diagnostic::Code::OutputWrite,
         &crate::load::rel_path(root, out),

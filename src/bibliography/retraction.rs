@@ -227,7 +227,7 @@ pub fn load(root: &std::path::Path, config: &CitationConfig) -> Result<Option<Re
     let Some(path) = config.retractions.as_deref() else {
         return Ok(None);
     };
-    let problem = |message: String, hint: &str| {
+    let problem = |message: String, hint: &'static str| {
         Diagnostic::new(Code::ConfigInvalidValue, CONFIG_FILE, config.retractions_at, message).with_hint(hint)
     };
     let bytes = read_list(&root.join(path), MAX_LIST_BYTES).map_err(|error| {

@@ -41,8 +41,26 @@ pub fn write_report<'a>(
     color: bool,
     source_of: impl Fn(&str) -> Option<&'a str>,
 ) -> io::Result<()> {
+    let lines = |file: &str, line: u32| {
+        source_of(file)
+            .and_then(|text| nth_line(text, line))
+            .map(str::to_string)
+    };
+    write_report_quoting(out, diagnostics, format, color, lines)
+}
+
+/// `write_report` for texts not held in memory: `line_of(file, line)` gives the line to
+/// quote. It is asked in the findings' order (by file), so it can read each file once and
+/// keep only the last (`crate::load::quoted::Quoted::lines`).
+pub fn write_report_quoting(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    format: Format,
+    color: bool,
+    line_of: impl FnMut(&str, u32) -> Option<String>,
+) -> io::Result<()> {
     match format {
-        Format::Human => write_human(out, diagnostics, color, source_of),
+        Format::Human => write_human(out, diagnostics, color, line_of),
         Format::Json => write_json(out, diagnostics),
         Format::Github => write_github(out, diagnostics),
         Format::Sarif => super::sarif::write_sarif(out, diagnostics),
@@ -123,16 +141,16 @@ const PLAIN: Palette = Palette {
     reset: "",
 };
 
-fn write_human<'a>(
+fn write_human(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     color: bool,
-    source_of: impl Fn(&str) -> Option<&'a str>,
+    mut line_of: impl FnMut(&str, u32) -> Option<String>,
 ) -> io::Result<()> {
     let p = if color { &COLORS } else { &PLAIN };
     for shown in capped(diagnostics) {
         match shown {
-            Shown::Finding(d) => write_finding(out, p, d, source_of(&d.file))?,
+            Shown::Finding(d) => write_finding(out, p, d, line_of(&d.file, d.line).as_deref())?,
             Shown::Omitted { file, code, count } => writeln!(
                 out,
                 "{}note{}: {count} more [{code}] {} in {} not shown (`--format json` lists all)\n",
@@ -159,7 +177,7 @@ fn write_human<'a>(
     Ok(())
 }
 
-fn write_finding(out: &mut dyn Write, p: &Palette, d: &Diagnostic, source: Option<&str>) -> io::Result<()> {
+fn write_finding(out: &mut dyn Write, p: &Palette, d: &Diagnostic, line_text: Option<&str>) -> io::Result<()> {
     let (label, tint) = match d.severity {
         Severity::Error => ("error", p.error),
         Severity::Warning => ("warning", p.warning),
@@ -182,7 +200,7 @@ fn write_finding(out: &mut dyn Write, p: &Palette, d: &Diagnostic, source: Optio
         d.line,
         d.column
     )?;
-    if let Some(line_text) = source.and_then(|text| nth_line(text, d.line)) {
+    if let Some(line_text) = line_text {
         let quote = Quote::of(line_text, d.column.max(1) as usize);
         writeln!(out, "{gutter} {}|{}", p.accent, p.reset)?;
         writeln!(out, "{}{} |{} {}", p.accent, d.line, p.reset, quote.text)?;
@@ -292,7 +310,8 @@ fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
     if n == 1 { one } else { many }
 }
 
-fn nth_line(text: &str, line: u32) -> Option<&str> {
+/// Line `line` (1-based) of `text`, without its line break.
+pub fn nth_line(text: &str, line: u32) -> Option<&str> {
     let index = (line as usize).checked_sub(1)?;
     text.split('\n').nth(index).map(|l| l.strip_suffix('\r').unwrap_or(l))
 }

@@ -3,6 +3,7 @@
 //! The build reads each file just before parsing it (`parse::read_and_parse`) and keeps
 //! only a `ContentFile` after; the rare reader of a text after that reads it again.
 
+pub mod quoted;
 pub mod split;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
@@ -219,25 +220,7 @@ pub fn texts_named_by(
     loaded: &LoadedContent<ContentFile>,
     diagnostics: &[Diagnostic],
 ) -> std::collections::HashMap<String, String> {
-    let named: std::collections::HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
-    let mut texts: std::collections::HashMap<String, String> = loaded
-        .bibliography
-        .iter()
-        .filter(|f| named.contains(f.rel_path.as_str()))
-        .map(|f| (f.rel_path.clone(), f.text.clone()))
-        .collect();
-    let files: Vec<&ContentFile> = loaded
-        .articles
-        .iter()
-        .chain(&loaded.pages)
-        .filter(|f| named.contains(f.rel_path.as_str()))
-        .collect();
-    let read: Vec<(String, String)> = files
-        .par_iter()
-        .filter_map(|f| f.read_again(root).ok().map(|text| (f.rel_path.clone(), text)))
-        .collect();
-    texts.extend(read);
-    texts
+    quoted::Quoted::named_by(root, loaded, diagnostics).read_all()
 }
 
 /// Reads the shared bibliography's files (`references/*.yaml|*.yml|*.json|*.bib`, at any
@@ -323,9 +306,25 @@ fn skipped_link(root: &Path, path: &Path, wanted: impl Fn(&Path) -> bool) -> Opt
     )
 }
 
+/// Whether `text` may hold a control character `control_characters` reports: C0 controls
+/// but tab, line breaks and form feed, DEL, and the C1 controls (`C2 80`–`C2 9F` in UTF-8).
+/// A byte scan the compiler vectorises, where decoding every character of every file was
+/// a hundredth of a build.
+fn may_hold_control_character(text: &[u8]) -> bool {
+    text.iter().enumerate().any(|(at, &byte)| match byte {
+        b'\t' | b'\n' | b'\r' | 0x0c => false,
+        0x00..=0x1f | 0x7f => true,
+        0xc2 => text.get(at + 1).is_some_and(|next| (0x80..=0x9f).contains(next)),
+        _ => false,
+    })
+}
+
 /// A finding for the first NUL or other control character in a content file (HTML allows
 /// none of them, and a NUL most often means a broken save), counting the rest.
 pub fn control_characters(file: &SourceFile) -> Option<Diagnostic> {
+    if !may_hold_control_character(file.text.as_bytes()) {
+        return None;
+    }
     let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
     let (offset, first) = file.text.char_indices().find(|&(_, c)| is_control(c))?;
     let more = file.text[offset + first.len_utf8()..]
@@ -525,6 +524,20 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_scan_finds_every_control_character_the_finding_reports() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!("a{c}é");
+            let reported = c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
+            assert_eq!(
+                may_hold_control_character(text.as_bytes()),
+                reported,
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
 
     #[test]
     fn positions_count_lines_and_characters_from_one() {

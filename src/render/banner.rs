@@ -105,11 +105,14 @@ pub enum Refusal {
 /// Every page is checked, so the page is scanned once for the stem all but one marker share
 /// and once for the other, with `memchr`'s vectorised search, and an own part is looked for
 /// only around each claim found (the banner first, which holds most of them).
-pub fn guard_page(page: &str, own: &OwnParts) -> Result<(), Refusal> {
+///
+/// The page is taken as the bytes about to be written (UTF-8, as Tera makes them): making
+/// it a `str` again would check every byte of every page once more for nothing.
+pub fn guard_page(page: &[u8], own: &OwnParts) -> Result<(), Refusal> {
     let shown = if own.banner.is_empty() {
         0
     } else {
-        memchr::memmem::find_iter(page.as_bytes(), own.banner.as_bytes()).count()
+        memchr::memmem::find_iter(page, own.banner.as_bytes()).count()
     };
     let mut parts: Vec<&str> = own
         .fragments
@@ -123,12 +126,12 @@ pub fn guard_page(page: &str, own: &OwnParts) -> Result<(), Refusal> {
     let lower = page.to_ascii_lowercase();
     let mut claims: Vec<(usize, &'static str)> = Vec::new();
     for stem in CLAIM_STEMS {
-        for at in memchr::memmem::find_iter(lower.as_bytes(), stem.as_bytes()) {
+        for at in memchr::memmem::find_iter(&lower, stem.as_bytes()) {
             for marker in CLAIM_MARKERS {
                 // Where the marker would start if this stem is the one inside it.
                 let Some(offset) = marker.find(stem) else { continue };
                 let Some(start) = at.checked_sub(offset) else { continue };
-                if lower.as_bytes().get(start..start + marker.len()) == Some(marker.as_bytes()) {
+                if lower.get(start..start + marker.len()) == Some(marker.as_bytes()) {
                     claims.push((start, marker));
                 }
             }
@@ -154,15 +157,26 @@ pub fn guard_page(page: &str, own: &OwnParts) -> Result<(), Refusal> {
 const CLAIM_STEMS: [&str; 2] = ["review", "approved by"];
 
 /// Whether a copy of `part` in `page` spans the bytes `claim`.
-fn holds(page: &str, part: &str, claim: &std::ops::Range<usize>) -> bool {
-    if part.len() < claim.len() {
+///
+/// Looked for from the claim's side: a copy holds the claim's text at some offset of its
+/// own, so each place `part` holds that text names the one start a copy could have, and a
+/// comparison settles it. Searching the page for `part` instead built a searcher over the
+/// whole part (often the article's body) for every claim: a twentieth of a build's time.
+fn holds(page: &[u8], part: &str, claim: &std::ops::Range<usize>) -> bool {
+    let part = part.as_bytes();
+    let Some(said) = page.get(claim.clone()) else {
+        return false;
+    };
+    if part.len() < said.len() {
         return false;
     }
-    // A copy holding the claim starts at most `part.len() - claim.len()` bytes before it.
-    let from = claim.end.saturating_sub(part.len());
-    let to = (claim.start + part.len()).min(page.len());
-    memchr::memmem::find_iter(&page.as_bytes()[from..to], part.as_bytes())
-        .any(|i| from + i <= claim.start && claim.end <= from + i + part.len())
+    memchr::memmem::find_iter(part, said).any(|offset| {
+        claim
+            .start
+            .checked_sub(offset)
+            .and_then(|start| page.get(start..start + part.len()))
+            == Some(part)
+    })
 }
 
 /// The finding for a refused page, pointed at the site template that holds the claim when
@@ -220,6 +234,10 @@ fn find_in_templates(root: &Path, marker: &str) -> Option<(String, Position)> {
 mod tests {
     use super::*;
 
+    fn guard_page_str(page: &str, own: &OwnParts) -> Result<(), Refusal> {
+        guard_page(page.as_bytes(), own)
+    }
+
     fn own(banner: &str, fragments: &[&str]) -> OwnParts {
         OwnParts {
             banner: banner.to_string(),
@@ -234,26 +252,26 @@ mod tests {
             &["<p>The dose was reviewed by the FDA.</p>"],
         );
         let page = "<h1>Q?</h1><div>Medically reviewed</div><p>The dose was reviewed by the FDA.</p>";
-        assert_eq!(guard_page(page, &parts), Ok(()));
+        assert_eq!(guard_page_str(page, &parts), Ok(()));
     }
 
     #[test]
     fn a_claim_the_template_adds_is_refused_in_any_case() {
         let parts = own("<div>pending</div>", &[]);
         let page = "<div>pending</div><p>MEDICALLY Reviewed</p>";
-        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("medically reviewed")));
+        assert_eq!(guard_page_str(page, &parts), Err(Refusal::Claim("medically reviewed")));
         let page = "<div>pending</div><script type=\"application/ld+json\">{\"reviewedBy\":\"x\"}</script>";
-        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("reviewedby")));
+        assert_eq!(guard_page_str(page, &parts), Err(Refusal::Claim("reviewedby")));
         let page = "<div>pending</div><div class=\"review-banner review-banner--reviewed\"></div>";
-        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("review-banner")));
+        assert_eq!(guard_page_str(page, &parts), Err(Refusal::Claim("review-banner")));
     }
 
     #[test]
     fn the_banner_must_be_shown_exactly_once() {
         let parts = own("<div>pending</div>", &[]);
-        assert_eq!(guard_page("<p>nothing</p>", &parts), Err(Refusal::BannerCount(0)));
+        assert_eq!(guard_page_str("<p>nothing</p>", &parts), Err(Refusal::BannerCount(0)));
         assert_eq!(
-            guard_page("<div>pending</div><div>pending</div>", &parts),
+            guard_page_str("<div>pending</div><div>pending</div>", &parts),
             Err(Refusal::BannerCount(2))
         );
     }
@@ -264,9 +282,19 @@ mod tests {
         // holds whole.
         let parts = own("<div>Medically</div>", &["<p>Text é</p>"]);
         let page = "<div>Medically</div> reviewed by us";
-        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("reviewed by")));
+        assert_eq!(guard_page_str(page, &parts), Err(Refusal::Claim("reviewed by")));
         let page = "<div>Medically</div><p>Text é</p>é Reviewed By é";
-        assert_eq!(guard_page(page, &parts), Err(Refusal::Claim("reviewed by")));
+        assert_eq!(guard_page_str(page, &parts), Err(Refusal::Claim("reviewed by")));
+    }
+
+    #[test]
+    fn a_part_that_says_the_claim_twice_covers_either_copy_it_is_written_around() {
+        let parts = own("<div>pending</div>", &["<p>Reviewed once, reviewed by us twice</p>"]);
+        let page = "<div>pending</div><p>Reviewed once, reviewed by us twice</p>";
+        assert_eq!(guard_page_str(page, &parts), Ok(()));
+        // The same words, one letter off the part: the second claim is the template's.
+        let page = "<div>pending</div><p>Reviewed once, reviewed by us thrice</p>";
+        assert_eq!(guard_page_str(page, &parts), Err(Refusal::Claim("reviewed by")));
     }
 
     #[test]
@@ -274,6 +302,6 @@ mod tests {
         let parts = own("<div>pending</div>", &["Approved by the EMA in 2022 — ü"]);
         let page =
             "<title>Approved by the EMA in 2022 — ü</title><div>pending</div><p>Approved by the EMA in 2022 — ü</p>";
-        assert_eq!(guard_page(page, &parts), Ok(()));
+        assert_eq!(guard_page_str(page, &parts), Ok(()));
     }
 }

@@ -454,7 +454,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
     );
     templates::render_page(shared.tera, template, &ctx, &output, |bytes| {
         if let Some(own) = &own_parts {
-            banner::guard_page(&String::from_utf8_lossy(bytes), own)
+            banner::guard_page(bytes, own)
                 .map_err(|refusal| banner::refusal_finding(shared.root, &output, template, &refusal))?;
         }
         staging

@@ -301,7 +301,7 @@ impl Workspace {
                 self.reported = report.diagnostics.clone();
                 return Outcome::Failed {
                     diagnostics: report.diagnostics,
-                    sources: report.sources,
+                    sources: report.sources.read_all(),
                 };
             }
         };

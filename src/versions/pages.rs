@@ -307,7 +307,7 @@ fn render(
     let output = format!("{dir}index.html");
     render_page(inputs.tera, template, &ctx, &output, |bytes| {
         if let Some(own) = own {
-            crate::render::banner::guard_page(&String::from_utf8_lossy(bytes), own)
+            crate::render::banner::guard_page(bytes, own)
                 .map_err(|refusal| crate::render::banner::refusal_finding(inputs.root, &output, template, &refusal))?;
         }
         check_and_write(template, &output, bytes, sink)
