@@ -317,6 +317,7 @@ fn main() -> ExitCode {
                 deny_warnings: deny.is_some(),
                 as_of,
                 trusted_keys: trust_root(trusted_keys),
+                ..BuildOptions::default()
             };
             // A bar only where a person watches; logs and pipes get the summary alone.
             let report = if timings {

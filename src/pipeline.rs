@@ -29,6 +29,9 @@ pub struct BuildOptions {
     pub as_of: Option<crate::date::Date>,
     /// The keys that may sign approvals, pinned outside the repository (`--trusted-keys`).
     pub trusted_keys: Option<crate::review::root::Source>,
+    /// A preview (`serve`): articles pending review are shown even where `review.publish:
+    /// approved` keeps them off the published site.
+    pub include_pending: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,7 +112,7 @@ fn link_published<'a>(
     let link = LinkOptions {
         include_drafts: options.include_drafts,
         // A build with drafts is a preview: it shows what awaits review too.
-        include_pending: options.include_drafts,
+        include_pending: options.include_drafts || options.include_pending,
     };
     link_site_with_graph(config, parsed, link, Some(graph))
 }
@@ -387,6 +390,17 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         Ok(out) => out,
         Err(refusal) => return refused(root, &given_out, refusal),
     };
+    build_to(root, &out, &given_out, options, progress)
+}
+
+/// `build` into `out`, a folder the caller has judged safe to replace (`serve`'s preview
+/// generations): the same stages, so that a preview is what `build` would publish.
+pub fn build_into(root: &Path, out: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
+    build_to(root, out, out, options, progress)
+}
+
+/// `out` is where the site goes; `given_out`, the folder as the user named it, for findings.
+fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
     let mut checked = match load_and_check_with(root, options, progress) {
         Ok(checked) => checked,
         Err(report) => return report,
@@ -403,9 +417,9 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     progress.stage("linking", None);
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     stats.articles = site.articles.len();
-    let staging = match Staging::create(&out) {
+    let staging = match Staging::create(out) {
         Ok(staging) => staging,
-        Err(error) => return io_failure(root, &given_out, error),
+        Err(error) => return io_failure(root, given_out, error),
     };
     let mut tera = tera;
     // History and editions are read before any page is rendered, so that every page links
@@ -463,10 +477,10 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     }
     progress.stage("publishing", None);
     match staging.commit() {
-        Ok(committed) => diagnostics.extend(committed.leftover.map(|left| leftover_warning(root, &given_out, left))),
+        Ok(committed) => diagnostics.extend(committed.leftover.map(|left| leftover_warning(root, given_out, left))),
         Err(error) => {
-            let mut report = io_failure(root, &given_out, error);
-            report.previous_output_moved_to = crate::write::moved_aside(&out).map(PathBuf::into_boxed_path);
+            let mut report = io_failure(root, given_out, error);
+            report.previous_output_moved_to = crate::write::moved_aside(out).map(PathBuf::into_boxed_path);
             return report;
         }
     }
