@@ -116,6 +116,9 @@ enum Command {
         /// outside the repository (or EVIDENT_TRUSTED_KEYS holding the lines themselves)
         #[arg(long, value_name = "FILE")]
         trusted_keys: Option<PathBuf>,
+        /// Build even when the output is up to date, and record nothing in .evident/cache/
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Build the site, serve it on 127.0.0.1 and rebuild and reload pages as files change
     Serve {
@@ -306,6 +309,7 @@ fn main() -> ExitCode {
             quiet,
             timings,
             trusted_keys,
+            no_cache,
         } => {
             let started = Instant::now();
             evident::write::remove_staging_on_interrupt();
@@ -317,6 +321,7 @@ fn main() -> ExitCode {
                 deny_warnings: deny.is_some(),
                 as_of,
                 trusted_keys: trust_root(trusted_keys),
+                no_cache,
                 ..BuildOptions::default()
             };
             // A bar only where a person watches; logs and pipes get the summary alone.
@@ -562,6 +567,10 @@ fn build_summary(report: &Report, elapsed: std::time::Duration) -> String {
         (e, w) => format!("{}, {}", count(e, "error", "errors"), count(w, "warning", "warnings")),
     };
     match report.outcome {
+        pipeline::Outcome::Clean if report.up_to_date => format!(
+            "up to date: {} as the last build wrote them, {findings}, in {elapsed:.2?} (.evident/cache/; --no-cache builds anyway)",
+            count(report.stats.articles, "article", "articles"),
+        ),
         pipeline::Outcome::Clean => format!(
             "built {}: {} written, {findings}, in {:.2?}",
             count(report.stats.articles, "article", "articles"),

@@ -32,6 +32,9 @@ pub struct BuildOptions {
     /// A preview (`serve`): articles pending review are shown even where `review.publish:
     /// approved` keeps them off the published site.
     pub include_pending: bool,
+    /// `--no-cache`: build even when the cache says the output is up to date, and record
+    /// nothing.
+    pub no_cache: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +66,8 @@ pub struct Report {
     /// Where the previous output is when a failed build could not leave it in place
     /// (a swap that could not be undone); `None`: it is where it was, unchanged.
     pub previous_output_moved_to: Option<Box<Path>>,
+    /// Nothing was built: the cache showed the output is what these inputs build.
+    pub up_to_date: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -390,7 +395,30 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
         Ok(out) => out,
         Err(refusal) => return refused(root, &given_out, refusal),
     };
-    build_to(root, &out, &given_out, options, progress)
+    let cache = (!options.no_cache)
+        .then(|| crate::cache::BuildCache::open(root, &out, options))
+        .flatten();
+    if let Some(reused) = cache.as_ref().and_then(|cache| cache.reuse(&out)) {
+        let crate::cache::Reused { diagnostics, stats } = reused;
+        let mut report = finish(root, diagnostics, &LoadedContent::default(), stats);
+        // The files the findings quote are those the cache fingerprinted: read from disk.
+        for d in &report.diagnostics {
+            if !report.sources.contains_key(&d.file) {
+                if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
+                    report
+                        .sources
+                        .insert(d.file.clone(), crate::load::split::strip_bom(text));
+                }
+            }
+        }
+        report.up_to_date = true;
+        return report;
+    }
+    let report = build_to(root, &out, &given_out, options, progress);
+    if let (Some(cache), Outcome::Clean) = (&cache, report.outcome) {
+        cache.remember(root, options, &out, &report.diagnostics, report.stats);
+    }
+    report
 }
 
 /// `build` into `out`, a folder the caller has judged safe to replace (`serve`'s preview
@@ -529,6 +557,7 @@ fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<Cont
         sources,
         stats,
         previous_output_moved_to: None,
+        up_to_date: false,
     }
 }
 
@@ -544,6 +573,7 @@ fn misconfigured(root: &Path, mut diagnostics: Vec<Diagnostic>) -> Report {
         sources,
         stats: Stats::default(),
         previous_output_moved_to: None,
+        up_to_date: false,
     }
 }
 

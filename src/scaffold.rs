@@ -202,7 +202,7 @@ checks:
 # edition_tags: "edition-*"
 "#;
 
-const GITIGNORE: &str = "/public/\n/.evident-cache/\n";
+const GITIGNORE: &str = "/public/\n/.evident/cache/\n/.evident-cache/\n";
 
 const CODEOWNERS: &str = r#"# Who must approve changes to what signatures cannot guard: the people registry (who may
 # sign approvals), the templates and theme around every page, and the site configuration.

@@ -84,8 +84,9 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     let mut watcher = watch::Watcher::start(&root).context("cannot watch the site's files")?;
 
     let started = Instant::now();
-    let outcome = workspace.rebuild(&mut generations);
-    publish(&live, &generations, &outcome, "first build", started.elapsed());
+    if let Some(outcome) = workspace.rebuild(&mut generations) {
+        publish(&live, &generations, &outcome, "first build", started.elapsed());
+    }
 
     http::start(listener, Arc::clone(&live)).context("cannot start the HTTP server")?;
     let pinger = Arc::clone(&live);
@@ -114,8 +115,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
             continue;
         }
         let started = Instant::now();
-        let outcome = workspace.rebuild(&mut generations);
-        publish(&live, &generations, &outcome, &describe(&changed), started.elapsed());
+        match workspace.rebuild(&mut generations) {
+            Some(outcome) => publish(&live, &generations, &outcome, &describe(&changed), started.elapsed()),
+            None => eprintln!("{}: nothing a build reads changed", describe(&changed)),
+        }
     }
     bail!("the file watcher stopped")
 }

@@ -2,9 +2,12 @@
 //! generation with the preview's options, so that what is served is what `build` publishes
 //! by construction. There is no hand-written "which pages changed" logic to fall out of
 //! step with the build: the preview keeps no state between edits but the findings it last
-//! showed (the persistent build cache is what makes a rebuild after one edit cheap).
+//! showed and the fingerprint of the inputs it last built (`cache::Fingerprint`, as
+//! `build`'s cache uses it), so that events that change nothing a build reads (a file
+//! saved unchanged, `touch`) rebuild nothing.
 
 use super::output::Generations;
+use crate::cache::Fingerprint;
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::{self, BuildOptions};
 use crate::progress::Silent;
@@ -33,6 +36,8 @@ pub struct Workspace {
     options: BuildOptions,
     /// The findings last reported to the terminal.
     reported: Vec<Diagnostic>,
+    /// The inputs of the last build, whatever its outcome: the same inputs build the same.
+    built: Option<Fingerprint>,
 }
 
 impl Workspace {
@@ -41,11 +46,24 @@ impl Workspace {
             root: root.to_path_buf(),
             options,
             reported: Vec::new(),
+            built: None,
         }
     }
 
-    /// Builds the site into the next generation and serves it when the build succeeds.
-    pub fn rebuild(&mut self, generations: &mut Generations) -> Outcome {
+    /// Builds the site into the next generation and serves it when the build succeeds;
+    /// `None` when the inputs are those of the last build.
+    pub fn rebuild(&mut self, generations: &mut Generations) -> Option<Outcome> {
+        // Taken before the build: an edit during it changes the inputs again, and its event
+        // brings a rebuild that sees the difference.
+        let inputs = Fingerprint::of(&self.root, &self.options);
+        if inputs.is_some() && inputs == self.built {
+            return None;
+        }
+        self.built = inputs;
+        Some(self.build(generations))
+    }
+
+    fn build(&mut self, generations: &mut Generations) -> Outcome {
         let report = pipeline::build_into(&self.root, &generations.next_dir(), &self.options, &Silent);
         if report.outcome != pipeline::Outcome::Clean {
             self.reported = report.diagnostics.clone();
