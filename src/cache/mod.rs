@@ -57,7 +57,7 @@ impl BuildCache {
         let bytes = std::fs::read(&self.entry).ok()?;
         let payload = frame::open(&bytes).ok()?;
         let entry: Entry = serde_json::from_slice(payload).ok()?;
-        if entry.inputs != self.inputs.hex() || manifest::Manifest::of(out).as_ref() != Some(&entry.output) {
+        if entry.inputs != self.inputs.hex() || !entry.output.matches(out) {
             return None;
         }
         let diagnostics = entry
