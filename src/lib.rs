@@ -6,6 +6,7 @@
 pub mod bibliography;
 pub mod cache;
 pub mod check;
+pub mod commands;
 pub mod config;
 pub mod date;
 pub mod diagnostic;

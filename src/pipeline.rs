@@ -37,6 +37,20 @@ pub struct BuildOptions {
     pub no_cache: bool,
 }
 
+impl BuildOptions {
+    /// What of these options the build cache fingerprints: all that changes the output.
+    pub fn cache_settings(&self) -> crate::cache::Settings<'_> {
+        crate::cache::Settings {
+            include_drafts: self.include_drafts,
+            include_pending: self.include_pending,
+            deny_warnings: self.deny_warnings,
+            today: self.as_of.unwrap_or_else(crate::date::Date::today),
+            base_url: self.base_url.as_deref(),
+            trusted_keys: self.trusted_keys.as_ref(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Nothing at error severity: exit status 0.
@@ -122,25 +136,10 @@ fn link_published<'a>(
     link_site_with_graph(config, parsed, link, Some(graph))
 }
 
-/// Runs load, parse and check. `Err` carries a configuration failure.
-pub fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
-    load_and_check_with(root, options, &Silent)
-}
-
-/// `load_and_check`, telling `progress` each stage as it begins.
-pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Result<Checked, Report> {
-    load_and_check_for(root, options, progress, Output::Html)
-}
-
-/// `load_and_check` without the body HTML: the findings `check` reports, for commands that
-/// judge content but publish nothing (the review commands).
-pub fn load_and_check_facts(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
-    load_and_check_for(root, options, &Silent, Output::FactsOnly)
-}
-
-/// `load_and_check_with`, the body HTML made only when `output` asks for it: `check` and
-/// `graph` publish no page and leave it out.
-fn load_and_check_for(
+/// Runs load, parse and check, telling `progress` each stage as it begins. The body HTML
+/// is made only when `output` asks for it: commands that publish no page (`check`,
+/// `graph`, the review commands) leave it out. `Err` carries a configuration failure.
+pub fn load_and_check(
     root: &Path,
     options: &BuildOptions,
     progress: &dyn Progress,
@@ -371,7 +370,7 @@ impl Held {
 
 /// `evident check`: every finding, nothing written.
 pub fn check(root: &Path, options: &BuildOptions) -> Report {
-    match load_and_check_for(root, options, &Silent, Output::FactsOnly) {
+    match load_and_check(root, options, &Silent, Output::FactsOnly) {
         Ok(checked) => {
             let stats = checked.stats();
             let report = finish(root, checked.diagnostics, &checked.loaded, stats);
@@ -382,25 +381,26 @@ pub fn check(root: &Path, options: &BuildOptions) -> Report {
     }
 }
 
-/// `evident build`: check, and publish only when nothing is at error severity.
-pub fn build(root: &Path, options: &BuildOptions) -> Report {
-    build_with(root, options, &Silent)
-}
-
-/// `build`, telling `progress` how far it got.
-pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
+/// `evident build`: check, and publish only when nothing is at error severity, telling
+/// `progress` how far it got.
+pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
     let given_out = options.out.clone().unwrap_or_else(|| root.join("public"));
     // Judged before anything is read: a folder that will not be replaced fails at once.
     let out = match crate::write::prepare_output(root, &given_out, options.force.as_deref()) {
         Ok(out) => out,
         Err(refusal) => return refused(root, &given_out, refusal),
     };
+    let settings = options.cache_settings();
     let cache = (!options.no_cache)
-        .then(|| crate::cache::BuildCache::open(root, &out, options))
+        .then(|| crate::cache::BuildCache::open(root, &out, &settings))
         .flatten();
     if let Some(reused) = cache.as_ref().and_then(|cache| cache.reuse(&out)) {
-        let crate::cache::Reused { diagnostics, stats } = reused;
-        let mut report = finish(root, diagnostics, &LoadedContent::default(), stats);
+        let stats = Stats {
+            articles: reused.articles,
+            pages: reused.pages,
+            files_written: 0,
+        };
+        let mut report = finish(root, reused.diagnostics, &LoadedContent::default(), stats);
         // The files the findings quote are those the cache fingerprinted: read from disk.
         for d in &report.diagnostics {
             if !report.sources.contains_key(&d.file) {
@@ -416,7 +416,8 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
     }
     let report = build_to(root, &out, &given_out, options, progress);
     if let (Some(cache), Outcome::Clean) = (&cache, report.outcome) {
-        cache.remember(root, options, &out, &report.diagnostics, report.stats);
+        let counts = (report.stats.articles, report.stats.pages);
+        cache.remember(root, &settings, &out, &report.diagnostics, counts);
     }
     report
 }
@@ -429,7 +430,7 @@ pub fn build_into(root: &Path, out: &Path, options: &BuildOptions, progress: &dy
 
 /// `out` is where the site goes; `given_out`, the folder as the user named it, for findings.
 fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
-    let mut checked = match load_and_check_with(root, options, progress) {
+    let mut checked = match load_and_check(root, options, progress, Output::Html) {
         Ok(checked) => checked,
         Err(report) => return report,
     };
@@ -522,7 +523,7 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
 /// `evident graph`: the related-question graph `build` would publish, as text. Like
 /// `build`, it gives nothing when a finding is at error severity.
 pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Report, Option<String>) {
-    let checked = match load_and_check_for(root, options, &Silent, Output::FactsOnly) {
+    let checked = match load_and_check(root, options, &Silent, Output::FactsOnly) {
         Ok(checked) => checked,
         Err(report) => return (report, None),
     };

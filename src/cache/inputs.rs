@@ -4,7 +4,7 @@
 //! editions come from commits and tags). Two builds with equal fingerprints write the
 //! same bytes.
 
-use crate::pipeline::BuildOptions;
+use super::Settings;
 use crate::review::root::Source;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -19,10 +19,10 @@ pub struct Fingerprint([u8; 32]);
 impl Fingerprint {
     /// `None` when something the build depends on cannot be read as it would be (such a
     /// build is never cached).
-    pub fn of(root: &Path, options: &BuildOptions) -> Option<Fingerprint> {
+    pub fn of(root: &Path, settings: &Settings<'_>) -> Option<Fingerprint> {
         let mut hash = Fields(Sha256::new());
         hash.field(b"binary", super::binary_identity().as_bytes());
-        hash.options(options)?;
+        hash.settings(settings)?;
         for name in [crate::config::CONFIG_FILE, crate::review::site::APPROVAL_FILE] {
             hash.file(name, &root.join(name));
         }
@@ -53,14 +53,17 @@ impl Fields {
         }
     }
 
-    fn options(&mut self, options: &BuildOptions) -> Option<()> {
-        let today = options.as_of.unwrap_or_else(crate::date::Date::today);
+    fn settings(&mut self, settings: &Settings<'_>) -> Option<()> {
         let flags = format!(
-            "drafts={} pending={} deny={} today={today} base_url={:?}",
-            options.include_drafts, options.include_pending, options.deny_warnings, options.base_url
+            "drafts={} pending={} deny={} today={} base_url={:?}",
+            settings.include_drafts,
+            settings.include_pending,
+            settings.deny_warnings,
+            settings.today,
+            settings.base_url
         );
         self.field(b"options", flags.as_bytes());
-        match &options.trusted_keys {
+        match settings.trusted_keys {
             None => self.field(b"trusted keys", b""),
             Some(Source::Environment(keys)) => self.field(b"trusted keys from the environment", keys.as_bytes()),
             Some(Source::File(path)) => self.field(b"trusted keys file", &std::fs::read(path).ok()?),

@@ -19,7 +19,6 @@ mod manifest;
 pub use inputs::Fingerprint;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::pipeline::{BuildOptions, Stats};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -33,17 +32,31 @@ pub struct BuildCache {
     inputs: inputs::Fingerprint,
 }
 
+/// The options a build's output depends on (the pipeline's, seen from below it).
+#[derive(Clone, Copy, Debug)]
+pub struct Settings<'a> {
+    pub include_drafts: bool,
+    pub include_pending: bool,
+    pub deny_warnings: bool,
+    /// "Today": `--as-of`, or the system date.
+    pub today: crate::date::Date,
+    pub base_url: Option<&'a str>,
+    pub trusted_keys: Option<&'a crate::review::root::Source>,
+}
+
 /// A build skipped: what the build it repeats reported.
 pub struct Reused {
     pub diagnostics: Vec<Diagnostic>,
-    pub stats: Stats,
+    /// Articles built and pages read, as that build counted them.
+    pub articles: usize,
+    pub pages: usize,
 }
 
 impl BuildCache {
     /// The cache of builds from `root` into `out` with `options`, its inputs fingerprinted
     /// now. `None` when the inputs cannot all be read: such a build is never cached.
-    pub fn open(root: &Path, out: &Path, options: &BuildOptions) -> Option<BuildCache> {
-        let inputs = inputs::Fingerprint::of(root, options)?;
+    pub fn open(root: &Path, out: &Path, settings: &Settings<'_>) -> Option<BuildCache> {
+        let inputs = inputs::Fingerprint::of(root, settings)?;
         let name = hex(&Sha256::digest(out.to_string_lossy().as_bytes())[..8]);
         Some(BuildCache {
             entry: root.join(CACHE_DIR).join("builds").join(format!("{name}.bin")),
@@ -67,18 +80,22 @@ impl BuildCache {
             .collect::<Option<_>>()?;
         Some(Reused {
             diagnostics,
-            stats: Stats {
-                articles: entry.articles,
-                pages: entry.pages,
-                files_written: 0,
-            },
+            articles: entry.articles,
+            pages: entry.pages,
         })
     }
 
     /// Records a clean build into `out`, unless an input changed while it ran (the output
     /// then matches neither fingerprint). Failing to write the cache fails nothing.
-    pub fn remember(&self, root: &Path, options: &BuildOptions, out: &Path, diagnostics: &[Diagnostic], stats: Stats) {
-        if inputs::Fingerprint::of(root, options).as_ref() != Some(&self.inputs) {
+    pub fn remember(
+        &self,
+        root: &Path,
+        settings: &Settings<'_>,
+        out: &Path,
+        diagnostics: &[Diagnostic],
+        counts: (usize, usize),
+    ) {
+        if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
             return;
         }
         let Some(output) = manifest::Manifest::of(out) else {
@@ -88,8 +105,8 @@ impl BuildCache {
             inputs: self.inputs.hex(),
             output,
             findings: diagnostics.iter().map(Finding::of).collect(),
-            articles: stats.articles,
-            pages: stats.pages,
+            articles: counts.0,
+            pages: counts.1,
         };
         let Ok(payload) = serde_json::to_vec(&entry) else {
             return;

@@ -55,7 +55,7 @@ impl Workspace {
     pub fn rebuild(&mut self, generations: &mut Generations) -> Option<Outcome> {
         // Taken before the build: an edit during it changes the inputs again, and its event
         // brings a rebuild that sees the difference.
-        let inputs = Fingerprint::of(&self.root, &self.options);
+        let inputs = Fingerprint::of(&self.root, &self.options.cache_settings());
         if inputs.is_some() && inputs == self.built {
             return None;
         }
