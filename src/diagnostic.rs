@@ -22,6 +22,7 @@ pub enum Code {
     ContentSkipped,
     ContentTooLarge,
     ContentControlCharacter,
+    ContentPlaceholder,
     FrontmatterSyntax,
     FrontmatterMissingField,
     FrontmatterUnknownField,
@@ -69,12 +70,13 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 49] = [
+    pub const ALL: [Code; 50] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
         Code::ContentTooLarge,
         Code::ContentControlCharacter,
+        Code::ContentPlaceholder,
         Code::FrontmatterSyntax,
         Code::FrontmatterMissingField,
         Code::FrontmatterUnknownField,
@@ -128,6 +130,7 @@ impl Code {
             Code::ContentSkipped => "content/skipped",
             Code::ContentTooLarge => "content/too-large",
             Code::ContentControlCharacter => "content/control-character",
+            Code::ContentPlaceholder => "content/placeholder",
             Code::FrontmatterSyntax => "frontmatter/syntax",
             Code::FrontmatterMissingField => "frontmatter/missing-field",
             Code::FrontmatterUnknownField => "frontmatter/unknown-field",
