@@ -265,12 +265,19 @@ fn no_cache_builds_and_records_nothing() {
 #[test]
 fn findings_of_the_build_are_reported_again_when_up_to_date() {
     let site = site();
+    // A listed reference the article never cites: a warning.
+    edit(
+        &site,
+        "content/diabetes/metformin-first-line.md",
+        "references:\n",
+        "references:\n  - id: never-cited\n    type: web\n    title: \"Never cited\"\n    url: \"https://example.org/x\"\n    accessed: 2025-01-01\n",
+    );
     let first = site.run(&["build", "--format", "json"]);
     first.expect_code(0);
     let again = site.run(&["build", "--format", "json"]);
     again.expect_code(0);
     assert!(again.stderr.contains("up to date"), "{}", again.stderr);
-    assert!(first.stdout.contains("graph/orphan"), "{}", first.stdout);
+    assert!(first.stdout.contains("citation/unused"), "{}", first.stdout);
     assert_eq!(first.stdout, again.stdout, "the same findings, in the same form");
 }
 
