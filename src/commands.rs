@@ -184,6 +184,10 @@ pub fn import_file(file: &Path) -> anyhow::Result<ImportedFile> {
 pub fn build_summary(report: &Report, elapsed: Duration) -> String {
     let findings = findings_summary(&report.diagnostics);
     match report.outcome {
+        Outcome::Clean if report.up_to_date => format!(
+            "up to date: {} as the last build wrote them, {findings}, in {elapsed:.2?} (.evident/cache/; --no-cache builds anyway)",
+            count(report.stats.articles, "article", "articles"),
+        ),
         Outcome::Clean => format!(
             "built {}: {} written, {findings}, in {:.2?}",
             count(report.stats.articles, "article", "articles"),
@@ -244,10 +248,20 @@ mod tests {
                 files_written: 2,
             },
             previous_output_moved_to: None,
+            up_to_date: false,
         };
         let line = build_summary(&report, Duration::from_millis(5));
         assert!(
             line.starts_with("built 1 article: 2 files written, no findings, in "),
+            "{line}"
+        );
+        let cached = Report {
+            up_to_date: true,
+            ..report
+        };
+        let line = build_summary(&cached, Duration::from_millis(5));
+        assert!(
+            line.starts_with("up to date: 1 article as the last build wrote them, no findings, in "),
             "{line}"
         );
     }

@@ -4,6 +4,7 @@
 //! [`render`] → [`write`], run in order by [`pipeline`]. Each stage hands plain data forward.
 
 pub mod bibliography;
+pub mod cache;
 pub mod check;
 pub mod commands;
 pub mod config;

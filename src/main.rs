@@ -132,6 +132,9 @@ enum Command {
         /// outside the repository (or EVIDENT_TRUSTED_KEYS holding the lines themselves)
         #[arg(long, value_name = "FILE")]
         trusted_keys: Option<PathBuf>,
+        /// Build even when the output is up to date, and record nothing in .evident/cache/
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Build the site, serve it on 127.0.0.1 and rebuild and reload pages as files change
     Serve {
@@ -317,6 +320,7 @@ fn main() -> ExitCode {
             quiet,
             timings,
             trusted_keys,
+            no_cache,
         } => {
             let started = Instant::now();
             evident::write::remove_staging_on_interrupt();
@@ -328,6 +332,8 @@ fn main() -> ExitCode {
                 deny_warnings: deny.is_some(),
                 as_of,
                 trusted_keys: trust_root_from_env(trusted_keys),
+                no_cache,
+                ..BuildOptions::default()
             };
             // A bar only where a person watches; logs and pipes get the summary alone.
             let progress: Box<dyn Progress> = if timings {

@@ -69,6 +69,26 @@ pub struct BuildOptions {
     pub as_of: Option<crate::date::Date>,
     /// The keys that may sign approvals, pinned outside the repository (`--trusted-keys`).
     pub trusted_keys: Option<crate::review::root::Source>,
+    /// A preview (`serve`): articles pending review are shown even where `review.publish:
+    /// approved` keeps them off the published site.
+    pub include_pending: bool,
+    /// `--no-cache`: build even when the cache says the output is up to date, and record
+    /// nothing.
+    pub no_cache: bool,
+}
+
+impl BuildOptions {
+    /// What of these options the build cache fingerprints: all that changes the output.
+    pub fn cache_settings(&self) -> crate::cache::Settings<'_> {
+        crate::cache::Settings {
+            include_drafts: self.include_drafts,
+            include_pending: self.include_pending,
+            deny_warnings: self.deny_warnings,
+            today: self.as_of.unwrap_or_else(crate::date::Date::today),
+            base_url: self.base_url.as_deref(),
+            trusted_keys: self.trusted_keys.as_ref(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +121,8 @@ pub struct Report {
     /// Where the previous output is when a failed build could not leave it in place
     /// (a swap that could not be undone); `None`: it is where it was, unchanged.
     pub previous_output_moved_to: Option<Box<Path>>,
+    /// Nothing was built: the cache showed the output is what these inputs build.
+    pub up_to_date: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -151,7 +173,7 @@ fn link_published<'a>(
     let link = LinkOptions {
         include_drafts: options.include_drafts,
         // A build with drafts is a preview: it shows what awaits review too.
-        include_pending: options.include_drafts,
+        include_pending: options.include_drafts || options.include_pending,
     };
     link_site_with_graph(config, parsed, link, Some(graph))
 }
@@ -433,6 +455,42 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
         Ok(out) => out,
         Err(refusal) => return refused(root, &given_out, refusal),
     };
+    let settings = options.cache_settings();
+    let cache = (!options.no_cache)
+        .then(|| crate::cache::BuildCache::open(root, &out, &settings))
+        .flatten();
+    if let Some(reused) = cache.as_ref().and_then(|cache| cache.reuse(&out)) {
+        let stats = Stats {
+            articles: reused.articles,
+            pages: reused.pages,
+            files_written: 0,
+        };
+        let mut report = finish(root, reused.diagnostics, &LoadedContent::default(), stats);
+        // The files the findings quote are those the cache fingerprinted: read from disk.
+        let mut quoted = std::mem::take(&mut report.sources);
+        for d in &report.diagnostics {
+            quoted = quoted.with_file_on_disk(&d.file);
+        }
+        report.sources = quoted;
+        report.up_to_date = true;
+        return report;
+    }
+    let report = build_to(root, &out, &given_out, options, progress);
+    if let (Some(cache), Outcome::Clean) = (&cache, report.outcome) {
+        let counts = (report.stats.articles, report.stats.pages);
+        cache.remember(root, &settings, &out, &report.diagnostics, counts);
+    }
+    report
+}
+
+/// `build` into `out`, a folder the caller has judged safe to replace (`serve`'s preview
+/// generations): the same stages, so that a preview is what `build` would publish.
+pub fn build_into(root: &Path, out: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
+    build_to(root, out, out, options, progress)
+}
+
+/// `out` is where the site goes; `given_out`, the folder as the user named it, for findings.
+fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
     let mut checked = match load_and_check(root, options, progress, Output::Html) {
         Ok(checked) => checked,
         Err(report) => return report,
@@ -449,9 +507,9 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
     progress.stage("linking", None);
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     stats.articles = site.articles.len();
-    let staging = match Staging::create(&out) {
+    let staging = match Staging::create(out) {
         Ok(staging) => staging,
-        Err(error) => return io_failure(root, &given_out, error),
+        Err(error) => return io_failure(root, given_out, error),
     };
     let mut tera = tera;
     // History and editions are read before any page is rendered, so that every page links
@@ -507,7 +565,7 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
             return finish(root, diagnostics, &checked.loaded, stats);
         }
     }
-    let removed = removed_urls(root, &out, &staging, &site.config.base_url, &checked.parsed.articles);
+    let removed = removed_urls(root, out, &staging, &site.config.base_url, &checked.parsed.articles);
     if !removed.is_empty() {
         let mut removed = checked.config.apply_severities(removed);
         if options.deny_warnings {
@@ -521,10 +579,10 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
     }
     progress.stage("publishing", None);
     match staging.commit() {
-        Ok(committed) => diagnostics.extend(committed.leftover.map(|left| leftover_warning(root, &given_out, left))),
+        Ok(committed) => diagnostics.extend(committed.leftover.map(|left| leftover_warning(root, given_out, left))),
         Err(error) => {
-            let mut report = io_failure(root, &given_out, error);
-            report.previous_output_moved_to = crate::write::moved_aside(&out).map(PathBuf::into_boxed_path);
+            let mut report = io_failure(root, given_out, error);
+            report.previous_output_moved_to = crate::write::moved_aside(out).map(PathBuf::into_boxed_path);
             return report;
         }
     }
@@ -615,6 +673,7 @@ fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<Cont
         sources,
         stats,
         previous_output_moved_to: None,
+        up_to_date: false,
     }
 }
 
@@ -627,6 +686,7 @@ fn misconfigured(root: &Path, mut diagnostics: Vec<Diagnostic>) -> Report {
         sources,
         stats: Stats::default(),
         previous_output_moved_to: None,
+        up_to_date: false,
     }
 }
 

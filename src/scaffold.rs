@@ -320,8 +320,9 @@ jobs:
         id: deployment
 "#;
 
-// `.evident/cache/` holds what a later run may reuse (checked external links).
-const GITIGNORE: &str = "/public/\n/.evident-cache/\n/.evident/cache/\n";
+// `.evident/cache/` holds what a later run may reuse (the build cache, checked external
+// links); `.evident-cache/` the editions already built.
+const GITIGNORE: &str = "/public/\n/.evident/cache/\n/.evident-cache/\n";
 
 const CODEOWNERS: &str = r#"# Who must approve changes to what signatures cannot guard: the people registry (who may
 # sign approvals), the templates and theme around every page, and the site configuration.

@@ -182,7 +182,10 @@ fn a_rebuild_swaps_the_whole_folder_and_leaves_nothing_beside_it() {
         site.tree("public") == first,
         "replaced whole, stale files gone, same bytes"
     );
-    assert_eq!(site.top_level_names(), ["content", "evident.yaml", "public"]);
+    assert_eq!(
+        site.top_level_names(),
+        [".evident", "content", "evident.yaml", "public"]
+    );
 }
 
 /// The names beside the output that a dead build of pid `pid` would have left.
@@ -216,7 +219,10 @@ fn a_build_killed_between_the_two_renames_is_undone_by_the_next_build() {
         site.tree("public") == published,
         "the previous output is back at its path"
     );
-    assert_eq!(site.top_level_names(), ["content", "evident.yaml", "public"]);
+    assert_eq!(
+        site.top_level_names(),
+        [".evident", "content", "evident.yaml", "public"]
+    );
 
     site.write(article, text);
     json_build(&site, &[]).expect_code(0);
@@ -238,7 +244,14 @@ fn dead_builds_leftovers_are_removed_and_a_running_builds_are_kept() {
     site.write(".public.old-2024/index.html", "my backup");
 
     json_build(&site, &[]).expect_code(0);
-    let mut expected = vec![".public.old-2024", &live, "content", "evident.yaml", "public"];
+    let mut expected = vec![
+        ".evident",
+        ".public.old-2024",
+        &live,
+        "content",
+        "evident.yaml",
+        "public",
+    ];
     expected.sort();
     assert_eq!(site.top_level_names(), expected);
     assert_eq!(site.read(".public.old-2024/index.html"), "my backup");
@@ -299,7 +312,10 @@ fn an_interrupted_build_removes_its_staging_folder_and_keeps_the_output() {
     );
     assert!(!staging.exists(), "the staging folder is removed");
     assert!(site.tree("public") == published, "the output is untouched");
-    assert_eq!(site.top_level_names(), ["content", "evident.yaml", "public"]);
+    assert_eq!(
+        site.top_level_names(),
+        [".evident", "content", "evident.yaml", "public"]
+    );
 }
 
 #[test]

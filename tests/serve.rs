@@ -420,15 +420,14 @@ fn an_edit_is_served_and_announced() {
             .body
             .contains("Do statins really cause muscle pain?")
     );
-    let stderr = server.stderr_with("statin-muscle-symptoms.md: rendered");
-    assert!(stderr.contains("statin-muscle-symptoms.md: rendered"), "{stderr}");
-    // Once the editor pauses, the whole-site checks and large listings follow.
-    let stderr = server.stderr_with("whole-site checks: rendered");
-    assert!(stderr.contains("whole-site checks: rendered"), "{stderr}");
-    let queue = server.eventually("/review/", |r| r.body.contains("Do statins really cause muscle pain?"));
+    let stderr = server.stderr_with("statin-muscle-symptoms.md: built");
+    assert!(stderr.contains("statin-muscle-symptoms.md: built"), "{stderr}");
     assert!(
-        queue.body.contains("Do statins really cause muscle pain?"),
-        "the review queue, a large listing, follows after the pause"
+        server
+            .get("/review/")
+            .body
+            .contains("Do statins really cause muscle pain?"),
+        "the review queue is built with the rest"
     );
 }
 
@@ -517,24 +516,25 @@ fn history_pages_are_served_and_follow_an_edit() {
     assert!(history.body.contains("rarely"), "{}", history.body);
     assert!(!history.body.contains("seldom"), "{}", history.body);
 
-    // A commit shows once the editor pauses after a save: version 2 becomes a past one.
+    // A commit alone is seen and built: version 2 stays a past one under the new text.
     let third = second
         .replace("version: 2\n", "version: 3\n")
         .replace("are seldom caused by the statin", "are rarely caused by the statin");
     save(&site, ARTICLE, &third);
+    events.expect_reload(&server);
     commit(&site, "2025-04-01T12:00:00Z", "Say rarely");
-    let metformin = "content/diabetes/metformin-first-line.md";
-    save_edited(&site, metformin, &[("remains", "is still")]);
-    let history = server.eventually(&history_url, |r| r.body.contains("Say seldom"));
+    events.expect_reload(&server);
+    let stderr = server.stderr_with("git history: built");
+    assert!(stderr.contains("git history: built"), "{stderr}");
+    let history = server.get(&history_url);
     assert!(history.body.contains("Version 2"), "{}", history.body);
     assert!(history.body.contains("Say seldom"), "{}", history.body);
 }
 
-/// An approved article edited in the preview: once the editor pauses, its history page
-/// shows what changed since the approved text, and the review queue links to it — what a
+/// An approved article edited in the preview: its history page shows what changed since the approved text, and the review queue links to it — what a
 /// reviewer reads before approving again.
 #[test]
-fn an_edit_to_an_approved_article_shows_the_changes_since_approval_after_a_pause() {
+fn an_edit_to_an_approved_article_shows_the_changes_since_approval() {
     let site = fixture();
     let slug = "statin-muscle-symptoms";
     git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
@@ -868,7 +868,8 @@ fn build_prints_one_summary_line_when_not_on_a_terminal() {
         lines[0]
     );
     assert!(!out.stderr.contains('\r'), "no progress bar drawn into a pipe");
-    let quiet = site.run(&["build", "--quiet"]);
+    // Built again, not found up to date in the cache: the summary of a real build.
+    let quiet = site.run(&["build", "--quiet", "--no-cache"]);
     quiet.expect_code(0);
     assert!(quiet.stderr.contains("built 3 articles"), "{}", quiet.stderr);
 }

@@ -1,13 +1,12 @@
 //! `evident serve`: builds the site into a preview folder of its own, serves it over HTTP on
-//! 127.0.0.1, watches the site's files, rebuilds what each save touches, and reloads the
-//! open pages — with the findings over the page when a rebuild fails.
+//! 127.0.0.1, watches the site's files, builds again after each save, and reloads the open
+//! pages — with the findings over the page when a rebuild fails.
 //!
 //! Modules: `http` (the server), `path` (request targets → files, safely), `watch` (file
-//! events → changes), `workspace` (the site in memory and its rebuilds), `affected` (which
-//! pages an edit touches), `output` (the preview folder), `reload` (event streams),
-//! `overlay` (what is injected into served pages).
+//! events → changes), `workspace` (the rebuilds: the `build` pipeline itself), `output`
+//! (the preview folder), `reload` (event streams), `overlay` (what is injected into served
+//! pages).
 
-pub mod affected;
 pub mod http;
 pub mod output;
 pub mod overlay;
@@ -27,7 +26,7 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use workspace::{Changed, Outcome, Workspace};
+use workspace::{Outcome, Workspace};
 
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
@@ -38,9 +37,6 @@ pub struct ServeOptions {
     /// The keys that may sign approvals (`--trusted-keys`).
     pub trusted_keys: Option<crate::review::root::Source>,
 }
-
-/// How long the editor must pause before the whole-site checks and large listings run.
-const SETTLE_AFTER: Duration = Duration::from_millis(700);
 
 /// Idle event streams get a comment this often, which also finds tabs that were closed.
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -75,8 +71,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     let mut generations = Generations::create(&root, address)?;
     let live = Arc::new(Live::new(generations.current().to_path_buf()));
     // Links in the preview point at the preview, not at the published site.
+    // The preview is where pending articles are read before they are approved.
     let build_options = BuildOptions {
         include_drafts: options.include_drafts,
+        include_pending: true,
         base_url: Some(url.clone()),
         trusted_keys: options.trusted_keys.clone(),
         ..BuildOptions::default()
@@ -86,8 +84,9 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     let mut watcher = watch::Watcher::start(&root).context("cannot watch the site's files")?;
 
     let started = Instant::now();
-    let outcome = workspace.rebuild_all(&mut generations);
-    publish(&live, &generations, &outcome, "first build", started.elapsed());
+    if let Some(outcome) = workspace.rebuild(&mut generations) {
+        publish(&live, &generations, &outcome, "first build", started.elapsed());
+    }
 
     http::start(listener, Arc::clone(&live)).context("cannot start the HTTP server")?;
     let pinger = Arc::clone(&live);
@@ -101,34 +100,25 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     println!("Serving {} at {url}", root.display());
     let _ = std::io::stdout().flush();
     eprintln!(
-        "watching content/, references/, templates/, theme/ and evident.yaml; preview files in {}; Ctrl-C stops",
+        "watching content/, references/, templates/, theme/, people/, evident.yaml and git; preview files in {}; Ctrl-C stops",
         generations.current().parent().unwrap_or(&root).display()
     );
 
-    loop {
-        let idle = workspace.needs_settling().then_some(SETTLE_AFTER);
-        let batch = match watcher.next_batch(idle) {
-            watch::Next::Events(batch) => batch,
-            watch::Next::Idle => {
-                let started = Instant::now();
-                let outcome = workspace.settle(&mut generations);
-                let what = "whole-site checks";
-                publish(&live, &generations, &outcome, what, started.elapsed());
-                continue;
-            }
-            watch::Next::Stopped => break,
-        };
+    while let Some(batch) = watcher.next_batch() {
         let changes = batch.iter().map(|(kind, path)| {
-            let now = watch::path_kind(path, |gone| workspace.held_files_in(gone));
+            // A vanished path without an extension may have been a folder of articles.
+            let now = watch::path_kind(path, |gone| gone.extension().is_none());
             watch::classify(&root, kind, path, now)
         });
-        let plan = watch::plan(changes);
-        if plan.is_empty() {
+        let changed = watch::changed(changes);
+        if changed.is_empty() {
             continue;
         }
         let started = Instant::now();
-        let outcome = workspace.apply(&plan, &mut generations);
-        publish(&live, &generations, &outcome, &describe(&plan), started.elapsed());
+        match workspace.rebuild(&mut generations) {
+            Some(outcome) => publish(&live, &generations, &outcome, &describe(&changed), started.elapsed()),
+            None => eprintln!("{}: nothing a build reads changed", describe(&changed)),
+        }
     }
     bail!("the file watcher stopped")
 }
@@ -138,27 +128,14 @@ fn publish(live: &Live, generations: &Generations, outcome: &Outcome, what: &str
     live.set_dir(generations.current().to_path_buf());
     let had_overlay = live.has_overlay();
     match outcome {
-        Outcome::Rendered {
-            pages,
-            changed,
-            warnings,
-        } => {
+        Outcome::Rendered { files, warnings } => {
             if let Some((warnings, sources)) = warnings {
                 print_findings(warnings, sources);
             }
             live.set_overlay(None);
-            let summary = match changed {
-                Changed::Everything => format!("rendered all {pages} pages"),
-                Changed::Pages(list) => format!("rendered {pages} pages ({} changed)", list.len()),
-            };
-            eprintln!("{what}: {summary} in {}", milliseconds(elapsed));
-            match changed {
-                // The overlay is on every page: every page must lose it.
-                _ if had_overlay => live.events.reload(None, "fixed"),
-                Changed::Everything => live.events.reload(None, "all"),
-                Changed::Pages(list) if !list.is_empty() => live.events.reload(Some(list), "pages"),
-                Changed::Pages(_) => {}
-            }
+            eprintln!("{what}: built {files} files in {}", milliseconds(elapsed));
+            // The overlay is on every page: every page must lose it.
+            live.events.reload(None, if had_overlay { "fixed" } else { "all" });
         }
         Outcome::Failed { diagnostics, sources } => {
             print_findings(diagnostics, sources);
@@ -184,16 +161,11 @@ fn print_findings(diagnostics: &[Diagnostic], sources: &HashMap<String, String>)
     .and_then(|()| std::io::Write::flush(&mut out));
 }
 
-fn describe(plan: &watch::Plan) -> String {
-    if plan.full {
-        return "site changed".to_string();
-    }
-    let mut parts: Vec<String> = plan.files.iter().take(3).cloned().collect();
-    if plan.files.len() > 3 {
-        parts.push(format!("{} more", plan.files.len() - 3));
-    }
-    if plan.theme {
-        parts.push("theme".to_string());
+/// The changed files for the terminal: the first three, and how many more.
+fn describe(changed: &std::collections::BTreeSet<String>) -> String {
+    let mut parts: Vec<String> = changed.iter().take(3).cloned().collect();
+    if changed.len() > 3 {
+        parts.push(format!("{} more", changed.len() - 3));
     }
     parts.join(", ")
 }

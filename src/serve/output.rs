@@ -1,15 +1,12 @@
 //! The folder `serve` builds into and serves from: `.evident/serve/<address>/` in the site,
 //! never `public/`, so a preview never replaces what `build` publishes.
 //!
-//! A full build goes into a new numbered generation beside the served one, which is then
-//! served from its next request on: a request never sees a half-swapped folder. Edits
-//! rewrite single files of the served generation in place, each by rename.
+//! Each build goes into a new numbered generation beside the served one, which is then
+//! served from its next request on: a request never sees a half-swapped folder.
 
-use crate::write::Sink;
 use anyhow::{Context as _, Result};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 pub struct Generations {
     base: PathBuf,
@@ -154,90 +151,9 @@ fn remove_abandoned(serve_dir: &Path) {
     }
 }
 
-/// Writes rendered files into the served folder: each through a temporary file and a
-/// rename, so a request reads the old page or the new one, never half of one. Files whose
-/// bytes did not change are left alone, keeping their dates and ETags.
-pub struct InPlace<'a> {
-    dir: &'a Path,
-    written: Mutex<Vec<String>>,
-}
-
-impl<'a> InPlace<'a> {
-    pub fn new(dir: &'a Path) -> InPlace<'a> {
-        InPlace {
-            dir,
-            written: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// The files (relative paths) that got new bytes.
-    pub fn written(&self) -> Vec<String> {
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Removes an output folder (`questions/<slug>/`) whose page no longer exists.
-    pub fn remove_dir(&self, rel: &str) -> Result<()> {
-        let path = crate::write::contained(self.dir, rel)?;
-        match std::fs::remove_dir_all(&path) {
-            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-                Err(error).with_context(|| format!("cannot remove {}", path.display()))
-            }
-            _ => Ok(()),
-        }
-    }
-}
-
-impl Sink for InPlace<'_> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = crate::write::contained(self.dir, rel)?;
-        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
-            return Ok(());
-        }
-        let parent = path.parent().unwrap_or(self.dir);
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-        // Each output path is written by one job at a time, so this name is not shared.
-        let temporary = parent.join(format!(".{name}.evident-tmp"));
-        std::fs::write(&temporary, bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
-        std::fs::rename(&temporary, &path).with_context(|| format!("cannot replace {}", path.display()))?;
-        self.written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(rel.to_string());
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn in_place_writes_replace_only_what_changed() {
-        let temp = tempfile::tempdir().unwrap();
-        let sink = InPlace::new(temp.path());
-        sink.write("questions/a/index.html", b"one").unwrap();
-        sink.write("questions/a/index.html", b"one").unwrap();
-        assert_eq!(
-            sink.written(),
-            ["questions/a/index.html"],
-            "unchanged bytes are not rewritten"
-        );
-        sink.write("questions/a/index.html", b"two").unwrap();
-        assert_eq!(
-            std::fs::read(temp.path().join("questions/a/index.html")).unwrap(),
-            b"two"
-        );
-        let names: Vec<_> = std::fs::read_dir(temp.path().join("questions/a")).unwrap().collect();
-        assert_eq!(names.len(), 1, "no temporary file left behind");
-        sink.remove_dir("questions/a/").unwrap();
-        sink.remove_dir("questions/never/").unwrap();
-        assert!(!temp.path().join("questions/a").exists());
-        for outside in ["../x/index.html", "/tmp/x.html", "questions/./a/index.html"] {
-            assert!(sink.write(outside, b"x").is_err(), "{outside}");
-        }
-        assert!(sink.remove_dir("../").is_err() && sink.remove_dir("").is_err());
-    }
 
     #[test]
     fn generations_advance_and_keep_one_behind() {

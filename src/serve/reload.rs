@@ -76,14 +76,8 @@ fn write(stream: &mut TcpStream, message: &str) -> bool {
         .is_ok()
 }
 
-/// The URL path of the page an output file is ("questions/x/index.html" → "/questions/x/"),
-/// as a browser's `location.pathname` shows it.
-pub fn page_of(rel: &str) -> String {
-    let page = rel.strip_suffix("index.html").unwrap_or(rel);
-    format!("/{page}")
-}
-
-/// A page path as a page reports it, in the form of `page_of`.
+/// A page path as a page reports it ("/questions/x/index.html" → "/questions/x/"), as a
+/// browser's `location.pathname` shows it.
 pub fn normalize_page(path: &str) -> String {
     let path = path.strip_suffix("index.html").unwrap_or(path);
     if path.starts_with('/') {
@@ -163,9 +157,6 @@ mod tests {
 
     #[test]
     fn output_files_map_to_the_pages_browsers_show() {
-        assert_eq!(page_of("index.html"), "/");
-        assert_eq!(page_of("questions/a/index.html"), "/questions/a/");
-        assert_eq!(page_of("feed.xml"), "/feed.xml");
         assert_eq!(normalize_page("/questions/a/index.html"), "/questions/a/");
         assert_eq!(normalize_page("/questions/a/"), "/questions/a/");
         assert_eq!(normalize_page(""), "/");

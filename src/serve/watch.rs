@@ -28,6 +28,8 @@ pub enum Change {
     Templates,
     Theme,
     Config,
+    /// A commit, a checkout or a tag: the articles' histories and the editions may differ.
+    History,
     /// Editor temporary files, hidden files, reads, anything outside the watched places.
     Ignored,
 }
@@ -61,6 +63,8 @@ pub fn classify(root: &Path, event: &EventKind, path: &Path, kind: PathKind) -> 
     }
     match parts[0] {
         crate::config::CONFIG_FILE if parts.len() == 1 => Change::Config,
+        // What a commit, checkout or tag moves; objects and the index change on their own.
+        GIT_DIR if matches!(parts.get(1), Some(&"HEAD" | &"packed-refs" | &"refs")) => Change::History,
         "content" if parts.len() == 1 => Change::ContentTree,
         "content" => {
             // A folder that appears, vanishes or is renamed carries its files with it
@@ -120,39 +124,29 @@ fn is_editor_temporary(name: &str) -> bool {
         || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit())) // vim's 4913 probe
 }
 
-/// What a batch of changes asks the server to do.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Plan {
-    /// Read everything again: configuration, templates, shared references or folders changed.
-    pub full: bool,
-    /// Copy the theme again.
-    pub theme: bool,
-    /// Content files to read again.
-    pub files: BTreeSet<String>,
-}
-
-impl Plan {
-    pub fn is_empty(&self) -> bool {
-        !self.full && !self.theme && self.files.is_empty()
-    }
-}
-
-pub fn plan(changes: impl IntoIterator<Item = Change>) -> Plan {
-    let mut plan = Plan::default();
+/// What a batch of changes touched, for the terminal ("content/a/x.md", "theme/"); empty
+/// when nothing of the site changed. Any change rebuilds the whole site.
+pub fn changed(changes: impl IntoIterator<Item = Change>) -> BTreeSet<String> {
+    let mut touched = BTreeSet::new();
     for change in changes {
-        match change {
-            Change::Content(file) => {
-                plan.files.insert(file);
-            }
-            Change::Theme => plan.theme = true,
-            Change::ContentTree | Change::References | Change::People | Change::Templates | Change::Config => {
-                plan.full = true
-            }
-            Change::Ignored => {}
-        }
+        let what = match change {
+            Change::Content(file) => file,
+            Change::ContentTree => "content/".to_string(),
+            Change::References => "references/".to_string(),
+            Change::People => "people/".to_string(),
+            Change::Templates => "templates/".to_string(),
+            Change::Theme => "theme/".to_string(),
+            Change::Config => crate::config::CONFIG_FILE.to_string(),
+            Change::History => "git history".to_string(),
+            Change::Ignored => continue,
+        };
+        touched.insert(what);
     }
-    plan
+    touched
 }
+
+/// The site's git folder, when the site is the top of a repository.
+const GIT_DIR: &str = ".git";
 
 /// After the first event of a batch, wait until the file system has been quiet this long:
 /// one save is several events (write, rename, chmod) within a few milliseconds.
@@ -182,6 +176,12 @@ impl Watcher {
             watching: BTreeSet::new(),
         };
         watcher.watch_folders();
+        // A commit moves a ref in `.git/refs` and `HEAD`; `.git` itself sees `packed-refs`.
+        let git = root.join(GIT_DIR);
+        if git.is_dir() {
+            let _ = watcher.inner.watch(&git, RecursiveMode::NonRecursive);
+            let _ = watcher.inner.watch(&git.join("refs"), RecursiveMode::Recursive);
+        }
         Ok(watcher)
     }
 
@@ -200,40 +200,23 @@ impl Watcher {
         }
     }
 
-    /// Blocks until something happens — or, with `idle`, until nothing has for that long —
-    /// then gathers what follows within a quiet moment.
-    pub fn next_batch(&mut self, idle: Option<std::time::Duration>) -> Next {
-        let first = match idle {
-            None => self.events.recv().map_err(|_| RecvTimeoutError::Disconnected),
-            Some(idle) => self.events.recv_timeout(idle),
-        };
+    /// Blocks until something happens, then gathers what follows within a quiet moment:
+    /// each event's kind and path. `None`: the watcher stopped.
+    pub fn next_batch(&mut self) -> Option<Vec<(EventKind, PathBuf)>> {
         let mut batch = Vec::new();
-        match first {
-            Ok(event) => collect(&self.root, &mut batch, event),
-            Err(RecvTimeoutError::Timeout) => return Next::Idle,
-            Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
-        }
+        collect(&self.root, &mut batch, self.events.recv().ok()?);
         let deadline = Instant::now() + LONGEST_BATCH;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.events.recv_timeout(QUIET.min(left)) {
                 Ok(event) => collect(&self.root, &mut batch, event),
                 Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
+                Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
         self.watch_folders();
-        Next::Events(batch)
+        Some(batch)
     }
-}
-
-/// What the watcher saw.
-pub enum Next {
-    /// Each event's kind and path.
-    Events(Vec<(EventKind, PathBuf)>),
-    /// Nothing happened for the idle time asked for.
-    Idle,
-    Stopped,
 }
 
 fn collect(root: &Path, batch: &mut Vec<(EventKind, PathBuf)>, event: notify::Result<notify::Event>) {
@@ -396,19 +379,32 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_becomes_one_plan() {
-        let quiet = plan([Change::Ignored, Change::Ignored]);
-        assert!(quiet.is_empty());
-        let edits = plan([content("content/a/x.md"), content("content/a/x.md"), Change::Theme]);
-        assert!(!edits.full && edits.theme);
-        assert_eq!(edits.files.len(), 1);
-        for whole in [
-            Change::Config,
-            Change::Templates,
-            Change::References,
-            Change::ContentTree,
+    fn a_commit_checkout_or_tag_is_a_history_change() {
+        for path in [
+            ".git/HEAD",
+            ".git/packed-refs",
+            ".git/refs/heads/main",
+            ".git/refs/tags/v1",
         ] {
-            assert!(plan([content("content/a/x.md"), whole.clone()]).full, "{whole:?}");
+            assert_eq!(at(path, WRITE, PathKind::File), Change::History, "{path}");
         }
+        for path in [".git/index", ".git/objects/ab/cdef", ".git/config", ".gitignore"] {
+            assert_eq!(at(path, WRITE, PathKind::File), Change::Ignored, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_batch_names_what_it_touched_once() {
+        assert!(changed([Change::Ignored, Change::Ignored]).is_empty());
+        let touched = changed([
+            content("content/a/x.md"),
+            content("content/a/x.md"),
+            Change::Theme,
+            Change::History,
+        ]);
+        assert_eq!(
+            touched.into_iter().collect::<Vec<_>>(),
+            ["content/a/x.md", "git history", "theme/"]
+        );
     }
 }

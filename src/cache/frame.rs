@@ -1,0 +1,97 @@
+//! How an entry is stored: a tag naming the format, the identity of the binary that wrote
+//! it, the payload's length, the payload, and a SHA-256 over all of it. An entry from
+//! another format or binary, cut short, grown or altered is rejected, never read.
+
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+const TAG: &[u8] = b"evident-build-cache 1\n";
+
+/// Why an entry was not read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rejected {
+    Format,
+    OtherBinary,
+    Length,
+    Checksum,
+}
+
+pub fn seal(payload: &[u8], binary: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(TAG.len() + binary.len() + payload.len() + 64);
+    bytes.extend_from_slice(TAG);
+    bytes.extend_from_slice(&(binary.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(binary.as_bytes());
+    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(payload);
+    let sum = Sha256::digest(&bytes);
+    bytes.extend_from_slice(&sum);
+    bytes
+}
+
+/// The payload of an entry this binary wrote.
+pub fn open(bytes: &[u8]) -> Result<&[u8], Rejected> {
+    open_as(bytes, &super::binary_identity())
+}
+
+fn open_as<'a>(bytes: &'a [u8], binary: &str) -> Result<&'a [u8], Rejected> {
+    let rest = bytes.strip_prefix(TAG).ok_or(Rejected::Format)?;
+    let (written_by, rest) = take_sized(rest).ok_or(Rejected::Length)?;
+    if written_by != binary.as_bytes() {
+        return Err(Rejected::OtherBinary);
+    }
+    let (payload, rest) = take_sized(rest).ok_or(Rejected::Length)?;
+    if rest.len() != 32 {
+        return Err(Rejected::Length);
+    }
+    let sealed = &bytes[..bytes.len() - 32];
+    if Sha256::digest(sealed).as_slice() != rest {
+        return Err(Rejected::Checksum);
+    }
+    Ok(payload)
+}
+
+/// A length-prefixed field and what follows it.
+fn take_sized(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (length, rest) = bytes.split_first_chunk::<8>()?;
+    let length = usize::try_from(u64::from_le_bytes(*length)).ok()?;
+    (rest.len() >= length).then(|| rest.split_at(length))
+}
+
+/// Writes an entry through a temporary file and a rename: a reader sees the old entry or
+/// the new one, and a build killed midway leaves at worst a temporary file.
+pub fn write(path: &Path, payload: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, seal(payload, &super::binary_identity()))?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_entry_opens_only_intact_and_for_its_binary() {
+        let sealed = seal(b"{\"x\":1}", "evident 1 2 3");
+        assert_eq!(open_as(&sealed, "evident 1 2 3"), Ok(&b"{\"x\":1}"[..]));
+        assert_eq!(open_as(&sealed, "evident 1 2 4"), Err(Rejected::OtherBinary));
+        for cut in [0, 5, TAG.len() + 3, sealed.len() - 40, sealed.len() - 1] {
+            assert!(open_as(&sealed[..cut], "evident 1 2 3").is_err(), "cut at {cut}");
+        }
+        let mut grown = sealed.clone();
+        grown.push(0);
+        assert_eq!(open_as(&grown, "evident 1 2 3"), Err(Rejected::Length));
+        let mut flipped = sealed.clone();
+        let at = sealed.len() - 35;
+        flipped[at] ^= 1;
+        assert_eq!(open_as(&flipped, "evident 1 2 3"), Err(Rejected::Checksum));
+        assert_eq!(open_as(b"garbage", "evident 1 2 3"), Err(Rejected::Format));
+        let mut huge = TAG.to_vec();
+        huge.extend_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(open_as(&huge, "x"), Err(Rejected::Length));
+    }
+}

@@ -1,0 +1,135 @@
+//! The fingerprint of everything a build reads: the binary, the options, "today", the
+//! site's files (`evident.yaml`, the site approval, the retraction list it names, and every
+//! file under the folders the stages read) and the state of git's refs (history pages and
+//! editions come from commits and tags). Two builds with equal fingerprints write the
+//! same bytes.
+
+use super::Settings;
+use crate::review::root::Source;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::process::Command;
+
+/// The folders of the site whose files any stage reads.
+const SOURCE_DIRS: [&str; 5] = ["content", "references", "templates", "theme", "people"];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint([u8; 32]);
+
+impl Fingerprint {
+    /// `None` when something the build depends on cannot be read as it would be (such a
+    /// build is never cached).
+    pub fn of(root: &Path, settings: &Settings<'_>) -> Option<Fingerprint> {
+        let mut hash = Fields(Sha256::new());
+        hash.field(b"binary", super::binary_identity().as_bytes());
+        hash.settings(settings)?;
+        for name in [crate::config::CONFIG_FILE, crate::review::site::APPROVAL_FILE] {
+            hash.file(name, &root.join(name));
+        }
+        if let Some(list) = retraction_list(root) {
+            hash.file("retraction list", &root.join(list));
+        }
+        for dir in SOURCE_DIRS {
+            hash.tree(root, dir)?;
+        }
+        hash.field(b"git", &git_state(root));
+        Some(Fingerprint(hash.0.finalize().into()))
+    }
+
+    pub fn hex(&self) -> String {
+        super::hex(&self.0)
+    }
+}
+
+/// A hasher fed with named, length-prefixed fields, so that no two different sequences of
+/// fields hash the same bytes.
+struct Fields(Sha256);
+
+impl Fields {
+    fn field(&mut self, name: &[u8], value: &[u8]) {
+        for part in [name, value] {
+            self.0.update((part.len() as u64).to_le_bytes());
+            self.0.update(part);
+        }
+    }
+
+    fn settings(&mut self, settings: &Settings<'_>) -> Option<()> {
+        let flags = format!(
+            "drafts={} pending={} deny={} today={} base_url={:?}",
+            settings.include_drafts,
+            settings.include_pending,
+            settings.deny_warnings,
+            settings.today,
+            settings.base_url
+        );
+        self.field(b"options", flags.as_bytes());
+        match settings.trusted_keys {
+            None => self.field(b"trusted keys", b""),
+            Some(Source::Environment(keys)) => self.field(b"trusted keys from the environment", keys.as_bytes()),
+            Some(Source::File(path)) => self.field(b"trusted keys file", &std::fs::read(path).ok()?),
+        }
+        Some(())
+    }
+
+    /// A file by name: its bytes, or that it is absent or unreadable.
+    fn file(&mut self, name: &str, path: &Path) {
+        match std::fs::read(path) {
+            Ok(bytes) => self.field(name.as_bytes(), &bytes),
+            Err(error) => self.field(name.as_bytes(), format!("unreadable: {:?}", error.kind()).as_bytes()),
+        }
+    }
+
+    /// Every entry under `root/dir`, in name order: folders by name, files by name and
+    /// bytes, links by target and, where it leads to a file, that file's bytes.
+    fn tree(&mut self, root: &Path, dir: &str) -> Option<()> {
+        let base = root.join(dir);
+        if !base.exists() {
+            self.field(dir.as_bytes(), b"absent");
+            return Some(());
+        }
+        for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+            let entry = entry.ok()?;
+            let rel = entry.path().strip_prefix(root).ok()?.to_string_lossy().into_owned();
+            let kind = entry.file_type();
+            if kind.is_dir() {
+                self.field(b"folder", rel.as_bytes());
+            } else {
+                if kind.is_symlink() {
+                    let target = std::fs::read_link(entry.path()).ok()?;
+                    self.field(b"link", target.to_string_lossy().as_bytes());
+                }
+                self.file(&rel, entry.path());
+            }
+        }
+        Some(())
+    }
+}
+
+/// The retraction list `evident.yaml` names (`citations: retractions:`), if it names one.
+fn retraction_list(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).ok()?;
+    let config: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    config
+        .get("citations")?
+        .get("retractions")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Where HEAD points and every ref with its commit, as git reports them (worktrees and
+/// packed refs included); empty outside a repository or without git, as the history stage
+/// then reads no history either.
+fn git_state(root: &Path) -> Vec<u8> {
+    let run = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map(|o| [o.status.success().to_string().into_bytes(), o.stdout].concat())
+            .unwrap_or_default()
+    };
+    let mut state = run(&["rev-parse", "--show-toplevel", "HEAD"]);
+    state.extend(run(&["for-each-ref", "--format=%(refname) %(objectname)"]));
+    state
+}

@@ -1,0 +1,189 @@
+//! The persistent build cache in `.evident/cache/`: `build` skips a build whose inputs and
+//! output are exactly those of the last build into the same folder, and says so.
+//!
+//! A build is a pure function of its inputs (the site's files, git's refs, the options,
+//! "today", the binary), so it is reused only when a fingerprint over all of them is equal
+//! and the output folder still holds what that build wrote (`manifest`); anything else
+//! builds. Nothing in the cache is trusted: each entry is framed with a format tag, the
+//! binary's identity, its length and a SHA-256 of its bytes (`frame`), and an entry that
+//! fails any of these is ignored and replaced. Deleting the folder is always safe.
+//!
+//! The cache sits beside the pipeline, not inside it: `pipeline::build` asks `reuse` before
+//! it starts and calls `remember` after a clean build; `serve` compares the same
+//! fingerprint to skip a rebuild that would give the pages it serves.
+
+mod frame;
+mod inputs;
+mod manifest;
+
+pub use inputs::Fingerprint;
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The cache folder, relative to the site root (git-ignored by `evident init`).
+pub const CACHE_DIR: &str = ".evident/cache";
+
+/// What a build into one output folder needs to be skipped next time.
+pub struct BuildCache {
+    entry: PathBuf,
+    inputs: inputs::Fingerprint,
+}
+
+/// The options a build's output depends on (the pipeline's, seen from below it).
+#[derive(Clone, Copy, Debug)]
+pub struct Settings<'a> {
+    pub include_drafts: bool,
+    pub include_pending: bool,
+    pub deny_warnings: bool,
+    /// "Today": `--as-of`, or the system date.
+    pub today: crate::date::Date,
+    pub base_url: Option<&'a str>,
+    pub trusted_keys: Option<&'a crate::review::root::Source>,
+}
+
+/// A build skipped: what the build it repeats reported.
+pub struct Reused {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Articles built and pages read, as that build counted them.
+    pub articles: usize,
+    pub pages: usize,
+}
+
+impl BuildCache {
+    /// The cache of builds from `root` into `out` with `options`, its inputs fingerprinted
+    /// now. `None` when the inputs cannot all be read: such a build is never cached.
+    pub fn open(root: &Path, out: &Path, settings: &Settings<'_>) -> Option<BuildCache> {
+        let inputs = inputs::Fingerprint::of(root, settings)?;
+        let name = hex(&Sha256::digest(out.to_string_lossy().as_bytes())[..8]);
+        Some(BuildCache {
+            entry: root.join(CACHE_DIR).join("builds").join(format!("{name}.bin")),
+            inputs,
+        })
+    }
+
+    /// The last build's report, when its inputs were these and `out` still holds exactly
+    /// what it wrote.
+    pub fn reuse(&self, out: &Path) -> Option<Reused> {
+        let bytes = std::fs::read(&self.entry).ok()?;
+        let payload = frame::open(&bytes).ok()?;
+        let entry: Entry = serde_json::from_slice(payload).ok()?;
+        if entry.inputs != self.inputs.hex() || !entry.output.matches(out) {
+            return None;
+        }
+        let diagnostics = entry
+            .findings
+            .into_iter()
+            .map(Finding::into_diagnostic)
+            .collect::<Option<_>>()?;
+        Some(Reused {
+            diagnostics,
+            articles: entry.articles,
+            pages: entry.pages,
+        })
+    }
+
+    /// Records a clean build into `out`, unless an input changed while it ran (the output
+    /// then matches neither fingerprint). Failing to write the cache fails nothing.
+    pub fn remember(
+        &self,
+        root: &Path,
+        settings: &Settings<'_>,
+        out: &Path,
+        diagnostics: &[Diagnostic],
+        counts: (usize, usize),
+    ) {
+        if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
+            return;
+        }
+        let Some(output) = manifest::Manifest::of(out) else {
+            return;
+        };
+        let entry = Entry {
+            inputs: self.inputs.hex(),
+            output,
+            findings: diagnostics.iter().map(Finding::of).collect(),
+            articles: counts.0,
+            pages: counts.1,
+        };
+        let Ok(payload) = serde_json::to_vec(&entry) else {
+            return;
+        };
+        let _ = frame::write(&self.entry, &payload);
+    }
+}
+
+/// One cached build, as stored (JSON inside the frame).
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    inputs: String,
+    output: manifest::Manifest,
+    findings: Vec<Finding>,
+    articles: usize,
+    pages: usize,
+}
+
+/// A finding as stored; read back only when its code is one this binary knows.
+#[derive(Serialize, Deserialize)]
+struct Finding {
+    code: String,
+    error: bool,
+    file: String,
+    line: u32,
+    column: u32,
+    message: String,
+    hint: Option<String>,
+}
+
+impl Finding {
+    fn of(d: &Diagnostic) -> Finding {
+        Finding {
+            code: d.code.as_str().to_string(),
+            error: d.severity == Severity::Error,
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            hint: d.hint.as_deref().map(str::to_string),
+        }
+    }
+
+    fn into_diagnostic(self) -> Option<Diagnostic> {
+        let code = Code::ALL.into_iter().find(|code| code.as_str() == self.code)?;
+        let severity = if self.error { Severity::Error } else { Severity::Warning };
+        Some(Diagnostic {
+            code,
+            severity,
+            file: self.file,
+            line: self.line,
+            column: self.column,
+            message: self.message,
+            hint: self.hint.map(std::borrow::Cow::Owned),
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What identifies the running binary: its version, and the size and date of the
+/// executable, so that a rebuilt binary of the same version matches no entry.
+fn binary_identity() -> String {
+    let described = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .and_then(|meta| {
+            let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+            Some(format!(
+                "{} {} {}",
+                env!("CARGO_PKG_VERSION"),
+                meta.len(),
+                modified.as_nanos()
+            ))
+        });
+    // Unknown: an identity no entry can match, so that nothing is ever reused.
+    described.unwrap_or_else(|| format!("unknown {}", std::process::id()))
+}

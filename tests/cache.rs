@@ -1,0 +1,341 @@
+//! The build cache (`.evident/cache/`): a build whose inputs and output are those of the
+//! last build says "up to date" and writes nothing; after any kind of edit the cached build
+//! publishes exactly the bytes of a clean `--no-cache` build; a corrupt or foreign cache is
+//! ignored; `--no-cache` builds and records nothing; `init` keeps the cache out of git.
+
+mod common;
+
+use common::{Site, git};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+const ARTICLE: &str = "content/cardiology/statin-muscle-symptoms.md";
+
+/// The alias that keeps a deleted article's address working.
+const REDIRECT_CRAMPS: &str = "aliases: [statin-cramps]\n";
+const ENTRIES: &str = ".evident/cache/builds";
+
+fn site() -> Site {
+    let site = Site::fixture("serve/site");
+    site.write(
+        "references/shared.yaml",
+        "- id: shared-trial\n  type: research\n  authors: [\"Roe R\"]\n  title: \"Pooled statin trials\"\n  journal: \"BMJ\"\n  year: 2021\n",
+    );
+    edit(
+        &site,
+        ARTICLE,
+        "- In blinded trials",
+        "- Pooled data agree [@shared-trial].\n- In blinded trials",
+    );
+    site.write(".gitignore", "/public/\n/.evident/\n");
+    git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2025-02-01T12:00:00Z", "First version");
+    site
+}
+
+fn commit(site: &Site, date: &str, message: &str) {
+    git(site, date, &["add", "-A"]);
+    git(site, date, &["commit", "-q", "--allow-empty", "-m", message]);
+}
+
+fn edit(site: &Site, rel: &str, from: &str, to: &str) {
+    let text = site.read(rel);
+    assert!(text.contains(from), "{rel} does not contain {from:?}");
+    site.write(rel, text.replacen(from, to, 1));
+}
+
+/// `build` with the cache, into public/: whether it said "up to date".
+fn cached_build(site: &Site, extra: &[&str]) -> bool {
+    let output = site.run(&[&["build"], extra].concat());
+    output.expect_code(0);
+    output.stderr.contains("up to date")
+}
+
+/// A clean build of the same tree elsewhere, and the cached output beside it.
+fn expect_clean_bytes(site: &Site, extra: &[&str], what: &str) {
+    let clean = tempfile::tempdir().unwrap();
+    let out = clean.path().join("public");
+    let out_arg = out.to_string_lossy().into_owned();
+    let output = site.run(&[&["build", "--no-cache", "--out", &out_arg], extra].concat());
+    output.expect_code(0);
+    assert!(!output.stderr.contains("up to date"), "{}", output.stderr);
+    let cached = site.tree("public");
+    let fresh = tree(&out);
+    assert_eq!(
+        cached.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>(),
+        "after {what}: the cached build wrote other files"
+    );
+    for (rel, bytes) in &fresh {
+        assert!(cached[rel] == *bytes, "after {what}: {rel} differs from a clean build");
+    }
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walk(dir) {
+        let rel = entry.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        files.insert(rel, std::fs::read(&entry).unwrap());
+    }
+    files
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// One kind of edit named in the scale issue, applied to the site.
+type Edit = (&'static str, fn(&Site));
+
+const EDITS: [Edit; 11] = [
+    ("article text", |s| {
+        edit(s, ARTICLE, "are not caused", "are seldom caused")
+    }),
+    ("a related list", |s| {
+        edit(
+            s,
+            ARTICLE,
+            "related: [statins-primary-prevention]",
+            "related: [metformin-first-line]",
+        )
+    }),
+    ("topics", |s| {
+        edit(s, ARTICLE, "topics: [cardiology]", "topics: [cardiology, diabetes]")
+    }),
+    ("a shared reference", |s| {
+        edit(
+            s,
+            "references/shared.yaml",
+            "Pooled statin trials",
+            "Pooled trials of statins",
+        )
+    }),
+    ("a template", |s| {
+        let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/page.html")).unwrap();
+        s.write(
+            "templates/page.html",
+            page.replace("<div class=\"prose\">", "<div class=\"prose\" id=\"t\">"),
+        );
+    }),
+    ("the theme", |s| {
+        s.write("theme/extra.css", "body { color: #222; }\n");
+    }),
+    ("evident.yaml", |s| {
+        edit(s, "evident.yaml", "A tiny site", "A small site")
+    }),
+    ("a page", |s| {
+        edit(s, "content/pages/disclaimer.md", "never replaces", "does not replace")
+    }),
+    ("a new article", |s| {
+        // Its address comes back as a page: the redirect a deletion left gives way.
+        let text = s.read(ARTICLE).replace(REDIRECT_CRAMPS, "");
+        s.write(ARTICLE, &text);
+        let text = text.replace("Do statins cause muscle pain?", "Do statins cause cramps?");
+        s.write("content/cardiology/statin-cramps.md", text);
+    }),
+    // A published address may not disappear (`url/removed`): the deleted article's address
+    // becomes an alias of the article that answers instead.
+    ("a deleted article", |s| {
+        std::fs::remove_file(s.path("content/cardiology/statin-cramps.md")).unwrap();
+        edit(
+            s,
+            ARTICLE,
+            "question: \"Do statins cause muscle pain?\"\n",
+            &format!("question: \"Do statins cause muscle pain?\"\n{REDIRECT_CRAMPS}"),
+        );
+    }),
+    // The files stay as they are: only git's history moves.
+    ("a commit that changes history", |s| {
+        commit(s, "2025-03-01T12:00:00Z", "Second version")
+    }),
+];
+
+#[test]
+fn every_kind_of_edit_gives_the_bytes_of_a_clean_build() {
+    let site = site();
+    assert!(!cached_build(&site, &[]), "the first build builds");
+    assert!(cached_build(&site, &[]), "nothing changed: up to date");
+    expect_clean_bytes(&site, &[], "nothing");
+    for (what, apply) in EDITS {
+        apply(&site);
+        assert!(!cached_build(&site, &[]), "after {what}, the cache was trusted");
+        expect_clean_bytes(&site, &[], what);
+        assert!(cached_build(&site, &[]), "after {what} and a build, up to date");
+    }
+    // The options and the day are inputs too.
+    for extra in [
+        &["--drafts"][..],
+        &["--as-of", "2030-01-01"],
+        &["--base-url", "https://other.example/"],
+    ] {
+        assert!(!cached_build(&site, extra), "{extra:?} trusted the cache");
+        expect_clean_bytes(&site, extra, &format!("{extra:?}"));
+        assert!(cached_build(&site, extra), "{extra:?} again: up to date");
+    }
+}
+
+#[test]
+fn an_output_changed_by_hand_is_built_again() {
+    let site = site();
+    cached_build(&site, &[]);
+    // Restored from an archive with other dates but the same bytes: still what was built.
+    let page = site.read("public/index.html");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.write("public/index.html", &page);
+    assert!(cached_build(&site, &[]), "the same bytes with another date");
+    site.write("public/index.html", "defaced");
+    assert!(!cached_build(&site, &[]), "the output no longer matches what was built");
+    expect_clean_bytes(&site, &[], "a defaced page");
+    std::fs::remove_file(site.path("public/feed.xml")).unwrap();
+    assert!(!cached_build(&site, &[]));
+    site.write("public/extra.html", "left over");
+    assert!(!cached_build(&site, &[]));
+    expect_clean_bytes(&site, &[], "an extra file");
+}
+
+/// The only entry of the cache.
+fn entry(site: &Site) -> std::path::PathBuf {
+    let entries: Vec<_> = std::fs::read_dir(site.path(ENTRIES))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    entries[0].clone()
+}
+
+#[test]
+fn a_corrupt_or_foreign_cache_is_ignored_and_replaced() {
+    let site = site();
+    cached_build(&site, &[]);
+    let path = entry(&site);
+    let good = std::fs::read(&path).unwrap();
+    let mut flipped = good.clone();
+    let middle = good.len() / 2;
+    flipped[middle] ^= 0x20;
+    let corruptions: [(&str, Vec<u8>); 5] = [
+        ("truncated", good[..good.len() - 10].to_vec()),
+        ("one byte changed", flipped),
+        ("empty", Vec::new()),
+        ("another format", b"{\"inputs\": \"x\"}".to_vec()),
+        ("grown", [good.as_slice(), b"more"].concat()),
+    ];
+    for (what, bytes) in corruptions {
+        std::fs::write(&path, bytes).unwrap();
+        assert!(!cached_build(&site, &[]), "a {what} entry was trusted");
+        expect_clean_bytes(&site, &[], what);
+        assert!(cached_build(&site, &[]), "the {what} entry was replaced by a good one");
+    }
+    std::fs::remove_dir_all(site.path(".evident/cache")).unwrap();
+    assert!(!cached_build(&site, &[]), "a deleted cache builds");
+    assert!(cached_build(&site, &[]));
+
+    // Another binary (a rebuilt one of the same version): its entries are not this one's.
+    let other = tempfile::tempdir().unwrap();
+    let binary = other.path().join("evident");
+    std::fs::copy(env!("CARGO_BIN_EXE_evident"), &binary).unwrap();
+    let run_other = || {
+        let output = Command::new(&binary)
+            .arg("--root")
+            .arg(site.root())
+            .arg("build")
+            .env("NO_COLOR", "1")
+            .env_remove("EVIDENT_TRUSTED_KEYS")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stderr).unwrap().contains("up to date")
+    };
+    assert!(!run_other(), "another binary trusted this binary's entry");
+    assert!(run_other());
+    assert!(!cached_build(&site, &[]), "this binary trusted another's entry");
+    expect_clean_bytes(&site, &[], "another binary");
+}
+
+#[test]
+fn no_cache_builds_and_records_nothing() {
+    let site = site();
+    let output = site.run(&["build", "--no-cache"]);
+    output.expect_code(0);
+    assert!(!site.exists(".evident/cache"), "--no-cache wrote the cache");
+    let output = site.run(&["build", "--no-cache"]);
+    assert!(!output.stderr.contains("up to date"), "{}", output.stderr);
+    cached_build(&site, &[]);
+    let output = site.run(&["build", "--no-cache"]);
+    assert!(!output.stderr.contains("up to date"), "--no-cache used the cache");
+}
+
+#[test]
+fn findings_of_the_build_are_reported_again_when_up_to_date() {
+    let site = site();
+    // A listed reference the article never cites: a warning.
+    edit(
+        &site,
+        "content/diabetes/metformin-first-line.md",
+        "references:\n",
+        "references:\n  - id: never-cited\n    type: web\n    title: \"Never cited\"\n    url: \"https://example.org/x\"\n    accessed: 2025-01-01\n",
+    );
+    let first = site.run(&["build", "--format", "json"]);
+    first.expect_code(0);
+    let again = site.run(&["build", "--format", "json"]);
+    again.expect_code(0);
+    assert!(again.stderr.contains("up to date"), "{}", again.stderr);
+    assert!(first.stdout.contains("citation/unused"), "{}", first.stdout);
+    assert_eq!(first.stdout, again.stdout, "the same findings, in the same form");
+}
+
+#[test]
+fn init_keeps_the_cache_out_of_git() {
+    let site = Site::empty();
+    site.run(&["init", "."]).expect_code(0);
+    let ignored = site.read(".gitignore");
+    assert!(ignored.lines().any(|l| l == "/.evident/cache/"), "{ignored}");
+}
+
+/// Random sequences of the edits above, with builds that repeat the last one between them:
+/// after every step, the cached output is a clean build's. `EVIDENT_CACHE_SEQUENCES=N`
+/// runs more of them.
+#[test]
+fn random_sequences_of_edits_keep_the_cached_output_clean() {
+    let sequences: u64 = std::env::var("EVIDENT_CACHE_SEQUENCES")
+        .map(|n| n.parse().expect("a number"))
+        .unwrap_or(2);
+    for seed in 1..=sequences {
+        let site = site();
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut done = Vec::new();
+        for step in 0..8 {
+            // Each edit once per sequence (some undo others, and some need an earlier one).
+            let (what, apply) = EDITS[(next() % EDITS.len() as u64) as usize];
+            if what == "a deleted article" && !site.exists("content/cardiology/statin-cramps.md")
+                || what == "a new article" && site.exists("content/cardiology/statin-cramps.md")
+                || done.contains(&what) && what != "the theme"
+            {
+                cached_build(&site, &[]);
+            } else {
+                apply(&site);
+                done.push(what);
+                if what == "the theme" {
+                    site.write("theme/extra.css", format!("body {{ margin: {step}px; }}\n"));
+                }
+                cached_build(&site, &[]);
+            }
+            expect_clean_bytes(&site, &[], &format!("seed {seed}: {}", done.join(", ")));
+        }
+    }
+}
