@@ -203,6 +203,23 @@ enum Command {
         #[arg(long)]
         deny: bool,
     },
+    /// Search the published questions with the ranking the site's search page uses
+    Search {
+        /// What a reader would type (omit with --queries)
+        #[arg(required_unless_present = "queries")]
+        query: Option<String>,
+        /// Answer every query of FILE (one a line) in one run, one JSON object a line
+        #[arg(long, value_name = "FILE", conflicts_with = "query")]
+        queries: Option<PathBuf>,
+        /// At most N results per query
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "human")]
+        format: QueueFormat,
+        /// Include draft articles
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Print the related-question graph that `build` publishes as graph.json
     Graph {
         #[arg(long, value_enum, default_value = "json")]
@@ -408,6 +425,13 @@ fn main() -> ExitCode {
         },
         Command::Review { format } => print_queue(&cli.root, format),
         Command::Audit { format, as_of, deny } => print_audit(&cli.root, format, as_of, deny),
+        Command::Search {
+            query,
+            queries,
+            limit,
+            format,
+            drafts,
+        } => search(&cli.root, query, queries, limit, format, drafts),
         Command::Graph { format, drafts } => {
             let options = BuildOptions {
                 include_drafts: drafts,
@@ -426,6 +450,53 @@ fn main() -> ExitCode {
             ExitCode::from(report.outcome.exit_code())
         }
     }
+}
+
+fn search(
+    root: &std::path::Path,
+    query: Option<String>,
+    queries: Option<PathBuf>,
+    limit: usize,
+    format: QueueFormat,
+    drafts: bool,
+) -> ExitCode {
+    use evident::search::command;
+    let file_text = match &queries {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some(text),
+            Err(error) => return usage_error(anyhow::anyhow!("cannot read {}: {error}", path.display())),
+        },
+        None => None,
+    };
+    let options = BuildOptions {
+        include_drafts: drafts,
+        ..BuildOptions::default()
+    };
+    let (report, files) = pipeline::search_index(root, &options);
+    // Findings go to stderr, so that stdout holds nothing but the results.
+    print_report(&report, Format::Human);
+    let Some(files) = files else {
+        return ExitCode::from(report.outcome.exit_code());
+    };
+    let engine = command::Engine::new(files);
+    let asked: Vec<&str> = match (&file_text, &query) {
+        (Some(text), _) => command::queries_of(text),
+        (None, Some(query)) => vec![query.as_str()],
+        (None, None) => Vec::new(),
+    };
+    for query in asked {
+        let results = match engine.search(query, limit) {
+            Ok(results) => results,
+            Err(error) => return usage_error(anyhow::anyhow!("the search index does not open: {error}")),
+        };
+        let text = match (format, file_text.is_some()) {
+            (_, true) => command::json_line(query, &results),
+            (QueueFormat::Json, false) => command::json(&results),
+            (QueueFormat::Human, false) => command::human(query, &results),
+        };
+        println!("{}", text.trim_end());
+    }
+    ExitCode::from(report.outcome.exit_code())
 }
 
 fn record(root: &std::path::Path, slug: &str, action: Action, key: Option<&std::path::Path>) -> ExitCode {

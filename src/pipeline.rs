@@ -494,6 +494,24 @@ pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Repor
     (finish(root, checked.diagnostics, &checked.loaded, stats), Some(text))
 }
 
+/// `evident search`: the search index `build` would publish (drafts only with
+/// `--drafts`), held in memory. Like `build`, it gives nothing when a finding is at error
+/// severity: an editor then searches a site that no reader could see.
+pub fn search_index(root: &Path, options: &BuildOptions) -> (Report, Option<Vec<crate::search::SearchFile>>) {
+    let checked = match load_and_check_for(root, options, &Silent, Output::FactsOnly) {
+        Ok(checked) => checked,
+        Err(report) => return (report, None),
+    };
+    let stats = checked.stats();
+    if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return (finish(root, checked.diagnostics, &checked.loaded, stats), None);
+    }
+    let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
+    let files = crate::search::site_index(&site);
+    drop(site);
+    (finish(root, checked.diagnostics, &checked.loaded, stats), Some(files))
+}
+
 fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<ContentFile>, stats: Stats) -> Report {
     let outcome = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         Outcome::Failed

@@ -7,6 +7,7 @@
 //! (question, topic, heading, answer, body), so that ranking can put a question match above
 //! a body match. `query` is the reference implementation of the ranking the script runs.
 
+pub mod command;
 pub mod encode;
 pub mod query;
 pub mod text;
@@ -93,6 +94,17 @@ struct VocabShard<'a> {
     terms: Vec<&'a str>,
     /// How many articles hold each term, for choosing among many prefix matches.
     df: Vec<usize>,
+}
+
+/// Every file of the index of `site`, as `build` writes it under `search/`.
+pub fn site_index(site: &Site<'_>) -> Vec<SearchFile> {
+    use crate::render::context::{summary_view, topic_view};
+    use crate::render::urls::Urls;
+    let urls = Urls::new(&site.config.base_url);
+    let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
+    let summaries: Vec<SummaryView> = site.articles.iter().map(|a| summary_view(a, &urls, &topics)).collect();
+    let docs = documents(site, &topics, &summaries);
+    build_index(&docs, &topics, &urls.path("questions/"))
 }
 
 /// The documents of the published articles, in the site's order (by slug).

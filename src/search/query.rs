@@ -29,9 +29,13 @@ pub struct Hit {
     pub doc: usize,
     pub slug: String,
     pub question: String,
+    /// Its address: the manifest's question folder, the slug and `/`.
+    pub url: String,
     pub status: String,
     pub score: f64,
     pub matched: usize,
+    /// The indexed terms that earned its points, one per matched query term, in query order.
+    pub terms: Vec<String>,
 }
 
 /// A misspelt query term and the term it was read as.
@@ -101,7 +105,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             .as_array()
             .map(|w| w.iter().filter_map(Value::as_f64).collect())
             .unwrap_or_default();
-        let mut scores: BTreeMap<usize, (f64, usize)> = BTreeMap::new();
+        let mut scores: BTreeMap<usize, (f64, Vec<String>)> = BTreeMap::new();
         let mut corrections = Vec::new();
         for word in &words {
             let candidates = self.candidates(word);
@@ -113,53 +117,57 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
                     read_as: term.clone(),
                 });
             }
-            let mut best: HashMap<usize, f64> = HashMap::new();
-            for (term, quality) in &candidates {
+            let mut best: HashMap<usize, (f64, usize)> = HashMap::new();
+            for (index, (term, quality)) in candidates.iter().enumerate() {
                 let Some(groups) = self.postings(term) else { continue };
                 let df: usize = groups.iter().map(Vec::len).sum();
                 let rarity = rarity(total_docs, df as f64);
                 for (group, docs) in groups.iter().enumerate() {
                     let points = weights.get(group).copied().unwrap_or(0.0) * quality * rarity;
                     for &doc in docs {
-                        let entry = best.entry(doc as usize).or_insert(0.0);
-                        if points > *entry {
-                            *entry = points;
+                        let entry = best.entry(doc as usize).or_insert((0.0, index));
+                        if points > entry.0 {
+                            *entry = (points, index);
                         }
                     }
                 }
             }
-            for (doc, points) in best {
-                let entry = scores.entry(doc).or_insert((0.0, 0));
+            for (doc, (points, index)) in best {
+                let entry = scores.entry(doc).or_insert((0.0, Vec::new()));
                 entry.0 += points;
-                entry.1 += 1;
+                entry.1.push(candidates[index].0.clone());
             }
         }
         let n = words.len().max(1) as f64;
-        let mut ranked: Vec<(usize, f64, usize)> = scores
+        let mut ranked: Vec<(usize, f64, Vec<String>)> = scores
             .into_iter()
-            .map(|(doc, (points, matched))| {
-                let share = matched as f64 / n;
-                (doc, points * share * share, matched)
+            .map(|(doc, (points, terms))| {
+                let share = terms.len() as f64 / n;
+                (doc, points * share * share, terms)
             })
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.len().cmp(&a.2.len())).then(a.0.cmp(&b.0)));
         ranked.truncate(limit);
+        let url = self.manifest["url"].as_str().unwrap_or_default().to_string();
         let per_shard = self.manifest["docs_per_shard"].as_u64().unwrap_or(1).max(1) as usize;
         let hits = ranked
             .into_iter()
-            .map(|(doc, score, matched)| {
+            .map(|(doc, score, terms)| {
                 let row = self
                     .file(&format!("docs/{}.json", doc / per_shard))
                     .and_then(|rows| rows.get(doc % per_shard))
                     .cloned()
                     .unwrap_or(Value::Null);
+                let slug = row[0].as_str().unwrap_or_default().to_string();
                 Hit {
                     doc,
-                    slug: row[0].as_str().unwrap_or_default().to_string(),
+                    url: format!("{url}{slug}/"),
+                    slug,
                     question: row[1].as_str().unwrap_or_default().to_string(),
                     status: row[2].as_str().unwrap_or_default().to_string(),
                     score,
-                    matched,
+                    matched: terms.len(),
+                    terms,
                 }
             })
             .collect();
