@@ -507,7 +507,7 @@ pub fn search_index(root: &Path, options: &BuildOptions) -> (Report, Option<Vec<
         return (finish(root, checked.diagnostics, &checked.loaded, stats), None);
     }
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
-    let files = crate::search::site_index(&site);
+    let files = crate::search::site_index(&site, root);
     drop(site);
     (finish(root, checked.diagnostics, &checked.loaded, stats), Some(files))
 }
