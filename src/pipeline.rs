@@ -183,6 +183,10 @@ fn load_and_check_for(
             any_reviewed,
         ));
     }
+    // A synonyms.yaml that does not load would silently search with the built-in table.
+    loaded
+        .diagnostics
+        .extend(crate::search::synonyms::load_site(root).err());
     Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 

@@ -94,3 +94,56 @@ fn search_without_a_query_or_with_an_unreadable_file_is_a_usage_error() {
     output.expect_code(2);
     assert!(output.stderr.contains("missing.txt"), "{}", output.stderr);
 }
+
+#[test]
+fn a_site_synonyms_file_adds_groups_and_one_way_expansions() {
+    let site = Site::fixture("readers/site");
+    // A brand name neither the articles nor the built-in table know finds nothing.
+    let before = site.run(&["search", "glucomet", "--format", "json"]);
+    before.expect_code(0);
+    assert!(slugs(&json(&before.stdout)).is_empty(), "{}", before.stdout);
+    site.write(
+        "synonyms.yaml",
+        "groups:\n  - [basal insulin, night insulin shot]\nexpand:\n  glucomet: [metformin]\n",
+    );
+    let after = site.run(&["search", "glucomet", "--format", "json"]);
+    after.expect_code(0);
+    assert_eq!(slugs(&json(&after.stdout))[0], "metformin-first-line");
+    let group = site.run(&["search", "night insulin shot", "--format", "json"]);
+    assert_eq!(slugs(&json(&group.stdout))[0], "insulin-basal-start");
+    // One way only: "metformin" is not read as the brand, nor the brand's article found
+    // by anything but the word itself.
+    let back = site.run(&["search", "metformin", "--format", "json"]);
+    assert_eq!(
+        json(&back.stdout)["results"][0]["matched"],
+        serde_json::json!(["metformin"])
+    );
+}
+
+#[test]
+fn a_site_can_turn_the_built_in_table_off() {
+    let site = Site::fixture("readers/site");
+    let with_table = site.run(&["search", "renal", "--format", "json"]);
+    assert_eq!(slugs(&json(&with_table.stdout))[0], "sglt2-kidney-protection");
+    site.write("synonyms.yaml", "builtin: false\n");
+    let without = site.run(&["search", "renal", "--format", "json"]);
+    without.expect_code(0);
+    assert!(slugs(&json(&without.stdout)).is_empty(), "{}", without.stdout);
+}
+
+#[test]
+fn a_broken_synonyms_file_is_a_finding_with_its_place() {
+    let site = Site::fixture("readers/site");
+    site.write("synonyms.yaml", "groups:\n  - [kidney, renal]\ngroupz: []\n");
+    let report = site.run(&["check", "--format", "json"]);
+    report.expect_code(1);
+    let finding = report.report();
+    let found = finding.only("config/syntax");
+    assert_eq!(found.at(), ("synonyms.yaml", 3, 1));
+    assert!(found.message.contains("groupz"), "{}", found.message);
+    site.write("synonyms.yaml", "groups:\n  - [kidney, renal]\n  - [the]\n");
+    let report = site.run(&["check", "--format", "json"]);
+    report.expect_code(1);
+    let finding = report.report();
+    assert_eq!(finding.only("config/invalid-value").at(), ("synonyms.yaml", 3, 1));
+}
