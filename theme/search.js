@@ -16,7 +16,7 @@
   var MAX_QUERY_TERMS = 8;
   var FORMAT = 2;
   var EXACT = 1.0, STEM = 0.9, PREFIX = 0.7, ONE_TYPO = 0.6, TWO_TYPOS = 0.4;
-  var SYNONYM = 0.8, TYPE = 1.0;
+  var SYNONYM = 0.8, TYPE = 1.0, FLOOR = 0.1;
   var STEM_SUFFIX_CHARS = 4, STEM_MIN_CHARS = 4;
   var TYPE_PREFIX = "~";
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
@@ -533,6 +533,10 @@
         ranked.sort(function (x, y) {
           return y.score - x.score || y.matched - x.matched || x.doc - y.doc;
         });
+        if (ranked.length) {
+          var floor = ranked[0].score * FLOOR, most = ranked[0].matched;
+          ranked = ranked.filter(function (r) { return r.score >= floor || r.matched >= most; });
+        }
         return { ranked: ranked, corrections: corrections };
       });
     }
@@ -587,13 +591,15 @@
   }
 
   /* The excerpt of `text` a result shows: about `max` characters around the first matched
-     word, as [{text, mark}] segments, the words whose folded form is in `matched` marked. */
+     word, as [{text, mark}] segments, the words that are a `matched` term (either number)
+     marked. */
   function excerpt(text, matched, max) {
+    var wanted = matched.map(singular);
     var words = [];
     var re = /[\p{Alphabetic}\p{N}]+/gu;
     var m;
     while ((m = re.exec(text)) !== null) {
-      words.push({ start: m.index, end: m.index + m[0].length, mark: matched.indexOf(fold(m[0])) !== -1 });
+      words.push({ start: m.index, end: m.index + m[0].length, mark: wanted.indexOf(singular(fold(m[0]))) !== -1 });
     }
     var firstMark = -1;
     for (var i = 0; i < words.length; i++) {
@@ -658,6 +664,8 @@
 
   /* ---------- The search page ---------- */
   var PAGE = 10;
+  /* Characters of the answer a result quotes. */
+  var EXCERPT_SHOWN = 180;
 
   function init() {
     var form = document.querySelector("form[data-search-index]");
@@ -723,13 +731,45 @@
         meta.appendChild(topic);
       }
       li.appendChild(meta);
+      if (row.excerpt) {
+        var quote = document.createElement("p");
+        quote.className = "qitem__excerpt";
+        excerpt(row.excerpt, row.terms || [], EXCERPT_SHOWN).forEach(function (segment) {
+          if (segment.mark) {
+            var mark = document.createElement("mark");
+            mark.textContent = segment.text;
+            quote.appendChild(mark);
+          } else {
+            quote.appendChild(document.createTextNode(segment.text));
+          }
+        });
+        li.appendChild(quote);
+      }
       return li;
+    }
+
+    /* "No results": the questions nearest in spelling, then the topics below. */
+    function suggest(query, ticket) {
+      searcher.nearest(query, 5).then(function (hits) {
+        if (ticket !== latest || !hits.length) {
+          return;
+        }
+        var heading = document.createElement("h2");
+        heading.className = "search-results__nearest";
+        heading.textContent = "Nearest questions";
+        results.appendChild(heading);
+        var list = document.createElement("ul");
+        list.className = "qlist search-results__list";
+        hits.forEach(function (row) { list.appendChild(item(row)); });
+        results.appendChild(list);
+      }, function () {});
     }
 
     function show(query, result, ticket) {
       results.textContent = "";
       if (!result.ranked.length) {
-        say("No questions match \u201c" + query + "\u201d. Try other words, or browse the topics below.");
+        say("No questions match \u201c" + query + "\u201d. Try other words, see the nearest questions, or browse the topics below.");
+        suggest(query, ticket);
         return;
       }
       var note = result.corrections.length
@@ -746,13 +786,17 @@
       var shown = 0;
 
       function next() {
-        var slice = result.ranked.slice(shown, shown + PAGE).map(function (r) { return r.doc; });
+        var ranked = result.ranked.slice(shown, shown + PAGE);
+        var slice = ranked.map(function (r) { return r.doc; });
         more.disabled = true;
         return searcher.rows(slice).then(function (rows) {
           if (ticket !== latest) {
             return;
           }
-          rows.forEach(function (row) { list.appendChild(item(row)); });
+          rows.forEach(function (row, i) {
+            row.terms = ranked[i].terms;
+            list.appendChild(item(row));
+          });
           var first = list.children[shown];
           shown += rows.length;
           more.disabled = false;
@@ -806,6 +850,34 @@
         }
       });
     }
+
+    /* Arrow keys move between the input and the results' questions; Escape goes back. */
+    function links() {
+      return Array.prototype.slice.call(results.querySelectorAll("a.qitem__question"));
+    }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") {
+        var all = links();
+        if (all.length) {
+          event.preventDefault();
+          all[0].focus();
+        }
+      }
+    });
+    results.addEventListener("keydown", function (event) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "Escape") {
+        event.preventDefault();
+        input.focus();
+      } else if (at !== -1 && event.key === "ArrowDown" && at + 1 < all.length) {
+        event.preventDefault();
+        all[at + 1].focus();
+      } else if (at !== -1 && event.key === "ArrowUp") {
+        event.preventDefault();
+        (at === 0 ? input : all[at - 1]).focus();
+      }
+    });
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();

@@ -35,6 +35,10 @@ pub const TWO_TYPOS: f64 = 0.4;
 pub const SYNONYM: f64 = 0.8;
 /// An article of the question type a cue asks for.
 pub const TYPE: f64 = 1.0;
+/// A result that matched fewer of the query's words than the best one, and scores below
+/// this share of it, is dropped: "kidney damage" must not list every article that names
+/// the kidney in passing under the ones about kidney damage.
+pub const FLOOR: f64 = 0.1;
 /// A stem stands for a word it begins with at most this many more characters ("treat" for
 /// "treated"), and only from this length on: shorter stems begin too many words.
 pub const STEM_SUFFIX_CHARS: usize = 4;
@@ -341,6 +345,10 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
                 .then(b.2.matched.cmp(&a.2.matched))
                 .then(a.0.cmp(&b.0))
         });
+        if let Some((_, best, found)) = ranked.first() {
+            let (floor, most) = (best * FLOOR, found.matched);
+            ranked.retain(|r| r.1 >= floor || r.2.matched >= most);
+        }
         ranked.truncate(limit);
         let url = self.manifest["url"].as_str().unwrap_or_default().to_string();
         let per_shard = self.manifest["docs_per_shard"].as_u64().unwrap_or(1).max(1) as usize;
@@ -740,6 +748,15 @@ mod tests {
         assert_eq!(slugs(&results)[0], "apixaban-dosing");
         assert_eq!(results.hits[0].matched, 2, "{results:?}");
         assert!(results.corrections.is_empty(), "a known stem is no typo: {results:?}");
+    }
+
+    #[test]
+    fn passing_mentions_far_below_the_best_are_dropped() {
+        // The SGLT2 article names metformin in its body and not glucose.
+        let results = search(&corpus(), "metformin glucose");
+        assert_eq!(slugs(&results), ["metformin-first-line"]);
+        // With one word, every article that has it is listed.
+        assert_eq!(slugs(&search(&corpus(), "metformin")).len(), 2);
     }
 
     #[test]
