@@ -1,11 +1,11 @@
 //! Live heap per build stage: `cargo run --release --example heap_by_stage -- SITE [OUT]`
-//! builds SITE (into OUT, default /dev/shm/heap_by_stage) through `pipeline::build_with`
+//! builds SITE (into OUT, default /dev/shm/heap_by_stage) through `pipeline::build`
 //! with a counting allocator in front of the system's, and prints for each stage the bytes
 //! in use when it began and the most in use while it ran. Resident memory (what
 //! `--timings` shows) adds the allocator's own slack on top; these are the bytes the
 //! build's data itself holds, which is what any memory work has to shrink.
 
-use evident::pipeline::{BuildOptions, build_with};
+use evident::pipeline::{BuildOptions, build};
 use evident::progress::Progress;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
@@ -94,7 +94,7 @@ fn main() {
     let stages = Stages {
         current: Mutex::new(None),
     };
-    let report = build_with(PathBuf::from(site).as_path(), &options, &stages);
+    let report = build(PathBuf::from(site).as_path(), &options, &stages);
     stages.close(None);
     println!("built {} articles into {out}", report.stats.articles);
 }

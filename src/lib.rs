@@ -5,6 +5,7 @@
 
 pub mod bibliography;
 pub mod check;
+pub mod commands;
 pub mod config;
 pub mod date;
 pub mod diagnostic;

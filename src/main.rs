@@ -1,10 +1,11 @@
 //! The command line: parse flags, run the pipeline, print findings, choose the exit status.
 
 use clap::{Parser, Subcommand};
+use evident::commands::{build_summary, trust_root_from_env};
 use evident::date::Date;
 use evident::diagnostic::{Format, write_report};
 use evident::pipeline::{self, BuildOptions, Report};
-use evident::review::queue::review_queue;
+use evident::progress::{Progress, Silent, StageClock, TerminalBar};
 use evident::review::record::{describe_state, record_action};
 use evident::review::workflow::{Action, Identity};
 use std::io::IsTerminal;
@@ -244,18 +245,6 @@ enum QueueFormat {
     Json,
 }
 
-/// The trust root: `--trusted-keys FILE`, else the keys in `EVIDENT_TRUSTED_KEYS` (set
-/// from a CI's protected settings), else none.
-fn trust_root(flag: Option<PathBuf>) -> Option<evident::review::root::Source> {
-    use evident::review::root::{ENV_VAR, Source};
-    flag.map(Source::File).or_else(|| {
-        std::env::var(ENV_VAR)
-            .ok()
-            .filter(|keys| !keys.trim().is_empty())
-            .map(Source::Environment)
-    })
-}
-
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse_iso(text).ok_or_else(|| format!("`{text}` is not a date written YYYY-MM-DD"))
 }
@@ -299,7 +288,7 @@ fn main() -> ExitCode {
             let options = BuildOptions {
                 deny_warnings: deny.is_some(),
                 as_of,
-                trusted_keys: trust_root(trusted_keys),
+                trusted_keys: trust_root_from_env(trusted_keys),
                 ..BuildOptions::default()
             };
             let report = pipeline::check(&cli.root, &options);
@@ -333,22 +322,18 @@ fn main() -> ExitCode {
                 base_url,
                 deny_warnings: deny.is_some(),
                 as_of,
-                trusted_keys: trust_root(trusted_keys),
+                trusted_keys: trust_root_from_env(trusted_keys),
             };
             // A bar only where a person watches; logs and pipes get the summary alone.
-            let report = if timings {
-                let clock = evident::progress::StageClock::new();
-                let report = pipeline::build_with(&cli.root, &options, &clock);
-                evident::progress::Progress::finish(&clock);
-                report
+            let progress: Box<dyn Progress> = if timings {
+                Box::new(StageClock::new())
             } else if !quiet && std::io::stderr().is_terminal() {
-                let bar = evident::progress::TerminalBar::new();
-                let report = pipeline::build_with(&cli.root, &options, &bar);
-                evident::progress::Progress::finish(&bar);
-                report
+                Box::new(TerminalBar::new())
             } else {
-                pipeline::build(&cli.root, &options)
+                Box::new(Silent)
             };
+            let report = pipeline::build(&cli.root, &options, progress.as_ref());
+            progress.finish();
             print_report(&report, format);
             eprintln!("{}", build_summary(&report, started.elapsed()));
             ExitCode::from(report.outcome.exit_code())
@@ -363,7 +348,7 @@ fn main() -> ExitCode {
                 bind,
                 port,
                 include_drafts: drafts,
-                trusted_keys: trust_root(trusted_keys),
+                trusted_keys: trust_root_from_env(trusted_keys),
             };
             match evident::serve::serve(&cli.root, &options) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -510,24 +495,10 @@ fn record(root: &std::path::Path, slug: &str, action: Action, key: Option<&std::
 }
 
 fn print_audit(root: &std::path::Path, format: QueueFormat, as_of: Option<Date>, deny: bool) -> ExitCode {
-    let options = BuildOptions {
-        as_of,
-        ..BuildOptions::default()
+    let audit = match evident::commands::audit(root, as_of) {
+        Ok(audit) => audit,
+        Err(report) => return print_failure(&report),
     };
-    let checked = match pipeline::load_and_check_facts(root, &options) {
-        Ok(checked) => checked,
-        Err(report) => {
-            print_report(&report, Format::Human);
-            return ExitCode::from(report.outcome.exit_code());
-        }
-    };
-    let registry = checked.parsed.people();
-    let audit = evident::standards::audit::audit(&evident::standards::audit::AuditInput {
-        articles: &checked.parsed.articles,
-        diagnostics: &checked.diagnostics,
-        registry: &registry,
-        config: &checked.config,
-    });
     match format {
         QueueFormat::Json => println!("{}", serde_json::to_string_pretty(&audit).unwrap_or_default()),
         QueueFormat::Human => print!("{}", evident::standards::audit::human(&audit)),
@@ -536,116 +507,21 @@ fn print_audit(root: &std::path::Path, format: QueueFormat, as_of: Option<Date>,
 }
 
 fn print_queue(root: &std::path::Path, format: QueueFormat) -> ExitCode {
-    let options = BuildOptions::default();
-    // Judged as `check` judges them: an unverified approval awaits review, and overdue
-    // ones are listed in their own group.
-    let checked = match pipeline::load_and_check(root, &options) {
-        Ok(checked) => checked,
-        Err(report) => {
-            print_report(&report, Format::Human);
-            return ExitCode::from(report.outcome.exit_code());
-        }
+    let queue = match evident::commands::review_queue_of(root, Date::today()) {
+        Ok(queue) => queue,
+        Err(report) => return print_failure(&report),
     };
-    let parsed = &checked.parsed;
-    let queue = review_queue(&parsed.articles);
-    let overdue = evident::review::queue::overdue_reviews(&parsed.articles);
-    let today = Date::today();
-    let age = |since: Option<Date>| since.map(|d| today.days_since_epoch() - d.days_since_epoch());
     match format {
-        QueueFormat::Json => {
-            let items: Vec<serde_json::Value> = queue
-                .iter()
-                .map(|e| {
-                    serde_json::json!({
-                        "slug": e.article.slug,
-                        "file": e.article.file,
-                        "state": describe_state(e.state()),
-                        "since": e.since.map(|d| d.to_string()),
-                        "age_days": age(e.since),
-                        "reviewer": e.reviewer,
-                        "changed": e.changed(),
-                    })
-                })
-                .collect();
-            let overdue: Vec<serde_json::Value> = overdue
-                .iter()
-                .map(|a| {
-                    serde_json::json!({
-                        "slug": a.slug,
-                        "file": a.file,
-                        "due": a.approval.next_due.map(|d| d.to_string()),
-                    })
-                })
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&serde_json::json!({ "queue": items, "overdue": overdue }))
-                    .unwrap_or_default()
-            );
-        }
-        QueueFormat::Human => {
-            print_human_queue(&queue, &age);
-            if !overdue.is_empty() {
-                println!("{} overdue for review, longest overdue first:\n", overdue.len());
-                for article in &overdue {
-                    let due = article.approval.next_due.map_or("?".to_string(), |d| d.to_string());
-                    println!("{}  (review due {due})", article.slug);
-                    println!("    {}", article.question);
-                    println!("    {}\n", article.file);
-                }
-            }
-        }
+        QueueFormat::Json => println!("{}", serde_json::to_string_pretty(&queue).unwrap_or_default()),
+        QueueFormat::Human => print!("{}", queue.human()),
     }
     ExitCode::SUCCESS
 }
 
-fn print_human_queue(queue: &[evident::review::queue::QueueEntry<'_>], age: &dyn Fn(Option<Date>) -> Option<i64>) {
-    match queue {
-        [] => println!("Nothing awaits review."),
-        _ => {
-            println!(
-                "{} awaiting review, changed approvals first, then oldest first:\n",
-                queue.len()
-            );
-            for entry in queue {
-                let days = age(entry.since).map_or("?".to_string(), |d| d.to_string());
-                println!("{}  ({})", entry.article.slug, describe_state(entry.state()));
-                println!("    {}", entry.article.question);
-                println!(
-                    "    waiting {days} days since {} · reviewer: {} · {}\n",
-                    entry.since.map_or("an unknown date".to_string(), |d| d.to_string()),
-                    entry.reviewer.unwrap_or("unassigned"),
-                    entry.article.file
-                );
-            }
-        }
-    }
-}
-
-/// The one line a build always ends with: articles, files written, findings, time.
-fn build_summary(report: &Report, elapsed: std::time::Duration) -> String {
-    let summary = evident::diagnostic::summarize(&report.diagnostics);
-    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let findings = match (summary.errors, summary.warnings) {
-        (0, 0) => "no findings".to_string(),
-        (0, w) => count(w, "warning", "warnings"),
-        (e, w) => format!("{}, {}", count(e, "error", "errors"), count(w, "warning", "warnings")),
-    };
-    match report.outcome {
-        pipeline::Outcome::Clean => format!(
-            "built {}: {} written, {findings}, in {:.2?}",
-            count(report.stats.articles, "article", "articles"),
-            count(report.stats.files_written, "file", "files"),
-            elapsed
-        ),
-        _ => match &report.previous_output_moved_to {
-            None => format!("nothing was published ({findings}, {elapsed:.2?}): the previous output is unchanged"),
-            Some(aside) => format!(
-                "nothing was published ({findings}, {elapsed:.2?}): the previous output is at {} and the next build puts it back",
-                aside.display()
-            ),
-        },
-    }
+/// A command that could not read the site: its findings, and the status they call for.
+fn print_failure(report: &Report) -> ExitCode {
+    print_report(report, Format::Human);
+    ExitCode::from(report.outcome.exit_code())
 }
 
 fn print_report(report: &Report, format: Format) {
@@ -672,34 +548,24 @@ fn write_through(stream: impl std::io::Write, report: &Report, format: Format, c
 /// `evident import FILE`: the YAML on stdout, findings about the file on stderr (exit 1),
 /// an unreadable file or unknown format exit 2.
 fn import(file: &std::path::Path) -> ExitCode {
-    let bytes = match std::fs::read(file) {
-        Ok(bytes) => bytes,
-        Err(error) => return usage_error(anyhow::anyhow!("cannot read {}: {error}", file.display())),
+    let imported = match evident::commands::import_file(file) {
+        Ok(imported) => imported,
+        Err(error) => return usage_error(error),
     };
-    let name = file.display().to_string();
-    match evident::import::import_bytes(&name, &bytes) {
-        Ok(imported) => {
-            let text = String::from_utf8_lossy(&bytes);
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            for note in &imported.notes {
-                eprintln!("note: {note}");
-            }
-            print!("{}", imported.yaml);
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            if !imported.diagnostics.is_empty() {
-                let mut out = std::io::BufWriter::new(std::io::stderr().lock());
-                let _ = write_report(&mut out, &imported.diagnostics, Format::Human, color, |_| Some(text))
-                    .and_then(|()| std::io::Write::flush(&mut out));
-            }
-            eprintln!("imported {} references", imported.count);
-            let failed = imported
-                .diagnostics
-                .iter()
-                .any(|d| d.severity == evident::diagnostic::Severity::Error);
-            ExitCode::from(if failed { 1 } else { 0 })
-        }
-        Err(error) => usage_error(anyhow::anyhow!("cannot import {name}: {error}")),
+    for note in &imported.imported.notes {
+        eprintln!("note: {note}");
     }
+    print!("{}", imported.imported.yaml);
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if !imported.imported.diagnostics.is_empty() {
+        let mut out = std::io::BufWriter::new(std::io::stderr().lock());
+        let _ = write_report(&mut out, &imported.imported.diagnostics, Format::Human, color, |_| {
+            Some(imported.text.as_str())
+        })
+        .and_then(|()| std::io::Write::flush(&mut out));
+    }
+    eprintln!("imported {} references", imported.imported.count);
+    ExitCode::from(if imported.failed() { 1 } else { 0 })
 }
 
 fn usage_error(error: anyhow::Error) -> ExitCode {

@@ -114,25 +114,10 @@ fn link_published<'a>(
     link_site_with_graph(config, parsed, link, Some(graph))
 }
 
-/// Runs load, parse and check. `Err` carries a configuration failure.
-pub fn load_and_check(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
-    load_and_check_with(root, options, &Silent)
-}
-
-/// `load_and_check`, telling `progress` each stage as it begins.
-pub fn load_and_check_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Result<Checked, Report> {
-    load_and_check_for(root, options, progress, Output::Html)
-}
-
-/// `load_and_check` without the body HTML: the findings `check` reports, for commands that
-/// judge content but publish nothing (the review commands).
-pub fn load_and_check_facts(root: &Path, options: &BuildOptions) -> Result<Checked, Report> {
-    load_and_check_for(root, options, &Silent, Output::FactsOnly)
-}
-
-/// `load_and_check_with`, the body HTML made only when `output` asks for it: `check` and
-/// `graph` publish no page and leave it out.
-fn load_and_check_for(
+/// Runs load, parse and check, telling `progress` each stage as it begins. The body HTML
+/// is made only when `output` asks for it: commands that publish no page (`check`,
+/// `graph`, the review commands) leave it out. `Err` carries a configuration failure.
+pub fn load_and_check(
     root: &Path,
     options: &BuildOptions,
     progress: &dyn Progress,
@@ -367,7 +352,7 @@ impl Held {
 
 /// `evident check`: every finding, nothing written.
 pub fn check(root: &Path, options: &BuildOptions) -> Report {
-    match load_and_check_for(root, options, &Silent, Output::FactsOnly) {
+    match load_and_check(root, options, &Silent, Output::FactsOnly) {
         Ok(checked) => {
             let stats = checked.stats();
             let report = finish(root, checked.diagnostics, &checked.loaded, stats);
@@ -378,20 +363,16 @@ pub fn check(root: &Path, options: &BuildOptions) -> Report {
     }
 }
 
-/// `evident build`: check, and publish only when nothing is at error severity.
-pub fn build(root: &Path, options: &BuildOptions) -> Report {
-    build_with(root, options, &Silent)
-}
-
-/// `build`, telling `progress` how far it got.
-pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
+/// `evident build`: check, and publish only when nothing is at error severity, telling
+/// `progress` how far it got.
+pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
     let given_out = options.out.clone().unwrap_or_else(|| root.join("public"));
     // Judged before anything is read: a folder that will not be replaced fails at once.
     let out = match crate::write::prepare_output(root, &given_out, options.force.as_deref()) {
         Ok(out) => out,
         Err(refusal) => return refused(root, &given_out, refusal),
     };
-    let mut checked = match load_and_check_with(root, options, progress) {
+    let mut checked = match load_and_check(root, options, progress, Output::Html) {
         Ok(checked) => checked,
         Err(report) => return report,
     };
@@ -484,7 +465,7 @@ pub fn build_with(root: &Path, options: &BuildOptions, progress: &dyn Progress) 
 /// `evident graph`: the related-question graph `build` would publish, as text. Like
 /// `build`, it gives nothing when a finding is at error severity.
 pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Report, Option<String>) {
-    let checked = match load_and_check_for(root, options, &Silent, Output::FactsOnly) {
+    let checked = match load_and_check(root, options, &Silent, Output::FactsOnly) {
         Ok(checked) => checked,
         Err(report) => return (report, None),
     };

@@ -185,7 +185,7 @@ topics:
   general:
     title: "General"
     description: "Questions that do not fit a specialty yet."
-# Health-information standards (README: Standards): every article names its authors (ids
+# Health-information standards (Evident's reviewer's guide: Standards): every article names its authors (ids
 # in people/), grades its evidence on the SORT scale (A, B, C), keeps texts for patients at
 # a reading grade of 8 or below, and links to where readers report a problem.
 standards:

@@ -16,7 +16,7 @@ use serde_yaml::Value as Yaml;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Differences README documents as justified exceptions, by corpus id (none for journal
+/// Differences docs/checks.md documents as justified exceptions, by corpus id (none for journal
 /// articles). A listed entry that stops differing fails too, so the list cannot go stale.
 const EXCEPTIONS: &[(&str, &str)] = &[(
     "book-markup",
@@ -26,7 +26,7 @@ const EXCEPTIONS: &[(&str, &str)] = &[(
 
 const CORPUS: &str = "tests/fixtures/ama-oracle/references/corpus.yaml";
 
-/// What README promises: a paper whose journal is one of these servers is a preprint.
+/// What docs/checks.md promises: a paper whose journal is one of these servers is a preprint.
 const PREPRINT_SERVERS: &[&str] = &["medRxiv", "bioRxiv", "arXiv", "Research Square", "SSRN"];
 
 #[test]

@@ -417,7 +417,7 @@ fn markup_in_every_field_reaches_no_page_unescaped() {
             as_of: evident::date::Date::new(2026, 1, 1),
             ..Default::default()
         };
-        let report = evident::pipeline::build(site.path(), &options);
+        let report = evident::pipeline::build(site.path(), &options, &evident::progress::Silent);
         let errors: Vec<String> = report
             .diagnostics
             .iter()

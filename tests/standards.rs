@@ -1,5 +1,5 @@
 //! Health-information standards on a real site: named authors, disclosures, evidence
-//! grades, the feedback link, reading grade, and `evident audit` (README: Standards).
+//! grades, the feedback link, reading grade, and `evident audit` (docs/reviewers-guide.md: Standards).
 
 mod common;
 

@@ -93,7 +93,7 @@ impl evident::progress::Progress for SavesDuringHistory {
 #[test]
 fn an_article_saved_while_its_history_is_written_stops_the_build_and_keeps_the_old_site() {
     use evident::diagnostic::Code;
-    use evident::pipeline::{BuildOptions, Outcome, build_with};
+    use evident::pipeline::{BuildOptions, Outcome, build};
     let site = site_with_history();
     site.run(&["build"]).expect_code(0);
     let before = site.tree("public");
@@ -101,7 +101,7 @@ fn an_article_saved_while_its_history_is_written_stops_the_build_and_keeps_the_o
         path: site.path(MOVED_FILE),
         text: site.read(MOVED_FILE).replace("120 mg", "160 mg"),
     };
-    let report = build_with(site.root(), &BuildOptions::default(), &saves);
+    let report = build(site.root(), &BuildOptions::default(), &saves);
     assert_eq!(report.outcome, Outcome::Failed);
     assert_eq!(report.outcome.exit_code(), 1);
     let changed: Vec<_> = report

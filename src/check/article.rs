@@ -162,7 +162,7 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
                             "approved by {by}{when}, but the text changed since, and the record's `approved_parts` were altered after the approval (they do not combine to its `approved_hash`), so what changed is unknown: the page shows as pending review"
                         ),
                         ChangedParts::EarlierVersion => format!(
-                            "approved by {by}{when} under an earlier version of Evident, whose fingerprint covered less of the page (see README, Review): the page shows as pending review until a reviewer approves it again"
+                            "approved by {by}{when} under an earlier version of Evident, whose fingerprint covered less of the page (see the reviewer's guide, docs/reviewers-guide.md, Review): the page shows as pending review until a reviewer approves it again"
                         ),
                     },
                 )

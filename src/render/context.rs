@@ -1,4 +1,4 @@
-//! The typed context templates receive (documented in README.md). Each article's view is
+//! The typed context templates receive (documented in docs/templates.md). Each article's view is
 //! built once and shared by every page that shows it.
 
 use super::json_ld::article_json_ld;

@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::load::SourceFile;
 use crate::parse::article::{Article, Sources, parse_article_in};
 use crate::parse::front_matter::Review;
-use crate::pipeline::{BuildOptions, load_and_check_facts};
+use crate::pipeline::{BuildOptions, load_and_check};
 use anyhow::{Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,7 +45,13 @@ pub fn record_action(
         as_of: Some(today),
         ..BuildOptions::default()
     };
-    let checked = load_and_check_facts(root, &options).map_err(|report| {
+    let checked = load_and_check(
+        root,
+        &options,
+        &crate::progress::Silent,
+        crate::parse::Output::FactsOnly,
+    )
+    .map_err(|report| {
         anyhow!(
             "evident.yaml has errors; fix them first (run `evident check`):\n{}",
             list(report.diagnostics.iter())

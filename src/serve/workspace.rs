@@ -287,7 +287,12 @@ impl Workspace {
         self.unsettled.clear();
         self.theme_pending = false;
         self.tera = None;
-        let checked = match pipeline::load_and_check(&self.root, &self.options) {
+        let checked = match pipeline::load_and_check(
+            &self.root,
+            &self.options,
+            &crate::progress::Silent,
+            crate::parse::Output::Html,
+        ) {
             Ok(checked) => checked,
             Err(report) => {
                 self.content = None;

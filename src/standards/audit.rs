@@ -1,5 +1,5 @@
 //! `evident audit`: for each published article and for the site, whether it meets each
-//! criterion readers and search engines judge a health page by (see README, Standards).
+//! criterion readers and search engines judge a health page by (see docs/reviewers-guide.md, Standards).
 //! A pure function of the checked site; `main` prints it.
 
 use crate::config::SiteConfig;
