@@ -43,6 +43,7 @@ pub enum Code {
     BibliographySyntax,
     RelatedDangling,
     RelatedImplausible,
+    QuestionDuplicate,
     RelatedOneWay,
     RelatedUnpublished,
     LinkUnpublished,
@@ -69,7 +70,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 49] = [
+    pub const ALL: [Code; 50] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -96,6 +97,7 @@ impl Code {
         Code::BibliographySyntax,
         Code::RelatedDangling,
         Code::RelatedImplausible,
+        Code::QuestionDuplicate,
         Code::RelatedOneWay,
         Code::RelatedUnpublished,
         Code::LinkUnpublished,
@@ -149,6 +151,7 @@ impl Code {
             Code::BibliographySyntax => "bibliography/syntax",
             Code::RelatedDangling => "related/dangling",
             Code::RelatedImplausible => "related/implausible",
+            Code::QuestionDuplicate => "question/duplicate",
             Code::RelatedOneWay => "related/one-way",
             Code::RelatedUnpublished => "related/unpublished",
             Code::LinkUnpublished => "link/unpublished",
@@ -196,6 +199,7 @@ impl Code {
             | Code::ReadabilityTooHard
             | Code::HistoryUnreadable
             | Code::RelatedImplausible
+            | Code::QuestionDuplicate
             | Code::RelatedOneWay
             | Code::ReferenceTitleCase
             | Code::RelatedUnpublished

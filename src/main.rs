@@ -270,9 +270,17 @@ fn main() -> ExitCode {
             Err(error) => usage_error(error),
         },
         Command::New { question, topic } => {
+            // Asked before the new file exists, so that it is not its own nearest question.
+            let closest = evident::search::command::closest(&cli.root, &question, CLOSEST_SHOWN);
             match evident::scaffold::new_article(&cli.root, &question, &topic, Date::today()) {
                 Ok(path) => {
                     println!("{}", path.display());
+                    if !closest.is_empty() {
+                        eprintln!("the questions already on the site that search ranks closest to yours:");
+                        for line in closest {
+                            eprintln!("  {line}");
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(error) => usage_error(error),
@@ -437,6 +445,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// How many existing questions `evident new` lists.
+const CLOSEST_SHOWN: usize = 5;
+
 fn search(
     root: &std::path::Path,
     query: Option<String>,
@@ -445,43 +456,30 @@ fn search(
     format: QueueFormat,
     drafts: bool,
 ) -> ExitCode {
-    use evident::search::command;
-    let file_text = match &queries {
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(text) => Some(text),
+    use evident::search::command::{Asked, Style, answer};
+    let asked = match queries {
+        Some(path) => match std::fs::read_to_string(&path) {
+            Ok(text) => Asked::File(text),
             Err(error) => return usage_error(anyhow::anyhow!("cannot read {}: {error}", path.display())),
         },
-        None => None,
+        None => Asked::One(query.unwrap_or_default()),
     };
-    let options = BuildOptions {
-        include_drafts: drafts,
-        ..BuildOptions::default()
+    let style = match format {
+        QueueFormat::Json => Style::Json,
+        QueueFormat::Human => Style::Human,
     };
-    let (report, files) = pipeline::search_index(root, &options);
+    let (report, lines) = answer(root, &asked, limit, style, drafts);
     // Findings go to stderr, so that stdout holds nothing but the results.
     print_report(&report, Format::Human);
-    let Some(files) = files else {
-        return ExitCode::from(report.outcome.exit_code());
-    };
-    let engine = command::Engine::new(files);
-    let asked: Vec<&str> = match (&file_text, &query) {
-        (Some(text), _) => command::queries_of(text),
-        (None, Some(query)) => vec![query.as_str()],
-        (None, None) => Vec::new(),
-    };
-    for query in asked {
-        let results = match engine.search(query, limit) {
-            Ok(results) => results,
-            Err(error) => return usage_error(anyhow::anyhow!("the search index does not open: {error}")),
-        };
-        let text = match (format, file_text.is_some()) {
-            (_, true) => command::json_line(query, &results),
-            (QueueFormat::Json, false) => command::json(&results),
-            (QueueFormat::Human, false) => command::human(query, &results),
-        };
-        println!("{}", text.trim_end());
+    match lines {
+        Ok(lines) => {
+            for line in lines {
+                println!("{}", line.trim_end());
+            }
+            ExitCode::from(report.outcome.exit_code())
+        }
+        Err(error) => usage_error(anyhow::anyhow!(error)),
     }
-    ExitCode::from(report.outcome.exit_code())
 }
 
 fn record(root: &std::path::Path, slug: &str, action: Action, key: Option<&std::path::Path>) -> ExitCode {

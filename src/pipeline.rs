@@ -193,6 +193,10 @@ pub fn check_loaded(
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(parsed.diagnostics.iter().cloned());
     diagnostics.extend(check_content(&parsed));
+    diagnostics.extend(crate::search::duplicates::check_duplicates(
+        &parsed.articles,
+        config.search.duplicate_threshold,
+    ));
     diagnostics.extend(crate::review::trust::check_people(&parsed.articles, &parsed.people()));
     diagnostics.extend(crate::standards::check_standards(
         &parsed.articles,
@@ -483,7 +487,7 @@ pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Repor
 /// `--drafts`), held in memory. Like `build`, it gives nothing when a finding is at error
 /// severity: an editor then searches a site that no reader could see.
 pub fn search_index(root: &Path, options: &BuildOptions) -> (Report, Option<Vec<crate::search::SearchFile>>) {
-    let checked = match load_and_check_for(root, options, &Silent, Output::FactsOnly) {
+    let checked = match load_and_check(root, options, &Silent, Output::FactsOnly) {
         Ok(checked) => checked,
         Err(report) => return (report, None),
     };

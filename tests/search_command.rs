@@ -147,3 +147,119 @@ fn a_broken_synonyms_file_is_a_finding_with_its_place() {
     let finding = report.report();
     assert_eq!(finding.only("config/invalid-value").at(), ("synonyms.yaml", 3, 1));
 }
+
+const METFORMIN_FILE: &str = "content/diabetes/metformin-first-line.md";
+const AGAIN_FILE: &str = "content/diabetes/metformin-reworded.md";
+
+/// The readers fixture with a second article asking the metformin question again, in other
+/// words and with `status` as given.
+fn with_reworded_metformin(status: &str) -> Site {
+    let site = Site::fixture("readers/site");
+    let original = site.read(METFORMIN_FILE);
+    let again = original
+        .replace(
+            "Is metformin still the first-line drug for type 2 diabetes?",
+            "Is metformin still the first-line drug for type 2 diabetes today?",
+        )
+        .replace("status: submitted", &format!("status: {status}"))
+        .replace("status: under_review", &format!("status: {status}"));
+    site.write(AGAIN_FILE, again);
+    site
+}
+
+#[test]
+fn check_warns_of_two_published_questions_asking_the_same_naming_both_files() {
+    let site = with_reworded_metformin("submitted");
+    let output = site.run(&["check", "--format", "json"]);
+    output.expect_code(0);
+    let report = output.report();
+    let found = report.only("question/duplicate");
+    assert_eq!(found.severity, "warning");
+    let question_line = site
+        .read(AGAIN_FILE)
+        .lines()
+        .position(|l| l.starts_with("question:"))
+        .unwrap() as u32
+        + 1;
+    assert_eq!(found.at(), (AGAIN_FILE, question_line, 11));
+    assert!(found.message.contains(METFORMIN_FILE), "{}", found.message);
+    assert!(
+        found.message.contains("Is metformin still the first-line drug"),
+        "{}",
+        found.message
+    );
+    // --deny warnings makes it stop a build in CI.
+    site.run(&["check", "--deny", "warnings"]).expect_code(1);
+}
+
+#[test]
+fn drafts_and_a_stricter_threshold_raise_no_duplicate() {
+    let draft = with_reworded_metformin("draft");
+    let report = draft.run(&["check", "--format", "json"]).report();
+    assert!(
+        report.with_code("question/duplicate").is_empty(),
+        "a draft is not published"
+    );
+
+    let site = with_reworded_metformin("submitted");
+    let config = site.read("evident.yaml");
+    site.write("evident.yaml", format!("{config}search:\n  duplicate_threshold: 1.0\n"));
+    let report = site.run(&["check", "--format", "json"]).report();
+    assert!(
+        report.with_code("question/duplicate").is_empty(),
+        "one word more: 'today'"
+    );
+    // ... but identical wording is still caught at 1.0.
+    site.write(
+        AGAIN_FILE,
+        site.read(METFORMIN_FILE)
+            .replace("status: under_review", "status: submitted"),
+    );
+    let report = site.run(&["check", "--format", "json"]).report();
+    assert_eq!(report.with_code("question/duplicate").len(), 1);
+}
+
+#[test]
+fn a_duplicate_threshold_outside_zero_to_one_is_a_configuration_error() {
+    let site = Site::fixture("readers/site");
+    let config = site.read("evident.yaml");
+    site.write("evident.yaml", format!("{config}search:\n  duplicate_threshold: 1.5\n"));
+    let output = site.run(&["check", "--format", "json"]);
+    output.expect_code(2);
+    let report = output.report();
+    let found = report.only("config/invalid-value");
+    assert_eq!(found.file, "evident.yaml");
+    assert!(found.message.contains("1.5"), "{}", found.message);
+}
+
+#[test]
+fn new_lists_the_existing_questions_search_ranks_closest() {
+    let site = Site::fixture("readers/site");
+    let output = site.run(&[
+        "new",
+        "When should metformin be started in type 2 diabetes?",
+        "--topic",
+        "diabetes",
+    ]);
+    output.expect_code(0);
+    let created = output.stdout.trim();
+    assert_eq!(output.stdout.lines().count(), 1, "stdout holds the new file alone");
+    assert!(std::path::Path::new(created).is_file(), "{created}");
+    let listed: Vec<&str> = output.stderr.lines().filter(|l| l.starts_with("  ")).collect();
+    // Both diabetes questions share most of its words; the nephrology one does not.
+    assert_eq!(listed.len(), 2, "{}", output.stderr);
+    assert!(
+        listed.iter().any(|l| l.contains(
+            "Is metformin still the first-line drug for type 2 diabetes?  (/questions/metformin-first-line/)"
+        )),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        listed.iter().any(|l| l.contains("/questions/insulin-basal-start/")),
+        "{}",
+        output.stderr
+    );
+    let new_slug = std::path::Path::new(created).file_stem().unwrap().to_str().unwrap();
+    assert!(!output.stderr.contains(new_slug), "not itself: {}", output.stderr);
+}

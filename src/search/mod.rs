@@ -8,6 +8,7 @@
 //! a body match. `query` is the reference implementation of the ranking the script runs.
 
 pub mod command;
+pub mod duplicates;
 pub mod encode;
 pub mod intents;
 pub mod query;
