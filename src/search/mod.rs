@@ -38,7 +38,7 @@ pub const POSTINGS_SHARD_BYTES: usize = 4 * 1024;
 pub const FORMAT: u32 = 2;
 /// How much of an article's answer a result row carries, in characters: enough for the
 /// excerpt a result shows around the matched words.
-pub const EXCERPT_CHARS: usize = 280;
+pub const EXCERPT_CHARS: usize = 200;
 
 /// What a result shows for each review state; the keys are the documents' `status`.
 pub const STATUSES: [(&str, &str); 5] = [
