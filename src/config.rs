@@ -428,6 +428,7 @@ fn is_structural(code: Code) -> bool {
         Code::ContentUnreadable
             | Code::ContentTooLarge
             | Code::ContentControlCharacter
+            | Code::ContentPlaceholder
             | Code::FrontmatterSyntax
             | Code::SlugDuplicate
     )

@@ -107,6 +107,7 @@ fn review_field(name: &str) -> Option<Value> {
             "enum": ["draft", "submitted", "under_review", "approved"],
             "description": "Where the article stands in editorial review."
         }),
+        "submitted" => date("Written by `evident submit`: the day the text was submitted for review, YYYY-MM-DD."),
         "reviewers" => json!({"type": "array", "items": {"$ref": "#/$defs/reviewer"}}),
         "approved_hash" => text("Written by `evident approve`: the hash of the approved text. Do not edit."),
         "approved_parts" => json!({

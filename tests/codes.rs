@@ -89,6 +89,17 @@ fn exercise(code: Code) -> Exercise {
             },
             1,
         ),
+        Code::ContentPlaceholder => check(
+            || {
+                let site = Site::fixture("build/valid-site");
+                site.write(
+                    "content/cardiology/placeholder.md",
+                    "---\nquestion: \"Is it written yet?\"\nanswer: >-\n  Write the bottom line here.\ntopics: [cardiology]\n---\n",
+                );
+                site
+            },
+            1,
+        ),
         Code::FrontmatterSyntax => check(|| Site::fixture("front-matter/unclosed"), 1),
         Code::FrontmatterMissingField => check(|| Site::fixture("front-matter/missing-question"), 1),
         Code::FrontmatterUnknownField => check(|| Site::fixture("front-matter/unknown-field"), 1),

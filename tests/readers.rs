@@ -671,6 +671,36 @@ fn the_audience_switch_is_a_labelled_radio_group() {
 }
 
 #[test]
+fn the_disclaimer_is_addressed_to_the_audience_the_page_is_written_for() {
+    let site = built();
+    let disclaimer = |slug: &str| {
+        let page = site.html(&page_of(slug));
+        (page.text("#disclaimer-heading"), page.text("aside.disclaimer"))
+    };
+    let (heading, text) = disclaimer(INSULIN);
+    assert_eq!(heading, "Before you act on this", "audience: patient");
+    assert!(
+        text.contains("advice from a doctor, nurse or pharmacist who knows you"),
+        "{text}"
+    );
+    for professional in ["health professionals", "prescribing information", "clinical judgement"] {
+        assert!(
+            !text.contains(professional),
+            "a patient page says {professional:?}: {text}"
+        );
+    }
+    let (heading, text) = disclaimer(METFORMIN);
+    assert_eq!(heading, "Professional disclaimer", "audience: clinician");
+    assert!(text.contains("for health professionals"), "{text}");
+    let (heading, text) = disclaimer(SGLT2);
+    assert_eq!(heading, "Disclaimer", "audience: all");
+    assert!(
+        text.contains("If you are a patient") && text.contains("If you are a health professional"),
+        "{text}"
+    );
+}
+
+#[test]
 fn the_review_banner_is_a_landmark_named_by_its_state() {
     let site = built();
     for (slug, title) in [

@@ -67,7 +67,22 @@ fn changing_one_number_voids_the_approval_everywhere() {
     );
     let page = site.html(RADIUM_PAGE);
     assert!(page.text(".review-banner").contains("pending human review"));
-    assert!(page.text(".tracker__label").contains("Under review"));
+    // Said the way it is, without naming who reviewed the earlier text.
+    assert_eq!(
+        page.text(".review-banner__note"),
+        format!(
+            "An earlier version was reviewed on {}; this version has changes not yet reviewed. What changed",
+            common::today().display()
+        )
+    );
+    let history = RADIUM_PAGE
+        .trim_start_matches("public")
+        .replace("index.html", "history/");
+    assert_eq!(page.attr(".review-banner__note a", "href"), history);
+    assert_eq!(
+        page.text(".tracker__label"),
+        "Review progress: Changed since its review"
+    );
 
     let out = site.run(&["check", "--format", "json"]);
     out.expect_code(0);
@@ -409,6 +424,16 @@ fn approving_shows_the_changes_since_the_approved_commit_and_only_the_claimant_a
         .lines()
         .find(|l| l.starts_with('+') && l.contains("5 injections"));
     assert!(removed.is_some() && added.is_some(), "{}", second.stdout);
+    // What readers read, not the source: citations as their numbers, no Markdown or YAML.
+    assert!(!second.stdout.contains("[@"), "{}", second.stdout);
+    assert!(
+        !second
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("--") && !l.starts_with("---")),
+        "{}",
+        second.stdout
+    );
     assert!(
         !second.stdout.contains("status:"),
         "the review block is not part of the diff"
@@ -566,4 +591,98 @@ fn with_publish_approved_a_body_link_to_a_pending_article_stops_the_build() {
             .with_code("link/unpublished")
             .is_empty()
     );
+}
+
+#[test]
+fn the_queue_counts_the_wait_from_submission_and_orders_by_it_whatever_the_status() {
+    let site = Site::fixture("review/workflow");
+    let original = site.read(RADIUM);
+    claim_and_approve(&site);
+    // A copy of the article, waiting with the given review record.
+    let waiting = |file: &str, question: &str, updated: &str, record: &str| {
+        let text = original
+            .replace(
+                "Can radium-223 be used when prostate cancer has spread to the liver?",
+                question,
+            )
+            .replace("created: 2026-01-05", "created: 2025-01-05")
+            .replace("updated: 2026-02-01", &format!("updated: {updated}"))
+            .replace("review:\n  status: submitted\n", record);
+        site.write(file, text);
+    };
+    // Claimed in September, submitted then; updated earlier.
+    waiting(
+        "content/oncology/radium-september.md",
+        "Is radium-223 given every four weeks?",
+        "2025-09-01",
+        "review:\n  status: under_review\n  submitted: 2025-09-14\n  reviewers:\n    - name: \"Dr Bob Example\"\n",
+    );
+    // Submitted in March, but its `updated` date is later than September's.
+    waiting(
+        "content/oncology/radium-march.md",
+        "Is radium-223 given with abiraterone?",
+        "2025-10-01",
+        "review:\n  status: submitted\n  submitted: 2025-03-10\n",
+    );
+    let text = site.read(RADIUM).replace("6 injections", "5 injections");
+    site.write(RADIUM, text);
+    site.run(&["build"]).expect_code(0);
+
+    let page = site.html("public/review/index.html");
+    let rows: Vec<(String, String, String)> = page
+        .texts(".queue:not(.queue--overdue) tbody tr td:first-child > a")
+        .into_iter()
+        .zip(page.texts(".queue:not(.queue--overdue) tbody tr td:nth-child(2)"))
+        .zip(page.texts(".queue:not(.queue--overdue) tbody tr td:nth-child(3)"))
+        .map(|((q, status), since)| (q, common::collapse(&status), since))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "Can radium-223 be used when prostate cancer has spread to the liver?".to_string(),
+                "Review status: Changed since its review".to_string(),
+                "February 1, 2026".to_string()
+            ),
+            (
+                "Is radium-223 given with abiraterone?".to_string(),
+                "Review status: Submitted".to_string(),
+                "March 10, 2025".to_string()
+            ),
+            (
+                "Is radium-223 given every four weeks?".to_string(),
+                "Review status: Under review".to_string(),
+                "September 14, 2025".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn submit_records_the_day_and_claim_keeps_it() {
+    let site = Site::fixture("review/workflow");
+    site.run(&["submit", "lu-psma-dose"]).expect_code(0);
+    let today = common::today();
+    assert!(
+        site.read("content/oncology/lu-psma-dose.md")
+            .contains(&format!("review:\n  status: submitted\n  submitted: {today}\n")),
+        "{}",
+        site.read("content/oncology/lu-psma-dose.md")
+    );
+    site.run(&["claim", "lu-psma-dose", "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    assert!(
+        site.read("content/oncology/lu-psma-dose.md")
+            .contains(&format!("  status: under_review\n  submitted: {today}\n"))
+    );
+    site.run(&["check", "--format", "json"]).expect_code(0);
+    let out = site.run(&["review", "--format", "json"]);
+    let queue: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let entry = queue["queue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["slug"] == "lu-psma-dose")
+        .expect("queued");
+    assert_eq!(entry["since"], today.to_string());
 }

@@ -66,8 +66,25 @@ fn new_article(site: &Site, question: &str) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
+/// The article `new` wrote, with every placeholder replaced by the editor's own words.
+fn fill_in(site: &Site, rel: &str) {
+    let text = site
+        .read(rel)
+        .replace(
+            "Write the bottom line here in one to three sentences, citing the evidence",
+            "X is a substance the guideline describes",
+        )
+        .replace("Title of the guideline or study", "Guideline on X")
+        .replace("Publishing organisation", "Example Society")
+        .replace(
+            "Each statement ends with the citation that supports it",
+            "The guideline describes X",
+        );
+    site.write(rel, text);
+}
+
 #[test]
-fn new_writes_an_article_under_its_topic_that_passes_check() {
+fn new_writes_an_article_whose_placeholders_are_errors_at_their_places() {
     let site = initialised();
     let rel = new_article(&site, "What is X?");
     assert!(rel.starts_with("content/general/") && rel.ends_with(".md"), "{rel}");
@@ -85,15 +102,70 @@ fn new_writes_an_article_under_its_topic_that_passes_check() {
         site.read(&rel)
     );
 
+    // Nothing but the placeholders, each where it is: no orphan warning on a new site.
     let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(1);
+    let report = out.report();
+    let found: Vec<(&str, &str, u32, u32)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.file.as_str(), d.line, d.column))
+        .collect();
+    let code = "content/placeholder";
+    assert_eq!(
+        found,
+        [
+            (code, rel.as_str(), 4, 3),
+            (code, rel.as_str(), 18, 13),
+            (code, rel.as_str(), 19, 17),
+            (code, rel.as_str(), 25, 3),
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(report.diagnostics.iter().all(|d| d.severity == "error"));
+
+    fill_in(&site, &rel);
+    site.run(&["check", "--deny", "warnings"]).expect_code(0);
+}
+
+#[test]
+fn a_new_site_with_its_first_articles_has_no_orphan_warnings() {
+    let site = initialised();
+    for question in ["What is X?", "How is Y dosed?"] {
+        let rel = new_article(&site, question);
+        fill_in(&site, &rel);
+    }
+    let out = site.run(&["check", "--deny", "warnings", "--format", "json"]);
     out.expect_code(0);
-    assert_eq!(out.report().summary.errors, 0, "{}", out.stdout);
+    assert!(out.report().diagnostics.is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn an_article_with_a_placeholder_can_be_submitted_but_neither_approved_nor_built() {
+    let site = initialised();
+    let rel = new_article(&site, "What is X?");
+    let slug = rel.trim_start_matches("content/general/").trim_end_matches(".md");
+    site.run(&["submit", slug]).expect_code(0);
+    site.run(&["claim", slug, "--reviewer", "editor"]).expect_code(0);
+    let before = site.read(&rel);
+    let out = site.run(&["approve", slug, "--reviewer", "editor"]);
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("{rel}:4:3")) && out.stderr.contains("[content/placeholder]"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(site.read(&rel), before, "nothing was written");
+    site.run(&["build", "--drafts"]).expect_code(1);
+    assert!(!site.exists(&format!("public/questions/{slug}/index.html")));
 }
 
 #[test]
 fn new_article_is_a_draft_left_out_of_the_build() {
     let site = initialised();
     let rel = new_article(&site, "What is X?");
+    fill_in(&site, &rel);
     let slug = rel.trim_start_matches("content/general/").trim_end_matches(".md");
     site.run(&["build"]).expect_code(0);
     assert!(!site.exists(&format!("public/questions/{slug}")));
@@ -199,6 +271,7 @@ fn init_requires_authors_and_new_names_a_registered_one() {
     assert!(site.read("evident.yaml").contains("require_authors: true"));
     assert!(site.exists("people/editor.md"), "the example article's author");
     let rel = new_article(&site, "What is Y?");
+    fill_in(&site, &rel);
     let text = site.read(&rel);
     let line = text
         .lines()

@@ -930,6 +930,27 @@ fn init_new_and_build_pass_check_with_the_editor_wired() {
         .expect_code(2);
     assert_eq!(std::fs::read_to_string(&created).unwrap(), article, "never overwritten");
 
+    // Until the editor replaces `new`'s placeholders, they are the only findings.
+    let check = site.run(&["check", "--format", "json"]);
+    check.expect_code(1);
+    let report = check.report();
+    assert!(
+        report.diagnostics.iter().all(|d| d.code == "content/placeholder"),
+        "{}",
+        check.stdout
+    );
+    let filled = article
+        .replace(
+            "Write the bottom line here in one to three sentences, citing the evidence",
+            "It may, briefly",
+        )
+        .replace("Title of the guideline or study", "Caffeine and blood pressure")
+        .replace("Publishing organisation", "Example Society")
+        .replace(
+            "Each statement ends with the citation that supports it",
+            "Caffeine raises blood pressure for a few hours",
+        );
+    std::fs::write(&created, filled).unwrap();
     let check = site.run(&["check", "--format", "json"]);
     check.expect_code(0);
     assert_eq!(check.report().summary.errors, 0, "{}", check.stdout);

@@ -207,7 +207,9 @@ fn a_signed_approval_names_the_reviewer_and_links_their_profile() {
     assert!(banner.contains("Medically reviewed"), "{banner}");
     assert!(banner.contains("Reviewed by Ada Example, MD, FRCR"), "{banner}");
     let due = common::today().plus_months(36).display();
-    assert!(banner.contains(&format!("Next review due {due}")), "{banner}");
+    // The next due date sits with the review's progress, below the answer.
+    let progress = page.text(".review-progress");
+    assert!(progress.contains(&format!("Next review due {due}")), "{progress}");
     assert!(!banner.contains("overdue"), "{banner}");
     assert_eq!(page.attr(".review-banner__reviewer a", "href"), "/people/ada-example/");
 

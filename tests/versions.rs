@@ -659,3 +659,95 @@ fn an_approval_withdrawn_by_a_changed_shared_reference_still_finds_its_text() {
         format!("/questions/{ROSU}/history/#since-approval")
     );
 }
+
+#[test]
+fn the_changes_since_approval_read_as_the_page_reads_and_are_shown_once() {
+    let site = dose_in_git();
+    site.run(&["claim", SLUG, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", SLUG, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    commit(&site, "2025-01-06T12:00:00Z", "Approved");
+    // One number changed, with the version and its note raised as editors do.
+    let text = site
+        .read(DOSE_FILE)
+        .replace("updated: 2025-01-05", "updated: 2025-02-01")
+        .replace("version: 1", "version: 2")
+        .replace(
+            "changes:\n",
+            "changes:\n  - {version: 2, date: 2025-02-01, summary: \"Higher starting dose\"}\n",
+        )
+        .replace("at 40 mg daily", "at 80 mg daily");
+    site.write(DOSE_FILE, text);
+    commit(&site, "2025-02-01T12:00:00Z", "Raise the dose");
+    site.run(&["build"]).expect_code(0);
+
+    let page = site.html(&history_page(SLUG));
+    let section = page.text("#since-approval");
+    assert!(section.contains("(1 passage changed)"), "{section}");
+    for yaml in ["version:", "changes:", "updated:", "review:", "status:"] {
+        assert!(!section.contains(yaml), "front matter in the diff: {yaml}: {section}");
+    }
+    // The changed bullet once, with the number marked inside it.
+    assert_eq!(page.count("#since-approval .diff__line--changed"), 1);
+    assert_eq!(
+        page.count("#since-approval .diff__line--ins, #since-approval .diff__line--del"),
+        0
+    );
+    let changed = page.text("#since-approval .diff__line--changed");
+    assert_eq!(
+        changed,
+        "~Changed: Start atorvastatin at 4080 mg daily for most adults [1]."
+    );
+    let html = site.read(&history_page(SLUG));
+    assert!(html.contains("<del>40</del><ins>80</ins>"), "{html}");
+    // Version 1's diff to the current text is that same diff: the page shows it once.
+    assert_eq!(page.count(".diff"), 1, "{html}");
+    assert_eq!(page.attr("#version-1 .history__same-diff a", "href"), "#since-approval");
+}
+
+/// The demo knowledge base (this repository) shows real earlier versions, read from git.
+#[test]
+fn the_demo_history_shows_an_earlier_version_read_from_git() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shallow = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--is-shallow-repository"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match shallow.as_deref() {
+        Ok("false") => {}
+        other => {
+            // A depth-1 clone has no earlier versions to show (CI fetches full history).
+            eprintln!("SKIPPED the demo's history: not a full git clone ({other:?})");
+            return;
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let build = std::process::Command::new(env!("CARGO_BIN_EXE_evident"))
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .arg("--out")
+        .arg(&public)
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let slug = "metformin-first-line-type-2-diabetes";
+    let history = std::fs::read_to_string(public.join(format!("questions/{slug}/history/index.html"))).unwrap();
+    let page = common::Page::parse(&history);
+    assert!(page.text("#version-2 .history__facts").contains("commit"), "{history}");
+    assert_eq!(
+        page.attr("#version-2 a[href*='/v/2/']", "href"),
+        format!("/questions/{slug}/v/2/")
+    );
+    assert_eq!(page.count("#version-2 details.history__diff .diff__line--changed"), 1);
+    assert!(public.join(format!("questions/{slug}/v/2/index.html")).is_file());
+    // The article links to its history once.
+    let article =
+        common::Page::parse(&std::fs::read_to_string(public.join(format!("questions/{slug}/index.html"))).unwrap());
+    assert_eq!(article.count(".article-header a.history-link"), 1);
+    assert_eq!(article.count(".article-header a[href='#version-history']"), 0);
+}

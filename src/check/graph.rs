@@ -7,6 +7,11 @@ use crate::link::graph::Graph;
 use crate::parse::article::Article;
 use std::collections::HashMap;
 
+/// Below this many articles no question is called an orphan: a new site's first articles
+/// have nothing to link to yet, and a warning on each would fail `--deny warnings` from the
+/// first `evident new`.
+pub const ORPHAN_MIN_ARTICLES: usize = 5;
+
 /// An explicit link is implausible when its score is below the bar computed neighbours
 /// must clear (`related.min_score`) and also below this share of the article's typical
 /// neighbour: far below what the article usually has in common with its neighbours.
@@ -95,7 +100,7 @@ pub fn check_graph(articles: &[&Article], graph: &Graph, config: &SiteConfig) ->
             }
         }
     }
-    if articles.len() > 1 {
+    if articles.len() >= ORPHAN_MIN_ARTICLES {
         for (index, article) in articles.iter().enumerate() {
             if linked[index] {
                 continue;
@@ -256,6 +261,22 @@ mod tests {
         let one_way: Vec<&Diagnostic> = found.iter().filter(|d| d.code == Code::RelatedOneWay).collect();
         assert_eq!(one_way.len(), 1, "{found:#?}");
         assert_eq!(one_way[0].file, "content/t/b-metformin-kidney.md");
+    }
+
+    #[test]
+    fn a_site_of_fewer_than_a_handful_of_articles_has_no_orphan() {
+        let few: Vec<Article> = (0..ORPHAN_MIN_ARTICLES - 1)
+            .map(|n| {
+                article(
+                    &format!("q{n}"),
+                    &format!("Question {n} about {n}?"),
+                    "Alone.",
+                    &[&format!("t{n}")],
+                    &[],
+                )
+            })
+            .collect();
+        assert!(findings(&few, "").iter().all(|d| d.code != Code::GraphOrphan));
     }
 
     #[test]

@@ -119,6 +119,7 @@ fn describe(code: Code) -> &'static str {
         Code::ContentSkipped => "A linked content file or folder that Evident does not read",
         Code::ContentTooLarge => "A content or bibliography file larger than limits.max_file_size, refused unread",
         Code::ContentControlCharacter => "A content file holds a NUL or other control character",
+        Code::ContentPlaceholder => "An article still holds placeholder text that `evident new` wrote",
         Code::FrontmatterSyntax => "Front matter is missing, unclosed or malformed YAML",
         Code::FrontmatterMissingField => "A required front-matter field is missing",
         Code::FrontmatterUnknownField => "A front-matter field Evident does not know",

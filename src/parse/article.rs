@@ -169,6 +169,7 @@ pub fn parse_article_for(
 ) -> ParsedArticle {
     let mut parsed = parse_text(source, bibliography, site, output);
     parsed.diagnostics.extend(crate::load::control_characters(source));
+    parsed.diagnostics.extend(super::placeholder::placeholders(source));
     parsed
 }
 

@@ -97,6 +97,10 @@ impl ReviewStatus {
 pub struct Review {
     #[serde(default)]
     pub status: ReviewStatus,
+    /// The day the text was submitted for review (written by `evident submit`, kept by
+    /// `claim`): what the review queue counts the wait from.
+    #[serde(default)]
+    pub submitted: Option<Date>,
     #[serde(default)]
     pub reviewers: Vec<Reviewer>,
     #[serde(default)]

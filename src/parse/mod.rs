@@ -10,6 +10,7 @@ pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
 pub mod page;
+pub mod placeholder;
 pub mod yaml;
 
 use crate::bibliography::{Bibliography, parse_bibliography};

@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 /// Compiled into the binary and outside `templates/`, so that no site file shadows it.
 const BANNER_TEMPLATE: &str = include_str!("banner.html");
+/// The review's progress, placed below the answer: the banner says the state in a line.
+const PROGRESS_TEMPLATE: &str = include_str!("review_progress.html");
 
 /// What, outside Evident's own banner and article text, would tell a reader (or a search
 /// engine) that a person reviewed the page. Lower case; the page is compared in lower case.
@@ -38,17 +40,27 @@ fn banner_tera() -> Result<&'static tera::Tera, String> {
     static TERA: OnceLock<Result<tera::Tera, String>> = OnceLock::new();
     TERA.get_or_init(|| {
         let mut tera = tera::Tera::new();
-        tera.add_raw_template("banner.html", BANNER_TEMPLATE)
-            .map_err(|error| error.to_string())?;
+        tera.add_raw_templates([
+            ("banner.html", BANNER_TEMPLATE),
+            ("review_progress.html", PROGRESS_TEMPLATE),
+        ])
+        .map_err(|error| error.to_string())?;
         Ok(tera)
     })
     .as_ref()
     .map_err(Clone::clone)
 }
 
-/// The banner for a page whose review is `review`: the only place a page may say it was
-/// reviewed.
-pub fn render_banner(review: &ReviewView<'_>, publisher: &str, policy_url: Option<&str>) -> Result<String, Diagnostic> {
+/// Evident's two review parts of an article page.
+pub struct Placed {
+    /// The banner under the question: the only place a page may say it was reviewed.
+    pub banner: String,
+    /// The review's progress, for lower on the page.
+    pub progress: String,
+}
+
+/// The banner and the progress section for a page whose review is `review`.
+pub fn render_banner(review: &ReviewView<'_>, publisher: &str, policy_url: Option<&str>) -> Result<Placed, Diagnostic> {
     let failed = |error: String| {
         Diagnostic::new(
             Code::TemplateError,
@@ -61,8 +73,11 @@ pub fn render_banner(review: &ReviewView<'_>, publisher: &str, policy_url: Optio
     let mut ctx = tera::Context::new();
     ctx.insert("article", &BannerArticle { review });
     ctx.insert("site", &BannerSite { publisher, policy_url });
-    tera.render("banner.html", &ctx)
-        .map_err(|error| failed(error.to_string()))
+    let render = |name: &str| tera.render(name, &ctx).map_err(|error| failed(error.to_string()));
+    Ok(Placed {
+        banner: render("banner.html")?,
+        progress: render("review_progress.html")?,
+    })
 }
 
 /// Evident's own parts of one article page: the banner, and the HTML Evident made from the

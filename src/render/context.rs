@@ -11,6 +11,7 @@ use crate::parse::article::Article;
 use crate::parse::front_matter::ReviewStatus;
 use crate::parse::markdown::TocEntry;
 use crate::parse::page::Page;
+use crate::review::ReviewState;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
@@ -146,6 +147,7 @@ pub struct ArticleView<'a> {
     pub references: Vec<ReferenceView<'a>>,
     /// Strongest first, each with why it is listed.
     pub related: Vec<super::graph::RelatedView<'a>>,
+    /// Questions whose editors link here, except those already among `related`.
     pub backlinks: Vec<&'a SummaryView>,
     pub json_ld: String,
     pub has_code: bool,
@@ -154,6 +156,9 @@ pub struct ArticleView<'a> {
     /// Evident's review banner (trusted HTML): templates place it, and only it may say
     /// whether the page was reviewed (`render::banner`).
     pub review_banner: String,
+    /// The review's progress (tracker, what a review covers), placed lower on the page
+    /// than the banner (`{{ article.review_progress | safe }}`): readers come for the answer.
+    pub review_progress: String,
     /// Who wrote it, from the people registry, in the order the article names them.
     pub authors: Vec<AuthorView>,
     /// Funding, conflicts of interest, and what each named author and reviewer declares.
@@ -223,6 +228,12 @@ pub struct ReviewView<'a> {
     /// The review is past `next_due`: the page still names the reviewers, and says so.
     pub overdue: bool,
     pub steps: Vec<StepView>,
+    /// Approved once, but the text changed since: the page names no reviewer then (they
+    /// did not see this text), only when the earlier version was reviewed.
+    pub changed_since_approval: bool,
+    pub earlier_review: Option<DateView>,
+    /// The history page, where a reader sees what changed since that review.
+    pub history_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -454,7 +465,12 @@ pub fn place_banner(
     urls: &Urls,
 ) -> Result<super::banner::OwnParts, Diagnostic> {
     let policy = plain_page_url(site, urls, "editorial-policy");
-    view.review_banner = super::banner::render_banner(&view.review, &site.config.publisher, policy.as_deref())?;
+    if view.review.changed_since_approval {
+        view.review.history_url.clone_from(&view.history_url);
+    }
+    let placed = super::banner::render_banner(&view.review, &site.config.publisher, policy.as_deref())?;
+    view.review_banner = placed.banner;
+    view.review_progress = placed.progress;
     let escaped = |text: &str| {
         let mut out = Vec::new();
         // Writing into a Vec cannot fail.
@@ -472,6 +488,7 @@ pub fn place_banner(
     fragments.extend(view.title.map(escaped));
     fragments.extend(view.references.iter().map(|r| r.html.clone()));
     fragments.extend(view.changes.iter().map(|c| escaped(c.summary)));
+    fragments.push(view.review_progress.clone());
     Ok(super::banner::OwnParts {
         banner: view.review_banner.clone(),
         fragments,
@@ -498,7 +515,7 @@ pub fn summary_view(article: &Article, urls: &Urls, topic_views: &[TopicView]) -
         updated: article.updated.map(DateView::from),
         version: article.version,
         status: article.review_state.shown_status().as_str(),
-        status_label: article.review_state.shown_status().label(),
+        status_label: status_label(&article.review_state),
         reviewed: article.review_state.is_reviewed(),
         changed_since_approval: article.review_state.is_stale(),
         primary_topic: article
@@ -522,7 +539,12 @@ pub fn article_view<'a>(
     view.json_ld = article_json_ld(site, article, urls, view.review.reviewed);
     complete_standards(&mut view, site, urls);
     view.related = super::graph::related_views(site, index, summaries);
-    view.backlinks = site.backlinks[index].iter().map(|&i| &summaries[i]).collect();
+    // A question already among the related ones is not listed a second time.
+    view.backlinks = site.backlinks[index]
+        .iter()
+        .filter(|&&i| !site.related[index].iter().any(|r| r.index == i))
+        .map(|&i| &summaries[i])
+        .collect();
     view
 }
 
@@ -579,7 +601,7 @@ pub fn article_content_view<'a>(
     let reviewers = reviewer_views(article, people, urls);
     let review = ReviewView {
         status: shown.as_str(),
-        status_label: shown.label(),
+        status_label: status_label(&article.review_state),
         reviewed,
         last_reviewed: reviewers
             .iter()
@@ -589,6 +611,9 @@ pub fn article_content_view<'a>(
         next_due: article.approval.next_due.filter(|_| reviewed).map(DateView::from),
         overdue: reviewed && article.approval.overdue,
         steps: review_steps(shown),
+        changed_since_approval: article.review_state.is_stale(),
+        earlier_review: earlier_review(article).map(DateView::from),
+        history_url: None,
     };
     let path = article_dir(&article.slug);
     ArticleView {
@@ -653,6 +678,7 @@ pub fn article_content_view<'a>(
         }),
         feedback_url: None,
         review_banner: String::new(),
+        review_progress: String::new(),
     }
 }
 
@@ -810,6 +836,25 @@ pub fn overdue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -> Vec
             })
         })
         .collect()
+}
+
+/// The review state in words, the same in the tracker, listings and the queue: an approval
+/// the text has outgrown is neither "approved" nor (until someone claims it) "under review".
+pub fn status_label(state: &ReviewState) -> &'static str {
+    if state.is_stale() {
+        "Changed since its review"
+    } else {
+        state.shown_status().label()
+    }
+}
+
+/// When the version before the current changes was reviewed: the latest date of the
+/// record's approvals, for an approval the text has outgrown only.
+fn earlier_review(article: &Article) -> Option<Date> {
+    if !article.review_state.is_stale() {
+        return None;
+    }
+    article.review.reviewers.iter().filter_map(|r| r.date).max()
 }
 
 /// The tracker's three steps; a draft has reached none of them.

@@ -65,6 +65,7 @@ pub const ARTICLE_PAGE: &[(&str, Coverage)] = &[
     // `review` rendered by Evident's own banner template, with the publisher's name and
     // the policy page's address; what the site says around it is `review::site`'s.
     ("review_banner", NotContent),
+    ("review_progress", NotContent),
 ];
 
 /// The coverage of a field: that of the nearest listed path at or above it.

@@ -67,6 +67,9 @@ fn quote(text: &str) -> String {
 
 pub fn serialize_review(review: &Review, nl: &str) -> String {
     let mut out = format!("review:{nl}  status: {}{nl}", review.status.as_str());
+    if let Some(submitted) = review.submitted {
+        out.push_str(&format!("  submitted: {submitted}{nl}"));
+    }
     if !review.reviewers.is_empty() {
         out.push_str(&format!("  reviewers:{nl}"));
         for reviewer in &review.reviewers {
@@ -122,6 +125,7 @@ mod tests {
     fn approved() -> Review {
         Review {
             status: ReviewStatus::Approved,
+            submitted: None,
             reviewers: vec![Reviewer {
                 id: None,
                 name: Some("A. \"Doc\" Example, MD".into()),

@@ -1,4 +1,6 @@
-//! The review queue: what awaits a reviewer, stale approvals first, then oldest first.
+//! The review queue: what awaits a reviewer, stale approvals first, then oldest first —
+//! whatever the status, so that a text submitted in March comes before one claimed in
+//! September.
 
 use super::ReviewState;
 use crate::date::Date;
@@ -6,7 +8,8 @@ use crate::parse::article::Article;
 
 pub struct QueueEntry<'a> {
     pub article: &'a Article,
-    /// Since when the current text has waited: its last update.
+    /// Since when the current text has waited: its submission (`review.submitted`); for a
+    /// stale approval or a record without that date, its last update.
     pub since: Option<Date>,
     pub reviewer: Option<&'a str>,
 }
@@ -31,7 +34,11 @@ pub fn review_queue<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<
         .filter(|a| !matches!(a.review_state, ReviewState::Draft | ReviewState::Approved))
         .map(|article| QueueEntry {
             article,
-            since: article.updated,
+            since: article
+                .review
+                .submitted
+                .filter(|_| !article.review_state.is_stale())
+                .or(article.updated),
             reviewer: match article.review_state {
                 ReviewState::UnderReview => article.review.reviewers.first().map(|r| r.label()),
                 _ => None,
@@ -63,14 +70,13 @@ pub fn overdue_reviews<'a>(articles: impl IntoIterator<Item = &'a Article>) -> V
     overdue
 }
 
-/// Stale approvals first: readers see those pages as pending until someone acts.
+/// Approvals that no longer hold first (readers see those pages as pending until someone
+/// acts); everything else by how long it has waited, not by its status.
 fn urgency(state: &ReviewState) -> u8 {
     match state {
         ReviewState::ChangedSinceApproval { .. }
         | ReviewState::IncompleteApproval
         | ReviewState::UnverifiedApproval => 0,
-        ReviewState::UnderReview => 1,
-        ReviewState::Submitted => 2,
-        ReviewState::Draft | ReviewState::Approved => 3,
+        ReviewState::UnderReview | ReviewState::Submitted | ReviewState::Draft | ReviewState::Approved => 1,
     }
 }

@@ -116,7 +116,25 @@ pub fn record_action(
         if let (Some(history), ReviewState::UnderReview) = (&history, &article.review_state) {
             history.require_committed(&article.file, &source.text)?;
         }
-        let changes = changes_since_approval(history.as_ref(), &article.review, &article.file, &source.text)?;
+        let readable = |text: &str| {
+            let file = SourceFile {
+                rel_path: source.rel_path.clone(),
+                section: source.section.clone(),
+                text: text.to_string(),
+            };
+            let parsed_text = parse_article_in(&file, &parsed.bibliography, &parsed.site);
+            parsed_text
+                .article
+                .as_ref()
+                .and_then(crate::versions::reader_text::reader_text)
+        };
+        let changes = changes_since_approval(
+            history.as_ref(),
+            &article.review,
+            &article.file,
+            &source.text,
+            &readable,
+        )?;
         show.write_all(escape(&changes, Keep::LineBreaksAndTabs).as_bytes())
             .and_then(|()| show.flush())
             .map_err(|e| anyhow!("cannot show the changes since the last approval: {e}"))?;
@@ -360,7 +378,13 @@ fn verify(
         Action::Claim { .. } => matches!(article.review_state, ReviewState::UnderReview),
         Action::Approve { .. } => matches!(article.review_state, ReviewState::Approved),
     };
-    if !expected || !parsed.diagnostics.is_empty() {
+    // Placeholder text is the editor's to replace and no effect of this step: submitting or
+    // claiming such an article is allowed, approving it is refused before this point.
+    let unexpected = parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.code != crate::diagnostic::Code::ContentPlaceholder);
+    if !expected || unexpected {
         bail!(
             "the edited {} would not read back as intended ({:?}); nothing was written",
             source.rel_path,

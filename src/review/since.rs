@@ -72,9 +72,17 @@ fn without_review(text: &str) -> String {
     replace_review_block(text, &Review::default()).unwrap_or_else(|_| text.to_string())
 }
 
-/// The lines changed between the last approved text and `current`, as a unified diff, or a
-/// sentence saying why there is nothing to compare with.
-pub fn changes_since_approval(history: Option<&History>, review: &Review, file: &str, current: &str) -> Result<String> {
+/// The passages changed between the last approved text and `current`, as a unified diff of
+/// what readers read of each (`readable`: question, answers, body blocks, references, a line
+/// each; the source without its review block where a text does not parse), or a sentence
+/// saying why there is nothing to compare with.
+pub fn changes_since_approval(
+    history: Option<&History>,
+    review: &Review,
+    file: &str,
+    current: &str,
+    readable: &dyn Fn(&str) -> Option<String>,
+) -> Result<String> {
     let Some(commit) = review.commit.as_deref() else {
         return Ok(format!(
             "{file}: no earlier approval recorded a commit; read the whole article before approving\n"
@@ -90,14 +98,17 @@ pub fn changes_since_approval(history: Option<&History>, review: &Review, file: 
             "{file}: commit {commit} of the last approval does not hold this file; read the whole article before approving\n"
         ));
     };
-    let (before, after) = (without_review(&approved), without_review(current));
+    let (before, after) = match (readable(&approved), readable(current)) {
+        (Some(before), Some(after)) => (before, after),
+        _ => (without_review(&approved), without_review(current)),
+    };
     if before == after {
         return Ok(format!("{file}: unchanged since the text approved at {commit}\n"));
     }
     let short = commit.get(..12).unwrap_or(commit);
     Ok(TextDiff::from_lines(&before, &after)
         .unified_diff()
-        .context_radius(3)
+        .context_radius(1)
         .header(&format!("{file} (approved at {short})"), &format!("{file} (now)"))
         .to_string())
 }

@@ -67,6 +67,7 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
         Action::Submit => match subject.state {
             ReviewState::Draft => Ok(Review {
                 status: ReviewStatus::Submitted,
+                submitted: Some(subject.today),
                 ..Review::default()
             }),
             state => Err(format!(
@@ -83,6 +84,8 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
                 | ReviewState::UnverifiedApproval => Ok(Review {
                     status: ReviewStatus::UnderReview,
                     reviewers: vec![reviewer.entry(None, None)],
+                    // The wait counts from the submission, not from the claim.
+                    submitted: subject.review.submitted,
                     // Where the last approved text is, so that approving can show the
                     // reviewer what changed since.
                     commit: subject.review.commit.clone(),
@@ -145,6 +148,8 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
                     }
                     Ok(Review {
                         status: ReviewStatus::Approved,
+                        // The wait is over.
+                        submitted: None,
                         reviewers: vec![approval],
                         approved_hash: Some(subject.fingerprint.hash.clone()),
                         approved_parts: Some(subject.fingerprint.parts.clone()),

@@ -23,21 +23,31 @@ pub fn overlay_html(diagnostics: &[Diagnostic]) -> String {
     let warnings = diagnostics.len() - errors;
     let mut out = String::with_capacity(4096);
     out.push_str(concat!(
-        "<div id=\"evident-overlay\" role=\"alertdialog\" aria-labelledby=\"evident-overlay-title\">\n",
-        "<style>",
-        "#evident-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;",
-        "background:rgba(20,22,26,.94);color:#f3f3f3;font:15px/1.5 system-ui,sans-serif;padding:2rem}",
-        "#evident-overlay>div{max-width:60rem;margin:0 auto}",
-        "#evident-overlay h2{color:#ff8a80;margin:0 0 .25rem;font-size:1.3rem}",
-        "#evident-overlay ol{padding-left:1.4rem}",
-        "#evident-overlay li{margin:1rem 0;padding:.6rem .9rem;background:#262a31;border-radius:6px}",
-        "#evident-overlay code{font:13px/1.4 ui-monospace,monospace}",
-        "#evident-overlay pre{white-space:pre-wrap;margin:.3rem 0;font:14px/1.45 ui-monospace,monospace}",
-        "#evident-overlay .evident-error{color:#ff8a80}#evident-overlay .evident-warning{color:#ffd180}",
-        "#evident-overlay .evident-hint{color:#a5d6a7}",
-        "#evident-overlay button{float:right;font:inherit;cursor:pointer}",
-        "</style>\n<div>\n",
-        "<button type=\"button\" onclick=\"this.closest('#evident-overlay').remove()\">Dismiss</button>\n",
+        // A shadow root of its own (declarative, so it needs no script) keeps the site's
+        // styles out: a theme that styles `code` or `pre` once made the findings light text
+        // on a light background. The host's inline style outranks any site rule that
+        // matches it, and `all: initial` stops inherited colours and fonts at the boundary.
+        "<evident-overlay id=\"evident-overlay\" style=\"all:initial;display:block;position:fixed;inset:0;z-index:2147483647\">",
+        "<template shadowrootmode=\"open\">\n<style>",
+        ":host{all:initial;display:block;position:fixed;inset:0;z-index:2147483647}",
+        "*{box-sizing:border-box}",
+        ".overlay{position:absolute;inset:0;overflow:auto;background:#14161a;color:#f3f3f3;",
+        "font:15px/1.5 system-ui,sans-serif;padding:2rem;text-align:left}",
+        ".panel{max-width:60rem;margin:0 auto}",
+        "h2{color:#ff8a80;margin:0 0 .25rem;font:700 1.3rem/1.3 system-ui,sans-serif}",
+        "p{margin:.5rem 0}",
+        "ol{padding-left:1.4rem;margin:1rem 0}",
+        "li{margin:1rem 0;padding:.6rem .9rem;background:#262a31;color:#f3f3f3;border-radius:6px}",
+        "code{font:13px/1.4 ui-monospace,monospace;color:inherit;background:none;padding:0}",
+        "pre{white-space:pre-wrap;margin:.3rem 0;font:14px/1.45 ui-monospace,monospace;color:inherit;background:none;padding:0;border:0}",
+        ".evident-error{color:#ff8a80}.evident-warning{color:#ffd180}",
+        ".evident-hint{color:#a5d6a7}",
+        "button{float:right;font:inherit;cursor:pointer;color:#14161a;background:#f3f3f3;",
+        "border:1px solid #f3f3f3;border-radius:4px;padding:.2rem .7rem}",
+        "button:focus-visible{outline:3px solid #ffd180;outline-offset:2px}",
+        "</style>\n",
+        "<div class=\"overlay\" role=\"alertdialog\" aria-modal=\"true\" aria-labelledby=\"evident-overlay-title\">\n<div class=\"panel\">\n",
+        "<button type=\"button\" onclick=\"this.getRootNode().host.remove()\">Dismiss</button>\n",
     ));
     out.push_str(&format!(
         "<h2 id=\"evident-overlay-title\">The site did not rebuild: {errors} {}, {warnings} {}</h2>\n",
@@ -76,7 +86,13 @@ pub fn overlay_html(diagnostics: &[Diagnostic]) -> String {
         }
         out.push_str("</li>\n");
     }
-    out.push_str("</ol>\n</div>\n</div>\n");
+    out.push_str("</ol>\n</div>\n</div>\n</template></evident-overlay>\n");
+    // Browsers without declarative shadow roots leave the template inert: attach it here.
+    out.push_str(concat!(
+        "<script data-evident-serve>(function(){var h=document.getElementById(\"evident-overlay\");",
+        "if(h&&!h.shadowRoot){var t=h.querySelector(\"template\");",
+        "if(t){h.attachShadow({mode:\"open\"}).appendChild(t.content);t.remove();}}})();</script>\n",
+    ));
     out
 }
 
@@ -111,6 +127,21 @@ mod tests {
         assert!(html.contains("unknown field `&lt;script&gt;alert(1)&lt;/script&gt;`"));
         assert!(html.contains("hint: did you mean `review`? &amp; more"));
         assert!(!html.contains("<script>alert"));
+    }
+
+    #[test]
+    fn the_overlay_keeps_its_styles_in_a_shadow_root_of_its_own() {
+        let finding = Diagnostic::new(Code::FrontmatterUnknownField, "content/a.md", Position::new(3, 7), "x");
+        let html = overlay_html(&[finding]);
+        let open = html
+            .find("<template shadowrootmode=\"open\">")
+            .expect("a declarative shadow root");
+        let close = html.find("</template>").expect("closed");
+        for inside in ["<style>", "error[frontmatter/unknown-field]", "content/a.md:3:7"] {
+            let at = html.find(inside).expect(inside);
+            assert!(open < at && at < close, "{inside} is inside the shadow root");
+        }
+        assert!(html.starts_with("<evident-overlay id=\"evident-overlay\" style=\"all:initial;"));
     }
 
     #[test]

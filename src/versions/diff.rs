@@ -1,28 +1,40 @@
-//! A readable diff of two texts as HTML: changed lines with three lines of context, and
-//! inside a changed line the words that changed, in `<del>` and `<ins>`. Every character
-//! of either text is escaped.
+//! A readable diff of two texts as HTML: changed lines with a line of context, and inside
+//! a changed line the words that changed, in `<del>` and `<ins>`, shown once. Every
+//! character of either text is escaped. Fed with `reader_text`, a line is a paragraph,
+//! bullet or reference, so a changed number reads as one passage with that number changed.
 
 use crate::html::escape_into;
-use similar::{ChangeTag, InlineChangeOptions, TextDiff};
+use similar::{ChangeTag, DiffOp, TextDiff};
 use std::fmt::Write as _;
 
 /// Lines of unchanged text shown around each change.
-const CONTEXT: usize = 3;
+const CONTEXT: usize = 1;
+
+/// Below this share of unchanged words a replaced line is shown as removed and added: a
+/// rewritten passage marked word by word reads as noise.
+const SIMILAR_ENOUGH: f32 = 0.4;
 
 pub struct Diff {
     /// Trusted HTML (`<div class="diff">…`), empty when the texts are the same.
     pub html: String,
+    /// Lines only in the new text, only in the old one, and in both with words changed.
     pub added: usize,
     pub removed: usize,
+    pub changed: usize,
 }
 
-/// The changes from `old` to `new`, line by line with word-level highlights.
+/// The changes from `old` to `new`, line by line, a changed line shown once with its
+/// changed words marked.
 pub fn diff_html(old: &str, new: &str) -> Diff {
     let diff = TextDiff::from_lines(old, new);
-    let mut options = InlineChangeOptions::new();
-    options.semantic_cleanup(true);
-    let mut html = String::new();
-    let (mut added, mut removed) = (0, 0);
+    let old_lines: Vec<&str> = diff.iter_old_slices().collect();
+    let new_lines: Vec<&str> = diff.iter_new_slices().collect();
+    let mut out = Diff {
+        html: String::new(),
+        added: 0,
+        removed: 0,
+        changed: 0,
+    };
     for group in diff.grouped_ops(CONTEXT) {
         let (Some(first), Some(last)) = (group.first(), group.last()) else {
             continue;
@@ -32,74 +44,175 @@ pub fn diff_html(old: &str, new: &str) -> Diff {
             last.new_range().end.max(first.new_range().start + 1),
         );
         let _ = write!(
-            html,
+            out.html,
             "<div class=\"diff__hunk\"><p class=\"diff__where\">{}</p><pre class=\"diff__lines\"><code>",
             if from == to {
-                format!("Line {from}")
+                format!("Passage {from}")
             } else {
-                format!("Lines {from}\u{2013}{to}")
+                format!("Passages {from}\u{2013}{to}")
             }
         );
         for op in &group {
-            // No deadline: a time limit would make the output depend on the machine's load,
-            // and identical input must give identical pages.
-            for change in diff.iter_inline_changes_with_options_deadline(op, options, None) {
-                let (class, sign, label, mark) = match change.tag() {
-                    ChangeTag::Equal => ("same", " ", "", ""),
-                    ChangeTag::Delete => {
-                        removed += 1;
-                        ("del", "\u{2212}", "Removed: ", "del")
-                    }
-                    ChangeTag::Insert => {
-                        added += 1;
-                        ("ins", "+", "Added: ", "ins")
-                    }
-                };
-                let segments: Vec<(bool, String)> = change
-                    .iter_strings_lossy()
-                    .map(|(emphasized, text)| (emphasized, text.into_owned()))
-                    .collect();
-                let whole = !mark.is_empty()
-                    && !segments
-                        .iter()
-                        .any(|(emphasized, text)| *emphasized && !text.trim().is_empty());
-                let _ = write!(
-                    html,
-                    "<span class=\"diff__line diff__line--{class}\"><span class=\"diff__sign\" aria-hidden=\"true\">{sign}</span>"
-                );
-                if !label.is_empty() {
-                    let _ = write!(html, "<span class=\"visually-hidden\">{label}</span>");
-                }
-                if whole {
-                    let _ = write!(html, "<{mark}>");
-                }
-                let count = segments.len();
-                for (i, (emphasized, text)) in segments.into_iter().enumerate() {
-                    let text = if i + 1 == count {
-                        text.trim_end_matches(['\n', '\r']).to_string()
-                    } else {
-                        text
-                    };
-                    if emphasized && !whole && !mark.is_empty() && !text.is_empty() {
-                        let _ = write!(html, "<{mark}>");
-                        escape_into(&mut html, &text);
-                        let _ = write!(html, "</{mark}>");
-                    } else {
-                        escape_into(&mut html, &text);
+            let (old_range, new_range) = (op.old_range(), op.new_range());
+            match *op {
+                DiffOp::Equal { .. } => {
+                    for line in &new_lines[new_range] {
+                        whole_line(&mut out.html, "same", line);
                     }
                 }
-                if whole {
-                    let _ = write!(html, "</{mark}>");
+                DiffOp::Delete { .. } => {
+                    for line in &old_lines[old_range] {
+                        out.removed += 1;
+                        whole_line(&mut out.html, "del", line);
+                    }
                 }
-                html.push_str("</span>\n");
+                DiffOp::Insert { .. } => {
+                    for line in &new_lines[new_range] {
+                        out.added += 1;
+                        whole_line(&mut out.html, "ins", line);
+                    }
+                }
+                DiffOp::Replace { .. } => {
+                    let (old_part, new_part) = (&old_lines[old_range], &new_lines[new_range]);
+                    let paired = old_part.len().min(new_part.len());
+                    for (a, b) in old_part.iter().zip(new_part) {
+                        let words = TextDiff::from_words(strip_end(a), strip_end(b));
+                        if shared_words(&words) >= SIMILAR_ENOUGH {
+                            out.changed += 1;
+                            changed_line(&mut out.html, &words);
+                        } else {
+                            out.removed += 1;
+                            out.added += 1;
+                            whole_line(&mut out.html, "del", a);
+                            whole_line(&mut out.html, "ins", b);
+                        }
+                    }
+                    for line in &old_part[paired..] {
+                        out.removed += 1;
+                        whole_line(&mut out.html, "del", line);
+                    }
+                    for line in &new_part[paired..] {
+                        out.added += 1;
+                        whole_line(&mut out.html, "ins", line);
+                    }
+                }
             }
         }
-        html.push_str("</code></pre></div>\n");
+        out.html.push_str("</code></pre></div>\n");
     }
-    if !html.is_empty() {
-        html = format!("<div class=\"diff\">\n{html}</div>");
+    if !out.html.is_empty() {
+        out.html = format!("<div class=\"diff\">\n{}</div>", out.html);
     }
-    Diff { html, added, removed }
+    out
+}
+
+impl Diff {
+    /// "2 passages changed, 1 added": what the diff holds, in words.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        let passages = |n: usize| {
+            if n == 1 {
+                "1 passage".to_string()
+            } else {
+                format!("{n} passages")
+            }
+        };
+        if self.changed > 0 {
+            parts.push(format!("{} changed", passages(self.changed)));
+        }
+        if self.added > 0 {
+            parts.push(format!("{} added", passages(self.added)));
+        }
+        if self.removed > 0 {
+            parts.push(format!("{} removed", passages(self.removed)));
+        }
+        if parts.is_empty() {
+            "no change".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// The share of words (not the spaces between them) the two sides have in common.
+fn shared_words(words: &TextDiff<'_, '_, str>) -> f32 {
+    let (mut same, mut old, mut new) = (0usize, 0usize, 0usize);
+    for change in words.iter_all_changes() {
+        if change.value().trim().is_empty() {
+            continue;
+        }
+        match change.tag() {
+            ChangeTag::Equal => {
+                same += 1;
+                old += 1;
+                new += 1;
+            }
+            ChangeTag::Delete => old += 1,
+            ChangeTag::Insert => new += 1,
+        }
+    }
+    let longer = old.max(new);
+    if longer == 0 {
+        return 1.0;
+    }
+    // Word counts of a line are far below f32's exact integer range.
+    same as f32 / longer as f32
+}
+
+fn strip_end(line: &str) -> &str {
+    line.trim_end_matches(['\n', '\r'])
+}
+
+/// One line of the diff. Lines are block elements with no newline between them: inside
+/// `<pre>`, a newline after a block line would show as an empty line under it.
+fn whole_line(html: &mut String, class: &str, line: &str) {
+    let (sign, label) = match class {
+        "del" => ("\u{2212}", "Removed: "),
+        "ins" => ("+", "Added: "),
+        _ => (" ", ""),
+    };
+    let _ = write!(
+        html,
+        "<span class=\"diff__line diff__line--{class}\"><span class=\"diff__sign\" aria-hidden=\"true\">{sign}</span>"
+    );
+    if !label.is_empty() {
+        let _ = write!(html, "<span class=\"visually-hidden\">{label}</span><{class}>");
+    }
+    escape_into(html, strip_end(line));
+    if !label.is_empty() {
+        let _ = write!(html, "</{class}>");
+    }
+    html.push_str("</span>");
+}
+
+/// A line in both texts with some words changed: shown once, removed words in `<del>`,
+/// added ones in `<ins>`.
+fn changed_line(html: &mut String, words: &TextDiff<'_, '_, str>) {
+    html.push_str(
+        "<span class=\"diff__line diff__line--changed\"><span class=\"diff__sign\" aria-hidden=\"true\">~</span><span class=\"visually-hidden\">Changed: </span>",
+    );
+    let mut open: Option<&str> = None;
+    for change in words.iter_all_changes() {
+        let mark = match change.tag() {
+            ChangeTag::Equal => None,
+            ChangeTag::Delete => Some("del"),
+            ChangeTag::Insert => Some("ins"),
+        };
+        if open != mark {
+            if let Some(tag) = open {
+                let _ = write!(html, "</{tag}>");
+            }
+            if let Some(tag) = mark {
+                let _ = write!(html, "<{tag}>");
+            }
+            open = mark;
+        }
+        escape_into(html, change.value());
+    }
+    if let Some(tag) = open {
+        let _ = write!(html, "</{tag}>");
+    }
+    html.push_str("</span>");
 }
 
 #[cfg(test)]
@@ -109,9 +222,13 @@ mod tests {
     #[test]
     fn a_changed_number_is_marked_inside_its_line() {
         let diff = diff_html("a\nTake 40 mg daily.\nb\n", "a\nTake 80 mg daily.\nb\n");
-        assert!(diff.html.contains("<del>40</del>"), "{}", diff.html);
-        assert!(diff.html.contains("<ins>80</ins>"), "{}", diff.html);
-        assert_eq!((diff.added, diff.removed), (1, 1));
+        assert!(
+            diff.html.contains("Take <del>40</del><ins>80</ins> mg daily."),
+            "{}",
+            diff.html
+        );
+        assert_eq!((diff.added, diff.removed, diff.changed), (0, 0, 1), "shown once");
+        assert_eq!(diff.html.matches("daily.").count(), 1, "{}", diff.html);
     }
 
     #[test]
@@ -144,6 +261,21 @@ mod tests {
         let new = old.replace("line 2\n", "line two\n").replace("line 28\n", "line 28b\n");
         let diff = diff_html(&old, &new);
         assert_eq!(diff.html.matches("diff__hunk").count(), 2, "{}", diff.html);
-        assert!(!diff.html.contains("line 15\n"), "far from both changes");
+        assert!(!diff.html.contains("line 15"), "far from both changes");
+    }
+
+    #[test]
+    fn lines_follow_each_other_without_blank_lines_between() {
+        let diff = diff_html("a\nb\nc\n", "a\nB\nc\n");
+        assert!(!diff.html.contains("</span>\n<span"), "{}", diff.html);
+    }
+
+    #[test]
+    fn a_rewritten_line_is_shown_removed_and_added() {
+        let diff = diff_html(
+            "x\nThe old sentence said one thing.\n",
+            "x\nEntirely different words here now.\n",
+        );
+        assert_eq!((diff.added, diff.removed, diff.changed), (1, 1, 0));
     }
 }

@@ -8,6 +8,7 @@ pub mod git;
 pub mod history;
 pub mod lineage;
 pub mod pages;
+pub mod reader_text;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::editions::{Place, Plan};

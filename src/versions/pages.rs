@@ -1,8 +1,9 @@
 //! The pages history adds to the site: `/questions/<slug>/history/` for every published
 //! article, and `/questions/<slug>/v/<n>/` for every earlier version whose text is known.
 
-use super::diff::diff_html;
+use super::diff::{Diff, diff_html};
 use super::history::{ArticleHistory, CommitInfo, PastVersion, SiteHistory};
+use super::reader_text::reader_text;
 use crate::diagnostic::Diagnostic;
 use crate::editions::Nav;
 use crate::fast_hash::FastMap;
@@ -63,6 +64,11 @@ pub struct VersionView<'a> {
     pub diff_to: Option<u32>,
     pub added: usize,
     pub removed: usize,
+    pub changed: usize,
+    /// "2 passages changed, 1 added".
+    pub diff_summary: String,
+    /// The diff is the one "Changed since approval" shows already: the page shows it once.
+    pub diff_is_approval: bool,
 }
 
 #[derive(Serialize)]
@@ -96,6 +102,8 @@ pub struct ApprovalView<'a> {
     pub diff_html: String,
     pub added: usize,
     pub removed: usize,
+    pub changed: usize,
+    pub diff_summary: String,
 }
 
 /// The `superseded` value of version.html.
@@ -188,26 +196,25 @@ fn render_article(
     // Earlier texts are judged as the current one is (an unsigned or forged approval of an
     // old version names no one either), but against their own commit's shared bibliography
     // and registry: what the page showed, and who could sign, then.
-    let parsed: Vec<Option<Article>> = own
-        .versions
-        .iter()
-        .map(|p| {
-            let then = inputs.history.sources_at.get(&p.commit);
-            let sources = match then {
-                Some(then) => crate::parse::article::Sources {
-                    bibliography: &then.bibliography,
-                    site: inputs.sources.site,
-                },
-                None => inputs.sources,
-            };
-            let registry = then.map_or_else(|| site.people.clone(), |then| then.registry.clone());
-            let trust = crate::review::trust::Trust::new(site.config, registry, None).without_currency();
-            p.parse(sources).map(|mut old| {
-                crate::review::trust::judge(&mut old, &trust);
-                old
-            })
+    let parse_past = |p: &super::history::PastVersion| {
+        let then = inputs.history.sources_at.get(&p.commit);
+        let sources = match then {
+            Some(then) => crate::parse::article::Sources {
+                bibliography: &then.bibliography,
+                site: inputs.sources.site,
+            },
+            None => inputs.sources,
+        };
+        let registry = then.map_or_else(|| site.people.clone(), |then| then.registry.clone());
+        let trust = crate::review::trust::Trust::new(site.config, registry, None).without_currency();
+        p.parse(sources).map(|mut old| {
+            crate::review::trust::judge(&mut old, &trust);
+            old
         })
-        .collect();
+    };
+    let parsed: Vec<Option<Article>> = own.versions.iter().map(parse_past).collect();
+    // The text a stale approval approved, to compare with the current one as readers read it.
+    let approved = own.approved.as_ref().and_then(parse_past);
     let current_dir = article_dir(&article.slug);
     let history_path = history_dir(&article.slug);
 
@@ -221,7 +228,15 @@ fn render_article(
     ctx.insert("article", &summary_view(article, urls, topics));
     ctx.insert(
         "history",
-        &history_view(article, own, &parsed, inputs.history, &current_text, urls, site),
+        &history_view(
+            article,
+            own,
+            (&parsed, approved.as_ref()),
+            inputs.history,
+            &current_text,
+            urls,
+            site,
+        ),
     );
     ctx.insert("canonical", &urls.absolute(&history_path));
     render(inputs, ctx, "history.html", &history_path, None, sink)?;
@@ -365,12 +380,21 @@ fn approved_by<'a>(article: &'a Article, site: &'a Site<'_>) -> Vec<ReviewerView
         .collect()
 }
 
+/// The changes between two texts as readers read them (question, answers, body, references:
+/// `reader_text`); the source lines only where a text no longer parses.
+fn readers_diff((old_source, old): (&str, Option<&Article>), (new_source, new): (&str, Option<&Article>)) -> Diff {
+    match (old.and_then(reader_text), new.and_then(reader_text)) {
+        (Some(old), Some(new)) => diff_html(&old, &new),
+        _ => diff_html(old_source, new_source),
+    }
+}
+
 /// Every earlier version the site knows of — from git and from the current text's
 /// `changes` notes — newest first, each with its diff to the next known text.
 fn history_view<'a>(
     article: &'a Article,
     own: &'a ArticleHistory,
-    parsed: &'a [Option<Article>],
+    (parsed, approved_parsed): (&'a [Option<Article>], Option<&Article>),
     history: &'a SiteHistory,
     current_text: &str,
     urls: &Urls,
@@ -384,11 +408,13 @@ fn history_view<'a>(
     known.sort_by_key(|(p, _)| p.version);
     let mut by_number: BTreeMap<u32, VersionView<'a>> = BTreeMap::new();
     for (k, &(past, old)) in known.iter().enumerate() {
-        let (next_text, next_version) = match known.get(k + 1) {
-            Some((next, _)) => (next.text.as_str(), next.version),
-            None => (current_text, article.version),
+        let (next_text, next_parsed, next_version) = match known.get(k + 1) {
+            Some((next, next_parsed)) => (next.text.as_str(), *next_parsed, next.version),
+            None => (current_text, Some(article), article.version),
         };
-        let diff = diff_html(&past.text, next_text);
+        let diff = readers_diff((&past.text, old), (next_text, next_parsed));
+        let diff_is_approval =
+            next_version == article.version && own.approved.as_ref().is_some_and(|approved| approved.text == past.text);
         let own_note = old
             .and_then(|a| a.changes.iter().find(|c| c.version == past.version))
             .map(|c| c.summary.as_str());
@@ -405,10 +431,13 @@ fn history_view<'a>(
                 commit: Some(commit_view(&history.commits[past.commit])),
                 note,
                 review: old.map(|old| past_review(old, site)),
-                diff_html: Some(diff.html),
                 diff_to: Some(next_version),
                 added: diff.added,
                 removed: diff.removed,
+                changed: diff.changed,
+                diff_summary: diff.summary(),
+                diff_html: Some(diff.html),
+                diff_is_approval,
             },
         );
     }
@@ -429,11 +458,14 @@ fn history_view<'a>(
                 diff_to: None,
                 added: 0,
                 removed: 0,
+                changed: 0,
+                diff_summary: String::new(),
+                diff_is_approval: false,
             },
         );
     }
     let approval = own.approved.as_ref().map(|approved| {
-        let diff = diff_html(&approved.text, current_text);
+        let diff = readers_diff((&approved.text, approved_parsed), (current_text, Some(article)));
         ApprovalView {
             version: approved.version,
             // Only when that version's page shows exactly the approved commit's text, with
@@ -452,9 +484,11 @@ fn history_view<'a>(
                 .then(|| urls.path(&version_dir(&article.slug, approved.version))),
             commit: commit_view(&history.commits[approved.commit]),
             reviewers: approved_by(article, site),
-            diff_html: diff.html,
             added: diff.added,
             removed: diff.removed,
+            changed: diff.changed,
+            diff_summary: diff.summary(),
+            diff_html: diff.html,
         }
     });
     HistoryView {
