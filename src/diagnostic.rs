@@ -71,7 +71,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 50] = [
+    pub const ALL: [Code; 51] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
