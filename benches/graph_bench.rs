@@ -7,8 +7,8 @@
 //! process spent in it (on Linux): on a shared machine wall time also counts other people's
 //! work, CPU time does not.
 
-use evident::check::check_graph;
 use evident::config::load_config;
+use evident::link::check_graph;
 use evident::link::graph::{Graph, rank};
 use evident::link::in_site_order;
 use evident::load::load_content;

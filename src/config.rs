@@ -3,12 +3,16 @@
 
 use crate::bibliography::config::CitationConfig;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity, did_you_mean};
-pub use crate::link::graph::RelatedConfig;
 use crate::parse::fields::{CONFIG_CODES, FieldReader};
 pub use crate::review::policy::{Interval, Publish, ReviewConfig, Signatures};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The largest content or bibliography file read unless `limits.max_file_size` says
+/// otherwise: 5 MiB is a hundred times the longest real article, and what the parse and
+/// check passes handle in about a second; beyond it a file is refused unread.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
 pub const CONFIG_FILE: &str = "evident.yaml";
 
@@ -58,7 +62,7 @@ pub struct SiteConfig {
     pub citations: CitationConfig,
     /// Older editions of the site to publish under `/editions/<name>/` (`editions:`,
     /// `edition_tags:`).
-    pub editions: crate::editions::EditionsConfig,
+    pub editions: crate::editions::config::EditionsConfig,
     /// Whether approvals must be signed, and how long they stay current (`review:`).
     pub review: ReviewConfig,
     /// Authorship and evidence grades (`standards:`), the reading-grade target
@@ -101,7 +105,7 @@ pub struct LimitsConfig {
 impl Default for LimitsConfig {
     fn default() -> LimitsConfig {
         LimitsConfig {
-            max_file_size: crate::load::DEFAULT_MAX_FILE_SIZE,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -214,14 +218,14 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     };
     citations.retractions_at = citations_at("retractions");
     let citation_problems = crate::bibliography::config::problems(&citations, citations_at("style"));
-    let editions = crate::editions::EditionsConfig {
-        list: reader.list::<crate::editions::EditionEntry>("editions"),
+    let editions = crate::editions::config::EditionsConfig {
+        list: reader.list::<crate::editions::config::EditionEntry>("editions"),
         tags_at: reader.value_position("edition_tags"),
         tags: reader.optional("edition_tags"),
         branch_at: reader.value_position("edition_branch"),
         branch: reader.optional("edition_branch"),
     };
-    let edition_problems = crate::editions::config_problems(&editions);
+    let edition_problems = crate::editions::config::config_problems(&editions);
     let review_at = reader.key_position("review");
     let review = ReviewConfig {
         at: review_at,
@@ -454,6 +458,30 @@ fn normalize_base_url(url: &str) -> String {
         url.push('/');
     }
     url
+}
+
+/// `related:` in `evident.yaml`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedConfig {
+    /// How many related questions a page lists. Links chosen by editors always appear,
+    /// even beyond this number; computed ones fill the list up to it.
+    pub max: usize,
+    /// List the editors' links before computed ones (each group strongest first); when
+    /// false, one list ordered by score.
+    pub explicit_first: bool,
+    /// The score a computed neighbour needs to be listed (0 to 1).
+    pub min_score: f32,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> RelatedConfig {
+        RelatedConfig {
+            max: 8,
+            explicit_first: true,
+            min_score: 0.1,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod slug;
 pub mod standards;
 pub mod text;
 pub mod versions;

@@ -5,7 +5,7 @@ use crate::check::check_content;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
-use crate::link::{LinkOptions, Site, in_site_order, link_site_with_graph};
+use crate::link::{LinkOptions, Site, link_site_with_graph};
 use crate::load::{ContentFile, LoadedContent};
 use crate::parse::{Output, ParsedContent, read_and_parse_within};
 use crate::progress::{Progress, Silent};
@@ -217,11 +217,8 @@ pub fn check_loaded(
         },
     ));
     progress.stage("building the graph", None);
-    let corpus = in_site_order(&parsed.articles);
-    let graph = Graph::build(&corpus, config.related.max);
-    progress.stage("checking the graph", None);
-    diagnostics.extend(crate::check::check_graph(&corpus, &graph, &config));
-    drop(corpus);
+    let (graph, graph_findings) = crate::link::link_graph(&parsed.articles, &config, progress);
+    diagnostics.extend(graph_findings);
     let mut diagnostics = config.apply_severities(diagnostics);
     if options.deny_warnings {
         for d in &mut diagnostics {

@@ -114,3 +114,60 @@ fn an_article_with_front_matter_errors_is_not_built() {
     assert_eq!(out.report().only("frontmatter/unknown-field").line, 7);
     assert!(!site.exists("public"), "a failed first build wrote public/");
 }
+
+/// The valid article with `from` replaced by `to` (which must occur once), checked.
+fn check_edited(from: &str, to: &str, code: i32) -> Report {
+    let site = Site::fixture("front-matter/valid");
+    let text = site.read(FILE);
+    assert_eq!(text.matches(from).count(), 1, "{from:?} in {text}");
+    site.write(FILE, text.replace(from, to));
+    let out = site.run(&["check", "--format", "json"]);
+    out.expect_code(code);
+    out.report()
+}
+
+#[test]
+fn an_unclosed_quote_is_reported_where_the_quote_opens() {
+    // Line 3: `title: "Cystitis treatment`, never closed on its line; the next `"` (line 13)
+    // closes it, and libyaml gives up only after that.
+    let question = "?\"\nanswer:";
+    let report = check_edited(question, "?\"\ntitle: \"Cystitis treatment\nanswer:", 1);
+    let finding = report.only("frontmatter/syntax");
+    assert_eq!(finding.at(), (FILE, 3, 8), "{finding:?}");
+    assert!(finding.message.contains("quoted value"), "{}", finding.message);
+    assert!(
+        finding.hint.as_deref().unwrap_or("").contains("closing quote"),
+        "{finding:?}"
+    );
+    // With no later quote of its kind, the scanner reaches the end: the same place.
+    let report = check_edited(question, "?\"\ntitle: 'Cystitis treatment\nanswer:", 1);
+    let finding = report.only("frontmatter/syntax");
+    assert_eq!(finding.at(), (FILE, 3, 8), "{finding:?}");
+    assert!(finding.message.contains("never closed"), "{}", finding.message);
+}
+
+#[test]
+fn a_tab_in_the_indentation_is_called_a_tab() {
+    // Line 8: `<tab>status: submitted`.
+    let report = check_edited("  status: submitted", "\tstatus: submitted", 1);
+    let finding = report.only("frontmatter/syntax");
+    assert_eq!(finding.at(), (FILE, 8, 1), "{finding:?}");
+    assert!(finding.message.contains("tab"), "{}", finding.message);
+    assert!(finding.hint.as_deref().unwrap_or("").contains("spaces"), "{finding:?}");
+}
+
+#[test]
+fn a_misspelt_reference_field_is_reported_once_and_the_reference_still_resolves() {
+    // Line 12: `    titel: …`, the reference's required title misspelt; its two citations
+    // must still find it, and no "missing title" may follow the misspelling.
+    let report = check_edited("    title: \"Guideline", "    titel: \"Guideline", 1);
+    let finding = report.only("frontmatter/unknown-field");
+    assert_eq!(finding.at(), (FILE, 12, 5), "{finding:?}");
+    assert!(finding.message.contains("`titel`"), "{}", finding.message);
+    assert_eq!(finding.hint.as_deref(), Some("did you mean `title`?"));
+    assert_eq!(report.diagnostics.len(), 1, "{:#?}", report.diagnostics);
+    // A misspelt optional field the same: one finding, no unresolved citation.
+    let report = check_edited("    publisher:", "    publsher:", 1);
+    assert_eq!(report.only("frontmatter/unknown-field").at(), (FILE, 13, 5));
+    assert_eq!(report.diagnostics.len(), 1, "{:#?}", report.diagnostics);
+}

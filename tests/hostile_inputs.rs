@@ -98,7 +98,7 @@ fn cases() -> Vec<Case> {
             format!("{HEAD}review:\n\tstatus: draft\n---\nBody.\n"),
             "frontmatter/syntax",
             (7, 1),
-            "cannot start any token",
+            "a tab indents this line",
         ),
         case(
             "duplicate keys",

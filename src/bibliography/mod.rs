@@ -5,6 +5,7 @@
 pub mod bibtex;
 mod bibtex_limits;
 pub mod config;
+pub mod csl;
 pub mod csl_json;
 pub mod identifiers;
 pub mod names;
@@ -18,7 +19,7 @@ use crate::parse::front_matter::{Reference, ReferenceKind};
 use std::collections::{HashMap, HashSet};
 
 /// The folder under the site root that holds the shared bibliography.
-pub const BIBLIOGRAPHY_DIR: &str = "references";
+pub use crate::load::{BIBLIOGRAPHY_DIR, is_bibliography_file};
 
 /// The fields a reference may have, in the order Evident writes them.
 pub const REFERENCE_FIELDS: &[&str] = &[
@@ -190,10 +191,6 @@ pub fn parse_file(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
     }
 }
 
-pub fn is_bibliography_file(name: &str) -> bool {
-    matches!(extension(name).as_deref(), Some("yaml" | "yml" | "json" | "bib"))
-}
-
 fn extension(name: &str) -> Option<String> {
     let (_, ext) = name.rsplit_once('.')?;
     Some(ext.to_ascii_lowercase())
@@ -268,7 +265,7 @@ fn key_base(reference: &Reference) -> String {
             name.rsplit_once(' ').map_or(name, |(family, _)| family).to_string()
         })
         .unwrap_or_else(|| reference.title.split_whitespace().next().unwrap_or("ref").to_string());
-    let mut base: String = crate::check::suggest_slug(&family);
+    let mut base: String = crate::slug::suggest_slug(&family);
     if base.is_empty() {
         base = "ref".into();
     }

@@ -3,13 +3,13 @@
 
 use super::{Entry, FieldPositions, REFERENCE_FIELDS};
 use crate::diagnostic::{Code, Diagnostic, Position, did_you_mean};
-use crate::parse::fields::{Locator, Scope};
 use crate::parse::front_matter::Reference;
 use crate::parse::yaml::{self, Value};
+use crate::parse::yaml::{Locator, Scope};
 
 pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let value = match yaml::parse_value(text) {
-        Ok(value) => value,
+    let (value, locator) = match yaml::parse(text, 1) {
+        Ok(parsed) => parsed,
         Err(error) => {
             let diagnostic = Diagnostic::new(
                 Code::BibliographySyntax,
@@ -17,7 +17,7 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
                 Position::new(error.line, error.column),
                 format!("malformed YAML: {}", error.message),
             )
-            .with_hint("check the indentation and quote values that contain `:` or `#`");
+            .with_hint(error.hint());
             return (Vec::new(), vec![diagnostic]);
         }
     };
@@ -35,7 +35,6 @@ pub fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Diagnostic>) {
             return (Vec::new(), vec![diagnostic]);
         }
     };
-    let locator = Locator::new(text, 1);
     let scopes = locator.items(locator.whole());
     let mut entries = Vec::new();
     let mut diagnostics = Vec::new();

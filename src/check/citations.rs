@@ -226,7 +226,7 @@ fn check_style(located: &Located<'_>, style: &str, found: &mut Vec<Diagnostic>) 
     if style == "ama" {
         return;
     }
-    let Some(result) = crate::render::csl::format_in_style(located.reference, style) else {
+    let Some(result) = crate::bibliography::csl::format_in_style(located.reference, style) else {
         return;
     };
     let Some(Err(failure)) = result.get() else {

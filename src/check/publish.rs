@@ -37,7 +37,7 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
                     at,
                     format!(
                         "`{slug}` is not published (review.publish: approved, and it is {}): the published page leaves this related question out",
-                        crate::review::record::describe_state(&target.review_state)
+                        crate::review::describe_state(&target.review_state)
                     ),
                 )
                 .with_hint(format!(
@@ -66,7 +66,7 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
                     format!(
                         "this link leads to `{}`, which is not published (review.publish: approved, and it is {}): readers of the published page would find nothing there",
                         target.slug,
-                        crate::review::record::describe_state(&target.review_state)
+                        crate::review::describe_state(&target.review_state)
                     ),
                 )
                 .with_hint(format!(

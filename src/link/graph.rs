@@ -9,32 +9,9 @@ use crate::bibliography::identifiers::normalize_doi;
 use crate::fast_hash::{FastMap, FastSet};
 use crate::parse::article::Article;
 use rayon::prelude::*;
-use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
-/// `related:` in `evident.yaml`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct RelatedConfig {
-    /// How many related questions a page lists. Links chosen by editors always appear,
-    /// even beyond this number; computed ones fill the list up to it.
-    pub max: usize,
-    /// List the editors' links before computed ones (each group strongest first); when
-    /// false, one list ordered by score.
-    pub explicit_first: bool,
-    /// The score a computed neighbour needs to be listed (0 to 1).
-    pub min_score: f32,
-}
-
-impl Default for RelatedConfig {
-    fn default() -> RelatedConfig {
-        RelatedConfig {
-            max: 8,
-            explicit_first: true,
-            min_score: 0.1,
-        }
-    }
-}
+pub use crate::config::RelatedConfig;
 
 /// How much each signal counts in a pair's score; they sum to 1, so scores are in 0..=1.
 /// Wording counts most: topics are coarse (a whole specialty), and shared references,

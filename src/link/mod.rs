@@ -1,6 +1,8 @@
 //! Stage 4, link: decides what is published and connects it — slugs to articles, related
 //! questions and backlinks, topic hubs, recency. Output: an immutable `Site` of indices.
 
+mod findings;
+pub use findings::check_graph;
 pub mod graph;
 
 use crate::config::SiteConfig;
@@ -175,4 +177,18 @@ pub fn title_from_slug(slug: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+/// The related-question graph over every article, drafts included, and the findings
+/// about it (`related/dangling`, `related/implausible`, `graph/orphan`): built once here,
+/// judged here, and reused by `build` when it publishes the same articles.
+pub fn link_graph(
+    articles: &[Article],
+    config: &SiteConfig,
+    progress: &dyn crate::progress::Progress,
+) -> (Graph, Vec<crate::diagnostic::Diagnostic>) {
+    let corpus = in_site_order(articles);
+    let graph = Graph::build(&corpus, config.related.max);
+    progress.stage("checking the graph", None);
+    let findings = findings::check_graph(&corpus, &graph, config);
+    (graph, findings)
 }

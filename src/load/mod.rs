@@ -10,10 +10,17 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-/// The largest content or bibliography file read unless `limits.max_file_size` says
-/// otherwise: 5 MiB is a hundred times the longest real article, and what the parse and
-/// check passes handle in about a second; beyond it a file is refused unread.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+pub use crate::config::DEFAULT_MAX_FILE_SIZE;
+
+/// The folder of the shared bibliography, which the loader reads beside `content/`.
+pub const BIBLIOGRAPHY_DIR: &str = "references";
+
+/// Whether a file in the bibliography folder is one Evident reads: our YAML, CSL-JSON or
+/// BibTeX, told by its extension.
+pub fn is_bibliography_file(name: &str) -> bool {
+    let extension = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    matches!(extension.as_deref(), Some("yaml" | "yml" | "json" | "bib"))
+}
 
 /// One content file's text, as read from disk.
 #[derive(Debug)]
@@ -236,7 +243,7 @@ pub fn texts_named_by(
 /// Reads the shared bibliography's files (`references/*.yaml|*.yml|*.json|*.bib`, at any
 /// depth, hidden files skipped) in name order; files over `max_file_size` bytes are refused.
 pub fn load_bibliography(root: &Path, max_file_size: u64) -> (Vec<SourceFile>, Vec<Diagnostic>) {
-    let dir = root.join(crate::bibliography::BIBLIOGRAPHY_DIR);
+    let dir = root.join(BIBLIOGRAPHY_DIR);
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let walker = WalkDir::new(&dir)
@@ -245,15 +252,12 @@ pub fn load_bibliography(root: &Path, max_file_size: u64) -> (Vec<SourceFile>, V
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
     let is_bibliography = |path: &Path| {
         path.file_name()
-            .is_some_and(|name| crate::bibliography::is_bibliography_file(&name.to_string_lossy()))
+            .is_some_and(|name| is_bibliography_file(&name.to_string_lossy()))
     };
     for entry in walker {
         match entry {
             Ok(entry) if entry.path_is_symlink() => problems.extend(skipped_link(root, entry.path(), is_bibliography)),
-            Ok(entry)
-                if entry.file_type().is_file()
-                    && crate::bibliography::is_bibliography_file(&entry.file_name().to_string_lossy()) =>
-            {
+            Ok(entry) if entry.file_type().is_file() && is_bibliography_file(&entry.file_name().to_string_lossy()) => {
                 match read_source(root, &dir, entry.path(), max_file_size) {
                     Ok(file) => files.push(file),
                     Err(diagnostic) => problems.push(diagnostic),

@@ -218,7 +218,7 @@ pub fn parse_person(file: &str, text: &str) -> (Option<Person>, Vec<Diagnostic>)
         .unwrap_or_default()
         .to_string();
     let mut findings = Vec::new();
-    if !crate::check::is_valid_slug(&id) {
+    if !crate::slug::is_valid_slug(&id) {
         findings.push(
             Diagnostic::new(
                 Code::FrontmatterInvalidValue,

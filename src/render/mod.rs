@@ -3,7 +3,6 @@
 
 pub mod banner;
 pub mod context;
-pub mod csl;
 pub mod graph;
 pub mod json_ld;
 pub mod reference;

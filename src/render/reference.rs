@@ -5,7 +5,7 @@ use crate::html::escape_into;
 use crate::parse::front_matter::{Reference, ReferenceKind};
 
 /// The reference styles `citations.style` may name: Evident's own AMA formatter, then the
-/// CSL styles of `super::csl::CSL_STYLES`.
+/// CSL styles of `crate::bibliography::csl::CSL_STYLES`.
 pub const STYLES: &[&str] = &[
     "ama",
     "american-medical-association",
@@ -25,7 +25,7 @@ pub fn format_reference(reference: &Reference, style: &str) -> String {
         "ama" => format_ama(reference),
         // A reference the style cannot format is a `reference/unformattable` error, so no
         // build publishes this fallback; `serve` shows it while the error is fixed.
-        csl => super::csl::format_csl(reference, csl).unwrap_or_else(|| format_ama(reference)),
+        csl => crate::bibliography::csl::format_csl(reference, csl).unwrap_or_else(|| format_ama(reference)),
     };
     // A paper cited despite a retraction or other notice says so beside its citation.
     if let Some(note) = reference.retraction_note.as_deref().filter(|n| !n.trim().is_empty()) {
@@ -638,7 +638,7 @@ mod tests {
     #[test]
     fn every_style_offered_in_evident_yaml_is_one_that_formats() {
         assert_eq!(STYLES[0], "ama");
-        assert_eq!(&STYLES[1..], super::super::csl::CSL_STYLES);
+        assert_eq!(&STYLES[1..], crate::bibliography::csl::CSL_STYLES);
     }
 
     #[test]

@@ -92,6 +92,23 @@ pub fn describe_parts(parts: &[&str]) -> String {
     }
 }
 
+/// A review state in a few words, as the queue and findings show it.
+pub fn describe_state(state: &ReviewState) -> String {
+    match state {
+        ReviewState::Draft => "draft".into(),
+        ReviewState::Submitted => "submitted".into(),
+        ReviewState::UnderReview => "under review".into(),
+        ReviewState::Approved => "approved".into(),
+        ReviewState::ChangedSinceApproval { changed } => match changed {
+            ChangedParts::Named(parts) => format!("changed since approval ({})", describe_parts(parts)),
+            ChangedParts::RecordAltered => "changed since approval (its recorded parts were altered)".into(),
+            ChangedParts::EarlierVersion => "changed since approval (recorded by an earlier Evident)".into(),
+        },
+        ReviewState::IncompleteApproval => "approval incomplete".into(),
+        ReviewState::UnverifiedApproval => "approved, but no approval is verified".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,15 +2,16 @@
 //! or the article's own findings forbid, rewrite only its `review:` lines, and verify the
 //! result reads back as intended before replacing the file.
 
+use super::ReviewState;
+pub use super::describe_state;
 use super::edit::replace_review_block;
 use super::file::replace_if_unchanged;
-use super::hash::{ChangedParts, ReviewSite};
+use super::hash::ReviewSite;
 use super::policy::Signatures;
 use super::signature::{self, Statement};
 use super::since::{History, changes_since_approval};
 use super::trust::Trust;
 use super::workflow::{Action, Identity, Subject, apply};
-use super::{ReviewState, describe_parts};
 use crate::bibliography::Bibliography;
 use crate::date::Date;
 use crate::diagnostic::terminal::{Keep, escape};
@@ -392,21 +393,4 @@ fn verify(
         );
     }
     Ok(article.review_state)
-}
-
-/// A one-line account of a stale approval, for the terminal queue.
-pub fn describe_state(state: &ReviewState) -> String {
-    match state {
-        ReviewState::Draft => "draft".into(),
-        ReviewState::Submitted => "submitted".into(),
-        ReviewState::UnderReview => "under review".into(),
-        ReviewState::Approved => "approved".into(),
-        ReviewState::ChangedSinceApproval { changed } => match changed {
-            ChangedParts::Named(parts) => format!("changed since approval ({})", describe_parts(parts)),
-            ChangedParts::RecordAltered => "changed since approval (its recorded parts were altered)".into(),
-            ChangedParts::EarlierVersion => "changed since approval (recorded by an earlier Evident)".into(),
-        },
-        ReviewState::IncompleteApproval => "approval incomplete".into(),
-        ReviewState::UnverifiedApproval => "approved, but no approval is verified".into(),
-    }
 }

@@ -1,5 +1,5 @@
-//! Checks that need the related-question graph: explicit links that look like noise, links
-//! in one direction only, and articles that nothing connects to.
+//! The findings the related-question graph gives, made where the graph is built: explicit
+//! links that look like noise, links in one direction only, and articles nothing connects to.
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Code, Diagnostic};

@@ -1,0 +1,135 @@
+//! The only door to the YAML library. serde_yaml (frozen upstream) deserializes; the
+//! positions of keys and values, and the meaning of syntax errors, come from the events
+//! and marks of libyaml, the parser serde_yaml itself reads with (`events`, `tree`).
+//! Keeping every use of both here means a maintained fork can replace them in one folder.
+
+mod events;
+mod tree;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use events::Stage;
+pub use serde_yaml::{Mapping, Value};
+pub use tree::{Locator, Scope, SyntaxKind};
+
+/// A YAML syntax error at a 1-based line and column of the parsed text.
+#[derive(Debug)]
+pub struct YamlError {
+    pub line: u32,
+    pub column: u32,
+    pub kind: SyntaxKind,
+    pub message: String,
+}
+
+impl YamlError {
+    pub fn hint(&self) -> &'static str {
+        self.kind.hint()
+    }
+}
+
+/// Parses `text` (line `first_line` of its file) into a value and where each of its parts
+/// is written. The error's line and column count from the start of `text`.
+pub fn parse(text: &str, first_line: u32) -> Result<(Value, Locator<'_>), YamlError> {
+    let locator = tree::locate(text, first_line).map_err(|error| {
+        let (line, column) = inside(text, error.at.line + 1, error.at.column + 1);
+        YamlError {
+            line,
+            column,
+            kind: error.kind,
+            message: error.message,
+        }
+    })?;
+    // What libyaml accepts, serde_yaml may still refuse (too deep, too many aliases): at
+    // the place it names.
+    let value = serde_yaml::from_str::<Value>(text).map_err(|error| {
+        let (line, column) = error
+            .location()
+            .map_or((1, 1), |at| (at.line() as u32, at.column() as u32));
+        let (line, column) = inside(text, line, column);
+        YamlError {
+            line,
+            column,
+            kind: SyntaxKind::Other(Stage::Parser),
+            message: without_location(&error.to_string()),
+        }
+    })?;
+    Ok((value, locator))
+}
+
+pub fn parse_value(text: &str) -> Result<Value, YamlError> {
+    parse(text, 1).map(|(value, _)| value)
+}
+
+/// Moves a position past the end of the text (an unclosed quote or bracket at the end of
+/// a file without a final line break: "line 2" of a one-line text) onto the text's last
+/// character, so that a finding always points into the file (found by the fuzzer,
+/// tests/properties.rs).
+fn inside(text: &str, line: u32, column: u32) -> (u32, u32) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let line = (line.max(1) as usize).min(lines.len());
+    let length = lines[line - 1].chars().count() as u32;
+    (line as u32, column.clamp(1, length + 1))
+}
+
+/// Converts an already-parsed value into a typed one; the error is serde's message, which
+/// names the offending field or value in backticks.
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_yaml::from_value(value).map_err(|error| without_location(&error.to_string()))
+}
+
+pub fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|error| error.to_string())
+}
+
+/// Drops serde_yaml's " at line N column M" fragments: findings carry the position themselves.
+fn without_location(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(index) = rest.find(" at line ") {
+        out.push_str(&rest[..index]);
+        let tail = &rest[index + " at line ".len()..];
+        let after_line = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+        match after_line.strip_prefix(" column ") {
+            Some(col) => rest = col.trim_start_matches(|c: char| c.is_ascii_digit()),
+            None => rest = after_line,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_at_the_end_of_the_text_point_into_it() {
+        for text in ["title: \"unclosed", "- {id: a, title: b", "a: [1, 2"] {
+            let error = parse_value(text).unwrap_err();
+            assert_eq!(error.line, 1, "{text:?}: {error:?}");
+            assert!(error.column as usize <= text.chars().count() + 1, "{text:?}: {error:?}");
+        }
+        let error = parse_value("a: 1\nb: \"open").unwrap_err();
+        assert_eq!(error.line, 2, "{error:?}");
+    }
+
+    #[test]
+    fn what_serde_yaml_refuses_after_libyaml_is_at_its_place() {
+        let deep = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
+        let error = parse_value(&deep).unwrap_err();
+        assert_eq!(error.kind, SyntaxKind::Other(Stage::Parser));
+        assert!(error.message.contains("recursion limit"), "{error:?}");
+        assert!(!error.message.contains(" at line "), "{}", error.message);
+    }
+
+    #[test]
+    fn strips_location_fragments() {
+        assert_eq!(
+            without_location(
+                "did not find expected key at line 3 column 1, while parsing a block mapping at line 1 column 1"
+            ),
+            "did not find expected key, while parsing a block mapping"
+        );
+    }
+}
