@@ -76,6 +76,9 @@ pub struct SiteConfig {
     pub search: SearchConfig,
 }
 
+/// The default `search.duplicate_threshold`: four in five distinct word stems in common.
+pub const DEFAULT_DUPLICATE_THRESHOLD: f64 = 0.8;
+
 /// `search:` in `evident.yaml`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -88,7 +91,7 @@ pub struct SearchConfig {
 impl Default for SearchConfig {
     fn default() -> SearchConfig {
         SearchConfig {
-            duplicate_threshold: crate::search::duplicates::DEFAULT_THRESHOLD,
+            duplicate_threshold: DEFAULT_DUPLICATE_THRESHOLD,
         }
     }
 }

@@ -271,7 +271,7 @@ fn main() -> ExitCode {
         },
         Command::New { question, topic } => {
             // Asked before the new file exists, so that it is not its own nearest question.
-            let closest = evident::search::command::closest(&cli.root, &question, CLOSEST_SHOWN);
+            let closest = evident::commands::closest(&cli.root, &question, CLOSEST_SHOWN);
             match evident::scaffold::new_article(&cli.root, &question, &topic, Date::today()) {
                 Ok(path) => {
                     println!("{}", path.display());
@@ -456,7 +456,7 @@ fn search(
     format: QueueFormat,
     drafts: bool,
 ) -> ExitCode {
-    use evident::search::command::{Asked, Style, answer};
+    use evident::commands::{Asked, Style};
     let asked = match queries {
         Some(path) => match std::fs::read_to_string(&path) {
             Ok(text) => Asked::File(text),
@@ -468,7 +468,7 @@ fn search(
         QueueFormat::Json => Style::Json,
         QueueFormat::Human => Style::Human,
     };
-    let (report, lines) = answer(root, &asked, limit, style, drafts);
+    let (report, lines) = evident::commands::search(root, &asked, limit, style, drafts);
     // Findings go to stderr, so that stdout holds nothing but the results.
     print_report(&report, Format::Human);
     match lines {

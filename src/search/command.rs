@@ -1,63 +1,11 @@
-//! `evident search`: the browser's ranking over an index held in memory, for editors ("is
-//! there already an answer to this?") and for relevance evaluation (`--queries`).
+//! `evident search`'s engine and output: the browser's ranking over an index held in
+//! memory, printed for editors or as JSON lines for evaluation. `commands::search` runs it
+//! on a site.
 
 use super::SearchFile;
 use super::query::{Hit, Results, Searcher};
-use crate::pipeline::{BuildOptions, Report};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::path::Path;
-
-/// What was asked: one query, or the text of a `--queries` file.
-pub enum Asked {
-    One(String),
-    File(String),
-}
-
-/// How one query's answer is printed (a `--queries` run always prints JSON lines).
-#[derive(Clone, Copy)]
-pub enum Style {
-    Human,
-    Json,
-}
-
-/// `evident search`: the findings of the site, and the text to print for each query; none
-/// when a finding at error severity kept the index from being built. `Err` when the index
-/// does not open.
-pub fn answer(
-    root: &Path,
-    asked: &Asked,
-    limit: usize,
-    style: Style,
-    drafts: bool,
-) -> (Report, Result<Vec<String>, String>) {
-    let options = BuildOptions {
-        include_drafts: drafts,
-        ..BuildOptions::default()
-    };
-    let (report, files) = crate::pipeline::search_index(root, &options);
-    let Some(files) = files else {
-        return (report, Ok(Vec::new()));
-    };
-    let engine = Engine::new(files);
-    let queries: Vec<&str> = match asked {
-        Asked::File(text) => queries_of(text),
-        Asked::One(query) => vec![query.as_str()],
-    };
-    let mut lines = Vec::new();
-    for query in queries {
-        let results = match engine.search(query, limit) {
-            Ok(results) => results,
-            Err(error) => return (report, Err(format!("the search index does not open: {error}"))),
-        };
-        lines.push(match (asked, style) {
-            (Asked::File(_), _) => json_line(query, &results),
-            (Asked::One(_), Style::Json) => json(&results),
-            (Asked::One(_), Style::Human) => human(query, &results),
-        });
-    }
-    (report, Ok(lines))
-}
 
 /// Answers queries over the files of one index, as the browser would read them.
 pub struct Engine {
@@ -100,29 +48,6 @@ fn rows(hits: &[Hit]) -> Vec<ResultRow<'_>> {
             matched: &h.terms,
         })
         .collect()
-}
-
-/// The questions already on the site (drafts too) that search ranks closest to `question`,
-/// as "question (file-less URL)" lines, at most `limit`: what `evident new` shows before an
-/// editor writes an answer that may exist. Nothing when the site cannot be searched now
-/// (its findings are `check`'s business, not `new`'s).
-pub fn closest(root: &Path, question: &str, limit: usize) -> Vec<String> {
-    let options = BuildOptions {
-        include_drafts: true,
-        ..BuildOptions::default()
-    };
-    let (_, files) = crate::pipeline::search_index(root, &options);
-    let Some(files) = files else {
-        return Vec::new();
-    };
-    match Engine::new(files).search(question, limit) {
-        Ok(results) => results
-            .hits
-            .iter()
-            .map(|hit| format!("{}  ({})", hit.question, hit.url))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
 }
 
 /// `{"results": [...]}` for one query.

@@ -15,9 +15,6 @@ use crate::parse::article::Article;
 use crate::parse::front_matter::ReviewStatus;
 use std::collections::BTreeSet;
 
-/// The default `search.duplicate_threshold`.
-pub const DEFAULT_THRESHOLD: f64 = 0.8;
-
 /// The distinct stems of a question's search words, sorted.
 pub fn signature(question: &str, stemmer: &Stemmer) -> Vec<String> {
     let set: BTreeSet<String> = terms(question).map(|t| stemmer.stem(&t)).collect();
