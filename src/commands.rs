@@ -266,3 +266,81 @@ mod tests {
         );
     }
 }
+
+// ---- `evident search` and `evident new`'s closest questions
+
+use crate::search::command::{Engine, human, json, json_line, queries_of};
+
+/// What was asked: one query, or the text of a `--queries` file.
+pub enum Asked {
+    One(String),
+    File(String),
+}
+
+/// How one query's answer is printed (a `--queries` run always prints JSON lines).
+#[derive(Clone, Copy)]
+pub enum Style {
+    Human,
+    Json,
+}
+
+/// `evident search`: the findings of the site, and the text to print for each query; none
+/// when a finding at error severity kept the index from being built. `Err` when the index
+/// does not open.
+pub fn search(
+    root: &Path,
+    asked: &Asked,
+    limit: usize,
+    style: Style,
+    drafts: bool,
+) -> (Report, Result<Vec<String>, String>) {
+    let options = BuildOptions {
+        include_drafts: drafts,
+        ..BuildOptions::default()
+    };
+    let (report, files) = crate::pipeline::search_index(root, &options);
+    let Some(files) = files else {
+        return (report, Ok(Vec::new()));
+    };
+    let engine = Engine::new(files);
+    let queries: Vec<&str> = match asked {
+        Asked::File(text) => queries_of(text),
+        Asked::One(query) => vec![query.as_str()],
+    };
+    let mut lines = Vec::new();
+    for query in queries {
+        let results = match engine.search(query, limit) {
+            Ok(results) => results,
+            Err(error) => return (report, Err(format!("the search index does not open: {error}"))),
+        };
+        lines.push(match (asked, style) {
+            (Asked::File(_), _) => json_line(query, &results),
+            (Asked::One(_), Style::Json) => json(&results),
+            (Asked::One(_), Style::Human) => human(query, &results),
+        });
+    }
+    (report, Ok(lines))
+}
+
+/// The questions already on the site (drafts too) that search ranks closest to `question`,
+/// as "question (file-less URL)" lines, at most `limit`: what `evident new` shows before an
+/// editor writes an answer that may exist. Nothing when the site cannot be searched now
+/// (its findings are `check`'s business, not `new`'s).
+pub fn closest(root: &Path, question: &str, limit: usize) -> Vec<String> {
+    let options = BuildOptions {
+        include_drafts: true,
+        ..BuildOptions::default()
+    };
+    let (_, files) = crate::pipeline::search_index(root, &options);
+    let Some(files) = files else {
+        return Vec::new();
+    };
+    match Engine::new(files).search(question, limit) {
+        Ok(results) => results
+            .hits
+            .iter()
+            .map(|hit| format!("{}  ({})", hit.question, hit.url))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}

@@ -37,6 +37,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "readability",
     "feedback_url",
     "limits",
+    "search",
 ];
 
 #[derive(Clone, Debug)]
@@ -71,6 +72,28 @@ pub struct SiteConfig {
     pub feedback_url: Option<String>,
     /// How much of any one input is read (`limits:`).
     pub limits: LimitsConfig,
+    /// How search judges questions (`search:`).
+    pub search: SearchConfig,
+}
+
+/// The default `search.duplicate_threshold`: four in five distinct word stems in common.
+pub const DEFAULT_DUPLICATE_THRESHOLD: f64 = 0.8;
+
+/// `search:` in `evident.yaml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// How alike two published questions' words must be (0 to 1, the share of their
+    /// distinct word stems in common) for `question/duplicate`.
+    pub duplicate_threshold: f64,
+}
+
+impl Default for SearchConfig {
+    fn default() -> SearchConfig {
+        SearchConfig {
+            duplicate_threshold: DEFAULT_DUPLICATE_THRESHOLD,
+        }
+    }
 }
 
 /// Bounds on what one input may cost to read (`limits:` in `evident.yaml`).
@@ -215,6 +238,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let readability: crate::standards::config::ReadabilityConfig = reader.optional("readability").unwrap_or_default();
     let feedback_url: Option<String> = reader.optional("feedback_url");
     let limits: LimitsConfig = reader.optional("limits").unwrap_or_default();
+    let search: SearchConfig = reader.optional("search").unwrap_or_default();
 
     let mut severities = BTreeMap::new();
     let mut problems = Vec::new();
@@ -227,6 +251,24 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
                 problem,
             )
             .with_hint("write it with its scheme and without query or fragment, e.g. `https://kb.example.org/`"),
+        );
+    }
+    let threshold = search.duplicate_threshold;
+    if !(threshold > 0.0 && threshold <= 1.0) {
+        let at = reader
+            .locator()
+            .value(&["search", "duplicate_threshold"])
+            .unwrap_or_else(|| reader.key_position("search"));
+        problems.push(
+            Diagnostic::new(
+                Code::ConfigInvalidValue,
+                CONFIG_FILE,
+                at,
+                format!("`search.duplicate_threshold` is {threshold}: it must be above 0 and at most 1"),
+            )
+            .with_hint(
+                "0.8 (the default) flags questions that share four in five of their words; 1 only identical ones",
+            ),
         );
     }
     if limits.max_file_size == 0 {
@@ -372,6 +414,7 @@ pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         readability,
         feedback_url,
         limits,
+        search,
     })
 }
 

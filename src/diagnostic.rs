@@ -46,6 +46,7 @@ pub enum Code {
     BibliographySyntax,
     RelatedDangling,
     RelatedImplausible,
+    QuestionDuplicate,
     RelatedOneWay,
     RelatedUnpublished,
     LinkUnpublished,
@@ -77,7 +78,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 55] = [
+    pub const ALL: [Code; 56] = [
         Code::ContentUnreadable,
         Code::ContentChanged,
         Code::ContentSkipped,
@@ -105,6 +106,7 @@ impl Code {
         Code::BibliographySyntax,
         Code::RelatedDangling,
         Code::RelatedImplausible,
+        Code::QuestionDuplicate,
         Code::RelatedOneWay,
         Code::RelatedUnpublished,
         Code::LinkUnpublished,
@@ -164,6 +166,7 @@ impl Code {
             Code::BibliographySyntax => "bibliography/syntax",
             Code::RelatedDangling => "related/dangling",
             Code::RelatedImplausible => "related/implausible",
+            Code::QuestionDuplicate => "question/duplicate",
             Code::RelatedOneWay => "related/one-way",
             Code::RelatedUnpublished => "related/unpublished",
             Code::LinkUnpublished => "link/unpublished",
@@ -218,6 +221,7 @@ impl Code {
             | Code::HistoryShallow
             | Code::LinkExternal
             | Code::RelatedImplausible
+            | Code::QuestionDuplicate
             | Code::RelatedOneWay
             | Code::ReferenceTitleCase
             | Code::RelatedUnpublished

@@ -222,6 +222,23 @@ enum Command {
         #[arg(long)]
         deny: bool,
     },
+    /// Search the published questions with the ranking the site's search page uses
+    Search {
+        /// What a reader would type (omit with --queries)
+        #[arg(required_unless_present = "queries")]
+        query: Option<String>,
+        /// Answer every query of FILE (one a line) in one run, one JSON object a line
+        #[arg(long, value_name = "FILE", conflicts_with = "query")]
+        queries: Option<PathBuf>,
+        /// At most N results per query
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        limit: usize,
+        #[arg(long, value_enum, default_value = "human")]
+        format: QueueFormat,
+        /// Include draft articles
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Print the related-question graph that `build` publishes as graph.json
     Graph {
         #[arg(long, value_enum, default_value = "json")]
@@ -271,9 +288,17 @@ fn main() -> ExitCode {
             Err(error) => usage_error(error),
         },
         Command::New { question, topic } => {
+            // Asked before the new file exists, so that it is not its own nearest question.
+            let closest = evident::commands::closest(&cli.root, &question, CLOSEST_SHOWN);
             match evident::scaffold::new_article(&cli.root, &question, &topic, Date::today()) {
                 Ok(path) => {
                     println!("{}", path.display());
+                    if !closest.is_empty() {
+                        eprintln!("the questions already on the site that search ranks closest to yours:");
+                        for line in closest {
+                            eprintln!("  {line}");
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(error) => usage_error(error),
@@ -421,6 +446,13 @@ fn main() -> ExitCode {
         },
         Command::Review { format } => print_queue(&cli.root, format),
         Command::Audit { format, as_of, deny } => print_audit(&cli.root, format, as_of, deny),
+        Command::Search {
+            query,
+            queries,
+            limit,
+            format,
+            drafts,
+        } => search(&cli.root, query, queries, limit, format, drafts),
         Command::Graph { format, drafts } => {
             let options = BuildOptions {
                 include_drafts: drafts,
@@ -438,6 +470,43 @@ fn main() -> ExitCode {
             }
             ExitCode::from(report.outcome.exit_code())
         }
+    }
+}
+
+/// How many existing questions `evident new` lists.
+const CLOSEST_SHOWN: usize = 5;
+
+fn search(
+    root: &std::path::Path,
+    query: Option<String>,
+    queries: Option<PathBuf>,
+    limit: usize,
+    format: QueueFormat,
+    drafts: bool,
+) -> ExitCode {
+    use evident::commands::{Asked, Style};
+    let asked = match queries {
+        Some(path) => match std::fs::read_to_string(&path) {
+            Ok(text) => Asked::File(text),
+            Err(error) => return usage_error(anyhow::anyhow!("cannot read {}: {error}", path.display())),
+        },
+        None => Asked::One(query.unwrap_or_default()),
+    };
+    let style = match format {
+        QueueFormat::Json => Style::Json,
+        QueueFormat::Human => Style::Human,
+    };
+    let (report, lines) = evident::commands::search(root, &asked, limit, style, drafts);
+    // Findings go to stderr, so that stdout holds nothing but the results.
+    print_report(&report, Format::Human);
+    match lines {
+        Ok(lines) => {
+            for line in lines {
+                println!("{}", line.trim_end());
+            }
+            ExitCode::from(report.outcome.exit_code())
+        }
+        Err(error) => usage_error(anyhow::anyhow!(error)),
     }
 }
 

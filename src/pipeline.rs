@@ -232,6 +232,10 @@ pub fn load_and_check(
             any_reviewed,
         ));
     }
+    // A synonyms.yaml that does not load would silently search with the built-in table.
+    loaded
+        .diagnostics
+        .extend(crate::search::synonyms::load_site(root).err());
     Ok(check_loaded(config, loaded, parsed, options, progress))
 }
 
@@ -253,6 +257,10 @@ pub fn check_loaded(
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(parsed.diagnostics.iter().cloned());
     diagnostics.extend(check_content(&parsed));
+    diagnostics.extend(crate::search::duplicates::check_duplicates(
+        &parsed.articles,
+        config.search.duplicate_threshold,
+    ));
     diagnostics.extend(crate::review::trust::check_people(&parsed.articles, &parsed.people()));
     diagnostics.extend(crate::standards::check_standards(
         &parsed.articles,
@@ -654,6 +662,24 @@ pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Repor
     let text = graph_text(&site, format);
     drop(site);
     (finish(root, checked.diagnostics, &checked.loaded, stats), Some(text))
+}
+
+/// `evident search`: the search index `build` would publish (drafts only with
+/// `--drafts`), held in memory. Like `build`, it gives nothing when a finding is at error
+/// severity: an editor then searches a site that no reader could see.
+pub fn search_index(root: &Path, options: &BuildOptions) -> (Report, Option<Vec<crate::search::SearchFile>>) {
+    let checked = match load_and_check(root, options, &Silent, Output::FactsOnly) {
+        Ok(checked) => checked,
+        Err(report) => return (report, None),
+    };
+    let stats = checked.stats();
+    if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return (finish(root, checked.diagnostics, &checked.loaded, stats), None);
+    }
+    let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
+    let files = crate::search::site_index(&site, root);
+    drop(site);
+    (finish(root, checked.diagnostics, &checked.loaded, stats), Some(files))
 }
 
 fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<ContentFile>, stats: Stats) -> Report {

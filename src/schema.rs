@@ -304,6 +304,14 @@ fn config_field(name: &str) -> Option<Value> {
                 "max_file_size": {"type": "integer", "minimum": 1, "description": "The largest content or bibliography file read, in bytes (default 5242880, 5 MiB); larger ones are refused unread (content/too-large)."}
             }
         }),
+        "search" => json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "How search judges questions.",
+            "properties": {
+                "duplicate_threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "How alike two published questions' words must be (the share of their distinct word stems in common) for question/duplicate (default 0.8)."}
+            }
+        }),
         "related" => json!({
             "type": "object",
             "description": "How related-question lists are ranked and cut.",

@@ -158,6 +158,21 @@ fn exercise(code: Code) -> Exercise {
         ),
         Code::RelatedDangling => check(|| Site::fixture("related/dangling"), 1),
         Code::RelatedImplausible => check(|| Site::fixture("graph/model-page"), 0),
+        Code::QuestionDuplicate => check(
+            || {
+                let site = Site::fixture("readers/site");
+                let original = site.read("content/diabetes/metformin-first-line.md");
+                site.write(
+                    "content/diabetes/metformin-first-line-again.md",
+                    original.replace(
+                        "Is metformin still the first-line drug",
+                        "Is metformin still a first-line drug",
+                    ),
+                );
+                site
+            },
+            0,
+        ),
         Code::RelatedUnpublished => check_today(
             || {
                 // Radium is approved and lists the dose article, which is only submitted.

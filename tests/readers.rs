@@ -125,6 +125,17 @@ fn the_shipped_search_script_finds_what_the_reference_finds() {
         "Ménière",
         "what is the",
         "diabet",
+        // Synonyms, question types and stems: the shared query set of the two rankings.
+        "kidney damage",
+        "renal protection",
+        "high blood sugar treatment",
+        "how is diabetes managed",
+        "signs of kidney disease",
+        "sugar diabetes pills",
+        "dosed insulin",
+        "t2d first line therapy",
+        "is metformin safe in ckd",
+        "how common is kidney failure",
     ];
     let script = site.path("public/theme/search.js");
     let driver = site.path("driver.js");
@@ -156,6 +167,12 @@ fn the_shipped_search_script_finds_what_the_reference_finds() {
             let score = hit["score"].as_f64().unwrap();
             assert!((score - want.score).abs() < 1e-9, "{query}: {score} vs {}", want.score);
             assert_eq!(hit["status"], want.status.as_str(), "{query}");
+            assert_eq!(
+                hit["terms"],
+                serde_json::json!(want.terms),
+                "{query}: the same matched terms"
+            );
+            assert_eq!(hit["excerpt"], want.excerpt.as_str(), "{query}");
             assert_eq!(hit["url"], format!("/questions/{}/", want.slug), "{query}");
         }
         let corrections: Vec<(&str, &str)> = js["corrections"]
@@ -183,6 +200,63 @@ fn the_shipped_search_script_finds_what_the_reference_finds() {
     }
     assert_eq!(from_js[0]["hits"][0]["slug"], METFORMIN);
     assert_eq!(from_js[1]["corrections"][0]["readAs"], "metformin");
+    // A lay or clinical word finds the other in the browser too: "renal" → "kidneys".
+    let renal = queries.iter().position(|q| *q == "renal protection").unwrap();
+    assert_eq!(from_js[renal]["hits"][0]["slug"], SGLT2);
+    assert_eq!(
+        from_js[renal]["hits"][0]["terms"],
+        serde_json::json!(["kidneys", "protect"])
+    );
+}
+
+#[test]
+fn the_shipped_script_quotes_the_answer_around_the_matched_words_and_marks_them() {
+    let Some(node) = node() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "`node` is needed to run the shipped search script"
+        );
+        eprintln!("SKIPPED: `node` is not installed (CI fails here)");
+        return;
+    };
+    let site = built();
+    let script = site.path("public/theme/search.js");
+    let probe = r#"
+const engine = require(process.argv[1]);
+const text = "Metformin lowers glucose. It is safe until the eGFR falls below 30, when Metformin must stop; reduce the dose below 45.";
+const long = engine.excerpt(text, ["egfr", "metformin"], 60);
+const none = engine.excerpt("Short answer.", [], 60);
+process.stdout.write(JSON.stringify({ long, none }));
+"#;
+    let output = Command::new(node)
+        .arg("-e")
+        .arg(probe)
+        .arg(&script)
+        .output()
+        .expect("run node");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let found: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let marked: Vec<&str> = found["long"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["mark"] == true)
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    // The second "Metformin" lies past the 60 characters shown.
+    assert_eq!(marked, ["Metformin", "eGFR"]);
+    let whole: String = found["long"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert!(whole.ends_with(" …"), "a cut excerpt says so: {whole}");
+    assert!(whole.chars().count() <= 64, "{whole}");
+    assert_eq!(
+        found["none"],
+        serde_json::json!([{"text": "Short answer.", "mark": false}])
+    );
 }
 
 /// Loads the site's search script in Node and prints each query's results as JSON.

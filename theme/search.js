@@ -14,8 +14,11 @@
   var MAX_TERM_CHARS = 40;
   var MAX_CANDIDATES = 12;
   var MAX_QUERY_TERMS = 8;
-  var FORMAT = 1;
-  var EXACT = 1.0, PREFIX = 0.7, ONE_TYPO = 0.6, TWO_TYPOS = 0.4;
+  var FORMAT = 2;
+  var EXACT = 1.0, STEM = 0.9, PREFIX = 0.7, ONE_TYPO = 0.6, TWO_TYPOS = 0.4;
+  var SYNONYM = 0.8, TYPE = 1.0, FLOOR = 0.1;
+  var STEM_SUFFIX_CHARS = 4, STEM_MIN_CHARS = 4;
+  var TYPE_PREFIX = "~";
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   var FOLD_MAP = (function () {
     var map = {};
@@ -43,18 +46,41 @@
     return out;
   }
 
+  function keep(term) {
+    var length = Array.from(term).length;
+    if (length === 0 || length > MAX_TERM_CHARS) {
+      return false;
+    }
+    if (length === 1 && !/^\p{N}$/u.test(term)) {
+      return false;
+    }
+    return STOPWORDS.indexOf(term) === -1;
+  }
+
   function terms(text) {
-    var found = fold(text).match(WORD) || [];
-    return found.filter(function (term) {
-      var length = Array.from(term).length;
-      if (length > MAX_TERM_CHARS) {
-        return false;
-      }
-      if (length === 1 && !/^\p{N}$/u.test(term)) {
-        return false;
-      }
-      return STOPWORDS.indexOf(term) === -1;
+    return (fold(text).match(WORD) || []).filter(keep);
+  }
+
+  /* Every word of a folded text, stopwords kept: cue phrases are made of them. */
+  function rawWords(folded) {
+    return (folded.match(WORD) || []).filter(function (w) {
+      return Array.from(w).length <= MAX_TERM_CHARS;
     });
+  }
+
+  /* Plural endings off, exactly as text::singular. */
+  function singular(word) {
+    var length = Array.from(word).length;
+    if (length <= 3) {
+      return word;
+    }
+    if (length > 4 && word.slice(-3) === "ies") {
+      return word.slice(0, -3) + "y";
+    }
+    if (/(ss|us|is)$/.test(word)) {
+      return word;
+    }
+    return word.slice(-1) === "s" ? word.slice(0, -1) : word;
   }
 
   function shardKey(term) {
@@ -141,15 +167,20 @@
     return docs;
   }
 
+  function has(object, key) {
+    return object !== null && typeof object === "object" && Object.prototype.hasOwnProperty.call(object, key);
+  }
+
   /* The engine over files read by load(path) -> Promise of parsed JSON or null; paths are
-     relative to the folder holding search/. */
+     relative to the folder holding search/. Repeats src/search/query.rs step by step. */
   function createSearcher(load) {
     var manifest = null;
+    var cues = null;
     var cache = {};
     var loaded = [];
 
     function file(rel) {
-      if (!Object.prototype.hasOwnProperty.call(cache, rel)) {
+      if (!has(cache, rel)) {
         cache[rel] = Promise.resolve(load("search/" + rel, manifest && manifest.build)).then(function (value) {
           loaded.push("search/" + rel);
           return value;
@@ -168,6 +199,10 @@
           throw new Error("the search index is missing or of another version");
         }
         manifest = value;
+        cues = {};
+        (manifest.cues || []).forEach(function (cue) {
+          cues[cue[0].join(" ")] = cue[1];
+        });
         return manifest;
       });
     }
@@ -180,55 +215,148 @@
         var list = [];
         if (shard && Array.isArray(shard.terms)) {
           for (var i = 0; i < shard.terms.length; i++) {
-            list.push([shard.terms[i], (shard.df && shard.df[i]) || 0]);
+            var stem = (shard.stems && shard.stems[i]) || "";
+            list.push({ term: shard.terms[i], df: (shard.df && shard.df[i]) || 0, stem: stem || shard.terms[i] });
           }
         }
         return list;
       });
     }
 
-    function candidates(word) {
-      var typos = allowedTypos(word);
+    /* The query's slots in order, as Searcher::slots. */
+    function slots(query) {
+      var raw = rawWords(fold(query));
+      var found = [];
+      var consumed = raw.map(function () { return false; });
+      var cueWords = manifest.cue_words || 1;
+      var i = 0;
+      while (i < raw.length) {
+        var longest = Math.min(cueWords, raw.length - i);
+        var hit = null;
+        for (var len = longest; len >= 1; len--) {
+          var key = raw.slice(i, i + len).map(singular).join(" ");
+          if (has(cues, key)) {
+            hit = [len, cues[key]];
+            break;
+          }
+        }
+        if (hit) {
+          found.push([i, { words: raw.slice(i, i + hit[0]).filter(keep), synonyms: [], types: [TYPE_PREFIX + hit[1]] }]);
+          for (var k = i; k < i + hit[0]; k++) {
+            consumed[k] = true;
+          }
+          i += hit[0];
+        } else {
+          i += 1;
+        }
+      }
+      var rest = [];
+      raw.forEach(function (w, at) {
+        if (!consumed[at] && keep(w)) {
+          rest.push([at, w]);
+        }
+      });
+      var synonymsReady = rest.length ? file("synonyms.json") : Promise.resolve(null);
+      return synonymsReady.then(function (table) {
+        table = table || {};
+        var expand = table.expand || {};
+        var longestPhrase = table.longest || 1;
+        var j = 0;
+        while (j < rest.length) {
+          var span = Math.min(longestPhrase, rest.length - j);
+          var match = null;
+          for (var len = span; len >= 1; len--) {
+            var key = rest.slice(j, j + len).map(function (r) { return singular(r[1]); }).join(" ");
+            if (has(expand, key) && Array.isArray(expand[key])) {
+              match = [len, expand[key]];
+              break;
+            }
+          }
+          var take = match ? match[0] : 1;
+          found.push([rest[j][0], {
+            words: rest.slice(j, j + take).map(function (r) { return r[1]; }),
+            synonyms: match ? match[1].map(function (p) { return p.split(" "); }) : [],
+            types: []
+          }]);
+          j += take;
+        }
+        found.sort(function (x, y) { return x[0] - y[0]; });
+        var result = [];
+        var seen = [];
+        var total = 0;
+        for (var f = 0; f < found.length; f++) {
+          var slot = found[f][1];
+          slot.words = slot.words.filter(function (w) { return seen.indexOf(w) === -1; });
+          if (!slot.words.length && !slot.types.length) {
+            continue;
+          }
+          var weight = Math.max(slot.words.length, 1);
+          if (total + weight > MAX_QUERY_TERMS) {
+            break;
+          }
+          total += weight;
+          seen = seen.concat(slot.words);
+          result.push(slot);
+        }
+        return result;
+      });
+    }
+
+    function candidates(word, strict) {
+      var typos = strict ? 0 : allowedTypos(word);
       var first = shardKey(word);
+      var wordChars = Array.from(word).length;
       return vocabulary(first).then(function (words) {
-        var exact = words.some(function (w) { return w[0] === word; });
+        var exactStem = null;
+        for (var i = 0; i < words.length; i++) {
+          if (words[i].term === word) {
+            exactStem = words[i].stem;
+            break;
+          }
+        }
+        function stemOfWord(v) {
+          if (exactStem !== null) {
+            return v.stem === exactStem;
+          }
+          var chars = Array.from(v.stem).length;
+          return chars >= STEM_MIN_CHARS && word.indexOf(v.stem) === 0 && wordChars - chars <= STEM_SUFFIX_CHARS;
+        }
+        var stemmed = exactStem !== null || words.some(stemOfWord);
         var secondChar = Array.from(word)[1];
         var second = secondChar === undefined ? first : shardKey(secondChar);
-        if (!exact && typos > 0 && second !== first) {
-          return vocabulary(second).then(function (more) {
-            return [words.concat(more), exact];
-          });
-        }
-        return [words, exact];
-      }).then(function (result) {
-        var words = result[0], exact = result[1];
-        var longEnough = Array.from(word).length >= 3;
-        var found = [];
-        for (var i = 0; i < words.length; i++) {
-          var term = words[i][0];
-          var quality;
-          if (term === word) {
-            quality = EXACT;
-          } else if (longEnough && term.indexOf(word) === 0) {
-            quality = PREFIX;
-          } else if (!exact && typos > 0) {
-            var d = typoDistance(word, term, typos);
-            if (d === 1) {
-              quality = ONE_TYPO;
-            } else if (d === 2) {
-              quality = TWO_TYPOS;
+        var more = !stemmed && typos > 0 && second !== first ? vocabulary(second) : Promise.resolve([]);
+        return more.then(function (extra) {
+          var all = words.concat(extra);
+          var longEnough = !strict && wordChars >= 3;
+          var found = [];
+          for (var i = 0; i < all.length; i++) {
+            var v = all[i];
+            var quality;
+            if (v.term === word) {
+              quality = EXACT;
+            } else if (stemOfWord(v)) {
+              quality = STEM;
+            } else if (longEnough && v.term.indexOf(word) === 0) {
+              quality = PREFIX;
+            } else if (!stemmed && typos > 0) {
+              var d = typoDistance(word, v.term, typos);
+              if (d === 1) {
+                quality = ONE_TYPO;
+              } else if (d === 2) {
+                quality = TWO_TYPOS;
+              } else {
+                continue;
+              }
             } else {
               continue;
             }
-          } else {
-            continue;
+            found.push([v.term, quality, v.df]);
           }
-          found.push([term, quality, words[i][1]]);
-        }
-        found.sort(function (x, y) {
-          return y[1] - x[1] || y[2] - x[2] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
+          found.sort(function (x, y) {
+            return y[1] - x[1] || y[2] - x[2] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
+          });
+          return found.slice(0, MAX_CANDIDATES).map(function (c) { return [c[0], c[1]]; });
         });
-        return found.slice(0, MAX_CANDIDATES);
       });
     }
 
@@ -247,73 +375,173 @@
         return Promise.resolve(null);
       }
       return file("postings/" + (lo - 1) + ".json").then(function (shard) {
-        var entry = shard && Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
+        var entry = has(shard, term) ? shard[term] : null;
         return Array.isArray(entry) ? entry.map(decodePostings) : null;
       });
     }
 
-    /* Ranks every matching document: {ranked: [{doc, score, matched}], corrections}. */
-    function rank(query) {
-      return open().then(function () {
-        var words = [];
-        terms(query).forEach(function (term) {
-          if (words.indexOf(term) === -1 && words.length < MAX_QUERY_TERMS) {
-            words.push(term);
+    /* Per document, [points, term]: the best weight × quality × rarity among candidates. */
+    function termPoints(found) {
+      return Promise.all(found.map(function (c) { return postings(c[0]); })).then(function (lists) {
+        var best = new Map();
+        found.forEach(function (candidate, i) {
+          var groups = lists[i];
+          if (!groups) {
+            return;
           }
-        });
-        return Promise.all(words.map(function (word) {
-          return candidates(word).then(function (found) {
-            return Promise.all(found.map(function (c) { return postings(c[0]); })).then(function (lists) {
-              return { word: word, found: found, lists: lists };
-            });
-          });
-        }));
-      }).then(function (perWord) {
-        var total = manifest.docs;
-        var scores = new Map();
-        var corrections = [];
-        perWord.forEach(function (w) {
-          if (w.found.length && w.found[0][1] < PREFIX) {
-            corrections.push({ typed: w.word, readAs: w.found[0][0] });
-          }
-          var best = new Map();
-          w.found.forEach(function (candidate, i) {
-            var groups = w.lists[i];
-            if (!groups) {
-              return;
-            }
-            var df = groups.reduce(function (n, g) { return n + g.length; }, 0);
-            var weight = rarity(total, df);
-            groups.forEach(function (docs, group) {
-              var points = (manifest.weights[group] || 0) * candidate[1] * weight;
-              for (var k = 0; k < docs.length; k++) {
-                if (!(best.get(docs[k]) >= points)) {
-                  best.set(docs[k], points);
-                }
+          var df = groups.reduce(function (n, g) { return n + g.length; }, 0);
+          var weight = rarity(manifest.docs, df);
+          groups.forEach(function (docs, group) {
+            var points = (manifest.weights[group] || 0) * candidate[1] * weight;
+            for (var k = 0; k < docs.length; k++) {
+              var entry = best.get(docs[k]);
+              if (!entry) {
+                entry = [0, ""];
+                best.set(docs[k], entry);
               }
-            });
-          });
-          best.forEach(function (points, doc) {
-            var entry = scores.get(doc) || [0, 0];
-            entry[0] += points;
-            entry[1] += 1;
-            scores.set(doc, entry);
+              if (points > entry[0]) {
+                entry[0] = points;
+                entry[1] = candidate[0];
+              }
+            }
           });
         });
-        var n = Math.max(perWord.length, 1);
+        return best;
+      });
+    }
+
+    function better(a, b) {
+      return a.matched > b.matched || (a.matched === b.matched && a.points > b.points);
+    }
+
+    /* One slot's best match per document: Map doc -> {matched, points, terms}. */
+    function matchSlot(slot, corrections) {
+      var weight = Math.max(slot.words.length, 1);
+      var perWord = Promise.all(slot.words.map(function (word) {
+        return candidates(word, false).then(function (found) {
+          if (found.length && found[0][1] < PREFIX) {
+            corrections.push({ typed: word, readAs: found[0][0] });
+          }
+          return termPoints(found);
+        });
+      }));
+      var perSynonym = Promise.all(slot.synonyms.map(function (synonym) {
+        return Promise.all(synonym.map(function (term) {
+          return candidates(term, true).then(termPoints);
+        }));
+      }));
+      var perType = Promise.all(slot.types.map(function (kind) {
+        return termPoints([[kind, TYPE]]);
+      }));
+      return Promise.all([perWord, perSynonym, perType]).then(function (all) {
+        var best = new Map();
+        function entry(doc) {
+          var e = best.get(doc);
+          if (!e) {
+            e = { matched: 0, points: 0, terms: [] };
+            best.set(doc, e);
+          }
+          return e;
+        }
+        all[0].forEach(function (points) {
+          points.forEach(function (p, doc) {
+            var e = entry(doc);
+            e.matched += 1;
+            e.points += p[0];
+            e.terms.push(p[1]);
+          });
+        });
+        all[1].forEach(function (perTerm, s) {
+          var synonym = slot.synonyms[s];
+          if (!perTerm.length) {
+            return;
+          }
+          perTerm[0].forEach(function (p, doc) {
+            var sum = p[0];
+            var terms = [p[1]];
+            for (var t = 1; t < perTerm.length; t++) {
+              var other = perTerm[t].get(doc);
+              if (!other) {
+                return;
+              }
+              sum += other[0];
+              terms.push(other[1]);
+            }
+            var candidate = { matched: weight, points: sum / synonym.length * SYNONYM * weight, terms: terms };
+            if (better(candidate, entry(doc))) {
+              best.set(doc, candidate);
+            }
+          });
+        });
+        all[2].forEach(function (points) {
+          points.forEach(function (p, doc) {
+            var candidate = { matched: weight, points: p[0], terms: [] };
+            if (better(candidate, entry(doc))) {
+              best.set(doc, candidate);
+            }
+          });
+        });
+        return best;
+      });
+    }
+
+    /* Ranks every matching document: {ranked: [{doc, score, matched, terms}], corrections}. */
+    function rank(query) {
+      var corrections = [];
+      var slotList = [];
+      return open().then(function () {
+        return slots(query);
+      }).then(function (found) {
+        slotList = found;
+        var perSlot = [];
+        // One slot after another, so that corrections come out in query order.
+        return found.reduce(function (done, slot) {
+          return done.then(function () {
+            var mine = [];
+            return matchSlot(slot, mine).then(function (best) {
+              corrections = corrections.concat(mine);
+              perSlot.push(best);
+            });
+          });
+        }, Promise.resolve()).then(function () { return perSlot; });
+      }).then(function (perSlot) {
+        var scores = new Map();
+        perSlot.forEach(function (best) {
+          best.forEach(function (m, doc) {
+            var e = scores.get(doc);
+            if (!e) {
+              e = { matched: 0, points: 0, terms: [] };
+              scores.set(doc, e);
+            }
+            e.matched += m.matched;
+            e.points += m.points;
+            e.terms = e.terms.concat(m.terms);
+          });
+        });
+        var n = Math.max(slotList.reduce(function (t, s) { return t + Math.max(s.words.length, 1); }, 0), 1);
         var ranked = [];
-        scores.forEach(function (entry, doc) {
-          var share = entry[1] / n;
-          ranked.push({ doc: doc, score: entry[0] * share * share, matched: entry[1] });
+        scores.forEach(function (e, doc) {
+          var share = e.matched / n;
+          var terms = [];
+          e.terms.forEach(function (t) {
+            if (terms.indexOf(t) === -1) {
+              terms.push(t);
+            }
+          });
+          ranked.push({ doc: doc, score: e.points * share * share, matched: e.matched, terms: terms });
         });
         ranked.sort(function (x, y) {
           return y.score - x.score || y.matched - x.matched || x.doc - y.doc;
         });
+        if (ranked.length) {
+          var floor = ranked[0].score * FLOOR, most = ranked[0].matched;
+          ranked = ranked.filter(function (r) { return r.score >= floor || r.matched >= most; });
+        }
         return { ranked: ranked, corrections: corrections };
       });
     }
 
-    /* The rows of the given documents: {doc, slug, question, status, url, topic}. */
+    /* The rows of the given documents: {doc, slug, question, status, url, topic, excerpt}. */
     function rows(docs) {
       var per = manifest.docs_per_shard;
       return Promise.all(docs.map(function (doc) {
@@ -327,7 +555,8 @@
             status: row[2] || "",
             statusLabel: manifest.status[row[2]] || "",
             url: manifest.url + (row[0] || "") + "/",
-            topic: topic
+            topic: topic,
+            excerpt: row[4] || ""
           };
         });
       }));
@@ -341,20 +570,90 @@
           list.forEach(function (row, i) {
             row.score = top[i].score;
             row.matched = top[i].matched;
+            row.terms = top[i].terms;
           });
           return { hits: list, total: result.ranked.length, corrections: result.corrections, loaded: loaded.slice() };
         });
       });
     }
 
-    return { open: open, rank: rank, rows: rows, search: search, loaded: loaded };
+    /* When nothing matches: the questions nearest in spelling, by the first four letters
+       of each word read as words still being typed. */
+    function nearest(query, limit) {
+      var stubs = terms(query).map(function (t) { return Array.from(t).slice(0, 4).join(""); });
+      if (!stubs.length) {
+        return Promise.resolve([]);
+      }
+      return search(stubs.join(" "), limit).then(function (result) { return result.hits; });
+    }
+
+    return { open: open, rank: rank, rows: rows, search: search, nearest: nearest, loaded: loaded };
+  }
+
+  /* The excerpt of `text` a result shows: about `max` characters around the first matched
+     word, as [{text, mark}] segments, the words that are a `matched` term (either number)
+     marked. */
+  function excerpt(text, matched, max) {
+    var wanted = matched.map(singular);
+    var words = [];
+    var re = /[\p{Alphabetic}\p{N}]+/gu;
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      words.push({ start: m.index, end: m.index + m[0].length, mark: wanted.indexOf(singular(fold(m[0]))) !== -1 });
+    }
+    var firstMark = -1;
+    for (var i = 0; i < words.length; i++) {
+      if (words[i].mark) {
+        firstMark = i;
+        break;
+      }
+    }
+    var from = 0;
+    if (firstMark > 0) {
+      // Start a few words before the first match, at a word.
+      var back = Math.max(0, firstMark - 6);
+      from = words[back].start;
+    }
+    var to = Math.min(text.length, from + max);
+    if (to < text.length) {
+      for (var w = words.length - 1; w >= 0; w--) {
+        if (words[w].end <= to) {
+          to = words[w].end;
+          break;
+        }
+      }
+    }
+    var segments = [];
+    if (from > 0) {
+      segments.push({ text: "\u2026 ", mark: false });
+    }
+    var at = from;
+    words.forEach(function (word) {
+      if (!word.mark || word.start < from || word.end > to) {
+        return;
+      }
+      if (word.start > at) {
+        segments.push({ text: text.slice(at, word.start), mark: false });
+      }
+      segments.push({ text: text.slice(word.start, word.end), mark: true });
+      at = word.end;
+    });
+    if (at < to) {
+      segments.push({ text: text.slice(at, to), mark: false });
+    }
+    if (to < text.length && !/\u2026$/.test(text.slice(0, to))) {
+      segments.push({ text: " \u2026", mark: false });
+    }
+    return segments;
   }
 
   var engine = {
     fold: fold,
     terms: terms,
+    singular: singular,
     typoDistance: typoDistance,
     decodePostings: decodePostings,
+    excerpt: excerpt,
     createSearcher: createSearcher
   };
 
@@ -365,6 +664,8 @@
 
   /* ---------- The search page ---------- */
   var PAGE = 10;
+  /* Characters of the answer a result quotes. */
+  var EXCERPT_SHOWN = 180;
 
   function init() {
     var form = document.querySelector("form[data-search-index]");
@@ -430,13 +731,45 @@
         meta.appendChild(topic);
       }
       li.appendChild(meta);
+      if (row.excerpt) {
+        var quote = document.createElement("p");
+        quote.className = "qitem__excerpt";
+        excerpt(row.excerpt, row.terms || [], EXCERPT_SHOWN).forEach(function (segment) {
+          if (segment.mark) {
+            var mark = document.createElement("mark");
+            mark.textContent = segment.text;
+            quote.appendChild(mark);
+          } else {
+            quote.appendChild(document.createTextNode(segment.text));
+          }
+        });
+        li.appendChild(quote);
+      }
       return li;
+    }
+
+    /* "No results": the questions nearest in spelling, then the topics below. */
+    function suggest(query, ticket) {
+      searcher.nearest(query, 5).then(function (hits) {
+        if (ticket !== latest || !hits.length) {
+          return;
+        }
+        var heading = document.createElement("h2");
+        heading.className = "search-results__nearest";
+        heading.textContent = "Nearest questions";
+        results.appendChild(heading);
+        var list = document.createElement("ul");
+        list.className = "qlist search-results__list";
+        hits.forEach(function (row) { list.appendChild(item(row)); });
+        results.appendChild(list);
+      }, function () {});
     }
 
     function show(query, result, ticket) {
       results.textContent = "";
       if (!result.ranked.length) {
-        say("No questions match \u201c" + query + "\u201d. Try other words, or browse the topics below.");
+        say("No questions match \u201c" + query + "\u201d. Try other words, see the nearest questions, or browse the topics below.");
+        suggest(query, ticket);
         return;
       }
       var note = result.corrections.length
@@ -453,13 +786,17 @@
       var shown = 0;
 
       function next() {
-        var slice = result.ranked.slice(shown, shown + PAGE).map(function (r) { return r.doc; });
+        var ranked = result.ranked.slice(shown, shown + PAGE);
+        var slice = ranked.map(function (r) { return r.doc; });
         more.disabled = true;
         return searcher.rows(slice).then(function (rows) {
           if (ticket !== latest) {
             return;
           }
-          rows.forEach(function (row) { list.appendChild(item(row)); });
+          rows.forEach(function (row, i) {
+            row.terms = ranked[i].terms;
+            list.appendChild(item(row));
+          });
           var first = list.children[shown];
           shown += rows.length;
           more.disabled = false;
@@ -513,6 +850,34 @@
         }
       });
     }
+
+    /* Arrow keys move between the input and the results' questions; Escape goes back. */
+    function links() {
+      return Array.prototype.slice.call(results.querySelectorAll("a.qitem__question"));
+    }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") {
+        var all = links();
+        if (all.length) {
+          event.preventDefault();
+          all[0].focus();
+        }
+      }
+    });
+    results.addEventListener("keydown", function (event) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "Escape") {
+        event.preventDefault();
+        input.focus();
+      } else if (at !== -1 && event.key === "ArrowDown" && at + 1 < all.length) {
+        event.preventDefault();
+        all[at + 1].focus();
+      } else if (at !== -1 && event.key === "ArrowUp") {
+        event.preventDefault();
+        (at === 0 ? input : all[at - 1]).focus();
+      }
+    });
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();

@@ -412,7 +412,8 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             // Data, not a page: the index files are written as they are built.
             let docs = crate::search::documents(site, shared.topics, shared.summaries);
             let questions = urls.path("questions/");
-            for file in crate::search::build_index(&docs, shared.topics, &questions) {
+            let synonyms = crate::search::site_synonyms(shared.root);
+            for file in crate::search::build_index(&docs, shared.topics, &questions, &synonyms) {
                 staging
                     .write(&file.path, &file.bytes)
                     .map_err(|error| templates::template_error(&file.path, format!("{error:#}")))?;

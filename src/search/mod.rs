@@ -7,8 +7,12 @@
 //! (question, topic, heading, answer, body), so that ranking can put a question match above
 //! a body match. `query` is the reference implementation of the ranking the script runs.
 
+pub mod command;
+pub mod duplicates;
 pub mod encode;
+pub mod intents;
 pub mod query;
+pub mod synonyms;
 pub mod text;
 
 use crate::fast_hash::{FastMap, FastSet};
@@ -31,7 +35,10 @@ pub const DOCS_PER_SHARD: usize = 16;
 /// downloading the neighbours of its terms.
 pub const POSTINGS_SHARD_BYTES: usize = 4 * 1024;
 /// Bumped when the file layout changes, so that a stale script refuses a new index.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
+/// How much of an article's answer a result row carries, in characters: enough for the
+/// excerpt a result shows around the matched words.
+pub const EXCERPT_CHARS: usize = 200;
 
 /// What a result shows for each review state; the keys are the documents' `status`.
 pub const STATUSES: [(&str, &str); 5] = [
@@ -52,6 +59,8 @@ pub struct Document<'a> {
     pub topic: Option<usize>,
     /// Its text in each of `GROUPS`.
     pub texts: [Vec<&'a str>; 5],
+    /// The answer's plain text, which a result quotes around the matched words.
+    pub excerpt: &'a str,
 }
 
 /// One file of the index, relative to the site root.
@@ -78,6 +87,10 @@ struct Manifest<'a> {
     /// The first term of each posting shard, in order: shard `i` holds the terms from
     /// `postings[i]` up to (not including) `postings[i + 1]`.
     postings: Vec<String>,
+    /// The cue phrases of question types (`intents`): each phrase's words and its type.
+    cues: Vec<(Vec<String>, &'static str)>,
+    /// The longest cue in words.
+    cue_words: usize,
     topics: Vec<TopicEntry<'a>>,
     status: BTreeMap<&'static str, &'static str>,
 }
@@ -93,6 +106,27 @@ struct VocabShard<'a> {
     terms: Vec<&'a str>,
     /// How many articles hold each term, for choosing among many prefix matches.
     df: Vec<usize>,
+    /// Each term's English stem, "" where it is the term itself: the terms of one stem
+    /// find each other ("treated", "treating"), and the browser needs no stemmer.
+    stems: Vec<String>,
+}
+
+/// Every file of the index of `site`, as `build` writes it under `search/`; `root` is
+/// where its `synonyms.yaml` may be (one that does not load was reported by `check`, and
+/// the built-in table is used instead).
+pub fn site_index(site: &Site<'_>, root: &std::path::Path) -> Vec<SearchFile> {
+    use crate::render::context::{summary_view, topic_view};
+    use crate::render::urls::Urls;
+    let urls = Urls::new(&site.config.base_url);
+    let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
+    let summaries: Vec<SummaryView> = site.articles.iter().map(|a| summary_view(a, &urls, &topics)).collect();
+    let docs = documents(site, &topics, &summaries);
+    build_index(&docs, &topics, &urls.path("questions/"), &site_synonyms(root))
+}
+
+/// The synonym table of the site at `root`.
+pub fn site_synonyms(root: &std::path::Path) -> synonyms::Table {
+    synonyms::Table::for_site(synonyms::load_site(root).ok().flatten().as_ref())
 }
 
 /// The documents of the published articles, in the site's order (by slug).
@@ -133,13 +167,19 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
                     answer,
                     vec![article.body.search_terms.as_str()],
                 ],
+                excerpt: &article.answer.plain,
             }
         })
         .collect()
 }
 
 /// Every file of the index for `docs`; `url` is where questions live ("/questions/").
-pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Vec<SearchFile> {
+pub fn build_index(
+    docs: &[Document<'_>],
+    topics: &[TopicView],
+    url: &str,
+    synonyms: &synonyms::Table,
+) -> Vec<SearchFile> {
     use rayon::prelude::*;
     // Each document's terms with the group they count in, computed in parallel a block of
     // documents at a time (so that only one block's terms are held at once) and merged in
@@ -193,25 +233,45 @@ pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Ve
         ));
     }
 
+    let stemmer = text::Stemmer::english();
     let mut vocab: BTreeMap<char, VocabShard<'_>> = BTreeMap::new();
-    for (term, lists) in &postings {
+    let mut known_stems: FastSet<String> = FastSet::default();
+    // Question-type tags are looked up by name, never typed: they stay out of the vocabulary.
+    for (term, lists) in postings.iter().filter(|(t, _)| !t.starts_with(intents::TYPE_PREFIX)) {
         let shard = vocab.entry(text::shard_key(term)).or_insert_with(|| VocabShard {
             terms: Vec::new(),
             df: Vec::new(),
+            stems: Vec::new(),
         });
+        let stem = stemmer.stem(term);
         shard.terms.push(term);
         shard.df.push(lists.iter().map(Vec::len).sum());
+        shard
+            .stems
+            .push(if stem == *term { String::new() } else { stem.clone() });
+        known_stems.insert(stem);
     }
     for (key, shard) in &vocab {
         files.push(json_file(format!("search/vocab/{key}.json"), shard));
     }
+    let present = |term: &str| known_stems.contains(&stemmer.stem(term));
+    files.push(SearchFile {
+        path: "search/synonyms.json".to_string(),
+        bytes: synonyms.to_json(present),
+    });
 
     for (number, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
         let rows: Vec<Value> = chunk
             .iter()
             .map(|d| {
                 let topic = d.topic.map_or(Value::from(-1), Value::from);
-                Value::Array(vec![d.slug.into(), d.question.into(), d.status.into(), topic])
+                Value::Array(vec![
+                    d.slug.into(),
+                    d.question.into(),
+                    d.status.into(),
+                    topic,
+                    text::clip(d.excerpt, EXCERPT_CHARS).into(),
+                ])
             })
             .collect();
         files.push(json_file(format!("search/docs/{number}.json"), &rows));
@@ -227,6 +287,8 @@ pub fn build_index(docs: &[Document<'_>], topics: &[TopicView], url: &str) -> Ve
         weights: WEIGHTS,
         vocab: vocab.keys().collect(),
         postings: shard_firsts,
+        cues: intents::cue_table(),
+        cue_words: intents::longest_cue(),
         topics: topics
             .iter()
             .map(|t| TopicEntry {
@@ -268,6 +330,15 @@ fn doc_terms(doc: &Document<'_>) -> DocTerms {
             out.terms.push_str(term);
             out.groups.push(*group);
         }
+    }
+    // The kinds of question it answers, tagged on the question group.
+    let words = text::raw_words(&text::fold(doc.question));
+    for kind in intents::types_of(&words) {
+        if !out.terms.is_empty() {
+            out.terms.push(' ');
+        }
+        out.terms.push_str(&intents::type_term(kind));
+        out.groups.push(0);
     }
     out
 }

@@ -2,14 +2,20 @@
 //! files: the reference the tests hold the script to, and a way to test ranking without a
 //! browser. Keep the two in step.
 //!
-//! For each query term: its exact term, up to a few longer terms it begins (for words still
-//! being typed), and — only when the exact term is absent — terms within `allowed_typos`
-//! edits. A document's points for a term are the best of `weight(group) × quality × rarity`
-//! over those candidates; its score is the sum over query terms, times the square of the
-//! share of query terms it matched.
+//! A query is read as slots, in order: a cue phrase of a question type ("how common",
+//! "managed"), a phrase of the synonym table ("blood clot in the lung"), or a single word.
+//! A slot's words are matched as typed: each its exact term, the terms of its stem, up to a
+//! few longer terms it begins (for words still being typed), and — only when neither the
+//! term nor its stem is known — terms within `allowed_typos` edits. A slot may also be met
+//! another way: by every word of one of its synonyms (worth `SYNONYM` of an exact match), or
+//! for a cue by the question-type tag of an article's question. A document's points for a
+//! slot are from whichever way matched most of the slot's words, then scored best; for a
+//! term they are `weight(group) × quality × rarity`. Its score is the sum over slots, times
+//! the square of the share of the query's words it matched.
 
 use super::encode::decode_postings;
-use super::text::{allowed_typos, shard_key, terms};
+use super::intents::TYPE_PREFIX;
+use super::text::{allowed_typos, fold, keep, raw_words, shard_key, singular};
 use crate::text::edit_distance as typo_distance;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -19,9 +25,24 @@ pub const MAX_CANDIDATES: usize = 12;
 /// At most this many query terms count; a pasted paragraph must not load every shard.
 pub const MAX_QUERY_TERMS: usize = 8;
 pub const EXACT: f64 = 1.0;
+/// Another inflection of the word typed ("treated" for "treating").
+pub const STEM: f64 = 0.9;
 pub const PREFIX: f64 = 0.7;
 pub const ONE_TYPO: f64 = 0.6;
 pub const TWO_TYPOS: f64 = 0.4;
+/// A synonym's match, against an exact match's 1: "heart attack" finds "myocardial
+/// infarction", but an article that says "heart attack" comes first.
+pub const SYNONYM: f64 = 0.8;
+/// An article of the question type a cue asks for.
+pub const TYPE: f64 = 1.0;
+/// A result that matched fewer of the query's words than the best one, and scores below
+/// this share of it, is dropped: "kidney damage" must not list every article that names
+/// the kidney in passing under the ones about kidney damage.
+pub const FLOOR: f64 = 0.1;
+/// A stem stands for a word it begins with at most this many more characters ("treat" for
+/// "treated"), and only from this length on: shorter stems begin too many words.
+pub const STEM_SUFFIX_CHARS: usize = 4;
+pub const STEM_MIN_CHARS: usize = 4;
 
 /// One result, best first.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,9 +50,17 @@ pub struct Hit {
     pub doc: usize,
     pub slug: String,
     pub question: String,
+    /// Its address: the manifest's question folder, the slug and `/`.
+    pub url: String,
     pub status: String,
     pub score: f64,
+    /// How many of the query's words it matched (a synonym or a question type standing in
+    /// for the words it replaces).
     pub matched: usize,
+    /// The indexed terms that earned its points, in query order: what a result highlights.
+    pub terms: Vec<String>,
+    /// The start of its answer, for the excerpt a result shows.
+    pub excerpt: String,
 }
 
 /// A misspelt query term and the term it was read as.
@@ -48,6 +77,41 @@ pub struct Results {
     /// Every file read, by path: what a browser would download for this query.
     pub loaded: Vec<String>,
 }
+
+/// One part of a query: its words as typed (stopwords dropped), and the other ways it may
+/// be met.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Slot {
+    pub words: Vec<String>,
+    /// Synonym phrases, each as its terms.
+    pub synonyms: Vec<Vec<String>>,
+    /// Question types a cue asks for.
+    pub types: Vec<String>,
+}
+
+impl Slot {
+    /// How many of the query's words the slot stands for.
+    pub fn weight(&self) -> usize {
+        self.words.len().max(1)
+    }
+}
+
+/// A document's match of one slot: words matched, points, the terms that earned them.
+#[derive(Clone, Debug, Default)]
+struct SlotMatch {
+    matched: usize,
+    points: f64,
+    terms: Vec<String>,
+}
+
+impl SlotMatch {
+    fn better_than(&self, other: &SlotMatch) -> bool {
+        self.matched > other.matched || (self.matched == other.matched && self.points > other.points)
+    }
+}
+
+/// Per document, the best points one term (among candidates) earns, and which term.
+type TermPoints = HashMap<usize, (f64, String)>;
 
 /// An index read through `load` (a path below the site root → its bytes), shard by shard.
 pub struct Searcher<F: FnMut(&str) -> Option<Vec<u8>>> {
@@ -87,79 +151,232 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         self.cache.get(rel)
     }
 
+    /// How `query` is read: its slots in query order, at most `MAX_QUERY_TERMS` words.
+    pub fn slots(&mut self, query: &str) -> Vec<Slot> {
+        let raw = raw_words(&fold(query));
+        let cues: HashMap<String, String> = self.manifest["cues"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|cue| {
+                let words: Vec<&str> = cue[0].as_array()?.iter().filter_map(Value::as_str).collect();
+                Some((words.join(" "), cue[1].as_str()?.to_string()))
+            })
+            .collect();
+        let cue_words = self.manifest["cue_words"].as_u64().unwrap_or(1) as usize;
+        // (position in the query, slot)
+        let mut found: Vec<(usize, Slot)> = Vec::new();
+        let mut consumed = vec![false; raw.len()];
+        let mut i = 0;
+        while i < raw.len() {
+            let longest = cue_words.min(raw.len() - i);
+            let hit = (1..=longest).rev().find_map(|len| {
+                let key: Vec<String> = raw[i..i + len].iter().map(|w| singular(w)).collect();
+                cues.get(&key.join(" ")).map(|kind| (len, kind.clone()))
+            });
+            match hit {
+                Some((len, kind)) => {
+                    let words = raw[i..i + len].iter().filter(|w| keep(w)).cloned().collect();
+                    found.push((
+                        i,
+                        Slot {
+                            words,
+                            synonyms: Vec::new(),
+                            types: vec![format!("{TYPE_PREFIX}{kind}")],
+                        },
+                    ));
+                    consumed[i..i + len].iter_mut().for_each(|c| *c = true);
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        let rest: Vec<(usize, &String)> = raw
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| !consumed[*i] && keep(w))
+            .collect();
+        if !rest.is_empty() {
+            let table = self.file("synonyms.json").cloned().unwrap_or(Value::Null);
+            let longest = table["longest"].as_u64().unwrap_or(1) as usize;
+            let mut j = 0;
+            while j < rest.len() {
+                let span = longest.min(rest.len() - j);
+                let hit = (1..=span).rev().find_map(|len| {
+                    let key: Vec<String> = rest[j..j + len].iter().map(|(_, w)| singular(w)).collect();
+                    let list = table["expand"][key.join(" ")].as_array()?;
+                    Some((len, list.clone()))
+                });
+                let (len, synonyms) = match hit {
+                    Some((len, list)) => (
+                        len,
+                        list.iter()
+                            .filter_map(Value::as_str)
+                            .map(|p| p.split(' ').map(str::to_string).collect())
+                            .collect(),
+                    ),
+                    None => (1, Vec::new()),
+                };
+                let words = rest[j..j + len].iter().map(|(_, w)| (*w).clone()).collect();
+                found.push((
+                    rest[j].0,
+                    Slot {
+                        words,
+                        synonyms,
+                        types: Vec::new(),
+                    },
+                ));
+                j += len;
+            }
+        }
+        found.sort_by_key(|(at, _)| *at);
+        // A word typed twice counts once; a long query keeps its first words.
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut words_seen: Vec<String> = Vec::new();
+        let mut total = 0;
+        for (_, mut slot) in found {
+            slot.words.retain(|w| !words_seen.contains(w));
+            if slot.words.is_empty() && slot.types.is_empty() {
+                continue;
+            }
+            if total + slot.weight() > MAX_QUERY_TERMS {
+                break;
+            }
+            total += slot.weight();
+            words_seen.extend(slot.words.iter().cloned());
+            slots.push(slot);
+        }
+        slots
+    }
+
     /// The ranked results for `query`, at most `limit` of them.
     pub fn search(&mut self, query: &str, limit: usize) -> Results {
         self.loaded.truncate(1);
-        let mut words: Vec<String> = Vec::new();
-        for term in terms(query) {
-            if !words.contains(&term) && words.len() < MAX_QUERY_TERMS {
-                words.push(term);
-            }
-        }
-        let total_docs = self.manifest["docs"].as_u64().unwrap_or(0) as f64;
-        let weights: Vec<f64> = self.manifest["weights"]
-            .as_array()
-            .map(|w| w.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default();
-        let mut scores: BTreeMap<usize, (f64, usize)> = BTreeMap::new();
+        let slots = self.slots(query);
+        let total_words: usize = slots.iter().map(Slot::weight).sum();
+        let mut scores: BTreeMap<usize, SlotMatch> = BTreeMap::new();
         let mut corrections = Vec::new();
-        for word in &words {
-            let candidates = self.candidates(word);
-            if let Some((term, quality)) = candidates.first()
-                && *quality < PREFIX
-            {
-                corrections.push(Correction {
-                    typed: word.clone(),
-                    read_as: term.clone(),
-                });
+        for slot in &slots {
+            let mut best: HashMap<usize, SlotMatch> = HashMap::new();
+            for word in &slot.words {
+                let candidates = self.candidates(word, false);
+                if let Some((term, quality)) = candidates.first()
+                    && *quality < PREFIX
+                {
+                    corrections.push(Correction {
+                        typed: word.clone(),
+                        read_as: term.clone(),
+                    });
+                }
+                for (doc, (points, term)) in self.term_points(&candidates) {
+                    let entry = best.entry(doc).or_default();
+                    entry.matched += 1;
+                    entry.points += points;
+                    entry.terms.push(term);
+                }
             }
-            let mut best: HashMap<usize, f64> = HashMap::new();
-            for (term, quality) in &candidates {
-                let Some(groups) = self.postings(term) else { continue };
-                let df: usize = groups.iter().map(Vec::len).sum();
-                let rarity = rarity(total_docs, df as f64);
-                for (group, docs) in groups.iter().enumerate() {
-                    let points = weights.get(group).copied().unwrap_or(0.0) * quality * rarity;
-                    for &doc in docs {
-                        let entry = best.entry(doc as usize).or_insert(0.0);
-                        if points > *entry {
-                            *entry = points;
+            let weight = slot.weight();
+            for synonym in &slot.synonyms {
+                let mut per_term: Vec<TermPoints> = Vec::new();
+                for term in synonym {
+                    let candidates = self.candidates(term, true);
+                    per_term.push(self.term_points(&candidates));
+                }
+                let Some((first, others)) = per_term.split_first() else {
+                    continue;
+                };
+                for (doc, (points, term)) in first {
+                    let mut sum = *points;
+                    let mut terms = vec![term.clone()];
+                    let all = others.iter().all(|o| match o.get(doc) {
+                        Some((p, t)) => {
+                            sum += p;
+                            terms.push(t.clone());
+                            true
                         }
+                        None => false,
+                    });
+                    if !all {
+                        continue;
+                    }
+                    let candidate = SlotMatch {
+                        matched: weight,
+                        points: sum / synonym.len() as f64 * SYNONYM * weight as f64,
+                        terms,
+                    };
+                    let entry = best.entry(*doc).or_default();
+                    if candidate.better_than(entry) {
+                        *entry = candidate;
                     }
                 }
             }
-            for (doc, points) in best {
-                let entry = scores.entry(doc).or_insert((0.0, 0));
-                entry.0 += points;
-                entry.1 += 1;
+            for kind in &slot.types {
+                let candidates = vec![(kind.clone(), TYPE)];
+                for (doc, (points, _)) in self.term_points(&candidates) {
+                    let candidate = SlotMatch {
+                        matched: weight,
+                        points,
+                        terms: Vec::new(),
+                    };
+                    let entry = best.entry(doc).or_default();
+                    if candidate.better_than(entry) {
+                        *entry = candidate;
+                    }
+                }
+            }
+            for (doc, found) in best {
+                let entry = scores.entry(doc).or_default();
+                entry.matched += found.matched;
+                entry.points += found.points;
+                entry.terms.extend(found.terms);
             }
         }
-        let n = words.len().max(1) as f64;
-        let mut ranked: Vec<(usize, f64, usize)> = scores
+        let n = total_words.max(1) as f64;
+        let mut ranked: Vec<(usize, f64, SlotMatch)> = scores
             .into_iter()
-            .map(|(doc, (points, matched))| {
-                let share = matched as f64 / n;
-                (doc, points * share * share, matched)
+            .map(|(doc, found)| {
+                let share = found.matched as f64 / n;
+                (doc, found.points * share * share, found)
             })
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(b.2.matched.cmp(&a.2.matched))
+                .then(a.0.cmp(&b.0))
+        });
+        if let Some((_, best, found)) = ranked.first() {
+            let (floor, most) = (best * FLOOR, found.matched);
+            ranked.retain(|r| r.1 >= floor || r.2.matched >= most);
+        }
         ranked.truncate(limit);
+        let url = self.manifest["url"].as_str().unwrap_or_default().to_string();
         let per_shard = self.manifest["docs_per_shard"].as_u64().unwrap_or(1).max(1) as usize;
         let hits = ranked
             .into_iter()
-            .map(|(doc, score, matched)| {
+            .map(|(doc, score, found)| {
                 let row = self
                     .file(&format!("docs/{}.json", doc / per_shard))
                     .and_then(|rows| rows.get(doc % per_shard))
                     .cloned()
                     .unwrap_or(Value::Null);
+                let slug = row[0].as_str().unwrap_or_default().to_string();
+                let mut terms: Vec<String> = Vec::new();
+                for term in found.terms {
+                    if !terms.contains(&term) {
+                        terms.push(term);
+                    }
+                }
                 Hit {
                     doc,
-                    slug: row[0].as_str().unwrap_or_default().to_string(),
+                    url: format!("{url}{slug}/"),
+                    slug,
                     question: row[1].as_str().unwrap_or_default().to_string(),
                     status: row[2].as_str().unwrap_or_default().to_string(),
                     score,
-                    matched,
+                    matched: found.matched,
+                    terms,
+                    excerpt: row[4].as_str().unwrap_or_default().to_string(),
                 }
             })
             .collect();
@@ -170,31 +387,71 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         }
     }
 
-    /// The terms of the vocabulary a query word may stand for, best first.
-    fn candidates(&mut self, word: &str) -> Vec<(String, f64)> {
-        let typos = allowed_typos(word);
+    /// Per document, the best `weight(group) × quality × rarity` among `candidates`.
+    fn term_points(&mut self, candidates: &[(String, f64)]) -> TermPoints {
+        let total_docs = self.manifest["docs"].as_u64().unwrap_or(0) as f64;
+        let weights: Vec<f64> = self.manifest["weights"]
+            .as_array()
+            .map(|w| w.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        let mut best: TermPoints = HashMap::new();
+        for (term, quality) in candidates {
+            let Some(groups) = self.postings(term) else { continue };
+            let df: usize = groups.iter().map(Vec::len).sum();
+            let rarity = rarity(total_docs, df as f64);
+            for (group, docs) in groups.iter().enumerate() {
+                let points = weights.get(group).copied().unwrap_or(0.0) * quality * rarity;
+                for &doc in docs {
+                    let entry = best.entry(doc as usize).or_insert((0.0, String::new()));
+                    if points > entry.0 {
+                        *entry = (points, term.clone());
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// The terms of the vocabulary a query word may stand for, best first. A synonym's
+    /// word (`strict`) takes only its term and the terms of its stem: guessing at typos and
+    /// unfinished words is for what the reader typed.
+    fn candidates(&mut self, word: &str, strict: bool) -> Vec<(String, f64)> {
+        let typos = if strict { 0 } else { allowed_typos(word) };
         let first = shard_key(word);
         let mut vocabulary = self.vocabulary(first);
-        let exact = vocabulary.iter().any(|(t, _)| t == word);
+        let exact_stem = vocabulary.iter().find(|v| v.term == word).map(|v| v.stem.clone());
+        let word_chars = word.chars().count();
+        let stem_of_word = |v: &VocabTerm| -> bool {
+            match &exact_stem {
+                Some(stem) => v.stem == *stem,
+                None => {
+                    let chars = v.stem.chars().count();
+                    chars >= STEM_MIN_CHARS && word.starts_with(&v.stem) && word_chars - chars <= STEM_SUFFIX_CHARS
+                }
+            }
+        };
+        let stemmed = exact_stem.is_some() || vocabulary.iter().any(stem_of_word);
         // A slip in the first letter (swapped with the second, or one too many) moves the
         // word to another vocabulary shard: look in the second letter's too, but only when
-        // the word as typed is unknown.
-        if !exact
+        // neither the word as typed nor its stem is known.
+        if !stemmed
             && typos > 0
             && let Some(second) = word.chars().nth(1).map(|c| shard_key(&c.to_string()))
             && second != first
         {
             vocabulary.extend(self.vocabulary(second));
         }
-        let long_enough = word.chars().count() >= 3;
+        let long_enough = !strict && word_chars >= 3;
         let mut found: Vec<(String, f64, u64)> = Vec::new();
-        for (term, df) in vocabulary {
-            let quality = if term == word {
+        for v in &vocabulary {
+            let quality = if v.term == word {
                 EXACT
-            } else if long_enough && term.starts_with(word) {
+            } else if stem_of_word(v) {
+                STEM
+            } else if long_enough && v.term.starts_with(word) {
                 PREFIX
-            } else if !exact && typos > 0 {
-                match typo_distance(word, &term, typos) {
+            } else if !stemmed && typos > 0 {
+                match typo_distance(word, &v.term, typos) {
                     Some(1) => ONE_TYPO,
                     Some(2) => TWO_TYPOS,
                     _ => continue,
@@ -202,20 +459,21 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             } else {
                 continue;
             };
-            found.push((term, quality, df));
+            found.push((v.term.clone(), quality, v.df));
         }
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         found.truncate(MAX_CANDIDATES);
         found.into_iter().map(|(t, q, _)| (t, q)).collect()
     }
 
-    /// The terms of one vocabulary shard with their document counts.
-    fn vocabulary(&mut self, key: char) -> Vec<(String, u64)> {
+    /// The terms of one vocabulary shard with their document counts and stems.
+    fn vocabulary(&mut self, key: char) -> Vec<VocabTerm> {
         let known = self.manifest["vocab"].as_str().unwrap_or_default().contains(key);
         let Some(shard) = known.then(|| self.file(&format!("vocab/{key}.json"))).flatten() else {
             return Vec::new();
         };
         let df = shard["df"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let stems = shard["stems"].as_array().map(Vec::as_slice).unwrap_or_default();
         shard["terms"]
             .as_array()
             .map(Vec::as_slice)
@@ -223,8 +481,17 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             .iter()
             .enumerate()
             .map(|(i, term)| {
-                let count = df.get(i).and_then(Value::as_u64).unwrap_or(0);
-                (term.as_str().unwrap_or_default().to_string(), count)
+                let term = term.as_str().unwrap_or_default().to_string();
+                let stem = stems.get(i).and_then(Value::as_str).unwrap_or_default();
+                VocabTerm {
+                    stem: if stem.is_empty() {
+                        term.clone()
+                    } else {
+                        stem.to_string()
+                    },
+                    term,
+                    df: df.get(i).and_then(Value::as_u64).unwrap_or(0),
+                }
             })
             .collect()
     }
@@ -237,6 +504,12 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         let entry = self.file(&format!("postings/{shard}.json"))?.get(term)?.as_array()?;
         entry.iter().map(decode_postings).collect()
     }
+}
+
+struct VocabTerm {
+    term: String,
+    df: u64,
+    stem: String,
 }
 
 /// Between 0.5 (a term in every document) and 1 (a term in one): rare terms tell more,
@@ -253,6 +526,7 @@ mod tests {
     use super::super::{Document, build_index};
     use super::*;
     use crate::render::context::TopicView;
+    use crate::search::synonyms::Table;
 
     fn doc<'a>(slug: &'a str, question: &'a str, answer: &'a str, body: &'a str) -> Document<'a> {
         Document {
@@ -261,11 +535,12 @@ mod tests {
             status: "under_review",
             topic: None,
             texts: [vec![question], vec![], vec![], vec![answer], vec![body]],
+            excerpt: answer,
         }
     }
 
     fn search(docs: &[Document<'_>], query: &str) -> Results {
-        let files: HashMap<String, Vec<u8>> = build_index(docs, &[] as &[TopicView], "/questions/")
+        let files: HashMap<String, Vec<u8>> = build_index(docs, &[] as &[TopicView], "/questions/", &Table::built_in())
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
@@ -375,12 +650,16 @@ mod tests {
         let postings = results.loaded.iter().filter(|p| p.contains("/postings/")).count();
         let docs = results.loaded.iter().filter(|p| p.contains("/docs/")).count();
         assert_eq!(
-            results.loaded[..2],
-            ["search/index.json".to_string(), "search/vocab/m.json".to_string()]
+            results.loaded[..3],
+            [
+                "search/index.json".to_string(),
+                "search/synonyms.json".to_string(),
+                "search/vocab/m.json".to_string()
+            ]
         );
         assert_eq!(
             (results.loaded.len(), postings, docs),
-            (4, 1, 1),
+            (5, 1, 1),
             "{:?}",
             results.loaded
         );
@@ -391,12 +670,93 @@ mod tests {
 
     #[test]
     fn the_index_is_the_same_for_the_same_documents() {
-        let first = build_index(&corpus(), &[], "/questions/");
-        let second = build_index(&corpus(), &[], "/questions/");
+        let first = build_index(&corpus(), &[], "/questions/", &Table::built_in());
+        let second = build_index(&corpus(), &[], "/questions/", &Table::built_in());
         let bytes = |files: &[super::super::SearchFile]| -> Vec<(String, Vec<u8>)> {
             files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect()
         };
         assert_eq!(bytes(&first), bytes(&second));
+    }
+
+    fn heart_corpus() -> Vec<Document<'static>> {
+        vec![
+            doc(
+                "mi-treatment",
+                "What are the treatments for myocardial infarction?",
+                "Reopen the artery.",
+                "Aspirin and a stent.",
+            ),
+            doc(
+                "heart-attack-symptoms",
+                "What are the symptoms of a heart attack?",
+                "Chest pain.",
+                "Call for help.",
+            ),
+            doc(
+                "mi-causes",
+                "What causes myocardial infarction?",
+                "A blocked artery.",
+                "Plaque.",
+            ),
+            doc(
+                "glaucoma-treatment",
+                "What are the treatments for glaucoma?",
+                "Eye drops.",
+                "Laser.",
+            ),
+            doc("glaucoma-causes", "What causes glaucoma?", "Pressure.", "Drainage."),
+            doc("glaucoma", "What is glaucoma?", "An eye disease.", "Optic nerve."),
+        ]
+    }
+
+    #[test]
+    fn a_lay_phrase_finds_the_clinical_one_but_an_exact_match_comes_first() {
+        let results = search(&heart_corpus(), "heart attack");
+        assert_eq!(slugs(&results)[0], "heart-attack-symptoms");
+        assert!(slugs(&results).contains(&"mi-treatment"), "{results:?}");
+        assert!(results.hits[0].score > results.hits[1].score);
+        // And the other way: the clinical term finds the lay question.
+        let results = search(&heart_corpus(), "myocardial infarction symptoms");
+        assert_eq!(slugs(&results)[0], "heart-attack-symptoms", "{results:?}");
+        assert_eq!(results.hits[0].terms, ["heart", "attack", "symptoms"]);
+    }
+
+    #[test]
+    fn a_question_word_ranks_the_article_of_that_type_first() {
+        for query in ["how is glaucoma managed", "glaucoma therapy", "treating glaucoma"] {
+            assert_eq!(
+                slugs(&search(&heart_corpus(), query))[0],
+                "glaucoma-treatment",
+                "{query}"
+            );
+        }
+        assert_eq!(
+            slugs(&search(&heart_corpus(), "why does glaucoma happen"))[0],
+            "glaucoma-causes"
+        );
+        assert_eq!(
+            slugs(&search(&heart_corpus(), "heart attack therapy"))[0],
+            "mi-treatment"
+        );
+    }
+
+    #[test]
+    fn inflections_find_each_other_through_their_stem() {
+        // "doses" is nowhere in the corpus; its stem "dose" is, and the question's "dosed"
+        // has that stem.
+        let results = search(&corpus(), "apixaban doses");
+        assert_eq!(slugs(&results)[0], "apixaban-dosing");
+        assert_eq!(results.hits[0].matched, 2, "{results:?}");
+        assert!(results.corrections.is_empty(), "a known stem is no typo: {results:?}");
+    }
+
+    #[test]
+    fn passing_mentions_far_below_the_best_are_dropped() {
+        // The SGLT2 article names metformin in its body and not glucose.
+        let results = search(&corpus(), "metformin glucose");
+        assert_eq!(slugs(&results), ["metformin-first-line"]);
+        // With one word, every article that has it is listed.
+        assert_eq!(slugs(&search(&corpus(), "metformin")).len(), 2);
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn first_occurrences<'t, 's>(
     words(folded).filter(move |word| !word.is_empty() && seen.insert(word) && keep(word))
 }
 
-fn keep(term: &str) -> bool {
+pub fn keep(term: &str) -> bool {
     let chars = term.chars().count();
     if chars == 0 || chars > MAX_TERM_CHARS {
         return false;
@@ -107,6 +107,58 @@ fn keep(term: &str) -> bool {
         return false;
     }
     !STOPWORDS.contains(&term)
+}
+
+/// Every run of letters and digits of a folded text, stopwords and single letters kept:
+/// cue phrases such as "who is at risk" are made of the words `terms` drops.
+pub fn raw_words(folded: &str) -> Vec<String> {
+    words(folded)
+        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_TERM_CHARS)
+        .map(str::to_string)
+        .collect()
+}
+
+/// A word with a plural ending taken off ("veins" → "vein", "arteries" → "artery"), so that
+/// cue and synonym phrases match either number. Deliberately crude and exactly repeated in
+/// `search.js`: the stemmer decides what the index holds, this only how phrases are keyed.
+pub fn singular(word: &str) -> String {
+    let chars = word.chars().count();
+    if chars <= 3 {
+        return word.to_string();
+    }
+    if let Some(stem) = word.strip_suffix("ies")
+        && chars > 4
+    {
+        return format!("{stem}y");
+    }
+    if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
+        return word.to_string();
+    }
+    word.strip_suffix('s').unwrap_or(word).to_string()
+}
+
+/// The Snowball English stemmer (Porter 2), the algorithm search engines use for English.
+pub struct Stemmer(rust_stemmers::Stemmer);
+
+impl Stemmer {
+    pub fn english() -> Stemmer {
+        Stemmer(rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
+    }
+
+    pub fn stem(&self, term: &str) -> String {
+        self.0.stem(term).into_owned()
+    }
+}
+
+/// At most `max` characters of `text`, cut at a word boundary where there is one, with
+/// " …" when something was cut.
+pub fn clip(text: &str, max: usize) -> String {
+    let Some((cut, _)) = text.char_indices().nth(max) else {
+        return text.to_string();
+    };
+    let head = &text[..cut];
+    let head = head.rfind(char::is_whitespace).map_or(head, |space| &head[..space]);
+    format!("{} …", head.trim_end())
 }
 
 /// The vocabulary shard a term belongs to: its first character when that is an ASCII
@@ -160,6 +212,39 @@ mod tests {
         assert_eq!(found, ["comes", "after", "six", "cycles", "lu", "177", "psma", "617"]);
         let found: Vec<String> = terms("a 5 mg dose of x").collect();
         assert_eq!(found, ["5", "mg", "dose"]);
+    }
+
+    #[test]
+    fn singular_takes_off_plural_endings_only() {
+        assert_eq!(singular("veins"), "vein");
+        assert_eq!(singular("arteries"), "artery");
+        assert_eq!(singular("signs"), "sign");
+        for kept in ["diagnosis", "virus", "illness", "gas", "mi"] {
+            assert_eq!(singular(kept), kept);
+        }
+    }
+
+    #[test]
+    fn raw_words_keep_stopwords_and_single_letters() {
+        assert_eq!(
+            raw_words(&fold("Who is at risk for type 1 diabetes?")),
+            ["who", "is", "at", "risk", "for", "type", "1", "diabetes"]
+        );
+    }
+
+    #[test]
+    fn stems_join_inflections() {
+        let stemmer = Stemmer::english();
+        assert_eq!(stemmer.stem("managed"), stemmer.stem("management"));
+        assert_eq!(stemmer.stem("treated"), stemmer.stem("treating"));
+        assert_eq!(stemmer.stem("arteries"), stemmer.stem("artery"));
+    }
+
+    #[test]
+    fn clip_cuts_at_a_word() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("one two three", 9), "one two …");
+        assert_eq!(clip("ééé ééé", 5), "ééé …");
     }
 
     #[test]

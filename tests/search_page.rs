@@ -1,0 +1,144 @@
+//! The search page as a reader's browser runs it: headless Chromium loads the built page
+//! with a query, and the results it shows are read from the DOM it ends with.
+
+mod common;
+
+use common::{Page, Site};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| {
+            Command::new(name)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// Serves `root` on 127.0.0.1 (any free port) from a thread, for as long as the test runs.
+fn serve(root: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let path = request.split(' ').nth(1).unwrap_or("/");
+            let path = path.split('?').next().unwrap_or("/").trim_start_matches('/');
+            let mut file = root.join(path);
+            if file.is_dir() {
+                file = file.join("index.html");
+            }
+            let mut stream = &stream;
+            let (status, body) = match std::fs::read(&file) {
+                Ok(body) => ("200 OK", body),
+                Err(_) => ("404 Not Found", Vec::new()),
+            };
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("json") => "application/json",
+                Some("css") => "text/css",
+                _ => "application/octet-stream",
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    port
+}
+
+/// The search page's DOM after the script has answered `query`.
+fn search_page(browser: &str, port: u16, query: &str) -> Page {
+    let url = format!("http://127.0.0.1:{port}/search/?q={}", query.replace(' ', "%20"));
+    let output = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+        ])
+        .arg(&url)
+        .output()
+        .expect("run chromium");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    Page::parse(&String::from_utf8_lossy(&output.stdout))
+}
+
+#[test]
+fn results_show_an_excerpt_with_marked_words_the_review_state_the_topic_and_a_count() {
+    let Some(browser) = chromium() else {
+        eprintln!("SKIPPED: no Chromium to run the search page in");
+        return;
+    };
+    let site = Site::fixture("readers/site");
+    site.run(&["build"]).expect_code(0);
+    let port = serve(site.path("public"));
+
+    let page = search_page(browser, port, "renal protection");
+    assert!(
+        page.text("#search-status").starts_with("1 question matches"),
+        "{}",
+        page.text("#search-status")
+    );
+    assert_eq!(
+        page.texts(".qitem__question"),
+        ["Do SGLT2 inhibitors protect the kidneys in chronic kidney disease?"]
+    );
+    assert_eq!(page.texts(".qitem__topic a"), ["Nephrology"]);
+    // The fixture article is under review: the result says so, in words.
+    assert_eq!(page.text(".qitem__meta .status"), "Review status: Under review");
+    let marks = page.texts(".qitem__excerpt mark");
+    assert!(
+        !marks.is_empty(),
+        "the excerpt marks the matched words: {}",
+        page.text(".qitem__excerpt")
+    );
+    for mark in &marks {
+        assert!(
+            ["kidney", "kidneys", "protect", "renal"].contains(&mark.to_lowercase().as_str()),
+            "{mark}"
+        );
+    }
+
+    let page = search_page(browser, port, "dapaglitazone");
+    assert!(
+        page.text("#search-status").starts_with("No questions match"),
+        "{}",
+        page.text("#search-status")
+    );
+    assert_eq!(page.text(".search-results__nearest"), "Nearest questions");
+    // Nothing is within two slips of "dapaglitazone"; its first letters begin "dapagliflozin".
+    assert_eq!(
+        page.texts(".search-results .qitem__question"),
+        ["Do SGLT2 inhibitors protect the kidneys in chronic kidney disease?"]
+    );
+    assert!(page.count(".search-topics a") >= 2, "and the topics");
+}
+
+#[test]
+fn without_javascript_the_search_page_links_to_the_topic_index() {
+    let site = Site::fixture("readers/site");
+    site.run(&["build"]).expect_code(0);
+    let page = site.html("public/search/index.html");
+    let noscript = page.text("noscript");
+    assert!(noscript.contains("href=\"/topics/\""), "{noscript}");
+}
