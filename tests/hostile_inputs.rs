@@ -68,6 +68,21 @@ fn cases() -> Vec<Case> {
             (3, 136),
             "recursion limit exceeded",
         ),
+        // libyaml's time grows with the square of the depth: 100,000 brackets took minutes
+        // before the depth was measured ahead of it.
+        case(
+            "a hundred thousand nested lists",
+            format!(
+                "{}---\nBody.\n",
+                HEAD.replace(
+                    "answer: \"Yes.\"",
+                    &format!("answer: {}{}", "[".repeat(100_000), "]".repeat(100_000))
+                )
+            ),
+            "frontmatter/syntax",
+            (3, 136),
+            "recursion limit exceeded",
+        ),
         case(
             "deep nesting of maps",
             format!(

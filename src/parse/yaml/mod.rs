@@ -31,6 +31,17 @@ impl YamlError {
 /// Parses `text` (line `first_line` of its file) into a value and where each of its parts
 /// is written. The error's line and column count from the start of `text`.
 pub fn parse(text: &str, first_line: u32) -> Result<(Value, Locator<'_>), YamlError> {
+    if let Some((line, column)) = flow_nesting_too_deep(text) {
+        return Err(YamlError {
+            line,
+            column,
+            kind: SyntaxKind::Other(Stage::Parser),
+            message: format!(
+                "lists and mappings nested more than {} deep: recursion limit exceeded",
+                MAX_NESTING - 1
+            ),
+        });
+    }
     let locator = tree::locate(text, first_line).map_err(|error| {
         let (line, column) = inside(text, error.at.line + 1, error.at.column + 1);
         YamlError {
@@ -55,6 +66,53 @@ pub fn parse(text: &str, first_line: u32) -> Result<(Value, Locator<'_>), YamlEr
         }
     })?;
     Ok((value, locator))
+}
+
+/// serde_yaml's own nesting limit: a value nested this deep is refused whatever we do.
+const MAX_NESTING: usize = 128;
+
+/// Where a `[` or `{` opens the `MAX_NESTING`th level of flow nesting, found before libyaml
+/// reads the text: libyaml's time grows with the square of the depth (100,000 brackets took
+/// minutes), and serde_yaml refuses the same value at the same bracket anyway. Quoted
+/// scalars and comments are skipped; a quote inside a plain word (`it's`) is not a quote.
+fn flow_nesting_too_deep(text: &str) -> Option<(u32, u32)> {
+    let (mut depth, mut line, mut column) = (0usize, 1u32, 0u32);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        if c == '\n' {
+            (line, column, comment) = (line + 1, 0, false);
+        } else if comment {
+        } else if let Some(open) = quote {
+            // A doubled single quote, or a backslash escape in double quotes, is text.
+            let escaped = match open {
+                '\'' => c == '\'' && chars.peek() == Some(&'\''),
+                _ => c == '\\' && chars.peek().is_some_and(|&next| next != '\n'),
+            };
+            if escaped {
+                chars.next();
+                column += 1;
+            } else if c == open {
+                quote = None;
+            }
+        } else if (c == '"' || c == '\'') && (previous.is_whitespace() || "[{,:".contains(previous)) {
+            quote = Some(c);
+        } else if c == '#' && previous.is_whitespace() {
+            comment = true;
+        } else if c == '[' || c == '{' {
+            depth += 1;
+            if depth >= MAX_NESTING {
+                return Some((line, column));
+            }
+        } else if (c == ']' || c == '}') && depth > 0 {
+            depth -= 1;
+        }
+        previous = c;
+    }
+    None
 }
 
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
@@ -121,6 +179,19 @@ mod tests {
         assert_eq!(error.kind, SyntaxKind::Other(Stage::Parser));
         assert!(error.message.contains("recursion limit"), "{error:?}");
         assert!(!error.message.contains(" at line "), "{}", error.message);
+    }
+
+    #[test]
+    fn flow_nesting_is_refused_before_libyaml_reads_it() {
+        let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(flow_nesting_too_deep(&deep), Some((1, 4 + 127)));
+        let error = parse_value(&deep).unwrap_err();
+        assert_eq!((error.line, error.column), (1, 4 + 127), "{error:?}");
+        assert!(error.message.contains("recursion limit"), "{error:?}");
+        // Brackets inside quotes and comments are text, and a quote inside a word is not a quote.
+        let quoted = format!("a: \"{0}\"\nb: '{0}'\n# {0}\nc: it's [1, [2]]\n", "[".repeat(500));
+        assert!(parse_value(&quoted).is_ok());
+        assert!(flow_nesting_too_deep(&format!("a: {}", "[".repeat(127))).is_none());
     }
 
     #[test]
