@@ -1,6 +1,7 @@
 //! Text helpers shared by the stages: whitespace handling for everything that turns
 //! Markdown into plain text (summaries, claims, headings, imported titles), and the one
-//! edit distance ("did you mean", search typos, near-identical reference titles).
+//! edit distance ("did you mean", search typos, near-identical reference titles), and digests
+//! written as lowercase hexadecimal.
 
 /// `text` with every run of whitespace (as `char::is_whitespace` sees it) made one space,
 /// and none at either end: what `split_whitespace().collect::<Vec<_>>().join(" ")` gives,
@@ -62,6 +63,19 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     }
     let d = prev[b.len()];
     (d <= max).then_some(d)
+}
+
+/// `bytes` as lowercase hexadecimal: how every digest Evident records or compares is written
+/// (approval fingerprints, site approvals, cache keys, edition keys).
+pub fn hex(bytes: &[u8]) -> String {
+    // Twelve digests per article: the formatting machinery per byte showed in profiles.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
 }
 
 #[cfg(test)]

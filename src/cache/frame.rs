@@ -30,7 +30,7 @@ pub fn seal(payload: &[u8], binary: &str) -> Vec<u8> {
 
 /// The payload of an entry this binary wrote.
 pub fn open(bytes: &[u8]) -> Result<&[u8], Rejected> {
-    open_as(bytes, &super::binary_identity())
+    open_as(bytes, &crate::embedded::binary_identity())
 }
 
 fn open_as<'a>(bytes: &'a [u8], binary: &str) -> Result<&'a [u8], Rejected> {
@@ -64,7 +64,7 @@ pub fn write(path: &Path, payload: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, seal(payload, &super::binary_identity()))?;
+    std::fs::write(&temporary, seal(payload, &crate::embedded::binary_identity()))?;
     std::fs::rename(&temporary, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })

@@ -21,7 +21,7 @@ impl Fingerprint {
     /// build is never cached).
     pub fn of(root: &Path, settings: &Settings<'_>) -> Option<Fingerprint> {
         let mut hash = Fields(Sha256::new());
-        hash.field(b"binary", super::binary_identity().as_bytes());
+        hash.field(b"binary", crate::embedded::binary_identity().as_bytes());
         hash.settings(settings)?;
         for name in [crate::config::CONFIG_FILE, crate::review::site::APPROVAL_FILE] {
             hash.file(name, &root.join(name));
@@ -37,7 +37,7 @@ impl Fingerprint {
     }
 
     pub fn hex(&self) -> String {
-        super::hex(&self.0)
+        crate::text::hex(&self.0)
     }
 }
 

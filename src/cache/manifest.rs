@@ -55,7 +55,7 @@ fn found(dir: &Path) -> Option<Vec<Found>> {
 fn sha256(path: &Path) -> Option<String> {
     std::fs::read(path)
         .ok()
-        .map(|bytes| super::hex(&Sha256::digest(&bytes)))
+        .map(|bytes| crate::text::hex(&Sha256::digest(&bytes)))
 }
 
 impl Manifest {

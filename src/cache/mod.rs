@@ -19,6 +19,7 @@ mod manifest;
 pub use inputs::Fingerprint;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::text::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -163,27 +164,4 @@ impl Finding {
             hint: self.hint.map(std::borrow::Cow::Owned),
         })
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// What identifies the running binary: its version, and the size and date of the
-/// executable, so that a rebuilt binary of the same version matches no entry.
-fn binary_identity() -> String {
-    let described = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .ok()
-        .and_then(|meta| {
-            let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-            Some(format!(
-                "{} {} {}",
-                env!("CARGO_PKG_VERSION"),
-                meta.len(),
-                modified.as_nanos()
-            ))
-        });
-    // Unknown: an identity no entry can match, so that nothing is ever reused.
-    described.unwrap_or_else(|| format!("unknown {}", std::process::id()))
 }

@@ -74,7 +74,7 @@ pub fn plan(
 ) -> Result<Plan, Vec<Diagnostic>> {
     let editions = super::resolve(repo, config)?;
     let cache = root.join(CACHE_DIR).join("editions");
-    let binary = binary_identity();
+    let binary = crate::embedded::binary_identity();
     let mut plan = Plan {
         places: vec![current],
         snapshots: Vec::new(),
@@ -387,31 +387,12 @@ fn tree_digest(dir: &Path) -> anyhow::Result<String> {
         hash.update(format!("{}\n{}\n", serde_json::to_string(&rel)?, bytes.len()).as_bytes());
         hash.update(&bytes);
     }
-    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::text::hex(&hash.finalize()))
 }
 
 fn read_manifest(dir: &Path) -> Option<Manifest> {
     let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
     serde_json::from_str(&text).ok()
-}
-
-/// What identifies the running Evident: its size and modification time. A rebuilt binary
-/// may render differently, so it must not reuse pages an older one cached.
-fn binary_identity() -> String {
-    let described = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .ok()
-        .and_then(|meta| {
-            let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-            Some(format!(
-                "{} {} {}",
-                env!("CARGO_PKG_VERSION"),
-                meta.len(),
-                modified.as_nanos()
-            ))
-        });
-    // Unknown: a key no cache can match, so that nothing stale is ever reused.
-    described.unwrap_or_else(|| format!("unknown {}", std::process::id()))
 }
 
 fn digest(parts: &[&str]) -> String {
@@ -420,7 +401,7 @@ fn digest(parts: &[&str]) -> String {
         hash.update(part.as_bytes());
         hash.update(b"\n");
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::text::hex(&hash.finalize())
 }
 
 fn edition_problem(edition: &Edition, message: String) -> Diagnostic {

@@ -121,7 +121,7 @@ impl<'p> Nav<'p> {
                 .collect();
             hash.update(format!(" {present}\n"));
         }
-        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        crate::text::hex(&hash.finalize())
     }
 }
 

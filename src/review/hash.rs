@@ -10,6 +10,7 @@
 use crate::date::Date;
 use crate::parse::canonical::ContentDigest;
 use crate::parse::front_matter::{Audience, Change, Reference};
+use crate::text::hex;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -310,17 +311,6 @@ fn canonical_reference(reference: &Reference) -> serde_json::Value {
         }
     }
     canonical
-}
-
-fn hex(bytes: &[u8]) -> String {
-    // Twelve digests per article: the formatting machinery per byte showed in profiles.
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::people::Registry;
+use crate::text::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -268,10 +269,6 @@ fn is_built_in(folder: &str, name: &str, bytes: &[u8]) -> bool {
 
 fn digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex(&Sha256::digest(bytes)))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The rendering settings of `evident.yaml` as canonical JSON.
