@@ -5,6 +5,7 @@
 
 mod events;
 mod tree;
+mod value;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -51,21 +52,39 @@ pub fn parse(text: &str, first_line: u32) -> Result<(Value, Locator<'_>), YamlEr
             message: error.message,
         }
     })?;
-    // What libyaml accepts, serde_yaml may still refuse (too deep, too many aliases): at
-    // the place it names.
-    let value = serde_yaml::from_str::<Value>(text).map_err(|error| {
-        let (line, column) = error
-            .location()
-            .map_or((1, 1), |at| (at.line() as u32, at.column() as u32));
-        let (line, column) = inside(text, line, column);
-        YamlError {
-            line,
-            column,
-            kind: SyntaxKind::Other(Stage::Parser),
-            message: without_location(&error.to_string()),
+    // The text is read once: the value is built from the nodes libyaml gave the locator.
+    // Only what they cannot tell (anchors, tags, what serde_yaml refuses after libyaml
+    // accepted it: too deep, too many aliases, 128-bit integers) is read again by serde_yaml.
+    let value = match locator.to_value() {
+        Some(value) => {
+            #[cfg(debug_assertions)]
+            same_as_serde_yaml(text, &value);
+            value
         }
-    })?;
+        None => serde_yaml::from_str::<Value>(text).map_err(|error| {
+            let (line, column) = error
+                .location()
+                .map_or((1, 1), |at| (at.line() as u32, at.column() as u32));
+            let (line, column) = inside(text, line, column);
+            YamlError {
+                line,
+                column,
+                kind: SyntaxKind::Other(Stage::Parser),
+                message: without_location(&error.to_string()),
+            }
+        })?,
+    };
     Ok((value, locator))
+}
+
+/// Every debug build (all tests) checks the value built from the events against serde_yaml
+/// reading the text itself.
+#[cfg(debug_assertions)]
+fn same_as_serde_yaml(text: &str, value: &Value) {
+    match serde_yaml::from_str::<Value>(text) {
+        Ok(read) => assert_eq!(&read, value, "serde_yaml reads {text:?} otherwise"),
+        Err(error) => panic!("serde_yaml refuses {text:?} ({error}), the events gave {value:?}"),
+    }
 }
 
 /// serde_yaml's own nesting limit: a value nested this deep is refused whatever we do.
