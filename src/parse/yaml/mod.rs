@@ -95,6 +95,11 @@ const MAX_NESTING: usize = 128;
 /// minutes), and serde_yaml refuses the same value at the same bracket anyway. Quoted
 /// scalars and comments are skipped; a quote inside a plain word (`it's`) is not a quote.
 fn flow_nesting_too_deep(text: &str) -> Option<(u32, u32)> {
+    // The depth never exceeds the number of brackets opened: a text with fewer than the
+    // limit (every front matter but a hostile one) needs no character-by-character walk.
+    if text.bytes().filter(|&b| b == b'[' || b == b'{').count() < MAX_NESTING {
+        return None;
+    }
     let (mut depth, mut line, mut column) = (0usize, 1u32, 0u32);
     let mut quote: Option<char> = None;
     let mut comment = false;
@@ -211,6 +216,12 @@ mod tests {
         let quoted = format!("a: \"{0}\"\nb: '{0}'\n# {0}\nc: it's [1, [2]]\n", "[".repeat(500));
         assert!(parse_value(&quoted).is_ok());
         assert!(flow_nesting_too_deep(&format!("a: {}", "[".repeat(127))).is_none());
+        assert_eq!(
+            flow_nesting_too_deep(&format!("a: {}", "[".repeat(128))),
+            Some((1, 4 + 127))
+        );
+        let spread = format!("{}a: {}\n", "b: [x]\n".repeat(200), "{".repeat(128));
+        assert_eq!(flow_nesting_too_deep(&spread), Some((201, 4 + 127)));
     }
 
     #[test]
