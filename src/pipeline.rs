@@ -48,7 +48,7 @@ use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, link_site};
 use crate::load::LoadedContent;
 use crate::load::quoted::Quoted;
-use crate::parse::{Output, ParsedContent, read_and_parse};
+use crate::parse::{Output, ParsedContent, Reading, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
 use crate::render::{render_site, templates::load_templates};
@@ -216,8 +216,8 @@ pub fn load_and_check(
         },
         None => config,
     };
-    progress.stage("reading and parsing", None);
-    let (mut loaded, mut parsed) = read_and_parse(root, &approved_base_url, output, config.limits.max_file_size);
+    // Who may approve, read before the articles: each approval is judged as its article
+    // is parsed.
     let (mut registry, mut people_findings) = crate::people::load_people(root);
     match &options.trusted_keys {
         Some(source) => match crate::review::root::load(source) {
@@ -227,7 +227,16 @@ pub fn load_and_check(
         None => people_findings.extend(crate::review::root::unpinned(&config, &registry)),
     }
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
-    parsed.establish_trust(trust, people_findings);
+    progress.stage("reading and parsing", None);
+    let reading = Reading {
+        base_url: &approved_base_url,
+        output,
+        max_file_size: config.limits.max_file_size,
+        trust: Some(&trust),
+        retractions: retractions.as_ref(),
+    };
+    let (mut loaded, parsed) = read_and_parse(root, &reading);
+    loaded.diagnostics.extend(people_findings);
     loaded.diagnostics.extend(crate::review::site::check_theme(root));
     if config.review.signatures != crate::config::Signatures::Off {
         let any_reviewed = parsed.articles.iter().any(|a| a.review_state.is_reviewed());
@@ -261,9 +270,6 @@ fn check_parsed(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Checked {
-    if let Some(list) = retractions {
-        crate::bibliography::retraction::annotate_corrections(&mut parsed.articles, list);
-    }
     progress.stage("checking articles", None);
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.append(&mut parsed.diagnostics);

@@ -10,7 +10,7 @@ use super::{Edition, EditionsConfig};
 use crate::config::{CONFIG_FILE, load_config};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::link::{LinkOptions, link_site};
-use crate::parse::{Output, ParsedContent, read_and_parse};
+use crate::parse::{ParsedContent, Reading, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::urls::{Urls, edition_dir};
 use crate::render::{Extras, page_dirs, render_site, templates::load_templates};
@@ -202,7 +202,7 @@ impl Plan {
         // Content is taken as it was published (findings in it were judged then, and an
         // archived edition stays readable even when later checks would object), its
         // approvals judged for the site's own address, not the edition's.
-        let (_, mut parsed) = read_and_parse(&dir, &config.base_url, Output::Html, config.limits.max_file_size);
+        let approved_base_url = config.base_url.clone();
         let config = config
             .with_base_url(base_url)
             .map_err(|message| edition_problem(edition, message))?;
@@ -210,7 +210,12 @@ impl Plan {
         // an archived page does not turn overdue later.
         let (registry, _) = crate::people::load_people(&dir);
         let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), None).without_currency();
-        parsed.establish_trust(trust, Vec::new());
+        let reading = Reading {
+            max_file_size: config.limits.max_file_size,
+            trust: Some(&trust),
+            ..Reading::of(&approved_base_url)
+        };
+        let (_, parsed) = read_and_parse(&dir, &reading);
         Ok(Snapshot { dir, config, parsed })
     }
 

@@ -301,7 +301,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                     let then = sources_at.get(&past.commit)?;
                     let article = past.parse(Sources {
                         bibliography: &then.bibliography,
-                        site: sources.site,
+                        ..sources
                     })?;
                     (article.fingerprint.hash == hash).then(|| {
                         past.version = article.version;
