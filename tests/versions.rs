@@ -27,7 +27,8 @@ fn dose_article(version: u32, updated: &str, dose: &str, changes: &[(u32, &str, 
 /// 1. version 1 (40 mg), with the timing article;
 /// 2. version 2 (80 mg), tagged `edition-2025`;
 /// 3. version 2 again, one more sentence (same version: collapses into this commit);
-/// 4. the file moved to `content/lipids/` and version 3 (120 mg); the timing article removed.
+/// 4. the file moved to `content/lipids/` and version 3 (120 mg); the timing article
+///    withdrawn (its address, published in the edition, stays for the notice).
 fn site_with_history() -> Site {
     let site = Site::fixture("versions/basic");
     site.write(".gitignore", "/public/\n/.evident-cache/\n");
@@ -70,9 +71,18 @@ fn site_with_history() -> Site {
             "\n- Lower doses suit frail patients [@ctt-2010].",
         ),
     );
-    git(&site, "2025-06-01T12:00:00Z", &["rm", "-q", TIMING_FILE]);
+    site.write(TIMING_FILE, withdrawn(&site.read(TIMING_FILE)));
     commit(&site, "2025-06-01T12:00:00Z", "Move to lipids; high-intensity dose");
     site
+}
+
+/// `text` (an article) withdrawn in favour of the dose question.
+fn withdrawn(text: &str) -> String {
+    text.replacen(
+        "\nreview:",
+        "\nretired: {date: 2025-06-01, reason: \"Timing makes no difference: the dose question covers what matters.\", replaced_by: [statin-start-dose]}\nreview:",
+        1,
+    )
 }
 
 /// Saves a new text of one file when the build reaches its history pages: an editor saving
@@ -240,7 +250,7 @@ fn editions_render_switch_and_fall_back_to_their_home() {
     site.run(&["build"]).expect_code(0);
 
     // The edition is the site as tagged: version 2 (before the extra sentence), and the
-    // timing article that the current site no longer has.
+    // timing article that the current site has withdrawn.
     let old = site.html(&format!("public/editions/2025/questions/{SLUG}/index.html"));
     assert!(old.text(".article-body").contains("80 mg daily"));
     assert!(!old.text(".article-body").contains("frail"));
@@ -280,7 +290,7 @@ fn editions_render_switch_and_fall_back_to_their_home() {
     assert_eq!(
         gone.attr("link[rel=canonical]", "href"),
         "https://kb.example.org/editions/2025/questions/statin-timing/",
-        "no current page to point at"
+        "no current page to point at: a withdrawn question has a notice only"
     );
 
     let versions: serde_json::Value = serde_json::from_str(&site.read("public/versions.json")).unwrap();

@@ -5,7 +5,7 @@
 mod build;
 pub mod nav;
 
-pub use build::{Plan, plan};
+pub use build::{AddressKind, EditionAddress, Plan, plan};
 pub use nav::{EditionsView, Nav, Place};
 
 pub mod config;

@@ -136,6 +136,12 @@ impl Versions {
         (repo, versions)
     }
 
+    /// The newest edition and the question addresses it published, when editions are
+    /// configured: the published site a build must keep the addresses of.
+    pub fn latest_edition(&self) -> Option<(&crate::editions::Edition, &[crate::editions::EditionAddress])> {
+        self.editions.as_ref().and_then(Plan::latest)
+    }
+
     /// What the site's own pages show of history and editions.
     pub fn extras(&self) -> Extras<'_> {
         Extras {
