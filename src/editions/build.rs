@@ -10,10 +10,10 @@ use super::{Edition, EditionsConfig};
 use crate::config::{CONFIG_FILE, load_config};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::link::{LinkOptions, link_site};
-use crate::parse::{ParsedContent, read_and_parse};
+use crate::parse::{Output, ParsedContent, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::urls::{Urls, edition_dir};
-use crate::render::{Extras, Listed, Scope, page_dirs, render_scope_with, templates::load_templates};
+use crate::render::{Extras, page_dirs, render_site, templates::load_templates};
 use crate::versions::git::Repo;
 use crate::write::{Sink, Staging};
 use serde::{Deserialize, Serialize};
@@ -260,7 +260,7 @@ impl Plan {
         // Content is taken as it was published (findings in it were judged then, and an
         // archived edition stays readable even when later checks would object), its
         // approvals judged for the site's own address, not the edition's.
-        let (_, mut parsed) = read_and_parse(&dir, &config.base_url);
+        let (_, mut parsed) = read_and_parse(&dir, &config.base_url, Output::Html, config.limits.max_file_size);
         let config = config
             .with_base_url(base_url)
             .map_err(|message| edition_problem(edition, message))?;
@@ -304,17 +304,7 @@ impl Plan {
             history: None,
             editions: Some(Nav::new(&self.places, index + 1)),
         };
-        render_scope_with(
-            &site,
-            &mut tera,
-            &snapshot.dir,
-            &staging,
-            &Scope::All,
-            &Silent,
-            extras,
-            &Listed::of(&site),
-        )
-        .map_err(|findings| {
+        render_site(&site, &mut tera, &snapshot.dir, extras, &staging, &Silent).map_err(|findings| {
             let first = findings
                 .first()
                 .map_or_else(String::new, |d| format!(": {}", d.message));

@@ -155,31 +155,29 @@ pub struct Sources<'a> {
     pub site: &'a ReviewSite,
 }
 
+impl Sources<'static> {
+    /// An article on its own: its keys resolve only to its own references, and its
+    /// approval is bound to no site.
+    pub fn none() -> Sources<'static> {
+        static BIBLIOGRAPHY: std::sync::LazyLock<Bibliography> = std::sync::LazyLock::new(Bibliography::default);
+        static SITE: std::sync::LazyLock<ReviewSite> = std::sync::LazyLock::new(ReviewSite::default);
+        Sources {
+            bibliography: &BIBLIOGRAPHY,
+            site: &SITE,
+        }
+    }
+}
+
 pub struct ParsedArticle {
     pub article: Option<Article>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// An article on its own: its keys resolve only to its own references. The pipeline uses
-/// `parse_article_in` with the site's shared bibliography.
-pub fn parse_article(source: &SourceFile) -> ParsedArticle {
-    parse_article_in(source, &Bibliography::default(), &ReviewSite::default())
-}
-
-/// `site` is where approvals hold: it is part of what a reviewer approves.
-pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSite) -> ParsedArticle {
-    parse_article_for(source, bibliography, site, Output::Html)
-}
-
-/// `parse_article_in`, making the body's HTML only when `output` asks for it: every
-/// finding, fact and number is the same either way.
-pub fn parse_article_for(
-    source: &SourceFile,
-    bibliography: &Bibliography,
-    site: &ReviewSite,
-    output: Output,
-) -> ParsedArticle {
-    let mut parsed = parse_text(source, bibliography, site, output);
+/// One article file parsed against `sources`, making the body's HTML only when `output`
+/// asks for it: every finding, fact and number is the same either way. `sources.site` is
+/// where approvals hold: it is part of what a reviewer approves.
+pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) -> ParsedArticle {
+    let mut parsed = parse_text(source, sources.bibliography, sources.site, output);
     parsed.diagnostics.extend(crate::load::control_characters(source));
     parsed.diagnostics.extend(super::placeholder::placeholders(source));
     parsed

@@ -17,7 +17,7 @@ use crate::bibliography::{Bibliography, parse_bibliography};
 use crate::diagnostic::Diagnostic;
 use crate::load::{ContentFile, LoadedContent, SourceKind, find_content, load_bibliography};
 use crate::review::hash::ReviewSite;
-use article::{Article, ParsedArticle, parse_article_for, parse_article_in};
+use article::{Article, ParsedArticle, Sources, parse_article};
 pub use markdown::Output;
 use page::{Page, parse_page};
 use rayon::prelude::*;
@@ -88,40 +88,18 @@ impl ParsedContent {
     }
 }
 
-pub fn parse_content(loaded: &LoadedContent, site: &ReviewSite) -> ParsedContent {
-    let (bibliography, bibliography_findings) = parse_bibliography(&loaded.bibliography);
-    let articles: Vec<_> = loaded
-        .articles
-        .par_iter()
-        .map(|source| parse_article_in(source, &bibliography, site))
-        .collect();
-    let pages: Vec<_> = loaded.pages.par_iter().map(parse_page).collect();
-    ParsedContent::assemble(bibliography, site, bibliography_findings, articles, pages)
-}
-
 /// Reads and parses every content file under `root`, each text dropped as soon as it is
-/// parsed: what `load_content` then `parse_content` give, without ever holding every
-/// text at once (on a large site they are a quarter of the parsed articles' size). What
-/// stays of each file is its `ContentFile`.
-pub fn read_and_parse(root: &Path, base_url: &str) -> (LoadedContent<ContentFile>, ParsedContent) {
-    read_and_parse_for(root, base_url, Output::Html)
-}
-
-/// `read_and_parse`, making the articles' body HTML only when `output` asks for it (see
-/// `article::parse_article_for`): `evident check` publishes nothing. `base_url` is the one
-/// `evident.yaml` gives: approvals are bound to it.
-pub fn read_and_parse_for(root: &Path, base_url: &str, output: Output) -> (LoadedContent<ContentFile>, ParsedContent) {
-    read_and_parse_within(root, base_url, output, crate::load::DEFAULT_MAX_FILE_SIZE)
-}
-
-/// `read_and_parse_for`, refusing every file over `max_file_size` bytes unread
-/// (`limits.max_file_size` in `evident.yaml`).
-pub fn read_and_parse_within(
+/// parsed, so that every text is never held at once (on a large site they are a quarter of
+/// the parsed articles' size): what stays of each file is its `ContentFile`. Articles' body
+/// HTML is made only when `output` asks for it (`evident check` publishes nothing);
+/// `base_url` is the one `evident.yaml` gives, which approvals are bound to; files over
+/// `max_file_size` bytes are refused unread (`limits.max_file_size`).
+pub fn read_and_parse(
     root: &Path,
     base_url: &str,
     output: Output,
     max_file_size: u64,
-) -> (LoadedContent<ContentFile>, ParsedContent) {
+) -> (LoadedContent, ParsedContent) {
     let site = ReviewSite::new(base_url, root);
     let found = find_content(root, max_file_size);
     let (bibliography_files, bibliography_problems) = load_bibliography(root, max_file_size);
@@ -132,7 +110,13 @@ pub fn read_and_parse_within(
         .map(|(path, kind)| match found.read(root, path) {
             Ok(source) => {
                 let parse = match kind {
-                    SourceKind::Article => FileParse::Article(parse_article_for(&source, &bibliography, &site, output)),
+                    SourceKind::Article => {
+                        let sources = Sources {
+                            bibliography: &bibliography,
+                            site: &site,
+                        };
+                        FileParse::Article(parse_article(&source, sources, output))
+                    }
                     SourceKind::Page => FileParse::Page(parse_page(&source)),
                 };
                 (Ok(source.into_content_file()), Some(parse))
@@ -143,7 +127,6 @@ pub fn read_and_parse_within(
     let mut loaded = LoadedContent {
         diagnostics: found.diagnostics,
         bibliography: bibliography_files,
-        max_file_size,
         ..LoadedContent::default()
     };
     let mut articles = Vec::new();
@@ -209,7 +192,6 @@ impl ParsedContent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::load_content;
 
     /// Articles by file and question, pages by file, findings by file and code.
     type Summary = (Vec<(String, String)>, Vec<String>, Vec<(String, String)>);
@@ -223,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn reading_while_parsing_gives_what_loading_then_parsing_gives() {
+    fn every_file_is_read_and_parsed_in_name_order_with_its_findings() {
         let temp = tempfile::tempdir().unwrap();
         let root = temp.path();
         for dir in ["content/heart", "content/lungs", "content/pages", "references"] {
@@ -238,34 +220,42 @@ mod tests {
         std::fs::write(root.join("content/pages/about.md"), "---\ntitle: About\n---\n\nUs.\n").unwrap();
         std::fs::write(root.join("references/shared.yaml"), "- id: [unclosed\n").unwrap();
 
-        let loaded = load_content(root);
-        let parsed = parse_content(&loaded, &ReviewSite::new("https://example.org/", root));
-        let (files, streamed) = read_and_parse(root, "https://example.org/");
-        let expected = summary(
-            &parsed.articles,
-            &parsed.pages,
-            loaded.diagnostics.iter().chain(&parsed.diagnostics).cloned(),
+        let (files, parsed) = read_and_parse(
+            root,
+            "https://example.org/",
+            Output::Html,
+            crate::load::DEFAULT_MAX_FILE_SIZE,
         );
         let got = summary(
-            &streamed.articles,
-            &streamed.pages,
-            files.diagnostics.iter().chain(&streamed.diagnostics).cloned(),
+            &parsed.articles,
+            &parsed.pages,
+            files.diagnostics.iter().chain(&parsed.diagnostics).cloned(),
         );
-        assert_eq!(got, expected);
-        assert_eq!(expected.0.len(), 2, "{expected:?}");
-        assert_eq!(expected.1, ["content/pages/about.md"]);
-        for code in ["content/unreadable", "frontmatter/syntax", "bibliography/syntax"] {
+        assert_eq!(
+            got.0,
+            [
+                ("content/heart/a.md".to_string(), "A?".to_string()),
+                ("content/heart/b.md".to_string(), "B?".to_string())
+            ]
+        );
+        assert_eq!(got.1, ["content/pages/about.md"]);
+        for (file, code) in [
+            ("content/lungs/d.md", "content/unreadable"),
+            ("content/lungs/c.md", "frontmatter/syntax"),
+            ("references/shared.yaml", "bibliography/syntax"),
+        ] {
             assert!(
-                expected.2.iter().any(|(_, c)| c == code),
-                "{code} missing from {expected:?}"
+                got.2.iter().any(|(f, c)| f == file && c == code),
+                "{code} on {file} missing from {got:?}"
             );
         }
         let names = |files: &[ContentFile]| files.iter().map(|f| f.rel_path.clone()).collect::<Vec<_>>();
-        let source_names =
-            |files: &[crate::load::SourceFile]| files.iter().map(|f| f.rel_path.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&files.articles), source_names(&loaded.articles));
-        assert_eq!(names(&files.pages), source_names(&loaded.pages));
-        assert_eq!(files.bibliography.len(), loaded.bibliography.len());
+        assert_eq!(
+            names(&files.articles),
+            ["content/heart/a.md", "content/heart/b.md", "content/lungs/c.md"]
+        );
+        assert_eq!(names(&files.pages), ["content/pages/about.md"]);
+        assert_eq!(files.bibliography.len(), 1);
     }
 
     #[test]
@@ -275,8 +265,18 @@ mod tests {
         std::fs::create_dir_all(root.join("content/heart")).unwrap();
         let article = "---\nquestion: \"Which dose?\"\nanswer: Start low [@a].\ncreated: 2026-01-08\nreferences:\n  - id: a\n    type: guideline\n    title: \"A\"\n    publisher: \"P\"\n    year: 2025\n---\n\n## Dose\n\n- Five milligrams [@a; @missing].\n- No evidence here.\n\n```python\nprint(1)\n```\n";
         std::fs::write(root.join("content/heart/a.md"), article).unwrap();
-        let (_, published) = read_and_parse_for(root, "https://example.org/", Output::Html);
-        let (_, checked) = read_and_parse_for(root, "https://example.org/", Output::FactsOnly);
+        let (_, published) = read_and_parse(
+            root,
+            "https://example.org/",
+            Output::Html,
+            crate::load::DEFAULT_MAX_FILE_SIZE,
+        );
+        let (_, checked) = read_and_parse(
+            root,
+            "https://example.org/",
+            Output::FactsOnly,
+            crate::load::DEFAULT_MAX_FILE_SIZE,
+        );
         let facts = |parsed: &ParsedContent| {
             let a = &parsed.articles[0];
             (

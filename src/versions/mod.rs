@@ -155,7 +155,7 @@ impl Versions {
     pub fn publish(
         &mut self,
         site: &Site<'_>,
-        loaded: &LoadedContent<ContentFile>,
+        loaded: &LoadedContent,
         sources: crate::parse::article::Sources<'_>,
         tera: &tera::Tera,
         sink: &dyn Sink,
@@ -181,7 +181,7 @@ impl Versions {
     pub fn publish_history(
         &self,
         site: &Site<'_>,
-        loaded: &LoadedContent<ContentFile>,
+        loaded: &LoadedContent,
         sources: crate::parse::article::Sources<'_>,
         tera: &tera::Tera,
         sink: &dyn Sink,
