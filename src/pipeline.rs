@@ -492,9 +492,7 @@ fn removed_urls(
     articles: &[crate::parse::article::Article],
     latest_edition: Option<(&crate::editions::Edition, &[crate::editions::EditionAddress])>,
 ) -> Vec<Diagnostic> {
-    use crate::check::urls::{
-        check_removed_urls, previously_published, published_in_edition, redirected_addresses, sitemap_locs,
-    };
+    use crate::check::urls::{check_removed_urls, previously_published, redirected_addresses, sitemap_locs};
     use crate::render::redirects::REDIRECTS_FILE;
     let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
     let mut next: std::collections::HashSet<String> = sitemap_locs(&read(staging.dir(), "sitemap.xml"))
@@ -519,7 +517,9 @@ fn removed_urls(
         redirected_addresses(&read(out, REDIRECTS_FILE), base_url),
     ));
     if let Some((edition, addresses)) = latest_edition {
-        previous.extend(published_in_edition(edition, addresses, base_url, articles));
+        previous.extend(crate::editions::addresses::published(
+            edition, addresses, base_url, articles,
+        ));
     }
     check_removed_urls(previous, &next, base_url, articles)
 }

@@ -3,11 +3,8 @@
 //! holds; and no address the last published site had — in the previous output, or in the
 //! latest edition — may disappear without one (`url/removed`).
 
-use crate::config::CONFIG_FILE;
 use crate::diagnostic::{Code, Diagnostic, Position};
-use crate::editions::{AddressKind, Edition, EditionAddress};
 use crate::parse::article::Article;
-use crate::render::urls::{Urls, article_dir};
 use std::collections::{HashMap, HashSet};
 
 pub fn check_aliases(articles: &[Article]) -> Vec<Diagnostic> {
@@ -90,37 +87,6 @@ pub fn previously_published(file: &str, locs: Vec<(String, Position)>) -> Vec<Pu
             at,
             edition: None,
             withdrawn: false,
-        })
-        .collect()
-}
-
-/// The question addresses `edition` published, as URLs of the site at `base_url`. A
-/// finding about one points at the `slug:` line of the article that is still in the
-/// file that had it (where the alias goes), else at the line of `evident.yaml` that made
-/// the edition.
-pub fn published_in_edition(
-    edition: &Edition,
-    addresses: &[EditionAddress],
-    base_url: &str,
-    articles: &[Article],
-) -> Vec<Published> {
-    let urls = Urls::new(base_url);
-    let by_file: HashMap<&str, &Article> = articles.iter().map(|a| (a.file.as_str(), a)).collect();
-    addresses
-        .iter()
-        .map(|address| {
-            let (file, at) = match by_file.get(address.file.as_str()) {
-                Some(article) if article.spans.slug_is_explicit => (article.file.clone(), article.spans.slug),
-                Some(article) => (article.file.clone(), article.spans.question),
-                None => (CONFIG_FILE.to_string(), edition.at),
-            };
-            Published {
-                url: urls.absolute(&article_dir(&address.slug)),
-                file,
-                at,
-                edition: Some((edition.name.clone(), address.file.clone())),
-                withdrawn: address.kind == AddressKind::Withdrawn,
-            }
         })
         .collect()
 }

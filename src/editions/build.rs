@@ -5,6 +5,7 @@
 //! switcher shows on its pages are the same, and its files still hash to what the manifest
 //! recorded when they were rendered; it renders it again otherwise.
 
+use super::addresses::{EditionAddress, addresses_of};
 use super::nav::{Nav, Place};
 use super::{Edition, EditionsConfig};
 use crate::config::{CONFIG_FILE, load_config};
@@ -42,48 +43,6 @@ struct Manifest {
     files: String,
     /// The question addresses the edition published, for `url/removed`.
     addresses: Vec<EditionAddress>,
-}
-
-/// An address under `/questions/` that an edition published: the addresses later builds
-/// must keep (`url/removed`), read from the edition's own content.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EditionAddress {
-    pub slug: String,
-    /// The file of the article it belonged to, in the edition's commit.
-    pub file: String,
-    pub kind: AddressKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AddressKind {
-    /// The article's own page.
-    Article,
-    /// A redirect page at an old slug (`aliases`).
-    Alias,
-    /// The notice of a withdrawn article (`retired:`).
-    Withdrawn,
-}
-
-/// Every question address `site` publishes: its articles' pages, their old addresses and
-/// the notices of withdrawn articles.
-fn addresses_of(site: &crate::link::Site<'_>) -> Vec<EditionAddress> {
-    let address = |slug: &str, file: &str, kind| EditionAddress {
-        slug: slug.to_string(),
-        file: file.to_string(),
-        kind,
-    };
-    let mut addresses = Vec::new();
-    for article in &site.articles {
-        addresses.push(address(&article.slug, &article.file, AddressKind::Article));
-        for alias in &article.aliases {
-            addresses.push(address(alias, &article.file, AddressKind::Alias));
-        }
-    }
-    for article in &site.retired {
-        addresses.push(address(&article.slug, &article.file, AddressKind::Withdrawn));
-    }
-    addresses
 }
 
 /// An edition's content, read and parsed, waiting to be rendered.
