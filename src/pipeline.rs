@@ -45,7 +45,7 @@ use crate::check::check_content;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
-use crate::link::{LinkOptions, Site, link_site_with_graph};
+use crate::link::{LinkOptions, Site, link_site};
 use crate::load::LoadedContent;
 use crate::load::quoted::Quoted;
 use crate::parse::{Output, ParsedContent, read_and_parse};
@@ -175,7 +175,7 @@ fn link_published<'a>(
         // A build with drafts is a preview: it shows what awaits review too.
         include_pending: options.include_drafts || options.include_pending,
     };
-    link_site_with_graph(config, parsed, link, Some(graph))
+    link_site(config, parsed, link, Some(graph))
 }
 
 /// Runs load, parse and check, telling `progress` each stage as it begins. The body HTML
@@ -191,6 +191,12 @@ pub fn load_and_check(
     let config = match load_config(root) {
         Ok(config) => config,
         Err(diagnostics) => return Err(misconfigured(root, diagnostics)),
+    };
+    // The retraction list is part of the setup: a named file that cannot be read stops
+    // everything, like a broken evident.yaml.
+    let retractions = match crate::bibliography::retraction::load(root, &config.citations) {
+        Ok(list) => list,
+        Err(problem) => return Err(misconfigured(root, vec![problem])),
     };
     // Approvals hold for the site `evident.yaml` names, wherever it is previewed.
     let approved_base_url = config.base_url.clone();
@@ -236,18 +242,26 @@ pub fn load_and_check(
     loaded
         .diagnostics
         .extend(crate::search::synonyms::load_site(root).err());
-    Ok(check_parsed(config, loaded, parsed, options, progress))
+    Ok(check_parsed(
+        config,
+        retractions.as_ref(),
+        loaded,
+        parsed,
+        options,
+        progress,
+    ))
 }
 
 /// The checks of `load_and_check`, on content read and parsed.
 fn check_parsed(
     config: SiteConfig,
+    retractions: Option<&crate::bibliography::retraction::RetractionList>,
     mut loaded: LoadedContent,
     mut parsed: ParsedContent,
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Checked {
-    if let Some(list) = config.citations.retraction_list.as_deref() {
+    if let Some(list) = retractions {
         crate::bibliography::retraction::annotate_corrections(&mut parsed.articles, list);
     }
     progress.stage("checking articles", None);
@@ -277,7 +291,7 @@ fn check_parsed(
         &crate::check::citations::CitationChecks {
             config: &config.citations,
             as_of: options.as_of.unwrap_or_else(crate::date::Date::today),
-            retractions: config.citations.retraction_list.as_deref(),
+            retractions,
         },
     ));
     progress.stage("building the graph", None);

@@ -119,6 +119,7 @@ pub fn plan(
                             include_drafts: plan.include_drafts,
                             include_pending: plan.include_drafts,
                         },
+                        None,
                     );
                     let pages: HashSet<String> = page_dirs(&site).into_iter().collect();
                     let addresses = addresses_of(&site);
@@ -248,6 +249,7 @@ impl Plan {
                 include_drafts: self.include_drafts,
                 include_pending: self.include_drafts,
             },
+            None,
         );
         let mut tera = load_templates(&snapshot.dir).map_err(|findings| {
             let first = findings

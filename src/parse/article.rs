@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
 use crate::load::{LineIndex, SourceFile};
 use crate::review::hash::{Fingerprint, ReviewSite, ReviewableContent, fingerprint};
-use crate::review::{ReviewState, review_state};
+use crate::review::state::{ReviewState, review_state};
 
 #[derive(Debug)]
 pub struct Article {
