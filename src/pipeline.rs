@@ -465,7 +465,14 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
             return finish(root, diagnostics, &checked.loaded, stats);
         }
     }
-    let removed = removed_urls(root, out, &staging, &site.config.base_url, &checked.parsed.articles);
+    let removed = removed_urls(
+        root,
+        out,
+        &staging,
+        &site.config.base_url,
+        &checked.parsed.articles,
+        versions.latest_edition(),
+    );
     if !removed.is_empty() {
         let mut removed = checked.config.apply_severities(removed);
         if options.deny_warnings {
@@ -493,8 +500,9 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
     report
 }
 
-/// The addresses the output folder's previous site had (its sitemap's pages and the old
-/// addresses its `_redirects` kept) that the new one in `staging` drops
+/// The addresses the last published site had — the output folder's previous site (its
+/// sitemap's pages and the old addresses its `_redirects` kept) and the latest edition's
+/// questions, when editions are configured — that the new one in `staging` drops
 /// (`check::urls::check_removed_urls`); none on a first build.
 fn removed_urls(
     root: &Path,
@@ -502,8 +510,9 @@ fn removed_urls(
     staging: &Staging,
     base_url: &str,
     articles: &[crate::parse::article::Article],
+    latest_edition: Option<(&crate::editions::Edition, &[crate::editions::EditionAddress])>,
 ) -> Vec<Diagnostic> {
-    use crate::check::urls::{check_removed_urls, redirected_addresses, sitemap_locs};
+    use crate::check::urls::{check_removed_urls, previously_published, redirected_addresses, sitemap_locs};
     use crate::render::redirects::REDIRECTS_FILE;
     let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
     let mut next: std::collections::HashSet<String> = sitemap_locs(&read(staging.dir(), "sitemap.xml"))
@@ -522,21 +531,17 @@ fn removed_urls(
             .map(|rel| rel.to_string_lossy().replace('\\', "/"))
             .unwrap_or_else(|_| path.display().to_string())
     };
-    let mut removed = check_removed_urls(
-        &shown("sitemap.xml"),
-        sitemap_locs(&read(out, "sitemap.xml")),
-        &next,
-        base_url,
-        articles,
-    );
-    removed.extend(check_removed_urls(
+    let mut previous = previously_published(&shown("sitemap.xml"), sitemap_locs(&read(out, "sitemap.xml")));
+    previous.extend(previously_published(
         &shown(REDIRECTS_FILE),
         redirected_addresses(&read(out, REDIRECTS_FILE), base_url),
-        &next,
-        base_url,
-        articles,
     ));
-    removed
+    if let Some((edition, addresses)) = latest_edition {
+        previous.extend(crate::editions::addresses::published(
+            edition, addresses, base_url, articles,
+        ));
+    }
+    check_removed_urls(previous, &next, base_url, articles)
 }
 
 /// `evident graph`: the related-question graph `build` would publish, as text. Like

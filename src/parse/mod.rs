@@ -60,7 +60,13 @@ impl ParsedContent {
     /// stay: the files beside an article that they name are published with its page.
     pub fn drop_check_details(&mut self) {
         self.articles.par_iter_mut().for_each(|article| {
-            article.spans = article::Spans::default();
+            // `url/removed`, judged once the site is rendered, points at the slug.
+            article.spans = article::Spans {
+                slug: article.spans.slug,
+                slug_is_explicit: article.spans.slug_is_explicit,
+                question: article.spans.question,
+                ..article::Spans::default()
+            };
             article.citations.uses = Vec::new();
         });
     }
