@@ -242,7 +242,13 @@ fn approve(text: &str, topic: &str, index: usize) -> String {
         section: topic.to_string(),
         text: text.to_string(),
     };
-    let Some(article) = evident::parse::article::parse_article(&source).article else {
+    let Some(article) = evident::parse::article::parse_article(
+        &source,
+        evident::parse::article::Sources::none(),
+        evident::parse::Output::Html,
+    )
+    .article
+    else {
         return text.to_string();
     };
     let date = evident::date::Date::new(2026, 10, 1).expect("a real date");

@@ -11,8 +11,7 @@ use evident::config::load_config;
 use evident::link::check_graph;
 use evident::link::graph::{Graph, rank};
 use evident::link::in_site_order;
-use evident::load::load_content;
-use evident::parse::parse_content;
+use evident::parse::{Output, Reading, read_and_parse};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -33,11 +32,12 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let loaded = load_content(&root);
-    let parsed = parse_content(
-        &loaded,
-        &evident::review::hash::ReviewSite::new(&config.base_url, &root),
-    );
+    let reading = Reading {
+        output: Output::FactsOnly,
+        max_file_size: config.limits.max_file_size,
+        ..Reading::of(&config.base_url)
+    };
+    let (_, parsed) = read_and_parse(&root, &reading);
     let articles = in_site_order(&parsed.articles);
     let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
     let explicit: Vec<Vec<usize>> = articles

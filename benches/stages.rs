@@ -4,13 +4,13 @@
 //!   stage does to a file) and the YAML alone (`split_and_read_yaml`), over the demo articles;
 //! - `markdown`: an article body → HTML with its citations resolved and numbered, over the
 //!   demo articles;
-//! - `parse`: the whole parse stage over a 1,000-article site (parallel, as `check` runs it);
+//! - `parse`: the whole read-and-parse stage over a 1,000-article site (parallel, as `check`
+//!   runs it);
 //! - `citations`: the whole-site citation checks over 1,000 articles;
 //! - `graph`: the related-question graph (tokenize, index, exact scores) over 1,000
 //!   articles, and the whole link stage that ranks every article's related list from it;
-//! - `templates`: every published article page of the 1,000-article site (drafts left out,
-//!   as `build` does), and the cheap listings an edit re-renders (home, topic index, sitemap,
-//!   feed, robots.txt, 404), into a sink that only counts the bytes.
+//! - `templates`: every page of the 1,000-article site (drafts left out, as `build` does),
+//!   the theme and the listings, into a sink that only counts the bytes.
 //!
 //! Input is generated once per group into a temporary folder from the demo site in this
 //! repository (`evident.yaml`, `content/`, `references/` when present): the site-scale
@@ -32,16 +32,15 @@ use evident::diagnostic::{Position, Severity};
 use evident::link::graph::Graph;
 use evident::link::{LinkOptions, in_site_order, link_site};
 use evident::load::split::split_front_matter;
-use evident::load::{LoadedContent, load_content};
-use evident::parse::article::parse_article_in;
+use evident::load::{SourceFile, SourceKind, find_content};
+use evident::parse::article::{Sources, parse_article};
 use evident::parse::fields::FieldReader;
 use evident::parse::markdown::{Mode, render_markdown};
-use evident::parse::{ParsedContent, parse_content};
+use evident::parse::{Output, ParsedContent, Reading, read_and_parse};
 use evident::pipeline::{BuildOptions, Outcome};
 use evident::progress::Silent;
 use evident::render::templates::load_templates;
-use evident::render::{Scope, Selection, render_scope};
-use evident::review::hash::ReviewSite;
+use evident::render::{Extras, render_site};
 use evident::write::Sink;
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -238,7 +237,8 @@ struct Fixture {
     _dir: TempDir,
     root: PathBuf,
     config: SiteConfig,
-    loaded: LoadedContent,
+    /// The articles' files as read, in site order.
+    sources: Vec<SourceFile>,
     parsed: ParsedContent,
 }
 
@@ -247,8 +247,18 @@ impl Fixture {
         let dir = generate_site(articles);
         let root = dir.path().to_path_buf();
         let config = load_config(&root).unwrap_or_else(|d| panic!("bench site configuration: {d:?}"));
-        let loaded = load_content(&root);
-        let parsed = parse_content(&loaded, &ReviewSite::new(&config.base_url, &root));
+        let found = find_content(&root, config.limits.max_file_size);
+        let sources: Vec<SourceFile> = found
+            .files
+            .iter()
+            .filter(|(_, kind)| *kind == SourceKind::Article)
+            .map(|(path, _)| found.read(&root, path).expect("a generated file reads"))
+            .collect();
+        let reading = Reading {
+            max_file_size: config.limits.max_file_size,
+            ..Reading::of(&config.base_url)
+        };
+        let (_, parsed) = read_and_parse(&root, &reading);
         assert!(
             parsed.diagnostics.iter().all(|d| d.severity != Severity::Error),
             "parse findings at error severity"
@@ -257,13 +267,13 @@ impl Fixture {
             _dir: dir,
             root,
             config,
-            loaded,
+            sources,
             parsed,
         }
     }
 
     fn source_bytes(&self) -> u64 {
-        self.loaded.articles.iter().map(|f| f.text.len() as u64).sum()
+        self.sources.iter().map(|f| f.text.len() as u64).sum()
     }
 }
 
@@ -294,7 +304,7 @@ fn configure<M: criterion::measurement::Measurement>(group: &mut BenchmarkGroup<
 
 fn front_matter(c: &mut Criterion) {
     let site = Fixture::new(None);
-    let sources = &site.loaded.articles;
+    let sources = &site.sources;
     let bibliography = &site.parsed.bibliography;
     let mut group = c.benchmark_group("front_matter");
     configure(&mut group, 20, 3);
@@ -304,7 +314,13 @@ fn front_matter(c: &mut Criterion) {
     group.bench_function("parse_article", |b| {
         b.iter(|| {
             for source in sources {
-                black_box(parse_article_in(black_box(source), bibliography, &site.parsed.site));
+                let against = Sources {
+                    bibliography,
+                    site: &site.parsed.site,
+                    trust: None,
+                    retractions: None,
+                };
+                black_box(parse_article(black_box(source), against, Output::Html));
             }
         })
     });
@@ -343,8 +359,7 @@ fn markdown(c: &mut Criterion) {
         .iter()
         .map(|article| {
             let source = site
-                .loaded
-                .articles
+                .sources
                 .iter()
                 .find(|s| s.rel_path == article.file)
                 .expect("the article's source");
@@ -387,8 +402,13 @@ fn site_scale(c: &mut Criterion) {
     configure(&mut group, 10, 5);
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(articles as u64));
-    group.bench_function(format!("parse_content_{SITE_ARTICLES}"), |b| {
-        b.iter(|| black_box(parse_content(black_box(&site.loaded), &site.parsed.site)))
+    group.bench_function(format!("read_and_parse_{SITE_ARTICLES}"), |b| {
+        let reading = Reading {
+            output: Output::FactsOnly,
+            max_file_size: site.config.limits.max_file_size,
+            ..Reading::of(&site.config.base_url)
+        };
+        b.iter(|| black_box(read_and_parse(black_box(&site.root), &reading)))
     });
     group.finish();
 
@@ -398,7 +418,7 @@ fn site_scale(c: &mut Criterion) {
     let checks = CitationChecks {
         config: &site.config.citations,
         as_of: as_of(),
-        retractions: site.config.citations.retraction_list.as_deref(),
+        retractions: None,
     };
     group.bench_function("check_site", |b| {
         b.iter(|| black_box(check_citations(black_box(&site.parsed), &checks)))
@@ -415,22 +435,25 @@ fn site_scale(c: &mut Criterion) {
     // The link stage as `build` runs it without a graph to reuse (drafts left out): build
     // the graph, rank every related list, order each topic by centrality.
     let options = LinkOptions::default();
-    let published = link_site(&site.config, &site.parsed, options);
+    let published = link_site(&site.config, &site.parsed, options, None);
     group.throughput(Throughput::Elements(published.articles.len() as u64));
     drop(published);
     group.bench_function(format!("link_site_{SITE_ARTICLES}"), |b| {
-        b.iter(|| black_box(link_site(&site.config, black_box(&site.parsed), options).edges.len()))
+        b.iter(|| {
+            black_box(
+                link_site(&site.config, black_box(&site.parsed), options, None)
+                    .edges
+                    .len(),
+            )
+        })
     });
     group.finish();
 
-    let linked = link_site(&site.config, &site.parsed, options);
+    let linked = link_site(&site.config, &site.parsed, options, None);
     let mut tera = load_templates(&site.root).unwrap_or_else(|d| panic!("templates: {d:?}"));
-    let scope = Scope::Only(Selection {
-        articles: linked.articles.iter().map(|a| a.slug.clone()).collect(),
-        ..Selection::default()
-    });
     let sink = CountingSink::default();
-    render_scope(&linked, &mut tera, &site.root, &sink, &scope, &Silent).unwrap_or_else(|d| panic!("render: {d:?}"));
+    render_site(&linked, &mut tera, &site.root, Extras::default(), &sink, &Silent)
+        .unwrap_or_else(|d| panic!("render: {d:?}"));
     eprintln!(
         "templates: one render writes {} files, {} bytes",
         sink.files.load(Ordering::Relaxed),
@@ -440,11 +463,11 @@ fn site_scale(c: &mut Criterion) {
     configure(&mut group, 10, 5);
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(linked.articles.len() as u64));
-    group.bench_function("render_article_pages", |b| {
+    group.bench_function("render_site", |b| {
         b.iter_batched_ref(
             CountingSink::default,
             |sink| {
-                render_scope(&linked, &mut tera, &site.root, sink, &scope, &Silent).expect("render");
+                render_site(&linked, &mut tera, &site.root, Extras::default(), sink, &Silent).expect("render");
             },
             BatchSize::SmallInput,
         )

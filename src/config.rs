@@ -189,12 +189,7 @@ pub fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         }
     };
     let text = crate::load::split::strip_bom(text);
-    let mut config = parse_config(&text)?;
-    // The retraction list is part of the setup: a named file that cannot be read stops
-    // everything, like a broken evident.yaml.
-    let list = crate::bibliography::retraction::load(root, &config.citations).map_err(|d| vec![d])?;
-    config.citations.retraction_list = list.map(std::sync::Arc::new);
-    Ok(config)
+    parse_config(&text)
 }
 
 pub fn parse_config(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {

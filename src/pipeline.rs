@@ -8,11 +8,11 @@
 //! measured with `benches/heap_by_stage.rs`; BENCHMARKS.md has the runs).
 //!
 //! Streamed, never held for the whole build:
-//! - **Source texts.** `parse::read_and_parse_within` reads each file just before parsing
+//! - **Source texts.** `parse::read_and_parse` reads each file just before parsing
 //!   it and drops the text after; what stays is a `load::ContentFile` (path, length and a
 //!   64-bit hash). Whoever needs the text later reads it again and gets `content/changed`
 //!   if it is no longer the text that was judged: the history pages, and the report.
-//! - **Pages.** `render::render_scope_with` renders one page per job on every core and
+//! - **Pages.** `render::render_site` renders one page per job on every core and
 //!   hands its bytes to the staging folder at once; no page outlives its job.
 //! - **Quoted lines of findings.** A `Report` holds where each named file is
 //!   (`load::quoted::Quoted`), not its text: the human report reads each file again when
@@ -28,7 +28,7 @@
 //!   packed with LZ4, its table of contents and its distinct search terms);
 //! - the shared bibliography, the people registry, the configuration;
 //! - the related-question graph (`link::graph::Graph`: per-article features and scored
-//!   edges) and the lists every listing page shares (`render::Listed`);
+//!   edges) and the lists every listing page shares (built once by `render::render_site`);
 //! - the findings, until they are reported.
 //!
 //! The whole-site stages (graph, listings, search index, feeds) need only the compact
@@ -45,13 +45,13 @@ use crate::check::check_content;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
-use crate::link::{LinkOptions, Site, link_site_with_graph};
+use crate::link::{LinkOptions, Site, link_site};
+use crate::load::LoadedContent;
 use crate::load::quoted::Quoted;
-use crate::load::{ContentFile, LoadedContent};
-use crate::parse::{Output, ParsedContent, read_and_parse_within};
+use crate::parse::{Output, ParsedContent, Reading, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
-use crate::render::{Listed, Scope, render_scope_with, templates::load_templates};
+use crate::render::{render_site, templates::load_templates};
 use crate::versions::Versions;
 use crate::write::Staging;
 use std::path::{Path, PathBuf};
@@ -143,7 +143,7 @@ impl Report {
 /// between edits.
 pub struct Checked {
     pub config: SiteConfig,
-    pub loaded: LoadedContent<ContentFile>,
+    pub loaded: LoadedContent,
     pub parsed: ParsedContent,
     pub diagnostics: Vec<Diagnostic>,
     /// The related-question graph over every article, drafts included, which the graph
@@ -175,7 +175,7 @@ fn link_published<'a>(
         // A build with drafts is a preview: it shows what awaits review too.
         include_pending: options.include_drafts || options.include_pending,
     };
-    link_site_with_graph(config, parsed, link, Some(graph))
+    link_site(config, parsed, link, Some(graph))
 }
 
 /// Runs load, parse and check, telling `progress` each stage as it begins. The body HTML
@@ -191,6 +191,12 @@ pub fn load_and_check(
     let config = match load_config(root) {
         Ok(config) => config,
         Err(diagnostics) => return Err(misconfigured(root, diagnostics)),
+    };
+    // The retraction list is part of the setup: a named file that cannot be read stops
+    // everything, like a broken evident.yaml.
+    let retractions = match crate::bibliography::retraction::load(root, &config.citations) {
+        Ok(list) => list,
+        Err(problem) => return Err(misconfigured(root, vec![problem])),
     };
     // Approvals hold for the site `evident.yaml` names, wherever it is previewed.
     let approved_base_url = config.base_url.clone();
@@ -210,8 +216,8 @@ pub fn load_and_check(
         },
         None => config,
     };
-    progress.stage("reading and parsing", None);
-    let (mut loaded, mut parsed) = read_and_parse_within(root, &approved_base_url, output, config.limits.max_file_size);
+    // Who may approve, read before the articles: each approval is judged as its article
+    // is parsed.
     let (mut registry, mut people_findings) = crate::people::load_people(root);
     match &options.trusted_keys {
         Some(source) => match crate::review::root::load(source) {
@@ -221,7 +227,16 @@ pub fn load_and_check(
         None => people_findings.extend(crate::review::root::unpinned(&config, &registry)),
     }
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
-    parsed.establish_trust(trust, people_findings);
+    progress.stage("reading and parsing", None);
+    let reading = Reading {
+        base_url: &approved_base_url,
+        output,
+        max_file_size: config.limits.max_file_size,
+        trust: Some(&trust),
+        retractions: retractions.as_ref(),
+    };
+    let (mut loaded, parsed) = read_and_parse(root, &reading);
+    loaded.diagnostics.extend(people_findings);
     loaded.diagnostics.extend(crate::review::site::check_theme(root));
     if config.review.signatures != crate::config::Signatures::Off {
         let any_reviewed = parsed.articles.iter().any(|a| a.review_state.is_reviewed());
@@ -236,26 +251,28 @@ pub fn load_and_check(
     loaded
         .diagnostics
         .extend(crate::search::synonyms::load_site(root).err());
-    Ok(check_loaded(config, loaded, parsed, options, progress))
+    Ok(check_parsed(
+        config,
+        retractions.as_ref(),
+        loaded,
+        parsed,
+        options,
+        progress,
+    ))
 }
 
-/// The checks of `load_and_check`, on content already read and parsed: `serve` runs them
-/// again after re-reading only the file an editor saved (`reload_file`).
-pub fn check_loaded(
+/// The checks of `load_and_check`, on content read and parsed.
+fn check_parsed(
     config: SiteConfig,
-    loaded: LoadedContent<ContentFile>,
-    parsed: ParsedContent,
+    retractions: Option<&crate::bibliography::retraction::RetractionList>,
+    mut loaded: LoadedContent,
+    mut parsed: ParsedContent,
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Checked {
-    let mut parsed = parsed;
-    if let Some(list) = config.citations.retraction_list.as_deref() {
-        crate::bibliography::retraction::annotate_corrections(&mut parsed.articles, list);
-    }
     progress.stage("checking articles", None);
-    // Cloned, not taken: a later re-check of the same content must see them again.
-    let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(parsed.diagnostics.iter().cloned());
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    diagnostics.append(&mut parsed.diagnostics);
     diagnostics.extend(check_content(&parsed));
     diagnostics.extend(crate::search::duplicates::check_duplicates(
         &parsed.articles,
@@ -280,7 +297,7 @@ pub fn check_loaded(
         &crate::check::citations::CitationChecks {
             config: &config.citations,
             as_of: options.as_of.unwrap_or_else(crate::date::Date::today),
-            retractions: config.citations.retraction_list.as_deref(),
+            retractions,
         },
     ));
     progress.stage("building the graph", None);
@@ -299,122 +316,6 @@ pub fn check_loaded(
         parsed,
         diagnostics,
         graph,
-    }
-}
-
-/// Reads one content file again (`rel`, as findings name it) and parses it as `load_content`
-/// and `parse_content` would, replacing what `loaded` and `parsed` held for it; a file that
-/// is gone is removed. Both lists keep the order of a full load, so a re-check finds what a
-/// fresh `check` would.
-pub fn reload_file(root: &Path, loaded: &mut LoadedContent<ContentFile>, parsed: &mut ParsedContent, rel: &str) {
-    // An edited file keeps its place in every list: it is replaced where it stands rather
-    // than removed and inserted again, which moved ten thousand articles on each save.
-    let old_source = Held::find(
-        &loaded.articles,
-        &loaded.pages,
-        |f| f.rel_path == rel,
-        |f| f.rel_path == rel,
-    );
-    let old_parsed = Held::find(&parsed.articles, &parsed.pages, |a| a.file == rel, |p| p.file == rel);
-    loaded.diagnostics.retain(|d| d.file != rel);
-    parsed.diagnostics.retain(|d| d.file != rel);
-    let read = crate::load::load_file(root, &root.join(rel), loaded.max_file_size);
-    let (kind, source) = match read {
-        Some((kind, Ok(source))) => (kind, source),
-        // Gone, or no longer readable: nothing of it stays but the reason.
-        unreadable => {
-            old_source.remove(&mut loaded.articles, &mut loaded.pages);
-            old_parsed.remove(&mut parsed.articles, &mut parsed.pages);
-            if let Some((_, Err(diagnostic))) = unreadable {
-                loaded.diagnostics.push(diagnostic);
-            }
-            return;
-        }
-    };
-    // `load_content` walks folders in file-name order; paths compare the same way, by component.
-    let before = |other: &str| Path::new(other) < Path::new(rel);
-    match kind {
-        crate::load::SourceKind::Article => {
-            let mut result = crate::parse::article::parse_article_in(&source, &parsed.bibliography, &parsed.site);
-            parsed.diagnostics.extend(result.diagnostics);
-            if let (Some(article), Some(trust)) = (result.article.as_mut(), parsed.trust.as_ref()) {
-                parsed.diagnostics.extend(crate::review::trust::judge(article, trust));
-            }
-            old_parsed.put_article(&mut parsed.articles, &mut parsed.pages, result.article, |a| {
-                before(&a.file)
-            });
-            let file = Some(source.into_content_file());
-            old_source.put_article(&mut loaded.articles, &mut loaded.pages, file, |f| before(&f.rel_path));
-        }
-        crate::load::SourceKind::Page => {
-            let (page, diagnostics) = crate::parse::page::parse_page(&source);
-            parsed.diagnostics.extend(diagnostics);
-            old_parsed.put_page(&mut parsed.articles, &mut parsed.pages, page, |p| before(&p.file));
-            let file = Some(source.into_content_file());
-            old_source.put_page(&mut loaded.articles, &mut loaded.pages, file, |f| before(&f.rel_path));
-        }
-    }
-}
-
-/// Where a file's entry stands in a pair of lists (articles, pages), if anywhere.
-#[derive(Clone, Copy)]
-enum Held {
-    Article(usize),
-    Page(usize),
-    Nowhere,
-}
-
-impl Held {
-    fn find<A, P>(articles: &[A], pages: &[P], is_article: impl Fn(&A) -> bool, is_page: impl Fn(&P) -> bool) -> Held {
-        if let Some(at) = articles.iter().position(is_article) {
-            return Held::Article(at);
-        }
-        pages.iter().position(is_page).map_or(Held::Nowhere, Held::Page)
-    }
-
-    fn remove<A, P>(self, articles: &mut Vec<A>, pages: &mut Vec<P>) {
-        match self {
-            Held::Article(at) => drop(articles.remove(at)),
-            Held::Page(at) => drop(pages.remove(at)),
-            Held::Nowhere => {}
-        }
-    }
-
-    /// Puts the file's new article entry (`None`: it has none now) in place of its old
-    /// one, or, when it had none there, at its place in name order (`goes_before` tells
-    /// the entries it follows).
-    fn put_article<A, P>(
-        self,
-        articles: &mut Vec<A>,
-        pages: &mut Vec<P>,
-        entry: Option<A>,
-        goes_before: impl Fn(&A) -> bool,
-    ) {
-        match (entry, self) {
-            (Some(entry), Held::Article(at)) => articles[at] = entry,
-            (Some(entry), old) => {
-                old.remove(articles, pages);
-                let at = articles.partition_point(goes_before);
-                articles.insert(at, entry);
-            }
-            (None, old) => old.remove(articles, pages),
-        }
-    }
-
-    /// `put_article` for a page entry.
-    fn put_page<A, P>(
-        self,
-        articles: &mut Vec<A>,
-        pages: &mut Vec<P>,
-        entry: Option<P>,
-        goes_before: impl Fn(&P) -> bool,
-    ) {
-        let swapped = match self {
-            Held::Article(at) => Held::Page(at),
-            Held::Page(at) => Held::Article(at),
-            Held::Nowhere => Held::Nowhere,
-        };
-        swapped.put_article(pages, articles, entry, goes_before);
     }
 }
 
@@ -539,16 +440,7 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return finish(root, diagnostics, &checked.loaded, stats);
     }
-    match render_scope_with(
-        &site,
-        &mut tera,
-        root,
-        &staging,
-        &Scope::All,
-        progress,
-        versions.extras(),
-        &Listed::of(&site),
-    ) {
+    match render_site(&site, &mut tera, root, versions.extras(), &staging, progress) {
         Ok(rendered) => stats.files_written = rendered.files,
         Err(problems) => return misconfigured(root, problems),
     }
@@ -682,7 +574,7 @@ pub fn search_index(root: &Path, options: &BuildOptions) -> (Report, Option<Vec<
     (finish(root, checked.diagnostics, &checked.loaded, stats), Some(files))
 }
 
-fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent<ContentFile>, stats: Stats) -> Report {
+fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent, stats: Stats) -> Report {
     let outcome = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         Outcome::Failed
     } else {
@@ -757,87 +649,4 @@ fn io_failure(root: &Path, out: &Path, error: anyhow::Error) -> Report {
         format!("cannot write the site: {error:#}"),
         "check that the output folder is writable and the disk has space",
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::parse::read_and_parse;
-
-    fn article(question: &str) -> String {
-        format!(
-            "---\nquestion: \"{question}\"\nanswer: \"An answer.\"\ncreated: 2026-01-08\n---\n\n## Evidence\n\nText.\n"
-        )
-    }
-
-    /// What the held lists say: articles (file, question), pages, sources, findings' files.
-    #[derive(Debug, PartialEq)]
-    struct Lists {
-        articles: Vec<(String, String)>,
-        pages: Vec<String>,
-        sources: Vec<String>,
-        findings: Vec<String>,
-    }
-
-    /// What a full load and parse of the site gives now: the order and content `serve`
-    /// must keep in step with.
-    fn fresh(root: &Path) -> Lists {
-        let (loaded, parsed) = read_and_parse(root, "https://example.org/");
-        summarize(&loaded, &parsed)
-    }
-
-    fn summarize(loaded: &LoadedContent<ContentFile>, parsed: &ParsedContent) -> Lists {
-        Lists {
-            articles: parsed
-                .articles
-                .iter()
-                .map(|a| (a.file.clone(), a.question.clone()))
-                .collect(),
-            pages: parsed.pages.iter().map(|p| p.file.clone()).collect(),
-            sources: loaded
-                .articles
-                .iter()
-                .chain(&loaded.pages)
-                .map(|f| f.rel_path.clone())
-                .collect(),
-            findings: parsed.diagnostics.iter().map(|d| d.file.clone()).collect(),
-        }
-    }
-
-    #[test]
-    fn reloading_a_file_gives_what_a_full_load_gives() {
-        let temp = tempfile::tempdir().unwrap();
-        let root = temp.path();
-        std::fs::create_dir_all(root.join("content/cardiology")).unwrap();
-        std::fs::create_dir_all(root.join("content/pages")).unwrap();
-        for name in ["a", "b", "c"] {
-            let path = root.join(format!("content/cardiology/{name}.md"));
-            std::fs::write(path, article(&format!("Question {name}?"))).unwrap();
-        }
-        std::fs::write(root.join("content/pages/about.md"), "---\ntitle: About\n---\n\nUs.\n").unwrap();
-        let (mut loaded, mut parsed) = read_and_parse(root, "https://example.org/");
-        let b = "content/cardiology/b.md";
-        let mut step = |change: &dyn Fn(), rel: &str| {
-            change();
-            reload_file(root, &mut loaded, &mut parsed, rel);
-            assert_eq!(summarize(&loaded, &parsed), fresh(root), "after changing {rel}");
-        };
-        // Edited in place, then broken (kept as a source, gone as an article, with a
-        // finding), fixed, deleted and written again.
-        step(&|| std::fs::write(root.join(b), article("Edited b?")).unwrap(), b);
-        step(
-            &|| std::fs::write(root.join(b), "---\nquestion: [unclosed\n---\n").unwrap(),
-            b,
-        );
-        step(&|| std::fs::write(root.join(b), article("Fixed b?")).unwrap(), b);
-        step(&|| std::fs::remove_file(root.join(b)).unwrap(), b);
-        step(&|| std::fs::write(root.join(b), article("Back b?")).unwrap(), b);
-        let about = "content/pages/about.md";
-        step(
-            &|| std::fs::write(root.join(about), "---\ntitle: About us\n---\n\nUs.\n").unwrap(),
-            about,
-        );
-        step(&|| std::fs::remove_file(root.join(about)).unwrap(), about);
-        assert_eq!(parsed.articles[1].question, "Back b?");
-    }
 }

@@ -1,7 +1,6 @@
 //! The layering holds: every module of `src/` sits in one layer of the table in
-//! docs/architecture.md ("Layers"), and no file imports from a layer above its own, except
-//! the named exceptions below, each with the reason it is still there. A new upward import
-//! fails this test; so does an exception that is no longer needed, so the list only shrinks.
+//! docs/architecture.md ("Layers"), and no file imports from a layer above its own. An
+//! upward import fails this test: move the shared type down, or the module up.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -9,51 +8,6 @@ use std::path::{Path, PathBuf};
 fn repository() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
-
-/// Upward imports not yet removed: (importing module, imported module as the table names
-/// it, why it is still there).
-const EXCEPTIONS: &[(&str, &str, &str)] = &[
-    (
-        "bibliography::config",
-        "render",
-        "the citation style names are the renderer's list of styles; they belong in the config layer",
-    ),
-    (
-        "bibliography::config",
-        "bibliography",
-        "the citation config holds the loaded retraction list, a bibliography type",
-    ),
-    (
-        "config",
-        "bibliography",
-        "reading evident.yaml also loads the retraction list it names (I/O that belongs to load)",
-    ),
-    (
-        "parse::article",
-        "review",
-        "an article's review state is computed while parsing; the state type lives in review",
-    ),
-    (
-        "review::trust",
-        "review",
-        "judging an approval at parse time needs the review state type, which lives with the review checks",
-    ),
-    (
-        "check::publish",
-        "link",
-        "the unpublished-link check asks link which articles a build publishes",
-    ),
-    (
-        "review::since",
-        "versions",
-        "the changed-since-approval diff reads the approved text from the site's history",
-    ),
-    (
-        "search",
-        "render",
-        "the search index is written beside the pages with the renderer's helpers",
-    ),
-];
 
 /// The layers, bottom first, each with the module paths it holds, read from the table
 /// under "## Layers" in docs/architecture.md.
@@ -217,33 +171,15 @@ fn no_module_imports_from_a_layer_above_its_own() {
         unlisted.is_empty(),
         "modules missing from the Layers table of docs/architecture.md: {unlisted:?}"
     );
-    // An exception names the importing module or a module above it (`check::publish`
-    // covers only that file; `config` covers `config.rs`).
-    let excused = |from: &str, to: &str| {
-        EXCEPTIONS
-            .iter()
-            .any(|(module, target, _)| *target == to && (from == *module || from.starts_with(&format!("{module}::"))))
-    };
-    let new: Vec<String> = upward
+    let found: Vec<String> = upward
         .iter()
-        .filter(|((from, to), _)| !excused(from, to))
         .map(|((from, to), how)| format!("{from} imports {to}: {}", how.join(", ")))
         .collect();
     assert!(
-        new.is_empty(),
+        found.is_empty(),
         "upward imports (a stage may use only its own layer and those below it; move the shared type down):\n{}",
-        new.join("\n")
+        found.join("\n")
     );
-    let stale: Vec<String> = EXCEPTIONS
-        .iter()
-        .filter(|(module, target, _)| {
-            !upward
-                .keys()
-                .any(|(from, to)| to == target && (from == module || from.starts_with(&format!("{module}::"))))
-        })
-        .map(|(module, target, _)| format!("{module} → {target}"))
-        .collect();
-    assert!(stale.is_empty(), "exceptions no longer needed, remove them: {stale:?}");
 }
 
 #[test]

@@ -86,7 +86,11 @@ fn articles_front_matter_markdown_and_evidence() {
             section: "fuzz".into(),
             text: text.clone(),
         };
-        let parsed = evident::parse::article::parse_article(&source);
+        let parsed = evident::parse::article::parse_article(
+            &source,
+            evident::parse::article::Sources::none(),
+            evident::parse::Output::Html,
+        );
         let mut diagnostics = parsed.diagnostics;
         if let Some(article) = &parsed.article {
             diagnostics.extend(evident::check::check_article(article));

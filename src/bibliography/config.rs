@@ -4,6 +4,20 @@ use crate::config::CONFIG_FILE;
 use crate::diagnostic::{Code, Diagnostic, Position, did_you_mean};
 use serde::Deserialize;
 
+/// The reference styles `citations.style` may name: Evident's own AMA formatter, then the
+/// CSL styles of `crate::bibliography::csl::CSL_STYLES`, which `render::reference` formats.
+pub const STYLES: &[&str] = &[
+    "ama",
+    "american-medical-association",
+    "american-psychological-association",
+    "british-medical-journal",
+    "chicago-author-date",
+    "elsevier-vancouver",
+    "harvard-cite-them-right",
+    "nature",
+    "the-lancet",
+];
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CitationConfig {
@@ -18,9 +32,6 @@ pub struct CitationConfig {
     /// Where `retractions` is written in `evident.yaml`, for findings about the file.
     #[serde(skip)]
     pub retractions_at: Position,
-    /// The list `retractions` names, read once by `load_config`.
-    #[serde(skip)]
-    pub retraction_list: Option<std::sync::Arc<crate::bibliography::retraction::RetractionList>>,
 }
 
 impl Default for CitationConfig {
@@ -31,7 +42,6 @@ impl Default for CitationConfig {
             retractions: None,
             uncited_claims: UncitedClaims::default(),
             retractions_at: Position::START,
-            retraction_list: None,
         }
     }
 }
@@ -74,7 +84,7 @@ impl UncitedClaims {
 /// Values of the block that parse but cannot be used.
 pub fn problems(config: &CitationConfig, style_at: Position) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let styles = crate::render::reference::STYLES;
+    let styles = STYLES;
     if !styles.contains(&config.style.as_str()) {
         let hint = match did_you_mean(&config.style, styles.iter().copied()) {
             Some(near) => format!("did you mean `{near}`? Offered styles: {}", styles.join(", ")),

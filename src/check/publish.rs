@@ -5,10 +5,30 @@
 
 use crate::config::{Publish, SiteConfig};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::link::{LinkOptions, is_published};
 use crate::parse::article::Article;
+use crate::parse::front_matter::ReviewStatus;
 use crate::site_path::{Target, resolve};
 use std::collections::HashMap;
+
+/// What a build publishes beyond the site's rule (`review.publish`). The rule itself is
+/// here, beside the checks of what it leaves out; `link` applies it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LinkOptions {
+    /// Publish drafts too (`--drafts`): for previews, never for production.
+    pub include_drafts: bool,
+    /// A preview: articles pending review are included even where `review.publish:
+    /// approved` keeps them off the published site.
+    pub include_pending: bool,
+}
+
+/// Whether `article` belongs on the site `options` builds.
+pub fn is_published(article: &Article, config: &SiteConfig, options: LinkOptions) -> bool {
+    let drafts_allowed = options.include_drafts || article.review.status != ReviewStatus::Draft;
+    let pending_allowed = options.include_pending
+        || config.review.publish == crate::config::Publish::All
+        || article.review_state.is_reviewed();
+    drafts_allowed && pending_allowed && article.retired.is_none()
+}
 
 pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec<Diagnostic> {
     if config.review.publish != Publish::Approved {

@@ -10,10 +10,10 @@ use super::{Edition, EditionsConfig};
 use crate::config::{CONFIG_FILE, load_config};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::link::{LinkOptions, link_site};
-use crate::parse::{ParsedContent, read_and_parse};
+use crate::parse::{ParsedContent, Reading, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::urls::{Urls, edition_dir};
-use crate::render::{Extras, Listed, Scope, page_dirs, render_scope_with, templates::load_templates};
+use crate::render::{Extras, page_dirs, render_site, templates::load_templates};
 use crate::versions::git::Repo;
 use crate::write::{Sink, Staging};
 use serde::{Deserialize, Serialize};
@@ -109,6 +109,7 @@ pub fn plan(
                             include_drafts: plan.include_drafts,
                             include_pending: plan.include_drafts,
                         },
+                        None,
                     );
                     let pages: HashSet<String> = page_dirs(&site).into_iter().collect();
                     drop(site);
@@ -201,7 +202,7 @@ impl Plan {
         // Content is taken as it was published (findings in it were judged then, and an
         // archived edition stays readable even when later checks would object), its
         // approvals judged for the site's own address, not the edition's.
-        let (_, mut parsed) = read_and_parse(&dir, &config.base_url);
+        let approved_base_url = config.base_url.clone();
         let config = config
             .with_base_url(base_url)
             .map_err(|message| edition_problem(edition, message))?;
@@ -209,7 +210,12 @@ impl Plan {
         // an archived page does not turn overdue later.
         let (registry, _) = crate::people::load_people(&dir);
         let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), None).without_currency();
-        parsed.establish_trust(trust, Vec::new());
+        let reading = Reading {
+            max_file_size: config.limits.max_file_size,
+            trust: Some(&trust),
+            ..Reading::of(&approved_base_url)
+        };
+        let (_, parsed) = read_and_parse(&dir, &reading);
         Ok(Snapshot { dir, config, parsed })
     }
 
@@ -230,6 +236,7 @@ impl Plan {
                 include_drafts: self.include_drafts,
                 include_pending: self.include_drafts,
             },
+            None,
         );
         let mut tera = load_templates(&snapshot.dir).map_err(|findings| {
             let first = findings
@@ -245,17 +252,7 @@ impl Plan {
             history: None,
             editions: Some(Nav::new(&self.places, index + 1)),
         };
-        render_scope_with(
-            &site,
-            &mut tera,
-            &snapshot.dir,
-            &staging,
-            &Scope::All,
-            &Silent,
-            extras,
-            &Listed::of(&site),
-        )
-        .map_err(|findings| {
+        render_site(&site, &mut tera, &snapshot.dir, extras, &staging, &Silent).map_err(|findings| {
             let first = findings
                 .first()
                 .map_or_else(String::new, |d| format!(": {}", d.message));

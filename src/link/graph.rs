@@ -843,7 +843,7 @@ impl Scratch {
 pub(crate) mod tests {
     use super::*;
     use crate::load::SourceFile;
-    use crate::parse::article::parse_article;
+    use crate::parse::article::{Sources, parse_article};
 
     /// A parsed article with the given fields; `refs` are `(key, doi)` pairs.
     pub(crate) fn article(slug: &str, question: &str, answer: &str, topics: &[&str], refs: &[(&str, &str)]) -> Article {
@@ -865,7 +865,7 @@ pub(crate) mod tests {
             section: "t".into(),
             text,
         };
-        let parsed = parse_article(&source);
+        let parsed = parse_article(&source, Sources::none(), crate::parse::Output::Html);
         parsed
             .article
             .unwrap_or_else(|| panic!("{slug}: {:?}", parsed.diagnostics))

@@ -8,7 +8,6 @@ pub mod graph;
 use crate::config::SiteConfig;
 use crate::parse::ParsedContent;
 use crate::parse::article::Article;
-use crate::parse::front_matter::ReviewStatus;
 use crate::parse::page::Page;
 use graph::{Edge, Graph, Related};
 use std::collections::{BTreeMap, HashMap};
@@ -48,23 +47,7 @@ pub struct Topic {
     pub articles: Vec<usize>,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
-pub struct LinkOptions {
-    /// Publish drafts too (`--drafts`): for previews, never for production.
-    pub include_drafts: bool,
-    /// A preview: articles pending review are included even where `review.publish:
-    /// approved` keeps them off the published site.
-    pub include_pending: bool,
-}
-
-/// Whether `article` belongs on the site `options` builds.
-pub fn is_published(article: &Article, config: &SiteConfig, options: LinkOptions) -> bool {
-    let drafts_allowed = options.include_drafts || article.review.status != ReviewStatus::Draft;
-    let pending_allowed = options.include_pending
-        || config.review.publish == crate::config::Publish::All
-        || article.review_state.is_reviewed();
-    drafts_allowed && pending_allowed && article.retired.is_none()
-}
+pub use crate::check::publish::{LinkOptions, is_published};
 
 /// The withdrawn articles of `parsed`, in site order.
 pub fn retired_articles(parsed: &ParsedContent) -> Vec<&Article> {
@@ -80,13 +63,11 @@ pub fn in_site_order<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec
     articles
 }
 
-pub fn link_site<'a>(config: &'a SiteConfig, parsed: &'a ParsedContent, options: LinkOptions) -> Site<'a> {
-    link_site_with_graph(config, parsed, options, None)
-}
-
-/// `link_site`, reusing a graph the check stage already built when it covers exactly the
-/// published articles (the usual case: no drafts, or drafts included).
-pub fn link_site_with_graph<'a>(
+/// The site `options` publishes from `parsed`: its articles, related questions, backlinks
+/// and topics. `graph` is one the check stage already built, reused when it covers exactly
+/// the published articles (the usual case: no drafts, or drafts included); otherwise, or
+/// when `None`, the graph is built here.
+pub fn link_site<'a>(
     config: &'a SiteConfig,
     parsed: &'a ParsedContent,
     options: LinkOptions,

@@ -7,7 +7,6 @@ pub mod quoted;
 pub mod split;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -39,31 +38,15 @@ pub enum SourceKind {
     Page,
 }
 
-/// What was read of a site's content. `F` is what stays of each article and page: the
-/// whole `SourceFile` from `load_content`, or only a `ContentFile` once `read_and_parse`
-/// has parsed and dropped its text.
-#[derive(Debug)]
-pub struct LoadedContent<F = SourceFile> {
-    pub articles: Vec<F>,
-    pub pages: Vec<F>,
+/// What was read of a site's content: what stays of each article and page once
+/// `parse::read_and_parse` has parsed and dropped its text.
+#[derive(Debug, Default)]
+pub struct LoadedContent {
+    pub articles: Vec<ContentFile>,
+    pub pages: Vec<ContentFile>,
     /// The shared bibliography's files under `references/`, in name order.
     pub bibliography: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The size limit the files were read under; a file read again later (`serve`) is held
-    /// to the same one.
-    pub max_file_size: u64,
-}
-
-impl<F> Default for LoadedContent<F> {
-    fn default() -> Self {
-        LoadedContent {
-            articles: Vec::new(),
-            pages: Vec::new(),
-            bibliography: Vec::new(),
-            diagnostics: Vec::new(),
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
-        }
-    }
 }
 
 /// What stays of a content file once it is parsed: its name and a digest of its text.
@@ -136,7 +119,7 @@ impl ContentFile {
     }
 }
 
-/// The content files of a site, in the order `load_content` reads them, before any is read.
+/// The content files of a site, in the order they are read and parsed, before any is read.
 pub struct FoundContent {
     content_dir: PathBuf,
     max_file_size: u64,
@@ -186,38 +169,12 @@ pub fn find_content(root: &Path, max_file_size: u64) -> FoundContent {
     }
 }
 
-/// Reads every Markdown file under `content/`, in parallel, in `find_content`'s order.
-/// Files over `DEFAULT_MAX_FILE_SIZE` are refused.
-pub fn load_content(root: &Path) -> LoadedContent {
-    let found = find_content(root, DEFAULT_MAX_FILE_SIZE);
-    let read: Vec<(Result<SourceFile, Diagnostic>, SourceKind)> = found
-        .files
-        .par_iter()
-        .map(|(path, kind)| (found.read(root, path), *kind))
-        .collect();
-    let mut loaded = LoadedContent {
-        diagnostics: found.diagnostics,
-        ..LoadedContent::default()
-    };
-    for (result, kind) in read {
-        match (result, kind) {
-            (Ok(file), SourceKind::Article) => loaded.articles.push(file),
-            (Ok(file), SourceKind::Page) => loaded.pages.push(file),
-            (Err(diagnostic), _) => loaded.diagnostics.push(diagnostic),
-        }
-    }
-    let (bibliography, problems) = load_bibliography(root, DEFAULT_MAX_FILE_SIZE);
-    loaded.bibliography = bibliography;
-    loaded.diagnostics.extend(problems);
-    loaded
-}
-
 /// The text of each file `diagnostics` name, for quoting the offending line: the
 /// bibliography's as held, the content files' read again. A file that changed since it was
 /// parsed is left out, so that no finding quotes a line it was not about.
 pub fn texts_named_by(
     root: &Path,
-    loaded: &LoadedContent<ContentFile>,
+    loaded: &LoadedContent,
     diagnostics: &[Diagnostic],
 ) -> std::collections::HashMap<String, String> {
     quoted::Quoted::named_by(root, loaded, diagnostics).read_all()
@@ -251,33 +208,6 @@ pub fn load_bibliography(root: &Path, max_file_size: u64) -> (Vec<SourceFile>, V
         }
     }
     (files, problems)
-}
-
-/// What `load_content` makes of one path: `None` when it would not read it at all (not
-/// Markdown, hidden, a link, outside `content/`), else its kind and the file or the finding.
-/// `serve` re-reads only the file an editor saved through this.
-pub fn load_file(root: &Path, path: &Path, max_file_size: u64) -> Option<(SourceKind, Result<SourceFile, Diagnostic>)> {
-    let content_dir = root.join("content");
-    let inside = path.strip_prefix(&content_dir).ok()?;
-    let hidden = inside.components().any(|c| is_hidden(c.as_os_str()));
-    if hidden || !is_markdown(path) {
-        return None;
-    }
-    let kind = if path.parent() == Some(&content_dir.join("pages")) {
-        SourceKind::Page
-    } else {
-        SourceKind::Article
-    };
-    // `load_content` walks without following links: a linked file is not content there,
-    // only the warning that says so.
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if meta.file_type().is_symlink() {
-        return skipped_link(root, path, is_markdown).map(|warning| (kind, Err(warning)));
-    }
-    if !meta.file_type().is_file() {
-        return None;
-    }
-    Some((kind, read_source(root, &content_dir, path, max_file_size)))
 }
 
 /// The warning for a symbolic link under `content/` or `references/`: Evident follows
@@ -563,9 +493,9 @@ mod tests {
         std::fs::create_dir_all(root.join("content/heart")).unwrap();
         let path = root.join("content/heart/a.md");
         std::fs::write(&path, "\u{feff}---\nquestion: A?\n---\nText.\n").unwrap();
-        let loaded = load_content(root);
-        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-        let source = loaded.articles.into_iter().next().unwrap();
+        let found = find_content(root, DEFAULT_MAX_FILE_SIZE);
+        assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+        let source = found.read(root, &found.files[0].0).unwrap();
         let text = source.text.clone();
         let file = source.into_content_file();
         assert_eq!(file.rel_path, "content/heart/a.md");

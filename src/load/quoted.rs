@@ -44,7 +44,7 @@ impl Quoted {
     }
 
     /// The content and bibliography files `diagnostics` name, as `loaded` holds them.
-    pub fn named_by(root: &Path, loaded: &LoadedContent<ContentFile>, diagnostics: &[Diagnostic]) -> Quoted {
+    pub fn named_by(root: &Path, loaded: &LoadedContent, diagnostics: &[Diagnostic]) -> Quoted {
         let named: HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
         let mut quoted = Quoted::new(root);
         for file in loaded
@@ -120,12 +120,12 @@ mod tests {
     }
 
     /// A site of two articles as a build leaves it: files judged, texts dropped.
-    fn judged(root: &Path) -> LoadedContent<ContentFile> {
+    fn judged(root: &Path) -> LoadedContent {
         std::fs::create_dir_all(root.join("content/heart")).unwrap();
         std::fs::write(root.join("content/heart/a.md"), "---\nquestion: A?\n---\nLine a.\n").unwrap();
         std::fs::write(root.join("content/heart/b.md"), "---\nquestion: B?\n---\nLine b.\n").unwrap();
         std::fs::write(root.join("evident.yaml"), "title: T\n").unwrap();
-        crate::parse::read_and_parse(root, "https://example.org/").0
+        crate::parse::read_and_parse(root, &crate::parse::Reading::of("https://example.org/")).0
     }
 
     #[test]

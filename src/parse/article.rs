@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
 use crate::load::{LineIndex, SourceFile};
 use crate::review::hash::{Fingerprint, ReviewSite, ReviewableContent, fingerprint};
-use crate::review::{ReviewState, review_state};
+use crate::review::state::{ReviewState, review_state};
 
 #[derive(Debug)]
 pub struct Article {
@@ -148,11 +148,31 @@ impl Article {
 }
 
 /// What an article is parsed against besides its own text: the shared bibliography its
-/// keys fall back to, and the site its approvals are bound to.
+/// keys fall back to, the site its approvals are bound to, and what it is judged by.
 #[derive(Clone, Copy)]
 pub struct Sources<'a> {
     pub bibliography: &'a Bibliography,
     pub site: &'a ReviewSite,
+    /// The registry and rules its approval is judged by (`review::trust::judge`); `None`
+    /// leaves it unjudged.
+    pub trust: Option<&'a crate::review::trust::Trust>,
+    /// The retraction list its references' corrections come from.
+    pub retractions: Option<&'a crate::bibliography::retraction::RetractionList>,
+}
+
+impl Sources<'static> {
+    /// An article on its own: its keys resolve only to its own references, and its
+    /// approval is bound to no site.
+    pub fn none() -> Sources<'static> {
+        static BIBLIOGRAPHY: std::sync::LazyLock<Bibliography> = std::sync::LazyLock::new(Bibliography::default);
+        static SITE: std::sync::LazyLock<ReviewSite> = std::sync::LazyLock::new(ReviewSite::default);
+        Sources {
+            bibliography: &BIBLIOGRAPHY,
+            site: &SITE,
+            trust: None,
+            retractions: None,
+        }
+    }
 }
 
 pub struct ParsedArticle {
@@ -160,28 +180,23 @@ pub struct ParsedArticle {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// An article on its own: its keys resolve only to its own references. The pipeline uses
-/// `parse_article_in` with the site's shared bibliography.
-pub fn parse_article(source: &SourceFile) -> ParsedArticle {
-    parse_article_in(source, &Bibliography::default(), &ReviewSite::default())
-}
-
-/// `site` is where approvals hold: it is part of what a reviewer approves.
-pub fn parse_article_in(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSite) -> ParsedArticle {
-    parse_article_for(source, bibliography, site, Output::Html)
-}
-
-/// `parse_article_in`, making the body's HTML only when `output` asks for it: every
-/// finding, fact and number is the same either way.
-pub fn parse_article_for(
-    source: &SourceFile,
-    bibliography: &Bibliography,
-    site: &ReviewSite,
-    output: Output,
-) -> ParsedArticle {
-    let mut parsed = parse_text(source, bibliography, site, output);
+/// One article file parsed against `sources`, making the body's HTML only when `output`
+/// asks for it: every finding, fact and number is the same either way. `sources.site` is
+/// where approvals hold: it is part of what a reviewer approves. With `sources.trust` its
+/// approval is judged, with `sources.retractions` its references annotated: the article
+/// comes out finished.
+pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) -> ParsedArticle {
+    let mut parsed = parse_text(source, sources.bibliography, sources.site, output);
     parsed.diagnostics.extend(crate::load::control_characters(source));
     parsed.diagnostics.extend(super::placeholder::placeholders(source));
+    if let Some(article) = parsed.article.as_mut() {
+        if let Some(trust) = sources.trust {
+            parsed.diagnostics.extend(crate::review::trust::judge(article, trust));
+        }
+        if let Some(list) = sources.retractions {
+            crate::bibliography::retraction::annotate_corrections(article, list);
+        }
+    }
     parsed
 }
 

@@ -17,7 +17,7 @@ use crate::bibliography::{Bibliography, parse_bibliography};
 use crate::diagnostic::Diagnostic;
 use crate::load::{ContentFile, LoadedContent, SourceKind, find_content, load_bibliography};
 use crate::review::hash::ReviewSite;
-use article::{Article, ParsedArticle, parse_article_for, parse_article_in};
+use article::{Article, ParsedArticle, Sources, parse_article};
 pub use markdown::Output;
 use page::{Page, parse_page};
 use rayon::prelude::*;
@@ -32,41 +32,31 @@ pub struct ParsedContent {
     /// Where the articles' approvals hold (they were judged against it).
     pub site: ReviewSite,
     pub diagnostics: Vec<Diagnostic>,
-    /// The people registry and review rules approvals were judged by (`establish_trust`);
-    /// `None` until then.
-    pub trust: Option<crate::review::trust::Trust>,
+    /// The people registry approvals were judged by (empty when none were judged).
+    pub people: std::sync::Arc<crate::people::Registry>,
 }
 
 impl ParsedContent {
-    /// The people registry approvals were judged by (empty before `establish_trust`).
+    /// The people registry approvals were judged by (empty when none were judged).
     pub fn people(&self) -> std::sync::Arc<crate::people::Registry> {
-        self.trust.as_ref().map(|t| t.registry.clone()).unwrap_or_default()
+        self.people.clone()
     }
 
-    /// Judges every approval against the registry and rules in `trust`, adding the
-    /// findings, and keeps `trust` for articles parsed again later (`serve`).
-    pub fn establish_trust(&mut self, trust: crate::review::trust::Trust, registry_findings: Vec<Diagnostic>) {
-        let found: Vec<Vec<Diagnostic>> = self
-            .articles
-            .par_iter_mut()
-            .map(|article| crate::review::trust::judge(article, &trust))
-            .collect();
-        self.diagnostics.extend(registry_findings);
-        self.diagnostics.extend(found.into_iter().flatten());
-        self.trust = Some(trust);
-    }
-
-    /// What the articles were parsed against, to parse other texts as they were.
+    /// What the articles were parsed against, to parse other versions of their texts as
+    /// they were: an old version's approval is judged by its caller against the registry
+    /// of its own time, so none is judged here.
     pub fn sources(&self) -> article::Sources<'_> {
         article::Sources {
             bibliography: &self.bibliography,
             site: &self.site,
+            trust: None,
+            retractions: None,
         }
     }
 
     /// Frees what only the checks read, once they have run: where each field is written
     /// and every use of a citation key (a tenth of a large site's parsed articles). The
-    /// pages need neither; `serve`, which checks again after each edit, keeps them. Links
+    /// pages need neither. Links
     /// stay: the files beside an article that they name are published with its page.
     pub fn drop_check_details(&mut self) {
         self.articles.par_iter_mut().for_each(|article| {
@@ -82,40 +72,48 @@ impl ParsedContent {
     }
 }
 
-pub fn parse_content(loaded: &LoadedContent, site: &ReviewSite) -> ParsedContent {
-    let (bibliography, bibliography_findings) = parse_bibliography(&loaded.bibliography);
-    let articles: Vec<_> = loaded
-        .articles
-        .par_iter()
-        .map(|source| parse_article_in(source, &bibliography, site))
-        .collect();
-    let pages: Vec<_> = loaded.pages.par_iter().map(parse_page).collect();
-    ParsedContent::assemble(bibliography, site, bibliography_findings, articles, pages)
+/// How `read_and_parse` reads a site's content and what it judges each article by.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    /// `base_url` as `evident.yaml` gives it: approvals are bound to it.
+    pub base_url: &'a str,
+    /// Whether articles' body HTML is made (`evident check` publishes nothing).
+    pub output: Output,
+    /// Files over this many bytes are refused unread (`limits.max_file_size`).
+    pub max_file_size: u64,
+    /// The registry and rules each approval is judged by as its article is parsed; `None`
+    /// leaves approvals unjudged.
+    pub trust: Option<&'a crate::review::trust::Trust>,
+    /// The retraction list whose corrections each reference is annotated with.
+    pub retractions: Option<&'a crate::bibliography::retraction::RetractionList>,
+}
+
+impl<'a> Reading<'a> {
+    /// Reading for `base_url`, with the HTML, the default size limit, and nothing judged.
+    pub fn of(base_url: &'a str) -> Reading<'a> {
+        Reading {
+            base_url,
+            output: Output::Html,
+            max_file_size: crate::load::DEFAULT_MAX_FILE_SIZE,
+            trust: None,
+            retractions: None,
+        }
+    }
 }
 
 /// Reads and parses every content file under `root`, each text dropped as soon as it is
-/// parsed: what `load_content` then `parse_content` give, without ever holding every
-/// text at once (on a large site they are a quarter of the parsed articles' size). What
-/// stays of each file is its `ContentFile`.
-pub fn read_and_parse(root: &Path, base_url: &str) -> (LoadedContent<ContentFile>, ParsedContent) {
-    read_and_parse_for(root, base_url, Output::Html)
-}
-
-/// `read_and_parse`, making the articles' body HTML only when `output` asks for it (see
-/// `article::parse_article_for`): `evident check` publishes nothing. `base_url` is the one
-/// `evident.yaml` gives: approvals are bound to it.
-pub fn read_and_parse_for(root: &Path, base_url: &str, output: Output) -> (LoadedContent<ContentFile>, ParsedContent) {
-    read_and_parse_within(root, base_url, output, crate::load::DEFAULT_MAX_FILE_SIZE)
-}
-
-/// `read_and_parse_for`, refusing every file over `max_file_size` bytes unread
-/// (`limits.max_file_size` in `evident.yaml`).
-pub fn read_and_parse_within(
-    root: &Path,
-    base_url: &str,
-    output: Output,
-    max_file_size: u64,
-) -> (LoadedContent<ContentFile>, ParsedContent) {
+/// parsed, so that every text is never held at once (on a large site they are a quarter of
+/// the parsed articles' size): what stays of each file is its `ContentFile`. Each article
+/// leaves its file's job finished: parsed, its approval judged and its references
+/// annotated, as `reading` says; no later stage changes it.
+pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, ParsedContent) {
+    let Reading {
+        base_url,
+        output,
+        max_file_size,
+        trust,
+        retractions,
+    } = *reading;
     let site = ReviewSite::new(base_url, root);
     let found = find_content(root, max_file_size);
     let (bibliography_files, bibliography_problems) = load_bibliography(root, max_file_size);
@@ -126,7 +124,15 @@ pub fn read_and_parse_within(
         .map(|(path, kind)| match found.read(root, path) {
             Ok(source) => {
                 let parse = match kind {
-                    SourceKind::Article => FileParse::Article(parse_article_for(&source, &bibliography, &site, output)),
+                    SourceKind::Article => {
+                        let sources = Sources {
+                            bibliography: &bibliography,
+                            site: &site,
+                            trust,
+                            retractions,
+                        };
+                        FileParse::Article(parse_article(&source, sources, output))
+                    }
                     SourceKind::Page => FileParse::Page(parse_page(&source)),
                 };
                 (Ok(source.into_content_file()), Some(parse))
@@ -137,7 +143,6 @@ pub fn read_and_parse_within(
     let mut loaded = LoadedContent {
         diagnostics: found.diagnostics,
         bibliography: bibliography_files,
-        max_file_size,
         ..LoadedContent::default()
     };
     let mut articles = Vec::new();
@@ -157,7 +162,10 @@ pub fn read_and_parse_within(
         }
     }
     loaded.diagnostics.extend(bibliography_problems);
-    let parsed = ParsedContent::assemble(bibliography, &site, bibliography_findings, articles, pages);
+    let mut parsed = ParsedContent::assemble(bibliography, &site, bibliography_findings, articles, pages);
+    if let Some(trust) = trust {
+        parsed.people = trust.registry.clone();
+    }
     (loaded, parsed)
 }
 
@@ -186,7 +194,7 @@ impl ParsedContent {
             diagnostics: bibliography_findings,
             articles: Vec::with_capacity(articles.len()),
             pages: Vec::with_capacity(pages.len()),
-            trust: None,
+            people: Default::default(),
         };
         for result in articles {
             parsed.diagnostics.extend(result.diagnostics);
@@ -203,7 +211,6 @@ impl ParsedContent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::load_content;
 
     /// Articles by file and question, pages by file, findings by file and code.
     type Summary = (Vec<(String, String)>, Vec<String>, Vec<(String, String)>);
@@ -217,7 +224,7 @@ mod tests {
     }
 
     #[test]
-    fn reading_while_parsing_gives_what_loading_then_parsing_gives() {
+    fn every_file_is_read_and_parsed_in_name_order_with_its_findings() {
         let temp = tempfile::tempdir().unwrap();
         let root = temp.path();
         for dir in ["content/heart", "content/lungs", "content/pages", "references"] {
@@ -232,34 +239,37 @@ mod tests {
         std::fs::write(root.join("content/pages/about.md"), "---\ntitle: About\n---\n\nUs.\n").unwrap();
         std::fs::write(root.join("references/shared.yaml"), "- id: [unclosed\n").unwrap();
 
-        let loaded = load_content(root);
-        let parsed = parse_content(&loaded, &ReviewSite::new("https://example.org/", root));
-        let (files, streamed) = read_and_parse(root, "https://example.org/");
-        let expected = summary(
+        let (files, parsed) = read_and_parse(root, &Reading::of("https://example.org/"));
+        let got = summary(
             &parsed.articles,
             &parsed.pages,
-            loaded.diagnostics.iter().chain(&parsed.diagnostics).cloned(),
+            files.diagnostics.iter().chain(&parsed.diagnostics).cloned(),
         );
-        let got = summary(
-            &streamed.articles,
-            &streamed.pages,
-            files.diagnostics.iter().chain(&streamed.diagnostics).cloned(),
+        assert_eq!(
+            got.0,
+            [
+                ("content/heart/a.md".to_string(), "A?".to_string()),
+                ("content/heart/b.md".to_string(), "B?".to_string())
+            ]
         );
-        assert_eq!(got, expected);
-        assert_eq!(expected.0.len(), 2, "{expected:?}");
-        assert_eq!(expected.1, ["content/pages/about.md"]);
-        for code in ["content/unreadable", "frontmatter/syntax", "bibliography/syntax"] {
+        assert_eq!(got.1, ["content/pages/about.md"]);
+        for (file, code) in [
+            ("content/lungs/d.md", "content/unreadable"),
+            ("content/lungs/c.md", "frontmatter/syntax"),
+            ("references/shared.yaml", "bibliography/syntax"),
+        ] {
             assert!(
-                expected.2.iter().any(|(_, c)| c == code),
-                "{code} missing from {expected:?}"
+                got.2.iter().any(|(f, c)| f == file && c == code),
+                "{code} on {file} missing from {got:?}"
             );
         }
         let names = |files: &[ContentFile]| files.iter().map(|f| f.rel_path.clone()).collect::<Vec<_>>();
-        let source_names =
-            |files: &[crate::load::SourceFile]| files.iter().map(|f| f.rel_path.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&files.articles), source_names(&loaded.articles));
-        assert_eq!(names(&files.pages), source_names(&loaded.pages));
-        assert_eq!(files.bibliography.len(), loaded.bibliography.len());
+        assert_eq!(
+            names(&files.articles),
+            ["content/heart/a.md", "content/heart/b.md", "content/lungs/c.md"]
+        );
+        assert_eq!(names(&files.pages), ["content/pages/about.md"]);
+        assert_eq!(files.bibliography.len(), 1);
     }
 
     #[test]
@@ -269,8 +279,14 @@ mod tests {
         std::fs::create_dir_all(root.join("content/heart")).unwrap();
         let article = "---\nquestion: \"Which dose?\"\nanswer: Start low [@a].\ncreated: 2026-01-08\nreferences:\n  - id: a\n    type: guideline\n    title: \"A\"\n    publisher: \"P\"\n    year: 2025\n---\n\n## Dose\n\n- Five milligrams [@a; @missing].\n- No evidence here.\n\n```python\nprint(1)\n```\n";
         std::fs::write(root.join("content/heart/a.md"), article).unwrap();
-        let (_, published) = read_and_parse_for(root, "https://example.org/", Output::Html);
-        let (_, checked) = read_and_parse_for(root, "https://example.org/", Output::FactsOnly);
+        let (_, published) = read_and_parse(root, &Reading::of("https://example.org/"));
+        let (_, checked) = read_and_parse(
+            root,
+            &Reading {
+                output: Output::FactsOnly,
+                ..Reading::of("https://example.org/")
+            },
+        );
         let facts = |parsed: &ParsedContent| {
             let a = &parsed.articles[0];
             (

@@ -19,7 +19,6 @@ use crate::write::Sink;
 use context::{SummaryView, TopicView, article_view, page_view, site_view, summary_view, topic_view};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::path::Path;
 use urls::{Urls, article_dir, history_dir, page_dir, topic_dir};
 
@@ -52,63 +51,6 @@ pub struct Rendered {
     pub files: usize,
 }
 
-/// Which pages a render produces.
-#[derive(Clone, Debug)]
-pub enum Scope {
-    /// Every page and the theme: `build`, and `serve` after a template or config change.
-    All,
-    /// The pages named, and listing pages (those that are not one article's, one topic's or
-    /// one plain page's): `serve` after an edit.
-    Only(Selection),
-}
-
-/// The pages of a partial render, by slug.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Selection {
-    pub articles: BTreeSet<String>,
-    pub topics: BTreeSet<String>,
-    pub pages: BTreeSet<String>,
-    /// Copy the theme's assets again.
-    pub theme: bool,
-    /// Every listing page. Without it, only the cheap ones every edit may touch — home,
-    /// topic index, sitemap, feed, robots.txt, 404 — and not those that cost as much as the
-    /// site is large (search index, graph, review queue): `serve` renders those once the
-    /// editor pauses, so that a save shows at once.
-    pub all_listings: bool,
-}
-
-impl Scope {
-    fn includes(&self, site: &Site<'_>, job: Job) -> bool {
-        match (self, job) {
-            (Scope::All, _) => true,
-            (Scope::Only(only), Job::Article(i)) => only.articles.contains(&site.articles[i].slug),
-            (Scope::Only(only), Job::Topic(i)) => only.topics.contains(&site.topics[i].slug),
-            (Scope::Only(only), Job::Page(i)) => only.pages.contains(&site.pages[i].slug),
-            (Scope::Only(_), Job::Home | Job::TopicIndex | Job::Sitemap | Job::Feed | Job::Robots | Job::NotFound) => {
-                true
-            }
-            // The other listings show or count many articles: nearly any change touches
-            // them, and a listing added later is kept fresh without being named here.
-            (Scope::Only(only), _) => only.all_listings,
-        }
-    }
-
-    fn copies_theme(&self) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Only(only) => only.theme,
-        }
-    }
-}
-
-/// The `site` value every template sees, as JSON. `serve` compares it before and after an
-/// edit: when it changed, any page may have changed.
-pub fn site_context_json(site: &Site<'_>) -> String {
-    let urls = Urls::new(&site.config.base_url);
-    let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
-    serde_json::to_string(&site_view(site, &urls, &topics)).unwrap_or_default()
-}
-
 struct Shared<'s, 'a> {
     site: &'s Site<'a>,
     root: &'s Path,
@@ -120,57 +62,26 @@ struct Shared<'s, 'a> {
 }
 
 /// What the listings show of the site: a view of each topic and a summary of each article,
-/// in site order. A render builds it once for all its pages; `serve` keeps it from one edit
-/// to the next, because building ten thousand summaries cost a fifth of each save.
-pub struct Listed {
-    base_url: String,
+/// in site order, built once for all the pages of a render.
+struct Listed {
     topics: Vec<TopicView>,
     summaries: Vec<SummaryView>,
 }
 
 impl Listed {
-    pub fn of(site: &Site<'_>) -> Listed {
-        let urls = Urls::new(&site.config.base_url);
-        let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
+    fn of(site: &Site<'_>, urls: &Urls) -> Listed {
+        let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, urls)).collect();
         let summaries: Vec<SummaryView> = site
             .articles
             .par_iter()
-            .map(|a| summary_view(a, &urls, &topics))
+            .map(|a| summary_view(a, urls, &topics))
             .collect();
-        Listed {
-            base_url: site.config.base_url.clone(),
-            topics,
-            summaries,
-        }
-    }
-
-    /// Brings the views up to date after edits to the articles at `edited` (site order),
-    /// for a site whose articles and topics kept their places; otherwise builds them anew.
-    pub fn refresh(&mut self, site: &Site<'_>, edited: &[usize]) {
-        let urls = Urls::new(&site.config.base_url);
-        let topics_kept = self.base_url == site.config.base_url
-            && self.topics.len() == site.topics.len()
-            && self
-                .topics
-                .iter()
-                .zip(&site.topics)
-                .all(|(view, topic)| *view == topic_view(topic, &urls));
-        let articles_kept = self.summaries.len() == site.articles.len()
-            && self.summaries.iter().zip(&site.articles).all(|(s, a)| s.slug == a.slug);
-        if !topics_kept || !articles_kept {
-            *self = Listed::of(site);
-            return;
-        }
-        for &index in edited {
-            if let Some(article) = site.articles.get(index) {
-                self.summaries[index] = summary_view(article, &urls, &self.topics);
-            }
-        }
+        Listed { topics, summaries }
     }
 }
 
 /// What a full build adds to the pages beyond the site itself (see `crate::versions` and
-/// `crate::editions`). `serve` and partial renders use the default, which adds nothing.
+/// `crate::editions`). The default adds nothing: an edition's own pages, and benchmarks.
 #[derive(Clone, Copy, Default)]
 pub struct Extras<'x> {
     /// Set when the build writes history pages: article pages link to theirs, and the
@@ -201,33 +112,19 @@ pub fn page_dirs(site: &Site<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Renders the pages of `scope` into `sink`, reporting each page to `progress`.
-pub fn render_scope(
+/// Renders every page of `site` into `sink`, with the theme's assets, the files under the
+/// site's `static/` folder and beside each article (read from `root`), and what `extras`
+/// adds to the pages, reporting each page to `progress`.
+pub fn render_site(
     site: &Site<'_>,
     tera: &mut tera::Tera,
     root: &Path,
-    sink: &dyn Sink,
-    scope: &Scope,
-    progress: &dyn Progress,
-) -> Result<Rendered, Vec<Diagnostic>> {
-    let listed = Listed::of(site);
-    render_scope_with(site, tera, root, sink, scope, progress, Extras::default(), &listed)
-}
-
-/// `render_scope`, with what a full build adds to every page and the listings' views of
-/// the site (`Listed::of`, or those `serve` keeps).
-#[allow(clippy::too_many_arguments)]
-pub fn render_scope_with(
-    site: &Site<'_>,
-    tera: &mut tera::Tera,
-    root: &Path,
-    sink: &dyn Sink,
-    scope: &Scope,
-    progress: &dyn Progress,
     extras: Extras<'_>,
-    listed: &Listed,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let urls = Urls::new(&site.config.base_url);
+    let listed = Listed::of(site, &urls);
     tera.global_context()
         .insert("site", &site_view(site, &urls, &listed.topics));
     let shared = Shared {
@@ -240,16 +137,9 @@ pub fn render_scope_with(
         extras,
     };
 
-    let jobs: Vec<Job> = all_jobs(site)
-        .into_iter()
-        .filter(|job| scope.includes(site, *job))
-        .collect();
+    let jobs: Vec<Job> = all_jobs(site);
     // Before the pages: a file under `static/` never replaces a page Evident writes.
-    let mut copied = if scope.copies_theme() {
-        copy_files(crate::check::links::static_files(root), sink)
-    } else {
-        Vec::new()
-    };
+    let mut copied = copy_files(crate::check::links::static_files(root), sink);
     progress.stage("rendering", Some(jobs.len() as u64));
     let mut problems: Vec<Diagnostic> = jobs
         .par_iter()
@@ -275,17 +165,15 @@ pub fn render_scope_with(
         }
     }
     problems.extend(copied);
-    if scope.copies_theme() {
-        problems.extend(redirects::write_retired_pages(site, shared.tera, &shared.urls, sink));
-        let text = redirects::redirects_file(site, &shared.urls);
-        if let Err(error) = sink.write(redirects::REDIRECTS_FILE, text.as_bytes()) {
-            problems.push(templates::template_error(
-                redirects::REDIRECTS_FILE,
-                format!("{error:#}"),
-            ));
-        }
-        problems.extend(copy_theme(root, sink));
+    problems.extend(redirects::write_retired_pages(site, shared.tera, &shared.urls, sink));
+    let text = redirects::redirects_file(site, &shared.urls);
+    if let Err(error) = sink.write(redirects::REDIRECTS_FILE, text.as_bytes()) {
+        problems.push(templates::template_error(
+            redirects::REDIRECTS_FILE,
+            format!("{error:#}"),
+        ));
     }
+    problems.extend(copy_theme(root, sink));
     if !problems.is_empty() {
         // The same template error repeats for every page that uses it: report it once.
         problems.sort_by(|a, b| a.message.cmp(&b.message));

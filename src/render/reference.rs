@@ -4,20 +4,6 @@ use super::urls::encode_path_segment;
 use crate::html::escape_into;
 use crate::parse::front_matter::{Reference, ReferenceKind};
 
-/// The reference styles `citations.style` may name: Evident's own AMA formatter, then the
-/// CSL styles of `crate::bibliography::csl::CSL_STYLES`.
-pub const STYLES: &[&str] = &[
-    "ama",
-    "american-medical-association",
-    "american-psychological-association",
-    "british-medical-journal",
-    "chicago-author-date",
-    "elsevier-vancouver",
-    "harvard-cite-them-right",
-    "nature",
-    "the-lancet",
-];
-
 /// The reference in the site's style as trusted HTML, with the reason a paper on the
 /// retraction list is cited when the editor gave one.
 pub fn format_reference(reference: &Reference, style: &str) -> String {
@@ -624,7 +610,7 @@ mod tests {
     fn shows_why_a_retracted_paper_is_cited() {
         let mut reference = research();
         reference.retraction_note = Some("Retracted in 2024; cited to explain the <retraction>".into());
-        for style in STYLES {
+        for style in crate::bibliography::config::STYLES {
             let html = format_reference(&reference, style);
             assert!(
                 html.ends_with(
@@ -637,8 +623,9 @@ mod tests {
 
     #[test]
     fn every_style_offered_in_evident_yaml_is_one_that_formats() {
-        assert_eq!(STYLES[0], "ama");
-        assert_eq!(&STYLES[1..], crate::bibliography::csl::CSL_STYLES);
+        let styles = crate::bibliography::config::STYLES;
+        assert_eq!(styles[0], "ama");
+        assert_eq!(&styles[1..], crate::bibliography::csl::CSL_STYLES);
     }
 
     #[test]

@@ -85,7 +85,7 @@ mod tests {
     use super::*;
     use crate::bibliography::Bibliography;
     use crate::load::SourceFile;
-    use crate::parse::article::{Article, parse_article_in};
+    use crate::parse::article::{Article, Sources, parse_article};
     use crate::render::context::{TopicView, article_content_view};
     use crate::render::urls::Urls;
     use crate::review::hash::ReviewSite;
@@ -171,7 +171,16 @@ dose = 10
             base_url: "https://kb.example.org/".into(),
             root: None,
         };
-        let parsed = parse_article_in(&source, &Bibliography::default(), &site);
+        let parsed = parse_article(
+            &source,
+            Sources {
+                bibliography: &Bibliography::default(),
+                site: &site,
+                trust: None,
+                retractions: None,
+            },
+            crate::parse::Output::Html,
+        );
         parsed.article.expect("the coverage article parses")
     }
 

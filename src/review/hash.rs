@@ -318,7 +318,7 @@ mod tests {
     use super::*;
     use crate::bibliography::Bibliography;
     use crate::load::SourceFile;
-    use crate::parse::article::parse_article_in;
+    use crate::parse::article::{Sources, parse_article};
 
     const ARTICLE: &str = "---\nquestion: \"Which dose?\"\nanswer: Start *low* [@a].\ncreated: 2026-01-05\nreferences:\n  - id: a\n    type: research\n    authors: [\"Doe J\", \"Roe R\"]\n    title: \"A trial\"\n    journal: \"Lancet\"\n    year: 2020\n---\n## Dose\n\n- Take 10 mg\n  daily [@a].\n- Then stop.\n";
 
@@ -335,7 +335,16 @@ mod tests {
             section: "heart".into(),
             text: text.into(),
         };
-        let parsed = parse_article_in(&source, &Bibliography::default(), site);
+        let parsed = parse_article(
+            &source,
+            Sources {
+                bibliography: &Bibliography::default(),
+                site,
+                trust: None,
+                retractions: None,
+            },
+            crate::parse::Output::Html,
+        );
         parsed.article.expect("the test article parses").fingerprint
     }
 

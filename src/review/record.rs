@@ -17,7 +17,7 @@ use crate::date::Date;
 use crate::diagnostic::terminal::{Keep, escape};
 use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::load::SourceFile;
-use crate::parse::article::{Article, Sources, parse_article_in};
+use crate::parse::article::{Article, Sources, parse_article};
 use crate::parse::front_matter::Review;
 use crate::pipeline::{BuildOptions, load_and_check};
 use anyhow::{Result, anyhow, bail};
@@ -123,7 +123,7 @@ pub fn record_action(
                 section: source.section.clone(),
                 text: text.to_string(),
             };
-            let parsed_text = parse_article_in(&file, &parsed.bibliography, &parsed.site);
+            let parsed_text = parse_article(&file, parsed.sources(), crate::parse::Output::Html);
             parsed_text
                 .article
                 .as_ref()
@@ -360,7 +360,7 @@ fn verify(
         section: source.section.clone(),
         text: text.to_string(),
     };
-    let parsed = parse_article_in(&edited, sources.bibliography, sources.site);
+    let parsed = parse_article(&edited, sources, crate::parse::Output::Html);
     let mut article = parsed
         .article
         .ok_or_else(|| anyhow!("the edited {} no longer parses; nothing was written", source.rel_path))?;

@@ -2,9 +2,9 @@
 //! looked up in the people registry and, when the site asks for signatures, their signature
 //! over the approval statement is verified. Also when the review falls due.
 
-use super::ReviewState;
 use super::policy::{Interval, Signatures};
 use super::signature::{Problem, Statement, verify};
+use super::state::ReviewState;
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::parse::article::Article;

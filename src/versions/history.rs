@@ -7,7 +7,7 @@ use super::lineage::{Revision, lineages};
 use crate::date::Date;
 use crate::load::SourceFile;
 use crate::load::split::split_front_matter;
-use crate::parse::article::{Article, Sources, parse_article_in};
+use crate::parse::article::{Article, Sources, parse_article};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -62,14 +62,14 @@ impl PastVersion {
 }
 
 fn parse_text(path: &str, text: &str, sources: Sources<'_>) -> Option<Article> {
-    parse_article_in(
+    parse_article(
         &SourceFile {
             rel_path: path.to_string(),
             section: section_of(path),
             text: text.to_string(),
         },
-        sources.bibliography,
-        sources.site,
+        sources,
+        crate::parse::Output::Html,
     )
     .article
 }
@@ -301,7 +301,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                     let then = sources_at.get(&past.commit)?;
                     let article = past.parse(Sources {
                         bibliography: &then.bibliography,
-                        site: sources.site,
+                        ..sources
                     })?;
                     (article.fingerprint.hash == hash).then(|| {
                         past.version = article.version;

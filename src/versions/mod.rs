@@ -149,7 +149,7 @@ impl Versions {
     pub fn publish(
         &mut self,
         site: &Site<'_>,
-        loaded: &LoadedContent<ContentFile>,
+        loaded: &LoadedContent,
         sources: crate::parse::article::Sources<'_>,
         tera: &tera::Tera,
         sink: &dyn Sink,
@@ -175,7 +175,7 @@ impl Versions {
     pub fn publish_history(
         &self,
         site: &Site<'_>,
-        loaded: &LoadedContent<ContentFile>,
+        loaded: &LoadedContent,
         sources: crate::parse::article::Sources<'_>,
         tera: &tera::Tera,
         sink: &dyn Sink,

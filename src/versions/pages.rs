@@ -198,19 +198,15 @@ fn render_article(
     // and registry: what the page showed, and who could sign, then.
     let parse_past = |p: &super::history::PastVersion| {
         let then = inputs.history.sources_at.get(&p.commit);
-        let sources = match then {
-            Some(then) => crate::parse::article::Sources {
-                bibliography: &then.bibliography,
-                site: inputs.sources.site,
-            },
-            None => inputs.sources,
-        };
         let registry = then.map_or_else(|| site.people.clone(), |then| then.registry.clone());
         let trust = crate::review::trust::Trust::new(site.config, registry, None).without_currency();
-        p.parse(sources).map(|mut old| {
-            crate::review::trust::judge(&mut old, &trust);
-            old
-        })
+        let sources = crate::parse::article::Sources {
+            bibliography: then.map_or(inputs.sources.bibliography, |then| &then.bibliography),
+            site: inputs.sources.site,
+            trust: Some(&trust),
+            retractions: None,
+        };
+        p.parse(sources)
     };
     let parsed: Vec<Option<Article>> = own.versions.iter().map(parse_past).collect();
     // The text a stale approval approved, to compare with the current one as readers read it.
