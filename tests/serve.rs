@@ -692,6 +692,29 @@ fn a_template_change_rebuilds_every_page() {
     );
 }
 
+/// `synonyms.yaml` is outside every watched folder and read only by the search index: a
+/// save of it alone must still rebuild, and the served index change.
+#[test]
+fn a_save_of_synonyms_yaml_alone_changes_the_served_search_index() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let before = server.get("/search/synonyms.json");
+    assert_eq!(before.status, 200);
+    assert!(!before.body.contains("\"achy\""), "{}", before.body);
+    save(&site, "synonyms.yaml", "expand:\n  achy: [muscle pain]\n");
+    let after = server.eventually("/search/synonyms.json", |r| r.body.contains("\"achy\""));
+    assert!(
+        after.body.contains("\"achy\":[\"muscl pain\"]"),
+        "{}\nstderr:\n{}",
+        after.body,
+        server.stderr()
+    );
+    assert!(server.stderr().contains("synonyms.yaml"), "{}", server.stderr());
+    std::fs::remove_file(site.path("synonyms.yaml")).unwrap();
+    let removed = server.eventually("/search/synonyms.json", |r| !r.body.contains("\"achy\""));
+    assert_eq!(removed.body, before.body, "{}", server.stderr());
+}
+
 #[test]
 fn traversal_attempts_are_refused() {
     let site = fixture();
