@@ -11,7 +11,7 @@ use evident::config::load_config;
 use evident::link::check_graph;
 use evident::link::graph::{Graph, rank};
 use evident::link::in_site_order;
-use evident::parse::{Output, read_and_parse};
+use evident::parse::{Output, Reading, read_and_parse};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -32,7 +32,12 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let (_, parsed) = read_and_parse(&root, &config.base_url, Output::FactsOnly, config.limits.max_file_size);
+    let reading = Reading {
+        output: Output::FactsOnly,
+        max_file_size: config.limits.max_file_size,
+        ..Reading::of(&config.base_url)
+    };
+    let (_, parsed) = read_and_parse(&root, &reading);
     let articles = in_site_order(&parsed.articles);
     let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
     let explicit: Vec<Vec<usize>> = articles

@@ -36,7 +36,7 @@ use evident::load::{SourceFile, SourceKind, find_content};
 use evident::parse::article::{Sources, parse_article};
 use evident::parse::fields::FieldReader;
 use evident::parse::markdown::{Mode, render_markdown};
-use evident::parse::{Output, ParsedContent, read_and_parse};
+use evident::parse::{Output, ParsedContent, Reading, read_and_parse};
 use evident::pipeline::{BuildOptions, Outcome};
 use evident::progress::Silent;
 use evident::render::templates::load_templates;
@@ -254,7 +254,11 @@ impl Fixture {
             .filter(|(_, kind)| *kind == SourceKind::Article)
             .map(|(path, _)| found.read(&root, path).expect("a generated file reads"))
             .collect();
-        let (_, parsed) = read_and_parse(&root, &config.base_url, Output::Html, config.limits.max_file_size);
+        let reading = Reading {
+            max_file_size: config.limits.max_file_size,
+            ..Reading::of(&config.base_url)
+        };
+        let (_, parsed) = read_and_parse(&root, &reading);
         assert!(
             parsed.diagnostics.iter().all(|d| d.severity != Severity::Error),
             "parse findings at error severity"
@@ -313,6 +317,8 @@ fn front_matter(c: &mut Criterion) {
                 let against = Sources {
                     bibliography,
                     site: &site.parsed.site,
+                    trust: None,
+                    retractions: None,
                 };
                 black_box(parse_article(black_box(source), against, Output::Html));
             }
@@ -397,15 +403,12 @@ fn site_scale(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(articles as u64));
     group.bench_function(format!("read_and_parse_{SITE_ARTICLES}"), |b| {
-        b.iter(|| {
-            let limit = site.config.limits.max_file_size;
-            black_box(read_and_parse(
-                black_box(&site.root),
-                &site.config.base_url,
-                Output::FactsOnly,
-                limit,
-            ))
-        })
+        let reading = Reading {
+            output: Output::FactsOnly,
+            max_file_size: site.config.limits.max_file_size,
+            ..Reading::of(&site.config.base_url)
+        };
+        b.iter(|| black_box(read_and_parse(black_box(&site.root), &reading)))
     });
     group.finish();
 

@@ -48,7 +48,7 @@ use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, link_site};
 use crate::load::LoadedContent;
 use crate::load::quoted::Quoted;
-use crate::parse::{Output, ParsedContent, read_and_parse};
+use crate::parse::{Output, ParsedContent, Reading, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
 use crate::render::{render_site, templates::load_templates};
@@ -216,8 +216,8 @@ pub fn load_and_check(
         },
         None => config,
     };
-    progress.stage("reading and parsing", None);
-    let (mut loaded, mut parsed) = read_and_parse(root, &approved_base_url, output, config.limits.max_file_size);
+    // Who may approve, read before the articles: each approval is judged as its article
+    // is parsed.
     let (mut registry, mut people_findings) = crate::people::load_people(root);
     match &options.trusted_keys {
         Some(source) => match crate::review::root::load(source) {
@@ -227,7 +227,16 @@ pub fn load_and_check(
         None => people_findings.extend(crate::review::root::unpinned(&config, &registry)),
     }
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
-    parsed.establish_trust(trust, people_findings);
+    progress.stage("reading and parsing", None);
+    let reading = Reading {
+        base_url: &approved_base_url,
+        output,
+        max_file_size: config.limits.max_file_size,
+        trust: Some(&trust),
+        retractions: retractions.as_ref(),
+    };
+    let (mut loaded, parsed) = read_and_parse(root, &reading);
+    loaded.diagnostics.extend(people_findings);
     loaded.diagnostics.extend(crate::review::site::check_theme(root));
     if config.review.signatures != crate::config::Signatures::Off {
         let any_reviewed = parsed.articles.iter().any(|a| a.review_state.is_reviewed());
@@ -261,9 +270,6 @@ fn check_parsed(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Checked {
-    if let Some(list) = retractions {
-        crate::bibliography::retraction::annotate_corrections(&mut parsed.articles, list);
-    }
     progress.stage("checking articles", None);
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.append(&mut parsed.diagnostics);
@@ -459,7 +465,14 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
             return finish(root, diagnostics, &checked.loaded, stats);
         }
     }
-    let removed = removed_urls(root, out, &staging, &site.config.base_url, &checked.parsed.articles);
+    let removed = removed_urls(
+        root,
+        out,
+        &staging,
+        &site.config.base_url,
+        &checked.parsed.articles,
+        versions.latest_edition(),
+    );
     if !removed.is_empty() {
         let mut removed = checked.config.apply_severities(removed);
         if options.deny_warnings {
@@ -487,8 +500,9 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
     report
 }
 
-/// The addresses the output folder's previous site had (its sitemap's pages and the old
-/// addresses its `_redirects` kept) that the new one in `staging` drops
+/// The addresses the last published site had — the output folder's previous site (its
+/// sitemap's pages and the old addresses its `_redirects` kept) and the latest edition's
+/// questions, when editions are configured — that the new one in `staging` drops
 /// (`check::urls::check_removed_urls`); none on a first build.
 fn removed_urls(
     root: &Path,
@@ -496,8 +510,9 @@ fn removed_urls(
     staging: &Staging,
     base_url: &str,
     articles: &[crate::parse::article::Article],
+    latest_edition: Option<(&crate::editions::Edition, &[crate::editions::EditionAddress])>,
 ) -> Vec<Diagnostic> {
-    use crate::check::urls::{check_removed_urls, redirected_addresses, sitemap_locs};
+    use crate::check::urls::{check_removed_urls, previously_published, redirected_addresses, sitemap_locs};
     use crate::render::redirects::REDIRECTS_FILE;
     let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
     let mut next: std::collections::HashSet<String> = sitemap_locs(&read(staging.dir(), "sitemap.xml"))
@@ -516,21 +531,17 @@ fn removed_urls(
             .map(|rel| rel.to_string_lossy().replace('\\', "/"))
             .unwrap_or_else(|_| path.display().to_string())
     };
-    let mut removed = check_removed_urls(
-        &shown("sitemap.xml"),
-        sitemap_locs(&read(out, "sitemap.xml")),
-        &next,
-        base_url,
-        articles,
-    );
-    removed.extend(check_removed_urls(
+    let mut previous = previously_published(&shown("sitemap.xml"), sitemap_locs(&read(out, "sitemap.xml")));
+    previous.extend(previously_published(
         &shown(REDIRECTS_FILE),
         redirected_addresses(&read(out, REDIRECTS_FILE), base_url),
-        &next,
-        base_url,
-        articles,
     ));
-    removed
+    if let Some((edition, addresses)) = latest_edition {
+        previous.extend(crate::editions::addresses::published(
+            edition, addresses, base_url, articles,
+        ));
+    }
+    check_removed_urls(previous, &next, base_url, articles)
 }
 
 /// `evident graph`: the related-question graph `build` would publish, as text. Like

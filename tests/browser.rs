@@ -10,11 +10,12 @@
 mod common;
 
 use common::Site;
+use common::serve::Serve;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Bounds that only end a broken run: the machine running the tests may be loaded.
@@ -104,52 +105,28 @@ fn get(address: SocketAddr, path: &str) -> String {
 }
 
 /// A running `evident serve --port 0`, killed on drop.
-struct Serve {
-    child: Child,
-    address: SocketAddr,
+struct Preview {
+    serve: Serve,
 }
 
-impl Serve {
-    fn start(site: &Site) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_evident"))
-            .arg("--root")
-            .arg(site.root())
-            .args(["serve", "--port", "0"])
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start evident serve");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("piped stdout");
-        BufReader::new(stdout).read_line(&mut line).expect("read the address");
-        let address = line
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("http://"))
-            .and_then(|a| a.trim_end_matches('/').parse().ok())
-            .unwrap_or_else(|| panic!("no address in {line:?}"));
-        Serve { child, address }
+impl Preview {
+    fn start(site: &Site) -> Preview {
+        Preview {
+            serve: Serve::start(site, &[]),
+        }
     }
 
     /// The page at `path` once `done` holds for it.
     fn page_when(&self, path: &str, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
-            let page = get(self.address, path);
+            let page = get(self.serve.address(), path);
             if done(&page) {
                 return page;
             }
             assert!(Instant::now() < deadline, "{path} never got there:\n{page}");
             std::thread::sleep(Duration::from_millis(200));
         }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -208,7 +185,7 @@ fn the_error_overlay_is_legible_in_both_colour_schemes() {
         return;
     };
     let site = Site::fixture("serve/site");
-    let server = Serve::start(&site);
+    let server = Preview::start(&site);
     server.page_when(SERVE_URL, |page| page.contains("200 OK"));
     let good = site.read(SERVE_ARTICLE);
     site.write(
@@ -216,7 +193,7 @@ fn the_error_overlay_is_legible_in_both_colour_schemes() {
         good.replace("audience: all\n", "audience: all\nreveiw: {status: draft}\n"),
     );
     server.page_when(SERVE_URL, |page| page.contains("evident-overlay"));
-    let url = format!("http://{}{SERVE_URL}", server.address);
+    let url = format!("http://{}{SERVE_URL}", server.serve.address());
     let results = drive(
         &tools,
         &json!([

@@ -97,7 +97,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 /// One kind of edit named in the scale issue, applied to the site.
 type Edit = (&'static str, fn(&Site));
 
-const EDITS: [Edit; 11] = [
+const EDITS: [Edit; 12] = [
     ("article text", |s| {
         edit(s, ARTICLE, "are not caused", "are seldom caused")
     }),
@@ -132,6 +132,9 @@ const EDITS: [Edit; 11] = [
     }),
     ("evident.yaml", |s| {
         edit(s, "evident.yaml", "A tiny site", "A small site")
+    }),
+    ("synonyms.yaml", |s| {
+        s.write("synonyms.yaml", "expand:\n  achy: [muscle pain]\n");
     }),
     ("a page", |s| {
         edit(s, "content/pages/disclaimer.md", "never replaces", "does not replace")
@@ -182,6 +185,37 @@ fn every_kind_of_edit_gives_the_bytes_of_a_clean_build() {
         expect_clean_bytes(&site, extra, &format!("{extra:?}"));
         assert!(cached_build(&site, extra), "{extra:?} again: up to date");
     }
+}
+
+/// `synonyms.yaml` is read by no stage but the search index: an edit of it alone must not
+/// be "up to date", and must give the index a clean build gives.
+#[test]
+fn an_edit_of_synonyms_yaml_alone_rebuilds_the_search_index() {
+    let site = site();
+    assert!(!cached_build(&site, &[]), "the first build builds");
+    let before = site.read("public/search/synonyms.json");
+    let expansion = |site: &Site| {
+        let table: serde_json::Value = serde_json::from_str(&site.read("public/search/synonyms.json")).unwrap();
+        table["expand"]["achy"].clone()
+    };
+    assert_eq!(expansion(&site), serde_json::Value::Null);
+    for (text, shipped) in [
+        ("expand:\n  achy: [muscle pain]\n", serde_json::json!(["muscl pain"])),
+        ("expand:\n  achy: [statins]\n", serde_json::json!(["statin"])),
+    ] {
+        site.write("synonyms.yaml", text);
+        assert!(
+            !cached_build(&site, &[]),
+            "after writing {text:?}, the cache was trusted"
+        );
+        assert_eq!(expansion(&site), shipped, "{text:?}");
+        expect_clean_bytes(&site, &[], text);
+        assert!(cached_build(&site, &[]), "{text:?} built: up to date");
+    }
+    std::fs::remove_file(site.path("synonyms.yaml")).unwrap();
+    assert!(!cached_build(&site, &[]), "a removed synonyms.yaml was not seen");
+    assert_eq!(site.read("public/search/synonyms.json"), before);
+    expect_clean_bytes(&site, &[], "removing synonyms.yaml");
 }
 
 #[test]

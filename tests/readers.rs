@@ -136,6 +136,10 @@ fn the_shipped_search_script_finds_what_the_reference_finds() {
         "t2d first line therapy",
         "is metformin safe in ckd",
         "how common is kidney failure",
+        // A synonym phrase holding a cue word, and one beside a cue.
+        "kidney function test",
+        "side effects of metformin",
+        "signs of high blood sugar",
     ];
     let script = site.path("public/theme/search.js");
     let driver = site.path("driver.js");

@@ -6,16 +6,13 @@
 
 mod common;
 
+use common::serve::Serve;
 use common::{Site, commit, git};
 use std::cell::RefCell;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-const START_TIMEOUT: Duration = Duration::from_secs(60);
 const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
 const IO_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -25,10 +22,8 @@ const ARTICLE_URL: &str = "/questions/statin-muscle-symptoms/";
 
 /// A running `evident serve`, killed on drop.
 struct Server {
-    child: Child,
+    serve: Serve,
     address: SocketAddr,
-    /// What the server printed so far, and a signal each time it prints more.
-    stderr: Arc<(Mutex<String>, Condvar)>,
     /// An event stream of the test's own, opened at the first `eventually`, that tells when
     /// the server published something.
     reloads: RefCell<Option<Events>>,
@@ -36,74 +31,22 @@ struct Server {
 
 impl Server {
     fn start(site: &Site, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_evident"))
-            .arg("--root")
-            .arg(site.root())
-            .args(["serve", "--port", "0"])
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start evident serve");
-        let stderr = Arc::new((Mutex::new(String::new()), Condvar::new()));
-        let mut err_pipe = child.stderr.take().expect("piped stderr");
-        let collected = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 4096];
-            while let Ok(n) = err_pipe.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                let (text, more) = &*collected;
-                text.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
-                more.notify_all();
-            }
-        });
-        let out_pipe = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(out_pipe).read_line(&mut line);
-            let _ = sender.send(line);
-        });
-        let mut server = Server {
-            child,
-            address: "127.0.0.1:1".parse().unwrap(),
-            stderr,
+        let serve = Serve::start(site, extra);
+        Server {
+            address: serve.address(),
+            serve,
             reloads: RefCell::new(None),
-        };
-        let line = receiver
-            .recv_timeout(START_TIMEOUT)
-            .unwrap_or_else(|_| panic!("serve printed no address; stderr:\n{}", server.stderr()));
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}; stderr:\n{}", server.stderr()));
-        server.address = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .parse()
-            .unwrap_or_else(|e| panic!("bad address in {line:?}: {e}"));
-        assert!(server.address.ip().is_loopback(), "{}", server.address);
-        server
+        }
     }
 
     fn stderr(&self) -> String {
-        self.stderr.0.lock().unwrap().clone()
+        self.serve.stderr()
     }
 
     /// What the server printed, once it contains `text`: woken by the thread that reads the
     /// pipe each time the server prints; `EVENT_TIMEOUT` only ends a broken run.
     fn stderr_with(&self, text: &str) -> String {
-        let (printed, more) = &*self.stderr;
-        let (printed, _) = more
-            .wait_timeout_while(printed.lock().unwrap(), EVENT_TIMEOUT, |printed| {
-                !printed.contains(text)
-            })
-            .unwrap();
-        printed.clone()
+        self.serve.stderr_when(EVENT_TIMEOUT, |printed| printed.contains(text))
     }
 
     fn get(&self, path: &str) -> Response {
@@ -167,13 +110,6 @@ impl Server {
             }
             reloads.seen.clear();
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -754,6 +690,29 @@ fn a_template_change_rebuilds_every_page() {
         page.body.contains("template/error"),
         "a broken template shows in the overlay"
     );
+}
+
+/// `synonyms.yaml` is outside every watched folder and read only by the search index: a
+/// save of it alone must still rebuild, and the served index change.
+#[test]
+fn a_save_of_synonyms_yaml_alone_changes_the_served_search_index() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let before = server.get("/search/synonyms.json");
+    assert_eq!(before.status, 200);
+    assert!(!before.body.contains("\"achy\""), "{}", before.body);
+    save(&site, "synonyms.yaml", "expand:\n  achy: [muscle pain]\n");
+    let after = server.eventually("/search/synonyms.json", |r| r.body.contains("\"achy\""));
+    assert!(
+        after.body.contains("\"achy\":[\"muscl pain\"]"),
+        "{}\nstderr:\n{}",
+        after.body,
+        server.stderr()
+    );
+    assert!(server.stderr().contains("synonyms.yaml"), "{}", server.stderr());
+    std::fs::remove_file(site.path("synonyms.yaml")).unwrap();
+    let removed = server.eventually("/search/synonyms.json", |r| !r.body.contains("\"achy\""));
+    assert_eq!(removed.body, before.body, "{}", server.stderr());
 }
 
 #[test]

@@ -12,13 +12,12 @@
 
 mod common;
 
+use common::serve::Serve;
 use common::{Site, commit, git};
 use evident::serve::overlay::{OVERLAY_ID, RELOAD_SCRIPT};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long a server may take to show an edit: generous, the machine is shared. A run that
@@ -351,52 +350,17 @@ fn edit(model: &mut Model, rng: &mut Rng, site: &Site) -> String {
 
 /// A running `evident serve`, killed on drop.
 struct Server {
-    child: Child,
+    serve: Serve,
     address: SocketAddr,
-    stderr: Arc<(Mutex<String>, Condvar)>,
 }
 
 impl Server {
     fn start(site: &Site) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_evident"))
-            .arg("--root")
-            .arg(site.root())
-            .args(["serve", "--port", "0"])
-            .env("NO_COLOR", "1")
-            .env_remove("EVIDENT_TRUSTED_KEYS")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start evident serve");
-        let stderr = Arc::new((Mutex::new(String::new()), Condvar::new()));
-        let mut pipe = child.stderr.take().expect("piped stderr");
-        let collected = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 4096];
-            while let Ok(n) = pipe.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                let (text, more) = &*collected;
-                text.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
-                more.notify_all();
-            }
-        });
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut line)
-            .expect("read serve's first line");
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"));
-        let address = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .parse()
-            .expect("a socket address");
-        Server { child, address, stderr }
+        let serve = Serve::start(site, &[]);
+        Server {
+            address: serve.address(),
+            serve,
+        }
     }
 
     fn url(&self) -> String {
@@ -404,16 +368,12 @@ impl Server {
     }
 
     fn printed(&self) -> usize {
-        self.stderr.0.lock().unwrap().len()
+        self.serve.stderr().len()
     }
 
     /// Waits until the server prints past `seen` bytes or `timeout` passes; true if it did.
     fn prints_within(&self, seen: usize, timeout: Duration) -> bool {
-        let (printed, more) = &*self.stderr;
-        let (printed, _) = more
-            .wait_timeout_while(printed.lock().unwrap(), timeout, |printed| printed.len() <= seen)
-            .unwrap();
-        printed.len() > seen
+        self.serve.stderr_when(timeout, |printed| printed.len() > seen).len() > seen
     }
 
     /// Status and body of `GET path`.
@@ -437,13 +397,6 @@ impl Server {
             .and_then(|s| s.parse().ok())
             .expect("a status line");
         (status, raw[end + 4..].to_vec())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -511,7 +464,7 @@ fn expect_agreement(server: &Server, expected: &BTreeMap<String, Vec<u8>>, gone:
             panic!(
                 "after {what}, serve differs from build:\n{}\n--- serve's stderr ---\n{}",
                 found.join("\n"),
-                server.stderr.0.lock().unwrap()
+                server.serve.stderr()
             );
         }
         if !found.is_empty() {
@@ -532,7 +485,7 @@ fn expect_overlay(server: &Server, what: &str) {
         assert!(
             Instant::now() < deadline,
             "after {what}, the build fails but serve shows no findings:\n{}",
-            server.stderr.0.lock().unwrap()
+            server.serve.stderr()
         );
         server.prints_within(seen, Duration::from_secs(2));
     }

@@ -5,9 +5,10 @@
 mod common;
 
 use common::Site;
-use std::io::{BufRead, BufReader, Read, Write};
+use common::serve::Serve;
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Seconds of CPU the process has used, from /proc (user + system).
@@ -27,37 +28,24 @@ fn cpu_seconds(pid: u32) -> f64 {
 fn out_of_file_descriptors_serve_waits_instead_of_spinning() {
     let site = Site::fixture("serve/site");
     // A child shell lowers its own limit, then becomes the server.
-    let mut child = Command::new("bash")
+    let mut command = Command::new("bash");
+    command
         .arg("-c")
         .arg("ulimit -n 64 && exec \"$0\" --root \"$1\" serve --port 0")
         .arg(env!("CARGO_BIN_EXE_evident"))
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start evident serve");
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let address = first_line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("http://"))
-        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
-        .trim_end_matches('/')
-        .to_string();
+        .arg(site.root());
+    let server = Serve::spawn(command);
+    let address = server.address();
 
     // More open connections than the server has descriptors: the pool holds some, the rest
     // wait in its queue, and the backlog is left for accepts that fail.
     let held: Vec<TcpStream> = (0..100)
-        .map(|_| TcpStream::connect(&address).expect("connect"))
+        .map(|_| TcpStream::connect(address).expect("connect"))
         .collect();
     std::thread::sleep(Duration::from_millis(500));
-    let before = cpu_seconds(child.id());
+    let before = cpu_seconds(server.id());
     std::thread::sleep(Duration::from_secs(2));
-    let used = cpu_seconds(child.id()) - before;
+    let used = cpu_seconds(server.id()) - before;
     // A spinning accept loop uses about all of a core (1.4 s of 2 in a debug build here).
     assert!(
         used < 0.4,
@@ -65,7 +53,7 @@ fn out_of_file_descriptors_serve_waits_instead_of_spinning() {
     );
 
     drop(held);
-    let mut stream = TcpStream::connect(&address).expect("connect again");
+    let mut stream = TcpStream::connect(address).expect("connect again");
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     stream
         .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
@@ -74,10 +62,7 @@ fn out_of_file_descriptors_serve_waits_instead_of_spinning() {
     let _ = stream.read_to_string(&mut response);
     assert!(response.starts_with("HTTP/1.1 200"), "{response:?}");
 
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let stderr = server.stop();
     assert_eq!(
         stderr.matches("serve: cannot accept connections").count(),
         1,
@@ -88,44 +73,21 @@ fn out_of_file_descriptors_serve_waits_instead_of_spinning() {
 
 /// A running `evident serve` on the `serve/site` fixture, killed on drop.
 struct Server {
-    child: std::process::Child,
-    address: String,
+    serve: Serve,
     _site: Site,
 }
 
 impl Server {
     fn start() -> Server {
         let site = Site::fixture("serve/site");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_evident"))
-            .arg("--root")
-            .arg(site.root())
-            .args(["serve", "--port", "0"])
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start evident serve");
-        let mut first_line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first_line)
-            .unwrap();
-        let address = first_line
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("http://"))
-            .unwrap_or_else(|| panic!("no address in {first_line:?}"))
-            .trim_end_matches('/')
-            .to_string();
-        assert!(address.starts_with("127.0.0.1:"), "{address}");
         Server {
-            child,
-            address,
+            serve: Serve::start(&site, &[]),
             _site: site,
         }
     }
 
     fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(&self.address).expect("connect");
+        let stream = TcpStream::connect(self.serve.address()).expect("connect");
         stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         stream.set_write_timeout(Some(Duration::from_secs(30))).unwrap();
         stream
@@ -136,13 +98,6 @@ impl Server {
         let mut stream = self.connect();
         stream.write_all(raw).expect("send");
         read_response(&mut stream)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, commit, git};
 
 const MUSCLE: &str = "content/cardiology/statin-muscle-symptoms.md";
 
@@ -244,5 +244,180 @@ fn a_withdrawn_question_must_name_questions_that_exist() {
             .as_deref()
             .unwrap_or_default()
             .contains("statins-primary-prevention")
+    );
+}
+
+/// The fixture as a git repository whose one commit is tagged `edition-1` (editions from
+/// `edition_tags`), never built: the state of a CI job that builds into an empty folder.
+fn published_as_edition() -> Site {
+    let site = Site::fixture("build/valid-site");
+    site.write(
+        "evident.yaml",
+        site.read("evident.yaml") + "edition_tags: \"edition-*\"\n",
+    );
+    site.write(".gitignore", "/public/\n/fresh/\n/.evident-cache/\n/.evident/\n");
+    git(&site, "2026-01-10T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2026-01-10T12:00:00Z", "Edition 1");
+    git(&site, "2026-01-10T12:00:00Z", &["tag", "edition-1"]);
+    site
+}
+
+/// Renames the muscle-symptoms question to `statin-muscle-pain` (the question listing it
+/// as related follows), with `extra` front matter after the new slug, and commits it.
+fn rename_muscle(site: &Site, extra: &str) {
+    site.write(
+        MUSCLE,
+        site.read(MUSCLE).replacen(
+            "related: [statins-primary-prevention]\n",
+            &format!("slug: statin-muscle-pain\n{extra}related: [statins-primary-prevention]\n"),
+            1,
+        ),
+    );
+    let other = "content/cardiology/statins-primary-prevention.md";
+    site.write(
+        other,
+        site.read(other)
+            .replace("related: [statin-muscle-symptoms]", "related: [statin-muscle-pain]"),
+    );
+    commit(site, "2026-02-01T12:00:00Z", "Rename the muscle question");
+}
+
+/// Deletes the muscle-symptoms question, and the related link to it.
+fn delete_muscle(site: &Site) {
+    std::fs::remove_file(site.path(MUSCLE)).unwrap();
+    let other = "content/cardiology/statins-primary-prevention.md";
+    site.write(
+        other,
+        site.read(other)
+            .replace("related: [statin-muscle-symptoms]", "related: []"),
+    );
+}
+
+fn line_of(site: &Site, rel: &str, start: &str) -> u32 {
+    site.read(rel)
+        .lines()
+        .position(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starting {start:?} in {rel}")) as u32
+        + 1
+}
+
+#[test]
+fn an_address_of_the_latest_edition_cannot_disappear_even_from_an_empty_output_folder() {
+    let site = published_as_edition();
+    rename_muscle(&site, "");
+    assert!(!site.exists("fresh"));
+    let report = site
+        .run(&["build", "--out", "fresh", "--format", "json"])
+        .expect_code(1)
+        .report();
+    let removed = report.only("url/removed");
+    // At the line where the alias belongs: the renamed article's slug.
+    assert_eq!(removed.at(), (MUSCLE, line_of(&site, MUSCLE, "slug:"), 7));
+    assert!(
+        removed
+            .message
+            .contains("https://kb.example.org/questions/statin-muscle-symptoms/")
+            && removed.message.contains("edition `1`"),
+        "{}",
+        removed.message
+    );
+    assert!(
+        removed
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&format!("add `aliases: [statin-muscle-symptoms]` to {MUSCLE}")),
+        "{:?}",
+        removed.hint
+    );
+    assert!(!site.exists("fresh/index.html"), "nothing was published");
+
+    // With the alias, the old address redirects and the build publishes.
+    site.write(
+        MUSCLE,
+        site.read(MUSCLE).replacen(
+            "slug: statin-muscle-pain\n",
+            "slug: statin-muscle-pain\naliases: [statin-muscle-symptoms]\n",
+            1,
+        ),
+    );
+    let report = site
+        .run(&["build", "--out", "fresh", "--format", "json"])
+        .expect_code(0)
+        .report();
+    assert!(report.with_code("url/removed").is_empty(), "{:#?}", report.diagnostics);
+    assert!(site.exists("fresh/questions/statin-muscle-symptoms/index.html"));
+    assert!(site.exists("fresh/questions/statin-muscle-pain/index.html"));
+}
+
+#[test]
+fn an_edition_question_withdrawn_since_keeps_its_address() {
+    let site = published_as_edition();
+    site.write(
+        MUSCLE,
+        site.read(MUSCLE).replacen(
+            "related: [statins-primary-prevention]\n",
+            "related: [statins-primary-prevention]\nretired: {date: 2026-02-01, reason: \"Merged.\", replaced_by: [statins-primary-prevention]}\n",
+            1,
+        ),
+    );
+    commit(&site, "2026-02-01T12:00:00Z", "Withdraw the muscle question");
+    let report = site
+        .run(&["build", "--out", "fresh", "--format", "json"])
+        .expect_code(0)
+        .report();
+    assert!(report.with_code("url/removed").is_empty(), "{:#?}", report.diagnostics);
+    assert!(site.exists("fresh/questions/statin-muscle-symptoms/index.html"));
+
+    // Published withdrawn in edition 2, the notice's address must stay too.
+    git(&site, "2026-02-01T12:00:00Z", &["tag", "edition-2"]);
+    delete_muscle(&site);
+    commit(&site, "2026-03-01T12:00:00Z", "Delete the withdrawn question");
+    std::fs::remove_dir_all(site.path("fresh")).unwrap();
+    let report = site
+        .run(&["build", "--out", "fresh", "--format", "json"])
+        .expect_code(1)
+        .report();
+    let removed = report.only("url/removed");
+    assert!(removed.message.contains("edition `2`"), "{}", removed.message);
+    assert!(
+        removed.hint.as_deref().unwrap_or_default().contains("`retired:` note"),
+        "{:?}",
+        removed.hint
+    );
+}
+
+#[test]
+fn an_edition_question_whose_file_is_gone_is_reported_at_the_edition() {
+    let site = published_as_edition();
+    delete_muscle(&site);
+    commit(&site, "2026-02-01T12:00:00Z", "Delete the muscle question");
+    let report = site
+        .run(&["build", "--out", "fresh", "--format", "json"])
+        .expect_code(1)
+        .report();
+    let removed = report.only("url/removed");
+    // No file holds the question now: the finding names the edition that published it.
+    assert_eq!(
+        removed.at(),
+        ("evident.yaml", line_of(&site, "evident.yaml", "edition_tags:"), 15)
+    );
+    assert!(
+        removed.message.contains(&format!("(for {MUSCLE})")),
+        "{}",
+        removed.message
+    );
+}
+
+#[test]
+fn an_address_in_both_the_previous_output_and_the_edition_is_reported_once() {
+    let site = published_as_edition();
+    site.run(&["build"]).expect_code(0);
+    rename_muscle(&site, "");
+    let report = site.run(&["build", "--format", "json"]).expect_code(1).report();
+    let removed = report.only("url/removed");
+    assert_eq!(
+        removed.file, "public/sitemap.xml",
+        "the previous output's finding comes first"
     );
 }

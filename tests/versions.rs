@@ -27,7 +27,8 @@ fn dose_article(version: u32, updated: &str, dose: &str, changes: &[(u32, &str, 
 /// 1. version 1 (40 mg), with the timing article;
 /// 2. version 2 (80 mg), tagged `edition-2025`;
 /// 3. version 2 again, one more sentence (same version: collapses into this commit);
-/// 4. the file moved to `content/lipids/` and version 3 (120 mg); the timing article removed.
+/// 4. the file moved to `content/lipids/` and version 3 (120 mg); the timing article
+///    withdrawn (its address, published in the edition, stays for the notice).
 fn site_with_history() -> Site {
     let site = Site::fixture("versions/basic");
     site.write(".gitignore", "/public/\n/.evident-cache/\n");
@@ -70,9 +71,18 @@ fn site_with_history() -> Site {
             "\n- Lower doses suit frail patients [@ctt-2010].",
         ),
     );
-    git(&site, "2025-06-01T12:00:00Z", &["rm", "-q", TIMING_FILE]);
+    site.write(TIMING_FILE, withdrawn(&site.read(TIMING_FILE)));
     commit(&site, "2025-06-01T12:00:00Z", "Move to lipids; high-intensity dose");
     site
+}
+
+/// `text` (an article) withdrawn in favour of the dose question.
+fn withdrawn(text: &str) -> String {
+    text.replacen(
+        "\nreview:",
+        "\nretired: {date: 2025-06-01, reason: \"Timing makes no difference: the dose question covers what matters.\", replaced_by: [statin-start-dose]}\nreview:",
+        1,
+    )
 }
 
 /// Saves a new text of one file when the build reaches its history pages: an editor saving
@@ -160,6 +170,80 @@ fn the_history_page_lists_every_version_in_order_across_a_rename() {
 }
 
 #[test]
+fn a_withdrawn_question_stays_in_history_with_its_withdrawal_last() {
+    let site = site_with_history();
+    site.run(&["build"]).expect_code(0);
+    let timing = "statin-timing";
+    // The notice at its address links to its history…
+    let notice = site.html(&format!("public/questions/{timing}/index.html"));
+    assert_eq!(
+        notice.attr("a.history-link", "href"),
+        format!("/questions/{timing}/history/")
+    );
+    // …which lists the withdrawal first, then every version it was published at: version 1
+    // is the number it was withdrawn at, but the text readers read was the committed one.
+    let history = site.html(&history_page(timing));
+    assert_eq!(history.texts(".history__version"), ["Withdrawn current", "Version 1"]);
+    let withdrawal = history.text("#withdrawn");
+    assert!(
+        withdrawal.contains("June 1, 2025") && withdrawal.contains("Timing makes no difference"),
+        "{withdrawal}"
+    );
+    assert_eq!(
+        history.attrs("#withdrawn a", "href"),
+        [format!("/questions/{SLUG}/"), format!("/questions/{timing}/")]
+    );
+    let v1 = history.text("#version-1");
+    assert!(v1.contains("First version"), "the commit that published it: {v1}");
+    assert_eq!(
+        history.attr("#version-1 a", "href"),
+        format!("/questions/{timing}/v/1/")
+    );
+    assert_eq!(
+        history.count(".history__diff"),
+        0,
+        "a withdrawal is no text to compare with"
+    );
+    assert_eq!(history.count("#current"), 0);
+
+    // The version stays readable, saying it was withdrawn and why.
+    let page = site.html(&format!("public/questions/{timing}/v/1/index.html"));
+    assert!(page.text(".article-body").contains("at any time of day"));
+    let banner = page.text("[data-evident-superseded]");
+    assert!(
+        banner.contains("This question was withdrawn") && banner.contains("Timing makes no difference"),
+        "{banner}"
+    );
+    assert_eq!(
+        page.attrs(".superseded a", "href"),
+        [
+            format!("/questions/{timing}/"),
+            format!("/questions/{SLUG}/"),
+            format!("/questions/{timing}/history/")
+        ]
+    );
+    assert_eq!(page.attr("meta[name=robots]", "content"), "noindex, follow");
+    assert_eq!(page.count(".review-banner--reviewed"), 0);
+
+    // Withdrawn under a new number, with a note: the number is the withdrawal's own, not a
+    // version readers read.
+    site.write(
+        TIMING_FILE,
+        site.read(TIMING_FILE).replacen(
+            "updated: 2025-01-05\n",
+            "updated: 2025-01-05\nversion: 2\nchanges:\n  - {version: 2, date: 2025-06-01, summary: \"Withdrawn\"}\n",
+            1,
+        ),
+    );
+    commit(&site, "2025-06-02T12:00:00Z", "Number the withdrawal");
+    site.run(&["build"]).expect_code(0);
+    let history = site.html(&history_page(timing));
+    assert_eq!(history.texts(".history__version"), ["Withdrawn current", "Version 1"]);
+    assert!(site.exists(&format!("public/questions/{timing}/v/1/index.html")));
+    assert!(!site.exists(&format!("public/questions/{timing}/v/2/index.html")));
+}
+
+#[test]
 fn earlier_versions_stay_readable_at_their_own_urls() {
     let site = site_with_history();
     site.run(&["build"]).expect_code(0);
@@ -240,7 +324,7 @@ fn editions_render_switch_and_fall_back_to_their_home() {
     site.run(&["build"]).expect_code(0);
 
     // The edition is the site as tagged: version 2 (before the extra sentence), and the
-    // timing article that the current site no longer has.
+    // timing article that the current site has withdrawn.
     let old = site.html(&format!("public/editions/2025/questions/{SLUG}/index.html"));
     assert!(old.text(".article-body").contains("80 mg daily"));
     assert!(!old.text(".article-body").contains("frail"));
@@ -280,7 +364,7 @@ fn editions_render_switch_and_fall_back_to_their_home() {
     assert_eq!(
         gone.attr("link[rel=canonical]", "href"),
         "https://kb.example.org/editions/2025/questions/statin-timing/",
-        "no current page to point at"
+        "no current page to point at: a withdrawn question has a notice only"
     );
 
     let versions: serde_json::Value = serde_json::from_str(&site.read("public/versions.json")).unwrap();

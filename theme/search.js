@@ -223,62 +223,64 @@
       });
     }
 
-    /* The query's slots in order, as Searcher::slots. */
+    /* The query's slots in order, as Searcher::slots: left to right, the longer of a cue
+       and a synonym phrase at each word, a synonym phrase of two words or more on a tie. */
     function slots(query) {
       var raw = rawWords(fold(query));
       var found = [];
-      var consumed = raw.map(function () { return false; });
       var cueWords = manifest.cue_words || 1;
-      var i = 0;
-      while (i < raw.length) {
-        var longest = Math.min(cueWords, raw.length - i);
-        var hit = null;
-        for (var len = longest; len >= 1; len--) {
-          var key = raw.slice(i, i + len).map(singular).join(" ");
-          if (has(cues, key)) {
-            hit = [len, cues[key]];
-            break;
-          }
-        }
-        if (hit) {
-          found.push([i, { words: raw.slice(i, i + hit[0]).filter(keep), synonyms: [], types: [TYPE_PREFIX + hit[1]] }]);
-          for (var k = i; k < i + hit[0]; k++) {
-            consumed[k] = true;
-          }
-          i += hit[0];
-        } else {
-          i += 1;
-        }
-      }
-      var rest = [];
+      var kept = [];
       raw.forEach(function (w, at) {
-        if (!consumed[at] && keep(w)) {
-          rest.push([at, w]);
+        if (keep(w)) {
+          kept.push(at);
         }
       });
-      var synonymsReady = rest.length ? file("synonyms.json") : Promise.resolve(null);
+      var synonymsReady = kept.length ? file("synonyms.json") : Promise.resolve(null);
       return synonymsReady.then(function (table) {
         table = table || {};
         var expand = table.expand || {};
         var longestPhrase = table.longest || 1;
-        var j = 0;
-        while (j < rest.length) {
-          var span = Math.min(longestPhrase, rest.length - j);
-          var match = null;
-          for (var len = span; len >= 1; len--) {
-            var key = rest.slice(j, j + len).map(function (r) { return singular(r[1]); }).join(" ");
-            if (has(expand, key) && Array.isArray(expand[key])) {
-              match = [len, expand[key]];
+        var i = 0;
+        while (i < raw.length) {
+          var cue = null;
+          for (var len = Math.min(cueWords, raw.length - i); len >= 1; len--) {
+            var cueKey = raw.slice(i, i + len).map(singular).join(" ");
+            if (has(cues, cueKey)) {
+              cue = [len, cues[cueKey]];
               break;
             }
           }
-          var take = match ? match[0] : 1;
-          found.push([rest[j][0], {
-            words: rest.slice(j, j + take).map(function (r) { return r[1]; }),
-            synonyms: match ? match[1].map(function (p) { return p.split(" "); }) : [],
-            types: []
-          }]);
-          j += take;
+          var synonym = null;
+          var at = kept.indexOf(i);
+          if (at !== -1) {
+            for (var n = Math.min(longestPhrase, kept.length - at); n >= 1; n--) {
+              var positions = kept.slice(at, at + n);
+              var key = positions.map(function (p) { return singular(raw[p]); }).join(" ");
+              if (has(expand, key) && Array.isArray(expand[key])) {
+                synonym = [positions, expand[key]];
+                break;
+              }
+            }
+          }
+          var cueLen = cue ? cue[0] : 0;
+          var synonymWins = synonym !== null && (cue === null ||
+            (synonym[0].length > 1 && synonym[0][synonym[0].length - 1] - i + 1 >= cueLen));
+          if (synonymWins) {
+            found.push([i, {
+              words: synonym[0].map(function (p) { return raw[p]; }),
+              synonyms: synonym[1].map(function (p) { return p.split(" "); }),
+              types: []
+            }]);
+            i = synonym[0][synonym[0].length - 1] + 1;
+          } else if (cue) {
+            found.push([i, { words: raw.slice(i, i + cue[0]).filter(keep), synonyms: [], types: [TYPE_PREFIX + cue[1]] }]);
+            i += cue[0];
+          } else {
+            if (keep(raw[i])) {
+              found.push([i, { words: [raw[i]], synonyms: [], types: [] }]);
+            }
+            i += 1;
+          }
         }
         found.sort(function (x, y) { return x[0] - y[0]; });
         var result = [];
@@ -302,8 +304,9 @@
       });
     }
 
-    function candidates(word, strict) {
-      var typos = strict ? 0 : allowedTypos(word);
+    /* The terms a typed word may stand for, best first, as Searcher::candidates. */
+    function candidates(word) {
+      var typos = allowedTypos(word);
       var first = shardKey(word);
       var wordChars = Array.from(word).length;
       return vocabulary(first).then(function (words) {
@@ -327,7 +330,7 @@
         var more = !stemmed && typos > 0 && second !== first ? vocabulary(second) : Promise.resolve([]);
         return more.then(function (extra) {
           var all = words.concat(extra);
-          var longEnough = !strict && wordChars >= 3;
+          var longEnough = wordChars >= 3;
           var found = [];
           for (var i = 0; i < all.length; i++) {
             var v = all[i];
@@ -357,6 +360,18 @@
           });
           return found.slice(0, MAX_CANDIDATES).map(function (c) { return [c[0], c[1]]; });
         });
+      });
+    }
+
+    /* The terms whose stem is a synonym word's shipped stem, most common first, as
+       Searcher::stem_candidates. */
+    function stemCandidates(stem) {
+      return vocabulary(shardKey(stem)).then(function (words) {
+        var found = words.filter(function (v) { return v.stem === stem; });
+        found.sort(function (x, y) {
+          return y.df - x.df || (x.term < y.term ? -1 : x.term > y.term ? 1 : 0);
+        });
+        return found.slice(0, MAX_CANDIDATES).map(function (v) { return [v.term, EXACT]; });
       });
     }
 
@@ -418,7 +433,7 @@
     function matchSlot(slot, corrections) {
       var weight = Math.max(slot.words.length, 1);
       var perWord = Promise.all(slot.words.map(function (word) {
-        return candidates(word, false).then(function (found) {
+        return candidates(word).then(function (found) {
           if (found.length && found[0][1] < PREFIX) {
             corrections.push({ typed: word, readAs: found[0][0] });
           }
@@ -427,7 +442,7 @@
       }));
       var perSynonym = Promise.all(slot.synonyms.map(function (synonym) {
         return Promise.all(synonym.map(function (term) {
-          return candidates(term, true).then(termPoints);
+          return stemCandidates(term).then(termPoints);
         }));
       }));
       var perType = Promise.all(slot.types.map(function (kind) {

@@ -4,10 +4,9 @@ use crate::config::CONFIG_FILE;
 use crate::diagnostic::{Code, Diagnostic, Position, did_you_mean};
 use serde::Deserialize;
 
-/// The reference styles `citations.style` may name: Evident's own AMA formatter, then the
-/// CSL styles of `crate::bibliography::csl::CSL_STYLES`, which `render::reference` formats.
-pub const STYLES: &[&str] = &[
-    "ama",
+/// The CSL styles `citations.style` may name, by their names in the CSL repository
+/// (`bibliography::csl` formats them).
+pub const CSL_STYLES: &[&str] = &[
     "american-medical-association",
     "american-psychological-association",
     "british-medical-journal",
@@ -17,6 +16,12 @@ pub const STYLES: &[&str] = &[
     "nature",
     "the-lancet",
 ];
+
+/// The reference styles `citations.style` may name: Evident's own AMA formatter, then the
+/// CSL styles.
+pub fn styles() -> impl Iterator<Item = &'static str> + Clone {
+    std::iter::once("ama").chain(CSL_STYLES.iter().copied())
+}
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -84,11 +89,11 @@ impl UncitedClaims {
 /// Values of the block that parse but cannot be used.
 pub fn problems(config: &CitationConfig, style_at: Position) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let styles = STYLES;
-    if !styles.contains(&config.style.as_str()) {
-        let hint = match did_you_mean(&config.style, styles.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`? Offered styles: {}", styles.join(", ")),
-            None => format!("offered styles: {}", styles.join(", ")),
+    if !styles().any(|style| style == config.style) {
+        let offered = styles().collect::<Vec<_>>().join(", ");
+        let hint = match did_you_mean(&config.style, styles()) {
+            Some(near) => format!("did you mean `{near}`? Offered styles: {offered}"),
+            None => format!("offered styles: {offered}"),
         };
         found.push(
             Diagnostic::new(

@@ -14,17 +14,7 @@ use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationR
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// The CSL styles `citations.style` may name, by their names in the CSL repository.
-pub const CSL_STYLES: &[&str] = &[
-    "american-medical-association",
-    "american-psychological-association",
-    "british-medical-journal",
-    "chicago-author-date",
-    "elsevier-vancouver",
-    "harvard-cite-them-right",
-    "nature",
-    "the-lancet",
-];
+use super::config::CSL_STYLES;
 
 /// Parsed once per process: decoding a bundled style is far slower than using it.
 fn styles() -> &'static [(&'static str, IndependentStyle)] {

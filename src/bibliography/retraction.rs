@@ -212,10 +212,9 @@ pub fn correction_text(corrections: &[&Notice]) -> Option<String> {
     Some(first.to_uppercase().chain(chars).collect())
 }
 
-/// Gives every reference of every article the correction line its notices call for,
-/// replacing any earlier one, so that re-checking (`serve`) gives the same result.
-pub fn annotate_corrections(articles: &mut [crate::parse::article::Article], list: &RetractionList) {
-    for reference in articles.iter_mut().flat_map(|a| a.references.iter_mut()) {
+/// Gives every reference of `article` the correction line its notices call for.
+pub fn annotate_corrections(article: &mut crate::parse::article::Article, list: &RetractionList) {
+    for reference in &mut article.references {
         let standing = list.standing(reference.doi.as_deref(), reference.pmid.as_deref());
         reference.correction = correction_text(&standing.corrections);
     }

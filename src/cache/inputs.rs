@@ -1,6 +1,6 @@
 //! The fingerprint of everything a build reads: the binary, the options, "today", the
-//! site's files (`evident.yaml`, the site approval, the retraction list it names, and every
-//! file under the folders the stages read) and the state of git's refs (history pages and
+//! site's files (`evident.yaml`, the site approval, `synonyms.yaml`, the retraction list it
+//! names, and every file under the folders the stages read) and the state of git's refs (history pages and
 //! editions come from commits and tags). Two builds with equal fingerprints write the
 //! same bytes.
 
@@ -9,6 +9,13 @@ use crate::review::root::Source;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::process::Command;
+
+/// The files at the top of a site that a build reads, besides those `evident.yaml` names.
+pub const SITE_FILES: [&str; 3] = [
+    crate::config::CONFIG_FILE,
+    crate::review::site::APPROVAL_FILE,
+    crate::search::synonyms::SITE_FILE,
+];
 
 /// The folders of the site whose files any stage reads.
 const SOURCE_DIRS: [&str; 5] = ["content", "references", "templates", "theme", "people"];
@@ -23,7 +30,7 @@ impl Fingerprint {
         let mut hash = Fields(Sha256::new());
         hash.field(b"binary", crate::embedded::binary_identity().as_bytes());
         hash.settings(settings)?;
-        for name in [crate::config::CONFIG_FILE, crate::review::site::APPROVAL_FILE] {
+        for name in SITE_FILES {
             hash.file(name, &root.join(name));
         }
         if let Some(list) = retraction_list(root) {

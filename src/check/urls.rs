@@ -1,11 +1,11 @@
 //! Addresses that last: an article's `aliases` (the slugs it was published under before)
 //! keep its old addresses working, so each must be a valid slug that no other article
-//! holds; and no address the last published site listed may disappear without one
-//! (`url/removed`).
+//! holds; and no address the last published site had — in the previous output, or in the
+//! latest edition — may disappear without one (`url/removed`).
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::parse::article::Article;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub fn check_aliases(articles: &[Article]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
@@ -61,24 +61,54 @@ pub fn check_aliases(articles: &[Article]) -> Vec<Diagnostic> {
     found
 }
 
-/// `url/removed` for every address the previously published site had (`previous`, each
-/// with where the file `previous_file` names it, relative to the site root) that the new
-/// one does not have (`next`), unless an alias redirects it or its article is still in
-/// the content, only held back (pending review, or a draft). Addresses outside `base_url`
-/// are not judged: the site moved, and the old host must redirect.
+/// An address the last published site had, and where a finding about it points.
+#[derive(Clone, Debug)]
+pub struct Published {
+    /// The absolute URL.
+    pub url: String,
+    /// Where it is written (the previous output's sitemap or `_redirects`), or the file
+    /// where it must be kept (the article that had it in the edition).
+    pub file: String,
+    pub at: Position,
+    /// The edition that published it, and the file whose question it was there; `None`:
+    /// the previous output did.
+    pub edition: Option<(String, String)>,
+    /// It was the notice of a withdrawn question.
+    pub withdrawn: bool,
+}
+
+/// The addresses of the previous output's `file` (its sitemap or `_redirects`, as `locs`
+/// reads them), each at its line.
+pub fn previously_published(file: &str, locs: Vec<(String, Position)>) -> Vec<Published> {
+    locs.into_iter()
+        .map(|(url, at)| Published {
+            url,
+            file: file.to_string(),
+            at,
+            edition: None,
+            withdrawn: false,
+        })
+        .collect()
+}
+
+/// `url/removed` for every address the last published site had (`previous`: the previous
+/// output's and the latest edition's, each reported once, at its first mention) that the
+/// new one does not have (`next`), unless an alias redirects it or its article is still
+/// in the content, only held back (pending review, a draft) or withdrawn. Addresses outside
+/// `base_url` are not judged: the site moved, and the old host must redirect.
 pub fn check_removed_urls(
-    previous_file: &str,
-    previous: Vec<(String, Position)>,
-    next: &std::collections::HashSet<String>,
+    previous: Vec<Published>,
+    next: &HashSet<String>,
     base_url: &str,
     articles: &[Article],
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    for (loc, at) in previous {
-        if next.contains(&loc) {
+    let mut judged: HashSet<String> = HashSet::new();
+    for published in previous {
+        if next.contains(&published.url) || !judged.insert(published.url.clone()) {
             continue;
         }
-        let Some(path) = loc.strip_prefix(base_url) else {
+        let Some(path) = published.url.strip_prefix(base_url) else {
             continue;
         };
         let slug = path
@@ -93,38 +123,62 @@ pub fn check_removed_urls(
             continue;
         }
         let hint = match slug {
-            Some(slug) => {
-                // A slug changed in front matter leaves the file's name as it was.
-                let same_file = articles
-                    .iter()
-                    .find(|a| crate::parse::article::file_stem(&a.file) == slug);
-                let nearest = same_file.or_else(|| {
-                    crate::diagnostic::did_you_mean(slug, articles.iter().map(|a| a.slug.as_str()))
-                        .and_then(|near| articles.iter().find(|a| a.slug == near))
-                });
-                match nearest {
-                    Some(article) => format!(
-                        "if the question moved to `{}`, add `aliases: [{slug}]` to {} so that the old address redirects there",
-                        article.slug, article.file
-                    ),
-                    None => format!(
-                        "add `aliases: [{slug}]` to the article that answers it now, so that the old address redirects there"
-                    ),
-                }
-            }
+            Some(slug) => removed_question_hint(slug, &published, articles),
             None => "restore the page, or have the host redirect its address".to_string(),
+        };
+        let when = match &published.edition {
+            Some((name, file)) => format!(" in edition `{name}` (for {file})"),
+            None => String::new(),
         };
         found.push(
             Diagnostic::new(
                 Code::UrlRemoved,
-                previous_file,
-                at,
-                format!("{loc} was published and would disappear: links to it from other sites would break"),
+                &published.file,
+                published.at,
+                format!(
+                    "{} was published{when} and would disappear: links to it from other sites would break",
+                    published.url
+                ),
             )
             .with_hint(hint),
         );
     }
     found
+}
+
+/// Where the old address `slug` should lead now, as a hint.
+fn removed_question_hint(slug: &str, published: &Published, articles: &[Article]) -> String {
+    // The article now in the file that had the address, else one whose file is still named
+    // after it (a slug changed in front matter leaves the file's name as it was), else the
+    // nearest slug.
+    let nearest = articles
+        .iter()
+        .find(|a| a.file == published.file)
+        .or_else(|| {
+            articles
+                .iter()
+                .find(|a| crate::parse::article::file_stem(&a.file) == slug)
+        })
+        .or_else(|| {
+            crate::diagnostic::did_you_mean(slug, articles.iter().map(|a| a.slug.as_str()))
+                .and_then(|near| articles.iter().find(|a| a.slug == near))
+        });
+    let redirect = match nearest {
+        Some(article) => format!(
+            "if the question moved to `{}`, add `aliases: [{slug}]` to {} so that the old address redirects there",
+            article.slug, article.file
+        ),
+        None => format!(
+            "add `aliases: [{slug}]` to the article that answers it now, so that the old address redirects there"
+        ),
+    };
+    if published.withdrawn {
+        format!(
+            "it was the notice of a withdrawn question: keep its file, with its `retired:` note, so that the notice stays; or {redirect}"
+        )
+    } else {
+        redirect
+    }
 }
 
 /// The old addresses a `_redirects` file redirects (its first column, a path), as

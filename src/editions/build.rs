@@ -5,12 +5,13 @@
 //! switcher shows on its pages are the same, and its files still hash to what the manifest
 //! recorded when they were rendered; it renders it again otherwise.
 
+use super::addresses::{EditionAddress, addresses_of};
 use super::nav::{Nav, Place};
 use super::{Edition, EditionsConfig};
 use crate::config::{CONFIG_FILE, load_config};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::link::{LinkOptions, link_site};
-use crate::parse::{Output, ParsedContent, read_and_parse};
+use crate::parse::{ParsedContent, Reading, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::urls::{Urls, edition_dir};
 use crate::render::{Extras, page_dirs, render_site, templates::load_templates};
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 pub const CACHE_DIR: &str = ".evident-cache";
 
 /// Bumped whenever what the cache holds changes meaning.
-const CACHE_FORMAT: &str = "evident-edition-cache-2";
+const CACHE_FORMAT: &str = "evident-edition-cache-3";
 
 /// Files of an edition that make no sense below the site root: crawlers read robots.txt
 /// and sitemaps only at the root, and the root's own describe the current site.
@@ -40,6 +41,8 @@ struct Manifest {
     /// `tree_digest` of the rendered files: a page edited in the cache by hand (or by
     /// anything else) is rendered again, never republished as it is.
     files: String,
+    /// The question addresses the edition published, for `url/removed`.
+    addresses: Vec<EditionAddress>,
 }
 
 /// An edition's content, read and parsed, waiting to be rendered.
@@ -57,6 +60,8 @@ pub struct Plan {
     pub places: Vec<Place>,
     snapshots: Vec<Option<Snapshot>>,
     manifests: Vec<Option<Manifest>>,
+    /// Per edition, in `editions` order: the question addresses it published.
+    addresses: Vec<Vec<EditionAddress>>,
     build_keys: Vec<String>,
     cache: PathBuf,
     include_drafts: bool,
@@ -79,6 +84,7 @@ pub fn plan(
         places: vec![current],
         snapshots: Vec::new(),
         manifests: Vec::new(),
+        addresses: Vec::new(),
         build_keys: Vec::new(),
         cache,
         include_drafts,
@@ -98,8 +104,12 @@ pub fn plan(
         let dir = plan.cache.join(&edition.name);
         let manifest = read_manifest(&dir)
             .filter(|m| m.build_key == build_key && m.commit == edition.commit && dir.join("site").is_dir());
-        let (pages, snapshot) = match &manifest {
-            Some(manifest) => (manifest.pages.iter().cloned().collect(), None),
+        let (pages, addresses, snapshot) = match &manifest {
+            Some(manifest) => (
+                manifest.pages.iter().cloned().collect(),
+                manifest.addresses.clone(),
+                None,
+            ),
             None => match plan.snapshot(edition, &base_url) {
                 Ok(snapshot) => {
                     let site = link_site(
@@ -112,8 +122,9 @@ pub fn plan(
                         None,
                     );
                     let pages: HashSet<String> = page_dirs(&site).into_iter().collect();
+                    let addresses = addresses_of(&site);
                     drop(site);
-                    (pages, Some(snapshot))
+                    (pages, addresses, Some(snapshot))
                 }
                 Err(problem) => {
                     problems.push(problem);
@@ -131,6 +142,7 @@ pub fn plan(
         });
         plan.snapshots.push(snapshot);
         plan.manifests.push(manifest);
+        plan.addresses.push(addresses);
         plan.build_keys.push(build_key);
     }
     if !problems.is_empty() {
@@ -145,6 +157,12 @@ impl Plan {
     /// The switcher as the current site shows it.
     pub fn current_nav(&self) -> Nav<'_> {
         Nav::new(&self.places, 0)
+    }
+
+    /// The newest edition and the question addresses it published: what a build must keep
+    /// even when it starts from an empty output folder.
+    pub fn latest(&self) -> Option<(&Edition, &[EditionAddress])> {
+        Some((self.editions.first()?, self.addresses.first()?.as_slice()))
     }
 
     /// Renders the editions whose cache is missing or stale, then copies every edition
@@ -202,7 +220,7 @@ impl Plan {
         // Content is taken as it was published (findings in it were judged then, and an
         // archived edition stays readable even when later checks would object), its
         // approvals judged for the site's own address, not the edition's.
-        let (_, mut parsed) = read_and_parse(&dir, &config.base_url, Output::Html, config.limits.max_file_size);
+        let approved_base_url = config.base_url.clone();
         let config = config
             .with_base_url(base_url)
             .map_err(|message| edition_problem(edition, message))?;
@@ -210,7 +228,12 @@ impl Plan {
         // an archived page does not turn overdue later.
         let (registry, _) = crate::people::load_people(&dir);
         let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), None).without_currency();
-        parsed.establish_trust(trust, Vec::new());
+        let reading = Reading {
+            max_file_size: config.limits.max_file_size,
+            trust: Some(&trust),
+            ..Reading::of(&approved_base_url)
+        };
+        let (_, parsed) = read_and_parse(&dir, &reading);
         Ok(Snapshot { dir, config, parsed })
     }
 
@@ -255,6 +278,7 @@ impl Plan {
         })?;
         let mut pages: Vec<String> = page_dirs(&site);
         pages.sort();
+        let addresses = addresses_of(&site);
         drop(site);
         staging
             .commit()
@@ -267,11 +291,13 @@ impl Plan {
             links_key: links_key.to_string(),
             commit: edition.commit.clone(),
             pages,
+            addresses: addresses.clone(),
         };
         let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
         std::fs::write(dir.join("manifest.json"), text)
             .map_err(|error| edition_problem(&edition, format!("cannot write its cache manifest: {error}")))?;
         self.manifests[index] = Some(manifest);
+        self.addresses[index] = addresses;
         let _ = std::fs::remove_dir_all(&snapshot.dir);
         Ok(())
     }

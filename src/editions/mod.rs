@@ -2,9 +2,11 @@
 //! `/editions/<name>/` beside the current site, with a switcher between them. Configured in
 //! `evident.yaml` (`editions:` and `edition_tags:`); built by `build` (see `build.rs`).
 
+pub mod addresses;
 mod build;
 pub mod nav;
 
+pub use addresses::{AddressKind, EditionAddress};
 pub use build::{Plan, plan};
 pub use nav::{EditionsView, Nav, Place};
 

@@ -125,13 +125,7 @@ mod tests {
         std::fs::write(root.join("content/heart/a.md"), "---\nquestion: A?\n---\nLine a.\n").unwrap();
         std::fs::write(root.join("content/heart/b.md"), "---\nquestion: B?\n---\nLine b.\n").unwrap();
         std::fs::write(root.join("evident.yaml"), "title: T\n").unwrap();
-        crate::parse::read_and_parse(
-            root,
-            "https://example.org/",
-            crate::parse::Output::Html,
-            crate::load::DEFAULT_MAX_FILE_SIZE,
-        )
-        .0
+        crate::parse::read_and_parse(root, &crate::parse::Reading::of("https://example.org/")).0
     }
 
     #[test]

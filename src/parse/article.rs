@@ -148,11 +148,16 @@ impl Article {
 }
 
 /// What an article is parsed against besides its own text: the shared bibliography its
-/// keys fall back to, and the site its approvals are bound to.
+/// keys fall back to, the site its approvals are bound to, and what it is judged by.
 #[derive(Clone, Copy)]
 pub struct Sources<'a> {
     pub bibliography: &'a Bibliography,
     pub site: &'a ReviewSite,
+    /// The registry and rules its approval is judged by (`review::trust::judge`); `None`
+    /// leaves it unjudged.
+    pub trust: Option<&'a crate::review::trust::Trust>,
+    /// The retraction list its references' corrections come from.
+    pub retractions: Option<&'a crate::bibliography::retraction::RetractionList>,
 }
 
 impl Sources<'static> {
@@ -164,6 +169,8 @@ impl Sources<'static> {
         Sources {
             bibliography: &BIBLIOGRAPHY,
             site: &SITE,
+            trust: None,
+            retractions: None,
         }
     }
 }
@@ -175,11 +182,21 @@ pub struct ParsedArticle {
 
 /// One article file parsed against `sources`, making the body's HTML only when `output`
 /// asks for it: every finding, fact and number is the same either way. `sources.site` is
-/// where approvals hold: it is part of what a reviewer approves.
+/// where approvals hold: it is part of what a reviewer approves. With `sources.trust` its
+/// approval is judged, with `sources.retractions` its references annotated: the article
+/// comes out finished.
 pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) -> ParsedArticle {
     let mut parsed = parse_text(source, sources.bibliography, sources.site, output);
     parsed.diagnostics.extend(crate::load::control_characters(source));
     parsed.diagnostics.extend(super::placeholder::placeholders(source));
+    if let Some(article) = parsed.article.as_mut() {
+        if let Some(trust) = sources.trust {
+            parsed.diagnostics.extend(crate::review::trust::judge(article, trust));
+        }
+        if let Some(list) = sources.retractions {
+            crate::bibliography::retraction::annotate_corrections(article, list);
+        }
+    }
     parsed
 }
 

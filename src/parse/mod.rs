@@ -32,45 +32,41 @@ pub struct ParsedContent {
     /// Where the articles' approvals hold (they were judged against it).
     pub site: ReviewSite,
     pub diagnostics: Vec<Diagnostic>,
-    /// The people registry and review rules approvals were judged by (`establish_trust`);
-    /// `None` until then.
-    pub trust: Option<crate::review::trust::Trust>,
+    /// The people registry approvals were judged by (empty when none were judged).
+    pub people: std::sync::Arc<crate::people::Registry>,
 }
 
 impl ParsedContent {
-    /// The people registry approvals were judged by (empty before `establish_trust`).
+    /// The people registry approvals were judged by (empty when none were judged).
     pub fn people(&self) -> std::sync::Arc<crate::people::Registry> {
-        self.trust.as_ref().map(|t| t.registry.clone()).unwrap_or_default()
+        self.people.clone()
     }
 
-    /// Judges every approval against the registry and rules in `trust`, adding the
-    /// findings, and keeps `trust` for articles parsed again later (`serve`).
-    pub fn establish_trust(&mut self, trust: crate::review::trust::Trust, registry_findings: Vec<Diagnostic>) {
-        let found: Vec<Vec<Diagnostic>> = self
-            .articles
-            .par_iter_mut()
-            .map(|article| crate::review::trust::judge(article, &trust))
-            .collect();
-        self.diagnostics.extend(registry_findings);
-        self.diagnostics.extend(found.into_iter().flatten());
-        self.trust = Some(trust);
-    }
-
-    /// What the articles were parsed against, to parse other texts as they were.
+    /// What the articles were parsed against, to parse other versions of their texts as
+    /// they were: an old version's approval is judged by its caller against the registry
+    /// of its own time, so none is judged here.
     pub fn sources(&self) -> article::Sources<'_> {
         article::Sources {
             bibliography: &self.bibliography,
             site: &self.site,
+            trust: None,
+            retractions: None,
         }
     }
 
     /// Frees what only the checks read, once they have run: where each field is written
     /// and every use of a citation key (a tenth of a large site's parsed articles). The
-    /// pages need neither; `serve`, which checks again after each edit, keeps them. Links
+    /// pages need neither. Links
     /// stay: the files beside an article that they name are published with its page.
     pub fn drop_check_details(&mut self) {
         self.articles.par_iter_mut().for_each(|article| {
-            article.spans = article::Spans::default();
+            // `url/removed`, judged once the site is rendered, points at the slug.
+            article.spans = article::Spans {
+                slug: article.spans.slug,
+                slug_is_explicit: article.spans.slug_is_explicit,
+                question: article.spans.question,
+                ..article::Spans::default()
+            };
             article.citations.uses = Vec::new();
         });
     }
@@ -82,18 +78,48 @@ impl ParsedContent {
     }
 }
 
+/// How `read_and_parse` reads a site's content and what it judges each article by.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    /// `base_url` as `evident.yaml` gives it: approvals are bound to it.
+    pub base_url: &'a str,
+    /// Whether articles' body HTML is made (`evident check` publishes nothing).
+    pub output: Output,
+    /// Files over this many bytes are refused unread (`limits.max_file_size`).
+    pub max_file_size: u64,
+    /// The registry and rules each approval is judged by as its article is parsed; `None`
+    /// leaves approvals unjudged.
+    pub trust: Option<&'a crate::review::trust::Trust>,
+    /// The retraction list whose corrections each reference is annotated with.
+    pub retractions: Option<&'a crate::bibliography::retraction::RetractionList>,
+}
+
+impl<'a> Reading<'a> {
+    /// Reading for `base_url`, with the HTML, the default size limit, and nothing judged.
+    pub fn of(base_url: &'a str) -> Reading<'a> {
+        Reading {
+            base_url,
+            output: Output::Html,
+            max_file_size: crate::load::DEFAULT_MAX_FILE_SIZE,
+            trust: None,
+            retractions: None,
+        }
+    }
+}
+
 /// Reads and parses every content file under `root`, each text dropped as soon as it is
 /// parsed, so that every text is never held at once (on a large site they are a quarter of
-/// the parsed articles' size): what stays of each file is its `ContentFile`. Articles' body
-/// HTML is made only when `output` asks for it (`evident check` publishes nothing);
-/// `base_url` is the one `evident.yaml` gives, which approvals are bound to; files over
-/// `max_file_size` bytes are refused unread (`limits.max_file_size`).
-pub fn read_and_parse(
-    root: &Path,
-    base_url: &str,
-    output: Output,
-    max_file_size: u64,
-) -> (LoadedContent, ParsedContent) {
+/// the parsed articles' size): what stays of each file is its `ContentFile`. Each article
+/// leaves its file's job finished: parsed, its approval judged and its references
+/// annotated, as `reading` says; no later stage changes it.
+pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, ParsedContent) {
+    let Reading {
+        base_url,
+        output,
+        max_file_size,
+        trust,
+        retractions,
+    } = *reading;
     let site = ReviewSite::new(base_url, root);
     let found = find_content(root, max_file_size);
     let (bibliography_files, bibliography_problems) = load_bibliography(root, max_file_size);
@@ -108,6 +134,8 @@ pub fn read_and_parse(
                         let sources = Sources {
                             bibliography: &bibliography,
                             site: &site,
+                            trust,
+                            retractions,
                         };
                         FileParse::Article(parse_article(&source, sources, output))
                     }
@@ -140,7 +168,10 @@ pub fn read_and_parse(
         }
     }
     loaded.diagnostics.extend(bibliography_problems);
-    let parsed = ParsedContent::assemble(bibliography, &site, bibliography_findings, articles, pages);
+    let mut parsed = ParsedContent::assemble(bibliography, &site, bibliography_findings, articles, pages);
+    if let Some(trust) = trust {
+        parsed.people = trust.registry.clone();
+    }
     (loaded, parsed)
 }
 
@@ -169,7 +200,7 @@ impl ParsedContent {
             diagnostics: bibliography_findings,
             articles: Vec::with_capacity(articles.len()),
             pages: Vec::with_capacity(pages.len()),
-            trust: None,
+            people: Default::default(),
         };
         for result in articles {
             parsed.diagnostics.extend(result.diagnostics);
@@ -214,12 +245,7 @@ mod tests {
         std::fs::write(root.join("content/pages/about.md"), "---\ntitle: About\n---\n\nUs.\n").unwrap();
         std::fs::write(root.join("references/shared.yaml"), "- id: [unclosed\n").unwrap();
 
-        let (files, parsed) = read_and_parse(
-            root,
-            "https://example.org/",
-            Output::Html,
-            crate::load::DEFAULT_MAX_FILE_SIZE,
-        );
+        let (files, parsed) = read_and_parse(root, &Reading::of("https://example.org/"));
         let got = summary(
             &parsed.articles,
             &parsed.pages,
@@ -259,17 +285,13 @@ mod tests {
         std::fs::create_dir_all(root.join("content/heart")).unwrap();
         let article = "---\nquestion: \"Which dose?\"\nanswer: Start low [@a].\ncreated: 2026-01-08\nreferences:\n  - id: a\n    type: guideline\n    title: \"A\"\n    publisher: \"P\"\n    year: 2025\n---\n\n## Dose\n\n- Five milligrams [@a; @missing].\n- No evidence here.\n\n```python\nprint(1)\n```\n";
         std::fs::write(root.join("content/heart/a.md"), article).unwrap();
-        let (_, published) = read_and_parse(
-            root,
-            "https://example.org/",
-            Output::Html,
-            crate::load::DEFAULT_MAX_FILE_SIZE,
-        );
+        let (_, published) = read_and_parse(root, &Reading::of("https://example.org/"));
         let (_, checked) = read_and_parse(
             root,
-            "https://example.org/",
-            Output::FactsOnly,
-            crate::load::DEFAULT_MAX_FILE_SIZE,
+            &Reading {
+                output: Output::FactsOnly,
+                ..Reading::of("https://example.org/")
+            },
         );
         let facts = |parsed: &ParsedContent| {
             let a = &parsed.articles[0];

@@ -165,7 +165,13 @@ pub fn render_site(
         }
     }
     problems.extend(copied);
-    problems.extend(redirects::write_retired_pages(site, shared.tera, &shared.urls, sink));
+    problems.extend(redirects::write_retired_pages(
+        site,
+        shared.tera,
+        &shared.urls,
+        shared.extras.history.is_some(),
+        sink,
+    ));
     let text = redirects::redirects_file(site, &shared.urls);
     if let Err(error) = sink.write(redirects::REDIRECTS_FILE, text.as_bytes()) {
         problems.push(templates::template_error(

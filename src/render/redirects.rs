@@ -75,6 +75,8 @@ struct RetiredView<'a> {
     reason: &'a str,
     /// The published questions that answer it now.
     replaced_by: Vec<ReplacementView<'a>>,
+    /// Its version history, where the build publishes history pages.
+    history_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -84,8 +86,14 @@ struct ReplacementView<'a> {
 }
 
 /// Writes the notice at the address of each withdrawn article (`retired:`): when and why,
-/// and the questions that replace it.
-pub fn write_retired_pages(site: &Site<'_>, tera: &tera::Tera, urls: &Urls, sink: &dyn Sink) -> Vec<Diagnostic> {
+/// the questions that replace it and, `with_history`, a link to its version history.
+pub fn write_retired_pages(
+    site: &Site<'_>,
+    tera: &tera::Tera,
+    urls: &Urls,
+    with_history: bool,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     site.retired
         .iter()
         .filter_map(|article| {
@@ -104,6 +112,7 @@ pub fn write_retired_pages(site: &Site<'_>, tera: &tera::Tera, urls: &Urls, sink
                 date: retired.date.to_string(),
                 reason: &retired.reason,
                 replaced_by,
+                history_url: with_history.then(|| urls.path(&super::urls::history_dir(&article.slug))),
             };
             let dir = article_dir(&article.slug);
             let output = format!("{dir}index.html");

@@ -176,6 +176,8 @@ dose = 10
             Sources {
                 bibliography: &Bibliography::default(),
                 site: &site,
+                trust: None,
+                retractions: None,
             },
             crate::parse::Output::Html,
         );

@@ -340,6 +340,8 @@ mod tests {
             Sources {
                 bibliography: &Bibliography::default(),
                 site,
+                trust: None,
+                retractions: None,
             },
             crate::parse::Output::Html,
         );

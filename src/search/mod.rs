@@ -254,7 +254,7 @@ pub fn build_index(
     for (key, shard) in &vocab {
         files.push(json_file(format!("search/vocab/{key}.json"), shard));
     }
-    let present = |term: &str| known_stems.contains(&stemmer.stem(term));
+    let present = |stem: &str| known_stems.contains(stem);
     files.push(SearchFile {
         path: "search/synonyms.json".to_string(),
         bytes: synonyms.to_json(present),

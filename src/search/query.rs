@@ -7,7 +7,8 @@
 //! A slot's words are matched as typed: each its exact term, the terms of its stem, up to a
 //! few longer terms it begins (for words still being typed), and — only when neither the
 //! term nor its stem is known — terms within `allowed_typos` edits. A slot may also be met
-//! another way: by every word of one of its synonyms (worth `SYNONYM` of an exact match), or
+//! another way: by every word of one of its synonyms (each word shipped as its stem and met
+//! by the terms of that stem; worth `SYNONYM` of an exact match), or
 //! for a cue by the question-type tag of an article's question. A document's points for a
 //! slot are from whichever way matched most of the slot's words, then scored best; for a
 //! term they are `weight(group) × quality × rarity`. Its score is the sum over slots, times
@@ -152,6 +153,10 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
     }
 
     /// How `query` is read: its slots in query order, at most `MAX_QUERY_TERMS` words.
+    /// Read left to right; at each word the longer of a cue phrase and a synonym phrase
+    /// starting there is taken, a synonym phrase of two words or more on a tie: "stress
+    /// test" and "side effects" are names of their own, not the diagnosis or side-effect cue
+    /// they contain, while "signs" before "heart attack" stays a cue.
     pub fn slots(&mut self, query: &str) -> Vec<Slot> {
         let raw = raw_words(&fold(query));
         let cues: HashMap<String, String> = self.manifest["cues"]
@@ -165,69 +170,72 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             })
             .collect();
         let cue_words = self.manifest["cue_words"].as_u64().unwrap_or(1) as usize;
+        // The positions of the searchable words; the synonym table is needed only if any.
+        let kept: Vec<usize> = (0..raw.len()).filter(|&i| keep(&raw[i])).collect();
+        if !kept.is_empty() {
+            self.file("synonyms.json");
+        }
+        let table = self.cache.get("synonyms.json").unwrap_or(&Value::Null);
+        let longest = table["longest"].as_u64().unwrap_or(1) as usize;
         // (position in the query, slot)
         let mut found: Vec<(usize, Slot)> = Vec::new();
-        let mut consumed = vec![false; raw.len()];
         let mut i = 0;
         while i < raw.len() {
-            let longest = cue_words.min(raw.len() - i);
-            let hit = (1..=longest).rev().find_map(|len| {
+            let cue = (1..=cue_words.min(raw.len() - i)).rev().find_map(|len| {
                 let key: Vec<String> = raw[i..i + len].iter().map(|w| singular(w)).collect();
                 cues.get(&key.join(" ")).map(|kind| (len, kind.clone()))
             });
-            match hit {
-                Some((len, kind)) => {
-                    let words = raw[i..i + len].iter().filter(|w| keep(w)).cloned().collect();
-                    found.push((
-                        i,
-                        Slot {
-                            words,
-                            synonyms: Vec::new(),
-                            types: vec![format!("{TYPE_PREFIX}{kind}")],
-                        },
-                    ));
-                    consumed[i..i + len].iter_mut().for_each(|c| *c = true);
-                    i += len;
-                }
-                None => i += 1,
-            }
-        }
-        let rest: Vec<(usize, &String)> = raw
-            .iter()
-            .enumerate()
-            .filter(|(i, w)| !consumed[*i] && keep(w))
-            .collect();
-        if !rest.is_empty() {
-            let table = self.file("synonyms.json").cloned().unwrap_or(Value::Null);
-            let longest = table["longest"].as_u64().unwrap_or(1) as usize;
-            let mut j = 0;
-            while j < rest.len() {
-                let span = longest.min(rest.len() - j);
-                let hit = (1..=span).rev().find_map(|len| {
-                    let key: Vec<String> = rest[j..j + len].iter().map(|(_, w)| singular(w)).collect();
+            // The synonym phrase starting here: the longest run of searchable words (the
+            // stopwords between them skipped) that the table has.
+            let synonym = kept.iter().position(|&k| k == i).and_then(|at| {
+                (1..=longest.min(kept.len() - at)).rev().find_map(|len| {
+                    let positions = &kept[at..at + len];
+                    let key: Vec<String> = positions.iter().map(|&p| singular(&raw[p])).collect();
                     let list = table["expand"][key.join(" ")].as_array()?;
-                    Some((len, list.clone()))
-                });
-                let (len, synonyms) = match hit {
-                    Some((len, list)) => (
-                        len,
-                        list.iter()
+                    Some((positions, list))
+                })
+            });
+            let cue_len = cue.as_ref().map_or(0, |(len, _)| *len);
+            let synonym_wins = synonym.as_ref().is_some_and(|(positions, _)| {
+                let span = positions[positions.len() - 1] - i + 1;
+                cue.is_none() || (positions.len() > 1 && span >= cue_len)
+            });
+            if let (true, Some((positions, list))) = (synonym_wins, &synonym) {
+                found.push((
+                    i,
+                    Slot {
+                        words: positions.iter().map(|&p| raw[p].clone()).collect(),
+                        synonyms: list
+                            .iter()
                             .filter_map(Value::as_str)
                             .map(|p| p.split(' ').map(str::to_string).collect())
                             .collect(),
-                    ),
-                    None => (1, Vec::new()),
-                };
-                let words = rest[j..j + len].iter().map(|(_, w)| (*w).clone()).collect();
-                found.push((
-                    rest[j].0,
-                    Slot {
-                        words,
-                        synonyms,
                         types: Vec::new(),
                     },
                 ));
-                j += len;
+                i = positions[positions.len() - 1] + 1;
+            } else if let Some((len, kind)) = cue {
+                let words = raw[i..i + len].iter().filter(|w| keep(w)).cloned().collect();
+                found.push((
+                    i,
+                    Slot {
+                        words,
+                        synonyms: Vec::new(),
+                        types: vec![format!("{TYPE_PREFIX}{kind}")],
+                    },
+                ));
+                i += len;
+            } else {
+                if keep(&raw[i]) {
+                    found.push((
+                        i,
+                        Slot {
+                            words: vec![raw[i].clone()],
+                            ..Slot::default()
+                        },
+                    ));
+                }
+                i += 1;
             }
         }
         found.sort_by_key(|(at, _)| *at);
@@ -260,7 +268,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         for slot in &slots {
             let mut best: HashMap<usize, SlotMatch> = HashMap::new();
             for word in &slot.words {
-                let candidates = self.candidates(word, false);
+                let candidates = self.candidates(word);
                 if let Some((term, quality)) = candidates.first()
                     && *quality < PREFIX
                 {
@@ -280,7 +288,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             for synonym in &slot.synonyms {
                 let mut per_term: Vec<TermPoints> = Vec::new();
                 for term in synonym {
-                    let candidates = self.candidates(term, true);
+                    let candidates = self.stem_candidates(term);
                     per_term.push(self.term_points(&candidates));
                 }
                 let Some((first, others)) = per_term.split_first() else {
@@ -412,11 +420,10 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         best
     }
 
-    /// The terms of the vocabulary a query word may stand for, best first. A synonym's
-    /// word (`strict`) takes only its term and the terms of its stem: guessing at typos and
-    /// unfinished words is for what the reader typed.
-    fn candidates(&mut self, word: &str, strict: bool) -> Vec<(String, f64)> {
-        let typos = if strict { 0 } else { allowed_typos(word) };
+    /// The terms of the vocabulary a query word may stand for, best first: its term, the
+    /// terms of its stem, longer terms it begins, and, failing those, near misspellings.
+    fn candidates(&mut self, word: &str) -> Vec<(String, f64)> {
+        let typos = allowed_typos(word);
         let first = shard_key(word);
         let mut vocabulary = self.vocabulary(first);
         let exact_stem = vocabulary.iter().find(|v| v.term == word).map(|v| v.stem.clone());
@@ -441,7 +448,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         {
             vocabulary.extend(self.vocabulary(second));
         }
-        let long_enough = !strict && word_chars >= 3;
+        let long_enough = word_chars >= 3;
         let mut found: Vec<(String, f64, u64)> = Vec::new();
         for v in &vocabulary {
             let quality = if v.term == word {
@@ -464,6 +471,21 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         found.truncate(MAX_CANDIDATES);
         found.into_iter().map(|(t, q, _)| (t, q)).collect()
+    }
+
+    /// The terms of the vocabulary whose stem is `stem`, the most common first: how a word
+    /// of a synonym (shipped as its stem) is met. Guessing at typos and unfinished words is
+    /// for what the reader typed, not for the table.
+    fn stem_candidates(&mut self, stem: &str) -> Vec<(String, f64)> {
+        let mut found: Vec<(String, u64)> = self
+            .vocabulary(shard_key(stem))
+            .into_iter()
+            .filter(|v| v.stem == stem)
+            .map(|v| (v.term, v.df))
+            .collect();
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(MAX_CANDIDATES);
+        found.into_iter().map(|(term, _)| (term, EXACT)).collect()
     }
 
     /// The terms of one vocabulary shard with their document counts and stems.
@@ -719,6 +741,48 @@ mod tests {
         let results = search(&heart_corpus(), "myocardial infarction symptoms");
         assert_eq!(slugs(&results)[0], "heart-attack-symptoms", "{results:?}");
         assert_eq!(results.hits[0].terms, ["heart", "attack", "symptoms"]);
+    }
+
+    #[test]
+    fn a_synonym_finds_a_form_of_its_words_the_table_does_not_write() {
+        // The table says "cavities", keyed "cavity"; the article says "cavity", and "caries"
+        // (keyed "cary") and "pcos" (keyed "pco") must be met as written.
+        let docs = vec![
+            doc("cavity", "How is a cavity filled?", "With a filling.", "Drill."),
+            doc("caries", "Is caries painful?", "Often.", "Nerve."),
+            doc("pcos", "Does PCOS affect fertility?", "Often.", "Ovulation."),
+            doc("gums", "Why do gums bleed?", "Gingivitis.", "Brush."),
+        ];
+        let results = search(&docs, "tooth decay");
+        assert_eq!(slugs(&results), ["cavity", "caries"], "{results:?}");
+        assert_eq!(results.hits[0].terms, ["cavity"]);
+        let results = search(&docs, "polycystic ovary syndrome");
+        assert_eq!(slugs(&results), ["pcos"], "{results:?}");
+    }
+
+    #[test]
+    fn a_synonym_phrase_holding_a_cue_word_is_read_as_the_phrase() {
+        // "test" alone asks for the diagnosis type; "stress test" is a test of its own.
+        let docs = vec![
+            doc("treadmill", "What does a treadmill test show?", "Blood flow.", "Walk."),
+            doc("stress", "How does stress affect sleep?", "Badly.", "Cortisol."),
+            doc("ecg-test", "How is an ECG test done?", "Electrodes.", "Leads."),
+        ];
+        let results = search(&docs, "stress test");
+        assert_eq!(slugs(&results)[0], "treadmill", "{results:?}");
+        // A cue beside a synonym stays a cue: "signs of a heart attack".
+        let slots = {
+            let files: HashMap<String, Vec<u8>> = build_index(&heart_corpus(), &[], "/questions/", &Table::built_in())
+                .into_iter()
+                .map(|f| (f.path, f.bytes))
+                .collect();
+            Searcher::open("", |path| files.get(path).cloned())
+                .expect("index opens")
+                .slots("signs of a heart attack")
+        };
+        assert_eq!(slots.len(), 2, "{slots:?}");
+        assert_eq!(slots[0].types, ["~symptoms"]);
+        assert_eq!(slots[1].words, ["heart", "attack"]);
     }
 
     #[test]

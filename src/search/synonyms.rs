@@ -4,9 +4,11 @@
 //! A group ("heart attack, myocardial infarction, MI") makes every member find the others;
 //! a one-way expansion ("MI -> myocardial infarction") only its left side. Phrases are keyed
 //! by their search terms with plural endings folded (`text::singular`), so "blood clots"
-//! and "blood clot" are one phrase.
+//! and "blood clot" are one phrase. What a phrase expands to is shipped as the English
+//! stems of its words as written ("cavities" → "caviti"), which the index's vocabulary
+//! records for every term: "tooth decay" then finds an article that says only "cavity".
 
-use super::text::{singular, terms};
+use super::text::{Stemmer, singular, terms};
 use crate::diagnostic::{Code, Diagnostic, Position};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +24,10 @@ const BUILT_IN: &str = include_str!("synonyms.txt");
 pub struct Table {
     pub groups: Vec<Vec<String>>,
     pub expand: BTreeMap<String, Vec<String>>,
+    /// What each key expands to as shipped: the English stems of its words as first
+    /// written. A key such as "pco" (from "PCOS") or "cary" (from "caries") is no word an
+    /// article holds; only the written word stems to what the article's word stems to.
+    pub stems: BTreeMap<String, String>,
 }
 
 /// A phrase's key: its search terms, plural endings folded, joined by single spaces;
@@ -48,7 +54,7 @@ impl Table {
             Table::default()
         };
         for group in &site.groups {
-            let keys: Vec<String> = dedup(group.iter().map(|p| key(p)).filter(|k| !k.is_empty()));
+            let keys = table.keys(group.iter().map(String::as_str));
             // A site's group replaces every built-in group that shares a phrase with it:
             // that is how a site corrects or narrows what the table says.
             table.groups.retain(|g| !g.iter().any(|k| keys.contains(k)));
@@ -58,7 +64,8 @@ impl Table {
         }
         for (from, to) in &site.expand {
             let from = key(from);
-            let to: Vec<String> = dedup(to.iter().map(|p| key(p)).filter(|k| !k.is_empty() && *k != from));
+            let mut to = table.keys(to.iter().map(String::as_str));
+            to.retain(|k| *k != from);
             if !from.is_empty() {
                 table.expand.insert(from, to);
             }
@@ -86,15 +93,22 @@ impl Table {
         out
     }
 
-    /// The table as `search/synonyms.json` holds it, keeping only what can match: an
-    /// expansion whose every term `present` knows. Most of the table names conditions a
-    /// given site does not cover; shipping them would cost readers bytes for nothing.
+    /// The table as `search/synonyms.json` holds it: each typed phrase key with what it
+    /// expands to, as stems. Only what can match is kept: an expansion all of whose stems
+    /// `present` knows. Most of the table names conditions a given site does not cover;
+    /// shipping them would cost readers bytes for nothing.
     pub fn to_json(&self, present: impl Fn(&str) -> bool) -> Vec<u8> {
-        let mut expand: BTreeMap<String, Vec<String>> = self.expansions();
-        for list in expand.values_mut() {
-            list.retain(|phrase| phrase.split(' ').all(&present));
+        let mut expand: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (from, list) in self.expansions() {
+            let shipped = dedup(
+                list.iter()
+                    .filter_map(|phrase| self.stems.get(phrase).cloned())
+                    .filter(|stems| stems.split(' ').all(&present)),
+            );
+            if !shipped.is_empty() {
+                expand.insert(from, shipped);
+            }
         }
-        expand.retain(|_, list| !list.is_empty());
         #[derive(Serialize)]
         struct Shipped {
             /// The longest typed phrase in words: how far the query looks ahead.
@@ -103,6 +117,23 @@ impl Table {
         }
         let longest = expand.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         serde_json::to_vec(&Shipped { longest, expand }).unwrap_or_default()
+    }
+
+    /// The keys of `phrases`, each once, without empty ones; records the stems of each.
+    fn keys<'p>(&mut self, phrases: impl IntoIterator<Item = &'p str>) -> Vec<String> {
+        let stemmer = Stemmer::english();
+        let mut keys = Vec::new();
+        for phrase in phrases {
+            let key = key(phrase);
+            if key.is_empty() || keys.contains(&key) {
+                continue;
+            }
+            self.stems
+                .entry(key.clone())
+                .or_insert_with(|| terms(phrase).map(|t| stemmer.stem(&t)).collect::<Vec<_>>().join(" "));
+            keys.push(key);
+        }
+        keys
     }
 }
 
@@ -120,16 +151,15 @@ pub fn parse_lines(text: &str) -> Result<Table, String> {
         if line.is_empty() {
             continue;
         }
-        let phrases = |list: &str| -> Vec<String> { dedup(list.split(',').map(key).filter(|k| !k.is_empty())) };
         if let Some((from, to)) = line.split_once("->") {
             let from = key(from);
-            let to = phrases(to);
+            let to = table.keys(to.split(','));
             if from.is_empty() || to.is_empty() {
                 return Err(format!("line {}: `{line}` expands nothing", number + 1));
             }
             table.expand.entry(from).or_default().extend(to);
         } else {
-            let group = phrases(line);
+            let group = table.keys(line.split(','));
             if group.len() < 2 {
                 return Err(format!("line {}: `{line}` is a group of one", number + 1));
             }
@@ -289,6 +319,17 @@ mod tests {
             expand: BTreeMap::new(),
         }));
         assert!(bare.expansions().is_empty());
+    }
+
+    #[test]
+    fn expansions_are_shipped_as_the_stems_of_the_words_as_written() {
+        // "cavities" keys as "cavity" and "PCOS" as "pco", which no article holds.
+        let table = parse_lines("tooth decay, cavities, caries\npcos, polycystic ovary syndrome\n").unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&table.to_json(|_| true)).unwrap();
+        assert_eq!(json["expand"]["tooth decay"], serde_json::json!(["caviti", "cari"]));
+        assert_eq!(json["expand"]["cavity"], serde_json::json!(["tooth decay", "cari"]));
+        assert_eq!(json["expand"]["polycystic ovary syndrome"], serde_json::json!(["pcos"]));
+        assert_eq!(json["expand"]["pco"], serde_json::json!(["polycyst ovari syndrom"]));
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub enum Change {
     Templates,
     Theme,
     Config,
+    /// Another file at the top of the site that a build reads (`synonyms.yaml`, the site
+    /// approval), by name.
+    SiteFile(String),
     /// A commit, a checkout or a tag: the articles' histories and the editions may differ.
     History,
     /// Editor temporary files, hidden files, reads, anything outside the watched places.
@@ -63,6 +66,8 @@ pub fn classify(root: &Path, event: &EventKind, path: &Path, kind: PathKind) -> 
     }
     match parts[0] {
         crate::config::CONFIG_FILE if parts.len() == 1 => Change::Config,
+        // The same list the build cache fingerprints: what a build reads, a change rebuilds.
+        file if parts.len() == 1 && crate::cache::SITE_FILES.contains(&file) => Change::SiteFile(file.to_string()),
         // What a commit, checkout or tag moves; objects and the index change on their own.
         GIT_DIR if matches!(parts.get(1), Some(&"HEAD" | &"packed-refs" | &"refs")) => Change::History,
         "content" if parts.len() == 1 => Change::ContentTree,
@@ -137,6 +142,7 @@ pub fn changed(changes: impl IntoIterator<Item = Change>) -> BTreeSet<String> {
             Change::Templates => "templates/".to_string(),
             Change::Theme => "theme/".to_string(),
             Change::Config => crate::config::CONFIG_FILE.to_string(),
+            Change::SiteFile(name) => name,
             Change::History => "git history".to_string(),
             Change::Ignored => continue,
         };
@@ -322,6 +328,15 @@ mod tests {
     #[test]
     fn other_places_map_to_their_kind_of_change() {
         assert_eq!(at("evident.yaml", WRITE, PathKind::File), Change::Config);
+        for file in ["synonyms.yaml", "site-approval.yaml"] {
+            assert_eq!(at(file, WRITE, PathKind::File), Change::SiteFile(file.to_string()));
+            assert_eq!(
+                at(file, EventKind::Remove(RemoveKind::File), PathKind::Missing),
+                Change::SiteFile(file.to_string())
+            );
+        }
+        assert_eq!(at("notes.yaml", WRITE, PathKind::File), Change::Ignored);
+        assert_eq!(at("content/synonyms.yaml", WRITE, PathKind::File), Change::Ignored);
         assert_eq!(at("templates/article.html", WRITE, PathKind::File), Change::Templates);
         assert_eq!(at("people/jane-example.md", WRITE, PathKind::File), Change::People);
         assert_eq!(

@@ -80,6 +80,10 @@ pub struct Wanted<'a> {
     pub file: &'a str,
     pub version: u32,
     pub approved_hash: Option<&'a str>,
+    /// The article is withdrawn (`retired:`): its current text is the withdrawal, not a
+    /// version readers read, so every version it was published at — its current number
+    /// too — is an earlier version; the texts that were already withdrawn are not.
+    pub withdrawn: bool,
 }
 
 /// Per article, what the single pass over the blobs keeps: for each version number the
@@ -192,13 +196,17 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
         if wanted[article].approved_hash.is_some() {
             keep.all.push((rev, text.clone()));
         }
+        let withdrawn = wanted[article].withdrawn;
+        if withdrawn && quick_withdrawn(&text) == Some(true) {
+            return;
+        }
         let Some(version) = quick_version(&text) else {
             // Front matter that the quick reading cannot judge is parsed in full later.
             keep.by_version
                 .insert(u32::MAX - rev as u32, (rev, revisions[article][rev].commit, text));
             return;
         };
-        if version == wanted[article].version {
+        if version == wanted[article].version && !withdrawn {
             // The current version's committed texts are not earlier versions.
             return;
         }
@@ -225,6 +233,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                     number
                 } else {
                     match parse_text(&path, &text, sources) {
+                        Some(article) if want.withdrawn && article.retired.is_some() => continue,
                         Some(article) => article.version,
                         None => continue,
                     }
@@ -245,7 +254,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
             let mut seen = std::collections::HashSet::new();
             let mut kept: Vec<PastVersion> = Vec::new();
             for (_, past) in versions.into_iter().rev() {
-                if past.version != want.version && seen.insert(past.version) {
+                if (want.withdrawn || past.version != want.version) && seen.insert(past.version) {
                     kept.push(past);
                 }
             }
@@ -301,7 +310,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                     let then = sources_at.get(&past.commit)?;
                     let article = past.parse(Sources {
                         bibliography: &then.bibliography,
-                        site: sources.site,
+                        ..sources
                     })?;
                     (article.fingerprint.hash == hash).then(|| {
                         past.version = article.version;
@@ -335,6 +344,16 @@ pub fn quick_version(text: &str) -> Option<u32> {
     Some(1)
 }
 
+/// Whether a text is withdrawn — a top-level `retired:` key in its front matter — without
+/// parsing all of it; `None` when its front matter cannot be found.
+pub fn quick_withdrawn(text: &str) -> Option<bool> {
+    let split = split_front_matter(text).ok()?;
+    Some(split.front_matter.lines().any(|line| {
+        line.strip_prefix("retired")
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    }))
+}
+
 /// `content/a/b/x.md` → `a/b`: the folder under `content/`, as `load` computes it.
 fn section_of(path: &str) -> String {
     let inside = path.strip_prefix("content/").unwrap_or(path);
@@ -359,6 +378,21 @@ mod tests {
         );
         assert_eq!(quick_version("---\nversion: three\n---\n"), None);
         assert_eq!(quick_version("no front matter"), None);
+    }
+
+    #[test]
+    fn tells_a_withdrawn_text_quickly() {
+        assert_eq!(
+            quick_withdrawn("---\nquestion: x?\nretired: {date: 2026-01-01, reason: r}\n---\n"),
+            Some(true)
+        );
+        assert_eq!(quick_withdrawn("---\nretired :\n  date: 2026-01-01\n---\n"), Some(true));
+        assert_eq!(
+            quick_withdrawn("---\nquestion: x?\nanswer: >-\n  retired: no\n---\nretired: body\n"),
+            Some(false),
+            "neither an indented line nor the body counts"
+        );
+        assert_eq!(quick_withdrawn("no front matter"), None);
     }
 
     #[test]

@@ -136,6 +136,12 @@ impl Versions {
         (repo, versions)
     }
 
+    /// The newest edition and the question addresses it published, when editions are
+    /// configured: the published site a build must keep the addresses of.
+    pub fn latest_edition(&self) -> Option<(&crate::editions::Edition, &[crate::editions::EditionAddress])> {
+        self.editions.as_ref().and_then(Plan::latest)
+    }
+
     /// What the site's own pages show of history and editions.
     pub fn extras(&self) -> Extras<'_> {
         Extras {
@@ -208,19 +214,29 @@ impl Versions {
     }
 }
 
-/// The history each published article needs: its file, its current version and, for a
-/// stale approval, the hash of the text to trace.
-fn wanted_of<'s>(site: &'s Site<'_>) -> Vec<Wanted<'s>> {
+/// The articles that have history pages: every published article, then every withdrawn
+/// one (a withdrawn question stays in history), each with whether it is withdrawn.
+pub fn with_history<'s>(site: &'s Site<'_>) -> impl Iterator<Item = (&'s crate::parse::article::Article, bool)> {
     site.articles
         .iter()
-        .map(|a| Wanted {
+        .map(|a| (*a, false))
+        .chain(site.retired.iter().map(|a| (*a, true)))
+}
+
+/// The history each article of `with_history` needs: its file, its current version and,
+/// for a stale approval of a published article, the hash of the text to trace.
+fn wanted_of<'s>(site: &'s Site<'_>) -> Vec<Wanted<'s>> {
+    with_history(site)
+        .map(|(a, withdrawn)| Wanted {
             file: &a.file,
             version: a.version,
             approved_hash: a
                 .review_state
                 .is_stale()
                 .then_some(a.review.approved_hash.as_deref())
-                .flatten(),
+                .flatten()
+                .filter(|_| !withdrawn),
+            withdrawn,
         })
         .collect()
 }
@@ -244,7 +260,7 @@ impl HistorySource {
             .map(|(id, _)| id);
         let wanted = wanted_of(site)
             .into_iter()
-            .zip(&site.articles)
+            .zip(with_history(site).map(|(a, _)| a))
             .map(|(w, a)| {
                 let hash = w.approved_hash.map(str::to_string);
                 (a.slug.clone(), w.file.to_string(), w.version, hash)

@@ -36,6 +36,45 @@ pub struct HistoryView<'a> {
     /// For an approval whose text is in no commit (the history was squashed or rewritten
     /// since): who approved it. The page says so, rather than offer nothing to compare.
     pub approval_missing: Option<Vec<ReviewerView<'a>>>,
+    /// For a withdrawn question: the withdrawal, its last entry. Every version it was
+    /// published at, its current number too, is then an earlier version.
+    pub withdrawn: Option<WithdrawnView<'a>>,
+}
+
+/// A question's withdrawal (`retired:`), as its history and its earlier versions say it.
+#[derive(Serialize)]
+pub struct WithdrawnView<'a> {
+    pub date: DateView,
+    pub reason: &'a str,
+    /// The notice at the question's address.
+    pub url: String,
+    /// The published questions that answer it now.
+    pub replaced_by: Vec<ReplacementView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ReplacementView<'a> {
+    pub question: &'a str,
+    pub url: String,
+}
+
+/// The withdrawal of `article`, when it is withdrawn.
+fn withdrawn_view<'a>(article: &'a Article, site: &'a Site<'_>, urls: &Urls) -> Option<WithdrawnView<'a>> {
+    let retired = article.retired.as_ref()?;
+    Some(WithdrawnView {
+        date: retired.date.into(),
+        reason: &retired.reason,
+        url: urls.path(&article_dir(&article.slug)),
+        replaced_by: retired
+            .replaced_by
+            .iter()
+            .filter_map(|slug| site.articles.iter().find(|a| &a.slug == slug))
+            .map(|a| ReplacementView {
+                question: &a.question,
+                url: urls.path(&article_dir(&a.slug)),
+            })
+            .collect(),
+    })
 }
 
 #[derive(Serialize)]
@@ -110,6 +149,8 @@ pub struct ApprovalView<'a> {
 #[derive(Serialize)]
 pub struct SupersededView<'a> {
     pub version: u32,
+    /// The question was withdrawn since: there is no current text to read instead.
+    pub withdrawn: Option<WithdrawnView<'a>>,
     pub current_version: u32,
     pub current_url: String,
     pub history_url: String,
@@ -120,7 +161,7 @@ pub struct SupersededView<'a> {
 /// Where the history pages of `site` go, relative to the site root.
 pub fn page_dirs(site: &Site<'_>, history: &SiteHistory) -> Vec<String> {
     let mut dirs = Vec::new();
-    for article in &site.articles {
+    for (article, _) in super::with_history(site) {
         dirs.push(history_dir(&article.slug));
         if let Some(own) = history.articles.get(&article.file) {
             dirs.extend(own.versions.iter().map(|p| version_dir(&article.slug, p.version)));
@@ -144,22 +185,22 @@ pub struct Inputs<'i> {
     pub only: Option<&'i [usize]>,
 }
 
-/// Renders the history and version pages `inputs` asks for into `sink`; the number of files
-/// written. One job per article parses its earlier texts once, writes its pages and drops
-/// them.
+/// Renders the history and version pages `inputs` asks for into `sink` (with every
+/// withdrawn question's when all are asked for); the number of files written. One job per
+/// article parses its earlier texts once, writes its pages and drops them.
 pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progress) -> Result<usize, Vec<Diagnostic>> {
     let site = inputs.site;
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
-    let wanted: Vec<usize> = match inputs.only {
-        Some(places) => places.to_vec(),
-        None => (0..site.articles.len()).collect(),
+    let wanted: Vec<(&Article, bool)> = match inputs.only {
+        Some(places) => places.iter().map(|&i| (site.articles[i], false)).collect(),
+        None => super::with_history(site).collect(),
     };
     progress.stage("history", Some(wanted.len() as u64));
     let results: Vec<Result<usize, Diagnostic>> = wanted
         .into_par_iter()
-        .map(|index| {
-            let result = render_article(inputs, index, &urls, &topics, sink);
+        .map(|(article, withdrawn)| {
+            let result = render_article(inputs, article, withdrawn, &urls, &topics, sink);
             progress.step();
             result
         })
@@ -184,13 +225,13 @@ pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progres
 /// One article's history page and its earlier versions' pages.
 fn render_article(
     inputs: &Inputs<'_>,
-    index: usize,
+    article: &Article,
+    withdrawn: bool,
     urls: &Urls,
     topics: &[TopicView],
     sink: &dyn Sink,
 ) -> Result<usize, Diagnostic> {
     let site = inputs.site;
-    let article = site.articles[index];
     let empty = ArticleHistory::default();
     let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
     // Earlier texts are judged as the current one is (an unsigned or forged approval of an
@@ -198,19 +239,15 @@ fn render_article(
     // and registry: what the page showed, and who could sign, then.
     let parse_past = |p: &super::history::PastVersion| {
         let then = inputs.history.sources_at.get(&p.commit);
-        let sources = match then {
-            Some(then) => crate::parse::article::Sources {
-                bibliography: &then.bibliography,
-                site: inputs.sources.site,
-            },
-            None => inputs.sources,
-        };
         let registry = then.map_or_else(|| site.people.clone(), |then| then.registry.clone());
         let trust = crate::review::trust::Trust::new(site.config, registry, None).without_currency();
-        p.parse(sources).map(|mut old| {
-            crate::review::trust::judge(&mut old, &trust);
-            old
-        })
+        let sources = crate::parse::article::Sources {
+            bibliography: then.map_or(inputs.sources.bibliography, |then| &then.bibliography),
+            site: inputs.sources.site,
+            trust: Some(&trust),
+            retractions: None,
+        };
+        p.parse(sources)
     };
     let parsed: Vec<Option<Article>> = own.versions.iter().map(parse_past).collect();
     // The text a stale approval approved, to compare with the current one as readers read it.
@@ -219,8 +256,9 @@ fn render_article(
     let history_path = history_dir(&article.slug);
 
     let mut ctx = tera::Context::new();
-    // Only a diff with the past needs the current text, and only a site in git has a past.
-    let current_text = if own.versions.is_empty() && own.approved.is_none() {
+    // Only a diff with the past needs the current text, and only a site in git has a past;
+    // a withdrawal is no text to compare with.
+    let current_text = if withdrawn || (own.versions.is_empty() && own.approved.is_none()) {
         String::new()
     } else {
         current_text(inputs, article)?
@@ -263,6 +301,7 @@ fn render_article(
             "superseded",
             &SupersededView {
                 version: past.version,
+                withdrawn: withdrawn_view(article, site, urls),
                 current_version: article.version,
                 current_url: urls.path(&current_dir),
                 history_url: urls.path(&history_path),
@@ -406,13 +445,16 @@ fn history_view<'a>(
     let mut known: Vec<(&PastVersion, Option<&Article>)> =
         own.versions.iter().zip(parsed.iter().map(Option::as_ref)).collect();
     known.sort_by_key(|(p, _)| p.version);
+    let withdrawn = withdrawn_view(article, site, urls);
     let mut by_number: BTreeMap<u32, VersionView<'a>> = BTreeMap::new();
     for (k, &(past, old)) in known.iter().enumerate() {
         let (next_text, next_parsed, next_version) = match known.get(k + 1) {
             Some((next, next_parsed)) => (next.text.as_str(), *next_parsed, next.version),
             None => (current_text, Some(article), article.version),
         };
-        let diff = readers_diff((&past.text, old), (next_text, next_parsed));
+        // The last text of a withdrawn question was followed by its withdrawal, not a text.
+        let diff = (withdrawn.is_none() || k + 1 < known.len())
+            .then(|| readers_diff((&past.text, old), (next_text, next_parsed)));
         let diff_is_approval =
             next_version == article.version && own.approved.as_ref().is_some_and(|approved| approved.text == past.text);
         let own_note = old
@@ -431,18 +473,22 @@ fn history_view<'a>(
                 commit: Some(commit_view(&history.commits[past.commit])),
                 note,
                 review: old.map(|old| past_review(old, site)),
-                diff_to: Some(next_version),
-                added: diff.added,
-                removed: diff.removed,
-                changed: diff.changed,
-                diff_summary: diff.summary(),
-                diff_html: Some(diff.html),
+                diff_to: diff.is_some().then_some(next_version),
+                added: diff.as_ref().map_or(0, |d| d.added),
+                removed: diff.as_ref().map_or(0, |d| d.removed),
+                changed: diff.as_ref().map_or(0, |d| d.changed),
+                diff_summary: diff.as_ref().map(Diff::summary).unwrap_or_default(),
+                diff_html: diff.map(|d| d.html),
                 diff_is_approval,
             },
         );
     }
     for (&version, change) in &notes {
-        if version == article.version || by_number.contains_key(&version) {
+        // A withdrawn question's current number is an earlier version when a text was
+        // published at it: git says whether one was (else the number is the withdrawal's
+        // own); without git, only the note can say it.
+        let current = version == article.version && (withdrawn.is_none() || history.from_git);
+        if current || by_number.contains_key(&version) {
             continue;
         }
         by_number.insert(
@@ -506,5 +552,6 @@ fn history_view<'a>(
             && own.traced_hash.as_deref() == article.review.approved_hash.as_deref())
         .then(|| approved_by(article, site)),
         approval,
+        withdrawn,
     }
 }

@@ -5,6 +5,8 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod serve;
+
 use scraper::{Html, Selector};
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Search on a mid-range phone at scale: what one query downloads of the search index and
+# how long the first result takes to appear, in headless Chromium with the CPU slowed 4×,
+# on a generated site of N articles (default 100,000): once over the local connection (the
+# issue's profile: CPU throttling only) and once more over an emulated "slow 4G" network
+# (150 ms round trips, 1.6 Mbit/s), where each of the index's chained requests costs a
+# round trip.
+#
+#   bash benches/search_phone.sh [N]
+#
+# Generates the site with gen_corpus (seed SEED, default 42) under WORK (default
+# /dev/shm/evident-search-phone, deleted afterwards unless KEEP=1; about 20 KB an
+# article), builds it with this tree's release binary (or EVIDENT=path), prints the index's
+# size and file counts, serves public/ with Python's static server on 127.0.0.1, and
+# drives Debian's chromium through chromedriver (benches/search_phone.js, no npm packages)
+# over the queries of benches/search_phone_queries.txt: each on a fresh load of the search
+# page with the browser cache off, typed into the search box and submitted with Enter.
+# Per query: index bytes fetched (Resource Timing: body and transfer size; and gzip size,
+# which a static host serving compressed JSON would send) and milliseconds from the submit
+# to the first result on screen. The summary line is what BENCHMARKS.md records.
+set -euo pipefail
+
+N=${1:-100000}
+SEED=${SEED:-42}
+die() {
+    echo "search_phone.sh: $*" >&2
+    exit 2
+}
+for tool in node python3 chromedriver; do
+    command -v "$tool" >/dev/null || die "$tool is needed (Debian: apt-get install nodejs python3 chromium-driver)"
+done
+[[ -x ${CHROMIUM:-/usr/bin/chromium} ]] || die "chromium is needed (Debian: apt-get install chromium)"
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+if [[ -z ${EVIDENT:-} ]]; then
+    cargo build --release --bin evident --example gen_corpus
+else
+    cargo build --release --example gen_corpus
+fi
+TARGET=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+GEN=$TARGET/release/examples/gen_corpus
+EVIDENT=${EVIDENT:-$TARGET/release/evident}
+WORK=${WORK:-/dev/shm/evident-search-phone}
+mkdir -p "$WORK"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    [[ ${KEEP:-0} == 1 ]] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+SITE=$WORK/site
+if [[ ! -f $SITE/evident.yaml ]]; then
+    "$GEN" "$N" "$SITE" "$SEED"
+fi
+echo "== build of $N articles: $(/usr/bin/time -f '%e s, peak %M KB' "$EVIDENT" --root "$SITE" build --quiet --no-cache 2>&1 >/dev/null | tail -n 1)"
+INDEX=$SITE/public/search
+echo "== index: $(du -sb "$INDEX" | cut -f1) bytes in $(find "$INDEX" -type f | wc -l) files" \
+    "($(find "$INDEX/postings" -type f | wc -l) posting shards, $(find "$INDEX/vocab" -type f | wc -l) vocabulary shards," \
+    "$(find "$INDEX/docs" -type f | wc -l) document shards); manifest $(stat -c %s "$INDEX/index.json") B," \
+    "synonyms $(stat -c %s "$INDEX/synonyms.json") B, largest vocabulary shard $(find "$INDEX/vocab" -type f -printf '%s\n' | sort -n | tail -n 1) B," \
+    "largest posting shard $(find "$INDEX/postings" -type f -printf '%s\n' | sort -n | tail -n 1) B"
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+HTTP_PORT=$(free_port)
+python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$SITE/public" >"$WORK/http.log" 2>&1 &
+PIDS+=($!)
+DRIVER_PORT=$(free_port)
+chromedriver --port="$DRIVER_PORT" >"$WORK/chromedriver.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do
+    if curl -sf "http://127.0.0.1:$HTTP_PORT/search/index.json" >/dev/null &&
+        curl -sf "http://127.0.0.1:$DRIVER_PORT/status" >/dev/null; then
+        break
+    fi
+    sleep 0.1
+done
+for network in local slow4g; do
+    echo "== $(chromium --version 2>/dev/null || true), CPU slowdown ${CPU_SLOWDOWN:-4}x, network $network, $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
+    NETWORK=$network node "$ROOT/benches/search_phone.js" "http://127.0.0.1:$DRIVER_PORT" "http://127.0.0.1:$HTTP_PORT/" \
+        "$SITE/public" "$ROOT/benches/search_phone_queries.txt"
+done
