@@ -25,6 +25,8 @@ pub struct CanonicalHasher {
     verbatim: bool,
     /// Reused for each token's framing: every article's every event passes through here.
     scratch: String,
+    /// Reused for each run of text with its whitespace collapsed.
+    collapsed: String,
 }
 
 impl Default for CanonicalHasher {
@@ -35,6 +37,7 @@ impl Default for CanonicalHasher {
             footnotes: HashMap::new(),
             verbatim: false,
             scratch: String::new(),
+            collapsed: String::new(),
         }
     }
 }
@@ -154,11 +157,11 @@ impl CanonicalHasher {
         if self.text.is_empty() {
             return;
         }
-        let text = std::mem::take(&mut self.text);
-        let collapsed = collapse_ascii_whitespace(&text);
+        // Both buffers are kept for the next run of text.
+        let (text, mut collapsed) = (std::mem::take(&mut self.text), std::mem::take(&mut self.collapsed));
+        collapse_ascii_whitespace_into(&text, &mut collapsed);
         self.token("text", &[&collapsed]);
-        // The buffer is kept for the next run of text.
-        self.text = text;
+        (self.text, self.collapsed) = (text, collapsed);
         self.text.clear();
     }
 
@@ -177,21 +180,34 @@ impl CanonicalHasher {
 
 /// Runs of space, tab, line feed, form feed and carriage return become one space, as HTML
 /// renders them; every other character, the no-break space included, is kept.
+#[cfg(test)]
 fn collapse_ascii_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_space = false;
-    for c in text.chars() {
-        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c') {
-            if !in_space {
-                out.push(' ');
-            }
-            in_space = true;
-        } else {
-            out.push(c);
-            in_space = false;
-        }
-    }
+    let mut out = String::new();
+    collapse_ascii_whitespace_into(text, &mut out);
     out
+}
+
+/// `collapse_ascii_whitespace` into `out` (cleared first), copying the text between
+/// whitespace runs slice by slice: ASCII whitespace bytes never occur inside a multi-byte
+/// UTF-8 character, so every cut falls on a character boundary.
+fn collapse_ascii_whitespace_into(text: &str, out: &mut String) {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    out.clear();
+    out.reserve(text.len());
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let word_end = bytes[at..].iter().position(is_space).map_or(bytes.len(), |n| at + n);
+        out.push_str(&text[at..word_end]);
+        if word_end == bytes.len() {
+            break;
+        }
+        out.push(' ');
+        at = bytes[word_end..]
+            .iter()
+            .position(|b| !is_space(b))
+            .map_or(bytes.len(), |n| word_end + n);
+    }
 }
 
 #[cfg(test)]
@@ -206,5 +222,15 @@ mod tests {
             collapse_ascii_whitespace("10\u{a0}mg"),
             collapse_ascii_whitespace("10 mg")
         );
+        for (text, collapsed) in [
+            ("", ""),
+            (" ", " "),
+            ("\r\n\x0c", " "),
+            ("  lead and trail\t", " lead and trail "),
+            ("é\u{2003}\n ü", "é\u{2003} ü"),
+            ("a\u{85}b", "a\u{85}b"),
+        ] {
+            assert_eq!(collapse_ascii_whitespace(text), collapsed, "{text:?}");
+        }
     }
 }

@@ -70,6 +70,8 @@ pub struct Problem {
 pub struct Events<'text> {
     parser: Box<unsafe_sys::yaml_parser_t>,
     finished: bool,
+    /// Whether an event so far carried what the events do not tell (see `decorated`).
+    decorated: bool,
     text: PhantomData<&'text str>,
 }
 
@@ -93,8 +95,16 @@ impl<'text> Events<'text> {
         Events {
             parser,
             finished: false,
+            decorated: false,
             text: PhantomData,
         }
+    }
+
+    /// Whether a node read so far has an anchor or a tag, or a scalar is not UTF-8: what
+    /// the events leave out and serde_yaml would act on, so that a value built from the
+    /// events alone could differ from the one it reads.
+    pub fn decorated(&self) -> bool {
+        self.decorated
     }
 
     fn problem(&self) -> Problem {
@@ -144,6 +154,7 @@ impl Iterator for Events<'_> {
                     return Some(Err(self.problem()));
                 }
                 let event = event.as_mut_ptr();
+                self.decorated |= decorated(&*event);
                 let step = convert(&*event);
                 let marks = (Mark::of((*event).start_mark), Mark::of((*event).end_mark));
                 unsafe_sys::yaml_event_delete(event);
@@ -164,6 +175,32 @@ enum Step {
     /// The stream's start: nothing to tell.
     Skip,
     End,
+}
+
+/// Whether an event names an anchor or a tag, or holds a scalar that is not UTF-8.
+/// SAFETY: `event` must have been filled by a successful `yaml_parser_parse`.
+unsafe fn decorated(event: &unsafe_sys::yaml_event_t) -> bool {
+    // SAFETY: each arm reads the union field its event type makes active.
+    unsafe {
+        match event.type_ {
+            unsafe_sys::YAML_SCALAR_EVENT => {
+                let scalar = event.data.scalar;
+                let bytes = if scalar.value.is_null() {
+                    &[][..]
+                } else {
+                    std::slice::from_raw_parts(scalar.value, scalar.length as usize)
+                };
+                !scalar.anchor.is_null() || !scalar.tag.is_null() || std::str::from_utf8(bytes).is_err()
+            }
+            unsafe_sys::YAML_SEQUENCE_START_EVENT => {
+                !event.data.sequence_start.anchor.is_null() || !event.data.sequence_start.tag.is_null()
+            }
+            unsafe_sys::YAML_MAPPING_START_EVENT => {
+                !event.data.mapping_start.anchor.is_null() || !event.data.mapping_start.tag.is_null()
+            }
+            _ => false,
+        }
+    }
 }
 
 /// SAFETY: `event` must have been filled by a successful `yaml_parser_parse`.
@@ -257,6 +294,18 @@ mod tests {
             panic!("{found:?}")
         };
         assert_eq!((start.column, start.index), (3, 4));
+    }
+
+    #[test]
+    fn anchors_and_tags_are_noticed() {
+        for text in ["a: &x 1\nb: *x\n", "a: !!str 1\n", "a: !custom {b: 1}\n", "&top [1]\n"] {
+            let mut events = Events::new(text);
+            events.by_ref().for_each(drop);
+            assert!(events.decorated(), "{text:?}");
+        }
+        let mut events = Events::new("a: [1, \"two\", {b: c}]\nd: >-\n  e\n");
+        events.by_ref().for_each(drop);
+        assert!(!events.decorated());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod events;
 mod tree;
+mod value;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -51,21 +52,39 @@ pub fn parse(text: &str, first_line: u32) -> Result<(Value, Locator<'_>), YamlEr
             message: error.message,
         }
     })?;
-    // What libyaml accepts, serde_yaml may still refuse (too deep, too many aliases): at
-    // the place it names.
-    let value = serde_yaml::from_str::<Value>(text).map_err(|error| {
-        let (line, column) = error
-            .location()
-            .map_or((1, 1), |at| (at.line() as u32, at.column() as u32));
-        let (line, column) = inside(text, line, column);
-        YamlError {
-            line,
-            column,
-            kind: SyntaxKind::Other(Stage::Parser),
-            message: without_location(&error.to_string()),
+    // The text is read once: the value is built from the nodes libyaml gave the locator.
+    // Only what they cannot tell (anchors, tags, what serde_yaml refuses after libyaml
+    // accepted it: too deep, too many aliases, 128-bit integers) is read again by serde_yaml.
+    let value = match locator.to_value() {
+        Some(value) => {
+            #[cfg(debug_assertions)]
+            same_as_serde_yaml(text, &value);
+            value
         }
-    })?;
+        None => serde_yaml::from_str::<Value>(text).map_err(|error| {
+            let (line, column) = error
+                .location()
+                .map_or((1, 1), |at| (at.line() as u32, at.column() as u32));
+            let (line, column) = inside(text, line, column);
+            YamlError {
+                line,
+                column,
+                kind: SyntaxKind::Other(Stage::Parser),
+                message: without_location(&error.to_string()),
+            }
+        })?,
+    };
     Ok((value, locator))
+}
+
+/// Every debug build (all tests) checks the value built from the events against serde_yaml
+/// reading the text itself.
+#[cfg(debug_assertions)]
+fn same_as_serde_yaml(text: &str, value: &Value) {
+    match serde_yaml::from_str::<Value>(text) {
+        Ok(read) => assert_eq!(&read, value, "serde_yaml reads {text:?} otherwise"),
+        Err(error) => panic!("serde_yaml refuses {text:?} ({error}), the events gave {value:?}"),
+    }
 }
 
 /// serde_yaml's own nesting limit: a value nested this deep is refused whatever we do.
@@ -76,6 +95,11 @@ const MAX_NESTING: usize = 128;
 /// minutes), and serde_yaml refuses the same value at the same bracket anyway. Quoted
 /// scalars and comments are skipped; a quote inside a plain word (`it's`) is not a quote.
 fn flow_nesting_too_deep(text: &str) -> Option<(u32, u32)> {
+    // The depth never exceeds the number of brackets opened: a text with fewer than the
+    // limit (every front matter but a hostile one) needs no character-by-character walk.
+    if text.bytes().filter(|&b| b == b'[' || b == b'{').count() < MAX_NESTING {
+        return None;
+    }
     let (mut depth, mut line, mut column) = (0usize, 1u32, 0u32);
     let mut quote: Option<char> = None;
     let mut comment = false;
@@ -192,6 +216,12 @@ mod tests {
         let quoted = format!("a: \"{0}\"\nb: '{0}'\n# {0}\nc: it's [1, [2]]\n", "[".repeat(500));
         assert!(parse_value(&quoted).is_ok());
         assert!(flow_nesting_too_deep(&format!("a: {}", "[".repeat(127))).is_none());
+        assert_eq!(
+            flow_nesting_too_deep(&format!("a: {}", "[".repeat(128))),
+            Some((1, 4 + 127))
+        );
+        let spread = format!("{}a: {}\n", "b: [x]\n".repeat(200), "{".repeat(128));
+        assert_eq!(flow_nesting_too_deep(&spread), Some((201, 4 + 127)));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::events::{Event, Events, Mark, Problem, ScalarStyle, Stage};
 use crate::diagnostic::Position;
+use serde_yaml::{Mapping, Value};
 
 type NodeId = usize;
 
@@ -43,6 +44,8 @@ pub struct Locator<'a> {
     line_starts: Vec<usize>,
     nodes: Vec<Node>,
     root: Option<NodeId>,
+    /// An anchor, alias or tag was read: the value cannot be built from the nodes alone.
+    decorated: bool,
 }
 
 /// What is wrong with a text that does not parse, where the editor must look, and how to
@@ -102,12 +105,14 @@ impl SyntaxKind {
 /// Builds the position tree of `text`, whose first line is line `first_line` of its file.
 pub fn locate(text: &str, first_line: u32) -> Result<Locator<'_>, SyntaxError> {
     let mut builder = Builder::default();
-    for event in Events::new(text) {
+    let mut events = Events::new(text);
+    for event in events.by_ref() {
         match event {
             Ok((event, start, end)) => builder.take(event, start, end)?,
             Err(problem) => return Err(classify(text, problem, builder.last_scalar())),
         }
     }
+    let decorated = events.decorated() || builder.nodes.iter().any(|node| matches!(node.kind, Kind::Alias));
     let mut line_starts = vec![0];
     line_starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
     let locator = Locator {
@@ -116,6 +121,7 @@ pub fn locate(text: &str, first_line: u32) -> Result<Locator<'_>, SyntaxError> {
         line_starts,
         nodes: builder.nodes,
         root: builder.root,
+        decorated,
     };
     match locator.first_duplicate_key() {
         Some((key, at)) => Err(SyntaxError {
@@ -308,6 +314,48 @@ fn mark_at(text: &str, index: usize) -> Mark {
 impl<'a> Locator<'a> {
     pub fn first_line(&self) -> u32 {
         self.first_line
+    }
+
+    /// The value serde_yaml reads from the same text, built from the nodes already read,
+    /// or `None` where only serde_yaml can say: anchors, aliases and tags, nesting near
+    /// its depth limit, integers past 64 bits, two keys it holds equal.
+    pub fn to_value(&self) -> Option<Value> {
+        if self.decorated {
+            return None;
+        }
+        match self.root {
+            Some(root) => self.value_of(root, 0),
+            // An empty text, or comments only: serde_yaml's empty document.
+            None => Some(Value::Null),
+        }
+    }
+
+    fn value_of(&self, id: NodeId, depth: usize) -> Option<Value> {
+        match &self.nodes[id].kind {
+            Kind::Scalar {
+                value,
+                style: ScalarStyle::Plain,
+            } => super::value::plain_scalar(value),
+            Kind::Scalar { value, .. } => Some(Value::String(value.clone())),
+            _ if depth >= super::value::MAX_DEPTH => None,
+            Kind::Sequence(items) => items
+                .iter()
+                .map(|item| self.value_of(*item, depth + 1))
+                .collect::<Option<Vec<Value>>>()
+                .map(Value::Sequence),
+            Kind::Mapping(entries) => {
+                let mut mapping = Mapping::with_capacity(entries.len());
+                for (key, value) in entries {
+                    let key = self.value_of(*key, depth + 1)?;
+                    if mapping.contains_key(&key) {
+                        return None;
+                    }
+                    mapping.insert(key, self.value_of(*value, depth + 1)?);
+                }
+                Some(Value::Mapping(mapping))
+            }
+            Kind::Alias => None,
+        }
     }
 
     fn position(&self, mark: Mark) -> Position {
