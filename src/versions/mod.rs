@@ -12,7 +12,7 @@ pub mod reader_text;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::editions::{Place, Plan};
-use crate::fast_hash::{FastMap, FastSet};
+use crate::fast_hash::FastMap;
 use crate::link::Site;
 use crate::load::{ContentFile, LoadedContent};
 use crate::progress::Progress;
@@ -83,16 +83,6 @@ impl Versions {
         Ok(versions)
     }
 
-    /// The articles' histories without the editions: what `serve` previews. Editions are
-    /// whole sites built from git tags, for `build` to publish.
-    pub fn history_only(
-        root: &std::path::Path,
-        site: &Site<'_>,
-        sources: crate::parse::article::Sources<'_>,
-    ) -> Versions {
-        Versions::read(root, site, sources).1
-    }
-
     /// Reads the history of every published article; the repository, when there is one.
     fn read(
         root: &std::path::Path,
@@ -161,7 +151,7 @@ impl Versions {
         sink: &dyn Sink,
         progress: &dyn Progress,
     ) -> Result<usize, Vec<Diagnostic>> {
-        let mut files = self.publish_history(site, loaded, sources, tera, sink, None, progress)?;
+        let mut files = self.publish_history(site, loaded, sources, tera, sink, progress)?;
         if let Some(plan) = &mut self.editions {
             files += plan.publish(sink, progress)?;
         }
@@ -175,28 +165,18 @@ impl Versions {
         Ok(files + 1)
     }
 
-    /// Writes the history page and the earlier versions' pages of the articles at the places
-    /// `only` names (site order), or of every article; the number of files written.
-    #[allow(clippy::too_many_arguments)]
-    pub fn publish_history(
+    /// Writes the history page and the earlier versions' pages of every article; the number
+    /// of files written.
+    fn publish_history(
         &self,
         site: &Site<'_>,
         loaded: &LoadedContent,
         sources: crate::parse::article::Sources<'_>,
         tera: &tera::Tera,
         sink: &dyn Sink,
-        only: Option<&[usize]>,
         progress: &dyn Progress,
     ) -> Result<usize, Vec<Diagnostic>> {
-        // `serve` asks for one article's pages: only the files asked for are mapped.
-        let asked: Option<FastSet<&str>> =
-            only.map(|places| places.iter().map(|&i| site.articles[i].file.as_str()).collect());
-        let files: FastMap<&str, &ContentFile> = loaded
-            .articles
-            .iter()
-            .filter(|f| asked.as_ref().is_none_or(|asked| asked.contains(f.rel_path.as_str())))
-            .map(|f| (f.rel_path.as_str(), f))
-            .collect();
+        let files: FastMap<&str, &ContentFile> = loaded.articles.iter().map(|f| (f.rel_path.as_str(), f)).collect();
         pages::render_pages(
             &pages::Inputs {
                 site,
@@ -206,7 +186,6 @@ impl Versions {
                 sources,
                 tera,
                 nav: self.editions.as_ref().map(Plan::current_nav),
-                only,
             },
             sink,
             progress,
@@ -239,35 +218,6 @@ fn wanted_of<'s>(site: &'s Site<'_>) -> Vec<Wanted<'s>> {
             withdrawn,
         })
         .collect()
-}
-
-/// What a history read from git depends on: the commit checked out and what each article
-/// needs of it. `serve` reads git again at a pause only when this changed: reading it
-/// (seconds, for ten thousand articles with a long history) would hold up the next save.
-#[derive(PartialEq, Eq)]
-pub struct HistorySource {
-    head: Option<String>,
-    /// Per article: its slug (history links are by slug), file, version, approval hash.
-    wanted: Vec<(String, String, u32, Option<String>)>,
-}
-
-impl HistorySource {
-    pub fn of(root: &std::path::Path, site: &Site<'_>) -> HistorySource {
-        let head = Repo::discover(root)
-            .ok()
-            .flatten()
-            .and_then(|repo| repo.resolve("HEAD").ok().flatten())
-            .map(|(id, _)| id);
-        let wanted = wanted_of(site)
-            .into_iter()
-            .zip(with_history(site).map(|(a, _)| a))
-            .map(|(w, a)| {
-                let hash = w.approved_hash.map(str::to_string);
-                (a.slug.clone(), w.file.to_string(), w.version, hash)
-            })
-            .collect();
-        HistorySource { head, wanted }
-    }
 }
 
 #[derive(Serialize)]

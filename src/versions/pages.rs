@@ -181,21 +181,16 @@ pub struct Inputs<'i> {
     pub sources: crate::parse::article::Sources<'i>,
     pub tera: &'i tera::Tera,
     pub nav: Option<Nav<'i>>,
-    /// The articles (their places in site order) whose pages are wanted; all when `None`.
-    pub only: Option<&'i [usize]>,
 }
 
-/// Renders the history and version pages `inputs` asks for into `sink` (with every
-/// withdrawn question's when all are asked for); the number of files written. One job per
+/// Renders the history and version pages of every published and every withdrawn question
+/// into `sink`; the number of files written. One job per
 /// article parses its earlier texts once, writes its pages and drops them.
 pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progress) -> Result<usize, Vec<Diagnostic>> {
     let site = inputs.site;
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
-    let wanted: Vec<(&Article, bool)> = match inputs.only {
-        Some(places) => places.iter().map(|&i| (site.articles[i], false)).collect(),
-        None => super::with_history(site).collect(),
-    };
+    let wanted: Vec<(&Article, bool)> = super::with_history(site).collect();
     progress.stage("history", Some(wanted.len() as u64));
     let results: Vec<Result<usize, Diagnostic>> = wanted
         .into_par_iter()
