@@ -247,6 +247,6 @@ for a, b in [("hugo, idiomatic", "evident"), ("hugo", "evident"), ("hugo, no rel
     line = ratio(a, b)
     if line:
         print(line)
-if "hugo" not in rows:
+if not any(name.startswith("hugo") for name in rows):
     print("(Hugo skipped: not installed)")
 EOF
