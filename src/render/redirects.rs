@@ -79,10 +79,29 @@ struct RetiredView<'a> {
     history_url: Option<String>,
 }
 
+/// A published question that answers a withdrawn one now.
 #[derive(Serialize)]
-struct ReplacementView<'a> {
-    question: &'a str,
-    url: String,
+pub struct ReplacementView<'a> {
+    pub question: &'a str,
+    pub url: String,
+}
+
+/// The published questions `retired` names as its replacements, in its order; a slug that
+/// is not published is left out (the checks report it).
+pub fn replacements<'a>(
+    retired: &crate::parse::front_matter::Retired,
+    site: &Site<'a>,
+    urls: &Urls,
+) -> Vec<ReplacementView<'a>> {
+    retired
+        .replaced_by
+        .iter()
+        .filter_map(|slug| site.articles.iter().find(|a| &a.slug == slug))
+        .map(|a| ReplacementView {
+            question: &a.question,
+            url: urls.path(&article_dir(&a.slug)),
+        })
+        .collect()
 }
 
 /// Writes the notice at the address of each withdrawn article (`retired:`): when and why,
@@ -98,15 +117,7 @@ pub fn write_retired_pages(
         .iter()
         .filter_map(|article| {
             let retired = article.retired.as_ref()?;
-            let replaced_by = retired
-                .replaced_by
-                .iter()
-                .filter_map(|slug| site.articles.iter().find(|a| &a.slug == slug))
-                .map(|a| ReplacementView {
-                    question: &a.question,
-                    url: urls.path(&article_dir(&a.slug)),
-                })
-                .collect();
+            let replaced_by = replacements(retired, site, urls);
             let view = RetiredView {
                 question: &article.question,
                 date: retired.date.to_string(),

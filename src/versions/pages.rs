@@ -12,6 +12,7 @@ use crate::load::ContentFile;
 use crate::parse::article::Article;
 use crate::progress::Progress;
 use crate::render::context::{DateView, TopicView, article_content_view, restyle_references, summary_view, topic_view};
+use crate::render::redirects::{ReplacementView, replacements};
 use crate::render::templates::{render_page, template_error};
 use crate::render::urls::{Urls, article_dir, history_dir, version_dir};
 use crate::write::Sink;
@@ -52,12 +53,6 @@ pub struct WithdrawnView<'a> {
     pub replaced_by: Vec<ReplacementView<'a>>,
 }
 
-#[derive(Serialize)]
-pub struct ReplacementView<'a> {
-    pub question: &'a str,
-    pub url: String,
-}
-
 /// The withdrawal of `article`, when it is withdrawn.
 fn withdrawn_view<'a>(article: &'a Article, site: &'a Site<'_>, urls: &Urls) -> Option<WithdrawnView<'a>> {
     let retired = article.retired.as_ref()?;
@@ -65,15 +60,7 @@ fn withdrawn_view<'a>(article: &'a Article, site: &'a Site<'_>, urls: &Urls) -> 
         date: retired.date.into(),
         reason: &retired.reason,
         url: urls.path(&article_dir(&article.slug)),
-        replaced_by: retired
-            .replaced_by
-            .iter()
-            .filter_map(|slug| site.articles.iter().find(|a| &a.slug == slug))
-            .map(|a| ReplacementView {
-                question: &a.question,
-                url: urls.path(&article_dir(&a.slug)),
-            })
-            .collect(),
+        replaced_by: replacements(retired, site, urls),
     })
 }
 
