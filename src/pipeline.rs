@@ -547,24 +547,23 @@ fn removed_urls(
 /// `evident graph`: the related-question graph `build` would publish, as text. Like
 /// `build`, it gives nothing when a finding is at error severity.
 pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Report, Option<String>) {
-    let checked = match load_and_check(root, options, &Silent, Output::FactsOnly) {
-        Ok(checked) => checked,
-        Err(report) => return (report, None),
-    };
-    let stats = checked.stats();
-    if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return (finish(root, checked.diagnostics, &checked.loaded, stats), None);
-    }
-    let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
-    let text = graph_text(&site, format);
-    drop(site);
-    (finish(root, checked.diagnostics, &checked.loaded, stats), Some(text))
+    from_published_site(root, options, |site| graph_text(site, format))
 }
 
 /// `evident search`: the search index `build` would publish (drafts only with
 /// `--drafts`), held in memory. Like `build`, it gives nothing when a finding is at error
 /// severity: an editor then searches a site that no reader could see.
 pub fn search_index(root: &Path, options: &BuildOptions) -> (Report, Option<Vec<crate::search::SearchFile>>) {
+    from_published_site(root, options, |site| crate::search::site_index(site, root))
+}
+
+/// What `make` computes from the site `build` would publish, without its pages; nothing
+/// when a finding is at error severity, as `build` publishes nothing then.
+fn from_published_site<T>(
+    root: &Path,
+    options: &BuildOptions,
+    make: impl FnOnce(&Site<'_>) -> T,
+) -> (Report, Option<T>) {
     let checked = match load_and_check(root, options, &Silent, Output::FactsOnly) {
         Ok(checked) => checked,
         Err(report) => return (report, None),
@@ -574,9 +573,9 @@ pub fn search_index(root: &Path, options: &BuildOptions) -> (Report, Option<Vec<
         return (finish(root, checked.diagnostics, &checked.loaded, stats), None);
     }
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
-    let files = crate::search::site_index(&site, root);
+    let made = make(&site);
     drop(site);
-    (finish(root, checked.diagnostics, &checked.loaded, stats), Some(files))
+    (finish(root, checked.diagnostics, &checked.loaded, stats), Some(made))
 }
 
 fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent, stats: Stats) -> Report {
