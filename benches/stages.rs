@@ -319,6 +319,7 @@ fn front_matter(c: &mut Criterion) {
                     site: &site.parsed.site,
                     trust: None,
                     retractions: None,
+                    spill: None,
                 };
                 black_box(parse_article(black_box(source), against, Output::Html));
             }

@@ -12,8 +12,10 @@ use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
 use crate::load::{LineIndex, SourceFile};
+use crate::packed::{PackedText, Spill};
 use crate::review::hash::{Fingerprint, ReviewSite, ReviewableContent, fingerprint};
 use crate::review::state::{ReviewState, review_state};
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub struct Article {
@@ -79,9 +81,10 @@ pub struct Article {
 /// the search index only its words.
 #[derive(Debug, Default)]
 pub struct Body {
-    /// Packed: read once, when the page is written (see `crate::packed`). `None` when the
-    /// article was parsed only to be checked; `html()` reads it.
-    html: Option<crate::packed::PackedText>,
+    /// Packed, and spilled to disk when the build gave a spill: read once, when the page is
+    /// written (see `crate::packed`). `None` when the article was parsed only to be
+    /// checked; `html()` reads it.
+    html: Option<PackedText>,
     pub toc: Vec<super::markdown::TocEntry>,
     /// Every heading's id (`#fragment` targets), the table of contents' and deeper ones.
     pub anchors: Vec<String>,
@@ -101,10 +104,14 @@ impl Body {
         }
     }
 
-    fn from_rendered(rendered: Rendered, output: Output) -> Body {
+    fn from_rendered(rendered: Rendered, output: Output, spill: Option<&Arc<Spill>>) -> Body {
+        let pack = |html: &str| match spill {
+            Some(spill) => PackedText::pack_into(html, spill),
+            None => PackedText::pack(html),
+        };
         Body {
             search_terms: crate::search::text::distinct_terms(&rendered.plain),
-            html: (output == Output::Html).then(|| crate::packed::PackedText::pack(&rendered.html)),
+            html: (output == Output::Html).then(|| pack(&rendered.html)),
             toc: rendered.toc,
             anchors: rendered.anchors,
             has_code: rendered.has_code,
@@ -158,6 +165,9 @@ pub struct Sources<'a> {
     pub trust: Option<&'a crate::review::trust::Trust>,
     /// The retraction list its references' corrections come from.
     pub retractions: Option<&'a crate::bibliography::retraction::RetractionList>,
+    /// Where its body's HTML waits for the page, out of memory; `None` keeps it packed in
+    /// memory.
+    pub spill: Option<&'a Arc<Spill>>,
 }
 
 impl Sources<'static> {
@@ -171,6 +181,7 @@ impl Sources<'static> {
             site: &SITE,
             trust: None,
             retractions: None,
+            spill: None,
         }
     }
 }
@@ -186,7 +197,7 @@ pub struct ParsedArticle {
 /// approval is judged, with `sources.retractions` its references annotated: the article
 /// comes out finished.
 pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) -> ParsedArticle {
-    let mut parsed = parse_text(source, sources.bibliography, sources.site, output);
+    let mut parsed = parse_text(source, &sources, output);
     parsed.diagnostics.extend(crate::load::control_characters(source));
     parsed.diagnostics.extend(super::placeholder::placeholders(source));
     if let Some(article) = parsed.article.as_mut() {
@@ -200,7 +211,8 @@ pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) 
     parsed
 }
 
-fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSite, output: Output) -> ParsedArticle {
+fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> ParsedArticle {
+    let (bibliography, site) = (sources.bibliography, sources.site);
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,
@@ -393,7 +405,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let body_embeds = std::mem::take(&mut body_rendered.embeds);
     let body_links = std::mem::take(&mut body_rendered.links);
     let body_external = std::mem::take(&mut body_rendered.external);
-    let body = Body::from_rendered(body_rendered, output);
+    let body = Body::from_rendered(body_rendered, output, sources.spill);
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
 

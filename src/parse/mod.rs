@@ -34,6 +34,8 @@ pub struct ParsedContent {
     pub diagnostics: Vec<Diagnostic>,
     /// The people registry approvals were judged by (empty when none were judged).
     pub people: std::sync::Arc<crate::people::Registry>,
+    /// Where the bodies' HTML waits for the pages (`crate::packed`), when a build publishes.
+    pub spill: Option<std::sync::Arc<crate::packed::Spill>>,
 }
 
 impl ParsedContent {
@@ -51,6 +53,7 @@ impl ParsedContent {
             site: &self.site,
             trust: None,
             retractions: None,
+            spill: self.spill.as_ref(),
         }
     }
 
@@ -124,6 +127,10 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
     let found = find_content(root, max_file_size);
     let (bibliography_files, bibliography_problems) = load_bibliography(root, max_file_size);
     let (bibliography, bibliography_findings) = parse_bibliography(&bibliography_files);
+    // Only what publishes makes bodies; without a temporary folder they stay in memory.
+    let spill = (output == Output::Html)
+        .then(crate::packed::Spill::create)
+        .and_then(Result::ok);
     let parsed: Vec<(Result<ContentFile, Diagnostic>, Option<FileParse>)> = found
         .files
         .par_iter()
@@ -136,6 +143,7 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                             site: &site,
                             trust,
                             retractions,
+                            spill: spill.as_ref(),
                         };
                         FileParse::Article(parse_article(&source, sources, output))
                     }
@@ -172,6 +180,7 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
     if let Some(trust) = trust {
         parsed.people = trust.registry.clone();
     }
+    parsed.spill = spill;
     (loaded, parsed)
 }
 
@@ -201,6 +210,7 @@ impl ParsedContent {
             articles: Vec::with_capacity(articles.len()),
             pages: Vec::with_capacity(pages.len()),
             people: Default::default(),
+            spill: None,
         };
         for result in articles {
             parsed.diagnostics.extend(result.diagnostics);

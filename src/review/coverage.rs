@@ -178,6 +178,7 @@ dose = 10
                 site: &site,
                 trust: None,
                 retractions: None,
+                spill: None,
             },
             crate::parse::Output::Html,
         );

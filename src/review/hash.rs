@@ -342,6 +342,7 @@ mod tests {
                 site,
                 trust: None,
                 retractions: None,
+                spill: None,
             },
             crate::parse::Output::Html,
         );

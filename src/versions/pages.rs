@@ -228,6 +228,7 @@ fn render_article(
             site: inputs.sources.site,
             trust: Some(&trust),
             retractions: None,
+            spill: None,
         };
         p.parse(sources)
     };
