@@ -320,6 +320,7 @@ fn front_matter(c: &mut Criterion) {
                     trust: None,
                     retractions: None,
                     spill: None,
+                    judge: None,
                 };
                 black_box(parse_article(black_box(source), against, Output::Html));
             }

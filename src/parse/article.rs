@@ -152,6 +152,27 @@ impl Article {
     pub fn headline(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.question)
     }
+
+    /// Drops what only the checks of the article alone read, once they have run: the uses
+    /// of citation keys, the uncited claims, and the positions no check across articles
+    /// points at. Kept: where the question, slug, aliases, related list, withdrawal and
+    /// front matter are written (duplicate slugs and questions, links into the site, the
+    /// graph's findings, `url/removed` after the pages are made).
+    fn forget_what_only_checks_read(&mut self) {
+        self.citations.uses = Vec::new();
+        self.uncited_claims = Vec::new();
+        let spans = std::mem::take(&mut self.spans);
+        self.spans = Spans {
+            question: spans.question,
+            slug: spans.slug,
+            slug_is_explicit: spans.slug_is_explicit,
+            aliases: spans.aliases,
+            related: spans.related,
+            retired: spans.retired,
+            front_matter_start: spans.front_matter_start,
+            ..Spans::default()
+        };
+    }
 }
 
 /// What an article is parsed against besides its own text: the shared bibliography its
@@ -168,7 +189,17 @@ pub struct Sources<'a> {
     /// Where its body's HTML waits for the page, out of memory; `None` keeps it packed in
     /// memory.
     pub spill: Option<&'a Arc<Spill>>,
+    /// The checks of the article alone, run as soon as it is parsed; what only they read
+    /// is then dropped before the article leaves its job. `None` keeps it.
+    pub judge: Option<&'a Judge<'a>>,
 }
+
+/// The checks that need one article and what it was parsed against (the shared
+/// bibliography) and nothing of other articles. They run in the parse job, so that where
+/// each field is written and every use of a citation key (a fifth of a parsed article)
+/// never outlive it. The parse layer runs them without knowing them: the pipeline, above
+/// the checks, hands them down.
+pub type Judge<'a> = dyn Fn(&Article, &Bibliography) -> Vec<Diagnostic> + Sync + 'a;
 
 impl Sources<'static> {
     /// An article on its own: its keys resolve only to its own references, and its
@@ -182,6 +213,7 @@ impl Sources<'static> {
             trust: None,
             retractions: None,
             spill: None,
+            judge: None,
         }
     }
 }
@@ -206,6 +238,10 @@ pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) 
         }
         if let Some(list) = sources.retractions {
             crate::bibliography::retraction::annotate_corrections(article, list);
+        }
+        if let Some(judge) = sources.judge {
+            parsed.diagnostics.extend(judge(article, sources.bibliography));
+            article.forget_what_only_checks_read();
         }
     }
     parsed

@@ -54,24 +54,8 @@ impl ParsedContent {
             trust: None,
             retractions: None,
             spill: self.spill.as_ref(),
+            judge: None,
         }
-    }
-
-    /// Frees what only the checks read, once they have run: where each field is written
-    /// and every use of a citation key (a tenth of a large site's parsed articles). The
-    /// pages need neither. Links
-    /// stay: the files beside an article that they name are published with its page.
-    pub fn drop_check_details(&mut self) {
-        self.articles.par_iter_mut().for_each(|article| {
-            // `url/removed`, judged once the site is rendered, points at the slug.
-            article.spans = article::Spans {
-                slug: article.spans.slug,
-                slug_is_explicit: article.spans.slug_is_explicit,
-                question: article.spans.question,
-                ..article::Spans::default()
-            };
-            article.citations.uses = Vec::new();
-        });
     }
 
     /// Frees the articles on every core: ten thousand articles are millions of small
@@ -95,6 +79,9 @@ pub struct Reading<'a> {
     pub trust: Option<&'a crate::review::trust::Trust>,
     /// The retraction list whose corrections each reference is annotated with.
     pub retractions: Option<&'a crate::bibliography::retraction::RetractionList>,
+    /// The checks of one article alone, run in its parse job (see `article::Judge`); `None`
+    /// leaves the article unchecked, with everything the checks would read.
+    pub judge: Option<&'a article::Judge<'a>>,
 }
 
 impl<'a> Reading<'a> {
@@ -106,6 +93,7 @@ impl<'a> Reading<'a> {
             max_file_size: crate::load::DEFAULT_MAX_FILE_SIZE,
             trust: None,
             retractions: None,
+            judge: None,
         }
     }
 }
@@ -122,6 +110,7 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
         max_file_size,
         trust,
         retractions,
+        judge,
     } = *reading;
     let site = ReviewSite::new(base_url, root);
     let found = find_content(root, max_file_size);
@@ -144,6 +133,7 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                             trust,
                             retractions,
                             spill: spill.as_ref(),
+                            judge,
                         };
                         FileParse::Article(parse_article(&source, sources, output))
                     }

@@ -179,6 +179,7 @@ dose = 10
                 trust: None,
                 retractions: None,
                 spill: None,
+                judge: None,
             },
             crate::parse::Output::Html,
         );

@@ -343,6 +343,7 @@ mod tests {
                 trust: None,
                 retractions: None,
                 spill: None,
+                judge: None,
             },
             crate::parse::Output::Html,
         );

@@ -229,6 +229,7 @@ fn render_article(
             trust: Some(&trust),
             retractions: None,
             spill: None,
+            judge: None,
         };
         p.parse(sources)
     };
