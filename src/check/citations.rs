@@ -13,7 +13,7 @@ use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity};
 use crate::fast_hash::FastMap;
 use crate::parse::ParsedContent;
-use crate::parse::article::Article;
+use crate::parse::article::{Article, Spans};
 use crate::parse::evidence::ClaimKind;
 use crate::parse::front_matter::{Reference, ReferenceKind};
 
@@ -78,7 +78,12 @@ impl<'a> Located<'a> {
 
 /// The citation findings of one article: its claims, its own references (fields, style,
 /// duplicates, also against the shared entries it cites), judged as it is parsed.
-pub fn check_article(article: &Article, bibliography: &Bibliography, checks: &CitationChecks<'_>) -> Vec<Diagnostic> {
+pub fn check_article(
+    article: &Article,
+    spans: &Spans,
+    bibliography: &Bibliography,
+    checks: &CitationChecks<'_>,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     check_claims(article, checks.config, &mut found);
     let local = article.references.len() - article.citations.shared.len();
@@ -88,13 +93,8 @@ pub fn check_article(article: &Article, bibliography: &Bibliography, checks: &Ci
         .map(|(index, reference)| Located {
             reference,
             file: &article.file,
-            at: article
-                .spans
-                .references
-                .get(index)
-                .copied()
-                .unwrap_or(article.spans.front_matter_start),
-            fields: article.spans.reference_fields.get(index),
+            at: spans.references.get(index).copied().unwrap_or(spans.front_matter_start),
+            fields: spans.reference_fields.get(index),
         })
         .collect();
     for reference in &located {

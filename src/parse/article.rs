@@ -74,7 +74,8 @@ pub struct Article {
     pub body_links: Vec<super::markdown::Link>,
     /// Links of the body to other sites, for `check --external`.
     pub body_external: Vec<super::markdown::Link>,
-    pub spans: Spans,
+    /// Where the fields that checks across articles point at are written.
+    pub places: Places,
 }
 
 /// An article's body as the site uses it: the page's HTML and table of contents, and for
@@ -119,7 +120,23 @@ impl Body {
     }
 }
 
-/// Where the fields that later checks judge are written in the file.
+/// Where the fields that checks across articles point at are written: duplicate slugs and
+/// questions, links into the site, the graph's findings, and `url/removed` once the pages
+/// are made. Kept for the whole build; everything else of `Spans` is not.
+#[derive(Debug, Default)]
+pub struct Places {
+    pub question: Position,
+    pub slug: Position,
+    pub slug_is_explicit: bool,
+    pub front_matter_start: Position,
+    /// Where `retired:` is written.
+    pub retired: Position,
+    pub aliases: Vec<Position>,
+    pub related: Vec<Position>,
+}
+
+/// Where each field is written in the file: what the checks of the article alone point
+/// at. Handed to them beside the article (`Judge`), never kept in it.
 #[derive(Debug, Default)]
 pub struct Spans {
     pub question: Position,
@@ -154,24 +171,25 @@ impl Article {
     }
 
     /// Drops what only the checks of the article alone read, once they have run: the uses
-    /// of citation keys, the uncited claims, and the positions no check across articles
-    /// points at. Kept: where the question, slug, aliases, related list, withdrawal and
-    /// front matter are written (duplicate slugs and questions, links into the site, the
-    /// graph's findings, `url/removed` after the pages are made).
+    /// of citation keys and the uncited claims.
     fn forget_what_only_checks_read(&mut self) {
         self.citations.uses = Vec::new();
         self.uncited_claims = Vec::new();
-        let spans = std::mem::take(&mut self.spans);
-        self.spans = Spans {
-            question: spans.question,
-            slug: spans.slug,
-            slug_is_explicit: spans.slug_is_explicit,
-            aliases: spans.aliases,
-            related: spans.related,
-            retired: spans.retired,
-            front_matter_start: spans.front_matter_start,
-            ..Spans::default()
-        };
+    }
+}
+
+impl Spans {
+    /// The positions kept for the checks across articles.
+    fn places(&self) -> Places {
+        Places {
+            question: self.question,
+            slug: self.slug,
+            slug_is_explicit: self.slug_is_explicit,
+            front_matter_start: self.front_matter_start,
+            retired: self.retired,
+            aliases: self.aliases.clone(),
+            related: self.related.clone(),
+        }
     }
 }
 
@@ -199,7 +217,7 @@ pub struct Sources<'a> {
 /// each field is written and every use of a citation key (a fifth of a parsed article)
 /// never outlive it. The parse layer runs them without knowing them: the pipeline, above
 /// the checks, hands them down.
-pub type Judge<'a> = dyn Fn(&Article, &Bibliography) -> Vec<Diagnostic> + Sync + 'a;
+pub type Judge<'a> = dyn Fn(&Article, &Spans, &Bibliography) -> Vec<Diagnostic> + Sync + 'a;
 
 impl Sources<'static> {
     /// An article on its own: its keys resolve only to its own references, and its
@@ -220,6 +238,9 @@ impl Sources<'static> {
 
 pub struct ParsedArticle {
     pub article: Option<Article>,
+    /// Where each of its fields is written, for the checks of the article alone; `None`
+    /// once they have run in the parse job (`Sources::judge`), or when it did not parse.
+    pub spans: Option<Spans>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -232,16 +253,19 @@ pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) 
     let mut parsed = parse_text(source, &sources, output);
     parsed.diagnostics.extend(crate::load::control_characters(source));
     parsed.diagnostics.extend(super::placeholder::placeholders(source));
-    if let Some(article) = parsed.article.as_mut() {
+    if let (Some(article), Some(spans)) = (parsed.article.as_mut(), parsed.spans.as_ref()) {
         if let Some(trust) = sources.trust {
-            parsed.diagnostics.extend(crate::review::trust::judge(article, trust));
+            parsed
+                .diagnostics
+                .extend(crate::review::trust::judge(article, spans, trust));
         }
         if let Some(list) = sources.retractions {
             crate::bibliography::retraction::annotate_corrections(article, list);
         }
         if let Some(judge) = sources.judge {
-            parsed.diagnostics.extend(judge(article, sources.bibliography));
+            parsed.diagnostics.extend(judge(article, spans, sources.bibliography));
             article.forget_what_only_checks_read();
+            parsed.spans = None;
         }
     }
     parsed
@@ -255,6 +279,7 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         Err(error) => {
             return ParsedArticle {
                 article: None,
+                spans: None,
                 diagnostics: vec![
                     Diagnostic::new(Code::FrontmatterSyntax, file, error.at, error.message).with_hint(error.hint),
                 ],
@@ -269,6 +294,7 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         Err(diagnostic) => {
             return ParsedArticle {
                 article: None,
+                spans: None,
                 diagnostics: vec![diagnostic],
             };
         }
@@ -525,10 +551,11 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         readability,
         body_links,
         body_external,
-        spans,
+        places: spans.places(),
     };
     ParsedArticle {
         article: Some(article),
+        spans: Some(spans),
         diagnostics,
     }
 }
