@@ -1,6 +1,7 @@
 //! The preview equals the build: random sequences of edits (article text, front matter,
-//! related lists, a shared reference, a template, the theme, `evident.yaml`, added and
-//! deleted articles, a broken file and its fix, git commits) are applied to a small real
+//! related lists, a shared reference, the retraction list `data/retractions.csv`, a
+//! template, the theme, `evident.yaml`, added and deleted articles, a broken file and its
+//! fix, git commits) are applied to a small real
 //! site while the real `evident serve` runs on it; after each edit, once the server has
 //! settled, every file a clean `evident build --base-url <the server's address>` of the same
 //! tree writes must be served with the same bytes (HTML without the injected reload script),
@@ -82,6 +83,8 @@ struct Article {
     draft: bool,
     bullets: Vec<String>,
     related: Vec<String>,
+    /// Addresses it took over from deleted articles, which `url/removed` asks for.
+    aliases: Vec<String>,
     cites_shared: bool,
 }
 
@@ -107,6 +110,9 @@ impl Article {
         ));
         if !self.related.is_empty() {
             text.push_str(&format!("related: [{}]\n", self.related.join(", ")));
+        }
+        if !self.aliases.is_empty() {
+            text.push_str(&format!("aliases: [{}]\n", self.aliases.join(", ")));
         }
         text.push_str("---\n## Evidence\n\n");
         for bullet in &self.bullets {
@@ -134,6 +140,7 @@ fn new_article(rng: &mut Rng, slug: &str) -> Article {
         draft: false,
         bullets: vec![format!("Trials of {} found little", words(rng, 3))],
         related: Vec::new(),
+        aliases: Vec::new(),
         cites_shared: rng.chance(50),
     }
 }
@@ -149,6 +156,9 @@ struct Model {
     page_text: String,
     /// The article a `Break` step left unparsable, fixed by the next step.
     broken: Option<usize>,
+    /// What the retraction list says of the shared reference (`RetractionNature`), if
+    /// anything: it lives in `data/`, outside every folder serve watches by name.
+    retraction: Option<&'static str>,
 }
 
 impl Model {
@@ -162,6 +172,7 @@ impl Model {
             theme: "body { color: #111; }\n".to_string(),
             page_text: "This site supports the judgement of a professional.".to_string(),
             broken: None,
+            retraction: None,
         };
         for _ in 0..4 {
             model.add(rng);
@@ -184,14 +195,24 @@ impl Model {
             .map(|t| format!("  {t}:\n    title: \"{}\"\n", t.to_uppercase()))
             .collect();
         format!(
-            "title: \"Serve equals build\"\ndescription: \"{}\"\nbase_url: \"https://kb.example.org/\"\npublisher: \"Test Board\"\ntopics:\n{topics}",
+            "title: \"Serve equals build\"\ndescription: \"{}\"\nbase_url: \"https://kb.example.org/\"\npublisher: \"Test Board\"\ncitations:\n  retractions: data/retractions.csv\ntopics:\n{topics}",
             self.description
         )
     }
 
+    fn retractions(&self) -> String {
+        let mut csv = "Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,URLS,ArticleType,RetractionDate,RetractionDOI,RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature,Reason,Paywalled,Notes\n".to_string();
+        if let Some(nature) = self.retraction {
+            csv.push_str(&format!(
+                "1,Shared trial,,,,,,,,,3/1/2024 0:00,10.1136/notice,0,1/1/2021 0:00,10.1136/bmj.shared,0,{nature},Data,No,\n"
+            ));
+        }
+        csv
+    }
+
     fn shared(&self) -> String {
         format!(
-            "- id: shared-trial\n  type: research\n  authors: [\"Roe R\"]\n  title: \"{}\"\n  journal: \"BMJ\"\n  year: 2021\n",
+            "- id: shared-trial\n  type: research\n  authors: [\"Roe R\"]\n  title: \"{}\"\n  journal: \"BMJ\"\n  year: 2021\n  doi: \"10.1136/bmj.shared\"\n",
             self.shared_title
         )
     }
@@ -212,6 +233,7 @@ impl Model {
         let mut wanted: BTreeMap<String, String> = BTreeMap::new();
         wanted.insert("evident.yaml".into(), self.config());
         wanted.insert("references/shared.yaml".into(), self.shared());
+        wanted.insert("data/retractions.csv".into(), self.retractions());
         wanted.insert("theme/extra.css".into(), self.theme.clone());
         wanted.insert(
             "content/pages/disclaimer.md".into(),
@@ -267,7 +289,7 @@ fn edit(model: &mut Model, rng: &mut Rng, site: &Site) -> String {
     }
     let slugs: Vec<String> = model.articles.iter().map(|a| a.slug.clone()).collect();
     let at = rng.below(model.articles.len());
-    match rng.below(13) {
+    match rng.below(14) {
         0 | 1 => {
             let bullet = format!("A new trial of {} found more", words(rng, 3));
             model.articles[at].bullets.push(bullet);
@@ -324,15 +346,31 @@ fn edit(model: &mut Model, rng: &mut Rng, site: &Site) -> String {
         }
         10 if model.articles.len() > 3 => {
             let gone = model.articles.remove(at);
-            // An editor removes the links to an article with it.
+            // An editor removes the links to an article with it, and sends its readers
+            // (and those of the addresses it had taken over) to another question.
             for article in &mut model.articles {
                 article.related.retain(|s| *s != gone.slug);
             }
+            let heir = at % model.articles.len();
+            let heir = &mut model.articles[heir];
+            heir.aliases.push(gone.slug.clone());
+            heir.aliases.extend(gone.aliases.iter().cloned());
             format!("delete {}", gone.file())
         }
         10 => {
             model.articles[at].draft = !model.articles[at].draft;
             format!("toggle the draft status of {}", model.articles[at].file())
+        }
+        12 => {
+            model.retraction = match model.retraction {
+                Some(_) => None,
+                None => Some(*rng.pick(&["Retraction", "Correction", "Expression of concern"])),
+            };
+            model.articles[at].cites_shared = true;
+            match model.retraction {
+                Some(nature) => format!("list the shared reference as \"{nature}\" in data/retractions.csv"),
+                None => "clear the shared reference from data/retractions.csv".to_string(),
+            }
         }
         11 => {
             model.broken = Some(at);
@@ -474,7 +512,7 @@ fn expect_agreement(server: &Server, expected: &BTreeMap<String, Vec<u8>>, gone:
 }
 
 /// After a failed build, serve keeps the last good pages and shows the overlay over them.
-fn expect_overlay(server: &Server, what: &str) {
+fn expect_overlay(server: &Server, what: &str, build_stderr: &str) {
     let deadline = Instant::now() + SETTLE_TIMEOUT;
     loop {
         let seen = server.printed();
@@ -484,7 +522,7 @@ fn expect_overlay(server: &Server, what: &str) {
         }
         assert!(
             Instant::now() < deadline,
-            "after {what}, the build fails but serve shows no findings:\n{}",
+            "after {what}, the build fails but serve shows no findings:\n{}\nbuild:\n{build_stderr}",
             server.serve.stderr()
         );
         server.prints_within(seen, Duration::from_secs(2));
@@ -501,8 +539,6 @@ fn run_sequence(seed: u64, steps: u64) {
     commit(&site, "2026-01-05T10:00:00", "first");
     let server = Server::start(&site);
     let out = tempfile::tempdir().unwrap();
-    let out_dir = out.path().join("public");
-    let out_arg = out_dir.to_string_lossy().into_owned();
     let url = server.url();
     let mut ever_built: BTreeSet<String> = BTreeSet::new();
     let mut history = vec!["start".to_string()];
@@ -512,6 +548,10 @@ fn run_sequence(seed: u64, steps: u64) {
             model.write(&site);
         }
         let what = format!("seed {seed}, steps: {}", history.join("; "));
+        // A clean build, as the preview is: into a new folder, so that `url/removed` has no
+        // earlier output of this test to hold the tree to (serve's generations have none).
+        let out_dir = out.path().join(format!("public-{step}"));
+        let out_arg = out_dir.to_string_lossy().into_owned();
         let build = site.run(&["build", "--base-url", &url, "--out", &out_arg]);
         match build.code {
             0 => {
@@ -525,7 +565,7 @@ fn run_sequence(seed: u64, steps: u64) {
                 ever_built.extend(expected.keys().cloned());
                 expect_agreement(&server, &expected, &gone, &what);
             }
-            1 => expect_overlay(&server, &what),
+            1 => expect_overlay(&server, &what, &build.stderr),
             code => panic!("{what}: build exited {code}:\n{}", build.stderr),
         }
     }
