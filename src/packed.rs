@@ -109,20 +109,28 @@ fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
-/// Bytes that do not unpack to the text that was packed: a fault of this program's memory,
-/// never of content.
+/// A held text that cannot be given back: bytes that do not unpack to the text that was
+/// packed (a fault of this program's memory, never of content), or a spill the system
+/// would not read back.
 #[derive(Debug)]
-pub struct UnpackError(String);
+pub struct UnpackError {
+    reason: String,
+    /// The temporary file failed, not this program: the disk, not a bug.
+    pub unreadable: bool,
+}
 
 impl UnpackError {
     pub fn new(reason: &str) -> UnpackError {
-        UnpackError(reason.to_string())
+        UnpackError {
+            reason: reason.to_string(),
+            unreadable: false,
+        }
     }
 }
 
 impl fmt::Display for UnpackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "held text could not be unpacked: {}", self.0)
+        write!(f, "held text could not be unpacked: {}", self.reason)
     }
 }
 
@@ -179,9 +187,10 @@ impl PackedText {
         match &self.0 {
             Held::Memory(bytes) => unpack_bytes(bytes),
             Held::Spilled { spill, offset, length } => {
-                let bytes = spill
-                    .read(*offset, *length)
-                    .map_err(|e| UnpackError(format!("the spill could not be read back: {e}")))?;
+                let bytes = spill.read(*offset, *length).map_err(|e| UnpackError {
+                    reason: format!("the build's temporary file could not be read back: {e}"),
+                    unreadable: true,
+                })?;
                 unpack_bytes(&bytes)
             }
         }
@@ -199,17 +208,17 @@ impl PackedText {
 fn unpack_bytes(bytes: &[u8]) -> Result<String, UnpackError> {
     let (length, packed) = bytes
         .split_at_checked(LENGTH_BYTES)
-        .ok_or_else(|| UnpackError("too short".into()))?;
-    let length = u32::from_le_bytes(length.try_into().map_err(|_| UnpackError("no length".into()))?);
+        .ok_or_else(|| UnpackError::new("too short"))?;
+    let length = u32::from_le_bytes(length.try_into().map_err(|_| UnpackError::new("no length"))?);
     if length == u32::MAX {
-        return String::from_utf8(packed.to_vec()).map_err(|e| UnpackError(e.to_string()));
+        return String::from_utf8(packed.to_vec()).map_err(|e| UnpackError::new(&e.to_string()));
     }
     let mut text = vec![0; length as usize];
-    let written = lz4_flex::block::decompress_into(packed, &mut text).map_err(|e| UnpackError(e.to_string()))?;
+    let written = lz4_flex::block::decompress_into(packed, &mut text).map_err(|e| UnpackError::new(&e.to_string()))?;
     if written != text.len() {
-        return Err(UnpackError(format!("{written} bytes of {length}")));
+        return Err(UnpackError::new(&format!("{written} bytes of {length}")));
     }
-    String::from_utf8(text).map_err(|e| UnpackError(e.to_string()))
+    String::from_utf8(text).map_err(|e| UnpackError::new(&e.to_string()))
 }
 
 impl fmt::Debug for PackedText {
@@ -303,6 +312,7 @@ mod tests {
             offset: 1 << 20,
             length: 16,
         });
-        assert!(beyond.unpack().is_err());
+        let error = beyond.unpack().expect_err("nothing was written there");
+        assert!(error.unreadable, "{error}");
     }
 }

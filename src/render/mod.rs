@@ -361,6 +361,16 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
 /// An article's held body that would not unpack: a fault of the program, reported as
 /// one rather than publishing the page without its text.
 pub fn unpacking_failed(file: &str, error: crate::packed::UnpackError) -> Diagnostic {
+    if error.unreadable {
+        // The page's body waited in a temporary file that the system would not give back.
+        return Diagnostic::new(
+            crate::diagnostic::Code::OutputWrite,
+            file,
+            crate::diagnostic::Position::START,
+            format!("{error}; the page was not written"),
+        )
+        .with_hint("check that the temporary folder (TMPDIR) has room and is readable, then build again");
+    }
     templates::template_error(
         file,
         format!("{error}; the page was not written (this is a bug in Evident: please report it)"),
