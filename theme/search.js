@@ -14,7 +14,7 @@
   var MAX_TERM_CHARS = 40;
   var MAX_CANDIDATES = 12;
   var MAX_QUERY_TERMS = 8;
-  var FORMAT = 2;
+  var FORMAT = 3;
   var EXACT = 1.0, STEM = 0.9, PREFIX = 0.7, ONE_TYPO = 0.6, TWO_TYPOS = 0.4;
   var SYNONYM = 0.8, TYPE = 1.0, FLOOR = 0.1;
   var STEM_SUFFIX_CHARS = 4, STEM_MIN_CHARS = 4;
@@ -171,6 +171,310 @@
     return object !== null && typeof object === "object" && Object.prototype.hasOwnProperty.call(object, key);
   }
 
+  /* The best results of a query from part of its postings, as src/search/topk.rs: a
+     term's documents are read a field group (a level) at a time, the question first; after
+     each level every document seen gets its score so far and the most it could still
+     reach, and reading stops once the results shown are certain. */
+  var MAX_LEVELS = 8;
+
+  function better(a, b) {
+    return a.matched > b.matched || (a.matched === b.matched && a.points > b.points);
+  }
+
+  function Plan(docs, weights) {
+    this.terms = [];
+    this.slots = [];
+    this.docs = docs;
+    this.weights = weights;
+    this.readThrough = -1;
+    this.seen = new Uint8Array(docs);
+    this.seenList = [];
+  }
+
+  /* The index of `term`, added on first use; df null for a question-type tag. */
+  Plan.prototype.term = function (term, df, groups) {
+    for (var i = 0; i < this.terms.length; i++) {
+      if (this.terms[i].term === term) {
+        return i;
+      }
+    }
+    this.terms.push({ term: term, df: df, groups: groups, rarity: rarity(this.docs, df === null ? 0 : df), found: null, next: -1 });
+    return this.terms.length - 1;
+  };
+
+  Plan.prototype.levels = function () {
+    return Math.min(this.weights.length, MAX_LEVELS);
+  };
+
+  Plan.prototype.nextLevel = function () {
+    for (var level = this.readThrough + 1; level < this.levels(); level++) {
+      for (var t = 0; t < this.terms.length; t++) {
+        if (this.terms[t].groups & (1 << level)) {
+          return level;
+        }
+      }
+    }
+    return -1;
+  };
+
+  Plan.prototype.termsAt = function (level) {
+    var out = [];
+    for (var t = 0; t < this.terms.length; t++) {
+      if (this.terms[t].groups & (1 << level)) {
+        out.push(t);
+      }
+    }
+    return out;
+  };
+
+  Plan.prototype.read = function (t, level, docs) {
+    docs = docs || [];
+    var term = this.terms[t];
+    if (term.df === null) {
+      term.df = docs.length;
+      term.rarity = rarity(this.docs, docs.length);
+    }
+    if (term.found === null) {
+      term.found = new Uint8Array(this.docs);
+    }
+    for (var i = 0; i < docs.length; i++) {
+      var doc = docs[i];
+      if (doc < this.docs) {
+        term.found[doc] = level + 1;
+        if (!this.seen[doc]) {
+          this.seen[doc] = 1;
+          this.seenList.push(doc);
+        }
+      }
+    }
+  };
+
+  Plan.prototype.finishLevel = function (level) {
+    this.readThrough = level;
+    for (var t = 0; t < this.terms.length; t++) {
+      var term = this.terms[t];
+      term.next = -1;
+      for (var g = level + 1; g < this.levels(); g++) {
+        if (term.groups & (1 << g)) {
+          term.next = g;
+          break;
+        }
+      }
+    }
+  };
+
+  /* The best of `candidates` ([term, quality]) for `doc` (-1: one not seen yet), into
+     `out`: points, term (-1 none), the most it could reach, whether it is still open. */
+  Plan.prototype.best = function (candidates, doc, out) {
+    var points = 0, term = -1, unread = 0;
+    for (var c = 0; c < candidates.length; c++) {
+      var info = this.terms[candidates[c][0]];
+      var quality = candidates[c][1];
+      var group = doc >= 0 && info.found !== null ? info.found[doc] : 0;
+      var p;
+      if (group > 0) {
+        p = (this.weights[group - 1] || 0) * quality * info.rarity;
+      } else if (info.next >= 0) {
+        unread = Math.max(unread, this.weights[info.next] * quality * info.rarity);
+        continue;
+      } else {
+        p = 0;
+      }
+      if (p > points) {
+        points = p;
+        term = candidates[c][0];
+      }
+    }
+    out.points = points;
+    out.term = term;
+    out.most = Math.max(points, unread);
+    out.open = unread > 0 && unread >= points;
+  };
+
+  /* One slot for `doc`: {found: {matched, points, terms}, mostPoints, mostMatched, open}. */
+  Plan.prototype.slot = function (slot, doc, withTerms) {
+    var self = this;
+    var b = { points: 0, term: -1, most: 0, open: false };
+    var found = { matched: 0, points: 0, terms: [] };
+    var ways = [];
+    var mostWords = 0, mostPoints = 0, open = false;
+    slot.words.forEach(function (candidates) {
+      self.best(candidates, doc, b);
+      if (b.term >= 0) {
+        found.matched += 1;
+        found.points += b.points;
+        if (withTerms) {
+          found.terms.push(self.terms[b.term].term);
+        }
+      }
+      mostWords += b.most > 0 ? 1 : 0;
+      mostPoints += b.most;
+      open = open || b.open;
+    });
+    ways.push([mostWords, mostPoints, open]);
+    slot.synonyms.forEach(function (phrase) {
+      var all = true, sum = 0, terms = [];
+      var possible = true, mostSum = 0, phraseOpen = false;
+      phrase.forEach(function (candidates) {
+        self.best(candidates, doc, b);
+        if (b.term >= 0) {
+          sum += b.points;
+          if (withTerms) {
+            terms.push(self.terms[b.term].term);
+          }
+        } else {
+          all = false;
+        }
+        possible = possible && b.most > 0;
+        mostSum += b.most;
+        phraseOpen = phraseOpen || b.open;
+      });
+      function share(total) {
+        return total / phrase.length * SYNONYM * slot.weight;
+      }
+      if (all && phrase.length) {
+        var candidate = { matched: slot.weight, points: share(sum), terms: terms };
+        if (better(candidate, found)) {
+          found = candidate;
+        }
+      }
+      var reach = possible && phrase.length > 0;
+      ways.push([reach ? slot.weight : 0, reach ? share(mostSum) : 0, phraseOpen]);
+    });
+    slot.types.forEach(function (candidates) {
+      self.best(candidates, doc, b);
+      if (b.term >= 0) {
+        var candidate = { matched: slot.weight, points: b.points, terms: [] };
+        if (better(candidate, found)) {
+          found = candidate;
+        }
+      }
+      ways.push([b.most > 0 ? slot.weight : 0, b.most, b.open]);
+    });
+    // A way still open matters only if it could match or beat what is found.
+    var stillOpen = ways.some(function (w) {
+      return w[2] && !better(found, { matched: w[0], points: w[1] });
+    });
+    if (!stillOpen) {
+      return { found: found, mostPoints: found.points, mostMatched: found.matched, open: false };
+    }
+    var most = 0, reach = 0;
+    ways.forEach(function (w) {
+      most = Math.max(most, w[0]);
+      reach = Math.max(reach, w[1]);
+    });
+    return { found: found, mostPoints: reach, mostMatched: most, open: true };
+  };
+
+  /* `doc`'s score as far as known and at most (-1: a document not seen yet). */
+  Plan.prototype.evaluate = function (doc, totalWords, withTerms) {
+    var matched = 0, points = 0, terms = [], mostPoints = 0, mostMatched = 0, open = false;
+    for (var s = 0; s < this.slots.length; s++) {
+      var r = this.slot(this.slots[s], doc, withTerms);
+      matched += r.found.matched;
+      points += r.found.points;
+      if (withTerms) {
+        terms = terms.concat(r.found.terms);
+      }
+      mostPoints += r.mostPoints;
+      mostMatched += r.mostMatched;
+      open = open || r.open;
+    }
+    var share = matched / totalWords;
+    var mostShare = mostMatched / totalWords;
+    return {
+      doc: doc, matched: matched, points: points, terms: terms, score: points * share * share,
+      mostScore: mostPoints * mostShare * mostShare, mostMatched: mostMatched, open: open
+    };
+  };
+
+  Plan.prototype.totalWords = function () {
+    return Math.max(this.slots.reduce(function (t, s) { return t + s.weight; }, 0), 1);
+  };
+
+  /* The results once they are certain, else null (read the next level):
+     {hits: [{doc, score, matched, terms}], total, exact}. */
+  Plan.prototype.decide = function (limit) {
+    var self = this;
+    var n = this.totalWords();
+    var evals = this.seenList.map(function (doc) { return self.evaluate(doc, n, false); });
+    if (this.seenList.length < this.docs) {
+      evals.push(this.evaluate(-1, n, false));
+    }
+    var ranked = evals.filter(function (e) { return e.matched > 0; });
+    ranked.sort(function (x, y) {
+      return y.score - x.score || y.matched - x.matched || x.doc - y.doc;
+    });
+    if (!ranked.length) {
+      var nothing = evals.every(function (e) { return !e.open || e.mostMatched === 0; });
+      return nothing ? { hits: [], total: 0, exact: true } : null;
+    }
+    if (ranked[0].open) {
+      return null;
+    }
+    var floor = ranked[0].score * FLOOR, most = ranked[0].matched;
+    function kept(e) {
+      return e.score >= floor || e.matched >= most;
+    }
+    function surelyDropped(e) {
+      return e.mostScore < floor && e.mostMatched < most;
+    }
+    var hits = [];
+    var walked = new Uint8Array(this.docs);
+    for (var i = 0; i < ranked.length && hits.length < limit; i++) {
+      var e = ranked[i];
+      walked[e.doc] = 1;
+      if (kept(e)) {
+        if (e.open) {
+          return null;
+        }
+        hits.push(e);
+      } else if (e.open && !surelyDropped(e)) {
+        return null;
+      }
+    }
+    var last = hits.length === limit ? (hits.length ? hits[hits.length - 1].score : Infinity) : null;
+    var unsure = evals.some(function (e) {
+      return e.open && (e.doc < 0 || !walked[e.doc]) && !surelyDropped(e) && (last === null || e.mostScore >= last);
+    });
+    if (unsure) {
+      return null;
+    }
+    var exact = evals.every(function (e) { return !e.open || surelyDropped(e); });
+    var count = ranked.filter(kept).length;
+    return {
+      hits: hits.map(function (h) { return self.evaluate(h.doc, n, true); }),
+      total: exact ? count : about(Math.max(count, this.estimate())),
+      exact: exact
+    };
+  };
+
+  /* The articles expected to match every slot, were the slots' words independent. */
+  Plan.prototype.estimate = function () {
+    var self = this;
+    var expected = this.docs;
+    this.slots.forEach(function (slot) {
+      var most = 0;
+      var ways = slot.words.concat.apply(slot.words, slot.synonyms).concat(slot.types);
+      ways.forEach(function (candidates) {
+        candidates.forEach(function (c) {
+          most = Math.max(most, self.terms[c[0]].df || 0);
+        });
+      });
+      expected *= most / self.docs;
+    });
+    return Math.round(expected);
+  };
+
+  /* `n` to two significant figures: what "about" a count says. */
+  function about(n) {
+    if (n < 100) {
+      return n;
+    }
+    var scale = Math.pow(10, String(n).length - 2);
+    return Math.round(n / scale) * scale;
+  }
+
   /* The engine over files read by load(path) -> Promise of parsed JSON or null; paths are
      relative to the folder holding search/. Repeats src/search/query.rs step by step. */
   function createSearcher(load) {
@@ -189,22 +493,37 @@
       return cache[rel];
     }
 
+    var opening = null;
+
+    /* The manifest, and beside it (at once, not after it) the synonym table that every
+       query with a word needs first. */
     function open() {
       if (manifest) {
         return Promise.resolve(manifest);
       }
-      return file("index.json").then(function (value) {
+      if (opening) {
+        return opening;
+      }
+      var synonyms = file("synonyms.json");
+      opening = file("index.json").then(function (value) {
         if (!value || value.format !== FORMAT) {
-          delete cache["index.json"];
           throw new Error("the search index is missing or of another version");
         }
-        manifest = value;
-        cues = {};
-        (manifest.cues || []).forEach(function (cue) {
-          cues[cue[0].join(" ")] = cue[1];
+        return synonyms.then(function () {
+          manifest = value;
+          cues = {};
+          (manifest.cues || []).forEach(function (cue) {
+            cues[cue[0].join(" ")] = cue[1];
+          });
+          return manifest;
         });
-        return manifest;
+      }).catch(function (error) {
+        delete cache["index.json"];
+        delete cache["synonyms.json"];
+        opening = null;
+        throw error;
       });
+      return opening;
     }
 
     function vocabulary(key) {
@@ -216,7 +535,12 @@
         if (shard && Array.isArray(shard.terms)) {
           for (var i = 0; i < shard.terms.length; i++) {
             var stem = (shard.stems && shard.stems[i]) || "";
-            list.push({ term: shard.terms[i], df: (shard.df && shard.df[i]) || 0, stem: stem || shard.terms[i] });
+            list.push({
+              term: shard.terms[i],
+              df: (shard.df && shard.df[i]) || 0,
+              groups: (shard.groups && shard.groups[i]) || 0,
+              stem: stem || shard.terms[i]
+            });
           }
         }
         return list;
@@ -235,8 +559,7 @@
           kept.push(at);
         }
       });
-      var synonymsReady = kept.length ? file("synonyms.json") : Promise.resolve(null);
-      return synonymsReady.then(function (table) {
+      return file("synonyms.json").then(function (table) {
         table = table || {};
         var expand = table.expand || {};
         var longestPhrase = table.longest || 1;
@@ -353,12 +676,12 @@
             } else {
               continue;
             }
-            found.push([v.term, quality, v.df]);
+            found.push({ term: v.term, quality: quality, df: v.df, groups: v.groups });
           }
           found.sort(function (x, y) {
-            return y[1] - x[1] || y[2] - x[2] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
+            return y.quality - x.quality || y.df - x.df || (x.term < y.term ? -1 : x.term > y.term ? 1 : 0);
           });
-          return found.slice(0, MAX_CANDIDATES).map(function (c) { return [c[0], c[1]]; });
+          return found.slice(0, MAX_CANDIDATES);
         });
       });
     }
@@ -371,12 +694,15 @@
         found.sort(function (x, y) {
           return y.df - x.df || (x.term < y.term ? -1 : x.term > y.term ? 1 : 0);
         });
-        return found.slice(0, MAX_CANDIDATES).map(function (v) { return [v.term, EXACT]; });
+        return found.slice(0, MAX_CANDIDATES).map(function (v) {
+          return { term: v.term, quality: EXACT, df: v.df, groups: v.groups };
+        });
       });
     }
 
-    function postings(term) {
-      var firsts = manifest.postings;
+    /* A term's documents in one field group, from that level's posting shard. */
+    function postings(term, level) {
+      var firsts = (manifest.postings || [])[level] || [];
       var lo = 0, hi = firsts.length;
       while (lo < hi) {
         var mid = (lo + hi) >> 1;
@@ -389,170 +715,92 @@
       if (lo === 0) {
         return Promise.resolve(null);
       }
-      return file("postings/" + (lo - 1) + ".json").then(function (shard) {
-        var entry = has(shard, term) ? shard[term] : null;
-        return Array.isArray(entry) ? entry.map(decodePostings) : null;
+      return file("postings/" + level + "/" + (lo - 1) + ".json").then(function (shard) {
+        return has(shard, term) ? decodePostings(shard[term]) : null;
       });
     }
 
-    /* Per document, [points, term]: the best weight × quality × rarity among candidates. */
-    function termPoints(found) {
-      return Promise.all(found.map(function (c) { return postings(c[0]); })).then(function (lists) {
-        var best = new Map();
-        found.forEach(function (candidate, i) {
-          var groups = lists[i];
-          if (!groups) {
-            return;
-          }
-          var df = groups.reduce(function (n, g) { return n + g.length; }, 0);
-          var weight = rarity(manifest.docs, df);
-          groups.forEach(function (docs, group) {
-            var points = (manifest.weights[group] || 0) * candidate[1] * weight;
-            for (var k = 0; k < docs.length; k++) {
-              var entry = best.get(docs[k]);
-              if (!entry) {
-                entry = [0, ""];
-                best.set(docs[k], entry);
-              }
-              if (points > entry[0]) {
-                entry[0] = points;
-                entry[1] = candidate[0];
-              }
-            }
-          });
+    /* The plan of a query: its slots' ways as candidate terms, as Searcher::search. */
+    function plan(found, corrections) {
+      var p = new Plan(manifest.docs, manifest.weights);
+      function add(c) {
+        return [p.term(c.term, c.df, c.groups), c.quality];
+      }
+      // Every vocabulary shard the words and synonyms need, fetched at once.
+      var keys = [];
+      found.forEach(function (slot) {
+        slot.words.forEach(function (w) { keys.push(shardKey(w)); });
+        slot.synonyms.forEach(function (phrase) {
+          phrase.forEach(function (t) { keys.push(shardKey(t)); });
         });
-        return best;
+      });
+      return Promise.all(keys.map(vocabulary)).then(function () {
+        return found.reduce(function (done, slot) {
+          return done.then(function () {
+            var planned = { weight: Math.max(slot.words.length, 1), words: [], synonyms: [], types: [] };
+            p.slots.push(planned);
+            return slot.words.reduce(function (before, word) {
+              return before.then(function () {
+                return candidates(word).then(function (list) {
+                  if (list.length && list[0].quality < PREFIX) {
+                    corrections.push({ typed: word, readAs: list[0].term });
+                  }
+                  planned.words.push(list.map(add));
+                });
+              });
+            }, Promise.resolve()).then(function () {
+              return Promise.all(slot.synonyms.map(function (phrase) {
+                return Promise.all(phrase.map(stemCandidates));
+              }));
+            }).then(function (phrases) {
+              phrases.forEach(function (phrase) {
+                planned.synonyms.push(phrase.map(function (list) { return list.map(add); }));
+              });
+              slot.types.forEach(function (kind) {
+                // Question-type tags are on the question group alone.
+                planned.types.push([[p.term(kind, null, 1), TYPE]]);
+              });
+            });
+          });
+        }, Promise.resolve());
+      }).then(function () { return p; });
+    }
+
+    /* Reads the plan's levels, each for every term at once, until the results are certain. */
+    function settle(p, limit) {
+      var level = p.nextLevel();
+      if (level < 0) {
+        return Promise.resolve(p.decide(limit) || { hits: [], total: 0, exact: true });
+      }
+      var terms = p.termsAt(level);
+      return Promise.all(terms.map(function (t) { return postings(p.terms[t].term, level); })).then(function (lists) {
+        terms.forEach(function (t, i) { p.read(t, level, lists[i]); });
+        p.finishLevel(level);
+        return p.decide(limit) || settle(p, limit);
       });
     }
 
-    function better(a, b) {
-      return a.matched > b.matched || (a.matched === b.matched && a.points > b.points);
-    }
-
-    /* One slot's best match per document: Map doc -> {matched, points, terms}. */
-    function matchSlot(slot, corrections) {
-      var weight = Math.max(slot.words.length, 1);
-      var perWord = Promise.all(slot.words.map(function (word) {
-        return candidates(word).then(function (found) {
-          if (found.length && found[0][1] < PREFIX) {
-            corrections.push({ typed: word, readAs: found[0][0] });
-          }
-          return termPoints(found);
-        });
-      }));
-      var perSynonym = Promise.all(slot.synonyms.map(function (synonym) {
-        return Promise.all(synonym.map(function (term) {
-          return stemCandidates(term).then(termPoints);
-        }));
-      }));
-      var perType = Promise.all(slot.types.map(function (kind) {
-        return termPoints([[kind, TYPE]]);
-      }));
-      return Promise.all([perWord, perSynonym, perType]).then(function (all) {
-        var best = new Map();
-        function entry(doc) {
-          var e = best.get(doc);
-          if (!e) {
-            e = { matched: 0, points: 0, terms: [] };
-            best.set(doc, e);
-          }
-          return e;
-        }
-        all[0].forEach(function (points) {
-          points.forEach(function (p, doc) {
-            var e = entry(doc);
-            e.matched += 1;
-            e.points += p[0];
-            e.terms.push(p[1]);
-          });
-        });
-        all[1].forEach(function (perTerm, s) {
-          var synonym = slot.synonyms[s];
-          if (!perTerm.length) {
-            return;
-          }
-          perTerm[0].forEach(function (p, doc) {
-            var sum = p[0];
-            var terms = [p[1]];
-            for (var t = 1; t < perTerm.length; t++) {
-              var other = perTerm[t].get(doc);
-              if (!other) {
-                return;
-              }
-              sum += other[0];
-              terms.push(other[1]);
-            }
-            var candidate = { matched: weight, points: sum / synonym.length * SYNONYM * weight, terms: terms };
-            if (better(candidate, entry(doc))) {
-              best.set(doc, candidate);
-            }
-          });
-        });
-        all[2].forEach(function (points) {
-          points.forEach(function (p, doc) {
-            var candidate = { matched: weight, points: p[0], terms: [] };
-            if (better(candidate, entry(doc))) {
-              best.set(doc, candidate);
-            }
-          });
-        });
-        return best;
-      });
-    }
-
-    /* Ranks every matching document: {ranked: [{doc, score, matched, terms}], corrections}. */
-    function rank(query) {
+    /* The best `limit` results: {ranked: [{doc, score, matched, terms}], total, exact,
+       corrections}; `total` is exact when `exact`, else about (two figures). */
+    function rank(query, limit) {
       var corrections = [];
-      var slotList = [];
       return open().then(function () {
         return slots(query);
       }).then(function (found) {
-        slotList = found;
-        var perSlot = [];
-        // One slot after another, so that corrections come out in query order.
-        return found.reduce(function (done, slot) {
-          return done.then(function () {
-            var mine = [];
-            return matchSlot(slot, mine).then(function (best) {
-              corrections = corrections.concat(mine);
-              perSlot.push(best);
-            });
-          });
-        }, Promise.resolve()).then(function () { return perSlot; });
-      }).then(function (perSlot) {
-        var scores = new Map();
-        perSlot.forEach(function (best) {
-          best.forEach(function (m, doc) {
-            var e = scores.get(doc);
-            if (!e) {
-              e = { matched: 0, points: 0, terms: [] };
-              scores.set(doc, e);
-            }
-            e.matched += m.matched;
-            e.points += m.points;
-            e.terms = e.terms.concat(m.terms);
-          });
-        });
-        var n = Math.max(slotList.reduce(function (t, s) { return t + Math.max(s.words.length, 1); }, 0), 1);
-        var ranked = [];
-        scores.forEach(function (e, doc) {
-          var share = e.matched / n;
+        return plan(found, corrections);
+      }).then(function (p) {
+        return settle(p, limit);
+      }).then(function (outcome) {
+        var ranked = outcome.hits.map(function (h) {
           var terms = [];
-          e.terms.forEach(function (t) {
+          h.terms.forEach(function (t) {
             if (terms.indexOf(t) === -1) {
               terms.push(t);
             }
           });
-          ranked.push({ doc: doc, score: e.points * share * share, matched: e.matched, terms: terms });
+          return { doc: h.doc, score: h.score, matched: h.matched, terms: terms };
         });
-        ranked.sort(function (x, y) {
-          return y.score - x.score || y.matched - x.matched || x.doc - y.doc;
-        });
-        if (ranked.length) {
-          var floor = ranked[0].score * FLOOR, most = ranked[0].matched;
-          ranked = ranked.filter(function (r) { return r.score >= floor || r.matched >= most; });
-        }
-        return { ranked: ranked, corrections: corrections };
+        return { ranked: ranked, total: outcome.total, exact: outcome.exact, limit: limit, corrections: corrections };
       });
     }
 
@@ -579,15 +827,15 @@
 
     /* Ranking and the first `limit` rows, as the reference implementation returns them. */
     function search(query, limit) {
-      return rank(query).then(function (result) {
-        var top = result.ranked.slice(0, limit);
+      return rank(query, limit).then(function (result) {
+        var top = result.ranked;
         return rows(top.map(function (r) { return r.doc; })).then(function (list) {
           list.forEach(function (row, i) {
             row.score = top[i].score;
             row.matched = top[i].matched;
             row.terms = top[i].terms;
           });
-          return { hits: list, total: result.ranked.length, corrections: result.corrections, loaded: loaded.slice() };
+          return { hits: list, total: result.total, exact: result.exact, corrections: result.corrections, loaded: loaded.slice() };
         });
       });
     }
@@ -790,8 +1038,11 @@
       var note = result.corrections.length
         ? " (read " + result.corrections.map(function (c) { return c.typed + " as " + c.readAs; }).join(", ") + ")"
         : "";
-      var count = result.ranked.length;
-      say(count + (count === 1 ? " question matches" : " questions match") + " \u201c" + query + "\u201d" + note + ".");
+      var count = result.total.toLocaleString("en");
+      var matches = result.exact
+        ? count + (result.total === 1 ? " question matches" : " questions match")
+        : "About " + count + " questions match";
+      say(matches + " \u201c" + query + "\u201d" + note + ".");
       var list = document.createElement("ol");
       list.className = "qlist search-results__list";
       results.appendChild(list);
@@ -799,26 +1050,37 @@
       more.type = "button";
       more.className = "search-more";
       var shown = 0;
+      var current = result;
 
+      /* The next page: ranked further only when the reader asks for it. */
       function next() {
-        var ranked = result.ranked.slice(shown, shown + PAGE);
-        var slice = ranked.map(function (r) { return r.doc; });
         more.disabled = true;
-        return searcher.rows(slice).then(function (rows) {
+        var want = shown + PAGE;
+        var whole = current.ranked.length < current.limit;
+        var ready = whole || current.ranked.length >= want ? Promise.resolve(current) : searcher.rank(query, want);
+        return ready.then(function (ranking) {
+          current = ranking;
+          var ranked = ranking.ranked.slice(shown, want);
+          return searcher.rows(ranked.map(function (r) { return r.doc; })).then(function (rows) {
+            return [ranked, rows];
+          });
+        }).then(function (page) {
           if (ticket !== latest) {
             return;
           }
-          rows.forEach(function (row, i) {
-            row.terms = ranked[i].terms;
+          page[1].forEach(function (row, i) {
+            row.terms = page[0][i].terms;
             list.appendChild(item(row));
           });
           var first = list.children[shown];
-          shown += rows.length;
+          shown += page[1].length;
           more.disabled = false;
-          if (shown >= count) {
-            more.remove();
+          var left = current.exact ? current.total - shown : 0;
+          var moreToRank = !current.exact && current.ranked.length >= current.limit;
+          if (current.ranked.length > shown || left > 0 || moreToRank) {
+            more.textContent = left > 0 ? "Show more results (" + left.toLocaleString("en") + " more)" : "Show more results";
           } else {
-            more.textContent = "Show more results (" + (count - shown) + " more)";
+            more.remove();
           }
           return first;
         });
@@ -855,7 +1117,7 @@
         return;
       }
       say("Searching\u2026");
-      searcher.rank(query).then(function (result) {
+      searcher.rank(query, PAGE).then(function (result) {
         if (ticket === latest) {
           show(query, result, ticket);
         }
@@ -904,6 +1166,9 @@
       timer = window.setTimeout(function () { run(input.value); }, 200);
     });
 
+    // The manifest and synonyms are needed by any query: fetched as the page opens, so
+    // that a query typed here starts from the vocabulary.
+    searcher.open().catch(function () {});
     var params = new URLSearchParams(window.location.search);
     var initial = params.get("q");
     if (initial) {
