@@ -21,6 +21,12 @@ const QUERIES: &[&str] = &[
     "how is warfarin managed",
     "dose",
     "kidney damage",
+    // The "d" vocabulary shard is split by second character (`corpus`'s codes): a word, its
+    // inflections under another second letter, a code, a misspelt code.
+    "dying",
+    "die",
+    "d17x3",
+    "d17x33",
 ];
 
 fn searcher(site: &Site) -> Searcher<impl FnMut(&str) -> Option<Vec<u8>> + '_> {
@@ -210,6 +216,8 @@ fn corpus(count: usize) -> Site {
         "survival",
         "safety",
         "managed",
+        "dying",
+        "died",
     ];
     const TOPICS: &[&str] = &["cardiology", "oncology", "nephrology", "neurology"];
     let site = Site::empty();
@@ -239,7 +247,9 @@ fn corpus(count: usize) -> Site {
                 .collect();
             picked.join(" ")
         };
-        let mut body = String::new();
+        // Codes enough to split the "d" vocabulary shard.
+        let codes: Vec<String> = (0..8).map(|j| format!("d{i}x{j}")).collect();
+        let mut body = format!("Codes: {}.\n", codes.join(" "));
         for s in 0..4 {
             body.push_str(&format!("\n## {} {s}\n\n{} [@r{i}].\n", sentence(3), sentence(30)));
         }
@@ -252,5 +262,9 @@ fn corpus(count: usize) -> Site {
         site.write(&format!("content/{topic}/q-{i:04}.md"), text);
     }
     site.run(&["build", "--format", "json"]).expect_code(0);
+    assert!(
+        site.exists("public/search/vocab/dy.json") && !site.exists("public/search/vocab/d.json"),
+        "the corpus splits the \"d\" shard"
+    );
     site
 }

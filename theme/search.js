@@ -88,6 +88,12 @@
     return /^[a-z0-9]$/.test(c) ? c : "_";
   }
 
+  /* The sub-shard of a term in a split vocabulary shard, as vocab::second_key. */
+  function secondKey(term) {
+    var c = Array.from(term)[1];
+    return c !== undefined && /^[a-z0-9]$/.test(c) ? c : "_";
+  }
+
   function allowedTypos(term) {
     var length = Array.from(term).length;
     return length <= 4 ? 0 : length <= 7 ? 1 : 2;
@@ -177,10 +183,6 @@
      reach, and reading stops once the results shown are certain. */
   var MAX_LEVELS = 8;
 
-  function better(a, b) {
-    return a.matched > b.matched || (a.matched === b.matched && a.points > b.points);
-  }
-
   function Plan(docs, weights) {
     this.terms = [];
     this.slots = [];
@@ -189,6 +191,12 @@
     this.readThrough = -1;
     this.seen = new Uint8Array(docs);
     this.seenList = [];
+    // Scratch space of `slot`, reused for every document.
+    this.scratch = { points: 0, term: -1, most: 0, open: false };
+    this.slotOut = {};
+    this.wayWords = [];
+    this.wayPoints = [];
+    this.wayOpen = [];
   }
 
   /* The index of `term`, added on first use; df null for a question-type tag. */
@@ -291,36 +299,43 @@
     out.open = unread > 0 && unread >= points;
   };
 
-  /* One slot for `doc`: {found: {matched, points, terms}, mostPoints, mostMatched, open}. */
-  Plan.prototype.slot = function (slot, doc, withTerms) {
-    var self = this;
-    var b = { points: 0, term: -1, most: 0, open: false };
-    var found = { matched: 0, points: 0, terms: [] };
-    var ways = [];
+  /* One slot for `doc` into `out`: matched, points, terms (with `withTerms`), the most
+     points and words it could reach, and whether unread levels could change its match.
+     Run for every document seen after each level: it allocates nothing but the terms. */
+  Plan.prototype.slot = function (slot, doc, withTerms, out) {
+    var b = this.scratch;
+    // Each way's most (words, points) and whether it is still open.
+    var wayWords = this.wayWords, wayPoints = this.wayPoints, wayOpen = this.wayOpen;
+    var ways = 0;
+    var matched = 0, points = 0, terms = withTerms ? [] : null;
     var mostWords = 0, mostPoints = 0, open = false;
-    slot.words.forEach(function (candidates) {
-      self.best(candidates, doc, b);
+    var i, j;
+    for (i = 0; i < slot.words.length; i++) {
+      this.best(slot.words[i], doc, b);
       if (b.term >= 0) {
-        found.matched += 1;
-        found.points += b.points;
+        matched += 1;
+        points += b.points;
         if (withTerms) {
-          found.terms.push(self.terms[b.term].term);
+          terms.push(this.terms[b.term].term);
         }
       }
       mostWords += b.most > 0 ? 1 : 0;
       mostPoints += b.most;
       open = open || b.open;
-    });
-    ways.push([mostWords, mostPoints, open]);
-    slot.synonyms.forEach(function (phrase) {
-      var all = true, sum = 0, terms = [];
+    }
+    wayWords[ways] = mostWords;
+    wayPoints[ways] = mostPoints;
+    wayOpen[ways++] = open ? 1 : 0;
+    for (i = 0; i < slot.synonyms.length; i++) {
+      var phrase = slot.synonyms[i];
+      var all = true, sum = 0, phraseTerms = withTerms ? [] : null;
       var possible = true, mostSum = 0, phraseOpen = false;
-      phrase.forEach(function (candidates) {
-        self.best(candidates, doc, b);
+      for (j = 0; j < phrase.length; j++) {
+        this.best(phrase[j], doc, b);
         if (b.term >= 0) {
           sum += b.points;
           if (withTerms) {
-            terms.push(self.terms[b.term].term);
+            phraseTerms.push(this.terms[b.term].term);
           }
         } else {
           all = false;
@@ -328,53 +343,64 @@
         possible = possible && b.most > 0;
         mostSum += b.most;
         phraseOpen = phraseOpen || b.open;
-      });
-      function share(total) {
-        return total / phrase.length * SYNONYM * slot.weight;
       }
       if (all && phrase.length) {
-        var candidate = { matched: slot.weight, points: share(sum), terms: terms };
-        if (better(candidate, found)) {
-          found = candidate;
+        var share = sum / phrase.length * SYNONYM * slot.weight;
+        if (slot.weight > matched || (slot.weight === matched && share > points)) {
+          matched = slot.weight;
+          points = share;
+          terms = phraseTerms;
         }
       }
       var reach = possible && phrase.length > 0;
-      ways.push([reach ? slot.weight : 0, reach ? share(mostSum) : 0, phraseOpen]);
-    });
-    slot.types.forEach(function (candidates) {
-      self.best(candidates, doc, b);
-      if (b.term >= 0) {
-        var candidate = { matched: slot.weight, points: b.points, terms: [] };
-        if (better(candidate, found)) {
-          found = candidate;
-        }
-      }
-      ways.push([b.most > 0 ? slot.weight : 0, b.most, b.open]);
-    });
-    // A way still open matters only if it could match or beat what is found.
-    var stillOpen = ways.some(function (w) {
-      return w[2] && !better(found, { matched: w[0], points: w[1] });
-    });
-    if (!stillOpen) {
-      return { found: found, mostPoints: found.points, mostMatched: found.matched, open: false };
+      wayWords[ways] = reach ? slot.weight : 0;
+      wayPoints[ways] = reach ? mostSum / phrase.length * SYNONYM * slot.weight : 0;
+      wayOpen[ways++] = phraseOpen ? 1 : 0;
     }
-    var most = 0, reach = 0;
-    ways.forEach(function (w) {
-      most = Math.max(most, w[0]);
-      reach = Math.max(reach, w[1]);
-    });
-    return { found: found, mostPoints: reach, mostMatched: most, open: true };
+    for (i = 0; i < slot.types.length; i++) {
+      this.best(slot.types[i], doc, b);
+      if (b.term >= 0 && (slot.weight > matched || (slot.weight === matched && b.points > points))) {
+        matched = slot.weight;
+        points = b.points;
+        terms = withTerms ? [] : null;
+      }
+      wayWords[ways] = b.most > 0 ? slot.weight : 0;
+      wayPoints[ways] = b.most;
+      wayOpen[ways++] = b.open ? 1 : 0;
+    }
+    out.matched = matched;
+    out.points = points;
+    out.terms = terms;
+    out.mostPoints = points;
+    out.mostMatched = matched;
+    out.open = false;
+    // A way still open matters only if it could match or beat what is found.
+    for (i = 0; i < ways; i++) {
+      if (wayOpen[i] && !(matched > wayWords[i] || (matched === wayWords[i] && points > wayPoints[i]))) {
+        out.open = true;
+      }
+    }
+    if (out.open) {
+      var most = 0, reachPoints = 0;
+      for (i = 0; i < ways; i++) {
+        most = Math.max(most, wayWords[i]);
+        reachPoints = Math.max(reachPoints, wayPoints[i]);
+      }
+      out.mostPoints = reachPoints;
+      out.mostMatched = most;
+    }
   };
 
   /* `doc`'s score as far as known and at most (-1: a document not seen yet). */
   Plan.prototype.evaluate = function (doc, totalWords, withTerms) {
-    var matched = 0, points = 0, terms = [], mostPoints = 0, mostMatched = 0, open = false;
+    var r = this.slotOut;
+    var matched = 0, points = 0, terms = withTerms ? [] : null, mostPoints = 0, mostMatched = 0, open = false;
     for (var s = 0; s < this.slots.length; s++) {
-      var r = this.slot(this.slots[s], doc, withTerms);
-      matched += r.found.matched;
-      points += r.found.points;
+      this.slot(this.slots[s], doc, withTerms, r);
+      matched += r.matched;
+      points += r.points;
       if (withTerms) {
-        terms = terms.concat(r.found.terms);
+        terms = terms.concat(r.terms);
       }
       mostPoints += r.mostPoints;
       mostMatched += r.mostMatched;
@@ -526,20 +552,65 @@
       return opening;
     }
 
+    var vocabularies = {};
+
+    /* The terms of one vocabulary shard, read once per searcher: a digit shard of a large
+       site holds tens of thousands. */
+    /* The vocabulary shard a word is looked up in: that of its first character, or where
+       that shard is split, that of its first two (src/search/vocab.rs). */
+    function vocabKey(word) {
+      var first = shardKey(word);
+      return has(manifest.vocab_split, first) ? first + secondKey(word) : first;
+    }
+
     function vocabulary(key) {
-      if (manifest.vocab.indexOf(key) === -1) {
+      var split = has(manifest.vocab_split, key.charAt(0)) ? manifest.vocab_split[key.charAt(0)] : null;
+      var known = key.length === 1
+        ? typeof split !== "string" && manifest.vocab.indexOf(key) !== -1
+        : typeof split === "string" && split.indexOf(key.charAt(1)) !== -1;
+      if (!known) {
         return Promise.resolve([]);
       }
+      if (!has(vocabularies, key)) {
+        vocabularies[key] = readVocabulary(key);
+      }
+      return vocabularies[key];
+    }
+
+    /* Every term beginning with `first`, each once (in its own sub-shard). */
+    function letter(first) {
+      var split = has(manifest.vocab_split, first) ? manifest.vocab_split[first] : null;
+      if (typeof split !== "string") {
+        return vocabulary(first);
+      }
+      return Promise.all(split.split("").map(function (second) {
+        return vocabulary(first + second);
+      })).then(function (lists) {
+        var all = [];
+        lists.forEach(function (list) {
+          list.forEach(function (v) {
+            if (v.own) {
+              all.push(v);
+            }
+          });
+        });
+        return all;
+      });
+    }
+
+    function readVocabulary(key) {
       return file("vocab/" + key + ".json").then(function (shard) {
         var list = [];
         if (shard && Array.isArray(shard.terms)) {
+          var own = typeof shard.own === "number" ? shard.own : Infinity;
           for (var i = 0; i < shard.terms.length; i++) {
             var stem = (shard.stems && shard.stems[i]) || "";
             list.push({
               term: shard.terms[i],
               df: (shard.df && shard.df[i]) || 0,
               groups: (shard.groups && shard.groups[i]) || 0,
-              stem: stem || shard.terms[i]
+              stem: stem || shard.terms[i],
+              own: i < own
             });
           }
         }
@@ -631,15 +702,27 @@
     function candidates(word) {
       var typos = allowedTypos(word);
       var first = shardKey(word);
+      var key = vocabKey(word);
       var wordChars = Array.from(word).length;
-      return vocabulary(first).then(function (words) {
-        var exactStem = null;
+      var exactStem = null;
+      return vocabulary(key).then(function (words) {
         for (var i = 0; i < words.length; i++) {
           if (words[i].term === word) {
             exactStem = words[i].stem;
             break;
           }
         }
+        // The other inflections of a known word are where its stem is.
+        if (exactStem !== null) {
+          if (exactStem.indexOf(first) !== 0) {
+            return letter(first);
+          }
+          if (vocabKey(exactStem) !== key) {
+            return vocabulary(vocabKey(exactStem)).then(function (more) { return words.concat(more); });
+          }
+        }
+        return words;
+      }).then(function (words) {
         function stemOfWord(v) {
           if (exactStem !== null) {
             return v.stem === exactStem;
@@ -650,9 +733,23 @@
         var stemmed = exactStem !== null || words.some(stemOfWord);
         var secondChar = Array.from(word)[1];
         var second = secondChar === undefined ? first : shardKey(secondChar);
-        var more = !stemmed && typos > 0 && second !== first ? vocabulary(second) : Promise.resolve([]);
-        return more.then(function (extra) {
-          var all = words.concat(extra);
+        // A slip in the first letter moves the word to another shard: every term of the
+        // first letter and of the second, but only when neither the word nor its stem is known.
+        var more = Promise.resolve(words);
+        if (!stemmed && typos > 0) {
+          more = letter(first).then(function (all) {
+            return second !== first ? letter(second).then(function (extra) { return all.concat(extra); }) : all;
+          });
+        }
+        return more.then(function (listed) {
+          var seen = {};
+          var all = listed.filter(function (v) {
+            if (has(seen, v.term)) {
+              return false;
+            }
+            seen[v.term] = true;
+            return true;
+          });
           var longEnough = wordChars >= 3;
           var found = [];
           for (var i = 0; i < all.length; i++) {
@@ -689,7 +786,7 @@
     /* The terms whose stem is a synonym word's shipped stem, most common first, as
        Searcher::stem_candidates. */
     function stemCandidates(stem) {
-      return vocabulary(shardKey(stem)).then(function (words) {
+      return vocabulary(vocabKey(stem)).then(function (words) {
         var found = words.filter(function (v) { return v.stem === stem; });
         found.sort(function (x, y) {
           return y.df - x.df || (x.term < y.term ? -1 : x.term > y.term ? 1 : 0);
@@ -729,9 +826,9 @@
       // Every vocabulary shard the words and synonyms need, fetched at once.
       var keys = [];
       found.forEach(function (slot) {
-        slot.words.forEach(function (w) { keys.push(shardKey(w)); });
+        slot.words.forEach(function (w) { keys.push(vocabKey(w)); });
         slot.synonyms.forEach(function (phrase) {
-          phrase.forEach(function (t) { keys.push(shardKey(t)); });
+          phrase.forEach(function (t) { keys.push(vocabKey(t)); });
         });
       });
       return Promise.all(keys.map(vocabulary)).then(function () {

@@ -17,6 +17,7 @@ pub mod query;
 pub mod synonyms;
 pub mod text;
 pub mod topk;
+pub mod vocab;
 
 use crate::fast_hash::{FastMap, FastSet};
 use crate::link::Site;
@@ -87,6 +88,9 @@ struct Manifest<'a> {
     weights: [u32; 5],
     /// The first characters that have a vocabulary shard, in order.
     vocab: String,
+    /// For each first character whose shard is split, the second characters of its
+    /// sub-shards (`vocab::write`).
+    vocab_split: BTreeMap<char, String>,
     /// Per field group (a posting level), the first term of each of its shards, in order:
     /// shard `postings/g/i` holds group `g`'s lists of the terms from `postings[g][i]` up to
     /// (not including) `postings[g][i + 1]`.
@@ -103,19 +107,6 @@ struct Manifest<'a> {
 struct TopicEntry<'a> {
     title: &'a str,
     url: &'a str,
-}
-
-#[derive(Serialize)]
-struct VocabShard<'a> {
-    terms: Vec<&'a str>,
-    /// How many articles hold each term, for choosing among many prefix matches.
-    df: Vec<usize>,
-    /// The field groups each term occurs in, bit `g` for `GROUPS[g]`: which posting levels
-    /// a query must read for it, and what the levels it has not read can still add.
-    groups: Vec<u8>,
-    /// Each term's English stem, "" where it is the term itself: the terms of one stem
-    /// find each other ("treated", "treating"), and the browser needs no stemmer.
-    stems: Vec<String>,
 }
 
 /// Every file of the index of `site`, as `build` writes it under `search/`; `root` is
@@ -218,28 +209,20 @@ pub fn build_index(
         .collect();
 
     let stemmer = text::Stemmer::english();
-    let mut vocab: BTreeMap<char, VocabShard<'_>> = BTreeMap::new();
+    let mut vocab: BTreeMap<char, vocab::Shard<'_>> = BTreeMap::new();
     let mut known_stems: FastSet<String> = FastSet::default();
     // Question-type tags are looked up by name, never typed: they stay out of the vocabulary.
     for (term, lists) in postings.iter().filter(|(t, _)| !t.starts_with(intents::TYPE_PREFIX)) {
-        let shard = vocab.entry(text::shard_key(term)).or_insert_with(|| VocabShard {
-            terms: Vec::new(),
-            df: Vec::new(),
-            groups: Vec::new(),
-            stems: Vec::new(),
-        });
         let stem = stemmer.stem(term);
-        shard.terms.push(term);
-        shard.df.push(lists.iter().map(Vec::len).sum());
-        shard.groups.push(group_mask(lists));
-        shard
-            .stems
-            .push(if stem == *term { String::new() } else { stem.clone() });
-        known_stems.insert(stem);
+        known_stems.insert(stem.clone());
+        vocab.entry(text::shard_key(term)).or_default().push(
+            term,
+            lists.iter().map(Vec::len).sum(),
+            group_mask(lists),
+            stem,
+        );
     }
-    for (key, shard) in &vocab {
-        files.push(json_file(format!("search/vocab/{key}.json"), shard));
-    }
+    let vocab_keys = vocab::write(&vocab, &mut files);
     let present = |stem: &str| known_stems.contains(stem);
     files.push(SearchFile {
         path: "search/synonyms.json".to_string(),
@@ -271,7 +254,8 @@ pub fn build_index(
         url,
         groups: GROUPS,
         weights: WEIGHTS,
-        vocab: vocab.keys().collect(),
+        vocab: vocab_keys.first,
+        vocab_split: vocab_keys.split,
         postings: shard_firsts,
         cues: intents::cue_table(),
         cue_words: intents::longest_cue(),

@@ -18,6 +18,7 @@ use super::encode::decode_postings;
 use super::intents::TYPE_PREFIX;
 use super::text::{allowed_typos, fold, keep, raw_words, shard_key, singular};
 use super::topk::{Outcome, Plan, SlotPlan};
+use super::vocab::second_key;
 use crate::text::edit_distance as typo_distance;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -385,8 +386,18 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
     fn candidates(&mut self, word: &str) -> Vec<Candidate> {
         let typos = allowed_typos(word);
         let first = shard_key(word);
-        let mut vocabulary = self.vocabulary(first);
+        let key = self.vocab_key(word);
+        let mut vocabulary = self.vocabulary(&key);
         let exact_stem = vocabulary.iter().find(|v| v.term == word).map(|v| v.stem.clone());
+        // The other inflections of a known word are where its stem is.
+        if let Some(stem) = &exact_stem {
+            if !stem.starts_with(first) {
+                vocabulary = self.letter(first);
+            } else if self.vocab_key(stem) != key {
+                let more = self.vocabulary(&self.vocab_key(stem));
+                vocabulary.extend(more);
+            }
+        }
         let word_chars = word.chars().count();
         let stem_of_word = |v: &VocabTerm| -> bool {
             match &exact_stem {
@@ -401,13 +412,16 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         // A slip in the first letter (swapped with the second, or one too many) moves the
         // word to another vocabulary shard: look in the second letter's too, but only when
         // neither the word as typed nor its stem is known.
-        if !stemmed
-            && typos > 0
-            && let Some(second) = word.chars().nth(1).map(|c| shard_key(&c.to_string()))
-            && second != first
-        {
-            vocabulary.extend(self.vocabulary(second));
+        if !stemmed && typos > 0 {
+            vocabulary = self.letter(first);
+            if let Some(second) = word.chars().nth(1).map(|c| shard_key(&c.to_string()))
+                && second != first
+            {
+                vocabulary.extend(self.letter(second));
+            }
         }
+        let mut listed: std::collections::HashSet<String> = std::collections::HashSet::new();
+        vocabulary.retain(|v| listed.insert(v.term.clone()));
         let long_enough = word_chars >= 3;
         let mut found: Vec<Candidate> = Vec::new();
         for v in &vocabulary {
@@ -447,8 +461,9 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
     /// of a synonym (shipped as its stem) is met. Guessing at typos and unfinished words is
     /// for what the reader typed, not for the table.
     fn stem_candidates(&mut self, stem: &str) -> Vec<Candidate> {
+        let key = self.vocab_key(stem);
         let mut found: Vec<Candidate> = self
-            .vocabulary(shard_key(stem))
+            .vocabulary(&key)
             .into_iter()
             .filter(|v| v.stem == stem)
             .map(|v| Candidate {
@@ -463,15 +478,48 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         found
     }
 
-    /// The terms of one vocabulary shard with their document counts and stems.
-    fn vocabulary(&mut self, key: char) -> Vec<VocabTerm> {
-        let known = self.manifest["vocab"].as_str().unwrap_or_default().contains(key);
+    /// The vocabulary shard a word is looked up in: that of its first character, or where
+    /// that shard is split, that of its first two (`vocab`).
+    fn vocab_key(&self, word: &str) -> String {
+        let first = shard_key(word);
+        match self.manifest["vocab_split"].get(first.to_string()) {
+            Some(_) => format!("{first}{}", second_key(word)),
+            None => first.to_string(),
+        }
+    }
+
+    /// Every term beginning with `first` (each once, in its own sub-shard).
+    fn letter(&mut self, first: char) -> Vec<VocabTerm> {
+        let split = self.manifest["vocab_split"][first.to_string()]
+            .as_str()
+            .map(str::to_string);
+        match split {
+            None => self.vocabulary(&first.to_string()),
+            Some(seconds) => seconds
+                .chars()
+                .flat_map(|second| self.vocabulary(&format!("{first}{second}")))
+                .filter(|v| v.own)
+                .collect(),
+        }
+    }
+
+    /// The terms of one vocabulary shard or sub-shard (`key` of one or two characters) with
+    /// their document counts, field groups and stems.
+    fn vocabulary(&mut self, key: &str) -> Vec<VocabTerm> {
+        let mut chars = key.chars();
+        let first = chars.next().map(String::from).unwrap_or_default();
+        let split = &self.manifest["vocab_split"][&first];
+        let known = match chars.next() {
+            None => !split.is_string() && self.manifest["vocab"].as_str().unwrap_or_default().contains(&first),
+            Some(second) => split.as_str().is_some_and(|s| s.contains(second)),
+        };
         let Some(shard) = known.then(|| self.file(&format!("vocab/{key}.json"))).flatten() else {
             return Vec::new();
         };
         let df = shard["df"].as_array().map(Vec::as_slice).unwrap_or_default();
         let groups = shard["groups"].as_array().map(Vec::as_slice).unwrap_or_default();
         let stems = shard["stems"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let own = shard["own"].as_u64().map_or(usize::MAX, |n| n as usize);
         shard["terms"]
             .as_array()
             .map(Vec::as_slice)
@@ -490,6 +538,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
                     term,
                     df: df.get(i).and_then(Value::as_u64).unwrap_or(0),
                     groups: groups.get(i).and_then(Value::as_u64).unwrap_or(0) as u8,
+                    own: i < own,
                 }
             })
             .collect()
@@ -524,6 +573,8 @@ struct VocabTerm {
     term: String,
     df: u64,
     groups: u8,
+    /// Listed in its own (sub-)shard, not only for its stem.
+    own: bool,
     stem: String,
 }
 
@@ -812,6 +863,39 @@ mod tests {
             .search_reading("metformin", 10, true);
         let postings = |r: &Results| r.loaded.iter().filter(|p| p.contains("/postings/")).count();
         assert!(postings(&top) < postings(&everything), "{:?}", top.loaded);
+    }
+
+    #[test]
+    fn a_split_vocabulary_shard_finds_what_the_whole_shard_found() {
+        // 1,500 "d…" codes make the "d" shard big enough to split by second character.
+        let codes: Vec<String> = (0..1500).map(|n| format!("d{n} case {n}")).collect();
+        let mut docs: Vec<Document<'_>> = codes.iter().map(|c| doc("code", c, "Code.", "Filler.")).collect();
+        docs.push(doc("cells-die", "When do cells die?", "Apoptosis.", "Caspases."));
+        docs.push(doc("dying", "What helps the dying patient?", "Comfort.", "Care."));
+        let files: HashMap<String, Vec<u8>> = build_index(&docs, &[], "/questions/", &Table::built_in())
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect();
+        assert!(files.contains_key("search/vocab/dy.json") && !files.contains_key("search/vocab/d.json"));
+        let search = |query: &str| {
+            let mut searcher = Searcher::open("", |path| files.get(path).cloned()).expect("index opens");
+            searcher.search(query, 10)
+        };
+        // "dying" (in "dy") finds "die" (in "di") through their stem, and the other way.
+        for query in ["dying", "die"] {
+            let results = search(query);
+            let mut found = slugs(&results);
+            found.sort_unstable();
+            assert_eq!(found, ["cells-die", "dying"], "{query}: {:?}", results.loaded);
+        }
+        // A code is looked up in its sub-shard alone; a misspelt one in every "d" sub-shard.
+        let results = search("d1234");
+        assert_eq!(results.hits[0].question, "d1234 case 1234");
+        let vocab: Vec<&String> = results.loaded.iter().filter(|p| p.contains("/vocab/")).collect();
+        assert_eq!(vocab, ["search/vocab/d1.json"]);
+        let results = search("d12x34");
+        assert_eq!(results.corrections[0].read_as, "d1234");
+        assert!(results.loaded.iter().filter(|p| p.contains("/vocab/d")).count() > 5);
     }
 
     #[test]
