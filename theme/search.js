@@ -235,25 +235,52 @@
     return out;
   };
 
-  Plan.prototype.read = function (t, level, docs) {
-    docs = docs || [];
+  /* Records term t's documents at `level`, from their encoded list (null: none); decoded
+     straight into the term's table, as a common word's list holds most of the site. */
+  Plan.prototype.read = function (t, level, encoded) {
     var term = this.terms[t];
-    if (term.df === null) {
-      term.df = docs.length;
-      term.rarity = rarity(this.docs, docs.length);
-    }
     if (term.found === null) {
       term.found = new Uint8Array(this.docs);
     }
-    for (var i = 0; i < docs.length; i++) {
-      var doc = docs[i];
-      if (doc < this.docs) {
-        term.found[doc] = level + 1;
-        if (!this.seen[doc]) {
-          this.seen[doc] = 1;
-          this.seenList.push(doc);
+    var found = term.found, seen = this.seen, seenList = this.seenList, docs = this.docs;
+    var count = 0;
+    function mark(doc) {
+      count++;
+      if (doc < docs) {
+        found[doc] = level + 1;
+        if (!seen[doc]) {
+          seen[doc] = 1;
+          seenList.push(doc);
         }
       }
+    }
+    if (Array.isArray(encoded)) {
+      var doc = 0;
+      for (var i = 0; i < encoded.length; i++) {
+        doc += encoded[i];
+        mark(doc);
+      }
+    } else if (typeof encoded === "string") {
+      var acc = 0, bits = 0, byteIndex = 0;
+      for (var k = 0; k < encoded.length; k++) {
+        acc = (acc << 6) | ALPHABET.indexOf(encoded.charAt(k));
+        bits += 6;
+        if (bits >= 8) {
+          bits -= 8;
+          var byte = (acc >> bits) & 255;
+          acc &= (1 << bits) - 1;
+          for (var bit = 0; byte && bit < 8; bit++) {
+            if (byte & (1 << bit)) {
+              mark(byteIndex * 8 + bit);
+            }
+          }
+          byteIndex++;
+        }
+      }
+    }
+    if (term.df === null) {
+      term.df = count;
+      term.rarity = rarity(this.docs, count);
     }
   };
 
@@ -392,7 +419,7 @@
   };
 
   /* `doc`'s score as far as known and at most (-1: a document not seen yet). */
-  Plan.prototype.evaluate = function (doc, totalWords, withTerms) {
+  Plan.prototype.evaluate = function (doc, totalWords, withTerms, into) {
     var r = this.slotOut;
     var matched = 0, points = 0, terms = withTerms ? [] : null, mostPoints = 0, mostMatched = 0, open = false;
     for (var s = 0; s < this.slots.length; s++) {
@@ -408,10 +435,16 @@
     }
     var share = matched / totalWords;
     var mostShare = mostMatched / totalWords;
-    return {
-      doc: doc, matched: matched, points: points, terms: terms, score: points * share * share,
-      mostScore: mostPoints * mostShare * mostShare, mostMatched: mostMatched, open: open
-    };
+    var e = into || {};
+    e.doc = doc;
+    e.matched = matched;
+    e.points = points;
+    e.terms = terms;
+    e.score = points * share * share;
+    e.mostScore = mostPoints * mostShare * mostShare;
+    e.mostMatched = mostMatched;
+    e.open = open;
+    return e;
   };
 
   Plan.prototype.totalWords = function () {
@@ -419,57 +452,89 @@
   };
 
   /* The results once they are certain, else null (read the next level):
-     {hits: [{doc, score, matched, terms}], total, exact}. */
+     {hits: [{doc, score, matched, terms}], total, exact}. Decides as Plan::decide, without
+     sorting every document seen: only the best `limit` are kept in order, and a document
+     still open must stay under the floor or below the last of them. Each document's
+     evaluation goes into typed arrays: a level may bring a hundred thousand. */
   Plan.prototype.decide = function (limit) {
-    var self = this;
     var n = this.totalWords();
-    var evals = this.seenList.map(function (doc) { return self.evaluate(doc, n, false); });
-    if (this.seenList.length < this.docs) {
-      evals.push(this.evaluate(-1, n, false));
+    var seen = this.seenList.length;
+    var size = seen + (seen < this.docs ? 1 : 0);
+    var score = new Float64Array(size), matched = new Int32Array(size);
+    var mostScore = new Float64Array(size), mostMatched = new Int32Array(size), open = new Uint8Array(size);
+    var doc = new Int32Array(size);
+    var e = {};
+    var i;
+    for (i = 0; i < size; i++) {
+      this.evaluate(i < seen ? this.seenList[i] : -1, n, false, e);
+      doc[i] = e.doc;
+      score[i] = e.score;
+      matched[i] = e.matched;
+      mostScore[i] = e.mostScore;
+      mostMatched[i] = e.mostMatched;
+      open[i] = e.open ? 1 : 0;
     }
-    var ranked = evals.filter(function (e) { return e.matched > 0; });
-    ranked.sort(function (x, y) {
-      return y.score - x.score || y.matched - x.matched || x.doc - y.doc;
-    });
-    if (!ranked.length) {
-      var nothing = evals.every(function (e) { return !e.open || e.mostMatched === 0; });
-      return nothing ? { hits: [], total: 0, exact: true } : null;
+    // Whether result a comes before result b: higher score, more words, site order.
+    function before(a, b) {
+      return score[a] > score[b] || (score[a] === score[b] &&
+        (matched[a] > matched[b] || (matched[a] === matched[b] && doc[a] < doc[b])));
     }
-    if (ranked[0].open) {
-      return null;
+    var first = -1;
+    for (i = 0; i < size; i++) {
+      if (matched[i] > 0 && (first < 0 || before(i, first))) {
+        first = i;
+      }
     }
-    var floor = ranked[0].score * FLOOR, most = ranked[0].matched;
-    function kept(e) {
-      return e.score >= floor || e.matched >= most;
-    }
-    function surelyDropped(e) {
-      return e.mostScore < floor && e.mostMatched < most;
-    }
-    var hits = [];
-    var walked = new Uint8Array(this.docs);
-    for (var i = 0; i < ranked.length && hits.length < limit; i++) {
-      var e = ranked[i];
-      walked[e.doc] = 1;
-      if (kept(e)) {
-        if (e.open) {
+    if (first < 0) {
+      for (i = 0; i < size; i++) {
+        if (open[i] && mostMatched[i] > 0) {
           return null;
         }
-        hits.push(e);
-      } else if (e.open && !surelyDropped(e)) {
+      }
+      return { hits: [], total: 0, exact: true };
+    }
+    if (open[first]) {
+      return null;
+    }
+    var floor = score[first] * FLOOR, most = matched[first];
+    var hits = [], count = 0;
+    for (i = 0; i < size; i++) {
+      if (matched[i] === 0 || (score[i] < floor && matched[i] < most)) {
+        continue;
+      }
+      count++;
+      if (hits.length === limit && (limit === 0 || !before(i, hits[hits.length - 1]))) {
+        continue;
+      }
+      var at = hits.length;
+      while (at > 0 && before(i, hits[at - 1])) {
+        at--;
+      }
+      hits.splice(at, 0, i);
+      if (hits.length > limit) {
+        hits.pop();
+      }
+    }
+    for (i = 0; i < hits.length; i++) {
+      if (open[hits[i]]) {
         return null;
       }
     }
-    var last = hits.length === limit ? (hits.length ? hits[hits.length - 1].score : Infinity) : null;
-    var unsure = evals.some(function (e) {
-      return e.open && (e.doc < 0 || !walked[e.doc]) && !surelyDropped(e) && (last === null || e.mostScore >= last);
-    });
-    if (unsure) {
-      return null;
+    var last = hits.length === limit ? (hits.length ? score[hits[hits.length - 1]] : Infinity) : null;
+    var exact = true;
+    for (i = 0; i < size; i++) {
+      if (!open[i] || (mostScore[i] < floor && mostMatched[i] < most)) {
+        continue;
+      }
+      // Open, and it might yet be kept: it must stay below the last result shown.
+      if (last === null || mostScore[i] >= last) {
+        return null;
+      }
+      exact = false;
     }
-    var exact = evals.every(function (e) { return !e.open || surelyDropped(e); });
-    var count = ranked.filter(kept).length;
+    var self = this;
     return {
-      hits: hits.map(function (h) { return self.evaluate(h.doc, n, true); }),
+      hits: hits.map(function (h) { return self.evaluate(doc[h], n, true); }),
       total: exact ? count : about(Math.max(count, this.estimate())),
       exact: exact
     };
@@ -797,7 +862,7 @@
       });
     }
 
-    /* A term's documents in one field group, from that level's posting shard. */
+    /* A term's documents in one field group, encoded, from that level's posting shard. */
     function postings(term, level) {
       var firsts = (manifest.postings || [])[level] || [];
       var lo = 0, hi = firsts.length;
@@ -813,7 +878,7 @@
         return Promise.resolve(null);
       }
       return file("postings/" + level + "/" + (lo - 1) + ".json").then(function (shard) {
-        return has(shard, term) ? decodePostings(shard[term]) : null;
+        return has(shard, term) ? shard[term] : null;
       });
     }
 
