@@ -12,7 +12,8 @@
 //! for a cue by the question-type tag of an article's question. A document's points for a
 //! slot are from whichever way matched most of the slot's words, then scored best; for a
 //! term they are `weight(group) × quality × rarity`. Its score is the sum over slots, times
-//! the square of the share of the query's words it matched.
+//! the square of the share of the query's words it matched. The postings are read a field
+//! group at a time until the results asked for are certain (`topk`).
 
 use super::encode::decode_postings;
 use super::intents::TYPE_PREFIX;
