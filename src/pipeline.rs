@@ -41,13 +41,14 @@
 //! `ContentFile` digest names its `parse::article::ParsedArticle` (the article and the
 //! findings of parsing it), and everything after parse is computed from those.
 
-use crate::check::check_content;
+use crate::check::check_site;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, link_site};
 use crate::load::LoadedContent;
 use crate::load::quoted::Quoted;
+use crate::parse::article::Article;
 use crate::parse::{Output, ParsedContent, Reading, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
@@ -228,14 +229,33 @@ pub fn load_and_check(
     }
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
     progress.stage("reading and parsing", None);
-    let reading = Reading {
-        base_url: &approved_base_url,
-        output,
-        max_file_size: config.limits.max_file_size,
-        trust: Some(&trust),
-        retractions: retractions.as_ref(),
+    let (mut loaded, parsed) = {
+        let citation_checks = crate::check::citations::CitationChecks {
+            config: &config.citations,
+            as_of: options.as_of.unwrap_or_else(crate::date::Date::today),
+            retractions: retractions.as_ref(),
+        };
+        // The checks of each article alone run in its parse job; those across articles below.
+        let judge = |article: &Article, bibliography: &crate::bibliography::Bibliography| {
+            let mut found = crate::check::check_article(article);
+            found.extend(crate::check::citations::check_article(
+                article,
+                bibliography,
+                &citation_checks,
+            ));
+            found.extend(crate::standards::check_article(article, &trust.registry, &config));
+            found
+        };
+        let reading = Reading {
+            base_url: &approved_base_url,
+            output,
+            max_file_size: config.limits.max_file_size,
+            trust: Some(&trust),
+            retractions: retractions.as_ref(),
+            judge: Some(&judge),
+        };
+        read_and_parse(root, &reading)
     };
-    let (mut loaded, parsed) = read_and_parse(root, &reading);
     loaded.diagnostics.extend(people_findings);
     loaded.diagnostics.extend(crate::review::site::check_theme(root));
     if config.review.signatures != crate::config::Signatures::Off {
@@ -273,17 +293,13 @@ fn check_parsed(
     progress.stage("checking articles", None);
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.append(&mut parsed.diagnostics);
-    diagnostics.extend(check_content(&parsed));
+    diagnostics.extend(check_site(&parsed.articles, &parsed.pages));
     diagnostics.extend(crate::search::duplicates::check_duplicates(
         &parsed.articles,
         config.search.duplicate_threshold,
     ));
     diagnostics.extend(crate::review::trust::check_people(&parsed.articles, &parsed.people()));
-    diagnostics.extend(crate::standards::check_standards(
-        &parsed.articles,
-        &parsed.people(),
-        &config,
-    ));
+    diagnostics.extend(crate::standards::check_standards(&parsed.articles, &parsed.people()));
     diagnostics.extend(crate::check::publish::check_unpublished_links(
         &parsed.articles,
         &config,
@@ -400,7 +416,7 @@ pub fn build_into(root: &Path, out: &Path, options: &BuildOptions, progress: &dy
 
 /// `out` is where the site goes; `given_out`, the folder as the user named it, for findings.
 fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
-    let mut checked = match load_and_check(root, options, progress, Output::Html) {
+    let checked = match load_and_check(root, options, progress, Output::Html) {
         Ok(checked) => checked,
         Err(report) => return report,
     };
@@ -412,7 +428,6 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
         Ok(tera) => tera,
         Err(problems) => return misconfigured(root, problems),
     };
-    checked.parsed.drop_check_details();
     progress.stage("linking", None);
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     stats.articles = site.articles.len();

@@ -12,8 +12,10 @@ use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
 use crate::load::{LineIndex, SourceFile};
+use crate::packed::{PackedText, Spill};
 use crate::review::hash::{Fingerprint, ReviewSite, ReviewableContent, fingerprint};
 use crate::review::state::{ReviewState, review_state};
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub struct Article {
@@ -79,9 +81,10 @@ pub struct Article {
 /// the search index only its words.
 #[derive(Debug, Default)]
 pub struct Body {
-    /// Packed: read once, when the page is written (see `crate::packed`). `None` when the
-    /// article was parsed only to be checked; `html()` reads it.
-    html: Option<crate::packed::PackedText>,
+    /// Packed, and spilled to disk when the build gave a spill: read once, when the page is
+    /// written (see `crate::packed`). `None` when the article was parsed only to be
+    /// checked; `html()` reads it.
+    html: Option<PackedText>,
     pub toc: Vec<super::markdown::TocEntry>,
     /// Every heading's id (`#fragment` targets), the table of contents' and deeper ones.
     pub anchors: Vec<String>,
@@ -101,10 +104,14 @@ impl Body {
         }
     }
 
-    fn from_rendered(rendered: Rendered, output: Output) -> Body {
+    fn from_rendered(rendered: Rendered, output: Output, spill: Option<&Arc<Spill>>) -> Body {
+        let pack = |html: &str| match spill {
+            Some(spill) => PackedText::pack_into(html, spill),
+            None => PackedText::pack(html),
+        };
         Body {
             search_terms: crate::search::text::distinct_terms(&rendered.plain),
-            html: (output == Output::Html).then(|| crate::packed::PackedText::pack(&rendered.html)),
+            html: (output == Output::Html).then(|| pack(&rendered.html)),
             toc: rendered.toc,
             anchors: rendered.anchors,
             has_code: rendered.has_code,
@@ -145,6 +152,27 @@ impl Article {
     pub fn headline(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.question)
     }
+
+    /// Drops what only the checks of the article alone read, once they have run: the uses
+    /// of citation keys, the uncited claims, and the positions no check across articles
+    /// points at. Kept: where the question, slug, aliases, related list, withdrawal and
+    /// front matter are written (duplicate slugs and questions, links into the site, the
+    /// graph's findings, `url/removed` after the pages are made).
+    fn forget_what_only_checks_read(&mut self) {
+        self.citations.uses = Vec::new();
+        self.uncited_claims = Vec::new();
+        let spans = std::mem::take(&mut self.spans);
+        self.spans = Spans {
+            question: spans.question,
+            slug: spans.slug,
+            slug_is_explicit: spans.slug_is_explicit,
+            aliases: spans.aliases,
+            related: spans.related,
+            retired: spans.retired,
+            front_matter_start: spans.front_matter_start,
+            ..Spans::default()
+        };
+    }
 }
 
 /// What an article is parsed against besides its own text: the shared bibliography its
@@ -158,7 +186,20 @@ pub struct Sources<'a> {
     pub trust: Option<&'a crate::review::trust::Trust>,
     /// The retraction list its references' corrections come from.
     pub retractions: Option<&'a crate::bibliography::retraction::RetractionList>,
+    /// Where its body's HTML waits for the page, out of memory; `None` keeps it packed in
+    /// memory.
+    pub spill: Option<&'a Arc<Spill>>,
+    /// The checks of the article alone, run as soon as it is parsed; what only they read
+    /// is then dropped before the article leaves its job. `None` keeps it.
+    pub judge: Option<&'a Judge<'a>>,
 }
+
+/// The checks that need one article and what it was parsed against (the shared
+/// bibliography) and nothing of other articles. They run in the parse job, so that where
+/// each field is written and every use of a citation key (a fifth of a parsed article)
+/// never outlive it. The parse layer runs them without knowing them: the pipeline, above
+/// the checks, hands them down.
+pub type Judge<'a> = dyn Fn(&Article, &Bibliography) -> Vec<Diagnostic> + Sync + 'a;
 
 impl Sources<'static> {
     /// An article on its own: its keys resolve only to its own references, and its
@@ -171,6 +212,8 @@ impl Sources<'static> {
             site: &SITE,
             trust: None,
             retractions: None,
+            spill: None,
+            judge: None,
         }
     }
 }
@@ -186,7 +229,7 @@ pub struct ParsedArticle {
 /// approval is judged, with `sources.retractions` its references annotated: the article
 /// comes out finished.
 pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) -> ParsedArticle {
-    let mut parsed = parse_text(source, sources.bibliography, sources.site, output);
+    let mut parsed = parse_text(source, &sources, output);
     parsed.diagnostics.extend(crate::load::control_characters(source));
     parsed.diagnostics.extend(super::placeholder::placeholders(source));
     if let Some(article) = parsed.article.as_mut() {
@@ -196,11 +239,16 @@ pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) 
         if let Some(list) = sources.retractions {
             crate::bibliography::retraction::annotate_corrections(article, list);
         }
+        if let Some(judge) = sources.judge {
+            parsed.diagnostics.extend(judge(article, sources.bibliography));
+            article.forget_what_only_checks_read();
+        }
     }
     parsed
 }
 
-fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSite, output: Output) -> ParsedArticle {
+fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> ParsedArticle {
+    let (bibliography, site) = (sources.bibliography, sources.site);
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,
@@ -393,7 +441,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let body_embeds = std::mem::take(&mut body_rendered.embeds);
     let body_links = std::mem::take(&mut body_rendered.links);
     let body_external = std::mem::take(&mut body_rendered.external);
-    let body = Body::from_rendered(body_rendered, output);
+    let body = Body::from_rendered(body_rendered, output, sources.spill);
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
 

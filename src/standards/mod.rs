@@ -11,19 +11,14 @@ use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::parse::article::Article;
 use crate::people::Registry;
 
-/// Every finding of the standards on the site's articles: unknown or missing authors,
-/// grades off the scale, patient texts above the reading-grade target, and authors who
-/// declare nothing.
-pub fn check_standards(articles: &[Article], registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> = articles
-        .iter()
-        .flat_map(|article| check_article(article, registry, config))
-        .collect();
-    found.extend(undisclosed_authors(articles, registry));
-    found
+/// The finding of the standards across the site's articles: authors the pages name who
+/// declare nothing. Each article's own are `check_article`'s.
+pub fn check_standards(articles: &[Article], registry: &Registry) -> Vec<Diagnostic> {
+    undisclosed_authors(articles, registry)
 }
 
-/// The findings about one article alone: what `serve` judges again when it is saved.
+/// The findings about one article alone: unknown or missing authors, a grade off the
+/// scale, patient texts above the reading-grade target; judged as it is parsed.
 pub fn check_article(article: &Article, registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
     let mut found = author_findings(article, registry, config);
     found.extend(grade_finding(article, config));
