@@ -896,7 +896,13 @@
           phrase.forEach(function (t) { keys.push(vocabKey(t)); });
         });
       });
-      return Promise.all(keys.map(vocabulary)).then(function () {
+      // With them, the question-level shard of each word as typed (as Searcher::search):
+      // most words are their own best candidate, and this saves a round trip.
+      var early = [];
+      found.forEach(function (slot) {
+        slot.words.forEach(function (w) { early.push(postings(w, 0)); });
+      });
+      return Promise.all(keys.map(vocabulary).concat(early)).then(function () {
         return found.reduce(function (done, slot) {
           return done.then(function () {
             var planned = { weight: Math.max(slot.words.length, 1), words: [], synonyms: [], types: [] };

@@ -277,6 +277,12 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
     fn search_reading(&mut self, query: &str, limit: usize, everything: bool) -> Results {
         self.loaded.truncate(self.opened);
         let slots = self.slots(query);
+        // The question-level shard of each word as typed is fetched with the vocabulary,
+        // not after it: most words are their own best candidate, and the browser saves a
+        // round trip before the first result.
+        for word in slots.iter().flat_map(|s| &s.words) {
+            self.postings(word, 0);
+        }
         let docs = self.manifest["docs"].as_u64().unwrap_or(0) as usize;
         let weights: Vec<f64> = self.manifest["weights"]
             .as_array()
@@ -726,8 +732,9 @@ mod tests {
             [
                 "search/index.json",
                 "search/synonyms.json",
-                "search/vocab/m.json",
+                // The question level of the word as typed, fetched beside its vocabulary.
                 "search/postings/0/0.json",
+                "search/vocab/m.json",
                 "search/postings/4/0.json",
                 "search/docs/0.json"
             ]
