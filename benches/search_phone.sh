@@ -9,8 +9,8 @@
 #   bash benches/search_phone.sh [N]
 #
 # Generates the site with gen_corpus (seed SEED, default 42) under WORK (default
-# /dev/shm/evident-search-phone, deleted afterwards unless KEEP=1; about 20 KB an
-# article), builds it with this tree's release binary (or EVIDENT=path), prints the index's
+# /dev/shm/evident-search-phone, deleted afterwards unless KEEP=1, and reused by the next
+# run; about 20 KB an article), builds it with this tree's release binary (or EVIDENT=path), prints the index's
 # size and file counts, serves public/ with Python's static server on 127.0.0.1, and
 # drives Debian's chromium through chromedriver (benches/search_phone.js, no npm packages)
 # over the queries of benches/search_phone_queries.txt: each on a fresh load of the search
@@ -32,16 +32,19 @@ done
 [[ -x ${CHROMIUM:-/usr/bin/chromium} ]] || die "chromium is needed (Debian: apt-get install chromium)"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-if [[ -z ${EVIDENT:-} ]]; then
-    cargo build --release --bin evident --example gen_corpus
-else
-    cargo build --release --example gen_corpus
-fi
+WORK=${WORK:-/dev/shm/evident-search-phone}
+SITE=$WORK/site
 TARGET=$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+# Only what is missing is built: with EVIDENT set and the site kept from an earlier run
+# (KEEP=1), nothing is compiled.
+if [[ -z ${EVIDENT:-} ]]; then
+    cargo build --release --bin evident --example gen_corpus
+elif [[ ! -f $SITE/evident.yaml ]]; then
+    cargo build --release --example gen_corpus
+fi
 GEN=$TARGET/release/examples/gen_corpus
 EVIDENT=${EVIDENT:-$TARGET/release/evident}
-WORK=${WORK:-/dev/shm/evident-search-phone}
 mkdir -p "$WORK"
 PIDS=()
 cleanup() {
@@ -52,7 +55,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-SITE=$WORK/site
 if [[ ! -f $SITE/evident.yaml ]]; then
     "$GEN" "$N" "$SITE" "$SEED"
 fi

@@ -142,3 +142,45 @@ fn without_javascript_the_search_page_links_to_the_topic_index() {
     let noscript = page.text("noscript");
     assert!(noscript.contains("href=\"/topics/\""), "{noscript}");
 }
+
+#[test]
+fn a_word_in_many_questions_shows_the_best_ten_of_about_how_many() {
+    let Some(browser) = chromium() else {
+        eprintln!("SKIPPED: no Chromium to run the search page in");
+        return;
+    };
+    // Thirty questions name metformin and thirty more articles only mention it: the ten
+    // shown come from the question level, so the body level is never read and the count
+    // is an estimate.
+    let site = Site::empty();
+    site.write(
+        "evident.yaml",
+        "title: \"KB\"\nbase_url: \"https://kb.example.org/\"\nchecks:\n  graph/orphan: off\n  related/implausible: off\n  question/duplicate: off\n",
+    );
+    for i in 0..60 {
+        let question = if i < 30 {
+            format!("What is the role of metformin in case {i}?")
+        } else {
+            format!("What is the outlook in case {i}?")
+        };
+        site.write(
+            &format!("content/cases/case-{i:02}.md"),
+            format!(
+                "---\nquestion: \"{question}\"\nanswer: \"It depends [@r{i}].\"\ntopics: [cases]\ncreated: 2025-01-01\n\
+                 review:\n  status: submitted\nreferences:\n  - id: r{i}\n    type: research\n    title: \"Study {i}\"\n    \
+                 journal: \"J Synth Med\"\n    year: 2020\n    doi: \"10.5555/synth.{i}\"\n---\n\nPatients took metformin [@r{i}].\n"
+            ),
+        );
+    }
+    site.run(&["build"]).expect_code(0);
+    let port = serve(site.path("public"));
+    let page = search_page(browser, port, "metformin");
+    assert_eq!(
+        page.text("#search-status"),
+        "About 60 questions match \u{201c}metformin\u{201d}."
+    );
+    let questions = page.texts(".qitem__question");
+    assert_eq!(questions.len(), 10);
+    assert!(questions.iter().all(|q| q.contains("metformin")), "{questions:?}");
+    assert_eq!(page.text(".search-more"), "Show more results");
+}

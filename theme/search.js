@@ -14,7 +14,7 @@
   var MAX_TERM_CHARS = 40;
   var MAX_CANDIDATES = 12;
   var MAX_QUERY_TERMS = 8;
-  var FORMAT = 2;
+  var FORMAT = 3;
   var EXACT = 1.0, STEM = 0.9, PREFIX = 0.7, ONE_TYPO = 0.6, TWO_TYPOS = 0.4;
   var SYNONYM = 0.8, TYPE = 1.0, FLOOR = 0.1;
   var STEM_SUFFIX_CHARS = 4, STEM_MIN_CHARS = 4;
@@ -86,6 +86,12 @@
   function shardKey(term) {
     var c = term.charAt(0);
     return /^[a-z0-9]$/.test(c) ? c : "_";
+  }
+
+  /* The sub-shard of a term in a split vocabulary shard, as vocab::second_key. */
+  function secondKey(term) {
+    var c = Array.from(term)[1];
+    return c !== undefined && /^[a-z0-9]$/.test(c) ? c : "_";
   }
 
   function allowedTypos(term) {
@@ -171,6 +177,395 @@
     return object !== null && typeof object === "object" && Object.prototype.hasOwnProperty.call(object, key);
   }
 
+  /* The best results of a query from part of its postings, as src/search/topk.rs: a
+     term's documents are read a field group (a level) at a time, the question first; after
+     each level every document seen gets its score so far and the most it could still
+     reach, and reading stops once the results shown are certain. */
+  var MAX_LEVELS = 8;
+
+  function Plan(docs, weights) {
+    this.terms = [];
+    this.slots = [];
+    this.docs = docs;
+    this.weights = weights;
+    this.readThrough = -1;
+    this.seen = new Uint8Array(docs);
+    this.seenList = [];
+    // Scratch space of `slot`, reused for every document.
+    this.scratch = { points: 0, term: -1, most: 0, open: false };
+    this.slotOut = {};
+    this.wayWords = [];
+    this.wayPoints = [];
+    this.wayOpen = [];
+  }
+
+  /* The index of `term`, added on first use; df null for a question-type tag. */
+  Plan.prototype.term = function (term, df, groups) {
+    for (var i = 0; i < this.terms.length; i++) {
+      if (this.terms[i].term === term) {
+        return i;
+      }
+    }
+    this.terms.push({ term: term, df: df, groups: groups, rarity: rarity(this.docs, df === null ? 0 : df), found: null, next: -1 });
+    return this.terms.length - 1;
+  };
+
+  Plan.prototype.levels = function () {
+    return Math.min(this.weights.length, MAX_LEVELS);
+  };
+
+  Plan.prototype.nextLevel = function () {
+    for (var level = this.readThrough + 1; level < this.levels(); level++) {
+      for (var t = 0; t < this.terms.length; t++) {
+        if (this.terms[t].groups & (1 << level)) {
+          return level;
+        }
+      }
+    }
+    return -1;
+  };
+
+  Plan.prototype.termsAt = function (level) {
+    var out = [];
+    for (var t = 0; t < this.terms.length; t++) {
+      if (this.terms[t].groups & (1 << level)) {
+        out.push(t);
+      }
+    }
+    return out;
+  };
+
+  /* Records term t's documents at `level`, from their encoded list (null: none); decoded
+     straight into the term's table, as a common word's list holds most of the site. */
+  Plan.prototype.read = function (t, level, encoded) {
+    var term = this.terms[t];
+    if (term.found === null) {
+      term.found = new Uint8Array(this.docs);
+    }
+    var found = term.found, seen = this.seen, seenList = this.seenList, docs = this.docs;
+    var count = 0;
+    function mark(doc) {
+      count++;
+      if (doc < docs) {
+        found[doc] = level + 1;
+        if (!seen[doc]) {
+          seen[doc] = 1;
+          seenList.push(doc);
+        }
+      }
+    }
+    if (Array.isArray(encoded)) {
+      var doc = 0;
+      for (var i = 0; i < encoded.length; i++) {
+        doc += encoded[i];
+        mark(doc);
+      }
+    } else if (typeof encoded === "string") {
+      var acc = 0, bits = 0, byteIndex = 0;
+      for (var k = 0; k < encoded.length; k++) {
+        acc = (acc << 6) | ALPHABET.indexOf(encoded.charAt(k));
+        bits += 6;
+        if (bits >= 8) {
+          bits -= 8;
+          var byte = (acc >> bits) & 255;
+          acc &= (1 << bits) - 1;
+          for (var bit = 0; byte && bit < 8; bit++) {
+            if (byte & (1 << bit)) {
+              mark(byteIndex * 8 + bit);
+            }
+          }
+          byteIndex++;
+        }
+      }
+    }
+    if (term.df === null) {
+      term.df = count;
+      term.rarity = rarity(this.docs, count);
+    }
+  };
+
+  Plan.prototype.finishLevel = function (level) {
+    this.readThrough = level;
+    for (var t = 0; t < this.terms.length; t++) {
+      var term = this.terms[t];
+      term.next = -1;
+      for (var g = level + 1; g < this.levels(); g++) {
+        if (term.groups & (1 << g)) {
+          term.next = g;
+          break;
+        }
+      }
+    }
+  };
+
+  /* The best of `candidates` ([term, quality]) for `doc` (-1: one not seen yet), into
+     `out`: points, term (-1 none), the most it could reach, whether it is still open. */
+  Plan.prototype.best = function (candidates, doc, out) {
+    var points = 0, term = -1, unread = 0;
+    for (var c = 0; c < candidates.length; c++) {
+      var info = this.terms[candidates[c][0]];
+      var quality = candidates[c][1];
+      var group = doc >= 0 && info.found !== null ? info.found[doc] : 0;
+      var p;
+      if (group > 0) {
+        p = (this.weights[group - 1] || 0) * quality * info.rarity;
+      } else if (info.next >= 0) {
+        unread = Math.max(unread, this.weights[info.next] * quality * info.rarity);
+        continue;
+      } else {
+        p = 0;
+      }
+      if (p > points) {
+        points = p;
+        term = candidates[c][0];
+      }
+    }
+    out.points = points;
+    out.term = term;
+    out.most = Math.max(points, unread);
+    out.open = unread > 0 && unread >= points;
+  };
+
+  /* One slot for `doc` into `out`: matched, points, terms (with `withTerms`), the most
+     points and words it could reach, and whether unread levels could change its match.
+     Run for every document seen after each level: it allocates nothing but the terms. */
+  Plan.prototype.slot = function (slot, doc, withTerms, out) {
+    var b = this.scratch;
+    // Each way's most (words, points) and whether it is still open.
+    var wayWords = this.wayWords, wayPoints = this.wayPoints, wayOpen = this.wayOpen;
+    var ways = 0;
+    var matched = 0, points = 0, terms = withTerms ? [] : null;
+    var mostWords = 0, mostPoints = 0, open = false;
+    var i, j;
+    for (i = 0; i < slot.words.length; i++) {
+      this.best(slot.words[i], doc, b);
+      if (b.term >= 0) {
+        matched += 1;
+        points += b.points;
+        if (withTerms) {
+          terms.push(this.terms[b.term].term);
+        }
+      }
+      mostWords += b.most > 0 ? 1 : 0;
+      mostPoints += b.most;
+      open = open || b.open;
+    }
+    wayWords[ways] = mostWords;
+    wayPoints[ways] = mostPoints;
+    wayOpen[ways++] = open ? 1 : 0;
+    for (i = 0; i < slot.synonyms.length; i++) {
+      var phrase = slot.synonyms[i];
+      var all = true, sum = 0, phraseTerms = withTerms ? [] : null;
+      var possible = true, mostSum = 0, phraseOpen = false;
+      for (j = 0; j < phrase.length; j++) {
+        this.best(phrase[j], doc, b);
+        if (b.term >= 0) {
+          sum += b.points;
+          if (withTerms) {
+            phraseTerms.push(this.terms[b.term].term);
+          }
+        } else {
+          all = false;
+        }
+        possible = possible && b.most > 0;
+        mostSum += b.most;
+        phraseOpen = phraseOpen || b.open;
+      }
+      if (all && phrase.length) {
+        var share = sum / phrase.length * SYNONYM * slot.weight;
+        if (slot.weight > matched || (slot.weight === matched && share > points)) {
+          matched = slot.weight;
+          points = share;
+          terms = phraseTerms;
+        }
+      }
+      var reach = possible && phrase.length > 0;
+      wayWords[ways] = reach ? slot.weight : 0;
+      wayPoints[ways] = reach ? mostSum / phrase.length * SYNONYM * slot.weight : 0;
+      wayOpen[ways++] = phraseOpen ? 1 : 0;
+    }
+    for (i = 0; i < slot.types.length; i++) {
+      this.best(slot.types[i], doc, b);
+      if (b.term >= 0 && (slot.weight > matched || (slot.weight === matched && b.points > points))) {
+        matched = slot.weight;
+        points = b.points;
+        terms = withTerms ? [] : null;
+      }
+      wayWords[ways] = b.most > 0 ? slot.weight : 0;
+      wayPoints[ways] = b.most;
+      wayOpen[ways++] = b.open ? 1 : 0;
+    }
+    out.matched = matched;
+    out.points = points;
+    out.terms = terms;
+    out.mostPoints = points;
+    out.mostMatched = matched;
+    out.open = false;
+    // A way still open matters only if it could match or beat what is found.
+    for (i = 0; i < ways; i++) {
+      if (wayOpen[i] && !(matched > wayWords[i] || (matched === wayWords[i] && points > wayPoints[i]))) {
+        out.open = true;
+      }
+    }
+    if (out.open) {
+      var most = 0, reachPoints = 0;
+      for (i = 0; i < ways; i++) {
+        most = Math.max(most, wayWords[i]);
+        reachPoints = Math.max(reachPoints, wayPoints[i]);
+      }
+      out.mostPoints = reachPoints;
+      out.mostMatched = most;
+    }
+  };
+
+  /* `doc`'s score as far as known and at most (-1: a document not seen yet). */
+  Plan.prototype.evaluate = function (doc, totalWords, withTerms, into) {
+    var r = this.slotOut;
+    var matched = 0, points = 0, terms = withTerms ? [] : null, mostPoints = 0, mostMatched = 0, open = false;
+    for (var s = 0; s < this.slots.length; s++) {
+      this.slot(this.slots[s], doc, withTerms, r);
+      matched += r.matched;
+      points += r.points;
+      if (withTerms) {
+        terms = terms.concat(r.terms);
+      }
+      mostPoints += r.mostPoints;
+      mostMatched += r.mostMatched;
+      open = open || r.open;
+    }
+    var share = matched / totalWords;
+    var mostShare = mostMatched / totalWords;
+    var e = into || {};
+    e.doc = doc;
+    e.matched = matched;
+    e.points = points;
+    e.terms = terms;
+    e.score = points * share * share;
+    e.mostScore = mostPoints * mostShare * mostShare;
+    e.mostMatched = mostMatched;
+    e.open = open;
+    return e;
+  };
+
+  Plan.prototype.totalWords = function () {
+    return Math.max(this.slots.reduce(function (t, s) { return t + s.weight; }, 0), 1);
+  };
+
+  /* The results once they are certain, else null (read the next level):
+     {hits: [{doc, score, matched, terms}], total, exact}. Decides as Plan::decide, without
+     sorting every document seen: only the best `limit` are kept in order, and a document
+     still open must stay under the floor or below the last of them. Each document's
+     evaluation goes into typed arrays: a level may bring a hundred thousand. */
+  Plan.prototype.decide = function (limit) {
+    var n = this.totalWords();
+    var seen = this.seenList.length;
+    var size = seen + (seen < this.docs ? 1 : 0);
+    var score = new Float64Array(size), matched = new Int32Array(size);
+    var mostScore = new Float64Array(size), mostMatched = new Int32Array(size), open = new Uint8Array(size);
+    var doc = new Int32Array(size);
+    var e = {};
+    var i;
+    for (i = 0; i < size; i++) {
+      this.evaluate(i < seen ? this.seenList[i] : -1, n, false, e);
+      doc[i] = e.doc;
+      score[i] = e.score;
+      matched[i] = e.matched;
+      mostScore[i] = e.mostScore;
+      mostMatched[i] = e.mostMatched;
+      open[i] = e.open ? 1 : 0;
+    }
+    // Whether result a comes before result b: higher score, more words, site order.
+    function before(a, b) {
+      return score[a] > score[b] || (score[a] === score[b] &&
+        (matched[a] > matched[b] || (matched[a] === matched[b] && doc[a] < doc[b])));
+    }
+    var first = -1;
+    for (i = 0; i < size; i++) {
+      if (matched[i] > 0 && (first < 0 || before(i, first))) {
+        first = i;
+      }
+    }
+    if (first < 0) {
+      for (i = 0; i < size; i++) {
+        if (open[i] && mostMatched[i] > 0) {
+          return null;
+        }
+      }
+      return { hits: [], total: 0, exact: true };
+    }
+    if (open[first]) {
+      return null;
+    }
+    var floor = score[first] * FLOOR, most = matched[first];
+    var hits = [], count = 0;
+    for (i = 0; i < size; i++) {
+      if (matched[i] === 0 || (score[i] < floor && matched[i] < most)) {
+        continue;
+      }
+      count++;
+      if (hits.length === limit && (limit === 0 || !before(i, hits[hits.length - 1]))) {
+        continue;
+      }
+      var at = hits.length;
+      while (at > 0 && before(i, hits[at - 1])) {
+        at--;
+      }
+      hits.splice(at, 0, i);
+      if (hits.length > limit) {
+        hits.pop();
+      }
+    }
+    for (i = 0; i < hits.length; i++) {
+      if (open[hits[i]]) {
+        return null;
+      }
+    }
+    var last = hits.length === limit ? (hits.length ? score[hits[hits.length - 1]] : Infinity) : null;
+    var exact = true;
+    for (i = 0; i < size; i++) {
+      if (!open[i] || (mostScore[i] < floor && mostMatched[i] < most)) {
+        continue;
+      }
+      // Open, and it might yet be kept: it must stay below the last result shown.
+      if (last === null || mostScore[i] >= last) {
+        return null;
+      }
+      exact = false;
+    }
+    var self = this;
+    return {
+      hits: hits.map(function (h) { return self.evaluate(doc[h], n, true); }),
+      total: exact ? count : about(Math.max(count, this.estimate())),
+      exact: exact
+    };
+  };
+
+  /* The articles expected to match every slot, were the slots' words independent. */
+  Plan.prototype.estimate = function () {
+    var self = this;
+    var expected = this.docs;
+    this.slots.forEach(function (slot) {
+      var most = 0;
+      var ways = slot.words.concat.apply(slot.words, slot.synonyms).concat(slot.types);
+      ways.forEach(function (candidates) {
+        candidates.forEach(function (c) {
+          most = Math.max(most, self.terms[c[0]].df || 0);
+        });
+      });
+      expected *= most / self.docs;
+    });
+    return Math.round(expected);
+  };
+
+  /* `n` to two significant figures: what "about" a count says. */
+  function about(n) {
+    if (n < 100) {
+      return n;
+    }
+    var scale = Math.pow(10, String(n).length - 2);
+    return Math.round(n / scale) * scale;
+  }
+
   /* The engine over files read by load(path) -> Promise of parsed JSON or null; paths are
      relative to the folder holding search/. Repeats src/search/query.rs step by step. */
   function createSearcher(load) {
@@ -189,34 +584,99 @@
       return cache[rel];
     }
 
+    var opening = null;
+
+    /* The manifest, and beside it (at once, not after it) the synonym table that every
+       query with a word needs first. */
     function open() {
       if (manifest) {
         return Promise.resolve(manifest);
       }
-      return file("index.json").then(function (value) {
+      if (opening) {
+        return opening;
+      }
+      var synonyms = file("synonyms.json");
+      opening = file("index.json").then(function (value) {
         if (!value || value.format !== FORMAT) {
-          delete cache["index.json"];
           throw new Error("the search index is missing or of another version");
         }
-        manifest = value;
-        cues = {};
-        (manifest.cues || []).forEach(function (cue) {
-          cues[cue[0].join(" ")] = cue[1];
+        return synonyms.then(function () {
+          manifest = value;
+          cues = {};
+          (manifest.cues || []).forEach(function (cue) {
+            cues[cue[0].join(" ")] = cue[1];
+          });
+          return manifest;
         });
-        return manifest;
+      }).catch(function (error) {
+        delete cache["index.json"];
+        delete cache["synonyms.json"];
+        opening = null;
+        throw error;
       });
+      return opening;
+    }
+
+    var vocabularies = {};
+
+    /* The terms of one vocabulary shard, read once per searcher: a digit shard of a large
+       site holds tens of thousands. */
+    /* The vocabulary shard a word is looked up in: that of its first character, or where
+       that shard is split, that of its first two (src/search/vocab.rs). */
+    function vocabKey(word) {
+      var first = shardKey(word);
+      return has(manifest.vocab_split, first) ? first + secondKey(word) : first;
     }
 
     function vocabulary(key) {
-      if (manifest.vocab.indexOf(key) === -1) {
+      var split = has(manifest.vocab_split, key.charAt(0)) ? manifest.vocab_split[key.charAt(0)] : null;
+      var known = key.length === 1
+        ? typeof split !== "string" && manifest.vocab.indexOf(key) !== -1
+        : typeof split === "string" && split.indexOf(key.charAt(1)) !== -1;
+      if (!known) {
         return Promise.resolve([]);
       }
+      if (!has(vocabularies, key)) {
+        vocabularies[key] = readVocabulary(key);
+      }
+      return vocabularies[key];
+    }
+
+    /* Every term beginning with `first`, each once (in its own sub-shard). */
+    function letter(first) {
+      var split = has(manifest.vocab_split, first) ? manifest.vocab_split[first] : null;
+      if (typeof split !== "string") {
+        return vocabulary(first);
+      }
+      return Promise.all(split.split("").map(function (second) {
+        return vocabulary(first + second);
+      })).then(function (lists) {
+        var all = [];
+        lists.forEach(function (list) {
+          list.forEach(function (v) {
+            if (v.own) {
+              all.push(v);
+            }
+          });
+        });
+        return all;
+      });
+    }
+
+    function readVocabulary(key) {
       return file("vocab/" + key + ".json").then(function (shard) {
         var list = [];
         if (shard && Array.isArray(shard.terms)) {
+          var own = typeof shard.own === "number" ? shard.own : Infinity;
           for (var i = 0; i < shard.terms.length; i++) {
             var stem = (shard.stems && shard.stems[i]) || "";
-            list.push({ term: shard.terms[i], df: (shard.df && shard.df[i]) || 0, stem: stem || shard.terms[i] });
+            list.push({
+              term: shard.terms[i],
+              df: (shard.df && shard.df[i]) || 0,
+              groups: (shard.groups && shard.groups[i]) || 0,
+              stem: stem || shard.terms[i],
+              own: i < own
+            });
           }
         }
         return list;
@@ -235,8 +695,7 @@
           kept.push(at);
         }
       });
-      var synonymsReady = kept.length ? file("synonyms.json") : Promise.resolve(null);
-      return synonymsReady.then(function (table) {
+      return file("synonyms.json").then(function (table) {
         table = table || {};
         var expand = table.expand || {};
         var longestPhrase = table.longest || 1;
@@ -308,15 +767,27 @@
     function candidates(word) {
       var typos = allowedTypos(word);
       var first = shardKey(word);
+      var key = vocabKey(word);
       var wordChars = Array.from(word).length;
-      return vocabulary(first).then(function (words) {
-        var exactStem = null;
+      var exactStem = null;
+      return vocabulary(key).then(function (words) {
         for (var i = 0; i < words.length; i++) {
           if (words[i].term === word) {
             exactStem = words[i].stem;
             break;
           }
         }
+        // The other inflections of a known word are where its stem is.
+        if (exactStem !== null) {
+          if (exactStem.indexOf(first) !== 0) {
+            return letter(first);
+          }
+          if (vocabKey(exactStem) !== key) {
+            return vocabulary(vocabKey(exactStem)).then(function (more) { return words.concat(more); });
+          }
+        }
+        return words;
+      }).then(function (words) {
         function stemOfWord(v) {
           if (exactStem !== null) {
             return v.stem === exactStem;
@@ -327,9 +798,23 @@
         var stemmed = exactStem !== null || words.some(stemOfWord);
         var secondChar = Array.from(word)[1];
         var second = secondChar === undefined ? first : shardKey(secondChar);
-        var more = !stemmed && typos > 0 && second !== first ? vocabulary(second) : Promise.resolve([]);
-        return more.then(function (extra) {
-          var all = words.concat(extra);
+        // A slip in the first letter moves the word to another shard: every term of the
+        // first letter and of the second, but only when neither the word nor its stem is known.
+        var more = Promise.resolve(words);
+        if (!stemmed && typos > 0) {
+          more = letter(first).then(function (all) {
+            return second !== first ? letter(second).then(function (extra) { return all.concat(extra); }) : all;
+          });
+        }
+        return more.then(function (listed) {
+          var seen = {};
+          var all = listed.filter(function (v) {
+            if (has(seen, v.term)) {
+              return false;
+            }
+            seen[v.term] = true;
+            return true;
+          });
           var longEnough = wordChars >= 3;
           var found = [];
           for (var i = 0; i < all.length; i++) {
@@ -353,12 +838,12 @@
             } else {
               continue;
             }
-            found.push([v.term, quality, v.df]);
+            found.push({ term: v.term, quality: quality, df: v.df, groups: v.groups });
           }
           found.sort(function (x, y) {
-            return y[1] - x[1] || y[2] - x[2] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
+            return y.quality - x.quality || y.df - x.df || (x.term < y.term ? -1 : x.term > y.term ? 1 : 0);
           });
-          return found.slice(0, MAX_CANDIDATES).map(function (c) { return [c[0], c[1]]; });
+          return found.slice(0, MAX_CANDIDATES);
         });
       });
     }
@@ -366,17 +851,20 @@
     /* The terms whose stem is a synonym word's shipped stem, most common first, as
        Searcher::stem_candidates. */
     function stemCandidates(stem) {
-      return vocabulary(shardKey(stem)).then(function (words) {
+      return vocabulary(vocabKey(stem)).then(function (words) {
         var found = words.filter(function (v) { return v.stem === stem; });
         found.sort(function (x, y) {
           return y.df - x.df || (x.term < y.term ? -1 : x.term > y.term ? 1 : 0);
         });
-        return found.slice(0, MAX_CANDIDATES).map(function (v) { return [v.term, EXACT]; });
+        return found.slice(0, MAX_CANDIDATES).map(function (v) {
+          return { term: v.term, quality: EXACT, df: v.df, groups: v.groups };
+        });
       });
     }
 
-    function postings(term) {
-      var firsts = manifest.postings;
+    /* A term's documents in one field group, encoded, from that level's posting shard. */
+    function postings(term, level) {
+      var firsts = (manifest.postings || [])[level] || [];
       var lo = 0, hi = firsts.length;
       while (lo < hi) {
         var mid = (lo + hi) >> 1;
@@ -389,170 +877,98 @@
       if (lo === 0) {
         return Promise.resolve(null);
       }
-      return file("postings/" + (lo - 1) + ".json").then(function (shard) {
-        var entry = has(shard, term) ? shard[term] : null;
-        return Array.isArray(entry) ? entry.map(decodePostings) : null;
+      return file("postings/" + level + "/" + (lo - 1) + ".json").then(function (shard) {
+        return has(shard, term) ? shard[term] : null;
       });
     }
 
-    /* Per document, [points, term]: the best weight × quality × rarity among candidates. */
-    function termPoints(found) {
-      return Promise.all(found.map(function (c) { return postings(c[0]); })).then(function (lists) {
-        var best = new Map();
-        found.forEach(function (candidate, i) {
-          var groups = lists[i];
-          if (!groups) {
-            return;
-          }
-          var df = groups.reduce(function (n, g) { return n + g.length; }, 0);
-          var weight = rarity(manifest.docs, df);
-          groups.forEach(function (docs, group) {
-            var points = (manifest.weights[group] || 0) * candidate[1] * weight;
-            for (var k = 0; k < docs.length; k++) {
-              var entry = best.get(docs[k]);
-              if (!entry) {
-                entry = [0, ""];
-                best.set(docs[k], entry);
-              }
-              if (points > entry[0]) {
-                entry[0] = points;
-                entry[1] = candidate[0];
-              }
-            }
-          });
+    /* The plan of a query: its slots' ways as candidate terms, as Searcher::search. */
+    function plan(found, corrections) {
+      var p = new Plan(manifest.docs, manifest.weights);
+      function add(c) {
+        return [p.term(c.term, c.df, c.groups), c.quality];
+      }
+      // Every vocabulary shard the words and synonyms need, fetched at once.
+      var keys = [];
+      found.forEach(function (slot) {
+        slot.words.forEach(function (w) { keys.push(vocabKey(w)); });
+        slot.synonyms.forEach(function (phrase) {
+          phrase.forEach(function (t) { keys.push(vocabKey(t)); });
         });
-        return best;
+      });
+      // With them, the question-level shard of each word as typed (as Searcher::search):
+      // most words are their own best candidate, and this saves a round trip.
+      var early = [];
+      found.forEach(function (slot) {
+        slot.words.forEach(function (w) { early.push(postings(w, 0)); });
+      });
+      return Promise.all(keys.map(vocabulary).concat(early)).then(function () {
+        return found.reduce(function (done, slot) {
+          return done.then(function () {
+            var planned = { weight: Math.max(slot.words.length, 1), words: [], synonyms: [], types: [] };
+            p.slots.push(planned);
+            return slot.words.reduce(function (before, word) {
+              return before.then(function () {
+                return candidates(word).then(function (list) {
+                  if (list.length && list[0].quality < PREFIX) {
+                    corrections.push({ typed: word, readAs: list[0].term });
+                  }
+                  planned.words.push(list.map(add));
+                });
+              });
+            }, Promise.resolve()).then(function () {
+              return Promise.all(slot.synonyms.map(function (phrase) {
+                return Promise.all(phrase.map(stemCandidates));
+              }));
+            }).then(function (phrases) {
+              phrases.forEach(function (phrase) {
+                planned.synonyms.push(phrase.map(function (list) { return list.map(add); }));
+              });
+              slot.types.forEach(function (kind) {
+                // Question-type tags are on the question group alone.
+                planned.types.push([[p.term(kind, null, 1), TYPE]]);
+              });
+            });
+          });
+        }, Promise.resolve());
+      }).then(function () { return p; });
+    }
+
+    /* Reads the plan's levels, each for every term at once, until the results are certain. */
+    function settle(p, limit) {
+      var level = p.nextLevel();
+      if (level < 0) {
+        return Promise.resolve(p.decide(limit) || { hits: [], total: 0, exact: true });
+      }
+      var terms = p.termsAt(level);
+      return Promise.all(terms.map(function (t) { return postings(p.terms[t].term, level); })).then(function (lists) {
+        terms.forEach(function (t, i) { p.read(t, level, lists[i]); });
+        p.finishLevel(level);
+        return p.decide(limit) || settle(p, limit);
       });
     }
 
-    function better(a, b) {
-      return a.matched > b.matched || (a.matched === b.matched && a.points > b.points);
-    }
-
-    /* One slot's best match per document: Map doc -> {matched, points, terms}. */
-    function matchSlot(slot, corrections) {
-      var weight = Math.max(slot.words.length, 1);
-      var perWord = Promise.all(slot.words.map(function (word) {
-        return candidates(word).then(function (found) {
-          if (found.length && found[0][1] < PREFIX) {
-            corrections.push({ typed: word, readAs: found[0][0] });
-          }
-          return termPoints(found);
-        });
-      }));
-      var perSynonym = Promise.all(slot.synonyms.map(function (synonym) {
-        return Promise.all(synonym.map(function (term) {
-          return stemCandidates(term).then(termPoints);
-        }));
-      }));
-      var perType = Promise.all(slot.types.map(function (kind) {
-        return termPoints([[kind, TYPE]]);
-      }));
-      return Promise.all([perWord, perSynonym, perType]).then(function (all) {
-        var best = new Map();
-        function entry(doc) {
-          var e = best.get(doc);
-          if (!e) {
-            e = { matched: 0, points: 0, terms: [] };
-            best.set(doc, e);
-          }
-          return e;
-        }
-        all[0].forEach(function (points) {
-          points.forEach(function (p, doc) {
-            var e = entry(doc);
-            e.matched += 1;
-            e.points += p[0];
-            e.terms.push(p[1]);
-          });
-        });
-        all[1].forEach(function (perTerm, s) {
-          var synonym = slot.synonyms[s];
-          if (!perTerm.length) {
-            return;
-          }
-          perTerm[0].forEach(function (p, doc) {
-            var sum = p[0];
-            var terms = [p[1]];
-            for (var t = 1; t < perTerm.length; t++) {
-              var other = perTerm[t].get(doc);
-              if (!other) {
-                return;
-              }
-              sum += other[0];
-              terms.push(other[1]);
-            }
-            var candidate = { matched: weight, points: sum / synonym.length * SYNONYM * weight, terms: terms };
-            if (better(candidate, entry(doc))) {
-              best.set(doc, candidate);
-            }
-          });
-        });
-        all[2].forEach(function (points) {
-          points.forEach(function (p, doc) {
-            var candidate = { matched: weight, points: p[0], terms: [] };
-            if (better(candidate, entry(doc))) {
-              best.set(doc, candidate);
-            }
-          });
-        });
-        return best;
-      });
-    }
-
-    /* Ranks every matching document: {ranked: [{doc, score, matched, terms}], corrections}. */
-    function rank(query) {
+    /* The best `limit` results: {ranked: [{doc, score, matched, terms}], total, exact,
+       corrections}; `total` is exact when `exact`, else about (two figures). */
+    function rank(query, limit) {
       var corrections = [];
-      var slotList = [];
       return open().then(function () {
         return slots(query);
       }).then(function (found) {
-        slotList = found;
-        var perSlot = [];
-        // One slot after another, so that corrections come out in query order.
-        return found.reduce(function (done, slot) {
-          return done.then(function () {
-            var mine = [];
-            return matchSlot(slot, mine).then(function (best) {
-              corrections = corrections.concat(mine);
-              perSlot.push(best);
-            });
-          });
-        }, Promise.resolve()).then(function () { return perSlot; });
-      }).then(function (perSlot) {
-        var scores = new Map();
-        perSlot.forEach(function (best) {
-          best.forEach(function (m, doc) {
-            var e = scores.get(doc);
-            if (!e) {
-              e = { matched: 0, points: 0, terms: [] };
-              scores.set(doc, e);
-            }
-            e.matched += m.matched;
-            e.points += m.points;
-            e.terms = e.terms.concat(m.terms);
-          });
-        });
-        var n = Math.max(slotList.reduce(function (t, s) { return t + Math.max(s.words.length, 1); }, 0), 1);
-        var ranked = [];
-        scores.forEach(function (e, doc) {
-          var share = e.matched / n;
+        return plan(found, corrections);
+      }).then(function (p) {
+        return settle(p, limit);
+      }).then(function (outcome) {
+        var ranked = outcome.hits.map(function (h) {
           var terms = [];
-          e.terms.forEach(function (t) {
+          h.terms.forEach(function (t) {
             if (terms.indexOf(t) === -1) {
               terms.push(t);
             }
           });
-          ranked.push({ doc: doc, score: e.points * share * share, matched: e.matched, terms: terms });
+          return { doc: h.doc, score: h.score, matched: h.matched, terms: terms };
         });
-        ranked.sort(function (x, y) {
-          return y.score - x.score || y.matched - x.matched || x.doc - y.doc;
-        });
-        if (ranked.length) {
-          var floor = ranked[0].score * FLOOR, most = ranked[0].matched;
-          ranked = ranked.filter(function (r) { return r.score >= floor || r.matched >= most; });
-        }
-        return { ranked: ranked, corrections: corrections };
+        return { ranked: ranked, total: outcome.total, exact: outcome.exact, limit: limit, corrections: corrections };
       });
     }
 
@@ -579,15 +995,15 @@
 
     /* Ranking and the first `limit` rows, as the reference implementation returns them. */
     function search(query, limit) {
-      return rank(query).then(function (result) {
-        var top = result.ranked.slice(0, limit);
+      return rank(query, limit).then(function (result) {
+        var top = result.ranked;
         return rows(top.map(function (r) { return r.doc; })).then(function (list) {
           list.forEach(function (row, i) {
             row.score = top[i].score;
             row.matched = top[i].matched;
             row.terms = top[i].terms;
           });
-          return { hits: list, total: result.ranked.length, corrections: result.corrections, loaded: loaded.slice() };
+          return { hits: list, total: result.total, exact: result.exact, corrections: result.corrections, loaded: loaded.slice() };
         });
       });
     }
@@ -790,8 +1206,11 @@
       var note = result.corrections.length
         ? " (read " + result.corrections.map(function (c) { return c.typed + " as " + c.readAs; }).join(", ") + ")"
         : "";
-      var count = result.ranked.length;
-      say(count + (count === 1 ? " question matches" : " questions match") + " \u201c" + query + "\u201d" + note + ".");
+      var count = result.total.toLocaleString("en");
+      var matches = result.exact
+        ? count + (result.total === 1 ? " question matches" : " questions match")
+        : "About " + count + " questions match";
+      say(matches + " \u201c" + query + "\u201d" + note + ".");
       var list = document.createElement("ol");
       list.className = "qlist search-results__list";
       results.appendChild(list);
@@ -799,26 +1218,37 @@
       more.type = "button";
       more.className = "search-more";
       var shown = 0;
+      var current = result;
 
+      /* The next page: ranked further only when the reader asks for it. */
       function next() {
-        var ranked = result.ranked.slice(shown, shown + PAGE);
-        var slice = ranked.map(function (r) { return r.doc; });
         more.disabled = true;
-        return searcher.rows(slice).then(function (rows) {
+        var want = shown + PAGE;
+        var whole = current.ranked.length < current.limit;
+        var ready = whole || current.ranked.length >= want ? Promise.resolve(current) : searcher.rank(query, want);
+        return ready.then(function (ranking) {
+          current = ranking;
+          var ranked = ranking.ranked.slice(shown, want);
+          return searcher.rows(ranked.map(function (r) { return r.doc; })).then(function (rows) {
+            return [ranked, rows];
+          });
+        }).then(function (page) {
           if (ticket !== latest) {
             return;
           }
-          rows.forEach(function (row, i) {
-            row.terms = ranked[i].terms;
+          page[1].forEach(function (row, i) {
+            row.terms = page[0][i].terms;
             list.appendChild(item(row));
           });
           var first = list.children[shown];
-          shown += rows.length;
+          shown += page[1].length;
           more.disabled = false;
-          if (shown >= count) {
-            more.remove();
+          var left = current.exact ? current.total - shown : 0;
+          var moreToRank = !current.exact && current.ranked.length >= current.limit;
+          if (current.ranked.length > shown || left > 0 || moreToRank) {
+            more.textContent = left > 0 ? "Show more results (" + left.toLocaleString("en") + " more)" : "Show more results";
           } else {
-            more.textContent = "Show more results (" + (count - shown) + " more)";
+            more.remove();
           }
           return first;
         });
@@ -855,7 +1285,7 @@
         return;
       }
       say("Searching\u2026");
-      searcher.rank(query).then(function (result) {
+      searcher.rank(query, PAGE).then(function (result) {
         if (ticket === latest) {
           show(query, result, ticket);
         }
@@ -904,6 +1334,9 @@
       timer = window.setTimeout(function () { run(input.value); }, 200);
     });
 
+    // The manifest and synonyms are needed by any query: fetched as the page opens, so
+    // that a query typed here starts from the vocabulary.
+    searcher.open().catch(function () {});
     var params = new URLSearchParams(window.location.search);
     var initial = params.get("q");
     if (initial) {

@@ -1,7 +1,9 @@
 //! The client-side search index, written at build time under `search/`. A reader's browser
 //! loads it only when they search, and then only the shards their query needs: a small
-//! manifest, the vocabulary shard of each query word's first letter, the posting shards of
-//! the matching terms and the document shards of the results shown (`theme/search.js`).
+//! manifest and the synonym table (fetched together), the vocabulary shard of each query
+//! word's first letter, the posting shards of the matching terms a level (field group) at
+//! a time, question first, for as long as the results shown are not yet certain (`topk`),
+//! and the document shards of the results shown (`theme/search.js`).
 //!
 //! Terms are recorded once per article, in the most telling field group they occur in
 //! (question, topic, heading, answer, body), so that ranking can put a question match above
@@ -14,6 +16,8 @@ pub mod intents;
 pub mod query;
 pub mod synonyms;
 pub mod text;
+pub mod topk;
+pub mod vocab;
 
 use crate::fast_hash::{FastMap, FastSet};
 use crate::link::Site;
@@ -35,7 +39,7 @@ pub const DOCS_PER_SHARD: usize = 16;
 /// downloading the neighbours of its terms.
 pub const POSTINGS_SHARD_BYTES: usize = 4 * 1024;
 /// Bumped when the file layout changes, so that a stale script refuses a new index.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// How much of an article's answer a result row carries, in characters: enough for the
 /// excerpt a result shows around the matched words.
 pub const EXCERPT_CHARS: usize = 200;
@@ -84,9 +88,13 @@ struct Manifest<'a> {
     weights: [u32; 5],
     /// The first characters that have a vocabulary shard, in order.
     vocab: String,
-    /// The first term of each posting shard, in order: shard `i` holds the terms from
-    /// `postings[i]` up to (not including) `postings[i + 1]`.
-    postings: Vec<String>,
+    /// For each first character whose shard is split, the second characters of its
+    /// sub-shards (`vocab::write`).
+    vocab_split: BTreeMap<char, String>,
+    /// Per field group (a posting level), the first term of each of its shards, in order:
+    /// shard `postings/g/i` holds group `g`'s lists of the terms from `postings[g][i]` up to
+    /// (not including) `postings[g][i + 1]`.
+    postings: Vec<Vec<String>>,
     /// The cue phrases of question types (`intents`): each phrase's words and its type.
     cues: Vec<(Vec<String>, &'static str)>,
     /// The longest cue in words.
@@ -99,16 +107,6 @@ struct Manifest<'a> {
 struct TopicEntry<'a> {
     title: &'a str,
     url: &'a str,
-}
-
-#[derive(Serialize)]
-struct VocabShard<'a> {
-    terms: Vec<&'a str>,
-    /// How many articles hold each term, for choosing among many prefix matches.
-    df: Vec<usize>,
-    /// Each term's English stem, "" where it is the term itself: the terms of one stem
-    /// find each other ("treated", "treating"), and the browser needs no stemmer.
-    stems: Vec<String>,
 }
 
 /// Every file of the index of `site`, as `build` writes it under `search/`; `root` is
@@ -206,54 +204,25 @@ pub fn build_index(
     postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut files = Vec::new();
-    let mut shard_firsts = Vec::new();
-    let mut shard = Map::new();
-    let mut shard_bytes = 2;
-    for (term, lists) in &postings {
-        let entry = Value::Array(lists.iter().map(|l| encode::encode_postings(l)).collect());
-        let entry_bytes = term.len() + 4 + entry.to_string().len();
-        if !shard.is_empty() && shard_bytes + entry_bytes > POSTINGS_SHARD_BYTES {
-            files.push(json_file(
-                format!("search/postings/{}.json", shard_firsts.len() - 1),
-                &shard,
-            ));
-            shard = Map::new();
-            shard_bytes = 2;
-        }
-        if shard.is_empty() {
-            shard_firsts.push(term.clone());
-        }
-        shard.insert(term.clone(), entry);
-        shard_bytes += entry_bytes;
-    }
-    if !shard.is_empty() {
-        files.push(json_file(
-            format!("search/postings/{}.json", shard_firsts.len() - 1),
-            &shard,
-        ));
-    }
+    let shard_firsts: Vec<Vec<String>> = (0..GROUPS.len())
+        .map(|group| write_level(&postings, group, &mut files))
+        .collect();
 
     let stemmer = text::Stemmer::english();
-    let mut vocab: BTreeMap<char, VocabShard<'_>> = BTreeMap::new();
+    let mut vocab: BTreeMap<char, vocab::Shard<'_>> = BTreeMap::new();
     let mut known_stems: FastSet<String> = FastSet::default();
     // Question-type tags are looked up by name, never typed: they stay out of the vocabulary.
     for (term, lists) in postings.iter().filter(|(t, _)| !t.starts_with(intents::TYPE_PREFIX)) {
-        let shard = vocab.entry(text::shard_key(term)).or_insert_with(|| VocabShard {
-            terms: Vec::new(),
-            df: Vec::new(),
-            stems: Vec::new(),
-        });
         let stem = stemmer.stem(term);
-        shard.terms.push(term);
-        shard.df.push(lists.iter().map(Vec::len).sum());
-        shard
-            .stems
-            .push(if stem == *term { String::new() } else { stem.clone() });
-        known_stems.insert(stem);
+        known_stems.insert(stem.clone());
+        vocab.entry(text::shard_key(term)).or_default().push(
+            term,
+            lists.iter().map(Vec::len).sum(),
+            group_mask(lists),
+            stem,
+        );
     }
-    for (key, shard) in &vocab {
-        files.push(json_file(format!("search/vocab/{key}.json"), shard));
-    }
+    let vocab_keys = vocab::write(&vocab, &mut files);
     let present = |stem: &str| known_stems.contains(stem);
     files.push(SearchFile {
         path: "search/synonyms.json".to_string(),
@@ -285,7 +254,8 @@ pub fn build_index(
         url,
         groups: GROUPS,
         weights: WEIGHTS,
-        vocab: vocab.keys().collect(),
+        vocab: vocab_keys.first,
+        vocab_split: vocab_keys.split,
         postings: shard_firsts,
         cues: intents::cue_table(),
         cue_words: intents::longest_cue(),
@@ -300,6 +270,46 @@ pub fn build_index(
     };
     files.insert(0, json_file("search/index.json".to_string(), &manifest));
     files
+}
+
+/// Writes the posting shards of one field group (one level) into `files`, each term's list
+/// of that group in the shard of its term range; returns the first term of each shard.
+/// Levels are apart so that a query reads a common word's question matches without its
+/// body matches, which at 100,000 articles are a 17 KB bitmap of their own.
+fn write_level(postings: &[(String, [Vec<u32>; 5])], group: usize, files: &mut Vec<SearchFile>) -> Vec<String> {
+    let mut firsts: Vec<String> = Vec::new();
+    let mut shard = Map::new();
+    let mut shard_bytes = 2;
+    let mut close = |shard: &mut Map<String, Value>, number: usize| {
+        files.push(json_file(format!("search/postings/{group}/{number}.json"), &*shard));
+        shard.clear();
+    };
+    for (term, lists) in postings.iter().filter(|(_, lists)| !lists[group].is_empty()) {
+        let entry = encode::encode_postings(&lists[group]);
+        let entry_bytes = term.len() + 4 + entry.to_string().len();
+        if !shard.is_empty() && shard_bytes + entry_bytes > POSTINGS_SHARD_BYTES {
+            close(&mut shard, firsts.len() - 1);
+            shard_bytes = 2;
+        }
+        if shard.is_empty() {
+            firsts.push(term.clone());
+        }
+        shard.insert(term.clone(), entry);
+        shard_bytes += entry_bytes;
+    }
+    if !shard.is_empty() {
+        close(&mut shard, firsts.len() - 1);
+    }
+    firsts
+}
+
+/// Bit `g` set for each field group `g` whose list is not empty.
+fn group_mask(lists: &[Vec<u32>; 5]) -> u8 {
+    lists
+        .iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .fold(0, |mask, (group, _)| mask | 1 << group)
 }
 
 /// Documents whose terms are worked out together before they are merged into the index.

@@ -12,14 +12,17 @@
 //! for a cue by the question-type tag of an article's question. A document's points for a
 //! slot are from whichever way matched most of the slot's words, then scored best; for a
 //! term they are `weight(group) × quality × rarity`. Its score is the sum over slots, times
-//! the square of the share of the query's words it matched.
+//! the square of the share of the query's words it matched. The postings are read a field
+//! group at a time until the results asked for are certain (`topk`).
 
 use super::encode::decode_postings;
 use super::intents::TYPE_PREFIX;
 use super::text::{allowed_typos, fold, keep, raw_words, shard_key, singular};
+use super::topk::{Outcome, Plan, SlotPlan};
+use super::vocab::second_key;
 use crate::text::edit_distance as typo_distance;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// At most this many candidate terms per query term.
 pub const MAX_CANDIDATES: usize = 12;
@@ -74,6 +77,10 @@ pub struct Correction {
 #[derive(Debug, Default)]
 pub struct Results {
     pub hits: Vec<Hit>,
+    /// How many results there are, when `exact`; else about how many (two figures):
+    /// counting them all would mean reading every posting of every term.
+    pub total: usize,
+    pub exact: bool,
     pub corrections: Vec<Correction>,
     /// Every file read, by path: what a browser would download for this query.
     pub loaded: Vec<String>,
@@ -99,20 +106,17 @@ impl Slot {
 
 /// A document's match of one slot: words matched, points, the terms that earned them.
 #[derive(Clone, Debug, Default)]
-struct SlotMatch {
-    matched: usize,
-    points: f64,
-    terms: Vec<String>,
+pub struct SlotMatch {
+    pub matched: usize,
+    pub points: f64,
+    pub terms: Vec<String>,
 }
 
 impl SlotMatch {
-    fn better_than(&self, other: &SlotMatch) -> bool {
+    pub fn better_than(&self, other: &SlotMatch) -> bool {
         self.matched > other.matched || (self.matched == other.matched && self.points > other.points)
     }
 }
-
-/// Per document, the best points one term (among candidates) earns, and which term.
-type TermPoints = HashMap<usize, (f64, String)>;
 
 /// An index read through `load` (a path below the site root → its bytes), shard by shard.
 pub struct Searcher<F: FnMut(&str) -> Option<Vec<u8>>> {
@@ -121,6 +125,8 @@ pub struct Searcher<F: FnMut(&str) -> Option<Vec<u8>>> {
     manifest: Value,
     cache: HashMap<String, Value>,
     loaded: Vec<String>,
+    /// How many files opening read: what every query starts from.
+    opened: usize,
 }
 
 impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
@@ -132,13 +138,19 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         if manifest["format"] != super::FORMAT {
             return Err(format!("{path}: unknown format {}", manifest["format"]));
         }
-        Ok(Searcher {
+        let mut searcher = Searcher {
             load,
             base: base.to_string(),
             manifest,
             cache: HashMap::new(),
             loaded: vec![path],
-        })
+            opened: 0,
+        };
+        // Fetched beside the manifest (the browser asks for both at once): every query
+        // that has a word needs it before anything else.
+        searcher.file("synonyms.json");
+        searcher.opened = searcher.loaded.len();
+        Ok(searcher)
     }
 
     fn file(&mut self, rel: &str) -> Option<&Value> {
@@ -170,11 +182,8 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             })
             .collect();
         let cue_words = self.manifest["cue_words"].as_u64().unwrap_or(1) as usize;
-        // The positions of the searchable words; the synonym table is needed only if any.
+        // The positions of the searchable words.
         let kept: Vec<usize> = (0..raw.len()).filter(|&i| keep(&raw[i])).collect();
-        if !kept.is_empty() {
-            self.file("synonyms.json");
-        }
         let table = self.cache.get("synonyms.json").unwrap_or(&Value::Null);
         let longest = table["longest"].as_u64().unwrap_or(1) as usize;
         // (position in the query, slot)
@@ -260,107 +269,89 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
 
     /// The ranked results for `query`, at most `limit` of them.
     pub fn search(&mut self, query: &str, limit: usize) -> Results {
-        self.loaded.truncate(1);
+        self.search_reading(query, limit, false)
+    }
+
+    /// As `search`, but with `everything` every level of every term is read before the
+    /// results are decided: the reference the early stop is tested against.
+    fn search_reading(&mut self, query: &str, limit: usize, everything: bool) -> Results {
+        self.loaded.truncate(self.opened);
         let slots = self.slots(query);
-        let total_words: usize = slots.iter().map(Slot::weight).sum();
-        let mut scores: BTreeMap<usize, SlotMatch> = BTreeMap::new();
+        // The question-level shard of each word as typed is fetched with the vocabulary,
+        // not after it: most words are their own best candidate, and the browser saves a
+        // round trip before the first result.
+        for word in slots.iter().flat_map(|s| &s.words) {
+            self.postings(word, 0);
+        }
+        let docs = self.manifest["docs"].as_u64().unwrap_or(0) as usize;
+        let weights: Vec<f64> = self.manifest["weights"]
+            .as_array()
+            .map(|w| w.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        let mut plan = Plan::new(docs, weights);
         let mut corrections = Vec::new();
         for slot in &slots {
-            let mut best: HashMap<usize, SlotMatch> = HashMap::new();
+            let mut planned = SlotPlan {
+                weight: slot.weight(),
+                ..SlotPlan::default()
+            };
             for word in &slot.words {
                 let candidates = self.candidates(word);
-                if let Some((term, quality)) = candidates.first()
-                    && *quality < PREFIX
+                if let Some(first) = candidates.first()
+                    && first.quality < PREFIX
                 {
                     corrections.push(Correction {
                         typed: word.clone(),
-                        read_as: term.clone(),
+                        read_as: first.term.clone(),
                     });
                 }
-                for (doc, (points, term)) in self.term_points(&candidates) {
-                    let entry = best.entry(doc).or_default();
-                    entry.matched += 1;
-                    entry.points += points;
-                    entry.terms.push(term);
-                }
+                planned
+                    .words
+                    .push(candidates.iter().map(|c| c.add_to(&mut plan)).collect());
             }
-            let weight = slot.weight();
             for synonym in &slot.synonyms {
-                let mut per_term: Vec<TermPoints> = Vec::new();
-                for term in synonym {
-                    let candidates = self.stem_candidates(term);
-                    per_term.push(self.term_points(&candidates));
-                }
-                let Some((first, others)) = per_term.split_first() else {
-                    continue;
-                };
-                for (doc, (points, term)) in first {
-                    let mut sum = *points;
-                    let mut terms = vec![term.clone()];
-                    let all = others.iter().all(|o| match o.get(doc) {
-                        Some((p, t)) => {
-                            sum += p;
-                            terms.push(t.clone());
-                            true
-                        }
-                        None => false,
-                    });
-                    if !all {
-                        continue;
-                    }
-                    let candidate = SlotMatch {
-                        matched: weight,
-                        points: sum / synonym.len() as f64 * SYNONYM * weight as f64,
-                        terms,
-                    };
-                    let entry = best.entry(*doc).or_default();
-                    if candidate.better_than(entry) {
-                        *entry = candidate;
-                    }
-                }
+                let phrase = synonym
+                    .iter()
+                    .map(|term| {
+                        let candidates = self.stem_candidates(term);
+                        candidates.iter().map(|c| c.add_to(&mut plan)).collect()
+                    })
+                    .collect();
+                planned.synonyms.push(phrase);
             }
             for kind in &slot.types {
-                let candidates = vec![(kind.clone(), TYPE)];
-                for (doc, (points, _)) in self.term_points(&candidates) {
-                    let candidate = SlotMatch {
-                        matched: weight,
-                        points,
-                        terms: Vec::new(),
-                    };
-                    let entry = best.entry(doc).or_default();
-                    if candidate.better_than(entry) {
-                        *entry = candidate;
-                    }
-                }
+                // Question-type tags are on the question group alone.
+                planned.types.push(vec![(plan.term(kind, None, 1), TYPE)]);
             }
-            for (doc, found) in best {
-                let entry = scores.entry(doc).or_default();
-                entry.matched += found.matched;
-                entry.points += found.points;
-                entry.terms.extend(found.terms);
-            }
+            plan.slots.push(planned);
         }
-        let n = total_words.max(1) as f64;
-        let mut ranked: Vec<(usize, f64, SlotMatch)> = scores
-            .into_iter()
-            .map(|(doc, found)| {
-                let share = found.matched as f64 / n;
-                (doc, found.points * share * share, found)
-            })
-            .collect();
-        ranked.sort_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then(b.2.matched.cmp(&a.2.matched))
-                .then(a.0.cmp(&b.0))
+        let outcome = loop {
+            let Some(level) = plan.next_level() else {
+                break plan.decide(limit);
+            };
+            for t in plan.terms_at(level) {
+                let term = plan.terms[t].term.clone();
+                let docs = self.postings(&term, level);
+                plan.read(t, level, docs.as_deref());
+            }
+            plan.finish_level(level);
+            if everything {
+                continue;
+            }
+            if let Some(outcome) = plan.decide(limit) {
+                break Some(outcome);
+            }
+        };
+        // Every level read leaves nothing open, so there is always an outcome.
+        let outcome = outcome.unwrap_or(Outcome {
+            hits: Vec::new(),
+            total: 0,
+            exact: true,
         });
-        if let Some((_, best, found)) = ranked.first() {
-            let (floor, most) = (best * FLOOR, found.matched);
-            ranked.retain(|r| r.1 >= floor || r.2.matched >= most);
-        }
-        ranked.truncate(limit);
         let url = self.manifest["url"].as_str().unwrap_or_default().to_string();
         let per_shard = self.manifest["docs_per_shard"].as_u64().unwrap_or(1).max(1) as usize;
-        let hits = ranked
+        let hits = outcome
+            .hits
             .into_iter()
             .map(|(doc, score, found)| {
                 let row = self
@@ -390,43 +381,30 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             .collect();
         Results {
             hits,
+            total: outcome.total,
+            exact: outcome.exact,
             corrections,
             loaded: self.loaded.clone(),
         }
     }
 
-    /// Per document, the best `weight(group) × quality × rarity` among `candidates`.
-    fn term_points(&mut self, candidates: &[(String, f64)]) -> TermPoints {
-        let total_docs = self.manifest["docs"].as_u64().unwrap_or(0) as f64;
-        let weights: Vec<f64> = self.manifest["weights"]
-            .as_array()
-            .map(|w| w.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default();
-        let mut best: TermPoints = HashMap::new();
-        for (term, quality) in candidates {
-            let Some(groups) = self.postings(term) else { continue };
-            let df: usize = groups.iter().map(Vec::len).sum();
-            let rarity = rarity(total_docs, df as f64);
-            for (group, docs) in groups.iter().enumerate() {
-                let points = weights.get(group).copied().unwrap_or(0.0) * quality * rarity;
-                for &doc in docs {
-                    let entry = best.entry(doc as usize).or_insert((0.0, String::new()));
-                    if points > entry.0 {
-                        *entry = (points, term.clone());
-                    }
-                }
-            }
-        }
-        best
-    }
-
     /// The terms of the vocabulary a query word may stand for, best first: its term, the
     /// terms of its stem, longer terms it begins, and, failing those, near misspellings.
-    fn candidates(&mut self, word: &str) -> Vec<(String, f64)> {
+    fn candidates(&mut self, word: &str) -> Vec<Candidate> {
         let typos = allowed_typos(word);
         let first = shard_key(word);
-        let mut vocabulary = self.vocabulary(first);
+        let key = self.vocab_key(word);
+        let mut vocabulary = self.vocabulary(&key);
         let exact_stem = vocabulary.iter().find(|v| v.term == word).map(|v| v.stem.clone());
+        // The other inflections of a known word are where its stem is.
+        if let Some(stem) = &exact_stem {
+            if !stem.starts_with(first) {
+                vocabulary = self.letter(first);
+            } else if self.vocab_key(stem) != key {
+                let more = self.vocabulary(&self.vocab_key(stem));
+                vocabulary.extend(more);
+            }
+        }
         let word_chars = word.chars().count();
         let stem_of_word = |v: &VocabTerm| -> bool {
             match &exact_stem {
@@ -441,15 +419,18 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         // A slip in the first letter (swapped with the second, or one too many) moves the
         // word to another vocabulary shard: look in the second letter's too, but only when
         // neither the word as typed nor its stem is known.
-        if !stemmed
-            && typos > 0
-            && let Some(second) = word.chars().nth(1).map(|c| shard_key(&c.to_string()))
-            && second != first
-        {
-            vocabulary.extend(self.vocabulary(second));
+        if !stemmed && typos > 0 {
+            vocabulary = self.letter(first);
+            if let Some(second) = word.chars().nth(1).map(|c| shard_key(&c.to_string()))
+                && second != first
+            {
+                vocabulary.extend(self.letter(second));
+            }
         }
+        let mut listed: std::collections::HashSet<String> = std::collections::HashSet::new();
+        vocabulary.retain(|v| listed.insert(v.term.clone()));
         let long_enough = word_chars >= 3;
-        let mut found: Vec<(String, f64, u64)> = Vec::new();
+        let mut found: Vec<Candidate> = Vec::new();
         for v in &vocabulary {
             let quality = if v.term == word {
                 EXACT
@@ -466,36 +447,86 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             } else {
                 continue;
             };
-            found.push((v.term.clone(), quality, v.df));
+            found.push(Candidate {
+                term: v.term.clone(),
+                quality,
+                df: v.df,
+                groups: v.groups,
+            });
         }
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        found.sort_by(|a, b| {
+            b.quality
+                .total_cmp(&a.quality)
+                .then(b.df.cmp(&a.df))
+                .then(a.term.cmp(&b.term))
+        });
         found.truncate(MAX_CANDIDATES);
-        found.into_iter().map(|(t, q, _)| (t, q)).collect()
+        found
     }
 
     /// The terms of the vocabulary whose stem is `stem`, the most common first: how a word
     /// of a synonym (shipped as its stem) is met. Guessing at typos and unfinished words is
     /// for what the reader typed, not for the table.
-    fn stem_candidates(&mut self, stem: &str) -> Vec<(String, f64)> {
-        let mut found: Vec<(String, u64)> = self
-            .vocabulary(shard_key(stem))
+    fn stem_candidates(&mut self, stem: &str) -> Vec<Candidate> {
+        let key = self.vocab_key(stem);
+        let mut found: Vec<Candidate> = self
+            .vocabulary(&key)
             .into_iter()
             .filter(|v| v.stem == stem)
-            .map(|v| (v.term, v.df))
+            .map(|v| Candidate {
+                term: v.term,
+                quality: EXACT,
+                df: v.df,
+                groups: v.groups,
+            })
             .collect();
-        found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.sort_by(|a, b| b.df.cmp(&a.df).then(a.term.cmp(&b.term)));
         found.truncate(MAX_CANDIDATES);
-        found.into_iter().map(|(term, _)| (term, EXACT)).collect()
+        found
     }
 
-    /// The terms of one vocabulary shard with their document counts and stems.
-    fn vocabulary(&mut self, key: char) -> Vec<VocabTerm> {
-        let known = self.manifest["vocab"].as_str().unwrap_or_default().contains(key);
+    /// The vocabulary shard a word is looked up in: that of its first character, or where
+    /// that shard is split, that of its first two (`vocab`).
+    fn vocab_key(&self, word: &str) -> String {
+        let first = shard_key(word);
+        match self.manifest["vocab_split"].get(first.to_string()) {
+            Some(_) => format!("{first}{}", second_key(word)),
+            None => first.to_string(),
+        }
+    }
+
+    /// Every term beginning with `first` (each once, in its own sub-shard).
+    fn letter(&mut self, first: char) -> Vec<VocabTerm> {
+        let split = self.manifest["vocab_split"][first.to_string()]
+            .as_str()
+            .map(str::to_string);
+        match split {
+            None => self.vocabulary(&first.to_string()),
+            Some(seconds) => seconds
+                .chars()
+                .flat_map(|second| self.vocabulary(&format!("{first}{second}")))
+                .filter(|v| v.own)
+                .collect(),
+        }
+    }
+
+    /// The terms of one vocabulary shard or sub-shard (`key` of one or two characters) with
+    /// their document counts, field groups and stems.
+    fn vocabulary(&mut self, key: &str) -> Vec<VocabTerm> {
+        let mut chars = key.chars();
+        let first = chars.next().map(String::from).unwrap_or_default();
+        let split = &self.manifest["vocab_split"][&first];
+        let known = match chars.next() {
+            None => !split.is_string() && self.manifest["vocab"].as_str().unwrap_or_default().contains(&first),
+            Some(second) => split.as_str().is_some_and(|s| s.contains(second)),
+        };
         let Some(shard) = known.then(|| self.file(&format!("vocab/{key}.json"))).flatten() else {
             return Vec::new();
         };
         let df = shard["df"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let groups = shard["groups"].as_array().map(Vec::as_slice).unwrap_or_default();
         let stems = shard["stems"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let own = shard["own"].as_u64().map_or(usize::MAX, |n| n as usize);
         shard["terms"]
             .as_array()
             .map(Vec::as_slice)
@@ -513,24 +544,44 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
                     },
                     term,
                     df: df.get(i).and_then(Value::as_u64).unwrap_or(0),
+                    groups: groups.get(i).and_then(Value::as_u64).unwrap_or(0) as u8,
+                    own: i < own,
                 }
             })
             .collect()
     }
 
-    /// A term's documents in each group, from its posting shard.
-    fn postings(&mut self, term: &str) -> Option<Vec<Vec<u32>>> {
-        let firsts = self.manifest["postings"].as_array()?;
+    /// A term's documents in one field group, from that level's posting shard.
+    fn postings(&mut self, term: &str, level: usize) -> Option<Vec<u32>> {
+        let firsts = self.manifest["postings"].get(level)?.as_array()?;
         let shard = firsts.partition_point(|f| f.as_str().is_some_and(|f| f <= term));
         let shard = shard.checked_sub(1)?;
-        let entry = self.file(&format!("postings/{shard}.json"))?.get(term)?.as_array()?;
-        entry.iter().map(decode_postings).collect()
+        let entry = self.file(&format!("postings/{level}/{shard}.json"))?.get(term)?;
+        decode_postings(entry)
+    }
+}
+
+/// A term a query word may stand for, with what the vocabulary says of it.
+struct Candidate {
+    term: String,
+    quality: f64,
+    df: u64,
+    groups: u8,
+}
+
+impl Candidate {
+    /// The candidate as a term of `plan` with its quality.
+    fn add_to(&self, plan: &mut Plan) -> (usize, f64) {
+        (plan.term(&self.term, Some(self.df), self.groups), self.quality)
     }
 }
 
 struct VocabTerm {
     term: String,
     df: u64,
+    groups: u8,
+    /// Listed in its own (sub-)shard, not only for its stem.
+    own: bool,
     stem: String,
 }
 
@@ -562,12 +613,16 @@ mod tests {
     }
 
     fn search(docs: &[Document<'_>], query: &str) -> Results {
+        search_top(docs, query, 10)
+    }
+
+    fn search_top(docs: &[Document<'_>], query: &str, limit: usize) -> Results {
         let files: HashMap<String, Vec<u8>> = build_index(docs, &[] as &[TopicView], "/questions/", &Table::built_in())
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
         let mut searcher = Searcher::open("", |path| files.get(path).cloned()).expect("index opens");
-        searcher.search(query, 10)
+        searcher.search(query, limit)
     }
 
     fn slugs(results: &Results) -> Vec<&str> {
@@ -660,34 +715,195 @@ mod tests {
     }
 
     #[test]
-    fn stopword_only_queries_find_nothing_and_load_only_the_manifest() {
+    fn stopword_only_queries_find_nothing_and_load_only_the_manifest_and_synonyms() {
         let results = search(&corpus(), "what is the");
         assert!(results.hits.is_empty());
-        assert_eq!(results.loaded, ["search/index.json"]);
+        assert_eq!((results.total, results.exact), (0, true));
+        assert_eq!(results.loaded, ["search/index.json", "search/synonyms.json"]);
     }
 
     #[test]
     fn a_query_loads_only_the_shards_it_needs() {
+        // "metformin" is in one question and in another article's body: the second result
+        // needs the body level (4) too.
         let results = search(&corpus(), "metformin");
-        let postings = results.loaded.iter().filter(|p| p.contains("/postings/")).count();
-        let docs = results.loaded.iter().filter(|p| p.contains("/docs/")).count();
         assert_eq!(
-            results.loaded[..3],
+            results.loaded,
             [
-                "search/index.json".to_string(),
-                "search/synonyms.json".to_string(),
-                "search/vocab/m.json".to_string()
+                "search/index.json",
+                "search/synonyms.json",
+                // The question level of the word as typed, fetched beside its vocabulary.
+                "search/postings/0/0.json",
+                "search/vocab/m.json",
+                "search/postings/4/0.json",
+                "search/docs/0.json"
             ]
         );
-        assert_eq!(
-            (results.loaded.len(), postings, docs),
-            (5, 1, 1),
-            "{:?}",
-            results.loaded
-        );
+        assert_eq!((results.total, results.exact), (2, true));
         // A misspelt first letter also looks in the second letter's vocabulary.
         let results = search(&corpus(), "emtformin");
         assert!(results.loaded.contains(&"search/vocab/m.json".to_string()));
+    }
+
+    #[test]
+    fn the_best_result_is_settled_by_the_question_level_alone() {
+        // One result asked for: the question match outranks whatever the body could add,
+        // so the body's postings are not read, and the count is an estimate.
+        let results = search_top(&corpus(), "metformin", 1);
+        assert_eq!(slugs(&results), ["metformin-first-line"]);
+        assert!(
+            !results.loaded.iter().any(|p| p.contains("/postings/4/")),
+            "{:?}",
+            results.loaded
+        );
+        assert!(!results.exact);
+        // The same first result, and the same score, as when everything is read.
+        let all = search(&corpus(), "metformin");
+        assert_eq!(results.hits[0], all.hits[0]);
+    }
+
+    /// Documents in the shape of benches/gen_corpus.rs, with some lay words and question
+    /// types mixed in: common words in every group, so that levels matter.
+    fn generated(count: usize) -> Vec<(String, String, String, String, String)> {
+        const WORDS: &[&str] = &[
+            "metformin",
+            "apixaban",
+            "warfarin",
+            "dose",
+            "risk",
+            "kidney",
+            "renal",
+            "heart",
+            "attack",
+            "myocardial",
+            "infarction",
+            "bleeding",
+            "therapy",
+            "treatment",
+            "symptoms",
+            "patients",
+            "trial",
+            "outcome",
+            "dosing",
+            "doses",
+            "treated",
+            "kidneys",
+            "blood",
+        ];
+        let mut state: u64 = 42;
+        let mut pick = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            WORDS[(state >> 33) as usize % WORDS.len()]
+        };
+        let mut sentence = |n: usize| (0..n).map(|_| pick()).collect::<Vec<_>>().join(" ");
+        (0..count)
+            .map(|i| {
+                let question = match i % 3 {
+                    0 => format!("What is the treatment of {} in case {i}?", sentence(2)),
+                    1 => format!("What are the symptoms of {}?", sentence(1)),
+                    _ => format!("Is {} safe for {}?", sentence(1), sentence(2)),
+                };
+                (format!("doc-{i:04}"), question, sentence(4), sentence(12), sentence(30))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reading_levels_until_certain_gives_the_ranking_of_reading_everything() {
+        let texts = generated(400);
+        let docs: Vec<Document<'_>> = texts
+            .iter()
+            .map(|(slug, question, heading, answer, body)| Document {
+                slug,
+                question,
+                status: "under_review",
+                topic: None,
+                texts: [vec![question], vec![], vec![heading], vec![answer], vec![body]],
+                excerpt: answer,
+            })
+            .collect();
+        let queries = [
+            "metformin",
+            "apixaban dose",
+            "warfarin bleeding risk",
+            "metfromin",
+            "heart attack",
+            "myocardial infarction symptoms",
+            "how is kidney disease treated",
+            "renal",
+            "patients therapy dose risk outcome",
+            "case 17",
+            "dos",
+            "kidney damage",
+            "blood",
+        ];
+        let files: HashMap<String, Vec<u8>> = build_index(&docs, &[], "/questions/", &Table::built_in())
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect();
+        let search_top = |_: &[Document<'_>], query: &str, limit: usize| {
+            Searcher::open("", |path| files.get(path).cloned())
+                .expect("index opens")
+                .search(query, limit)
+        };
+        for query in queries {
+            let everything = Searcher::open("", |path| files.get(path).cloned())
+                .expect("index opens")
+                .search_reading(query, usize::MAX, true);
+            assert!(everything.exact, "{query}: reading everything counts exactly");
+            for limit in [1, 3, 10, 25] {
+                let top = search_top(&docs, query, limit);
+                let want: Vec<&Hit> = everything.hits.iter().take(limit).collect();
+                let got: Vec<&Hit> = top.hits.iter().collect();
+                assert_eq!(got, want, "{query}, top {limit}");
+                if top.exact {
+                    assert_eq!(top.total, everything.total, "{query}, top {limit}");
+                }
+                assert_eq!(top.corrections, everything.corrections, "{query}");
+            }
+        }
+        // And the levels are worth it: the best ten of a common word need fewer files.
+        let top = search_top(&docs, "metformin", 10);
+        let everything = Searcher::open("", |path| files.get(path).cloned())
+            .expect("index opens")
+            .search_reading("metformin", 10, true);
+        let postings = |r: &Results| r.loaded.iter().filter(|p| p.contains("/postings/")).count();
+        assert!(postings(&top) < postings(&everything), "{:?}", top.loaded);
+    }
+
+    #[test]
+    fn a_split_vocabulary_shard_finds_what_the_whole_shard_found() {
+        // 1,500 "d…" codes make the "d" shard big enough to split by second character.
+        let codes: Vec<String> = (0..1500).map(|n| format!("d{n} case {n}")).collect();
+        let mut docs: Vec<Document<'_>> = codes.iter().map(|c| doc("code", c, "Code.", "Filler.")).collect();
+        docs.push(doc("cells-die", "When do cells die?", "Apoptosis.", "Caspases."));
+        docs.push(doc("dying", "What helps the dying patient?", "Comfort.", "Care."));
+        let files: HashMap<String, Vec<u8>> = build_index(&docs, &[], "/questions/", &Table::built_in())
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect();
+        assert!(files.contains_key("search/vocab/dy.json") && !files.contains_key("search/vocab/d.json"));
+        let search = |query: &str| {
+            let mut searcher = Searcher::open("", |path| files.get(path).cloned()).expect("index opens");
+            searcher.search(query, 10)
+        };
+        // "dying" (in "dy") finds "die" (in "di") through their stem, and the other way.
+        for query in ["dying", "die"] {
+            let results = search(query);
+            let mut found = slugs(&results);
+            found.sort_unstable();
+            assert_eq!(found, ["cells-die", "dying"], "{query}: {:?}", results.loaded);
+        }
+        // A code is looked up in its sub-shard alone; a misspelt one in every "d" sub-shard.
+        let results = search("d1234");
+        assert_eq!(results.hits[0].question, "d1234 case 1234");
+        let vocab: Vec<&String> = results.loaded.iter().filter(|p| p.contains("/vocab/")).collect();
+        assert_eq!(vocab, ["search/vocab/d1.json"]);
+        let results = search("d12x34");
+        assert_eq!(results.corrections[0].read_as, "d1234");
+        assert!(results.loaded.iter().filter(|p| p.contains("/vocab/d")).count() > 5);
     }
 
     #[test]

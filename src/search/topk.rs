@@ -1,0 +1,395 @@
+//! The best results of a query from part of its postings. A term's documents are read a
+//! field group (a level) at a time, the question first: a document found at a level earns
+//! that group's points, and one not found yet can earn at most the points of the term's
+//! next unread level. After each level every document seen gets its score so far and the
+//! most it could still reach; reading stops as soon as the results shown are certain — the
+//! first `limit` kept after the floor, in their final order — so that a common word's body
+//! matches are read only when they can change what the reader sees.
+//!
+//! `theme/search.js` repeats this step for step (`Plan` there); `query` loads the files.
+
+use super::query::{FLOOR, SYNONYM};
+use super::query::{SlotMatch, rarity};
+
+/// One term a query reads, and what has been read of it.
+pub struct QueryTerm {
+    pub term: String,
+    /// Articles holding it, once known (a question-type tag's count is its list's length).
+    pub df: Option<u64>,
+    /// The field groups it occurs in, bit `g` for group `g`.
+    pub groups: u8,
+    rarity: f64,
+    /// Per document: 0 while not found in the levels read, else its group + 1.
+    found: Vec<u8>,
+}
+
+/// The ways a slot may be met, each as candidate terms (an index into `Plan::terms`) with
+/// the quality of the match.
+#[derive(Default)]
+pub struct SlotPlan {
+    pub weight: usize,
+    pub words: Vec<Vec<(usize, f64)>>,
+    pub synonyms: Vec<Vec<Vec<(usize, f64)>>>,
+    pub types: Vec<Vec<(usize, f64)>>,
+}
+
+/// A query's terms and slots, and the levels read so far.
+pub struct Plan {
+    pub terms: Vec<QueryTerm>,
+    pub slots: Vec<SlotPlan>,
+    docs: usize,
+    weights: Vec<f64>,
+    /// Every level up to this one has been read for every term.
+    read_through: Option<usize>,
+    seen: Vec<bool>,
+    seen_list: Vec<usize>,
+}
+
+/// The results a query shows: documents with their score and match, best first.
+pub struct Outcome {
+    pub hits: Vec<(usize, f64, SlotMatch)>,
+    /// How many results the query has: exact, or estimated when counting them would mean
+    /// reading every level of every term.
+    pub total: usize,
+    pub exact: bool,
+}
+
+/// One document's score as far as the levels read tell, and the most it could reach.
+struct Eval {
+    doc: usize,
+    found: SlotMatch,
+    score: f64,
+    most_score: f64,
+    most_matched: usize,
+    /// Whether levels not read yet could still change its match.
+    open: bool,
+}
+
+impl Plan {
+    pub fn new(docs: usize, weights: Vec<f64>) -> Plan {
+        Plan {
+            terms: Vec::new(),
+            slots: Vec::new(),
+            docs,
+            weights,
+            read_through: None,
+            seen: vec![false; docs],
+            seen_list: Vec::new(),
+        }
+    }
+
+    /// The index of `term`, added on first use.
+    pub fn term(&mut self, term: &str, df: Option<u64>, groups: u8) -> usize {
+        if let Some(i) = self.terms.iter().position(|t| t.term == term) {
+            return i;
+        }
+        self.terms.push(QueryTerm {
+            term: term.to_string(),
+            df,
+            groups,
+            rarity: rarity(self.docs as f64, df.unwrap_or(0) as f64),
+            found: Vec::new(),
+        });
+        self.terms.len() - 1
+    }
+
+    /// The next level some term has and has not been read, if any.
+    pub fn next_level(&self) -> Option<usize> {
+        let from = self.read_through.map_or(0, |l| l + 1);
+        (from..self.weights.len().min(8)).find(|&level| self.terms.iter().any(|t| t.groups & (1 << level) != 0))
+    }
+
+    /// The terms with documents at `level`.
+    pub fn terms_at(&self, level: usize) -> Vec<usize> {
+        (0..self.terms.len())
+            .filter(|&t| self.terms[t].groups & (1 << level) != 0)
+            .collect()
+    }
+
+    /// Records term `t`'s documents at `level` (`None`: the index has no list for it).
+    pub fn read(&mut self, t: usize, level: usize, docs: Option<&[u32]>) {
+        let docs = docs.unwrap_or_default();
+        let term = &mut self.terms[t];
+        if term.df.is_none() {
+            term.df = Some(docs.len() as u64);
+            term.rarity = rarity(self.docs as f64, docs.len() as f64);
+        }
+        if term.found.is_empty() {
+            term.found = vec![0; self.docs];
+        }
+        for &doc in docs {
+            let doc = doc as usize;
+            // A malformed list may name a document the index does not have.
+            if doc < self.docs {
+                term.found[doc] = level as u8 + 1;
+                if !self.seen[doc] {
+                    self.seen[doc] = true;
+                    self.seen_list.push(doc);
+                }
+            }
+        }
+    }
+
+    pub fn finish_level(&mut self, level: usize) {
+        self.read_through = Some(level);
+    }
+
+    /// The results once they are certain, else `None` (read the next level).
+    pub fn decide(&self, limit: usize) -> Option<Outcome> {
+        let total_words = self.slots.iter().map(|s| s.weight).sum::<usize>().max(1) as f64;
+        let evals: Vec<Eval> = self
+            .seen_list
+            .iter()
+            .map(|&doc| self.eval(Some(doc), total_words))
+            .collect();
+        let unseen = (self.seen_list.len() < self.docs).then(|| self.eval(None, total_words));
+        let mut ranked: Vec<&Eval> = evals.iter().filter(|e| e.found.matched > 0).collect();
+        ranked.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.found.matched.cmp(&a.found.matched))
+                .then(a.doc.cmp(&b.doc))
+        });
+        let others_open = || evals.iter().chain(&unseen).filter(|e| e.open);
+        let Some(first) = ranked.first() else {
+            // Nothing matches yet: done only if nothing still could.
+            return others_open().all(|e| e.most_matched == 0).then(|| Outcome {
+                hits: Vec::new(),
+                total: 0,
+                exact: true,
+            });
+        };
+        if first.open {
+            return None;
+        }
+        let (floor, most) = (first.score * FLOOR, first.found.matched);
+        let kept = |score: f64, matched: usize| score >= floor || matched >= most;
+        let surely_dropped = |e: &Eval| e.most_score < floor && e.most_matched < most;
+        let mut hits: Vec<&Eval> = Vec::new();
+        let mut walked = vec![false; self.docs];
+        for e in &ranked {
+            if hits.len() == limit {
+                break;
+            }
+            walked[e.doc] = true;
+            if kept(e.score, e.found.matched) {
+                if e.open {
+                    return None;
+                }
+                hits.push(e);
+            } else if e.open && !surely_dropped(e) {
+                return None;
+            }
+        }
+        // Whatever is still open must stay below the last result shown, or under the floor.
+        let last = (hits.len() == limit).then(|| hits.last().map_or(f64::INFINITY, |e| e.score));
+        let unsure = others_open()
+            .filter(|e| e.doc == usize::MAX || !walked[e.doc])
+            .any(|e| !surely_dropped(e) && last.is_none_or(|last| e.most_score >= last));
+        if unsure {
+            return None;
+        }
+        let exact = others_open().all(surely_dropped);
+        let total = if exact {
+            ranked.iter().filter(|e| kept(e.score, e.found.matched)).count()
+        } else {
+            let known = ranked.iter().filter(|e| kept(e.score, e.found.matched)).count();
+            about(known.max(self.estimate()))
+        };
+        Some(Outcome {
+            hits: hits.into_iter().map(|e| (e.doc, e.score, e.found.clone())).collect(),
+            total,
+            exact,
+        })
+    }
+
+    /// The articles expected to match every slot, were the slots' words independent: the
+    /// site's size times each slot's share of it (that of its commonest term).
+    fn estimate(&self) -> usize {
+        let docs = self.docs as f64;
+        let mut expected = docs;
+        for slot in &self.slots {
+            let ways = slot
+                .words
+                .iter()
+                .chain(slot.synonyms.iter().flatten())
+                .chain(&slot.types);
+            let most = ways
+                .flatten()
+                .map(|&(t, _)| self.terms[t].df.unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            expected *= most as f64 / docs;
+        }
+        expected.round() as usize
+    }
+
+    /// Points of candidate `(t, quality)` for `doc`: `Ok` when known (0 when absent for
+    /// sure), `Err(most)` when a level not read yet may still hold it.
+    fn points(&self, t: usize, quality: f64, doc: Option<usize>) -> Result<f64, f64> {
+        let term = &self.terms[t];
+        let rarity = term.rarity;
+        if let Some(doc) = doc {
+            let group = term.found.get(doc).copied().unwrap_or(0);
+            if group > 0 {
+                let weight = self.weights.get(usize::from(group) - 1).copied().unwrap_or(0.0);
+                return Ok(weight * quality * rarity);
+            }
+        }
+        let from = self.read_through.map_or(0, |l| l + 1);
+        match (from..self.weights.len().min(8)).find(|&g| term.groups & (1 << g) != 0) {
+            Some(group) => Err(self.weights[group] * quality * rarity),
+            None => Ok(0.0),
+        }
+    }
+
+    /// The best of `candidates` for `doc` (the first to reach the most points wins):
+    /// points, term, the most it could reach, and whether unread levels could change it.
+    fn best(&self, candidates: &[(usize, f64)], doc: Option<usize>) -> (f64, Option<usize>, f64, bool) {
+        let (mut points, mut term, mut unread) = (0.0, None, 0.0f64);
+        for &(t, quality) in candidates {
+            match self.points(t, quality, doc) {
+                Ok(p) if p > points => {
+                    points = p;
+                    term = Some(t);
+                }
+                Ok(_) => {}
+                Err(most) => unread = unread.max(most),
+            }
+        }
+        let open = unread > 0.0 && unread >= points;
+        (points, term, points.max(unread), open)
+    }
+
+    /// One slot for `doc`: its match as far as known, the most points and words it could
+    /// reach, and whether unread levels could change its match.
+    fn slot(&self, slot: &SlotPlan, doc: Option<usize>) -> (SlotMatch, f64, usize, bool) {
+        let mut found = SlotMatch::default();
+        // Each way's most (words, points) and whether it is still open.
+        let mut ways: Vec<(usize, f64, bool)> = Vec::new();
+        let (mut most_words, mut most_points, mut open) = (0, 0.0, false);
+        for candidates in &slot.words {
+            let (points, term, most, word_open) = self.best(candidates, doc);
+            if let Some(t) = term {
+                found.matched += 1;
+                found.points += points;
+                found.terms.push(self.terms[t].term.clone());
+            }
+            most_words += usize::from(most > 0.0);
+            most_points += most;
+            open |= word_open;
+        }
+        ways.push((most_words, most_points, open));
+        for phrase in &slot.synonyms {
+            let (mut all, mut sum, mut terms) = (true, 0.0, Vec::new());
+            let (mut possible, mut most_sum, mut open) = (true, 0.0, false);
+            for candidates in phrase {
+                let (points, term, most, term_open) = self.best(candidates, doc);
+                match term {
+                    Some(t) => {
+                        sum += points;
+                        terms.push(self.terms[t].term.clone());
+                    }
+                    None => all = false,
+                }
+                possible &= most > 0.0;
+                most_sum += most;
+                open |= term_open;
+            }
+            let share = |sum: f64| sum / phrase.len() as f64 * SYNONYM * slot.weight as f64;
+            if all && !phrase.is_empty() {
+                let candidate = SlotMatch {
+                    matched: slot.weight,
+                    points: share(sum),
+                    terms,
+                };
+                if candidate.better_than(&found) {
+                    found = candidate;
+                }
+            }
+            let reach = possible && !phrase.is_empty();
+            ways.push((
+                if reach { slot.weight } else { 0 },
+                if reach { share(most_sum) } else { 0.0 },
+                open,
+            ));
+        }
+        for candidates in &slot.types {
+            let (points, term, most, open) = self.best(candidates, doc);
+            if term.is_some() {
+                let candidate = SlotMatch {
+                    matched: slot.weight,
+                    points,
+                    terms: Vec::new(),
+                };
+                if candidate.better_than(&found) {
+                    found = candidate;
+                }
+            }
+            ways.push((if most > 0.0 { slot.weight } else { 0 }, most, open));
+        }
+        // A way still open matters only if it could match or beat what is found.
+        let open = ways.iter().any(|&(matched, points, open)| {
+            open && !found.better_than(&SlotMatch {
+                matched,
+                points,
+                terms: Vec::new(),
+            })
+        });
+        if !open {
+            let (matched, points) = (found.matched, found.points);
+            return (found, points, matched, false);
+        }
+        let most_matched = ways.iter().map(|w| w.0).max().unwrap_or(0);
+        let most_points = ways.iter().map(|w| w.1).fold(0.0, f64::max);
+        (found, most_points, most_matched, true)
+    }
+
+    /// `doc`'s score as far as known and at most; `None`: a document not seen yet.
+    fn eval(&self, doc: Option<usize>, total_words: f64) -> Eval {
+        let mut found = SlotMatch::default();
+        let (mut most_points, mut most_matched, mut open) = (0.0, 0, false);
+        for slot in &self.slots {
+            let (matched, points, words, slot_open) = self.slot(slot, doc);
+            found.matched += matched.matched;
+            found.points += matched.points;
+            found.terms.extend(matched.terms);
+            most_points += points;
+            most_matched += words;
+            open |= slot_open;
+        }
+        let share = found.matched as f64 / total_words;
+        let most_share = most_matched as f64 / total_words;
+        Eval {
+            doc: doc.unwrap_or(usize::MAX),
+            score: found.points * share * share,
+            found,
+            most_score: most_points * most_share * most_share,
+            most_matched,
+            open,
+        }
+    }
+}
+
+/// `n` to two significant figures: what "about" a count says.
+pub fn about(n: usize) -> usize {
+    if n < 100 {
+        return n;
+    }
+    let scale = 10f64.powi(n.to_string().len() as i32 - 2);
+    ((n as f64 / scale).round() * scale) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_rounded_to_two_figures() {
+        assert_eq!(about(7), 7);
+        assert_eq!(about(99), 99);
+        assert_eq!(about(1_234), 1_200);
+        assert_eq!(about(98_490), 98_000);
+        assert_eq!(about(96_500), 97_000);
+    }
+}

@@ -1,0 +1,270 @@
+//! Search reads a term's postings a field group (level) at a time and stops once the
+//! results shown are certain. On a site where every common word is in nearly every article,
+//! the shipped script must stop where `evident search`'s ranking stops: the same results,
+//! scores, counts and files, for the first page and for "show more".
+
+mod common;
+
+use common::Site;
+use evident::search::query::{Results, Searcher};
+use serde_json::Value;
+use std::process::Command;
+
+const QUERIES: &[&str] = &[
+    "metformin",
+    "apixaban dose",
+    "warfarin bleeding risk",
+    "metfromin",
+    "patients therapy dose risk outcome",
+    "renal function",
+    "case 17",
+    "how is warfarin managed",
+    "dose",
+    "kidney damage",
+    // The "d" vocabulary shard is split by second character (`corpus`'s codes): a word, its
+    // inflections under another second letter, a code, a misspelt code.
+    "dying",
+    "die",
+    "d17x3",
+    "d17x33",
+];
+
+fn searcher(site: &Site) -> Searcher<impl FnMut(&str) -> Option<Vec<u8>> + '_> {
+    let public = site.path("public");
+    Searcher::open("", move |path| std::fs::read(public.join(path)).ok()).expect("the index opens")
+}
+
+fn postings_levels(loaded: &[String]) -> Vec<&str> {
+    let mut levels: Vec<&str> = loaded
+        .iter()
+        .filter_map(|p| p.strip_prefix("search/postings/"))
+        .filter_map(|p| p.split('/').next())
+        .collect();
+    levels.sort_unstable();
+    levels.dedup();
+    levels
+}
+
+#[test]
+fn a_common_word_is_ranked_from_its_question_level_alone() {
+    let site = corpus(240);
+    let results = searcher(&site).search("metformin", 10);
+    assert_eq!(results.hits.len(), 10);
+    assert!(results.hits.iter().all(|h| h.question.contains("metformin")));
+    assert_eq!(postings_levels(&results.loaded), ["0"], "{:?}", results.loaded);
+    // Nearly every article names it somewhere: the count is an estimate, two figures.
+    assert!(!results.exact);
+    assert!((200..=240).contains(&results.total), "{}", results.total);
+    // A word only in headings, answers and bodies needs the levels down to where the best
+    // ten are certain, and no further than that.
+    let results = searcher(&site).search("patients therapy dose risk outcome", 10);
+    assert_eq!(results.hits.len(), 10);
+    let levels = postings_levels(&results.loaded);
+    assert!(levels.contains(&"2"), "{levels:?}");
+}
+
+#[test]
+fn the_shipped_script_stops_where_the_reference_stops() {
+    let Some(node) = node() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "`node` is needed to run the shipped search script: install Node.js (Debian: apt-get install nodejs)"
+        );
+        eprintln!(
+            "SKIPPED the_shipped_script_stops_where_the_reference_stops: `node` is not installed (CI fails here)"
+        );
+        return;
+    };
+    let site = corpus(240);
+    let driver = site.path("driver.js");
+    std::fs::write(&driver, NODE_DRIVER).unwrap();
+    let output = Command::new(node)
+        .arg(&driver)
+        .arg(site.path("public/theme/search.js"))
+        .arg(site.path("public"))
+        .args(QUERIES)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "node failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let from_js: Vec<Value> = serde_json::from_slice(&output.stdout).expect("the driver prints JSON");
+    let mut stopped_early = 0;
+    for (query, runs) in QUERIES.iter().zip(&from_js) {
+        // One searcher for the three pages, as the search page keeps it: 3 results, then
+        // 10, then 25 ("show more").
+        let mut reference = searcher(&site);
+        let mut seen_before: Vec<String> = Vec::new();
+        for (limit, js) in [3, 10, 25].into_iter().zip(runs.as_array().unwrap()) {
+            let want = reference.search(query, limit);
+            same(query, limit, js, &want, &seen_before);
+            seen_before.extend(want.loaded.iter().cloned());
+            if !postings_levels(&want.loaded).contains(&"4") && !want.hits.is_empty() {
+                stopped_early += 1;
+            }
+        }
+    }
+    assert!(stopped_early >= 5, "the early stop is exercised ({stopped_early} runs)");
+}
+
+/// The script's answer for `query` and `limit` is the reference's, and it fetched the
+/// reference's files that the searcher had not fetched before.
+fn same(query: &str, limit: usize, js: &Value, want: &Results, fetched_before: &[String]) {
+    let at = format!("{query} (top {limit})");
+    let hits = js["hits"].as_array().unwrap();
+    let slugs: Vec<&str> = hits.iter().map(|h| h["slug"].as_str().unwrap()).collect();
+    let want_slugs: Vec<&str> = want.hits.iter().map(|h| h.slug.as_str()).collect();
+    assert_eq!(slugs, want_slugs, "{at}");
+    for (hit, w) in hits.iter().zip(&want.hits) {
+        let score = hit["score"].as_f64().unwrap();
+        assert!((score - w.score).abs() < 1e-9, "{at}: {score} vs {}", w.score);
+        assert_eq!(hit["terms"], serde_json::json!(w.terms), "{at}");
+        assert_eq!(hit["matched"], w.matched, "{at}");
+    }
+    assert_eq!(js["total"], want.total, "{at}");
+    assert_eq!(js["exact"], want.exact, "{at}");
+    let corrections: Vec<(&str, &str)> = js["corrections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["typed"].as_str().unwrap(), c["readAs"].as_str().unwrap()))
+        .collect();
+    let want_corrections: Vec<(&str, &str)> = want
+        .corrections
+        .iter()
+        .map(|c| (c.typed.as_str(), c.read_as.as_str()))
+        .collect();
+    assert_eq!(corrections, want_corrections, "{at}");
+    let mut js_new: Vec<&str> = js["fetched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let mut rust_new: Vec<&str> = want
+        .loaded
+        .iter()
+        .filter(|p| !fetched_before.contains(p))
+        .map(String::as_str)
+        .collect();
+    js_new.sort_unstable();
+    rust_new.sort_unstable();
+    rust_new.dedup();
+    assert_eq!(js_new, rust_new, "{at}: the same files are fetched");
+}
+
+/// Per query, one searcher asked for 3, then 10, then 25 results; each answer with the
+/// files it fetched that the searcher had not fetched before.
+const NODE_DRIVER: &str = r#"
+const fs = require("fs");
+const path = require("path");
+const engine = require(process.argv[2]);
+const root = process.argv[3];
+(async () => {
+  const out = [];
+  for (const query of process.argv.slice(4)) {
+    const searcher = engine.createSearcher((p) => {
+      const file = path.join(root, p);
+      return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
+    });
+    const runs = [];
+    for (const limit of [3, 10, 25]) {
+      const before = searcher.loaded.length;
+      const result = await searcher.search(query, limit);
+      result.fetched = searcher.loaded.slice(before);
+      runs.push(result);
+    }
+    out.push(runs);
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch((e) => { console.error(e); process.exit(1); });
+"#;
+
+fn node() -> Option<&'static str> {
+    let found = Command::new("node").arg("--version").output();
+    found.is_ok_and(|o| o.status.success()).then_some("node")
+}
+
+/// A built site in the shape of benches/gen_corpus.rs: each question names one drug, and
+/// headings, answers and bodies are drawn from a few clinical words and the drugs, so that
+/// common words are in nearly every article, in every field group.
+fn corpus(count: usize) -> Site {
+    const DRUGS: &[&str] = &[
+        "metformin",
+        "apixaban",
+        "warfarin",
+        "lisinopril",
+        "olaparib",
+        "budesonide",
+    ];
+    const WORDS: &[&str] = &[
+        "patients",
+        "therapy",
+        "dose",
+        "risk",
+        "trial",
+        "outcome",
+        "bleeding",
+        "renal",
+        "function",
+        "kidney",
+        "damage",
+        "treatment",
+        "survival",
+        "safety",
+        "managed",
+        "dying",
+        "died",
+    ];
+    const TOPICS: &[&str] = &["cardiology", "oncology", "nephrology", "neurology"];
+    let site = Site::empty();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    site.write(
+        "evident.yaml",
+        "title: \"Corpus\"\nbase_url: \"https://kb.example.org/\"\nchecks:\n  graph/orphan: off\n  related/implausible: off\n  question/duplicate: off\n",
+    );
+    for i in 0..count {
+        let topic = TOPICS[i % TOPICS.len()];
+        let drug = DRUGS[(i / TOPICS.len()) % DRUGS.len()];
+        let mut sentence = |words: usize| {
+            let picked: Vec<&str> = (0..words)
+                .map(|_| {
+                    if next(6) == 0 {
+                        DRUGS[next(DRUGS.len())]
+                    } else {
+                        WORDS[next(WORDS.len())]
+                    }
+                })
+                .collect();
+            picked.join(" ")
+        };
+        // Codes enough to split the "d" vocabulary shard.
+        let codes: Vec<String> = (0..8).map(|j| format!("d{i}x{j}")).collect();
+        let mut body = format!("Codes: {}.\n", codes.join(" "));
+        for s in 0..4 {
+            body.push_str(&format!("\n## {} {s}\n\n{} [@r{i}].\n", sentence(3), sentence(30)));
+        }
+        let text = format!(
+            "---\nquestion: \"What is the role of {drug} in {topic} case {i}?\"\nanswer: >-\n  {} [@r{i}].\n\
+             topics: [{topic}]\ncreated: 2025-01-01\nreview:\n  status: submitted\nreferences:\n  - id: r{i}\n    \
+             type: research\n    title: \"Synthetic study {i}\"\n    journal: \"J Synth Med\"\n    year: 2020\n    doi: \"10.5555/synth.{i}\"\n---\n{body}",
+            sentence(16),
+        );
+        site.write(&format!("content/{topic}/q-{i:04}.md"), text);
+    }
+    site.run(&["build", "--format", "json"]).expect_code(0);
+    assert!(
+        site.exists("public/search/vocab/dy.json") && !site.exists("public/search/vocab/d.json"),
+        "the corpus splits the \"d\" shard"
+    );
+    site
+}
