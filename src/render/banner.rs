@@ -123,20 +123,11 @@ pub fn guard_page(page: &[u8], own: &OwnParts) -> Result<(), Refusal> {
     // Short parts first: they are the cheap ones to look for around a marker.
     parts.sort_by_key(|f| f.len());
     parts.insert(0, own.banner.as_str());
-    let lower = page.to_ascii_lowercase();
-    let mut claims: Vec<(usize, &'static str)> = Vec::new();
-    for stem in CLAIM_STEMS {
-        for at in memchr::memmem::find_iter(&lower, stem.as_bytes()) {
-            for marker in CLAIM_MARKERS {
-                // Where the marker would start if this stem is the one inside it.
-                let Some(offset) = marker.find(stem) else { continue };
-                let Some(start) = at.checked_sub(offset) else { continue };
-                if lower.get(start..start + marker.len()) == Some(marker.as_bytes()) {
-                    claims.push((start, marker));
-                }
-            }
-        }
-    }
+    let claims = LOWER.with_borrow_mut(|lower| {
+        lower.clear();
+        lower.extend(page.iter().map(u8::to_ascii_lowercase));
+        claims_in(lower)
+    });
     // In marker order, so that the finding names the most telling claim; a claim is the
     // more telling fault too: a template that fakes a banner usually drops Evident's.
     for marker in CLAIM_MARKERS {
@@ -155,6 +146,37 @@ pub fn guard_page(page: &[u8], own: &OwnParts) -> Result<(), Refusal> {
 
 /// Substrings that every claim marker contains one of, found fast to find the markers.
 const CLAIM_STEMS: [&str; 2] = ["review", "approved by"];
+
+thread_local! {
+    /// Each thread's lower-case copy of the page being guarded, reused from page to page.
+    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A searcher for each of `CLAIM_STEMS`, built once rather than for every page.
+fn stem_finders() -> &'static [memchr::memmem::Finder<'static>; 2] {
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    FINDERS.get_or_init(|| CLAIM_STEMS.map(|stem| memchr::memmem::Finder::new(stem.as_bytes())))
+}
+
+/// Every claim marker in `lower` (the page in ASCII lower case): where it starts, and which.
+fn claims_in(lower: &[u8]) -> Vec<(usize, &'static str)> {
+    let mut claims = Vec::new();
+    for (stem, finder) in CLAIM_STEMS.iter().zip(stem_finders()) {
+        // Where in each marker this stem stands, if it does.
+        let offsets = CLAIM_MARKERS.map(|marker| marker.find(stem));
+        for at in finder.find_iter(lower) {
+            for (marker, offset) in CLAIM_MARKERS.iter().zip(offsets) {
+                // Where the marker would start if this stem is the one inside it.
+                let Some(offset) = offset else { continue };
+                let Some(start) = at.checked_sub(offset) else { continue };
+                if lower.get(start..start + marker.len()) == Some(marker.as_bytes()) {
+                    claims.push((start, *marker));
+                }
+            }
+        }
+    }
+    claims
+}
 
 /// Whether a copy of `part` in `page` spans the bytes `claim`.
 ///
