@@ -82,11 +82,11 @@ pub fn render_banner(review: &ReviewView<'_>, publisher: &str, policy_url: Optio
 
 /// Evident's own parts of one article page: the banner, and the HTML Evident made from the
 /// article itself. Whatever a page holds besides these came from the site's templates.
-pub struct OwnParts {
-    pub banner: String,
+pub struct OwnParts<'v> {
+    pub banner: &'v str,
     /// Article text and Evident's structured data: a claim inside them is the article's
     /// own words (or Evident's), not the template's.
-    pub fragments: Vec<String>,
+    pub fragments: Vec<std::borrow::Cow<'v, str>>,
 }
 
 /// Why a rendered article page may not be published.
@@ -108,21 +108,16 @@ pub enum Refusal {
 ///
 /// The page is taken as the bytes about to be written (UTF-8, as Tera makes them): making
 /// it a `str` again would check every byte of every page once more for nothing.
-pub fn guard_page(page: &[u8], own: &OwnParts) -> Result<(), Refusal> {
+pub fn guard_page(page: &[u8], own: &OwnParts<'_>) -> Result<(), Refusal> {
     let shown = if own.banner.is_empty() {
         0
     } else {
         memchr::memmem::find_iter(page, own.banner.as_bytes()).count()
     };
-    let mut parts: Vec<&str> = own
-        .fragments
-        .iter()
-        .map(String::as_str)
-        .filter(|f| !f.is_empty())
-        .collect();
+    let mut parts: Vec<&str> = own.fragments.iter().map(|f| &**f).filter(|f| !f.is_empty()).collect();
     // Short parts first: they are the cheap ones to look for around a marker.
     parts.sort_by_key(|f| f.len());
-    parts.insert(0, own.banner.as_str());
+    parts.insert(0, own.banner);
     let claims = LOWER.with_borrow_mut(|lower| {
         lower.clear();
         lower.extend(page.iter().map(u8::to_ascii_lowercase));
@@ -256,14 +251,14 @@ fn find_in_templates(root: &Path, marker: &str) -> Option<(String, Position)> {
 mod tests {
     use super::*;
 
-    fn guard_page_str(page: &str, own: &OwnParts) -> Result<(), Refusal> {
+    fn guard_page_str(page: &str, own: &OwnParts<'_>) -> Result<(), Refusal> {
         guard_page(page.as_bytes(), own)
     }
 
-    fn own(banner: &str, fragments: &[&str]) -> OwnParts {
+    fn own<'v>(banner: &'v str, fragments: &[&'v str]) -> OwnParts<'v> {
         OwnParts {
-            banner: banner.to_string(),
-            fragments: fragments.iter().map(|f| f.to_string()).collect(),
+            banner,
+            fragments: fragments.iter().map(|f| std::borrow::Cow::Borrowed(*f)).collect(),
         }
     }
 
