@@ -319,6 +319,8 @@ fn front_matter(c: &mut Criterion) {
                     site: &site.parsed.site,
                     trust: None,
                     retractions: None,
+                    spill: None,
+                    judge: None,
                 };
                 black_box(parse_article(black_box(source), against, Output::Html));
             }

@@ -19,35 +19,45 @@
 //!   it reaches that file's findings and keeps only that one. Findings themselves hold
 //!   no source line; their fixed hints are borrowed, not copied into each finding.
 //!
-//! Held from parse to the end of the build (about 17 KB an article after parsing, about
-//! 14 KB once `ParsedContent::drop_check_details` has freed what only the checks read):
-//! - per article one `parse::article::Article`: front-matter facts (slug, question,
-//!   topics, related, dates, review record and state, fingerprint: ~4 KB with the struct
-//!   itself), its references as typed (~3.6 KB), citation numbering (~2.6 KB before the
-//!   uses are dropped), the answer's HTML and text (~0.7 KB), and the body (~4 KB: its HTML
-//!   packed with LZ4, its table of contents and its distinct search terms);
-//! - the shared bibliography, the people registry, the configuration;
-//! - the related-question graph (`link::graph::Graph`: per-article features and scored
-//!   edges) and the lists every listing page shares (built once by `render::render_site`);
-//! - the findings, until they are reported.
+//! - **Each article's own checks.** The checks that need one article alone (its fields,
+//!   citations and references, the standards) run in its parse job, handed down as a
+//!   `parse::article::Judge`; where each field is written (`Spans`), every use of a
+//!   citation key and the uncited claims go to them and are dropped with the job.
+//! - **Bodies' HTML.** Each parse job packs its body with LZ4 and writes it to a
+//!   `packed::Spill`, an unnamed temporary file; the article keeps where it is, and its
+//!   page reads it back.
 //!
-//! The whole-site stages (graph, listings, search index, feeds) need only the compact
-//! facts; the body and the references are read by the article's own page alone. They are
-//! what still grows with the site beyond a few KB an article, and the next step toward
-//! bounded memory is to re-read and re-parse each article for its own page (its
-//! `ContentFile` already proves the text unchanged) instead of holding them.
+//! What parse hands on (`ParsedContent`), held to the end of the build: about 11.5 KB an
+//! article of live heap.
+//! - per article one `parse::article::Article`, which no later stage changes: front-matter
+//!   facts (slug, question, topics, related, dates, review record and state, fingerprint;
+//!   the struct itself is 1.5 KB), the `Places` the checks across articles point at, its
+//!   references as typed (~3.6 KB), citation numbering (~0.4 KB), the answer's HTML and
+//!   text (~0.7 KB), and of the body its table of contents, heading ids and distinct search
+//!   terms (~1.7 KB);
+//! - the shared bibliography, the people registry, the configuration.
+//!
+//! Then, to the end: the related-question graph (`link::graph::Graph`, ~1 KB an article),
+//! the linked `link::Site` (related lists with their reasons, backlinks, topics: ~2.4 KB an
+//! article), the lists every listing page shares (built once by `render::render_site`),
+//! and the findings until they are reported.
+//!
+//! What still grows with the site beyond a few KB an article: the references (read by the
+//! graph, the checks across articles and the article's own page), the related reasons
+//! (text the pages could make from the graph when they need it), and the struct itself.
 //!
 //! The hand-off between stages is plain data a build cache can store per file: a file's
 //! `ContentFile` digest names its `parse::article::ParsedArticle` (the article and the
-//! findings of parsing it), and everything after parse is computed from those.
+//! findings of parsing and judging it), and everything after parse is computed from those.
 
-use crate::check::check_content;
+use crate::check::check_site;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, link_site};
 use crate::load::LoadedContent;
 use crate::load::quoted::Quoted;
+use crate::parse::article::{Article, Spans};
 use crate::parse::{Output, ParsedContent, Reading, read_and_parse};
 use crate::progress::{Progress, Silent};
 use crate::render::graph::{GraphFormat, graph_text};
@@ -228,14 +238,39 @@ pub fn load_and_check(
     }
     let trust = crate::review::trust::Trust::new(&config, std::sync::Arc::new(registry), options.as_of);
     progress.stage("reading and parsing", None);
-    let reading = Reading {
-        base_url: &approved_base_url,
-        output,
-        max_file_size: config.limits.max_file_size,
-        trust: Some(&trust),
-        retractions: retractions.as_ref(),
+    let (mut loaded, parsed) = {
+        let citation_checks = crate::check::citations::CitationChecks {
+            config: &config.citations,
+            as_of: options.as_of.unwrap_or_else(crate::date::Date::today),
+            retractions: retractions.as_ref(),
+        };
+        // The checks of each article alone run in its parse job; those across articles below.
+        let judge = |article: &Article, spans: &Spans, bibliography: &crate::bibliography::Bibliography| {
+            let mut found = crate::check::check_article(article, spans);
+            found.extend(crate::check::citations::check_article(
+                article,
+                spans,
+                bibliography,
+                &citation_checks,
+            ));
+            found.extend(crate::standards::check_article(
+                article,
+                spans,
+                &trust.registry,
+                &config,
+            ));
+            found
+        };
+        let reading = Reading {
+            base_url: &approved_base_url,
+            output,
+            max_file_size: config.limits.max_file_size,
+            trust: Some(&trust),
+            retractions: retractions.as_ref(),
+            judge: Some(&judge),
+        };
+        read_and_parse(root, &reading)
     };
-    let (mut loaded, parsed) = read_and_parse(root, &reading);
     loaded.diagnostics.extend(people_findings);
     loaded.diagnostics.extend(crate::review::site::check_theme(root));
     if config.review.signatures != crate::config::Signatures::Off {
@@ -273,17 +308,13 @@ fn check_parsed(
     progress.stage("checking articles", None);
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     diagnostics.append(&mut parsed.diagnostics);
-    diagnostics.extend(check_content(&parsed));
+    diagnostics.extend(check_site(&parsed.articles, &parsed.pages));
     diagnostics.extend(crate::search::duplicates::check_duplicates(
         &parsed.articles,
         config.search.duplicate_threshold,
     ));
     diagnostics.extend(crate::review::trust::check_people(&parsed.articles, &parsed.people()));
-    diagnostics.extend(crate::standards::check_standards(
-        &parsed.articles,
-        &parsed.people(),
-        &config,
-    ));
+    diagnostics.extend(crate::standards::check_standards(&parsed.articles, &parsed.people()));
     diagnostics.extend(crate::check::publish::check_unpublished_links(
         &parsed.articles,
         &config,
@@ -400,7 +431,7 @@ pub fn build_into(root: &Path, out: &Path, options: &BuildOptions, progress: &dy
 
 /// `out` is where the site goes; `given_out`, the folder as the user named it, for findings.
 fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
-    let mut checked = match load_and_check(root, options, progress, Output::Html) {
+    let checked = match load_and_check(root, options, progress, Output::Html) {
         Ok(checked) => checked,
         Err(report) => return report,
     };
@@ -412,7 +443,6 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
         Ok(tera) => tera,
         Err(problems) => return misconfigured(root, problems),
     };
-    checked.parsed.drop_check_details();
     progress.stage("linking", None);
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     stats.articles = site.articles.len();

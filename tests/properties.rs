@@ -92,8 +92,8 @@ fn articles_front_matter_markdown_and_evidence() {
             evident::parse::Output::Html,
         );
         let mut diagnostics = parsed.diagnostics;
-        if let Some(article) = &parsed.article {
-            diagnostics.extend(evident::check::check_article(article));
+        if let (Some(article), Some(spans)) = (&parsed.article, &parsed.spans) {
+            diagnostics.extend(evident::check::check_article(article, spans));
         }
         positions_inside(&text, &diagnostics)?;
         let (_, page_findings) = evident::parse::page::parse_page(&source);

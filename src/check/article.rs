@@ -2,29 +2,29 @@
 
 use super::{is_valid_slug, slug_problem, suggest_slug};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::parse::article::Article;
+use crate::parse::article::{Article, Spans};
 use crate::review::hash::ChangedParts;
 use crate::review::{ReviewState, describe_parts};
 use std::collections::HashSet;
 
-pub fn check_article(article: &Article) -> Vec<Diagnostic> {
+pub fn check_article(article: &Article, spans: &Spans) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    check_question(article, &mut found);
-    check_slug_and_topics(article, &mut found);
-    check_dates_and_versions(article, &mut found);
-    check_review_record(article, &mut found);
-    check_citations(article, &mut found);
+    check_question(article, spans, &mut found);
+    check_slug_and_topics(article, spans, &mut found);
+    check_dates_and_versions(article, spans, &mut found);
+    check_review_record(article, spans, &mut found);
+    check_citations(article, spans, &mut found);
     found
 }
 
-fn check_question(article: &Article, found: &mut Vec<Diagnostic>) {
+fn check_question(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
     let question = article.question.trim();
     if !question.is_empty() && !question.ends_with('?') {
         found.push(
             Diagnostic::new(
                 Code::FrontmatterInvalidValue,
                 &article.file,
-                article.spans.question,
+                spans.question,
                 "the question does not end with `?`",
             )
             .with_hint("phrase `question` as the question a reader asks, ending with a question mark"),
@@ -32,24 +32,16 @@ fn check_question(article: &Article, found: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_slug_and_topics(article: &Article, found: &mut Vec<Diagnostic>) {
-    if let Some((message, hint)) = slug_problem(&article.slug, article.spans.slug_is_explicit) {
-        found.push(
-            Diagnostic::new(
-                Code::FrontmatterInvalidValue,
-                &article.file,
-                article.spans.slug,
-                message,
-            )
-            .with_hint(hint),
-        );
+fn check_slug_and_topics(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
+    if let Some((message, hint)) = slug_problem(&article.slug, spans.slug_is_explicit) {
+        found.push(Diagnostic::new(Code::FrontmatterInvalidValue, &article.file, spans.slug, message).with_hint(hint));
     }
     if article.topics.is_empty() {
         found.push(
             Diagnostic::new(
                 Code::FrontmatterMissingField,
                 &article.file,
-                article.spans.front_matter_start,
+                spans.front_matter_start,
                 "the article has no topic",
             )
             .with_hint("add `topics: [your-topic]`, or put the file in a topic folder under content/"),
@@ -57,12 +49,7 @@ fn check_slug_and_topics(article: &Article, found: &mut Vec<Diagnostic>) {
     }
     for (index, topic) in article.topics.iter().enumerate() {
         if !is_valid_slug(topic) {
-            let at = article
-                .spans
-                .topics
-                .get(index)
-                .copied()
-                .unwrap_or(article.spans.front_matter_start);
+            let at = spans.topics.get(index).copied().unwrap_or(spans.front_matter_start);
             found.push(
                 Diagnostic::new(
                     Code::FrontmatterInvalidValue,
@@ -86,14 +73,14 @@ fn check_slug_and_topics(article: &Article, found: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_dates_and_versions(article: &Article, found: &mut Vec<Diagnostic>) {
+fn check_dates_and_versions(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
     if let (Some(created), Some(updated)) = (article.created, article.updated) {
         if updated < created {
             found.push(
                 Diagnostic::new(
                     Code::FrontmatterInvalidValue,
                     &article.file,
-                    article.spans.updated,
+                    spans.updated,
                     format!("`updated` ({updated}) is before `created` ({created})"),
                 )
                 .with_hint("an article cannot be updated before it was written: check both dates"),
@@ -105,7 +92,7 @@ fn check_dates_and_versions(article: &Article, found: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::FrontmatterInvalidValue,
                 &article.file,
-                article.spans.version,
+                spans.version,
                 "`version` must be 1 or more",
             )
             .with_hint("the first published version is 1; bump it on each substantive change"),
@@ -113,12 +100,7 @@ fn check_dates_and_versions(article: &Article, found: &mut Vec<Diagnostic>) {
     }
     for (index, change) in article.changes.iter().enumerate() {
         if change.version > article.version {
-            let at = article
-                .spans
-                .changes
-                .get(index)
-                .copied()
-                .unwrap_or(article.spans.version);
+            let at = spans.changes.get(index).copied().unwrap_or(spans.version);
             found.push(
                 Diagnostic::new(
                     Code::FrontmatterInvalidValue,
@@ -135,9 +117,9 @@ fn check_dates_and_versions(article: &Article, found: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
+fn check_review_record(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
     match &article.review_state {
-        ReviewState::IncompleteApproval => check_incomplete_approval(article, found),
+        ReviewState::IncompleteApproval => check_incomplete_approval(article, spans, found),
         ReviewState::ChangedSinceApproval { changed } => {
             let by = article
                 .review
@@ -152,7 +134,7 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::ReviewStaleApproval,
                     &article.file,
-                    article.spans.review,
+                    spans.review,
                     match changed {
                         ChangedParts::Named(parts) => format!(
                             "approved by {by}{when}, but {} changed since: the page shows as pending review",
@@ -176,13 +158,13 @@ fn check_review_record(article: &Article, found: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
+fn check_incomplete_approval(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
     if article.review.reviewers.is_empty() {
         found.push(
             Diagnostic::new(
                 Code::ReviewIncomplete,
                 &article.file,
-                article.spans.review,
+                spans.review,
                 "the article is approved but names no reviewer",
             )
             .with_hint(format!(
@@ -193,12 +175,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
     }
     for (index, reviewer) in article.review.reviewers.iter().enumerate() {
         if reviewer.date.is_none() {
-            let at = article
-                .spans
-                .reviewers
-                .get(index)
-                .copied()
-                .unwrap_or(article.spans.review);
+            let at = spans.reviewers.get(index).copied().unwrap_or(spans.review);
             found.push(
                 Diagnostic::new(
                     Code::ReviewIncomplete,
@@ -218,7 +195,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::ReviewIncomplete,
                 &article.file,
-                article.spans.review,
+                spans.review,
                 "the approval has no `approved_hash`, so nothing ties it to the text that was reviewed",
             )
             .with_hint(format!(
@@ -229,7 +206,7 @@ fn check_incomplete_approval(article: &Article, found: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_citations(article: &Article, found: &mut Vec<Diagnostic>) {
+fn check_citations(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
     let ids: Vec<&str> = article.references.iter().map(|r| r.id.as_str()).collect();
     for usage in article.citations.uses.iter().filter(|u| !u.resolved) {
         let hint = match crate::diagnostic::did_you_mean(&usage.key, ids.iter().copied()) {
@@ -255,12 +232,7 @@ fn check_citations(article: &Article, found: &mut Vec<Diagnostic>) {
     let cited: HashSet<&str> = article.citations.uses.iter().map(|u| u.key.as_str()).collect();
     let mut seen = HashSet::new();
     for (index, reference) in article.references.iter().enumerate() {
-        let at = article
-            .spans
-            .references
-            .get(index)
-            .copied()
-            .unwrap_or(article.spans.front_matter_start);
+        let at = spans.references.get(index).copied().unwrap_or(spans.front_matter_start);
         if !seen.insert(reference.id.as_str()) {
             found.push(
                 Diagnostic::new(

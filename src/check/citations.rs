@@ -3,20 +3,19 @@
 //! retracted papers. Front-matter references are judged in their article; shared ones once,
 //! in their bibliography file.
 
-use crate::bibliography::Entry;
 use crate::bibliography::config::CitationConfig;
 use crate::bibliography::identifiers::{
     doi_problem, isbn_problem, issn_problem, normalize_doi, pmcid_problem, pmid_problem, url_problem,
 };
 use crate::bibliography::retraction::RetractionList;
+use crate::bibliography::{Bibliography, Entry};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position, Severity};
 use crate::fast_hash::FastMap;
 use crate::parse::ParsedContent;
-use crate::parse::article::Article;
+use crate::parse::article::{Article, Spans};
 use crate::parse::evidence::ClaimKind;
 use crate::parse::front_matter::{Reference, ReferenceKind};
-use rayon::prelude::*;
 
 /// What the checks judge against.
 pub struct CitationChecks<'a> {
@@ -26,12 +25,10 @@ pub struct CitationChecks<'a> {
     pub retractions: Option<&'a RetractionList>,
 }
 
+/// The findings of the shared bibliography: each entry judged once in its own file, and
+/// the style of those the articles cite. Each article's own are `check_article`'s.
 pub fn check_citations(parsed: &ParsedContent, checks: &CitationChecks<'_>) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> = parsed
-        .articles
-        .par_iter()
-        .flat_map_iter(|article| check_article(article, parsed, checks))
-        .collect();
+    let mut found = Vec::new();
     let shared: Vec<Located<'_>> = parsed.bibliography.entries.iter().map(Located::from_entry).collect();
     for located in &shared {
         check_reference(located, checks, &mut found);
@@ -79,7 +76,14 @@ impl<'a> Located<'a> {
     }
 }
 
-fn check_article(article: &Article, parsed: &ParsedContent, checks: &CitationChecks<'_>) -> Vec<Diagnostic> {
+/// The citation findings of one article: its claims, its own references (fields, style,
+/// duplicates, also against the shared entries it cites), judged as it is parsed.
+pub fn check_article(
+    article: &Article,
+    spans: &Spans,
+    bibliography: &Bibliography,
+    checks: &CitationChecks<'_>,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     check_claims(article, checks.config, &mut found);
     let local = article.references.len() - article.citations.shared.len();
@@ -89,13 +93,8 @@ fn check_article(article: &Article, parsed: &ParsedContent, checks: &CitationChe
         .map(|(index, reference)| Located {
             reference,
             file: &article.file,
-            at: article
-                .spans
-                .references
-                .get(index)
-                .copied()
-                .unwrap_or(article.spans.front_matter_start),
-            fields: article.spans.reference_fields.get(index),
+            at: spans.references.get(index).copied().unwrap_or(spans.front_matter_start),
+            fields: spans.reference_fields.get(index),
         })
         .collect();
     for reference in &located {
@@ -109,7 +108,7 @@ fn check_article(article: &Article, parsed: &ParsedContent, checks: &CitationChe
             .citations
             .shared
             .iter()
-            .filter_map(|&index| parsed.bibliography.get(index))
+            .filter_map(|&index| bibliography.get(index))
             .map(Located::from_entry),
     );
     let mut duplicates = Vec::new();

@@ -13,17 +13,6 @@ pub mod urls;
 pub use article::check_article;
 pub use site::check_site;
 
-use crate::diagnostic::Diagnostic;
-use crate::parse::ParsedContent;
-use rayon::prelude::*;
-
-/// All content checks: per article in parallel, then those that need the whole site.
-pub fn check_content(parsed: &ParsedContent) -> Vec<Diagnostic> {
-    let mut diagnostics: Vec<Diagnostic> = parsed.articles.par_iter().flat_map_iter(check_article).collect();
-    diagnostics.extend(check_site(&parsed.articles, &parsed.pages));
-    diagnostics
-}
-
 pub use crate::slug::{MAX_SLUG_LEN, is_valid_slug, slug_problem, suggest_slug};
 
 #[cfg(test)]

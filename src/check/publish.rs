@@ -46,11 +46,11 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
                 continue;
             }
             let at = article
-                .spans
+                .places
                 .related
                 .get(index)
                 .copied()
-                .unwrap_or(article.spans.front_matter_start);
+                .unwrap_or(article.places.front_matter_start);
             found.push(
                 Diagnostic::new(
                     Code::RelatedUnpublished,

@@ -19,7 +19,7 @@ pub fn check_site(articles: &[Article], pages: &[Page]) -> Vec<Diagnostic> {
                 Diagnostic::new(
                     Code::SlugDuplicate,
                     &article.file,
-                    article.spans.slug,
+                    article.places.slug,
                     format!("the slug `{}` is already used by {}", article.slug, first.file),
                 )
                 .with_hint("every article needs its own slug: set a different `slug:` in one of the two"),
@@ -61,11 +61,11 @@ pub fn check_site(articles: &[Article], pages: &[Page]) -> Vec<Diagnostic> {
     for article in articles {
         for (index, target) in article.related.iter().enumerate() {
             let at = article
-                .spans
+                .places
                 .related
                 .get(index)
                 .copied()
-                .unwrap_or(article.spans.front_matter_start);
+                .unwrap_or(article.places.front_matter_start);
             if target == &article.slug {
                 found.push(
                     Diagnostic::new(

@@ -14,7 +14,7 @@ pub fn check_aliases(articles: &[Article]) -> Vec<Diagnostic> {
     let mut claimed: HashMap<&str, &Article> = HashMap::new();
     for article in articles {
         for (index, alias) in article.aliases.iter().enumerate() {
-            let at = article.spans.aliases.get(index).copied().unwrap_or(Position::START);
+            let at = article.places.aliases.get(index).copied().unwrap_or(Position::START);
             if let Some((message, hint)) = super::slug_problem(alias, true) {
                 found.push(
                     Diagnostic::new(
@@ -248,7 +248,7 @@ pub fn check_retired(articles: &[Article]) -> Vec<Diagnostic> {
                     None => "name the slug of a question that answers it now".to_string(),
                 };
                 found.push(
-                    Diagnostic::new(Code::LinkBroken, &article.file, article.spans.retired, message).with_hint(hint),
+                    Diagnostic::new(Code::LinkBroken, &article.file, article.places.retired, message).with_hint(hint),
                 );
             }
         }

@@ -68,8 +68,8 @@ pub fn published(
         .iter()
         .map(|address| {
             let (file, at) = match by_file.get(address.file.as_str()) {
-                Some(article) if article.spans.slug_is_explicit => (article.file.clone(), article.spans.slug),
-                Some(article) => (article.file.clone(), article.spans.question),
+                Some(article) if article.places.slug_is_explicit => (article.file.clone(), article.places.slug),
+                Some(article) => (article.file.clone(), article.places.question),
                 None => (CONFIG_FILE.to_string(), edition.at),
             };
             Published {

@@ -83,7 +83,7 @@ pub fn check_graph(articles: &[&Article], graph: &Graph, config: &SiteConfig) ->
                     .any(|n| n.index == source)
             {
                 let other = articles[target];
-                let at = other.spans.related.last().copied().unwrap_or(other.spans.question);
+                let at = other.places.related.last().copied().unwrap_or(other.places.question);
                 found.push(
                     Diagnostic::new(
                         Code::RelatedOneWay,
@@ -124,7 +124,7 @@ pub fn check_graph(articles: &[&Article], graph: &Graph, config: &SiteConfig) ->
                 Diagnostic::new(
                     Code::GraphOrphan,
                     &article.file,
-                    article.spans.question,
+                    article.places.question,
                     "no question links here, this one links nowhere, and none is similar enough to be listed beside it",
                 )
                 .with_hint(hint),
@@ -145,11 +145,11 @@ fn implausible(
 ) -> Diagnostic {
     let article = articles[source];
     let at = article
-        .spans
+        .places
         .related
         .get(position)
         .copied()
-        .unwrap_or(article.spans.front_matter_start);
+        .unwrap_or(article.places.front_matter_start);
     let explanation = graph.explain(source, target);
     let better: Vec<String> = graph
         .candidates(source)

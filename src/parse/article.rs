@@ -12,8 +12,10 @@ use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
 use crate::load::{LineIndex, SourceFile};
+use crate::packed::{PackedText, Spill};
 use crate::review::hash::{Fingerprint, ReviewSite, ReviewableContent, fingerprint};
 use crate::review::state::{ReviewState, review_state};
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub struct Article {
@@ -72,16 +74,18 @@ pub struct Article {
     pub body_links: Vec<super::markdown::Link>,
     /// Links of the body to other sites, for `check --external`.
     pub body_external: Vec<super::markdown::Link>,
-    pub spans: Spans,
+    /// Where the fields that checks across articles point at are written.
+    pub places: Places,
 }
 
 /// An article's body as the site uses it: the page's HTML and table of contents, and for
 /// the search index only its words.
 #[derive(Debug, Default)]
 pub struct Body {
-    /// Packed: read once, when the page is written (see `crate::packed`). `None` when the
-    /// article was parsed only to be checked; `html()` reads it.
-    html: Option<crate::packed::PackedText>,
+    /// Packed, and spilled to disk when the build gave a spill: read once, when the page is
+    /// written (see `crate::packed`). `None` when the article was parsed only to be
+    /// checked; `html()` reads it.
+    html: Option<PackedText>,
     pub toc: Vec<super::markdown::TocEntry>,
     /// Every heading's id (`#fragment` targets), the table of contents' and deeper ones.
     pub anchors: Vec<String>,
@@ -101,10 +105,14 @@ impl Body {
         }
     }
 
-    fn from_rendered(rendered: Rendered, output: Output) -> Body {
+    fn from_rendered(rendered: Rendered, output: Output, spill: Option<&Arc<Spill>>) -> Body {
+        let pack = |html: &str| match spill {
+            Some(spill) => PackedText::pack_into(html, spill),
+            None => PackedText::pack(html),
+        };
         Body {
             search_terms: crate::search::text::distinct_terms(&rendered.plain),
-            html: (output == Output::Html).then(|| crate::packed::PackedText::pack(&rendered.html)),
+            html: (output == Output::Html).then(|| pack(&rendered.html)),
             toc: rendered.toc,
             anchors: rendered.anchors,
             has_code: rendered.has_code,
@@ -112,7 +120,23 @@ impl Body {
     }
 }
 
-/// Where the fields that later checks judge are written in the file.
+/// Where the fields that checks across articles point at are written: duplicate slugs and
+/// questions, links into the site, the graph's findings, and `url/removed` once the pages
+/// are made. Kept for the whole build; everything else of `Spans` is not.
+#[derive(Debug, Default)]
+pub struct Places {
+    pub question: Position,
+    pub slug: Position,
+    pub slug_is_explicit: bool,
+    pub front_matter_start: Position,
+    /// Where `retired:` is written.
+    pub retired: Position,
+    pub aliases: Vec<Position>,
+    pub related: Vec<Position>,
+}
+
+/// Where each field is written in the file: what the checks of the article alone point
+/// at. Handed to them beside the article (`Judge`), never kept in it.
 #[derive(Debug, Default)]
 pub struct Spans {
     pub question: Position,
@@ -145,6 +169,28 @@ impl Article {
     pub fn headline(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.question)
     }
+
+    /// Drops what only the checks of the article alone read, once they have run: the uses
+    /// of citation keys and the uncited claims.
+    fn forget_what_only_checks_read(&mut self) {
+        self.citations.uses = Vec::new();
+        self.uncited_claims = Vec::new();
+    }
+}
+
+impl Spans {
+    /// The positions kept for the checks across articles.
+    fn places(&self) -> Places {
+        Places {
+            question: self.question,
+            slug: self.slug,
+            slug_is_explicit: self.slug_is_explicit,
+            front_matter_start: self.front_matter_start,
+            retired: self.retired,
+            aliases: self.aliases.clone(),
+            related: self.related.clone(),
+        }
+    }
 }
 
 /// What an article is parsed against besides its own text: the shared bibliography its
@@ -158,7 +204,20 @@ pub struct Sources<'a> {
     pub trust: Option<&'a crate::review::trust::Trust>,
     /// The retraction list its references' corrections come from.
     pub retractions: Option<&'a crate::bibliography::retraction::RetractionList>,
+    /// Where its body's HTML waits for the page, out of memory; `None` keeps it packed in
+    /// memory.
+    pub spill: Option<&'a Arc<Spill>>,
+    /// The checks of the article alone, run as soon as it is parsed; what only they read
+    /// is then dropped before the article leaves its job. `None` keeps it.
+    pub judge: Option<&'a Judge<'a>>,
 }
+
+/// The checks that need one article and what it was parsed against (the shared
+/// bibliography) and nothing of other articles. They run in the parse job, so that where
+/// each field is written and every use of a citation key (a fifth of a parsed article)
+/// never outlive it. The parse layer runs them without knowing them: the pipeline, above
+/// the checks, hands them down.
+pub type Judge<'a> = dyn Fn(&Article, &Spans, &Bibliography) -> Vec<Diagnostic> + Sync + 'a;
 
 impl Sources<'static> {
     /// An article on its own: its keys resolve only to its own references, and its
@@ -171,12 +230,17 @@ impl Sources<'static> {
             site: &SITE,
             trust: None,
             retractions: None,
+            spill: None,
+            judge: None,
         }
     }
 }
 
 pub struct ParsedArticle {
     pub article: Option<Article>,
+    /// Where each of its fields is written, for the checks of the article alone; `None`
+    /// once they have run in the parse job (`Sources::judge`), or when it did not parse.
+    pub spans: Option<Spans>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -186,27 +250,36 @@ pub struct ParsedArticle {
 /// approval is judged, with `sources.retractions` its references annotated: the article
 /// comes out finished.
 pub fn parse_article(source: &SourceFile, sources: Sources<'_>, output: Output) -> ParsedArticle {
-    let mut parsed = parse_text(source, sources.bibliography, sources.site, output);
+    let mut parsed = parse_text(source, &sources, output);
     parsed.diagnostics.extend(crate::load::control_characters(source));
     parsed.diagnostics.extend(super::placeholder::placeholders(source));
-    if let Some(article) = parsed.article.as_mut() {
+    if let (Some(article), Some(spans)) = (parsed.article.as_mut(), parsed.spans.as_ref()) {
         if let Some(trust) = sources.trust {
-            parsed.diagnostics.extend(crate::review::trust::judge(article, trust));
+            parsed
+                .diagnostics
+                .extend(crate::review::trust::judge(article, spans, trust));
         }
         if let Some(list) = sources.retractions {
             crate::bibliography::retraction::annotate_corrections(article, list);
+        }
+        if let Some(judge) = sources.judge {
+            parsed.diagnostics.extend(judge(article, spans, sources.bibliography));
+            article.forget_what_only_checks_read();
+            parsed.spans = None;
         }
     }
     parsed
 }
 
-fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSite, output: Output) -> ParsedArticle {
+fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> ParsedArticle {
+    let (bibliography, site) = (sources.bibliography, sources.site);
     let file = source.rel_path.as_str();
     let split = match split_front_matter(&source.text) {
         Ok(split) => split,
         Err(error) => {
             return ParsedArticle {
                 article: None,
+                spans: None,
                 diagnostics: vec![
                     Diagnostic::new(Code::FrontmatterSyntax, file, error.at, error.message).with_hint(error.hint),
                 ],
@@ -221,6 +294,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         Err(diagnostic) => {
             return ParsedArticle {
                 article: None,
+                spans: None,
                 diagnostics: vec![diagnostic],
             };
         }
@@ -393,7 +467,7 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
     let body_embeds = std::mem::take(&mut body_rendered.embeds);
     let body_links = std::mem::take(&mut body_rendered.links);
     let body_external = std::mem::take(&mut body_rendered.external);
-    let body = Body::from_rendered(body_rendered, output);
+    let body = Body::from_rendered(body_rendered, output, sources.spill);
     diagnostics.extend(scanned);
     diagnostics.extend(body_scan.findings);
 
@@ -477,10 +551,11 @@ fn parse_text(source: &SourceFile, bibliography: &Bibliography, site: &ReviewSit
         readability,
         body_links,
         body_external,
-        spans,
+        places: spans.places(),
     };
     ParsedArticle {
         article: Some(article),
+        spans: Some(spans),
         diagnostics,
     }
 }

@@ -34,6 +34,8 @@ pub struct ParsedContent {
     pub diagnostics: Vec<Diagnostic>,
     /// The people registry approvals were judged by (empty when none were judged).
     pub people: std::sync::Arc<crate::people::Registry>,
+    /// Where the bodies' HTML waits for the pages (`crate::packed`), when a build publishes.
+    pub spill: Option<std::sync::Arc<crate::packed::Spill>>,
 }
 
 impl ParsedContent {
@@ -51,24 +53,9 @@ impl ParsedContent {
             site: &self.site,
             trust: None,
             retractions: None,
+            spill: self.spill.as_ref(),
+            judge: None,
         }
-    }
-
-    /// Frees what only the checks read, once they have run: where each field is written
-    /// and every use of a citation key (a tenth of a large site's parsed articles). The
-    /// pages need neither. Links
-    /// stay: the files beside an article that they name are published with its page.
-    pub fn drop_check_details(&mut self) {
-        self.articles.par_iter_mut().for_each(|article| {
-            // `url/removed`, judged once the site is rendered, points at the slug.
-            article.spans = article::Spans {
-                slug: article.spans.slug,
-                slug_is_explicit: article.spans.slug_is_explicit,
-                question: article.spans.question,
-                ..article::Spans::default()
-            };
-            article.citations.uses = Vec::new();
-        });
     }
 
     /// Frees the articles on every core: ten thousand articles are millions of small
@@ -92,6 +79,9 @@ pub struct Reading<'a> {
     pub trust: Option<&'a crate::review::trust::Trust>,
     /// The retraction list whose corrections each reference is annotated with.
     pub retractions: Option<&'a crate::bibliography::retraction::RetractionList>,
+    /// The checks of one article alone, run in its parse job (see `article::Judge`); `None`
+    /// leaves the article unchecked, with everything the checks would read.
+    pub judge: Option<&'a article::Judge<'a>>,
 }
 
 impl<'a> Reading<'a> {
@@ -103,6 +93,7 @@ impl<'a> Reading<'a> {
             max_file_size: crate::load::DEFAULT_MAX_FILE_SIZE,
             trust: None,
             retractions: None,
+            judge: None,
         }
     }
 }
@@ -119,11 +110,16 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
         max_file_size,
         trust,
         retractions,
+        judge,
     } = *reading;
     let site = ReviewSite::new(base_url, root);
     let found = find_content(root, max_file_size);
     let (bibliography_files, bibliography_problems) = load_bibliography(root, max_file_size);
     let (bibliography, bibliography_findings) = parse_bibliography(&bibliography_files);
+    // Only what publishes makes bodies; without a temporary folder they stay in memory.
+    let spill = (output == Output::Html)
+        .then(crate::packed::Spill::create)
+        .and_then(Result::ok);
     let parsed: Vec<(Result<ContentFile, Diagnostic>, Option<FileParse>)> = found
         .files
         .par_iter()
@@ -136,6 +132,8 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                             site: &site,
                             trust,
                             retractions,
+                            spill: spill.as_ref(),
+                            judge,
                         };
                         FileParse::Article(parse_article(&source, sources, output))
                     }
@@ -172,6 +170,7 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
     if let Some(trust) = trust {
         parsed.people = trust.registry.clone();
     }
+    parsed.spill = spill;
     (loaded, parsed)
 }
 
@@ -201,6 +200,7 @@ impl ParsedContent {
             articles: Vec::with_capacity(articles.len()),
             pages: Vec::with_capacity(pages.len()),
             people: Default::default(),
+            spill: None,
         };
         for result in articles {
             parsed.diagnostics.extend(result.diagnostics);

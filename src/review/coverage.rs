@@ -178,6 +178,8 @@ dose = 10
                 site: &site,
                 trust: None,
                 retractions: None,
+                spill: None,
+                judge: None,
             },
             crate::parse::Output::Html,
         );

@@ -367,6 +367,8 @@ mod tests {
                 site,
                 trust: None,
                 retractions: None,
+                spill: None,
+                judge: None,
             },
             crate::parse::Output::Html,
         );

@@ -361,12 +361,12 @@ fn verify(
         text: text.to_string(),
     };
     let parsed = parse_article(&edited, sources, crate::parse::Output::Html);
-    let mut article = parsed
-        .article
-        .ok_or_else(|| anyhow!("the edited {} no longer parses; nothing was written", source.rel_path))?;
+    let (Some(mut article), Some(spans)) = (parsed.article, parsed.spans) else {
+        bail!("the edited {} no longer parses; nothing was written", source.rel_path);
+    };
     // The signature just made must verify as `check` will verify it; an overdue review or
     // an optional signature left out is no reason to refuse.
-    let judged: Vec<String> = crate::review::trust::judge(&mut article, trust)
+    let judged: Vec<String> = crate::review::trust::judge(&mut article, &spans, trust)
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
         .map(|d| d.message)

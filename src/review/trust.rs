@@ -7,7 +7,7 @@ use super::signature::{Problem, Statement, verify};
 use super::state::ReviewState;
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::parse::article::Article;
+use crate::parse::article::{Article, Spans};
 use crate::people::Registry;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -90,17 +90,10 @@ impl Approval {
 
 /// Judges `article`'s approval against the registry and the rules, updating its state and
 /// what it may show; returns the findings.
-pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
+pub fn judge(article: &mut Article, spans: &Spans, trust: &Trust) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let reviewers = &article.review.reviewers;
-    let at = |index: usize| {
-        article
-            .spans
-            .reviewers
-            .get(index)
-            .copied()
-            .unwrap_or(article.spans.review)
-    };
+    let at = |index: usize| spans.reviewers.get(index).copied().unwrap_or(spans.review);
     for (index, reviewer) in reviewers.iter().enumerate() {
         if let Some(id) = &reviewer.id {
             if trust.registry.get(id).is_none() {
@@ -202,7 +195,7 @@ pub fn judge(article: &mut Article, trust: &Trust) -> Vec<Diagnostic> {
                 Diagnostic::new(
                     Code::ReviewOverdue,
                     &article.file,
-                    article.spans.review,
+                    spans.review,
                     format!(
                         "the review was due on {due}{}: the page says the review is overdue",
                         last.map(|d| format!(" (last reviewed {d})")).unwrap_or_default()

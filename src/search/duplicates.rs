@@ -184,7 +184,7 @@ pub fn check_duplicates(articles: &[Article], threshold: f64) -> Vec<Diagnostic>
             Diagnostic::new(
                 Code::QuestionDuplicate,
                 &second.file,
-                second.spans.question,
+                second.places.question,
                 format!(
                     "this question is near-identical to the one {} asks ({:.0} % of their words alike): \"{}\"",
                     first.file,

@@ -8,37 +8,32 @@ pub mod readability;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
-use crate::parse::article::Article;
+use crate::parse::article::{Article, Spans};
 use crate::people::Registry;
 
-/// Every finding of the standards on the site's articles: unknown or missing authors,
-/// grades off the scale, patient texts above the reading-grade target, and authors who
-/// declare nothing.
-pub fn check_standards(articles: &[Article], registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> = articles
-        .iter()
-        .flat_map(|article| check_article(article, registry, config))
-        .collect();
-    found.extend(undisclosed_authors(articles, registry));
-    found
+/// The finding of the standards across the site's articles: authors the pages name who
+/// declare nothing. Each article's own are `check_article`'s.
+pub fn check_standards(articles: &[Article], registry: &Registry) -> Vec<Diagnostic> {
+    undisclosed_authors(articles, registry)
 }
 
-/// The findings about one article alone: what `serve` judges again when it is saved.
-pub fn check_article(article: &Article, registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
-    let mut found = author_findings(article, registry, config);
-    found.extend(grade_finding(article, config));
+/// The findings about one article alone: unknown or missing authors, a grade off the
+/// scale, patient texts above the reading-grade target; judged as it is parsed.
+pub fn check_article(article: &Article, spans: &Spans, registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
+    let mut found = author_findings(article, spans, registry, config);
+    found.extend(grade_finding(article, spans, config));
     found.extend(readability_findings(article, config.readability.max_grade));
     found
 }
 
-fn author_findings(article: &Article, registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
+fn author_findings(article: &Article, spans: &Spans, registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if article.authors.is_empty() && config.standards.require_authors {
         found.push(
             Diagnostic::new(
                 Code::FrontmatterMissingField,
                 &article.file,
-                article.spans.front_matter_start,
+                spans.front_matter_start,
                 "missing required field `authors`: this site names the authors of every article",
             )
             .with_hint("add `authors: [person-id]` with ids from people/ (`evident new-person ID` registers someone)"),
@@ -46,12 +41,7 @@ fn author_findings(article: &Article, registry: &Registry, config: &SiteConfig) 
     }
     for (index, id) in article.authors.iter().enumerate() {
         if registry.get(id).is_none() {
-            let at = article
-                .spans
-                .authors
-                .get(index)
-                .copied()
-                .unwrap_or(article.spans.front_matter_start);
+            let at = spans.authors.get(index).copied().unwrap_or(spans.front_matter_start);
             found.push(
                 Diagnostic::new(
                     Code::PeopleUnknown,
@@ -66,7 +56,7 @@ fn author_findings(article: &Article, registry: &Registry, config: &SiteConfig) 
     found
 }
 
-fn grade_finding(article: &Article, config: &SiteConfig) -> Option<Diagnostic> {
+fn grade_finding(article: &Article, spans: &Spans, config: &SiteConfig) -> Option<Diagnostic> {
     let written = article.grade.as_deref()?;
     let scale = config.standards.grading;
     if scale.parse(written).is_some() {
@@ -89,7 +79,7 @@ fn grade_finding(article: &Article, config: &SiteConfig) -> Option<Diagnostic> {
         Diagnostic::new(
             Code::FrontmatterInvalidValue,
             &article.file,
-            article.spans.grade,
+            spans.grade,
             format!("`{written}` is not a grade of the {} scale", scale.name()),
         )
         .with_hint(hint),

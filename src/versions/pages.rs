@@ -228,6 +228,8 @@ fn render_article(
             site: inputs.sources.site,
             trust: Some(&trust),
             retractions: None,
+            spill: None,
+            judge: None,
         };
         p.parse(sources)
     };
