@@ -92,82 +92,16 @@ pub struct SummaryView {
     /// Approved once, but the text changed since; shown as under review.
     pub changed_since_approval: bool,
     pub primary_topic: Option<TopicView>,
-    /// The fields as template values, made the first time a template takes them. A summary
-    /// is shown on many pages (related questions, backlinks, topic hubs, the graph page):
-    /// each later page clones these, which shares their strings, instead of copying every
-    /// field into a fresh value.
-    template_values: std::sync::OnceLock<Box<[tera::Value]>>,
-}
-
-/// The names `SummaryView::serialize_fields` writes, in its order.
-const SUMMARY_FIELDS: [&str; SummaryView::FIELDS] = [
-    "slug",
-    "url",
-    "question",
-    "title",
-    "answer_text",
-    "updated",
-    "version",
-    "status",
-    "status_label",
-    "reviewed",
-    "changed_since_approval",
-    "primary_topic",
-];
-
-/// Whether `S` builds a Tera value (a template context), which takes a `tera::Value` as
-/// it is. Any other serializer gets the fields themselves; a name that stopped matching
-/// would only cost the reuse, never change what is written.
-fn into_template<S>() -> bool {
-    std::any::type_name::<S>().contains("tera::value::ser::")
 }
 
 impl SummaryView {
     pub const FIELDS: usize = 12;
 
-    /// Writes every field into `fields` (see `write_fields`), as the values made for
-    /// templates once when `fields` belongs to a template context.
-    pub fn serialize_fields<S: SerializeStruct>(&self, fields: &mut S) -> Result<(), S::Error> {
-        if into_template::<S>() {
-            let values = self.template_values.get_or_init(|| self.field_values());
-            if values.len() == Self::FIELDS {
-                for (name, value) in SUMMARY_FIELDS.into_iter().zip(values.iter()) {
-                    fields.serialize_field(name, value)?;
-                }
-                return Ok(());
-            }
-        }
-        self.write_fields(fields)
-    }
-
-    /// Each field as Tera makes it of the field itself; none if one could not be made
-    /// (the fields are then written as they are).
-    fn field_values(&self) -> Box<[tera::Value]> {
-        use tera::Value;
-        let values: Result<Vec<Value>, _> = [
-            Value::try_from_serializable(&self.slug),
-            Value::try_from_serializable(&self.url),
-            Value::try_from_serializable(&self.question),
-            Value::try_from_serializable(&self.title),
-            Value::try_from_serializable(&self.answer_text),
-            Value::try_from_serializable(&self.updated),
-            Value::try_from_serializable(&self.version),
-            Value::try_from_serializable(&self.status),
-            Value::try_from_serializable(&self.status_label),
-            Value::try_from_serializable(&self.reviewed),
-            Value::try_from_serializable(&self.changed_since_approval),
-            Value::try_from_serializable(&self.primary_topic),
-        ]
-        .into_iter()
-        .collect();
-        values.map(Vec::into_boxed_slice).unwrap_or_default()
-    }
-
     /// Writes every field into `fields`: `SummaryView` serialises through this, and so does
     /// a related question, whose summary's fields sit beside its own. (serde's `flatten`
     /// would do the same through a map whose keys are allocated strings, for each of a
     /// page's related questions: 3 % of a build's instructions.)
-    fn write_fields<S: SerializeStruct>(&self, fields: &mut S) -> Result<(), S::Error> {
+    pub fn serialize_fields<S: SerializeStruct>(&self, fields: &mut S) -> Result<(), S::Error> {
         fields.serialize_field("slug", &self.slug)?;
         fields.serialize_field("url", &self.url)?;
         fields.serialize_field("question", &self.question)?;
@@ -592,7 +526,6 @@ pub fn summary_view(article: &Article, urls: &Urls, topic_views: &[TopicView]) -
             .topics
             .first()
             .and_then(|slug| topic_views.iter().find(|t| &t.slug == slug).cloned()),
-        template_values: std::sync::OnceLock::new(),
     }
 }
 
@@ -974,73 +907,6 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn summary() -> SummaryView {
-        SummaryView {
-            slug: "warfarin-dose".into(),
-            url: "/questions/warfarin-dose/".into(),
-            question: "Which warfarin dose suits an older patient with <b>renal</b> failure?".into(),
-            title: None,
-            answer_text: "Start low & check the INR…".into(),
-            updated: Some(DateView::from(Date::parse_iso("2026-01-08").expect("a date"))),
-            version: 3,
-            status: "approved",
-            status_label: "Approved",
-            reviewed: true,
-            changed_since_approval: false,
-            primary_topic: Some(TopicView {
-                slug: "cardiology".into(),
-                title: "Cardiology".into(),
-                description: "The heart and its vessels, at length.".into(),
-                url: "/topics/cardiology/".into(),
-                count: 2,
-            }),
-            template_values: std::sync::OnceLock::new(),
-        }
-    }
-
-    #[test]
-    fn a_summary_shows_the_same_in_every_template_that_takes_it() {
-        let mut tera = tera::Tera::new();
-        let template = "{{ s.slug }}|{{ s.url }}|{{ s.question }}|{{ s.title }}|{{ s.answer_text }}|\
-            {{ s.updated.iso }} {{ s.updated.display }}|{{ s.version }}|{{ s.status }}|{{ s.status_label }}|\
-            {{ s.reviewed }}|{{ s.changed_since_approval }}|{{ s.primary_topic.title }} {{ s.primary_topic.count }}";
-        tera.add_raw_template("t.html", template)
-            .expect("the template compiles");
-        let summary = summary();
-        let render = |summary: &SummaryView| {
-            let mut ctx = tera::Context::new();
-            ctx.insert("s", summary);
-            tera.render("t.html", &ctx).expect("it renders")
-        };
-        let first = render(&summary);
-        assert!(
-            summary
-                .template_values
-                .get()
-                .is_some_and(|v| v.len() == SummaryView::FIELDS),
-            "a template context takes the values made for templates"
-        );
-        assert_eq!(render(&summary), first, "and shows them as the fields themselves");
-        assert_eq!(first, render(&summary.clone()));
-        assert_eq!(
-            first,
-            "warfarin-dose|/questions/warfarin-dose/|Which warfarin dose suits an older patient with &lt;b&gt;renal&lt;/b&gt; failure?|\
-             |Start low &amp; check the INR…|2026-01-08 January 8, 2026|3|approved|Approved|true|false|Cardiology 2"
-        );
-    }
-
-    #[test]
-    fn other_serializers_get_the_fields_themselves() {
-        let summary = summary();
-        let json = serde_json::to_string(&summary).expect("it serialises");
-        assert!(json.starts_with("{\"slug\":\"warfarin-dose\",\"url\":"), "{json}");
-        assert!(
-            json.contains("\"updated\":{\"iso\":\"2026-01-08\",\"display\":"),
-            "{json}"
-        );
-        assert!(summary.template_values.get().is_none());
-    }
 
     #[test]
     fn tracker_marks_done_current_and_upcoming_steps() {
