@@ -27,7 +27,7 @@
 //!   `packed::Spill`, an unnamed temporary file; the article keeps where it is, and its
 //!   page reads it back.
 //!
-//! What parse hands on (`ParsedContent`), held to the end of the build: about 11.5 KB an
+//! What parse hands on (`ParsedContent`), held to the end of the build: about 11.3 KB an
 //! article of live heap.
 //! - per article one `parse::article::Article`, which no later stage changes: front-matter
 //!   facts (slug, question, topics, related, dates, review record and state, fingerprint;

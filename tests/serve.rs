@@ -715,6 +715,55 @@ fn a_save_of_synonyms_yaml_alone_changes_the_served_search_index() {
     assert_eq!(removed.body, before.body, "{}", server.stderr());
 }
 
+/// The retraction list lives wherever `evident.yaml` says, outside every watched folder:
+/// a paper retracted in it must reach the preview as it reaches `build`, and a list moved
+/// to another file must be watched there.
+#[test]
+fn a_change_to_the_retraction_list_alone_reaches_the_preview() {
+    let site = fixture();
+    let article = "content/cardiology/statin-muscle-symptoms.md";
+    let text = std::fs::read_to_string(site.path(article)).unwrap();
+    site.write(
+        article,
+        text.replace(
+            "    year: 2022\n",
+            "    year: 2022\n    doi: \"10.1016/S0140-6736(22)00000-0\"\n",
+        ),
+    );
+    const HEADER: &str = "Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,URLS,ArticleType,RetractionDate,RetractionDOI,RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature,Reason,Paywalled,Notes\n";
+    const RETRACTED: &str = "1,Statin muscle symptoms,,,,,,,,,3/1/2024 0:00,10.1016/retraction,0,1/1/2022 0:00,10.1016/S0140-6736(22)00000-0,0,Retraction,Data,No,\n";
+    site.write("data/retractions.csv", HEADER);
+    let config = std::fs::read_to_string(site.path("evident.yaml")).unwrap();
+    site.write(
+        "evident.yaml",
+        format!("{config}citations:\n  retractions: data/retractions.csv\n"),
+    );
+    let server = Server::start(&site, &[]);
+    assert!(!server.get(ARTICLE_URL).body.contains("evident-overlay"));
+
+    save(&site, "data/retractions.csv", format!("{HEADER}{RETRACTED}"));
+    let page = server.eventually(ARTICLE_URL, |r| r.body.contains("evident-overlay"));
+    assert!(
+        page.body.contains("reference/retracted"),
+        "{}\nstderr:\n{}",
+        page.body,
+        server.stderr()
+    );
+    assert!(server.stderr().contains("data/retractions.csv"), "{}", server.stderr());
+
+    // The configuration now names another list: that one is watched from then on.
+    site.write("lists/rw.csv", HEADER);
+    save(
+        &site,
+        "evident.yaml",
+        format!("{config}citations:\n  retractions: lists/rw.csv\n"),
+    );
+    server.eventually(ARTICLE_URL, |r| !r.body.contains("evident-overlay"));
+    save(&site, "lists/rw.csv", format!("{HEADER}{RETRACTED}"));
+    let page = server.eventually(ARTICLE_URL, |r| r.body.contains("evident-overlay"));
+    assert!(page.body.contains("reference/retracted"), "{}", server.stderr());
+}
+
 #[test]
 fn traversal_attempts_are_refused() {
     let site = fixture();

@@ -33,8 +33,8 @@ impl Fingerprint {
         for name in SITE_FILES {
             hash.file(name, &root.join(name));
         }
-        if let Some(list) = retraction_list(root) {
-            hash.file("retraction list", &root.join(list));
+        for name in named_files(root) {
+            hash.file("retraction list", &root.join(name));
         }
         for dir in SOURCE_DIRS {
             hash.tree(root, dir)?;
@@ -110,6 +110,12 @@ impl Fields {
         }
         Some(())
     }
+}
+
+/// The files `evident.yaml` names that a build reads, relative to the site root as written
+/// there: the retraction list (`citations: retractions:`).
+pub fn named_files(root: &Path) -> Vec<String> {
+    retraction_list(root).into_iter().collect()
 }
 
 /// The retraction list `evident.yaml` names (`citations: retractions:`), if it names one.

@@ -100,7 +100,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     println!("Serving {} at {url}", root.display());
     let _ = std::io::stdout().flush();
     eprintln!(
-        "watching content/, references/, templates/, theme/, people/, evident.yaml and git; preview files in {}; Ctrl-C stops",
+        "watching content/, references/, templates/, theme/, people/, evident.yaml, the files it names, and git; preview files in {}; Ctrl-C stops",
         generations.current().parent().unwrap_or(&root).display()
     );
 
@@ -108,7 +108,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
         let changes = batch.iter().map(|(kind, path)| {
             // A vanished path without an extension may have been a folder of articles.
             let now = watch::path_kind(path, |gone| gone.extension().is_none());
-            watch::classify(&root, kind, path, now)
+            watch::classify(&root, kind, path, now, watcher.named())
         });
         let changed = watch::changed(changes);
         if changed.is_empty() {

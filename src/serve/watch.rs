@@ -48,10 +48,36 @@ pub enum PathKind {
     MissingFolder,
 }
 
-/// Maps one event to a change. Pure: the caller looks at the disk (`kind`).
-pub fn classify(root: &Path, event: &EventKind, path: &Path, kind: PathKind) -> Change {
+/// A file `evident.yaml` names, as written there and where that is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub written: String,
+    pub at: PathBuf,
+}
+
+impl Named {
+    /// The files the configuration under `root` names now (`cache::named_files`).
+    pub fn read(root: &Path) -> Vec<Named> {
+        crate::cache::named_files(root)
+            .into_iter()
+            .map(|written| Named {
+                at: root.join(&written),
+                written,
+            })
+            .collect()
+    }
+}
+
+/// Maps one event to a change. Pure: the caller looks at the disk (`kind`) and says which
+/// files `evident.yaml` names (`named`).
+pub fn classify(root: &Path, event: &EventKind, path: &Path, kind: PathKind, named: &[Named]) -> Change {
     if !changes_something(event) {
         return Change::Ignored;
+    }
+    // Wherever it is, even outside the site, a file the configuration names is read by
+    // every build.
+    if let Some(file) = named.iter().find(|file| file.at == path) {
+        return Change::SiteFile(file.written.clone());
     }
     let Ok(rel) = path.strip_prefix(root) else {
         return Change::Ignored;
@@ -166,6 +192,8 @@ pub struct Watcher {
     inner: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     watching: BTreeSet<PathBuf>,
+    /// The files `evident.yaml` names, as it was when last read; their folders are watched.
+    named: Vec<Named>,
 }
 
 impl Watcher {
@@ -180,6 +208,7 @@ impl Watcher {
             inner,
             events,
             watching: BTreeSet::new(),
+            named: Vec::new(),
         };
         watcher.watch_folders();
         // A commit moves a ref in `.git/refs` and `HEAD`; `.git` itself sees `packed-refs`.
@@ -191,17 +220,41 @@ impl Watcher {
         Ok(watcher)
     }
 
-    /// Watches each of `WATCHED_DIRS` that exists and is not watched yet; forgets those
-    /// that vanished, so that they are watched again when they come back.
+    /// The files `evident.yaml` named when the watched folders were last brought up to date.
+    pub fn named(&self) -> &[Named] {
+        &self.named
+    }
+
+    /// Watches each of `WATCHED_DIRS` and the folder of each file `evident.yaml` names that
+    /// exists and is not watched yet; forgets those that vanished or are no longer named,
+    /// so that they are watched again when they come back.
     fn watch_folders(&mut self) {
-        for name in WATCHED_DIRS {
-            let dir = self.root.join(name);
-            if dir.is_dir() {
-                if !self.watching.contains(&dir) && self.inner.watch(&dir, RecursiveMode::Recursive).is_ok() {
-                    self.watching.insert(dir);
-                }
-            } else if self.watching.remove(&dir) {
+        self.named = Named::read(&self.root);
+        // The root is watched already; a named file's folder may be anywhere, as a build
+        // reads it wherever it is.
+        let named_dirs = self.named.iter().filter_map(|file| {
+            let dir = file.at.parent()?.to_path_buf();
+            (dir != self.root).then_some(dir)
+        });
+        let wanted: BTreeSet<PathBuf> = WATCHED_DIRS
+            .iter()
+            .map(|name| self.root.join(name))
+            .chain(named_dirs)
+            .collect();
+        for dir in self.watching.clone() {
+            if !wanted.contains(&dir) || !dir.is_dir() {
+                self.watching.remove(&dir);
                 let _ = self.inner.unwatch(&dir);
+            }
+        }
+        for dir in wanted {
+            let mode = if WATCHED_DIRS.iter().any(|name| self.root.join(name) == dir) {
+                RecursiveMode::Recursive
+            } else {
+                RecursiveMode::NonRecursive
+            };
+            if dir.is_dir() && !self.watching.contains(&dir) && self.inner.watch(&dir, mode).is_ok() {
+                self.watching.insert(dir);
             }
         }
     }
@@ -258,7 +311,7 @@ mod tests {
     const WRITE: EventKind = EventKind::Modify(ModifyKind::Data(DataChange::Content));
 
     fn at(path: &str, event: EventKind, kind: PathKind) -> Change {
-        classify(Path::new("/site"), &event, &Path::new("/site").join(path), kind)
+        classify(Path::new("/site"), &event, &Path::new("/site").join(path), kind, &[])
     }
 
     fn content(path: &str) -> Change {
@@ -326,6 +379,34 @@ mod tests {
     }
 
     #[test]
+    fn a_file_the_configuration_names_is_a_site_file_wherever_it_is() {
+        let root = Path::new("/site");
+        let named = [
+            Named {
+                written: "data/retractions.csv".into(),
+                at: root.join("data/retractions.csv"),
+            },
+            Named {
+                written: "../shared/rw.csv".into(),
+                at: root.join("../shared/rw.csv"),
+            },
+        ];
+        let change = |path: &Path| classify(root, &WRITE, path, PathKind::File, &named);
+        assert_eq!(
+            change(&root.join("data/retractions.csv")),
+            Change::SiteFile("data/retractions.csv".into())
+        );
+        assert_eq!(
+            change(&root.join("../shared/rw.csv")),
+            Change::SiteFile("../shared/rw.csv".into())
+        );
+        // Its neighbours are not, and without the configuration naming it neither is it.
+        assert_eq!(change(&root.join("data/notes.csv")), Change::Ignored);
+        assert_eq!(change(&root.join("../shared/other.csv")), Change::Ignored);
+        assert_eq!(at("data/retractions.csv", WRITE, PathKind::File), Change::Ignored);
+    }
+
+    #[test]
     fn other_places_map_to_their_kind_of_change() {
         assert_eq!(at("evident.yaml", WRITE, PathKind::File), Change::Config);
         for file in ["synonyms.yaml", "site-approval.yaml"] {
@@ -383,12 +464,13 @@ mod tests {
                 Path::new("/site"),
                 &WRITE,
                 Path::new("/elsewhere/evident.yaml"),
-                PathKind::File
+                PathKind::File,
+                &[]
             ),
             Change::Ignored
         );
         assert_eq!(
-            classify(Path::new("/site"), &WRITE, Path::new("/site"), PathKind::Dir),
+            classify(Path::new("/site"), &WRITE, Path::new("/site"), PathKind::Dir, &[]),
             Change::Ignored
         );
     }
