@@ -27,6 +27,8 @@ pub struct CanonicalHasher {
     scratch: String,
     /// Reused for each run of text with its whitespace collapsed.
     collapsed: String,
+    /// Reused for the name of each closing tag: one closes every element of every text.
+    end_name: String,
 }
 
 impl Default for CanonicalHasher {
@@ -38,6 +40,7 @@ impl Default for CanonicalHasher {
             verbatim: false,
             scratch: String::new(),
             collapsed: String::new(),
+            end_name: String::new(),
         }
     }
 }
@@ -65,7 +68,11 @@ impl CanonicalHasher {
             Event::Start(tag) => self.start(tag),
             Event::End(end) => {
                 self.verbatim &= *end != pulldown_cmark::TagEnd::CodeBlock;
-                self.token("end", &[&format!("{end:?}")]);
+                let mut name = std::mem::take(&mut self.end_name);
+                name.clear();
+                let _ = write!(name, "{end:?}");
+                self.token("end", &[&name]);
+                self.end_name = name;
             }
             Event::Code(code) => self.token("code", &[code]),
             Event::InlineMath(math) => self.token("math", &[math]),

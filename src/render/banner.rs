@@ -82,11 +82,11 @@ pub fn render_banner(review: &ReviewView<'_>, publisher: &str, policy_url: Optio
 
 /// Evident's own parts of one article page: the banner, and the HTML Evident made from the
 /// article itself. Whatever a page holds besides these came from the site's templates.
-pub struct OwnParts {
-    pub banner: String,
+pub struct OwnParts<'v> {
+    pub banner: &'v str,
     /// Article text and Evident's structured data: a claim inside them is the article's
     /// own words (or Evident's), not the template's.
-    pub fragments: Vec<String>,
+    pub fragments: Vec<std::borrow::Cow<'v, str>>,
 }
 
 /// Why a rendered article page may not be published.
@@ -108,35 +108,21 @@ pub enum Refusal {
 ///
 /// The page is taken as the bytes about to be written (UTF-8, as Tera makes them): making
 /// it a `str` again would check every byte of every page once more for nothing.
-pub fn guard_page(page: &[u8], own: &OwnParts) -> Result<(), Refusal> {
+pub fn guard_page(page: &[u8], own: &OwnParts<'_>) -> Result<(), Refusal> {
     let shown = if own.banner.is_empty() {
         0
     } else {
         memchr::memmem::find_iter(page, own.banner.as_bytes()).count()
     };
-    let mut parts: Vec<&str> = own
-        .fragments
-        .iter()
-        .map(String::as_str)
-        .filter(|f| !f.is_empty())
-        .collect();
+    let mut parts: Vec<&str> = own.fragments.iter().map(|f| &**f).filter(|f| !f.is_empty()).collect();
     // Short parts first: they are the cheap ones to look for around a marker.
     parts.sort_by_key(|f| f.len());
-    parts.insert(0, own.banner.as_str());
-    let lower = page.to_ascii_lowercase();
-    let mut claims: Vec<(usize, &'static str)> = Vec::new();
-    for stem in CLAIM_STEMS {
-        for at in memchr::memmem::find_iter(&lower, stem.as_bytes()) {
-            for marker in CLAIM_MARKERS {
-                // Where the marker would start if this stem is the one inside it.
-                let Some(offset) = marker.find(stem) else { continue };
-                let Some(start) = at.checked_sub(offset) else { continue };
-                if lower.get(start..start + marker.len()) == Some(marker.as_bytes()) {
-                    claims.push((start, marker));
-                }
-            }
-        }
-    }
+    parts.insert(0, own.banner);
+    let claims = LOWER.with_borrow_mut(|lower| {
+        lower.clear();
+        lower.extend(page.iter().map(u8::to_ascii_lowercase));
+        claims_in(lower)
+    });
     // In marker order, so that the finding names the most telling claim; a claim is the
     // more telling fault too: a template that fakes a banner usually drops Evident's.
     for marker in CLAIM_MARKERS {
@@ -155,6 +141,37 @@ pub fn guard_page(page: &[u8], own: &OwnParts) -> Result<(), Refusal> {
 
 /// Substrings that every claim marker contains one of, found fast to find the markers.
 const CLAIM_STEMS: [&str; 2] = ["review", "approved by"];
+
+thread_local! {
+    /// Each thread's lower-case copy of the page being guarded, reused from page to page.
+    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A searcher for each of `CLAIM_STEMS`, built once rather than for every page.
+fn stem_finders() -> &'static [memchr::memmem::Finder<'static>; 2] {
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    FINDERS.get_or_init(|| CLAIM_STEMS.map(|stem| memchr::memmem::Finder::new(stem.as_bytes())))
+}
+
+/// Every claim marker in `lower` (the page in ASCII lower case): where it starts, and which.
+fn claims_in(lower: &[u8]) -> Vec<(usize, &'static str)> {
+    let mut claims = Vec::new();
+    for (stem, finder) in CLAIM_STEMS.iter().zip(stem_finders()) {
+        // Where in each marker this stem stands, if it does.
+        let offsets = CLAIM_MARKERS.map(|marker| marker.find(stem));
+        for at in finder.find_iter(lower) {
+            for (marker, offset) in CLAIM_MARKERS.iter().zip(offsets) {
+                // Where the marker would start if this stem is the one inside it.
+                let Some(offset) = offset else { continue };
+                let Some(start) = at.checked_sub(offset) else { continue };
+                if lower.get(start..start + marker.len()) == Some(marker.as_bytes()) {
+                    claims.push((start, *marker));
+                }
+            }
+        }
+    }
+    claims
+}
 
 /// Whether a copy of `part` in `page` spans the bytes `claim`.
 ///
@@ -234,14 +251,14 @@ fn find_in_templates(root: &Path, marker: &str) -> Option<(String, Position)> {
 mod tests {
     use super::*;
 
-    fn guard_page_str(page: &str, own: &OwnParts) -> Result<(), Refusal> {
+    fn guard_page_str(page: &str, own: &OwnParts<'_>) -> Result<(), Refusal> {
         guard_page(page.as_bytes(), own)
     }
 
-    fn own(banner: &str, fragments: &[&str]) -> OwnParts {
+    fn own<'v>(banner: &'v str, fragments: &[&'v str]) -> OwnParts<'v> {
         OwnParts {
-            banner: banner.to_string(),
-            fragments: fragments.iter().map(|f| f.to_string()).collect(),
+            banner,
+            fragments: fragments.iter().map(|f| std::borrow::Cow::Borrowed(*f)).collect(),
         }
     }
 

@@ -459,13 +459,8 @@ pub fn plain_page_url(site: &Site<'_>, urls: &Urls, slug: &str) -> Option<String
         .map(|p| urls.path(&page_dir(&p.slug)))
 }
 
-/// Renders the review banner into `view` and returns Evident's own parts of the page, for
-/// the guard that runs before the page is written.
-pub fn place_banner(
-    view: &mut ArticleView<'_>,
-    site: &Site<'_>,
-    urls: &Urls,
-) -> Result<super::banner::OwnParts, Diagnostic> {
+/// Renders the review banner and the review's progress into `view`.
+pub fn place_banner(view: &mut ArticleView<'_>, site: &Site<'_>, urls: &Urls) -> Result<(), Diagnostic> {
     let policy = plain_page_url(site, urls, "editorial-policy");
     if view.review.changed_since_approval {
         view.review.history_url.clone_from(&view.history_url);
@@ -473,28 +468,35 @@ pub fn place_banner(
     let placed = super::banner::render_banner(&view.review, &site.config.publisher, policy.as_deref())?;
     view.review_banner = placed.banner;
     view.review_progress = placed.progress;
+    Ok(())
+}
+
+/// Evident's own parts of the page `view` makes (its banner placed by `place_banner`),
+/// which the guard checks the rendered page against. Borrowed from the view, which
+/// outlives the page: the body alone is tens of kilobytes an article.
+pub fn own_parts<'v>(view: &'v ArticleView<'_>) -> super::banner::OwnParts<'v> {
     let escaped = |text: &str| {
         let mut out = Vec::new();
         // Writing into a Vec cannot fail.
         let _ = tera::escape_html(text, &mut out);
-        String::from_utf8_lossy(&out).into_owned()
+        Cow::Owned(String::from_utf8_lossy(&out).into_owned())
     };
-    let mut fragments = vec![
-        view.json_ld.clone(),
-        view.answer_html.to_string(),
-        view.body_html.to_string(),
+    let mut fragments: Vec<Cow<'v, str>> = vec![
+        Cow::Borrowed(view.json_ld.as_str()),
+        Cow::Borrowed(&*view.answer_html),
+        Cow::Borrowed(&*view.body_html),
         escaped(view.question),
         escaped(&view.answer_text),
     ];
-    fragments.extend(view.plain_answer_html.as_deref().map(str::to_string));
+    fragments.extend(view.plain_answer_html.as_deref().map(Cow::Borrowed));
     fragments.extend(view.title.map(escaped));
-    fragments.extend(view.references.iter().map(|r| r.html.clone()));
+    fragments.extend(view.references.iter().map(|r| Cow::Borrowed(r.html.as_str())));
     fragments.extend(view.changes.iter().map(|c| escaped(c.summary)));
-    fragments.push(view.review_progress.clone());
-    Ok(super::banner::OwnParts {
-        banner: view.review_banner.clone(),
+    fragments.push(Cow::Borrowed(view.review_progress.as_str()));
+    super::banner::OwnParts {
+        banner: &view.review_banner,
         fragments,
-    })
+    }
 }
 
 pub fn topic_view(topic: &Topic, urls: &Urls) -> TopicView {

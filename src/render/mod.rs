@@ -217,6 +217,8 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
     let urls = &shared.urls;
     let mut ctx = tera::Context::new();
     let body: String;
+    // An article page's view, kept until the page is checked against the parts it holds.
+    let view: context::ArticleView<'_>;
     // Evident's own parts of an article page, which the guard checks the page against.
     let mut own_parts = None;
     let (template, rel_dir, output) = match job {
@@ -249,12 +251,14 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 .body
                 .html()
                 .map_err(|error| unpacking_failed(&site.articles[index].file, error))?;
-            let mut view = article_view(site, index, urls, shared.topics, shared.summaries, &body);
+            let mut placed = article_view(site, index, urls, shared.topics, shared.summaries, &body);
             if shared.extras.history.is_some() {
-                view.history_url = Some(urls.path(&history_dir(&site.articles[index].slug)));
+                placed.history_url = Some(urls.path(&history_dir(&site.articles[index].slug)));
             }
-            own_parts = Some(context::place_banner(&mut view, site, urls)?);
+            context::place_banner(&mut placed, site, urls)?;
+            view = placed;
             ctx.insert("article", &view);
+            own_parts = Some(context::own_parts(&view));
             let dir = article_dir(&site.articles[index].slug);
             ("article.html", Some(dir.clone()), format!("{dir}index.html"))
         }

@@ -171,7 +171,9 @@ pub fn fingerprint(content: &ReviewableContent<'_>) -> Fingerprint {
         json!(hex(content.answer)).to_string(),
         json!(content.plain_answer.map(|d| hex(d))).to_string(),
         json!(hex(content.body)).to_string(),
-        serde_json::Value::Array(content.cited.iter().map(|r| canonical_reference(r)).collect()).to_string(),
+        // Serialising plain structs cannot fail.
+        serde_json::to_string(&content.cited.iter().map(|r| canonical_reference(r)).collect::<Vec<_>>())
+            .unwrap_or_default(),
         serde_json::Value::Array(
             content
                 .changes
@@ -275,42 +277,65 @@ fn visible_text(text: &str) -> String {
 
 /// Every field of a reference but its key (which readers never see), as a JSON object:
 /// a list of authors and one string holding the same names cannot collide.
-fn canonical_reference(reference: &Reference) -> serde_json::Value {
-    let text = |value: &Option<String>| value.as_deref().map(visible_text);
-    let mut canonical = json!({
-        "type": reference.kind.as_str(),
-        "title": visible_text(&reference.title),
-        "authors": reference.authors.iter().map(|a| visible_text(a)).collect::<Vec<_>>(),
-        "journal": text(&reference.journal),
-        "publisher": text(&reference.publisher),
-        "year": reference.year,
-        "volume": text(&reference.volume),
-        "issue": text(&reference.issue),
-        "pages": text(&reference.pages),
-        "edition": text(&reference.edition),
-        "doi": text(&reference.doi),
-        "pmid": text(&reference.pmid),
-        "pmcid": text(&reference.pmcid),
-        "isbn": text(&reference.isbn),
-        "issn": text(&reference.issn),
-        "url": text(&reference.url),
-        "accessed": reference.accessed.map(|d| d.to_string()),
-        "retraction_note": text(&reference.retraction_note),
-    });
+///
+/// The fields stand in the order of their names, as a `serde_json::Value` object (a sorted
+/// map) writes them, which is what the recorded approvals hashed; serialised from this
+/// struct the bytes are the same without building and sorting a map per reference.
+#[derive(serde::Serialize)]
+struct CanonicalReference<'r> {
+    accessed: Option<String>,
+    authors: Vec<String>,
     // Written only when present, so that approvals made before these fields existed hold.
-    if let Some(fields) = canonical.as_object_mut() {
-        if !reference.editors.is_empty() {
-            let editors: Vec<String> = reference.editors.iter().map(|e| visible_text(e)).collect();
-            fields.insert("editors".into(), json!(editors));
-        }
-        if let Some(book_title) = &reference.book_title {
-            fields.insert("book_title".into(), json!(visible_text(book_title)));
-        }
-        if let Some(date) = reference.date {
-            fields.insert("date".into(), json!(date.to_string()));
-        }
+    #[serde(skip_serializing_if = "Option::is_none")]
+    book_title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    doi: Option<String>,
+    edition: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    editors: Vec<String>,
+    isbn: Option<String>,
+    issn: Option<String>,
+    issue: Option<String>,
+    journal: Option<String>,
+    pages: Option<String>,
+    pmcid: Option<String>,
+    pmid: Option<String>,
+    publisher: Option<String>,
+    retraction_note: Option<String>,
+    title: String,
+    #[serde(rename = "type")]
+    kind: &'r str,
+    url: Option<String>,
+    volume: Option<String>,
+    year: Option<i32>,
+}
+
+fn canonical_reference(reference: &Reference) -> CanonicalReference<'_> {
+    let text = |value: &Option<String>| value.as_deref().map(visible_text);
+    CanonicalReference {
+        accessed: reference.accessed.map(|d| d.to_string()),
+        authors: reference.authors.iter().map(|a| visible_text(a)).collect(),
+        book_title: text(&reference.book_title),
+        date: reference.date.map(|date| date.to_string()),
+        doi: text(&reference.doi),
+        edition: text(&reference.edition),
+        editors: reference.editors.iter().map(|e| visible_text(e)).collect(),
+        isbn: text(&reference.isbn),
+        issn: text(&reference.issn),
+        issue: text(&reference.issue),
+        journal: text(&reference.journal),
+        pages: text(&reference.pages),
+        pmcid: text(&reference.pmcid),
+        pmid: text(&reference.pmid),
+        publisher: text(&reference.publisher),
+        retraction_note: text(&reference.retraction_note),
+        title: visible_text(&reference.title),
+        kind: reference.kind.as_str(),
+        url: text(&reference.url),
+        volume: text(&reference.volume),
+        year: reference.year,
     }
-    canonical
 }
 
 #[cfg(test)]
@@ -356,6 +381,109 @@ mod tests {
 
     fn changed(before: &Fingerprint, after: &Fingerprint) -> ChangedParts {
         changed_parts(&before.hash, Some(&before.parts), after)
+    }
+
+    /// The form approvals were first recorded with: a `serde_json::Value` object.
+    fn canonical_reference_as_value(reference: &Reference) -> serde_json::Value {
+        let text = |value: &Option<String>| value.as_deref().map(visible_text);
+        let mut canonical = json!({
+            "type": reference.kind.as_str(),
+            "title": visible_text(&reference.title),
+            "authors": reference.authors.iter().map(|a| visible_text(a)).collect::<Vec<_>>(),
+            "journal": text(&reference.journal),
+            "publisher": text(&reference.publisher),
+            "year": reference.year,
+            "volume": text(&reference.volume),
+            "issue": text(&reference.issue),
+            "pages": text(&reference.pages),
+            "edition": text(&reference.edition),
+            "doi": text(&reference.doi),
+            "pmid": text(&reference.pmid),
+            "pmcid": text(&reference.pmcid),
+            "isbn": text(&reference.isbn),
+            "issn": text(&reference.issn),
+            "url": text(&reference.url),
+            "accessed": reference.accessed.map(|d| d.to_string()),
+            "retraction_note": text(&reference.retraction_note),
+        });
+        if let Some(fields) = canonical.as_object_mut() {
+            if !reference.editors.is_empty() {
+                let editors: Vec<String> = reference.editors.iter().map(|e| visible_text(e)).collect();
+                fields.insert("editors".into(), json!(editors));
+            }
+            if let Some(book_title) = &reference.book_title {
+                fields.insert("book_title".into(), json!(visible_text(book_title)));
+            }
+            if let Some(date) = reference.date {
+                fields.insert("date".into(), json!(date.to_string()));
+            }
+        }
+        canonical
+    }
+
+    #[test]
+    fn references_hash_as_the_map_they_were_first_recorded_as() {
+        let full = Reference {
+            id: "b".into(),
+            kind: crate::parse::front_matter::ReferenceKind::Textbook,
+            title: "A  \"quoted\"\ttitle \u{1}é\n<i>x</i>".into(),
+            authors: vec!["Doe  J".into(), "Ré\\R".into()],
+            editors: vec!["Goldman L".into()],
+            book_title: Some("Cecil\nMedicine".into()),
+            journal: Some("J  Med".into()),
+            publisher: Some("Pub".into()),
+            year: Some(-12),
+            date: crate::date::PublicationDate::parse_iso("2020-03-07"),
+            volume: Some("3".into()),
+            issue: Some("4".into()),
+            pages: Some("1-2".into()),
+            edition: Some("2nd".into()),
+            doi: Some("10.1/x".into()),
+            pmid: Some("1".into()),
+            pmcid: Some("PMC1".into()),
+            isbn: Some("978".into()),
+            issn: Some("1234-5678".into()),
+            url: Some("https://x.org/?a=1&b=2".into()),
+            accessed: crate::date::Date::parse_iso("2024-01-02"),
+            retraction_note: Some("cited for its method".into()),
+            correction: Some("not hashed".into()),
+        };
+        let bare = Reference {
+            id: "a".into(),
+            kind: crate::parse::front_matter::ReferenceKind::Web,
+            title: String::new(),
+            authors: Vec::new(),
+            editors: Vec::new(),
+            book_title: None,
+            journal: None,
+            publisher: None,
+            year: None,
+            date: None,
+            volume: None,
+            issue: None,
+            pages: None,
+            edition: None,
+            doi: None,
+            pmid: None,
+            pmcid: None,
+            isbn: None,
+            issn: None,
+            url: None,
+            accessed: None,
+            retraction_note: None,
+            correction: None,
+        };
+        for reference in [&bare, &full] {
+            let expected = canonical_reference_as_value(reference).to_string();
+            let written = serde_json::to_string(&canonical_reference(reference)).unwrap();
+            assert_eq!(written, expected);
+        }
+        let both = serde_json::to_string(&[canonical_reference(&bare), canonical_reference(&full)]).unwrap();
+        let as_values = serde_json::Value::Array(vec![
+            canonical_reference_as_value(&bare),
+            canonical_reference_as_value(&full),
+        ]);
+        assert_eq!(both, as_values.to_string());
     }
 
     #[test]

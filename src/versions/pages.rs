@@ -278,7 +278,8 @@ fn render_article(
         view.permalink = urls.absolute(&current_dir);
         view.history_url = Some(urls.path(&history_path));
         crate::render::context::complete_standards(&mut view, site, urls);
-        let own = crate::render::context::place_banner(&mut view, site, urls)?;
+        crate::render::context::place_banner(&mut view, site, urls)?;
+        let own = crate::render::context::own_parts(&view);
         let mut ctx = tera::Context::new();
         ctx.insert("article", &view);
         ctx.insert(
@@ -321,7 +322,7 @@ fn render(
     mut ctx: tera::Context,
     template: &str,
     dir: &str,
-    own: Option<&crate::render::banner::OwnParts>,
+    own: Option<&crate::render::banner::OwnParts<'_>>,
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let urls = Urls::new(&inputs.site.config.base_url);
