@@ -458,13 +458,7 @@ fn write_corpus(site: &Site, count: usize) {
         "neurology",
         "respiratory",
     ];
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    };
+    let mut words = common::corpus::Words::new(DRUGS, WORDS);
     site.write(
         "evident.yaml",
         "title: \"Corpus\"\nbase_url: \"https://kb.example.org/\"\nchecks:\n  graph/orphan: off\n  related/implausible: off\n",
@@ -472,18 +466,7 @@ fn write_corpus(site: &Site, count: usize) {
     for i in 0..count {
         let topic = TOPICS[i % TOPICS.len()];
         let drug = DRUGS[(i / TOPICS.len()) % DRUGS.len()];
-        let mut sentence = |words: usize| {
-            let picked: Vec<&str> = (0..words)
-                .map(|_| {
-                    if next(6) == 0 {
-                        DRUGS[next(DRUGS.len())]
-                    } else {
-                        WORDS[next(WORDS.len())]
-                    }
-                })
-                .collect();
-            picked.join(" ")
-        };
+        let mut sentence = |count: usize| words.sentence(count);
         let mut body = String::new();
         for s in 0..4 {
             body.push_str(&format!("\n## {} {s}\n\n{} [@r{i}].\n", sentence(3), sentence(40)));

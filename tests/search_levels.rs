@@ -221,13 +221,7 @@ fn corpus(count: usize) -> Site {
     ];
     const TOPICS: &[&str] = &["cardiology", "oncology", "nephrology", "neurology"];
     let site = Site::empty();
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    };
+    let mut words = common::corpus::Words::new(DRUGS, WORDS);
     site.write(
         "evident.yaml",
         "title: \"Corpus\"\nbase_url: \"https://kb.example.org/\"\nchecks:\n  graph/orphan: off\n  related/implausible: off\n  question/duplicate: off\n",
@@ -235,18 +229,7 @@ fn corpus(count: usize) -> Site {
     for i in 0..count {
         let topic = TOPICS[i % TOPICS.len()];
         let drug = DRUGS[(i / TOPICS.len()) % DRUGS.len()];
-        let mut sentence = |words: usize| {
-            let picked: Vec<&str> = (0..words)
-                .map(|_| {
-                    if next(6) == 0 {
-                        DRUGS[next(DRUGS.len())]
-                    } else {
-                        WORDS[next(WORDS.len())]
-                    }
-                })
-                .collect();
-            picked.join(" ")
-        };
+        let mut sentence = |count: usize| words.sentence(count);
         // Codes enough to split the "d" vocabulary shard.
         let codes: Vec<String> = (0..8).map(|j| format!("d{i}x{j}")).collect();
         let mut body = format!("Codes: {}.\n", codes.join(" "));

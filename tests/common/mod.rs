@@ -5,6 +5,7 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod corpus;
 pub mod serve;
 
 use scraper::{Html, Selector};
