@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 pub fn check_article(article: &Article, spans: &Spans) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    check_question(article, spans, &mut found);
+    check_question(article, &mut found);
     check_slug_and_topics(article, spans, &mut found);
     check_dates_and_versions(article, spans, &mut found);
     check_review_record(article, spans, &mut found);
@@ -17,14 +17,14 @@ pub fn check_article(article: &Article, spans: &Spans) -> Vec<Diagnostic> {
     found
 }
 
-fn check_question(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
+fn check_question(article: &Article, found: &mut Vec<Diagnostic>) {
     let question = article.question.trim();
     if !question.is_empty() && !question.ends_with('?') {
         found.push(
             Diagnostic::new(
                 Code::FrontmatterInvalidValue,
                 &article.file,
-                spans.question,
+                article.places.question,
                 "the question does not end with `?`",
             )
             .with_hint("phrase `question` as the question a reader asks, ending with a question mark"),
@@ -33,15 +33,23 @@ fn check_question(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>)
 }
 
 fn check_slug_and_topics(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
-    if let Some((message, hint)) = slug_problem(&article.slug, spans.slug_is_explicit) {
-        found.push(Diagnostic::new(Code::FrontmatterInvalidValue, &article.file, spans.slug, message).with_hint(hint));
+    if let Some((message, hint)) = slug_problem(&article.slug, article.places.slug_is_explicit) {
+        found.push(
+            Diagnostic::new(
+                Code::FrontmatterInvalidValue,
+                &article.file,
+                article.places.slug,
+                message,
+            )
+            .with_hint(hint),
+        );
     }
     if article.topics.is_empty() {
         found.push(
             Diagnostic::new(
                 Code::FrontmatterMissingField,
                 &article.file,
-                spans.front_matter_start,
+                article.places.front_matter_start,
                 "the article has no topic",
             )
             .with_hint("add `topics: [your-topic]`, or put the file in a topic folder under content/"),
@@ -49,7 +57,11 @@ fn check_slug_and_topics(article: &Article, spans: &Spans, found: &mut Vec<Diagn
     }
     for (index, topic) in article.topics.iter().enumerate() {
         if !is_valid_slug(topic) {
-            let at = spans.topics.get(index).copied().unwrap_or(spans.front_matter_start);
+            let at = spans
+                .topics
+                .get(index)
+                .copied()
+                .unwrap_or(article.places.front_matter_start);
             found.push(
                 Diagnostic::new(
                     Code::FrontmatterInvalidValue,
@@ -232,7 +244,11 @@ fn check_citations(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>
     let cited: HashSet<&str> = article.citations.uses.iter().map(|u| u.key.as_str()).collect();
     let mut seen = HashSet::new();
     for (index, reference) in article.references.iter().enumerate() {
-        let at = spans.references.get(index).copied().unwrap_or(spans.front_matter_start);
+        let at = spans
+            .references
+            .get(index)
+            .copied()
+            .unwrap_or(article.places.front_matter_start);
         if !seen.insert(reference.id.as_str()) {
             found.push(
                 Diagnostic::new(

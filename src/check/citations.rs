@@ -93,7 +93,11 @@ pub fn check_article(
         .map(|(index, reference)| Located {
             reference,
             file: &article.file,
-            at: spans.references.get(index).copied().unwrap_or(spans.front_matter_start),
+            at: spans
+                .references
+                .get(index)
+                .copied()
+                .unwrap_or(article.places.front_matter_start),
             fields: spans.reference_fields.get(index),
         })
         .collect();

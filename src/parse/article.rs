@@ -135,13 +135,11 @@ pub struct Places {
     pub related: Vec<Position>,
 }
 
-/// Where each field is written in the file: what the checks of the article alone point
-/// at. Handed to them beside the article (`Judge`), never kept in it.
+/// Where the other fields are written in the file: what only the checks of the article
+/// alone point at (they read the article's `Places` too). Handed to them beside the
+/// article (`Judge`), never kept in it.
 #[derive(Debug, Default)]
 pub struct Spans {
-    pub question: Position,
-    pub slug: Position,
-    pub slug_is_explicit: bool,
     pub topics: Vec<Position>,
     pub audience: Position,
     pub created: Position,
@@ -152,16 +150,11 @@ pub struct Spans {
     pub references: Vec<Position>,
     /// For each of its own references, where each field's value is written.
     pub reference_fields: Vec<crate::bibliography::FieldPositions>,
-    pub related: Vec<Position>,
-    pub aliases: Vec<Position>,
-    /// Where `retired:` is written.
-    pub retired: Position,
     pub changes: Vec<Position>,
     pub authors: Vec<Position>,
     pub funding: Position,
     pub conflicts: Position,
     pub grade: Position,
-    pub front_matter_start: Position,
 }
 
 impl Article {
@@ -175,21 +168,6 @@ impl Article {
     fn forget_what_only_checks_read(&mut self) {
         self.citations.uses = Vec::new();
         self.uncited_claims = Vec::new();
-    }
-}
-
-impl Spans {
-    /// The positions kept for the checks across articles.
-    fn places(&self) -> Places {
-        Places {
-            question: self.question,
-            slug: self.slug,
-            slug_is_explicit: self.slug_is_explicit,
-            front_matter_start: self.front_matter_start,
-            retired: self.retired,
-            aliases: self.aliases.clone(),
-            related: self.related.clone(),
-        }
     }
 }
 
@@ -331,10 +309,20 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
     let grade: Option<String> = reader.optional("grade");
 
     let locator = reader.locator().clone();
-    let mut spans = Spans {
+    let places = Places {
         question: reader.value_position("question"),
-        slug: reader.value_position("slug"),
+        // A slug taken from the file name is written nowhere in the file.
+        slug: match slug {
+            Some(_) => reader.value_position("slug"),
+            None => Position::START,
+        },
         slug_is_explicit: slug.is_some(),
+        front_matter_start: Position::new(first_line.saturating_sub(1).max(1), 1),
+        retired: reader.key_position("retired"),
+        aliases: list_positions(&locator, "aliases", &aliases, reader.value_position("aliases")),
+        related: list_positions(&locator, "related", &related, reader.value_position("related")),
+    };
+    let mut spans = Spans {
         topics: list_positions(&locator, "topics", &topics, reader.value_position("topics")),
         audience: reader.value_position("audience"),
         created: reader.value_position("created"),
@@ -344,23 +332,16 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         reviewers: Vec::new(),
         references: references.iter().map(|(_, at)| *at).collect(),
         reference_fields: Vec::new(),
-        related: list_positions(&locator, "related", &related, reader.value_position("related")),
-        aliases: list_positions(&locator, "aliases", &aliases, reader.value_position("aliases")),
-        retired: reader.key_position("retired"),
         changes: changes.iter().map(|(_, at)| *at).collect(),
         authors: list_positions(&locator, "authors", &authors, reader.value_position("authors")),
         funding: reader.value_position("funding"),
         conflicts: reader.value_position("conflicts"),
         grade: reader.value_position("grade"),
-        front_matter_start: Position::new(first_line.saturating_sub(1).max(1), 1),
     };
     spans.reviewers = locator
         .key(&["review", "reviewers"])
         .map(|(_, scope)| locator.items(scope).into_iter().map(|(at, _)| at).collect())
         .unwrap_or_default();
-    if !spans.slug_is_explicit {
-        spans.slug = Position::START;
-    }
     let entry_scopes = locator
         .key(&["references"])
         .map(|(_, scope)| locator.items(scope))
@@ -551,7 +532,7 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         readability,
         body_links,
         body_external,
-        places: spans.places(),
+        places,
     };
     ParsedArticle {
         article: Some(article),

@@ -33,7 +33,7 @@ fn author_findings(article: &Article, spans: &Spans, registry: &Registry, config
             Diagnostic::new(
                 Code::FrontmatterMissingField,
                 &article.file,
-                spans.front_matter_start,
+                article.places.front_matter_start,
                 "missing required field `authors`: this site names the authors of every article",
             )
             .with_hint("add `authors: [person-id]` with ids from people/ (`evident new-person ID` registers someone)"),
@@ -41,7 +41,11 @@ fn author_findings(article: &Article, spans: &Spans, registry: &Registry, config
     }
     for (index, id) in article.authors.iter().enumerate() {
         if registry.get(id).is_none() {
-            let at = spans.authors.get(index).copied().unwrap_or(spans.front_matter_start);
+            let at = spans
+                .authors
+                .get(index)
+                .copied()
+                .unwrap_or(article.places.front_matter_start);
             found.push(
                 Diagnostic::new(
                     Code::PeopleUnknown,
