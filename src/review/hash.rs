@@ -448,31 +448,11 @@ mod tests {
             retraction_note: Some("cited for its method".into()),
             correction: Some("not hashed".into()),
         };
-        let bare = Reference {
-            id: "a".into(),
-            kind: crate::parse::front_matter::ReferenceKind::Web,
-            title: String::new(),
-            authors: Vec::new(),
-            editors: Vec::new(),
-            book_title: None,
-            journal: None,
-            publisher: None,
-            year: None,
-            date: None,
-            volume: None,
-            issue: None,
-            pages: None,
-            edition: None,
-            doi: None,
-            pmid: None,
-            pmcid: None,
-            isbn: None,
-            issn: None,
-            url: None,
-            accessed: None,
-            retraction_note: None,
-            correction: None,
-        };
+        let bare = crate::bibliography::blank_reference(
+            "a".into(),
+            crate::parse::front_matter::ReferenceKind::Web,
+            String::new(),
+        );
         for reference in [&bare, &full] {
             let expected = canonical_reference_as_value(reference).to_string();
             let written = serde_json::to_string(&canonical_reference(reference)).unwrap();
