@@ -179,24 +179,8 @@ fn the_shipped_search_script_finds_what_the_reference_finds() {
             assert_eq!(hit["excerpt"], want.excerpt.as_str(), "{query}");
             assert_eq!(hit["url"], format!("/questions/{}/", want.slug), "{query}");
         }
-        let corrections: Vec<(&str, &str)> = js["corrections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| (c["typed"].as_str().unwrap(), c["readAs"].as_str().unwrap()))
-            .collect();
-        let want: Vec<(&str, &str)> = expected
-            .corrections
-            .iter()
-            .map(|c| (c.typed.as_str(), c.read_as.as_str()))
-            .collect();
-        assert_eq!(corrections, want, "{query}");
-        let mut js_loaded: Vec<&str> = js["loaded"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
+        common::search::assert_same_corrections(js, &expected, query);
+        let mut js_loaded = common::search::strings(&js["loaded"]);
         let mut rust_loaded: Vec<&str> = expected.loaded.iter().map(String::as_str).collect();
         js_loaded.sort_unstable();
         rust_loaded.sort_unstable();

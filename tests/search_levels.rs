@@ -126,24 +126,8 @@ fn same(query: &str, limit: usize, js: &Value, want: &Results, fetched_before: &
     }
     assert_eq!(js["total"], want.total, "{at}");
     assert_eq!(js["exact"], want.exact, "{at}");
-    let corrections: Vec<(&str, &str)> = js["corrections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| (c["typed"].as_str().unwrap(), c["readAs"].as_str().unwrap()))
-        .collect();
-    let want_corrections: Vec<(&str, &str)> = want
-        .corrections
-        .iter()
-        .map(|c| (c.typed.as_str(), c.read_as.as_str()))
-        .collect();
-    assert_eq!(corrections, want_corrections, "{at}");
-    let mut js_new: Vec<&str> = js["fetched"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap())
-        .collect();
+    common::search::assert_same_corrections(js, want, &at);
+    let mut js_new = common::search::strings(&js["fetched"]);
     let mut rust_new: Vec<&str> = want
         .loaded
         .iter()
