@@ -1,8 +1,8 @@
 //! The fingerprint of everything a build reads: the binary, the options, "today", the
 //! site's files (`evident.yaml`, the site approval, `synonyms.yaml`, the retraction list it
-//! names, and every file under the folders the stages read) and the state of git's refs (history pages and
-//! editions come from commits and tags). Two builds with equal fingerprints write the
-//! same bytes.
+//! names, and every file under the folders the stages read) and the state of git's refs
+//! (history pages and editions come from commits and tags). Two builds with equal
+//! fingerprints write the same bytes.
 
 use super::Settings;
 use crate::review::root::Source;
@@ -18,7 +18,7 @@ pub const SITE_FILES: [&str; 3] = [
 ];
 
 /// The folders of the site whose files any stage reads.
-const SOURCE_DIRS: [&str; 5] = ["content", "references", "templates", "theme", "people"];
+pub const SOURCE_DIRS: [&str; 5] = ["content", "references", "templates", "theme", "people"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprint([u8; 32]);

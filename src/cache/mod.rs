@@ -16,7 +16,7 @@ mod frame;
 mod inputs;
 mod manifest;
 
-pub use inputs::{Fingerprint, SITE_FILES, named_files};
+pub use inputs::{Fingerprint, SITE_FILES, SOURCE_DIRS, named_files};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::text::hex;

@@ -9,8 +9,9 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-/// The folders of a site that `serve` watches, besides `evident.yaml`.
-pub const WATCHED_DIRS: [&str; 5] = ["content", "references", "templates", "theme", "people"];
+// The folders `serve` watches besides `evident.yaml` are those the build cache
+// fingerprints: the folders whose files a build reads, one list for both.
+use crate::cache::SOURCE_DIRS as WATCHED_DIRS;
 
 /// What one file-system event means for the site.
 #[derive(Clone, Debug, PartialEq, Eq)]
