@@ -28,6 +28,7 @@ fn site() -> Site {
         "- In blinded trials",
         "- Pooled data agree [@shared-trial].\n- In blinded trials",
     );
+    site.write("static/files/leaflet.txt", "Leaflet, edition 0\n");
     site.write(".gitignore", "/public/\n/.evident/\n");
     git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
     commit(&site, "2025-02-01T12:00:00Z", "First version");
@@ -97,7 +98,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 /// One kind of edit named in the scale issue, applied to the site.
 type Edit = (&'static str, fn(&Site));
 
-const EDITS: [Edit; 12] = [
+const EDITS: [Edit; 13] = [
     ("article text", |s| {
         edit(s, ARTICLE, "are not caused", "are seldom caused")
     }),
@@ -135,6 +136,10 @@ const EDITS: [Edit; 12] = [
     }),
     ("synonyms.yaml", |s| {
         s.write("synonyms.yaml", "expand:\n  achy: [muscle pain]\n");
+    }),
+    // Copied to the output as it is, and an approval covers the bytes of what it embeds.
+    ("a static file", |s| {
+        edit(s, "static/files/leaflet.txt", "edition 0", "edition 1")
     }),
     ("a page", |s| {
         edit(s, "content/pages/disclaimer.md", "never replaces", "does not replace")

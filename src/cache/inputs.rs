@@ -17,8 +17,16 @@ pub const SITE_FILES: [&str; 3] = [
     crate::search::synonyms::SITE_FILE,
 ];
 
-/// The folders of the site whose files any stage reads.
-pub const SOURCE_DIRS: [&str; 5] = ["content", "references", "templates", "theme", "people"];
+/// The folders of the site whose files any stage reads: `static/` too, as its files are
+/// copied to the output and an article's approval covers the bytes of those it embeds.
+pub const SOURCE_DIRS: [&str; 6] = [
+    "content",
+    "references",
+    "templates",
+    "theme",
+    "people",
+    crate::site_path::STATIC_DIR,
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprint([u8; 32]);
