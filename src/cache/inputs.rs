@@ -45,7 +45,7 @@ impl Fingerprint {
             hash.file("retraction list", &root.join(name));
         }
         for dir in SOURCE_DIRS {
-            hash.tree(root, dir)?;
+            hash.tree(root, dir, &|_| true)?;
         }
         hash.field(b"git", &git_state(root));
         Some(Fingerprint(hash.0.finalize().into()))
@@ -58,17 +58,17 @@ impl Fingerprint {
 
 /// A hasher fed with named, length-prefixed fields, so that no two different sequences of
 /// fields hash the same bytes.
-struct Fields(Sha256);
+pub(super) struct Fields(pub(super) Sha256);
 
 impl Fields {
-    fn field(&mut self, name: &[u8], value: &[u8]) {
+    pub(super) fn field(&mut self, name: &[u8], value: &[u8]) {
         for part in [name, value] {
             self.0.update((part.len() as u64).to_le_bytes());
             self.0.update(part);
         }
     }
 
-    fn settings(&mut self, settings: &Settings<'_>) -> Option<()> {
+    pub(super) fn settings(&mut self, settings: &Settings<'_>) -> Option<()> {
         let flags = format!(
             "drafts={} pending={} deny={} today={} base_url={:?}",
             settings.include_drafts,
@@ -87,7 +87,7 @@ impl Fields {
     }
 
     /// A file by name: its bytes, or that it is absent or unreadable.
-    fn file(&mut self, name: &str, path: &Path) {
+    pub(super) fn file(&mut self, name: &str, path: &Path) {
         match std::fs::read(path) {
             Ok(bytes) => self.field(name.as_bytes(), &bytes),
             Err(error) => self.field(name.as_bytes(), format!("unreadable: {:?}", error.kind()).as_bytes()),
@@ -95,8 +95,9 @@ impl Fields {
     }
 
     /// Every entry under `root/dir`, in name order: folders by name, files by name and
-    /// bytes, links by target and, where it leads to a file, that file's bytes.
-    fn tree(&mut self, root: &Path, dir: &str) -> Option<()> {
+    /// bytes, links by target and, where it leads to a file, that file's bytes; of files
+    /// `counts` refuses, nothing.
+    pub(super) fn tree(&mut self, root: &Path, dir: &str, counts: &dyn Fn(&Path) -> bool) -> Option<()> {
         let base = root.join(dir);
         if !base.exists() {
             self.field(dir.as_bytes(), b"absent");
@@ -108,7 +109,7 @@ impl Fields {
             let kind = entry.file_type();
             if kind.is_dir() {
                 self.field(b"folder", rel.as_bytes());
-            } else {
+            } else if counts(entry.path()) {
                 if kind.is_symlink() {
                     let target = std::fs::read_link(entry.path()).ok()?;
                     self.field(b"link", target.to_string_lossy().as_bytes());
