@@ -264,8 +264,8 @@ pub fn load_and_check(
             found
         };
         // What publishes keeps each file's parse, so that the next build parses only the
-        // files that changed; `check` writes nothing.
-        let kept = (output == Output::Html && !options.no_cache)
+        // files that changed; `check` recalls them and writes nothing.
+        let kept = (!options.no_cache)
             .then(|| crate::cache::ArticleCache::open(root, &options.cache_settings(), output))
             .flatten();
         let reading = Reading {

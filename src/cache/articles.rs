@@ -43,6 +43,8 @@ pub struct ArticleCache {
     dir: PathBuf,
     /// The fingerprint of everything a parse job reads besides its own file.
     shared: [u8; 32],
+    /// Parses with their body's HTML are recalled and kept; else recalled without it.
+    publishing: bool,
     /// The entries this build read or wrote: never pruned.
     used: Mutex<HashSet<[u8; 32]>>,
 }
@@ -61,13 +63,19 @@ struct Stored {
 }
 
 impl ArticleCache {
-    /// The kept parses of `root`'s articles for a build with `settings` making `output`;
-    /// `None` when what every parse reads cannot all be read (nothing is kept then).
+    /// The kept parses of `root`'s articles for a run with `settings` that makes `output`:
+    /// one that publishes recalls parses with their HTML and keeps what it parses; `check`
+    /// (no HTML) recalls them too, without the HTML, and keeps nothing, as its parses have
+    /// no HTML to keep. `None` when what every parse reads cannot all be read.
     pub fn open(root: &Path, settings: &super::Settings<'_>, output: Output) -> Option<ArticleCache> {
         let mut hash = Fields(Sha256::new());
         hash.field(b"binary", crate::embedded::binary_identity().as_bytes());
-        hash.settings(settings)?;
-        hash.field(b"output", format!("{output:?}").as_bytes());
+        // Of the options, what a parse job reads: drafts, pending articles and `--deny`
+        // decide later what is published and how findings count, so `check --deny
+        // warnings` recalls what `build` kept.
+        let read = format!("today={} base_url={:?}", settings.today, settings.base_url);
+        hash.field(b"options", read.as_bytes());
+        hash.trusted_keys(settings)?;
         for name in [crate::config::CONFIG_FILE, crate::review::site::APPROVAL_FILE] {
             hash.file(name, &root.join(name));
         }
@@ -83,6 +91,7 @@ impl ArticleCache {
         Some(ArticleCache {
             dir: root.join(super::CACHE_DIR).join(ARTICLES_DIR),
             shared: hash.0.finalize().into(),
+            publishing: output == Output::Html,
             used: Mutex::new(HashSet::new()),
         })
     }
@@ -109,8 +118,11 @@ impl ArticleCache {
     }
 
     /// Removes the entries no build has used for a week, when the folder was not searched
-    /// in the last day. Failing to remove anything fails nothing.
+    /// in the last day. Failing to remove anything fails nothing; `check` removes nothing.
     pub fn prune(&self) {
+        if !self.publishing {
+            return;
+        }
         let marker = self.dir.join("pruned");
         let now = SystemTime::now();
         let recently = std::fs::metadata(&marker)
@@ -167,9 +179,8 @@ impl Kept for ArticleCache {
             .map(Finding::into_diagnostic)
             .collect::<Option<Vec<_>>>()?;
         let mut article = stored.article;
-        if let Some(article) = article.as_mut()
-            && !packed.is_empty()
-            && !article.body.restore_html(packed.to_vec(), spill)
+        if let Some(article) = article.as_mut().filter(|_| self.publishing)
+            && (packed.is_empty() || !article.body.restore_html(packed.to_vec(), spill))
         {
             return None;
         }
@@ -183,14 +194,15 @@ impl Kept for ArticleCache {
 
     fn keep(&self, source: &SourceFile, parsed: &ParsedArticle) {
         // Only what a parse job hands on: where each field is written is dropped once the
-        // article is judged, and an unjudged article would come back unjudged.
-        if parsed.spans.is_some() {
+        // article is judged, and an unjudged article would come back unjudged. A parse
+        // without its HTML would be recalled by a build that needs it.
+        if parsed.spans.is_some() || !self.publishing {
             return;
         }
-        let packed = match parsed.article.as_ref().and_then(|a| a.body.packed_html()) {
+        let packed = match parsed.article.as_ref().map(|a| a.body.packed_html()) {
             None => Vec::new(),
-            Some(Ok(packed)) => packed,
-            Some(Err(_)) => return,
+            Some(Some(Ok(packed))) => packed,
+            Some(_) => return,
         };
         let storing = Storing {
             article: &parsed.article,

@@ -78,6 +78,11 @@ impl Fields {
             settings.base_url
         );
         self.field(b"options", flags.as_bytes());
+        self.trusted_keys(settings)
+    }
+
+    /// The keys that may sign approvals, as the options give them.
+    pub(super) fn trusted_keys(&mut self, settings: &Settings<'_>) -> Option<()> {
         match settings.trusted_keys {
             None => self.field(b"trusted keys", b""),
             Some(Source::Environment(keys)) => self.field(b"trusted keys from the environment", keys.as_bytes()),
