@@ -33,6 +33,11 @@
   })();
 
   function fold(text) {
+    // Plain ASCII has nothing to fold but case: the common case, and a result's excerpt
+    // folds each of its words.
+    if (/^[\x00-\x7f]*$/.test(text)) {
+      return text.toLowerCase();
+    }
     var out = "";
     var chars = Array.from(text.toLowerCase());
     for (var i = 0; i < chars.length; i++) {
@@ -1090,8 +1095,14 @@
 
     /* The rows of the given documents: {doc, slug, question, status, url, topic, excerpt}. */
     function rows(docs) {
+      return Promise.all(eachRow(docs));
+    }
+
+    /* The row of each of the given documents, each a promise of its own: a page can show
+       the first result while the shard of the tenth is still coming. */
+    function eachRow(docs) {
       var per = manifest.docs_per_shard;
-      return Promise.all(docs.map(function (doc) {
+      return docs.map(function (doc) {
         return file("docs/" + Math.floor(doc / per) + ".json").then(function (shard) {
           var row = (shard && shard[doc % per]) || [];
           var topic = manifest.topics[row[3]] || null;
@@ -1106,7 +1117,7 @@
             excerpt: row[4] || ""
           };
         });
-      }));
+      });
     }
 
     /* Ranking and the first `limit` rows, as the reference implementation returns them. */
@@ -1134,7 +1145,7 @@
       return search(stubs.join(" "), limit).then(function (result) { return result.hits; });
     }
 
-    return { open: open, rank: rank, rows: rows, search: search, nearest: nearest, loaded: loaded };
+    return { open: open, rank: rank, rows: rows, eachRow: eachRow, search: search, nearest: nearest, loaded: loaded };
   }
 
   /* The excerpt of `text` a result shows: about `max` characters around the first matched
@@ -1345,19 +1356,28 @@
         return ready.then(function (ranking) {
           current = ranking;
           var ranked = ranking.ranked.slice(shown, want);
-          return searcher.rows(ranked.map(function (r) { return r.doc; })).then(function (rows) {
-            return [ranked, rows];
+          // Each row goes in as soon as it and the rows above it are in hand.
+          var pending = searcher.eachRow(ranked.map(function (r) { return r.doc; }));
+          return pending.reduce(function (before, row, i) {
+            return before.then(function (stillShown) {
+              return row.then(function (loaded) {
+                if (!stillShown || ticket !== latest) {
+                  return false;
+                }
+                loaded.terms = ranked[i].terms;
+                list.appendChild(item(loaded));
+                return true;
+              });
+            });
+          }, Promise.resolve(true)).then(function (stillShown) {
+            return stillShown && ticket === latest ? ranked.length : null;
           });
-        }).then(function (page) {
-          if (ticket !== latest) {
+        }).then(function (added) {
+          if (added === null) {
             return;
           }
-          page[1].forEach(function (row, i) {
-            row.terms = page[0][i].terms;
-            list.appendChild(item(row));
-          });
           var first = list.children[shown];
-          shown += page[1].length;
+          shown += added;
           more.disabled = false;
           var left = current.exact ? current.total - shown : 0;
           var moreToRank = !current.exact && current.ranked.length >= current.limit;
