@@ -299,6 +299,22 @@
           continue;
         }
         doc = b << 3;
+        // Eight documents of one class, all in the list (a common word's heading or body
+        // bitmap is mostly such bytes): moved at once.
+        from = classOf[doc];
+        if (byte === 255 && doc + 8 <= docs && from < before && classOf[doc + 1] === from &&
+            classOf[doc + 2] === from && classOf[doc + 3] === from && classOf[doc + 4] === from &&
+            classOf[doc + 5] === from && classOf[doc + 6] === from && classOf[doc + 7] === from) {
+          to = moved[from];
+          if (to === 0) {
+            to = open(from);
+          }
+          classOf[doc] = classOf[doc + 1] = classOf[doc + 2] = classOf[doc + 3] = to;
+          classOf[doc + 4] = classOf[doc + 5] = classOf[doc + 6] = classOf[doc + 7] = to;
+          leaving[from] += 8;
+          count += 8;
+          continue;
+        }
         for (; byte !== 0; byte >>= 1, doc++) {
           if (byte & 1) {
             count++;
@@ -1221,6 +1237,12 @@
   }
 
   /* ---------- The search page ---------- */
+
+  /* A count with thousands separated by commas, as toLocaleString("en") writes it, without
+     loading the browser's number formats on a query's way to its first result. */
+  function thousands(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
   var PAGE = 10;
   /* Characters of the answer a result quotes. */
   var EXCERPT_SHOWN = 180;
@@ -1333,7 +1355,7 @@
       var note = result.corrections.length
         ? " (read " + result.corrections.map(function (c) { return c.typed + " as " + c.readAs; }).join(", ") + ")"
         : "";
-      var count = result.total.toLocaleString("en");
+      var count = thousands(result.total);
       var matches = result.exact
         ? count + (result.total === 1 ? " question matches" : " questions match")
         : "About " + count + " questions match";
@@ -1382,7 +1404,7 @@
           var left = current.exact ? current.total - shown : 0;
           var moreToRank = !current.exact && current.ranked.length >= current.limit;
           if (current.ranked.length > shown || left > 0 || moreToRank) {
-            more.textContent = left > 0 ? "Show more results (" + left.toLocaleString("en") + " more)" : "Show more results";
+            more.textContent = left > 0 ? "Show more results (" + thousands(left) + " more)" : "Show more results";
           } else {
             more.remove();
           }
@@ -1423,6 +1445,8 @@
       say("Searching\u2026");
       searcher.rank(query, PAGE).then(function (result) {
         if (ticket === latest) {
+          // The rows are on their way before the page is redrawn.
+          searcher.eachRow(result.ranked.slice(0, PAGE).map(function (r) { return r.doc; }));
           show(query, result, ticket);
         }
       }, function () {
