@@ -1008,7 +1008,9 @@
       function add(c) {
         return [p.term(c.term, c.df, c.groups), c.quality];
       }
-      // Every vocabulary shard the words and synonyms need, fetched at once.
+      // Every vocabulary shard the words and synonyms need, fetched at once and first: the
+      // plan needs them, the postings below only once it is made (a browser sends six
+      // requests at a time to a host over HTTP/1).
       var keys = [];
       found.forEach(function (slot) {
         slot.words.forEach(function (w) { keys.push(vocabKey(w)); });
@@ -1016,6 +1018,7 @@
           phrase.forEach(function (t) { keys.push(vocabKey(t)); });
         });
       });
+      var shards = keys.map(vocabulary);
       // With them, the question-level shard of each word as typed (as Searcher::search):
       // most words are their own best candidate, and this saves a round trip. A query of
       // several words ranks first the articles holding all of them, which are mostly found
@@ -1039,7 +1042,9 @@
         });
         slot.types.forEach(function (kind) { early.push(postings(kind, 0)); });
       });
-      return Promise.all(keys.map(vocabulary).concat(early)).then(function () {
+      // Read when the levels are (a failure is reported there); the plan is made meanwhile.
+      early.forEach(function (list) { list.catch(function () {}); });
+      return Promise.all(shards).then(function () {
         return found.reduce(function (done, slot) {
           return done.then(function () {
             var planned = { weight: Math.max(slot.words.length, 1), words: [], synonyms: [], types: [] };
