@@ -6,7 +6,8 @@
 // search box and Enter pressed. Per query it reports the index files the page fetched (the
 // Resource Timing API's transferSize and encodedBodySize, and each file's gzip size read
 // from PUBLIC) and the time from the submit event to the first result on screen (the
-// animation frame after the first result row is in the document).
+// animation frame after the first result row is in the document; the files are counted once
+// the whole first page of results is in).
 //
 //   node search_phone.js CHROMEDRIVER_URL SITE_URL PUBLIC QUERIES_FILE
 //
@@ -82,12 +83,14 @@ function watch() {
   new MutationObserver(seen).observe(document.body, { childList: true, subtree: true, characterData: true });
 }
 
-// In the page, after Enter: wait for the frame, then report.
+// In the page, after Enter: wait for the frame, and for the rest of the page of results
+// (the rows come in one by one; "Show more" is disabled until the last), then report.
 function report(done) {
   const start = Date.now();
   (function poll() {
     const state = window.__bench;
-    if (state.frame !== null || Date.now() - start > 60000) {
+    const loading = document.querySelector("#search-results .search-more[disabled]");
+    if ((state.frame !== null && !loading) || Date.now() - start > 60000) {
       const files = performance.getEntriesByType("resource")
         .filter((e) => /\/search\/.+\.json/.test(e.name))
         .map((e) => ({ name: e.name, transfer: e.transferSize, encoded: e.encodedBodySize }));

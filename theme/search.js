@@ -33,6 +33,11 @@
   })();
 
   function fold(text) {
+    // Plain ASCII has nothing to fold but case: the common case, and a result's excerpt
+    // folds each of its words.
+    if (/^[\x00-\x7f]*$/.test(text)) {
+      return text.toLowerCase();
+    }
     var out = "";
     var chars = Array.from(text.toLowerCase());
     for (var i = 0; i < chars.length; i++) {
@@ -143,6 +148,14 @@
   }
 
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  /* Each ASCII character's six bits in ALPHABET, -1 where it has none (as indexOf says). */
+  var SEXTET = (function () {
+    var table = new Int8Array(128).fill(-1);
+    for (var i = 0; i < ALPHABET.length; i++) {
+      table[ALPHABET.charCodeAt(i)] = i;
+    }
+    return table;
+  })();
 
   function decodePostings(value) {
     var docs = [];
@@ -155,7 +168,8 @@
     } else if (typeof value === "string") {
       var acc = 0, bits = 0, byteIndex = 0;
       for (var k = 0; k < value.length; k++) {
-        acc = (acc << 6) | ALPHABET.indexOf(value.charAt(k));
+        var code = value.charCodeAt(k);
+        acc = (acc << 6) | (code < 128 ? SEXTET[code] : -1);
         bits += 6;
         if (bits >= 8) {
           bits -= 8;
@@ -189,8 +203,14 @@
     this.docs = docs;
     this.weights = weights;
     this.readThrough = -1;
-    this.seen = new Uint8Array(docs);
-    this.seenList = [];
+    // Documents found at the same level of every term score alike: each document's class
+    // (0: found in none yet), per class the level + 1 of each term it was found at, and
+    // how many documents it has. Deciding then costs one evaluation per class, not per
+    // document: a common word's level brings a hundred thousand documents but a handful
+    // of classes.
+    this.classOf = new Int32Array(docs);
+    this.classLevels = [[]];
+    this.classCount = [docs];
     // Scratch space of `slot`, reused for every document.
     this.scratch = { points: 0, term: -1, most: 0, open: false };
     this.slotOut = {};
@@ -206,7 +226,7 @@
         return i;
       }
     }
-    this.terms.push({ term: term, df: df, groups: groups, rarity: rarity(this.docs, df === null ? 0 : df), found: null, next: -1 });
+    this.terms.push({ term: term, df: df, groups: groups, rarity: rarity(this.docs, df === null ? 0 : df), next: -1 });
     return this.terms.length - 1;
   };
 
@@ -236,46 +256,82 @@
   };
 
   /* Records term t's documents at `level`, from their encoded list (null: none); decoded
-     straight into the term's table, as a common word's list holds most of the site. */
+     straight into the documents' classes, as a common word's list holds most of the site:
+     each document found moves to the class of its old class plus this finding. The loops
+     are kept small and free of calls: they run a hundred thousand times a list, on a page
+     whose script has not been optimised yet. */
   Plan.prototype.read = function (t, level, encoded) {
     var term = this.terms[t];
-    if (term.found === null) {
-      term.found = new Uint8Array(this.docs);
+    var docs = this.docs, classOf = this.classOf, classLevels = this.classLevels;
+    var before = classLevels.length;
+    // The class each class of before this list moves to (0: none yet; no class moves to
+    // class 0, that of documents found in nothing), and how many of its documents do.
+    var moved = new Int32Array(before), leaving = new Int32Array(before);
+    var classCount = this.classCount;
+    function open(from) {
+      var levels = classLevels[from].slice();
+      levels[t] = level + 1;
+      classLevels.push(levels);
+      classCount.push(0);
+      moved[from] = classLevels.length - 1;
+      return moved[from];
     }
-    var found = term.found, seen = this.seen, seenList = this.seenList, docs = this.docs;
-    var count = 0;
-    function mark(doc) {
-      count++;
-      if (doc < docs) {
-        found[doc] = level + 1;
-        if (!seen[doc]) {
-          seen[doc] = 1;
-          seenList.push(doc);
-        }
-      }
-    }
+    var count = 0, doc, from, to;
     if (Array.isArray(encoded)) {
-      var doc = 0;
+      doc = 0;
       for (var i = 0; i < encoded.length; i++) {
         doc += encoded[i];
-        mark(doc);
+        count++;
+        // A document the index does not have, or named twice in one list (in its new
+        // class already), stays where it is.
+        from = doc < docs ? classOf[doc] : before;
+        if (from < before) {
+          to = moved[from];
+          classOf[doc] = to > 0 ? to : open(from);
+          leaving[from]++;
+        }
       }
     } else if (typeof encoded === "string") {
-      var acc = 0, bits = 0, byteIndex = 0;
-      for (var k = 0; k < encoded.length; k++) {
-        acc = (acc << 6) | ALPHABET.indexOf(encoded.charAt(k));
-        bits += 6;
-        if (bits >= 8) {
-          bits -= 8;
-          var byte = (acc >> bits) & 255;
-          acc &= (1 << bits) - 1;
-          for (var bit = 0; byte && bit < 8; bit++) {
-            if (byte & (1 << bit)) {
-              mark(byteIndex * 8 + bit);
+      var bytes = unbase64(encoded);
+      for (var b = 0; b < bytes.length; b++) {
+        var byte = bytes[b];
+        if (byte === 0) {
+          continue;
+        }
+        doc = b << 3;
+        // Eight documents of one class, all in the list (a common word's heading or body
+        // bitmap is mostly such bytes): moved at once.
+        from = classOf[doc];
+        if (byte === 255 && doc + 8 <= docs && from < before && classOf[doc + 1] === from &&
+            classOf[doc + 2] === from && classOf[doc + 3] === from && classOf[doc + 4] === from &&
+            classOf[doc + 5] === from && classOf[doc + 6] === from && classOf[doc + 7] === from) {
+          to = moved[from];
+          if (to === 0) {
+            to = open(from);
+          }
+          classOf[doc] = classOf[doc + 1] = classOf[doc + 2] = classOf[doc + 3] = to;
+          classOf[doc + 4] = classOf[doc + 5] = classOf[doc + 6] = classOf[doc + 7] = to;
+          leaving[from] += 8;
+          count += 8;
+          continue;
+        }
+        for (; byte !== 0; byte >>= 1, doc++) {
+          if (byte & 1) {
+            count++;
+            from = doc < docs ? classOf[doc] : before;
+            if (from < before) {
+              to = moved[from];
+              classOf[doc] = to > 0 ? to : open(from);
+              leaving[from]++;
             }
           }
-          byteIndex++;
         }
+      }
+    }
+    for (from = 0; from < before; from++) {
+      if (leaving[from] > 0) {
+        classCount[from] -= leaving[from];
+        classCount[moved[from]] += leaving[from];
       }
     }
     if (term.df === null) {
@@ -283,6 +339,33 @@
       term.rarity = rarity(this.docs, count);
     }
   };
+
+  /* The bytes of a base64 string without padding: by the browser's own decoder where the
+     string is well formed (many times faster than a loop in a page whose script is not
+     optimised yet), else by hand, a character outside the alphabet read as all bits set
+     as the list's other readers have it. */
+  function unbase64(text) {
+    if (typeof atob === "function" && text.length % 4 !== 1 && !/[^A-Za-z0-9+\/]/.test(text)) {
+      var binary = atob(text);
+      var out = new Uint8Array(binary.length);
+      for (var i = 0; i < binary.length; i++) {
+        out[i] = binary.charCodeAt(i);
+      }
+      return out;
+    }
+    var bytes = new Uint8Array((text.length * 3) >> 2);
+    var acc = 0, bits = 0, at = 0;
+    for (var k = 0; k < text.length; k++) {
+      var code = text.charCodeAt(k);
+      acc = ((acc << 6) | (code < 128 ? SEXTET[code] : -1)) & 0xffffff;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        bytes[at++] = (acc >> bits) & 255;
+      }
+    }
+    return bytes;
+  }
 
   Plan.prototype.finishLevel = function (level) {
     this.readThrough = level;
@@ -298,14 +381,15 @@
     }
   };
 
-  /* The best of `candidates` ([term, quality]) for `doc` (-1: one not seen yet), into
-     `out`: points, term (-1 none), the most it could reach, whether it is still open. */
-  Plan.prototype.best = function (candidates, doc, out) {
+  /* The best of `candidates` ([term, quality]) for a document found at `levels` (per
+     term, its level + 1, 0 or missing where not found), into `out`: points, term (-1
+     none), the most it could reach, whether it is still open. */
+  Plan.prototype.best = function (candidates, levels, out) {
     var points = 0, term = -1, unread = 0;
     for (var c = 0; c < candidates.length; c++) {
       var info = this.terms[candidates[c][0]];
       var quality = candidates[c][1];
-      var group = doc >= 0 && info.found !== null ? info.found[doc] : 0;
+      var group = levels[candidates[c][0]] || 0;
       var p;
       if (group > 0) {
         p = (this.weights[group - 1] || 0) * quality * info.rarity;
@@ -326,10 +410,11 @@
     out.open = unread > 0 && unread >= points;
   };
 
-  /* One slot for `doc` into `out`: matched, points, terms (with `withTerms`), the most
-     points and words it could reach, and whether unread levels could change its match.
-     Run for every document seen after each level: it allocates nothing but the terms. */
-  Plan.prototype.slot = function (slot, doc, withTerms, out) {
+  /* One slot for a document found at `levels` into `out`: matched, points, terms (with
+     `withTerms`), the most points and words it could reach, and whether unread levels
+     could change its match. Run for every class of documents after each level: it
+     allocates nothing but the terms. */
+  Plan.prototype.slot = function (slot, levels, withTerms, out) {
     var b = this.scratch;
     // Each way's most (words, points) and whether it is still open.
     var wayWords = this.wayWords, wayPoints = this.wayPoints, wayOpen = this.wayOpen;
@@ -338,7 +423,7 @@
     var mostWords = 0, mostPoints = 0, open = false;
     var i, j;
     for (i = 0; i < slot.words.length; i++) {
-      this.best(slot.words[i], doc, b);
+      this.best(slot.words[i], levels, b);
       if (b.term >= 0) {
         matched += 1;
         points += b.points;
@@ -358,7 +443,7 @@
       var all = true, sum = 0, phraseTerms = withTerms ? [] : null;
       var possible = true, mostSum = 0, phraseOpen = false;
       for (j = 0; j < phrase.length; j++) {
-        this.best(phrase[j], doc, b);
+        this.best(phrase[j], levels, b);
         if (b.term >= 0) {
           sum += b.points;
           if (withTerms) {
@@ -385,7 +470,7 @@
       wayOpen[ways++] = phraseOpen ? 1 : 0;
     }
     for (i = 0; i < slot.types.length; i++) {
-      this.best(slot.types[i], doc, b);
+      this.best(slot.types[i], levels, b);
       if (b.term >= 0 && (slot.weight > matched || (slot.weight === matched && b.points > points))) {
         matched = slot.weight;
         points = b.points;
@@ -418,12 +503,14 @@
     }
   };
 
-  /* `doc`'s score as far as known and at most (-1: a document not seen yet). */
-  Plan.prototype.evaluate = function (doc, totalWords, withTerms, into) {
+  /* `doc`'s score as far as known and at most (-1: a document not seen yet); `c`, when
+     given, is its class (-1 with it: any document of that class). */
+  Plan.prototype.evaluate = function (doc, totalWords, withTerms, into, c) {
+    var levels = this.classLevels[c === undefined ? (doc < 0 ? 0 : this.classOf[doc]) : c];
     var r = this.slotOut;
     var matched = 0, points = 0, terms = withTerms ? [] : null, mostPoints = 0, mostMatched = 0, open = false;
     for (var s = 0; s < this.slots.length; s++) {
-      this.slot(this.slots[s], doc, withTerms, r);
+      this.slot(this.slots[s], levels, withTerms, r);
       matched += r.matched;
       points += r.points;
       if (withTerms) {
@@ -452,89 +539,114 @@
   };
 
   /* The results once they are certain, else null (read the next level):
-     {hits: [{doc, score, matched, terms}], total, exact}. Decides as Plan::decide, without
-     sorting every document seen: only the best `limit` are kept in order, and a document
-     still open must stay under the floor or below the last of them. Each document's
-     evaluation goes into typed arrays: a level may bring a hundred thousand. */
+     {hits: [{doc, score, matched, terms}], total, exact}. Decides as Plan::decide, a class
+     of documents at a time: the classes kept are ranked by score and words matched, the
+     documents of a rank in site order, and one walk through the site finds the documents
+     of the ranks shown. A class still open must stay under the floor or below the last
+     result shown. */
   Plan.prototype.decide = function (limit) {
     var n = this.totalWords();
-    var seen = this.seenList.length;
-    var size = seen + (seen < this.docs ? 1 : 0);
-    var score = new Float64Array(size), matched = new Int32Array(size);
-    var mostScore = new Float64Array(size), mostMatched = new Int32Array(size), open = new Uint8Array(size);
-    var doc = new Int32Array(size);
+    var classes = this.classLevels.length, classOf = this.classOf, classCount = this.classCount;
+    var score = new Float64Array(classes), matched = new Int32Array(classes);
+    var mostScore = new Float64Array(classes), mostMatched = new Int32Array(classes);
+    var open = new Uint8Array(classes);
     var e = {};
-    var i;
-    for (i = 0; i < size; i++) {
-      this.evaluate(i < seen ? this.seenList[i] : -1, n, false, e);
-      doc[i] = e.doc;
-      score[i] = e.score;
-      matched[i] = e.matched;
-      mostScore[i] = e.mostScore;
-      mostMatched[i] = e.mostMatched;
-      open[i] = e.open ? 1 : 0;
-    }
-    // Whether result a comes before result b: higher score, more words, site order.
-    function before(a, b) {
-      return score[a] > score[b] || (score[a] === score[b] &&
-        (matched[a] > matched[b] || (matched[a] === matched[b] && doc[a] < doc[b])));
-    }
-    var first = -1;
-    for (i = 0; i < size; i++) {
-      if (matched[i] > 0 && (first < 0 || before(i, first))) {
-        first = i;
+    var c, r, i;
+    // The classes with documents, each evaluated once.
+    var live = [];
+    for (c = 0; c < classes; c++) {
+      if (classCount[c] <= 0) {
+        continue;
       }
+      live.push(c);
+      this.evaluate(-1, n, false, e, c);
+      score[c] = e.score;
+      matched[c] = e.matched;
+      mostScore[c] = e.mostScore;
+      mostMatched[c] = e.mostMatched;
+      open[c] = e.open ? 1 : 0;
     }
-    if (first < 0) {
-      for (i = 0; i < size; i++) {
-        if (open[i] && mostMatched[i] > 0) {
+    // Whether class a ranks above class b: higher score, then more words.
+    function above(a, b) {
+      return score[a] > score[b] || (score[a] === score[b] && matched[a] > matched[b]);
+    }
+    var best = -1;
+    live.forEach(function (c) {
+      if (matched[c] > 0 && (best < 0 || above(c, best))) {
+        best = c;
+      }
+    });
+    if (best < 0) {
+      for (i = 0; i < live.length; i++) {
+        if (open[live[i]] && mostMatched[live[i]] > 0) {
           return null;
         }
       }
       return { hits: [], total: 0, exact: true };
     }
-    if (open[first]) {
+    var floor = score[best] * FLOOR, most = matched[best];
+    var kept = live.filter(function (c) {
+      return matched[c] > 0 && (score[c] >= floor || matched[c] >= most);
+    });
+    kept.sort(function (a, b) { return above(a, b) ? -1 : above(b, a) ? 1 : 0; });
+    // Ranks: the kept classes of equal score and words, whose documents go in site order.
+    var rankOf = new Int32Array(classes).fill(-1);
+    var rankSize = [], count = 0;
+    for (i = 0; i < kept.length; i++) {
+      c = kept[i];
+      if (i === 0 || above(kept[i - 1], c)) {
+        rankSize.push(0);
+      }
+      rankOf[c] = rankSize.length - 1;
+      rankSize[rankSize.length - 1] += classCount[c];
+      count += classCount[c];
+    }
+    // How many documents of each rank are shown (the first at least, to know the best
+    // document's class), and those documents, found in one walk through the site.
+    var want = [], left = 0;
+    for (r = 0; r < rankSize.length; r++) {
+      var take = Math.min(rankSize[r], Math.max(limit - left, r === 0 ? 1 : 0));
+      want.push(take);
+      left += take;
+    }
+    var found = want.map(function () { return []; });
+    for (var doc = 0; doc < this.docs && left > 0; doc++) {
+      r = rankOf[classOf[doc]];
+      if (r >= 0 && found[r].length < want[r]) {
+        found[r].push(doc);
+        left--;
+      }
+    }
+    if (open[classOf[found[0][0]]]) {
       return null;
     }
-    var floor = score[first] * FLOOR, most = matched[first];
-    var hits = [], count = 0;
-    for (i = 0; i < size; i++) {
-      if (matched[i] === 0 || (score[i] < floor && matched[i] < most)) {
-        continue;
-      }
-      count++;
-      if (hits.length === limit && (limit === 0 || !before(i, hits[hits.length - 1]))) {
-        continue;
-      }
-      var at = hits.length;
-      while (at > 0 && before(i, hits[at - 1])) {
-        at--;
-      }
-      hits.splice(at, 0, i);
-      if (hits.length > limit) {
-        hits.pop();
+    var hits = [];
+    for (r = 0; r < found.length; r++) {
+      for (i = 0; i < found[r].length && hits.length < limit; i++) {
+        hits.push(found[r][i]);
       }
     }
     for (i = 0; i < hits.length; i++) {
-      if (open[hits[i]]) {
+      if (open[classOf[hits[i]]]) {
         return null;
       }
     }
-    var last = hits.length === limit ? (hits.length ? score[hits[hits.length - 1]] : Infinity) : null;
+    var last = hits.length === limit ? (hits.length ? score[classOf[hits[hits.length - 1]]] : Infinity) : null;
     var exact = true;
-    for (i = 0; i < size; i++) {
-      if (!open[i] || (mostScore[i] < floor && mostMatched[i] < most)) {
+    for (i = 0; i < live.length; i++) {
+      c = live[i];
+      if (!open[c] || (mostScore[c] < floor && mostMatched[c] < most)) {
         continue;
       }
       // Open, and it might yet be kept: it must stay below the last result shown.
-      if (last === null || mostScore[i] >= last) {
+      if (last === null || mostScore[c] >= last) {
         return null;
       }
       exact = false;
     }
     var self = this;
     return {
-      hits: hits.map(function (h) { return self.evaluate(doc[h], n, true); }),
+      hits: hits.map(function (h) { return self.evaluate(h, n, true); }),
       total: exact ? count : about(Math.max(count, this.estimate())),
       exact: exact
     };
@@ -556,6 +668,14 @@
     });
     return Math.round(expected);
   };
+
+  /* The posting levels fetched with the vocabulary for a query of `words` words, as
+     query::early_levels: the question level, and the heading level beside it when there
+     are two words or more. */
+  function earlyLevels(groups, words) {
+    var heading = Array.isArray(groups) ? groups.indexOf("heading") : -1;
+    return words >= 2 && heading > 0 ? [0, heading] : [0];
+  }
 
   /* `n` to two significant figures: what "about" a count says. */
   function about(n) {
@@ -888,7 +1008,9 @@
       function add(c) {
         return [p.term(c.term, c.df, c.groups), c.quality];
       }
-      // Every vocabulary shard the words and synonyms need, fetched at once.
+      // Every vocabulary shard the words and synonyms need, fetched at once and first: the
+      // plan needs them, the postings below only once it is made (a browser sends six
+      // requests at a time to a host over HTTP/1).
       var keys = [];
       found.forEach(function (slot) {
         slot.words.forEach(function (w) { keys.push(vocabKey(w)); });
@@ -896,13 +1018,33 @@
           phrase.forEach(function (t) { keys.push(vocabKey(t)); });
         });
       });
+      var shards = keys.map(vocabulary);
       // With them, the question-level shard of each word as typed (as Searcher::search):
-      // most words are their own best candidate, and this saves a round trip.
-      var early = [];
+      // most words are their own best candidate, and this saves a round trip. A query of
+      // several words ranks first the articles holding all of them, which are mostly found
+      // in headings: their heading-level shards come in the same round trip.
+      var words = [];
       found.forEach(function (slot) {
-        slot.words.forEach(function (w) { early.push(postings(w, 0)); });
+        words = words.concat(slot.words);
       });
-      return Promise.all(keys.map(vocabulary).concat(early)).then(function () {
+      var levels = earlyLevels(manifest.groups, words.length);
+      var early = [];
+      words.forEach(function (w) {
+        levels.forEach(function (level) { early.push(postings(w, level)); });
+      });
+      // And the question level of each synonym's words and question type, all but certain
+      // to be read.
+      found.forEach(function (slot) {
+        slot.synonyms.forEach(function (phrase) {
+          phrase.forEach(function (t) {
+            levels.forEach(function (level) { early.push(postings(t, level)); });
+          });
+        });
+        slot.types.forEach(function (kind) { early.push(postings(kind, 0)); });
+      });
+      // Read when the levels are (a failure is reported there); the plan is made meanwhile.
+      early.forEach(function (list) { list.catch(function () {}); });
+      return Promise.all(shards).then(function () {
         return found.reduce(function (done, slot) {
           return done.then(function () {
             var planned = { weight: Math.max(slot.words.length, 1), words: [], synonyms: [], types: [] };
@@ -974,8 +1116,14 @@
 
     /* The rows of the given documents: {doc, slug, question, status, url, topic, excerpt}. */
     function rows(docs) {
+      return Promise.all(eachRow(docs));
+    }
+
+    /* The row of each of the given documents, each a promise of its own: a page can show
+       the first result while the shard of the tenth is still coming. */
+    function eachRow(docs) {
       var per = manifest.docs_per_shard;
-      return Promise.all(docs.map(function (doc) {
+      return docs.map(function (doc) {
         return file("docs/" + Math.floor(doc / per) + ".json").then(function (shard) {
           var row = (shard && shard[doc % per]) || [];
           var topic = manifest.topics[row[3]] || null;
@@ -990,7 +1138,7 @@
             excerpt: row[4] || ""
           };
         });
-      }));
+      });
     }
 
     /* Ranking and the first `limit` rows, as the reference implementation returns them. */
@@ -1018,7 +1166,7 @@
       return search(stubs.join(" "), limit).then(function (result) { return result.hits; });
     }
 
-    return { open: open, rank: rank, rows: rows, search: search, nearest: nearest, loaded: loaded };
+    return { open: open, rank: rank, rows: rows, eachRow: eachRow, search: search, nearest: nearest, loaded: loaded };
   }
 
   /* The excerpt of `text` a result shows: about `max` characters around the first matched
@@ -1094,6 +1242,12 @@
   }
 
   /* ---------- The search page ---------- */
+
+  /* A count with thousands separated by commas, as toLocaleString("en") writes it, without
+     loading the browser's number formats on a query's way to its first result. */
+  function thousands(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
   var PAGE = 10;
   /* Characters of the answer a result quotes. */
   var EXCERPT_SHOWN = 180;
@@ -1206,7 +1360,7 @@
       var note = result.corrections.length
         ? " (read " + result.corrections.map(function (c) { return c.typed + " as " + c.readAs; }).join(", ") + ")"
         : "";
-      var count = result.total.toLocaleString("en");
+      var count = thousands(result.total);
       var matches = result.exact
         ? count + (result.total === 1 ? " question matches" : " questions match")
         : "About " + count + " questions match";
@@ -1229,24 +1383,33 @@
         return ready.then(function (ranking) {
           current = ranking;
           var ranked = ranking.ranked.slice(shown, want);
-          return searcher.rows(ranked.map(function (r) { return r.doc; })).then(function (rows) {
-            return [ranked, rows];
+          // Each row goes in as soon as it and the rows above it are in hand.
+          var pending = searcher.eachRow(ranked.map(function (r) { return r.doc; }));
+          return pending.reduce(function (before, row, i) {
+            return before.then(function (stillShown) {
+              return row.then(function (loaded) {
+                if (!stillShown || ticket !== latest) {
+                  return false;
+                }
+                loaded.terms = ranked[i].terms;
+                list.appendChild(item(loaded));
+                return true;
+              });
+            });
+          }, Promise.resolve(true)).then(function (stillShown) {
+            return stillShown && ticket === latest ? ranked.length : null;
           });
-        }).then(function (page) {
-          if (ticket !== latest) {
+        }).then(function (added) {
+          if (added === null) {
             return;
           }
-          page[1].forEach(function (row, i) {
-            row.terms = page[0][i].terms;
-            list.appendChild(item(row));
-          });
           var first = list.children[shown];
-          shown += page[1].length;
+          shown += added;
           more.disabled = false;
           var left = current.exact ? current.total - shown : 0;
           var moreToRank = !current.exact && current.ranked.length >= current.limit;
           if (current.ranked.length > shown || left > 0 || moreToRank) {
-            more.textContent = left > 0 ? "Show more results (" + left.toLocaleString("en") + " more)" : "Show more results";
+            more.textContent = left > 0 ? "Show more results (" + thousands(left) + " more)" : "Show more results";
           } else {
             more.remove();
           }
@@ -1287,6 +1450,8 @@
       say("Searching\u2026");
       searcher.rank(query, PAGE).then(function (result) {
         if (ticket === latest) {
+          // The rows are on their way before the page is redrawn.
+          searcher.eachRow(result.ranked.slice(0, PAGE).map(function (r) { return r.doc; }));
           show(query, result, ticket);
         }
       }, function () {

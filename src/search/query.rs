@@ -279,9 +279,19 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
         let slots = self.slots(query);
         // The question-level shard of each word as typed is fetched with the vocabulary,
         // not after it: most words are their own best candidate, and the browser saves a
-        // round trip before the first result.
-        for word in slots.iter().flat_map(|s| &s.words) {
-            self.postings(word, 0);
+        // round trip before the first result. So is the heading level of a query of several
+        // words (`early_levels`), and the same levels of each synonym's words, and the
+        // question level of each question type: all but certain to be read.
+        let words: Vec<String> = slots.iter().flat_map(|s| s.words.iter().cloned()).collect();
+        let levels = early_levels(&self.manifest["groups"], words.len());
+        let synonym_words: Vec<String> = slots.iter().flat_map(|s| s.synonyms.concat()).collect();
+        for word in words.iter().chain(&synonym_words) {
+            for &level in &levels {
+                self.postings(word, level);
+            }
+        }
+        for kind in slots.iter().flat_map(|s| s.types.clone()) {
+            self.postings(&kind, 0);
         }
         let docs = self.manifest["docs"].as_u64().unwrap_or(0) as usize;
         let weights: Vec<f64> = self.manifest["weights"]
@@ -583,6 +593,21 @@ struct VocabTerm {
     /// Listed in its own (sub-)shard, not only for its stem.
     own: bool,
     stem: String,
+}
+
+/// The posting levels a query of `words` words fetches with the vocabulary: the question
+/// level, and with two words or more the heading level too. The articles holding every
+/// word of such a query, which rank first, mostly hold some of them only below the
+/// question; fetching that level in the same round trip as the vocabulary spares the
+/// browser a round trip before the first result (on a loaded phone, 40–70 ms each).
+fn early_levels(groups: &Value, words: usize) -> Vec<usize> {
+    let heading = groups
+        .as_array()
+        .and_then(|g| g.iter().position(|name| name.as_str() == Some("heading")));
+    match heading {
+        Some(level) if words >= 2 && level > 0 => vec![0, level],
+        _ => vec![0],
+    }
 }
 
 /// Between 0.5 (a term in every document) and 1 (a term in one): rare terms tell more,
@@ -1037,6 +1062,16 @@ mod tests {
         assert_eq!(slugs(&results), ["metformin-first-line"]);
         // With one word, every article that has it is listed.
         assert_eq!(slugs(&search(&corpus(), "metformin")).len(), 2);
+    }
+
+    #[test]
+    fn a_query_of_several_words_fetches_the_heading_level_with_the_vocabulary() {
+        let groups = serde_json::json!(["question", "topic", "heading", "answer", "body"]);
+        assert_eq!(early_levels(&groups, 1), [0]);
+        assert_eq!(early_levels(&groups, 2), [0, 2]);
+        // An index without a heading level (or none at all) fetches the question level only.
+        assert_eq!(early_levels(&serde_json::json!(["question", "body"]), 3), [0]);
+        assert_eq!(early_levels(&Value::Null, 3), [0]);
     }
 
     #[test]
