@@ -3,8 +3,8 @@
 //!
 //! `cargo run --release --example serve_latency -- SITE_DIR [SAVES]`
 //!
-//! Starts `target/release/evident serve --port 0` on SITE_DIR (build it first with
-//! `cargo build --release`), connects to `/__evident/events` like a page does, then SAVES
+//! Starts `target/release/evident serve --port 0` (or `$EVIDENT`) on SITE_DIR (build it first
+//! with `cargo build --release`), connects to `/__evident/events` like a page does, then SAVES
 //! times (default 20) rewrites one article in place, as most editors save, and times each
 //! save until its `reload` event arrives. The article's page is fetched after each reload
 //! to check the edit was really served. The server is stopped at the end.
@@ -28,12 +28,15 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let site = PathBuf::from(args.next().expect("usage: serve_latency SITE_DIR [SAVES]"));
     let saves: usize = args.next().map_or(20, |n| n.parse().expect("SAVES is a number"));
-    let binary = std::env::current_exe()
-        .expect("own path")
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/release/examples/")
-        .join("evident");
+    // `EVIDENT=BIN` times another binary (an older one, side by side).
+    let binary = std::env::var_os("EVIDENT").map(PathBuf::from).unwrap_or_else(|| {
+        std::env::current_exe()
+            .expect("own path")
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/release/examples/")
+            .join("evident")
+    });
 
     let started = Instant::now();
     let mut child = Command::new(&binary)

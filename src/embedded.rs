@@ -7,6 +7,13 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 /// compiled in, other code), so the caches that key on this (the build cache, the editions
 /// already built) reuse nothing an older binary made.
 pub fn binary_identity() -> String {
+    // Read once: the code running is the binary as it was when the process started, even if
+    // the file is replaced meanwhile, and the kept parses of a build ask for it per file.
+    static IDENTITY: std::sync::LazyLock<String> = std::sync::LazyLock::new(describe_binary);
+    IDENTITY.clone()
+}
+
+fn describe_binary() -> String {
     let described = std::env::current_exe()
         .and_then(std::fs::metadata)
         .ok()

@@ -94,6 +94,9 @@ enum Command {
         /// Judge the age of guidelines as of DATE (YYYY-MM-DD) instead of today
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Parse every article, reading none of the parses `build` kept in .evident/cache/
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Check and build the site into public/ (or --out)
     Build {
@@ -312,11 +315,13 @@ fn main() -> ExitCode {
             deny,
             as_of,
             trusted_keys,
+            no_cache,
         } => {
             let options = BuildOptions {
                 deny_warnings: deny.is_some(),
                 as_of,
                 trusted_keys: trust_root_from_env(trusted_keys),
+                no_cache,
                 ..BuildOptions::default()
             };
             let report = if external {

@@ -165,7 +165,12 @@ impl PackedText {
     /// `text` packed and written to `spill`, holding only where it is; kept in memory when
     /// the write fails (a full disk costs memory, not the page).
     pub fn pack_into(text: &str, spill: &Arc<Spill>) -> PackedText {
-        let packed = PackedText::pack(text);
+        PackedText::pack(text).spilled_to(spill)
+    }
+
+    /// Written to `spill`, when it is held in memory and the write succeeds.
+    fn spilled_to(self, spill: &Arc<Spill>) -> PackedText {
+        let packed = self;
         let Held::Memory(bytes) = &packed.0 else {
             return packed;
         };
@@ -194,6 +199,28 @@ impl PackedText {
                 unpack_bytes(&bytes)
             }
         }
+    }
+
+    /// The packed bytes, as `from_packed` takes them back: what the build cache stores.
+    pub fn packed(&self) -> Result<Vec<u8>, UnpackError> {
+        match &self.0 {
+            Held::Memory(bytes) => Ok(bytes.to_vec()),
+            Held::Spilled { spill, offset, length } => spill.read(*offset, *length).map_err(|e| UnpackError {
+                reason: format!("the build's temporary file could not be read back: {e}"),
+                unreadable: true,
+            }),
+        }
+    }
+
+    /// Bytes `packed` gave, held again (written to `spill` when there is one); `None` when
+    /// they do not unpack to a text.
+    pub fn from_packed(bytes: Vec<u8>, spill: Option<&Arc<Spill>>) -> Option<PackedText> {
+        unpack_bytes(&bytes).ok()?;
+        let held = PackedText(Held::Memory(bytes.into_boxed_slice()));
+        Some(match spill {
+            Some(spill) => held.spilled_to(spill),
+            None => held,
+        })
     }
 
     /// Kept as it is, marked by a length no packed text has.

@@ -46,9 +46,11 @@
 //! graph, the checks across articles and the article's own page), the related reasons
 //! (text the pages could make from the graph when they need it), and the struct itself.
 //!
-//! The hand-off between stages is plain data a build cache can store per file: a file's
-//! `ContentFile` digest names its `parse::article::ParsedArticle` (the article and the
-//! findings of parsing and judging it), and everything after parse is computed from those.
+//! The hand-off between stages is plain data the build cache stores per file: a file's text
+//! and what every parse reads besides it name its `parse::article::ParsedArticle` (the
+//! article and the findings of parsing and judging it; `cache::articles`), so a build
+//! after an edit parses only the files that changed. Everything after parse is computed
+//! from those, in every build.
 
 use crate::check::check_site;
 use crate::config::{SiteConfig, load_config};
@@ -261,6 +263,11 @@ pub fn load_and_check(
             ));
             found
         };
+        // What publishes keeps each file's parse, so that the next build parses only the
+        // files that changed; `check` recalls them and writes nothing.
+        let kept = (!options.no_cache)
+            .then(|| crate::cache::ArticleCache::open(root, &options.cache_settings(), output))
+            .flatten();
         let reading = Reading {
             base_url: &approved_base_url,
             output,
@@ -268,8 +275,13 @@ pub fn load_and_check(
             trust: Some(&trust),
             retractions: retractions.as_ref(),
             judge: Some(&judge),
+            kept: kept.as_ref().map(|kept| kept as &dyn crate::parse::article::Kept),
         };
-        read_and_parse(root, &reading)
+        let read = read_and_parse(root, &reading);
+        if let Some(kept) = &kept {
+            kept.prune();
+        }
+        read
     };
     loaded.diagnostics.extend(people_findings);
     loaded.diagnostics.extend(crate::review::site::check_theme(root));

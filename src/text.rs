@@ -67,6 +67,12 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
 
 /// `bytes` as lowercase hexadecimal: how every digest Evident records or compares is written
 /// (approval fingerprints, site approvals, cache keys, edition keys).
+/// The name of `names` equal to `name`: how a name held as `&'static str` comes back from
+/// storage.
+pub fn known_name(name: &str, names: &[&'static str]) -> Option<&'static str> {
+    names.iter().copied().find(|known| *known == name)
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     // Twelve digests per article: the formatting machinery per byte showed in profiles.
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

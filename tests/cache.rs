@@ -28,6 +28,27 @@ fn site() -> Site {
         "- In blinded trials",
         "- Pooled data agree [@shared-trial].\n- In blinded trials",
     );
+    // A file the article embeds (its approval covers the bytes) and an author it names.
+    site.write(
+        "static/files/chart.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>edition 0</title></svg>\n",
+    );
+    edit(
+        &site,
+        ARTICLE,
+        "## Evidence\n",
+        "## Evidence\n\n![Reported muscle symptoms](/files/chart.svg)\n",
+    );
+    edit(
+        &site,
+        ARTICLE,
+        "audience: all\n",
+        "audience: all\nauthors: [rose-roe]\n",
+    );
+    site.write(
+        "people/rose-roe.md",
+        "---\nname: \"Rose Roe\"\ncredentials: \"MD\"\nrole: \"Medical writer\"\ndisclosures: \"None declared\"\n---\n\nRose Roe writes on heart medicines.\n",
+    );
     site.write(".gitignore", "/public/\n/.evident/\n");
     git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
     commit(&site, "2025-02-01T12:00:00Z", "First version");
@@ -97,7 +118,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 /// One kind of edit named in the scale issue, applied to the site.
 type Edit = (&'static str, fn(&Site));
 
-const EDITS: [Edit; 12] = [
+const EDITS: [Edit; 14] = [
     ("article text", |s| {
         edit(s, ARTICLE, "are not caused", "are seldom caused")
     }),
@@ -135,6 +156,18 @@ const EDITS: [Edit; 12] = [
     }),
     ("synonyms.yaml", |s| {
         s.write("synonyms.yaml", "expand:\n  achy: [muscle pain]\n");
+    }),
+    // Copied to the output as it is, and the article's approval covers its bytes.
+    ("a static file", |s| {
+        edit(s, "static/files/chart.svg", "edition 0", "edition 1")
+    }),
+    ("the people registry", |s| {
+        edit(
+            s,
+            "people/rose-roe.md",
+            "credentials: \"MD\"",
+            "credentials: \"MD, PhD\"",
+        )
     }),
     ("a page", |s| {
         edit(s, "content/pages/disclaimer.md", "never replaces", "does not replace")
@@ -278,14 +311,28 @@ fn a_corrupt_or_foreign_cache_is_ignored_and_replaced() {
     let binary = other.path().join("evident");
     std::fs::copy(env!("CARGO_BIN_EXE_evident"), &binary).unwrap();
     let run_other = || {
-        let output = Command::new(&binary)
-            .arg("--root")
-            .arg(site.root())
-            .arg("build")
-            .env("NO_COLOR", "1")
-            .env_remove("EVIDENT_TRUSTED_KEYS")
-            .output()
-            .unwrap();
+        let run = || {
+            Command::new(&binary)
+                .arg("--root")
+                .arg(site.root())
+                .arg("build")
+                .env("NO_COLOR", "1")
+                .env_remove("EVIDENT_TRUSTED_KEYS")
+                .output()
+        };
+        // A copy just written can be "busy" while another test's child, forked meanwhile,
+        // still holds the copy's write handle: Linux refuses to run it until that closes.
+        let mut output = run();
+        for _ in 0..50 {
+            match &output {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    output = run();
+                }
+                _ => break,
+            }
+        }
+        let output = output.unwrap();
         assert_eq!(output.status.code(), Some(0));
         String::from_utf8(output.stderr).unwrap().contains("up to date")
     };
@@ -372,4 +419,166 @@ fn random_sequences_of_edits_keep_the_cached_output_clean() {
             expect_clean_bytes(&site, &[], &format!("seed {seed}: {}", done.join(", ")));
         }
     }
+}
+
+/// The kept parses of article files (`.evident/cache/articles/`), by name.
+fn kept_parses(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    let dir = site.path(".evident/cache/articles");
+    tree(&dir)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".bin"))
+        .collect()
+}
+
+/// After an edit of one article, the next build parses that file alone: one new kept
+/// parse, the others read back, and the output a clean build's. A template edit parses
+/// nothing anew.
+#[test]
+fn a_build_after_an_edit_parses_only_the_edited_article() {
+    let site = site();
+    cached_build(&site, &[]);
+    let first = kept_parses(&site);
+    assert_eq!(first.len(), 3, "one kept parse per article: {:?}", first.keys());
+    edit(&site, ARTICLE, "are not caused", "are seldom caused");
+    cached_build(&site, &[]);
+    expect_clean_bytes(&site, &[], "an article edit");
+    let second = kept_parses(&site);
+    let new: Vec<_> = second.keys().filter(|name| !first.contains_key(*name)).collect();
+    assert_eq!(new.len(), 1, "only the edited article was parsed anew: {new:?}");
+    for (name, bytes) in &first {
+        assert_eq!(second.get(name), Some(bytes), "{name} was rewritten");
+    }
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/page.html")).unwrap();
+    site.write(
+        "templates/page.html",
+        page.replace("<div class=\"prose\">", "<div class=\"prose\" id=\"t\">"),
+    );
+    assert!(!cached_build(&site, &[]), "a template edit builds");
+    expect_clean_bytes(&site, &[], "a template edit");
+    assert_eq!(kept_parses(&site), second, "a template edit parsed articles anew");
+}
+
+/// A kept parse that is cut short, altered, empty or of another format is parsed anew and
+/// replaced (entries are framed like the build's, whose other-binary case is tested above), and the output is a clean build's.
+#[test]
+fn a_corrupt_kept_parse_is_parsed_anew_and_replaced() {
+    let site = site();
+    cached_build(&site, &[]);
+    let good = kept_parses(&site);
+    let dir = site.path(".evident/cache/articles");
+    type Damage = fn(&[u8]) -> Vec<u8>;
+    let damages: [(&str, Damage); 4] = [
+        ("cut short", |b| b[..b.len() / 2].to_vec()),
+        ("altered", |b| {
+            let mut b = b.to_vec();
+            let at = b.len() / 3;
+            b[at] ^= 0x01;
+            b
+        }),
+        ("emptied", |_| Vec::new()),
+        ("of another format", |_| {
+            b"{\"article\": null, \"findings\": []}".to_vec()
+        }),
+    ];
+    let disclaimer = site.read("content/pages/disclaimer.md");
+    for (what, damage) in damages {
+        for (name, bytes) in &good {
+            std::fs::write(dir.join(name), damage(bytes)).unwrap();
+        }
+        // An edit of a page, so that the build does not stop at "up to date".
+        site.write("content/pages/disclaimer.md", format!("{disclaimer}\nNot {what}.\n"));
+        assert!(!cached_build(&site, &[]));
+        expect_clean_bytes(&site, &[], what);
+        assert_eq!(kept_parses(&site), good, "the {what} kept parses were not replaced");
+    }
+}
+
+/// Sets a file's modification time `days` back.
+fn age(path: &Path, days: u64) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 24 * 60 * 60);
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(then).unwrap();
+}
+
+/// A kept parse no build has used for a week goes, when the folder was last searched more
+/// than a day ago; those in use, recent ones, and a file that is not the cache's, stay.
+#[test]
+fn kept_parses_unused_for_a_week_are_removed() {
+    let site = site();
+    let dir = site.path(".evident/cache/articles");
+    cached_build(&site, &[]);
+    edit(&site, ARTICLE, "are not caused", "are seldom caused");
+    cached_build(&site, &[]);
+    // The three articles, and the edited one's first version.
+    let aged = kept_parses(&site);
+    assert_eq!(aged.len(), 4, "nothing is removed before its week: {:?}", aged.keys());
+    for name in aged.keys() {
+        age(&dir.join(name), 8);
+    }
+    let foreign = dir.join(format!("aa/{}.bin", "a".repeat(64)));
+    std::fs::create_dir_all(foreign.parent().unwrap()).unwrap();
+    std::fs::write(&foreign, "not the cache's").unwrap();
+    age(&foreign, 30);
+    // The folder was searched by the first build, within the last day: nothing goes.
+    edit(&site, ARTICLE, "are seldom caused", "are rarely caused");
+    cached_build(&site, &[]);
+    assert!(
+        aged.keys().all(|name| dir.join(name).exists()),
+        "searched twice in a day"
+    );
+    let recent: Vec<String> = kept_parses(&site)
+        .into_keys()
+        .filter(|name| !aged.contains_key(name) && !foreign.ends_with(name))
+        .collect();
+    assert_eq!(recent.len(), 1, "the third version: {recent:?}");
+    age(&dir.join("pruned"), 2);
+    edit(&site, ARTICLE, "are rarely caused", "are not often caused");
+    cached_build(&site, &[]);
+    expect_clean_bytes(&site, &[], "pruning");
+    let now = kept_parses(&site);
+    assert!(foreign.exists(), "a file that is not the cache's was removed");
+    assert!(dir.join(&recent[0]).exists(), "a parse of yesterday was removed");
+    // The two unchanged articles were read by this build: they stay, however old. The
+    // edited article's first two versions were not, and are old: they go.
+    let old_kept: Vec<&String> = aged.keys().filter(|name| now.contains_key(*name)).collect();
+    assert_eq!(
+        old_kept.len(),
+        2,
+        "the old parses in use stay, the unused go: {old_kept:?}"
+    );
+    assert_eq!(
+        now.len(),
+        5,
+        "two in use, the third and fourth versions, the foreign file: {:?}",
+        now.keys()
+    );
+}
+
+/// `check` reads the parses `build` kept and finds what it finds without them; it writes
+/// nothing to the cache. Debug builds parse each recalled file again and compare.
+#[test]
+fn check_with_kept_parses_finds_what_it_finds_without_and_writes_none() {
+    let site = site();
+    // A finding of the article's own checks: a listed reference it never cites.
+    edit(
+        &site,
+        "content/diabetes/metformin-first-line.md",
+        "references:\n",
+        "references:\n  - id: never-cited\n    type: web\n    title: \"Never cited\"\n    url: \"https://example.org/x\"\n    accessed: 2025-01-01\n",
+    );
+    let fresh = site.run(&["check", "--no-cache", "--format", "json"]);
+    assert!(!site.exists(".evident/cache"), "check --no-cache wrote the cache");
+    assert!(fresh.stdout.contains("citation/unused"), "{}", fresh.stdout);
+    cached_build(&site, &[]);
+    let kept = kept_parses(&site);
+    assert_eq!(kept.len(), 3);
+    for deny in [&[][..], &["--deny", "warnings"]] {
+        let recalled = site.run(&[&["check", "--format", "json"], deny].concat());
+        let again = site.run(&[&["check", "--no-cache", "--format", "json"], deny].concat());
+        assert_eq!(recalled.code, again.code, "{deny:?}");
+        assert_eq!(recalled.stdout, again.stdout, "{deny:?}: the same findings");
+    }
+    edit(&site, ARTICLE, "are not caused", "are seldom caused");
+    site.run(&["check"]);
+    assert_eq!(kept_parses(&site), kept, "check wrote to the cache");
 }

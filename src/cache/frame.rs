@@ -70,6 +70,29 @@ pub fn write(path: &Path, payload: &[u8]) -> std::io::Result<()> {
     })
 }
 
+/// Writes an entry in place: cheaper than `write` where many are written at once, and as
+/// safe where a cut-short or interleaved entry is only ever rejected (`open`), never read.
+pub fn write_in_place(path: &Path, payload: &[u8]) -> std::io::Result<()> {
+    let sealed = seal(payload, &crate::embedded::binary_identity());
+    match std::fs::write(path, &sealed) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+            std::fs::write(path, &sealed)
+        }
+        written => written,
+    }
+}
+
+/// Whether the file at `path` starts as every entry does: one of the cache's own.
+pub fn is_ours(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0; TAG.len()];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut start))
+        .is_ok()
+        && start == TAG
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,8 +17,16 @@ pub const SITE_FILES: [&str; 3] = [
     crate::search::synonyms::SITE_FILE,
 ];
 
-/// The folders of the site whose files any stage reads.
-pub const SOURCE_DIRS: [&str; 5] = ["content", "references", "templates", "theme", "people"];
+/// The folders of the site whose files any stage reads: `static/` too, as its files are
+/// copied to the output and an article's approval covers the bytes of those it embeds.
+pub const SOURCE_DIRS: [&str; 6] = [
+    "content",
+    "references",
+    "templates",
+    "theme",
+    "people",
+    crate::site_path::STATIC_DIR,
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprint([u8; 32]);
@@ -37,7 +45,7 @@ impl Fingerprint {
             hash.file("retraction list", &root.join(name));
         }
         for dir in SOURCE_DIRS {
-            hash.tree(root, dir)?;
+            hash.tree(root, dir, &|_| true)?;
         }
         hash.field(b"git", &git_state(root));
         Some(Fingerprint(hash.0.finalize().into()))
@@ -50,17 +58,17 @@ impl Fingerprint {
 
 /// A hasher fed with named, length-prefixed fields, so that no two different sequences of
 /// fields hash the same bytes.
-struct Fields(Sha256);
+pub(super) struct Fields(pub(super) Sha256);
 
 impl Fields {
-    fn field(&mut self, name: &[u8], value: &[u8]) {
+    pub(super) fn field(&mut self, name: &[u8], value: &[u8]) {
         for part in [name, value] {
             self.0.update((part.len() as u64).to_le_bytes());
             self.0.update(part);
         }
     }
 
-    fn settings(&mut self, settings: &Settings<'_>) -> Option<()> {
+    pub(super) fn settings(&mut self, settings: &Settings<'_>) -> Option<()> {
         let flags = format!(
             "drafts={} pending={} deny={} today={} base_url={:?}",
             settings.include_drafts,
@@ -70,6 +78,11 @@ impl Fields {
             settings.base_url
         );
         self.field(b"options", flags.as_bytes());
+        self.trusted_keys(settings)
+    }
+
+    /// The keys that may sign approvals, as the options give them.
+    pub(super) fn trusted_keys(&mut self, settings: &Settings<'_>) -> Option<()> {
         match settings.trusted_keys {
             None => self.field(b"trusted keys", b""),
             Some(Source::Environment(keys)) => self.field(b"trusted keys from the environment", keys.as_bytes()),
@@ -79,7 +92,7 @@ impl Fields {
     }
 
     /// A file by name: its bytes, or that it is absent or unreadable.
-    fn file(&mut self, name: &str, path: &Path) {
+    pub(super) fn file(&mut self, name: &str, path: &Path) {
         match std::fs::read(path) {
             Ok(bytes) => self.field(name.as_bytes(), &bytes),
             Err(error) => self.field(name.as_bytes(), format!("unreadable: {:?}", error.kind()).as_bytes()),
@@ -87,8 +100,9 @@ impl Fields {
     }
 
     /// Every entry under `root/dir`, in name order: folders by name, files by name and
-    /// bytes, links by target and, where it leads to a file, that file's bytes.
-    fn tree(&mut self, root: &Path, dir: &str) -> Option<()> {
+    /// bytes, links by target and, where it leads to a file, that file's bytes; of files
+    /// `counts` refuses, nothing.
+    pub(super) fn tree(&mut self, root: &Path, dir: &str, counts: &dyn Fn(&Path) -> bool) -> Option<()> {
         let base = root.join(dir);
         if !base.exists() {
             self.field(dir.as_bytes(), b"absent");
@@ -100,7 +114,7 @@ impl Fields {
             let kind = entry.file_type();
             if kind.is_dir() {
                 self.field(b"folder", rel.as_bytes());
-            } else {
+            } else if counts(entry.path()) {
                 if kind.is_symlink() {
                     let target = std::fs::read_link(entry.path()).ok()?;
                     self.field(b"link", target.to_string_lossy().as_bytes());

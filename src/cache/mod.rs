@@ -12,10 +12,12 @@
 //! it starts and calls `remember` after a clean build; `serve` compares the same
 //! fingerprint to skip a rebuild that would give the pages it serves.
 
+pub mod articles;
 mod frame;
 mod inputs;
 mod manifest;
 
+pub use articles::ArticleCache;
 pub use inputs::{Fingerprint, SITE_FILES, SOURCE_DIRS, named_files};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -128,7 +130,7 @@ struct Entry {
 
 /// A finding as stored; read back only when its code is one this binary knows.
 #[derive(Serialize, Deserialize)]
-struct Finding {
+pub(super) struct Finding {
     code: String,
     error: bool,
     file: String,
@@ -139,7 +141,7 @@ struct Finding {
 }
 
 impl Finding {
-    fn of(d: &Diagnostic) -> Finding {
+    pub(super) fn of(d: &Diagnostic) -> Finding {
         Finding {
             code: d.code.as_str().to_string(),
             error: d.severity == Severity::Error,
@@ -151,7 +153,7 @@ impl Finding {
         }
     }
 
-    fn into_diagnostic(self) -> Option<Diagnostic> {
+    pub(super) fn into_diagnostic(self) -> Option<Diagnostic> {
         let code = Code::ALL.into_iter().find(|code| code.as_str() == self.code)?;
         let severity = if self.error { Severity::Error } else { Severity::Warning };
         Some(Diagnostic {

@@ -17,7 +17,8 @@ use crate::review::hash::{Fingerprint, ReviewSite, ReviewableContent, fingerprin
 use crate::review::state::{ReviewState, review_state};
 use std::sync::Arc;
 
-#[derive(Debug)]
+// Serialised only by the build cache (`crate::cache::articles`), which keeps judged articles.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     pub file: String,
     pub section: String,
@@ -49,6 +50,8 @@ pub struct Article {
     /// Bullets and paragraphs of the body under `##` headings that cite nothing and do not
     /// introduce a list, for `citation/uncited-claim`. The cited ones are not kept: nothing
     /// judges them, and a large site has hundreds of thousands.
+    // Empty once judged (`forget_what_only_checks_read`): never stored.
+    #[serde(skip)]
     pub uncited_claims: Vec<Claim>,
     pub related: Vec<String>,
     /// Slugs the article was published under before: each old address redirects to it.
@@ -80,11 +83,13 @@ pub struct Article {
 
 /// An article's body as the site uses it: the page's HTML and table of contents, and for
 /// the search index only its words.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     /// Packed, and spilled to disk when the build gave a spill: read once, when the page is
     /// written (see `crate::packed`). `None` when the article was parsed only to be
     /// checked; `html()` reads it.
+    // Stored beside the article, packed, by the build cache.
+    #[serde(skip)]
     html: Option<PackedText>,
     pub toc: Vec<super::markdown::TocEntry>,
     /// Every heading's id (`#fragment` targets), the table of contents' and deeper ones.
@@ -105,6 +110,19 @@ impl Body {
         }
     }
 
+    /// The packed HTML, as `restore_html` takes it back (for the build cache); `None` when
+    /// none was made.
+    pub fn packed_html(&self) -> Option<Result<Vec<u8>, crate::packed::UnpackError>> {
+        self.html.as_ref().map(PackedText::packed)
+    }
+
+    /// Holds `packed` (from `packed_html`) as the HTML again, written to `spill` when there
+    /// is one; false, and nothing held, when the bytes do not unpack to a text.
+    pub fn restore_html(&mut self, packed: Vec<u8>, spill: Option<&Arc<Spill>>) -> bool {
+        self.html = PackedText::from_packed(packed, spill);
+        self.html.is_some()
+    }
+
     fn from_rendered(rendered: Rendered, output: Output, spill: Option<&Arc<Spill>>) -> Body {
         let pack = |html: &str| match spill {
             Some(spill) => PackedText::pack_into(html, spill),
@@ -123,7 +141,7 @@ impl Body {
 /// Where the fields that checks across articles point at are written: duplicate slugs and
 /// questions, links into the site, the graph's findings, and `url/removed` once the pages
 /// are made. Kept for the whole build; everything else of `Spans` is not.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Places {
     pub question: Position,
     pub slug: Position,
@@ -188,6 +206,18 @@ pub struct Sources<'a> {
     /// The checks of the article alone, run as soon as it is parsed; what only they read
     /// is then dropped before the article leaves its job. `None` keeps it.
     pub judge: Option<&'a Judge<'a>>,
+}
+
+/// Finished parses kept between builds (`crate::cache::articles` keeps them on disk): the
+/// parse job asks before it parses a file and offers what it parsed. Only what a parse
+/// job hands on is kept (a judged article, or the findings of a file that did not parse),
+/// so a recalled parse is what parsing the same text against the same sources gives.
+pub trait Kept: Sync {
+    /// The parse of `source` kept from an earlier build against the same sources, its
+    /// body's HTML written to `spill`.
+    fn recall(&self, source: &SourceFile, spill: Option<&Arc<Spill>>) -> Option<ParsedArticle>;
+    /// Keeps `parsed`, the parse of `source`.
+    fn keep(&self, source: &SourceFile, parsed: &ParsedArticle);
 }
 
 /// The checks that need one article and what it was parsed against (the shared

@@ -159,16 +159,18 @@ pub struct Citer<'r> {
     /// Reference index for each number, in order of first appearance.
     order: Vec<usize>,
     number_of: HashMap<usize, usize>,
-    first_marker: HashMap<usize, String>,
+    first_marker: std::collections::BTreeMap<usize, String>,
     markers: usize,
     uses: Vec<CitationUse>,
 }
 
 /// The outcome of numbering: `order[n - 1]` is the index of reference number `n`.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Citations {
     pub order: Vec<usize>,
-    pub first_marker: HashMap<usize, String>,
+    pub first_marker: std::collections::BTreeMap<usize, String>,
+    // Empty once judged (`Article::forget_what_only_checks_read`): never stored.
+    #[serde(skip)]
     pub uses: Vec<CitationUse>,
     /// The shared-bibliography entries the article cites: reference index `local + k` is
     /// bibliography entry `shared[k]`, where `local` is the number of its own references.
@@ -190,7 +192,7 @@ impl<'r> Citer<'r> {
             pulled: Vec::new(),
             order: Vec::new(),
             number_of: HashMap::new(),
-            first_marker: HashMap::new(),
+            first_marker: std::collections::BTreeMap::new(),
             markers: 0,
             uses: Vec::new(),
         }

@@ -94,7 +94,7 @@ impl ReviewStatus {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     #[serde(default)]
@@ -121,7 +121,7 @@ pub struct Review {
     pub commit: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reviewer {
     /// The reviewer's id in the people registry (`people/<id>.md`).
@@ -153,7 +153,7 @@ impl Reviewer {
 
 /// `retired:`: the article is withdrawn. Its page says so, why, and where to read instead;
 /// it leaves every listing, and its address stays.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Retired {
     pub date: Date,
@@ -163,7 +163,7 @@ pub struct Retired {
     pub replaced_by: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     pub version: u32,
@@ -207,7 +207,7 @@ impl ReferenceKind {
 }
 
 /// A source an article cites, as the editor typed it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     pub id: String,

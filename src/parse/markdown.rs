@@ -44,14 +44,14 @@ pub enum Output {
     FactsOnly,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
     pub text: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// The text without markup or citation markers: for summaries and feeds in inline mode,
@@ -76,7 +76,7 @@ pub struct Rendered {
 }
 
 /// A link or image of a text that points into the site.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// The URL as written.
     pub url: String,

@@ -82,6 +82,9 @@ pub struct Reading<'a> {
     /// The checks of one article alone, run in its parse job (see `article::Judge`); `None`
     /// leaves the article unchecked, with everything the checks would read.
     pub judge: Option<&'a article::Judge<'a>>,
+    /// Parses kept from earlier builds against these same sources (the build cache);
+    /// `None` parses every file.
+    pub kept: Option<&'a dyn article::Kept>,
 }
 
 impl<'a> Reading<'a> {
@@ -94,6 +97,7 @@ impl<'a> Reading<'a> {
             trust: None,
             retractions: None,
             judge: None,
+            kept: None,
         }
     }
 }
@@ -111,6 +115,7 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
         trust,
         retractions,
         judge,
+        kept,
     } = *reading;
     let site = ReviewSite::new(base_url, root);
     let found = find_content(root, max_file_size);
@@ -135,7 +140,7 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                             spill: spill.as_ref(),
                             judge,
                         };
-                        FileParse::Article(parse_article(&source, sources, output))
+                        FileParse::Article(parse_or_recall(&source, sources, output, kept))
                     }
                     SourceKind::Page => FileParse::Page(parse_page(&source)),
                 };
@@ -172,6 +177,56 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
     }
     parsed.spill = spill;
     (loaded, parsed)
+}
+
+/// The parse of `source`: kept from an earlier build when `kept` has it, else parsed now
+/// and offered to `kept`.
+fn parse_or_recall(
+    source: &crate::load::SourceFile,
+    sources: Sources<'_>,
+    output: Output,
+    kept: Option<&dyn article::Kept>,
+) -> ParsedArticle {
+    let Some(kept) = kept else {
+        return parse_article(source, sources, output);
+    };
+    if let Some(mut recalled) = kept.recall(source, sources.spill) {
+        // The corrections a reference shows come from the retraction list, which the kept
+        // parse was made against too; they are not stored, only set again.
+        if let (Some(article), Some(list)) = (recalled.article.as_mut(), sources.retractions) {
+            crate::bibliography::retraction::annotate_corrections(article, list);
+        }
+        // Debug builds (every test) check the kept parse against parsing anew, field by
+        // field and the body's HTML, as `yaml` checks its values against serde_yaml's.
+        #[cfg(debug_assertions)]
+        assert_same_parse(&recalled, &parse_article(source, sources, output), &source.rel_path);
+        return recalled;
+    }
+    let parsed = parse_article(source, sources, output);
+    kept.keep(source, &parsed);
+    parsed
+}
+
+#[cfg(debug_assertions)]
+fn assert_same_parse(recalled: &ParsedArticle, fresh: &ParsedArticle, file: &str) {
+    let facts = |parsed: &ParsedArticle| {
+        let article = parsed.article.as_ref();
+        let corrections: Vec<_> = article
+            .map(|a| a.references.iter().map(|r| r.correction.clone()).collect())
+            .unwrap_or_default();
+        let html = article.and_then(|a| a.body.html().ok());
+        (
+            // A value, not text: maps compare by their entries, whatever their order.
+            serde_json::to_value(&parsed.article).ok(),
+            corrections,
+            html,
+            parsed.spans.is_some(),
+        )
+    };
+    assert!(
+        facts(recalled) == facts(fresh) && recalled.diagnostics == fresh.diagnostics,
+        "the kept parse of {file} is not what parsing it gives"
+    );
 }
 
 // Pages are a handful beside thousands of articles: boxing the article to even out the

@@ -153,7 +153,7 @@ pub struct Standards<'a> {
     pub grade: Option<&'a str>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fingerprint {
     /// `sha256:<64 hex>`, derived from the part digests alone (`combine`).
     pub hash: String,
@@ -220,7 +220,7 @@ pub fn combine(parts: &BTreeMap<String, String>) -> Option<String> {
 /// What changed between an approval and the current text, judged only from what can be
 /// trusted: recorded parts that do not combine to the approved hash were altered after
 /// the approval, and say nothing about which part changed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum ChangedParts {
     /// The named parts differ (empty: the record keeps no parts, so nothing can be named).
     Named(Vec<&'static str>),
@@ -228,6 +228,31 @@ pub enum ChangedParts {
     RecordAltered,
     /// Recorded under an earlier fingerprint, which covered less and had other parts.
     EarlierVersion,
+}
+
+/// Stored (by the build cache), the named parts come back as the names of `PARTS`.
+impl<'de> serde::Deserialize<'de> for ChangedParts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ChangedParts, D::Error> {
+        #[derive(serde::Deserialize)]
+        enum Stored {
+            Named(Vec<String>),
+            RecordAltered,
+            EarlierVersion,
+        }
+        Ok(match Stored::deserialize(deserializer)? {
+            Stored::Named(names) => ChangedParts::Named(
+                names
+                    .iter()
+                    .map(|name| {
+                        crate::text::known_name(name, &PARTS)
+                            .ok_or_else(|| serde::de::Error::custom(format!("no part {name:?}")))
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            Stored::RecordAltered => ChangedParts::RecordAltered,
+            Stored::EarlierVersion => ChangedParts::EarlierVersion,
+        })
+    }
 }
 
 impl ChangedParts {

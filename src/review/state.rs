@@ -6,7 +6,7 @@ use super::hash::{ChangedParts, Fingerprint, changed_parts};
 use crate::parse::front_matter::{Review, ReviewStatus};
 
 /// Where an article really stands, once its approval has been checked against its text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReviewState {
     Draft,
     Submitted,

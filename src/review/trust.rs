@@ -62,7 +62,7 @@ impl Trust {
 }
 
 /// What a page may say about its approval, once judged.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Approval {
     /// Indexes into `review.reviewers` of the approvals a page may name.
     pub shown: Vec<usize>,

@@ -6,7 +6,7 @@ use crate::diagnostic::Position;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// The counts and grades of one text, with what makes it hard to read.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Score {
     pub words: usize,
     /// Sentences of three words or more (shorter fragments, like a list item's label,
@@ -24,7 +24,7 @@ pub struct Score {
 }
 
 /// One scored text of an article, and where it is written.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Scored {
     /// `plain_answer`, `answer` or `body`.
     pub field: &'static str,
@@ -41,6 +41,25 @@ pub struct PatientTexts<'a> {
     pub patient: bool,
 }
 
+/// The fields a text is scored from, as `Scored::field` names them.
+const SCORED_FIELDS: [&str; 3] = ["plain_answer", "answer", "body"];
+
+/// A stored score (the build cache's), its field back as the name it was.
+impl<'de> serde::Deserialize<'de> for Scored {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Scored, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Stored {
+            field: String,
+            at: Position,
+            score: Score,
+        }
+        let Stored { field, at, score } = Stored::deserialize(deserializer)?;
+        let field = crate::text::known_name(&field, &SCORED_FIELDS)
+            .ok_or_else(|| serde::de::Error::custom(format!("no scored field {field:?}")))?;
+        Ok(Scored { field, at, score })
+    }
+}
+
 /// The plain answer always; for an article written for patients, its body, and its answer
 /// when it has no plain answer (patients are shown the plain one).
 pub fn score_article(texts: &PatientTexts<'_>) -> Vec<Scored> {
@@ -51,13 +70,13 @@ pub fn score_article(texts: &PatientTexts<'_>) -> Vec<Scored> {
         }
     };
     if let Some(plain) = texts.plain_answer {
-        add("plain_answer", plain);
+        add(SCORED_FIELDS[0], plain);
     }
     if texts.patient && texts.plain_answer.is_none() {
-        add("answer", texts.answer);
+        add(SCORED_FIELDS[1], texts.answer);
     }
     if texts.patient {
-        add("body", texts.body);
+        add(SCORED_FIELDS[2], texts.body);
     }
     scored
 }

@@ -1,0 +1,230 @@
+//! Finished parses of article files, kept in `.evident/cache/articles/` so that a build
+//! after an edit parses only the files that changed.
+//!
+//! A parse job's result (the judged article and the findings of its file) is a pure
+//! function of the file's path and text and of what every article is parsed against: the
+//! configuration, the shared bibliography, the people registry and the pinned keys, the
+//! retraction list, the files an approval may embed (`static/`, `theme/`, files beside the
+//! articles), the options, "today" and the binary. An entry is named by a SHA-256 over all
+//! of them, so an entry found is the parse that would be made now; anything else parses.
+//! Templates, pages, git's history and other articles are not read by a parse job and do
+//! not name entries: editing a template reuses every parse.
+//!
+//! Entries are framed like the build entries (`frame`: format tag, binary, length,
+//! SHA-256) and read back only whole; a corrupt or foreign entry is parsed again and
+//! replaced. An entry no build has read or written for a week is removed, at most once a
+//! day, and only when it is one of ours (its frame's tag).
+
+use super::Finding;
+use super::frame;
+use super::inputs::Fields;
+use crate::load::SourceFile;
+use crate::packed::Spill;
+use crate::parse::Output;
+use crate::parse::article::{Article, Kept, ParsedArticle};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// Where the entries are, under the cache folder.
+const ARTICLES_DIR: &str = "articles";
+
+/// An entry unused for this long is removed.
+const UNUSED_FOR: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// How often the folder is searched for such entries.
+const PRUNE_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The kept parses of one site, against the sources it has now.
+pub struct ArticleCache {
+    dir: PathBuf,
+    /// The fingerprint of everything a parse job reads besides its own file.
+    shared: [u8; 32],
+    /// Parses with their body's HTML are recalled and kept; else recalled without it.
+    publishing: bool,
+    /// The entries this build read or wrote: never pruned.
+    used: Mutex<HashSet<[u8; 32]>>,
+}
+
+/// One kept parse as stored: JSON, then the body's packed HTML.
+#[derive(Serialize)]
+struct Storing<'a> {
+    article: &'a Option<Article>,
+    findings: Vec<Finding>,
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    article: Option<Article>,
+    findings: Vec<Finding>,
+}
+
+impl ArticleCache {
+    /// The kept parses of `root`'s articles for a run with `settings` that makes `output`:
+    /// one that publishes recalls parses with their HTML and keeps what it parses; `check`
+    /// (no HTML) recalls them too, without the HTML, and keeps nothing, as its parses have
+    /// no HTML to keep. `None` when what every parse reads cannot all be read.
+    pub fn open(root: &Path, settings: &super::Settings<'_>, output: Output) -> Option<ArticleCache> {
+        let mut hash = Fields(Sha256::new());
+        hash.field(b"binary", crate::embedded::binary_identity().as_bytes());
+        // Of the options, what a parse job reads: drafts, pending articles and `--deny`
+        // decide later what is published and how findings count, so `check --deny
+        // warnings` recalls what `build` kept.
+        let read = format!("today={} base_url={:?}", settings.today, settings.base_url);
+        hash.field(b"options", read.as_bytes());
+        hash.trusted_keys(settings)?;
+        for name in [crate::config::CONFIG_FILE, crate::review::site::APPROVAL_FILE] {
+            hash.file(name, &root.join(name));
+        }
+        for name in super::named_files(root) {
+            hash.file("retraction list", &root.join(name));
+        }
+        for dir in ["references", "people", "theme", crate::site_path::STATIC_DIR] {
+            hash.tree(root, dir, &|_| true)?;
+        }
+        // What an article embeds from beside it; the articles themselves name their own
+        // entries, and pages are not read by an article's parse.
+        hash.tree(root, "content", &|path| path.extension().is_none_or(|e| e != "md"))?;
+        Some(ArticleCache {
+            dir: root.join(super::CACHE_DIR).join(ARTICLES_DIR),
+            shared: hash.0.finalize().into(),
+            publishing: output == Output::Html,
+            used: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// The name of the entry of `source`'s parse.
+    fn key(&self, source: &SourceFile) -> [u8; 32] {
+        let mut hash = Fields(Sha256::new());
+        hash.field(b"shared", &self.shared);
+        hash.field(b"path", source.rel_path.as_bytes());
+        hash.field(b"section", source.section.as_bytes());
+        hash.field(b"text", source.text.as_bytes());
+        hash.0.finalize().into()
+    }
+
+    fn entry(&self, key: &[u8; 32]) -> PathBuf {
+        let name = crate::text::hex(key);
+        self.dir.join(&name[..2]).join(format!("{name}.bin"))
+    }
+
+    fn mark_used(&self, key: [u8; 32]) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key);
+        }
+    }
+
+    /// Removes the entries no build has used for a week, when the folder was not searched
+    /// in the last day. Failing to remove anything fails nothing; `check` removes nothing.
+    pub fn prune(&self) {
+        if !self.publishing {
+            return;
+        }
+        let marker = self.dir.join("pruned");
+        let now = SystemTime::now();
+        let recently = std::fs::metadata(&marker)
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age < PRUNE_EVERY));
+        if recently || std::fs::write(&marker, b"").is_err() {
+            return;
+        }
+        let Ok(used) = self.used.lock() else {
+            return;
+        };
+        let used: HashSet<String> = used
+            .iter()
+            .map(|key| format!("{}.bin", crate::text::hex(key)))
+            .collect();
+        for entry in walkdir::WalkDir::new(&self.dir)
+            .min_depth(2)
+            .max_depth(2)
+            .into_iter()
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy();
+            if !entry.file_type().is_file() || used.contains(name.as_ref()) || !is_entry_name(&name) {
+                continue;
+            }
+            let unused = entry
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .is_some_and(|at| now.duration_since(at).is_ok_and(|age| age > UNUSED_FOR));
+            if unused && frame::is_ours(entry.path()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// `<64 hex digits>.bin`, as `ArticleCache::entry` names entries.
+fn is_entry_name(name: &str) -> bool {
+    name.strip_suffix(".bin")
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+impl Kept for ArticleCache {
+    fn recall(&self, source: &SourceFile, spill: Option<&Arc<Spill>>) -> Option<ParsedArticle> {
+        let key = self.key(source);
+        let bytes = std::fs::read(self.entry(&key)).ok()?;
+        let payload = frame::open(&bytes).ok()?;
+        let (json, packed) = take_sized(payload)?;
+        let stored: Stored = serde_json::from_slice(json).ok()?;
+        let diagnostics = stored
+            .findings
+            .into_iter()
+            .map(Finding::into_diagnostic)
+            .collect::<Option<Vec<_>>>()?;
+        let mut article = stored.article;
+        if let Some(article) = article.as_mut().filter(|_| self.publishing)
+            && (packed.is_empty() || !article.body.restore_html(packed.to_vec(), spill))
+        {
+            return None;
+        }
+        self.mark_used(key);
+        Some(ParsedArticle {
+            article,
+            spans: None,
+            diagnostics,
+        })
+    }
+
+    fn keep(&self, source: &SourceFile, parsed: &ParsedArticle) {
+        // Only what a parse job hands on: where each field is written is dropped once the
+        // article is judged, and an unjudged article would come back unjudged. A parse
+        // without its HTML would be recalled by a build that needs it.
+        if parsed.spans.is_some() || !self.publishing {
+            return;
+        }
+        let packed = match parsed.article.as_ref().map(|a| a.body.packed_html()) {
+            None => Vec::new(),
+            Some(Some(Ok(packed))) => packed,
+            Some(_) => return,
+        };
+        let storing = Storing {
+            article: &parsed.article,
+            findings: parsed.diagnostics.iter().map(Finding::of).collect(),
+        };
+        let Ok(json) = serde_json::to_vec(&storing) else {
+            return;
+        };
+        let mut payload = Vec::with_capacity(8 + json.len() + packed.len());
+        payload.extend_from_slice(&(json.len() as u64).to_le_bytes());
+        payload.extend_from_slice(&json);
+        payload.extend_from_slice(&packed);
+        let key = self.key(source);
+        if frame::write_in_place(&self.entry(&key), &payload).is_ok() {
+            self.mark_used(key);
+        }
+    }
+}
+
+/// A length-prefixed part and what follows it.
+fn take_sized(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (length, rest) = bytes.split_first_chunk::<8>()?;
+    let length = usize::try_from(u64::from_le_bytes(*length)).ok()?;
+    (rest.len() >= length).then(|| rest.split_at(length))
+}
