@@ -79,7 +79,7 @@ fn main() {
             "run {run}: {built:.2?} / {checked:.2?} / {ranked:.2?}  ({} findings, {} edges, {} listed)",
             findings.len(),
             edges.len(),
-            related.iter().map(Vec::len).sum::<usize>()
+            related.iter().map(<[_]>::len).sum::<usize>()
         );
         let total = built + checked + ranked;
         if best.is_none_or(|(b, c, r, _)| total < b + c + r) {

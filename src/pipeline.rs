@@ -37,14 +37,19 @@
 //!   terms (~1.7 KB);
 //! - the shared bibliography, the people registry, the configuration.
 //!
-//! Then, to the end: the related-question graph (`link::graph::Graph`, ~1 KB an article),
-//! the linked `link::Site` (related lists with their reasons, backlinks, topics: ~2.4 KB an
-//! article), the lists every listing page shares (built once by `render::render_site`),
-//! and the findings until they are reported.
+//! Then, to the end: the related-question graph (`link::graph::Graph`: profiles and
+//! candidates, ~0.5 KB an article) and the linked `link::Site` (related lists, backlinks and
+//! edges as u32 indices in flat arrays (`link::lists::Lists`), topics: ~0.4 KB an article).
+//! No related entry or edge holds its reason: `link::graph::reason` makes it from the
+//! graph when a page, graph.json or DOT shows it. While rendering: the summary every
+//! listing page shares (`render::context::SummaryView`, built once by
+//! `render::render_site`), which borrows the article's text and holds only its URL; and
+//! the findings until they are reported (~450 bytes a finding: the struct, its file and
+//! message as owned strings).
 //!
 //! What still grows with the site beyond a few KB an article: the references (read by the
-//! graph, the checks across articles and the article's own page), the related reasons
-//! (text the pages could make from the graph when they need it), and the struct itself.
+//! graph, the checks across articles and the article's own page), the struct itself, and
+//! the findings.
 //!
 //! The hand-off between stages is plain data the build cache stores per file: a file's text
 //! and what every parse reads besides it name its `parse::article::ParsedArticle` (the

@@ -53,7 +53,7 @@ pub fn check_graph(articles: &[&Article], graph: &Graph, config: &SiteConfig) ->
     for source in 0..articles.len() {
         for neighbour in graph.neighbours(source, settings.min_score, settings.max) {
             linked[source] = true;
-            linked[neighbour.index] = true;
+            linked[neighbour.index()] = true;
         }
     }
 
@@ -80,7 +80,7 @@ pub fn check_graph(articles: &[&Article], graph: &Graph, config: &SiteConfig) ->
                 && !linked_back
                 && graph
                     .neighbours(target, settings.min_score, settings.max)
-                    .any(|n| n.index == source)
+                    .any(|n| n.index() == source)
             {
                 let other = articles[target];
                 let at = other.places.related.last().copied().unwrap_or(other.places.question);
@@ -113,8 +113,8 @@ pub fn check_graph(articles: &[&Article], graph: &Graph, config: &SiteConfig) ->
             let hint = match worth_suggesting {
                 Some(best) => format!(
                     "link it to the questions its readers would ask next, e.g. `related: [{}]` ({})",
-                    articles[best.index].slug,
-                    graph.explain(index, best.index).reason()
+                    articles[best.index()].slug,
+                    graph.explain(index, best.index()).reason()
                 ),
                 None => {
                     "add `related:` links, or give it a topic or reference it shares with other articles".to_string()
@@ -154,9 +154,9 @@ fn implausible(
     let better: Vec<String> = graph
         .candidates(source)
         .iter()
-        .filter(|c| c.index != target && !chosen.iter().any(|(t, _)| *t == c.index))
+        .filter(|c| c.index() != target && !chosen.iter().any(|(t, _)| *t == c.index()))
         .take(2)
-        .map(|c| format!("`{}`", articles[c.index].slug))
+        .map(|c| format!("`{}`", articles[c.index()].slug))
         .collect();
     let mut hint =
         "remove it, or if the link is right, say so in both articles: a shared topic or reference".to_string();

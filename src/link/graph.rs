@@ -5,6 +5,7 @@
 
 pub mod tokens;
 
+use super::lists::Lists;
 use crate::bibliography::identifiers::normalize_doi;
 use crate::fast_hash::{FastMap, FastSet};
 use crate::parse::article::Article;
@@ -50,8 +51,15 @@ struct Profile {
 /// A computed neighbour.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Scored {
-    pub index: usize,
+    index: u32,
     pub score: f32,
+}
+
+impl Scored {
+    /// The neighbour's position in the graph's articles.
+    pub fn index(&self) -> usize {
+        self.index as usize
+    }
 }
 
 /// Why two articles are alike, for people: the parts of their score.
@@ -100,7 +108,7 @@ pub struct Graph {
     surfaces: Vec<String>,
     topic_names: Vec<String>,
     /// Each article's strongest computed neighbours, strongest first, ties by index.
-    candidates: Vec<Vec<Scored>>,
+    candidates: Lists<Scored>,
 }
 
 impl Graph {
@@ -185,6 +193,7 @@ impl Graph {
                 |scratch, doc| index.neighbours(&profiles, doc, keep, scratch),
             )
             .collect();
+        let candidates = Lists::collect(candidates);
 
         Graph {
             slugs: articles.iter().map(|a| a.slug.clone()).collect(),
@@ -289,61 +298,80 @@ fn name_terms(terms: &[(f32, &str)], worth: f32) -> Vec<String> {
         .collect()
 }
 
-/// One entry of an article's related list.
-#[derive(Clone, Debug, PartialEq)]
+/// One entry of an article's related list. Its reason is made when a page shows it
+/// (`reason`): held for every entry of a large site, the text cost more than the graph.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Related {
-    pub index: usize,
+    index: u32,
     /// Chosen by the editors (`related:`) rather than computed.
     pub explicit: bool,
     pub score: f32,
-    pub reason: String,
+}
+
+impl Related {
+    /// The related article's position in the site.
+    pub fn index(&self) -> usize {
+        self.index as usize
+    }
 }
 
 /// A line of the published graph. Explicit edges point from the article whose editors
 /// chose the link; computed edges are undirected, stored with `source < target`, and left
 /// out where an explicit edge already joins the pair.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Edge {
-    pub source: usize,
-    pub target: usize,
+    source: u32,
+    target: u32,
     pub explicit: bool,
     pub score: f32,
-    pub reason: String,
+}
+
+impl Edge {
+    pub fn source(&self) -> usize {
+        self.source as usize
+    }
+
+    pub fn target(&self) -> usize {
+        self.target as usize
+    }
+}
+
+/// Why `to` is related to `from`, for people: "chosen by the editors; topic x" when
+/// `from`'s editors chose it, else the computed likeness ("shares 1 reference; …").
+/// An explanation is the same read from either end, so an undirected edge has one reason.
+pub fn reason(graph: &Graph, from: usize, to: usize, explicit: bool) -> String {
+    let why = graph.explain(from, to).reason();
+    match (explicit, why.as_str()) {
+        (false, _) => why,
+        (true, "nothing in common") => "chosen by the editors".to_string(),
+        (true, why) => format!("chosen by the editors; {why}"),
+    }
 }
 
 /// Each article's related list and the edges of the published graph. `explicit[a]` holds
 /// the articles `a`'s editors link to, resolved, without `a` itself or repeats.
-pub fn rank(graph: &Graph, explicit: &[Vec<usize>], config: &RelatedConfig) -> (Vec<Vec<Related>>, Vec<Edge>) {
+pub fn rank(graph: &Graph, explicit: &[Vec<usize>], config: &RelatedConfig) -> (Lists<Related>, Vec<Edge>) {
     let related: Vec<Vec<Related>> = explicit
         .par_iter()
         .enumerate()
         .map(|(a, chosen)| {
             let mut editors: Vec<Related> = chosen
                 .iter()
-                .map(|&b| {
-                    let explanation = graph.explain(a, b);
-                    let reason = match explanation.reason().as_str() {
-                        "nothing in common" => "chosen by the editors".to_string(),
-                        why => format!("chosen by the editors; {why}"),
-                    };
-                    Related {
-                        index: b,
-                        explicit: true,
-                        score: explanation.score,
-                        reason,
-                    }
+                .map(|&b| Related {
+                    index: b as u32,
+                    explicit: true,
+                    score: graph.score(a, b),
                 })
                 .collect();
             let room = config.max.saturating_sub(editors.len());
             let computed: Vec<Related> = graph
                 .neighbours(a, config.min_score, usize::MAX)
-                .filter(|s| !chosen.contains(&s.index))
+                .filter(|s| !chosen.contains(&s.index()))
                 .take(room)
                 .map(|s| Related {
                     index: s.index,
                     explicit: false,
                     score: s.score,
-                    reason: graph.explain(a, s.index).reason(),
                 })
                 .collect();
             let by_strength = |x: &Related, y: &Related| y.score.total_cmp(&x.score).then(x.index.cmp(&y.index));
@@ -355,6 +383,7 @@ pub fn rank(graph: &Graph, explicit: &[Vec<usize>], config: &RelatedConfig) -> (
             editors
         })
         .collect();
+    let related = Lists::collect(related);
 
     let explicit_pairs: FastSet<(usize, usize)> = explicit
         .iter()
@@ -365,23 +394,21 @@ pub fn rank(graph: &Graph, explicit: &[Vec<usize>], config: &RelatedConfig) -> (
     let mut computed_pairs: FastSet<(usize, usize)> = FastSet::default();
     for (a, list) in related.iter().enumerate() {
         for entry in list {
-            let b = entry.index;
+            let b = entry.index();
             let pair = (a.min(b), a.max(b));
             if entry.explicit {
                 edges.push(Edge {
-                    source: a,
-                    target: b,
+                    source: a as u32,
+                    target: b as u32,
                     explicit: true,
                     score: entry.score,
-                    reason: entry.reason.clone(),
                 });
             } else if !explicit_pairs.contains(&pair) && computed_pairs.insert(pair) {
                 edges.push(Edge {
-                    source: pair.0,
-                    target: pair.1,
+                    source: pair.0 as u32,
+                    target: pair.1 as u32,
                     explicit: false,
                     score: entry.score,
-                    reason: entry.reason.clone(),
                 });
             }
         }
@@ -395,7 +422,7 @@ pub fn adjacency(edges: &[Edge], n: usize) -> Vec<Vec<(usize, f32)>> {
     let mut seen: FastSet<(usize, usize)> = FastSet::default();
     let mut adjacent = vec![Vec::new(); n];
     for edge in edges {
-        let pair = (edge.source.min(edge.target), edge.source.max(edge.target));
+        let pair = (edge.source().min(edge.target()), edge.source().max(edge.target()));
         if seen.insert(pair) {
             adjacent[pair.0].push((pair.1, edge.score));
             adjacent[pair.1].push((pair.0, edge.score));
@@ -800,13 +827,16 @@ impl Index {
         let mut scored: Vec<Scored> = pool
             .into_iter()
             .map(|(_, o)| Scored {
-                index: o as usize,
+                index: o,
                 score: score(p, &profiles[o as usize]),
             })
             .filter(|s| s.score > 0.0)
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
         scored.truncate(keep);
+        // `pool` and `scored` have the same layout, so the collect above reused pool's
+        // buffer, sized for every candidate touched: give back all but the few kept.
+        scored.shrink_to_fit();
         scored
     }
 }
@@ -917,7 +947,7 @@ pub(crate) mod tests {
     }
 
     fn slugs(articles: &[Article], list: &[Scored]) -> Vec<String> {
-        list.iter().map(|s| articles[s.index].slug.clone()).collect()
+        list.iter().map(|s| articles[s.index()].slug.clone()).collect()
     }
 
     #[test]
@@ -1000,9 +1030,9 @@ pub(crate) mod tests {
         let explicit = vec![vec![3], vec![], vec![], vec![], vec![]];
         let config = RelatedConfig::default();
         let (related, edges) = rank(&graph, &explicit, &config);
-        assert_eq!(related[0][0].index, 3);
+        assert_eq!(related[0][0].index(), 3);
         assert!(related[0][0].explicit);
-        assert_eq!(related[0][0].reason, "chosen by the editors");
+        assert_eq!(reason(&graph, 0, 3, true), "chosen by the editors");
         assert!(
             related[0][1..]
                 .iter()
@@ -1010,8 +1040,8 @@ pub(crate) mod tests {
         );
         let scores: Vec<f32> = related[0][1..].iter().map(|r| r.score).collect();
         assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-        assert!(edges.iter().any(|e| e.explicit && e.source == 0 && e.target == 3));
-        assert!(edges.iter().filter(|e| !e.explicit).all(|e| e.source < e.target));
+        assert!(edges.iter().any(|e| e.explicit && e.source() == 0 && e.target() == 3));
+        assert!(edges.iter().filter(|e| !e.explicit).all(|e| e.source() < e.target()));
 
         let by_score = RelatedConfig {
             explicit_first: false,
@@ -1019,7 +1049,7 @@ pub(crate) mod tests {
         };
         let (related, _) = rank(&graph, &explicit, &by_score);
         assert_eq!(
-            related[0].last().map(|r| r.index),
+            related[0].last().map(|r| r.index()),
             Some(3),
             "the weak editor's link sinks"
         );
@@ -1056,6 +1086,21 @@ pub(crate) mod tests {
             articles[members[3]].slug, "sglt2-side-effects",
             "the odd one out comes last"
         );
+    }
+
+    #[test]
+    fn a_pairs_reason_reads_the_same_from_either_end() {
+        // Computed edges are stored once, smaller index first, and their reason is made
+        // from that end when shown: it must be the text the other end's list would give.
+        let articles = sample();
+        let graph = built(&articles);
+        for a in 0..articles.len() {
+            for b in 0..articles.len() {
+                assert_eq!(reason(&graph, a, b, false), reason(&graph, b, a, false), "{a} {b}");
+            }
+        }
+        assert!(reason(&graph, 0, 2, true).starts_with("chosen by the editors; shares 1 reference"));
+        assert_eq!(reason(&graph, 1, 3, false), "nothing in common");
     }
 
     #[test]

@@ -4,12 +4,14 @@
 mod findings;
 pub use findings::check_graph;
 pub mod graph;
+pub mod lists;
 
 use crate::config::SiteConfig;
 use crate::parse::ParsedContent;
 use crate::parse::article::Article;
 use crate::parse::page::Page;
 use graph::{Edge, Graph, Related};
+use lists::Lists;
 use std::collections::{BTreeMap, HashMap};
 
 pub struct Site<'a> {
@@ -20,23 +22,36 @@ pub struct Site<'a> {
     pub pages: Vec<&'a Page>,
     /// For each article, its related questions: the published articles its editors chose
     /// and the strongest computed neighbours, ranked as `related:` in evident.yaml says.
-    pub related: Vec<Vec<Related>>,
+    /// Their reasons are made when shown (`Site::related_reason`).
+    pub related: Lists<Related>,
     /// For each article, the published articles whose editors list it as related,
     /// strongest first.
-    pub backlinks: Vec<Vec<usize>>,
+    pub backlinks: Lists<u32>,
     /// The related-question graph over the published articles.
     pub graph: Graph,
-    /// Its edges, as published in graph.json.
+    /// Its edges, as published in graph.json (reasons: `Site::edge_reason`).
     pub edges: Vec<Edge>,
     /// Sorted by title, then slug.
     pub topics: Vec<Topic>,
     /// Article indices, most recently updated first.
-    pub recent: Vec<usize>,
+    pub recent: Box<[u32]>,
     /// The people registry: profile pages, and reviewers' names and links.
     pub people: std::sync::Arc<crate::people::Registry>,
     /// Withdrawn articles (`retired:`), sorted by slug: each keeps its address for a notice
     /// that it was withdrawn, and appears nowhere else.
     pub retired: Vec<&'a Article>,
+}
+
+impl Site<'_> {
+    /// Why `entry` is among the related questions of article `index`.
+    pub fn related_reason(&self, index: usize, entry: &Related) -> String {
+        graph::reason(&self.graph, index, entry.index(), entry.explicit)
+    }
+
+    /// Why `edge` is in the graph: as its source's related list says.
+    pub fn edge_reason(&self, edge: &Edge) -> String {
+        graph::reason(&self.graph, edge.source(), edge.target(), edge.explicit)
+    }
 }
 
 pub struct Topic {
@@ -96,19 +111,16 @@ pub fn link_site<'a>(
         _ => Graph::build(&articles, config.related.max),
     };
     let (related, edges) = graph::rank(&graph, &explicit, &config.related);
-    let mut backlinks: Vec<Vec<(f32, usize)>> = vec![Vec::new(); articles.len()];
+    let mut backlinks: Vec<Vec<(f32, u32)>> = vec![Vec::new(); articles.len()];
     for (source, list) in related.iter().enumerate() {
         for entry in list.iter().filter(|r| r.explicit) {
-            backlinks[entry.index].push((entry.score, source));
+            backlinks[entry.index()].push((entry.score, source as u32));
         }
     }
-    let backlinks: Vec<Vec<usize>> = backlinks
-        .into_iter()
-        .map(|mut sources| {
-            sources.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            sources.into_iter().map(|(_, source)| source).collect()
-        })
-        .collect();
+    let backlinks = Lists::collect(backlinks.into_iter().map(|mut sources| {
+        sources.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        sources.into_iter().map(|(_, source)| source)
+    }));
     let adjacent = graph::adjacency(&edges, articles.len());
 
     let mut by_topic: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -138,8 +150,13 @@ pub fn link_site<'a>(
         .collect();
     topics.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.slug.cmp(&b.slug)));
 
-    let mut recent: Vec<usize> = (0..articles.len()).collect();
-    recent.sort_by(|&a, &b| articles[b].updated.cmp(&articles[a].updated).then(a.cmp(&b)));
+    let mut recent: Box<[u32]> = (0..articles.len() as u32).collect();
+    recent.sort_by(|&a, &b| {
+        articles[b as usize]
+            .updated
+            .cmp(&articles[a as usize].updated)
+            .then(a.cmp(&b))
+    });
 
     let mut pages: Vec<&Page> = parsed.pages.iter().collect();
     pages.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.slug.cmp(&b.slug)));

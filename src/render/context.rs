@@ -16,6 +16,7 @@ use crate::site_path::rebase;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 use std::borrow::Cow;
+use std::fmt;
 
 #[derive(Serialize)]
 pub struct SiteView {
@@ -78,12 +79,14 @@ impl From<Date> for DateView {
 
 /// What lists of questions show about each one.
 #[derive(Clone)]
-pub struct SummaryView {
-    pub slug: String,
+/// An article as listings show it. Every listing page shares one per article for the
+/// whole render, so it borrows what the article holds rather than copying it.
+pub struct SummaryView<'a> {
+    pub slug: &'a str,
     pub url: String,
-    pub question: String,
-    pub title: Option<String>,
-    pub answer_text: String,
+    pub question: &'a str,
+    pub title: Option<&'a str>,
+    pub answer_text: Excerpt<'a>,
     pub updated: Option<DateView>,
     pub version: u32,
     pub status: &'static str,
@@ -91,10 +94,10 @@ pub struct SummaryView {
     pub reviewed: bool,
     /// Approved once, but the text changed since; shown as under review.
     pub changed_since_approval: bool,
-    pub primary_topic: Option<TopicView>,
+    pub primary_topic: Option<&'a TopicView>,
 }
 
-impl SummaryView {
+impl SummaryView<'_> {
     pub const FIELDS: usize = 12;
 
     /// Writes every field into `fields`: `SummaryView` serialises through this, and so does
@@ -117,7 +120,7 @@ impl SummaryView {
     }
 }
 
-impl Serialize for SummaryView {
+impl Serialize for SummaryView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = serializer.serialize_struct("SummaryView", Self::FIELDS)?;
         self.serialize_fields(&mut fields)?;
@@ -150,7 +153,7 @@ pub struct ArticleView<'a> {
     /// Strongest first, each with why it is listed.
     pub related: Vec<super::graph::RelatedView<'a>>,
     /// Questions whose editors link here, except those already among `related`.
-    pub backlinks: Vec<&'a SummaryView>,
+    pub backlinks: Vec<&'a SummaryView<'a>>,
     pub json_ld: String,
     pub has_code: bool,
     /// `/questions/<slug>/history/`, when the build writes history pages.
@@ -266,18 +269,18 @@ pub struct PersonView<'a> {
     /// The published questions whose current approval names this person, newest first.
     pub approvals: Vec<PersonApprovalView<'a>>,
     /// The published questions that name this person as an author, in site order.
-    pub authored: Vec<&'a SummaryView>,
+    pub authored: Vec<&'a SummaryView<'a>>,
 }
 
 #[derive(Serialize)]
 pub struct PersonApprovalView<'a> {
-    pub article: &'a SummaryView,
+    pub article: &'a SummaryView<'a>,
     pub role: Option<&'a str>,
     pub date: DateView,
 }
 
 /// Every registered person with the approvals the site shows for them.
-pub fn people_views<'a>(site: &'a Site<'_>, urls: &Urls, summaries: &'a [SummaryView]) -> Vec<PersonView<'a>> {
+pub fn people_views<'a>(site: &'a Site<'_>, urls: &Urls, summaries: &'a [SummaryView<'a>]) -> Vec<PersonView<'a>> {
     site.people
         .people
         .iter()
@@ -290,7 +293,7 @@ pub fn person_view<'a>(
     site: &'a Site<'_>,
     person: &'a crate::people::Person,
     urls: &Urls,
-    summaries: &'a [SummaryView],
+    summaries: &'a [SummaryView<'a>],
 ) -> PersonView<'a> {
     let mut approvals: Vec<PersonApprovalView<'a>> = site
         .articles
@@ -316,7 +319,7 @@ pub fn person_view<'a>(
         b.date
             .iso
             .cmp(&a.date.iso)
-            .then_with(|| a.article.slug.cmp(&b.article.slug))
+            .then_with(|| a.article.slug.cmp(b.article.slug))
     });
     PersonView {
         id: &person.id,
@@ -509,13 +512,13 @@ pub fn topic_view(topic: &Topic, urls: &Urls) -> TopicView {
     }
 }
 
-pub fn summary_view(article: &Article, urls: &Urls, topic_views: &[TopicView]) -> SummaryView {
+pub fn summary_view<'a>(article: &'a Article, urls: &Urls, topic_views: &'a [TopicView]) -> SummaryView<'a> {
     SummaryView {
-        slug: article.slug.clone(),
+        slug: &article.slug,
         url: urls.path(&article_dir(&article.slug)),
-        question: article.question.clone(),
-        title: article.title.clone(),
-        answer_text: excerpt(&article.answer.plain, 300),
+        question: &article.question,
+        title: article.title.as_deref(),
+        answer_text: Excerpt::of(&article.answer.plain, 300),
         updated: article.updated.map(DateView::from),
         version: article.version,
         status: article.review_state.shown_status().as_str(),
@@ -525,7 +528,7 @@ pub fn summary_view(article: &Article, urls: &Urls, topic_views: &[TopicView]) -
         primary_topic: article
             .topics
             .first()
-            .and_then(|slug| topic_views.iter().find(|t| &t.slug == slug).cloned()),
+            .and_then(|slug| topic_views.iter().find(|t| &t.slug == slug)),
     }
 }
 
@@ -534,7 +537,7 @@ pub fn article_view<'a>(
     index: usize,
     urls: &Urls,
     topic_views: &[TopicView],
-    summaries: &'a [SummaryView],
+    summaries: &'a [SummaryView<'a>],
     body_html: &'a str,
 ) -> ArticleView<'a> {
     let article: &'a Article = site.articles[index];
@@ -546,8 +549,8 @@ pub fn article_view<'a>(
     // A question already among the related ones is not listed a second time.
     view.backlinks = site.backlinks[index]
         .iter()
-        .filter(|&&i| !site.related[index].iter().any(|r| r.index == i))
-        .map(|&i| &summaries[i])
+        .filter(|&&i| !site.related[index].iter().any(|r| r.index() == i as usize))
+        .map(|&i| &summaries[i as usize])
         .collect();
     view
 }
@@ -771,7 +774,7 @@ pub fn page_view<'a>(page: &'a Page, urls: &Urls) -> PageView<'a> {
 /// One article awaiting review, as the queue page shows it.
 #[derive(Serialize)]
 pub struct QueueItemView<'a> {
-    pub article: &'a SummaryView,
+    pub article: &'a SummaryView<'a>,
     pub since: Option<DateView>,
     pub reviewer: Option<&'a str>,
     /// "the body and the references" for a stale approval, else null.
@@ -791,7 +794,7 @@ fn summary_index<'a>(site: &'a Site<'_>) -> std::collections::HashMap<&'a str, u
 
 /// The review queue page: stale approvals first, then oldest first. Dates, not ages, so
 /// that the page does not change from one day to the next without a change of content.
-pub fn review_queue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -> Vec<QueueItemView<'a>> {
+pub fn review_queue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView<'a>]) -> Vec<QueueItemView<'a>> {
     let index_of = summary_index(site);
     crate::review::queue::review_queue(site.articles.iter().copied())
         .into_iter()
@@ -814,14 +817,14 @@ pub fn review_queue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -
 
 #[derive(Serialize)]
 pub struct OverdueItemView<'a> {
-    pub article: &'a SummaryView,
+    pub article: &'a SummaryView<'a>,
     /// When the review fell due.
     pub due: DateView,
     pub last_reviewed: Option<DateView>,
 }
 
 /// Approved questions whose review has fallen due, the longest overdue first.
-pub fn overdue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView]) -> Vec<OverdueItemView<'a>> {
+pub fn overdue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView<'a>]) -> Vec<OverdueItemView<'a>> {
     let index_of = summary_index(site);
     crate::review::queue::overdue_reviews(site.articles.iter().copied())
         .into_iter()
@@ -890,18 +893,51 @@ fn review_steps(status: ReviewStatus) -> Vec<StepView> {
 
 /// Cuts plain text at a word boundary, with an ellipsis when shortened.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    // Only the first `max_chars` characters are walked: every listing takes an excerpt of
-    // every answer it shows, and answers run to several paragraphs.
-    let Some((end, _)) = text.char_indices().nth(max_chars) else {
-        return text.to_string();
-    };
-    let cut = &text[..end];
-    let at_word = cut.rfind(' ').map_or(cut, |i| &cut[..i]);
-    let at_word = at_word.trim_end_matches([',', ';', ':', '.', ' ']);
-    let mut out = String::with_capacity(at_word.len() + '\u{2026}'.len_utf8());
-    out.push_str(at_word);
-    out.push('\u{2026}');
-    out
+    Excerpt::of(text, max_chars).to_string()
+}
+
+/// The start of a text, cut at a word and marked with "…" when it was longer: a borrowed
+/// part of the text, written out only where a page shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Excerpt<'a> {
+    kept: &'a str,
+    cut: bool,
+}
+
+impl<'a> Excerpt<'a> {
+    pub fn of(text: &'a str, max_chars: usize) -> Excerpt<'a> {
+        // Only the first `max_chars` characters are walked: every listing takes an excerpt
+        // of every answer it shows, and answers run to several paragraphs.
+        let Some((end, _)) = text.char_indices().nth(max_chars) else {
+            return Excerpt { kept: text, cut: false };
+        };
+        let cut = &text[..end];
+        let at_word = cut.rfind(' ').map_or(cut, |i| &cut[..i]);
+        Excerpt {
+            kept: at_word.trim_end_matches([',', ';', ':', '.', ' ']),
+            cut: true,
+        }
+    }
+}
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kept)?;
+        if self.cut {
+            f.write_str("\u{2026}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Excerpt<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.cut {
+            serializer.collect_str(self)
+        } else {
+            serializer.serialize_str(self.kept)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -923,5 +959,17 @@ mod tests {
         // Exactly the limit is kept whole; characters, not bytes, are counted.
         assert_eq!(excerpt("one two th", 10), "one two th");
         assert_eq!(excerpt("née à côté, très", 12), "née à côté\u{2026}");
+    }
+
+    #[test]
+    fn an_excerpt_serialises_as_the_text_it_shows() {
+        let cut = Excerpt::of("say \"no\" to <b>, then more", 12);
+        assert_eq!(cut.to_string(), "say \"no\" to\u{2026}");
+        assert_eq!(
+            serde_json::to_string(&cut).ok().as_deref(),
+            Some("\"say \\\"no\\\" to\u{2026}\"")
+        );
+        let whole = Excerpt::of("short", 12);
+        assert_eq!(serde_json::to_string(&whole).ok().as_deref(), Some("\"short\""));
     }
 }

@@ -18,9 +18,9 @@ pub const ARTICLE_DETAIL_LIMIT: usize = 400;
 
 /// A related question on an article page: its summary's fields, and why it is listed.
 pub struct RelatedView<'a> {
-    pub summary: &'a SummaryView,
+    pub summary: &'a SummaryView<'a>,
     /// "chosen by the editors; shares 2 references; topic prostate-cancer".
-    pub reason: &'a str,
+    pub reason: String,
     /// Chosen by the editors rather than computed.
     pub explicit: bool,
     /// 0 to 1, rounded to two decimals.
@@ -32,19 +32,19 @@ impl Serialize for RelatedView<'_> {
         use serde::ser::SerializeStruct;
         let mut fields = serializer.serialize_struct("RelatedView", SummaryView::FIELDS + 3)?;
         self.summary.serialize_fields(&mut fields)?;
-        fields.serialize_field("reason", self.reason)?;
+        fields.serialize_field("reason", &self.reason)?;
         fields.serialize_field("explicit", &self.explicit)?;
         fields.serialize_field("score", &self.score)?;
         fields.end()
     }
 }
 
-pub fn related_views<'a>(site: &'a Site<'_>, index: usize, summaries: &'a [SummaryView]) -> Vec<RelatedView<'a>> {
+pub fn related_views<'a>(site: &'a Site<'_>, index: usize, summaries: &'a [SummaryView<'a>]) -> Vec<RelatedView<'a>> {
     site.related[index]
         .iter()
         .map(|r| RelatedView {
-            summary: &summaries[r.index],
-            reason: &r.reason,
+            summary: &summaries[r.index()],
+            reason: site.related_reason(index, r),
             explicit: r.explicit,
             score: round(r.score, 2),
         })
@@ -91,7 +91,7 @@ struct EdgeJson<'a> {
     target: &'a str,
     kind: &'static str,
     weight: f64,
-    reason: &'a str,
+    reason: String,
 }
 
 /// `graph.json` (and `evident graph --format json`): `{"nodes": [{slug, question, url,
@@ -120,11 +120,11 @@ pub fn write_graph_json(site: &Site<'_>, urls: &Urls, out: &mut dyn std::io::Wri
     out.write_all(b"],\n\"edges\": [\n")?;
     for (i, edge) in site.edges.iter().enumerate() {
         let line = EdgeJson {
-            source: &site.articles[edge.source].slug,
-            target: &site.articles[edge.target].slug,
+            source: &site.articles[edge.source()].slug,
+            target: &site.articles[edge.target()].slug,
             kind: edge_kind(edge),
             weight: round(edge.score, 3),
-            reason: &edge.reason,
+            reason: site.edge_reason(edge),
         };
         write_json_line(out, &line, i + 1 < site.edges.len())?;
     }
@@ -159,11 +159,11 @@ pub fn graph_dot(site: &Site<'_>) -> String {
         let _ = writeln!(
             out,
             "  {} -> {} [kind={}, weight={:.3}, style=\"{style}\", tooltip={}];",
-            dot_id(&site.articles[edge.source].slug),
-            dot_id(&site.articles[edge.target].slug),
+            dot_id(&site.articles[edge.source()].slug),
+            dot_id(&site.articles[edge.target()].slug),
             edge_kind(edge),
             round(edge.score, 3),
-            dot_id(&edge.reason)
+            dot_id(&site.edge_reason(edge))
         );
     }
     out.push_str("}\n");
@@ -212,7 +212,7 @@ pub struct GroupView<'a> {
 #[derive(Serialize)]
 pub struct NodeView<'a> {
     #[serde(flatten)]
-    pub summary: &'a SummaryView,
+    pub summary: &'a SummaryView<'a>,
     pub related: Vec<RelatedView<'a>>,
 }
 
@@ -247,7 +247,7 @@ pub fn graph_view<'a>(
     site: &'a Site<'_>,
     urls: &Urls,
     topic_views: &'a [TopicView],
-    summaries: &'a [SummaryView],
+    summaries: &'a [SummaryView<'a>],
 ) -> GraphView<'a> {
     let primary = primary_topics(site);
     let explicit_count = site.edges.iter().filter(|e| e.explicit).count();
@@ -335,7 +335,7 @@ pub fn graph_view<'a>(
 fn topic_links(site: &Site<'_>, primary: &[Option<usize>]) -> BTreeMap<(usize, usize), usize> {
     let mut links = BTreeMap::new();
     for edge in &site.edges {
-        if let (Some(a), Some(b)) = (primary[edge.source], primary[edge.target]) {
+        if let (Some(a), Some(b)) = (primary[edge.source()], primary[edge.target()]) {
             if a != b {
                 *links.entry((a.min(b), a.max(b))).or_insert(0) += 1;
             }
@@ -440,7 +440,7 @@ fn article_drawing(
     );
     svg.push_str("<g class=\"graph-edges\">");
     for edge in &site.edges {
-        let (Some(&from), Some(&to)) = (position.get(&edge.source), position.get(&edge.target)) else {
+        let (Some(&from), Some(&to)) = (position.get(&edge.source()), position.get(&edge.target())) else {
             continue;
         };
         let width = 0.6 + 2.4 * f64::from(edge.score.clamp(0.0, 1.0));
@@ -460,7 +460,7 @@ fn article_drawing(
             "<a href=\"{}\"><circle class=\"graph-node graph-node--{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"9\"><title>{} ({})</title></circle></a>",
             crate::html::escape(&summary.url),
             summary.status,
-            crate::html::escape(&summary.question),
+            crate::html::escape(summary.question),
             summary.status_label
         );
     }

@@ -57,27 +57,17 @@ struct Shared<'s, 'a> {
     tera: &'s tera::Tera,
     urls: Urls,
     topics: &'s [TopicView],
-    summaries: &'s [SummaryView],
+    summaries: &'s [SummaryView<'s>],
     extras: Extras<'s>,
 }
 
-/// What the listings show of the site: a view of each topic and a summary of each article,
-/// in site order, built once for all the pages of a render.
-struct Listed {
-    topics: Vec<TopicView>,
-    summaries: Vec<SummaryView>,
-}
-
-impl Listed {
-    fn of(site: &Site<'_>, urls: &Urls) -> Listed {
-        let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, urls)).collect();
-        let summaries: Vec<SummaryView> = site
-            .articles
-            .par_iter()
-            .map(|a| summary_view(a, urls, &topics))
-            .collect();
-        Listed { topics, summaries }
-    }
+/// What the listings show of the articles: a summary of each, in site order, built once
+/// for all the pages of a render (after the topics' views, which the summaries point into).
+fn summaries<'a>(site: &Site<'a>, urls: &Urls, topics: &'a [TopicView]) -> Vec<SummaryView<'a>> {
+    site.articles
+        .par_iter()
+        .map(|a| summary_view(a, urls, topics))
+        .collect()
 }
 
 /// What a full build adds to the pages beyond the site itself (see `crate::versions` and
@@ -124,16 +114,16 @@ pub fn render_site(
     progress: &dyn Progress,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let urls = Urls::new(&site.config.base_url);
-    let listed = Listed::of(site, &urls);
-    tera.global_context()
-        .insert("site", &site_view(site, &urls, &listed.topics));
+    let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
+    let summaries = summaries(site, &urls, &topics);
+    tera.global_context().insert("site", &site_view(site, &urls, &topics));
     let shared = Shared {
         site,
         root,
         tera: &*tera,
         urls,
-        topics: &listed.topics,
-        summaries: &listed.summaries,
+        topics: &topics,
+        summaries: &summaries,
         extras,
     };
 
@@ -227,7 +217,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 .recent
                 .iter()
                 .take(site.config.home_recent)
-                .map(|&i| &shared.summaries[i])
+                .map(|&i| &shared.summaries[i as usize])
                 .collect();
             ctx.insert("recent", &recent);
             ("index.html", Some(String::new()), "index.html".to_string())
@@ -322,7 +312,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             let mut queue = context::review_queue_view(site, shared.summaries);
             if let Some(history) = shared.extras.history {
                 for item in &mut queue {
-                    item.diff_url = history.approval_diff_url(urls, &item.article.slug);
+                    item.diff_url = history.approval_diff_url(urls, item.article.slug);
                 }
             }
             ctx.insert("queue", &queue);
@@ -393,7 +383,7 @@ fn sitemap_entries(shared: &Shared<'_, '_>) -> Vec<SitemapEntry> {
     let newest = site
         .recent
         .first()
-        .and_then(|&i| site.articles[i].updated)
+        .and_then(|&i| site.articles[i as usize].updated)
         .map(|d| d.to_string());
     let mut entries = vec![
         SitemapEntry {
@@ -474,7 +464,7 @@ fn feed(shared: &Shared<'_, '_>) -> Feed {
         .iter()
         .take(site.config.feed_entries)
         .map(|&i| {
-            let article = site.articles[i];
+            let article = site.articles[i as usize];
             FeedEntry {
                 title: article.question.clone(),
                 url: urls.absolute(&article_dir(&article.slug)),
@@ -482,7 +472,7 @@ fn feed(shared: &Shared<'_, '_>) -> Feed {
                     .updated
                     .map(|d| d.rfc3339())
                     .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
-                summary: shared.summaries[i].answer_text.clone(),
+                summary: shared.summaries[i as usize].answer_text.to_string(),
             }
         })
         .collect();
