@@ -99,8 +99,11 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<()> {
     // The one line on standard output: scripts and tests read the address from it.
     println!("Serving {} at {url}", root.display());
     let _ = std::io::stdout().flush();
+    // Named from the list the watcher uses, so that the line cannot leave a folder out.
+    let folders: Vec<String> = crate::cache::SOURCE_DIRS.iter().map(|dir| format!("{dir}/")).collect();
     eprintln!(
-        "watching content/, references/, templates/, theme/, people/, evident.yaml, the files it names, and git; preview files in {}; Ctrl-C stops",
+        "watching {}, evident.yaml, the files it names, and git; preview files in {}; Ctrl-C stops",
+        folders.join(", "),
         generations.current().parent().unwrap_or(&root).display()
     );
 
