@@ -171,7 +171,7 @@ impl Kept for ArticleCache {
         let key = self.key(source);
         let bytes = std::fs::read(self.entry(&key)).ok()?;
         let payload = frame::open(&bytes).ok()?;
-        let (json, packed) = take_sized(payload)?;
+        let (json, packed) = frame::take_sized(payload)?;
         let stored: Stored = serde_json::from_slice(json).ok()?;
         let diagnostics = stored
             .findings
@@ -220,11 +220,4 @@ impl Kept for ArticleCache {
             self.mark_used(key);
         }
     }
-}
-
-/// A length-prefixed part and what follows it.
-fn take_sized(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
-    let (length, rest) = bytes.split_first_chunk::<8>()?;
-    let length = usize::try_from(u64::from_le_bytes(*length)).ok()?;
-    (rest.len() >= length).then(|| rest.split_at(length))
 }

@@ -51,7 +51,7 @@ fn open_as<'a>(bytes: &'a [u8], binary: &str) -> Result<&'a [u8], Rejected> {
 }
 
 /// A length-prefixed field and what follows it.
-fn take_sized(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(super) fn take_sized(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let (length, rest) = bytes.split_first_chunk::<8>()?;
     let length = usize::try_from(u64::from_le_bytes(*length)).ok()?;
     (rest.len() >= length).then(|| rest.split_at(length))

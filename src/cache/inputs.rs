@@ -92,12 +92,9 @@ impl Fields {
         Some(())
     }
 
-    /// A file by name: its bytes, or that it is absent or unreadable.
+    /// A file by name: the digest of its bytes, or of why it is absent or unreadable.
     pub(super) fn file(&mut self, name: &str, path: &Path) {
-        match std::fs::read(path) {
-            Ok(bytes) => self.field(name.as_bytes(), &bytes),
-            Err(error) => self.field(name.as_bytes(), format!("unreadable: {:?}", error.kind()).as_bytes()),
-        }
+        self.field(name.as_bytes(), &file_digest(path));
     }
 
     /// Every entry under `root/dir`, in name order: folders by name, files by name and
@@ -153,6 +150,7 @@ impl Fields {
                     if let Some(target) = link {
                         self.field(b"link", target.as_bytes());
                     }
+                    // As `file` puts it in, read on another core.
                     self.field(rel.as_bytes(), &digest);
                 }
                 (Found::File { .. }, None) => {}
