@@ -355,16 +355,20 @@ fn no_cache_builds_and_records_nothing() {
     assert!(!output.stderr.contains("up to date"), "--no-cache used the cache");
 }
 
-#[test]
-fn findings_of_the_build_are_reported_again_when_up_to_date() {
-    let site = site();
-    // A listed reference the article never cites: a warning.
+/// A listed reference the article never cites: a warning of the article's own checks.
+fn list_an_uncited_reference(site: &Site) {
     edit(
-        &site,
+        site,
         "content/diabetes/metformin-first-line.md",
         "references:\n",
         "references:\n  - id: never-cited\n    type: web\n    title: \"Never cited\"\n    url: \"https://example.org/x\"\n    accessed: 2025-01-01\n",
     );
+}
+
+#[test]
+fn findings_of_the_build_are_reported_again_when_up_to_date() {
+    let site = site();
+    list_an_uncited_reference(&site);
     let first = site.run(&["build", "--format", "json"]);
     first.expect_code(0);
     let again = site.run(&["build", "--format", "json"]);
@@ -559,13 +563,7 @@ fn kept_parses_unused_for_a_week_are_removed() {
 #[test]
 fn check_with_kept_parses_finds_what_it_finds_without_and_writes_none() {
     let site = site();
-    // A finding of the article's own checks: a listed reference it never cites.
-    edit(
-        &site,
-        "content/diabetes/metformin-first-line.md",
-        "references:\n",
-        "references:\n  - id: never-cited\n    type: web\n    title: \"Never cited\"\n    url: \"https://example.org/x\"\n    accessed: 2025-01-01\n",
-    );
+    list_an_uncited_reference(&site);
     let fresh = site.run(&["check", "--no-cache", "--format", "json"]);
     assert!(!site.exists(".evident/cache"), "check --no-cache wrote the cache");
     assert!(fresh.stdout.contains("citation/unused"), "{}", fresh.stdout);

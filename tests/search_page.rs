@@ -160,22 +160,16 @@ fn without_javascript_the_search_page_links_to_the_topic_index() {
     assert!(noscript.contains("href=\"/topics/\""), "{noscript}");
 }
 
-#[test]
-fn a_word_in_many_questions_shows_the_best_ten_of_about_how_many() {
-    let Some(browser) = chromium() else {
-        eprintln!("SKIPPED: no Chromium to run the search page in");
-        return;
-    };
-    // Thirty questions name metformin and thirty more articles only mention it: the ten
-    // shown come from the question level, so the body level is never read and the count
-    // is an estimate.
+/// A built site of `count` cited case articles, those `names_metformin` picks asking about
+/// metformin, each body one sentence `body` with its citation.
+fn built_cases(count: usize, names_metformin: fn(usize) -> bool, body: &str) -> Site {
     let site = Site::empty();
     site.write(
         "evident.yaml",
         "title: \"KB\"\nbase_url: \"https://kb.example.org/\"\nchecks:\n  graph/orphan: off\n  related/implausible: off\n  question/duplicate: off\n",
     );
-    for i in 0..60 {
-        let question = if i < 30 {
+    for i in 0..count {
+        let question = if names_metformin(i) {
             format!("What is the role of metformin in case {i}?")
         } else {
             format!("What is the outlook in case {i}?")
@@ -185,11 +179,24 @@ fn a_word_in_many_questions_shows_the_best_ten_of_about_how_many() {
             format!(
                 "---\nquestion: \"{question}\"\nanswer: \"It depends [@r{i}].\"\ntopics: [cases]\ncreated: 2025-01-01\n\
                  review:\n  status: submitted\nreferences:\n  - id: r{i}\n    type: research\n    title: \"Study {i}\"\n    \
-                 journal: \"J Synth Med\"\n    year: 2020\n    doi: \"10.5555/synth.{i}\"\n---\n\nPatients took metformin [@r{i}].\n"
+                 journal: \"J Synth Med\"\n    year: 2020\n    doi: \"10.5555/synth.{i}\"\n---\n\n{body} [@r{i}].\n"
             ),
         );
     }
     site.run(&["build"]).expect_code(0);
+    site
+}
+
+#[test]
+fn a_word_in_many_questions_shows_the_best_ten_of_about_how_many() {
+    let Some(browser) = chromium() else {
+        eprintln!("SKIPPED: no Chromium to run the search page in");
+        return;
+    };
+    // Thirty questions name metformin and thirty more articles only mention it: the ten
+    // shown come from the question level, so the body level is never read and the count
+    // is an estimate.
+    let site = built_cases(60, |i| i < 30, "Patients took metformin");
     let port = serve(site.path("public"));
     let page = search_page(browser, port, "metformin");
     assert_eq!(
@@ -210,27 +217,7 @@ fn rows_are_shown_in_their_order_when_the_first_one_comes_last() {
     };
     // Every fifth of 80 articles names metformin in its question: the ten results are in
     // three row shards (16 articles each), and the first of them is answered last.
-    let site = Site::empty();
-    site.write(
-        "evident.yaml",
-        "title: \"KB\"\nbase_url: \"https://kb.example.org/\"\nchecks:\n  graph/orphan: off\n  related/implausible: off\n  question/duplicate: off\n",
-    );
-    for i in 0..80 {
-        let question = if i % 5 == 0 {
-            format!("What is the role of metformin in case {i}?")
-        } else {
-            format!("What is the outlook in case {i}?")
-        };
-        site.write(
-            &format!("content/cases/case-{i:02}.md"),
-            format!(
-                "---\nquestion: \"{question}\"\nanswer: \"It depends [@r{i}].\"\ntopics: [cases]\ncreated: 2025-01-01\n\
-                 review:\n  status: submitted\nreferences:\n  - id: r{i}\n    type: research\n    title: \"Study {i}\"\n    \
-                 journal: \"J Synth Med\"\n    year: 2020\n    doi: \"10.5555/synth.{i}\"\n---\n\nSome text [@r{i}].\n"
-            ),
-        );
-    }
-    site.run(&["build"]).expect_code(0);
+    let site = built_cases(80, |i| i % 5 == 0, "Some text");
     let port = serve_slowly(
         site.path("public"),
         Some(("search/docs/0.json", Duration::from_millis(700))),
