@@ -100,18 +100,7 @@ fn search_results_carry_the_question_and_the_verified_review_status() {
 
 #[test]
 fn the_shipped_search_script_finds_what_the_reference_finds() {
-    // In CI (`CI` set, as every CI service sets it) a missing `node` fails: passing there
-    // without running the search script readers get is what this test exists to prevent, and
-    // `.ci/run` installs it. README's test command must still work on a machine with only the
-    // Rust toolchain, so elsewhere the skip is said loudly instead.
-    let Some(node) = node() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "`node` is needed to run the shipped search script: install Node.js (Debian: apt-get install nodejs)"
-        );
-        eprintln!(
-            "SKIPPED the_shipped_search_script_finds_what_the_reference_finds: `node` is not installed (CI fails here)"
-        );
+    let Some(node) = common::search::node_or_skip("the_shipped_search_script_finds_what_the_reference_finds") else {
         return;
     };
     let site = built();
@@ -141,23 +130,7 @@ fn the_shipped_search_script_finds_what_the_reference_finds() {
         "side effects of metformin",
         "signs of high blood sugar",
     ];
-    let script = site.path("public/theme/search.js");
-    let driver = site.path("driver.js");
-    std::fs::write(&driver, NODE_DRIVER).unwrap();
-    let output = Command::new(node)
-        .arg(&driver)
-        .arg(&script)
-        .arg(site.path("public"))
-        .args(queries)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "node failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let from_js: Vec<Value> = serde_json::from_str(&stdout).expect("the driver prints JSON");
+    let from_js: Vec<Value> = common::search::run_driver(node, &site, NODE_DRIVER, &queries);
     for (query, js) in queries.iter().zip(&from_js) {
         let expected = searcher(&site).search(query, 10);
         let js_slugs: Vec<&str> = js["hits"]
@@ -199,12 +172,9 @@ fn the_shipped_search_script_finds_what_the_reference_finds() {
 
 #[test]
 fn the_shipped_script_quotes_the_answer_around_the_matched_words_and_marks_them() {
-    let Some(node) = node() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "`node` is needed to run the shipped search script"
-        );
-        eprintln!("SKIPPED: `node` is not installed (CI fails here)");
+    let Some(node) =
+        common::search::node_or_skip("the_shipped_script_quotes_the_answer_around_the_matched_words_and_marks_them")
+    else {
         return;
     };
     let site = built();
@@ -266,11 +236,6 @@ const root = process.argv[3];
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(1); });
 "#;
-
-fn node() -> Option<&'static str> {
-    let found = Command::new("node").arg("--version").output();
-    found.is_ok_and(|o| o.status.success()).then_some("node")
-}
 
 #[test]
 fn no_page_but_the_search_page_loads_search_code_and_none_loads_the_index() {

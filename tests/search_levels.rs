@@ -8,7 +8,6 @@ mod common;
 use common::Site;
 use evident::search::query::{Results, Searcher};
 use serde_json::Value;
-use std::process::Command;
 
 const QUERIES: &[&str] = &[
     "metformin",
@@ -70,33 +69,11 @@ fn a_common_word_is_ranked_from_its_question_level_alone() {
 
 #[test]
 fn the_shipped_script_stops_where_the_reference_stops() {
-    let Some(node) = node() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "`node` is needed to run the shipped search script: install Node.js (Debian: apt-get install nodejs)"
-        );
-        eprintln!(
-            "SKIPPED the_shipped_script_stops_where_the_reference_stops: `node` is not installed (CI fails here)"
-        );
+    let Some(node) = common::search::node_or_skip("the_shipped_script_stops_where_the_reference_stops") else {
         return;
     };
     let site = corpus(240);
-    let driver = site.path("driver.js");
-    std::fs::write(&driver, NODE_DRIVER).unwrap();
-    let output = Command::new(node)
-        .arg(&driver)
-        .arg(site.path("public/theme/search.js"))
-        .arg(site.path("public"))
-        .args(QUERIES)
-        .output()
-        .expect("run node");
-    assert!(
-        output.status.success(),
-        "node failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let from_js: Vec<Value> = serde_json::from_slice(&output.stdout).expect("the driver prints JSON");
+    let from_js: Vec<Value> = common::search::run_driver(node, &site, NODE_DRIVER, QUERIES);
     let mut stopped_early = 0;
     for (query, runs) in QUERIES.iter().zip(&from_js) {
         // One searcher for the three pages, as the search page keeps it: 3 results, then
@@ -117,32 +94,19 @@ fn the_shipped_script_stops_where_the_reference_stops() {
 
 #[test]
 fn a_query_of_several_words_reaches_its_first_row_in_three_round_trips() {
-    let Some(node) = node() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "`node` is needed to run the shipped search script"
-        );
-        eprintln!("SKIPPED a_query_of_several_words_reaches_its_first_row_in_three_round_trips: no `node`");
+    let Some(node) =
+        common::search::node_or_skip("a_query_of_several_words_reaches_its_first_row_in_three_round_trips")
+    else {
         return;
     };
     let site = corpus(240);
-    let driver = site.path("rounds.js");
-    std::fs::write(&driver, ROUNDS_DRIVER).unwrap();
     let queries = [
         "apixaban dose",
         "warfarin bleeding risk",
         "kidney function",
         "metformin",
     ];
-    let output = Command::new(node)
-        .arg(&driver)
-        .arg(site.path("public/theme/search.js"))
-        .arg(site.path("public"))
-        .args(queries)
-        .output()
-        .expect("run node");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let rounds: Vec<Value> = serde_json::from_slice(&output.stdout).expect("the driver prints JSON");
+    let rounds: Vec<Value> = common::search::run_driver(node, &site, ROUNDS_DRIVER, &queries);
     for (query, answer) in queries.iter().zip(&rounds) {
         // The manifest with the synonyms; the vocabulary with the postings of the question
         // and heading levels; the rows. Reading the heading level after the question level
@@ -242,11 +206,6 @@ const root = process.argv[3];
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(1); });
 "#;
-
-fn node() -> Option<&'static str> {
-    let found = Command::new("node").arg("--version").output();
-    found.is_ok_and(|o| o.status.success()).then_some("node")
-}
 
 /// A built site in the shape of benches/gen_corpus.rs: each question names one drug, and
 /// headings, answers and bodies are drawn from a few clinical words and the drugs, so that

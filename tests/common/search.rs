@@ -1,8 +1,49 @@
 //! What the search tests compare between the script the site ships (run under Node) and
-//! the Rust reference ranking: the JSON the script printed against `Results`.
+//! the Rust reference ranking: the JSON the script printed against `Results`; and how they
+//! run it.
 
+use super::Site;
 use evident::search::query::Results;
 use serde_json::Value;
+use std::process::Command;
+
+/// `node`, when it is installed. In CI (`CI` set, as every CI service sets it) a missing
+/// `node` fails: passing there without running the search script readers get is what the
+/// callers exist to prevent, and `.ci/run` installs it. README's test command must still
+/// work on a machine with only the Rust toolchain, so elsewhere `test` says it skipped.
+pub fn node_or_skip(test: &str) -> Option<&'static str> {
+    let found = Command::new("node").arg("--version").output();
+    if found.is_ok_and(|o| o.status.success()) {
+        return Some("node");
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "`node` is needed to run the shipped search script: install Node.js (Debian: apt-get install nodejs)"
+    );
+    eprintln!("SKIPPED {test}: `node` is not installed (CI fails here)");
+    None
+}
+
+/// Runs `driver` (the text of a Node script) with the site's shipped `theme/search.js`, its
+/// output folder and `args`: the JSON the driver prints.
+pub fn run_driver<T: serde::de::DeserializeOwned>(node: &str, site: &Site, driver: &str, args: &[&str]) -> T {
+    let path = site.path("driver.js");
+    std::fs::write(&path, driver).unwrap();
+    let output = Command::new(node)
+        .arg(&path)
+        .arg(site.path("public/theme/search.js"))
+        .arg(site.path("public"))
+        .args(args)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "node failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&stdout).expect("the driver prints JSON")
+}
 
 /// The strings of a JSON array the script printed.
 pub fn strings(array: &Value) -> Vec<&str> {
