@@ -217,24 +217,12 @@ process.stdout.write(JSON.stringify({ long, none }));
     );
 }
 
-/// Loads the site's search script in Node and prints each query's results as JSON.
+/// Each query's results from the site's search script, as JSON.
 const NODE_DRIVER: &str = r#"
-const fs = require("fs");
-const path = require("path");
-const engine = require(process.argv[2]);
-const root = process.argv[3];
-(async () => {
-  const out = [];
-  for (const query of process.argv.slice(4)) {
-    // A fresh searcher per query, so each reports its own first download.
-    const searcher = engine.createSearcher((p) => {
-      const file = path.join(root, p);
-      return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
-    });
-    out.push(await searcher.search(query, 10));
-  }
-  process.stdout.write(JSON.stringify(out));
-})().catch((e) => { console.error(e); process.exit(1); });
+async function answer(query) {
+  // A fresh searcher per query, so each reports its own first download.
+  return engine.createSearcher(readSiteFile).search(query, 10);
+}
 "#;
 
 #[test]

@@ -127,27 +127,18 @@ fn a_query_of_several_words_reaches_its_first_row_in_three_round_trips() {
 /// asking for it, as a browser does a round trip later: how many turns asked for files
 /// before the first ten rows were in hand, and what each asked for.
 const ROUNDS_DRIVER: &str = r#"
-const fs = require("fs");
-const path = require("path");
-const engine = require(process.argv[2]);
-const root = process.argv[3];
-(async () => {
-  const out = [];
-  for (const query of process.argv.slice(4)) {
-    let turn = 0;
-    const asked = new Map();
-    const searcher = engine.createSearcher((p) => {
-      if (!asked.has(turn)) asked.set(turn, []);
-      asked.get(turn).push(p);
-      const file = path.join(root, p);
-      const value = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
-      return new Promise((resolve) => setTimeout(() => { turn++; resolve(value); }, 1));
-    });
-    const result = await searcher.search(query, 10);
-    out.push({ count: asked.size, hits: result.hits.length, rounds: [...asked.values()].map((files) => files.join(" ")) });
-  }
-  process.stdout.write(JSON.stringify(out));
-})().catch((e) => { console.error(e); process.exit(1); });
+async function answer(query) {
+  let turn = 0;
+  const asked = new Map();
+  const searcher = engine.createSearcher((p) => {
+    if (!asked.has(turn)) asked.set(turn, []);
+    asked.get(turn).push(p);
+    const value = readSiteFile(p);
+    return new Promise((resolve) => setTimeout(() => { turn++; resolve(value); }, 1));
+  });
+  const result = await searcher.search(query, 10);
+  return { count: asked.size, hits: result.hits.length, rounds: [...asked.values()].map((files) => files.join(" ")) };
+}
 "#;
 
 /// The script's answer for `query` and `limit` is the reference's, and it fetched the
@@ -183,28 +174,17 @@ fn same(query: &str, limit: usize, js: &Value, want: &Results, fetched_before: &
 /// Per query, one searcher asked for 3, then 10, then 25 results; each answer with the
 /// files it fetched that the searcher had not fetched before.
 const NODE_DRIVER: &str = r#"
-const fs = require("fs");
-const path = require("path");
-const engine = require(process.argv[2]);
-const root = process.argv[3];
-(async () => {
-  const out = [];
-  for (const query of process.argv.slice(4)) {
-    const searcher = engine.createSearcher((p) => {
-      const file = path.join(root, p);
-      return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
-    });
-    const runs = [];
-    for (const limit of [3, 10, 25]) {
-      const before = searcher.loaded.length;
-      const result = await searcher.search(query, limit);
-      result.fetched = searcher.loaded.slice(before);
-      runs.push(result);
-    }
-    out.push(runs);
+async function answer(query) {
+  const searcher = engine.createSearcher(readSiteFile);
+  const runs = [];
+  for (const limit of [3, 10, 25]) {
+    const before = searcher.loaded.length;
+    const result = await searcher.search(query, limit);
+    result.fetched = searcher.loaded.slice(before);
+    runs.push(result);
   }
-  process.stdout.write(JSON.stringify(out));
-})().catch((e) => { console.error(e); process.exit(1); });
+  return runs;
+}
 "#;
 
 /// A built site in the shape of benches/gen_corpus.rs: each question names one drug, and

@@ -24,16 +24,41 @@ pub fn node_or_skip(test: &str) -> Option<&'static str> {
     None
 }
 
-/// Runs `driver` (the text of a Node script) with the site's shipped `theme/search.js`, its
-/// output folder and `args`: the JSON the driver prints.
-pub fn run_driver<T: serde::de::DeserializeOwned>(node: &str, site: &Site, driver: &str, args: &[&str]) -> T {
+/// What every driver starts with: the shipped script as `engine`, and `readSiteFile(p)`, a
+/// file of the built site as the page would fetch it (null: not there).
+const DRIVER_START: &str = r#"
+const fs = require("fs");
+const path = require("path");
+const engine = require(process.argv[2]);
+const root = process.argv[3];
+function readSiteFile(p) {
+  const file = path.join(root, p);
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
+}
+"#;
+
+/// What every driver ends with: its `answer(query)` for each query, printed as a JSON array.
+const DRIVER_END: &str = r#"
+(async () => {
+  const out = [];
+  for (const query of process.argv.slice(4)) {
+    out.push(await answer(query));
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch((e) => { console.error(e); process.exit(1); });
+"#;
+
+/// Runs `driver` (Node code defining `async function answer(query)`, between
+/// `DRIVER_START` and `DRIVER_END`) on the site's shipped `theme/search.js` and output
+/// folder for each of `queries`: the JSON array of the answers.
+pub fn run_driver<T: serde::de::DeserializeOwned>(node: &str, site: &Site, driver: &str, queries: &[&str]) -> T {
     let path = site.path("driver.js");
-    std::fs::write(&path, driver).unwrap();
+    std::fs::write(&path, [DRIVER_START, driver, DRIVER_END].concat()).unwrap();
     let output = Command::new(node)
         .arg(&path)
         .arg(site.path("public/theme/search.js"))
         .arg(site.path("public"))
-        .args(args)
+        .args(queries)
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&output.stdout);
