@@ -411,14 +411,17 @@ fn write_corpus(site: &Site, count: usize) {
                 body.push_str(&format!("- {} [@r{i}]\n", sentence(14)));
             }
         }
-        let text = format!(
-            "---\nquestion: \"What is the role of {drug} in {topic} case {i}?\"\nanswer: >-\n  {} [@r{i}].\n\
-             topics: [{topic}]\ncreated: 2025-01-01\nreview:\n  status: {}\nreferences:\n  - id: r{i}\n    \
-             type: research\n    title: \"{}\"\n    journal: \"J Synth Med\"\n    year: 2020\n    doi: \"10.5555/synth.{i}\"\n---\n{body}",
-            sentence(20),
-            ["submitted", "under_review"][i % 2],
-            sentence(6),
-        );
+        // The answer's words are drawn before the reference title's.
+        let answer = sentence(20);
+        let text = common::corpus::Article {
+            drug,
+            topic,
+            answer: &answer,
+            status: ["submitted", "under_review"][i % 2],
+            reference_title: &sentence(6),
+            body: &body,
+        }
+        .text(i);
         site.write(&format!("content/{topic}/q-{i:04}.md"), text);
     }
 }

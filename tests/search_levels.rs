@@ -235,12 +235,15 @@ fn corpus(count: usize) -> Site {
         for s in 0..4 {
             body.push_str(&format!("\n## {} {s}\n\n{} [@r{i}].\n", sentence(3), sentence(30)));
         }
-        let text = format!(
-            "---\nquestion: \"What is the role of {drug} in {topic} case {i}?\"\nanswer: >-\n  {} [@r{i}].\n\
-             topics: [{topic}]\ncreated: 2025-01-01\nreview:\n  status: submitted\nreferences:\n  - id: r{i}\n    \
-             type: research\n    title: \"Synthetic study {i}\"\n    journal: \"J Synth Med\"\n    year: 2020\n    doi: \"10.5555/synth.{i}\"\n---\n{body}",
-            sentence(16),
-        );
+        let text = common::corpus::Article {
+            drug,
+            topic,
+            answer: &sentence(16),
+            status: "submitted",
+            reference_title: &format!("Synthetic study {i}"),
+            body: &body,
+        }
+        .text(i);
         site.write(&format!("content/{topic}/q-{i:04}.md"), text);
     }
     site.run(&["build", "--format", "json"]).expect_code(0);

@@ -40,3 +40,33 @@ impl<'a> Words<'a> {
         picked.join(" ")
     }
 }
+
+/// What one generated article says, beside its number `i`.
+pub struct Article<'a> {
+    pub drug: &'a str,
+    pub topic: &'a str,
+    pub answer: &'a str,
+    pub status: &'a str,
+    pub reference_title: &'a str,
+    pub body: &'a str,
+}
+
+impl Article<'_> {
+    /// The file of article `i`: its question names the drug, the topic and `i`, and its one
+    /// reference a DOI of its own.
+    pub fn text(&self, i: usize) -> String {
+        let Article {
+            drug,
+            topic,
+            answer,
+            status,
+            reference_title,
+            body,
+        } = self;
+        format!(
+            "---\nquestion: \"What is the role of {drug} in {topic} case {i}?\"\nanswer: >-\n  {answer} [@r{i}].\n\
+             topics: [{topic}]\ncreated: 2025-01-01\nreview:\n  status: {status}\nreferences:\n  - id: r{i}\n    \
+             type: research\n    title: \"{reference_title}\"\n    journal: \"J Synth Med\"\n    year: 2020\n    doi: \"10.5555/synth.{i}\"\n---\n{body}"
+        )
+    }
+}
