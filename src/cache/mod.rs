@@ -95,7 +95,7 @@ impl BuildCache {
         root: &Path,
         settings: &Settings<'_>,
         out: &Path,
-        diagnostics: &[Diagnostic],
+        diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
         if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
@@ -107,7 +107,7 @@ impl BuildCache {
         let entry = Entry {
             inputs: self.inputs.hex(),
             output,
-            findings: diagnostics.iter().map(Finding::of).collect(),
+            findings: diagnostics.iter().map(|d| Finding::of(&d)).collect(),
             articles: counts.0,
             pages: counts.1,
         };

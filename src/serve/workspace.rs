@@ -65,17 +65,18 @@ impl Workspace {
 
     fn build(&mut self, generations: &mut Generations) -> Outcome {
         let report = pipeline::build_into(&self.root, &generations.next_dir(), &self.options, &Silent);
+        let diagnostics = report.diagnostics.to_vec();
         if report.outcome != pipeline::Outcome::Clean {
-            self.reported = report.diagnostics.clone();
+            self.reported = diagnostics.clone();
             return Outcome::Failed {
-                diagnostics: report.diagnostics,
+                diagnostics,
                 sources: report.sources.read_all(),
             };
         }
         generations.advance();
-        let warnings = (report.diagnostics != self.reported).then(|| {
-            self.reported = report.diagnostics.clone();
-            (report.diagnostics, report.sources.read_all())
+        let warnings = (diagnostics != self.reported).then(|| {
+            self.reported = diagnostics.clone();
+            (diagnostics, report.sources.read_all())
         });
         Outcome::Rendered {
             files: report.stats.files_written,
