@@ -31,13 +31,18 @@
 //! - **Bodies' HTML.** Each parse job packs its body with LZ4 and writes it to a
 //!   `packed::Spill`, an unnamed temporary file; the article keeps where it is, and its
 //!   page reads it back.
+//! - **References as typed.** Once its job has judged and annotated them, each article's
+//!   references are packed the same way (`parse::references::References::pack`: into the
+//!   spill when the build publishes, in memory otherwise); what stays is each one's key,
+//!   DOI and PMID, which the graph reads. The article's page, its earlier versions and its
+//!   reader text read the typed list back.
 //!
 //! What parse hands on (`ParsedContent`), held to the end of the build: about 11.3 KB an
-//! article of live heap.
+//! article of live heap before the references were packed, ~3.4 KB less since.
 //! - per article one `parse::article::Article`, which no later stage changes: front-matter
 //!   facts (slug, question, topics, related, dates, review record and state, fingerprint;
 //!   the struct itself is 1.5 KB), the `Places` the checks across articles point at, its
-//!   references as typed (~3.6 KB), citation numbering (~0.4 KB), the answer's HTML and
+//!   references' identities (key, DOI, PMID), citation numbering (~0.4 KB), the answer's HTML and
 //!   text (~0.7 KB), and of the body its table of contents, heading ids and distinct search
 //!   terms (~1.7 KB);
 //! - the shared bibliography, the people registry, the configuration.
@@ -51,8 +56,8 @@
 //! `render::render_site`), which borrows the article's text and holds only its URL; and
 //! the findings' records until they are reported (32 bytes a finding).
 //!
-//! What still grows with the site beyond a few KB an article: the references (read by the
-//! graph, the checks across articles and the article's own page) and the struct itself.
+//! What still grows with the site beyond a few KB an article: the struct itself, the
+//! answer's HTML and text, and the body's table of contents, heading ids and search terms.
 //!
 //! The hand-off between stages is plain data the build cache stores per file: a file's text
 //! and what every parse reads besides it name its `parse::article::ParsedArticle` (the

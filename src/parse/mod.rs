@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod page;
 pub mod placeholder;
+pub mod references;
 pub mod yaml;
 
 use crate::bibliography::{Bibliography, parse_bibliography};
@@ -145,6 +146,11 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                             judge,
                         };
                         let mut parsed = parse_or_recall(&source, sources, output, kept);
+                        // Judged, annotated and kept: from here on only its page reads the
+                        // references whole, and the graph their identities.
+                        if let Some(article) = parsed.article.as_mut() {
+                            article.references.pack(spill.as_ref());
+                        }
                         let mut packed = findings.sibling();
                         packed.extend(std::mem::take(&mut parsed.diagnostics));
                         FileParse::Article(parsed, packed)
@@ -227,7 +233,8 @@ fn assert_same_parse(recalled: &ParsedArticle, fresh: &ParsedArticle, file: &str
     let facts = |parsed: &ParsedArticle| {
         let article = parsed.article.as_ref();
         let corrections: Vec<_> = article
-            .map(|a| a.references.iter().map(|r| r.correction.clone()).collect())
+            .and_then(|a| a.references.typed().ok())
+            .map(|references| references.iter().map(|r| r.correction.clone()).collect())
             .unwrap_or_default();
         let html = article.and_then(|a| a.body.html().ok());
         (
@@ -393,5 +400,27 @@ mod tests {
         );
         assert!(published.articles[0].body.html().unwrap().contains("<h2 id=\"dose\">"));
         assert!(checked.articles[0].body.html().is_err(), "no page can be made from it");
+    }
+
+    #[test]
+    fn references_leave_the_parse_packed_and_read_back_whole() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        std::fs::create_dir_all(root.join("content/heart")).unwrap();
+        let article = "---\nquestion: \"Which dose?\"\nanswer: Start low [@a].\ncreated: 2026-01-08\nreferences:\n  - id: a\n    type: research\n    title: \"A trial\"\n    journal: \"J\"\n    year: 2025\n    doi: \"10.1/a\"\n---\n\nText [@a].\n";
+        std::fs::write(root.join("content/heart/a.md"), article).unwrap();
+        for output in [Output::Html, Output::FactsOnly] {
+            let (_, mut parsed) = read_and_parse(
+                root,
+                &Reading {
+                    output,
+                    ..Reading::of("https://example.org/")
+                },
+            );
+            let references = &mut parsed.articles[0].references;
+            assert_eq!(references.identities()[0].doi.as_deref(), Some("10.1/a"));
+            assert_eq!(references.typed().unwrap()[0].title, "A trial");
+            assert!(references.typed_mut().is_none(), "held packed, not typed");
+        }
     }
 }

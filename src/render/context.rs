@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::link::{Site, Topic};
 use crate::parse::article::Article;
-use crate::parse::front_matter::ReviewStatus;
+use crate::parse::front_matter::{Reference, ReviewStatus};
 use crate::parse::markdown::TocEntry;
 use crate::parse::page::Page;
 use crate::review::ReviewState;
@@ -539,11 +539,12 @@ pub fn article_view<'a>(
     topic_views: &[TopicView],
     summaries: &'a [SummaryView<'a>],
     body_html: &'a str,
+    references: &'a [Reference],
 ) -> ArticleView<'a> {
     let article: &'a Article = site.articles[index];
-    let mut view = article_content_view(article, &site.people, body_html, urls, topic_views);
-    restyle_references(&mut view, article, &site.config.citations.style);
-    view.json_ld = article_json_ld(site, article, urls, view.review.reviewed);
+    let mut view = article_content_view(article, &site.people, body_html, references, urls, topic_views);
+    restyle_references(&mut view, article, references, &site.config.citations.style);
+    view.json_ld = article_json_ld(site, article, references, urls, view.review.reviewed);
     complete_standards(&mut view, site, urls);
     view.related = super::graph::related_views(site, index, summaries);
     // A question already among the related ones is not listed a second time.
@@ -556,12 +557,13 @@ pub fn article_view<'a>(
 }
 
 /// Formats the reference list in the site's `citations.style` (the content view uses AMA).
-pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, style: &str) {
+/// `references` are the article's, as typed (`References::typed`).
+pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, references: &[Reference], style: &str) {
     if style == "ama" {
         return;
     }
     for (entry, &index) in view.references.iter_mut().zip(&article.citations.order) {
-        if let Some(reference) = article.references.get(index) {
+        if let Some(reference) = references.get(index) {
             entry.html = format_reference(reference, style);
         }
     }
@@ -569,11 +571,13 @@ pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, style: 
 
 /// An article's own content — text, references, review — without what the rest of the
 /// site adds (related questions, backlinks, JSON-LD): all an earlier version's page shows.
-/// `body_html` is the article's body unpacked (`Body::html`).
+/// `body_html` is the article's body unpacked (`Body::html`), `references` its references
+/// as typed (`References::typed`).
 pub fn article_content_view<'a>(
     article: &'a Article,
     people: &'a crate::people::Registry,
     body_html: &'a str,
+    references: &'a [Reference],
     urls: &Urls,
     topic_views: &[TopicView],
 ) -> ArticleView<'a> {
@@ -585,7 +589,7 @@ pub fn article_content_view<'a>(
         .iter()
         .enumerate()
         .map(|(n, &r)| {
-            let reference = &article.references[r];
+            let reference = &references[r];
             ReferenceView {
                 number: n + 1,
                 id: &reference.id,

@@ -207,6 +207,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
     let urls = &shared.urls;
     let mut ctx = tera::Context::new();
     let body: String;
+    let references: std::borrow::Cow<'_, [crate::parse::front_matter::Reference]>;
     // An article page's view, kept until the page is checked against the parts it holds.
     let view: context::ArticleView<'_>;
     // Evident's own parts of an article page, which the guard checks the page against.
@@ -241,7 +242,11 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 .body
                 .html()
                 .map_err(|error| unpacking_failed(&site.articles[index].file, error))?;
-            let mut placed = article_view(site, index, urls, shared.topics, shared.summaries, &body);
+            references = site.articles[index]
+                .references
+                .typed()
+                .map_err(|error| unpacking_failed(&site.articles[index].file, error))?;
+            let mut placed = article_view(site, index, urls, shared.topics, shared.summaries, &body, &references);
             if shared.extras.history.is_some() {
                 placed.history_url = Some(urls.path(&history_dir(&site.articles[index].slug)));
             }
