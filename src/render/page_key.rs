@@ -25,20 +25,39 @@ impl<T: Serialize> Part for T {
     }
 
     fn digest_into(&self, digest: &mut Sha256) {
-        let mut out = Digesting(digest);
+        let mut out = Digesting {
+            digest,
+            buffer: Vec::with_capacity(BUFFER),
+        };
         // Serializing into a digest cannot fail but for a value serde cannot express, which
         // Tera could not be given either: the byte after it keeps the key distinct.
         let failed = serde_json::to_writer(&mut out, self).is_err();
-        out.0.update([if failed { 1 } else { 0 }]);
+        out.buffer.push(if failed { 1 } else { 0 });
+        out.digest.update(&out.buffer);
     }
 }
 
+/// How much is gathered before the digest is updated: the serializer writes a quote or a
+/// comma at a time, and each update of the digest costs far more than copying a byte.
+const BUFFER: usize = 8 * 1024;
+
 /// Feeds what is written to a SHA-256.
-struct Digesting<'d>(&'d mut Sha256);
+struct Digesting<'d> {
+    digest: &'d mut Sha256,
+    buffer: Vec<u8>,
+}
 
 impl Write for Digesting<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
+        if self.buffer.len() + bytes.len() > BUFFER {
+            self.digest.update(&self.buffer);
+            self.buffer.clear();
+            if bytes.len() > BUFFER {
+                self.digest.update(bytes);
+                return Ok(bytes.len());
+            }
+        }
+        self.buffer.extend_from_slice(bytes);
         Ok(bytes.len())
     }
 
