@@ -456,9 +456,9 @@ fn site_scale(c: &mut Criterion) {
     group.finish();
 
     let linked = link_site(&site.config, &site.parsed, options, None);
-    let mut tera = load_templates(&site.root).unwrap_or_else(|d| panic!("templates: {d:?}"));
+    let mut templates = load_templates(&site.root).unwrap_or_else(|d| panic!("templates: {d:?}"));
     let sink = CountingSink::default();
-    render_site(&linked, &mut tera, &site.root, Extras::default(), &sink, &Silent)
+    render_site(&linked, &mut templates, &site.root, Extras::default(), &sink, &Silent)
         .unwrap_or_else(|d| panic!("render: {d:?}"));
     eprintln!(
         "templates: one render writes {} files, {} bytes",
@@ -473,7 +473,7 @@ fn site_scale(c: &mut Criterion) {
         b.iter_batched_ref(
             CountingSink::default,
             |sink| {
-                render_site(&linked, &mut tera, &site.root, Extras::default(), sink, &Silent).expect("render");
+                render_site(&linked, &mut templates, &site.root, Extras::default(), sink, &Silent).expect("render");
             },
             BatchSize::SmallInput,
         )

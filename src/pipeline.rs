@@ -63,7 +63,9 @@
 //! and what every parse reads besides it name its `parse::article::ParsedArticle` (the
 //! article and the findings of parsing and judging it; `cache::articles`), so a build
 //! after an edit parses only the files that changed. Everything after parse is computed
-//! from those, in every build.
+//! from those, in every build, up to each page's context; a page whose context (its key,
+//! `render::page_key`) is the one the output's record holds is taken over from the previous
+//! output instead of rendered and written (`write::Earlier`).
 
 use crate::check::check_site;
 use crate::config::{SiteConfig, load_config};
@@ -439,22 +441,63 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
         report.up_to_date = true;
         return report;
     }
-    let report = build_to(root, &out, &given_out, options, progress);
-    if let (Some(cache), Outcome::Clean) = (&cache, report.outcome) {
+    // What the last build wrote into the folder: the pages whose inputs are unchanged, and
+    // the files of the same bytes, are taken over rather than made again.
+    let record = cache.as_ref().map(|cache| cache.earlier(&out));
+    let (report, written) = build_to(root, &out, &given_out, options, progress, record);
+    if let (Some(cache), Outcome::Clean, Some(written)) = (&cache, report.outcome, written) {
         let counts = (report.stats.articles, report.stats.pages);
-        cache.remember(root, &settings, &out, &report.diagnostics, counts);
+        cache.remember(
+            root,
+            &settings,
+            &out,
+            &written.into_files(),
+            &report.diagnostics,
+            counts,
+        );
     }
     report
 }
 
 /// `build` into `out`, a folder the caller has judged safe to replace (`serve`'s preview
-/// generations): the same stages, so that a preview is what `build` would publish.
-pub fn build_into(root: &Path, out: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
-    build_to(root, out, out, options, progress)
+/// generations): the same stages, so that a preview is what `build` would publish. The
+/// build takes over what it would write again from `earlier` (the generation before) and
+/// gives back what it wrote.
+pub fn build_into(
+    root: &Path,
+    out: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    earlier: Option<crate::write::Earlier>,
+) -> (Report, Option<crate::write::Written>) {
+    build_to(root, out, out, options, progress, Some(earlier))
 }
 
 /// `out` is where the site goes; `given_out`, the folder as the user named it, for findings.
-fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, progress: &dyn Progress) -> Report {
+/// With `record` (`Some`, holding what the last build wrote into `out` if known), the build
+/// takes files over from that build and gives back what it wrote.
+fn build_to(
+    root: &Path,
+    out: &Path,
+    given_out: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    record: Option<Option<crate::write::Earlier>>,
+) -> (Report, Option<crate::write::Written>) {
+    let mut written = None;
+    let report = build_recording(root, out, given_out, options, progress, record, &mut written);
+    (report, written)
+}
+
+fn build_recording(
+    root: &Path,
+    out: &Path,
+    given_out: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    record: Option<Option<crate::write::Earlier>>,
+    written: &mut Option<crate::write::Written>,
+) -> Report {
     let checked = match load_and_check(root, options, progress, Output::Html) {
         Ok(checked) => checked,
         Err(report) => return report,
@@ -463,18 +506,21 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
     if checked.diagnostics.has_errors() {
         return finish(root, checked.diagnostics, &checked.loaded, stats);
     }
-    let tera = match load_templates(root) {
-        Ok(tera) => tera,
+    let templates = match load_templates(root) {
+        Ok(templates) => templates,
         Err(problems) => return misconfigured(root, problems),
     };
     progress.stage("linking", None);
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     stats.articles = site.articles.len();
     let staging = match Staging::create(out) {
-        Ok(staging) => staging,
+        Ok(staging) => match record {
+            Some(earlier) => staging.recording(earlier),
+            None => staging,
+        },
         Err(error) => return io_failure(root, given_out, error),
     };
-    let mut tera = tera;
+    let mut templates = templates;
     // History and editions are read before any page is rendered, so that every page links
     // only to versions and editions that exist.
     progress.stage("reading history", None);
@@ -494,7 +540,7 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
     if diagnostics.has_errors() {
         return finish(root, diagnostics, &checked.loaded, stats);
     }
-    match render_site(&site, &mut tera, root, versions.extras(), &staging, progress) {
+    match render_site(&site, &mut templates, root, versions.extras(), &staging, progress) {
         Ok(rendered) => stats.files_written = rendered.files,
         Err(problems) => return misconfigured(root, problems),
     }
@@ -502,7 +548,7 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
         &site,
         &checked.loaded,
         checked.parsed.sources(),
-        &tera,
+        &templates.tera,
         &staging,
         progress,
     ) {
@@ -540,7 +586,10 @@ fn build_to(root: &Path, out: &Path, given_out: &Path, options: &BuildOptions, p
     }
     progress.stage("publishing", None);
     match staging.commit() {
-        Ok(committed) => diagnostics.extend(committed.leftover.map(|left| leftover_warning(root, given_out, left))),
+        Ok(committed) => {
+            *written = committed.written;
+            diagnostics.extend(committed.leftover.map(|left| leftover_warning(root, given_out, left)));
+        }
         Err(error) => {
             let mut report = io_failure(root, given_out, error);
             report.previous_output_moved_to = crate::write::moved_aside(out).map(PathBuf::into_boxed_path);

@@ -462,6 +462,61 @@ fn a_build_after_an_edit_parses_only_the_edited_article() {
     assert_eq!(kept_parses(&site), second, "a template edit parsed articles anew");
 }
 
+/// The inode of each file under public/: a page taken over from the earlier build is the
+/// same file, one written anew is another.
+fn inodes(site: &Site) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    let out = site.path("public");
+    walk(&out)
+        .into_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(&out).unwrap().to_string_lossy().into_owned();
+            (rel, std::fs::metadata(&path).unwrap().ino())
+        })
+        .collect()
+}
+
+/// After an article edit, the pages that do not show it are taken over from the earlier
+/// output, not rendered and written again; the edited article's page, and a page edited by
+/// hand since, are written anew. Debug builds (these tests) also render each page taken
+/// over and stop if it differs.
+#[test]
+fn a_build_after_an_edit_writes_only_the_pages_it_changes() {
+    let site = site();
+    cached_build(&site, &[]);
+    let before = inodes(&site);
+    let page = "questions/statin-muscle-symptoms/index.html";
+    let unchanged = ["disclaimer/index.html", "robots.txt", "theme/evident.css"];
+    let by_hand = "404.html";
+    // Edited by hand after that build: same size, other bytes, a later date.
+    let defaced = site.read(&format!("public/{by_hand}")).replace('<', "[");
+    site.write(&format!("public/{by_hand}"), defaced);
+    edit(&site, ARTICLE, "are not caused", "are seldom caused");
+    assert!(!cached_build(&site, &[]));
+    expect_clean_bytes(&site, &[], "an article edit");
+    let after = inodes(&site);
+    for rel in unchanged {
+        assert_eq!(before[rel], after[rel], "{rel} was written again");
+    }
+    assert_ne!(before[page], after[page], "the edited article's page was taken over");
+    assert!(site.read(&format!("public/{page}")).contains("are seldom caused"));
+    assert_ne!(before[by_hand], after[by_hand], "a page edited by hand was taken over");
+    let taken_over = before.iter().filter(|(rel, ino)| after.get(*rel) == Some(*ino)).count();
+    assert!(
+        taken_over * 2 > before.len(),
+        "most files are taken over: {taken_over} of {}",
+        before.len()
+    );
+    // Without the cache, nothing is taken over.
+    let again = inodes(&site);
+    site.run(&["build", "--no-cache"]).expect_code(0);
+    let fresh = inodes(&site);
+    assert!(
+        again.iter().all(|(rel, ino)| fresh[rel] != *ino),
+        "--no-cache took a file over"
+    );
+}
+
 /// A kept parse that is cut short, altered, empty or of another format is parsed anew and
 /// replaced (entries are framed like the build's, whose other-binary case is tested above), and the output is a clean build's.
 #[test]

@@ -314,6 +314,7 @@ fn an_edit_is_served_and_announced() {
         before.body.contains("Do statins cause muscle pain?"),
         "the neighbour lists it"
     );
+    let served_before = served_generation(&site, &server);
 
     save_edited(
         &site,
@@ -365,6 +366,19 @@ fn an_edit_is_served_and_announced() {
             .contains("Do statins really cause muscle pain?"),
         "the review queue is built with the rest"
     );
+    // The new generation took over the pages the edit does not show in from the one it
+    // replaced, and rendered the edited article's page anew.
+    #[cfg(unix)]
+    {
+        let now = served_generation(&site, &server);
+        assert_ne!(now, served_before);
+        for (rel, same) in [
+            ("disclaimer/index.html", true),
+            ("questions/statin-muscle-symptoms/index.html", false),
+        ] {
+            assert_eq!(inode(&now.join(rel)) == inode(&served_before.join(rel)), same, "{rel}");
+        }
+    }
 }
 
 /// An edit to an answer keeps every article's place, so the listings reuse the summaries of
@@ -795,21 +809,31 @@ fn traversal_attempts_are_refused() {
     }
 }
 
+/// The served generation: the newest folder of the preview that holds a home page.
+fn served_generation(site: &Site, server: &Server) -> std::path::PathBuf {
+    let preview = site
+        .path(".evident/serve")
+        .join(server.address.to_string().replace(':', "_"));
+    std::fs::read_dir(&preview)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("index.html").is_file())
+        .max_by_key(|p| p.file_name().and_then(|n| n.to_str()?.parse::<u64>().ok()))
+        .expect("a served generation")
+}
+
+#[cfg(unix)]
+fn inode(path: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().ino()
+}
+
 #[cfg(unix)]
 #[test]
 fn symlinks_out_of_the_output_are_not_followed() {
     let site = fixture();
     let server = Server::start(&site, &[]);
-    // The served generation: the newest folder of the preview that holds a home page.
-    let preview = site
-        .path(".evident/serve")
-        .join(server.address.to_string().replace(':', "_"));
-    let served = std::fs::read_dir(&preview)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("index.html").is_file())
-        .max_by_key(|p| p.file_name().and_then(|n| n.to_str()?.parse::<u64>().ok()))
-        .expect("a served generation");
+    let served = served_generation(&site, &server);
     std::os::unix::fs::symlink(site.path("evident.yaml"), served.join("leak.yaml")).unwrap();
     std::os::unix::fs::symlink(site.root(), served.join("site")).unwrap();
     std::os::unix::fs::symlink(served.join("robots.txt"), served.join("robots-alias.txt")).unwrap();

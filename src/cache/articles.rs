@@ -179,10 +179,13 @@ impl Kept for ArticleCache {
             .map(Finding::into_diagnostic)
             .collect::<Option<Vec<_>>>()?;
         let mut article = stored.article;
-        if let Some(article) = article.as_mut().filter(|_| self.publishing)
-            && (packed.is_empty() || !article.body.restore_html(packed.to_vec(), spill))
-        {
-            return None;
+        if let Some(article) = article.as_mut() {
+            if !self.publishing {
+                // `check` parses make no HTML: recalled, they hold none either.
+                article.body.forget_html();
+            } else if packed.is_empty() || !article.body.restore_html(packed.to_vec(), spill) {
+                return None;
+            }
         }
         self.mark_used(key);
         Some(ParsedArticle {

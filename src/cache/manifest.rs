@@ -1,11 +1,15 @@
-//! What an output folder holds: each file's path, size, modification time and SHA-256.
-//! A folder matches when it holds the same paths with the same sizes and each file either
-//! kept its modification time or, where the time differs (a copy, a CI cache restored by
-//! `tar`), still has the same bytes.
+//! What an output folder holds: each file's path, size, modification time and SHA-256, and
+//! for a page the key it was rendered from. A folder matches when it holds the same paths
+//! with the same sizes and each file either kept its modification time or, where the time
+//! differs (a copy, a CI cache restored by `tar`), still has the same bytes. The next build
+//! into the folder takes over the files it would write again (`write::Earlier`).
 
+use crate::text::hex;
+use crate::write::{Earlier, EarlierFile, WrittenFile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -22,6 +26,9 @@ struct Entry {
     /// Nanoseconds since the epoch.
     modified: u128,
     sha256: String,
+    /// The page key, for a page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
 }
 
 /// A file as found on disk now, its bytes not yet read.
@@ -59,13 +66,19 @@ fn sha256(path: &Path) -> Option<String> {
 }
 
 impl Manifest {
-    /// `None` when the folder or one of its files cannot be read.
-    pub fn of(dir: &Path) -> Option<Manifest> {
+    /// `None` when the folder or one of its files cannot be read. `written` is what the
+    /// build that made the folder wrote, as it recorded it: those files are not read again.
+    pub fn of(dir: &Path, written: &HashMap<String, WrittenFile>) -> Option<Manifest> {
         let files = found(dir)?
             .into_par_iter()
             .map(|f| {
+                let (sha256, key) = match written.get(&f.path) {
+                    Some(w) if w.size == f.size => (hex(&w.sha256), w.key.as_ref().map(|key| hex(key))),
+                    _ => (sha256(&f.full)?, None),
+                };
                 Some(Entry {
-                    sha256: sha256(&f.full)?,
+                    sha256,
+                    key,
                     path: f.path,
                     size: f.size,
                     modified: f.modified,
@@ -73,6 +86,28 @@ impl Manifest {
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Manifest { files })
+    }
+
+    /// The folder's files as an earlier output this build can take files over from;
+    /// `None` for a manifest this binary cannot read back.
+    pub fn earlier(&self, dir: &Path) -> Option<Earlier> {
+        let files = self
+            .files
+            .iter()
+            .map(|entry| {
+                let file = EarlierFile {
+                    size: entry.size,
+                    modified: entry.modified,
+                    sha256: unhex(&entry.sha256)?,
+                    key: match &entry.key {
+                        Some(key) => Some(unhex(key)?),
+                        None => None,
+                    },
+                };
+                Some((entry.path.clone(), file))
+            })
+            .collect::<Option<HashMap<_, _>>>()?;
+        Some(Earlier::new(dir, files))
     }
 
     /// Whether `dir` holds what this manifest recorded.
@@ -89,6 +124,20 @@ impl Manifest {
     }
 }
 
+/// 32 bytes from 64 hexadecimal digits.
+fn unhex(text: &str) -> Option<[u8; 32]> {
+    let digits = text.as_bytes();
+    if digits.len() != 64 {
+        return None;
+    }
+    let mut bytes = [0; 32];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        let pair = std::str::from_utf8(pair).ok()?;
+        *byte = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,7 +149,7 @@ mod tests {
         std::fs::create_dir(dir.join("a")).unwrap();
         std::fs::write(dir.join("a/index.html"), "one").unwrap();
         std::fs::write(dir.join("feed.xml"), "two").unwrap();
-        let manifest = Manifest::of(dir).unwrap();
+        let manifest = Manifest::of(dir, &HashMap::new()).unwrap();
         assert!(manifest.matches(dir));
         // Rewritten with the same bytes (a new date): still the same output.
         std::thread::sleep(std::time::Duration::from_millis(20));

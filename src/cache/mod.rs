@@ -67,12 +67,23 @@ impl BuildCache {
         })
     }
 
+    /// The last recorded build into this folder, whatever its inputs.
+    fn last(&self) -> Option<Entry> {
+        let bytes = std::fs::read(&self.entry).ok()?;
+        let payload = frame::open(&bytes).ok()?;
+        serde_json::from_slice(payload).ok()
+    }
+
+    /// What the last recorded build wrote into `out`, for this build to take over the files
+    /// it would write again; `None` when there is no record this binary made.
+    pub fn earlier(&self, out: &Path) -> Option<crate::write::Earlier> {
+        self.last()?.output.earlier(out)
+    }
+
     /// The last build's report, when its inputs were these and `out` still holds exactly
     /// what it wrote.
     pub fn reuse(&self, out: &Path) -> Option<Reused> {
-        let bytes = std::fs::read(&self.entry).ok()?;
-        let payload = frame::open(&bytes).ok()?;
-        let entry: Entry = serde_json::from_slice(payload).ok()?;
+        let entry = self.last()?;
         if entry.inputs != self.inputs.hex() || !entry.output.matches(out) {
             return None;
         }
@@ -89,19 +100,21 @@ impl BuildCache {
     }
 
     /// Records a clean build into `out`, unless an input changed while it ran (the output
-    /// then matches neither fingerprint). Failing to write the cache fails nothing.
+    /// then matches neither fingerprint). `written` is what the build recorded of the files
+    /// it wrote (`write::Staging::recording`). Failing to write the cache fails nothing.
     pub fn remember(
         &self,
         root: &Path,
         settings: &Settings<'_>,
         out: &Path,
+        written: &std::collections::HashMap<String, crate::write::WrittenFile>,
         diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
         if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
             return;
         }
-        let Some(output) = manifest::Manifest::of(out) else {
+        let Some(output) = manifest::Manifest::of(out, written) else {
             return;
         };
         let entry = Entry {
@@ -116,6 +129,13 @@ impl BuildCache {
         };
         let _ = frame::write(&self.entry, &payload);
     }
+}
+
+/// The folder `dir` as a build that wrote `written` into it left it, for the next build to
+/// take files over from (`serve`'s generations, which keep no record on disk); `None` when
+/// the folder cannot be read.
+pub fn earlier_output(dir: &Path, written: crate::write::Written) -> Option<crate::write::Earlier> {
+    manifest::Manifest::of(dir, &written.into_files())?.earlier(dir)
 }
 
 /// One cached build, as stored (JSON inside the frame).

@@ -256,7 +256,7 @@ impl Plan {
             },
             None,
         );
-        let mut tera = load_templates(&snapshot.dir).map_err(|findings| {
+        let mut templates = load_templates(&snapshot.dir).map_err(|findings| {
             let first = findings
                 .first()
                 .map_or_else(String::new, |d| format!(": {}", d.message));
@@ -270,7 +270,7 @@ impl Plan {
             history: None,
             editions: Some(Nav::new(&self.places, index + 1)),
         };
-        render_site(&site, &mut tera, &snapshot.dir, extras, &staging, &Silent).map_err(|findings| {
+        render_site(&site, &mut templates, &snapshot.dir, extras, &staging, &Silent).map_err(|findings| {
             let first = findings
                 .first()
                 .map_or_else(String::new, |d| format!(": {}", d.message));

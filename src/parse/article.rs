@@ -92,6 +92,9 @@ pub struct Body {
     // Stored beside the article, packed, by the build cache.
     #[serde(skip)]
     html: Option<PackedText>,
+    /// A SHA-256 of the HTML, when it was made: what a page's key holds of the body instead
+    /// of its text (`render::page_key`), so that a page taken over is never unpacked.
+    html_digest: Option<[u8; 32]>,
     pub toc: Vec<super::markdown::TocEntry>,
     /// Every heading's id (`#fragment` targets), the table of contents' and deeper ones.
     pub anchors: Vec<String>,
@@ -109,6 +112,17 @@ impl Body {
                 "the article was parsed to be checked, not published",
             )),
         }
+    }
+
+    /// The SHA-256 of `html()`'s text, without unpacking it; `None` when no HTML was made.
+    pub fn html_digest(&self) -> Option<&[u8; 32]> {
+        self.html.as_ref().and(self.html_digest.as_ref())
+    }
+
+    /// Drops what is held of the HTML, as a parse that makes none would hold.
+    pub fn forget_html(&mut self) {
+        self.html = None;
+        self.html_digest = None;
     }
 
     /// The packed HTML, as `restore_html` takes it back (for the build cache); `None` when
@@ -129,9 +143,14 @@ impl Body {
             Some(spill) => PackedText::pack_into(html, spill),
             None => PackedText::pack(html),
         };
+        let html = output == Output::Html;
         Body {
             search_terms: crate::search::text::distinct_terms(&rendered.plain),
-            html: (output == Output::Html).then(|| pack(&rendered.html)),
+            html: html.then(|| pack(&rendered.html)),
+            html_digest: html.then(|| {
+                use sha2::Digest;
+                sha2::Sha256::digest(rendered.html.as_bytes()).into()
+            }),
             toc: rendered.toc,
             anchors: rendered.anchors,
             has_code: rendered.has_code,

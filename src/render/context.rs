@@ -556,6 +556,11 @@ pub fn article_view<'a>(
     view
 }
 
+/// Puts the article's body (`Body::html`, unpacked) in a view made without it.
+pub fn place_body<'a>(view: &mut ArticleView<'a>, body_html: &'a str, urls: &Urls) {
+    view.body_html = rebase(body_html, &urls.base_path);
+}
+
 /// Formats the reference list in the site's `citations.style` (the content view uses AMA).
 /// `references` are the article's, as typed (`References::typed`).
 pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, references: &[Reference], style: &str) {

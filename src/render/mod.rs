@@ -5,6 +5,7 @@ pub mod banner;
 pub mod context;
 pub mod graph;
 pub mod json_ld;
+pub mod page_key;
 pub mod redirects;
 pub mod reference;
 pub mod templates;
@@ -15,8 +16,9 @@ use crate::diagnostic::Diagnostic;
 use crate::embedded;
 use crate::link::Site;
 use crate::progress::Progress;
-use crate::write::Sink;
+use crate::write::{PageKey, Sink};
 use context::{SummaryView, TopicView, article_view, page_view, site_view, summary_view, topic_view};
+use page_key::Part;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
@@ -54,7 +56,9 @@ pub struct Rendered {
 struct Shared<'s, 'a> {
     site: &'s Site<'a>,
     root: &'s Path,
-    tera: &'s tera::Tera,
+    templates: &'s templates::Templates,
+    /// What every page's key starts from.
+    keys: page_key::Keys,
     urls: Urls,
     topics: &'s [TopicView],
     summaries: &'s [SummaryView<'s>],
@@ -107,7 +111,7 @@ pub fn page_dirs(site: &Site<'_>) -> Vec<String> {
 /// adds to the pages, reporting each page to `progress`.
 pub fn render_site(
     site: &Site<'_>,
-    tera: &mut tera::Tera,
+    templates: &mut templates::Templates,
     root: &Path,
     extras: Extras<'_>,
     sink: &dyn Sink,
@@ -116,11 +120,15 @@ pub fn render_site(
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
     let summaries = summaries(site, &urls, &topics);
-    tera.global_context().insert("site", &site_view(site, &urls, &topics));
+    let site_view = site_view(site, &urls, &topics);
+    templates.tera.global_context().insert("site", &site_view);
+    let keys = page_key::Keys::new(templates.digest(), ("site", &site_view));
+    drop(site_view);
     let shared = Shared {
         site,
         root,
-        tera: &*tera,
+        templates: &*templates,
+        keys,
         urls,
         topics: &topics,
         summaries: &summaries,
@@ -147,7 +155,7 @@ pub fn render_site(
             ));
             copied.extend(redirects::write_redirect_pages(
                 site,
-                shared.tera,
+                &shared.templates.tera,
                 &shared.urls,
                 *i,
                 sink,
@@ -157,7 +165,7 @@ pub fn render_site(
     problems.extend(copied);
     problems.extend(redirects::write_retired_pages(
         site,
-        shared.tera,
+        &shared.templates.tera,
         &shared.urls,
         shared.extras.history.is_some(),
         sink,
@@ -205,14 +213,12 @@ fn all_jobs(site: &Site<'_>) -> Vec<Job> {
 fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diagnostic> {
     let site = shared.site;
     let urls = &shared.urls;
-    let mut ctx = tera::Context::new();
-    let body: String;
-    let references: std::borrow::Cow<'_, [crate::parse::front_matter::Reference]>;
-    // An article page's view, kept until the page is checked against the parts it holds.
-    let view: context::ArticleView<'_>;
-    // Evident's own parts of an article page, which the guard checks the page against.
-    let mut own_parts = None;
-    let (template, rel_dir, output) = match job {
+    let page = |template: &'static str, rel_dir: Option<String>, output: String| Page {
+        template,
+        rel_dir,
+        output,
+    };
+    match job {
         Job::Home => {
             let recent: Vec<&SummaryView> = site
                 .recent
@@ -220,87 +226,135 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 .take(site.config.home_recent)
                 .map(|&i| &shared.summaries[i as usize])
                 .collect();
-            ctx.insert("recent", &recent);
-            ("index.html", Some(String::new()), "index.html".to_string())
+            let home = page("index.html", Some(String::new()), "index.html".to_string());
+            emit(shared, &home, &[("recent", &recent)], None, staging)
         }
-        Job::NotFound => ("404.html", None, "404.html".to_string()),
-        Job::TopicIndex => (
-            "topics.html",
-            Some("topics/".to_string()),
-            "topics/index.html".to_string(),
+        Job::NotFound => emit(
+            shared,
+            &page("404.html", None, "404.html".to_string()),
+            &[],
+            None,
+            staging,
         ),
+        Job::TopicIndex => {
+            let index = page(
+                "topics.html",
+                Some("topics/".to_string()),
+                "topics/index.html".to_string(),
+            );
+            emit(shared, &index, &[], None, staging)
+        }
         Job::Topic(index) => {
             let topic = &site.topics[index];
             let articles: Vec<&SummaryView> = topic.articles.iter().map(|&i| &shared.summaries[i]).collect();
-            ctx.insert("topic", &shared.topics[index]);
-            ctx.insert("articles", &articles);
             let dir = topic_dir(&topic.slug);
-            ("topic.html", Some(dir.clone()), format!("{dir}index.html"))
+            let output = format!("{dir}index.html");
+            let parts: [(&'static str, &dyn Part); 2] = [("topic", &shared.topics[index]), ("articles", &articles)];
+            emit(shared, &page("topic.html", Some(dir), output), &parts, None, staging)
         }
         Job::Article(index) => {
-            body = site.articles[index]
-                .body
-                .html()
-                .map_err(|error| unpacking_failed(&site.articles[index].file, error))?;
-            references = site.articles[index]
+            let article = site.articles[index];
+            // The view is keyed without the body's text: the body enters the key as its
+            // digest, and is unpacked only for a page that is rendered.
+            // The references are part of the view, and so of its key: read back for every page.
+            let references = article
                 .references
                 .typed()
-                .map_err(|error| unpacking_failed(&site.articles[index].file, error))?;
-            let mut placed = article_view(site, index, urls, shared.topics, shared.summaries, &body, &references);
+                .map_err(|error| unpacking_failed(&article.file, error))?;
+            let mut view = article_view(site, index, urls, shared.topics, shared.summaries, "", &references);
             if shared.extras.history.is_some() {
-                placed.history_url = Some(urls.path(&history_dir(&site.articles[index].slug)));
+                view.history_url = Some(urls.path(&history_dir(&article.slug)));
             }
-            context::place_banner(&mut placed, site, urls)?;
-            view = placed;
-            ctx.insert("article", &view);
-            own_parts = Some(context::own_parts(&view));
-            let dir = article_dir(&site.articles[index].slug);
-            ("article.html", Some(dir.clone()), format!("{dir}index.html"))
+            context::place_banner(&mut view, site, urls)?;
+            let dir = article_dir(&article.slug);
+            let output = format!("{dir}index.html");
+            let page = page("article.html", Some(dir), output);
+            let frame = Frame::of(shared, &page);
+            let key = article.body.html_digest().and_then(|digest| {
+                let body = (digest, &urls.base_path);
+                frame.key(shared, &[("article", &view), ("body", &body)], staging)
+            });
+            if frame.taken_over(key.as_ref(), staging)? {
+                return Ok(());
+            }
+            let body = article
+                .body
+                .html()
+                .map_err(|error| unpacking_failed(&article.file, error))?;
+            context::place_body(&mut view, &body, urls);
+            // Evident's own parts of the page, which the guard checks the page against.
+            let own = context::own_parts(&view);
+            frame.render(shared, &[("article", &view)], Some(&own), key.as_ref(), staging)
         }
         Job::Page(index) => {
-            let page = site.pages[index];
-            ctx.insert("page", &page_view(page, urls));
-            let dir = page_dir(&page.slug);
-            ("page.html", Some(dir.clone()), format!("{dir}index.html"))
+            let page_ = site.pages[index];
+            let dir = page_dir(&page_.slug);
+            let output = format!("{dir}index.html");
+            let view = page_view(page_, urls);
+            emit(
+                shared,
+                &page("page.html", Some(dir), output),
+                &[("page", &view)],
+                None,
+                staging,
+            )
         }
         Job::Sitemap => {
-            ctx.insert("urls", &sitemap_entries(shared));
-            ("sitemap.xml", None, "sitemap.xml".to_string())
+            let sitemap = page("sitemap.xml", None, "sitemap.xml".to_string());
+            emit(shared, &sitemap, &[("urls", &sitemap_entries(shared))], None, staging)
         }
         Job::Feed => {
-            ctx.insert("feed", &feed(shared));
-            ("feed.xml", None, "feed.xml".to_string())
+            let feed_ = page("feed.xml", None, "feed.xml".to_string());
+            emit(shared, &feed_, &[("feed", &feed(shared))], None, staging)
         }
-        Job::Robots => ("robots.txt", None, "robots.txt".to_string()),
+        Job::Robots => emit(
+            shared,
+            &page("robots.txt", None, "robots.txt".to_string()),
+            &[],
+            None,
+            staging,
+        ),
         Job::Graph => {
-            ctx.insert("graph", &graph::graph_view(site, urls, shared.topics, shared.summaries));
-            ("graph.html", Some("graph/".to_string()), "graph/index.html".to_string())
+            let view = graph::graph_view(site, urls, shared.topics, shared.summaries);
+            let graph_page = page("graph.html", Some("graph/".to_string()), "graph/index.html".to_string());
+            emit(shared, &graph_page, &[("graph", &view)], None, staging)
         }
         Job::GraphJson => {
             // Data, not a page: written as it is produced, without a template.
-            return staging
+            staging
                 .write_streamed("graph.json", &mut |out| graph::write_graph_json(site, urls, out))
-                .map_err(|error| templates::template_error("graph.json", format!("{error:#}")));
+                .map_err(|error| templates::template_error("graph.json", format!("{error:#}")))
         }
         Job::People => {
-            ctx.insert("people", &context::people_views(site, urls, shared.summaries));
-            (
+            let people = context::people_views(site, urls, shared.summaries);
+            let index = page(
                 "people.html",
                 Some("people/".to_string()),
                 "people/index.html".to_string(),
-            )
+            );
+            emit(shared, &index, &[("people", &people)], None, staging)
         }
         Job::Person(index) => {
             let person = &site.people.people[index];
-            ctx.insert("person", &context::person_view(site, person, urls, shared.summaries));
+            let view = context::person_view(site, person, urls, shared.summaries);
             let dir = urls::person_dir(&person.id);
-            ("person.html", Some(dir.clone()), format!("{dir}index.html"))
+            let output = format!("{dir}index.html");
+            emit(
+                shared,
+                &page("person.html", Some(dir), output),
+                &[("person", &view)],
+                None,
+                staging,
+            )
         }
-        Job::Search => (
-            "search.html",
-            Some("search/".to_string()),
-            "search/index.html".to_string(),
-        ),
+        Job::Search => {
+            let search = page(
+                "search.html",
+                Some("search/".to_string()),
+                "search/index.html".to_string(),
+            );
+            emit(shared, &search, &[], None, staging)
+        }
         Job::SearchIndex => {
             // Data, not a page: the index files are written as they are built.
             let docs = crate::search::documents(site, shared.topics, shared.summaries);
@@ -311,7 +365,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                     .write(&file.path, &file.bytes)
                     .map_err(|error| templates::template_error(&file.path, format!("{error:#}")))?;
             }
-            return Ok(());
+            Ok(())
         }
         Job::ReviewQueue => {
             let mut queue = context::review_queue_view(site, shared.summaries);
@@ -320,41 +374,145 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                     item.diff_url = history.approval_diff_url(urls, item.article.slug);
                 }
             }
-            ctx.insert("queue", &queue);
-            ctx.insert("overdue", &context::overdue_view(site, shared.summaries));
-            (
+            let overdue = context::overdue_view(site, shared.summaries);
+            let review = page(
                 "review.html",
                 Some("review/".to_string()),
                 "review/index.html".to_string(),
+            );
+            emit(
+                shared,
+                &review,
+                &[("queue", &queue), ("overdue", &overdue)],
+                None,
+                staging,
             )
         }
-    };
-    let editions = shared.extras.editions;
-    match &rel_dir {
-        Some(dir) => {
-            // An older edition's page names the current page as canonical, where there is one.
-            let canonical = editions.and_then(|nav| nav.canonical(dir));
-            ctx.insert("canonical", &canonical.unwrap_or_else(|| urls.absolute(dir)));
-            ctx.insert("page_url", &urls.path(dir));
-        }
-        None => {
-            ctx.insert("canonical", &Option::<String>::None);
-            ctx.insert("page_url", &urls.path(&output));
+    }
+}
+
+/// A page to produce: its template, its folder (for a page with an address of its own),
+/// and its file.
+struct Page {
+    template: &'static str,
+    rel_dir: Option<String>,
+    output: String,
+}
+
+/// Produces `page` from its own `parts` and what every page is given: taken over from the
+/// earlier build where its key is unchanged, else rendered, checked against Evident's
+/// `own` parts where it has them, and written.
+fn emit(
+    shared: &Shared<'_, '_>,
+    page: &Page,
+    parts: &[(&'static str, &dyn Part)],
+    own: Option<&banner::OwnParts<'_>>,
+    staging: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let frame = Frame::of(shared, page);
+    let key = frame.key(shared, parts, staging);
+    if frame.taken_over(key.as_ref(), staging)? {
+        return Ok(());
+    }
+    frame.render(shared, parts, own, key.as_ref(), staging)
+}
+
+/// What every page is given beside its own parts: its canonical address, its own
+/// address, and the edition switcher.
+struct Frame<'p> {
+    page: &'p Page,
+    canonical: Option<String>,
+    page_url: String,
+    editions: Option<crate::editions::EditionsView>,
+}
+
+impl<'p> Frame<'p> {
+    fn of(shared: &Shared<'_, '_>, page: &'p Page) -> Frame<'p> {
+        let urls = &shared.urls;
+        let output = &page.output;
+        let editions = shared.extras.editions;
+        // An older edition's page names the current page as canonical, where there is one.
+        let (canonical, page_url) = match &page.rel_dir {
+            Some(dir) => (
+                Some(
+                    editions
+                        .and_then(|nav| nav.canonical(dir))
+                        .unwrap_or_else(|| urls.absolute(dir)),
+                ),
+                urls.path(dir),
+            ),
+            None => (None, urls.path(output)),
+        };
+        Frame {
+            page,
+            canonical,
+            page_url,
+            editions: editions.map(|nav| nav.view(page.rel_dir.as_deref().unwrap_or(output))),
         }
     }
-    ctx.insert(
-        "editions",
-        &editions.map(|nav| nav.view(rel_dir.as_deref().unwrap_or(&output))),
-    );
-    templates::render_page(shared.tera, template, &ctx, &output, |bytes| {
-        if let Some(own) = &own_parts {
-            banner::guard_page(bytes, own)
-                .map_err(|refusal| banner::refusal_finding(shared.root, &output, template, &refusal))?;
+
+    fn common(&self) -> [(&'static str, &dyn Part); 3] {
+        [
+            ("canonical", &self.canonical),
+            ("page_url", &self.page_url),
+            ("editions", &self.editions),
+        ]
+    }
+
+    /// The page's key from `parts`, when the sink keeps pages.
+    fn key(&self, shared: &Shared<'_, '_>, parts: &[(&'static str, &dyn Part)], staging: &dyn Sink) -> Option<PageKey> {
+        staging.keeps_pages().then(|| {
+            let common = self.common();
+            let all: Vec<(&'static str, &dyn Part)> = parts.iter().chain(&common).copied().collect();
+            shared.keys.key(self.page.template, &self.page.output, &all)
+        })
+    }
+
+    /// Whether the earlier build's page of this key was taken over. Debug builds take over
+    /// nothing here: they render every page and compare (`render`).
+    fn taken_over(&self, key: Option<&PageKey>, staging: &dyn Sink) -> Result<bool, Diagnostic> {
+        match key {
+            Some(key) if !cfg!(debug_assertions) => staging
+                .take_over(&self.page.output, key, None)
+                .map_err(|error| self.unwritten(error)),
+            _ => Ok(false),
         }
-        staging
-            .write(&output, bytes)
-            .map_err(|error| templates::template_error(&output, format!("{error:#}")))
-    })
+    }
+
+    fn render(
+        &self,
+        shared: &Shared<'_, '_>,
+        parts: &[(&'static str, &dyn Part)],
+        own: Option<&banner::OwnParts<'_>>,
+        key: Option<&PageKey>,
+        staging: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
+        let (template, output) = (self.page.template, &self.page.output);
+        let mut ctx = tera::Context::new();
+        for (name, part) in parts.iter().chain(&self.common()) {
+            part.insert_into(name, &mut ctx);
+        }
+        templates::render_page(&shared.templates.tera, template, &ctx, output, |bytes| {
+            if let Some(own) = own {
+                banner::guard_page(bytes, own)
+                    .map_err(|refusal| banner::refusal_finding(shared.root, output, template, &refusal))?;
+            }
+            let written = match key {
+                Some(key) if cfg!(debug_assertions) => match staging.take_over(output, key, Some(bytes)) {
+                    Ok(true) => Ok(()),
+                    Ok(false) => staging.write_page(output, bytes, key),
+                    Err(error) => Err(error),
+                },
+                Some(key) => staging.write_page(output, bytes, key),
+                None => staging.write(output, bytes),
+            };
+            written.map_err(|error| self.unwritten(error))
+        })
+    }
+
+    fn unwritten(&self, error: anyhow::Error) -> Diagnostic {
+        templates::template_error(&self.page.output, format!("{error:#}"))
+    }
 }
 
 /// An article's held body that would not unpack: a fault of the program, reported as

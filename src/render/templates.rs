@@ -3,12 +3,27 @@
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::embedded;
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 use walkdir::WalkDir;
 
+/// The site's templates compiled, and a digest of their sources: a page is a function of
+/// its context and of these (Tera's own functions and filters read nothing else).
+pub struct Templates {
+    pub tera: tera::Tera,
+    digest: [u8; 32],
+}
+
+impl Templates {
+    /// A SHA-256 over every template's name and source.
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.digest
+    }
+}
+
 /// Loads built-in templates, then the site's overrides, and compiles them all once.
-pub fn load_templates(root: &Path) -> Result<tera::Tera, Vec<Diagnostic>> {
+pub fn load_templates(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
     let mut sources: BTreeMap<String, (String, String)> = embedded::TEMPLATES
         .iter()
         .map(|(name, text)| {
@@ -48,6 +63,13 @@ pub fn load_templates(root: &Path) -> Result<tera::Tera, Vec<Diagnostic>> {
     if !problems.is_empty() {
         return Err(problems);
     }
+    let mut digest = Sha256::new();
+    for (name, (_, text)) in &sources {
+        for part in [name.as_bytes(), text.as_bytes()] {
+            digest.update((part.len() as u64).to_le_bytes());
+            digest.update(part);
+        }
+    }
     let mut tera = tera::Tera::new();
     let templates: Vec<(&str, &str)> = sources
         .iter()
@@ -64,7 +86,10 @@ pub fn load_templates(root: &Path) -> Result<tera::Tera, Vec<Diagnostic>> {
             format!("the template does not compile:\n{message}"),
         )]);
     }
-    Ok(tera)
+    Ok(Templates {
+        tera,
+        digest: digest.finalize().into(),
+    })
 }
 
 thread_local! {

@@ -38,6 +38,9 @@ pub struct Workspace {
     reported: Vec<Diagnostic>,
     /// The inputs of the last build, whatever its outcome: the same inputs build the same.
     built: Option<Fingerprint>,
+    /// The served generation as its build wrote it: the next build takes over the pages
+    /// whose inputs did not change, as `build` does from its cache's record.
+    served: Option<crate::write::Earlier>,
 }
 
 impl Workspace {
@@ -47,6 +50,7 @@ impl Workspace {
             options,
             reported: Vec::new(),
             built: None,
+            served: None,
         }
     }
 
@@ -64,7 +68,10 @@ impl Workspace {
     }
 
     fn build(&mut self, generations: &mut Generations) -> Outcome {
-        let report = pipeline::build_into(&self.root, &generations.next_dir(), &self.options, &Silent);
+        let next = generations.next_dir();
+        // Cloned: a build that fails leaves the served generation, and its record, in place.
+        let earlier = self.served.clone();
+        let (report, written) = pipeline::build_into(&self.root, &next, &self.options, &Silent, earlier);
         let diagnostics = report.diagnostics.to_vec();
         if report.outcome != pipeline::Outcome::Clean {
             self.reported = diagnostics.clone();
@@ -74,6 +81,7 @@ impl Workspace {
             };
         }
         generations.advance();
+        self.served = written.and_then(|written| crate::cache::earlier_output(&next, written));
         let warnings = (diagnostics != self.reported).then(|| {
             self.reported = diagnostics.clone();
             (diagnostics, report.sources.read_all())

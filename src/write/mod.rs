@@ -2,15 +2,18 @@
 //! in only when everything succeeded, so a failed build never damages the published one.
 
 mod contained;
+pub mod earlier;
 mod interrupt;
 mod leftovers;
 pub mod target;
 
 pub use contained::{MAX_COMPONENT_BYTES, Uncontained, contained};
+pub use earlier::{Earlier, EarlierFile, PageKey, Written, WrittenFile};
 pub use interrupt::remove_staging_on_interrupt;
 pub use target::{MARKER, Refusal};
 
 use anyhow::{Context as _, Result, bail};
+use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -27,6 +30,25 @@ pub trait Sink: Sync {
         fill(&mut bytes).with_context(|| format!("cannot produce {rel}"))?;
         self.write(rel, &bytes)
     }
+
+    /// Whether pages should be given keys: the sink records them, so that a later build
+    /// can take its pages over (`write_page`), or takes over those of an earlier one.
+    fn keeps_pages(&self) -> bool {
+        false
+    }
+
+    /// Publishes the page an earlier build rendered at `rel` from the same `key`, when it
+    /// is still there unchanged: `true` when it did, and the caller renders nothing.
+    /// `rendered`, when given, is the page rendered anew, which must be what is taken over
+    /// (debug builds check every page they take over this way).
+    fn take_over(&self, _rel: &str, _key: &PageKey, _rendered: Option<&[u8]>) -> Result<bool> {
+        Ok(false)
+    }
+
+    /// Writes a page rendered from `key`.
+    fn write_page(&self, rel: &str, bytes: &[u8], _key: &PageKey) -> Result<()> {
+        self.write(rel, bytes)
+    }
 }
 
 impl Sink for Staging {
@@ -37,10 +59,68 @@ impl Sink for Staging {
     fn write_streamed(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
         let path = self.path_for(rel)?;
         let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        let mut out = Counted {
+            out: std::io::BufWriter::with_capacity(64 * 1024, file),
+            sha256: self.written.is_some().then(Sha256::new),
+            size: 0,
+        };
         fill(&mut out)
-            .and_then(|()| out.flush())
-            .with_context(|| format!("cannot write {}", path.display()))
+            .and_then(|()| out.out.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        if let (Some(written), Some(sha256)) = (&self.written, out.sha256) {
+            let file = WrittenFile {
+                size: out.size,
+                sha256: sha256.finalize().into(),
+                key: None,
+            };
+            written.record(rel, file);
+        }
+        Ok(())
+    }
+
+    fn keeps_pages(&self) -> bool {
+        self.written.is_some()
+    }
+
+    fn take_over(&self, rel: &str, key: &PageKey, rendered: Option<&[u8]>) -> Result<bool> {
+        let Some((earlier, from)) = self.earlier.as_ref().and_then(|earlier| earlier.page(rel, key)) else {
+            return Ok(false);
+        };
+        if let Some(rendered) = rendered {
+            let kept = std::fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
+            assert!(
+                kept == rendered,
+                "{rel}: the page taken over differs from the page its key renders: the key misses an input"
+            );
+        }
+        let earlier = earlier.clone();
+        self.link(rel, &from, earlier.size, earlier.sha256, Some(*key))
+    }
+
+    fn write_page(&self, rel: &str, bytes: &[u8], key: &PageKey) -> Result<()> {
+        self.write_recorded(rel, bytes, Some(*key))
+    }
+}
+
+/// A file being streamed, its bytes counted and (when the build records them) digested.
+struct Counted<W> {
+    out: W,
+    sha256: Option<Sha256>,
+    size: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(bytes)?;
+        if let Some(sha256) = &mut self.sha256 {
+            sha256.update(&bytes[..n]);
+        }
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -48,6 +128,10 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// What the last build wrote into the target, for this one to take over.
+    earlier: Option<Earlier>,
+    /// What this build writes, when a record of it is kept (`recording`).
+    written: Option<Written>,
 }
 
 /// What a successful `commit` left behind.
@@ -56,6 +140,8 @@ pub struct Committed {
     /// The previous output, moved aside, when it could not be removed after the swap
     /// (the new output is in place; the next build tries to remove it again).
     pub leftover: Option<Leftover>,
+    /// What the build wrote, when it was `recording`.
+    pub written: Option<Written>,
 }
 
 #[derive(Debug)]
@@ -106,6 +192,8 @@ impl Staging {
             target: target.to_path_buf(),
             dir,
             committed: false,
+            earlier: None,
+            written: None,
         };
         target::mark(&staging.dir).with_context(|| format!("cannot write {}", staging.dir.display()))?;
         Ok(staging)
@@ -116,10 +204,56 @@ impl Staging {
         &self.dir
     }
 
+    /// Keeps a record of what this build writes (each file's size, SHA-256 and page key),
+    /// and takes over from `earlier` the files it already holds: what the build cache
+    /// needs to judge the output next time and to let the next build take files over.
+    pub fn recording(mut self, earlier: Option<Earlier>) -> Staging {
+        self.earlier = earlier;
+        self.written = Some(Written::default());
+        self
+    }
+
     /// Writes one output file at a `/`-separated path relative to the site root.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.write_recorded(rel, bytes, None)
+    }
+
+    fn write_recorded(&self, rel: &str, bytes: &[u8], key: Option<PageKey>) -> Result<()> {
+        let Some(written) = &self.written else {
+            let path = self.path_for(rel)?;
+            return std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()));
+        };
+        let size = bytes.len() as u64;
+        let sha256: [u8; 32] = Sha256::digest(bytes).into();
+        // The same bytes at the same place: the earlier file is linked, not written again.
+        let same = self
+            .earlier
+            .as_ref()
+            .and_then(|earlier| earlier.same_bytes(rel, size, &sha256));
+        if let Some((_, from)) = same
+            && self.link(rel, &from, size, sha256, key)?
+        {
+            return Ok(());
+        }
         let path = self.path_for(rel)?;
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        written.record(rel, WrittenFile { size, sha256, key });
+        Ok(())
+    }
+
+    /// Publishes the earlier build's file `from` at `rel` by a hard link; `false` where the
+    /// file system will not link (the caller writes the file instead).
+    fn link(&self, rel: &str, from: &Path, size: u64, sha256: [u8; 32], key: Option<PageKey>) -> Result<bool> {
+        let path = self.path_for(rel)?;
+        // A file already at `rel` (a static file a page replaces) gives way, as a write would.
+        let _ = std::fs::remove_file(&path);
+        if std::fs::hard_link(from, &path).is_err() {
+            return Ok(false);
+        }
+        if let Some(written) = &self.written {
+            written.record(rel, WrittenFile { size, sha256, key });
+        }
+        Ok(true)
     }
 
     /// Where output file `rel` goes in the staging folder, its folder created; an error
@@ -184,7 +318,10 @@ impl Staging {
         self.committed = true;
         interrupt::forget(&mut held, &self.dir);
         drop(held);
-        let mut committed = Committed::default();
+        let mut committed = Committed {
+            written: self.written.take(),
+            ..Committed::default()
+        };
         if had_old {
             if let Err(error) = remove(&old) {
                 committed.leftover = Some(Leftover {

@@ -1,0 +1,102 @@
+//! Files an earlier build wrote into the output folder, which this build takes over instead
+//! of writing them again: a page whose key (a digest of everything it was rendered from) is
+//! the one it had, or any file whose new bytes are those it already holds. Taking over is a
+//! hard link into the staging folder, so the swap that publishes the build is unchanged and
+//! a failed build still leaves the previous output as it was.
+//!
+//! An earlier file is taken over only while the folder still holds it as that build left it:
+//! a regular file (never a link) of the recorded size and modification time, the rule the
+//! build cache's manifest judges a folder by. A file edited by hand, or by another tool,
+//! is written again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::UNIX_EPOCH;
+
+/// A digest of everything a page is rendered from: the same key, the same bytes.
+pub type PageKey = [u8; 32];
+
+/// One file of the earlier build, as its record says it wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EarlierFile {
+    pub size: u64,
+    /// Nanoseconds since the epoch.
+    pub modified: u128,
+    pub sha256: [u8; 32],
+    /// For a page: the key it was rendered from.
+    pub key: Option<PageKey>,
+}
+
+/// The output folder as the last build into it left it.
+#[derive(Clone)]
+pub struct Earlier {
+    dir: PathBuf,
+    files: HashMap<String, EarlierFile>,
+}
+
+impl Earlier {
+    /// `files` by `/`-separated path relative to `dir`.
+    pub fn new(dir: &Path, files: HashMap<String, EarlierFile>) -> Earlier {
+        Earlier {
+            dir: dir.to_path_buf(),
+            files,
+        }
+    }
+
+    /// The earlier file at `rel` and where it is, when the folder still holds it unchanged.
+    fn unchanged(&self, rel: &str) -> Option<(&EarlierFile, PathBuf)> {
+        let file = self.files.get(rel)?;
+        let path = super::contained(&self.dir, rel).ok()?;
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        (meta.file_type().is_file() && meta.len() == file.size && modified_nanos(&meta) == Some(file.modified))
+            .then_some((file, path))
+    }
+
+    /// Where the page `rel` rendered from `key` already is, unchanged.
+    pub(super) fn page(&self, rel: &str, key: &PageKey) -> Option<(&EarlierFile, PathBuf)> {
+        self.unchanged(rel).filter(|(file, _)| file.key.as_ref() == Some(key))
+    }
+
+    /// Where a file of these bytes (their SHA-256) already is at `rel`, unchanged.
+    pub(super) fn same_bytes(&self, rel: &str, size: u64, sha256: &[u8; 32]) -> Option<(&EarlierFile, PathBuf)> {
+        self.unchanged(rel)
+            .filter(|(file, _)| file.size == size && &file.sha256 == sha256)
+    }
+}
+
+pub fn modified_nanos(meta: &std::fs::Metadata) -> Option<u128> {
+    Some(meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos())
+}
+
+/// One file this build put in the staging folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrittenFile {
+    pub size: u64,
+    pub sha256: [u8; 32],
+    pub key: Option<PageKey>,
+}
+
+/// What this build put in the staging folder, for the record the next build takes over
+/// from: filled from every rendering thread.
+#[derive(Debug, Default)]
+pub struct Written {
+    files: Mutex<Vec<(String, WrittenFile)>>,
+}
+
+impl Written {
+    pub(super) fn record(&self, rel: &str, file: WrittenFile) {
+        // A poisoned lock means a rendering thread panicked: the build is failing anyway.
+        if let Ok(mut files) = self.files.lock() {
+            files.push((rel.to_string(), file));
+        }
+    }
+
+    /// By path; a path written twice (a later write replaces the file) keeps the last.
+    pub fn into_files(self) -> HashMap<String, WrittenFile> {
+        self.files
+            .into_inner()
+            .map(|files| files.into_iter().collect())
+            .unwrap_or_default()
+    }
+}
