@@ -66,10 +66,18 @@ function watch() {
   const input = document.getElementById("search-query");
   const results = document.getElementById("search-results");
   const status = document.getElementById("search-status");
-  const state = (window.__bench = { submitted: null, dom: null, frame: null, status: "" });
+  const state = (window.__bench = { submitted: null, dom: null, frame: null, status: "", rows: 0, lastRow: null });
   input.form.addEventListener("submit", () => { state.submitted = performance.now(); }, { capture: true });
   const seen = () => {
-    if (state.dom !== null || state.submitted === null) {
+    if (state.submitted === null) {
+      return;
+    }
+    const rows = results.querySelectorAll("li.qitem").length;
+    if (rows > state.rows) {
+      state.rows = rows;
+      state.lastRow = performance.now();
+    }
+    if (state.dom !== null) {
       return;
     }
     const first = results.querySelector("li.qitem");
@@ -93,12 +101,17 @@ function report(done) {
     if ((state.frame !== null && !loading) || Date.now() - start > 60000) {
       const files = performance.getEntriesByType("resource")
         .filter((e) => /\/search\/.+\.json/.test(e.name))
-        .map((e) => ({ name: e.name, transfer: e.transferSize, encoded: e.encodedBodySize }));
+        .map((e) => ({ name: e.name, transfer: e.transferSize, encoded: e.encodedBodySize,
+          start: e.startTime, end: e.responseEnd }));
       done({
         firstResultMs: state.frame === null ? null : state.frame - state.submitted,
         inDocumentMs: state.dom === null ? null : state.dom - state.submitted,
+        pageMs: state.lastRow === null ? null : state.lastRow - state.submitted,
         status: state.status,
         rows: document.querySelectorAll("#search-results li.qitem").length,
+        submitted: state.submitted,
+        // Marks an instrumented copy of the script may leave (`performance.mark`).
+        marks: performance.getEntriesByType("mark").map((m) => [m.name, Math.round(m.startTime - state.submitted)]),
         files,
       });
     } else {
@@ -145,11 +158,30 @@ async function main() {
       await call("POST", `/session/${id}/element/${element}/value`, { text: query + "\uE007" });
       const result = await asyncScript(report);
       const files = result.files.map((f) => ({ ...f, gzip: gzipSize(f.name) }));
+      // Where the time went, from the submit: the index files asked for after it (a few
+      // may come later still, for a fuller count), and the rows. `rowsAskedMs` less
+      // `indexMs` is script; `rowsMs` less `rowsAskedMs` the rows' round trip.
+      const since = (t) => Math.round(t - result.submitted);
+      const afterSubmit = files.filter((f) => f.start >= result.submitted);
+      const rows = afterSubmit.filter((f) => /\/search\/docs\//.test(f.name));
+      const firstRows = rows.length ? Math.min(...rows.map((f) => f.start)) : null;
+      const index = afterSubmit.filter((f) => !/\/search\/docs\//.test(f.name) &&
+        (firstRows === null || f.start < firstRows));
+      const phases = {
+        indexFiles: index.length,
+        indexMs: index.length ? since(Math.max(...index.map((f) => f.end))) : null,
+        rowsAskedMs: firstRows === null ? null : since(firstRows),
+        rowsMs: rows.length ? since(Math.min(...rows.map((f) => f.end))) : null,
+      };
       const line = {
         query,
         firstResultMs: result.firstResultMs === null ? null : Math.round(result.firstResultMs),
         inDocumentMs: result.inDocumentMs === null ? null : Math.round(result.inDocumentMs),
+        // The last row of the first page in the document.
+        pageMs: result.pageMs === null ? null : Math.round(result.pageMs),
         rows: result.rows,
+        ...phases,
+        ...(result.marks.length ? { marks: result.marks.map((m) => m.join(" ")).join(", ") } : {}),
         status: result.status,
         files: files.length,
         transferBytes: files.reduce((n, f) => n + f.transfer, 0),
@@ -173,6 +205,7 @@ async function main() {
     unanswered: out.length - times.length,
     medianFirstResultMs: Math.round(median(times)),
     p95FirstResultMs: Math.round(percentile(times, 95)),
+    medianPageMs: Math.round(median(out.map((l) => l.pageMs).filter((t) => t !== null))),
     maxFirstResultMs: Math.max(...times),
     medianBodyBytes: Math.round(median(bytes)),
     maxBodyBytes: Math.max(...bytes),

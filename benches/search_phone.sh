@@ -16,8 +16,16 @@
 # over the queries of benches/search_phone_queries.txt: each on a fresh load of the search
 # page with the browser cache off, typed into the search box and submitted with Enter.
 # Per query: index bytes fetched (Resource Timing: body and transfer size; and gzip size,
-# which a static host serving compressed JSON would send) and milliseconds from the submit
-# to the first result on screen. The summary line is what BENCHMARKS.md records.
+# which a static host serving compressed JSON would send), milliseconds from the submit
+# to the first result on screen and to the first page's last row, and where the time went
+# (when the index files were in, when the rows were asked for and were in). The summary
+# line is what BENCHMARKS.md records.
+#
+# SERVER=python (the default) serves with Python's `http.server`: HTTP/1.0, one TCP
+# connection per file, which is what the earlier runs measured. SERVER=nginx serves the same
+# folder with nginx (Debian: apt-get install nginx-light): HTTP/1.1 with keep-alive, as
+# static hosts serve, compression off so that the bytes are the same. NETWORKS (default
+# "local slow4g") chooses the passes; BUILD=0 reuses a kept site's output as it is.
 set -euo pipefail
 
 N=${1:-100000}
@@ -58,7 +66,9 @@ trap cleanup EXIT
 if [[ ! -f $SITE/evident.yaml ]]; then
     "$GEN" "$N" "$SITE" "$SEED"
 fi
-echo "== build of $N articles: $(/usr/bin/time -f '%e s, peak %M KB' "$EVIDENT" --root "$SITE" build --quiet --no-cache 2>&1 >/dev/null | tail -n 1)"
+if [[ ${BUILD:-1} != 0 || ! -d $SITE/public/search ]]; then
+    echo "== build of $N articles: $(/usr/bin/time -f '%e s, peak %M KB' "$EVIDENT" --root "$SITE" build --quiet --no-cache 2>&1 >/dev/null | tail -n 1)"
+fi
 INDEX=$SITE/public/search
 echo "== index: $(du -sb "$INDEX" | cut -f1) bytes in $(find "$INDEX" -type f | wc -l) files" \
     "($(find "$INDEX/postings" -type f | wc -l) posting shards, $(find "$INDEX/vocab" -type f | wc -l) vocabulary shards," \
@@ -70,7 +80,39 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 HTTP_PORT=$(free_port)
-python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$SITE/public" >"$WORK/http.log" 2>&1 &
+case ${SERVER:-python} in
+python)
+    python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$SITE/public" >"$WORK/http.log" 2>&1 &
+    ;;
+nginx)
+    command -v nginx >/dev/null || die "nginx is needed for SERVER=nginx (Debian: apt-get install nginx-light)"
+    mkdir -p "$WORK/nginx"
+    cat >"$WORK/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx;
+    proxy_temp_path $WORK/nginx;
+    fastcgi_temp_path $WORK/nginx;
+    uwsgi_temp_path $WORK/nginx;
+    scgi_temp_path $WORK/nginx;
+    types { text/html html; application/json json; text/javascript js; text/css css; }
+    keepalive_timeout 65s;
+    server {
+        listen 127.0.0.1:$HTTP_PORT;
+        root $SITE/public;
+        index index.html;
+    }
+}
+CONF
+    nginx -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" >"$WORK/http.log" 2>&1 &
+    ;;
+*) die "SERVER is python or nginx" ;;
+esac
 PIDS+=($!)
 DRIVER_PORT=$(free_port)
 chromedriver --port="$DRIVER_PORT" >"$WORK/chromedriver.log" 2>&1 &
@@ -82,8 +124,8 @@ for _ in $(seq 100); do
     fi
     sleep 0.1
 done
-for network in local slow4g; do
-    echo "== $(chromium --version 2>/dev/null || true), CPU slowdown ${CPU_SLOWDOWN:-4}x, network $network, $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
+for network in ${NETWORKS:-local slow4g}; do
+    echo "== $(chromium --version 2>/dev/null || true), CPU slowdown ${CPU_SLOWDOWN:-4}x, network $network, server ${SERVER:-python}, $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
     NETWORK=$network node "$ROOT/benches/search_phone.js" "http://127.0.0.1:$DRIVER_PORT" "http://127.0.0.1:$HTTP_PORT/" \
         "$SITE/public" "$ROOT/benches/search_phone_queries.txt"
 done

@@ -14,7 +14,7 @@
   var MAX_TERM_CHARS = 40;
   var MAX_CANDIDATES = 12;
   var MAX_QUERY_TERMS = 8;
-  var FORMAT = 3;
+  var FORMAT = 4;
   var EXACT = 1.0, STEM = 0.9, PREFIX = 0.7, ONE_TYPO = 0.6, TWO_TYPOS = 0.4;
   var SYNONYM = 0.8, TYPE = 1.0, FLOOR = 0.1;
   var STEM_SUFFIX_CHARS = 4, STEM_MIN_CHARS = 4;
@@ -293,43 +293,44 @@
       }
     } else if (typeof encoded === "string") {
       var bytes = unbase64(encoded);
-      for (var b = 0; b < bytes.length; b++) {
+      // A bitmap names each document once; bits past the last document are left alone.
+      var whole = Math.min(bytes.length, docs >> 3);
+      for (var b = 0; b < whole; b++) {
         var byte = bytes[b];
         if (byte === 0) {
           continue;
         }
         doc = b << 3;
-        // Eight documents of one class, all in the list (a common word's heading or body
-        // bitmap is mostly such bytes): moved at once.
-        from = classOf[doc];
-        if (byte === 255 && doc + 8 <= docs && from < before && classOf[doc + 1] === from &&
-            classOf[doc + 2] === from && classOf[doc + 3] === from && classOf[doc + 4] === from &&
-            classOf[doc + 5] === from && classOf[doc + 6] === from && classOf[doc + 7] === from) {
+        // Only the set bits are visited, from a table of their places: a common word's
+        // heading bitmap is a third ones, and on a page whose script is not optimised yet
+        // every turn of this loop counts (it is most of a query's script time).
+        var end = BIT_FROM[byte + 1];
+        for (var k = BIT_FROM[byte]; k < end; k++) {
+          var d = doc + BIT_AT[k];
+          from = classOf[d];
           to = moved[from];
-          if (to === 0) {
-            to = open(from);
-          }
-          classOf[doc] = classOf[doc + 1] = classOf[doc + 2] = classOf[doc + 3] = to;
-          classOf[doc + 4] = classOf[doc + 5] = classOf[doc + 6] = classOf[doc + 7] = to;
-          leaving[from] += 8;
-          count += 8;
-          continue;
+          classOf[d] = to > 0 ? to : open(from);
+          leaving[from]++;
         }
-        for (; byte !== 0; byte >>= 1, doc++) {
-          if (byte & 1) {
+      }
+      // The last few documents, and bits past them (counted, as the list's other readers
+      // count them, but naming no document).
+      for (doc = whole << 3; doc < bytes.length << 3; doc++) {
+        if (bytes[doc >> 3] & (1 << (doc & 7))) {
+          if (doc >= docs) {
             count++;
-            from = doc < docs ? classOf[doc] : before;
-            if (from < before) {
-              to = moved[from];
-              classOf[doc] = to > 0 ? to : open(from);
-              leaving[from]++;
-            }
+            continue;
           }
+          from = classOf[doc];
+          to = moved[from];
+          classOf[doc] = to > 0 ? to : open(from);
+          leaving[from]++;
         }
       }
     }
     for (from = 0; from < before; from++) {
       if (leaving[from] > 0) {
+        count += typeof encoded === "string" ? leaving[from] : 0;
         classCount[from] -= leaving[from];
         classCount[moved[from]] += leaving[from];
       }
@@ -340,12 +341,35 @@
     }
   };
 
+  /* The places of the set bits of each byte value b: BIT_AT[BIT_FROM[b]] up to (not
+     including) BIT_AT[BIT_FROM[b + 1]]. */
+  var BIT_FROM = new Uint16Array(257);
+  var BIT_AT = new Uint8Array(1024);
+  (function () {
+    var n = 0;
+    for (var b = 0; b < 256; b++) {
+      BIT_FROM[b] = n;
+      for (var bit = 0; bit < 8; bit++) {
+        if (b & (1 << bit)) {
+          BIT_AT[n++] = bit;
+        }
+      }
+    }
+    BIT_FROM[256] = n;
+  })();
+
   /* The bytes of a base64 string without padding: by the browser's own decoder where the
      string is well formed (many times faster than a loop in a page whose script is not
      optimised yet), else by hand, a character outside the alphabet read as all bits set
      as the list's other readers have it. */
   function unbase64(text) {
-    if (typeof atob === "function" && text.length % 4 !== 1 && !/[^A-Za-z0-9+\/]/.test(text)) {
+    var wellFormed = text.length % 4 !== 1 && !/[^A-Za-z0-9+\/]/.test(text);
+    // Straight into bytes where the browser can (Chromium 140 and later, Firefox 133,
+    // Safari 18.2): no loop over the bitmap's characters in a cold script.
+    if (wellFormed && typeof Uint8Array.fromBase64 === "function") {
+      return Uint8Array.fromBase64(text, { lastChunkHandling: "loose" });
+    }
+    if (wellFormed && typeof atob === "function") {
       var binary = atob(text);
       var out = new Uint8Array(binary.length);
       for (var i = 0; i < binary.length; i++) {
@@ -669,14 +693,6 @@
     return Math.round(expected);
   };
 
-  /* The posting levels fetched with the vocabulary for a query of `words` words, as
-     query::early_levels: the question level, and the heading level beside it when there
-     are two words or more. */
-  function earlyLevels(groups, words) {
-    var heading = Array.isArray(groups) ? groups.indexOf("heading") : -1;
-    return words >= 2 && heading > 0 ? [0, heading] : [0];
-  }
-
   /* `n` to two significant figures: what "about" a count says. */
   function about(n) {
     if (n < 100) {
@@ -982,9 +998,18 @@
       });
     }
 
-    /* A term's documents in one field group, encoded, from that level's posting shard. */
+    /* A term's documents in one field group, encoded, from the posting shard of its tier
+       (the groups whose lists share a shard: question, topic and heading together). */
     function postings(term, level) {
-      var firsts = (manifest.postings || [])[level] || [];
+      var tiers = manifest.tiers || [];
+      var tier = -1, at = -1;
+      for (var t = 0; t < tiers.length && tier < 0; t++) {
+        at = Array.isArray(tiers[t]) ? tiers[t].indexOf(level) : -1;
+        if (at !== -1) {
+          tier = t;
+        }
+      }
+      var firsts = (tier >= 0 && (manifest.postings || [])[tier]) || [];
       var lo = 0, hi = firsts.length;
       while (lo < hi) {
         var mid = (lo + hi) >> 1;
@@ -997,8 +1022,8 @@
       if (lo === 0) {
         return Promise.resolve(null);
       }
-      return file("postings/" + level + "/" + (lo - 1) + ".json").then(function (shard) {
-        return has(shard, term) ? shard[term] : null;
+      return file("postings/" + tier + "/" + (lo - 1) + ".json").then(function (shard) {
+        return has(shard, term) && Array.isArray(shard[term]) && at < shard[term].length ? shard[term][at] : null;
       });
     }
 
@@ -1019,26 +1044,16 @@
         });
       });
       var shards = keys.map(vocabulary);
-      // With them, the question-level shard of each word as typed (as Searcher::search):
-      // most words are their own best candidate, and this saves a round trip. A query of
-      // several words ranks first the articles holding all of them, which are mostly found
-      // in headings: their heading-level shards come in the same round trip.
-      var words = [];
-      found.forEach(function (slot) {
-        words = words.concat(slot.words);
-      });
-      var levels = earlyLevels(manifest.groups, words.length);
+      // With them, the first tier's shard of each word as typed (as Searcher::search): its
+      // question, topic and heading lists. Most words are their own best candidate, and
+      // this saves a round trip; a query of several words ranks first the articles holding
+      // all of them, which are mostly found in headings.
       var early = [];
-      words.forEach(function (w) {
-        levels.forEach(function (level) { early.push(postings(w, level)); });
-      });
-      // And the question level of each synonym's words and question type, all but certain
-      // to be read.
       found.forEach(function (slot) {
+        slot.words.forEach(function (w) { early.push(postings(w, 0)); });
+        // And that of each synonym's words and question type, all but certain to be read.
         slot.synonyms.forEach(function (phrase) {
-          phrase.forEach(function (t) {
-            levels.forEach(function (level) { early.push(postings(t, level)); });
-          });
+          phrase.forEach(function (t) { early.push(postings(t, 0)); });
         });
         slot.types.forEach(function (kind) { early.push(postings(kind, 0)); });
       });
@@ -1383,16 +1398,48 @@
         return ready.then(function (ranking) {
           current = ranking;
           var ranked = ranking.ranked.slice(shown, want);
-          // Each row goes in as soon as it and the rows above it are in hand.
-          var pending = searcher.eachRow(ranked.map(function (r) { return r.doc; }));
+          // Each row goes in as soon as it and the rows above it are in hand. The first
+          // row's shard is asked for alone, the others once that row is on screen: on a
+          // phone each request costs the page several milliseconds of script (ten of
+          // them 30-60 ms at a 4x slowdown), which the first row would otherwise wait for.
+          var docs = ranked.map(function (r) { return r.doc; });
+          var pending = searcher.eachRow(docs.slice(0, 1));
+          var firstDrawn = null;
+          var others = new Promise(function (resolve) {
+            firstDrawn = function (wanted) {
+              if (!wanted) {
+                resolve([]);
+                return;
+              }
+              // After the frame that shows it, or soon in a page that draws no frames.
+              var asked = false;
+              var go = function () {
+                if (!asked) {
+                  asked = true;
+                  resolve(searcher.eachRow(docs.slice(1)));
+                }
+              };
+              window.setTimeout(go, 100);
+              window.requestAnimationFrame(function () { window.setTimeout(go, 0); });
+            };
+          });
+          docs.slice(1).forEach(function (doc, i) {
+            pending.push(others.then(function (rows) { return rows[i]; }));
+          });
           return pending.reduce(function (before, row, i) {
             return before.then(function (stillShown) {
               return row.then(function (loaded) {
                 if (!stillShown || ticket !== latest) {
+                  if (i === 0) {
+                    firstDrawn(false);
+                  }
                   return false;
                 }
                 loaded.terms = ranked[i].terms;
                 list.appendChild(item(loaded));
+                if (i === 0) {
+                  firstDrawn(true);
+                }
                 return true;
               });
             });
@@ -1450,8 +1497,8 @@
       say("Searching\u2026");
       searcher.rank(query, PAGE).then(function (result) {
         if (ticket === latest) {
-          // The rows are on their way before the page is redrawn.
-          searcher.eachRow(result.ranked.slice(0, PAGE).map(function (r) { return r.doc; }));
+          // The first row is on its way before the page is redrawn.
+          searcher.eachRow(result.ranked.slice(0, 1).map(function (r) { return r.doc; }));
           show(query, result, ticket);
         }
       }, function () {

@@ -1,9 +1,10 @@
 //! The client-side search index, written at build time under `search/`. A reader's browser
 //! loads it only when they search, and then only the shards their query needs: a small
 //! manifest and the synonym table (fetched together), the vocabulary shard of each query
-//! word's first letter, the posting shards of the matching terms a level (field group) at
-//! a time, question first, for as long as the results shown are not yet certain (`topk`),
-//! and the document shards of the results shown (`theme/search.js`).
+//! word's first letter, the posting shards of the matching terms a tier at a time (the
+//! question, topic and heading lists of a term together; then answers; then bodies), for as
+//! long as the results shown are not yet certain (`topk`), and the document shards of the
+//! results shown (`theme/search.js`).
 //!
 //! Terms are recorded once per article, in the most telling field group they occur in
 //! (question, topic, heading, answer, body), so that ranking can put a question match above
@@ -38,8 +39,14 @@ pub const DOCS_PER_SHARD: usize = 16;
 /// term may exceed it alone). Small shards cost a request each but keep a query from
 /// downloading the neighbours of its terms.
 pub const POSTINGS_SHARD_BYTES: usize = 4 * 1024;
+/// The posting tiers: which field groups' lists share a shard. A query reads a term's
+/// question, topic and heading lists from one file, fetched beside its vocabulary shard:
+/// one request per word before the first result instead of one per word and level (on a
+/// phone over HTTP/1, six requests at a time, each a round trip). Answers and bodies, which
+/// a common word's first page rarely needs, stay apart.
+pub const TIERS: [&[usize]; 3] = [&[0, 1, 2], &[3], &[4]];
 /// Bumped when the file layout changes, so that a stale script refuses a new index.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 /// How much of an article's answer a result row carries, in characters: enough for the
 /// excerpt a result shows around the matched words.
 pub const EXCERPT_CHARS: usize = 200;
@@ -91,9 +98,11 @@ struct Manifest<'a> {
     /// For each first character whose shard is split, the second characters of its
     /// sub-shards (`vocab::write`).
     vocab_split: BTreeMap<char, String>,
-    /// Per field group (a posting level), the first term of each of its shards, in order:
-    /// shard `postings/g/i` holds group `g`'s lists of the terms from `postings[g][i]` up to
-    /// (not including) `postings[g][i + 1]`.
+    /// The field groups of each posting tier (`TIERS`).
+    tiers: [&'static [usize]; 3],
+    /// Per tier, the first term of each of its shards, in order: shard `postings/t/i` holds
+    /// tier `t`'s lists of the terms from `postings[t][i]` up to (not including)
+    /// `postings[t][i + 1]`, each term's as an array of one list per group of the tier.
     postings: Vec<Vec<String>>,
     /// The cue phrases of question types (`intents`): each phrase's words and its type.
     cues: Vec<(Vec<String>, &'static str)>,
@@ -204,8 +213,10 @@ pub fn build_index(
     postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut files = Vec::new();
-    let shard_firsts: Vec<Vec<String>> = (0..GROUPS.len())
-        .map(|group| write_level(&postings, group, &mut files))
+    let shard_firsts: Vec<Vec<String>> = TIERS
+        .iter()
+        .enumerate()
+        .map(|(tier, groups)| write_tier(&postings, tier, groups, &mut files))
         .collect();
 
     let stemmer = text::Stemmer::english();
@@ -256,6 +267,7 @@ pub fn build_index(
         weights: WEIGHTS,
         vocab: vocab_keys.first,
         vocab_split: vocab_keys.split,
+        tiers: TIERS,
         postings: shard_firsts,
         cues: intents::cue_table(),
         cue_words: intents::longest_cue(),
@@ -272,20 +284,29 @@ pub fn build_index(
     files
 }
 
-/// Writes the posting shards of one field group (one level) into `files`, each term's list
-/// of that group in the shard of its term range; returns the first term of each shard.
-/// Levels are apart so that a query reads a common word's question matches without its
-/// body matches, which at 100,000 articles are a 17 KB bitmap of their own.
-fn write_level(postings: &[(String, [Vec<u32>; 5])], group: usize, files: &mut Vec<SearchFile>) -> Vec<String> {
+/// Writes the posting shards of one tier into `files`: each term with a list in one of the
+/// tier's `groups`, as an array of its list in each (`0` where empty), in the shard of its
+/// term range; returns the first term of each shard. Tiers are apart so that a query reads
+/// a common word's question matches without its body matches, which at 100,000 articles
+/// are a 17 KB bitmap of their own.
+fn write_tier(
+    postings: &[(String, [Vec<u32>; 5])],
+    tier: usize,
+    groups: &[usize],
+    files: &mut Vec<SearchFile>,
+) -> Vec<String> {
     let mut firsts: Vec<String> = Vec::new();
     let mut shard = Map::new();
     let mut shard_bytes = 2;
     let mut close = |shard: &mut Map<String, Value>, number: usize| {
-        files.push(json_file(format!("search/postings/{group}/{number}.json"), &*shard));
+        files.push(json_file(format!("search/postings/{tier}/{number}.json"), &*shard));
         shard.clear();
     };
-    for (term, lists) in postings.iter().filter(|(_, lists)| !lists[group].is_empty()) {
-        let entry = encode::encode_postings(&lists[group]);
+    for (term, lists) in postings
+        .iter()
+        .filter(|(_, lists)| groups.iter().any(|&g| !lists[g].is_empty()))
+    {
+        let entry = Value::Array(groups.iter().map(|&g| encode::encode_postings(&lists[g])).collect());
         let entry_bytes = term.len() + 4 + entry.to_string().len();
         if !shard.is_empty() && shard_bytes + entry_bytes > POSTINGS_SHARD_BYTES {
             close(&mut shard, firsts.len() - 1);

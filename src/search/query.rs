@@ -13,7 +13,8 @@
 //! slot are from whichever way matched most of the slot's words, then scored best; for a
 //! term they are `weight(group) × quality × rarity`. Its score is the sum over slots, times
 //! the square of the share of the query's words it matched. The postings are read a field
-//! group at a time until the results asked for are certain (`topk`).
+//! group at a time until the results asked for are certain (`topk`), from shards that hold
+//! several groups' lists of a term (`TIERS`): reading the next group is often no request.
 
 use super::encode::decode_postings;
 use super::intents::TYPE_PREFIX;
@@ -277,18 +278,15 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
     fn search_reading(&mut self, query: &str, limit: usize, everything: bool) -> Results {
         self.loaded.truncate(self.opened);
         let slots = self.slots(query);
-        // The question-level shard of each word as typed is fetched with the vocabulary,
-        // not after it: most words are their own best candidate, and the browser saves a
-        // round trip before the first result. So is the heading level of a query of several
-        // words (`early_levels`), and the same levels of each synonym's words, and the
-        // question level of each question type: all but certain to be read.
+        // The first tier's shard of each word as typed (its question, topic and heading
+        // lists) is fetched with the vocabulary, not after it: most words are their own best
+        // candidate, and the browser saves a round trip before the first result. So is that
+        // of each synonym's words, and the question level of each question type: all but
+        // certain to be read.
         let words: Vec<String> = slots.iter().flat_map(|s| s.words.iter().cloned()).collect();
-        let levels = early_levels(&self.manifest["groups"], words.len());
         let synonym_words: Vec<String> = slots.iter().flat_map(|s| s.synonyms.concat()).collect();
         for word in words.iter().chain(&synonym_words) {
-            for &level in &levels {
-                self.postings(word, level);
-            }
+            self.postings(word, 0);
         }
         for kind in slots.iter().flat_map(|s| s.types.clone()) {
             self.postings(&kind, 0);
@@ -561,12 +559,26 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             .collect()
     }
 
-    /// A term's documents in one field group, from that level's posting shard.
+    /// A term's documents in one field group, from the posting shard of its tier.
     fn postings(&mut self, term: &str, level: usize) -> Option<Vec<u32>> {
-        let firsts = self.manifest["postings"].get(level)?.as_array()?;
+        let (tier, at) = self.manifest["tiers"]
+            .as_array()?
+            .iter()
+            .enumerate()
+            .find_map(|(tier, groups)| {
+                let at = groups
+                    .as_array()?
+                    .iter()
+                    .position(|g| g.as_u64() == Some(level as u64))?;
+                Some((tier, at))
+            })?;
+        let firsts = self.manifest["postings"].get(tier)?.as_array()?;
         let shard = firsts.partition_point(|f| f.as_str().is_some_and(|f| f <= term));
         let shard = shard.checked_sub(1)?;
-        let entry = self.file(&format!("postings/{level}/{shard}.json"))?.get(term)?;
+        let entry = self
+            .file(&format!("postings/{tier}/{shard}.json"))?
+            .get(term)?
+            .get(at)?;
         decode_postings(entry)
     }
 }
@@ -593,21 +605,6 @@ struct VocabTerm {
     /// Listed in its own (sub-)shard, not only for its stem.
     own: bool,
     stem: String,
-}
-
-/// The posting levels a query of `words` words fetches with the vocabulary: the question
-/// level, and with two words or more the heading level too. The articles holding every
-/// word of such a query, which rank first, mostly hold some of them only below the
-/// question; fetching that level in the same round trip as the vocabulary spares the
-/// browser a round trip before the first result (on a loaded phone, 40–70 ms each).
-fn early_levels(groups: &Value, words: usize) -> Vec<usize> {
-    let heading = groups
-        .as_array()
-        .and_then(|g| g.iter().position(|name| name.as_str() == Some("heading")));
-    match heading {
-        Some(level) if words >= 2 && level > 0 => vec![0, level],
-        _ => vec![0],
-    }
 }
 
 /// Between 0.5 (a term in every document) and 1 (a term in one): rare terms tell more,
@@ -760,7 +757,7 @@ mod tests {
                 // The question level of the word as typed, fetched beside its vocabulary.
                 "search/postings/0/0.json",
                 "search/vocab/m.json",
-                "search/postings/4/0.json",
+                "search/postings/2/0.json",
                 "search/docs/0.json"
             ]
         );
@@ -777,7 +774,7 @@ mod tests {
         let results = search_top(&corpus(), "metformin", 1);
         assert_eq!(slugs(&results), ["metformin-first-line"]);
         assert!(
-            !results.loaded.iter().any(|p| p.contains("/postings/4/")),
+            !results.loaded.iter().any(|p| p.contains("/postings/2/")),
             "{:?}",
             results.loaded
         );
@@ -1065,13 +1062,30 @@ mod tests {
     }
 
     #[test]
-    fn a_query_of_several_words_fetches_the_heading_level_with_the_vocabulary() {
-        let groups = serde_json::json!(["question", "topic", "heading", "answer", "body"]);
-        assert_eq!(early_levels(&groups, 1), [0]);
-        assert_eq!(early_levels(&groups, 2), [0, 2]);
-        // An index without a heading level (or none at all) fetches the question level only.
-        assert_eq!(early_levels(&serde_json::json!(["question", "body"]), 3), [0]);
-        assert_eq!(early_levels(&Value::Null, 3), [0]);
+    fn a_term_s_question_topic_and_heading_lists_share_one_shard() {
+        let mut docs = corpus();
+        docs[1].texts[2] = vec!["Metformin and apixaban"];
+        let files: HashMap<String, Vec<u8>> = build_index(&docs, &[], "/questions/", &Table::built_in())
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect();
+        let read = |path: &str| -> Value { serde_json::from_slice(&files[path]).unwrap() };
+        assert_eq!(
+            read("search/index.json")["tiers"],
+            serde_json::json!([[0, 1, 2], [3], [4]])
+        );
+        // "metformin": the question of article 2, a heading of article 1, the body of 3.
+        let tier0 = read("search/postings/0/0.json");
+        assert_eq!(tier0["metformin"], serde_json::json!([[2], 0, [1]]));
+        assert_eq!(read("search/postings/2/0.json")["metformin"], serde_json::json!([[3]]));
+        // Its heading match needs no file more than its question match.
+        let results = search(&docs, "metformin");
+        assert_eq!(
+            slugs(&results),
+            ["metformin-first-line", "apixaban-dosing", "sglt2-ckd"]
+        );
+        let postings: Vec<&String> = results.loaded.iter().filter(|p| p.contains("/postings/")).collect();
+        assert_eq!(postings, ["search/postings/0/0.json", "search/postings/2/0.json"]);
     }
 
     #[test]
