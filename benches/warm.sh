@@ -12,8 +12,9 @@
 # SITE/../warm-out. Then each round edits one more article (a word of its text), builds
 # clean (`--no-cache`, a fresh folder SITE/../clean-out) and warm (the cache and the output
 # of the round before), and checks that the two outputs are the same bytes. Each build is
-# timed with `/usr/bin/time -f "%e s %U user %M KB"`: wall, user CPU, peak RSS. The edited
-# articles are restored at the end.
+# timed with `/usr/bin/time -f "%e s %U user %S sys %M KB"`: wall, user and system CPU (a
+# warm build's saving is partly in the kernel: files linked, not written), peak RSS. The
+# edited articles are restored at the end.
 set -euo pipefail
 
 SITE=${1:?usage: warm.sh SITE [BIN] [ROUNDS]}
@@ -24,7 +25,7 @@ OUT=$(dirname "$SITE")
 cd "$SITE"
 
 timed() {
-    /usr/bin/time -f "%e s %U user %M KB" "$BIN" build -q --as-of 2026-12-06 "$@" 2>&1 >/dev/null | tail -1
+    /usr/bin/time -f "%e s %U user %S sys %M KB" "$BIN" build -q --as-of 2026-12-06 "$@" 2>&1 >/dev/null | tail -1
 }
 
 mapfile -t articles < <(find content -name '*.md' | sort)

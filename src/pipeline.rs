@@ -443,8 +443,12 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
     }
     // What the last build wrote into the folder: the pages whose inputs are unchanged, and
     // the files of the same bytes, are taken over rather than made again.
-    let record = cache.as_ref().map(|cache| cache.earlier(&out));
-    let (report, written) = build_to(root, &out, &given_out, options, progress, record);
+    let record = match &cache {
+        Some(cache) => Record::Kept(cache.earlier(&out)),
+        None => Record::Off,
+    };
+    let mut written = None;
+    let report = build_to(root, &out, &given_out, options, progress, record, &mut written);
     if let (Some(cache), Outcome::Clean, Some(written)) = (&cache, report.outcome, written) {
         let counts = (report.stats.articles, report.stats.pages);
         cache.remember(
@@ -470,32 +474,28 @@ pub fn build_into(
     progress: &dyn Progress,
     earlier: Option<crate::write::Earlier>,
 ) -> (Report, Option<crate::write::Written>) {
-    build_to(root, out, out, options, progress, Some(earlier))
+    let mut written = None;
+    let report = build_to(root, out, out, options, progress, Record::Kept(earlier), &mut written);
+    (report, written)
+}
+
+/// Whether a build keeps a record of what it writes (for the build cache, or `serve`'s
+/// next generation), and what the last build into the same folder wrote.
+enum Record {
+    Off,
+    /// Kept, taking files over from the earlier output where it is known.
+    Kept(Option<crate::write::Earlier>),
 }
 
 /// `out` is where the site goes; `given_out`, the folder as the user named it, for findings.
-/// With `record` (`Some`, holding what the last build wrote into `out` if known), the build
-/// takes files over from that build and gives back what it wrote.
+/// With a `record` kept, `written` is given what the build wrote once it is published.
 fn build_to(
     root: &Path,
     out: &Path,
     given_out: &Path,
     options: &BuildOptions,
     progress: &dyn Progress,
-    record: Option<Option<crate::write::Earlier>>,
-) -> (Report, Option<crate::write::Written>) {
-    let mut written = None;
-    let report = build_recording(root, out, given_out, options, progress, record, &mut written);
-    (report, written)
-}
-
-fn build_recording(
-    root: &Path,
-    out: &Path,
-    given_out: &Path,
-    options: &BuildOptions,
-    progress: &dyn Progress,
-    record: Option<Option<crate::write::Earlier>>,
+    record: Record,
     written: &mut Option<crate::write::Written>,
 ) -> Report {
     let checked = match load_and_check(root, options, progress, Output::Html) {
@@ -515,8 +515,8 @@ fn build_recording(
     stats.articles = site.articles.len();
     let staging = match Staging::create(out) {
         Ok(staging) => match record {
-            Some(earlier) => staging.recording(earlier),
-            None => staging,
+            Record::Kept(earlier) => staging.recording(earlier),
+            Record::Off => staging,
         },
         Err(error) => return io_failure(root, given_out, error),
     };

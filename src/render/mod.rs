@@ -213,11 +213,6 @@ fn all_jobs(site: &Site<'_>) -> Vec<Job> {
 fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diagnostic> {
     let site = shared.site;
     let urls = &shared.urls;
-    let page = |template: &'static str, rel_dir: Option<String>, output: String| Page {
-        template,
-        rel_dir,
-        output,
-    };
     match job {
         Job::Home => {
             let recent: Vec<&SummaryView> = site
@@ -226,31 +221,27 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 .take(site.config.home_recent)
                 .map(|&i| &shared.summaries[i as usize])
                 .collect();
-            let home = page("index.html", Some(String::new()), "index.html".to_string());
-            emit(shared, &home, &[("recent", &recent)], None, staging)
+            emit(
+                shared,
+                &Page::at("index.html", ""),
+                &[("recent", &recent)],
+                None,
+                staging,
+            )
         }
-        Job::NotFound => emit(
-            shared,
-            &page("404.html", None, "404.html".to_string()),
-            &[],
-            None,
-            staging,
-        ),
-        Job::TopicIndex => {
-            let index = page(
-                "topics.html",
-                Some("topics/".to_string()),
-                "topics/index.html".to_string(),
-            );
-            emit(shared, &index, &[], None, staging)
-        }
+        Job::NotFound => emit(shared, &Page::file("404.html", "404.html"), &[], None, staging),
+        Job::TopicIndex => emit(shared, &Page::at("topics.html", "topics/"), &[], None, staging),
         Job::Topic(index) => {
             let topic = &site.topics[index];
             let articles: Vec<&SummaryView> = topic.articles.iter().map(|&i| &shared.summaries[i]).collect();
-            let dir = topic_dir(&topic.slug);
-            let output = format!("{dir}index.html");
             let parts: [(&'static str, &dyn Part); 2] = [("topic", &shared.topics[index]), ("articles", &articles)];
-            emit(shared, &page("topic.html", Some(dir), output), &parts, None, staging)
+            emit(
+                shared,
+                &Page::at("topic.html", topic_dir(&topic.slug)),
+                &parts,
+                None,
+                staging,
+            )
         }
         Job::Article(index) => {
             let article = site.articles[index];
@@ -266,9 +257,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 view.history_url = Some(urls.path(&history_dir(&article.slug)));
             }
             context::place_banner(&mut view, site, urls)?;
-            let dir = article_dir(&article.slug);
-            let output = format!("{dir}index.html");
-            let page = page("article.html", Some(dir), output);
+            let page = Page::at("article.html", article_dir(&article.slug));
             let frame = Frame::of(shared, &page);
             let key = article.body.html_digest().and_then(|digest| {
                 let body = (digest, &urls.base_path);
@@ -287,37 +276,43 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             frame.render(shared, &[("article", &view)], Some(&own), key.as_ref(), staging)
         }
         Job::Page(index) => {
-            let page_ = site.pages[index];
-            let dir = page_dir(&page_.slug);
-            let output = format!("{dir}index.html");
-            let view = page_view(page_, urls);
+            let page = site.pages[index];
+            let view = page_view(page, urls);
             emit(
                 shared,
-                &page("page.html", Some(dir), output),
+                &Page::at("page.html", page_dir(&page.slug)),
                 &[("page", &view)],
                 None,
                 staging,
             )
         }
         Job::Sitemap => {
-            let sitemap = page("sitemap.xml", None, "sitemap.xml".to_string());
-            emit(shared, &sitemap, &[("urls", &sitemap_entries(shared))], None, staging)
+            let entries = sitemap_entries(shared);
+            emit(
+                shared,
+                &Page::file("sitemap.xml", "sitemap.xml"),
+                &[("urls", &entries)],
+                None,
+                staging,
+            )
         }
-        Job::Feed => {
-            let feed_ = page("feed.xml", None, "feed.xml".to_string());
-            emit(shared, &feed_, &[("feed", &feed(shared))], None, staging)
-        }
-        Job::Robots => emit(
+        Job::Feed => emit(
             shared,
-            &page("robots.txt", None, "robots.txt".to_string()),
-            &[],
+            &Page::file("feed.xml", "feed.xml"),
+            &[("feed", &feed(shared))],
             None,
             staging,
         ),
+        Job::Robots => emit(shared, &Page::file("robots.txt", "robots.txt"), &[], None, staging),
         Job::Graph => {
             let view = graph::graph_view(site, urls, shared.topics, shared.summaries);
-            let graph_page = page("graph.html", Some("graph/".to_string()), "graph/index.html".to_string());
-            emit(shared, &graph_page, &[("graph", &view)], None, staging)
+            emit(
+                shared,
+                &Page::at("graph.html", "graph/"),
+                &[("graph", &view)],
+                None,
+                staging,
+            )
         }
         Job::GraphJson => {
             // Data, not a page: written as it is produced, without a template.
@@ -327,34 +322,21 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
         }
         Job::People => {
             let people = context::people_views(site, urls, shared.summaries);
-            let index = page(
-                "people.html",
-                Some("people/".to_string()),
-                "people/index.html".to_string(),
-            );
-            emit(shared, &index, &[("people", &people)], None, staging)
-        }
-        Job::Person(index) => {
-            let person = &site.people.people[index];
-            let view = context::person_view(site, person, urls, shared.summaries);
-            let dir = urls::person_dir(&person.id);
-            let output = format!("{dir}index.html");
             emit(
                 shared,
-                &page("person.html", Some(dir), output),
-                &[("person", &view)],
+                &Page::at("people.html", "people/"),
+                &[("people", &people)],
                 None,
                 staging,
             )
         }
-        Job::Search => {
-            let search = page(
-                "search.html",
-                Some("search/".to_string()),
-                "search/index.html".to_string(),
-            );
-            emit(shared, &search, &[], None, staging)
+        Job::Person(index) => {
+            let person = &site.people.people[index];
+            let view = context::person_view(site, person, urls, shared.summaries);
+            let page = Page::at("person.html", urls::person_dir(&person.id));
+            emit(shared, &page, &[("person", &view)], None, staging)
         }
+        Job::Search => emit(shared, &Page::at("search.html", "search/"), &[], None, staging),
         Job::SearchIndex => {
             // Data, not a page: the index files are written as they are built.
             let docs = crate::search::documents(site, shared.topics, shared.summaries);
@@ -375,18 +357,8 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 }
             }
             let overdue = context::overdue_view(site, shared.summaries);
-            let review = page(
-                "review.html",
-                Some("review/".to_string()),
-                "review/index.html".to_string(),
-            );
-            emit(
-                shared,
-                &review,
-                &[("queue", &queue), ("overdue", &overdue)],
-                None,
-                staging,
-            )
+            let parts: [(&'static str, &dyn Part); 2] = [("queue", &queue), ("overdue", &overdue)];
+            emit(shared, &Page::at("review.html", "review/"), &parts, None, staging)
         }
     }
 }
@@ -397,6 +369,27 @@ struct Page {
     template: &'static str,
     rel_dir: Option<String>,
     output: String,
+}
+
+impl Page {
+    /// A page with an address of its own: `dir`'s `index.html`.
+    fn at(template: &'static str, dir: impl Into<String>) -> Page {
+        let dir = dir.into();
+        Page {
+            template,
+            output: format!("{dir}index.html"),
+            rel_dir: Some(dir),
+        }
+    }
+
+    /// A file addressed by its own name (the feed, the sitemap, the not-found page).
+    fn file(template: &'static str, output: &str) -> Page {
+        Page {
+            template,
+            rel_dir: None,
+            output: output.to_string(),
+        }
+    }
 }
 
 /// Produces `page` from its own `parts` and what every page is given: taken over from the
