@@ -355,7 +355,7 @@ fn markdown(c: &mut Criterion) {
     let bibliography = &site.parsed.bibliography;
     let shared = |key: &str| bibliography.lookup(key);
     // Each article's body and its own reference ids, which the citer resolves keys against.
-    let bodies: Vec<(&str, Vec<&str>)> = site
+    let bodies: Vec<(&str, Vec<String>)> = site
         .parsed
         .articles
         .iter()
@@ -367,7 +367,10 @@ fn markdown(c: &mut Criterion) {
                 .expect("the article's source");
             let body = split_front_matter(&source.text).expect("front matter").body;
             let own = article.references.len() - article.citations.shared.len();
-            let ids = article.references[..own].iter().map(|r| r.id.as_str()).collect();
+            let ids = article.references.identities()[..own]
+                .iter()
+                .map(|r| r.id.to_string())
+                .collect::<Vec<String>>();
             (body, ids)
         })
         .collect();
@@ -377,7 +380,8 @@ fn markdown(c: &mut Criterion) {
     group.bench_function("render_body", |b| {
         b.iter(|| {
             for (body, ids) in &bodies {
-                let mut citer = evident::parse::citation::Citer::new(ids.iter().copied()).with_shared(&shared);
+                let mut citer =
+                    evident::parse::citation::Citer::new(ids.iter().map(String::as_str)).with_shared(&shared);
                 let rendered = render_markdown(
                     black_box(body),
                     Mode::Block,

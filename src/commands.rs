@@ -3,7 +3,6 @@
 //! so that every command's result can be tested without a terminal.
 
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
 use crate::parse::Output;
 use crate::pipeline::{self, BuildOptions, Outcome, Report};
 use crate::progress::Silent;
@@ -148,7 +147,7 @@ pub fn audit(root: &Path, as_of: Option<Date>) -> Result<crate::standards::audit
     let registry = checked.parsed.people();
     Ok(crate::standards::audit::audit(&crate::standards::audit::AuditInput {
         articles: &checked.parsed.articles,
-        diagnostics: &checked.diagnostics,
+        diagnostics: &checked.diagnostics.to_vec(),
         registry: &registry,
         config: &checked.config,
     }))
@@ -204,8 +203,8 @@ pub fn build_summary(report: &Report, elapsed: Duration) -> String {
     }
 }
 
-fn findings_summary(diagnostics: &[Diagnostic]) -> String {
-    let summary = crate::diagnostic::summarize(diagnostics);
+fn findings_summary(diagnostics: &crate::diagnostic::Findings) -> String {
+    let summary = diagnostics.summary();
     match (summary.errors, summary.warnings) {
         (0, 0) => "no findings".to_string(),
         (0, w) => count(w, "warning", "warnings"),
@@ -240,7 +239,7 @@ mod tests {
     fn a_summary_counts_in_words() {
         let report = Report {
             outcome: Outcome::Clean,
-            diagnostics: Vec::new(),
+            diagnostics: Default::default(),
             sources: Default::default(),
             stats: pipeline::Stats {
                 articles: 1,

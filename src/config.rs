@@ -140,19 +140,25 @@ impl SiteConfig {
         diagnostics
             .into_iter()
             .filter_map(|mut d| {
-                if d.code.is_configuration() {
-                    return Some(d);
-                }
-                // A check may report one finding milder than its code's default (a
-                // near-identical title among duplicates); only an explicit setting overrides it.
-                d.severity = match self.severities.get(&d.code) {
-                    Some(configured) => (*configured)?,
-                    None if d.code.enabled_by_default() => d.severity,
-                    None => return None,
-                };
+                d.severity = self.resolve_severity(d.code, d.severity)?;
                 Some(d)
             })
             .collect()
+    }
+
+    /// What a finding of `code` given at `severity` is on this site; `None`: the site
+    /// turned it off.
+    pub fn resolve_severity(&self, code: Code, severity: Severity) -> Option<Severity> {
+        if code.is_configuration() {
+            return Some(severity);
+        }
+        // A check may report one finding milder than its code's default (a
+        // near-identical title among duplicates); only an explicit setting overrides it.
+        match self.severities.get(&code) {
+            Some(configured) => *configured,
+            None if code.enabled_by_default() => Some(severity),
+            None => None,
+        }
     }
 
     /// The site with `--base-url` in place of the configured address, or the reason the

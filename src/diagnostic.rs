@@ -6,12 +6,14 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub mod cap;
+mod findings;
 mod report;
 pub mod repository;
 mod sarif;
 mod suggest;
 pub mod terminal;
 
+pub use findings::Findings;
 pub use report::{Format, nth_line, render_report, write_report, write_report_quoting};
 pub use suggest::did_you_mean;
 

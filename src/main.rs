@@ -572,8 +572,8 @@ fn print_report_from(report: &Report, format: Format, root: &std::path::Path, pa
     }
     let diagnostics = with_prefix(&report.diagnostics, &prefix);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let _ =
-        write_report(&mut out, &diagnostics, format, false, |_| None).and_then(|()| std::io::Write::flush(&mut out));
+    let _ = write_report_quoting(&mut out, &diagnostics, format, false, |_, _| None)
+        .and_then(|()| std::io::Write::flush(&mut out));
 }
 
 fn print_report(report: &Report, format: Format) {

@@ -50,13 +50,13 @@ impl Spill {
     }
 
     /// Where `bytes` now are: each writer reserves its own range, so writes never overlap.
-    fn write(&self, bytes: &[u8]) -> std::io::Result<u64> {
+    pub(crate) fn write(&self, bytes: &[u8]) -> std::io::Result<u64> {
         let offset = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         write_at(&self.file, bytes, offset)?;
         Ok(offset)
     }
 
-    fn read(&self, offset: u64, length: u32) -> std::io::Result<Vec<u8>> {
+    pub(crate) fn read(&self, offset: u64, length: u32) -> std::io::Result<Vec<u8>> {
         let mut bytes = vec![0; length as usize];
         read_at(&self.file, &mut bytes, offset)?;
         Ok(bytes)

@@ -17,7 +17,12 @@
 //! - **Quoted lines of findings.** A `Report` holds where each named file is
 //!   (`load::quoted::Quoted`), not its text: the human report reads each file again when
 //!   it reaches that file's findings and keeps only that one. Findings themselves hold
-//!   no source line; their fixed hints are borrowed, not copied into each finding.
+//!   no source line.
+//! - **Findings' texts.** Findings are held as `diagnostic::Findings`: a 32-byte record
+//!   each (file and fixed hint as indices into one table each, code, severity, place, and
+//!   where its message is). Messages and hints made for one finding go to one text store
+//!   that moves to an unnamed temporary file past 1 MiB. Each parse job packs its
+//!   findings before it ends; the report reads each back, in order, as it prints it.
 //!
 //! - **Each article's own checks.** The checks that need one article alone (its fields,
 //!   citations and references, the standards) run in its parse job, handed down as a
@@ -26,13 +31,18 @@
 //! - **Bodies' HTML.** Each parse job packs its body with LZ4 and writes it to a
 //!   `packed::Spill`, an unnamed temporary file; the article keeps where it is, and its
 //!   page reads it back.
+//! - **References as typed.** Once its job has judged and annotated them, each article's
+//!   references are packed the same way (`parse::references::References::pack`: into the
+//!   spill when the build publishes, in memory otherwise); what stays is each one's key,
+//!   DOI and PMID, which the graph reads. The article's page, its earlier versions and its
+//!   reader text read the typed list back.
 //!
 //! What parse hands on (`ParsedContent`), held to the end of the build: about 11.3 KB an
-//! article of live heap.
+//! article of live heap before the references were packed, ~3.4 KB less since.
 //! - per article one `parse::article::Article`, which no later stage changes: front-matter
 //!   facts (slug, question, topics, related, dates, review record and state, fingerprint;
 //!   the struct itself is 1.5 KB), the `Places` the checks across articles point at, its
-//!   references as typed (~3.6 KB), citation numbering (~0.4 KB), the answer's HTML and
+//!   references' identities (key, DOI, PMID), citation numbering (~0.4 KB), the answer's HTML and
 //!   text (~0.7 KB), and of the body its table of contents, heading ids and distinct search
 //!   terms (~1.7 KB);
 //! - the shared bibliography, the people registry, the configuration.
@@ -44,12 +54,10 @@
 //! graph when a page, graph.json or DOT shows it. While rendering: the summary every
 //! listing page shares (`render::context::SummaryView`, built once by
 //! `render::render_site`), which borrows the article's text and holds only its URL; and
-//! the findings until they are reported (~450 bytes a finding: the struct, its file and
-//! message as owned strings).
+//! the findings' records until they are reported (32 bytes a finding).
 //!
-//! What still grows with the site beyond a few KB an article: the references (read by the
-//! graph, the checks across articles and the article's own page), the struct itself, and
-//! the findings.
+//! What still grows with the site beyond a few KB an article: the struct itself, the
+//! answer's HTML and text, and the body's table of contents, heading ids and search terms.
 //!
 //! The hand-off between stages is plain data the build cache stores per file: a file's text
 //! and what every parse reads besides it name its `parse::article::ParsedArticle` (the
@@ -61,7 +69,7 @@
 
 use crate::check::check_site;
 use crate::config::{SiteConfig, load_config};
-use crate::diagnostic::{Diagnostic, Severity, sort_diagnostics};
+use crate::diagnostic::{Diagnostic, Findings, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
 use crate::link::{LinkOptions, Site, link_site};
 use crate::load::LoadedContent;
@@ -132,7 +140,8 @@ impl Outcome {
 
 pub struct Report {
     pub outcome: Outcome,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Held compactly and read back as they are reported (`Findings`).
+    pub diagnostics: Findings,
     /// Where the text of each file findings name is, for quoting the offending line: read
     /// again as the report is printed, never held for the whole report.
     pub sources: Quoted,
@@ -164,7 +173,7 @@ pub struct Checked {
     pub config: SiteConfig,
     pub loaded: LoadedContent,
     pub parsed: ParsedContent,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Findings,
     /// The related-question graph over every article, drafts included, which the graph
     /// checks judge; `build` reuses it when it publishes the same articles.
     pub graph: Graph,
@@ -325,8 +334,8 @@ fn check_parsed(
     progress: &dyn Progress,
 ) -> Checked {
     progress.stage("checking articles", None);
-    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
-    diagnostics.append(&mut parsed.diagnostics);
+    let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
+    diagnostics.prepend(std::mem::take(&mut loaded.diagnostics));
     diagnostics.extend(check_site(&parsed.articles, &parsed.pages));
     diagnostics.extend(crate::search::duplicates::check_duplicates(
         &parsed.articles,
@@ -353,13 +362,11 @@ fn check_parsed(
     progress.stage("building the graph", None);
     let (graph, graph_findings) = crate::link::link_graph(&parsed.articles, &config, progress);
     diagnostics.extend(graph_findings);
-    let mut diagnostics = config.apply_severities(diagnostics);
+    diagnostics.resolve_severities(|code, severity| config.resolve_severity(code, severity));
     if options.deny_warnings {
-        for d in &mut diagnostics {
-            d.severity = Severity::Error;
-        }
+        diagnostics.deny_warnings();
     }
-    sort_diagnostics(&mut diagnostics);
+    diagnostics.sort();
     Checked {
         config,
         loaded,
@@ -396,7 +403,7 @@ pub fn check_with_external_links(root: &Path, options: &BuildOptions) -> Report 
             }
             let mut diagnostics = checked.diagnostics;
             diagnostics.extend(found);
-            sort_diagnostics(&mut diagnostics);
+            diagnostics.sort();
             let report = finish(root, diagnostics, &checked.loaded, stats);
             checked.parsed.drop_in_parallel();
             report
@@ -424,11 +431,11 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
             pages: reused.pages,
             files_written: 0,
         };
-        let mut report = finish(root, reused.diagnostics, &LoadedContent::default(), stats);
+        let mut report = finish(root, reused.diagnostics.into(), &LoadedContent::default(), stats);
         // The files the findings quote are those the cache fingerprinted: read from disk.
         let mut quoted = std::mem::take(&mut report.sources);
-        for d in &report.diagnostics {
-            quoted = quoted.with_file_on_disk(&d.file);
+        for file in report.diagnostics.files() {
+            quoted = quoted.with_file_on_disk(&file);
         }
         report.sources = quoted;
         report.up_to_date = true;
@@ -496,7 +503,7 @@ fn build_to(
         Err(report) => return report,
     };
     let mut stats = checked.stats();
-    if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if checked.diagnostics.has_errors() {
         return finish(root, checked.diagnostics, &checked.loaded, stats);
     }
     let templates = match load_templates(root) {
@@ -529,8 +536,8 @@ fn build_to(
         }
     }
     diagnostics.extend(warnings);
-    sort_diagnostics(&mut diagnostics);
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    diagnostics.sort();
+    if diagnostics.has_errors() {
         return finish(root, diagnostics, &checked.loaded, stats);
     }
     match render_site(&site, &mut templates, root, versions.extras(), &staging, progress) {
@@ -554,7 +561,7 @@ fn build_to(
                 problem.severity = Severity::Error;
                 problem
             }));
-            sort_diagnostics(&mut diagnostics);
+            diagnostics.sort();
             return finish(root, diagnostics, &checked.loaded, stats);
         }
     }
@@ -572,8 +579,8 @@ fn build_to(
             removed.iter_mut().for_each(|d| d.severity = Severity::Error);
         }
         diagnostics.extend(removed);
-        sort_diagnostics(&mut diagnostics);
-        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        diagnostics.sort();
+        if diagnostics.has_errors() {
             return finish(root, diagnostics, &checked.loaded, stats);
         }
     }
@@ -665,7 +672,7 @@ fn from_published_site<T>(
         Err(report) => return (report, None),
     };
     let stats = checked.stats();
-    if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if checked.diagnostics.has_errors() {
         return (finish(root, checked.diagnostics, &checked.loaded, stats), None);
     }
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
@@ -674,16 +681,16 @@ fn from_published_site<T>(
     (finish(root, checked.diagnostics, &checked.loaded, stats), Some(made))
 }
 
-fn finish(root: &Path, diagnostics: Vec<Diagnostic>, loaded: &LoadedContent, stats: Stats) -> Report {
-    let outcome = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+fn finish(root: &Path, diagnostics: Findings, loaded: &LoadedContent, stats: Stats) -> Report {
+    let outcome = if diagnostics.has_errors() {
         Outcome::Failed
     } else {
         Outcome::Clean
     };
-    let mut sources = Quoted::named_by(root, loaded, &diagnostics);
+    let mut sources = Quoted::named_in(root, loaded, &diagnostics);
     // The people registry is read apart from the content: its files are quoted from disk.
-    for d in diagnostics.iter().filter(|d| d.file.starts_with("people/")) {
-        sources = sources.with_file_on_disk(&d.file);
+    for file in diagnostics.files().iter().filter(|file| file.starts_with("people/")) {
+        sources = sources.with_file_on_disk(file);
     }
     Report {
         outcome,
@@ -700,7 +707,7 @@ fn misconfigured(root: &Path, mut diagnostics: Vec<Diagnostic>) -> Report {
     let sources = Quoted::new(root).with_file_on_disk(crate::config::CONFIG_FILE);
     Report {
         outcome: Outcome::Misconfigured,
-        diagnostics,
+        diagnostics: diagnostics.into(),
         sources,
         stats: Stats::default(),
         previous_output_moved_to: None,

@@ -52,7 +52,7 @@ fn time_check(root: &Path, bytes: usize) -> Duration {
             .iter()
             .any(|d| d.code.as_str().starts_with("content/") || d.code.as_str().starts_with("frontmatter/")),
         "{:#?}",
-        &report.diagnostics[..report.diagnostics.len().min(5)]
+        report.diagnostics.iter().take(5).collect::<Vec<_>>()
     );
     took
 }

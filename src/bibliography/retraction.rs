@@ -213,8 +213,12 @@ pub fn correction_text(corrections: &[&Notice]) -> Option<String> {
 }
 
 /// Gives every reference of `article` the correction line its notices call for.
+/// Only a parse job annotates, while the references are typed.
 pub fn annotate_corrections(article: &mut crate::parse::article::Article, list: &RetractionList) {
-    for reference in &mut article.references {
+    let Some(references) = article.references.typed_mut() else {
+        return;
+    };
+    for reference in references {
         let standing = list.standing(reference.doi.as_deref(), reference.pmid.as_deref());
         reference.correction = correction_text(&standing.corrections);
     }

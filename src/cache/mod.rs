@@ -108,7 +108,7 @@ impl BuildCache {
         settings: &Settings<'_>,
         out: &Path,
         written: &std::collections::HashMap<String, crate::write::WrittenFile>,
-        diagnostics: &[Diagnostic],
+        diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
         if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
@@ -120,7 +120,7 @@ impl BuildCache {
         let entry = Entry {
             inputs: self.inputs.hex(),
             output,
-            findings: diagnostics.iter().map(Finding::of).collect(),
+            findings: diagnostics.iter().map(|d| Finding::of(&d)).collect(),
             articles: counts.0,
             pages: counts.1,
         };

@@ -219,7 +219,9 @@ fn check_incomplete_approval(article: &Article, spans: &Spans, found: &mut Vec<D
 }
 
 fn check_citations(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
-    let ids: Vec<&str> = article.references.iter().map(|r| r.id.as_str()).collect();
+    // Judged in the parse job, while the references are typed.
+    let references = article.references.typed().unwrap_or_default();
+    let ids: Vec<&str> = references.iter().map(|r| r.id.as_str()).collect();
     for usage in article.citations.uses.iter().filter(|u| !u.resolved) {
         let hint = match crate::diagnostic::did_you_mean(&usage.key, ids.iter().copied()) {
             Some(near) => format!(
@@ -243,7 +245,7 @@ fn check_citations(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>
     }
     let cited: HashSet<&str> = article.citations.uses.iter().map(|u| u.key.as_str()).collect();
     let mut seen = HashSet::new();
-    for (index, reference) in article.references.iter().enumerate() {
+    for (index, reference) in references.iter().enumerate() {
         let at = spans
             .references
             .get(index)

@@ -86,8 +86,10 @@ pub fn check_article(
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     check_claims(article, checks.config, &mut found);
-    let local = article.references.len() - article.citations.shared.len();
-    let mut located: Vec<Located<'_>> = article.references[..local]
+    // Judged in the parse job, while the references are typed.
+    let references = article.references.typed().unwrap_or_default();
+    let local = references.len().saturating_sub(article.citations.shared.len());
+    let mut located: Vec<Located<'_>> = references[..local]
         .iter()
         .enumerate()
         .map(|(index, reference)| Located {

@@ -2,7 +2,7 @@
 
 use super::cap::{Shown, capped};
 use super::terminal::{self, Keep, escape};
-use super::{Diagnostic, Severity, Summary, summarize};
+use super::{Diagnostic, Findings, Severity, Summary};
 use std::io::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -31,9 +31,8 @@ pub fn render_report<'a>(
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Writes all findings in one format as it goes, so that the memory used does not grow with
-/// the number of findings. `source_of` returns a file's text (relative path as in the
-/// diagnostic) so that human output can quote the offending line.
+/// Writes a list of findings in one format. `source_of` returns a file's text (relative
+/// path as in the diagnostic) so that human output can quote the offending line.
 pub fn write_report<'a>(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
@@ -46,15 +45,16 @@ pub fn write_report<'a>(
             .and_then(|text| nth_line(text, line))
             .map(str::to_string)
     };
-    write_report_quoting(out, diagnostics, format, color, lines)
+    write_report_quoting(out, &Findings::from(diagnostics.to_vec()), format, color, lines)
 }
 
-/// `write_report` for texts not held in memory: `line_of(file, line)` gives the line to
-/// quote. It is asked in the findings' order (by file), so it can read each file once and
-/// keep only the last (`crate::load::quoted::Quoted::lines`).
+/// Writes a build's findings in one format as it goes, each read back when it is reached,
+/// so that the memory used does not grow with the number of findings: `line_of(file, line)`
+/// gives the line to quote. It is asked in the findings' order (by file), so it can read
+/// each file once and keep only the last (`crate::load::quoted::Quoted::lines`).
 pub fn write_report_quoting(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    diagnostics: &Findings,
     format: Format,
     color: bool,
     line_of: impl FnMut(&str, u32) -> Option<String>,
@@ -67,25 +67,31 @@ pub fn write_report_quoting(
     }
 }
 
-fn write_json(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+fn write_json(out: &mut dyn Write, diagnostics: &Findings) -> io::Result<()> {
     #[derive(serde::Serialize)]
     struct Report<'a> {
-        diagnostics: &'a [Diagnostic],
+        diagnostics: Listed<'a>,
         summary: Summary,
     }
+    /// The findings, each made as it is written.
+    struct Listed<'a>(&'a Findings);
+    impl serde::Serialize for Listed<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.0.iter())
+        }
+    }
     let report = Report {
-        diagnostics,
-        summary: summarize(diagnostics),
+        diagnostics: Listed(diagnostics),
+        summary: diagnostics.summary(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     out.write_all(b"\n")
 }
 
-fn write_github(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+fn write_github(out: &mut dyn Write, diagnostics: &Findings) -> io::Result<()> {
     // GitHub shows only the first few annotations of each kind, so errors go first.
-    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
-    ordered.sort_by_key(|d| d.severity);
-    for d in ordered {
+    let errors = diagnostics.iter_severity(Severity::Error);
+    for d in errors.chain(diagnostics.iter_severity(Severity::Warning)) {
         let mut message = d.message.clone();
         if let Some(hint) = &d.hint {
             message.push_str("\nhint: ");
@@ -143,25 +149,25 @@ const PLAIN: Palette = Palette {
 
 fn write_human(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    diagnostics: &Findings,
     color: bool,
     mut line_of: impl FnMut(&str, u32) -> Option<String>,
 ) -> io::Result<()> {
     let p = if color { &COLORS } else { &PLAIN };
-    for shown in capped(diagnostics) {
+    for shown in capped(diagnostics.iter()) {
         match shown {
-            Shown::Finding(d) => write_finding(out, p, d, line_of(&d.file, d.line).as_deref())?,
+            Shown::Finding(d) => write_finding(out, p, &d, line_of(&d.file, d.line).as_deref())?,
             Shown::Omitted { file, code, count } => writeln!(
                 out,
                 "{}note{}: {count} more [{code}] {} in {} not shown (`--format json` lists all)\n",
                 p.bold,
                 p.reset,
                 plural(count, "finding", "findings"),
-                escape(file, Keep::Nothing),
+                escape(&file, Keep::Nothing),
             )?,
         }
     }
-    let summary = summarize(diagnostics);
+    let summary = diagnostics.summary();
     if summary.errors + summary.warnings > 0 {
         writeln!(
             out,

@@ -3,7 +3,7 @@
 //! repository's root, so when the site is a subfolder of the repository (a monorepo) those
 //! two formats name files from there.
 
-use super::Diagnostic;
+use super::Findings;
 use std::path::Path;
 
 /// The site folder's path inside its git repository (`docs/kb/`), empty at the root;
@@ -36,17 +36,8 @@ pub fn normalize_prefix(prefix: &str) -> String {
 
 /// The findings with `prefix` before each file that is a file of the site (not a
 /// command-line flag such as `--base-url`, which findings about flags name).
-pub fn with_prefix(diagnostics: &[Diagnostic], prefix: &str) -> Vec<Diagnostic> {
-    diagnostics
-        .iter()
-        .map(|d| {
-            let mut d = d.clone();
-            if !d.file.starts_with('-') && !d.file.is_empty() {
-                d.file = format!("{prefix}{}", d.file);
-            }
-            d
-        })
-        .collect()
+pub fn with_prefix(diagnostics: &Findings, prefix: &str) -> Findings {
+    diagnostics.with_file_prefix(prefix)
 }
 
 #[cfg(test)]

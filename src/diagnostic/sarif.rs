@@ -2,7 +2,7 @@
 //! are the finding codes, which never change once published; every code is listed as a rule
 //! so that a viewer can show what each check does even when it found nothing.
 
-use super::{Code, Diagnostic, Severity};
+use super::{Code, Diagnostic, Findings, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -27,11 +27,11 @@ struct Run<'a> {
 
 /// The results, made one at a time while they are written, so that a large report is never
 /// held twice in memory.
-struct Results<'a>(&'a [Diagnostic]);
+struct Results<'a>(&'a Findings);
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(result))
+        serializer.collect_seq(self.0.iter().map(|d| result(&d)))
     }
 }
 
@@ -188,7 +188,7 @@ fn result(d: &Diagnostic) -> SarifResult {
     }
 }
 
-pub fn write_sarif(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+pub fn write_sarif(out: &mut dyn Write, diagnostics: &Findings) -> io::Result<()> {
     let rules = Code::ALL
         .iter()
         .map(|code| Rule {
@@ -236,7 +236,7 @@ mod tests {
         .with_hint("add it");
         let log: serde_json::Value = {
             let mut out = Vec::new();
-            write_sarif(&mut out, &[finding]).unwrap();
+            write_sarif(&mut out, &Findings::from(vec![finding])).unwrap();
             serde_json::from_slice(&out).unwrap()
         };
         let run = &log["runs"][0];

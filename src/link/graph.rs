@@ -499,7 +499,8 @@ fn bag_of(article: &Article) -> Bag {
     terms.sort_by(|a, b| a.0.cmp(&b.0));
     let references = article
         .references
-        .iter()
+        .identities()
+        .into_iter()
         .map(|r| {
             let mut ids = Vec::with_capacity(3);
             if let Some(doi) = r.doi.as_deref().map(normalize_doi).filter(|d| !d.is_empty()) {
@@ -1013,7 +1014,9 @@ pub(crate) mod tests {
         let mut with_key_only = articles;
         with_key_only.push({
             let mut d = article("d", "Delta question?", "Delta.", &["w"], &[("jones-2021", "10.1/x")]);
-            d.references[0].doi = None;
+            if let Some(references) = d.references.typed_mut() {
+                references[0].doi = None;
+            }
             d
         });
         let graph = built(&with_key_only);

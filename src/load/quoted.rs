@@ -4,7 +4,7 @@
 //! text from the end of the build until the last finding is printed.
 
 use super::{ContentFile, LoadedContent};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Findings};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -45,7 +45,16 @@ impl Quoted {
 
     /// The content and bibliography files `diagnostics` name, as `loaded` holds them.
     pub fn named_by(root: &Path, loaded: &LoadedContent, diagnostics: &[Diagnostic]) -> Quoted {
-        let named: HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+        Quoted::of_files(root, loaded, diagnostics.iter().map(|d| d.file.as_str()).collect())
+    }
+
+    /// The content and bibliography files a build's findings name, as `loaded` holds them.
+    pub fn named_in(root: &Path, loaded: &LoadedContent, findings: &Findings) -> Quoted {
+        let files = findings.files();
+        Quoted::of_files(root, loaded, files.iter().map(|f| &**f).collect())
+    }
+
+    fn of_files(root: &Path, loaded: &LoadedContent, named: HashSet<&str>) -> Quoted {
         let mut quoted = Quoted::new(root);
         for file in loaded
             .bibliography

@@ -44,8 +44,9 @@ pub struct Article {
     /// `review::trust::judge` has weighed the approval against the registry.
     pub approval: crate::review::trust::Approval,
     /// Its own references, then the shared-bibliography entries it cites
-    /// (`citations.shared`), in that order.
-    pub references: Vec<Reference>,
+    /// (`citations.shared`), in that order; packed once its parse job is done
+    /// (`super::references`).
+    pub references: super::references::References,
     pub citations: Citations,
     /// Bullets and paragraphs of the body under `##` headings that cite nothing and do not
     /// introduce a list, for `citation/uncited-claim`. The cited ones are not kept: nothing
@@ -567,7 +568,7 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         review,
         fingerprint,
         review_state,
-        references,
+        references: references.into(),
         citations,
         uncited_claims: body_scan.uncited_claims,
         related,

@@ -11,10 +11,11 @@ pub mod highlight;
 pub mod markdown;
 pub mod page;
 pub mod placeholder;
+pub mod references;
 pub mod yaml;
 
 use crate::bibliography::{Bibliography, parse_bibliography};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Findings};
 use crate::load::{ContentFile, LoadedContent, SourceKind, find_content, load_bibliography};
 use crate::review::hash::ReviewSite;
 use article::{Article, ParsedArticle, Sources, parse_article};
@@ -31,7 +32,8 @@ pub struct ParsedContent {
     pub bibliography: Bibliography,
     /// Where the articles' approvals hold (they were judged against it).
     pub site: ReviewSite,
-    pub diagnostics: Vec<Diagnostic>,
+    /// The findings of parsing, held compactly (`Findings`) from the moment each job ends.
+    pub diagnostics: Findings,
     /// The people registry approvals were judged by (empty when none were judged).
     pub people: std::sync::Arc<crate::people::Registry>,
     /// Where the bodies' HTML waits for the pages (`crate::packed`), when a build publishes.
@@ -125,6 +127,9 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
     let spill = (output == Output::Html)
         .then(crate::packed::Spill::create)
         .and_then(Result::ok);
+    // Each job's findings are packed before it ends: held whole until all files were
+    // parsed, 170,000 findings were 80 MB.
+    let mut findings: Findings = bibliography_findings.into();
     let parsed: Vec<(Result<ContentFile, Diagnostic>, Option<FileParse>)> = found
         .files
         .par_iter()
@@ -140,9 +145,22 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                             spill: spill.as_ref(),
                             judge,
                         };
-                        FileParse::Article(parse_or_recall(&source, sources, output, kept))
+                        let mut parsed = parse_or_recall(&source, sources, output, kept);
+                        // Judged, annotated and kept: from here on only its page reads the
+                        // references whole, and the graph their identities.
+                        if let Some(article) = parsed.article.as_mut() {
+                            article.references.pack(spill.as_ref());
+                        }
+                        let mut packed = findings.sibling();
+                        packed.extend(std::mem::take(&mut parsed.diagnostics));
+                        FileParse::Article(parsed, packed)
                     }
-                    SourceKind::Page => FileParse::Page(parse_page(&source)),
+                    SourceKind::Page => {
+                        let (page, diagnostics) = parse_page(&source);
+                        let mut packed = findings.sibling();
+                        packed.extend(diagnostics);
+                        FileParse::Page(page, packed)
+                    }
                 };
                 (Ok(source.into_content_file()), Some(parse))
             }
@@ -158,20 +176,23 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
     let mut pages = Vec::new();
     for (file, parse) in parsed {
         match (file, parse) {
-            (Ok(file), Some(FileParse::Article(article))) => {
+            (Ok(file), Some(FileParse::Article(article, found))) => {
                 loaded.articles.push(file);
-                articles.push(article);
+                articles.push((article, found));
             }
-            (Ok(file), Some(FileParse::Page(page))) => {
+            (Ok(file), Some(FileParse::Page(page, found))) => {
                 loaded.pages.push(file);
-                pages.push(page);
+                pages.push((page, found));
             }
             (Err(unreadable), _) => loaded.diagnostics.push(unreadable),
             (Ok(_), None) => {}
         }
     }
     loaded.diagnostics.extend(bibliography_problems);
-    let mut parsed = ParsedContent::assemble(bibliography, &site, bibliography_findings, articles, pages);
+    let total = articles.iter().map(|(_, found)| found.len()).sum::<usize>()
+        + pages.iter().map(|(_, found)| found.len()).sum::<usize>();
+    findings.reserve(total);
+    let mut parsed = ParsedContent::assemble(bibliography, &site, findings, articles, pages);
     if let Some(trust) = trust {
         parsed.people = trust.registry.clone();
     }
@@ -212,7 +233,8 @@ fn assert_same_parse(recalled: &ParsedArticle, fresh: &ParsedArticle, file: &str
     let facts = |parsed: &ParsedArticle| {
         let article = parsed.article.as_ref();
         let corrections: Vec<_> = article
-            .map(|a| a.references.iter().map(|r| r.correction.clone()).collect())
+            .and_then(|a| a.references.typed().ok())
+            .map(|references| references.iter().map(|r| r.correction.clone()).collect())
             .unwrap_or_default();
         let html = article.and_then(|a| a.body.html().ok());
         (
@@ -233,36 +255,37 @@ fn assert_same_parse(recalled: &ParsedArticle, fresh: &ParsedArticle, file: &str
 // variants would cost an allocation for each.
 #[allow(clippy::large_enum_variant)]
 enum FileParse {
-    Article(ParsedArticle),
-    Page((Option<Page>, Vec<Diagnostic>)),
+    /// The parse, its findings moved out and packed.
+    Article(ParsedArticle, Findings),
+    Page(Option<Page>, Findings),
 }
 
 impl ParsedContent {
-    /// The parsed files in order, their findings after the bibliography's.
+    /// The parsed files in order, their findings after `findings` (the bibliography's).
     fn assemble(
         bibliography: Bibliography,
         site: &ReviewSite,
-        bibliography_findings: Vec<Diagnostic>,
-        articles: Vec<ParsedArticle>,
-        pages: Vec<(Option<Page>, Vec<Diagnostic>)>,
+        findings: Findings,
+        articles: Vec<(ParsedArticle, Findings)>,
+        pages: Vec<(Option<Page>, Findings)>,
     ) -> ParsedContent {
         // Sized once: grown by doubling, ten thousand articles of a kilobyte each left
         // 6 MB of the list unused for the whole build.
         let mut parsed = ParsedContent {
             bibliography,
             site: site.clone(),
-            diagnostics: bibliography_findings,
+            diagnostics: findings,
             articles: Vec::with_capacity(articles.len()),
             pages: Vec::with_capacity(pages.len()),
             people: Default::default(),
             spill: None,
         };
-        for result in articles {
-            parsed.diagnostics.extend(result.diagnostics);
+        for (result, found) in articles {
+            parsed.diagnostics.append(found);
             parsed.articles.extend(result.article);
         }
-        for (page, diagnostics) in pages {
-            parsed.diagnostics.extend(diagnostics);
+        for (page, found) in pages {
+            parsed.diagnostics.append(found);
             parsed.pages.extend(page);
         }
         parsed
@@ -304,7 +327,7 @@ mod tests {
         let got = summary(
             &parsed.articles,
             &parsed.pages,
-            files.diagnostics.iter().chain(&parsed.diagnostics).cloned(),
+            files.diagnostics.iter().cloned().chain(parsed.diagnostics.iter()),
         );
         assert_eq!(
             got.0,
@@ -377,5 +400,27 @@ mod tests {
         );
         assert!(published.articles[0].body.html().unwrap().contains("<h2 id=\"dose\">"));
         assert!(checked.articles[0].body.html().is_err(), "no page can be made from it");
+    }
+
+    #[test]
+    fn references_leave_the_parse_packed_and_read_back_whole() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        std::fs::create_dir_all(root.join("content/heart")).unwrap();
+        let article = "---\nquestion: \"Which dose?\"\nanswer: Start low [@a].\ncreated: 2026-01-08\nreferences:\n  - id: a\n    type: research\n    title: \"A trial\"\n    journal: \"J\"\n    year: 2025\n    doi: \"10.1/a\"\n---\n\nText [@a].\n";
+        std::fs::write(root.join("content/heart/a.md"), article).unwrap();
+        for output in [Output::Html, Output::FactsOnly] {
+            let (_, mut parsed) = read_and_parse(
+                root,
+                &Reading {
+                    output,
+                    ..Reading::of("https://example.org/")
+                },
+            );
+            let references = &mut parsed.articles[0].references;
+            assert_eq!(references.identities()[0].doi.as_deref(), Some("10.1/a"));
+            assert_eq!(references.typed().unwrap()[0].title, "A trial");
+            assert!(references.typed_mut().is_none(), "held packed, not typed");
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::link::{Site, Topic};
 use crate::parse::article::Article;
-use crate::parse::front_matter::ReviewStatus;
+use crate::parse::front_matter::{Reference, ReviewStatus};
 use crate::parse::markdown::TocEntry;
 use crate::parse::page::Page;
 use crate::review::ReviewState;
@@ -95,16 +95,30 @@ pub struct SummaryView<'a> {
     /// Approved once, but the text changed since; shown as under review.
     pub changed_since_approval: bool,
     pub primary_topic: Option<&'a TopicView>,
+    /// A digest of the fields above, made once for the summaries every page of a render
+    /// shares: what a page's key holds of a summary it shows (`render::page_key`), so that
+    /// a summary listed on many pages is serialized for the keys once, not on each.
+    pub key: Option<[u8; 32]>,
 }
 
 impl SummaryView<'_> {
     pub const FIELDS: usize = 12;
+
+    /// Digests the fields, for the keys of the pages that show this summary.
+    pub fn with_key(mut self) -> Self {
+        self.key = None;
+        self.key = Some(super::page_key::digest_of(&self));
+        self
+    }
 
     /// Writes every field into `fields`: `SummaryView` serialises through this, and so does
     /// a related question, whose summary's fields sit beside its own. (serde's `flatten`
     /// would do the same through a map whose keys are allocated strings, for each of a
     /// page's related questions: 3 % of a build's instructions.)
     pub fn serialize_fields<S: SerializeStruct>(&self, fields: &mut S) -> Result<(), S::Error> {
+        if let Some(key) = self.key.filter(|_| super::page_key::keying()) {
+            return fields.serialize_field("summary", &key);
+        }
         fields.serialize_field("slug", &self.slug)?;
         fields.serialize_field("url", &self.url)?;
         fields.serialize_field("question", &self.question)?;
@@ -529,6 +543,7 @@ pub fn summary_view<'a>(article: &'a Article, urls: &Urls, topic_views: &'a [Top
             .topics
             .first()
             .and_then(|slug| topic_views.iter().find(|t| &t.slug == slug)),
+        key: None,
     }
 }
 
@@ -539,11 +554,12 @@ pub fn article_view<'a>(
     topic_views: &[TopicView],
     summaries: &'a [SummaryView<'a>],
     body_html: &'a str,
+    references: &'a [Reference],
 ) -> ArticleView<'a> {
     let article: &'a Article = site.articles[index];
-    let mut view = article_content_view(article, &site.people, body_html, urls, topic_views);
-    restyle_references(&mut view, article, &site.config.citations.style);
-    view.json_ld = article_json_ld(site, article, urls, view.review.reviewed);
+    let mut view = article_content_view(article, &site.people, body_html, references, urls, topic_views);
+    restyle_references(&mut view, article, references, &site.config.citations.style);
+    view.json_ld = article_json_ld(site, article, references, urls, view.review.reviewed);
     complete_standards(&mut view, site, urls);
     view.related = super::graph::related_views(site, index, summaries);
     // A question already among the related ones is not listed a second time.
@@ -561,12 +577,13 @@ pub fn place_body<'a>(view: &mut ArticleView<'a>, body_html: &'a str, urls: &Url
 }
 
 /// Formats the reference list in the site's `citations.style` (the content view uses AMA).
-pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, style: &str) {
+/// `references` are the article's, as typed (`References::typed`).
+pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, references: &[Reference], style: &str) {
     if style == "ama" {
         return;
     }
     for (entry, &index) in view.references.iter_mut().zip(&article.citations.order) {
-        if let Some(reference) = article.references.get(index) {
+        if let Some(reference) = references.get(index) {
             entry.html = format_reference(reference, style);
         }
     }
@@ -574,11 +591,13 @@ pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, style: 
 
 /// An article's own content — text, references, review — without what the rest of the
 /// site adds (related questions, backlinks, JSON-LD): all an earlier version's page shows.
-/// `body_html` is the article's body unpacked (`Body::html`).
+/// `body_html` is the article's body unpacked (`Body::html`), `references` its references
+/// as typed (`References::typed`).
 pub fn article_content_view<'a>(
     article: &'a Article,
     people: &'a crate::people::Registry,
     body_html: &'a str,
+    references: &'a [Reference],
     urls: &Urls,
     topic_views: &[TopicView],
 ) -> ArticleView<'a> {
@@ -590,7 +609,7 @@ pub fn article_content_view<'a>(
         .iter()
         .enumerate()
         .map(|(n, &r)| {
-            let reference = &article.references[r];
+            let reference = &references[r];
             ReferenceView {
                 number: n + 1,
                 id: &reference.id,

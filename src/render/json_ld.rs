@@ -163,7 +163,13 @@ struct PropertyValue<'a> {
     value: &'a str,
 }
 
-pub fn article_json_ld(site: &Site<'_>, article: &Article, urls: &Urls, reviewed: bool) -> String {
+pub fn article_json_ld(
+    site: &Site<'_>,
+    article: &Article,
+    references: &[Reference],
+    urls: &Urls,
+    reviewed: bool,
+) -> String {
     let about = article
         .topics
         .iter()
@@ -212,7 +218,7 @@ pub fn article_json_ld(site: &Site<'_>, article: &Article, urls: &Urls, reviewed
             .citations
             .order
             .iter()
-            .map(|&r| citation(&article.references[r]))
+            .map(|&r| citation(&references[r]))
             .collect(),
         date_created: article.created.map(|d| d.to_string()),
         date_modified: article.updated.map(|d| d.to_string()),

@@ -70,7 +70,7 @@ struct Shared<'s, 'a> {
 fn summaries<'a>(site: &Site<'a>, urls: &Urls, topics: &'a [TopicView]) -> Vec<SummaryView<'a>> {
     site.articles
         .par_iter()
-        .map(|a| summary_view(a, urls, topics))
+        .map(|a| summary_view(a, urls, topics).with_key())
         .collect()
 }
 
@@ -247,7 +247,12 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             let article = site.articles[index];
             // The view is keyed without the body's text: the body enters the key as its
             // digest, and is unpacked only for a page that is rendered.
-            let mut view = article_view(site, index, urls, shared.topics, shared.summaries, "");
+            // The references are part of the view, and so of its key: read back for every page.
+            let references = article
+                .references
+                .typed()
+                .map_err(|error| unpacking_failed(&article.file, error))?;
+            let mut view = article_view(site, index, urls, shared.topics, shared.summaries, "", &references);
             if shared.extras.history.is_some() {
                 view.history_url = Some(urls.path(&history_dir(&article.slug)));
             }

@@ -55,7 +55,7 @@ pub fn record_action(
     .map_err(|report| {
         anyhow!(
             "evident.yaml has errors; fix them first (run `evident check`):\n{}",
-            list(report.diagnostics.iter())
+            list(report.diagnostics.to_vec().iter())
         )
     })?;
     let (registry, _) = crate::people::load_people(root);
@@ -79,7 +79,7 @@ pub fn record_action(
         ),
     };
     if matches!(action, Action::Approve { .. }) {
-        refuse_errors(article, &checked.diagnostics, &parsed.bibliography)?;
+        refuse_errors(article, &checked.diagnostics.to_vec(), &parsed.bibliography)?;
     }
     let loaded = checked
         .loaded

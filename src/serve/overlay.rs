@@ -64,7 +64,7 @@ pub fn overlay_html(diagnostics: &[Diagnostic]) -> String {
                     "<li>{count} more <code>{}</code> {} in <code>{}</code> not shown (<code>evident check --format json</code> lists all)</li>\n",
                     escape(code.as_str()),
                     if count == 1 { "finding" } else { "findings" },
-                    escape(file)
+                    escape(&file)
                 ));
                 continue;
             }

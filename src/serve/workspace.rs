@@ -72,18 +72,19 @@ impl Workspace {
         // Cloned: a build that fails leaves the served generation, and its record, in place.
         let earlier = self.served.clone();
         let (report, written) = pipeline::build_into(&self.root, &next, &self.options, &Silent, earlier);
+        let diagnostics = report.diagnostics.to_vec();
         if report.outcome != pipeline::Outcome::Clean {
-            self.reported = report.diagnostics.clone();
+            self.reported = diagnostics.clone();
             return Outcome::Failed {
-                diagnostics: report.diagnostics,
+                diagnostics,
                 sources: report.sources.read_all(),
             };
         }
         generations.advance();
         self.served = written.and_then(|written| crate::cache::earlier_output(&next, written));
-        let warnings = (report.diagnostics != self.reported).then(|| {
-            self.reported = report.diagnostics.clone();
-            (report.diagnostics, report.sources.read_all())
+        let warnings = (diagnostics != self.reported).then(|| {
+            self.reported = diagnostics.clone();
+            (diagnostics, report.sources.read_all())
         });
         Outcome::Rendered {
             files: report.stats.files_written,

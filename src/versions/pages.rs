@@ -271,8 +271,12 @@ fn render_article(
             .body
             .html()
             .map_err(|error| crate::render::unpacking_failed(&article.file, error))?;
-        let mut view = article_content_view(old, &site.people, &body, urls, topics);
-        restyle_references(&mut view, old, &site.config.citations.style);
+        let references = old
+            .references
+            .typed()
+            .map_err(|error| crate::render::unpacking_failed(&article.file, error))?;
+        let mut view = article_content_view(old, &site.people, &body, &references, urls, topics);
+        restyle_references(&mut view, old, &references, &site.config.citations.style);
         // Links and metadata name the article as it is now: its current address.
         view.url = urls.path(&current_dir);
         view.permalink = urls.absolute(&current_dir);

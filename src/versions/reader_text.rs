@@ -22,8 +22,9 @@ pub fn reader_text(article: &Article) -> Option<String> {
     for block in html_blocks(&body) {
         push_line(&mut out, "", &block);
     }
+    let references = article.references.typed().ok()?;
     for (n, &r) in article.citations.order.iter().enumerate() {
-        let Some(reference) = article.references.get(r) else {
+        let Some(reference) = references.get(r) else {
             continue;
         };
         let text = html_blocks(&format_reference(reference, "ama")).join(" ");
