@@ -95,30 +95,16 @@ pub struct SummaryView<'a> {
     /// Approved once, but the text changed since; shown as under review.
     pub changed_since_approval: bool,
     pub primary_topic: Option<&'a TopicView>,
-    /// A digest of the fields above, made once for the summaries every page of a render
-    /// shares: what a page's key holds of a summary it shows (`render::page_key`), so that
-    /// a summary listed on many pages is serialized for the keys once, not on each.
-    pub key: Option<[u8; 32]>,
 }
 
 impl SummaryView<'_> {
     pub const FIELDS: usize = 12;
-
-    /// Digests the fields, for the keys of the pages that show this summary.
-    pub fn with_key(mut self) -> Self {
-        self.key = None;
-        self.key = Some(super::page_key::digest_of(&self));
-        self
-    }
 
     /// Writes every field into `fields`: `SummaryView` serialises through this, and so does
     /// a related question, whose summary's fields sit beside its own. (serde's `flatten`
     /// would do the same through a map whose keys are allocated strings, for each of a
     /// page's related questions: 3 % of a build's instructions.)
     pub fn serialize_fields<S: SerializeStruct>(&self, fields: &mut S) -> Result<(), S::Error> {
-        if let Some(key) = self.key.filter(|_| super::page_key::keying()) {
-            return fields.serialize_field("summary", &key);
-        }
         fields.serialize_field("slug", &self.slug)?;
         fields.serialize_field("url", &self.url)?;
         fields.serialize_field("question", &self.question)?;
@@ -543,7 +529,6 @@ pub fn summary_view<'a>(article: &'a Article, urls: &Urls, topic_views: &'a [Top
             .topics
             .first()
             .and_then(|slug| topic_views.iter().find(|t| &t.slug == slug)),
-        key: None,
     }
 }
 

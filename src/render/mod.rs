@@ -70,7 +70,7 @@ struct Shared<'s, 'a> {
 fn summaries<'a>(site: &Site<'a>, urls: &Urls, topics: &'a [TopicView]) -> Vec<SummaryView<'a>> {
     site.articles
         .par_iter()
-        .map(|a| summary_view(a, urls, topics).with_key())
+        .map(|a| summary_view(a, urls, topics))
         .collect()
 }
 

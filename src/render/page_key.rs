@@ -29,47 +29,12 @@ impl<T: Serialize> Part for T {
             digest,
             buffer: Vec::with_capacity(BUFFER),
         };
-        let keying = Keying::begin();
         // Serializing into a digest cannot fail but for a value serde cannot express, which
         // Tera could not be given either: the byte after it keeps the key distinct.
         let failed = serde_json::to_writer(&mut out, self).is_err();
-        drop(keying);
         out.buffer.push(if failed { 1 } else { 0 });
         out.digest.update(&out.buffer);
     }
-}
-
-thread_local! {
-    /// Set while this thread serializes a value into a page's key.
-    static KEYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Whether the value being serialized goes into a page's key rather than to Tera: a value
-/// that carries a digest of its own fields (`SummaryView::key`) then writes that instead.
-pub fn keying() -> bool {
-    KEYING.with(std::cell::Cell::get)
-}
-
-/// Marks this thread as keying until dropped, even when serialization panics.
-struct Keying(bool);
-
-impl Keying {
-    fn begin() -> Keying {
-        Keying(KEYING.with(|keying| keying.replace(true)))
-    }
-}
-
-impl Drop for Keying {
-    fn drop(&mut self) {
-        KEYING.with(|keying| keying.set(self.0));
-    }
-}
-
-/// A SHA-256 of `value` as Tera is given it (its JSON).
-pub fn digest_of<T: Serialize>(value: &T) -> [u8; 32] {
-    let mut digest = Sha256::new();
-    value.digest_into(&mut digest);
-    digest.finalize().into()
 }
 
 /// How much is gathered before the digest is updated: the serializer writes a quote or a
