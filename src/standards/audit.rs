@@ -84,7 +84,19 @@ pub fn audit(input: &AuditInput<'_>) -> Audit {
         .filter(|a| a.review.status != ReviewStatus::Draft)
         .collect();
     articles.sort_by(|a, b| a.file.cmp(&b.file));
-    let audited: Vec<ArticleAudit> = articles.into_iter().map(|a| audit_article(a, input)).collect();
+    // Each article's findings, gathered in one pass: looking them up among all of the
+    // site's findings for each article was quadratic on a large site.
+    let mut by_file: std::collections::HashMap<&str, Vec<&Diagnostic>> = std::collections::HashMap::new();
+    for finding in input.diagnostics {
+        by_file.entry(finding.file.as_str()).or_default().push(finding);
+    }
+    let audited: Vec<ArticleAudit> = articles
+        .into_iter()
+        .map(|a| {
+            let findings = by_file.get(a.file.as_str()).map_or(&[][..], Vec::as_slice);
+            audit_article(a, findings, input)
+        })
+        .collect();
     let mut summary: std::collections::BTreeMap<&'static str, Tally> =
         CRITERIA.iter().map(|c| (*c, Tally::default())).collect();
     for article in &audited {
@@ -104,11 +116,10 @@ pub fn audit(input: &AuditInput<'_>) -> Audit {
     }
 }
 
-fn audit_article(article: &Article, input: &AuditInput<'_>) -> ArticleAudit {
-    let findings: Vec<&Diagnostic> = input.diagnostics.iter().filter(|d| d.file == article.file).collect();
+fn audit_article(article: &Article, findings: &[&Diagnostic], input: &AuditInput<'_>) -> ArticleAudit {
     let criteria = [
         ("authorship", authorship(article, input.registry)),
-        ("attribution", attribution(article, &findings)),
+        ("attribution", attribution(article, findings)),
         ("disclosure", disclosure(article, input.registry)),
         ("currency", currency(article)),
         ("review", review(article)),
