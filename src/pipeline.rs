@@ -431,7 +431,7 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
             pages: reused.pages,
             files_written: 0,
         };
-        let mut report = finish(root, reused.diagnostics.into(), &LoadedContent::default(), stats);
+        let mut report = finish(root, reused.diagnostics, &LoadedContent::default(), stats);
         // The files the findings quote are those the cache fingerprinted: read from disk.
         let mut quoted = std::mem::take(&mut report.sources);
         for file in report.diagnostics.files() {
