@@ -691,7 +691,7 @@
     kept.sort(function (a, b) { return above(a, b) ? -1 : above(b, a) ? 1 : 0; });
     // Ranks: the kept classes of equal score and words, whose documents go in site order.
     var rankOf = new Int32Array(classes).fill(-1);
-    var rankSize = [], count = 0;
+    var rankSize = [], count = 0, below = 0;
     for (i = 0; i < kept.length; i++) {
       c = kept[i];
       if (i === 0 || above(kept[i - 1], c)) {
@@ -700,6 +700,7 @@
       rankOf[c] = rankSize.length - 1;
       rankSize[rankSize.length - 1] += classCount[c];
       count += classCount[c];
+      below += this.partial !== null && this.classInPrefix[c] ? classCount[c] : 0;
     }
     // How many documents of each rank are shown (the first at least, to know the best
     // document's class), and those documents, found in one walk through the site.
@@ -752,9 +753,11 @@
       exact = false;
     }
     var self = this;
+    var projected = this.partial !== null ? Math.round(below * this.docs / this.partial.upto) : 0;
     return {
       hits: hits.map(function (h) { return self.evaluate(h, n, true); }),
-      total: exact ? count : about(Math.max(count, this.estimate())),
+      // After a partial pass, the share of the site read stands for the rest of it.
+      total: exact ? count : about(Math.max(count, projected, this.estimate())),
       exact: exact
     };
   };

@@ -273,7 +273,15 @@ impl Plan {
             ranked.iter().filter(|e| kept(e.score, e.found.matched)).count()
         } else {
             let known = ranked.iter().filter(|e| kept(e.score, e.found.matched)).count();
-            about(known.max(self.estimate()))
+            // After a partial pass, the share of the site read stands for the rest of it.
+            let projected = self.partial.map_or(0, |(_, upto)| {
+                let below = ranked
+                    .iter()
+                    .filter(|e| e.doc < upto && kept(e.score, e.found.matched))
+                    .count();
+                (below as f64 * self.docs as f64 / upto as f64).round() as usize
+            });
+            about(known.max(projected).max(self.estimate()))
         };
         Some(Outcome {
             hits: hits.into_iter().map(|e| (e.doc, e.score, e.found.clone())).collect(),
