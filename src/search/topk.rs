@@ -483,6 +483,61 @@ pub fn about(n: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// A plan of one slot a word over `docs` documents, each word found in headings and
+    /// bodies only.
+    fn headings_plan(docs: usize, words: usize) -> Plan {
+        let mut plan = Plan::new(docs, vec![40.0, 12.0, 6.0, 3.0, 1.0]);
+        for w in 0..words {
+            let t = plan.term(&format!("w{w}"), Some(docs as u64 / 8), 0b10100);
+            plan.slots.push(SlotPlan {
+                weight: 1,
+                words: vec![vec![(t, 1.0)]],
+                ..SlotPlan::default()
+            });
+        }
+        plan
+    }
+
+    #[test]
+    fn a_first_pass_settles_when_what_lies_past_its_bound_can_at_most_tie() {
+        let mut plan = headings_plan(640, 1);
+        let upto = plan.prefix_for(2).unwrap();
+        assert_eq!(upto, 40);
+        let headings: Vec<u32> = (0..640).step_by(3).collect();
+        plan.begin_partial(2, upto);
+        plan.read(0, 2, Some(&headings), 0..upto);
+        // Documents past the bound may have the word in a heading too, and tie the third:
+        // site order puts them after it.
+        let outcome = plan.decide(3).expect("settled by the first pass");
+        let docs: Vec<usize> = outcome.hits.iter().map(|h| h.0).collect();
+        assert_eq!(docs, [0, 3, 6]);
+        assert_eq!(plan.recorded, 14, "the list read below the bound alone");
+        assert!(!outcome.exact);
+        // Counted as the share read projects onto the site (14 of 40 make 224 of 640), not
+        // by the document counts of the vocabulary (80).
+        assert_eq!(outcome.total, 220);
+    }
+
+    #[test]
+    fn a_first_pass_does_not_settle_when_past_its_bound_a_document_could_do_better() {
+        // Below the bound no document has both words in a heading; past it one might.
+        let mut plan = headings_plan(640, 2);
+        let upto = plan.prefix_for(2).unwrap();
+        plan.begin_partial(2, upto);
+        let evens: Vec<u32> = (0..640).step_by(2).collect();
+        let odds_then_all: Vec<u32> = (1..40).step_by(2).chain(40..640).collect();
+        plan.read(0, 2, Some(&evens), 0..upto);
+        plan.read(1, 2, Some(&odds_then_all), 0..upto);
+        assert!(plan.decide(3).is_none());
+        // Read whole, the level finds them: both words, from document 40 on.
+        plan.read(0, 2, Some(&evens), upto..640);
+        plan.read(1, 2, Some(&odds_then_all), upto..640);
+        plan.finish_level(2);
+        let outcome = plan.decide(3).expect("settled by the whole level");
+        let docs: Vec<usize> = outcome.hits.iter().map(|h| h.0).collect();
+        assert_eq!(docs, [40, 42, 44]);
+    }
+
     #[test]
     fn counts_are_rounded_to_two_figures() {
         assert_eq!(about(7), 7);
