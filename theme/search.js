@@ -194,9 +194,9 @@
   /* The best results of a query from part of its postings, as src/search/topk.rs: a
      term's documents are read a field group (a level) at a time, the question first; after
      each level every document seen gets its score so far and the most it could still
-     reach, and reading stops once the results shown are certain. A level past the
-     question is read first for the site's first sixteenth of documents, and for the rest
-     only if that did not settle the results: a common word's heading list is a third of
+     reach, and reading stops once the results shown are certain. A level where a
+     list is a bitmap is read first for the site's first sixteenth of documents, and for
+     the rest only if that did not settle the results: a common word's heading list is a third of
      the site, and the best ten holding every word of a query are usually in that first
      part (ties go by site order). */
   var MAX_LEVELS = 8;
@@ -270,10 +270,17 @@
   };
 
   /* The bound of a first, partial pass over `level`, as Plan::prefix_for: the first
-     sixteenth of the site in whole bitmap bytes; 0 for none. */
+     sixteenth of the site in whole bitmap bytes; 0 for none (a small site, or a term
+     whose document count only its whole list tells). */
   Plan.prototype.prefixFor = function (level) {
     var upto = Math.ceil(Math.floor(this.docs / 16) / 8) * 8;
-    return level > 0 && upto > 0 && upto < this.docs ? upto : 0;
+    var terms = this.termsAt(level);
+    for (var i = 0; i < terms.length; i++) {
+      if (this.terms[terms[i]].df === null) {
+        return 0;
+      }
+    }
+    return upto > 0 && upto < this.docs ? upto : 0;
   };
 
   /* `level` is about to be read for the documents below `upto` only: they move to classes

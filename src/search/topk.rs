@@ -6,9 +6,9 @@
 //! first `limit` kept after the floor, in their final order — so that a common word's body
 //! matches are read only when they can change what the reader sees.
 //!
-//! A level past the question where a list is a bitmap (names a good part of the site) is
-//! read in two passes: first for the site's first sixteenth of documents (`prefix_for`),
-//! then, only if that did not settle the results, for the rest. Documents past the bound
+//! A level where a list is a bitmap (names a good part of the site) is read in two
+//! passes: first for the site's first sixteenth of documents (`prefix_for`), then, only if
+//! that did not settle the results, for the rest. Documents past the bound
 //! keep the level unread, so they can still reach its points; ties go by site order, so
 //! one past the bound that can at most tie the last result shown comes after it. A common
 //! word's heading list holds a third of the site: the best ten holding every word of a
@@ -129,11 +129,12 @@ impl Plan {
     }
 
     /// The bound of a first, partial pass over `level`: the first sixteenth of the site, in
-    /// whole bitmap bytes. None for the question level (short lists, and the level that
-    /// counts question-type tags) and for a site too small to gain from it.
+    /// whole bitmap bytes. None for a site too small to gain from it, and where a term's
+    /// document count is known only from its list read whole (a question-type tag's).
     pub fn prefix_for(&self, level: usize) -> Option<usize> {
         let upto = (self.docs / 16).div_ceil(8) * 8;
-        (level > 0 && upto > 0 && upto < self.docs).then_some(upto)
+        let counted = self.terms_at(level).iter().all(|&t| self.terms[t].df.is_some());
+        (counted && upto > 0 && upto < self.docs).then_some(upto)
     }
 
     /// `level` is about to be read for the documents below `upto` only.
