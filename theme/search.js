@@ -331,7 +331,10 @@
     var bitmap = typeof encoded === "string" || encoded instanceof Uint8Array;
     lo = lo || 0;
     var whole = lo === 0 && hi === undefined;
-    hi = hi === undefined ? Infinity : hi;
+    // Small integers throughout: a bound of Infinity would make the loops below run on
+    // floating point numbers.
+    var toEnd = hi === undefined;
+    hi = toEnd ? 0x7fffffff : hi;
     var term = this.terms[t];
     var docs = this.docs, classOf = this.classOf, classLevels = this.classLevels;
     var before = classLevels.length;
@@ -372,7 +375,7 @@
       var bytes = typeof encoded === "string" ? unbase64(encoded) : encoded;
       // A bitmap names each document once; bits past the last document are left alone.
       var wholeBytes = Math.min(bytes.length, docs >> 3);
-      for (var b = lo >> 3, end = Math.min(wholeBytes, hi / 8); b < end; b++) {
+      for (var b = lo >> 3, end = toEnd ? wholeBytes : Math.min(wholeBytes, hi >> 3); b < end; b++) {
         var byte = bytes[b];
         if (byte === 0) {
           continue;
@@ -392,7 +395,7 @@
       }
       // The last few documents, and bits past them (counted, as the list's other readers
       // count them, but naming no document).
-      for (doc = wholeBytes << 3; hi === Infinity && doc < bytes.length << 3; doc++) {
+      for (doc = wholeBytes << 3; toEnd && doc < bytes.length << 3; doc++) {
         if (bytes[doc >> 3] & (1 << (doc & 7))) {
           if (doc >= docs) {
             count++;
@@ -1195,8 +1198,12 @@
         // Where a list names a good part of the site (a bitmap), the level for the site's
         // first documents, then, if that did not settle the results, for the rest (as
         // Searcher::search).
+        // Not where a short list names none of the first documents: the best results,
+        // those holding its term too, are then further on ("case 51234").
         var dense = lists.some(function (list) { return typeof list === "string"; });
         var upto = dense ? p.prefixFor(level) : 0;
+        var shortPast = lists.some(function (list) { return Array.isArray(list) && list.length > 0 && list[0] >= upto; });
+        upto = shortPast ? 0 : upto;
         if (upto > 0) {
           // Each bitmap decoded once for both passes.
           lists = lists.map(function (list) { return typeof list === "string" ? unbase64(list) : list; });

@@ -342,21 +342,33 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
                 break plan.decide(limit);
             };
             let mut dense = false;
-            let lists: Vec<(usize, Option<Vec<u32>>)> = plan
+            let lists: Vec<(usize, Option<Vec<u32>>, bool)> = plan
                 .terms_at(level)
                 .into_iter()
                 .map(|t| {
                     let (docs, bitmap) = self.list(&plan.terms[t].term.clone(), level);
                     dense |= bitmap;
-                    (t, docs)
+                    (t, docs, bitmap)
                 })
                 .collect();
             // Where a list names a good part of the site, the level for the site's first
-            // documents, then, if that did not settle the results, for the rest (`topk`).
+            // documents, then, if that did not settle the results, for the rest (`topk`);
+            // not where a short list names none of them, as the best results, those holding
+            // its term too, are then further on ("case 51234").
             let mut from = 0;
-            if let Some(upto) = plan.prefix_for(level).filter(|_| dense && !everything) {
+            let upto = plan.prefix_for(level).filter(|&upto| {
+                let short_past = lists.iter().any(|(_, docs, bitmap)| {
+                    !bitmap
+                        && docs
+                            .as_ref()
+                            .and_then(|d| d.first())
+                            .is_some_and(|&first| first as usize >= upto)
+                });
+                dense && !short_past && !everything
+            });
+            if let Some(upto) = upto {
                 plan.begin_partial(level, upto);
-                for (t, docs) in &lists {
+                for (t, docs, _) in &lists {
                     plan.read(*t, level, docs.as_deref(), 0..upto);
                 }
                 if let Some(outcome) = plan.decide(limit) {
@@ -364,7 +376,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
                 }
                 from = upto;
             }
-            for (t, docs) in &lists {
+            for (t, docs, _) in &lists {
                 plan.read(*t, level, docs.as_deref(), from..docs_total);
             }
             plan.finish_level(level);
