@@ -194,9 +194,9 @@
   /* The best results of a query from part of its postings, as src/search/topk.rs: a
      term's documents are read a field group (a level) at a time, the question first; after
      each level every document seen gets its score so far and the most it could still
-     reach, and reading stops once the results shown are certain. A level where a
-     list is a bitmap is read first for the site's first sixteenth of documents, and for
-     the rest only if that did not settle the results: a common word's heading list is a third of
+     reach, and reading stops once the results shown are certain. A level where a list is
+     a bitmap is read first for the site's first sixteenth of documents, and for the rest
+     only if that did not settle the results: a common word's heading list is a third of
      the site, and the best ten holding every word of a query are usually in that first
      part (ties go by site order). */
   var MAX_LEVELS = 8;
