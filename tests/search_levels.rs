@@ -144,6 +144,64 @@ fn a_query_reaches_its_first_row_in_three_round_trips_with_one_posting_shard_a_w
     }
 }
 
+#[test]
+fn a_level_s_first_pass_settles_the_best_results_and_leaves_the_rest_of_its_lists_unread() {
+    let Some(node) = common::search::node_or_skip(
+        "a_level_s_first_pass_settles_the_best_results_and_leaves_the_rest_of_its_lists_unread",
+    ) else {
+        return;
+    };
+    let site = corpus(244);
+    // Common words found first in headings: the best three are among the site's first
+    // sixteenth (16 articles here), which is all the heading lists are read for.
+    let queries = ["dose", "renal function", "dose risk", "kidney damage"];
+    let from_js: Vec<Value> = common::search::run_driver(node, &site, FIRST_PAGE_DRIVER, &queries);
+    for (query, js) in queries.iter().zip(&from_js) {
+        let results = searcher(&site).search(query, 3);
+        // What the levels read hold, each list whole: each word's question, topic and
+        // heading lists, as many entries as it has documents there.
+        let whole: usize = query.split(' ').map(|word| tier0_entries(&site, word)).sum();
+        assert!(
+            results.recorded * 4 < whole,
+            "{query}: {} entries read of {whole}",
+            results.recorded
+        );
+        // The same results as when the lists are read whole: those that open a longer page.
+        let longer = searcher(&site).search(query, 40);
+        assert!(longer.recorded >= whole, "{query}: a longer page reads the lists whole");
+        assert_eq!(results.hits, longer.hits[..3], "{query}");
+        // And the script read exactly as much, to the same page.
+        same(query, 3, js, &results, &[]);
+    }
+}
+
+/// How many documents `word`'s question, topic and heading lists name.
+fn tier0_entries(site: &Site, word: &str) -> usize {
+    let public = site.path("public");
+    let manifest: Value = serde_json::from_slice(&std::fs::read(public.join("search/index.json")).unwrap()).unwrap();
+    let firsts = common::search::strings(&manifest["postings"][0]);
+    let shard = firsts.iter().rposition(|first| *first <= word).expect("a shard");
+    let bytes = std::fs::read(public.join(format!("search/postings/0/{shard}.json"))).unwrap();
+    let lists: Value = serde_json::from_slice(&bytes).unwrap();
+    lists[word]
+        .as_array()
+        .expect("the word has tier-0 lists")
+        .iter()
+        .map(|list| evident::search::encode::decode_postings(list).expect("a list").len())
+        .sum()
+}
+
+/// Per query, a fresh searcher asked for three results: what the search page's first
+/// pass reads is what the reference reads.
+const FIRST_PAGE_DRIVER: &str = r#"
+async function answer(query) {
+  const searcher = engine.createSearcher(readSiteFile);
+  const result = await searcher.search(query, 3);
+  result.fetched = searcher.loaded.slice();
+  return result;
+}
+"#;
+
 /// Per query, a fresh searcher that receives each file a turn of the event loop after
 /// asking for it, as a browser does a round trip later: how many turns asked for files
 /// before the first ten rows were in hand, and what each asked for.
@@ -178,6 +236,8 @@ fn same(query: &str, limit: usize, js: &Value, want: &Results, fetched_before: &
     }
     assert_eq!(js["total"], want.total, "{at}");
     assert_eq!(js["exact"], want.exact, "{at}");
+    // The same posting entries read: a level's first pass settled the same queries.
+    assert_eq!(js["recorded"], want.recorded, "{at}");
     common::search::assert_same_corrections(js, want, &at);
     let mut js_new = common::search::strings(&js["fetched"]);
     let mut rust_new: Vec<&str> = want

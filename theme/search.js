@@ -194,7 +194,11 @@
   /* The best results of a query from part of its postings, as src/search/topk.rs: a
      term's documents are read a field group (a level) at a time, the question first; after
      each level every document seen gets its score so far and the most it could still
-     reach, and reading stops once the results shown are certain. */
+     reach, and reading stops once the results shown are certain. A level where a list is
+     a bitmap is read first for the site's first sixteenth of documents, and for the rest
+     only if that did not settle the results: a common word's heading list is a third of
+     the site, and the best ten holding every word of a query are usually in that first
+     part (ties go by site order). */
   var MAX_LEVELS = 8;
 
   function Plan(docs, weights) {
@@ -203,6 +207,11 @@
     this.docs = docs;
     this.weights = weights;
     this.readThrough = -1;
+    // The level after readThrough while it is read for the documents below a bound only:
+    // {level, upto} (`beginPartial`).
+    this.partial = null;
+    // Posting entries read into documents' classes: what a partial pass saves.
+    this.recorded = 0;
     // Documents found at the same level of every term score alike: each document's class
     // (0: found in none yet), per class the level + 1 of each term it was found at, and
     // how many documents it has. Deciding then costs one evaluation per class, not per
@@ -211,6 +220,11 @@
     this.classOf = new Int32Array(docs);
     this.classLevels = [[]];
     this.classCount = [docs];
+    // During a partial pass, whether a class's documents are below its bound (all of them
+    // are, or none).
+    this.classInPrefix = [false];
+    // Set by `evaluate` for `best`: the class evaluated is below a partial pass's bound.
+    this.inPrefix = false;
     // Scratch space of `slot`, reused for every document.
     this.scratch = { points: 0, term: -1, most: 0, open: false };
     this.slotOut = {};
@@ -255,24 +269,86 @@
     return out;
   };
 
+  /* The bound of a first, partial pass over `level`, as Plan::prefix_for: the first
+     sixteenth of the site in whole bitmap bytes; 0 for none (a small site, or a term
+     whose document count only its whole list tells). */
+  Plan.prototype.prefixFor = function (level) {
+    var upto = Math.ceil(Math.floor(this.docs / 16) / 8) * 8;
+    var terms = this.termsAt(level);
+    for (var i = 0; i < terms.length; i++) {
+      if (this.terms[terms[i]].df === null) {
+        return 0;
+      }
+    }
+    return upto > 0 && upto < this.docs ? upto : 0;
+  };
+
+  /* `level` is about to be read for the documents below `upto` only: they move to classes
+     of their own, which know that level read, while the others still may gain it. */
+  Plan.prototype.beginPartial = function (level, upto) {
+    this.partial = { level: level, upto: upto };
+    // What the documents past the bound may still gain, from `level` on, and those below
+    // it, from the next.
+    for (var t = 0; t < this.terms.length; t++) {
+      var term = this.terms[t];
+      term.next = -1;
+      term.nextPrefix = -1;
+      for (var g = this.levels() - 1; g >= level; g--) {
+        if (term.groups & (1 << g)) {
+          term.nextPrefix = g > level ? g : term.nextPrefix;
+          term.next = g;
+        }
+      }
+    }
+    var classOf = this.classOf, classLevels = this.classLevels, classCount = this.classCount;
+    var inPrefix = this.classInPrefix;
+    var before = classLevels.length;
+    for (var c = 0; c < before; c++) {
+      inPrefix[c] = false;
+    }
+    var moved = new Int32Array(before);
+    for (var d = 0; d < upto; d++) {
+      var from = classOf[d];
+      if (moved[from] === 0) {
+        classLevels.push(classLevels[from].slice());
+        classCount.push(0);
+        inPrefix.push(true);
+        moved[from] = classLevels.length - 1;
+      }
+      classOf[d] = moved[from];
+      classCount[from]--;
+      classCount[moved[from]]++;
+    }
+  };
+
   /* Records term t's documents at `level`, from their encoded list (null: none); decoded
      straight into the documents' classes, as a common word's list holds most of the site:
      each document found moves to the class of its old class plus this finding. The loops
      are kept small and free of calls: they run a hundred thousand times a list, on a page
-     whose script has not been optimised yet. */
-  Plan.prototype.read = function (t, level, encoded) {
+     whose script has not been optimised yet. Only the documents from `lo` up to `hi`
+     (multiples of 8) are read, all of them without. A bitmap may come as its bytes. */
+  Plan.prototype.read = function (t, level, encoded, lo, hi) {
+    var bitmap = typeof encoded === "string" || encoded instanceof Uint8Array;
+    lo = lo || 0;
+    var whole = lo === 0 && hi === undefined;
+    // Small integers throughout: a bound of Infinity would make the loops below run on
+    // floating point numbers.
+    var toEnd = hi === undefined;
+    hi = toEnd ? 0x7fffffff : hi;
     var term = this.terms[t];
     var docs = this.docs, classOf = this.classOf, classLevels = this.classLevels;
     var before = classLevels.length;
     // The class each class of before this list moves to (0: none yet; no class moves to
     // class 0, that of documents found in nothing), and how many of its documents do.
     var moved = new Int32Array(before), leaving = new Int32Array(before);
-    var classCount = this.classCount;
+    var classCount = this.classCount, inPrefix = this.classInPrefix;
+    var recorded = 0;
     function open(from) {
       var levels = classLevels[from].slice();
       levels[t] = level + 1;
       classLevels.push(levels);
       classCount.push(0);
+      inPrefix.push(inPrefix[from]);
       moved[from] = classLevels.length - 1;
       return moved[from];
     }
@@ -282,6 +358,10 @@
       for (var i = 0; i < encoded.length; i++) {
         doc += encoded[i];
         count++;
+        if (doc < lo || doc >= hi) {
+          continue;
+        }
+        recorded += doc < docs ? 1 : 0;
         // A document the index does not have, or named twice in one list (in its new
         // class already), stays where it is.
         from = doc < docs ? classOf[doc] : before;
@@ -291,11 +371,11 @@
           leaving[from]++;
         }
       }
-    } else if (typeof encoded === "string") {
-      var bytes = unbase64(encoded);
+    } else if (bitmap) {
+      var bytes = typeof encoded === "string" ? unbase64(encoded) : encoded;
       // A bitmap names each document once; bits past the last document are left alone.
-      var whole = Math.min(bytes.length, docs >> 3);
-      for (var b = 0; b < whole; b++) {
+      var wholeBytes = Math.min(bytes.length, docs >> 3);
+      for (var b = lo >> 3, end = toEnd ? wholeBytes : Math.min(wholeBytes, hi >> 3); b < end; b++) {
         var byte = bytes[b];
         if (byte === 0) {
           continue;
@@ -304,8 +384,8 @@
         // Only the set bits are visited, from a table of their places: a common word's
         // heading bitmap is a third ones, and on a page whose script is not optimised yet
         // every turn of this loop counts (it is most of a query's script time).
-        var end = BIT_FROM[byte + 1];
-        for (var k = BIT_FROM[byte]; k < end; k++) {
+        var last = BIT_FROM[byte + 1];
+        for (var k = BIT_FROM[byte]; k < last; k++) {
           var d = doc + BIT_AT[k];
           from = classOf[d];
           to = moved[from];
@@ -315,7 +395,7 @@
       }
       // The last few documents, and bits past them (counted, as the list's other readers
       // count them, but naming no document).
-      for (doc = whole << 3; doc < bytes.length << 3; doc++) {
+      for (doc = wholeBytes << 3; toEnd && doc < bytes.length << 3; doc++) {
         if (bytes[doc >> 3] & (1 << (doc & 7))) {
           if (doc >= docs) {
             count++;
@@ -330,12 +410,14 @@
     }
     for (from = 0; from < before; from++) {
       if (leaving[from] > 0) {
-        count += typeof encoded === "string" ? leaving[from] : 0;
+        count += bitmap ? leaving[from] : 0;
+        recorded += bitmap ? leaving[from] : 0;
         classCount[from] -= leaving[from];
         classCount[moved[from]] += leaving[from];
       }
     }
-    if (term.df === null) {
+    this.recorded += recorded;
+    if (term.df === null && whole) {
       term.df = count;
       term.rarity = rarity(this.docs, count);
     }
@@ -393,6 +475,7 @@
 
   Plan.prototype.finishLevel = function (level) {
     this.readThrough = level;
+    this.partial = null;
     for (var t = 0; t < this.terms.length; t++) {
       var term = this.terms[t];
       term.next = -1;
@@ -414,11 +497,12 @@
       var info = this.terms[candidates[c][0]];
       var quality = candidates[c][1];
       var group = levels[candidates[c][0]] || 0;
+      var next = this.inPrefix ? info.nextPrefix : info.next;
       var p;
       if (group > 0) {
         p = (this.weights[group - 1] || 0) * quality * info.rarity;
-      } else if (info.next >= 0) {
-        unread = Math.max(unread, this.weights[info.next] * quality * info.rarity);
+      } else if (next >= 0) {
+        unread = Math.max(unread, this.weights[next] * quality * info.rarity);
         continue;
       } else {
         p = 0;
@@ -530,7 +614,9 @@
   /* `doc`'s score as far as known and at most (-1: a document not seen yet); `c`, when
      given, is its class (-1 with it: any document of that class). */
   Plan.prototype.evaluate = function (doc, totalWords, withTerms, into, c) {
-    var levels = this.classLevels[c === undefined ? (doc < 0 ? 0 : this.classOf[doc]) : c];
+    var cls = c === undefined ? (doc < 0 ? 0 : this.classOf[doc]) : c;
+    var levels = this.classLevels[cls];
+    this.inPrefix = this.partial !== null && this.classInPrefix[cls];
     var r = this.slotOut;
     var matched = 0, points = 0, terms = withTerms ? [] : null, mostPoints = 0, mostMatched = 0, open = false;
     for (var s = 0; s < this.slots.length; s++) {
@@ -615,7 +701,7 @@
     kept.sort(function (a, b) { return above(a, b) ? -1 : above(b, a) ? 1 : 0; });
     // Ranks: the kept classes of equal score and words, whose documents go in site order.
     var rankOf = new Int32Array(classes).fill(-1);
-    var rankSize = [], count = 0;
+    var rankSize = [], count = 0, below = 0;
     for (i = 0; i < kept.length; i++) {
       c = kept[i];
       if (i === 0 || above(kept[i - 1], c)) {
@@ -624,6 +710,7 @@
       rankOf[c] = rankSize.length - 1;
       rankSize[rankSize.length - 1] += classCount[c];
       count += classCount[c];
+      below += this.partial !== null && this.classInPrefix[c] ? classCount[c] : 0;
     }
     // How many documents of each rank are shown (the first at least, to know the best
     // document's class), and those documents, found in one walk through the site.
@@ -655,23 +742,32 @@
         return null;
       }
     }
-    var last = hits.length === limit ? (hits.length ? score[classOf[hits[hits.length - 1]]] : Infinity) : null;
+    var lastDoc = hits.length ? hits[hits.length - 1] : -1;
+    var last = hits.length === limit ? (hits.length ? score[classOf[lastDoc]] : Infinity) : null;
+    var lastMatched = hits.length ? matched[classOf[lastDoc]] : 0;
+    // Classes of documents past a partial pass's bound come after the last result in site
+    // order when it is below the bound: tying it puts them after it.
+    var afterLast = this.partial !== null && lastDoc >= 0 && lastDoc < this.partial.upto;
     var exact = true;
     for (i = 0; i < live.length; i++) {
       c = live[i];
       if (!open[c] || (mostScore[c] < floor && mostMatched[c] < most)) {
         continue;
       }
-      // Open, and it might yet be kept: it must stay below the last result shown.
-      if (last === null || mostScore[c] >= last) {
+      // Open, and it might yet be kept: it must stay below the last result shown, or tie
+      // it from after it.
+      var ties = afterLast && !this.classInPrefix[c] && mostScore[c] === last && mostMatched[c] <= lastMatched;
+      if (last === null || (mostScore[c] >= last && !ties)) {
         return null;
       }
       exact = false;
     }
     var self = this;
+    var projected = this.partial !== null ? Math.round(below * this.docs / this.partial.upto) : 0;
     return {
       hits: hits.map(function (h) { return self.evaluate(h, n, true); }),
-      total: exact ? count : about(Math.max(count, this.estimate())),
+      // After a partial pass, the share of the site read stands for the rest of it.
+      total: exact ? count : about(Math.max(count, projected, this.estimate())),
       exact: exact
     };
   };
@@ -1099,21 +1195,43 @@
       }
       var terms = p.termsAt(level);
       return Promise.all(terms.map(function (t) { return postings(p.terms[t].term, level); })).then(function (lists) {
-        terms.forEach(function (t, i) { p.read(t, level, lists[i]); });
+        // Where a list names a good part of the site (a bitmap), the level for the site's
+        // first documents, then, if that did not settle the results, for the rest (as
+        // Searcher::search).
+        // Not where a short list names none of the first documents: the best results,
+        // those holding its term too, are then further on ("case 51234").
+        var dense = lists.some(function (list) { return typeof list === "string"; });
+        var upto = dense ? p.prefixFor(level) : 0;
+        var shortPast = lists.some(function (list) { return Array.isArray(list) && list.length > 0 && list[0] >= upto; });
+        upto = shortPast ? 0 : upto;
+        if (upto > 0) {
+          // Each bitmap decoded once for both passes.
+          lists = lists.map(function (list) { return typeof list === "string" ? unbase64(list) : list; });
+          p.beginPartial(level, upto);
+          terms.forEach(function (t, i) { p.read(t, level, lists[i], 0, upto); });
+          var early = p.decide(limit);
+          if (early) {
+            return early;
+          }
+        }
+        terms.forEach(function (t, i) { p.read(t, level, lists[i], upto); });
         p.finishLevel(level);
         return p.decide(limit) || settle(p, limit);
       });
     }
 
     /* The best `limit` results: {ranked: [{doc, score, matched, terms}], total, exact,
-       corrections}; `total` is exact when `exact`, else about (two figures). */
+       corrections, recorded}; `total` is exact when `exact`, else about (two figures);
+       `recorded`, the posting entries read (as Results::recorded). */
     function rank(query, limit) {
       var corrections = [];
+      var planned = null;
       return open().then(function () {
         return slots(query);
       }).then(function (found) {
         return plan(found, corrections);
       }).then(function (p) {
+        planned = p;
         return settle(p, limit);
       }).then(function (outcome) {
         var ranked = outcome.hits.map(function (h) {
@@ -1125,7 +1243,8 @@
           });
           return { doc: h.doc, score: h.score, matched: h.matched, terms: terms };
         });
-        return { ranked: ranked, total: outcome.total, exact: outcome.exact, limit: limit, corrections: corrections };
+        return { ranked: ranked, total: outcome.total, exact: outcome.exact, limit: limit, corrections: corrections,
+          recorded: planned.recorded };
       });
     }
 
@@ -1166,7 +1285,8 @@
             row.matched = top[i].matched;
             row.terms = top[i].terms;
           });
-          return { hits: list, total: result.total, exact: result.exact, corrections: result.corrections, loaded: loaded.slice() };
+          return { hits: list, total: result.total, exact: result.exact, corrections: result.corrections,
+            loaded: loaded.slice(), recorded: result.recorded };
         });
       });
     }

@@ -85,6 +85,9 @@ pub struct Results {
     pub corrections: Vec<Correction>,
     /// Every file read, by path: what a browser would download for this query.
     pub loaded: Vec<String>,
+    /// Posting entries read into documents' matches: fewer when a level's first pass
+    /// settled the results (`topk`).
+    pub recorded: usize,
 }
 
 /// One part of a query: its words as typed (stopwords dropped), and the other ways it may
@@ -296,6 +299,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             .as_array()
             .map(|w| w.iter().filter_map(Value::as_f64).collect())
             .unwrap_or_default();
+        let docs_total = docs;
         let mut plan = Plan::new(docs, weights);
         let mut corrections = Vec::new();
         for slot in &slots {
@@ -337,10 +341,43 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             let Some(level) = plan.next_level() else {
                 break plan.decide(limit);
             };
-            for t in plan.terms_at(level) {
-                let term = plan.terms[t].term.clone();
-                let docs = self.postings(&term, level);
-                plan.read(t, level, docs.as_deref());
+            let mut dense = false;
+            let lists: Vec<(usize, Option<Vec<u32>>, bool)> = plan
+                .terms_at(level)
+                .into_iter()
+                .map(|t| {
+                    let (docs, bitmap) = self.list(&plan.terms[t].term.clone(), level);
+                    dense |= bitmap;
+                    (t, docs, bitmap)
+                })
+                .collect();
+            // Where a list names a good part of the site, the level for the site's first
+            // documents, then, if that did not settle the results, for the rest (`topk`);
+            // not where a short list names none of them, as the best results, those holding
+            // its term too, are then further on ("case 51234").
+            let mut from = 0;
+            let upto = plan.prefix_for(level).filter(|&upto| {
+                let short_past = lists.iter().any(|(_, docs, bitmap)| {
+                    !bitmap
+                        && docs
+                            .as_ref()
+                            .and_then(|d| d.first())
+                            .is_some_and(|&first| first as usize >= upto)
+                });
+                dense && !short_past && !everything
+            });
+            if let Some(upto) = upto {
+                plan.begin_partial(level, upto);
+                for (t, docs, _) in &lists {
+                    plan.read(*t, level, docs.as_deref(), 0..upto);
+                }
+                if let Some(outcome) = plan.decide(limit) {
+                    break Some(outcome);
+                }
+                from = upto;
+            }
+            for (t, docs, _) in &lists {
+                plan.read(*t, level, docs.as_deref(), from..docs_total);
             }
             plan.finish_level(level);
             if everything {
@@ -393,6 +430,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             exact: outcome.exact,
             corrections,
             loaded: self.loaded.clone(),
+            recorded: plan.recorded,
         }
     }
 
@@ -561,6 +599,19 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
 
     /// A term's documents in one field group, from the posting shard of its tier.
     fn postings(&mut self, term: &str, level: usize) -> Option<Vec<u32>> {
+        self.list(term, level).0
+    }
+
+    /// As `postings`, and whether the list is written as a bitmap: a list that names a
+    /// good part of the site.
+    fn list(&mut self, term: &str, level: usize) -> (Option<Vec<u32>>, bool) {
+        match self.entry(term, level) {
+            Some(entry) => (decode_postings(&entry), entry.is_string()),
+            None => (None, false),
+        }
+    }
+
+    fn entry(&mut self, term: &str, level: usize) -> Option<Value> {
         let (tier, at) = self.manifest["tiers"]
             .as_array()?
             .iter()
@@ -579,7 +630,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Searcher<F> {
             .file(&format!("postings/{tier}/{shard}.json"))?
             .get(term)?
             .get(at)?;
-        decode_postings(entry)
+        Some(entry.clone())
     }
 }
 

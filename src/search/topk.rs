@@ -6,6 +6,15 @@
 //! first `limit` kept after the floor, in their final order — so that a common word's body
 //! matches are read only when they can change what the reader sees.
 //!
+//! A level where a list is a bitmap (names a good part of the site) is read in two
+//! passes: first for the site's first sixteenth of documents (`prefix_for`), then, only if
+//! that did not settle the results, for the rest. Documents past the bound
+//! keep the level unread, so they can still reach its points; ties go by site order, so
+//! one past the bound that can at most tie the last result shown comes after it. A common
+//! word's heading list holds a third of the site: the best ten holding every word of a
+//! query are usually in its first sixteenth, and the rest of the list need not be decoded
+//! (on a phone, most of such a query's script).
+//!
 //! `theme/search.js` repeats this with the same outcome (`Plan` there), but a class of
 //! documents at a time: documents found at the same level of every term score alike, so
 //! it evaluates each class once instead of each of the tens of thousands of documents a
@@ -45,6 +54,11 @@ pub struct Plan {
     weights: Vec<f64>,
     /// Every level up to this one has been read for every term.
     read_through: Option<usize>,
+    /// The level after `read_through` when it has been read only for the documents below
+    /// the bound (`begin_partial`).
+    partial: Option<(usize, usize)>,
+    /// Posting entries read into documents' matches so far: what the partial pass saves.
+    pub recorded: usize,
     seen: Vec<bool>,
     seen_list: Vec<usize>,
 }
@@ -61,6 +75,8 @@ pub struct Outcome {
 /// One document's score as far as the levels read tell, and the most it could reach.
 struct Eval {
     doc: usize,
+    /// Past the bound of a partial pass: after every document below it in site order.
+    beyond: bool,
     found: SlotMatch,
     score: f64,
     most_score: f64,
@@ -77,6 +93,8 @@ impl Plan {
             docs,
             weights,
             read_through: None,
+            partial: None,
+            recorded: 0,
             seen: vec![false; docs],
             seen_list: Vec::new(),
         }
@@ -110,11 +128,27 @@ impl Plan {
             .collect()
     }
 
-    /// Records term `t`'s documents at `level` (`None`: the index has no list for it).
-    pub fn read(&mut self, t: usize, level: usize, docs: Option<&[u32]>) {
+    /// The bound of a first, partial pass over `level`: the first sixteenth of the site, in
+    /// whole bitmap bytes. None for a site too small to gain from it, and where a term's
+    /// document count is known only from its list read whole (a question-type tag's).
+    pub fn prefix_for(&self, level: usize) -> Option<usize> {
+        let upto = (self.docs / 16).div_ceil(8) * 8;
+        let counted = self.terms_at(level).iter().all(|&t| self.terms[t].df.is_some());
+        (counted && upto > 0 && upto < self.docs).then_some(upto)
+    }
+
+    /// `level` is about to be read for the documents below `upto` only.
+    pub fn begin_partial(&mut self, level: usize, upto: usize) {
+        self.partial = Some((level, upto));
+    }
+
+    /// Records term `t`'s documents at `level` among `range` (`None`: the index has no list
+    /// for it).
+    pub fn read(&mut self, t: usize, level: usize, docs: Option<&[u32]>, range: std::ops::Range<usize>) {
         let docs = docs.unwrap_or_default();
+        let whole = range.start == 0 && range.end >= self.docs;
         let term = &mut self.terms[t];
-        if term.df.is_none() {
+        if term.df.is_none() && whole {
             term.df = Some(docs.len() as u64);
             term.rarity = rarity(self.docs as f64, docs.len() as f64);
         }
@@ -124,7 +158,8 @@ impl Plan {
         for &doc in docs {
             let doc = doc as usize;
             // A malformed list may name a document the index does not have.
-            if doc < self.docs {
+            if doc < self.docs && range.contains(&doc) {
+                self.recorded += 1;
                 term.found[doc] = level as u8 + 1;
                 if !self.seen[doc] {
                     self.seen[doc] = true;
@@ -136,6 +171,36 @@ impl Plan {
 
     pub fn finish_level(&mut self, level: usize) {
         self.read_through = Some(level);
+        self.partial = None;
+    }
+
+    /// Where `doc` stands: below the bound of a partial pass (its level read) or not.
+    fn at(&self, doc: usize) -> At {
+        At {
+            doc: Some(doc),
+            prefix: self.partial.is_some_and(|(_, upto)| doc < upto),
+        }
+    }
+
+    /// The documents not seen yet, as evaluated alike: below the bound of a partial pass
+    /// and past it, each where there are any.
+    fn unseen(&self) -> Vec<At> {
+        let seen = self.seen_list.len();
+        let Some((_, upto)) = self.partial else {
+            return (seen < self.docs)
+                .then_some(At {
+                    doc: None,
+                    prefix: false,
+                })
+                .into_iter()
+                .collect();
+        };
+        let below = self.seen_list.iter().filter(|&&doc| doc < upto).count();
+        [(below < upto, true), (seen - below < self.docs - upto, false)]
+            .into_iter()
+            .filter(|&(any, _)| any)
+            .map(|(_, prefix)| At { doc: None, prefix })
+            .collect()
     }
 
     /// The results once they are certain, else `None` (read the next level).
@@ -144,9 +209,9 @@ impl Plan {
         let evals: Vec<Eval> = self
             .seen_list
             .iter()
-            .map(|&doc| self.eval(Some(doc), total_words))
+            .map(|&doc| self.eval(self.at(doc), total_words))
             .collect();
-        let unseen = (self.seen_list.len() < self.docs).then(|| self.eval(None, total_words));
+        let unseen: Vec<Eval> = self.unseen().into_iter().map(|at| self.eval(at, total_words)).collect();
         let mut ranked: Vec<&Eval> = evals.iter().filter(|e| e.found.matched > 0).collect();
         ranked.sort_by(|a, b| {
             b.score
@@ -185,11 +250,22 @@ impl Plan {
                 return None;
             }
         }
-        // Whatever is still open must stay below the last result shown, or under the floor.
-        let last = (hits.len() == limit).then(|| hits.last().map_or(f64::INFINITY, |e| e.score));
+        // Whatever is still open must stay below the last result shown, or under the floor;
+        // or, from past a partial pass's bound, at most tie it, which puts it after.
+        let last = (hits.len() == limit).then(|| hits.last().map(|e| (e.score, e.found.matched, e.doc)));
+        let below_last = |e: &Eval, last: Option<(f64, usize, usize)>| match last {
+            None => true,
+            Some((score, matched, doc)) => {
+                e.most_score < score
+                    || (e.beyond
+                        && self.partial.is_some_and(|(_, upto)| doc < upto)
+                        && e.most_score == score
+                        && e.most_matched <= matched)
+            }
+        };
         let unsure = others_open()
             .filter(|e| e.doc == usize::MAX || !walked[e.doc])
-            .any(|e| !surely_dropped(e) && last.is_none_or(|last| e.most_score >= last));
+            .any(|e| !surely_dropped(e) && last.is_none_or(|last| !below_last(e, last)));
         if unsure {
             return None;
         }
@@ -198,7 +274,15 @@ impl Plan {
             ranked.iter().filter(|e| kept(e.score, e.found.matched)).count()
         } else {
             let known = ranked.iter().filter(|e| kept(e.score, e.found.matched)).count();
-            about(known.max(self.estimate()))
+            // After a partial pass, the share of the site read stands for the rest of it.
+            let projected = self.partial.map_or(0, |(_, upto)| {
+                let below = ranked
+                    .iter()
+                    .filter(|e| e.doc < upto && kept(e.score, e.found.matched))
+                    .count();
+                (below as f64 * self.docs as f64 / upto as f64).round() as usize
+            });
+            about(known.max(projected).max(self.estimate()))
         };
         Some(Outcome {
             hits: hits.into_iter().map(|e| (e.doc, e.score, e.found.clone())).collect(),
@@ -228,19 +312,22 @@ impl Plan {
         expected.round() as usize
     }
 
-    /// Points of candidate `(t, quality)` for `doc`: `Ok` when known (0 when absent for
+    /// Points of candidate `(t, quality)` for `at`: `Ok` when known (0 when absent for
     /// sure), `Err(most)` when a level not read yet may still hold it.
-    fn points(&self, t: usize, quality: f64, doc: Option<usize>) -> Result<f64, f64> {
+    fn points(&self, t: usize, quality: f64, at: At) -> Result<f64, f64> {
         let term = &self.terms[t];
         let rarity = term.rarity;
-        if let Some(doc) = doc {
+        if let Some(doc) = at.doc {
             let group = term.found.get(doc).copied().unwrap_or(0);
             if group > 0 {
                 let weight = self.weights.get(usize::from(group) - 1).copied().unwrap_or(0.0);
                 return Ok(weight * quality * rarity);
             }
         }
-        let from = self.read_through.map_or(0, |l| l + 1);
+        let from = match self.partial {
+            Some((level, _)) if at.prefix => level + 1,
+            _ => self.read_through.map_or(0, |l| l + 1),
+        };
         match (from..self.weights.len().min(8)).find(|&g| term.groups & (1 << g) != 0) {
             Some(group) => Err(self.weights[group] * quality * rarity),
             None => Ok(0.0),
@@ -249,7 +336,7 @@ impl Plan {
 
     /// The best of `candidates` for `doc` (the first to reach the most points wins):
     /// points, term, the most it could reach, and whether unread levels could change it.
-    fn best(&self, candidates: &[(usize, f64)], doc: Option<usize>) -> (f64, Option<usize>, f64, bool) {
+    fn best(&self, candidates: &[(usize, f64)], doc: At) -> (f64, Option<usize>, f64, bool) {
         let (mut points, mut term, mut unread) = (0.0, None, 0.0f64);
         for &(t, quality) in candidates {
             match self.points(t, quality, doc) {
@@ -267,7 +354,7 @@ impl Plan {
 
     /// One slot for `doc`: its match as far as known, the most points and words it could
     /// reach, and whether unread levels could change its match.
-    fn slot(&self, slot: &SlotPlan, doc: Option<usize>) -> (SlotMatch, f64, usize, bool) {
+    fn slot(&self, slot: &SlotPlan, doc: At) -> (SlotMatch, f64, usize, bool) {
         let mut found = SlotMatch::default();
         // Each way's most (words, points) and whether it is still open.
         let mut ways: Vec<(usize, f64, bool)> = Vec::new();
@@ -349,8 +436,8 @@ impl Plan {
         (found, most_points, most_matched, true)
     }
 
-    /// `doc`'s score as far as known and at most; `None`: a document not seen yet.
-    fn eval(&self, doc: Option<usize>, total_words: f64) -> Eval {
+    /// A document's score as far as known and at most.
+    fn eval(&self, doc: At, total_words: f64) -> Eval {
         let mut found = SlotMatch::default();
         let (mut most_points, mut most_matched, mut open) = (0.0, 0, false);
         for slot in &self.slots {
@@ -365,7 +452,8 @@ impl Plan {
         let share = found.matched as f64 / total_words;
         let most_share = most_matched as f64 / total_words;
         Eval {
-            doc: doc.unwrap_or(usize::MAX),
+            doc: doc.doc.unwrap_or(usize::MAX),
+            beyond: self.partial.is_some() && !doc.prefix,
             score: found.points * share * share,
             found,
             most_score: most_points * most_share * most_share,
@@ -373,6 +461,14 @@ impl Plan {
             open,
         }
     }
+}
+
+/// A document as evaluated: which (`None`: any not seen yet), and whether it is below the
+/// bound of a partial pass, where that pass's level has been read.
+#[derive(Clone, Copy)]
+struct At {
+    doc: Option<usize>,
+    prefix: bool,
 }
 
 /// `n` to two significant figures: what "about" a count says.
@@ -387,6 +483,61 @@ pub fn about(n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A plan of one slot a word over `docs` documents, each word found in headings and
+    /// bodies only.
+    fn headings_plan(docs: usize, words: usize) -> Plan {
+        let mut plan = Plan::new(docs, vec![40.0, 12.0, 6.0, 3.0, 1.0]);
+        for w in 0..words {
+            let t = plan.term(&format!("w{w}"), Some(docs as u64 / 8), 0b10100);
+            plan.slots.push(SlotPlan {
+                weight: 1,
+                words: vec![vec![(t, 1.0)]],
+                ..SlotPlan::default()
+            });
+        }
+        plan
+    }
+
+    #[test]
+    fn a_first_pass_settles_when_what_lies_past_its_bound_can_at_most_tie() {
+        let mut plan = headings_plan(640, 1);
+        let upto = plan.prefix_for(2).unwrap();
+        assert_eq!(upto, 40);
+        let headings: Vec<u32> = (0..640).step_by(3).collect();
+        plan.begin_partial(2, upto);
+        plan.read(0, 2, Some(&headings), 0..upto);
+        // Documents past the bound may have the word in a heading too, and tie the third:
+        // site order puts them after it.
+        let outcome = plan.decide(3).expect("settled by the first pass");
+        let docs: Vec<usize> = outcome.hits.iter().map(|h| h.0).collect();
+        assert_eq!(docs, [0, 3, 6]);
+        assert_eq!(plan.recorded, 14, "the list read below the bound alone");
+        assert!(!outcome.exact);
+        // Counted as the share read projects onto the site (14 of 40 make 224 of 640), not
+        // by the document counts of the vocabulary (80).
+        assert_eq!(outcome.total, 220);
+    }
+
+    #[test]
+    fn a_first_pass_does_not_settle_when_past_its_bound_a_document_could_do_better() {
+        // Below the bound no document has both words in a heading; past it one might.
+        let mut plan = headings_plan(640, 2);
+        let upto = plan.prefix_for(2).unwrap();
+        plan.begin_partial(2, upto);
+        let evens: Vec<u32> = (0..640).step_by(2).collect();
+        let odds_then_all: Vec<u32> = (1..40).step_by(2).chain(40..640).collect();
+        plan.read(0, 2, Some(&evens), 0..upto);
+        plan.read(1, 2, Some(&odds_then_all), 0..upto);
+        assert!(plan.decide(3).is_none());
+        // Read whole, the level finds them: both words, from document 40 on.
+        plan.read(0, 2, Some(&evens), upto..640);
+        plan.read(1, 2, Some(&odds_then_all), upto..640);
+        plan.finish_level(2);
+        let outcome = plan.decide(3).expect("settled by the whole level");
+        let docs: Vec<usize> = outcome.hits.iter().map(|h| h.0).collect();
+        assert_eq!(docs, [40, 42, 44]);
+    }
 
     #[test]
     fn counts_are_rounded_to_two_figures() {
