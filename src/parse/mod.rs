@@ -383,7 +383,7 @@ mod tests {
                 a.body.has_code,
                 a.body.search_terms.clone(),
                 a.citations.order.clone(),
-                a.fingerprint.hash.clone(),
+                a.fingerprint.hash(),
                 a.answer.html.clone(),
                 a.citations
                     .uses
