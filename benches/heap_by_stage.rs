@@ -138,8 +138,7 @@ fn fields(site: &std::path::Path) {
     let parts: Vec<(&str, Take)> = vec![
         ("answer", |a| a.answer = Default::default()),
         ("plain_answer", |a| a.plain_answer = None),
-        ("body.toc", |a| a.body.toc = Vec::new()),
-        ("body.anchors", |a| a.body.anchors = Vec::new()),
+        ("body.headings", |a| a.body.headings = Default::default()),
         ("body.search_terms", |a| a.body.search_terms = String::new()),
         ("body.html", |a| a.body.forget_html()),
         ("references", |a| a.references = Default::default()),
