@@ -397,7 +397,7 @@ pub struct ReferenceView<'a> {
     pub pmcid: Option<&'a str>,
     pub pmc_url: Option<String>,
     pub url: Option<&'a str>,
-    pub backref: Option<&'a str>,
+    pub backref: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -609,7 +609,7 @@ pub fn article_content_view<'a>(
                 pmcid: reference.pmcid.as_deref(),
                 pmc_url: reference.pmcid.as_deref().map(pmc_url),
                 url: reference.url.as_deref().filter(|u| crate::html::is_safe_url(u)),
-                backref: article.citations.first_marker.get(&r).map(String::as_str),
+                backref: article.citations.first_marker_id(n),
             }
         })
         .collect();
