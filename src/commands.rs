@@ -179,6 +179,19 @@ pub fn import_file(file: &Path) -> anyhow::Result<ImportedFile> {
     Ok(ImportedFile { imported, text })
 }
 
+/// "20 files written", or when some were the last build's "20 files, 2 written and 18
+/// unchanged": an editor who changed one article sees that one build touched little.
+pub fn files_published(stats: &pipeline::Stats) -> String {
+    let files = count(stats.files_written, "file", "files");
+    match stats.files_unchanged {
+        0 => format!("{files} written"),
+        unchanged => format!(
+            "{files}, {} written and {unchanged} unchanged",
+            stats.files_written.saturating_sub(unchanged)
+        ),
+    }
+}
+
 /// The one line a build always ends with: articles, files written, findings, time.
 pub fn build_summary(report: &Report, elapsed: Duration) -> String {
     let findings = findings_summary(&report.diagnostics);
@@ -188,9 +201,9 @@ pub fn build_summary(report: &Report, elapsed: Duration) -> String {
             count(report.stats.articles, "article", "articles"),
         ),
         Outcome::Clean => format!(
-            "built {}: {} written, {findings}, in {:.2?}",
+            "built {}: {}, {findings}, in {:.2?}",
             count(report.stats.articles, "article", "articles"),
-            count(report.stats.files_written, "file", "files"),
+            files_published(&report.stats),
             elapsed
         ),
         _ => match &report.previous_output_moved_to {
@@ -245,6 +258,7 @@ mod tests {
                 articles: 1,
                 pages: 0,
                 files_written: 2,
+                files_unchanged: 0,
             },
             previous_output_moved_to: None,
             up_to_date: false,
@@ -254,9 +268,16 @@ mod tests {
             line.starts_with("built 1 article: 2 files written, no findings, in "),
             "{line}"
         );
+        let mut taken_over = Report { ..report };
+        taken_over.stats.files_unchanged = 1;
+        let line = build_summary(&taken_over, Duration::from_millis(5));
+        assert!(
+            line.starts_with("built 1 article: 2 files, 1 written and 1 unchanged, no findings, in "),
+            "{line}"
+        );
         let cached = Report {
             up_to_date: true,
-            ..report
+            ..taken_over
         };
         let line = build_summary(&cached, Duration::from_millis(5));
         assert!(

@@ -152,8 +152,9 @@ pub struct Report {
     pub sources: Quoted,
     pub stats: Stats,
     /// Where the previous output is when a failed build could not leave it in place
-    /// (a swap that could not be undone); `None`: it is where it was, unchanged.
-    pub previous_output_moved_to: Option<Box<Path>>,
+    /// (a swap that could not be undone); `None`: it is where it was, unchanged. A thin
+    /// box, as every command's result carries one and seldom a path.
+    pub previous_output_moved_to: Option<Box<PathBuf>>,
     /// Nothing was built: the cache showed the output is what these inputs build.
     pub up_to_date: bool,
 }
@@ -162,7 +163,10 @@ pub struct Report {
 pub struct Stats {
     pub articles: usize,
     pub pages: usize,
+    /// Files the build published, written or `files_unchanged`.
     pub files_written: usize,
+    /// Of those, the files the previous output already held, taken over rather than written.
+    pub files_unchanged: usize,
 }
 
 impl Report {
@@ -191,6 +195,7 @@ impl Checked {
             articles: self.parsed.articles.len(),
             pages: self.parsed.pages.len(),
             files_written: 0,
+            files_unchanged: 0,
         }
     }
 }
@@ -435,8 +440,9 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
             articles: reused.articles,
             pages: reused.pages,
             files_written: 0,
+            files_unchanged: 0,
         };
-        let mut report = finish(root, reused.diagnostics.into(), &LoadedContent::default(), stats);
+        let mut report = finish(root, reused.diagnostics, &LoadedContent::default(), stats);
         // The files the findings quote are those the cache fingerprinted: read from disk.
         let mut quoted = std::mem::take(&mut report.sources);
         for file in report.diagnostics.files() {
@@ -546,7 +552,7 @@ fn build_to(
         return finish(root, diagnostics, &checked.loaded, stats);
     }
     match render_site(&site, &mut templates, root, versions.extras(), &staging, progress) {
-        Ok(rendered) => stats.files_written = rendered.files,
+        Ok(_) => {}
         Err(problems) => return misconfigured(root, problems),
     }
     match versions.publish(
@@ -557,7 +563,7 @@ fn build_to(
         &staging,
         progress,
     ) {
-        Ok(files) => stats.files_written += files,
+        Ok(_) => {}
         Err(problems) if problems.iter().any(|p| p.code.is_configuration()) => return misconfigured(root, problems),
         // An article changed under the build: a finding about it, not about the setup. It
         // stopped the build, so it is an error whatever its code's usual severity.
@@ -589,6 +595,7 @@ fn build_to(
             return finish(root, diagnostics, &checked.loaded, stats);
         }
     }
+    (stats.files_written, stats.files_unchanged) = staging.files();
     progress.stage("publishing", None);
     match staging.commit() {
         Ok(committed) => {
@@ -597,7 +604,7 @@ fn build_to(
         }
         Err(error) => {
             let mut report = io_failure(root, given_out, error);
-            report.previous_output_moved_to = crate::write::moved_aside(out).map(PathBuf::into_boxed_path);
+            report.previous_output_moved_to = crate::write::moved_aside(out).map(Box::new);
             return report;
         }
     }

@@ -111,30 +111,29 @@ fn every_finding_of_a_large_report_comes_out_in_order_in_every_format() {
     );
 }
 
-/// Peak resident memory of `evident ARGS` on `site`, in KB, from the kernel's accounting of
-/// that one child (not of the other tests' children, which run beside it).
+/// Peak resident memory of `evident ARGS` on `site`, in KB.
+///
+/// Read by a small Python process that runs evident and reports its child's peak: a child
+/// spawned by this test process would count this process's own peak too (Linux keeps the
+/// high-water mark of the memory a process had before `exec`), and the tests beside this
+/// one hold tens of megabytes, which would hide any difference being measured.
 #[cfg(target_os = "linux")]
-// The child is reaped by `wait4`, which reports its own resources as `Child::wait` cannot.
-#[allow(clippy::zombie_processes)]
 fn peak_kb(site: &Site, args: &[&str]) -> i64 {
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_evident"))
-        .arg("--root")
+    const MEASURE: &str = "import resource, subprocess, sys\n\
+        done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n\
+        print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n";
+    let output = std::process::Command::new("python3")
+        .args(["-c", MEASURE, env!("CARGO_BIN_EXE_evident"), "--root"])
         .arg(site.root())
         .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("run the evident binary");
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data the call fills; the pid is our own unwaited child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "status {status}"
-    );
-    usage.ru_maxrss
+        .output()
+        .expect("python3 runs (every machine this project builds on has it)");
+    let said = String::from_utf8_lossy(&output.stdout);
+    let mut fields = said.split_whitespace().map(|field| field.parse::<i64>().ok());
+    match (fields.next().flatten(), fields.next().flatten()) {
+        (Some(0), Some(kb)) => kb,
+        _ => panic!("evident {args:?}: {said} {}", String::from_utf8_lossy(&output.stderr)),
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -162,5 +161,44 @@ fn forty_thousand_findings_cost_a_few_megabytes() {
         extra_kb < 8 * 1024,
         "{} findings cost {extra_kb} KB (peak {many} KB against {base} KB)",
         articles * bullets
+    );
+}
+
+/// A build with the cache keeps its findings for the next build and reads them back when
+/// nothing changed: neither may hold them as a list of owned findings, as the build cache
+/// once did (~650 bytes each, stored and read back).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_cached_build_keeps_forty_thousand_findings_in_a_few_megabytes() {
+    let (articles, bullets) = (400, 100);
+    let site = site_with_uncited_bullets(articles, bullets);
+    let build = |out: &str, cache: bool| {
+        let out = site.path(out);
+        let out = out.to_str().expect("a UTF-8 temporary folder");
+        let mut args = vec!["build", "--as-of", "2026-06-01", "--out", out];
+        if !cache {
+            args.push("--no-cache");
+        }
+        peak_kb(&site, &args)
+    };
+    let uncached = build("uncached", false);
+    let first = build("cached", true);
+    let out = site.path("cached");
+    let written = std::fs::metadata(&out).expect("built").modified().expect("mtime");
+    let up_to_date = build("cached", true);
+    assert_eq!(
+        std::fs::metadata(&out).expect("kept").modified().expect("mtime"),
+        written,
+        "the second build was up to date and wrote nothing"
+    );
+    // The up-to-date build reads the entry and reports its findings: it does not parse.
+    assert!(
+        first - uncached < 8 * 1024,
+        "a first cached build of {} findings peaked at {first} KB against {uncached} KB",
+        articles * bullets
+    );
+    assert!(
+        up_to_date < uncached,
+        "an up-to-date build peaked at {up_to_date} KB, more than building ({uncached} KB)"
     );
 }

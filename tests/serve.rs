@@ -359,6 +359,24 @@ fn an_edit_is_served_and_announced() {
     );
     let stderr = server.stderr_with("statin-muscle-symptoms.md: built");
     assert!(stderr.contains("statin-muscle-symptoms.md: built"), "{stderr}");
+    // The line says how little the save wrote: "built 57 files, 9 written and 48 unchanged".
+    let said = stderr
+        .lines()
+        .find_map(|line| line.split_once("statin-muscle-symptoms.md: built"))
+        .map(|(_, said)| said)
+        .unwrap_or_default();
+    let counts: Vec<usize> = said
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .take(3)
+        .collect();
+    assert!(
+        said.contains(" written and ")
+            && counts.len() == 3
+            && counts[0] == counts[1] + counts[2]
+            && counts[2] > counts[1],
+        "{said}"
+    );
     assert!(
         server
             .get("/review/")

@@ -18,14 +18,37 @@ pub enum Rejected {
 
 pub fn seal(payload: &[u8], binary: &str) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(TAG.len() + binary.len() + payload.len() + 64);
-    bytes.extend_from_slice(TAG);
-    bytes.extend_from_slice(&(binary.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(binary.as_bytes());
-    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(payload);
-    let sum = Sha256::digest(&bytes);
-    bytes.extend_from_slice(&sum);
+    seal_into(&[payload], binary, &mut bytes).expect("writing to memory does not fail");
     bytes
+}
+
+/// Writes the entry whose payload is `parts`, one after another, to `to`: the payload is
+/// never copied into one buffer, so a large entry costs no second copy of itself.
+fn seal_into(parts: &[&[u8]], binary: &str, to: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut sealing = Sealing { sum: Sha256::new(), to };
+    sealing.write(TAG)?;
+    sealing.write(&(binary.len() as u64).to_le_bytes())?;
+    sealing.write(binary.as_bytes())?;
+    let length: usize = parts.iter().map(|part| part.len()).sum();
+    sealing.write(&(length as u64).to_le_bytes())?;
+    for part in parts {
+        sealing.write(part)?;
+    }
+    let sum = sealing.sum.finalize();
+    sealing.to.write_all(&sum)
+}
+
+/// What goes into an entry, hashed as it is written.
+struct Sealing<'a, W> {
+    sum: Sha256,
+    to: &'a mut W,
+}
+
+impl<W: std::io::Write> Sealing<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.sum.update(bytes);
+        self.to.write_all(bytes)
+    }
 }
 
 /// The payload of an entry this binary wrote.
@@ -59,15 +82,24 @@ pub(super) fn take_sized(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// Writes an entry through a temporary file and a rename: a reader sees the old entry or
 /// the new one, and a build killed midway leaves at worst a temporary file.
-pub fn write(path: &Path, payload: &[u8]) -> std::io::Result<()> {
+/// The payload is `parts`, one after another.
+pub fn write(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, seal(payload, &crate::embedded::binary_identity()))?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+    use std::io::Write;
+    let written = std::fs::File::create(&temporary).and_then(|file| {
+        let mut file = std::io::BufWriter::new(file);
+        seal_into(parts, &crate::embedded::binary_identity(), &mut file)?;
+        // Not synced: an entry cut short by a crash fails its checksum and is ignored.
+        file.flush()
+    });
+    written
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
 }
 
 /// Writes an entry in place: cheaper than `write` where many are written at once, and as
@@ -116,5 +148,12 @@ mod tests {
         let mut huge = TAG.to_vec();
         huge.extend_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(open_as(&huge, "x"), Err(Rejected::Length));
+    }
+
+    #[test]
+    fn an_entry_written_in_parts_is_the_entry_of_their_concatenation() {
+        let mut parts = Vec::new();
+        seal_into(&[b"{\"x\"", b"", b":1}"], "evident 1 2 3", &mut parts).unwrap();
+        assert_eq!(parts, seal(b"{\"x\":1}", "evident 1 2 3"));
     }
 }

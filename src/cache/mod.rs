@@ -13,6 +13,7 @@
 //! fingerprint to skip a rebuild that would give the pages it serves.
 
 pub mod articles;
+mod findings;
 mod frame;
 mod inputs;
 mod manifest;
@@ -20,7 +21,7 @@ mod manifest;
 pub use articles::ArticleCache;
 pub use inputs::{Fingerprint, SITE_FILES, SOURCE_DIRS, named_files};
 
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Findings, Severity};
 use crate::text::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -49,7 +50,7 @@ pub struct Settings<'a> {
 
 /// A build skipped: what the build it repeats reported.
 pub struct Reused {
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Findings,
     /// Articles built and pages read, as that build counted them.
     pub articles: usize,
     pub pages: usize,
@@ -67,33 +68,35 @@ impl BuildCache {
         })
     }
 
-    /// The last recorded build into this folder, whatever its inputs.
-    fn last(&self) -> Option<Entry> {
-        let bytes = std::fs::read(&self.entry).ok()?;
+    /// The last recorded build into this folder, whatever its inputs, with its findings
+    /// still packed.
+    fn last(&self) -> Option<(Entry, Vec<u8>)> {
+        let mut bytes = std::fs::read(&self.entry).ok()?;
         let payload = frame::open(&bytes).ok()?;
-        serde_json::from_slice(payload).ok()
+        let (json, findings) = frame::take_sized(payload)?;
+        let entry = serde_json::from_slice(json).ok()?;
+        // Only the packed findings are kept: the rest of the entry is read.
+        let start = findings.as_ptr() as usize - bytes.as_ptr() as usize;
+        bytes.truncate(start + findings.len());
+        bytes.drain(..start);
+        Some((entry, bytes))
     }
 
     /// What the last recorded build wrote into `out`, for this build to take over the files
     /// it would write again; `None` when there is no record this binary made.
     pub fn earlier(&self, out: &Path) -> Option<crate::write::Earlier> {
-        self.last()?.output.earlier(out)
+        self.last()?.0.output.earlier(out)
     }
 
     /// The last build's report, when its inputs were these and `out` still holds exactly
     /// what it wrote.
     pub fn reuse(&self, out: &Path) -> Option<Reused> {
-        let entry = self.last()?;
+        let (entry, findings) = self.last()?;
         if entry.inputs != self.inputs.hex() || !entry.output.matches(out) {
             return None;
         }
-        let diagnostics = entry
-            .findings
-            .into_iter()
-            .map(Finding::into_diagnostic)
-            .collect::<Option<_>>()?;
         Some(Reused {
-            diagnostics,
+            diagnostics: findings::recall(&findings, entry.findings)?,
             articles: entry.articles,
             pages: entry.pages,
         })
@@ -117,17 +120,21 @@ impl BuildCache {
         let Some(output) = manifest::Manifest::of(out, written) else {
             return;
         };
+        let Ok((count, packed)) = findings::pack(diagnostics) else {
+            return;
+        };
         let entry = Entry {
             inputs: self.inputs.hex(),
             output,
-            findings: diagnostics.iter().map(|d| Finding::of(&d)).collect(),
+            findings: count,
             articles: counts.0,
             pages: counts.1,
         };
-        let Ok(payload) = serde_json::to_vec(&entry) else {
+        let Ok(json) = serde_json::to_vec(&entry) else {
             return;
         };
-        let _ = frame::write(&self.entry, &payload);
+        let length = (json.len() as u64).to_le_bytes();
+        let _ = frame::write(&self.entry, &[&length, &json, &packed]);
     }
 }
 
@@ -138,12 +145,14 @@ pub fn earlier_output(dir: &Path, written: crate::write::Written) -> Option<crat
     manifest::Manifest::of(dir, &written.into_files())?.earlier(dir)
 }
 
-/// One cached build, as stored (JSON inside the frame).
+/// One cached build, as stored: this as JSON, with its length before it, then its findings
+/// packed (`findings`).
 #[derive(Serialize, Deserialize)]
 struct Entry {
     inputs: String,
     output: manifest::Manifest,
-    findings: Vec<Finding>,
+    /// How many findings follow.
+    findings: usize,
     articles: usize,
     pages: usize,
 }

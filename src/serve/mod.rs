@@ -131,12 +131,13 @@ fn publish(live: &Live, generations: &Generations, outcome: &Outcome, what: &str
     live.set_dir(generations.current().to_path_buf());
     let had_overlay = live.has_overlay();
     match outcome {
-        Outcome::Rendered { files, warnings } => {
+        Outcome::Rendered { stats, warnings } => {
             if let Some((warnings, sources)) = warnings {
                 print_findings(warnings, sources);
             }
             live.set_overlay(None);
-            eprintln!("{what}: built {files} files in {}", milliseconds(elapsed));
+            let files = crate::commands::files_published(stats);
+            eprintln!("{what}: built {files} in {}", milliseconds(elapsed));
             // The overlay is on every page: every page must lose it.
             live.events.reload(None, if had_overlay { "fixed" } else { "all" });
         }

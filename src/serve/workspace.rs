@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub enum Outcome {
     Rendered {
-        /// Files written.
-        files: usize,
+        /// Files published, and how many of them were the served generation's.
+        stats: crate::pipeline::Stats,
         /// Findings below error severity and the text of their files, when they differ from
         /// those last reported (a site's standing warnings are not repeated after each save).
         warnings: Option<(Vec<Diagnostic>, HashMap<String, String>)>,
@@ -87,7 +87,7 @@ impl Workspace {
             (diagnostics, report.sources.read_all())
         });
         Outcome::Rendered {
-            files: report.stats.files_written,
+            stats: report.stats,
             warnings,
         }
     }

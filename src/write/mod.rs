@@ -16,6 +16,7 @@ use anyhow::{Context as _, Result, bail};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where rendered files go: a staging folder (`build`), or the live folder `serve` shows.
 pub trait Sink: Sync {
@@ -67,6 +68,7 @@ impl Sink for Staging {
         fill(&mut out)
             .and_then(|()| out.out.flush())
             .with_context(|| format!("cannot write {}", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
         if let (Some(written), Some(sha256)) = (&self.written, out.sha256) {
             let file = WrittenFile {
                 size: out.size,
@@ -132,6 +134,11 @@ pub struct Staging {
     earlier: Option<Earlier>,
     /// What this build writes, when a record of it is kept (`recording`).
     written: Option<Written>,
+    /// Files put in the staging folder, and of those, files linked from the previous
+    /// output rather than written: what the build's summary says it did. A file written
+    /// twice (a page where a static file was) counts twice.
+    files: AtomicUsize,
+    unchanged: AtomicUsize,
 }
 
 /// What a successful `commit` left behind.
@@ -194,6 +201,8 @@ impl Staging {
             committed: false,
             earlier: None,
             written: None,
+            files: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
         };
         target::mark(&staging.dir).with_context(|| format!("cannot write {}", staging.dir.display()))?;
         Ok(staging)
@@ -213,6 +222,16 @@ impl Staging {
         self
     }
 
+    /// How many files the build put in the staging folder so far, and how many of those
+    /// were the previous output's, linked rather than written (`take_over`, or the same
+    /// bytes again).
+    pub fn files(&self) -> (usize, usize) {
+        (
+            self.files.load(Ordering::Relaxed),
+            self.unchanged.load(Ordering::Relaxed),
+        )
+    }
+
     /// Writes one output file at a `/`-separated path relative to the site root.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         self.write_recorded(rel, bytes, None)
@@ -221,7 +240,9 @@ impl Staging {
     fn write_recorded(&self, rel: &str, bytes: &[u8], key: Option<PageKey>) -> Result<()> {
         let Some(written) = &self.written else {
             let path = self.path_for(rel)?;
-            return std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()));
+            std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            self.files.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
         };
         let size = bytes.len() as u64;
         let sha256: [u8; 32] = Sha256::digest(bytes).into();
@@ -237,6 +258,7 @@ impl Staging {
         }
         let path = self.path_for(rel)?;
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
         written.record(rel, WrittenFile { size, sha256, key });
         Ok(())
     }
@@ -250,6 +272,8 @@ impl Staging {
         if std::fs::hard_link(from, &path).is_err() {
             return Ok(false);
         }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
         if let Some(written) = &self.written {
             written.record(rel, WrittenFile { size, sha256, key });
         }
