@@ -4,6 +4,10 @@
 //! in use when it began and the most in use while it ran. Resident memory (what
 //! `--timings` shows) adds the allocator's own slack on top; these are the bytes the
 //! build's data itself holds, which is what any memory work has to shrink.
+//!
+//! `heap_by_stage --fields SITE` instead loads and checks SITE as `build` does and prints
+//! what each part of the parsed articles holds: the live heap freed by taking that part
+//! out of every article, one part after another.
 
 use evident::pipeline::{BuildOptions, build};
 use evident::progress::Progress;
@@ -81,7 +85,16 @@ impl Progress for Stages {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("--fields") {
+        args.next();
+        let Some(site) = args.next() else {
+            eprintln!("usage: heap_by_stage --fields SITE");
+            std::process::exit(2);
+        };
+        fields(PathBuf::from(site).as_path());
+        return;
+    }
     let Some(site) = args.next() else {
         eprintln!("usage: heap_by_stage SITE [OUT]");
         std::process::exit(2);
@@ -97,4 +110,93 @@ fn main() {
     let report = build(PathBuf::from(site).as_path(), &options, &stages);
     stages.close(None);
     println!("built {} articles into {out}", report.stats.articles);
+}
+
+/// The live heap each part of the parsed articles holds, per article.
+fn fields(site: &std::path::Path) {
+    use evident::parse::article::Article;
+    let options = BuildOptions {
+        no_cache: true,
+        ..BuildOptions::default()
+    };
+    let Ok(mut checked) =
+        evident::pipeline::load_and_check(site, &options, &evident::progress::Silent, evident::parse::Output::Html)
+    else {
+        eprintln!("the site's configuration does not load");
+        std::process::exit(2);
+    };
+    let articles = &mut checked.parsed.articles;
+    let count = articles.len().max(1);
+    let struct_bytes = std::mem::size_of::<Article>();
+    println!(
+        "{} articles; the struct itself {} bytes; live heap {:.1} MB in all",
+        articles.len(),
+        struct_bytes,
+        megabytes(LIVE.load(Relaxed))
+    );
+    type Take = fn(&mut Article);
+    let parts: Vec<(&str, Take)> = vec![
+        ("answer", |a| a.answer = Default::default()),
+        ("plain_answer", |a| a.plain_answer = None),
+        ("body.headings", |a| a.body.headings = Default::default()),
+        ("body.search_terms", |a| a.body.search_terms = String::new()),
+        ("body.html", |a| a.body.forget_html()),
+        ("references", |a| a.references = Default::default()),
+        ("citations", |a| {
+            a.citations.order = Vec::new();
+            a.citations.first_marker = Default::default();
+            a.citations.shared = Vec::new();
+        }),
+        ("review", |a| a.review = Default::default()),
+        ("review_state, approval", |a| {
+            a.review_state = evident::review::state::ReviewState::Draft;
+            a.approval.shown = Vec::new();
+        }),
+        ("changes", |a| a.changes = Vec::new()),
+        ("readability", |a| a.readability = Vec::new()),
+        ("body_links, body_external", |a| {
+            a.body_links = Vec::new();
+            a.body_external = Vec::new();
+        }),
+        ("places", |a| a.places = Default::default()),
+        ("topics", |a| a.topics = Vec::new()),
+        ("related, aliases", |a| {
+            a.related = Vec::new();
+            a.aliases = Vec::new();
+        }),
+        ("authors, funding, conflicts, grade, embedded", |a| {
+            a.authors = Vec::new();
+            a.funding = None;
+            a.conflicts = None;
+            a.grade = None;
+            a.embedded = Vec::new();
+        }),
+        ("file, section, slug, question, title", |a| {
+            a.file = String::new();
+            a.section = String::new();
+            a.slug = String::new();
+            a.question = String::new();
+            a.title = None;
+        }),
+    ];
+    for (name, take) in parts {
+        let before = LIVE.load(Relaxed);
+        articles.iter_mut().for_each(take);
+        let freed = before.saturating_sub(LIVE.load(Relaxed));
+        println!("{name:<45} {:>7.0} bytes an article", freed as f64 / count as f64);
+    }
+    let before = LIVE.load(Relaxed);
+    drop(std::mem::take(articles));
+    println!(
+        "{:<45} {:>7.0} bytes an article (the structs: {struct_bytes})",
+        "the rest: the structs, their fingerprints",
+        before.saturating_sub(LIVE.load(Relaxed)) as f64 / count as f64
+    );
+    let before = LIVE.load(Relaxed);
+    drop(checked.graph);
+    println!(
+        "{:<45} {:>7.0} bytes an article",
+        "the graph",
+        before.saturating_sub(LIVE.load(Relaxed)) as f64 / count as f64
+    );
 }

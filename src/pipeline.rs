@@ -37,14 +37,18 @@
 //!   DOI and PMID, which the graph reads. The article's page, its earlier versions and its
 //!   reader text read the typed list back.
 //!
-//! What parse hands on (`ParsedContent`), held to the end of the build: about 11.3 KB an
-//! article of live heap before the references were packed, ~3.4 KB less since.
+//! What parse hands on (`ParsedContent`), held to the end of the build: about 5.2 KB an
+//! article of live heap (`heap_by_stage --fields`; 8.7 KB before the fingerprint, headings
+//! and citation markers were made compact).
 //! - per article one `parse::article::Article`, which no later stage changes: front-matter
-//!   facts (slug, question, topics, related, dates, review record and state, fingerprint;
-//!   the struct itself is 1.5 KB), the `Places` the checks across articles point at, its
-//!   references' identities (key, DOI, PMID), citation numbering (~0.4 KB), the answer's HTML and
-//!   text (~0.7 KB), and of the body its table of contents, heading ids and distinct search
-//!   terms (~1.7 KB);
+//!   facts (slug, question, topics, related, dates, review record and state; the struct
+//!   itself is 1.5 KB), the review fingerprint as bytes (`review::hash::Fingerprint`: the
+//!   whole hash and one boxed array of part digests, 0.45 KB; `hash()`/`parts()` make the
+//!   texts an approval records), the `Places` the checks across articles point at, its
+//!   references' identities (key, DOI, PMID, 0.4 KB), citation numbering (the order and
+//!   each number's first marker as integers), the answer's HTML and text (~0.7 KB), and of
+//!   the body its headings (`parse::headings::Headings`: ids and contents' texts in one
+//!   string, 0.4 KB) and distinct search terms (0.6 KB);
 //! - the shared bibliography, the people registry, the configuration.
 //!
 //! Then, to the end: the related-question graph (`link::graph::Graph`: profiles and
@@ -57,7 +61,8 @@
 //! the findings' records until they are reported (32 bytes a finding).
 //!
 //! What still grows with the site beyond a few KB an article: the struct itself, the
-//! answer's HTML and text, and the body's table of contents, heading ids and search terms.
+//! answer's HTML and text, the body's search terms, and while rendering the listings and
+//! the search index (~4.5 KB an article of live heap at their peak).
 //!
 //! The hand-off between stages is plain data the build cache stores per file: a file's text
 //! and what every parse reads besides it name its `parse::article::ParsedArticle` (the

@@ -24,14 +24,14 @@ struct Published<'a> {
 
 struct Anchors<'a> {
     /// Headings of the text, which suggestions draw from.
-    written: &'a [String],
+    written: Vec<&'a str>,
     /// Numbered reference entries, `ref-1` to `ref-N`.
     references: usize,
 }
 
 impl Anchors<'_> {
     fn contains(&self, id: &str) -> bool {
-        self.written.iter().any(|a| a == id)
+        self.written.contains(&id)
             || RESERVED_IDS.contains(&id)
             || id
                 .strip_prefix("ref-")
@@ -162,7 +162,7 @@ fn published<'a>(parsed: &'a ParsedContent, config: &SiteConfig, root: Option<&P
         pages.insert(
             own,
             Some(Anchors {
-                written: &article.body.anchors,
+                written: article.body.headings.anchors().collect(),
                 references: article.citations.order.len(),
             }),
         );
@@ -171,7 +171,7 @@ fn published<'a>(parsed: &'a ParsedContent, config: &SiteConfig, root: Option<&P
         pages.insert(
             format!("{}/", page.slug),
             Some(Anchors {
-                written: &page.body.anchors,
+                written: page.body.anchors.iter().map(String::as_str).collect(),
                 references: 0,
             }),
         );
@@ -247,7 +247,7 @@ fn judge(link: &Link, own: &str, file: &str, beside: Option<&Path>, site: &Publi
                 link.at,
                 format!("`{shown}`: the page /{page} has no heading with the id `{id}`"),
             );
-            diagnostic = match nearest(&id, anchors.written.iter().map(String::as_str)) {
+            diagnostic = match nearest(&id, anchors.written.iter().copied()) {
                 Some(near) => diagnostic.with_hint(format!(
                     "did you mean `#{near}`? Headings' ids are their words in lower case, joined by hyphens"
                 )),

@@ -491,8 +491,8 @@ fn bag_of(article: &Article) -> Bag {
     if let Some(plain) = &article.plain_answer {
         add(&plain.plain, ANSWER_BOOST);
     }
-    for heading in &article.body.toc {
-        add(&heading.text, HEADING_BOOST);
+    for heading in article.body.headings.toc() {
+        add(heading.text, HEADING_BOOST);
     }
     // Sorted so that term ids, and with them every float sum, come out the same each run.
     let mut terms: Vec<(String, (f32, Option<String>))> = terms.into_iter().collect();

@@ -95,9 +95,8 @@ pub struct Body {
     /// A SHA-256 of the HTML, when it was made: what a page's key holds of the body instead
     /// of its text (`render::page_key`), so that a page taken over is never unpacked.
     html_digest: Option<[u8; 32]>,
-    pub toc: Vec<super::markdown::TocEntry>,
-    /// Every heading's id (`#fragment` targets), the table of contents' and deeper ones.
-    pub anchors: Vec<String>,
+    /// The table of contents and every heading's id (`#fragment` targets), deeper ones too.
+    pub headings: super::headings::Headings,
     pub has_code: bool,
     /// `search::text::distinct_terms` of the body's text.
     pub search_terms: String,
@@ -151,8 +150,8 @@ impl Body {
                 use sha2::Digest;
                 sha2::Sha256::digest(rendered.html.as_bytes()).into()
             }),
-            toc: rendered.toc,
-            anchors: rendered.anchors,
+            // No body reaches 4 GiB of headings: `limits.max_file_size` refuses it first.
+            headings: super::headings::Headings::new(&rendered.toc, &rendered.anchors).unwrap_or_default(),
             has_code: rendered.has_code,
         }
     }

@@ -159,7 +159,8 @@ pub struct Citer<'r> {
     /// Reference index for each number, in order of first appearance.
     order: Vec<usize>,
     number_of: HashMap<usize, usize>,
-    first_marker: std::collections::BTreeMap<usize, String>,
+    /// For each number, the marker that first cites it.
+    first_marker: Vec<u32>,
     markers: usize,
     uses: Vec<CitationUse>,
 }
@@ -168,13 +169,24 @@ pub struct Citer<'r> {
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Citations {
     pub order: Vec<usize>,
-    pub first_marker: std::collections::BTreeMap<usize, String>,
+    /// `first_marker[n - 1]`: the marker (`cite-M`) that first cites reference number `n`,
+    /// which its entry in the list links back to. Numbers, not a map of ids: every article
+    /// keeps them for the whole build.
+    pub first_marker: Vec<u32>,
     // Empty once judged (`Article::forget_what_only_checks_read`): never stored.
     #[serde(skip)]
     pub uses: Vec<CitationUse>,
     /// The shared-bibliography entries the article cites: reference index `local + k` is
     /// bibliography entry `shared[k]`, where `local` is the number of its own references.
     pub shared: Vec<usize>,
+}
+
+impl Citations {
+    /// The id of the marker that first cites the reference numbered `index + 1`, which
+    /// its entry in the list links back to.
+    pub fn first_marker_id(&self, index: usize) -> Option<String> {
+        self.first_marker.get(index).map(|marker| format!("cite-{marker}"))
+    }
 }
 
 impl<'r> Citer<'r> {
@@ -192,7 +204,7 @@ impl<'r> Citer<'r> {
             pulled: Vec::new(),
             order: Vec::new(),
             number_of: HashMap::new(),
-            first_marker: std::collections::BTreeMap::new(),
+            first_marker: Vec::new(),
             markers: 0,
             uses: Vec::new(),
         }
@@ -228,9 +240,10 @@ impl<'r> Citer<'r> {
     /// Records a citation group at `at` and returns its marker's HTML.
     pub fn cite(&mut self, items: &[CitationItem], at: Position) -> String {
         self.markers += 1;
+        let marker = self.markers;
         let mut marker_id = String::with_capacity(12);
         marker_id.push_str("cite-");
-        push_number(&mut marker_id, self.markers);
+        push_number(&mut marker_id, marker);
         let mut numbered: Vec<Numbered<'_>> = Vec::with_capacity(items.len());
         for item in items {
             let resolved = self.resolve(&item.key);
@@ -240,9 +253,10 @@ impl<'r> Citer<'r> {
                 resolved: resolved.is_some(),
             });
             let number = resolved.map(|reference| {
-                self.first_marker.entry(reference).or_insert_with(|| marker_id.clone());
                 *self.number_of.entry(reference).or_insert_with(|| {
                     self.order.push(reference);
+                    // A text of 4 billion markers is refused long before (`limits`).
+                    self.first_marker.push(u32::try_from(marker).unwrap_or(u32::MAX));
                     self.order.len()
                 })
             });
@@ -261,7 +275,11 @@ impl<'r> Citer<'r> {
         html
     }
 
-    pub fn finish(self) -> Citations {
+    pub fn finish(mut self) -> Citations {
+        // Held for the whole build: no room to grow.
+        self.order.shrink_to_fit();
+        self.first_marker.shrink_to_fit();
+        self.pulled.shrink_to_fit();
         Citations {
             order: self.order,
             first_marker: self.first_marker,
@@ -523,6 +541,26 @@ mod tests {
             .iter()
             .map(|g| citer.cite(&parse_citation_label(g).unwrap(), Position::START))
             .collect()
+    }
+
+    #[test]
+    fn each_number_links_back_to_the_marker_that_first_cites_it() {
+        let mut citer = Citer::new(["a", "b", "c"]);
+        for group in ["@b", "@nobody", "@b; @a", "@c; @a"] {
+            citer.cite(&parse_citation_label(group).unwrap(), Position::START);
+        }
+        let citations = citer.finish();
+        assert_eq!(citations.order, [1, 0, 2]);
+        let ids: Vec<Option<String>> = (0..4).map(|n| citations.first_marker_id(n)).collect();
+        assert_eq!(
+            ids,
+            [
+                Some("cite-1".to_string()),
+                Some("cite-3".to_string()),
+                Some("cite-4".to_string()),
+                None
+            ]
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod citation;
 pub mod evidence;
 pub mod fields;
 pub mod front_matter;
+pub mod headings;
 pub mod highlight;
 pub mod markdown;
 pub mod page;
@@ -379,11 +380,11 @@ mod tests {
                     .iter()
                     .map(|d| (d.code, d.line, d.column, d.message.clone()))
                     .collect::<Vec<_>>(),
-                a.body.toc.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+                a.body.headings.toc().map(|t| t.id.to_string()).collect::<Vec<_>>(),
                 a.body.has_code,
                 a.body.search_terms.clone(),
                 a.citations.order.clone(),
-                a.fingerprint.hash.clone(),
+                a.fingerprint.hash(),
                 a.answer.html.clone(),
                 a.citations
                     .uses

@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::link::{Site, Topic};
 use crate::parse::article::Article;
 use crate::parse::front_matter::{Reference, ReviewStatus};
+use crate::parse::headings::TocItem;
 use crate::parse::markdown::TocEntry;
 use crate::parse::page::Page;
 use crate::review::ReviewState;
@@ -140,7 +141,7 @@ pub struct ArticleView<'a> {
     pub answer_text: String,
     pub plain_answer_html: Option<Cow<'a, str>>,
     pub body_html: Cow<'a, str>,
-    pub toc: &'a [TocEntry],
+    pub toc: Vec<TocItem<'a>>,
     pub audience: &'static str,
     pub audience_label: &'static str,
     pub topics: Vec<TopicView>,
@@ -396,7 +397,7 @@ pub struct ReferenceView<'a> {
     pub pmcid: Option<&'a str>,
     pub pmc_url: Option<String>,
     pub url: Option<&'a str>,
-    pub backref: Option<&'a str>,
+    pub backref: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -608,7 +609,7 @@ pub fn article_content_view<'a>(
                 pmcid: reference.pmcid.as_deref(),
                 pmc_url: reference.pmcid.as_deref().map(pmc_url),
                 url: reference.url.as_deref().filter(|u| crate::html::is_safe_url(u)),
-                backref: article.citations.first_marker.get(&r).map(String::as_str),
+                backref: article.citations.first_marker_id(n),
             }
         })
         .collect();
@@ -642,7 +643,7 @@ pub fn article_content_view<'a>(
         answer_text: excerpt(&article.answer.plain, 300),
         plain_answer_html: article.plain_answer.as_ref().map(|a| rebase(&a.html, &urls.base_path)),
         body_html: rebase(body_html, &urls.base_path),
-        toc: &article.body.toc,
+        toc: article.body.headings.toc().collect(),
         audience: article.audience.as_str(),
         audience_label: article.audience.label(),
         topics: article

@@ -257,8 +257,8 @@ dose = 10
             let edited = parse(&ARTICLE.replace(from, to));
             assert_ne!(at(&context(&edited), path), at(&before, path), "{path}");
             assert_ne!(
-                edited.fingerprint.parts.get(*part),
-                article.fingerprint.parts.get(*part),
+                edited.fingerprint.part(part),
+                article.fingerprint.part(part),
                 "{path} is shown changed, but the {part} part is the same"
             );
         }

@@ -153,12 +153,118 @@ pub struct Standards<'a> {
     pub grade: Option<&'a str>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// The hash of the reviewable content as it is now, and of each part.
+///
+/// Held as bytes: every article keeps its fingerprint for the whole build, and as a map of
+/// part names to hex strings it was 2.8 KB an article, the largest thing parse handed on.
+/// `hash` and `parts` give the texts an approval records.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprint {
+    /// SHA-256 of the part digests (`combine`).
+    whole: [u8; 32],
+    /// The SHA-256 of each part, in the order of `PARTS`.
+    parts: Box<[[u8; 32]; PARTS.len()]>,
+}
+
+impl Fingerprint {
     /// `sha256:<64 hex>`, derived from the part digests alone (`combine`).
-    pub hash: String,
+    pub fn hash(&self) -> String {
+        format!("sha256:{}", hex(&self.whole))
+    }
+
+    /// Whether `recorded` (an `approved_hash`) is this hash.
+    pub fn is(&self, recorded: &str) -> bool {
+        recorded
+            .strip_prefix("sha256:")
+            .is_some_and(|digest| digest == hex(&self.whole))
+    }
+
+    /// The digest of the part named `name` (one of `PARTS`), as an approval records it.
+    pub fn part(&self, name: &str) -> Option<String> {
+        let index = PARTS.iter().position(|part| *part == name)?;
+        Some(hex(&self.parts[index]))
+    }
+
     /// The digest of each part, so a stale approval can say what changed.
-    pub parts: BTreeMap<String, String>,
+    pub fn parts(&self) -> BTreeMap<String, String> {
+        PARTS
+            .iter()
+            .zip(self.parts.iter())
+            .map(|(name, digest)| (name.to_string(), hex(digest)))
+            .collect()
+    }
+
+    /// A fingerprint made of these digests, their whole hash made from them.
+    pub(crate) fn of_parts(parts: [[u8; 32]; PARTS.len()]) -> Fingerprint {
+        let mut whole = Sha256::new();
+        whole.update(VERSION_TAG);
+        for (name, digest) in PARTS.iter().zip(&parts) {
+            whole.update(name.as_bytes());
+            whole.update(b"\n");
+            whole.update(hex(digest).as_bytes());
+            whole.update(b"\n");
+        }
+        Fingerprint {
+            whole: whole.finalize().into(),
+            parts: Box::new(parts),
+        }
+    }
+}
+
+/// Stored (by the build cache) as an approval records it: the hash and the part digests
+/// in hex.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredFingerprint {
+    hash: String,
+    parts: BTreeMap<String, String>,
+}
+
+impl serde::Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StoredFingerprint {
+            hash: self.hash(),
+            parts: self.parts(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Fingerprint, D::Error> {
+        use serde::de::Error;
+        let stored = StoredFingerprint::deserialize(deserializer)?;
+        let mut parts = [[0; 32]; PARTS.len()];
+        for (name, digest) in PARTS.iter().zip(parts.iter_mut()) {
+            let text = stored
+                .parts
+                .get(*name)
+                .ok_or_else(|| D::Error::custom(format!("no part {name:?}")))?;
+            *digest = from_hex(text).ok_or_else(|| D::Error::custom(format!("part {name:?} is not a digest")))?;
+        }
+        let fingerprint = Fingerprint::of_parts(parts);
+        if fingerprint.hash() != stored.hash || stored.parts.len() != PARTS.len() {
+            return Err(D::Error::custom("the parts do not make the hash"));
+        }
+        Ok(fingerprint)
+    }
+}
+
+/// The 32 bytes 64 lowercase hex digits spell.
+fn from_hex(text: &str) -> Option<[u8; 32]> {
+    let digits = text.as_bytes();
+    if digits.len() != 64 {
+        return None;
+    }
+    let value = |digit: u8| match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        _ => None,
+    };
+    let mut bytes = [0; 32];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = value(pair[0])? << 4 | value(pair[1])?;
+    }
+    Some(bytes)
 }
 
 pub fn fingerprint(content: &ReviewableContent<'_>) -> Fingerprint {
@@ -191,15 +297,11 @@ pub fn fingerprint(content: &ReviewableContent<'_>) -> Fingerprint {
         .to_string(),
         json!(content.standards.grade.map(visible_text)).to_string(),
     ];
-    let parts: BTreeMap<String, String> = PARTS
-        .iter()
-        .zip(&texts)
-        .map(|(name, text)| (name.to_string(), hex(&Sha256::digest(text.as_bytes()))))
-        .collect();
-    Fingerprint {
-        hash: combine(&parts).unwrap_or_default(),
-        parts,
+    let mut parts = [[0; 32]; PARTS.len()];
+    for (digest, text) in parts.iter_mut().zip(&texts) {
+        *digest = Sha256::digest(text.as_bytes()).into();
     }
+    Fingerprint::of_parts(parts)
 }
 
 /// The whole hash of a set of part digests; `None` when a part is missing. An approval's
@@ -287,7 +389,7 @@ pub fn changed_parts(
         PARTS
             .iter()
             .copied()
-            .filter(|part| approved.get(*part) != current.parts.get(*part))
+            .filter(|part| approved.get(*part) != current.part(part).as_ref())
             .collect(),
     )
 }
@@ -405,7 +507,7 @@ mod tests {
     }
 
     fn changed(before: &Fingerprint, after: &Fingerprint) -> ChangedParts {
-        changed_parts(&before.hash, Some(&before.parts), after)
+        changed_parts(&before.hash(), Some(&before.parts()), after)
     }
 
     /// The form approvals were first recorded with: a `serde_json::Value` object.
@@ -520,11 +622,32 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_fingerprint_reads_back_and_a_tampered_one_does_not() {
+        let fingerprint = of(ARTICLE);
+        let stored = serde_json::to_value(&fingerprint).expect("json");
+        assert_eq!(stored["hash"], fingerprint.hash());
+        assert_eq!(stored["parts"]["body"], fingerprint.part("body").expect("a part"));
+        let back: Fingerprint = serde_json::from_value(stored.clone()).expect("reads back");
+        assert_eq!(back, fingerprint);
+        assert_eq!(back.parts(), fingerprint.parts());
+        assert_eq!(combine(&back.parts()), Some(back.hash()));
+        let mut altered = stored.clone();
+        altered["parts"]["title"] = "0".repeat(64).into();
+        assert!(serde_json::from_value::<Fingerprint>(altered).is_err());
+        let mut not_hex = stored;
+        not_hex["parts"]["title"] = "x".repeat(64).into();
+        assert!(serde_json::from_value::<Fingerprint>(not_hex).is_err());
+        assert!(fingerprint.is(&fingerprint.hash()));
+        assert!(!fingerprint.is(fingerprint.hash().trim_start_matches("sha256:")));
+        assert_eq!(fingerprint.part("no such part"), None);
+    }
+
+    #[test]
     fn the_encoding_is_stable() {
         // Every recorded approval depends on these bytes: a change of what is hashed or how
         // must change VERSION_TAG too, and re-record the demo's approvals.
         assert_eq!(
-            of(ARTICLE).hash,
+            of(ARTICLE).hash(),
             "sha256:3f54ca4d1cda1b6a457f0f8335066c0f9b770913cf313bb5a2b74b764f2e3e17"
         );
     }
@@ -532,7 +655,7 @@ mod tests {
     #[test]
     fn what_renders_the_same_hashes_the_same() {
         let approved = of(ARTICLE);
-        assert!(approved.hash.starts_with("sha256:") && approved.hash.len() == 71);
+        assert!(approved.hash().starts_with("sha256:") && approved.hash().len() == 71);
         for (from, to) in [
             ("- Take 10 mg\n  daily", "- Take 10 mg daily"),
             ("## Dose\n\n", "## Dose\n\n\n\n"),
@@ -615,7 +738,7 @@ mod tests {
             "the same references cited in the same places"
         );
         let cited_in_other_order = two.replace("Start *low* [@a]", "Start *low* [@b]");
-        assert_ne!(of(&cited_in_other_order).hash, of(&two).hash);
+        assert_ne!(of(&cited_in_other_order).hash(), of(&two).hash());
     }
 
     #[test]
@@ -624,17 +747,17 @@ mod tests {
         let edited = of(&ARTICLE.replace("10 mg", "20 mg"));
         assert_eq!(changed(&approved, &edited), ChangedParts::Named(vec!["body"]));
         // Someone rewrites the record so that the title seems to be what changed.
-        let mut forged = edited.parts.clone();
+        let mut forged = edited.parts();
         forged.insert("title".into(), "0".repeat(64));
         assert_eq!(
-            changed_parts(&approved.hash, Some(&forged), &edited),
+            changed_parts(&approved.hash(), Some(&forged), &edited),
             ChangedParts::RecordAltered
         );
         assert_eq!(
-            changed_parts(&approved.hash, None, &edited),
+            changed_parts(&approved.hash(), None, &edited),
             ChangedParts::Named(vec![])
         );
-        assert_eq!(combine(&approved.parts).as_deref(), Some(approved.hash.as_str()));
+        assert_eq!(combine(&approved.parts()).as_deref(), Some(approved.hash().as_str()));
     }
 
     #[test]

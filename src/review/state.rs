@@ -60,7 +60,7 @@ pub fn review_state(review: &Review, current: &Fingerprint) -> ReviewState {
             match &review.approved_hash {
                 _ if !complete => ReviewState::IncompleteApproval,
                 None => ReviewState::IncompleteApproval,
-                Some(hash) if *hash == current.hash => ReviewState::Approved,
+                Some(hash) if current.is(hash) => ReviewState::Approved,
                 Some(hash) => ReviewState::ChangedSinceApproval {
                     changed: changed_parts(hash, review.approved_parts.as_ref(), current),
                 },

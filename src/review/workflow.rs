@@ -151,8 +151,8 @@ pub fn apply(action: &Action, subject: &Subject<'_>) -> Result<Review, String> {
                         // The wait is over.
                         submitted: None,
                         reviewers: vec![approval],
-                        approved_hash: Some(subject.fingerprint.hash.clone()),
-                        approved_parts: Some(subject.fingerprint.parts.clone()),
+                        approved_hash: Some(subject.fingerprint.hash()),
+                        approved_parts: Some(subject.fingerprint.parts()),
                         next_due: None,
                         commit: subject.commit.map(str::to_string),
                     })
@@ -210,7 +210,6 @@ fn describe(state: &ReviewState) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     const TODAY: (i32, u8, u8) = (2026, 11, 28);
 
@@ -219,10 +218,7 @@ mod tests {
     }
 
     fn fingerprint() -> Fingerprint {
-        Fingerprint {
-            hash: "sha256:new".into(),
-            parts: BTreeMap::new(),
-        }
+        Fingerprint::of_parts([[7; 32]; crate::review::hash::PARTS.len()])
     }
 
     fn run(action: Action, review: &Review, state: ReviewState) -> Result<Review, String> {
@@ -264,7 +260,7 @@ mod tests {
         assert_eq!(claimed.reviewers[0].id.as_deref(), Some("dr-a"));
         let approved = run(approve("dr-a"), &claimed, ReviewState::UnderReview).unwrap();
         assert_eq!(approved.status, ReviewStatus::Approved);
-        assert_eq!(approved.approved_hash.as_deref(), Some("sha256:new"));
+        assert_eq!(approved.approved_hash, Some(fingerprint().hash()));
         assert_eq!(approved.reviewers[0].date, Some(today()));
         assert_eq!(approved.commit.as_deref(), Some("c0ffee"));
         let cosigned = run(approve("dr-b"), &approved, ReviewState::Approved).unwrap();
@@ -333,7 +329,7 @@ mod tests {
         // The claim keeps where the approved text is, for the diff shown on approving.
         assert_eq!(claimed.commit.as_deref(), Some("0ld"));
         let approved = run(approve("dr-a"), &claimed, ReviewState::UnderReview).unwrap();
-        assert_eq!(approved.approved_hash.as_deref(), Some("sha256:new"));
+        assert_eq!(approved.approved_hash, Some(fingerprint().hash()));
         for state in [ReviewState::IncompleteApproval, ReviewState::UnverifiedApproval] {
             assert!(run(approve("dr-a"), &review, state).is_err());
         }

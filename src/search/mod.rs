@@ -170,7 +170,7 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
                 texts: [
                     question,
                     topic_titles,
-                    article.body.toc.iter().map(|t| t.text.as_str()).collect(),
+                    article.body.headings.toc().map(|t| t.text).collect(),
                     answer,
                     vec![article.body.search_terms.as_str()],
                 ],

@@ -262,7 +262,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
             let approved = want.approved_hash.and_then(|hash| {
                 collected.all.iter().rev().find_map(|(rev, text)| {
                     let article = parse_text(&line[*rev].path, text, sources)?;
-                    (article.fingerprint.hash == hash).then(|| PastVersion {
+                    article.fingerprint.is(hash).then(|| PastVersion {
                         version: article.version,
                         commit: line[*rev].commit,
                         path: line[*rev].path.clone(),
@@ -312,7 +312,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                         bibliography: &then.bibliography,
                         ..sources
                     })?;
-                    (article.fingerprint.hash == hash).then(|| {
+                    article.fingerprint.is(&hash).then(|| {
                         past.version = article.version;
                         past
                     })
