@@ -551,9 +551,8 @@ fn build_to(
     if diagnostics.has_errors() {
         return finish(root, diagnostics, &checked.loaded, stats);
     }
-    match render_site(&site, &mut templates, root, versions.extras(), &staging, progress) {
-        Ok(_) => {}
-        Err(problems) => return misconfigured(root, problems),
+    if let Err(problems) = render_site(&site, &mut templates, root, versions.extras(), &staging, progress) {
+        return misconfigured(root, problems);
     }
     match versions.publish(
         &site,
@@ -563,7 +562,7 @@ fn build_to(
         &staging,
         progress,
     ) {
-        Ok(_) => {}
+        Ok(()) => {}
         Err(problems) if problems.iter().any(|p| p.code.is_configuration()) => return misconfigured(root, problems),
         // An article changed under the build: a finding about it, not about the setup. It
         // stopped the build, so it is an error whatever its code's usual severity.

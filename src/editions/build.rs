@@ -166,10 +166,9 @@ impl Plan {
     }
 
     /// Renders the editions whose cache is missing or stale, then copies every edition
-    /// into `sink` under `editions/<name>/`. Returns the number of files copied.
-    pub fn publish(&mut self, sink: &dyn Sink, progress: &dyn Progress) -> Result<usize, Vec<Diagnostic>> {
+    /// into `sink` under `editions/<name>/`.
+    pub fn publish(&mut self, sink: &dyn Sink, progress: &dyn Progress) -> Result<(), Vec<Diagnostic>> {
         progress.stage("editions", Some(self.editions.len() as u64));
-        let mut files = 0;
         let mut problems = Vec::new();
         for index in 0..self.editions.len() {
             let links_key = Nav::new(&self.places, index + 1).links_key();
@@ -186,22 +185,21 @@ impl Plan {
                 }
             }
             let edition = &self.editions[index];
-            match copy_tree(
+            if let Err(error) = copy_tree(
                 &self.cache.join(&edition.name).join("site"),
                 &edition_dir(&edition.name),
                 sink,
             ) {
-                Ok(n) => files += n,
-                Err(error) => problems.push(edition_problem(
+                problems.push(edition_problem(
                     edition,
                     format!("cannot copy its cached pages into the site: {error:#}"),
-                )),
+                ));
             }
             progress.step();
         }
         self.clean_sources();
         self.prune();
-        if problems.is_empty() { Ok(files) } else { Err(problems) }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 
     /// Reads an edition's files from its commit and parses them.
@@ -373,8 +371,7 @@ fn extract(repo: &Repo, commit: &str, dir: &Path) -> Result<(), String> {
 }
 
 /// Copies every file under `from` into `sink` below `prefix`, in name order.
-fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> anyhow::Result<usize> {
-    let mut count = 0;
+fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> anyhow::Result<()> {
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
         let entry = entry?;
         if !entry.file_type().is_file() {
@@ -387,9 +384,8 @@ fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> anyhow::Result<usize
         }
         let bytes = std::fs::read(entry.path())?;
         sink.write(&format!("{prefix}{rel}"), &bytes)?;
-        count += 1;
     }
-    Ok(count)
+    Ok(())
 }
 
 /// SHA-256 over every file under `dir`: its path, length and bytes, in name order.

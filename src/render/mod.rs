@@ -49,10 +49,6 @@ enum Job {
     Person(usize),
 }
 
-pub struct Rendered {
-    pub files: usize,
-}
-
 struct Shared<'s, 'a> {
     site: &'s Site<'a>,
     root: &'s Path,
@@ -116,7 +112,7 @@ pub fn render_site(
     extras: Extras<'_>,
     sink: &dyn Sink,
     progress: &dyn Progress,
-) -> Result<Rendered, Vec<Diagnostic>> {
+) -> Result<(), Vec<Diagnostic>> {
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
     let summaries = summaries(site, &urls, &topics);
@@ -184,7 +180,7 @@ pub fn render_site(
         problems.dedup_by(|a, b| a.message == b.message);
         return Err(problems);
     }
-    Ok(Rendered { files: jobs.len() })
+    Ok(())
 }
 
 /// Every page of the site, listing pages first.

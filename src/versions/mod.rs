@@ -140,8 +140,7 @@ impl Versions {
         }
     }
 
-    /// Writes the history pages, the editions and `versions.json` into `sink`; the number
-    /// of files written.
+    /// Writes the history pages, the editions and `versions.json` into `sink`.
     pub fn publish(
         &mut self,
         site: &Site<'_>,
@@ -150,10 +149,10 @@ impl Versions {
         tera: &tera::Tera,
         sink: &dyn Sink,
         progress: &dyn Progress,
-    ) -> Result<usize, Vec<Diagnostic>> {
-        let mut files = self.publish_history(site, loaded, sources, tera, sink, progress)?;
+    ) -> Result<(), Vec<Diagnostic>> {
+        self.publish_history(site, loaded, sources, tera, sink, progress)?;
         if let Some(plan) = &mut self.editions {
-            files += plan.publish(sink, progress)?;
+            plan.publish(sink, progress)?;
         }
         let json = versions_json(site, self.editions.as_ref());
         sink.write("versions.json", json.as_bytes()).map_err(|error| {
@@ -161,12 +160,10 @@ impl Versions {
                 "versions.json",
                 format!("{error:#}"),
             )]
-        })?;
-        Ok(files + 1)
+        })
     }
 
-    /// Writes the history page and the earlier versions' pages of every article; the number
-    /// of files written.
+    /// Writes the history page and the earlier versions' pages of every article.
     fn publish_history(
         &self,
         site: &Site<'_>,
@@ -175,7 +172,7 @@ impl Versions {
         tera: &tera::Tera,
         sink: &dyn Sink,
         progress: &dyn Progress,
-    ) -> Result<usize, Vec<Diagnostic>> {
+    ) -> Result<(), Vec<Diagnostic>> {
         let files: FastMap<&str, &ContentFile> = loaded.articles.iter().map(|f| (f.rel_path.as_str(), f)).collect();
         pages::render_pages(
             &pages::Inputs {

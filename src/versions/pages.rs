@@ -171,37 +171,29 @@ pub struct Inputs<'i> {
 }
 
 /// Renders the history and version pages of every published and every withdrawn question
-/// into `sink`; the number of files written. One job per
+/// into `sink`. One job per
 /// article parses its earlier texts once, writes its pages and drops them.
-pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progress) -> Result<usize, Vec<Diagnostic>> {
+pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progress) -> Result<(), Vec<Diagnostic>> {
     let site = inputs.site;
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
     let wanted: Vec<(&Article, bool)> = super::with_history(site).collect();
     progress.stage("history", Some(wanted.len() as u64));
-    let results: Vec<Result<usize, Diagnostic>> = wanted
+    let mut problems: Vec<Diagnostic> = wanted
         .into_par_iter()
-        .map(|(article, withdrawn)| {
+        .filter_map(|(article, withdrawn)| {
             let result = render_article(inputs, article, withdrawn, &urls, &topics, sink);
             progress.step();
-            result
+            result.err()
         })
         .collect();
-    let mut files = 0;
-    let mut problems = Vec::new();
-    for result in results {
-        match result {
-            Ok(n) => files += n,
-            Err(problem) => problems.push(problem),
-        }
-    }
     if !problems.is_empty() {
         // One broken template fails every article's page alike: it is reported once.
         problems.sort_by(|a, b| (&a.message, &a.file).cmp(&(&b.message, &b.file)));
         problems.dedup_by(|a, b| a.message == b.message && a.file == b.file);
         return Err(problems);
     }
-    Ok(files)
+    Ok(())
 }
 
 /// One article's history page and its earlier versions' pages.
@@ -212,7 +204,7 @@ fn render_article(
     urls: &Urls,
     topics: &[TopicView],
     sink: &dyn Sink,
-) -> Result<usize, Diagnostic> {
+) -> Result<(), Diagnostic> {
     let site = inputs.site;
     let empty = ArticleHistory::default();
     let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
@@ -262,7 +254,6 @@ fn render_article(
     );
     ctx.insert("canonical", &urls.absolute(&history_path));
     render(inputs, ctx, "history.html", &history_path, None, sink)?;
-    let mut files = 1;
 
     for (past, old) in own.versions.iter().zip(&parsed) {
         let Some(old) = old else { continue };
@@ -301,9 +292,8 @@ fn render_article(
         // An earlier version is not a page of its own for search engines: the current text is.
         ctx.insert("canonical", &urls.absolute(&current_dir));
         render(inputs, ctx, "version.html", &dir, Some(&own), sink)?;
-        files += 1;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// The article's text as it was parsed, read again from its file.
