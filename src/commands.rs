@@ -181,15 +181,23 @@ pub fn import_file(file: &Path) -> anyhow::Result<ImportedFile> {
 
 /// "20 files written", or when some were the last build's "20 files, 2 written and 18
 /// unchanged": an editor who changed one article sees that one build touched little.
-pub fn files_published(stats: &pipeline::Stats) -> String {
+fn files_published(stats: &pipeline::Stats) -> String {
     let files = count(stats.files_written, "file", "files");
-    match stats.files_unchanged {
-        0 => format!("{files} written"),
-        unchanged => format!(
-            "{files}, {} written and {unchanged} unchanged",
-            stats.files_written.saturating_sub(unchanged)
-        ),
+    match files_unchanged(stats) {
+        None => format!("{files} written"),
+        Some(unchanged) => format!("{files}, {unchanged}"),
     }
+}
+
+/// "2 written and 18 unchanged", when the build took any file over from the last one.
+pub fn files_unchanged(stats: &pipeline::Stats) -> Option<String> {
+    let unchanged = stats.files_unchanged;
+    (unchanged > 0).then(|| {
+        format!(
+            "{} written and {unchanged} unchanged",
+            stats.files_written.saturating_sub(unchanged)
+        )
+    })
 }
 
 /// The one line a build always ends with: articles, files written, findings, time.

@@ -136,7 +136,10 @@ fn publish(live: &Live, generations: &Generations, outcome: &Outcome, what: &str
                 print_findings(warnings, sources);
             }
             live.set_overlay(None);
-            let files = crate::commands::files_published(stats);
+            let files = match crate::commands::files_unchanged(stats) {
+                None => format!("{} files", stats.files_written),
+                Some(unchanged) => format!("{} files, {unchanged},", stats.files_written),
+            };
             eprintln!("{what}: built {files} in {}", milliseconds(elapsed));
             // The overlay is on every page: every page must lose it.
             live.events.reload(None, if had_overlay { "fixed" } else { "all" });
