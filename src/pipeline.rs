@@ -435,28 +435,12 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
     let cache = (!options.no_cache)
         .then(|| crate::cache::BuildCache::open(root, &out, &settings))
         .flatten();
-    if let Some(reused) = cache.as_ref().and_then(|cache| cache.reuse(&out)) {
-        let stats = Stats {
-            articles: reused.articles,
-            pages: reused.pages,
-            files_written: 0,
-            files_unchanged: 0,
-        };
-        let mut report = finish(root, reused.diagnostics, &LoadedContent::default(), stats);
-        // The files the findings quote are those the cache fingerprinted: read from disk.
-        let mut quoted = std::mem::take(&mut report.sources);
-        for file in report.diagnostics.files() {
-            quoted = quoted.with_file_on_disk(&file);
-        }
-        report.sources = quoted;
-        report.up_to_date = true;
-        return report;
-    }
     // What the last build wrote into the folder: the pages whose inputs are unchanged, and
     // the files of the same bytes, are taken over rather than made again.
-    let record = match &cache {
-        Some(cache) => Record::Kept(cache.earlier(&out)),
+    let record = match cache.as_ref().map(|cache| cache.recall(&out)) {
         None => Record::Off,
+        Some(crate::cache::Recalled::UpToDate(reused)) => return up_to_date(root, reused),
+        Some(crate::cache::Recalled::Changed(earlier)) => Record::Kept(earlier),
     };
     let mut written = None;
     let report = build_to(root, &out, &given_out, options, progress, record, &mut written);
@@ -471,6 +455,25 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
             counts,
         );
     }
+    report
+}
+
+/// The report of a build the cache showed to be made already: the one it repeats.
+fn up_to_date(root: &Path, reused: crate::cache::Reused) -> Report {
+    let stats = Stats {
+        articles: reused.articles,
+        pages: reused.pages,
+        files_written: 0,
+        files_unchanged: 0,
+    };
+    let mut report = finish(root, reused.diagnostics, &LoadedContent::default(), stats);
+    // The files the findings quote are those the cache fingerprinted: read from disk.
+    let mut quoted = std::mem::take(&mut report.sources);
+    for file in report.diagnostics.files() {
+        quoted = quoted.with_file_on_disk(&file);
+    }
+    report.sources = quoted;
+    report.up_to_date = true;
     report
 }
 

@@ -8,9 +8,10 @@
 //! binary's identity, its length and a SHA-256 of its bytes (`frame`), and an entry that
 //! fails any of these is ignored and replaced. Deleting the folder is always safe.
 //!
-//! The cache sits beside the pipeline, not inside it: `pipeline::build` asks `reuse` before
-//! it starts and calls `remember` after a clean build; `serve` compares the same
-//! fingerprint to skip a rebuild that would give the pages it serves.
+//! The cache sits beside the pipeline, not inside it: `pipeline::build` asks `recall` before
+//! it starts (up to date, or what the last build wrote, to take over) and calls `remember`
+//! after a clean build; `serve` compares the same fingerprint to skip a rebuild that would
+//! give the pages it serves.
 
 pub mod articles;
 mod findings;
@@ -48,6 +49,15 @@ pub struct Settings<'a> {
     pub trusted_keys: Option<&'a crate::review::root::Source>,
 }
 
+/// What the cache knows of the last build into an output folder.
+pub enum Recalled {
+    /// Its inputs were these and the folder holds what it wrote: nothing to build.
+    UpToDate(Reused),
+    /// Something changed: what it wrote, for the build to take over the files it would
+    /// write again (`None` when there is no record this binary made).
+    Changed(Option<crate::write::Earlier>),
+}
+
 /// A build skipped: what the build it repeats reported.
 pub struct Reused {
     pub diagnostics: Findings,
@@ -68,38 +78,26 @@ impl BuildCache {
         })
     }
 
-    /// The last recorded build into this folder, whatever its inputs, with its findings
-    /// still packed.
-    fn last(&self) -> Option<(Entry, Vec<u8>)> {
-        let mut bytes = std::fs::read(&self.entry).ok()?;
-        let payload = frame::open(&bytes).ok()?;
-        let (json, findings) = frame::take_sized(payload)?;
-        let entry = serde_json::from_slice(json).ok()?;
-        // Only the packed findings are kept: the rest of the entry is read.
-        let start = findings.as_ptr() as usize - bytes.as_ptr() as usize;
-        bytes.truncate(start + findings.len());
-        bytes.drain(..start);
-        Some((entry, bytes))
-    }
-
-    /// What the last recorded build wrote into `out`, for this build to take over the files
-    /// it would write again; `None` when there is no record this binary made.
-    pub fn earlier(&self, out: &Path) -> Option<crate::write::Earlier> {
-        self.last()?.0.output.earlier(out)
-    }
-
-    /// The last build's report, when its inputs were these and `out` still holds exactly
-    /// what it wrote.
-    pub fn reuse(&self, out: &Path) -> Option<Reused> {
-        let (entry, findings) = self.last()?;
-        if entry.inputs != self.inputs.hex() || !entry.output.matches(out) {
-            return None;
+    /// The last recorded build into `out`, read once: its report when its inputs were
+    /// these and `out` still holds exactly what it wrote, else what it wrote there.
+    pub fn recall(&self, out: &Path) -> Recalled {
+        let Ok(bytes) = std::fs::read(&self.entry) else {
+            return Recalled::Changed(None);
+        };
+        let Some((entry, findings)) = read_entry(&bytes) else {
+            return Recalled::Changed(None);
+        };
+        if entry.inputs == self.inputs.hex() && entry.output.matches(out) {
+            // Findings that will not read back leave the build to be made again.
+            if let Some(diagnostics) = findings::recall(findings, entry.findings) {
+                return Recalled::UpToDate(Reused {
+                    diagnostics,
+                    articles: entry.articles,
+                    pages: entry.pages,
+                });
+            }
         }
-        Some(Reused {
-            diagnostics: findings::recall(&findings, entry.findings)?,
-            articles: entry.articles,
-            pages: entry.pages,
-        })
+        Recalled::Changed(entry.output.earlier(out))
     }
 
     /// Records a clean build into `out`, unless an input changed while it ran (the output
@@ -143,6 +141,13 @@ impl BuildCache {
 /// the folder cannot be read.
 pub fn earlier_output(dir: &Path, written: crate::write::Written) -> Option<crate::write::Earlier> {
     manifest::Manifest::of(dir, &written.into_files())?.earlier(dir)
+}
+
+/// An entry this binary wrote, and its findings still packed.
+fn read_entry(bytes: &[u8]) -> Option<(Entry, &[u8])> {
+    let payload = frame::open(bytes).ok()?;
+    let (json, findings) = frame::take_sized(payload)?;
+    Some((serde_json::from_slice(json).ok()?, findings))
 }
 
 /// One cached build, as stored: this as JSON, with its length before it, then its findings
