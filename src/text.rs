@@ -73,6 +73,25 @@ pub fn known_name(name: &str, names: &[&'static str]) -> Option<&'static str> {
     names.iter().copied().find(|known| *known == name)
 }
 
+/// The 32 bytes that 64 lowercase hex digits spell, as `hex` writes them; `None` for any
+/// other text.
+pub fn digest_of_hex(text: &str) -> Option<[u8; 32]> {
+    let digits = text.as_bytes();
+    if digits.len() != 64 {
+        return None;
+    }
+    let value = |digit: u8| match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        _ => None,
+    };
+    let mut bytes = [0; 32];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = value(pair[0])? << 4 | value(pair[1])?;
+    }
+    Some(bytes)
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     // Twelve digests per article: the formatting machinery per byte showed in profiles.
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -98,9 +98,9 @@ impl Manifest {
                 let file = EarlierFile {
                     size: entry.size,
                     modified: entry.modified,
-                    sha256: unhex(&entry.sha256)?,
+                    sha256: crate::text::digest_of_hex(&entry.sha256)?,
                     key: match &entry.key {
-                        Some(key) => Some(unhex(key)?),
+                        Some(key) => Some(crate::text::digest_of_hex(key)?),
                         None => None,
                     },
                 };
@@ -122,20 +122,6 @@ impl Manifest {
                     && (now.modified == was.modified || sha256(&now.full).as_ref() == Some(&was.sha256))
             })
     }
-}
-
-/// 32 bytes from 64 hexadecimal digits.
-fn unhex(text: &str) -> Option<[u8; 32]> {
-    let digits = text.as_bytes();
-    if digits.len() != 64 {
-        return None;
-    }
-    let mut bytes = [0; 32];
-    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        let pair = std::str::from_utf8(pair).ok()?;
-        *byte = u8::from_str_radix(pair, 16).ok()?;
-    }
-    Some(bytes)
 }
 
 #[cfg(test)]

@@ -239,7 +239,8 @@ impl<'de> serde::Deserialize<'de> for Fingerprint {
                 .parts
                 .get(*name)
                 .ok_or_else(|| D::Error::custom(format!("no part {name:?}")))?;
-            *digest = from_hex(text).ok_or_else(|| D::Error::custom(format!("part {name:?} is not a digest")))?;
+            *digest = crate::text::digest_of_hex(text)
+                .ok_or_else(|| D::Error::custom(format!("part {name:?} is not a digest")))?;
         }
         let fingerprint = Fingerprint::of_parts(parts);
         if fingerprint.hash() != stored.hash || stored.parts.len() != PARTS.len() {
@@ -247,24 +248,6 @@ impl<'de> serde::Deserialize<'de> for Fingerprint {
         }
         Ok(fingerprint)
     }
-}
-
-/// The 32 bytes 64 lowercase hex digits spell.
-fn from_hex(text: &str) -> Option<[u8; 32]> {
-    let digits = text.as_bytes();
-    if digits.len() != 64 {
-        return None;
-    }
-    let value = |digit: u8| match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        _ => None,
-    };
-    let mut bytes = [0; 32];
-    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        *byte = value(pair[0])? << 4 | value(pair[1])?;
-    }
-    Some(bytes)
 }
 
 pub fn fingerprint(content: &ReviewableContent<'_>) -> Fingerprint {
