@@ -81,18 +81,21 @@ impl ArticleCache {
         let read = format!("today={} base_url={:?}", settings.today, settings.base_url);
         hash.field(b"options", read.as_bytes());
         hash.trusted_keys(settings)?;
+        // Read alone, this memo of the files would forget the articles the build's own
+        // fingerprint read: it is only read here, never written.
+        let known = super::known::KnownFiles::open(root);
         for name in [crate::config::CONFIG_FILE, crate::review::site::APPROVAL_FILE] {
-            hash.file(name, &root.join(name));
+            hash.file(&known, name, &root.join(name));
         }
         for name in super::named_files(root) {
-            hash.file("retraction list", &root.join(name));
+            hash.file(&known, "retraction list", &root.join(name));
         }
         for dir in ["references", "people", "theme", crate::site_path::STATIC_DIR] {
-            hash.tree(root, dir, &|_| true)?;
+            hash.tree(&known, root, dir, &|_| true)?;
         }
         // What an article embeds from beside it; the articles themselves name their own
         // entries, and pages are not read by an article's parse.
-        hash.tree(root, "content", &|path| {
+        hash.tree(&known, root, "content", &|path| {
             path.extension().is_none_or(|e| e != "md")
         })?;
         Some(ArticleCache {
