@@ -7,6 +7,7 @@
 #   SITE    a generated site, e.g. `target/release/examples/gen_corpus 10000 /dev/shm/warm/site 42`
 #   BIN     the binary (default: this tree's target/release/evident)
 #   ROUNDS  how many edits (default 3)
+#   EDIT=body  edit a word of the body below the answer instead of the question
 #
 # First a cold build with an empty `.evident/cache/` (it keeps every article's parse) into
 # SITE/../warm-out. Then each round edits one more article (a word of its text), builds
@@ -44,8 +45,13 @@ for round in $(seq 1 "$ROUNDS"); do
     file=${articles[$((round * 997 % ${#articles[@]}))]}
     mkdir -p "$backup/$(dirname "$file")"
     [ -f "$backup/$file" ] || cp "$file" "$backup/$file"
-    # The first "the" of the file becomes "the edited": a change of text, nothing else.
-    sed -i "0,/ the /s// the edited /" "$file"
+    if [ "${EDIT:-question}" = body ]; then
+        # A word of the body's first list item, below the answer: what most edits are.
+        perl -0pi -e 's/(\n---\n.*?\n- \S+) /$1 edited /s' "$file"
+    else
+        # The first "the" of the file, in its question, becomes "the edited".
+        sed -i "0,/ the /s// the edited /" "$file"
+    fi
     rm -rf "$OUT/clean-out"
     echo "round $round: clean     $(timed --no-cache --out "$OUT/clean-out")"
     echo "round $round: one edit  $(timed --out "$OUT/warm-out")"

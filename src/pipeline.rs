@@ -324,11 +324,14 @@ pub fn load_and_check(
     loaded
         .diagnostics
         .extend(crate::search::synonyms::load_site(root).err());
+    // Kept between builds like the parses; `check` reads the kept graph and keeps none.
+    let kept_graph = (!options.no_cache).then(|| crate::cache::graph::GraphCache::open(root, output == Output::Html));
     Ok(check_parsed(
         config,
         retractions.as_ref(),
         loaded,
         parsed,
+        kept_graph,
         options,
         progress,
     ))
@@ -340,6 +343,7 @@ fn check_parsed(
     retractions: Option<&crate::bibliography::retraction::RetractionList>,
     mut loaded: LoadedContent,
     mut parsed: ParsedContent,
+    kept_graph: Option<crate::cache::graph::GraphCache>,
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Checked {
@@ -370,7 +374,12 @@ fn check_parsed(
         },
     ));
     progress.stage("building the graph", None);
-    let (graph, graph_findings) = crate::link::link_graph(&parsed.articles, &config, progress);
+    let (graph, graph_findings) = crate::link::link_graph(
+        &parsed.articles,
+        &config,
+        progress,
+        kept_graph.as_ref().map(|kept| kept as &dyn crate::link::KeptGraph),
+    );
     diagnostics.extend(graph_findings);
     diagnostics.resolve_severities(|code, severity| config.resolve_severity(code, severity));
     if options.deny_warnings {

@@ -115,6 +115,154 @@ pub fn write_in_place(path: &Path, payload: &[u8]) -> std::io::Result<()> {
     }
 }
 
+/// What starts an entry written as it is made (`write_streamed`): its length and checksum
+/// come after the payload, whose size is not known before it is written.
+const STREAMED_TAG: &[u8] = b"evident-build-cache streamed 1\n";
+
+/// Writes an entry whose payload `write_payload` writes, through a temporary file and a
+/// rename like `write`, never holding the payload whole: the tag, the binary's identity,
+/// the payload, then its length and a SHA-256 of all before it.
+pub fn write_streamed(
+    path: &Path,
+    write_payload: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let binary = crate::embedded::binary_identity();
+    let written = std::fs::File::create(&temporary).and_then(|file| {
+        let mut file = std::io::BufWriter::new(file);
+        let mut sealing = Sealing {
+            sum: Sha256::new(),
+            to: &mut file,
+        };
+        sealing.write(STREAMED_TAG)?;
+        sealing.write(&(binary.len() as u64).to_le_bytes())?;
+        sealing.write(binary.as_bytes())?;
+        let mut payload = Measured {
+            sealing: &mut sealing,
+            count: 0,
+        };
+        write_payload(&mut payload)?;
+        let count = payload.count;
+        sealing.write(&count.to_le_bytes())?;
+        let sum = sealing.sum.finalize();
+        file.write_all(&sum)?;
+        file.flush()
+    });
+    written
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
+}
+
+/// The payload's bytes, hashed and counted as they are written.
+struct Measured<'s, 'a, W> {
+    sealing: &'s mut Sealing<'a, W>,
+    count: u64,
+}
+
+impl<W: std::io::Write> std::io::Write for Measured<'_, '_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.sealing.write(bytes)?;
+        self.count += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What `read_payload` makes of the payload of the entry at `path` (`write_streamed`),
+/// read as a stream: `None` unless the entry is this binary's, whole and intact — the
+/// value made is dropped when the checksum after it fails — and `read_payload` read the
+/// payload to its end.
+pub fn read_streamed<T>(path: &Path, read_payload: impl FnOnce(&mut dyn std::io::Read) -> Option<T>) -> Option<T> {
+    read_streamed_as(path, &crate::embedded::binary_identity(), read_payload)
+}
+
+fn read_streamed_as<T>(
+    path: &Path,
+    binary: &str,
+    read_payload: impl FnOnce(&mut dyn std::io::Read) -> Option<T>,
+) -> Option<T> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    let length = file.metadata().ok()?.len();
+    // All but the checksum is hashed, however far ahead the buffer reads.
+    let hashed = length.checked_sub(32)?;
+    let mut reading = Counting {
+        from: std::io::BufReader::with_capacity(
+            256 * 1024,
+            Hashing {
+                from: file,
+                sum: Sha256::new(),
+                unhashed_at: hashed,
+                at: 0,
+            },
+        ),
+        count: 0,
+    };
+    let mut tag = [0; STREAMED_TAG.len()];
+    reading.read_exact(&mut tag).ok()?;
+    let mut size = [0; 8];
+    reading.read_exact(&mut size).ok()?;
+    if tag != STREAMED_TAG || u64::from_le_bytes(size) != binary.len() as u64 {
+        return None;
+    }
+    let mut written_by = vec![0; binary.len()];
+    reading.read_exact(&mut written_by).ok()?;
+    if written_by != binary.as_bytes() {
+        return None;
+    }
+    let start = reading.count;
+    let value = read_payload(&mut reading)?;
+    let payload = reading.count - start;
+    reading.read_exact(&mut size).ok()?;
+    let mut stored = [0; 32];
+    reading.read_exact(&mut stored).ok()?;
+    // Read to the end, so that the whole of what is hashed was hashed.
+    let at_end = reading.count == length && reading.read(&mut [0]).ok()? == 0;
+    let sum = reading.from.into_inner().sum.finalize();
+    (at_end && u64::from_le_bytes(size) == payload && stored[..] == sum[..]).then_some(value)
+}
+
+/// A file's bytes, hashed as they are read up to `unhashed_at`, where the checksum is.
+struct Hashing<R> {
+    from: R,
+    sum: Sha256,
+    unhashed_at: u64,
+    at: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.from.read(buffer)?;
+        let hashed = (self.unhashed_at.saturating_sub(self.at) as usize).min(read);
+        self.sum.update(&buffer[..hashed]);
+        self.at += read as u64;
+        Ok(read)
+    }
+}
+
+/// What a reader has taken from its source.
+struct Counting<R> {
+    from: R,
+    count: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.from.read(buffer)?;
+        self.count += read as u64;
+        Ok(read)
+    }
+}
+
 /// Whether the file at `path` starts as every entry does: one of the cache's own.
 pub fn is_ours(path: &Path) -> bool {
     use std::io::Read;
@@ -148,6 +296,49 @@ mod tests {
         let mut huge = TAG.to_vec();
         huge.extend_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(open_as(&huge, "x"), Err(Rejected::Length));
+    }
+
+    #[test]
+    fn a_streamed_entry_reads_back_only_whole_intact_and_read_to_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.bin");
+        write_streamed(&path, |out: &mut dyn std::io::Write| out.write_all(b"hello world")).unwrap();
+        let binary = crate::embedded::binary_identity();
+        let read_all = |input: &mut dyn std::io::Read| {
+            let mut text = [0; 11];
+            input.read_exact(&mut text).ok()?;
+            Some(text)
+        };
+        assert_eq!(read_streamed_as(&path, &binary, read_all), Some(*b"hello world"));
+        assert_eq!(read_streamed_as(&path, "another binary", read_all), None);
+        // A reader that stops short of the payload's end sees no value.
+        let read_some = |input: &mut dyn std::io::Read| {
+            let mut text = [0; 5];
+            input.read_exact(&mut text).ok()?;
+            Some(text)
+        };
+        assert_eq!(read_streamed_as(&path, &binary, read_some), None);
+        let bytes = std::fs::read(&path).unwrap();
+        for at in [
+            0,
+            STREAMED_TAG.len() + 9,
+            bytes.len() - 45,
+            bytes.len() - 40,
+            bytes.len() - 1,
+        ] {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 1;
+            std::fs::write(&path, &flipped).unwrap();
+            assert_eq!(read_streamed_as(&path, &binary, read_all), None, "byte {at} flipped");
+        }
+        for cut in [10, bytes.len() - 1] {
+            std::fs::write(&path, &bytes[..cut]).unwrap();
+            assert_eq!(read_streamed_as(&path, &binary, read_all), None, "cut at {cut}");
+        }
+        let mut grown = bytes.clone();
+        grown.push(0);
+        std::fs::write(&path, &grown).unwrap();
+        assert_eq!(read_streamed_as(&path, &binary, read_all), None, "grown");
     }
 
     #[test]

@@ -16,6 +16,7 @@
 pub mod articles;
 mod findings;
 mod frame;
+pub mod graph;
 mod inputs;
 mod known;
 mod manifest;

@@ -39,7 +39,7 @@ const ANSWER_BOOST: f32 = 1.0;
 type Vector = Vec<(u32, f32)>;
 
 /// One article as the graph sees it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 struct Profile {
     /// Unit length: text similarity is the cosine.
     text: Vector,
@@ -100,7 +100,8 @@ impl Explanation {
 }
 
 /// The computed graph over a fixed list of articles (indices are positions in that list).
-#[derive(Debug, Default)]
+/// The build cache keeps the last one (`cache::graph`), named by `Graph::inputs_digest`.
+#[derive(Debug, Default, PartialEq)]
 pub struct Graph {
     slugs: Vec<String>,
     profiles: Vec<Profile>,
@@ -210,6 +211,173 @@ impl Graph {
 
     pub fn is_empty(&self) -> bool {
         self.slugs.is_empty()
+    }
+
+    /// A SHA-256 of everything `build` reads of `articles` and `keep`: two graphs built
+    /// from equal digests are equal (debug builds check each graph the cache gives back
+    /// against one built anew). Whatever `bag_of` or `build` comes to read must enter here.
+    pub fn inputs_digest(articles: &[&Article], keep: usize) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut digest = Sha256::new();
+        let mut put = |bytes: &[u8]| {
+            digest.update((bytes.len() as u64).to_le_bytes());
+            digest.update(bytes);
+        };
+        put(b"evident related graph 1");
+        put(&(keep as u64).to_le_bytes());
+        put(&(articles.len() as u64).to_le_bytes());
+        for article in articles {
+            put(article.slug.as_bytes());
+            put(article.question.as_bytes());
+            match &article.title {
+                Some(title) => put(format!("title {title}").as_bytes()),
+                None => put(b"no title"),
+            }
+            put(article.answer.plain.as_bytes());
+            match &article.plain_answer {
+                Some(plain) => put(format!("plain answer {}", plain.plain).as_bytes()),
+                None => put(b"no plain answer"),
+            }
+            let headings: Vec<&str> = article.body.headings.toc().map(|heading| heading.text).collect();
+            put(&(headings.len() as u64).to_le_bytes());
+            for heading in headings {
+                put(heading.as_bytes());
+            }
+            put(&(article.topics.len() as u64).to_le_bytes());
+            for topic in &article.topics {
+                put(topic.as_bytes());
+            }
+            let references = article.references.identities();
+            put(&(references.len() as u64).to_le_bytes());
+            for reference in &references {
+                put(reference.id.as_bytes());
+                match &reference.doi {
+                    Some(doi) => put(format!("doi {doi}").as_bytes()),
+                    None => put(b"no doi"),
+                }
+                match &reference.pmid {
+                    Some(pmid) => put(format!("pmid {pmid}").as_bytes()),
+                    None => put(b"no pmid"),
+                }
+            }
+        }
+        digest.finalize().into()
+    }
+
+    /// The graph as the build cache keeps it, written as it goes: counts and numbers
+    /// little-endian, texts length first (`read_from` reads it back).
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut put = |bytes: &[u8]| out.write_all(bytes);
+        for texts in [&self.slugs, &self.surfaces, &self.topic_names] {
+            put(&(texts.len() as u64).to_le_bytes())?;
+            for text in texts {
+                put(&(text.len() as u64).to_le_bytes())?;
+                put(text.as_bytes())?;
+            }
+        }
+        put(&(self.profiles.len() as u64).to_le_bytes())?;
+        for profile in &self.profiles {
+            for vector in [&profile.text, &profile.topics, &profile.references] {
+                put(&(vector.len() as u64).to_le_bytes())?;
+                for (dimension, value) in vector {
+                    put(&dimension.to_le_bytes())?;
+                    put(&value.to_bits().to_le_bytes())?;
+                }
+            }
+        }
+        put(&(self.candidates.len() as u64).to_le_bytes())?;
+        for list in self.candidates.iter() {
+            put(&(list.len() as u64).to_le_bytes())?;
+            for scored in list {
+                put(&scored.index.to_le_bytes())?;
+                put(&scored.score.to_bits().to_le_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A graph `write_to` wrote; `None` when the bytes end early or do not hold together
+    /// (`is_well_formed`). Counts are checked against what is left to read before anything
+    /// is allocated for them.
+    pub fn read_from(input: &mut dyn std::io::Read) -> Option<Graph> {
+        use std::io::Read;
+        let u32_of = |input: &mut dyn std::io::Read| {
+            let mut bytes = [0; 4];
+            input.read_exact(&mut bytes).ok().map(|()| u32::from_le_bytes(bytes))
+        };
+        fn count(input: &mut dyn std::io::Read) -> Option<usize> {
+            let mut bytes = [0; 8];
+            input.read_exact(&mut bytes).ok()?;
+            // No list of a graph this build holds in memory has a billion entries.
+            usize::try_from(u64::from_le_bytes(bytes)).ok().filter(|&n| n < 1 << 30)
+        }
+        let texts = |input: &mut dyn std::io::Read| -> Option<Vec<String>> {
+            let n = count(input)?;
+            let mut texts = Vec::with_capacity(n.min(1 << 16));
+            for _ in 0..n {
+                let length = count(input)?;
+                let mut bytes = Vec::new();
+                std::io::Read::take(&mut *input, length as u64)
+                    .read_to_end(&mut bytes)
+                    .ok()?;
+                (bytes.len() == length).then_some(())?;
+                texts.push(String::from_utf8(bytes).ok()?);
+            }
+            Some(texts)
+        };
+        let slugs = texts(input)?;
+        let surfaces = texts(input)?;
+        let topic_names = texts(input)?;
+        let pairs = |input: &mut dyn std::io::Read| -> Option<Vec<(u32, f32)>> {
+            let n = count(input)?;
+            let mut pairs = Vec::with_capacity(n.min(1 << 16));
+            for _ in 0..n {
+                pairs.push((u32_of(input)?, f32::from_bits(u32_of(input)?)));
+            }
+            Some(pairs)
+        };
+        let n = count(input)?;
+        let mut profiles = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            profiles.push(Profile {
+                text: pairs(input)?,
+                topics: pairs(input)?,
+                references: pairs(input)?,
+            });
+        }
+        let n = count(input)?;
+        let mut lists = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let list: Vec<Scored> = pairs(input)?
+                .into_iter()
+                .map(|(index, score)| Scored { index, score })
+                .collect();
+            lists.push(list);
+        }
+        let graph = Graph {
+            slugs,
+            profiles,
+            surfaces,
+            topic_names,
+            candidates: Lists::collect(lists),
+        };
+        graph.is_well_formed().then_some(graph)
+    }
+
+    /// Whether a graph read back holds together: one profile and one list of neighbours per
+    /// article, each neighbour one of them.
+    pub fn is_well_formed(&self) -> bool {
+        let n = self.slugs.len();
+        self.profiles.len() == n
+            && self.candidates.len() == n
+            && self.candidates.is_well_formed()
+            && self.candidates.iter().flatten().all(|scored| scored.index() < n)
+            && self.profiles.iter().all(|p| {
+                p.text.iter().all(|&(term, _)| (term as usize) < self.surfaces.len())
+                    && p.topics
+                        .iter()
+                        .all(|&(topic, _)| (topic as usize) < self.topic_names.len())
+            })
     }
 
     /// Whether this graph was built over exactly these articles, in this order.
@@ -1113,6 +1281,49 @@ pub(crate) mod tests {
         for i in 0..articles.len() {
             assert_eq!(a.candidates(i), b.candidates(i));
         }
+    }
+
+    #[test]
+    fn a_kept_graph_reads_back_equal_and_only_whole() {
+        let articles = sample();
+        let graph = built(&articles);
+        let mut bytes = Vec::new();
+        graph.write_to(&mut bytes).unwrap();
+        assert_eq!(Graph::read_from(&mut &bytes[..]), Some(built(&articles)));
+        for cut in [0, 7, bytes.len() / 2, bytes.len() - 1] {
+            assert_eq!(Graph::read_from(&mut &bytes[..cut]), None, "cut at {cut}");
+        }
+        // A neighbour that is no article of the graph: refused, not indexed out of bounds.
+        let mut broken = Vec::new();
+        let mut wrong = built(&articles);
+        wrong.candidates = Lists::collect(vec![vec![Scored { index: 99, score: 1.0 }]; articles.len()]);
+        wrong.write_to(&mut broken).unwrap();
+        assert_eq!(Graph::read_from(&mut &broken[..]), None);
+    }
+
+    #[test]
+    fn the_inputs_digest_changes_with_what_the_graph_reads_and_only_with_it() {
+        let articles = sample();
+        let digest = |articles: &[Article]| Graph::inputs_digest(&articles.iter().collect::<Vec<_>>(), 8);
+        let base = digest(&articles);
+        assert_eq!(base, digest(&sample()));
+        let mut changed = sample();
+        changed[0].question.push_str(" today");
+        assert_ne!(digest(&changed), base, "a question");
+        let mut changed = sample();
+        changed[1].topics.push("nephrology".into());
+        assert_ne!(digest(&changed), base, "a topic");
+        let mut changed = sample();
+        changed[2].answer.plain.push_str(" More.");
+        assert_ne!(digest(&changed), base, "an answer");
+        let mut changed = sample();
+        changed[0].version += 1;
+        assert_eq!(digest(&changed), base, "a version is not read by the graph");
+        assert_ne!(
+            Graph::inputs_digest(&articles.iter().collect::<Vec<_>>(), 9),
+            base,
+            "keep"
+        );
     }
 
     #[test]

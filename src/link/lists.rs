@@ -43,6 +43,14 @@ impl<T> Lists<T> {
         self.len() == 0
     }
 
+    /// Whether every list lies within the items, in order: true of lists this module made,
+    /// checked of lists read back (the build cache).
+    pub fn is_well_formed(&self) -> bool {
+        self.starts.first() == Some(&0)
+            && self.starts.windows(2).all(|pair| pair[0] <= pair[1])
+            && self.starts.last().is_some_and(|&end| end as usize == self.items.len())
+    }
+
     /// Each list in order.
     pub fn iter(&self) -> impl Iterator<Item = &[T]> + '_ {
         (0..self.len()).map(move |i| &self[i])

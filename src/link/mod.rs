@@ -185,16 +185,49 @@ pub fn title_from_slug(slug: &str) -> String {
         None => String::new(),
     }
 }
+
+/// Where the related-question graph of an earlier build is kept (the build cache): a build
+/// whose articles give the graph the same inputs (`Graph::inputs_digest`) takes it back
+/// instead of computing it, as an edit of an article's body below its answer leaves them.
+pub trait KeptGraph {
+    fn recall(&self, inputs: &[u8; 32]) -> Option<Graph>;
+    fn keep(&self, inputs: &[u8; 32], graph: &Graph);
+}
+
 /// The related-question graph over every article, drafts included, and the findings
-/// about it (`related/dangling`, `related/implausible`, `graph/orphan`): built once here,
-/// judged here, and reused by `build` when it publishes the same articles.
+/// about it (`related/dangling`, `related/implausible`, `graph/orphan`): built once here
+/// (or taken back from `kept`), judged here, and reused by `build` when it publishes the
+/// same articles.
 pub fn link_graph(
     articles: &[Article],
     config: &SiteConfig,
     progress: &dyn crate::progress::Progress,
+    kept: Option<&dyn KeptGraph>,
 ) -> (Graph, Vec<crate::diagnostic::Diagnostic>) {
     let corpus = in_site_order(articles);
-    let graph = Graph::build(&corpus, config.related.max);
+    let graph = match kept {
+        None => Graph::build(&corpus, config.related.max),
+        Some(kept) => {
+            let inputs = Graph::inputs_digest(&corpus, config.related.max);
+            match kept.recall(&inputs) {
+                Some(graph) => {
+                    // Debug builds (every test) check the kept graph against building it anew,
+                    // as they check kept parses.
+                    #[cfg(debug_assertions)]
+                    assert!(
+                        graph == Graph::build(&corpus, config.related.max),
+                        "the kept graph is not the graph of these articles"
+                    );
+                    graph
+                }
+                None => {
+                    let graph = Graph::build(&corpus, config.related.max);
+                    kept.keep(&inputs, &graph);
+                    graph
+                }
+            }
+        }
+    };
     progress.stage("checking the graph", None);
     let findings = findings::check_graph(&corpus, &graph, config);
     (graph, findings)
