@@ -67,8 +67,10 @@
 //! The hand-off between stages is plain data the build cache stores per file: a file's text
 //! and what every parse reads besides it name its `parse::article::ParsedArticle` (the
 //! article and the findings of parsing and judging it; `cache::articles`), so a build
-//! after an edit parses only the files that changed. Everything after parse is computed
-//! from those, in every build, up to each page's context; a page whose context (its key,
+//! after an edit parses only the files that changed. The related-question graph is kept
+//! the same way, named by what it reads of every article (`cache::graph`), and taken back
+//! when an edit left that unchanged. Everything else after parse is computed from those,
+//! in every build, up to each page's context; a page whose context (its key,
 //! `render::page_key`) is the one the output's record holds is taken over from the previous
 //! output instead of rendered and written (`write::Earlier`).
 
