@@ -167,9 +167,12 @@ fn is_entry_name(name: &str) -> bool {
 }
 
 impl Kept for ArticleCache {
-    fn recall(&self, source: &SourceFile, spill: Option<&Arc<Spill>>) -> Option<ParsedArticle> {
-        let key = self.key(source);
-        let bytes = std::fs::read(self.entry(&key)).ok()?;
+    fn name(&self, source: &SourceFile) -> [u8; 32] {
+        self.key(source)
+    }
+
+    fn recall(&self, key: &[u8; 32], spill: Option<&Arc<Spill>>) -> Option<ParsedArticle> {
+        let bytes = std::fs::read(self.entry(key)).ok()?;
         let payload = frame::open(&bytes).ok()?;
         let (json, packed) = frame::take_sized(payload)?;
         let stored: Stored = serde_json::from_slice(json).ok()?;
@@ -187,7 +190,7 @@ impl Kept for ArticleCache {
                 return None;
             }
         }
-        self.mark_used(key);
+        self.mark_used(*key);
         Some(ParsedArticle {
             article,
             spans: None,
@@ -195,7 +198,7 @@ impl Kept for ArticleCache {
         })
     }
 
-    fn keep(&self, source: &SourceFile, parsed: &ParsedArticle) {
+    fn keep(&self, key: &[u8; 32], parsed: &ParsedArticle) {
         // Only what a parse job hands on: where each field is written is dropped once the
         // article is judged, and an unjudged article would come back unjudged. A parse
         // without its HTML would be recalled by a build that needs it.
@@ -218,9 +221,8 @@ impl Kept for ArticleCache {
         payload.extend_from_slice(&(json.len() as u64).to_le_bytes());
         payload.extend_from_slice(&json);
         payload.extend_from_slice(&packed);
-        let key = self.key(source);
-        if frame::write_in_place(&self.entry(&key), &payload).is_ok() {
-            self.mark_used(key);
+        if frame::write_in_place(&self.entry(key), &payload).is_ok() {
+            self.mark_used(*key);
         }
     }
 }

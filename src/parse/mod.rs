@@ -212,7 +212,8 @@ fn parse_or_recall(
     let Some(kept) = kept else {
         return parse_article(source, sources, output);
     };
-    if let Some(mut recalled) = kept.recall(source, sources.spill) {
+    let name = kept.name(source);
+    if let Some(mut recalled) = kept.recall(&name, sources.spill) {
         // The corrections a reference shows come from the retraction list, which the kept
         // parse was made against too; they are not stored, only set again.
         if let (Some(article), Some(list)) = (recalled.article.as_mut(), sources.retractions) {
@@ -222,11 +223,20 @@ fn parse_or_recall(
         // field and the body's HTML, as `yaml` checks its values against serde_yaml's.
         #[cfg(debug_assertions)]
         assert_same_parse(&recalled, &parse_article(source, sources, output), &source.rel_path);
+        named(&mut recalled, name);
         return recalled;
     }
-    let parsed = parse_article(source, sources, output);
-    kept.keep(source, &parsed);
+    let mut parsed = parse_article(source, sources, output);
+    kept.keep(&name, &parsed);
+    named(&mut parsed, name);
     parsed
+}
+
+/// Gives the article the name of its parse.
+fn named(parsed: &mut ParsedArticle, name: [u8; 32]) {
+    if let Some(article) = parsed.article.as_mut() {
+        article.inputs = Some(name);
+    }
 }
 
 #[cfg(debug_assertions)]

@@ -118,7 +118,13 @@ pub fn render_site(
     let summaries = summaries(site, &urls, &topics);
     let site_view = site_view(site, &urls, &topics);
     templates.tera.global_context().insert("site", &site_view);
-    let keys = page_key::Keys::new(templates.digest(), ("site", &site_view));
+    let added = format!(
+        "history pages: {}, editions: {}",
+        extras.history.is_some(),
+        extras.editions.is_some()
+    );
+    let site_inputs = page_key::site_inputs(site.config, &site.people, &added);
+    let keys = page_key::Keys::new(templates.digest(), ("site", &site_view), &site_inputs);
     drop(site_view);
     let shared = Shared {
         site,
@@ -241,9 +247,18 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
         }
         Job::Article(index) => {
             let article = site.articles[index];
-            // The view is keyed without the body's text: the body enters the key as its
-            // digest, and is unpacked only for a page that is rendered.
-            // The references are part of the view, and so of its key: read back for every page.
+            let page = Page::at("article.html", article_dir(&article.slug));
+            let frame = Frame::of(shared, &page);
+            // Keyed by its inputs where every article its view reads was named: nothing of
+            // the view is made for a page taken over.
+            let by_inputs = staging
+                .keeps_pages()
+                .then(|| article_inputs(shared, &frame, index))
+                .flatten();
+            if frame.taken_over(by_inputs.as_ref(), staging)? {
+                return Ok(());
+            }
+            // The references are part of the view: read back for every page rendered.
             let references = article
                 .references
                 .typed()
@@ -253,15 +268,21 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 view.history_url = Some(urls.path(&history_dir(&article.slug)));
             }
             context::place_banner(&mut view, site, urls)?;
-            let page = Page::at("article.html", article_dir(&article.slug));
-            let frame = Frame::of(shared, &page);
-            let key = article.body.html_digest().and_then(|digest| {
-                let body = (digest, &urls.base_path);
-                frame.key(shared, &[("article", &view), ("body", &body)], staging)
-            });
-            if frame.taken_over(key.as_ref(), staging)? {
-                return Ok(());
-            }
+            // Else by its view, made without the body's text: the body enters the key as its
+            // digest, and is unpacked only for a page that is rendered.
+            let key = match by_inputs {
+                Some(key) => Some(key),
+                None => {
+                    let key = article.body.html_digest().and_then(|digest| {
+                        let body = (digest, &urls.base_path);
+                        frame.key(shared, &[("article", &view), ("body", &body)], staging)
+                    });
+                    if frame.taken_over(key.as_ref(), staging)? {
+                        return Ok(());
+                    }
+                    key
+                }
+            };
             let body = article
                 .body
                 .html()
@@ -357,6 +378,28 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             emit(shared, &Page::at("review.html", "review/"), &parts, None, staging)
         }
     }
+}
+
+/// The key of article `index`'s page from its inputs (see `page_key`): the names of its
+/// parse and of those of the questions its page lists (related, with the graph's score and
+/// reason for each, and backlinks), and its frame. `None` when one of them was not named.
+fn article_inputs(shared: &Shared<'_, '_>, frame: &Frame<'_>, index: usize) -> Option<PageKey> {
+    let site = shared.site;
+    let mut key = shared.keys.inputs(frame.page.template, &frame.page.output);
+    key.bytes("article", site.articles[index].inputs.as_ref()?);
+    for entry in &site.related[index] {
+        key.bytes("related", site.articles[entry.index()].inputs.as_ref()?);
+        key.bytes("explicit", &[u8::from(entry.explicit)]);
+        key.bytes("score", &entry.score.to_le_bytes());
+        key.bytes("reason", site.related_reason(index, entry).as_bytes());
+    }
+    for &other in &site.backlinks[index] {
+        key.bytes("backlink", site.articles[other as usize].inputs.as_ref()?);
+    }
+    for (name, part) in frame.common() {
+        key.part(name, part);
+    }
+    Some(key.finish())
 }
 
 /// A page to produce: its template, its folder (for a page with an address of its own),
