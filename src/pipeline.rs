@@ -561,7 +561,7 @@ fn build_to(
         &site,
         &checked.loaded,
         checked.parsed.sources(),
-        &templates.tera,
+        &templates,
         &staging,
         progress,
     ) {

@@ -121,7 +121,7 @@ type Edit = (&'static str, fn(&Site));
 /// The article ARTICLE lists as related, and which lists it back.
 const NEIGHBOUR: &str = "content/cardiology/statins-primary-prevention.md";
 
-const EDITS: [Edit; 16] = [
+const EDITS: [Edit; 17] = [
     ("article text", |s| {
         edit(s, ARTICLE, "are not caused", "are seldom caused")
     }),
@@ -149,6 +149,15 @@ const EDITS: [Edit; 16] = [
             NEIGHBOUR,
             "  status: submitted\n",
             "  status: under_review\n  reviewers:\n    - {name: \"Dr Grace Hopper\"}\n",
+        )
+    }),
+    // Shown on the history page, which is keyed by its inputs too.
+    ("an update date", |s| {
+        edit(
+            s,
+            ARTICLE,
+            "created: 2025-02-01\n",
+            "created: 2025-02-01\nupdated: 2025-03-01\n",
         )
     }),
     ("topics", |s| {

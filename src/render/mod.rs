@@ -118,13 +118,13 @@ pub fn render_site(
     let summaries = summaries(site, &urls, &topics);
     let site_view = site_view(site, &urls, &topics);
     templates.tera.global_context().insert("site", &site_view);
-    let added = format!(
-        "history pages: {}, editions: {}",
+    let keys = page_keys(
+        site,
+        templates,
+        &site_view,
         extras.history.is_some(),
-        extras.editions.is_some()
+        extras.editions.is_some(),
     );
-    let site_inputs = page_key::site_inputs(site.config, &site.people, &added);
-    let keys = page_key::Keys::new(templates.digest(), ("site", &site_view), &site_inputs);
     drop(site_view);
     let shared = Shared {
         site,
@@ -187,6 +187,22 @@ pub fn render_site(
         return Err(problems);
     }
     Ok(())
+}
+
+/// What the keys of every page of a build start from: the templates, the site view every
+/// page is given (`site_view`, the global context), and what views keyed by their inputs
+/// read site-wide besides (`page_key::site_inputs`), with whether the build writes history
+/// pages and has editions.
+pub fn page_keys(
+    site: &Site<'_>,
+    templates: &templates::Templates,
+    site_view: &context::SiteView,
+    history: bool,
+    editions: bool,
+) -> page_key::Keys {
+    let added = format!("history pages: {history}, editions: {editions}");
+    let site_inputs = page_key::site_inputs(site.config, &site.people, &added);
+    page_key::Keys::new(templates.digest(), ("site", site_view), &site_inputs)
 }
 
 /// Every page of the site, listing pages first.
