@@ -253,13 +253,19 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             let topic = &site.topics[index];
             let articles: Vec<&SummaryView> = topic.articles.iter().map(|&i| &shared.summaries[i]).collect();
             let parts: [(&'static str, &dyn Part); 2] = [("topic", &shared.topics[index]), ("articles", &articles)];
-            emit(
-                shared,
-                &Page::at("topic.html", topic_dir(&topic.slug)),
-                &parts,
-                None,
-                staging,
-            )
+            let page = Page::at("topic.html", topic_dir(&topic.slug));
+            let frame = Frame::of(shared, &page);
+            // A listing's summaries are each its article's and the site view's: keyed by
+            // the articles' names where all were named.
+            let by_inputs = staging
+                .keeps_pages()
+                .then(|| listing_inputs(shared, &frame, ("topic", &shared.topics[index]), &topic.articles))
+                .flatten();
+            let key = by_inputs.or_else(|| frame.key(shared, &parts, staging));
+            if frame.taken_over(key.as_ref(), staging)? {
+                return Ok(());
+            }
+            frame.render(shared, &parts, None, key.as_ref(), staging)
         }
         Job::Article(index) => {
             let article = site.articles[index];
@@ -411,6 +417,27 @@ fn article_inputs(shared: &Shared<'_, '_>, frame: &Frame<'_>, index: usize) -> O
     }
     for &other in &site.backlinks[index] {
         key.bytes("backlink", site.articles[other as usize].inputs.as_ref()?);
+    }
+    for (name, part) in frame.common() {
+        key.part(name, part);
+    }
+    Some(key.finish())
+}
+
+/// The key of a listing page from its inputs: its own value `part`, the names of the
+/// articles whose summaries it lists, in order, and its frame. A summary is made of its
+/// article and the site view alone (`context::summary_view`). `None` when one article was
+/// not named.
+fn listing_inputs(
+    shared: &Shared<'_, '_>,
+    frame: &Frame<'_>,
+    part: (&'static str, &dyn Part),
+    listed: &[usize],
+) -> Option<PageKey> {
+    let mut key = shared.keys.inputs(frame.page.template, &frame.page.output);
+    key.part(part.0, part.1);
+    for &index in listed {
+        key.bytes("listed", shared.site.articles[index].inputs.as_ref()?);
     }
     for (name, part) in frame.common() {
         key.part(name, part);
