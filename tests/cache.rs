@@ -700,7 +700,13 @@ fn an_edit_that_keeps_size_and_modification_time_is_still_built() {
     assert_eq!(std::fs::metadata(&path).unwrap().len(), before);
     assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), modified);
 
-    assert!(!cached_build(&site, &[]), "the edit was missed: the build said up to date");
+    assert!(
+        !cached_build(&site, &[]),
+        "the edit was missed: the build said up to date"
+    );
     expect_clean_bytes(&site, &[], "an edit of the same size and time");
-    assert!(site.read("public/questions/statin-muscle-symptoms/index.html").contains("are NOT caused"));
+    assert!(
+        site.read("public/questions/statin-muscle-symptoms/index.html")
+            .contains("are NOT caused")
+    );
 }
