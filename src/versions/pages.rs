@@ -180,10 +180,10 @@ struct Keyed<'k> {
 }
 
 impl Keyed<'_> {
-    /// The key of `article`'s history page at `dir` from its inputs, for an article with
-    /// no earlier text: its page then reads the article (named by its parse), whether the
-    /// site is in git and which approval was looked for, and what is site-wide. `None`
-    /// for any other page, which is rendered.
+    /// The key of `article`'s history page at `dir` from its inputs, for a published
+    /// article with no earlier text and no outgrown approval to trace: its page then reads
+    /// the article (named by its parse), whether the site is in git and which approval was
+    /// looked for, and what is site-wide. `None` for any other page, which is rendered.
     fn history(
         &self,
         article: &Article,
@@ -192,7 +192,10 @@ impl Keyed<'_> {
         withdrawn: bool,
         dir: &str,
     ) -> Option<PageKey> {
-        if withdrawn || !own.versions.is_empty() || own.approved.is_some() {
+        // Who approved a text the article has outgrown is judged as of the system's today
+        // (`approved_by`), which no name holds: such a page is rendered.
+        let names_approvers = article.review_state.is_stale() && own.traced_hash.is_some();
+        if withdrawn || names_approvers || !own.versions.is_empty() || own.approved.is_some() {
             return None;
         }
         let mut key = self.keys.inputs("history.html", &format!("{dir}index.html"));
