@@ -69,10 +69,12 @@
 //! article and the findings of parsing and judging it; `cache::articles`), so a build
 //! after an edit parses only the files that changed. The related-question graph is kept
 //! the same way, named by what it reads of every article (`cache::graph`), and taken back
-//! when an edit left that unchanged. Everything else after parse is computed from those,
-//! in every build, up to each page's context; a page whose context (its key,
-//! `render::page_key`) is the one the output's record holds is taken over from the previous
-//! output instead of rendered and written (`write::Earlier`).
+//! when an edit left that unchanged. Everything else after parse is computed from those
+//! in every build, up to each page's key (`render::page_key`): for article, topic and most
+//! history pages a digest of the names of the parses the page reads and of what is
+//! site-wide, made before any of the page's context; for the others a digest of the
+//! context itself. A page whose key is the one the output's record holds is taken over
+//! from the previous output instead of rendered and written (`write::Earlier`).
 
 use crate::check::check_site;
 use crate::config::{SiteConfig, load_config};
@@ -572,7 +574,7 @@ fn build_to(
         &site,
         &checked.loaded,
         checked.parsed.sources(),
-        &templates.tera,
+        &templates,
         &staging,
         progress,
     ) {

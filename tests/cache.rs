@@ -118,7 +118,10 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 /// One kind of edit named in the scale issue, applied to the site.
 type Edit = (&'static str, fn(&Site));
 
-const EDITS: [Edit; 15] = [
+/// The article ARTICLE lists as related, and which lists it back.
+const NEIGHBOUR: &str = "content/cardiology/statins-primary-prevention.md";
+
+const EDITS: [Edit; 18] = [
     ("article text", |s| {
         edit(s, ARTICLE, "are not caused", "are seldom caused")
     }),
@@ -132,6 +135,33 @@ const EDITS: [Edit; 15] = [
             ARTICLE,
             "related: [statins-primary-prevention]",
             "related: [metformin-first-line]",
+        )
+    }),
+    // Shown on ARTICLE's page (its related list) but written in another file: a page keyed
+    // by its inputs must name its neighbours' too.
+    ("a related question's answer", |s| {
+        edit(
+            s,
+            NEIGHBOUR,
+            "a moderate-intensity statin",
+            "a statin of moderate intensity",
+        )
+    }),
+    ("a review state", |s| {
+        edit(
+            s,
+            NEIGHBOUR,
+            "  status: submitted\n",
+            "  status: under_review\n  reviewers:\n    - {name: \"Dr Grace Hopper\"}\n",
+        )
+    }),
+    // Shown on the history page, which is keyed by its inputs too.
+    ("an update date", |s| {
+        edit(
+            s,
+            ARTICLE,
+            "created: 2025-02-01\n",
+            "created: 2025-02-01\nupdated: 2025-03-01\n",
         )
     }),
     ("topics", |s| {

@@ -177,9 +177,12 @@ fn is_entry_name(name: &str) -> bool {
 }
 
 impl Kept for ArticleCache {
-    fn recall(&self, source: &SourceFile, spill: Option<&Arc<Spill>>) -> Option<ParsedArticle> {
-        let key = self.key(source);
-        let bytes = std::fs::read(self.entry(&key)).ok()?;
+    fn name(&self, source: &SourceFile) -> [u8; 32] {
+        self.key(source)
+    }
+
+    fn recall(&self, key: &[u8; 32], spill: Option<&Arc<Spill>>) -> Option<ParsedArticle> {
+        let bytes = std::fs::read(self.entry(key)).ok()?;
         let payload = frame::open(&bytes).ok()?;
         let (json, rest) = frame::take_sized(payload)?;
         let (html, references) = frame::take_sized(rest)?;
@@ -201,7 +204,7 @@ impl Kept for ArticleCache {
         } else if !stored.references.is_empty() || !references.is_empty() {
             return None;
         }
-        self.mark_used(key);
+        self.mark_used(*key);
         Some(ParsedArticle {
             article,
             spans: None,
@@ -209,7 +212,7 @@ impl Kept for ArticleCache {
         })
     }
 
-    fn keep(&self, source: &SourceFile, parsed: &ParsedArticle) {
+    fn keep(&self, key: &[u8; 32], parsed: &ParsedArticle) {
         // Only what a parse job hands on: where each field is written is dropped once the
         // article is judged, and an unjudged article would come back unjudged. A parse
         // without its HTML would be recalled by a build that needs it.
@@ -239,9 +242,8 @@ impl Kept for ArticleCache {
             payload.extend_from_slice(part);
         }
         payload.extend_from_slice(&references);
-        let key = self.key(source);
-        if frame::write_in_place(&self.entry(&key), &payload).is_ok() {
-            self.mark_used(key);
+        if frame::write_in_place(&self.entry(key), &payload).is_ok() {
+            self.mark_used(*key);
         }
     }
 }

@@ -417,6 +417,16 @@ impl Graph {
 
     /// The parts of a pair's score, named.
     pub fn explain(&self, a: usize, b: usize) -> Explanation {
+        Explanation {
+            score: self.score(a, b),
+            ..self.shared_parts(a, b)
+        }
+    }
+
+    /// `explain` without the score, which a reason does not show: every page's related
+    /// entries and every edge of graph.json are given one, and the score is a second pass
+    /// over both profiles.
+    fn shared_parts(&self, a: usize, b: usize) -> Explanation {
         let (pa, pb) = (&self.profiles[a], &self.profiles[b]);
         let mut shared_topics: Vec<(f32, &str)> = Vec::new();
         merge(&pa.topics, &pb.topics, |t, wa, _| {
@@ -436,7 +446,7 @@ impl Graph {
         // shared everyday word between unrelated questions explains nothing.
         let worth = (text * 0.1).max(0.01);
         Explanation {
-            score: self.score(a, b),
+            score: 0.0,
             text,
             topics: shared_topics.into_iter().take(3).map(|(_, t)| t.to_string()).collect(),
             references,
@@ -508,7 +518,7 @@ impl Edge {
 /// `from`'s editors chose it, else the computed likeness ("shares 1 reference; …").
 /// An explanation is the same read from either end, so an undirected edge has one reason.
 pub fn reason(graph: &Graph, from: usize, to: usize, explicit: bool) -> String {
-    let why = graph.explain(from, to).reason();
+    let why = graph.shared_parts(from, to).reason();
     match (explicit, why.as_str()) {
         (false, _) => why,
         (true, "nothing in common") => "chosen by the editors".to_string(),

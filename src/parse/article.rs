@@ -82,6 +82,12 @@ pub struct Article {
     pub body_external: Vec<super::markdown::Link>,
     /// Where the fields that checks across articles point at are written.
     pub places: Places,
+    /// A name of everything its parse read (the build cache's name of its kept parse,
+    /// `Kept::name`): two articles of one name are the same article. Pages are keyed by
+    /// it instead of by all they show of it (`render::page_key`). `None` when nothing
+    /// named the parse (no build cache).
+    #[serde(skip)]
+    pub inputs: Option<[u8; 32]>,
 }
 
 /// An article's body as the site uses it: the page's HTML and table of contents, and for
@@ -234,11 +240,14 @@ pub struct Sources<'a> {
 /// job hands on is kept (a judged article, or the findings of a file that did not parse),
 /// so a recalled parse is what parsing the same text against the same sources gives.
 pub trait Kept: Sync {
-    /// The parse of `source` kept from an earlier build against the same sources, its
-    /// body's HTML written to `spill`.
-    fn recall(&self, source: &SourceFile, spill: Option<&Arc<Spill>>) -> Option<ParsedArticle>;
-    /// Keeps `parsed`, the parse of `source`.
-    fn keep(&self, source: &SourceFile, parsed: &ParsedArticle);
+    /// The name of `source`'s parse: a digest of its path, its text and everything else
+    /// its parse reads. One name, one parse.
+    fn name(&self, source: &SourceFile) -> [u8; 32];
+    /// The parse named `name` kept from an earlier build, its body's HTML written to
+    /// `spill`.
+    fn recall(&self, name: &[u8; 32], spill: Option<&Arc<Spill>>) -> Option<ParsedArticle>;
+    /// Keeps `parsed`, the parse named `name`.
+    fn keep(&self, name: &[u8; 32], parsed: &ParsedArticle);
 }
 
 /// The checks that need one article and what it was parsed against (the shared
@@ -584,6 +593,7 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         body_links,
         body_external,
         places,
+        inputs: None,
     };
     ParsedArticle {
         article: Some(article),

@@ -216,7 +216,8 @@ fn parse_or_recall(
     let Some(kept) = kept else {
         return parse_and_pack();
     };
-    if let Some(recalled) = kept.recall(source, sources.spill) {
+    let name = kept.name(source);
+    if let Some(mut recalled) = kept.recall(&name, sources.spill) {
         // The references come back packed with the corrections they were kept with: the
         // retraction list is one of the inputs that name a kept parse.
         // Debug builds (every test) check the kept parse against parsing anew, field by
@@ -224,11 +225,20 @@ fn parse_or_recall(
         // checks its values against serde_yaml's.
         #[cfg(debug_assertions)]
         assert_same_parse(&recalled, &parse_and_pack(), &source.rel_path);
+        named(&mut recalled, name);
         return recalled;
     }
-    let parsed = parse_and_pack();
-    kept.keep(source, &parsed);
+    let mut parsed = parse_and_pack();
+    kept.keep(&name, &parsed);
+    named(&mut parsed, name);
     parsed
+}
+
+/// Gives the article the name of its parse.
+fn named(parsed: &mut ParsedArticle, name: [u8; 32]) {
+    if let Some(article) = parsed.article.as_mut() {
+        article.inputs = Some(name);
+    }
 }
 
 #[cfg(debug_assertions)]

@@ -118,7 +118,13 @@ pub fn render_site(
     let summaries = summaries(site, &urls, &topics);
     let site_view = site_view(site, &urls, &topics);
     templates.tera.global_context().insert("site", &site_view);
-    let keys = page_key::Keys::new(templates.digest(), ("site", &site_view));
+    let keys = page_keys(
+        site,
+        templates,
+        &site_view,
+        extras.history.is_some(),
+        extras.editions.is_some(),
+    );
     drop(site_view);
     let shared = Shared {
         site,
@@ -183,6 +189,22 @@ pub fn render_site(
     Ok(())
 }
 
+/// What the keys of every page of a build start from: the templates, the site view every
+/// page is given (`site_view`, the global context), and what views keyed by their inputs
+/// read site-wide besides (`page_key::site_inputs`), with whether the build writes history
+/// pages and has editions.
+pub fn page_keys(
+    site: &Site<'_>,
+    templates: &templates::Templates,
+    site_view: &context::SiteView,
+    history: bool,
+    editions: bool,
+) -> page_key::Keys {
+    let added = format!("history pages: {history}, editions: {editions}");
+    let site_inputs = page_key::site_inputs(site.config, &site.people, &added);
+    page_key::Keys::new(templates.digest(), ("site", site_view), &site_inputs)
+}
+
 /// Every page of the site, listing pages first.
 fn all_jobs(site: &Site<'_>) -> Vec<Job> {
     let mut jobs = vec![
@@ -231,19 +253,34 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             let topic = &site.topics[index];
             let articles: Vec<&SummaryView> = topic.articles.iter().map(|&i| &shared.summaries[i]).collect();
             let parts: [(&'static str, &dyn Part); 2] = [("topic", &shared.topics[index]), ("articles", &articles)];
-            emit(
-                shared,
-                &Page::at("topic.html", topic_dir(&topic.slug)),
-                &parts,
-                None,
-                staging,
-            )
+            let page = Page::at("topic.html", topic_dir(&topic.slug));
+            let frame = Frame::of(shared, &page);
+            // A listing's summaries are each its article's and the site view's: keyed by
+            // the articles' names where all were named.
+            let by_inputs = staging
+                .keeps_pages()
+                .then(|| listing_inputs(shared, &frame, ("topic", &shared.topics[index]), &topic.articles))
+                .flatten();
+            let key = by_inputs.or_else(|| frame.key(shared, &parts, staging));
+            if frame.taken_over(key.as_ref(), staging)? {
+                return Ok(());
+            }
+            frame.render(shared, &parts, None, key.as_ref(), staging)
         }
         Job::Article(index) => {
             let article = site.articles[index];
-            // The view is keyed without the body's text: the body enters the key as its
-            // digest, and is unpacked only for a page that is rendered.
-            // The references are part of the view, and so of its key: read back for every page.
+            let page = Page::at("article.html", article_dir(&article.slug));
+            let frame = Frame::of(shared, &page);
+            // Keyed by its inputs where every article its view reads was named: nothing of
+            // the view is made for a page taken over.
+            let by_inputs = staging
+                .keeps_pages()
+                .then(|| article_inputs(shared, &frame, index))
+                .flatten();
+            if frame.taken_over(by_inputs.as_ref(), staging)? {
+                return Ok(());
+            }
+            // The references are part of the view: read back for every page rendered.
             let references = article
                 .references
                 .typed()
@@ -253,15 +290,21 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 view.history_url = Some(urls.path(&history_dir(&article.slug)));
             }
             context::place_banner(&mut view, site, urls)?;
-            let page = Page::at("article.html", article_dir(&article.slug));
-            let frame = Frame::of(shared, &page);
-            let key = article.body.html_digest().and_then(|digest| {
-                let body = (digest, &urls.base_path);
-                frame.key(shared, &[("article", &view), ("body", &body)], staging)
-            });
-            if frame.taken_over(key.as_ref(), staging)? {
-                return Ok(());
-            }
+            // Else by its view, made without the body's text: the body enters the key as its
+            // digest, and is unpacked only for a page that is rendered.
+            let key = match by_inputs {
+                Some(key) => Some(key),
+                None => {
+                    let key = article.body.html_digest().and_then(|digest| {
+                        let body = (digest, &urls.base_path);
+                        frame.key(shared, &[("article", &view), ("body", &body)], staging)
+                    });
+                    if frame.taken_over(key.as_ref(), staging)? {
+                        return Ok(());
+                    }
+                    key
+                }
+            };
             let body = article
                 .body
                 .html()
@@ -357,6 +400,49 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             emit(shared, &Page::at("review.html", "review/"), &parts, None, staging)
         }
     }
+}
+
+/// The key of article `index`'s page from its inputs (see `page_key`): the names of its
+/// parse and of those of the questions its page lists (related, with the graph's score and
+/// reason for each, and backlinks), and its frame. `None` when one of them was not named.
+fn article_inputs(shared: &Shared<'_, '_>, frame: &Frame<'_>, index: usize) -> Option<PageKey> {
+    let site = shared.site;
+    let mut key = shared.keys.inputs(frame.page.template, &frame.page.output);
+    key.bytes("article", site.articles[index].inputs.as_ref()?);
+    for entry in &site.related[index] {
+        key.bytes("related", site.articles[entry.index()].inputs.as_ref()?);
+        key.bytes("explicit", &[u8::from(entry.explicit)]);
+        key.bytes("score", &entry.score.to_le_bytes());
+        key.bytes("reason", site.related_reason(index, entry).as_bytes());
+    }
+    for &other in &site.backlinks[index] {
+        key.bytes("backlink", site.articles[other as usize].inputs.as_ref()?);
+    }
+    for (name, part) in frame.common() {
+        key.part(name, part);
+    }
+    Some(key.finish())
+}
+
+/// The key of a listing page from its inputs: its own value `part`, the names of the
+/// articles whose summaries it lists, in order, and its frame. A summary is made of its
+/// article and the site view alone (`context::summary_view`). `None` when one article was
+/// not named.
+fn listing_inputs(
+    shared: &Shared<'_, '_>,
+    frame: &Frame<'_>,
+    part: (&'static str, &dyn Part),
+    listed: &[usize],
+) -> Option<PageKey> {
+    let mut key = shared.keys.inputs(frame.page.template, &frame.page.output);
+    key.part(part.0, part.1);
+    for &index in listed {
+        key.bytes("listed", shared.site.articles[index].inputs.as_ref()?);
+    }
+    for (name, part) in frame.common() {
+        key.part(name, part);
+    }
+    Some(key.finish())
 }
 
 /// A page to produce: its template, its folder (for a page with an address of its own),

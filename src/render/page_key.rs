@@ -7,6 +7,17 @@
 //! from a list of what a page is thought to depend on: nothing can be left out of it by
 //! mistake. Debug builds, so every test, render each page they take over all the same and
 //! stop if the bytes differ.
+//!
+//! Serialising a view costs about what rendering it does, so the pages there are one of
+//! per article (its own page, its history) are keyed by their inputs instead (`Keys::inputs`):
+//! the names of the parses of the articles the view reads (`Article::inputs`: a digest of
+//! each one's text and all its parse read), what the site adds between them (a related
+//! entry's reason and score), and everything site-wide — the templates, the site view, and
+//! the configuration, the people registry and what the build adds, in their `Debug` form,
+//! which names every field. Such a key names no value handed to Tera, so a new input of a
+//! view must enter its key by hand: debug builds render every page taken over by either key
+//! and stop if it differs, and `tests/cache.rs` edits each kind of input, neighbours'
+//! included, and compares whole trees.
 
 use crate::write::PageKey;
 use serde::Serialize;
@@ -69,18 +80,34 @@ impl Write for Digesting<'_> {
 /// What every page's key starts from.
 pub struct Keys {
     shared: Sha256,
+    /// What every key by inputs starts from.
+    inputs: Sha256,
 }
 
 impl Keys {
     /// Keys for pages of these templates (`Templates::digest`) sharing the global context
-    /// `global` (its one value, by name).
-    pub fn new(templates: &[u8; 32], global: (&str, &dyn Part)) -> Keys {
+    /// `global` (its one value, by name). `site` is the rest of what the views keyed by
+    /// their inputs read site-wide (`site_inputs`).
+    pub fn new(templates: &[u8; 32], global: (&str, &dyn Part), site: &str) -> Keys {
         let mut shared = Sha256::new();
-        shared.update(b"evident page key 1\0");
         shared.update(templates);
         name_into(&mut shared, global.0);
         global.1.digest_into(&mut shared);
-        Keys { shared }
+        let mut inputs = shared.clone();
+        // Each kind of key is tagged: no key by inputs can equal a key by values.
+        inputs.update(b"\0evident page key by inputs 1\0");
+        name_into(&mut inputs, site);
+        shared.update(b"\0evident page key 1\0");
+        Keys { shared, inputs }
+    }
+
+    /// The start of the key of the page `output` rendered by `template`, from its inputs:
+    /// everything site-wide is in it; the page's own inputs are added to it.
+    pub fn inputs(&self, template: &str, output: &str) -> InputKey {
+        let mut digest = self.inputs.clone();
+        name_into(&mut digest, template);
+        name_into(&mut digest, output);
+        InputKey(digest)
     }
 
     /// The key of the page `output` rendered by `template` from `parts`.
@@ -93,6 +120,35 @@ impl Keys {
             part.digest_into(&mut digest);
         }
         digest.finalize().into()
+    }
+}
+
+/// What views keyed by their inputs read site-wide beside the templates and the site view:
+/// the configuration and the people registry, in their `Debug` form (every field, in
+/// declaration and id order), and what the build adds to every page (`extras`).
+pub fn site_inputs(config: &crate::config::SiteConfig, people: &crate::people::Registry, extras: &str) -> String {
+    format!("{config:?}\n{people:?}\n{extras}")
+}
+
+/// A page's key by inputs, as it is made (`Keys::inputs`).
+pub struct InputKey(Sha256);
+
+impl InputKey {
+    /// Adds one input, by name.
+    pub fn bytes(&mut self, name: &str, bytes: &[u8]) {
+        name_into(&mut self.0, name);
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    /// Adds a value the page is given as it is.
+    pub fn part(&mut self, name: &'static str, part: &dyn Part) {
+        name_into(&mut self.0, name);
+        part.digest_into(&mut self.0);
+    }
+
+    pub fn finish(self) -> PageKey {
+        self.0.finalize().into()
     }
 }
 
@@ -114,7 +170,7 @@ mod tests {
 
     #[test]
     fn a_key_changes_with_every_value_a_page_is_given() {
-        let keys = Keys::new(&[0; 32], ("site", &"Heart KB"));
+        let keys = Keys::new(&[0; 32], ("site", &"Heart KB"), "");
         let view = |question, related| View { question, related };
         let base = keys.key("article.html", "a/index.html", &[("article", &view("Q?", vec!["b"]))]);
         assert_eq!(
@@ -128,12 +184,12 @@ mod tests {
             keys.key("page.html", "a/index.html", &[("article", &view("Q?", vec!["b"]))]),
             keys.key("article.html", "b/index.html", &[("article", &view("Q?", vec!["b"]))]),
             keys.key("article.html", "a/index.html", &[("page", &view("Q?", vec!["b"]))]),
-            Keys::new(&[1; 32], ("site", &"Heart KB")).key(
+            Keys::new(&[1; 32], ("site", &"Heart KB"), "").key(
                 "article.html",
                 "a/index.html",
                 &[("article", &view("Q?", vec!["b"]))],
             ),
-            Keys::new(&[0; 32], ("site", &"Lung KB")).key(
+            Keys::new(&[0; 32], ("site", &"Lung KB"), "").key(
                 "article.html",
                 "a/index.html",
                 &[("article", &view("Q?", vec!["b"]))],
@@ -147,5 +203,35 @@ mod tests {
             keys.key("t", "o", &[("x", &"ab"), ("y", &"c")]),
             keys.key("t", "o", &[("x", &"a"), ("y", &"bc")])
         );
+    }
+
+    #[test]
+    fn a_key_by_inputs_changes_with_every_input_and_with_the_site() {
+        let by = |site: &str, inputs: &[(&str, &[u8])], output: &str| {
+            let mut key = Keys::new(&[0; 32], ("site", &"Heart KB"), site).inputs("article.html", output);
+            for (name, bytes) in inputs {
+                key.bytes(name, bytes);
+            }
+            key.finish()
+        };
+        let base = by("config A", &[("article", b"a"), ("related", b"b")], "a/index.html");
+        assert_eq!(
+            base,
+            by("config A", &[("article", b"a"), ("related", b"b")], "a/index.html")
+        );
+        let others = [
+            by("config B", &[("article", b"a"), ("related", b"b")], "a/index.html"),
+            by("config A", &[("article", b"a"), ("related", b"c")], "a/index.html"),
+            by("config A", &[("article", b"a")], "a/index.html"),
+            by("config A", &[("article", b"a"), ("backlink", b"b")], "a/index.html"),
+            by("config A", &[("article", b"ab")], "a/index.html"),
+            by("config A", &[("article", b"a"), ("related", b"b")], "b/index.html"),
+        ];
+        for (n, other) in others.iter().enumerate() {
+            assert_ne!(&base, other, "change {n}");
+        }
+        // Never a key by values, whatever the values.
+        let keys = Keys::new(&[0; 32], ("site", &"Heart KB"), "config A");
+        assert_ne!(keys.inputs("t", "o").finish(), keys.key("t", "o", &[]));
     }
 }

@@ -146,11 +146,11 @@ impl Versions {
         site: &Site<'_>,
         loaded: &LoadedContent,
         sources: crate::parse::article::Sources<'_>,
-        tera: &tera::Tera,
+        templates: &crate::render::templates::Templates,
         sink: &dyn Sink,
         progress: &dyn Progress,
     ) -> Result<(), Vec<Diagnostic>> {
-        self.publish_history(site, loaded, sources, tera, sink, progress)?;
+        self.publish_history(site, loaded, sources, templates, sink, progress)?;
         if let Some(plan) = &mut self.editions {
             plan.publish(sink, progress)?;
         }
@@ -169,7 +169,7 @@ impl Versions {
         site: &Site<'_>,
         loaded: &LoadedContent,
         sources: crate::parse::article::Sources<'_>,
-        tera: &tera::Tera,
+        templates: &crate::render::templates::Templates,
         sink: &dyn Sink,
         progress: &dyn Progress,
     ) -> Result<(), Vec<Diagnostic>> {
@@ -181,7 +181,7 @@ impl Versions {
                 root: &self.root,
                 files: &files,
                 sources,
-                tera,
+                templates,
                 nav: self.editions.as_ref().map(Plan::current_nav),
             },
             sink,

@@ -15,7 +15,7 @@ use crate::render::context::{DateView, TopicView, article_content_view, restyle_
 use crate::render::redirects::{ReplacementView, replacements};
 use crate::render::templates::{render_page, template_error};
 use crate::render::urls::{Urls, article_dir, history_dir, version_dir};
-use crate::write::Sink;
+use crate::write::{PageKey, Sink};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -166,8 +166,47 @@ pub struct Inputs<'i> {
     pub files: &'i FastMap<&'i str, &'i ContentFile>,
     /// What the current texts were parsed against, for parsing earlier ones as they were.
     pub sources: crate::parse::article::Sources<'i>,
-    pub tera: &'i tera::Tera,
+    /// The site's templates, their global context (the site view) set by `render_site`.
+    pub templates: &'i crate::render::templates::Templates,
     pub nav: Option<Nav<'i>>,
+}
+
+/// What the history pages of a build are keyed by besides their own inputs (see
+/// `render::page_key`), when the sink keeps pages.
+struct Keyed<'k> {
+    keys: crate::render::page_key::Keys,
+    urls: &'k Urls,
+    nav: Option<Nav<'k>>,
+}
+
+impl Keyed<'_> {
+    /// The key of `article`'s history page at `dir` from its inputs, for a published
+    /// article with no earlier text and no outgrown approval to trace: its page then reads
+    /// the article (named by its parse), whether the site is in git and which approval was
+    /// looked for, and what is site-wide. `None` for any other page, which is rendered.
+    fn history(
+        &self,
+        article: &Article,
+        own: &ArticleHistory,
+        history: &SiteHistory,
+        withdrawn: bool,
+        dir: &str,
+    ) -> Option<PageKey> {
+        // Who approved a text the article has outgrown is judged as of the system's today
+        // (`approved_by`), which no name holds: such a page is rendered.
+        let names_approvers = article.review_state.is_stale() && own.traced_hash.is_some();
+        if withdrawn || names_approvers || !own.versions.is_empty() || own.approved.is_some() {
+            return None;
+        }
+        let mut key = self.keys.inputs("history.html", &format!("{dir}index.html"));
+        key.bytes("article", article.inputs.as_ref()?);
+        key.bytes("from git", &[u8::from(history.from_git)]);
+        key.part("traced", &own.traced_hash);
+        key.part("canonical", &self.urls.absolute(dir));
+        key.part("page_url", &self.urls.path(dir));
+        key.part("editions", &self.nav.map(|nav| nav.view(dir)));
+        Some(key.finish())
+    }
 }
 
 /// Renders the history and version pages of every published and every withdrawn question
@@ -178,11 +217,19 @@ pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progres
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
     let wanted: Vec<(&Article, bool)> = super::with_history(site).collect();
+    let keyed = sink.keeps_pages().then(|| {
+        let site_view = crate::render::context::site_view(site, &urls, &topics);
+        Keyed {
+            keys: crate::render::page_keys(site, inputs.templates, &site_view, true, inputs.nav.is_some()),
+            urls: &urls,
+            nav: inputs.nav,
+        }
+    });
     progress.stage("history", Some(wanted.len() as u64));
     let mut problems: Vec<Diagnostic> = wanted
         .into_par_iter()
         .filter_map(|(article, withdrawn)| {
-            let result = render_article(inputs, article, withdrawn, &urls, &topics, sink);
+            let result = render_article(inputs, keyed.as_ref(), article, withdrawn, &urls, &topics, sink);
             progress.step();
             result.err()
         })
@@ -199,6 +246,7 @@ pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progres
 /// One article's history page and its earlier versions' pages.
 fn render_article(
     inputs: &Inputs<'_>,
+    keyed: Option<&Keyed<'_>>,
     article: &Article,
     withdrawn: bool,
     urls: &Urls,
@@ -208,6 +256,18 @@ fn render_article(
     let site = inputs.site;
     let empty = ArticleHistory::default();
     let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
+    let history_path = history_dir(&article.slug);
+    let key = keyed.and_then(|keyed| keyed.history(article, own, inputs.history, withdrawn, &history_path));
+    // Debug builds take over nothing here: they render the page and compare (`render`).
+    if let Some(key) = key.as_ref().filter(|_| !cfg!(debug_assertions)) {
+        let output = format!("{history_path}index.html");
+        if sink
+            .take_over(&output, key, None)
+            .map_err(|error| template_error(&output, format!("{error:#}")))?
+        {
+            return Ok(());
+        }
+    }
     // Earlier texts are judged as the current one is (an unsigned or forged approval of an
     // old version names no one either), but against their own commit's shared bibliography
     // and registry: what the page showed, and who could sign, then.
@@ -229,7 +289,6 @@ fn render_article(
     // The text a stale approval approved, to compare with the current one as readers read it.
     let approved = own.approved.as_ref().and_then(parse_past);
     let current_dir = article_dir(&article.slug);
-    let history_path = history_dir(&article.slug);
 
     let mut ctx = tera::Context::new();
     // Only a diff with the past needs the current text, and only a site in git has a past;
@@ -253,7 +312,7 @@ fn render_article(
         ),
     );
     ctx.insert("canonical", &urls.absolute(&history_path));
-    render(inputs, ctx, "history.html", &history_path, None, sink)?;
+    render(inputs, ctx, "history.html", &history_path, None, key.as_ref(), sink)?;
 
     for (past, old) in own.versions.iter().zip(&parsed) {
         let Some(old) = old else { continue };
@@ -291,7 +350,7 @@ fn render_article(
         );
         // An earlier version is not a page of its own for search engines: the current text is.
         ctx.insert("canonical", &urls.absolute(&current_dir));
-        render(inputs, ctx, "version.html", &dir, Some(&own), sink)?;
+        render(inputs, ctx, "version.html", &dir, Some(&own), None, sink)?;
     }
     Ok(())
 }
@@ -310,31 +369,40 @@ fn current_text(inputs: &Inputs<'_>, article: &Article) -> Result<String, Diagno
     }
 }
 
-/// Renders `template` to `<dir>index.html`, adding what every page receives.
+/// Renders `template` to `<dir>index.html`, adding what every page receives; recorded
+/// with its `key`, when it has one.
 fn render(
     inputs: &Inputs<'_>,
     mut ctx: tera::Context,
     template: &str,
     dir: &str,
     own: Option<&crate::render::banner::OwnParts<'_>>,
+    key: Option<&PageKey>,
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
     let urls = Urls::new(&inputs.site.config.base_url);
     ctx.insert("page_url", &urls.path(dir));
     ctx.insert("editions", &inputs.nav.map(|nav| nav.view(dir)));
     let output = format!("{dir}index.html");
-    render_page(inputs.tera, template, &ctx, &output, |bytes| {
+    render_page(&inputs.templates.tera, template, &ctx, &output, |bytes| {
         if let Some(own) = own {
             crate::render::banner::guard_page(bytes, own)
                 .map_err(|refusal| crate::render::banner::refusal_finding(inputs.root, &output, template, &refusal))?;
         }
-        check_and_write(template, &output, bytes, sink)
+        check_and_write(template, &output, bytes, key, sink)
     })
 }
 
 /// Writes a rendered history or version page, refusing a version page that would not say
-/// it shows an earlier version.
-fn check_and_write(template: &str, output: &str, bytes: &[u8], sink: &dyn Sink) -> Result<(), Diagnostic> {
+/// it shows an earlier version. A page with a key is recorded with it; debug builds take
+/// the earlier page of that key over only when it is these very bytes, and stop otherwise.
+fn check_and_write(
+    template: &str,
+    output: &str,
+    bytes: &[u8],
+    key: Option<&PageKey>,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
     if template == "version.html"
         && !bytes
             .windows(SUPERSEDED_MARK.len())
@@ -347,8 +415,16 @@ fn check_and_write(template: &str, output: &str, bytes: &[u8], sink: &dyn Sink) 
             ),
         ));
     }
-    sink.write(output, bytes)
-        .map_err(|error| template_error(output, format!("{error:#}")))
+    let written = match key {
+        Some(key) if cfg!(debug_assertions) => match sink.take_over(output, key, Some(bytes)) {
+            Ok(true) => Ok(()),
+            Ok(false) => sink.write_page(output, bytes, key),
+            Err(error) => Err(error),
+        },
+        Some(key) => sink.write_page(output, bytes, key),
+        None => sink.write(output, bytes),
+    };
+    written.map_err(|error| template_error(output, format!("{error:#}")))
 }
 
 fn commit_view(commit: &CommitInfo) -> CommitView<'_> {
