@@ -1,6 +1,7 @@
 //! Stage 2, parse: turns each loaded file into typed data — front matter, rendered Markdown,
 //! numbered citations — in parallel. Output: articles, pages, and the findings of parsing.
 
+pub mod answer;
 pub mod article;
 pub mod canonical;
 pub mod citation;
@@ -151,6 +152,7 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                         // references whole, and the graph their identities.
                         if let Some(article) = parsed.article.as_mut() {
                             article.references.pack(spill.as_ref());
+                            article.spill_answers(spill.as_ref());
                         }
                         let mut packed = findings.sibling();
                         packed.extend(std::mem::take(&mut parsed.diagnostics));
@@ -385,7 +387,7 @@ mod tests {
                 a.body.search_terms.clone(),
                 a.citations.order.clone(),
                 a.fingerprint.hash(),
-                a.answer.html.clone(),
+                a.answer.html().expect("unpacks"),
                 a.citations
                     .uses
                     .iter()
