@@ -153,6 +153,11 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                         if let Some(article) = parsed.article.as_mut() {
                             article.references.pack(spill.as_ref());
                             article.spill_answers(spill.as_ref());
+                            // What publishes reads the whole hash alone; `check`, which
+                            // approvals are recorded from, keeps the parts.
+                            if output == Output::Html {
+                                article.fingerprint.forget_parts();
+                            }
                         }
                         let mut packed = findings.sibling();
                         packed.extend(std::mem::take(&mut parsed.diagnostics));
