@@ -644,3 +644,33 @@ fn check_with_kept_parses_finds_what_it_finds_without_and_writes_none() {
     site.run(&["check"]);
     assert_eq!(kept_parses(&site), kept, "check wrote to the cache");
 }
+
+/// A build reads only the files that changed since the last one (`.evident/cache/
+/// known-files.bin`): an edit that keeps the file's size and even its modification time is
+/// still seen, as every write changes the file's change time, which no program can set.
+#[test]
+fn an_edit_that_keeps_size_and_modification_time_is_still_built() {
+    let site = site();
+    // Left alone long enough that the first build records the files as settled.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert!(!cached_build(&site, &[]));
+    assert!(site.path(".evident/cache/known-files.bin").is_file());
+    assert!(cached_build(&site, &[]), "nothing changed: up to date");
+
+    let path = site.path(ARTICLE);
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let before = std::fs::metadata(&path).unwrap().len();
+    edit(&site, ARTICLE, "are not caused", "are NOT caused");
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), before);
+    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), modified);
+
+    assert!(!cached_build(&site, &[]), "the edit was missed: the build said up to date");
+    expect_clean_bytes(&site, &[], "an edit of the same size and time");
+    assert!(site.read("public/questions/statin-muscle-symptoms/index.html").contains("are NOT caused"));
+}

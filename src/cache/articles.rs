@@ -22,6 +22,7 @@ use crate::load::SourceFile;
 use crate::packed::Spill;
 use crate::parse::Output;
 use crate::parse::article::{Article, Kept, ParsedArticle};
+use crate::parse::references::{Identity, References};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -49,16 +50,20 @@ pub struct ArticleCache {
     used: Mutex<HashSet<[u8; 32]>>,
 }
 
-/// One kept parse as stored: JSON, then the body's packed HTML.
+/// One kept parse as stored: JSON (the article without its references, their identities,
+/// the findings), then the body's packed HTML (length first), then the packed references,
+/// both as the build holds them: recalled, neither is unpacked or packed again.
 #[derive(Serialize)]
 struct Storing<'a> {
     article: &'a Option<Article>,
+    references: &'a [Identity],
     findings: Vec<Finding>,
 }
 
 #[derive(Deserialize)]
 struct Stored {
     article: Option<Article>,
+    references: Box<[Identity]>,
     findings: Vec<Finding>,
 }
 
@@ -76,18 +81,23 @@ impl ArticleCache {
         let read = format!("today={} base_url={:?}", settings.today, settings.base_url);
         hash.field(b"options", read.as_bytes());
         hash.trusted_keys(settings)?;
+        // Read alone, this memo of the files would forget the articles the build's own
+        // fingerprint read: it is only read here, never written.
+        let known = super::known::KnownFiles::open(root);
         for name in [crate::config::CONFIG_FILE, crate::review::site::APPROVAL_FILE] {
-            hash.file(name, &root.join(name));
+            hash.file(&known, name, &root.join(name));
         }
         for name in super::named_files(root) {
-            hash.file("retraction list", &root.join(name));
+            hash.file(&known, "retraction list", &root.join(name));
         }
         for dir in ["references", "people", "theme", crate::site_path::STATIC_DIR] {
-            hash.tree(root, dir, &|_| true)?;
+            hash.tree(&known, root, dir, &|_| true)?;
         }
         // What an article embeds from beside it; the articles themselves name their own
         // entries, and pages are not read by an article's parse.
-        hash.tree(root, "content", &|path| path.extension().is_none_or(|e| e != "md"))?;
+        hash.tree(&known, root, "content", &|path| {
+            path.extension().is_none_or(|e| e != "md")
+        })?;
         Some(ArticleCache {
             dir: root.join(super::CACHE_DIR).join(ARTICLES_DIR),
             shared: hash.0.finalize().into(),
@@ -171,7 +181,8 @@ impl Kept for ArticleCache {
         let key = self.key(source);
         let bytes = std::fs::read(self.entry(&key)).ok()?;
         let payload = frame::open(&bytes).ok()?;
-        let (json, packed) = frame::take_sized(payload)?;
+        let (json, rest) = frame::take_sized(payload)?;
+        let (html, references) = frame::take_sized(rest)?;
         let stored: Stored = serde_json::from_slice(json).ok()?;
         let diagnostics = stored
             .findings
@@ -183,9 +194,12 @@ impl Kept for ArticleCache {
             if !self.publishing {
                 // `check` parses make no HTML: recalled, they hold none either.
                 article.body.forget_html();
-            } else if packed.is_empty() || !article.body.restore_html(packed.to_vec(), spill) {
+            } else if html.is_empty() || !article.body.restore_html(html.to_vec(), spill) {
                 return None;
             }
+            article.references = References::from_kept(stored.references, references.to_vec(), spill)?;
+        } else if !stored.references.is_empty() || !references.is_empty() {
+            return None;
         }
         self.mark_used(key);
         Some(ParsedArticle {
@@ -202,22 +216,29 @@ impl Kept for ArticleCache {
         if parsed.spans.is_some() || !self.publishing {
             return;
         }
-        let packed = match parsed.article.as_ref().map(|a| a.body.packed_html()) {
-            None => Vec::new(),
-            Some(Some(Ok(packed))) => packed,
-            Some(_) => return,
+        let (html, references) = match parsed.article.as_ref() {
+            None => (Vec::new(), None),
+            Some(article) => match (article.body.packed_html(), article.references.kept_form()) {
+                (Some(Ok(html)), Some(Ok(references))) => (html, Some(references)),
+                // Unreadable, or references not yet packed: not kept.
+                _ => return,
+            },
         };
         let storing = Storing {
             article: &parsed.article,
+            references: references.as_ref().map_or(&[], |r| r.identities),
             findings: parsed.diagnostics.iter().map(Finding::of).collect(),
         };
         let Ok(json) = serde_json::to_vec(&storing) else {
             return;
         };
-        let mut payload = Vec::with_capacity(8 + json.len() + packed.len());
-        payload.extend_from_slice(&(json.len() as u64).to_le_bytes());
-        payload.extend_from_slice(&json);
-        payload.extend_from_slice(&packed);
+        let references = references.map(|r| r.packed).unwrap_or_default();
+        let mut payload = Vec::with_capacity(16 + json.len() + html.len() + references.len());
+        for part in [&json, &html] {
+            payload.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            payload.extend_from_slice(part);
+        }
+        payload.extend_from_slice(&references);
         let key = self.key(source);
         if frame::write_in_place(&self.entry(&key), &payload).is_ok() {
             self.mark_used(key);

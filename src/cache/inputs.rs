@@ -5,6 +5,7 @@
 //! fingerprints write the same bytes.
 
 use super::Settings;
+use super::known::KnownFiles;
 use crate::review::root::Source;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -36,19 +37,21 @@ impl Fingerprint {
     /// `None` when something the build depends on cannot be read as it would be (such a
     /// build is never cached).
     pub fn of(root: &Path, settings: &Settings<'_>) -> Option<Fingerprint> {
+        let known = KnownFiles::open(root);
         let mut hash = Fields(Sha256::new());
         hash.field(b"binary", crate::embedded::binary_identity().as_bytes());
         hash.settings(settings)?;
         for name in SITE_FILES {
-            hash.file(name, &root.join(name));
+            hash.file(&known, name, &root.join(name));
         }
         for name in named_files(root) {
-            hash.file("retraction list", &root.join(name));
+            hash.file(&known, "retraction list", &root.join(name));
         }
         for dir in SOURCE_DIRS {
-            hash.tree(root, dir, &|_| true)?;
+            hash.tree(&known, root, dir, &|_| true)?;
         }
         hash.field(b"git", &git_state(root));
+        known.save();
         Some(Fingerprint(hash.0.finalize().into()))
     }
 
@@ -92,17 +95,24 @@ impl Fields {
         Some(())
     }
 
-    /// A file by name: the digest of its bytes, or of why it is absent or unreadable.
-    pub(super) fn file(&mut self, name: &str, path: &Path) {
-        self.field(name.as_bytes(), &file_digest(path));
+    /// A file by name: the digest of its bytes, or of why it is absent or unreadable
+    /// (`known` has it when the file did not change since it was last read).
+    pub(super) fn file(&mut self, known: &KnownFiles, name: &str, path: &Path) {
+        self.field(name.as_bytes(), &known.digest(path));
     }
 
     /// Every entry under `root/dir`, in name order: folders by name, files by name and
     /// the digest of their bytes, links by target and, where it leads to a file, that
     /// file's digest; of files `counts` refuses, nothing. The files are read and digested
     /// on every core (a large site's sources are tens of megabytes, read twice a build);
-    /// the digests go in in name order.
-    pub(super) fn tree(&mut self, root: &Path, dir: &str, counts: &(dyn Fn(&Path) -> bool + Sync)) -> Option<()> {
+    /// the digests go in in name order. A file `known` has, unchanged, is not read.
+    pub(super) fn tree(
+        &mut self,
+        known: &KnownFiles,
+        root: &Path,
+        dir: &str,
+        counts: &(dyn Fn(&Path) -> bool + Sync),
+    ) -> Option<()> {
         let base = root.join(dir);
         if !base.exists() {
             self.field(dir.as_bytes(), b"absent");
@@ -140,7 +150,7 @@ impl Fields {
             .par_iter()
             .map(|found| match found {
                 Found::Folder(_) => None,
-                Found::File { path, .. } => Some(file_digest(path)),
+                Found::File { path, .. } => Some(known.digest(path)),
             })
             .collect();
         for (found, digest) in found.iter().zip(digests) {
@@ -158,20 +168,6 @@ impl Fields {
         }
         Some(())
     }
-}
-
-/// The SHA-256 of a file's bytes, or of why it could not be read: either way the same
-/// file gives the same digest, and a change of either kind changes it.
-fn file_digest(path: &Path) -> [u8; 32] {
-    let mut hash = Sha256::new();
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            hash.update(b"bytes\n");
-            hash.update(&bytes);
-        }
-        Err(error) => hash.update(format!("unreadable\n{:?}", error.kind()).as_bytes()),
-    }
-    hash.finalize().into()
 }
 
 /// The files `evident.yaml` names that a build reads, relative to the site root as written

@@ -17,6 +17,7 @@ pub mod articles;
 mod findings;
 mod frame;
 mod inputs;
+mod known;
 mod manifest;
 
 pub use articles::ArticleCache;

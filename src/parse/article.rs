@@ -46,7 +46,9 @@ pub struct Article {
     pub approval: crate::review::trust::Approval,
     /// Its own references, then the shared-bibliography entries it cites
     /// (`citations.shared`), in that order; packed once its parse job is done
-    /// (`super::references`).
+    /// (`super::references`). The build cache keeps them apart, packed as they are held
+    /// (`References::kept_form`).
+    #[serde(skip)]
     pub references: super::references::References,
     pub citations: Citations,
     /// Bullets and paragraphs of the body under `##` headings that cite nothing and do not

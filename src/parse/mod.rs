@@ -148,10 +148,8 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                             judge,
                         };
                         let mut parsed = parse_or_recall(&source, sources, output, kept);
-                        // Judged, annotated and kept: from here on only its page reads the
-                        // references whole, and the graph their identities.
+                        // Kept: from here on only its page reads the answers' HTML.
                         if let Some(article) = parsed.article.as_mut() {
-                            article.references.pack(spill.as_ref());
                             article.spill_answers(spill.as_ref());
                             // What publishes reads the whole hash alone; `check`, which
                             // approvals are recorded from, keeps the parts.
@@ -216,22 +214,29 @@ fn parse_or_recall(
     output: Output,
     kept: Option<&dyn article::Kept>,
 ) -> ParsedArticle {
-    let Some(kept) = kept else {
-        return parse_article(source, sources, output);
-    };
-    if let Some(mut recalled) = kept.recall(source, sources.spill) {
-        // The corrections a reference shows come from the retraction list, which the kept
-        // parse was made against too; they are not stored, only set again.
-        if let (Some(article), Some(list)) = (recalled.article.as_mut(), sources.retractions) {
-            crate::bibliography::retraction::annotate_corrections(article, list);
+    // Judged and annotated: from here on only its page reads the references whole, and
+    // the graph their identities. The kept parse stores them packed as they are held.
+    let parse_and_pack = || {
+        let mut parsed = parse_article(source, sources, output);
+        if let Some(article) = parsed.article.as_mut() {
+            article.references.pack(sources.spill);
         }
+        parsed
+    };
+    let Some(kept) = kept else {
+        return parse_and_pack();
+    };
+    if let Some(recalled) = kept.recall(source, sources.spill) {
+        // The references come back packed with the corrections they were kept with: the
+        // retraction list is one of the inputs that name a kept parse.
         // Debug builds (every test) check the kept parse against parsing anew, field by
-        // field and the body's HTML, as `yaml` checks its values against serde_yaml's.
+        // field, the references with their corrections and the body's HTML, as `yaml`
+        // checks its values against serde_yaml's.
         #[cfg(debug_assertions)]
-        assert_same_parse(&recalled, &parse_article(source, sources, output), &source.rel_path);
+        assert_same_parse(&recalled, &parse_and_pack(), &source.rel_path);
         return recalled;
     }
-    let parsed = parse_article(source, sources, output);
+    let parsed = parse_and_pack();
     kept.keep(source, &parsed);
     parsed
 }
@@ -240,14 +245,19 @@ fn parse_or_recall(
 fn assert_same_parse(recalled: &ParsedArticle, fresh: &ParsedArticle, file: &str) {
     let facts = |parsed: &ParsedArticle| {
         let article = parsed.article.as_ref();
-        let corrections: Vec<_> = article
-            .and_then(|a| a.references.typed().ok())
+        let references = article.map(|a| a.references.typed().map(|r| r.into_owned()));
+        let corrections: Vec<_> = references
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
             .map(|references| references.iter().map(|r| r.correction.clone()).collect())
             .unwrap_or_default();
+        // Not part of the article's own JSON: the cache keeps them apart.
+        let references = references.map(|r| r.ok().and_then(|r| serde_json::to_value(r).ok()));
         let html = article.and_then(|a| a.body.html().ok());
         (
             // A value, not text: maps compare by their entries, whatever their order.
             serde_json::to_value(&parsed.article).ok(),
+            references,
             corrections,
             html,
             parsed.spans.is_some(),

@@ -22,7 +22,7 @@ enum Held {
 }
 
 /// What the graph knows a reference by.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     pub id: Box<str>,
     pub doi: Option<Box<str>>,
@@ -135,6 +135,39 @@ impl References {
         };
         let identities = references.iter().map(Identity::of).collect();
         self.0 = Held::Packed { identities, packed };
+    }
+}
+
+/// The references as the build cache keeps them: the identities, and the packed list as
+/// `PackedText::packed` gives it (empty when there are no references).
+pub struct KeptForm<'a> {
+    pub identities: &'a [Identity],
+    pub packed: Vec<u8>,
+}
+
+impl References {
+    /// What the build cache stores, once the list is packed (`pack`); `None` while it is
+    /// typed: a list is kept only as every later stage holds it.
+    pub fn kept_form(&self) -> Option<Result<KeptForm<'_>, UnpackError>> {
+        match &self.0 {
+            Held::Typed(references) if references.is_empty() => Some(Ok(KeptForm {
+                identities: &[],
+                packed: Vec::new(),
+            })),
+            Held::Typed(_) => None,
+            Held::Packed { identities, packed } => Some(packed.packed().map(|packed| KeptForm { identities, packed })),
+        }
+    }
+
+    /// The references `kept_form` gave, held packed again (in `spill` when there is one)
+    /// without reading the list: its corrections are those of the retraction list the kept
+    /// parse was named by. `None` when the bytes do not unpack.
+    pub fn from_kept(identities: Box<[Identity]>, packed: Vec<u8>, spill: Option<&Arc<Spill>>) -> Option<References> {
+        if identities.is_empty() {
+            return packed.is_empty().then(References::default);
+        }
+        let packed = PackedText::from_packed(packed, spill)?;
+        Some(References(Held::Packed { identities, packed }))
     }
 }
 
