@@ -168,6 +168,21 @@ impl PackedText {
         PackedText::pack(text).spilled_to(spill)
     }
 
+    /// Moves the text to `spill`, when it is held in memory and the write succeeds.
+    pub fn spill(&mut self, spill: &Arc<Spill>) {
+        let Held::Memory(bytes) = &self.0 else { return };
+        let Ok(length) = u32::try_from(bytes.len()) else {
+            return;
+        };
+        if let Ok(offset) = spill.write(bytes) {
+            self.0 = Held::Spilled {
+                spill: spill.clone(),
+                offset,
+                length,
+            };
+        }
+    }
+
     /// Written to `spill`, when it is held in memory and the write succeeds.
     fn spilled_to(self, spill: &Arc<Spill>) -> PackedText {
         let packed = self;

@@ -36,19 +36,29 @@
 //!   spill when the build publishes, in memory otherwise); what stays is each one's key,
 //!   DOI and PMID, which the graph reads. The article's page, its earlier versions and its
 //!   reader text read the typed list back.
+//! - **Answers' HTML.** The answer and plain answer keep their text (listings, search, the
+//!   graph, JSON-LD and the reader text quote it) and the links the checks across articles
+//!   judge; their HTML is packed and, once the job is done, spilled too
+//!   (`parse::answer::Answer`), and the page reads it back. The rest of what the renderer
+//!   gave for them (digest, embedded images) is read in the job and not kept.
+//! - **Fingerprints' parts.** A build that publishes keeps of each review fingerprint only
+//!   its whole hash once the job has kept its parse (`Fingerprint::forget_parts`): the part
+//!   digests are read only to record an approval (from `check`'s parse, which keeps them)
+//!   and by the build cache.
 //!
-//! What parse hands on (`ParsedContent`), held to the end of the build: about 5.2 KB an
-//! article of live heap (`heap_by_stage --fields`; 8.7 KB before the fingerprint, headings
-//! and citation markers were made compact).
+//! What parse hands on (`ParsedContent`), held to the end of the build: about 4.1 KB an
+//! article of live heap in a build (`heap_by_stage --fields`; 5.2 KB before answers were
+//! packed and fingerprints' parts forgotten, 8.7 KB before the fingerprint, headings and
+//! citation markers were made compact).
 //! - per article one `parse::article::Article`, which no later stage changes: front-matter
 //!   facts (slug, question, topics, related, dates, review record and state; the struct
-//!   itself is 1.5 KB), the review fingerprint as bytes (`review::hash::Fingerprint`: the
-//!   whole hash and one boxed array of part digests, 0.45 KB; `hash()`/`parts()` make the
-//!   texts an approval records), the `Places` the checks across articles point at, its
-//!   references' identities (key, DOI, PMID, 0.4 KB), citation numbering (the order and
-//!   each number's first marker as integers), the answer's HTML and text (~0.7 KB), and of
-//!   the body its headings (`parse::headings::Headings`: ids and contents' texts in one
-//!   string, 0.4 KB) and distinct search terms (0.6 KB);
+//!   itself is 1.3 KB), the review fingerprint (`review::hash::Fingerprint`: the whole
+//!   hash, and until a build forgets them one boxed array of part digests, 0.45 KB;
+//!   `hash()`/`parts()` make the texts an approval records), the `Places` the checks across
+//!   articles point at, its references' identities (key, DOI, PMID, 0.4 KB), citation
+//!   numbering (the order and each number's first marker as integers), the answers' text
+//!   (~0.3 KB), and of the body its headings (`parse::headings::Headings`: ids and
+//!   contents' texts in one string, 0.4 KB) and distinct search terms (0.6 KB);
 //! - the shared bibliography, the people registry, the configuration.
 //!
 //! Then, to the end: the related-question graph (`link::graph::Graph`: profiles and
@@ -61,8 +71,9 @@
 //! the findings' records until they are reported (32 bytes a finding).
 //!
 //! What still grows with the site beyond a few KB an article: the struct itself, the
-//! answer's HTML and text, the body's search terms, and while rendering the listings and
-//! the search index (~4.5 KB an article of live heap at their peak).
+//! body's search terms and headings, and while rendering the review queue (~4.3 KB an
+//! article of live heap at 10,000, all of them pending: Tera holds each row's summary as a
+//! JSON tree while the page renders) and the search index (~2 KB an article).
 //!
 //! The hand-off between stages is plain data the build cache stores per file: a file's text
 //! and what every parse reads besides it name its `parse::article::ParsedArticle` (the

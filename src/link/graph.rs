@@ -1324,7 +1324,7 @@ pub(crate) mod tests {
         changed[1].topics.push("nephrology".into());
         assert_ne!(digest(&changed), base, "a topic");
         let mut changed = sample();
-        changed[2].answer.plain.push_str(" More.");
+        changed[2].answer.plain = format!("{} More.", changed[2].answer.plain).into();
         assert_ne!(digest(&changed), base, "an answer");
         let mut changed = sample();
         changed[0].version += 1;

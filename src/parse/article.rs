@@ -25,8 +25,9 @@ pub struct Article {
     pub slug: String,
     pub question: String,
     pub title: Option<String>,
-    pub answer: Rendered,
-    pub plain_answer: Option<Rendered>,
+    /// Its text in memory, its HTML packed for the page (`super::answer`).
+    pub answer: super::answer::Answer,
+    pub plain_answer: Option<super::answer::Answer>,
     pub body: Body,
     pub topics: Vec<String>,
     pub audience: Audience,
@@ -206,6 +207,16 @@ impl Article {
     /// What the page shows as its headline when the editor gave no `title`.
     pub fn headline(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.question)
+    }
+
+    /// Moves the answers' HTML to `spill`, once the parse job is done with them: only the
+    /// page reads it.
+    pub fn spill_answers(&mut self, spill: Option<&Arc<Spill>>) {
+        let Some(spill) = spill else { return };
+        self.answer.spill(spill);
+        if let Some(plain) = &mut self.plain_answer {
+            plain.spill(spill);
+        }
     }
 
     /// Drops what only the checks of the article alone read, once they have run: the uses
@@ -565,8 +576,8 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         slug,
         question,
         title,
-        answer,
-        plain_answer,
+        answer: super::answer::Answer::from_rendered(answer),
+        plain_answer: plain_answer.map(super::answer::Answer::from_rendered),
         body,
         topics,
         audience,

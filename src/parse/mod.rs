@@ -1,6 +1,7 @@
 //! Stage 2, parse: turns each loaded file into typed data — front matter, rendered Markdown,
 //! numbered citations — in parallel. Output: articles, pages, and the findings of parsing.
 
+pub mod answer;
 pub mod article;
 pub mod canonical;
 pub mod citation;
@@ -147,6 +148,15 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
                             judge,
                         };
                         let mut parsed = parse_or_recall(&source, sources, output, kept);
+                        // Kept: from here on only its page reads the answers' HTML.
+                        if let Some(article) = parsed.article.as_mut() {
+                            article.spill_answers(spill.as_ref());
+                            // What publishes reads the whole hash alone; `check`, which
+                            // approvals are recorded from, keeps the parts.
+                            if output == Output::Html {
+                                article.fingerprint.forget_parts();
+                            }
+                        }
                         let mut packed = findings.sibling();
                         packed.extend(std::mem::take(&mut parsed.diagnostics));
                         FileParse::Article(parsed, packed)
@@ -402,7 +412,7 @@ mod tests {
                 a.body.search_terms.clone(),
                 a.citations.order.clone(),
                 a.fingerprint.hash(),
-                a.answer.html.clone(),
+                a.answer.html().expect("unpacks"),
                 a.citations
                     .uses
                     .iter()

@@ -541,9 +541,9 @@ pub fn article_view<'a>(
     summaries: &'a [SummaryView<'a>],
     body_html: &'a str,
     references: &'a [Reference],
-) -> ArticleView<'a> {
+) -> Result<ArticleView<'a>, crate::packed::UnpackError> {
     let article: &'a Article = site.articles[index];
-    let mut view = article_content_view(article, &site.people, body_html, references, urls, topic_views);
+    let mut view = article_content_view(article, &site.people, body_html, references, urls, topic_views)?;
     restyle_references(&mut view, article, references, &site.config.citations.style);
     view.json_ld = article_json_ld(site, article, references, urls, view.review.reviewed);
     complete_standards(&mut view, site, urls);
@@ -554,7 +554,7 @@ pub fn article_view<'a>(
         .filter(|&&i| !site.related[index].iter().any(|r| r.index() == i as usize))
         .map(|&i| &summaries[i as usize])
         .collect();
-    view
+    Ok(view)
 }
 
 /// Puts the article's body (`Body::html`, unpacked) in a view made without it.
@@ -578,7 +578,7 @@ pub fn restyle_references(view: &mut ArticleView<'_>, article: &Article, referen
 /// An article's own content — text, references, review — without what the rest of the
 /// site adds (related questions, backlinks, JSON-LD): all an earlier version's page shows.
 /// `body_html` is the article's body unpacked (`Body::html`), `references` its references
-/// as typed (`References::typed`).
+/// as typed (`References::typed`); the answers' HTML is read back here (`Answer::html`).
 pub fn article_content_view<'a>(
     article: &'a Article,
     people: &'a crate::people::Registry,
@@ -586,7 +586,7 @@ pub fn article_content_view<'a>(
     references: &'a [Reference],
     urls: &Urls,
     topic_views: &[TopicView],
-) -> ArticleView<'a> {
+) -> Result<ArticleView<'a>, crate::packed::UnpackError> {
     let reviewed = article.review_state.is_reviewed();
     let shown = article.review_state.shown_status();
     let references = article
@@ -633,15 +633,19 @@ pub fn article_content_view<'a>(
         history_url: None,
     };
     let path = article_dir(&article.slug);
-    ArticleView {
+    let plain_answer_html = match &article.plain_answer {
+        Some(answer) => Some(rebased(answer.html()?, &urls.base_path)),
+        None => None,
+    };
+    Ok(ArticleView {
         slug: &article.slug,
         url: urls.path(&path),
         permalink: urls.absolute(&path),
         question: &article.question,
         title: article.title.as_deref(),
-        answer_html: rebase(&article.answer.html, &urls.base_path),
+        answer_html: rebased(article.answer.html()?, &urls.base_path),
         answer_text: excerpt(&article.answer.plain, 300),
-        plain_answer_html: article.plain_answer.as_ref().map(|a| rebase(&a.html, &urls.base_path)),
+        plain_answer_html,
         body_html: rebase(body_html, &urls.base_path),
         toc: article.body.headings.toc().collect(),
         audience: article.audience.as_str(),
@@ -696,7 +700,16 @@ pub fn article_content_view<'a>(
         feedback_url: None,
         review_banner: String::new(),
         review_progress: String::new(),
-    }
+    })
+}
+
+/// `html`, read back for one page, with the site's own links made relative to its base.
+fn rebased(html: String, base_path: &str) -> Cow<'static, str> {
+    let changed = match rebase(&html, base_path) {
+        Cow::Owned(rebased) => Some(rebased),
+        Cow::Borrowed(_) => None,
+    };
+    Cow::Owned(changed.unwrap_or(html))
 }
 
 /// The article's own statements, then each registered author and each reviewer the page

@@ -285,7 +285,8 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 .references
                 .typed()
                 .map_err(|error| unpacking_failed(&article.file, error))?;
-            let mut view = article_view(site, index, urls, shared.topics, shared.summaries, "", &references);
+            let mut view = article_view(site, index, urls, shared.topics, shared.summaries, "", &references)
+                .map_err(|error| unpacking_failed(&article.file, error))?;
             if shared.extras.history.is_some() {
                 view.history_url = Some(urls.path(&history_dir(&article.slug)));
             }

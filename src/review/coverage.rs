@@ -198,7 +198,8 @@ dose = 10
         let body = article.body.html().expect("parsed for publishing");
         let people = crate::people::Registry::default();
         let references = article.references.typed().expect("references");
-        let mut view = article_content_view(article, &people, &body, &references, &urls, &topics);
+        let mut view =
+            article_content_view(article, &people, &body, &references, &urls, &topics).expect("answers unpack");
         view.history_url = Some(urls.path(&format!("questions/{}/history/", article.slug)));
         serde_json::to_value(&view).expect("the context serialises")
     }

@@ -162,8 +162,9 @@ pub struct Standards<'a> {
 pub struct Fingerprint {
     /// SHA-256 of the part digests (`combine`).
     whole: [u8; 32],
-    /// The SHA-256 of each part, in the order of `PARTS`.
-    parts: Box<[[u8; 32]; PARTS.len()]>,
+    /// The SHA-256 of each part, in the order of `PARTS`; `None` once forgotten
+    /// (`forget_parts`).
+    parts: Option<Box<[[u8; 32]; PARTS.len()]>>,
 }
 
 impl Fingerprint {
@@ -179,19 +180,32 @@ impl Fingerprint {
             .is_some_and(|digest| digest == hex(&self.whole))
     }
 
-    /// The digest of the part named `name` (one of `PARTS`), as an approval records it.
+    /// The digest of the part named `name` (one of `PARTS`), as an approval records it;
+    /// `None` for a name not in `PARTS`, or once the parts are forgotten.
     pub fn part(&self, name: &str) -> Option<String> {
         let index = PARTS.iter().position(|part| *part == name)?;
-        Some(hex(&self.parts[index]))
+        Some(hex(&self.parts.as_ref()?[index]))
     }
 
-    /// The digest of each part, so a stale approval can say what changed.
-    pub fn parts(&self) -> BTreeMap<String, String> {
-        PARTS
-            .iter()
-            .zip(self.parts.iter())
-            .map(|(name, digest)| (name.to_string(), hex(digest)))
-            .collect()
+    /// The digest of each part, so a stale approval can say what changed; `None` once
+    /// they are forgotten.
+    pub fn parts(&self) -> Option<BTreeMap<String, String>> {
+        let parts = self.parts.as_ref()?;
+        Some(
+            PARTS
+                .iter()
+                .zip(parts.iter())
+                .map(|(name, digest)| (name.to_string(), hex(digest)))
+                .collect(),
+        )
+    }
+
+    /// Drops the part digests (0.45 KB), keeping the whole hash. Only recording an
+    /// approval and the build cache read the parts; what a stale approval changed is in
+    /// its `ReviewState`, judged at parse. So a build that publishes forgets them as each
+    /// parse job ends (`parse::read_and_parse`).
+    pub fn forget_parts(&mut self) {
+        self.parts = None;
     }
 
     /// A fingerprint made of these digests, their whole hash made from them.
@@ -206,7 +220,7 @@ impl Fingerprint {
         }
         Fingerprint {
             whole: whole.finalize().into(),
-            parts: Box::new(parts),
+            parts: Some(Box::new(parts)),
         }
     }
 }
@@ -221,9 +235,13 @@ struct StoredFingerprint {
 
 impl serde::Serialize for Fingerprint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // A fingerprint whose parts were forgotten is never stored: it would not read back.
+        let parts = self
+            .parts()
+            .ok_or_else(|| serde::ser::Error::custom("the fingerprint's parts were forgotten"))?;
         StoredFingerprint {
             hash: self.hash(),
-            parts: self.parts(),
+            parts,
         }
         .serialize(serializer)
     }
@@ -490,7 +508,7 @@ mod tests {
     }
 
     fn changed(before: &Fingerprint, after: &Fingerprint) -> ChangedParts {
-        changed_parts(&before.hash(), Some(&before.parts()), after)
+        changed_parts(&before.hash(), before.parts().as_ref(), after)
     }
 
     /// The form approvals were first recorded with: a `serde_json::Value` object.
@@ -605,6 +623,20 @@ mod tests {
     }
 
     #[test]
+    fn a_fingerprint_without_its_parts_keeps_its_hash_and_is_never_stored() {
+        let fingerprint = of(ARTICLE);
+        let mut forgotten = fingerprint.clone();
+        forgotten.forget_parts();
+        assert_eq!(forgotten.hash(), fingerprint.hash());
+        assert!(forgotten.is(&fingerprint.hash()));
+        assert_eq!((forgotten.parts(), forgotten.part("body")), (None, None));
+        assert!(
+            serde_json::to_string(&forgotten).is_err(),
+            "a fingerprint that could not be read back is stored"
+        );
+    }
+
+    #[test]
     fn a_stored_fingerprint_reads_back_and_a_tampered_one_does_not() {
         let fingerprint = of(ARTICLE);
         let stored = serde_json::to_value(&fingerprint).expect("json");
@@ -613,7 +645,7 @@ mod tests {
         let back: Fingerprint = serde_json::from_value(stored.clone()).expect("reads back");
         assert_eq!(back, fingerprint);
         assert_eq!(back.parts(), fingerprint.parts());
-        assert_eq!(combine(&back.parts()), Some(back.hash()));
+        assert_eq!(combine(&back.parts().expect("kept")), Some(back.hash()));
         let mut altered = stored.clone();
         altered["parts"]["title"] = "0".repeat(64).into();
         assert!(serde_json::from_value::<Fingerprint>(altered).is_err());
@@ -730,7 +762,7 @@ mod tests {
         let edited = of(&ARTICLE.replace("10 mg", "20 mg"));
         assert_eq!(changed(&approved, &edited), ChangedParts::Named(vec!["body"]));
         // Someone rewrites the record so that the title seems to be what changed.
-        let mut forged = edited.parts();
+        let mut forged = edited.parts().expect("kept");
         forged.insert("title".into(), "0".repeat(64));
         assert_eq!(
             changed_parts(&approved.hash(), Some(&forged), &edited),
@@ -740,7 +772,10 @@ mod tests {
             changed_parts(&approved.hash(), None, &edited),
             ChangedParts::Named(vec![])
         );
-        assert_eq!(combine(&approved.parts()).as_deref(), Some(approved.hash().as_str()));
+        assert_eq!(
+            combine(&approved.parts().expect("kept")).as_deref(),
+            Some(approved.hash().as_str())
+        );
     }
 
     #[test]

@@ -157,8 +157,8 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
                 .collect();
             let mut question = vec![article.question.as_str()];
             question.extend(article.title.as_deref());
-            let mut answer = vec![article.answer.plain.as_str()];
-            answer.extend(article.plain_answer.as_ref().map(|a| a.plain.as_str()));
+            let mut answer = vec![&*article.answer.plain];
+            answer.extend(article.plain_answer.as_ref().map(|a| &*a.plain));
             Document {
                 slug: &article.slug,
                 question: &article.question,

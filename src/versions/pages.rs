@@ -325,7 +325,8 @@ fn render_article(
             .references
             .typed()
             .map_err(|error| crate::render::unpacking_failed(&article.file, error))?;
-        let mut view = article_content_view(old, &site.people, &body, &references, urls, topics);
+        let mut view = article_content_view(old, &site.people, &body, &references, urls, topics)
+            .map_err(|error| crate::render::unpacking_failed(&article.file, error))?;
         restyle_references(&mut view, old, &references, &site.config.citations.style);
         // Links and metadata name the article as it is now: its current address.
         view.url = urls.path(&current_dir);
