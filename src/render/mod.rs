@@ -573,16 +573,9 @@ impl<'p> Frame<'p> {
                 banner::guard_page(bytes, own)
                     .map_err(|refusal| banner::refusal_finding(shared.root, output, template, &refusal))?;
             }
-            let written = match key {
-                Some(key) if cfg!(debug_assertions) => match staging.take_over(output, key, Some(bytes)) {
-                    Ok(true) => Ok(()),
-                    Ok(false) => staging.write_page(output, bytes, key),
-                    Err(error) => Err(error),
-                },
-                Some(key) => staging.write_page(output, bytes, key),
-                None => staging.write(output, bytes),
-            };
-            written.map_err(|error| self.unwritten(error))
+            staging
+                .write_rendered(output, bytes, key)
+                .map_err(|error| self.unwritten(error))
         })
     }
 

@@ -416,16 +416,8 @@ fn check_and_write(
             ),
         ));
     }
-    let written = match key {
-        Some(key) if cfg!(debug_assertions) => match sink.take_over(output, key, Some(bytes)) {
-            Ok(true) => Ok(()),
-            Ok(false) => sink.write_page(output, bytes, key),
-            Err(error) => Err(error),
-        },
-        Some(key) => sink.write_page(output, bytes, key),
-        None => sink.write(output, bytes),
-    };
-    written.map_err(|error| template_error(output, format!("{error:#}")))
+    sink.write_rendered(output, bytes, key)
+        .map_err(|error| template_error(output, format!("{error:#}")))
 }
 
 fn commit_view(commit: &CommitInfo) -> CommitView<'_> {

@@ -50,6 +50,21 @@ pub trait Sink: Sync {
     fn write_page(&self, rel: &str, bytes: &[u8], _key: &PageKey) -> Result<()> {
         self.write(rel, bytes)
     }
+
+    /// Publishes a page just rendered: with its `key` when it has one, and in debug builds
+    /// (every test) through `take_over` first, which stops the build if the earlier page of
+    /// that key is not these bytes.
+    fn write_rendered(&self, rel: &str, bytes: &[u8], key: Option<&PageKey>) -> Result<()> {
+        match key {
+            Some(key) if cfg!(debug_assertions) => match self.take_over(rel, key, Some(bytes)) {
+                Ok(true) => Ok(()),
+                Ok(false) => self.write_page(rel, bytes, key),
+                Err(error) => Err(error),
+            },
+            Some(key) => self.write_page(rel, bytes, key),
+            None => self.write(rel, bytes),
+        }
+    }
 }
 
 impl Sink for Staging {
