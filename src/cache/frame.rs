@@ -84,14 +84,23 @@ pub(super) fn take_sized(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 /// the new one, and a build killed midway leaves at worst a temporary file.
 /// The payload is `parts`, one after another.
 pub fn write(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    replace_through_temporary(path, |file| seal_into(parts, &crate::embedded::binary_identity(), file))
+}
+
+/// Writes `path` anew with what `fill` writes, into a temporary file beside it that is
+/// renamed over it once written, and removed when anything failed.
+fn replace_through_temporary(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    use std::io::Write;
     let written = std::fs::File::create(&temporary).and_then(|file| {
         let mut file = std::io::BufWriter::new(file);
-        seal_into(parts, &crate::embedded::binary_identity(), &mut file)?;
+        fill(&mut file)?;
         // Not synced: an entry cut short by a crash fails its checksum and is ignored.
         file.flush()
     });
@@ -127,16 +136,11 @@ pub fn write_streamed(
     write_payload: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let binary = crate::embedded::binary_identity();
-    let written = std::fs::File::create(&temporary).and_then(|file| {
-        let mut file = std::io::BufWriter::new(file);
+    replace_through_temporary(path, |file| {
         let mut sealing = Sealing {
             sum: Sha256::new(),
-            to: &mut file,
+            to: &mut *file,
         };
         sealing.write(STREAMED_TAG)?;
         sealing.write(&(binary.len() as u64).to_le_bytes())?;
@@ -149,14 +153,8 @@ pub fn write_streamed(
         let count = payload.count;
         sealing.write(&count.to_le_bytes())?;
         let sum = sealing.sum.finalize();
-        file.write_all(&sum)?;
-        file.flush()
-    });
-    written
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&temporary);
-        })
+        file.write_all(&sum)
+    })
 }
 
 /// The payload's bytes, hashed and counted as they are written.
