@@ -227,15 +227,24 @@ impl PackedText {
         }
     }
 
-    /// Bytes `packed` gave, held again (written to `spill` when there is one); `None` when
-    /// they do not unpack to a text.
-    pub fn from_packed(bytes: Vec<u8>, spill: Option<&Arc<Spill>>) -> Option<PackedText> {
-        unpack_bytes(&bytes).ok()?;
-        let held = PackedText(Held::Memory(bytes.into_boxed_slice()));
-        Some(match spill {
-            Some(spill) => held.spilled_to(spill),
-            None => held,
-        })
+    /// Bytes `packed` gave, held again: written to `spill` when there is one, without a
+    /// copy in memory. They are not unpacked to be judged: they come from a build cache
+    /// entry whose SHA-256 was checked when it was read (`cache::frame`), and this binary
+    /// stores only what `packed` gave. `None` when they are too short to hold a length.
+    pub fn from_packed(bytes: &[u8], spill: Option<&Arc<Spill>>) -> Option<PackedText> {
+        if bytes.len() < LENGTH_BYTES {
+            return None;
+        }
+        if let (Some(spill), Ok(length)) = (spill, u32::try_from(bytes.len()))
+            && let Ok(offset) = spill.write(bytes)
+        {
+            return Some(PackedText(Held::Spilled {
+                spill: spill.clone(),
+                offset,
+                length,
+            }));
+        }
+        Some(PackedText(Held::Memory(bytes.into())))
     }
 
     /// Kept as it is, marked by a length no packed text has.

@@ -197,10 +197,10 @@ impl Kept for ArticleCache {
             if !self.publishing {
                 // `check` parses make no HTML: recalled, they hold none either.
                 article.body.forget_html();
-            } else if html.is_empty() || !article.body.restore_html(html.to_vec(), spill) {
+            } else if html.is_empty() || !article.body.restore_html(html, spill) {
                 return None;
             }
-            article.references = References::from_kept(stored.references, references.to_vec(), spill)?;
+            article.references = References::from_kept(stored.references, references, spill)?;
         } else if !stored.references.is_empty() || !references.is_empty() {
             return None;
         }

@@ -141,7 +141,7 @@ impl Body {
 
     /// Holds `packed` (from `packed_html`) as the HTML again, written to `spill` when there
     /// is one; false, and nothing held, when the bytes do not unpack to a text.
-    pub fn restore_html(&mut self, packed: Vec<u8>, spill: Option<&Arc<Spill>>) -> bool {
+    pub fn restore_html(&mut self, packed: &[u8], spill: Option<&Arc<Spill>>) -> bool {
         self.html = PackedText::from_packed(packed, spill);
         self.html.is_some()
     }
