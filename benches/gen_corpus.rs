@@ -241,6 +241,7 @@ fn approve(text: &str, topic: &str, index: usize) -> String {
         rel_path: format!("content/{topic}/{}.md", slug(index)),
         section: topic.to_string(),
         text: text.to_string(),
+        bom: false,
     };
     let Some(article) = evident::parse::article::parse_article(
         &source,

@@ -717,6 +717,40 @@ fn an_edit_that_keeps_size_and_modification_time_is_still_built() {
     );
 }
 
+/// In a build after an edit, an article file the build cache knows, unchanged since it was
+/// last read and hashed, is recalled without being read (`parse::recall_unread`); a file
+/// that begins with a byte order mark is known by its bytes, the mark included. Its
+/// findings still quote its lines (the file is read again for them, and must still be what
+/// the cache knew), and the output is a clean build's. Debug builds, so this test, read
+/// each such file all the same and stop when the cache's digest is not the file's or its
+/// parse is not the file's parse.
+#[test]
+fn files_the_cache_knows_are_recalled_unread_and_give_a_clean_build() {
+    let site = site();
+    let marked = "content/cardiology/statins-primary-prevention.md";
+    let text = format!("{}\n- A claim with no source at all.\n", site.read(marked));
+    site.write(marked, format!("\u{feff}{text}"));
+    // Left alone long enough that the first build records the files as settled.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let quoted = "31 | - A claim with no source at all.";
+    let first = site.run(&["build"]);
+    first.expect_code(0);
+    assert!(first.stderr.contains(quoted), "{}", first.stderr);
+    edit(&site, ARTICLE, "are not caused", "are seldom caused");
+    let warm = site.run(&["build"]);
+    warm.expect_code(0);
+    assert!(
+        warm.stderr.contains(quoted) && warm.stderr.contains(&format!("{marked}:31:1")),
+        "the finding of a file recalled unread lost its line: {}",
+        warm.stderr
+    );
+    expect_clean_bytes(&site, &[], "an edit beside files recalled unread");
+    // The mark removed: other bytes, the same text.
+    site.write(marked, &text);
+    assert!(!cached_build(&site, &[]));
+    expect_clean_bytes(&site, &[], "a byte order mark removed");
+}
+
 /// The related-question graph is kept (`.evident/cache/graph.bin`): an edit of a body below
 /// its answer, which no input of the graph reads, takes it back; an edit of a question
 /// builds it anew. Either way the output is a clean build's (and debug builds, so this

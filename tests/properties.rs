@@ -85,6 +85,7 @@ fn articles_front_matter_markdown_and_evidence() {
             rel_path: "content/fuzz/article.md".into(),
             section: "fuzz".into(),
             text: text.clone(),
+            bom: false,
         };
         let parsed = evident::parse::article::parse_article(
             &source,

@@ -326,6 +326,7 @@ mod tests {
             rel_path: format!("references/{name}"),
             section: String::new(),
             text: text.to_string(),
+            bom: false,
         }
     }
 

@@ -10,6 +10,11 @@
 //! Templates, pages, git's history and other articles are not read by a parse job and do
 //! not name entries: editing a template reuses every parse.
 //!
+//! A file is named by the SHA-256 of its bytes. Where the fingerprint's memo of the site's
+//! files (`known`) holds that digest for the file as it is now, the entry is found without
+//! reading the file at all (`name_unread`): a build after one edit of a large site reads
+//! only the edited file.
+//!
 //! Entries are framed like the build entries (`frame`: format tag, binary, length,
 //! SHA-256) and read back only whole; a corrupt or foreign entry is parsed again and
 //! replaced. An entry no build has read or written for a week is removed, at most once a
@@ -18,7 +23,7 @@
 use super::Finding;
 use super::frame;
 use super::inputs::Fields;
-use crate::load::SourceFile;
+use crate::load::{FileBytes, SourceFile};
 use crate::packed::Spill;
 use crate::parse::Output;
 use crate::parse::article::{Article, Kept, ParsedArticle};
@@ -48,6 +53,9 @@ pub struct ArticleCache {
     publishing: bool,
     /// The entries this build read or wrote: never pruned.
     used: Mutex<HashSet<[u8; 32]>>,
+    /// The digests of the site's files that the build's fingerprint left: an article
+    /// whose file it knows, unchanged, is named without being read (`name_unread`).
+    known: super::known::KnownFiles,
 }
 
 /// One kept parse as stored: JSON (the article without its references, their identities,
@@ -103,16 +111,18 @@ impl ArticleCache {
             shared: hash.0.finalize().into(),
             publishing: output == Output::Html,
             used: Mutex::new(HashSet::new()),
+            known,
         })
     }
 
-    /// The name of the entry of `source`'s parse.
-    fn key(&self, source: &SourceFile) -> [u8; 32] {
+    /// The name of the entry of the parse of the file at `rel_path` in `section` whose
+    /// bytes have the digest `bytes`: the same whether the build read them now or knew them.
+    fn key(&self, rel_path: &str, section: &str, bytes: &crate::load::FileBytes) -> [u8; 32] {
         let mut hash = Fields(Sha256::new());
         hash.field(b"shared", &self.shared);
-        hash.field(b"path", source.rel_path.as_bytes());
-        hash.field(b"section", source.section.as_bytes());
-        hash.field(b"text", source.text.as_bytes());
+        hash.field(b"path", rel_path.as_bytes());
+        hash.field(b"section", section.as_bytes());
+        hash.field(b"bytes", &bytes.sha256);
         hash.0.finalize().into()
     }
 
@@ -178,7 +188,12 @@ fn is_entry_name(name: &str) -> bool {
 
 impl Kept for ArticleCache {
     fn name(&self, source: &SourceFile) -> [u8; 32] {
-        self.key(source)
+        self.key(&source.rel_path, &source.section, &source.file_bytes())
+    }
+
+    fn name_unread(&self, path: &Path, rel_path: &str, section: &str) -> Option<([u8; 32], FileBytes)> {
+        let bytes = self.known.settled(path)?;
+        Some((self.key(rel_path, section, &bytes), bytes))
     }
 
     fn recall(&self, key: &[u8; 32], spill: Option<&Arc<Spill>>) -> Option<ParsedArticle> {

@@ -114,6 +114,19 @@ impl KnownFiles {
         digest
     }
 
+    /// The length and digest of the file at `path` (under the root) when the memo holds
+    /// them for the file as it is now, by the rule `digest` reuses them by; nothing is read
+    /// and nothing is remembered.
+    pub(super) fn settled(&self, path: &Path) -> Option<crate::load::FileBytes> {
+        let name = path.strip_prefix(&self.root).ok().and_then(Path::to_str)?;
+        let stat = stat_of(path)?;
+        let known = self.known.get(name).filter(|known| known.holds_for(&stat))?;
+        Some(crate::load::FileBytes {
+            len: stat.len,
+            sha256: known.digest,
+        })
+    }
+
     fn remember(&self, name: &str, known: Known) {
         if let Ok(mut seen) = self.seen.lock() {
             seen.insert(name.to_string(), known);
@@ -141,15 +154,10 @@ impl KnownFiles {
 /// The SHA-256 of a file's bytes, or of why it could not be read: either way the same
 /// file gives the same digest, and a change of either kind changes it.
 pub(super) fn file_digest(path: &Path) -> [u8; 32] {
-    let mut hash = Sha256::new();
     match std::fs::read(path) {
-        Ok(bytes) => {
-            hash.update(b"bytes\n");
-            hash.update(&bytes);
-        }
-        Err(error) => hash.update(format!("unreadable\n{:?}", error.kind()).as_bytes()),
+        Ok(bytes) => crate::load::file_bytes_digest(&[&bytes]),
+        Err(error) => Sha256::digest(format!("unreadable\n{:?}", error.kind()).as_bytes()).into(),
     }
-    hash.finalize().into()
 }
 
 #[cfg(unix)]

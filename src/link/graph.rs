@@ -1073,6 +1073,7 @@ pub(crate) mod tests {
             rel_path: format!("content/t/{slug}.md"),
             section: "t".into(),
             text,
+            bom: false,
         };
         let parsed = parse_article(&source, Sources::none(), crate::parse::Output::Html);
         parsed

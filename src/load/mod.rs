@@ -30,6 +30,8 @@ pub struct SourceFile {
     /// Folder under `content/` (the article's section), empty for files at the top.
     pub section: String,
     pub text: String,
+    /// Whether the file began with a byte order mark, which `text` leaves out.
+    pub bom: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,13 +62,35 @@ pub struct ContentFile {
     digest: TextDigest,
 }
 
-/// Enough of a text to tell whether a file read again still holds it: its length and a
-/// 64-bit hash. The hash catches edits, not forgeries: a file changed during a build by
-/// someone who wanted the change to go unnoticed is outside what this guards against.
+/// Enough of a text to tell whether a file read again still holds it. The 64-bit hash of a
+/// text read catches edits, not forgeries: a file changed during a build by someone who
+/// wanted the change to go unnoticed is outside what this guards against. A file whose
+/// parse was recalled without reading it is known by the SHA-256 of its bytes that the
+/// build cache holds (`FileBytes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct TextDigest {
-    len: usize,
-    hash: u64,
+enum TextDigest {
+    Read { len: usize, hash: u64 },
+    Unread(FileBytes),
+}
+
+/// A file's length and the SHA-256 of its bytes, framed as `file_bytes_digest` frames them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileBytes {
+    pub len: u64,
+    pub sha256: [u8; 32],
+}
+
+/// The SHA-256 of a file whose bytes are `parts`, one after another: what the build cache
+/// knows files by, so that a digest it kept from reading a file is the digest of the text
+/// a build reads.
+pub fn file_bytes_digest(parts: &[&[u8]]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(b"bytes\n");
+    for part in parts {
+        hash.update(part);
+    }
+    hash.finalize().into()
 }
 
 impl TextDigest {
@@ -74,9 +98,25 @@ impl TextDigest {
         use std::hash::Hasher;
         let mut hasher = crate::fast_hash::FxHasher::default();
         hasher.write(text.as_bytes());
-        TextDigest {
+        TextDigest::Read {
             len: text.len(),
             hash: hasher.finish(),
+        }
+    }
+
+    /// Whether `source`, read again, is the text this digest was taken of.
+    fn holds_for(&self, source: &SourceFile) -> bool {
+        match self {
+            TextDigest::Read { .. } => TextDigest::of(&source.text) == *self,
+            TextDigest::Unread(bytes) => source.file_bytes() == *bytes,
+        }
+    }
+
+    /// How many bytes the file held.
+    fn len(&self) -> u64 {
+        match self {
+            TextDigest::Read { len, .. } => *len as u64,
+            TextDigest::Unread(bytes) => bytes.len,
         }
     }
 }
@@ -89,9 +129,29 @@ impl SourceFile {
             rel_path: self.rel_path,
         }
     }
+
+    /// The file's length and the digest of its bytes as read: the text, after the byte
+    /// order mark it began with.
+    pub fn file_bytes(&self) -> FileBytes {
+        const BOM: &[u8] = "\u{feff}".as_bytes();
+        let bom: &[u8] = if self.bom { BOM } else { b"" };
+        FileBytes {
+            len: (bom.len() + self.text.len()) as u64,
+            sha256: file_bytes_digest(&[bom, self.text.as_bytes()]),
+        }
+    }
 }
 
 impl ContentFile {
+    /// A file whose parse was recalled without reading it: named by `rel_path`, its bytes
+    /// those the build cache knows.
+    pub fn unread(rel_path: String, bytes: FileBytes) -> ContentFile {
+        ContentFile {
+            rel_path,
+            digest: TextDigest::Unread(bytes),
+        }
+    }
+
     /// The file's text, read again from under `root`, when it is still the text that was
     /// parsed; a `content/changed` or `content/unreadable` finding otherwise.
     pub fn read_again(&self, root: &Path) -> Result<String, Diagnostic> {
@@ -107,12 +167,12 @@ impl ContentFile {
             .with_hint("run the command again once the file is saved")
         };
         // A file that grew past what was parsed is changed: never read more of it than that.
-        let limit = self.digest.len as u64 + 3;
+        let limit = self.digest.len() + 3;
         let source = read_source(root, &content_dir, &path, limit).map_err(|d| match d.code {
             Code::ContentTooLarge => changed(),
             _ => d,
         })?;
-        if TextDigest::of(&source.text) != self.digest {
+        if !self.digest.holds_for(&source) {
             return Err(changed());
         }
         Ok(source.text)
@@ -132,6 +192,17 @@ impl FoundContent {
     /// Reads one of the found files.
     pub fn read(&self, root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         read_source(root, &self.content_dir, path, self.max_file_size)
+    }
+
+    /// One of the found files as it is named, not read: its path relative to `root` and
+    /// its section, as `read` would give them.
+    pub fn named(&self, root: &Path, path: &Path) -> (String, String) {
+        (rel_path(root, path), section_of(&self.content_dir, path))
+    }
+
+    /// The most bytes `read` reads of a file.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
     }
 }
 
@@ -319,16 +390,20 @@ fn read_source(root: &Path, content_dir: &Path, path: &Path, max_file_size: u64)
         )
         .with_hint("save the file as UTF-8 in your editor")
     })?;
-    let section = path
-        .parent()
-        .and_then(|parent| parent.strip_prefix(content_dir).ok())
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
     Ok(SourceFile {
         rel_path: rel,
-        section,
+        section: section_of(content_dir, path),
+        bom: text.starts_with('\u{feff}'),
         text: split::strip_bom(text),
     })
+}
+
+/// The folder under `content_dir` that holds `path`: the article's section.
+fn section_of(content_dir: &Path, path: &Path) -> String {
+    path.parent()
+        .and_then(|parent| parent.strip_prefix(content_dir).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default()
 }
 
 /// The bytes of the file at `path`, or `Err(size)` when it holds more than `limit` bytes.

@@ -11,10 +11,11 @@ use crate::bibliography::yaml::field_positions;
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::load::split::split_front_matter;
-use crate::load::{LineIndex, SourceFile};
+use crate::load::{FileBytes, LineIndex, SourceFile};
 use crate::packed::{PackedText, Spill};
 use crate::review::hash::{Fingerprint, ReviewSite, ReviewableContent, fingerprint};
 use crate::review::state::{ReviewState, review_state};
+use std::path::Path;
 use std::sync::Arc;
 
 // Serialised only by the build cache (`crate::cache::articles`), which keeps judged articles.
@@ -254,6 +255,10 @@ pub trait Kept: Sync {
     /// The name of `source`'s parse: a digest of its path, its text and everything else
     /// its parse reads. One name, one parse.
     fn name(&self, source: &SourceFile) -> [u8; 32];
+    /// The name of the parse of the file at `path` (named `rel_path`, in `section`) and
+    /// what its bytes are, when they are known without reading the file: `None` when the
+    /// file must be read to be named (the name is then `name` of its text).
+    fn name_unread(&self, path: &Path, rel_path: &str, section: &str) -> Option<([u8; 32], FileBytes)>;
     /// The parse named `name` kept from an earlier build, its body's HTML written to
     /// `spill`.
     fn recall(&self, name: &[u8; 32], spill: Option<&Arc<Spill>>) -> Option<ParsedArticle>;

@@ -135,42 +135,50 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
     let parsed: Vec<(Result<ContentFile, Diagnostic>, Option<FileParse>)> = found
         .files
         .par_iter()
-        .map(|(path, kind)| match found.read(root, path) {
-            Ok(source) => {
-                let parse = match kind {
-                    SourceKind::Article => {
-                        let sources = Sources {
-                            bibliography: &bibliography,
-                            site: &site,
-                            trust,
-                            retractions,
-                            spill: spill.as_ref(),
-                            judge,
-                        };
-                        let mut parsed = parse_or_recall(&source, sources, output, kept);
-                        // Kept: from here on only its page reads the answers' HTML.
-                        if let Some(article) = parsed.article.as_mut() {
-                            article.spill_answers(spill.as_ref());
-                            // What publishes reads the whole hash alone; `check`, which
-                            // approvals are recorded from, keeps the parts.
-                            if output == Output::Html {
-                                article.fingerprint.forget_parts();
-                            }
-                        }
-                        let mut packed = findings.sibling();
-                        packed.extend(std::mem::take(&mut parsed.diagnostics));
-                        FileParse::Article(parsed, packed)
+        .map(|(path, kind)| {
+            let sources = Sources {
+                bibliography: &bibliography,
+                site: &site,
+                trust,
+                retractions,
+                spill: spill.as_ref(),
+                judge,
+            };
+            let finish_article = |mut parsed: ParsedArticle| {
+                // Kept: from here on only its page reads the answers' HTML.
+                if let Some(article) = parsed.article.as_mut() {
+                    article.spill_answers(spill.as_ref());
+                    // What publishes reads the whole hash alone; `check`, which approvals
+                    // are recorded from, keeps the parts.
+                    if output == Output::Html {
+                        article.fingerprint.forget_parts();
                     }
-                    SourceKind::Page => {
-                        let (page, diagnostics) = parse_page(&source);
-                        let mut packed = findings.sibling();
-                        packed.extend(diagnostics);
-                        FileParse::Page(page, packed)
-                    }
-                };
-                (Ok(source.into_content_file()), Some(parse))
+                }
+                let mut packed = findings.sibling();
+                packed.extend(std::mem::take(&mut parsed.diagnostics));
+                FileParse::Article(parsed, packed)
+            };
+            if *kind == SourceKind::Article
+                && let Some(kept) = kept
+                && let Some((file, recalled)) = recall_unread(&found, root, path, kept, sources, output)
+            {
+                return (Ok(file), Some(finish_article(recalled)));
             }
-            Err(unreadable) => (Err(unreadable), None),
+            match found.read(root, path) {
+                Ok(source) => {
+                    let parse = match kind {
+                        SourceKind::Article => finish_article(parse_or_recall(&source, sources, output, kept)),
+                        SourceKind::Page => {
+                            let (page, diagnostics) = parse_page(&source);
+                            let mut packed = findings.sibling();
+                            packed.extend(diagnostics);
+                            FileParse::Page(page, packed)
+                        }
+                    };
+                    (Ok(source.into_content_file()), Some(parse))
+                }
+                Err(unreadable) => (Err(unreadable), None),
+            }
         })
         .collect();
     let mut loaded = LoadedContent {
@@ -214,17 +222,8 @@ fn parse_or_recall(
     output: Output,
     kept: Option<&dyn article::Kept>,
 ) -> ParsedArticle {
-    // Judged and annotated: from here on only its page reads the references whole, and
-    // the graph their identities. The kept parse stores them packed as they are held.
-    let parse_and_pack = || {
-        let mut parsed = parse_article(source, sources, output);
-        if let Some(article) = parsed.article.as_mut() {
-            article.references.pack(sources.spill);
-        }
-        parsed
-    };
     let Some(kept) = kept else {
-        return parse_and_pack();
+        return parse_and_pack(source, sources, output);
     };
     let name = kept.name(source);
     if let Some(mut recalled) = kept.recall(&name, sources.spill) {
@@ -234,13 +233,61 @@ fn parse_or_recall(
         // field, the references with their corrections and the body's HTML, as `yaml`
         // checks its values against serde_yaml's.
         #[cfg(debug_assertions)]
-        assert_same_parse(&recalled, &parse_and_pack(), &source.rel_path);
+        assert_same_parse(&recalled, &parse_and_pack(source, sources, output), &source.rel_path);
         named(&mut recalled, name);
         return recalled;
     }
-    let mut parsed = parse_and_pack();
+    let mut parsed = parse_and_pack(source, sources, output);
     kept.keep(&name, &parsed);
     named(&mut parsed, name);
+    parsed
+}
+
+/// The kept parse of the article file at `path`, found by what the build cache knows of
+/// the file's bytes, without reading it: in a build after one edit, the other files are
+/// neither read nor hashed again. `None` when the cache does not know the file as it is
+/// now or keeps no parse of it: the file is then read (`parse_or_recall`).
+fn recall_unread(
+    found: &crate::load::FoundContent,
+    root: &Path,
+    path: &Path,
+    kept: &dyn article::Kept,
+    sources: Sources<'_>,
+    output: Output,
+) -> Option<(ContentFile, ParsedArticle)> {
+    let (rel_path, section) = found.named(root, path);
+    let (name, bytes) = kept.name_unread(path, &rel_path, &section)?;
+    // A file over the limit is read, to be refused with its finding.
+    if bytes.len > found.max_file_size() {
+        return None;
+    }
+    let mut recalled = kept.recall(&name, sources.spill)?;
+    // Debug builds (every test) read the file all the same: the digest the cache knew must
+    // be the file's, and the parse it names the parse of the file's text.
+    #[cfg(debug_assertions)]
+    {
+        let source = found
+            .read(root, path)
+            .expect("a file the build cache knows is readable");
+        assert!(
+            source.file_bytes() == bytes,
+            "{rel_path}: the build cache's digest of the file is not the digest of its bytes"
+        );
+        assert!(kept.name(&source) == name, "{rel_path}: named otherwise when read");
+        assert_same_parse(&recalled, &parse_and_pack(&source, sources, output), &rel_path);
+    }
+    named(&mut recalled, name);
+    Some((ContentFile::unread(rel_path, bytes), recalled))
+}
+
+/// `source` parsed now, judged and annotated: from here on only its page reads the
+/// references whole, and the graph their identities. A kept parse stores them packed as
+/// they are held.
+fn parse_and_pack(source: &crate::load::SourceFile, sources: Sources<'_>, output: Output) -> ParsedArticle {
+    let mut parsed = parse_article(source, sources, output);
+    if let Some(article) = parsed.article.as_mut() {
+        article.references.pack(sources.spill);
+    }
     parsed
 }
 

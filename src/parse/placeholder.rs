@@ -63,6 +63,7 @@ mod tests {
             rel_path: "content/t/a.md".into(),
             section: "t".into(),
             text: text.into(),
+            bom: false,
         }
     }
 

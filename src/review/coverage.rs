@@ -166,6 +166,7 @@ dose = 10
             rel_path: "content/neurology/drug-x.md".into(),
             section: "neurology".into(),
             text: text.into(),
+            bom: false,
         };
         let site = ReviewSite {
             base_url: "https://kb.example.org/".into(),

@@ -487,6 +487,7 @@ mod tests {
             rel_path: path.into(),
             section: "heart".into(),
             text: text.into(),
+            bom: false,
         };
         let parsed = parse_article(
             &source,

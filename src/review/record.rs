@@ -96,6 +96,7 @@ pub fn record_action(
         rel_path: article.file.clone(),
         section: article.section.clone(),
         text,
+        bom: false,
     };
 
     let history = History::discover(root)?;
@@ -122,6 +123,7 @@ pub fn record_action(
                 rel_path: source.rel_path.clone(),
                 section: source.section.clone(),
                 text: text.to_string(),
+                bom: false,
             };
             let parsed_text = parse_article(&file, parsed.sources(), crate::parse::Output::Html);
             parsed_text
@@ -359,6 +361,7 @@ fn verify(
         rel_path: source.rel_path.clone(),
         section: source.section.clone(),
         text: text.to_string(),
+        bom: false,
     };
     let parsed = parse_article(&edited, sources, crate::parse::Output::Html);
     let (Some(mut article), Some(spans)) = (parsed.article, parsed.spans) else {

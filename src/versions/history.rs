@@ -67,6 +67,7 @@ fn parse_text(path: &str, text: &str, sources: Sources<'_>) -> Option<Article> {
             rel_path: path.to_string(),
             section: section_of(path),
             text: text.to_string(),
+            bom: false,
         },
         sources,
         crate::parse::Output::Html,
@@ -140,6 +141,7 @@ pub fn sources_at(
                     rel_path: path.clone(),
                     section: String::new(),
                     text,
+                    bom: false,
                 });
             } else if path
                 .strip_prefix(&format!("{}/", crate::people::PEOPLE_DIR))
