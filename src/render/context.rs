@@ -13,6 +13,7 @@ use crate::parse::headings::TocItem;
 use crate::parse::markdown::TocEntry;
 use crate::parse::page::Page;
 use crate::review::ReviewState;
+use crate::review::queue::QueueEntry;
 use crate::site_path::rebase;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
@@ -815,27 +816,63 @@ fn summary_index<'a>(site: &'a Site<'_>) -> std::collections::HashMap<&'a str, u
         .collect()
 }
 
-/// The review queue page: stale approvals first, then oldest first. Dates, not ages, so
-/// that the page does not change from one day to the next without a change of content.
-pub fn review_queue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView<'a>]) -> Vec<QueueItemView<'a>> {
+/// How many questions one page of the review queue lists. A site where nearly every
+/// question awaits review would otherwise make one page of them all (4 MB at 10,000
+/// articles, and the largest thing a build held while it rendered it).
+pub const QUEUE_PAGE_SIZE: usize = 100;
+
+/// How many pages the review queue of `site` takes: one, even when it is empty.
+pub fn review_queue_pages(site: &Site<'_>) -> usize {
+    let waiting = site
+        .articles
+        .iter()
+        .filter(|a| crate::review::queue::awaits_review(a))
+        .count();
+    waiting.div_ceil(QUEUE_PAGE_SIZE).max(1)
+}
+
+/// The whole review queue in order, stale approvals first, then oldest first, each entry
+/// with where its article's summary stands: made once for all of the queue's pages.
+pub fn review_queue<'a>(site: &'a Site<'_>) -> Vec<(usize, QueueEntry<'a>)> {
     let index_of = summary_index(site);
     crate::review::queue::review_queue(site.articles.iter().copied())
         .into_iter()
-        .filter_map(|entry| {
-            let index = *index_of.get(entry.article.slug.as_str())?;
-            Some(QueueItemView {
-                article: &summaries[index],
-                since: entry.since.map(DateView::from),
-                reviewer: entry.reviewer,
-                changed: entry
-                    .article
-                    .review_state
-                    .is_stale()
-                    .then(|| crate::review::describe_parts(entry.changed())),
-                diff_url: None,
-            })
+        .filter_map(|entry| Some((*index_of.get(entry.article.slug.as_str())?, entry)))
+        .collect()
+}
+
+/// One page of the review queue: `entries` as the page shows them. Dates, not ages, so
+/// that the page does not change from one day to the next without a change of content.
+pub fn review_queue_view<'a>(
+    entries: &[(usize, QueueEntry<'a>)],
+    summaries: &'a [SummaryView<'a>],
+) -> Vec<QueueItemView<'a>> {
+    entries
+        .iter()
+        .map(|(index, entry)| QueueItemView {
+            article: &summaries[*index],
+            since: entry.since.map(DateView::from),
+            reviewer: entry.reviewer,
+            changed: entry
+                .article
+                .review_state
+                .is_stale()
+                .then(|| crate::review::describe_parts(entry.changed())),
+            diff_url: None,
         })
         .collect()
+}
+
+/// Where a page of a listing split into pages stands among them.
+#[derive(Serialize)]
+pub struct PaginationView {
+    /// This page's number, from 1.
+    pub page: usize,
+    pub pages: usize,
+    /// How many entries all the pages list.
+    pub total: usize,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -36,7 +36,8 @@ enum Job {
     Sitemap,
     Feed,
     Robots,
-    ReviewQueue,
+    /// One page of the review queue, from 0.
+    ReviewQueue(usize),
     Graph,
     GraphJson,
     /// The search page, /search/.
@@ -58,6 +59,8 @@ struct Shared<'s, 'a> {
     urls: Urls,
     topics: &'s [TopicView],
     summaries: &'s [SummaryView<'s>],
+    /// The review queue in order, with where each entry's summary stands.
+    queue: &'s [(usize, crate::review::queue::QueueEntry<'a>)],
     extras: Extras<'s>,
 }
 
@@ -93,7 +96,7 @@ pub fn page_dirs(site: &Site<'_>) -> Vec<String> {
             Job::Article(i) => Some(article_dir(&site.articles[i].slug)),
             Job::Page(i) => Some(page_dir(&site.pages[i].slug)),
             Job::Graph => Some("graph/".to_string()),
-            Job::ReviewQueue => Some("review/".to_string()),
+            Job::ReviewQueue(page) => Some(review_queue_dir(page)),
             Job::Search => Some("search/".to_string()),
             Job::People => Some("people/".to_string()),
             Job::Person(i) => Some(urls::person_dir(&site.people.people[i].id)),
@@ -116,6 +119,7 @@ pub fn render_site(
     let urls = Urls::new(&site.config.base_url);
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
     let summaries = summaries(site, &urls, &topics);
+    let queue = context::review_queue(site);
     let site_view = site_view(site, &urls, &topics);
     templates.tera.global_context().insert("site", &site_view);
     let keys = page_keys(
@@ -134,6 +138,7 @@ pub fn render_site(
         urls,
         topics: &topics,
         summaries: &summaries,
+        queue: &queue,
         extras,
     };
 
@@ -214,13 +219,13 @@ fn all_jobs(site: &Site<'_>) -> Vec<Job> {
         Job::Sitemap,
         Job::Feed,
         Job::Robots,
-        Job::ReviewQueue,
         Job::Graph,
         Job::GraphJson,
         Job::Search,
         Job::SearchIndex,
         Job::People,
     ];
+    jobs.extend((0..context::review_queue_pages(site)).map(Job::ReviewQueue));
     jobs.extend((0..site.people.people.len()).map(Job::Person));
     jobs.extend((0..site.topics.len()).map(Job::Topic));
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -389,17 +394,47 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             }
             Ok(())
         }
-        Job::ReviewQueue => {
-            let mut queue = context::review_queue_view(site, shared.summaries);
+        Job::ReviewQueue(page) => {
+            let pages = shared.queue.len().div_ceil(context::QUEUE_PAGE_SIZE).max(1);
+            let start = (page * context::QUEUE_PAGE_SIZE).min(shared.queue.len());
+            let end = (start + context::QUEUE_PAGE_SIZE).min(shared.queue.len());
+            let mut queue = context::review_queue_view(&shared.queue[start..end], shared.summaries);
             if let Some(history) = shared.extras.history {
                 for item in &mut queue {
                     item.diff_url = history.approval_diff_url(urls, item.article.slug);
                 }
             }
-            let overdue = context::overdue_view(site, shared.summaries);
-            let parts: [(&'static str, &dyn Part); 2] = [("queue", &queue), ("overdue", &overdue)];
-            emit(shared, &Page::at("review.html", "review/"), &parts, None, staging)
+            // The first page lists the overdue reviews beneath the queue.
+            let overdue = if page == 0 {
+                context::overdue_view(site, shared.summaries)
+            } else {
+                Vec::new()
+            };
+            let pagination = context::PaginationView {
+                page: page + 1,
+                pages,
+                total: shared.queue.len(),
+                previous_url: (page > 0).then(|| urls.path(&review_queue_dir(page - 1))),
+                next_url: (page + 1 < pages).then(|| urls.path(&review_queue_dir(page + 1))),
+            };
+            let parts: [(&'static str, &dyn Part); 3] =
+                [("queue", &queue), ("overdue", &overdue), ("pagination", &pagination)];
+            emit(
+                shared,
+                &Page::at("review.html", review_queue_dir(page)),
+                &parts,
+                None,
+                staging,
+            )
         }
+    }
+}
+
+/// The folder of page `page` (from 0) of the review queue: `review/`, then `review/page/2/`…
+fn review_queue_dir(page: usize) -> String {
+    match page {
+        0 => "review/".to_string(),
+        _ => format!("review/page/{}/", page + 1),
     }
 }
 

@@ -27,11 +27,16 @@ impl QueueEntry<'_> {
     }
 }
 
-/// Every article that awaits review. Drafts are the author's and are not in the queue.
+/// Whether `article` is in the review queue. Drafts are the author's and are not.
+pub fn awaits_review(article: &Article) -> bool {
+    !matches!(article.review_state, ReviewState::Draft | ReviewState::Approved)
+}
+
+/// Every article that awaits review (`awaits_review`), the most urgent first.
 pub fn review_queue<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<QueueEntry<'a>> {
     let mut entries: Vec<QueueEntry<'a>> = articles
         .into_iter()
-        .filter(|a| !matches!(a.review_state, ReviewState::Draft | ReviewState::Approved))
+        .filter(|a| awaits_review(a))
         .map(|article| QueueEntry {
             article,
             since: article
