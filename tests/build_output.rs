@@ -489,3 +489,88 @@ fn the_xml_checker_used_above_rejects_broken_documents() {
         assert!(parse_xml(broken).is_err(), "accepted {broken:?}");
     }
 }
+
+/// Long listings are split into pages of 100, each linking to the pages beside it: the
+/// review queue in its order (here the order of submission), with the overdue reviews on
+/// the first page only, and a topic's questions. A listing that fits one page has no page
+/// links, and only a topic's first page is in the sitemap.
+#[test]
+fn long_listings_are_split_into_pages() {
+    let site = Site::fixture("serve/site");
+    site.run(&["build"]).expect_code(0);
+    let single = site.html("public/review/index.html");
+    assert_eq!(single.count("nav.pagination"), 0, "one page: no page links");
+    assert!(!site.exists("public/review/page/2/index.html"));
+
+    for n in 0..230 {
+        let day = 1 + n % 28;
+        let month = 1 + n / 28;
+        site.write(
+            &format!("content/diabetes/waiting-{n:03}.md"),
+            format!(
+                "---\nquestion: \"Is waiting question {n:03} answered?\"\nanswer: \"It is answered.\"\ntopics: [diabetes]\ncreated: 2024-01-01\nupdated: 2024-01-01\nreview:\n  status: submitted\n  submitted: 2024-{month:02}-{day:02}\n---\nA body.\n"
+            ),
+        );
+    }
+    site.run(&["build"]).expect_code(0);
+    let questions = |page: &common::Page| page.texts(".queue tbody tr td:first-child a");
+
+    let first = site.html("public/review/index.html");
+    let listed = questions(&first);
+    assert_eq!(listed.len(), 100);
+    assert_eq!(listed[0], "Is waiting question 000 answered?");
+    assert_eq!(listed[99], "Is waiting question 099 answered?");
+    assert_eq!(first.attr("nav.pagination a[rel=next]", "href"), "/review/page/2/");
+    assert_eq!(first.count("nav.pagination a[rel=prev]"), 0);
+    assert!(
+        first.text(".queue__count").contains("of 3"),
+        "{}",
+        first.text(".queue__count")
+    );
+    assert_eq!(first.count("#overdue-heading"), 1);
+
+    let second = site.html("public/review/page/2/index.html");
+    assert_eq!(questions(&second)[0], "Is waiting question 100 answered?");
+    assert_eq!(second.attr("nav.pagination a[rel=prev]", "href"), "/review/");
+    assert_eq!(second.attr("nav.pagination a[rel=next]", "href"), "/review/page/3/");
+    assert_eq!(
+        second.count("#overdue-heading"),
+        0,
+        "overdue reviews are on the first page"
+    );
+    assert!(second.text("title").contains("page 2 of 3"));
+
+    let third = site.html("public/review/page/3/index.html");
+    let rest = questions(&third);
+    // The fixture's three submitted questions wait too, since their 2025 updates.
+    assert_eq!(rest.len(), 33);
+    assert_eq!(rest[29], "Is waiting question 229 answered?");
+    assert_eq!(third.count("nav.pagination a[rel=next]"), 0);
+    assert!(!site.exists("public/review/page/4/index.html"));
+    assert!(!site.read("public/sitemap.xml").contains("/review/"));
+
+    // Diabetes: the fixture's metformin question and the 230 waiting ones.
+    let topic = site.html("public/topics/diabetes/index.html");
+    assert_eq!(topic.count(".qlist > li"), 100);
+    assert!(
+        topic.text(".count-line").starts_with("231 questions"),
+        "{}",
+        topic.text(".count-line")
+    );
+    assert_eq!(
+        topic.attr("nav.pagination a[rel=next]", "href"),
+        "/topics/diabetes/page/2/"
+    );
+    let last = site.html("public/topics/diabetes/page/3/index.html");
+    assert_eq!(last.count(".qlist > li"), 31);
+    assert_eq!(
+        last.attr("nav.pagination a[rel=prev]", "href"),
+        "/topics/diabetes/page/2/"
+    );
+    assert_eq!(last.count("nav.pagination a[rel=next]"), 0);
+    assert!(!site.exists("public/topics/diabetes/page/4/index.html"));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("/topics/diabetes/<") && !sitemap.contains("/topics/diabetes/page/"));
+    let cardiology = site.html("public/topics/cardiology/index.html");
+    assert_eq!(cardiology.count("nav.pagination"), 0, "two questions: one page");
+}

@@ -816,19 +816,46 @@ fn summary_index<'a>(site: &'a Site<'_>) -> std::collections::HashMap<&'a str, u
         .collect()
 }
 
-/// How many questions one page of the review queue lists. A site where nearly every
-/// question awaits review would otherwise make one page of them all (4 MB at 10,000
-/// articles, and the largest thing a build held while it rendered it).
-pub const QUEUE_PAGE_SIZE: usize = 100;
+/// How many entries one page of a long listing shows: the review queue, a topic's
+/// questions. A site where nearly every question awaits review made one queue page of them
+/// all (4 MB at 10,000 articles, and the largest thing a build held while it rendered it),
+/// and a topic of a large site is tens of thousands of questions; nobody reads such a page.
+pub const LISTING_PAGE_SIZE: usize = 100;
 
-/// How many pages the review queue of `site` takes: one, even when it is empty.
+/// How many pages a listing of `entries` takes: one, even when it is empty.
+pub fn listing_pages(entries: usize) -> usize {
+    entries.div_ceil(LISTING_PAGE_SIZE).max(1)
+}
+
+/// The entries of page `page` (from 0) of a listing of `entries`, and where the page stands
+/// among the others, whose folders `dir_of` names.
+pub fn listing_page<'e, T>(
+    entries: &'e [T],
+    page: usize,
+    urls: &Urls,
+    dir_of: impl Fn(usize) -> String,
+) -> (&'e [T], PaginationView) {
+    let pages = listing_pages(entries.len());
+    let start = (page * LISTING_PAGE_SIZE).min(entries.len());
+    let end = (start + LISTING_PAGE_SIZE).min(entries.len());
+    let pagination = PaginationView {
+        page: page + 1,
+        pages,
+        total: entries.len(),
+        previous_url: (page > 0).then(|| urls.path(&dir_of(page - 1))),
+        next_url: (page + 1 < pages).then(|| urls.path(&dir_of(page + 1))),
+    };
+    (&entries[start..end], pagination)
+}
+
+/// How many pages the review queue of `site` takes.
 pub fn review_queue_pages(site: &Site<'_>) -> usize {
-    let waiting = site
-        .articles
-        .iter()
-        .filter(|a| crate::review::queue::awaits_review(a))
-        .count();
-    waiting.div_ceil(QUEUE_PAGE_SIZE).max(1)
+    listing_pages(
+        site.articles
+            .iter()
+            .filter(|a| crate::review::queue::awaits_review(a))
+            .count(),
+    )
 }
 
 /// The whole review queue in order, stale approvals first, then oldest first, each entry

@@ -30,7 +30,8 @@ enum Job {
     Home,
     NotFound,
     TopicIndex,
-    Topic(usize),
+    /// A topic, and which page of its questions (from 0).
+    Topic(usize, usize),
     Article(usize),
     Page(usize),
     Sitemap,
@@ -92,11 +93,11 @@ pub fn page_dirs(site: &Site<'_>) -> Vec<String> {
         .filter_map(|job| match job {
             Job::Home => Some(String::new()),
             Job::TopicIndex => Some("topics/".to_string()),
-            Job::Topic(i) => Some(topic_dir(&site.topics[i].slug)),
+            Job::Topic(i, page) => Some(listing_page_dir(&topic_dir(&site.topics[i].slug), page)),
             Job::Article(i) => Some(article_dir(&site.articles[i].slug)),
             Job::Page(i) => Some(page_dir(&site.pages[i].slug)),
             Job::Graph => Some("graph/".to_string()),
-            Job::ReviewQueue(page) => Some(review_queue_dir(page)),
+            Job::ReviewQueue(page) => Some(listing_page_dir("review/", page)),
             Job::Search => Some("search/".to_string()),
             Job::People => Some("people/".to_string()),
             Job::Person(i) => Some(urls::person_dir(&site.people.people[i].id)),
@@ -227,7 +228,9 @@ fn all_jobs(site: &Site<'_>) -> Vec<Job> {
     ];
     jobs.extend((0..context::review_queue_pages(site)).map(Job::ReviewQueue));
     jobs.extend((0..site.people.people.len()).map(Job::Person));
-    jobs.extend((0..site.topics.len()).map(Job::Topic));
+    for (index, topic) in site.topics.iter().enumerate() {
+        jobs.extend((0..context::listing_pages(topic.articles.len())).map(|page| Job::Topic(index, page)));
+    }
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.articles.len()).map(Job::Article));
     jobs
@@ -254,17 +257,31 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
         }
         Job::NotFound => emit(shared, &Page::file("404.html", "404.html"), &[], None, staging),
         Job::TopicIndex => emit(shared, &Page::at("topics.html", "topics/"), &[], None, staging),
-        Job::Topic(index) => {
+        Job::Topic(index, page) => {
             let topic = &site.topics[index];
-            let articles: Vec<&SummaryView> = topic.articles.iter().map(|&i| &shared.summaries[i]).collect();
-            let parts: [(&'static str, &dyn Part); 2] = [("topic", &shared.topics[index]), ("articles", &articles)];
-            let page = Page::at("topic.html", topic_dir(&topic.slug));
+            let (listed, pagination) = context::listing_page(&topic.articles, page, urls, |page| {
+                listing_page_dir(&topic_dir(&topic.slug), page)
+            });
+            let articles: Vec<&SummaryView> = listed.iter().map(|&i| &shared.summaries[i]).collect();
+            let parts: [(&'static str, &dyn Part); 3] = [
+                ("topic", &shared.topics[index]),
+                ("articles", &articles),
+                ("pagination", &pagination),
+            ];
+            let page = Page::at("topic.html", listing_page_dir(&topic_dir(&topic.slug), page));
             let frame = Frame::of(shared, &page);
             // A listing's summaries are each its article's and the site view's: keyed by
             // the articles' names where all were named.
             let by_inputs = staging
                 .keeps_pages()
-                .then(|| listing_inputs(shared, &frame, ("topic", &shared.topics[index]), &topic.articles))
+                .then(|| {
+                    listing_inputs(
+                        shared,
+                        &frame,
+                        &[("topic", &shared.topics[index]), ("pagination", &pagination)],
+                        listed,
+                    )
+                })
                 .flatten();
             let key = by_inputs.or_else(|| frame.key(shared, &parts, staging));
             if frame.taken_over(key.as_ref(), staging)? {
@@ -395,10 +412,9 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             Ok(())
         }
         Job::ReviewQueue(page) => {
-            let pages = shared.queue.len().div_ceil(context::QUEUE_PAGE_SIZE).max(1);
-            let start = (page * context::QUEUE_PAGE_SIZE).min(shared.queue.len());
-            let end = (start + context::QUEUE_PAGE_SIZE).min(shared.queue.len());
-            let mut queue = context::review_queue_view(&shared.queue[start..end], shared.summaries);
+            let (entries, pagination) =
+                context::listing_page(shared.queue, page, urls, |page| listing_page_dir("review/", page));
+            let mut queue = context::review_queue_view(entries, shared.summaries);
             if let Some(history) = shared.extras.history {
                 for item in &mut queue {
                     item.diff_url = history.approval_diff_url(urls, item.article.slug);
@@ -410,18 +426,11 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             } else {
                 Vec::new()
             };
-            let pagination = context::PaginationView {
-                page: page + 1,
-                pages,
-                total: shared.queue.len(),
-                previous_url: (page > 0).then(|| urls.path(&review_queue_dir(page - 1))),
-                next_url: (page + 1 < pages).then(|| urls.path(&review_queue_dir(page + 1))),
-            };
             let parts: [(&'static str, &dyn Part); 3] =
                 [("queue", &queue), ("overdue", &overdue), ("pagination", &pagination)];
             emit(
                 shared,
-                &Page::at("review.html", review_queue_dir(page)),
+                &Page::at("review.html", listing_page_dir("review/", page)),
                 &parts,
                 None,
                 staging,
@@ -430,11 +439,12 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
     }
 }
 
-/// The folder of page `page` (from 0) of the review queue: `review/`, then `review/page/2/`…
-fn review_queue_dir(page: usize) -> String {
+/// The folder of page `page` (from 0) of a listing whose first page is `dir`: `dir`, then
+/// `dir/page/2/`…
+fn listing_page_dir(dir: &str, page: usize) -> String {
     match page {
-        0 => "review/".to_string(),
-        _ => format!("review/page/{}/", page + 1),
+        0 => dir.to_string(),
+        _ => format!("{dir}page/{}/", page + 1),
     }
 }
 
@@ -467,11 +477,13 @@ fn article_inputs(shared: &Shared<'_, '_>, frame: &Frame<'_>, index: usize) -> O
 fn listing_inputs(
     shared: &Shared<'_, '_>,
     frame: &Frame<'_>,
-    part: (&'static str, &dyn Part),
+    parts: &[(&'static str, &dyn Part)],
     listed: &[usize],
 ) -> Option<PageKey> {
     let mut key = shared.keys.inputs(frame.page.template, &frame.page.output);
-    key.part(part.0, part.1);
+    for (name, part) in parts {
+        key.part(name, *part);
+    }
     for &index in listed {
         key.bytes("listed", shared.site.articles[index].inputs.as_ref()?);
     }
