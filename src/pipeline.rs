@@ -470,14 +470,7 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
     let report = build_to(root, &out, &given_out, options, progress, record, &mut written);
     if let (Some(cache), Outcome::Clean, Some(written)) = (&cache, report.outcome, written) {
         let counts = (report.stats.articles, report.stats.pages);
-        cache.remember(
-            root,
-            &settings,
-            &out,
-            &written.into_files(),
-            &report.diagnostics,
-            counts,
-        );
+        cache.remember(root, &settings, &out, written, &report.diagnostics, counts);
     }
     report
 }
@@ -553,7 +546,10 @@ fn build_to(
     stats.articles = site.articles.len();
     let staging = match Staging::create(out) {
         Ok(staging) => match record {
-            Record::Kept(earlier) => staging.recording(earlier),
+            Record::Kept(earlier) => match staging.recording(earlier) {
+                Ok(staging) => staging,
+                Err(error) => return io_failure(root, given_out, error),
+            },
             Record::Off => staging,
         },
         Err(error) => return io_failure(root, given_out, error),
@@ -656,12 +652,13 @@ fn removed_urls(
     use crate::check::urls::{check_removed_urls, previously_published, redirected_addresses, sitemap_locs};
     use crate::render::redirects::REDIRECTS_FILE;
     let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
-    let mut next: std::collections::HashSet<String> = sitemap_locs(&read(staging.dir(), "sitemap.xml"))
+    let read_new = |name: &str| std::fs::read_to_string(staging.new_file(name)).unwrap_or_default();
+    let mut next: std::collections::HashSet<String> = sitemap_locs(&read_new("sitemap.xml"))
         .into_iter()
         .map(|(loc, _)| loc)
         .collect();
     next.extend(
-        redirected_addresses(&read(staging.dir(), REDIRECTS_FILE), base_url)
+        redirected_addresses(&read_new(REDIRECTS_FILE), base_url)
             .into_iter()
             .map(|(loc, _)| loc),
     );

@@ -88,6 +88,30 @@ impl Manifest {
         Some(Manifest { files })
     }
 
+    /// The manifest of `dir` after a build that wrote `written` into it: the record the
+    /// commit made when it made one (a commit in place, which read only what it changed),
+    /// else read from the folder (`of`).
+    pub fn of_written(dir: &Path, written: crate::write::Written) -> Option<Manifest> {
+        let record = match written.into_record() {
+            Ok(record) => record,
+            Err(files) => return Manifest::of(dir, &files),
+        };
+        let mut files: Vec<Entry> = record
+            .into_iter()
+            .map(|(path, file)| Entry {
+                path,
+                size: file.size,
+                modified: file.modified,
+                sha256: hex(&file.sha256),
+                key: file.key.as_ref().map(|key| hex(key)),
+            })
+            .collect();
+        // The order of a walk that sorts each folder by name (`found`), which `matches`
+        // compares with, is that of paths compared part by part.
+        files.par_sort_unstable_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
+        Some(Manifest { files })
+    }
+
     /// The folder's files as an earlier output this build can take files over from;
     /// `None` for a manifest this binary cannot read back.
     pub fn earlier(&self, dir: &Path) -> Option<Earlier> {

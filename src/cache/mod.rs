@@ -104,20 +104,21 @@ impl BuildCache {
 
     /// Records a clean build into `out`, unless an input changed while it ran (the output
     /// then matches neither fingerprint). `written` is what the build recorded of the files
-    /// it wrote (`write::Staging::recording`). Failing to write the cache fails nothing.
+    /// it wrote (`write::Staging::recording`): the whole folder's record after a commit in
+    /// place, so that the folder is not read. Failing to write the cache fails nothing.
     pub fn remember(
         &self,
         root: &Path,
         settings: &Settings<'_>,
         out: &Path,
-        written: &std::collections::HashMap<String, crate::write::WrittenFile>,
+        written: crate::write::Written,
         diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
         if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
             return;
         }
-        let Some(output) = manifest::Manifest::of(out, written) else {
+        let Some(output) = manifest::Manifest::of_written(out, written) else {
             return;
         };
         let Ok((count, packed)) = findings::pack(diagnostics) else {
@@ -142,7 +143,7 @@ impl BuildCache {
 /// take files over from (`serve`'s generations, which keep no record on disk); `None` when
 /// the folder cannot be read.
 pub fn earlier_output(dir: &Path, written: crate::write::Written) -> Option<crate::write::Earlier> {
-    manifest::Manifest::of(dir, &written.into_files())?.earlier(dir)
+    manifest::Manifest::of_written(dir, written)?.earlier(dir)
 }
 
 /// An entry this binary wrote, and its findings still packed.

@@ -1,8 +1,9 @@
 //! Files an earlier build wrote into the output folder, which this build takes over instead
 //! of writing them again: a page whose key (a digest of everything it was rendered from) is
-//! the one it had, or any file whose new bytes are those it already holds. Taking over is a
-//! hard link into the staging folder, so the swap that publishes the build is unchanged and
-//! a failed build still leaves the previous output as it was.
+//! the one it had, or any file whose new bytes are those it already holds. Taking over is
+//! leaving the file where it is, when the build publishes in place into that folder
+//! (`in_place`), or else a hard link into the staging folder that is swapped in; either way
+//! a failed build leaves the previous output as it was.
 //!
 //! An earlier file is taken over only while the folder still holds it as that build left it:
 //! a regular file (never a link) of the recorded size and modification time, the rule the
@@ -44,6 +45,16 @@ impl Earlier {
         }
     }
 
+    /// The folder the earlier build wrote.
+    pub(super) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Its files, by path.
+    pub(super) fn files(&self) -> &HashMap<String, EarlierFile> {
+        &self.files
+    }
+
     /// The earlier file at `rel` and where it is, when the folder still holds it unchanged.
     fn unchanged(&self, rel: &str) -> Option<(&EarlierFile, PathBuf)> {
         let file = self.files.get(rel)?;
@@ -82,6 +93,9 @@ pub struct WrittenFile {
 #[derive(Debug, Default)]
 pub struct Written {
     files: Mutex<Vec<(String, WrittenFile)>>,
+    /// The whole folder's record, when the commit made it without reading the folder (a
+    /// commit in place: the earlier record, and the files it moved in).
+    published: Option<HashMap<String, EarlierFile>>,
 }
 
 impl Written {
@@ -92,9 +106,33 @@ impl Written {
         }
     }
 
+    /// Whether this build put a file at `rel`.
+    pub(super) fn has(&self, rel: &str) -> bool {
+        self.files
+            .lock()
+            .is_ok_and(|files| files.iter().any(|(path, _)| path == rel))
+    }
+
+    pub(super) fn set_published(&mut self, record: HashMap<String, EarlierFile>) {
+        self.published = Some(record);
+    }
+
+    /// What the folder holds after the commit, every file of it, when the commit knew it
+    /// without reading the folder; otherwise the files the build wrote (`Err`), by path.
+    pub fn into_record(self) -> Result<HashMap<String, EarlierFile>, HashMap<String, WrittenFile>> {
+        match self.published {
+            Some(record) => Ok(record),
+            None => Err(Self::by_path(self.files)),
+        }
+    }
+
     /// By path; a path written twice (a later write replaces the file) keeps the last.
     pub fn into_files(self) -> HashMap<String, WrittenFile> {
-        self.files
+        Self::by_path(self.files)
+    }
+
+    fn by_path(files: Mutex<Vec<(String, WrittenFile)>>) -> HashMap<String, WrittenFile> {
+        files
             .into_inner()
             .map(|files| files.into_iter().collect())
             .unwrap_or_default()

@@ -1,8 +1,11 @@
 //! What killed builds leave beside an output folder, cleared at the next build: a build
 //! stages its site in `.<name>.staging-<pid>` and moves the previous one aside to
-//! `.<name>.old-<pid>` for the instant of the swap. A process that died left them; one
-//! that still runs is working in them and they are left alone.
+//! `.<name>.old-<pid>` for the instant of the swap, or, publishing in place, leaves the
+//! journal of its commit in the staging folder while it moves files into the output. A
+//! process that died left them; one that still runs is working in them and they are left
+//! alone.
 
+use super::in_place::{JOURNAL, Journal};
 use super::target::{MARKER, is_marked};
 use std::path::{Path, PathBuf};
 
@@ -58,6 +61,9 @@ pub struct Cleared {
     pub restored: Option<PathBuf>,
     /// Leftover folders removed.
     pub removed: Vec<PathBuf>,
+    /// The staging folder of a build killed while it published in place, whose commit
+    /// was finished from its journal.
+    pub finished: Vec<PathBuf>,
 }
 
 /// Clears the leftovers of dead processes beside `target`. When `target` itself is
@@ -92,6 +98,20 @@ pub fn clear(target: &Path) -> Cleared {
         })
         .collect();
     dead.sort_by(|a, b| a.1.cmp(&b.1));
+    // A build killed while it published in place: its commit is finished first, so that
+    // the output is the site that build made, not a mix of two.
+    let is_output = std::fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) && is_marked(target);
+    for (_, path) in dead.iter().filter(|(kind, _)| *kind == Kind::Staging) {
+        let Some(journal) = Journal::read(path) else {
+            continue;
+        };
+        if is_output && journal.apply(path, target, None).is_ok_and(|done| done) {
+            let _ = std::fs::remove_file(path.join(JOURNAL));
+            cleared.finished.push(path.clone());
+        }
+    }
+    // A commit that could not be finished keeps its journal for a later build to try again.
+    dead.retain(|(_, path)| std::fs::symlink_metadata(path.join(JOURNAL)).is_err());
     if std::fs::symlink_metadata(target).is_err() {
         let newest = dead
             .iter()

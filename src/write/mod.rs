@@ -1,8 +1,11 @@
 //! Stage 6, write: builds the new site in a staging folder beside the target and swaps it
 //! in only when everything succeeded, so a failed build never damages the published one.
+//! Over the record of the target's last build, only the files that changed are staged and
+//! the commit moves them in (`in_place`).
 
 mod contained;
 pub mod earlier;
+mod in_place;
 mod interrupt;
 mod leftovers;
 pub mod target;
@@ -14,8 +17,10 @@ pub use target::{MARKER, Refusal};
 
 use anyhow::{Context as _, Result, bail};
 use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where rendered files go: a staging folder (`build`), or the live folder `serve` shows.
@@ -84,6 +89,7 @@ impl Sink for Staging {
             .and_then(|()| out.out.flush())
             .with_context(|| format!("cannot write {}", path.display()))?;
         self.files.fetch_add(1, Ordering::Relaxed);
+        self.staged(rel);
         if let (Some(written), Some(sha256)) = (&self.written, out.sha256) {
             let file = WrittenFile {
                 size: out.size,
@@ -111,6 +117,10 @@ impl Sink for Staging {
             );
         }
         let earlier = earlier.clone();
+        if self.in_place.is_some() {
+            self.keep(rel, earlier.size, earlier.sha256, Some(*key));
+            return Ok(true);
+        }
         self.link(rel, &from, earlier.size, earlier.sha256, Some(*key))
     }
 
@@ -144,7 +154,14 @@ impl<W: Write> Write for Counted<W> {
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
+    /// Where the new site's files are written: `dir` itself, or its `files` folder when the
+    /// build publishes in place.
+    files_dir: PathBuf,
     committed: bool,
+    /// When the build publishes in place (`in_place`): the paths of the files written into
+    /// the staging folder, which the commit moves into the output. Every other file of the
+    /// new site is the earlier build's, left where it is.
+    in_place: Option<Mutex<HashSet<String>>>,
     /// What the last build wrote into the target, for this one to take over.
     earlier: Option<Earlier>,
     /// What this build writes, when a record of it is kept (`recording`).
@@ -212,8 +229,10 @@ impl Staging {
         interrupt::register(&dir);
         let staging = Staging {
             target: target.to_path_buf(),
+            files_dir: dir.clone(),
             dir,
             committed: false,
+            in_place: None,
             earlier: None,
             written: None,
             files: AtomicUsize::new(0),
@@ -223,18 +242,59 @@ impl Staging {
         Ok(staging)
     }
 
-    /// The folder the new site is written into until `commit`.
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// Where the new site's file `rel` is until `commit`: in the staging folder, or, for a
+    /// file taken over in place, in the output folder.
+    pub fn new_file(&self, rel: &str) -> PathBuf {
+        let staged = self.files_dir.join(rel);
+        match (&self.in_place, &self.written) {
+            (Some(_), Some(written)) if !staged.exists() && written.has(rel) => self.target.join(rel),
+            _ => staged,
+        }
     }
 
     /// Keeps a record of what this build writes (each file's size, SHA-256 and page key),
     /// and takes over from `earlier` the files it already holds: what the build cache
     /// needs to judge the output next time and to let the next build take files over.
-    pub fn recording(mut self, earlier: Option<Earlier>) -> Staging {
+    ///
+    /// When `earlier` is the record of the output folder itself and the folder holds
+    /// nothing else, the build publishes in place (`in_place`): only the files it writes
+    /// anew are staged. Otherwise it stages the whole site, taking files over by hard link.
+    pub fn recording(mut self, earlier: Option<Earlier>) -> Result<Staging> {
+        let in_place = earlier
+            .as_ref()
+            .is_some_and(|earlier| earlier.dir() == self.target && in_place::holds_only(&self.target, earlier.files()));
+        if in_place {
+            self.files_dir = self.dir.join(in_place::FILES);
+            std::fs::create_dir(&self.files_dir)
+                .with_context(|| format!("cannot create {}", self.files_dir.display()))?;
+            self.in_place = Some(Mutex::default());
+        }
         self.earlier = earlier;
         self.written = Some(Written::default());
-        self
+        Ok(self)
+    }
+
+    /// Notes that `rel` was written into the staging folder, for the commit to move it.
+    fn staged(&self, rel: &str) {
+        if let Some(staged) = &self.in_place {
+            staged.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        }
+    }
+
+    /// Publishes the earlier build's file at `rel` by leaving it where it is (in place).
+    fn keep(&self, rel: &str, size: u64, sha256: [u8; 32], key: Option<PageKey>) {
+        if let Some(staged) = &self.in_place {
+            // A file staged at `rel` earlier in this build (a static file a page replaces)
+            // gives way, as a write would.
+            if staged.lock().unwrap_or_else(|e| e.into_inner()).remove(rel) {
+                let _ = std::fs::remove_file(self.files_dir.join(rel));
+            }
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        if let Some(written) = &self.written {
+            written.record(rel, WrittenFile { size, sha256, key });
+        }
     }
 
     /// How many files the build put in the staging folder so far, and how many of those
@@ -266,6 +326,10 @@ impl Staging {
             .earlier
             .as_ref()
             .and_then(|earlier| earlier.same_bytes(rel, size, &sha256));
+        if same.is_some() && self.in_place.is_some() {
+            self.keep(rel, size, sha256, key);
+            return Ok(());
+        }
         if let Some((_, from)) = same
             && self.link(rel, &from, size, sha256, key)?
         {
@@ -274,6 +338,7 @@ impl Staging {
         let path = self.path_for(rel)?;
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         self.files.fetch_add(1, Ordering::Relaxed);
+        self.staged(rel);
         written.record(rel, WrittenFile { size, sha256, key });
         Ok(())
     }
@@ -301,7 +366,7 @@ impl Staging {
         if interrupt::interrupted() {
             bail!("the build was interrupted");
         }
-        let path = contained(&self.dir, rel)?;
+        let path = contained(&self.files_dir, rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
@@ -311,8 +376,107 @@ impl Staging {
     /// Replaces the target with the staged site. The old site is moved aside first and
     /// removed only after the new one is in place. An error means the new site is not
     /// published; its message says where the previous one is.
+    ///
+    /// A build publishing in place instead moves the files it wrote into the output, and
+    /// removes those the earlier build wrote that it does not (`in_place`); an error there
+    /// leaves the journal for the next build to finish the commit.
     pub fn commit(self) -> Result<Committed> {
+        if self.in_place.is_some() {
+            return self.commit_in_place(None);
+        }
         self.commit_removing_with(remove_tree)
+    }
+
+    /// The commit in place, stopped after `stop` of its steps when given, as a kill there
+    /// would stop it (tests): the staging folder and its journal are then left behind.
+    fn commit_in_place(mut self, stop: Option<usize>) -> Result<Committed> {
+        let shown = self.target.display().to_string();
+        let (Some(staged), Some(written), Some(earlier)) =
+            (self.in_place.take(), self.written.take(), self.earlier.take())
+        else {
+            bail!("{shown}: a commit in place without a record of the earlier output");
+        };
+        let staged: Vec<String> = staged
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
+        let files = written.into_files();
+        let journal = {
+            let now: HashSet<&str> = files.keys().map(String::as_str).collect();
+            in_place::Journal::plan(earlier.files(), &now, staged)
+        };
+        // The record of the output after the commit: the earlier build's entries for the
+        // files left in place, and the staged files' own (a rename keeps the date).
+        let mut record = HashMap::with_capacity(files.len() + 1);
+        let moved: HashSet<&str> = journal.moves.iter().map(String::as_str).collect();
+        for (rel, file) in &files {
+            let (size, modified) = if moved.contains(rel.as_str()) {
+                let path = self.files_dir.join(rel);
+                let meta =
+                    std::fs::symlink_metadata(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                (meta.len(), earlier::modified_nanos(&meta))
+            } else {
+                (file.size, earlier.files().get(rel).map(|was| was.modified))
+            };
+            let modified = modified.with_context(|| format!("{rel}: no modification time"))?;
+            let entry = EarlierFile {
+                size,
+                modified,
+                sha256: file.sha256,
+                key: file.key,
+            };
+            record.insert(rel.clone(), entry);
+        }
+        let marker = self.target.join(MARKER);
+        let meta = std::fs::symlink_metadata(&marker).with_context(|| format!("cannot read {}", marker.display()))?;
+        let entry = EarlierFile {
+            size: meta.len(),
+            modified: earlier::modified_nanos(&meta).with_context(|| format!("{MARKER}: no modification time"))?,
+            sha256: Sha256::digest(
+                std::fs::read(&marker).with_context(|| format!("cannot read {}", marker.display()))?,
+            )
+            .into(),
+            key: None,
+        };
+        record.insert(MARKER.to_string(), entry);
+
+        // The commit runs whole or not at all as far as an interruption goes.
+        let mut held = interrupt::lock();
+        // Judged again at the last moment: the folder may have been replaced since.
+        match std::fs::symlink_metadata(&self.target) {
+            Ok(meta) if meta.is_dir() && target::is_marked(&self.target) => {}
+            Ok(_) => bail!("{shown} is no longer Evident's folder (a file, a link, or unmarked): it was left as it is"),
+            Err(error) => return Err(error).with_context(|| format!("cannot look at {shown}")),
+        }
+        journal
+            .write(&self.dir)
+            .with_context(|| format!("cannot write the journal of the commit into {}", self.dir.display()))?;
+        // From here on the staging folder is the commit's journal: neither an interruption
+        // nor a failure removes it, and the next build finishes what this one began.
+        self.committed = true;
+        interrupt::forget(&mut held, &self.dir);
+        let done = journal.apply(&self.dir, &self.target, stop).with_context(|| {
+            format!(
+                "publishing into {shown} was cut short; the next build finishes it from {}",
+                self.dir.display()
+            )
+        })?;
+        drop(held);
+        if !done {
+            bail!("publishing into {shown} was stopped midway");
+        }
+        // The commit is done once its journal is gone; what is left of the staging folder
+        // (folders emptied by the moves, the marker) goes next, or with the next build.
+        if std::fs::remove_file(self.dir.join(in_place::JOURNAL)).is_ok() {
+            let _ = remove_tree(&self.dir);
+        }
+        let mut published = Written::default();
+        published.set_published(record);
+        Ok(Committed {
+            leftover: None,
+            written: Some(published),
+        })
     }
 
     /// `commit`, with the previous site removed by `remove` (tests make it fail).
@@ -486,6 +650,166 @@ mod tests {
             "old"
         );
         assert!(leftover.error.contains("ermission denied"), "{}", leftover.error);
+    }
+
+    /// Every file under `dir`, and every folder (as `/`-ended names), with its bytes.
+    fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                if entry.file_type().is_dir() {
+                    (format!("{rel}/"), Vec::new())
+                } else {
+                    (rel, std::fs::read(entry.path()).unwrap())
+                }
+            })
+            .collect()
+    }
+
+    fn inode(path: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::symlink_metadata(path).unwrap())
+    }
+
+    const FIRST: [(&str, &str); 5] = [
+        ("index.html", "one"),
+        ("q/a/index.html", "a"),
+        ("q/b/index.html", "b"),
+        ("t/x/index.html", "t"),
+        ("f", "a file where a folder comes"),
+    ];
+    const SECOND: [(&str, &str); 4] = [
+        ("index.html", "two"),
+        ("q/b/index.html", "b"),
+        ("f/index.html", "a folder where a file was"),
+        ("n/new/index.html", "new"),
+    ];
+
+    /// A first build of `FIRST` into `target`, recorded: what the second build takes over.
+    fn first_build(target: &Path) -> Earlier {
+        let staging = Staging::create(target).unwrap().recording(None).unwrap();
+        for (rel, bytes) in FIRST {
+            staging.write(rel, bytes.as_bytes()).unwrap();
+        }
+        let written = staging.commit().unwrap().written.unwrap();
+        crate::cache::earlier_output(target, written).unwrap()
+    }
+
+    /// `SECOND` staged over the first build.
+    fn second_build(target: &Path, earlier: Earlier) -> Staging {
+        let staging = Staging::create(target).unwrap().recording(Some(earlier)).unwrap();
+        for (rel, bytes) in SECOND {
+            staging.write(rel, bytes.as_bytes()).unwrap();
+        }
+        staging
+    }
+
+    /// What a build of `SECOND` alone gives.
+    fn clean_second(temp: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let clean = temp.join("clean");
+        let staging = Staging::create(&clean).unwrap();
+        for (rel, bytes) in SECOND {
+            staging.write(rel, bytes.as_bytes()).unwrap();
+        }
+        staging.commit().unwrap();
+        let tree = tree(&clean);
+        std::fs::remove_dir_all(&clean).unwrap();
+        tree
+    }
+
+    #[test]
+    fn a_build_over_its_own_record_publishes_in_place() {
+        let temp = tempfile::tempdir().unwrap();
+        let target = temp.path().join("public");
+        let expected = clean_second(temp.path());
+        let earlier = first_build(&target);
+        let (folder, kept) = (inode(&target), inode(&target.join("q/b/index.html")));
+        let staging = second_build(&target, earlier);
+        assert!(
+            staging.in_place.is_some(),
+            "the folder holds only what its record names"
+        );
+        assert_eq!(staging.files(), (4, 1));
+        let staged = tree(&staging.files_dir);
+        assert!(!staged.contains_key("q/b/index.html"), "the same bytes are not staged");
+        assert_eq!(
+            std::fs::read(staging.new_file("q/b/index.html")).unwrap(),
+            b"b",
+            "a file left in place is read where it is"
+        );
+        let committed = staging.commit().unwrap();
+        assert_eq!(tree(&target), expected, "the bytes and folders of a clean build");
+        assert_eq!(inode(&target), folder, "the output folder is the same folder");
+        assert_eq!(inode(&target.join("q/b/index.html")), kept, "an unchanged file stayed");
+        assert_eq!(
+            std::fs::read_dir(temp.path()).unwrap().count(),
+            1,
+            "nothing is left beside the output"
+        );
+        // The record the commit made is the one reading the folder gives.
+        let record = crate::cache::earlier_output(&target, committed.written.unwrap()).unwrap();
+        let read = crate::cache::earlier_output(&target, Written::default()).unwrap();
+        assert_eq!(record.files(), read.files());
+    }
+
+    #[test]
+    fn a_build_in_place_that_fails_leaves_the_output_as_it_was() {
+        let temp = tempfile::tempdir().unwrap();
+        let target = temp.path().join("public");
+        let earlier = first_build(&target);
+        let before = tree(&target);
+        drop(second_build(&target, earlier));
+        assert_eq!(tree(&target), before);
+        assert_eq!(std::fs::read_dir(temp.path()).unwrap().count(), 1, "staging removed");
+    }
+
+    #[test]
+    fn a_folder_holding_what_its_record_does_not_name_is_swapped_whole() {
+        let temp = tempfile::tempdir().unwrap();
+        let target = temp.path().join("public");
+        let expected = clean_second(temp.path());
+        for foreign in ["q/notes.txt", "empty/"] {
+            let earlier = first_build(&target);
+            if let Some(dir) = foreign.strip_suffix('/') {
+                std::fs::create_dir(target.join(dir)).unwrap();
+            } else {
+                std::fs::write(target.join(foreign), "mine").unwrap();
+            }
+            let staging = second_build(&target, earlier);
+            assert!(staging.in_place.is_none(), "{foreign}");
+            staging.commit().unwrap();
+            assert_eq!(tree(&target), expected, "{foreign}: a clean build's output");
+        }
+    }
+
+    #[test]
+    fn a_commit_in_place_cut_short_anywhere_is_finished_by_the_next_build() {
+        let temp = tempfile::tempdir().unwrap();
+        let target = temp.path().join("public");
+        let expected = clean_second(temp.path());
+        let mut stop = 0;
+        loop {
+            let earlier = first_build(&target);
+            let before = tree(&target);
+            let staging = second_build(&target, earlier);
+            let Err(error) = staging.commit_in_place(Some(stop)) else {
+                // 3 deletions (q/a/index.html, t/x/index.html, f), 3 folders, 3 moves.
+                assert_eq!(stop, 9, "every step was cut once");
+                assert_eq!(tree(&target), expected);
+                break;
+            };
+            assert!(format!("{error:#}").contains("stopped midway"), "{error:#}");
+            if stop == 0 {
+                assert_eq!(tree(&target), before, "nothing changed before the first step");
+            }
+            let cleared = leftovers::clear(&target);
+            assert_eq!(cleared.finished.len(), 1, "after {stop} steps");
+            assert_eq!(tree(&target), expected, "after {stop} steps");
+            assert_eq!(std::fs::read_dir(temp.path()).unwrap().count(), 1, "after {stop} steps");
+            stop += 1;
+        }
     }
 
     #[test]

@@ -1,0 +1,258 @@
+//! Publishing in place: when a build takes over from the record of the folder it publishes
+//! into, only the files it wrote anew are staged, and the commit moves them into the
+//! output, deletes the files the earlier build wrote that this one does not, and removes the
+//! folders that leaves empty. Unchanged files stay where they are, so publishing costs what
+//! changed, not what the site holds.
+//!
+//! A folder holding anything its record does not name (a file put there by hand, a link
+//! where a folder was) is not updated in place: the build stages the whole site and swaps
+//! it in, as a first build does, so the output is a clean build's either way.
+//!
+//! Before the first change to the output, the commit writes a journal into the staging
+//! folder: what it deletes, which folders it removes, what it moves. The journal is the
+//! commit point. A build killed while it publishes leaves the journal behind, and the next
+//! build finishes that commit before anything else (`leftovers::clear`): each step can be
+//! done again, so the output ends as the killed build would have left it.
+
+use super::target::{MARKER, is_marked};
+use super::{EarlierFile, contained};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// The journal's name in the staging folder, beside the folder of staged files: never an
+/// output path, so no page can overwrite it.
+pub(super) const JOURNAL: &str = "journal";
+/// Where the staged files go inside the staging folder.
+pub(super) const FILES: &str = "files";
+
+/// What a commit in place does to the output, in order.
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Journal {
+    /// Files the earlier build wrote that this one does not.
+    pub delete: Vec<String>,
+    /// Folders only those files kept, deepest first: removed when empty.
+    pub remove_dirs: Vec<String>,
+    /// Files staged anew, moved to the same path in the output (replacing what is there).
+    pub moves: Vec<String>,
+}
+
+impl Journal {
+    /// The commit from an output holding `earlier` to one holding `now`, of which `staged`
+    /// are in the staging folder and the others are left where they are.
+    pub(super) fn plan(earlier: &HashMap<String, EarlierFile>, now: &HashSet<&str>, staged: Vec<String>) -> Journal {
+        let mut delete: Vec<String> = earlier
+            .keys()
+            .filter(|rel| rel.as_str() != MARKER && !now.contains(rel.as_str()))
+            .cloned()
+            .collect();
+        delete.sort();
+        let mut remove_dirs = Vec::new();
+        if !delete.is_empty() {
+            let kept: HashSet<&str> = now.iter().flat_map(|rel| folders_of(rel)).collect();
+            let emptied: HashSet<&str> = delete
+                .iter()
+                .flat_map(|rel| folders_of(rel))
+                .filter(|dir| !kept.contains(dir))
+                .collect();
+            remove_dirs = emptied.into_iter().map(str::to_string).collect();
+            // Deepest first, so that a folder is empty by the time its turn comes.
+            remove_dirs.sort_by(|a, b| b.matches('/').count().cmp(&a.matches('/').count()).then(a.cmp(b)));
+        }
+        let mut moves = staged;
+        moves.sort();
+        Journal {
+            delete,
+            remove_dirs,
+            moves,
+        }
+    }
+
+    /// Writes the journal into `staging` whole (a temporary file renamed), or not at all.
+    pub(super) fn write(&self, staging: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
+        let part = staging.join(format!("{JOURNAL}.part"));
+        std::fs::write(&part, json)?;
+        std::fs::rename(&part, staging.join(JOURNAL))
+    }
+
+    /// The journal a commit left in `staging`, if it wrote one.
+    pub(super) fn read(staging: &Path) -> Option<Journal> {
+        let bytes = std::fs::read(staging.join(JOURNAL)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Carries the commit out, from the start or from wherever a killed build stopped:
+    /// each step is skipped when it is done already. Stops after `stop` steps when given
+    /// (tests stand for a kill there); `Ok(true)` when every step is done.
+    pub(super) fn apply(&self, staging: &Path, target: &Path, stop: Option<usize>) -> std::io::Result<bool> {
+        let files = staging.join(FILES);
+        let mut budget = stop.unwrap_or(usize::MAX);
+        let mut step = || {
+            if budget == 0 {
+                return false;
+            }
+            budget -= 1;
+            true
+        };
+        for rel in &self.delete {
+            if !step() {
+                return Ok(false);
+            }
+            let path = contained(target, rel).map_err(std::io::Error::other)?;
+            match std::fs::symlink_metadata(&path) {
+                // A link where the file was is removed, never followed.
+                Ok(meta) if !meta.is_dir() => remove_if_there(&path)?,
+                // A folder where the record had a file: not this build's to remove.
+                Ok(_) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error),
+            }
+        }
+        for rel in &self.remove_dirs {
+            if !step() {
+                return Ok(false);
+            }
+            let path = contained(target, rel).map_err(std::io::Error::other)?;
+            // Not empty (or gone already): left as it is.
+            let _ = std::fs::remove_dir(&path);
+        }
+        for rel in &self.moves {
+            if !step() {
+                return Ok(false);
+            }
+            let from = contained(&files, rel).map_err(std::io::Error::other)?;
+            let to = contained(target, rel).map_err(std::io::Error::other)?;
+            match std::fs::symlink_metadata(&from) {
+                Ok(_) => {}
+                // Moved before a kill.
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(error),
+            }
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::rename(&from, &to)?;
+        }
+        Ok(true)
+    }
+}
+
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
+    }
+}
+
+/// The folders `rel` is in, from the deepest: `a/b/c.html` is in `a/b` and `a`.
+pub(super) fn folders_of(rel: &str) -> impl Iterator<Item = &str> {
+    let mut rest = rel;
+    std::iter::from_fn(move || {
+        let cut = rest.rfind('/')?;
+        rest = &rest[..cut];
+        Some(rest)
+    })
+}
+
+/// Whether the output folder `target` holds nothing but what `files` names and the folders
+/// they are in (and Evident's marker): files as files (or a link where a file was, which
+/// the commit replaces or removes), folders as real folders. Only names are read, never a
+/// file's metadata: a folder of ten thousand pages is read in a few hundredths of a second.
+pub(super) fn holds_only(target: &Path, files: &HashMap<String, EarlierFile>) -> bool {
+    if !is_marked(target) {
+        return false;
+    }
+    let folders: HashSet<&str> = files.keys().flat_map(|rel| folders_of(rel)).collect();
+    holds_only_under(target, "", files, &folders)
+}
+
+fn holds_only_under(dir: &Path, prefix: &str, files: &HashMap<String, EarlierFile>, folders: &HashSet<&str>) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir).and_then(|entries| entries.collect::<std::io::Result<Vec<_>>>()) else {
+        return false;
+    };
+    entries.par_iter().all(|entry| {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            return false;
+        };
+        let rel = if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => {
+                folders.contains(rel.as_str()) && holds_only_under(&entry.path(), &rel, files, folders)
+            }
+            Ok(_) => files.contains_key(&rel) || rel == MARKER,
+            Err(_) => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(paths: &[&str]) -> HashMap<String, EarlierFile> {
+        paths
+            .iter()
+            .map(|rel| {
+                let file = EarlierFile {
+                    size: 0,
+                    modified: 0,
+                    sha256: [0; 32],
+                    key: None,
+                };
+                (rel.to_string(), file)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn folders_are_listed_from_the_deepest() {
+        assert_eq!(folders_of("a/b/c.html").collect::<Vec<_>>(), ["a/b", "a"]);
+        assert_eq!(folders_of("index.html").count(), 0);
+    }
+
+    #[test]
+    fn a_plan_deletes_what_is_gone_and_the_folders_it_empties() {
+        let earlier = record(&[
+            MARKER,
+            "index.html",
+            "q/a/index.html",
+            "q/b/index.html",
+            "t/x/y/index.html",
+            "f",
+        ]);
+        let now: HashSet<&str> = ["index.html", "q/b/index.html", "f/index.html"].into_iter().collect();
+        let journal = Journal::plan(&earlier, &now, vec!["f/index.html".into(), "index.html".into()]);
+        assert_eq!(journal.delete, ["f", "q/a/index.html", "t/x/y/index.html"]);
+        assert_eq!(journal.remove_dirs, ["t/x/y", "q/a", "t/x", "t"]);
+        assert_eq!(journal.moves, ["f/index.html", "index.html"]);
+    }
+
+    #[test]
+    fn only_recorded_names_pass() {
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path();
+        std::fs::create_dir_all(out.join("q/a")).unwrap();
+        std::fs::write(out.join("q/a/index.html"), "").unwrap();
+        std::fs::write(out.join("index.html"), "").unwrap();
+        let files = record(&["index.html", "q/a/index.html"]);
+        assert!(!holds_only(out, &files), "not marked");
+        super::super::target::mark(out).unwrap();
+        assert!(holds_only(out, &files));
+        std::fs::write(out.join("q/notes.txt"), "").unwrap();
+        assert!(!holds_only(out, &files), "a file of someone else's");
+        std::fs::remove_file(out.join("q/notes.txt")).unwrap();
+        std::fs::create_dir(out.join("q/empty")).unwrap();
+        assert!(!holds_only(out, &files), "a folder no file is in");
+        std::fs::remove_dir(out.join("q/empty")).unwrap();
+        std::fs::remove_dir_all(out.join("q/a")).unwrap();
+        std::os::unix::fs::symlink(temp.path(), out.join("q/a")).unwrap();
+        assert!(!holds_only(out, &files), "a link where a folder was");
+    }
+}
