@@ -214,11 +214,15 @@ pub fn build_summary(report: &Report, elapsed: Duration) -> String {
             files_published(&report.stats),
             elapsed
         ),
-        _ => match &report.previous_output_moved_to {
+        _ => match report.previous_output.as_deref() {
             None => format!("nothing was published ({findings}, {elapsed:.2?}): the previous output is unchanged"),
-            Some(aside) => format!(
+            Some(pipeline::PreviousOutput::MovedTo(aside)) => format!(
                 "nothing was published ({findings}, {elapsed:.2?}): the previous output is at {} and the next build puts it back",
                 aside.display()
+            ),
+            Some(pipeline::PreviousOutput::PartlyPublished(journal)) => format!(
+                "publishing was cut short ({findings}, {elapsed:.2?}): the output is partly updated, and the next build finishes it from {}",
+                journal.display()
             ),
         },
     }
@@ -268,7 +272,7 @@ mod tests {
                 files_written: 2,
                 files_unchanged: 0,
             },
-            previous_output_moved_to: None,
+            previous_output: None,
             up_to_date: false,
         };
         let line = build_summary(&report, Duration::from_millis(5));
@@ -290,6 +294,26 @@ mod tests {
         let line = build_summary(&cached, Duration::from_millis(5));
         assert!(
             line.starts_with("up to date: 1 article as the last build wrote them, no findings, in "),
+            "{line}"
+        );
+        // A failed build says whether the output is as it was or half published.
+        let failed = Report {
+            outcome: Outcome::Misconfigured,
+            up_to_date: false,
+            ..cached
+        };
+        let line = build_summary(&failed, Duration::from_millis(5));
+        assert!(line.ends_with("the previous output is unchanged"), "{line}");
+        let cut = Report {
+            previous_output: Some(Box::new(pipeline::PreviousOutput::PartlyPublished(PathBuf::from(
+                "/site/.public.staging-7",
+            )))),
+            ..failed
+        };
+        let line = build_summary(&cut, Duration::from_millis(5));
+        assert!(
+            line.starts_with("publishing was cut short")
+                && line.ends_with("the next build finishes it from /site/.public.staging-7"),
             "{line}"
         );
     }

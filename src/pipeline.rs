@@ -138,6 +138,16 @@ impl BuildOptions {
     }
 }
 
+/// What a failed build left of the previous output, when not the output as it was.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PreviousOutput {
+    /// Moved aside by a swap that could not be undone: the next build puts it back.
+    MovedTo(PathBuf),
+    /// Partly replaced by a commit in place cut short: the next build finishes the commit
+    /// from the journal in this staging folder.
+    PartlyPublished(PathBuf),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Nothing at error severity: exit status 0.
@@ -166,10 +176,10 @@ pub struct Report {
     /// again as the report is printed, never held for the whole report.
     pub sources: Quoted,
     pub stats: Stats,
-    /// Where the previous output is when a failed build could not leave it in place
-    /// (a swap that could not be undone); `None`: it is where it was, unchanged. A thin
-    /// box, as every command's result carries one and seldom a path.
-    pub previous_output_moved_to: Option<Box<PathBuf>>,
+    /// Where the previous output is when a failed build did not leave it as it was;
+    /// `None`: it is where it was, unchanged. A thin box, as every command's result
+    /// carries one and seldom a path.
+    pub previous_output: Option<Box<PreviousOutput>>,
     /// Nothing was built: the cache showed the output is what these inputs build.
     pub up_to_date: bool,
 }
@@ -626,7 +636,10 @@ fn build_to(
         }
         Err(error) => {
             let mut report = io_failure(root, given_out, error);
-            report.previous_output_moved_to = crate::write::moved_aside(out).map(Box::new);
+            report.previous_output = crate::write::moved_aside(out)
+                .map(PreviousOutput::MovedTo)
+                .or_else(|| crate::write::unfinished_commit(out).map(PreviousOutput::PartlyPublished))
+                .map(Box::new);
             return report;
         }
     }
@@ -732,7 +745,7 @@ fn finish(root: &Path, diagnostics: Findings, loaded: &LoadedContent, stats: Sta
         diagnostics,
         sources,
         stats,
-        previous_output_moved_to: None,
+        previous_output: None,
         up_to_date: false,
     }
 }
@@ -745,7 +758,7 @@ fn misconfigured(root: &Path, mut diagnostics: Vec<Diagnostic>) -> Report {
         diagnostics: diagnostics.into(),
         sources,
         stats: Stats::default(),
-        previous_output_moved_to: None,
+        previous_output: None,
         up_to_date: false,
     }
 }

@@ -208,6 +208,14 @@ pub fn moved_aside(target: &Path) -> Option<PathBuf> {
     old.is_dir().then_some(old)
 }
 
+/// The staging folder this process left beside `target` holding the journal of a commit
+/// in place that failed midway (the next build finishes it); `None` when there is none.
+pub fn unfinished_commit(target: &Path) -> Option<PathBuf> {
+    let name = target.file_name()?.to_str()?;
+    let staging = target.parent()?.join(leftovers::staging_name(name, std::process::id()));
+    staging.join(in_place::JOURNAL).is_file().then_some(staging)
+}
+
 impl Staging {
     /// Creates an empty staging folder next to `target` (same file system, so the final
     /// rename is cheap and atomic per folder), marked as Evident's from the start. Dead
@@ -801,6 +809,9 @@ mod tests {
                 break;
             };
             assert!(format!("{error:#}").contains("stopped midway"), "{error:#}");
+            // What the build's summary names: where the next build finishes the commit from.
+            let journal = unfinished_commit(&target).expect("the journal is left");
+            assert!(journal.join(in_place::JOURNAL).is_file(), "after {stop} steps");
             if stop == 0 {
                 assert_eq!(tree(&target), before, "nothing changed before the first step");
             }
@@ -808,6 +819,7 @@ mod tests {
             assert_eq!(cleared.finished.len(), 1, "after {stop} steps");
             assert_eq!(tree(&target), expected, "after {stop} steps");
             assert_eq!(std::fs::read_dir(temp.path()).unwrap().count(), 1, "after {stop} steps");
+            assert_eq!(unfinished_commit(&target), None);
             stop += 1;
         }
     }
