@@ -752,3 +752,72 @@ fn an_edit_below_the_answer_takes_the_related_graph_back() {
         "a question is an input of the graph"
     );
 }
+
+/// A related entry's reason names the words two questions share as the site writes them
+/// most briefly: an article that lists neither question can change it without changing
+/// either question or their score. A page keyed by its inputs names what its reasons read
+/// of the graph (`Graph::reason_inputs`), and is rendered again.
+#[test]
+fn a_word_written_shorter_in_another_article_changes_the_reasons_that_name_it() {
+    let site = site();
+    const OTHER: &str = "content/diabetes/metformin-first-line.md";
+    // More questions, so that a word three of them share still weighs in a reason.
+    let other = site.read(OTHER);
+    for (slug, question) in [
+        ("gout-causes", "What causes gout?"),
+        ("asthma-triggers", "What triggers asthma?"),
+        ("snoring-treatment", "How is snoring treated?"),
+    ] {
+        let text = other.replace("Is metformin still the first drug for type 2 diabetes?", question);
+        site.write(&format!("content/diabetes/{slug}.md"), text);
+    }
+    // Each page lists the question its editors chose alone: the article that changes the
+    // reason is on neither page, and its name on neither key.
+    let config = site.read("evident.yaml");
+    site.write("evident.yaml", format!("{config}related:\n  max: 1\n"));
+    // A site's own template may show why each related question is listed.
+    let template = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/article.html")).unwrap();
+    let shown = "{%- set show_reason = false %}\n        {%- for s in article.related %}";
+    assert!(template.contains(shown));
+    site.write(
+        "templates/article.html",
+        template.replacen(shown, &shown.replace("false", "true"), 1),
+    );
+    edit(&site, ARTICLE, "muscle pain?\"", "muscle pain or cramps?\"");
+    edit(&site, NEIGHBOUR, "take a statin?\"", "take a statin despite cramps?\"");
+    edit(
+        &site,
+        OTHER,
+        "Metformin remains",
+        "Metformin, which can cause cramps, remains",
+    );
+    let reason = |site: &Site| {
+        let graph: serde_json::Value = serde_json::from_str(&site.read("public/graph.json")).unwrap();
+        let edges = graph["edges"].as_array().unwrap().clone();
+        let edge = edges
+            .into_iter()
+            .find(|e| e["source"] == "statin-muscle-symptoms" && e["target"] == "statins-primary-prevention")
+            .unwrap();
+        edge["reason"].as_str().unwrap().to_string()
+    };
+    assert!(!cached_build(&site, &[]));
+    expect_clean_bytes(&site, &[], "a word three articles share");
+    assert!(
+        reason(&site).ends_with("similar wording: statin, cramps"),
+        "{}",
+        reason(&site)
+    );
+    edit(&site, OTHER, "can cause cramps", "can cause a cramp");
+    assert!(!cached_build(&site, &[]));
+    expect_clean_bytes(&site, &[], "a shorter form of the word in another article");
+    assert!(
+        reason(&site).ends_with("similar wording: statin, cramp"),
+        "{}",
+        reason(&site)
+    );
+    let page = site.read("public/questions/statin-muscle-symptoms/index.html");
+    assert!(
+        page.contains("similar wording: statin, cramp<"),
+        "the page shows the reason"
+    );
+}
