@@ -753,6 +753,37 @@ fn an_edit_below_the_answer_takes_the_related_graph_back() {
     );
 }
 
+/// A history page that names who approved a text the article has outgrown judges their
+/// approvals as of the build's day (`--as-of`), as the article's page does: an approval
+/// dated after it does not count. Keyed by its inputs, the day is one of them: a build of
+/// another day renders it again, and gives a clean build's bytes.
+#[test]
+fn a_history_page_naming_approvers_is_keyed_by_the_day_of_the_build() {
+    let site = Site::fixture("serve/site");
+    let slug = "statin-muscle-symptoms";
+    site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    edit(&site, ARTICLE, "are not caused", "are seldom caused");
+    // The approved text never committed (as after a squash): the page names who approved
+    // it, and has no earlier text to show, so it is keyed by its inputs.
+    site.write(".gitignore", "/public/\n/.evident/\n");
+    git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2025-02-01T12:00:00Z", "First version");
+    let history = format!("public/questions/{slug}/history/index.html");
+    let today = common::today().to_string();
+    // The approval is dated today: a day before it, it is not yet given.
+    let days = [today.as_str(), "2025-06-01", today.as_str()];
+    for (n, day) in days.into_iter().enumerate() {
+        let extra = ["--as-of", day];
+        assert!(!cached_build(&site, &extra), "{day}: the cache was trusted");
+        expect_clean_bytes(&site, &extra, &format!("a build as of {day}"));
+        let names = site.read(&history).contains("Ada Lovelace");
+        assert_eq!(names, n != 1, "{day}: the history page names the approver: {names}");
+    }
+}
+
 /// A related entry's reason names the words two questions share as the site writes them
 /// most briefly: an article that lists neither question can change it without changing
 /// either question or their score. A page keyed by its inputs names what its reasons read
