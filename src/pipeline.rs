@@ -568,7 +568,13 @@ fn build_to(
     // History and editions are read before any page is rendered, so that every page links
     // only to versions and editions that exist.
     progress.stage("reading history", None);
-    let mut versions = match Versions::prepare(root, &site, checked.parsed.sources(), options.include_drafts) {
+    let mut versions = match Versions::prepare(
+        root,
+        &site,
+        checked.parsed.sources(),
+        options.include_drafts,
+        options.as_of.unwrap_or_else(crate::date::Date::today),
+    ) {
         Ok(versions) => versions,
         Err(problems) => return misconfigured(root, problems),
     };

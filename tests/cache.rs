@@ -808,3 +808,103 @@ fn an_edit_below_the_answer_takes_the_related_graph_back() {
         "a question is an input of the graph"
     );
 }
+
+/// A history page that names who approved a text the article has outgrown judges their
+/// approvals as of the build's day (`--as-of`), as the article's page does: an approval
+/// dated after it does not count. Keyed by its inputs, the day is one of them: a build of
+/// another day renders it again, and gives a clean build's bytes.
+#[test]
+fn a_history_page_naming_approvers_is_keyed_by_the_day_of_the_build() {
+    let site = Site::fixture("serve/site");
+    let slug = "statin-muscle-symptoms";
+    site.run(&["claim", slug, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    site.run(&["approve", slug, "--reviewer", "Dr Ada Lovelace"])
+        .expect_code(0);
+    edit(&site, ARTICLE, "are not caused", "are seldom caused");
+    // The approved text never committed (as after a squash): the page names who approved
+    // it, and has no earlier text to show, so it is keyed by its inputs.
+    site.write(".gitignore", "/public/\n/.evident/\n");
+    git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
+    commit(&site, "2025-02-01T12:00:00Z", "First version");
+    let history = format!("public/questions/{slug}/history/index.html");
+    let today = common::today().to_string();
+    // The approval is dated today: a day before it, it is not yet given.
+    let days = [today.as_str(), "2025-06-01", today.as_str()];
+    for (n, day) in days.into_iter().enumerate() {
+        let extra = ["--as-of", day];
+        assert!(!cached_build(&site, &extra), "{day}: the cache was trusted");
+        expect_clean_bytes(&site, &extra, &format!("a build as of {day}"));
+        let names = site.read(&history).contains("Ada Lovelace");
+        assert_eq!(names, n != 1, "{day}: the history page names the approver: {names}");
+    }
+}
+
+/// A related entry's reason names the words two questions share as the site writes them
+/// most briefly: an article that lists neither question can change it without changing
+/// either question or their score. A page keyed by its inputs names what its reasons read
+/// of the graph (`Graph::reason_inputs`), and is rendered again.
+#[test]
+fn a_word_written_shorter_in_another_article_changes_the_reasons_that_name_it() {
+    let site = site();
+    const OTHER: &str = "content/diabetes/metformin-first-line.md";
+    // More questions, so that a word three of them share still weighs in a reason.
+    let other = site.read(OTHER);
+    for (slug, question) in [
+        ("gout-causes", "What causes gout?"),
+        ("asthma-triggers", "What triggers asthma?"),
+        ("snoring-treatment", "How is snoring treated?"),
+    ] {
+        let text = other.replace("Is metformin still the first drug for type 2 diabetes?", question);
+        site.write(&format!("content/diabetes/{slug}.md"), text);
+    }
+    // Each page lists the question its editors chose alone: the article that changes the
+    // reason is on neither page, and its name on neither key.
+    let config = site.read("evident.yaml");
+    site.write("evident.yaml", format!("{config}related:\n  max: 1\n"));
+    // A site's own template may show why each related question is listed.
+    let template = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/article.html")).unwrap();
+    let shown = "{%- set show_reason = false %}\n        {%- for s in article.related %}";
+    assert!(template.contains(shown));
+    site.write(
+        "templates/article.html",
+        template.replacen(shown, &shown.replace("false", "true"), 1),
+    );
+    edit(&site, ARTICLE, "muscle pain?\"", "muscle pain or cramps?\"");
+    edit(&site, NEIGHBOUR, "take a statin?\"", "take a statin despite cramps?\"");
+    edit(
+        &site,
+        OTHER,
+        "Metformin remains",
+        "Metformin, which can cause cramps, remains",
+    );
+    let reason = |site: &Site| {
+        let graph: serde_json::Value = serde_json::from_str(&site.read("public/graph.json")).unwrap();
+        let edges = graph["edges"].as_array().unwrap().clone();
+        let edge = edges
+            .into_iter()
+            .find(|e| e["source"] == "statin-muscle-symptoms" && e["target"] == "statins-primary-prevention")
+            .unwrap();
+        edge["reason"].as_str().unwrap().to_string()
+    };
+    assert!(!cached_build(&site, &[]));
+    expect_clean_bytes(&site, &[], "a word three articles share");
+    assert!(
+        reason(&site).ends_with("similar wording: statin, cramps"),
+        "{}",
+        reason(&site)
+    );
+    edit(&site, OTHER, "can cause cramps", "can cause a cramp");
+    assert!(!cached_build(&site, &[]));
+    expect_clean_bytes(&site, &[], "a shorter form of the word in another article");
+    assert!(
+        reason(&site).ends_with("similar wording: statin, cramp"),
+        "{}",
+        reason(&site)
+    );
+    let page = site.read("public/questions/statin-muscle-symptoms/index.html");
+    assert!(
+        page.contains("similar wording: statin, cramp<"),
+        "the page shows the reason"
+    );
+}

@@ -92,7 +92,7 @@ pub fn check_graph(articles: &[&Article], graph: &Graph, config: &SiteConfig) ->
                         format!(
                             "`{}` links here and is one of this article's closest questions ({}), but this article does not link back",
                             article.slug,
-                            graph.explain(target, source).reason()
+                            crate::link::graph::reason(graph, target, source, false)
                         ),
                     )
                     .with_hint(format!("add `{}` to `related` so that readers can go both ways", article.slug)),
@@ -114,7 +114,7 @@ pub fn check_graph(articles: &[&Article], graph: &Graph, config: &SiteConfig) ->
                 Some(best) => format!(
                     "link it to the questions its readers would ask next, e.g. `related: [{}]` ({})",
                     articles[best.index()].slug,
-                    graph.explain(index, best.index()).reason()
+                    crate::link::graph::reason(graph, index, best.index(), false)
                 ),
                 None => {
                     "add `related:` links, or give it a topic or reference it shares with other articles".to_string()

@@ -110,6 +110,10 @@ pub struct Graph {
     topic_names: Vec<String>,
     /// Each article's strongest computed neighbours, strongest first, ties by index.
     candidates: Lists<Scored>,
+    /// For each article, a digest of its profile as a reason reads it (`profile_digests`):
+    /// equal digests of two pairs give the two pairs the same reason, so a page's key names
+    /// its related entries' reasons by these instead of making them.
+    reason_inputs: Vec<[u8; 32]>,
 }
 
 impl Graph {
@@ -170,7 +174,7 @@ impl Graph {
             })
             .collect();
 
-        let reference_docs = reference_classes(&bags);
+        let (reference_docs, reference_names) = reference_classes(&bags);
 
         let text = weigh_text(text_docs, n, &factors);
         let topics = weigh_set(topic_docs, n);
@@ -195,6 +199,7 @@ impl Graph {
             )
             .collect();
         let candidates = Lists::collect(candidates);
+        let reason_inputs = profile_digests(&profiles, &term_ids, &surfaces, &topic_names, &reference_names);
 
         Graph {
             slugs: articles.iter().map(|a| a.slug.clone()).collect(),
@@ -202,6 +207,7 @@ impl Graph {
             surfaces,
             topic_names,
             candidates,
+            reason_inputs,
         }
     }
 
@@ -293,6 +299,10 @@ impl Graph {
                 put(&scored.score.to_bits().to_le_bytes())?;
             }
         }
+        put(&(self.reason_inputs.len() as u64).to_le_bytes())?;
+        for digest in &self.reason_inputs {
+            put(digest)?;
+        }
         Ok(())
     }
 
@@ -354,12 +364,20 @@ impl Graph {
                 .collect();
             lists.push(list);
         }
+        let n = count(input)?;
+        let mut reason_inputs = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let mut digest = [0; 32];
+            input.read_exact(&mut digest).ok()?;
+            reason_inputs.push(digest);
+        }
         let graph = Graph {
             slugs,
             profiles,
             surfaces,
             topic_names,
             candidates: Lists::collect(lists),
+            reason_inputs,
         };
         graph.is_well_formed().then_some(graph)
     }
@@ -369,6 +387,7 @@ impl Graph {
     pub fn is_well_formed(&self) -> bool {
         let n = self.slugs.len();
         self.profiles.len() == n
+            && self.reason_inputs.len() == n
             && self.candidates.len() == n
             && self.candidates.is_well_formed()
             && self.candidates.iter().flatten().all(|scored| scored.index() < n)
@@ -413,6 +432,12 @@ impl Graph {
     /// The exact score of a pair (symmetric).
     pub fn score(&self, a: usize, b: usize) -> f32 {
         score(&self.profiles[a], &self.profiles[b])
+    }
+
+    /// What the reasons of article `index`'s pairs read of it (see `profile_digests`): two
+    /// pairs whose articles have the same digests have the same reason (`reason`).
+    pub fn reason_inputs(&self, index: usize) -> &[u8; 32] {
+        &self.reason_inputs[index]
     }
 
     /// The parts of a pair's score, named.
@@ -697,7 +722,8 @@ fn bag_of(article: &Article) -> Bag {
 /// Gives each distinct work one id across the site, so that "shares 2 references" counts
 /// works, not identifiers. Two references are one work when they share a DOI or a PMID, or
 /// the same key where that key does not name two different works elsewhere.
-fn reference_classes(bags: &[Bag]) -> Vec<Vec<(u32, f32)>> {
+/// Also gives each identity's name by its number: a work is named by its class's number.
+fn reference_classes(bags: &[Bag]) -> (Vec<Vec<(u32, f32)>>, Vec<String>) {
     let mut names = Interner::default();
     let strong = |identities: &[String]| identities.iter().find(|i| !i.starts_with("key:")).cloned();
     // Strong identifiers first: a DOI and a PMID of one reference are one work.
@@ -759,7 +785,59 @@ fn reference_classes(bags: &[Bag]) -> Vec<Vec<(u32, f32)>> {
         doc.sort_by_key(|e| e.0);
         doc.dedup_by_key(|e| e.0);
     }
-    docs
+    let mut by_number = vec![String::new(); names.ids.len()];
+    for (name, id) in names.ids {
+        by_number[id] = name;
+    }
+    (docs, by_number)
+}
+
+/// Each profile as a reason reads it (`Graph::shared_parts`), digested. Its text terms in
+/// the order of their numbers, which is the order a reason sums the shares of the words
+/// two profiles share (so its float total and the words it names), each by its term,
+/// written form and weight; its topics by name and weight; its references' works by the
+/// name of the identity that numbers each (a reason counts the works two profiles share).
+/// Never a number itself: an edit of another article renumbers terms and works, and leaves
+/// these digests, and with them the pages keyed by them, as they were.
+fn profile_digests(
+    profiles: &[Profile],
+    term_ids: &FastMap<String, u32>,
+    surfaces: &[String],
+    topic_names: &[String],
+    reference_names: &[String],
+) -> Vec<[u8; 32]> {
+    use sha2::{Digest, Sha256};
+    let mut terms = vec![""; surfaces.len()];
+    for (term, &id) in term_ids {
+        terms[id as usize] = term;
+    }
+    let text = |digest: &mut Sha256, bytes: &[u8]| {
+        digest.update((bytes.len() as u64).to_le_bytes());
+        digest.update(bytes);
+    };
+    profiles
+        .par_iter()
+        .map(|profile| {
+            let mut digest = Sha256::new();
+            digest.update(b"evident reason inputs 1");
+            digest.update((profile.text.len() as u64).to_le_bytes());
+            for &(term, weight) in &profile.text {
+                text(&mut digest, terms[term as usize].as_bytes());
+                text(&mut digest, surfaces[term as usize].as_bytes());
+                digest.update(weight.to_bits().to_le_bytes());
+            }
+            digest.update((profile.topics.len() as u64).to_le_bytes());
+            for &(topic, weight) in &profile.topics {
+                text(&mut digest, topic_names[topic as usize].as_bytes());
+                digest.update(weight.to_bits().to_le_bytes());
+            }
+            digest.update((profile.references.len() as u64).to_le_bytes());
+            for &(work, _) in &profile.references {
+                text(&mut digest, reference_names[work as usize].as_bytes());
+            }
+            digest.finalize().into()
+        })
+        .collect()
 }
 
 /// Reference identities, each with a number and a set it belongs to.
@@ -1363,5 +1441,72 @@ pub(crate) mod tests {
         ];
         assert_eq!(name_terms(&terms, 0.01), ["lu-177", "pluvicto", "dose"]);
         assert_eq!(name_terms(&terms, 0.15), ["lu-177"]);
+    }
+
+    /// A page names its related entries' reasons by `reason_inputs` instead of making them:
+    /// what changes a reason must change the digests, and what leaves both profiles as
+    /// they were must leave them, however the site's terms are numbered.
+    #[test]
+    fn reason_inputs_change_with_a_reason_and_only_with_what_it_reads() {
+        let site = |third: &str| {
+            vec![
+                article(
+                    "statin-cramps",
+                    "Do statins cause muscle cramps?",
+                    "Cramps on statins are seldom caused by statins.",
+                    &["cardiology"],
+                    &[],
+                ),
+                article(
+                    "statin-cramps-common",
+                    "Are cramps common with statins?",
+                    "Muscle cramps are common and seldom serious.",
+                    &["cardiology"],
+                    &[],
+                ),
+                article("leg-cramps", "How are leg cramps treated?", third, &["sports"], &[]),
+                article(
+                    "snoring",
+                    "How is snoring treated?",
+                    "Weight loss helps.",
+                    &["sleep"],
+                    &[],
+                ),
+                article(
+                    "asthma",
+                    "What triggers asthma?",
+                    "Cold air and pollen.",
+                    &["lungs"],
+                    &[],
+                ),
+                article(
+                    "gout",
+                    "What causes gout?",
+                    "Uric acid crystals.",
+                    &["rheumatology"],
+                    &[],
+                ),
+            ]
+        };
+        let before = built(&site("Stretching eases cramps."));
+        // The third article writes the shared word shorter: the same term, as often, so
+        // neither profile's weights move, but the reason shows the word as now written.
+        let spelled = built(&site("Stretching eases a cramp."));
+        // A word neither article has: their profiles and reasons are as they were.
+        let elsewhere = built(&site("Stretching relieves cramps."));
+        let why = |graph: &Graph| reason(graph, 0, 1, false);
+        assert!(why(&before).contains("cramps"), "{}", why(&before));
+        assert_ne!(why(&before), why(&spelled));
+        assert_eq!(before.score(0, 1).to_bits(), spelled.score(0, 1).to_bits());
+        assert_ne!(before.reason_inputs(0), spelled.reason_inputs(0));
+        assert_ne!(before.reason_inputs(1), spelled.reason_inputs(1));
+        assert_eq!(why(&before), why(&elsewhere));
+        assert_eq!(before.reason_inputs(0), elsewhere.reason_inputs(0));
+        assert_eq!(before.reason_inputs(1), elsewhere.reason_inputs(1));
+        assert_ne!(before.reason_inputs(2), elsewhere.reason_inputs(2));
+        // Kept and read back, the digests come with the graph.
+        let mut bytes = Vec::new();
+        before.write_to(&mut bytes).unwrap();
+        assert_eq!(Graph::read_from(&mut bytes.as_slice()), Some(before));
     }
 }

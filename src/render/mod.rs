@@ -450,16 +450,19 @@ fn listing_page_dir(dir: &str, page: usize) -> String {
 
 /// The key of article `index`'s page from its inputs (see `page_key`): the names of its
 /// parse and of those of the questions its page lists (related, with the graph's score and
-/// reason for each, and backlinks), and its frame. `None` when one of them was not named.
+/// what its reason reads, for each, and backlinks), and its frame. `None` when one of them was not named.
 fn article_inputs(shared: &Shared<'_, '_>, frame: &Frame<'_>, index: usize) -> Option<PageKey> {
     let site = shared.site;
     let mut key = shared.keys.inputs(frame.page.template, &frame.page.output);
     key.bytes("article", site.articles[index].inputs.as_ref()?);
+    // An entry's reason is named by what it reads of both profiles, not made: with its
+    // explicitness, that is all `link::graph::reason` reads.
+    key.bytes("reason inputs", site.graph.reason_inputs(index));
     for entry in &site.related[index] {
         key.bytes("related", site.articles[entry.index()].inputs.as_ref()?);
         key.bytes("explicit", &[u8::from(entry.explicit)]);
         key.bytes("score", &entry.score.to_le_bytes());
-        key.bytes("reason", site.related_reason(index, entry).as_bytes());
+        key.bytes("reason inputs", site.graph.reason_inputs(entry.index()));
     }
     for &other in &site.backlinks[index] {
         key.bytes("backlink", site.articles[other as usize].inputs.as_ref()?);

@@ -12,7 +12,9 @@
 //! per article (its own page, its history) are keyed by their inputs instead (`Keys::inputs`):
 //! the names of the parses of the articles the view reads (`Article::inputs`: a digest of
 //! each one's text and all its parse read), what the site adds between them (a related
-//! entry's reason and score), and everything site-wide — the templates, the site view, and
+//! entry's score, and what its reason reads of the two articles' profiles in the graph,
+//! `Graph::reason_inputs`, so that no reason is made for a page taken over), and
+//! everything site-wide — the templates, the site view, and
 //! the configuration, the people registry and what the build adds, in their `Debug` form,
 //! which names every field. Such a key names no value handed to Tera, so a new input of a
 //! view must enter its key by hand: debug builds render every page taken over by either key

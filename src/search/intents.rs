@@ -217,17 +217,31 @@ pub fn cue_table() -> Vec<(Vec<String>, &'static str)> {
 pub fn types_of(words: &[String]) -> Vec<&'static str> {
     let words: Vec<String> = words.iter().map(|w| singular(w)).collect();
     let mut found: Vec<&'static str> = Vec::new();
-    for (kind, cues) in INTENTS {
-        let hit = cues.iter().any(|cue| {
-            let cue: Vec<String> = cue.split(' ').map(singular).collect();
-            words.windows(cue.len()).any(|window| window == cue.as_slice())
-        });
+    for (kind, cues) in SINGULAR_CUES.iter() {
+        let hit = cues
+            .iter()
+            .any(|cue| words.windows(cue.len()).any(|window| window == cue.as_slice()));
         if hit && !found.contains(kind) {
             found.push(kind);
         }
     }
     found
 }
+
+/// A cue phrase as words.
+type Cue = Vec<String>;
+
+/// `INTENTS` with each cue's words made singular, as `types_of` compares them: made once,
+/// not for every question of the index.
+static SINGULAR_CUES: std::sync::LazyLock<Vec<(&'static str, Vec<Cue>)>> = std::sync::LazyLock::new(|| {
+    INTENTS
+        .iter()
+        .map(|(kind, cues)| {
+            let cues = cues.iter().map(|cue| cue.split(' ').map(singular).collect()).collect();
+            (*kind, cues)
+        })
+        .collect()
+});
 
 /// The synthetic index term of a question type.
 pub fn type_term(kind: &str) -> String {

@@ -48,6 +48,9 @@ pub struct Versions {
     editions: Option<Plan>,
     /// Git could not be read: the build goes on without history, and says so.
     pub warnings: Vec<Diagnostic>,
+    /// The build's today (`--as-of`, else the system's), as the articles were judged:
+    /// the history pages judge approvals of outgrown texts as of it too.
+    today: crate::date::Date,
 }
 
 impl Versions {
@@ -58,8 +61,9 @@ impl Versions {
         site: &Site<'_>,
         sources: crate::parse::article::Sources<'_>,
         include_drafts: bool,
+        today: crate::date::Date,
     ) -> Result<Versions, Vec<Diagnostic>> {
-        let (repo, mut versions) = Versions::read(root, site, sources);
+        let (repo, mut versions) = Versions::read(root, site, sources, today);
         if !site.config.editions.is_empty() {
             let urls = Urls::new(&site.config.base_url);
             let mut pages: HashSet<String> = crate::render::page_dirs(site).into_iter().collect();
@@ -88,6 +92,7 @@ impl Versions {
         root: &std::path::Path,
         site: &Site<'_>,
         sources: crate::parse::article::Sources<'_>,
+        today: crate::date::Date,
     ) -> (Option<Repo>, Versions) {
         let mut warnings = Vec::new();
         let repo = match Repo::discover(root) {
@@ -122,6 +127,7 @@ impl Versions {
             links,
             editions: None,
             warnings,
+            today,
         };
         (repo, versions)
     }
@@ -183,6 +189,7 @@ impl Versions {
                 sources,
                 templates,
                 nav: self.editions.as_ref().map(Plan::current_nav),
+                today: self.today,
             },
             sink,
             progress,

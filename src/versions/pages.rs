@@ -169,6 +169,8 @@ pub struct Inputs<'i> {
     /// The site's templates, their global context (the site view) set by `render_site`.
     pub templates: &'i crate::render::templates::Templates,
     pub nav: Option<Nav<'i>>,
+    /// The build's today: who approved a text the article has outgrown is judged as of it.
+    pub today: crate::date::Date,
 }
 
 /// What the history pages of a build are keyed by besides their own inputs (see
@@ -177,13 +179,15 @@ struct Keyed<'k> {
     keys: crate::render::page_key::Keys,
     urls: &'k Urls,
     nav: Option<Nav<'k>>,
+    today: crate::date::Date,
 }
 
 impl Keyed<'_> {
     /// The key of `article`'s history page at `dir` from its inputs, for a published
-    /// article with no earlier text and no outgrown approval to trace: its page then reads
-    /// the article (named by its parse), whether the site is in git and which approval was
-    /// looked for, and what is site-wide. `None` for any other page, which is rendered.
+    /// article with no earlier text and no approved text found: its page then reads the
+    /// article (named by its parse), whether the site is in git, which approval was looked
+    /// for, the build's today when it names who approved an outgrown text (`approved_by`),
+    /// and what is site-wide. `None` for any other page, which is rendered.
     fn history(
         &self,
         article: &Article,
@@ -192,16 +196,16 @@ impl Keyed<'_> {
         withdrawn: bool,
         dir: &str,
     ) -> Option<PageKey> {
-        // Who approved a text the article has outgrown is judged as of the system's today
-        // (`approved_by`), which no name holds: such a page is rendered.
-        let names_approvers = article.review_state.is_stale() && own.traced_hash.is_some();
-        if withdrawn || names_approvers || !own.versions.is_empty() || own.approved.is_some() {
+        if withdrawn || !own.versions.is_empty() || own.approved.is_some() {
             return None;
         }
         let mut key = self.keys.inputs("history.html", &format!("{dir}index.html"));
         key.bytes("article", article.inputs.as_ref()?);
         key.bytes("from git", &[u8::from(history.from_git)]);
         key.part("traced", &own.traced_hash);
+        if article.review_state.is_stale() && own.traced_hash.is_some() {
+            key.bytes("today", self.today.to_string().as_bytes());
+        }
         key.part("canonical", &self.urls.absolute(dir));
         key.part("page_url", &self.urls.path(dir));
         key.part("editions", &self.nav.map(|nav| nav.view(dir)));
@@ -223,6 +227,7 @@ pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progres
             keys: crate::render::page_keys(site, inputs.templates, &site_view, true, inputs.nav.is_some()),
             urls: &urls,
             nav: inputs.nav,
+            today: inputs.today,
         }
     });
     progress.stage("history", Some(wanted.len() as u64));
@@ -308,7 +313,7 @@ fn render_article(
             inputs.history,
             &current_text,
             urls,
-            site,
+            (site, inputs.today),
         ),
     );
     ctx.insert("canonical", &urls.absolute(&history_path));
@@ -444,9 +449,10 @@ fn reviewers<'a>(article: &'a Article, site: &'a Site<'_>) -> Vec<ReviewerView<'
     crate::render::context::reviewer_views(article, &site.people, &Urls::new(&site.config.base_url))
 }
 
-/// Who approved the earlier text of a changed approval, as far as their approval holds.
-fn approved_by<'a>(article: &'a Article, site: &'a Site<'_>) -> Vec<ReviewerView<'a>> {
-    let trust = crate::review::trust::Trust::new(site.config, site.people.clone(), None);
+/// Who approved the earlier text of a changed approval, as far as their approval holds
+/// on the build's `today`, as the article's own page judges its approvals.
+fn approved_by<'a>(article: &'a Article, site: &'a Site<'_>, today: crate::date::Date) -> Vec<ReviewerView<'a>> {
+    let trust = crate::review::trust::Trust::new(site.config, site.people.clone(), Some(today));
     let urls = Urls::new(&site.config.base_url);
     crate::review::trust::vouched_reviewers(article, &trust)
         .into_iter()
@@ -485,7 +491,7 @@ fn history_view<'a>(
     history: &'a SiteHistory,
     current_text: &str,
     urls: &Urls,
-    site: &'a Site<'_>,
+    (site, today): (&'a Site<'_>, crate::date::Date),
 ) -> HistoryView<'a> {
     let notes: BTreeMap<u32, &crate::parse::front_matter::Change> =
         article.changes.iter().rev().map(|c| (c.version, c)).collect();
@@ -577,7 +583,7 @@ fn history_view<'a>(
                 })
                 .then(|| urls.path(&version_dir(&article.slug, approved.version))),
             commit: commit_view(&history.commits[approved.commit]),
-            reviewers: approved_by(article, site),
+            reviewers: approved_by(article, site, today),
             added: diff.added,
             removed: diff.removed,
             changed: diff.changed,
@@ -598,7 +604,7 @@ fn history_view<'a>(
             && article.review_state.is_stale()
             && own.traced_hash.is_some()
             && own.traced_hash.as_deref() == article.review.approved_hash.as_deref())
-        .then(|| approved_by(article, site)),
+        .then(|| approved_by(article, site, today)),
         approval,
         withdrawn,
     }
