@@ -561,6 +561,7 @@ fn long_listings_are_split_into_pages() {
         topic.attr("nav.pagination a[rel=next]", "href"),
         "/topics/diabetes/page/2/"
     );
+    assert_eq!(topic.attr("nav.pagination", "aria-label"), "Pages of Diabetes");
     let last = site.html("public/topics/diabetes/page/3/index.html");
     assert_eq!(last.count(".qlist > li"), 31);
     assert_eq!(
