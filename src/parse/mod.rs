@@ -253,7 +253,8 @@ fn recall_unread(
     path: &Path,
     kept: &dyn article::Kept,
     sources: Sources<'_>,
-    output: Output,
+    // Read only by debug builds, which parse the file anew to check the kept parse.
+    #[cfg_attr(not(debug_assertions), allow(unused_variables))] output: Output,
 ) -> Option<(ContentFile, ParsedArticle)> {
     let (rel_path, section) = found.named(root, path);
     let (name, bytes) = kept.name_unread(path, &rel_path, &section)?;
