@@ -27,6 +27,20 @@ enum Held {
     },
 }
 
+impl Held {
+    /// `bytes` written to `spill`, held as where they are there; `None` when they are too
+    /// long for one entry or the write fails (the caller keeps them in memory).
+    fn written_to(spill: &Arc<Spill>, bytes: &[u8]) -> Option<Held> {
+        let length = u32::try_from(bytes.len()).ok()?;
+        let offset = spill.write(bytes).ok()?;
+        Some(Held::Spilled {
+            spill: spill.clone(),
+            offset,
+            length,
+        })
+    }
+}
+
 /// An unnamed temporary file that packed texts are written to while they wait, each at
 /// its own offset, from any thread; it is gone when the last text in it is dropped.
 pub struct Spill {
@@ -170,49 +184,24 @@ impl PackedText {
 
     /// Moves the text to `spill`, when it is held in memory and the write succeeds.
     pub fn spill(&mut self, spill: &Arc<Spill>) {
-        let Held::Memory(bytes) = &self.0 else { return };
-        let Ok(length) = u32::try_from(bytes.len()) else {
-            return;
-        };
-        if let Ok(offset) = spill.write(bytes) {
-            self.0 = Held::Spilled {
-                spill: spill.clone(),
-                offset,
-                length,
-            };
+        if let Held::Memory(bytes) = &self.0
+            && let Some(spilled) = Held::written_to(spill, bytes)
+        {
+            self.0 = spilled;
         }
     }
 
     /// Written to `spill`, when it is held in memory and the write succeeds.
-    fn spilled_to(self, spill: &Arc<Spill>) -> PackedText {
-        let packed = self;
-        let Held::Memory(bytes) = &packed.0 else {
-            return packed;
-        };
-        let Ok(length) = u32::try_from(bytes.len()) else {
-            return packed;
-        };
-        match spill.write(bytes) {
-            Ok(offset) => PackedText(Held::Spilled {
-                spill: spill.clone(),
-                offset,
-                length,
-            }),
-            Err(_) => packed,
-        }
+    fn spilled_to(mut self, spill: &Arc<Spill>) -> PackedText {
+        self.spill(spill);
+        self
     }
 
     /// The text as it was packed.
     pub fn unpack(&self) -> Result<String, UnpackError> {
         match &self.0 {
             Held::Memory(bytes) => unpack_bytes(bytes),
-            Held::Spilled { spill, offset, length } => {
-                let bytes = spill.read(*offset, *length).map_err(|e| UnpackError {
-                    reason: format!("the build's temporary file could not be read back: {e}"),
-                    unreadable: true,
-                })?;
-                unpack_bytes(&bytes)
-            }
+            Held::Spilled { .. } => unpack_bytes(&self.packed()?),
         }
     }
 
@@ -235,16 +224,8 @@ impl PackedText {
         if bytes.len() < LENGTH_BYTES {
             return None;
         }
-        if let (Some(spill), Ok(length)) = (spill, u32::try_from(bytes.len()))
-            && let Ok(offset) = spill.write(bytes)
-        {
-            return Some(PackedText(Held::Spilled {
-                spill: spill.clone(),
-                offset,
-                length,
-            }));
-        }
-        Some(PackedText(Held::Memory(bytes.into())))
+        let spilled = spill.and_then(|spill| Held::written_to(spill, bytes));
+        Some(PackedText(spilled.unwrap_or_else(|| Held::Memory(bytes.into()))))
     }
 
     /// Kept as it is, marked by a length no packed text has.

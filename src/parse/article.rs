@@ -141,7 +141,8 @@ impl Body {
     }
 
     /// Holds `packed` (from `packed_html`) as the HTML again, written to `spill` when there
-    /// is one; false, and nothing held, when the bytes do not unpack to a text.
+    /// is one; false, and nothing held, when the bytes are too short to be packed text
+    /// (`PackedText::from_packed`).
     pub fn restore_html(&mut self, packed: &[u8], spill: Option<&Arc<Spill>>) -> bool {
         self.html = PackedText::from_packed(packed, spill);
         self.html.is_some()

@@ -161,7 +161,7 @@ impl References {
 
     /// The references `kept_form` gave, held packed again (in `spill` when there is one)
     /// without reading the list: its corrections are those of the retraction list the kept
-    /// parse was named by. `None` when the bytes do not unpack.
+    /// parse was named by. `None` when the bytes are too short to be packed text.
     pub fn from_kept(identities: Box<[Identity]>, packed: &[u8], spill: Option<&Arc<Spill>>) -> Option<References> {
         if identities.is_empty() {
             return packed.is_empty().then(References::default);
