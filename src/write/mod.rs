@@ -117,11 +117,7 @@ impl Sink for Staging {
             );
         }
         let earlier = earlier.clone();
-        if self.in_place.is_some() {
-            self.keep(rel, earlier.size, earlier.sha256, Some(*key));
-            return Ok(true);
-        }
-        self.link(rel, &from, earlier.size, earlier.sha256, Some(*key))
+        self.publish_unchanged(rel, &from, earlier.size, earlier.sha256, Some(*key))
     }
 
     fn write_page(&self, rel: &str, bytes: &[u8], key: &PageKey) -> Result<()> {
@@ -289,22 +285,6 @@ impl Staging {
         }
     }
 
-    /// Publishes the earlier build's file at `rel` by leaving it where it is (in place).
-    fn keep(&self, rel: &str, size: u64, sha256: [u8; 32], key: Option<PageKey>) {
-        if let Some(staged) = &self.in_place {
-            // A file staged at `rel` earlier in this build (a static file a page replaces)
-            // gives way, as a write would.
-            if staged.lock().unwrap_or_else(|e| e.into_inner()).remove(rel) {
-                let _ = std::fs::remove_file(self.files_dir.join(rel));
-            }
-        }
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.unchanged.fetch_add(1, Ordering::Relaxed);
-        if let Some(written) = &self.written {
-            written.record(rel, WrittenFile { size, sha256, key });
-        }
-    }
-
     /// How many files the build put in the staging folder so far, and how many of those
     /// were the previous output's, linked rather than written (`take_over`, or the same
     /// bytes again).
@@ -329,17 +309,13 @@ impl Staging {
         };
         let size = bytes.len() as u64;
         let sha256: [u8; 32] = Sha256::digest(bytes).into();
-        // The same bytes at the same place: the earlier file is linked, not written again.
+        // The same bytes at the same place: the earlier file is taken over, not written again.
         let same = self
             .earlier
             .as_ref()
             .and_then(|earlier| earlier.same_bytes(rel, size, &sha256));
-        if same.is_some() && self.in_place.is_some() {
-            self.keep(rel, size, sha256, key);
-            return Ok(());
-        }
         if let Some((_, from)) = same
-            && self.link(rel, &from, size, sha256, key)?
+            && self.publish_unchanged(rel, &from, size, sha256, key)?
         {
             return Ok(());
         }
@@ -351,14 +327,30 @@ impl Staging {
         Ok(())
     }
 
-    /// Publishes the earlier build's file `from` at `rel` by a hard link; `false` where the
-    /// file system will not link (the caller writes the file instead).
-    fn link(&self, rel: &str, from: &Path, size: u64, sha256: [u8; 32], key: Option<PageKey>) -> Result<bool> {
-        let path = self.path_for(rel)?;
-        // A file already at `rel` (a static file a page replaces) gives way, as a write would.
-        let _ = std::fs::remove_file(&path);
-        if std::fs::hard_link(from, &path).is_err() {
-            return Ok(false);
+    /// Publishes the earlier build's file `from` at `rel` as it is: left where it is when
+    /// the build publishes in place, else by a hard link into the staging folder; `false`
+    /// where the file system will not link (the caller writes the file instead).
+    fn publish_unchanged(
+        &self,
+        rel: &str,
+        from: &Path,
+        size: u64,
+        sha256: [u8; 32],
+        key: Option<PageKey>,
+    ) -> Result<bool> {
+        if let Some(staged) = &self.in_place {
+            // A file staged at `rel` earlier in this build (a static file a page replaces)
+            // gives way, as a write would.
+            if staged.lock().unwrap_or_else(|e| e.into_inner()).remove(rel) {
+                let _ = std::fs::remove_file(self.files_dir.join(rel));
+            }
+        } else {
+            let path = self.path_for(rel)?;
+            // A file already at `rel` gives way, as a write would.
+            let _ = std::fs::remove_file(&path);
+            if std::fs::hard_link(from, &path).is_err() {
+                return Ok(false);
+            }
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
