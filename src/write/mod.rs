@@ -37,6 +37,17 @@ pub trait Sink: Sync {
         self.write(rel, &bytes)
     }
 
+    /// `write_streamed` for a file made from `key`, which a sink that keeps pages records
+    /// with it, so that a later build can take it over (`take_over`).
+    fn write_streamed_page(
+        &self,
+        rel: &str,
+        _key: &PageKey,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        self.write_streamed(rel, fill)
+    }
+
     /// Whether pages should be given keys: the sink records them, so that a later build
     /// can take its pages over (`write_page`), or takes over those of an earlier one.
     fn keeps_pages(&self) -> bool {
@@ -78,27 +89,16 @@ impl Sink for Staging {
     }
 
     fn write_streamed(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-        let path = self.path_for(rel)?;
-        let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        let mut out = Counted {
-            out: std::io::BufWriter::with_capacity(64 * 1024, file),
-            sha256: self.written.is_some().then(Sha256::new),
-            size: 0,
-        };
-        fill(&mut out)
-            .and_then(|()| out.out.flush())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.staged(rel);
-        if let (Some(written), Some(sha256)) = (&self.written, out.sha256) {
-            let file = WrittenFile {
-                size: out.size,
-                sha256: sha256.finalize().into(),
-                key: None,
-            };
-            written.record(rel, file);
-        }
-        Ok(())
+        self.write_streamed_recorded(rel, None, fill)
+    }
+
+    fn write_streamed_page(
+        &self,
+        rel: &str,
+        key: &PageKey,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        self.write_streamed_recorded(rel, Some(*key), fill)
     }
 
     fn keeps_pages(&self) -> bool {
@@ -122,6 +122,39 @@ impl Sink for Staging {
 
     fn write_page(&self, rel: &str, bytes: &[u8], key: &PageKey) -> Result<()> {
         self.write_recorded(rel, bytes, Some(*key))
+    }
+}
+
+impl Staging {
+    /// A file streamed to the staging folder, recorded (when the build keeps a record) with
+    /// its size, SHA-256 and `key`.
+    fn write_streamed_recorded(
+        &self,
+        rel: &str,
+        key: Option<PageKey>,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let path = self.path_for(rel)?;
+        let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = Counted {
+            out: std::io::BufWriter::with_capacity(64 * 1024, file),
+            sha256: self.written.is_some().then(Sha256::new),
+            size: 0,
+        };
+        fill(&mut out)
+            .and_then(|()| out.out.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.staged(rel);
+        if let (Some(written), Some(sha256)) = (&self.written, out.sha256) {
+            let file = WrittenFile {
+                size: out.size,
+                sha256: sha256.finalize().into(),
+                key,
+            };
+            written.record(rel, file);
+        }
+        Ok(())
     }
 }
 
