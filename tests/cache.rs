@@ -777,12 +777,16 @@ fn files_the_cache_knows_are_recalled_unread_and_give_a_clean_build() {
 /// its answer, which no input of the graph reads, takes it back; an edit of a question
 /// builds it anew. Either way the output is a clean build's (and debug builds, so this
 /// test, check the kept graph against one built anew).
+/// graph.json too is keyed by what it reads (each node, and of each edge its ends, score
+/// and what its reason reads): after a body edit it is taken over, not written again.
 #[test]
 fn an_edit_below_the_answer_takes_the_related_graph_back() {
     let site = site();
     assert!(!cached_build(&site, &[]));
     let kept = site.path(".evident/cache/graph.bin");
     let first = std::fs::read(&kept).expect("the graph is kept");
+    let graph_json = || inodes(&site)["graph.json"];
+    let written = graph_json();
 
     edit(
         &site,
@@ -793,6 +797,7 @@ fn an_edit_below_the_answer_takes_the_related_graph_back() {
     assert!(!cached_build(&site, &[]));
     expect_clean_bytes(&site, &[], "a body edit");
     assert_eq!(std::fs::read(&kept).unwrap(), first, "the kept graph was made again");
+    assert_eq!(graph_json(), written, "graph.json was written again");
 
     edit(
         &site,
@@ -807,6 +812,7 @@ fn an_edit_below_the_answer_takes_the_related_graph_back() {
         first,
         "a question is an input of the graph"
     );
+    assert_ne!(graph_json(), written, "graph.json shows the question: written anew");
 }
 
 /// A history page that names who approved a text the article has outgrown judges their

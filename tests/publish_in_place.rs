@@ -104,6 +104,30 @@ fn files_put_into_the_output_go_as_a_clean_build_drops_them() {
     assert!(tree(&site.path("public")) == clean_tree(&site), "a clean build's tree");
 }
 
+/// Longer than a folder must have been left alone for a build's reading of it to be
+/// trusted (`write::FolderRead`).
+fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+}
+
+/// A folder the last build read and found holding only what it wrote is not read again
+/// while its times say nothing was added to it, removed or renamed since; a file put into
+/// it by hand changes them, is found, and goes as a clean build drops it.
+#[test]
+fn a_file_put_into_a_folder_the_last_build_read_is_still_found() {
+    let site = Site::fixture(SITE);
+    build(&site, &[]);
+    settle();
+    // Publishes in place, reading every folder, settled since the first build.
+    edit(&site, "Do statins cause muscle pain?", "Do statins cause muscle aches?");
+    build(&site, &[]);
+    settle();
+    site.write("public/editorial-policy/notes.txt", "not Evident's");
+    edit(&site, "Do statins cause muscle aches?", "Do statins cause muscle pain?");
+    build(&site, &[]);
+    assert!(tree(&site.path("public")) == clean_tree(&site), "a clean build's tree");
+}
+
 #[test]
 fn a_commit_in_place_killed_midway_is_finished_by_the_next_build() {
     let site = Site::fixture(SITE);

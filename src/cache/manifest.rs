@@ -5,7 +5,7 @@
 //! into the folder takes over the files it would write again (`write::Earlier`).
 
 use crate::text::hex;
-use crate::write::{Earlier, EarlierFile, WrittenFile};
+use crate::write::{Earlier, EarlierFile, FolderRead, WrittenFile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -148,6 +148,54 @@ impl Manifest {
     }
 }
 
+/// What a build found of the output's folders (`write::FolderRead`), by path: each its
+/// path's length and path, then the numbers little-endian.
+pub fn encode_folders(folders: &HashMap<String, FolderRead>) -> Vec<u8> {
+    let mut paths: Vec<&String> = folders.keys().collect();
+    paths.sort();
+    let mut bytes = Vec::with_capacity(folders.len() * 100);
+    for path in paths {
+        let read = &folders[path];
+        bytes.extend_from_slice(&(path.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(path.as_bytes());
+        for n in [read.device, read.inode] {
+            bytes.extend_from_slice(&n.to_le_bytes());
+        }
+        let times = [read.modified, read.changed, read.read_at];
+        for n in times.iter().flat_map(|(seconds, nanos)| [seconds, nanos]) {
+            bytes.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+    bytes
+}
+
+/// `encode_folders` read back; `None` when it is cut short.
+pub fn decode_folders(mut bytes: &[u8]) -> Option<HashMap<String, FolderRead>> {
+    fn take<const N: usize>(bytes: &mut &[u8]) -> Option<[u8; N]> {
+        let (taken, rest) = bytes.split_first_chunk::<N>()?;
+        *bytes = rest;
+        Some(*taken)
+    }
+    let mut folders = HashMap::new();
+    while !bytes.is_empty() {
+        let length = u32::from_le_bytes(take(&mut bytes)?) as usize;
+        let (path, rest) = bytes.split_at_checked(length)?;
+        bytes = rest;
+        let path = std::str::from_utf8(path).ok()?.to_string();
+        let [device, inode] = [(); 2].map(|()| take(&mut bytes).map(u64::from_le_bytes));
+        let [m0, m1, c0, c1, r0, r1] = [(); 6].map(|()| take(&mut bytes).map(i64::from_le_bytes));
+        let read = FolderRead {
+            device: device?,
+            inode: inode?,
+            modified: (m0?, m1?),
+            changed: (c0?, c1?),
+            read_at: (r0?, r1?),
+        };
+        folders.insert(path, read);
+    }
+    Some(folders)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +222,21 @@ mod tests {
         std::fs::remove_file(dir.join("a/index.html")).unwrap();
         assert!(!manifest.matches(dir), "a file less");
         assert!(!manifest.matches(&dir.join("gone")));
+    }
+
+    #[test]
+    fn folders_read_back_as_written_and_not_when_cut_short() {
+        let read = FolderRead {
+            device: 1,
+            inode: 2,
+            modified: (3, 4),
+            changed: (5, -6),
+            read_at: (7, 8),
+        };
+        let folders = HashMap::from([(String::new(), read), ("questions/a".to_string(), read)]);
+        let mut bytes = encode_folders(&folders);
+        assert_eq!(decode_folders(&bytes), Some(folders));
+        bytes.pop();
+        assert_eq!(decode_folders(&bytes), None);
     }
 }

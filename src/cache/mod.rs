@@ -28,6 +28,7 @@ use crate::diagnostic::{Code, Diagnostic, Findings, Severity};
 use crate::text::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The cache folder, relative to the site root (git-ignored by `evident init`).
@@ -86,7 +87,7 @@ impl BuildCache {
         let Ok(bytes) = std::fs::read(&self.entry) else {
             return Recalled::Changed(None);
         };
-        let Some((entry, findings)) = read_entry(&bytes) else {
+        let Some((entry, folders, findings)) = read_entry(&bytes) else {
             return Recalled::Changed(None);
         };
         if entry.inputs == self.inputs.hex() && entry.output.matches(out) {
@@ -99,7 +100,7 @@ impl BuildCache {
                 });
             }
         }
-        Recalled::Changed(entry.output.earlier(out))
+        Recalled::Changed(entry.output.earlier(out).map(|earlier| earlier.with_folders(folders)))
     }
 
     /// Records a clean build into `out`, unless an input changed while it ran (the output
@@ -111,13 +112,14 @@ impl BuildCache {
         root: &Path,
         settings: &Settings<'_>,
         out: &Path,
-        written: crate::write::Written,
+        mut written: crate::write::Written,
         diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
         if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
             return;
         }
+        let folders = manifest::encode_folders(&written.take_folders());
         let Some(output) = manifest::Manifest::of_written(out, written) else {
             return;
         };
@@ -135,7 +137,8 @@ impl BuildCache {
             return;
         };
         let length = (json.len() as u64).to_le_bytes();
-        let _ = frame::write(&self.entry, &[&length, &json, &packed]);
+        let folders_length = (folders.len() as u64).to_le_bytes();
+        let _ = frame::write(&self.entry, &[&length, &json, &folders_length, &folders, &packed]);
     }
 }
 
@@ -146,15 +149,19 @@ pub fn earlier_output(dir: &Path, written: crate::write::Written) -> Option<crat
     manifest::Manifest::of_written(dir, written)?.earlier(dir)
 }
 
-/// An entry this binary wrote, and its findings still packed.
-fn read_entry(bytes: &[u8]) -> Option<(Entry, &[u8])> {
+/// An entry this binary wrote, what it found of the output's folders, and its findings
+/// still packed.
+fn read_entry(bytes: &[u8]) -> Option<(Entry, HashMap<String, crate::write::FolderRead>, &[u8])> {
     let payload = frame::open(bytes).ok()?;
-    let (json, findings) = frame::take_sized(payload)?;
-    Some((serde_json::from_slice(json).ok()?, findings))
+    let (json, rest) = frame::take_sized(payload)?;
+    let (folders, findings) = frame::take_sized(rest)?;
+    let folders = manifest::decode_folders(folders)?;
+    Some((serde_json::from_slice(json).ok()?, folders, findings))
 }
 
-/// One cached build, as stored: this as JSON, with its length before it, then its findings
-/// packed (`findings`).
+/// One cached build, as stored: this as JSON, with its length before it, then what it
+/// found of the output's folders (`manifest::encode_folders`), its length first, then its
+/// findings packed (`findings`).
 #[derive(Serialize, Deserialize)]
 struct Entry {
     inputs: String,

@@ -1,12 +1,16 @@
 //! The related-question graph as output: each article's related entries with their reasons,
 //! `graph.json`, Graphviz DOT for `evident graph`, and the graph page with its SVG drawing,
-//! laid out in Rust so that the same input gives the same bytes.
+//! laid out in Rust so that the same input gives the same bytes. graph.json is keyed by what
+//! it reads (`graph_json_key`), so that a build taking over an earlier output makes it only
+//! when a node or a reason changed.
 
 use super::context::{SummaryView, TopicView};
+use super::page_key::InputKey;
 use super::urls::{Urls, article_dir};
 use crate::link::Site;
 use crate::link::graph::Edge;
 use crate::parse::article::Article;
+use crate::write::PageKey;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::f64::consts::PI;
@@ -109,13 +113,7 @@ pub fn graph_json(site: &Site<'_>, urls: &Urls) -> String {
 /// in order: a block's lines are all that is held.
 pub fn write_graph_json(site: &Site<'_>, urls: &Urls, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     out.write_all(b"{\"nodes\": [\n")?;
-    write_blocks(out, &site.articles, |article| NodeJson {
-        slug: &article.slug,
-        question: &article.question,
-        url: urls.path(&article_dir(&article.slug)),
-        topics: &article.topics,
-        status: status_of(article),
-    })?;
+    write_blocks(out, &site.articles, |article| node_json(article, urls))?;
     out.write_all(b"],\n\"edges\": [\n")?;
     write_blocks(out, &site.edges, |edge| EdgeJson {
         source: &site.articles[edge.source()].slug,
@@ -125,6 +123,37 @@ pub fn write_graph_json(site: &Site<'_>, urls: &Urls, out: &mut dyn std::io::Wri
         reason: site.edge_reason(edge),
     })?;
     out.write_all(b"]}\n")
+}
+
+/// graph.json's key by its inputs (see `page_key`), begun as `key`: each node's line as
+/// it is written, and of each edge its ends, kind and score and what its reason reads of
+/// the two articles' profiles (`Graph::reason_inputs`: with its kind, all that
+/// `link::graph::reason` reads). No reason is made to name the file: after an edit that
+/// changes no node and no reason, the file is taken over, not written again.
+pub fn graph_json_key(mut key: InputKey, site: &Site<'_>, urls: &Urls) -> PageKey {
+    let nodes: Vec<NodeJson> = site.articles.iter().map(|article| node_json(article, urls)).collect();
+    key.part("nodes", &nodes);
+    for edge in &site.edges {
+        let mut bytes = [0u8; 77];
+        bytes[..4].copy_from_slice(&(edge.source() as u32).to_le_bytes());
+        bytes[4..8].copy_from_slice(&(edge.target() as u32).to_le_bytes());
+        bytes[8] = u8::from(edge.explicit);
+        bytes[9..13].copy_from_slice(&edge.score.to_le_bytes());
+        bytes[13..45].copy_from_slice(site.graph.reason_inputs(edge.source()));
+        bytes[45..].copy_from_slice(site.graph.reason_inputs(edge.target()));
+        key.bytes("edge", &bytes);
+    }
+    key.finish()
+}
+
+fn node_json<'a>(article: &'a Article, urls: &Urls) -> NodeJson<'a> {
+    NodeJson {
+        slug: &article.slug,
+        question: &article.question,
+        url: urls.path(&article_dir(&article.slug)),
+        topics: &article.topics,
+        status: status_of(article),
+    }
 }
 
 /// How many lines of graph.json are made at once.

@@ -377,10 +377,27 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             )
         }
         Job::GraphJson => {
-            // Data, not a page: written as it is produced, without a template.
-            staging
-                .write_streamed("graph.json", &mut |out| graph::write_graph_json(site, urls, out))
-                .map_err(|error| templates::template_error("graph.json", format!("{error:#}")))
+            // Data, not a page: written as it is produced, without a template, and keyed by
+            // its inputs so that an edit that changes no node and no reason makes none.
+            let rel = "graph.json";
+            let key = staging
+                .keeps_pages()
+                .then(|| graph::graph_json_key(shared.keys.inputs(rel, rel), site, urls));
+            let mut fill = |out: &mut dyn std::io::Write| graph::write_graph_json(site, urls, out);
+            match key {
+                // Debug builds (every test) make it whole all the same, and stop if the file
+                // taken over is not these bytes.
+                Some(key) if cfg!(debug_assertions) => {
+                    staging.write_rendered(rel, graph::graph_json(site, urls).as_bytes(), Some(&key))
+                }
+                Some(key) => match staging.take_over(rel, &key, None) {
+                    Ok(true) => Ok(()),
+                    Ok(false) => staging.write_streamed_page(rel, &key, &mut fill),
+                    Err(error) => Err(error),
+                },
+                None => staging.write_streamed(rel, &mut fill),
+            }
+            .map_err(|error| templates::template_error(rel, format!("{error:#}")))
         }
         Job::People => {
             let people = context::people_views(site, urls, shared.summaries);

@@ -29,11 +29,45 @@ pub struct EarlierFile {
     pub key: Option<PageKey>,
 }
 
+/// What the file system said of an output folder when a build read its names and found
+/// nothing its record does not name (`in_place::holds_only`). Any entry created, removed or
+/// renamed in a folder sets both its modification and its change time, and the change time
+/// cannot be set back: a folder whose times are still these holds the same names, and is
+/// not read again (the rule `cache::known` judges files by, settling included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FolderRead {
+    pub device: u64,
+    pub inode: u64,
+    pub modified: (i64, i64),
+    pub changed: (i64, i64),
+    /// The clock when its names were read, after these times were taken.
+    pub read_at: (i64, i64),
+}
+
+/// How long a folder must have been left alone before it was read for the reading to
+/// hold: well over the granularity of any file system's clock.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl FolderRead {
+    /// Whether what was read of the folder holds for it with the times `now` (a `read`
+    /// with `read_at` unset).
+    pub fn holds_for(&self, now: &FolderRead) -> bool {
+        let nanos = |at: (i64, i64)| at.0 as i128 * 1_000_000_000 + at.1 as i128;
+        let settled = |at: (i64, i64)| nanos(at) + (SETTLED.as_nanos() as i128) < nanos(self.read_at);
+        (self.device, self.inode, self.modified, self.changed) == (now.device, now.inode, now.modified, now.changed)
+            && settled(self.modified)
+            && settled(self.changed)
+    }
+}
+
 /// The output folder as the last build into it left it.
 #[derive(Clone)]
 pub struct Earlier {
     dir: PathBuf,
     files: HashMap<String, EarlierFile>,
+    /// Its folders (`""` for itself) as the last build found them holding only what its
+    /// record names, where it knows them.
+    folders: HashMap<String, FolderRead>,
 }
 
 impl Earlier {
@@ -42,7 +76,19 @@ impl Earlier {
         Earlier {
             dir: dir.to_path_buf(),
             files,
+            folders: HashMap::new(),
         }
+    }
+
+    /// The same, with what the last build found of its folders (`FolderRead`).
+    pub fn with_folders(mut self, folders: HashMap<String, FolderRead>) -> Earlier {
+        self.folders = folders;
+        self
+    }
+
+    /// What the last build found of its folders, by path.
+    pub(super) fn folders(&self) -> &HashMap<String, FolderRead> {
+        &self.folders
     }
 
     /// The folder the earlier build wrote.
@@ -96,6 +142,8 @@ pub struct Written {
     /// The whole folder's record, when the commit made it without reading the folder (a
     /// commit in place: the earlier record, and the files it moved in).
     published: Option<HashMap<String, EarlierFile>>,
+    /// The folders found holding only what the record names, which the commit left alone.
+    folders: HashMap<String, FolderRead>,
 }
 
 impl Written {
@@ -113,8 +161,15 @@ impl Written {
             .is_ok_and(|files| files.iter().any(|(path, _)| path == rel))
     }
 
-    pub(super) fn set_published(&mut self, record: HashMap<String, EarlierFile>) {
+    pub(super) fn set_published(&mut self, record: HashMap<String, EarlierFile>, folders: HashMap<String, FolderRead>) {
         self.published = Some(record);
+        self.folders = folders;
+    }
+
+    /// What the build found of the output's folders that still holds after its commit
+    /// (`FolderRead`), for the next build not to read them again.
+    pub fn take_folders(&mut self) -> HashMap<String, FolderRead> {
+        std::mem::take(&mut self.folders)
     }
 
     /// What the folder holds after the commit, every file of it, when the commit knew it

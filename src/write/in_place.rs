@@ -6,7 +6,10 @@
 //!
 //! A folder holding anything its record does not name (a file put there by hand, a link
 //! where a folder was) is not updated in place: the build stages the whole site and swaps
-//! it in, as a first build does, so the output is a clean build's either way.
+//! it in, as a first build does, so the output is a clean build's either way. To know that,
+//! a build reads the names in each folder; what it found is kept with the record (each
+//! folder's times, `FolderRead`), and the next build reads again only the folders whose
+//! times changed since (the commit's own, or a hand's): after one edit, a few.
 //!
 //! Before the first change to the output, the commit writes a journal into the staging
 //! folder: what it deletes, which folders it removes, what it moves. The journal is the
@@ -14,12 +17,14 @@
 //! build finishes that commit before anything else (`leftovers::clear`): each step can be
 //! done again, so the output ends as the killed build would have left it.
 
+use super::earlier::FolderRead;
 use super::target::{MARKER, is_marked};
-use super::{EarlierFile, contained};
+use super::{Earlier, EarlierFile, contained};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Mutex;
 
 /// The journal's name in the staging folder, beside the folder of staged files: never an
 /// output path, so no page can overwrite it.
@@ -156,40 +161,139 @@ pub(super) fn folders_of(rel: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Whether the output folder `target` holds nothing but what `files` names and the folders
-/// they are in (and Evident's marker): files as files (or a link where a file was, which
-/// the commit replaces or removes), folders as real folders. Only names are read, never a
-/// file's metadata: a folder of ten thousand pages is read in a few hundredths of a second.
-pub(super) fn holds_only(target: &Path, files: &HashMap<String, EarlierFile>) -> bool {
+/// Whether the output folder `target` holds nothing but what the record `earlier` names
+/// and the folders they are in (and Evident's marker): files as files (or a link where a
+/// file was, which the commit replaces or removes), folders as real folders. Only names are
+/// read, never a file's metadata; and a folder whose times are those the last build found
+/// it with (`FolderRead`) is not read at all, only its subfolders are looked at.
+///
+/// `Some` when it does, with what was found of each folder for the next build: the folders
+/// read now whose times did not change while they were read, and those taken on trust.
+pub(super) fn holds_only(target: &Path, earlier: &Earlier) -> Option<HashMap<String, FolderRead>> {
     if !is_marked(target) {
-        return false;
+        return None;
     }
+    let files = earlier.files();
     let folders: HashSet<&str> = files.keys().flat_map(|rel| folders_of(rel)).collect();
-    holds_only_under(target, "", files, &folders)
+    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    for &folder in &folders {
+        children
+            .entry(folders_of(folder).next().unwrap_or(""))
+            .or_default()
+            .push(folder);
+    }
+    let walk = Walk {
+        files,
+        folders,
+        children,
+        known: earlier.folders(),
+        found: Mutex::default(),
+    };
+    // The output folder itself may be reached through a link; a folder in it may not.
+    walk.holds_only_under(target, "", folder_times(target, true))
+        .then(|| walk.found.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
-fn holds_only_under(dir: &Path, prefix: &str, files: &HashMap<String, EarlierFile>, folders: &HashSet<&str>) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir).and_then(|entries| entries.collect::<std::io::Result<Vec<_>>>()) else {
-        return false;
-    };
-    entries.par_iter().all(|entry| {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else {
+/// One check of an output folder against its record.
+struct Walk<'a> {
+    files: &'a HashMap<String, EarlierFile>,
+    /// The folders the record's files are in.
+    folders: HashSet<&'a str>,
+    /// Those folders by the folder they are in (`""`: the output folder).
+    children: HashMap<&'a str, Vec<&'a str>>,
+    known: &'a HashMap<String, FolderRead>,
+    found: Mutex<HashMap<String, FolderRead>>,
+}
+
+impl Walk<'_> {
+    /// Whether the folder `dir`, at `prefix` in the output, holds only what the record
+    /// names, as a whole tree; `before` is what the file system said of it just now.
+    fn holds_only_under(&self, dir: &Path, prefix: &str, before: Option<FolderRead>) -> bool {
+        if let (Some(now), Some(known)) = (&before, self.known.get(prefix))
+            && known.holds_for(now)
+        {
+            self.note(prefix, *known);
+            return self.children.get(prefix).is_none_or(|children| {
+                children.par_iter().all(|&child| {
+                    let name = child.rsplit('/').next().unwrap_or(child);
+                    let path = dir.join(name);
+                    // Its entry is as it was when it was read, a real folder: anything
+                    // else is not this record's output.
+                    let now = folder_times(&path, false);
+                    now.is_some() && self.holds_only_under(&path, child, now)
+                })
+            });
+        }
+        let read_at = now();
+        let Ok(entries) = std::fs::read_dir(dir).and_then(|entries| entries.collect::<std::io::Result<Vec<_>>>())
+        else {
             return false;
         };
-        let rel = if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => {
-                folders.contains(rel.as_str()) && holds_only_under(&entry.path(), &rel, files, folders)
+        let holds = entries.par_iter().all(|entry| {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                return false;
+            };
+            let rel = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => {
+                    let path = entry.path();
+                    self.folders.contains(rel.as_str())
+                        && self.holds_only_under(&path, &rel, folder_times(&path, false))
+                }
+                Ok(_) => self.files.contains_key(&rel) || rel == MARKER,
+                Err(_) => false,
             }
-            Ok(_) => files.contains_key(&rel) || rel == MARKER,
-            Err(_) => false,
+        });
+        // Names read while the folder changed are not known to be all it holds.
+        if let Some(before) = before.filter(|before| holds && folder_times(dir, prefix.is_empty()) == Some(*before)) {
+            self.note(prefix, FolderRead { read_at, ..before });
         }
+        holds
+    }
+
+    fn note(&self, prefix: &str, read: FolderRead) {
+        self.found
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(prefix.to_string(), read);
+    }
+}
+
+/// What the file system says of the folder at `path` (through a link when `follow`), with
+/// no time of reading; `None` when it is not a folder, or not on Unix.
+#[cfg(unix)]
+fn folder_times(path: &Path, follow: bool) -> Option<FolderRead> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = if follow {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    }
+    .ok()?;
+    meta.is_dir().then(|| FolderRead {
+        device: meta.dev(),
+        inode: meta.ino(),
+        modified: (meta.mtime(), meta.mtime_nsec()),
+        changed: (meta.ctime(), meta.ctime_nsec()),
+        read_at: (0, 0),
     })
+}
+
+#[cfg(not(unix))]
+fn folder_times(_path: &Path, _follow: bool) -> Option<FolderRead> {
+    None
+}
+
+fn now() -> (i64, i64) {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    (since.as_secs() as i64, since.subsec_nanos() as i64)
 }
 
 #[cfg(test)]
@@ -242,17 +346,55 @@ mod tests {
         std::fs::write(out.join("q/a/index.html"), "").unwrap();
         std::fs::write(out.join("index.html"), "").unwrap();
         let files = record(&["index.html", "q/a/index.html"]);
-        assert!(!holds_only(out, &files), "not marked");
+        let files = Earlier::new(out, files);
+        assert!(holds_only(out, &files).is_none(), "not marked");
         super::super::target::mark(out).unwrap();
-        assert!(holds_only(out, &files));
+        assert!(holds_only(out, &files).is_some());
         std::fs::write(out.join("q/notes.txt"), "").unwrap();
-        assert!(!holds_only(out, &files), "a file of someone else's");
+        assert!(holds_only(out, &files).is_none(), "a file of someone else's");
         std::fs::remove_file(out.join("q/notes.txt")).unwrap();
         std::fs::create_dir(out.join("q/empty")).unwrap();
-        assert!(!holds_only(out, &files), "a folder no file is in");
+        assert!(holds_only(out, &files).is_none(), "a folder no file is in");
         std::fs::remove_dir(out.join("q/empty")).unwrap();
         std::fs::remove_dir_all(out.join("q/a")).unwrap();
         std::os::unix::fs::symlink(temp.path(), out.join("q/a")).unwrap();
-        assert!(!holds_only(out, &files), "a link where a folder was");
+        assert!(holds_only(out, &files).is_none(), "a link where a folder was");
+    }
+
+    #[test]
+    fn a_folder_read_before_is_not_read_again_while_its_times_hold() {
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path();
+        std::fs::create_dir_all(out.join("q/a")).unwrap();
+        std::fs::write(out.join("q/a/index.html"), "").unwrap();
+        std::fs::write(out.join("index.html"), "").unwrap();
+        super::super::target::mark(out).unwrap();
+        let earlier = Earlier::new(out, record(&["index.html", "q/a/index.html"]));
+        let found = holds_only(out, &earlier).expect("only recorded names");
+        let mut read: Vec<&str> = found.keys().map(String::as_str).collect();
+        read.sort();
+        assert_eq!(read, ["", "q", "q/a"]);
+
+        // Read just now, within the settling time: a file added since is found.
+        std::fs::write(out.join("q/notes.txt"), "").unwrap();
+        let again = earlier.clone().with_folders(found.clone());
+        assert!(holds_only(out, &again).is_none(), "a file of someone else's");
+
+        // A reading long after the folder's last change, with its times as they are now,
+        // is trusted: the file in it is not seen, which shows the folder was not read.
+        let now = folder_times(&out.join("q"), false).unwrap();
+        let mut forged = found;
+        forged.insert(
+            "q".into(),
+            FolderRead {
+                read_at: (now.changed.0 + 3600, 0),
+                ..now
+            },
+        );
+        assert!(holds_only(out, &earlier.clone().with_folders(forged.clone())).is_some());
+
+        // Any name added to it sets its times: read again.
+        std::fs::write(out.join("q/more.txt"), "").unwrap();
+        assert!(holds_only(out, &earlier.with_folders(forged)).is_none());
     }
 }

@@ -11,7 +11,7 @@ mod leftovers;
 pub mod target;
 
 pub use contained::{MAX_COMPONENT_BYTES, Uncontained, contained};
-pub use earlier::{Earlier, EarlierFile, PageKey, Written, WrittenFile};
+pub use earlier::{Earlier, EarlierFile, FolderRead, PageKey, Written, WrittenFile};
 pub use interrupt::remove_staging_on_interrupt;
 pub use target::{MARKER, Refusal};
 
@@ -35,6 +35,17 @@ pub trait Sink: Sync {
         let mut bytes = Vec::new();
         fill(&mut bytes).with_context(|| format!("cannot produce {rel}"))?;
         self.write(rel, &bytes)
+    }
+
+    /// `write_streamed` for a file made from `key`, which a sink that keeps pages records
+    /// with it, so that a later build can take it over (`take_over`).
+    fn write_streamed_page(
+        &self,
+        rel: &str,
+        _key: &PageKey,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        self.write_streamed(rel, fill)
     }
 
     /// Whether pages should be given keys: the sink records them, so that a later build
@@ -78,27 +89,16 @@ impl Sink for Staging {
     }
 
     fn write_streamed(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-        let path = self.path_for(rel)?;
-        let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        let mut out = Counted {
-            out: std::io::BufWriter::with_capacity(64 * 1024, file),
-            sha256: self.written.is_some().then(Sha256::new),
-            size: 0,
-        };
-        fill(&mut out)
-            .and_then(|()| out.out.flush())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.staged(rel);
-        if let (Some(written), Some(sha256)) = (&self.written, out.sha256) {
-            let file = WrittenFile {
-                size: out.size,
-                sha256: sha256.finalize().into(),
-                key: None,
-            };
-            written.record(rel, file);
-        }
-        Ok(())
+        self.write_streamed_recorded(rel, None, fill)
+    }
+
+    fn write_streamed_page(
+        &self,
+        rel: &str,
+        key: &PageKey,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        self.write_streamed_recorded(rel, Some(*key), fill)
     }
 
     fn keeps_pages(&self) -> bool {
@@ -122,6 +122,39 @@ impl Sink for Staging {
 
     fn write_page(&self, rel: &str, bytes: &[u8], key: &PageKey) -> Result<()> {
         self.write_recorded(rel, bytes, Some(*key))
+    }
+}
+
+impl Staging {
+    /// A file streamed to the staging folder, recorded (when the build keeps a record) with
+    /// its size, SHA-256 and `key`.
+    fn write_streamed_recorded(
+        &self,
+        rel: &str,
+        key: Option<PageKey>,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let path = self.path_for(rel)?;
+        let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = Counted {
+            out: std::io::BufWriter::with_capacity(64 * 1024, file),
+            sha256: self.written.is_some().then(Sha256::new),
+            size: 0,
+        };
+        fill(&mut out)
+            .and_then(|()| out.out.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.staged(rel);
+        if let (Some(written), Some(sha256)) = (&self.written, out.sha256) {
+            let file = WrittenFile {
+                size: out.size,
+                sha256: sha256.finalize().into(),
+                key,
+            };
+            written.record(rel, file);
+        }
+        Ok(())
     }
 }
 
@@ -162,6 +195,9 @@ pub struct Staging {
     earlier: Option<Earlier>,
     /// What this build writes, when a record of it is kept (`recording`).
     written: Option<Written>,
+    /// When the build publishes in place: what it found of the output's folders, holding
+    /// nothing the record does not name (`in_place::holds_only`).
+    folders: HashMap<String, FolderRead>,
     /// Files put in the staging folder, and of those, files linked from the previous
     /// output rather than written: what the build's summary says it did. A file written
     /// twice (a page where a static file was) counts twice.
@@ -239,6 +275,7 @@ impl Staging {
             in_place: None,
             earlier: None,
             written: None,
+            folders: HashMap::new(),
             files: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
         };
@@ -264,10 +301,12 @@ impl Staging {
     /// nothing else, the build publishes in place (`in_place`): only the files it writes
     /// anew are staged. Otherwise it stages the whole site, taking files over by hard link.
     pub fn recording(mut self, earlier: Option<Earlier>) -> Result<Staging> {
-        let in_place = earlier
+        let folders = earlier
             .as_ref()
-            .is_some_and(|earlier| earlier.dir() == self.target && in_place::holds_only(&self.target, earlier.files()));
-        if in_place {
+            .filter(|earlier| earlier.dir() == self.target)
+            .and_then(|earlier| in_place::holds_only(&self.target, earlier));
+        if let Some(folders) = folders {
+            self.folders = folders;
             self.files_dir = self.dir.join(in_place::FILES);
             std::fs::create_dir(&self.files_dir)
                 .with_context(|| format!("cannot create {}", self.files_dir.display()))?;
@@ -471,8 +510,15 @@ impl Staging {
         if std::fs::remove_file(self.dir.join(in_place::JOURNAL)).is_ok() {
             let _ = remove_tree(&self.dir);
         }
+        // A folder the commit changed has other times now, and is read again next time;
+        // one whose names it removed or moved in is forgotten all the same.
+        let mut folders = std::mem::take(&mut self.folders);
+        let touched = journal.delete.iter().chain(&journal.moves).chain(&journal.remove_dirs);
+        for rel in touched {
+            folders.remove(in_place::folders_of(rel).next().unwrap_or(""));
+        }
         let mut published = Written::default();
-        published.set_published(record);
+        published.set_published(record, folders);
         Ok(Committed {
             leftover: None,
             written: Some(published),
