@@ -575,3 +575,160 @@ fn long_listings_are_split_into_pages() {
     let cardiology = site.html("public/topics/cardiology/index.html");
     assert_eq!(cardiology.count("nav.pagination"), 0, "two questions: one page");
 }
+
+/// `text` (the article at `rel_path`) as approved by `reviewer` on `date`, made by the
+/// review workflow itself as `evident claim` and `evident approve` would, without running
+/// them once per article.
+fn approved_by(site: &Site, rel_path: &str, text: &str, reviewer: &str, date: evident::date::Date) -> String {
+    use evident::review::workflow::{Action, Identity, Subject, apply};
+    let source = evident::load::SourceFile {
+        rel_path: rel_path.to_string(),
+        section: rel_path.split('/').nth(1).unwrap_or_default().to_string(),
+        text: text.to_string(),
+        bom: false,
+    };
+    // The address an approval covers is the page's URL on the site.
+    let review_site = evident::review::hash::ReviewSite::new("https://kb.example.org/", &site.path(""));
+    let article = evident::parse::article::parse_article(
+        &source,
+        evident::parse::article::Sources {
+            site: &review_site,
+            ..evident::parse::article::Sources::none()
+        },
+        evident::parse::Output::Html,
+    )
+    .article
+    .expect("the test's article parses");
+    let subject = |review, state| Subject {
+        slug: &article.slug,
+        review,
+        state,
+        fingerprint: &article.fingerprint,
+        updated: article.updated,
+        today: date,
+        commit: None,
+    };
+    let identity = Identity::Id(reviewer.to_string());
+    let claimed = apply(
+        &Action::Claim {
+            reviewer: identity.clone(),
+        },
+        &subject(&article.review, &article.review_state),
+    )
+    .expect("claimed");
+    let approved = apply(
+        &Action::Approve {
+            reviewer: identity,
+            role: None,
+            date,
+        },
+        &subject(&claimed, &evident::review::ReviewState::UnderReview),
+    )
+    .expect("approved");
+    evident::review::edit::replace_review_block(text, &approved).expect("the review block is replaced")
+}
+
+/// A reviewer's profile of hundreds of questions, and hundreds of overdue reviews, are split
+/// into pages of 100 as the review queue is: page k lists the k-th hundred of each list, a
+/// list that has run out leaves its section off, and the people index counts without
+/// listing.
+#[test]
+fn profiles_and_overdue_reviews_are_split_into_pages() {
+    let site = Site::fixture("serve/site");
+    site.write(
+        "evident.yaml",
+        format!("{}review: {{signatures: optional}}\n", site.read("evident.yaml")),
+    );
+    site.write(
+        "people/ada-example.md",
+        "---\nname: \"Ada Example\"\ncredentials: \"MD\"\ndisclosures: \"None.\"\n---\n\nA fictional reviewer.\n",
+    );
+    // 230 questions by Ada: the first 150 approved by her (the first 120 of them overdue,
+    // the earliest due first), the other 80 submitted.
+    let approved_on = evident::date::Date::new(2026, 10, 1).expect("a date");
+    for n in 0..230 {
+        let rel_path = format!("content/cardiology/ada-{n:03}.md");
+        let text = format!(
+            "---\nquestion: \"Is Ada's question {n:03} answered?\"\nanswer: \"It is answered.\"\ntopics: [cardiology]\nauthors: [ada-example]\ncreated: 2024-01-01\nupdated: 2024-01-01\nreview:\n  status: submitted\n  submitted: 2024-06-01\n---\nA body.\n"
+        );
+        let text = match n {
+            0..150 => {
+                let approved = approved_by(&site, &rel_path, &text, "ada-example", approved_on);
+                let due = match n {
+                    0..120 => format!("2025-{:02}-{:02}", 1 + n / 28, 1 + n % 28),
+                    _ => "2027-06-01".to_string(),
+                };
+                assert!(approved.contains("  approved_hash:"), "{approved}");
+                approved.replacen("  approved_hash:", &format!("  next_due: {due}\n  approved_hash:"), 1)
+            }
+            _ => text,
+        };
+        site.write(&rel_path, text);
+    }
+    site.run(&["build", "--as-of", "2026-12-06"]).expect_code(0);
+
+    let rows = |page: &common::Page, list: &str| page.texts(&format!("ul.person__{list} > li > a"));
+    let first = site.html("public/people/ada-example/index.html");
+    let (approvals, authored) = (rows(&first, "approvals"), rows(&first, "authored"));
+    assert_eq!((approvals.len(), authored.len()), (100, 100));
+    // Approved on one day: newest first, then by slug.
+    assert_eq!(approvals[0], "Is Ada's question 000 answered?");
+    assert_eq!(authored[99], "Is Ada's question 099 answered?");
+    let counts = first.texts(".count-line");
+    assert!(
+        counts.iter().any(|c| c.starts_with("150 questions reviewed")),
+        "{counts:?}"
+    );
+    assert!(
+        counts.iter().any(|c| c.starts_with("230 questions written")),
+        "{counts:?}"
+    );
+    assert_eq!(
+        first.attr("nav.pagination a[rel=next]", "href"),
+        "/people/ada-example/page/2/"
+    );
+    let second = site.html("public/people/ada-example/page/2/index.html");
+    assert_eq!(rows(&second, "approvals").len(), 50);
+    assert_eq!(rows(&second, "approvals")[49], "Is Ada's question 149 answered?");
+    assert!(second.text("title").contains("page 2 of 3"));
+    let third = site.html("public/people/ada-example/page/3/index.html");
+    assert_eq!(rows(&third, "authored").len(), 30);
+    assert_eq!(third.count("#person-approvals"), 0, "her approvals ran out on page 2");
+    assert_eq!(third.count("nav.pagination a[rel=next]"), 0);
+    assert!(!site.exists("public/people/ada-example/page/4/index.html"));
+    assert!(
+        site.html("public/people/index.html")
+            .text(".people__list")
+            .contains("(150 questions reviewed)")
+    );
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("/people/ada-example/<") && !sitemap.contains("/people/ada-example/page/"));
+
+    // The queue: 83 waiting questions (the fixture's three and Ada's 80), 120 overdue.
+    let overdue = |page: &common::Page| page.texts(".queue--overdue tbody tr td:first-child a");
+    let waiting = |page: &common::Page| page.texts(".queue:not(.queue--overdue) tbody tr td:first-child a");
+    let queue = site.html("public/review/index.html");
+    assert_eq!(waiting(&queue).len(), 83);
+    let listed = overdue(&queue);
+    assert_eq!(listed.len(), 100);
+    assert_eq!(listed[0], "Is Ada's question 000 answered?");
+    assert_eq!(listed[99], "Is Ada's question 099 answered?");
+    assert!(
+        queue
+            .texts(".queue__count")
+            .iter()
+            .any(|c| c.starts_with("120 reviews are overdue")),
+        "{:?}",
+        queue.texts(".queue__count")
+    );
+    let rest = site.html("public/review/page/2/index.html");
+    assert_eq!(waiting(&rest).len(), 0);
+    assert_eq!(overdue(&rest).len(), 20);
+    assert_eq!(overdue(&rest)[19], "Is Ada's question 119 answered?");
+    assert!(
+        !rest.text("main").contains("Nothing awaits review"),
+        "the queue's second page lists overdue reviews only, and does not say the queue is empty"
+    );
+    assert_eq!(rest.attr("nav.pagination a[rel=prev]", "href"), "/review/");
+    assert!(!site.exists("public/review/page/3/index.html"));
+}

@@ -255,8 +255,9 @@ pub struct ReviewerView<'a> {
     pub url: Option<String>,
 }
 
+/// Who a person is, as their profile and the people index both show them.
 #[derive(Serialize)]
-pub struct PersonView<'a> {
+pub struct PersonFacts<'a> {
     pub id: &'a str,
     pub name: &'a str,
     /// The name with credentials.
@@ -268,10 +269,33 @@ pub struct PersonView<'a> {
     pub disclosures: Option<&'a str>,
     pub bio_html: Cow<'a, str>,
     pub url: String,
-    /// The published questions whose current approval names this person, newest first.
+}
+
+/// One page of a person's profile. A reviewer of a large site approves thousands of
+/// questions: the profile is split into pages of `LISTING_PAGE_SIZE`, page k listing the
+/// k-th hundred of each list.
+#[derive(Serialize)]
+pub struct PersonView<'a> {
+    #[serde(flatten)]
+    pub facts: PersonFacts<'a>,
+    /// This page's published questions whose current approval names this person, newest first.
     pub approvals: Vec<PersonApprovalView<'a>>,
-    /// The published questions that name this person as an author, in site order.
+    /// This page's published questions that name this person as an author, in site order.
     pub authored: Vec<&'a SummaryView<'a>>,
+    /// How many entries each list holds on all pages.
+    pub approvals_total: usize,
+    pub authored_total: usize,
+}
+
+/// A person as the people index lists them: who they are and how long their lists are,
+/// counted without making the lists (the index of a large site would otherwise hold every
+/// approval of every reviewer at once).
+#[derive(Serialize)]
+pub struct PersonEntryView<'a> {
+    #[serde(flatten)]
+    pub facts: PersonFacts<'a>,
+    pub approvals_total: usize,
+    pub authored_total: usize,
 }
 
 #[derive(Serialize)]
@@ -281,49 +305,63 @@ pub struct PersonApprovalView<'a> {
     pub date: DateView,
 }
 
-/// Every registered person with the approvals the site shows for them.
-pub fn people_views<'a>(site: &'a Site<'_>, urls: &Urls, summaries: &'a [SummaryView<'a>]) -> Vec<PersonView<'a>> {
-    site.people
-        .people
-        .iter()
-        .map(|person| person_view(site, person, urls, summaries))
-        .collect()
+/// How long a person's two lists are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PersonLists {
+    pub approvals: usize,
+    pub authored: usize,
 }
 
-/// One person's profile: who they are and the published approvals that name them.
-pub fn person_view<'a>(
-    site: &'a Site<'_>,
-    person: &'a crate::people::Person,
-    urls: &Urls,
-    summaries: &'a [SummaryView<'a>],
-) -> PersonView<'a> {
-    let mut approvals: Vec<PersonApprovalView<'a>> = site
-        .articles
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.review_state.is_reviewed())
-        .flat_map(|(index, a)| {
-            a.approval
-                .shown
-                .iter()
-                .filter_map(|&i| a.review.reviewers.get(i))
-                .filter(|r| r.id.as_deref() == Some(person.id.as_str()))
-                .filter_map(move |r| {
-                    Some(PersonApprovalView {
-                        article: &summaries[index],
-                        role: r.role.as_deref(),
-                        date: DateView::from(r.date?),
-                    })
-                })
-        })
-        .collect();
-    approvals.sort_by(|a, b| {
-        b.date
-            .iso
-            .cmp(&a.date.iso)
-            .then_with(|| a.article.slug.cmp(b.article.slug))
-    });
-    PersonView {
+impl PersonLists {
+    /// How many pages the profile takes: as many as its longer list needs.
+    pub fn pages(self) -> usize {
+        listing_pages(self.approvals.max(self.authored))
+    }
+}
+
+/// The shown approvals of a published `article` that name a person, with that person's id:
+/// what a profile lists and the index counts.
+fn approvals_naming<'a>(article: &'a Article) -> impl Iterator<Item = (&'a str, Option<&'a str>, Date)> + 'a {
+    article
+        .review_state
+        .is_reviewed()
+        .then_some(&article.approval.shown)
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| article.review.reviewers.get(i))
+        .filter_map(|r| Some((r.id.as_deref()?, r.role.as_deref(), r.date?)))
+}
+
+/// Whether `article` names `id` among its authors (once, however often it names them).
+fn authored_by(article: &Article, id: &str) -> bool {
+    article.authors.iter().any(|author| author == id)
+}
+
+/// The length of every registered person's lists, in registry order, in one pass over the
+/// articles.
+pub fn people_lists(site: &Site<'_>) -> Vec<PersonLists> {
+    let people = &site.people.people;
+    let index_of: std::collections::HashMap<&str, usize> =
+        people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let mut lists = vec![PersonLists::default(); people.len()];
+    for article in &site.articles {
+        for (id, _, _) in approvals_naming(article) {
+            if let Some(&i) = index_of.get(id) {
+                lists[i].approvals += 1;
+            }
+        }
+        for (position, author) in article.authors.iter().enumerate() {
+            let first_naming = !article.authors[..position].contains(author);
+            if first_naming && let Some(&i) = index_of.get(author.as_str()) {
+                lists[i].authored += 1;
+            }
+        }
+    }
+    lists
+}
+
+fn person_facts<'a>(person: &'a crate::people::Person, urls: &Urls) -> PersonFacts<'a> {
+    PersonFacts {
         id: &person.id,
         name: &person.name,
         display_name: person.display_name(),
@@ -334,15 +372,73 @@ pub fn person_view<'a>(
         disclosures: person.disclosures.as_deref(),
         bio_html: rebase(&person.bio_html, &urls.base_path),
         url: urls.path(&person_dir(&person.id)),
-        approvals,
-        authored: site
-            .articles
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.authors.contains(&person.id))
-            .map(|(index, _)| &summaries[index])
-            .collect(),
     }
+}
+
+/// Every registered person with how many questions they approved and wrote.
+pub fn people_views<'a>(site: &'a Site<'_>, urls: &Urls) -> Vec<PersonEntryView<'a>> {
+    site.people
+        .people
+        .iter()
+        .zip(people_lists(site))
+        .map(|(person, lists)| PersonEntryView {
+            facts: person_facts(person, urls),
+            approvals_total: lists.approvals,
+            authored_total: lists.authored,
+        })
+        .collect()
+}
+
+/// Page `page` (from 0) of one person's profile: who they are, and that page's share of
+/// the published approvals that name them and of the questions they wrote.
+pub fn person_view<'a>(
+    site: &'a Site<'_>,
+    person: &'a crate::people::Person,
+    urls: &Urls,
+    summaries: &'a [SummaryView<'a>],
+    page: usize,
+) -> (PersonView<'a>, PaginationView) {
+    // Made as plain facts first and sorted: only the page's entries become views.
+    let mut approvals: Vec<(usize, Option<&'a str>, Date)> = site
+        .articles
+        .iter()
+        .enumerate()
+        .flat_map(|(index, a)| {
+            approvals_naming(a)
+                .filter(|(id, _, _)| *id == person.id)
+                .map(move |(_, role, date)| (index, role, date))
+        })
+        .collect();
+    approvals.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| summaries[a.0].slug.cmp(summaries[b.0].slug)));
+    let authored: Vec<usize> = site
+        .articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| authored_by(a, &person.id))
+        .map(|(index, _)| index)
+        .collect();
+    let lists = PersonLists {
+        approvals: approvals.len(),
+        authored: authored.len(),
+    };
+    let pagination = pagination_view(page, lists.pages(), lists.approvals.max(lists.authored), urls, |page| {
+        listing_page_dir(&person_dir(&person.id), page)
+    });
+    let view = PersonView {
+        facts: person_facts(person, urls),
+        approvals: page_of(&approvals, page)
+            .iter()
+            .map(|&(index, role, date)| PersonApprovalView {
+                article: &summaries[index],
+                role,
+                date: DateView::from(date),
+            })
+            .collect(),
+        authored: page_of(&authored, page).iter().map(|&i| &summaries[i]).collect(),
+        approvals_total: lists.approvals,
+        authored_total: lists.authored,
+    };
+    (view, pagination)
 }
 
 /// The reviewers a page may name (`Approval::shown`), each resolved in the registry.
@@ -816,8 +912,8 @@ fn summary_index<'a>(site: &'a Site<'_>) -> std::collections::HashMap<&'a str, u
         .collect()
 }
 
-/// How many entries one page of a long listing shows: the review queue, a topic's
-/// questions. A site where nearly every question awaits review made one queue page of them
+/// How many entries one page of a long listing shows: the review queue and the overdue
+/// reviews beneath it, a topic's questions, a person's approvals and questions. A site where nearly every question awaits review made one queue page of them
 /// all (4 MB at 10,000 articles, and the largest thing a build held while it rendered it),
 /// and a topic of a large site is tens of thousands of questions; nobody reads such a page.
 pub const LISTING_PAGE_SIZE: usize = 100;
@@ -835,27 +931,58 @@ pub fn listing_page<'e, T>(
     urls: &Urls,
     dir_of: impl Fn(usize) -> String,
 ) -> (&'e [T], PaginationView) {
-    let pages = listing_pages(entries.len());
-    let start = (page * LISTING_PAGE_SIZE).min(entries.len());
-    let end = (start + LISTING_PAGE_SIZE).min(entries.len());
-    let pagination = PaginationView {
-        page: page + 1,
-        pages,
-        total: entries.len(),
-        previous_url: (page > 0).then(|| urls.path(&dir_of(page - 1))),
-        next_url: (page + 1 < pages).then(|| urls.path(&dir_of(page + 1))),
-    };
-    (&entries[start..end], pagination)
+    let pagination = pagination_view(page, listing_pages(entries.len()), entries.len(), urls, dir_of);
+    (page_of(entries, page), pagination)
 }
 
-/// How many pages the review queue of `site` takes.
+/// Page `page` (from 0) of `entries`: empty past the end, for a page that shows two lists
+/// of which this is the shorter.
+pub fn page_of<T>(entries: &[T], page: usize) -> &[T] {
+    let start = page.saturating_mul(LISTING_PAGE_SIZE).min(entries.len());
+    let end = start.saturating_add(LISTING_PAGE_SIZE).min(entries.len());
+    &entries[start..end]
+}
+
+/// Where page `page` (from 0) of `pages` stands, with the folders of its neighbours.
+pub fn pagination_view(
+    page: usize,
+    pages: usize,
+    total: usize,
+    urls: &Urls,
+    dir_of: impl Fn(usize) -> String,
+) -> PaginationView {
+    PaginationView {
+        page: page + 1,
+        pages,
+        total,
+        previous_url: (page > 0).then(|| urls.path(&dir_of(page - 1))),
+        next_url: (page + 1 < pages).then(|| urls.path(&dir_of(page + 1))),
+    }
+}
+
+/// The folder of page `page` (from 0) of a listing whose first page is `dir`: `dir`, then
+/// `dir/page/2/`…
+pub fn listing_page_dir(dir: &str, page: usize) -> String {
+    match page {
+        0 => dir.to_string(),
+        _ => format!("{dir}page/{}/", page + 1),
+    }
+}
+
+/// How many pages the review queue of `site` takes: as many as the longer of its two lists
+/// needs, the questions awaiting review and the overdue reviews.
 pub fn review_queue_pages(site: &Site<'_>) -> usize {
-    listing_pages(
-        site.articles
-            .iter()
-            .filter(|a| crate::review::queue::awaits_review(a))
-            .count(),
-    )
+    let awaiting = site
+        .articles
+        .iter()
+        .filter(|a| crate::review::queue::awaits_review(a))
+        .count();
+    let overdue = site
+        .articles
+        .iter()
+        .filter(|a| crate::review::queue::is_overdue(a))
+        .count();
+    listing_pages(awaiting.max(overdue))
 }
 
 /// The whole review queue in order, stale approvals first, then oldest first, each entry
@@ -910,13 +1037,26 @@ pub struct OverdueItemView<'a> {
     pub last_reviewed: Option<DateView>,
 }
 
-/// Approved questions whose review has fallen due, the longest overdue first.
-pub fn overdue_view<'a>(site: &'a Site<'_>, summaries: &'a [SummaryView<'a>]) -> Vec<OverdueItemView<'a>> {
-    let index_of = summary_index(site);
-    crate::review::queue::overdue_reviews(site.articles.iter().copied())
-        .into_iter()
-        .filter_map(|article| {
-            let index = *index_of.get(article.slug.as_str())?;
+/// Approved questions whose review has fallen due, the longest overdue first, as indices
+/// into the site's articles (and summaries): made once for all of the queue's pages.
+pub fn overdue_reviews(site: &Site<'_>) -> Vec<usize> {
+    let mut overdue: Vec<usize> = (0..site.articles.len())
+        .filter(|&i| crate::review::queue::is_overdue(site.articles[i]))
+        .collect();
+    overdue.sort_by(|&a, &b| crate::review::queue::longest_overdue_first(site.articles[a], site.articles[b]));
+    overdue
+}
+
+/// What the queue's page shows of the overdue reviews `entries` (from `overdue_reviews`).
+pub fn overdue_view<'a>(
+    site: &'a Site<'_>,
+    entries: &[usize],
+    summaries: &'a [SummaryView<'a>],
+) -> Vec<OverdueItemView<'a>> {
+    entries
+        .iter()
+        .filter_map(|&index| {
+            let article = site.articles[index];
             Some(OverdueItemView {
                 article: &summaries[index],
                 due: DateView::from(article.approval.next_due?),

@@ -17,7 +17,7 @@ use crate::embedded;
 use crate::link::Site;
 use crate::progress::Progress;
 use crate::write::{PageKey, Sink};
-use context::{SummaryView, TopicView, article_view, page_view, site_view, summary_view, topic_view};
+use context::{SummaryView, TopicView, article_view, listing_page_dir, page_view, site_view, summary_view, topic_view};
 use page_key::Part;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -47,8 +47,8 @@ enum Job {
     SearchIndex,
     /// /people/, everyone in the registry.
     People,
-    /// /people/<id>/, one person's profile.
-    Person(usize),
+    /// One page of /people/<id>/, one person's profile, from 0.
+    Person(usize, usize),
 }
 
 struct Shared<'s, 'a> {
@@ -62,6 +62,8 @@ struct Shared<'s, 'a> {
     summaries: &'s [SummaryView<'s>],
     /// The review queue in order, with where each entry's summary stands.
     queue: &'s [(usize, crate::review::queue::QueueEntry<'a>)],
+    /// The overdue reviews in order, as indices into the articles.
+    overdue: &'s [usize],
     extras: Extras<'s>,
 }
 
@@ -100,7 +102,7 @@ pub fn page_dirs(site: &Site<'_>) -> Vec<String> {
             Job::ReviewQueue(page) => Some(listing_page_dir("review/", page)),
             Job::Search => Some("search/".to_string()),
             Job::People => Some("people/".to_string()),
-            Job::Person(i) => Some(urls::person_dir(&site.people.people[i].id)),
+            Job::Person(i, page) => Some(listing_page_dir(&urls::person_dir(&site.people.people[i].id), page)),
             Job::NotFound | Job::Sitemap | Job::Feed | Job::Robots | Job::GraphJson | Job::SearchIndex => None,
         })
         .collect()
@@ -121,6 +123,7 @@ pub fn render_site(
     let topics: Vec<TopicView> = site.topics.iter().map(|t| topic_view(t, &urls)).collect();
     let summaries = summaries(site, &urls, &topics);
     let queue = context::review_queue(site);
+    let overdue = context::overdue_reviews(site);
     let site_view = site_view(site, &urls, &topics);
     templates.tera.global_context().insert("site", &site_view);
     let keys = page_keys(
@@ -140,6 +143,7 @@ pub fn render_site(
         topics: &topics,
         summaries: &summaries,
         queue: &queue,
+        overdue: &overdue,
         extras,
     };
 
@@ -227,7 +231,9 @@ fn all_jobs(site: &Site<'_>) -> Vec<Job> {
         Job::People,
     ];
     jobs.extend((0..context::review_queue_pages(site)).map(Job::ReviewQueue));
-    jobs.extend((0..site.people.people.len()).map(Job::Person));
+    for (index, lists) in context::people_lists(site).into_iter().enumerate() {
+        jobs.extend((0..lists.pages()).map(|page| Job::Person(index, page)));
+    }
     for (index, topic) in site.topics.iter().enumerate() {
         jobs.extend((0..context::listing_pages(topic.articles.len())).map(|page| Job::Topic(index, page)));
     }
@@ -400,7 +406,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             .map_err(|error| templates::template_error(rel, format!("{error:#}")))
         }
         Job::People => {
-            let people = context::people_views(site, urls, shared.summaries);
+            let people = context::people_views(site, urls);
             emit(
                 shared,
                 &Page::at("people.html", "people/"),
@@ -409,11 +415,17 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 staging,
             )
         }
-        Job::Person(index) => {
+        Job::Person(index, page) => {
             let person = &site.people.people[index];
-            let view = context::person_view(site, person, urls, shared.summaries);
-            let page = Page::at("person.html", urls::person_dir(&person.id));
-            emit(shared, &page, &[("person", &view)], None, staging)
+            let (view, pagination) = context::person_view(site, person, urls, shared.summaries, page);
+            let page = Page::at("person.html", listing_page_dir(&urls::person_dir(&person.id), page));
+            emit(
+                shared,
+                &page,
+                &[("person", &view), ("pagination", &pagination)],
+                None,
+                staging,
+            )
         }
         Job::Search => emit(shared, &Page::at("search.html", "search/"), &[], None, staging),
         Job::SearchIndex => {
@@ -429,22 +441,29 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             Ok(())
         }
         Job::ReviewQueue(page) => {
-            let (entries, pagination) =
-                context::listing_page(shared.queue, page, urls, |page| listing_page_dir("review/", page));
+            // Two lists share the queue's pages, each split into hundreds: the questions
+            // awaiting review and, beneath them, the overdue reviews.
+            // The same count as `context::review_queue_pages`, from the lists already made.
+            let pages = context::listing_pages(shared.queue.len().max(shared.overdue.len()));
+            let total = shared.queue.len();
+            let (entries, pagination) = (
+                context::page_of(shared.queue, page),
+                context::pagination_view(page, pages, total, urls, |page| listing_page_dir("review/", page)),
+            );
             let mut queue = context::review_queue_view(entries, shared.summaries);
             if let Some(history) = shared.extras.history {
                 for item in &mut queue {
                     item.diff_url = history.approval_diff_url(urls, item.article.slug);
                 }
             }
-            // The first page lists the overdue reviews beneath the queue.
-            let overdue = if page == 0 {
-                context::overdue_view(site, shared.summaries)
-            } else {
-                Vec::new()
-            };
-            let parts: [(&'static str, &dyn Part); 3] =
-                [("queue", &queue), ("overdue", &overdue), ("pagination", &pagination)];
+            let overdue = context::overdue_view(site, context::page_of(shared.overdue, page), shared.summaries);
+            let overdue_total = shared.overdue.len();
+            let parts: [(&'static str, &dyn Part); 4] = [
+                ("queue", &queue),
+                ("overdue", &overdue),
+                ("overdue_total", &overdue_total),
+                ("pagination", &pagination),
+            ];
             emit(
                 shared,
                 &Page::at("review.html", listing_page_dir("review/", page)),
@@ -453,15 +472,6 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 staging,
             )
         }
-    }
-}
-
-/// The folder of page `page` (from 0) of a listing whose first page is `dir`: `dir`, then
-/// `dir/page/2/`…
-fn listing_page_dir(dir: &str, page: usize) -> String {
-    match page {
-        0 => dir.to_string(),
-        _ => format!("{dir}page/{}/", page + 1),
     }
 }
 

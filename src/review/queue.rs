@@ -62,17 +62,23 @@ pub fn review_queue<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<
 /// Approved articles whose review has fallen due, the longest overdue first: their pages
 /// still name the reviewer but say the review is overdue.
 pub fn overdue_reviews<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<&'a Article> {
-    let mut overdue: Vec<&Article> = articles
-        .into_iter()
-        .filter(|a| a.review_state.is_reviewed() && a.approval.overdue)
-        .collect();
-    overdue.sort_by(|a, b| {
-        a.approval
-            .next_due
-            .cmp(&b.approval.next_due)
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    let mut overdue: Vec<&Article> = articles.into_iter().filter(|a| is_overdue(a)).collect();
+    overdue.sort_by(|a, b| longest_overdue_first(a, b));
     overdue
+}
+
+/// Whether `article` is among the overdue reviews: an approval that holds and whose review
+/// has fallen due.
+pub fn is_overdue(article: &Article) -> bool {
+    article.review_state.is_reviewed() && article.approval.overdue
+}
+
+/// The order of the overdue reviews: the earliest due first.
+pub fn longest_overdue_first(a: &Article, b: &Article) -> std::cmp::Ordering {
+    a.approval
+        .next_due
+        .cmp(&b.approval.next_due)
+        .then_with(|| a.slug.cmp(&b.slug))
 }
 
 /// Approvals that no longer hold first (readers see those pages as pending until someone
