@@ -193,6 +193,13 @@ pub fn prepare_output(root: &Path, out: &Path, force: Option<&Path>) -> Result<P
     target::output_folder(root, out, force)
 }
 
+/// Whether a build into `target` that takes over from `earlier` publishes in place
+/// (`Staging::recording`): `earlier` is the record of `target` itself, and the folder holds
+/// nothing it does not name. Otherwise the build stages the whole site and swaps it in.
+pub fn publishes_in_place(target: &Path, earlier: &Earlier) -> bool {
+    earlier.dir() == target && in_place::holds_only(target, earlier.files())
+}
+
 /// Where this process left the previous output of `target` when a failed swap could not
 /// put it back (the next build does); `None` when `target` is in place.
 pub fn moved_aside(target: &Path) -> Option<PathBuf> {
@@ -266,7 +273,7 @@ impl Staging {
     pub fn recording(mut self, earlier: Option<Earlier>) -> Result<Staging> {
         let in_place = earlier
             .as_ref()
-            .is_some_and(|earlier| earlier.dir() == self.target && in_place::holds_only(&self.target, earlier.files()));
+            .is_some_and(|earlier| publishes_in_place(&self.target, earlier));
         if in_place {
             self.files_dir = self.dir.join(in_place::FILES);
             std::fs::create_dir(&self.files_dir)
