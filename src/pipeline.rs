@@ -504,10 +504,12 @@ fn up_to_date(root: &Path, reused: crate::cache::Reused) -> Report {
     report
 }
 
-/// `build` into `out`, a folder the caller has judged safe to replace (`serve`'s preview
-/// generations): the same stages, so that a preview is what `build` would publish. The
-/// build takes over what it would write again from `earlier` (the generation before) and
-/// gives back what it wrote.
+/// `build` into `out`, a folder the caller has judged safe to replace (`serve`'s preview):
+/// the same stages, so that a preview is what `build` would publish. The build takes over
+/// what it would write again from `earlier` (the preview before: `out` itself, which it
+/// then updates in place, or another generation) and gives back what it wrote. What the
+/// preview before showed was never published, so no address of it is held to
+/// (`url/removed`).
 pub fn build_into(
     root: &Path,
     out: &Path,
@@ -516,7 +518,15 @@ pub fn build_into(
     earlier: Option<crate::write::Earlier>,
 ) -> (Report, Option<crate::write::Written>) {
     let mut written = None;
-    let report = build_to(root, out, out, options, progress, Record::Kept(earlier), &mut written);
+    let report = build_to(
+        root,
+        out,
+        out,
+        options,
+        progress,
+        Record::Preview(earlier),
+        &mut written,
+    );
     (report, written)
 }
 
@@ -526,6 +536,9 @@ enum Record {
     Off,
     /// Kept, taking files over from the earlier output where it is known.
     Kept(Option<crate::write::Earlier>),
+    /// Kept, over an earlier preview (`build_into`): its files are taken over, but what
+    /// it showed was never published.
+    Preview(Option<crate::write::Earlier>),
 }
 
 /// `out` is where the site goes; `given_out`, the folder as the user named it, for findings.
@@ -554,9 +567,14 @@ fn build_to(
     progress.stage("linking", None);
     let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
     stats.articles = site.articles.len();
+    // The folder whose site was published last, whose addresses must not disappear.
+    let published = match record {
+        Record::Preview(_) => None,
+        Record::Off | Record::Kept(_) => Some(out),
+    };
     let staging = match Staging::create(out) {
         Ok(staging) => match record {
-            Record::Kept(earlier) => match staging.recording(earlier) {
+            Record::Kept(earlier) | Record::Preview(earlier) => match staging.recording(earlier) {
                 Ok(staging) => staging,
                 Err(error) => return io_failure(root, given_out, error),
             },
@@ -616,7 +634,7 @@ fn build_to(
     }
     let removed = removed_urls(
         root,
-        out,
+        published,
         &staging,
         &site.config.base_url,
         &checked.parsed.articles,
@@ -656,13 +674,13 @@ fn build_to(
     report
 }
 
-/// The addresses the last published site had — the output folder's previous site (its
-/// sitemap's pages and the old addresses its `_redirects` kept) and the latest edition's
-/// questions, when editions are configured — that the new one in `staging` drops
-/// (`check::urls::check_removed_urls`); none on a first build.
+/// The addresses the last published site had — the site in `published`, the output folder
+/// of a build (its sitemap's pages and the old addresses its `_redirects` kept), and the
+/// latest edition's questions, when editions are configured — that the new one in `staging`
+/// drops (`check::urls::check_removed_urls`); none on a first build.
 fn removed_urls(
     root: &Path,
-    out: &Path,
+    published: Option<&Path>,
     staging: &Staging,
     base_url: &str,
     articles: &[crate::parse::article::Article],
@@ -681,18 +699,24 @@ fn removed_urls(
             .into_iter()
             .map(|(loc, _)| loc),
     );
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let shown = |name: &str| {
-        let path = out.join(name);
-        path.strip_prefix(&root)
-            .map(|rel| rel.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_else(|_| path.display().to_string())
-    };
-    let mut previous = previously_published(&shown("sitemap.xml"), sitemap_locs(&read(out, "sitemap.xml")));
-    previous.extend(previously_published(
-        &shown(REDIRECTS_FILE),
-        redirected_addresses(&read(out, REDIRECTS_FILE), base_url),
-    ));
+    let mut previous = Vec::new();
+    if let Some(out) = published {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let shown = |name: &str| {
+            let path = out.join(name);
+            path.strip_prefix(&root)
+                .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_else(|_| path.display().to_string())
+        };
+        previous.extend(previously_published(
+            &shown("sitemap.xml"),
+            sitemap_locs(&read(out, "sitemap.xml")),
+        ));
+        previous.extend(previously_published(
+            &shown(REDIRECTS_FILE),
+            redirected_addresses(&read(out, REDIRECTS_FILE), base_url),
+        ));
+    }
     if let Some((edition, addresses)) = latest_edition {
         previous.extend(crate::editions::addresses::published(
             edition, addresses, base_url, articles,

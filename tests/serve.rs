@@ -315,6 +315,11 @@ fn an_edit_is_served_and_announced() {
         "the neighbour lists it"
     );
     let served_before = served_generation(&site, &server);
+    #[cfg(unix)]
+    let inodes_before: Vec<(&str, u64)> = ["disclaimer/index.html", "questions/statin-muscle-symptoms/index.html"]
+        .into_iter()
+        .map(|rel| (rel, inode(&served_before.join(rel))))
+        .collect();
 
     save_edited(
         &site,
@@ -384,17 +389,20 @@ fn an_edit_is_served_and_announced() {
             .contains("Do statins really cause muscle pain?"),
         "the review queue is built with the rest"
     );
-    // The new generation took over the pages the edit does not show in from the one it
-    // replaced, and rendered the edited article's page anew.
+    // The save was published in place: the same folder is served, the pages the edit does
+    // not show in are the very files they were, and the edited article's page was moved in.
     #[cfg(unix)]
     {
-        let now = served_generation(&site, &server);
-        assert_ne!(now, served_before);
+        assert_eq!(served_generation(&site, &server), served_before);
         for (rel, same) in [
             ("disclaimer/index.html", true),
             ("questions/statin-muscle-symptoms/index.html", false),
         ] {
-            assert_eq!(inode(&now.join(rel)) == inode(&served_before.join(rel)), same, "{rel}");
+            let was = inodes_before
+                .iter()
+                .find(|(path, _)| *path == rel)
+                .map(|(_, inode)| *inode);
+            assert_eq!(was == Some(inode(&served_before.join(rel))), same, "{rel}");
         }
     }
 }
@@ -626,6 +634,71 @@ fn a_broken_file_shows_the_overlay_and_a_fix_clears_it() {
     let page = server.eventually(ARTICLE_URL, |r| !r.body.contains("evident-overlay"));
     assert!(!page.body.contains("evident-overlay"), "the fix clears the overlay");
     assert!(page.body.contains("data-evident-serve"));
+}
+
+/// A save whose build fails once it has begun writing (a template that fails as a page
+/// renders) leaves the served folder as it was: the same files, the same bytes, nothing
+/// half-published, and nothing of the failed build left beside it.
+#[cfg(unix)]
+#[test]
+fn a_save_whose_build_fails_leaves_the_served_pages_as_they_were() {
+    let site = fixture();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let served = served_generation(&site, &server);
+    let preview = served.parent().expect("the preview folder").to_path_buf();
+    let before = tree_with_inodes(&served);
+    let names = |dir: &std::path::Path| {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let beside = names(&preview);
+
+    // Parsed when the templates are read, failing only when the 404 page renders, after
+    // the other pages of the save were written.
+    save(
+        &site,
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{{ no_such_value.field }}{% endblock content %}",
+    );
+    events.expect_reload(&server);
+    save_edited(
+        &site,
+        ARTICLE,
+        &[("Do statins cause muscle pain?", "Do statins really cause muscle pain?")],
+    );
+    events.expect_reload(&server);
+    let page = server.eventually(ARTICLE_URL, |r| r.body.contains("evident-overlay"));
+    assert!(page.body.contains("template/error"), "{}", server.stderr());
+    assert!(!page.body.contains("really cause"), "the failed save is not served");
+    assert!(server.stderr().contains("not rebuilt"), "{}", server.stderr());
+
+    assert_eq!(served_generation(&site, &server), served);
+    assert!(tree_with_inodes(&served) == before, "the served folder changed");
+    assert_eq!(names(&preview), beside, "the failed build's staging folder is removed");
+}
+
+/// Every file under `dir` by path: its inode and its bytes.
+#[cfg(unix)]
+fn tree_with_inodes(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, (u64, Vec<u8>)> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_path_buf();
+                files.insert(rel, (inode(&path), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files
 }
 
 #[test]

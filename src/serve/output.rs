@@ -1,8 +1,12 @@
 //! The folder `serve` builds into and serves from: `.evident/serve/<address>/` in the site,
 //! never `public/`, so a preview never replaces what `build` publishes.
 //!
-//! Each build goes into a new numbered generation beside the served one, which is then
-//! served from its next request on: a request never sees a half-swapped folder.
+//! A save is published into the served generation in place, as `build` publishes into its
+//! output folder (`write`'s commit in place): only the files that changed are moved in, each
+//! by a rename that a request sees whole, before or after. Where `write` will not publish in
+//! place (the first build; a served folder holding what its record does not name) the build
+//! goes into a new numbered generation beside the served one, which is then served from its
+//! next request on: a request never sees a half-swapped folder.
 
 use anyhow::{Context as _, Result};
 use std::net::SocketAddr;
@@ -55,7 +59,7 @@ impl Generations {
         &self.current
     }
 
-    /// Where the next full build goes (it does not exist yet).
+    /// Where the next build goes that is not published in place (it does not exist yet).
     pub fn next_dir(&self) -> PathBuf {
         self.base.join(self.next.to_string())
     }

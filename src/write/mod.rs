@@ -229,6 +229,13 @@ pub fn prepare_output(root: &Path, out: &Path, force: Option<&Path>) -> Result<P
     target::output_folder(root, out, force)
 }
 
+/// Whether a build into `target` that takes over from `earlier` publishes in place
+/// (`Staging::recording`): `earlier` is the record of `target` itself, and the folder holds
+/// nothing it does not name. Otherwise the build stages the whole site and swaps it in.
+pub fn publishes_in_place(target: &Path, earlier: &Earlier) -> bool {
+    earlier.dir() == target && in_place::holds_only(target, earlier).is_some()
+}
+
 /// Where this process left the previous output of `target` when a failed swap could not
 /// put it back (the next build does); `None` when `target` is in place.
 pub fn moved_aside(target: &Path) -> Option<PathBuf> {
