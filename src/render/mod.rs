@@ -404,12 +404,11 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             let docs = crate::search::documents(site, shared.topics, shared.summaries);
             let questions = urls.path("questions/");
             let synonyms = crate::search::site_synonyms(shared.root);
-            for file in crate::search::build_index(&docs, shared.topics, &questions, &synonyms) {
+            crate::search::write_index(&docs, shared.topics, &questions, &synonyms, &mut |file| {
                 staging
                     .write(&file.path, &file.bytes)
-                    .map_err(|error| templates::template_error(&file.path, format!("{error:#}")))?;
-            }
-            Ok(())
+                    .map_err(|error| templates::template_error(&file.path, format!("{error:#}")))
+            })
         }
         Job::ReviewQueue(page) => {
             let (entries, pagination) =
