@@ -29,6 +29,9 @@ pub const POSTING_CAP: usize = 64;
 /// How many of an article's strongest computed neighbours describe its "typical" neighbour.
 pub const TYPICAL_NEIGHBOURS: usize = 5;
 
+/// Articles whose bags are made together, on every core, before their terms are numbered.
+const BAG_BLOCK: usize = 1024;
+
 /// Field boosts: the question says what an article is about more than any other part.
 const QUESTION_BOOST: f32 = 3.0;
 const TITLE_BOOST: f32 = 2.0;
@@ -121,38 +124,45 @@ impl Graph {
     /// result to be deterministic. `keep` is how many computed neighbours to remember.
     pub fn build(articles: &[&Article], keep: usize) -> Graph {
         let keep = keep.max(TYPICAL_NEIGHBOURS);
-        let mut bags: Vec<Bag> = articles.par_iter().map(|a| bag_of(a)).collect();
         let n = articles.len();
 
         // Text terms get ids in first-seen order, walking articles in order: deterministic.
+        // Bags are made on every core a block at a time and their terms numbered at once:
+        // made all before any was numbered, the bags of 100,000 articles held every term of
+        // each as its own string.
         let mut term_ids: FastMap<String, u32> = FastMap::default();
         let mut surfaces: Vec<String> = Vec::new();
         let mut factors: Vec<f32> = Vec::new();
         let mut text_docs: Vec<Vec<(u32, f32)>> = Vec::with_capacity(n);
-        for bag in bags.iter_mut() {
-            let terms = std::mem::take(&mut bag.terms);
-            let mut doc = Vec::with_capacity(terms.len());
-            for (term, (weight, surface)) in terms {
-                let written = surface.as_deref().unwrap_or(&term);
-                let id = match term_ids.get(term.as_str()) {
-                    Some(&id) => {
-                        let shown = &mut surfaces[id as usize];
-                        if (written.len(), written) < (shown.len(), shown.as_str()) {
-                            *shown = written.to_string();
+        let mut identities = Identities::default();
+        let mut cited: Vec<Vec<Cited>> = Vec::with_capacity(n);
+        for block in articles.chunks(BAG_BLOCK) {
+            let bags: Vec<Bag> = block.par_iter().map(|a| bag_of(a)).collect();
+            for bag in bags {
+                let mut doc = Vec::with_capacity(bag.terms.len());
+                for (term, (weight, surface)) in bag.terms {
+                    let written = surface.as_deref().unwrap_or(&term);
+                    let id = match term_ids.get(term.as_str()) {
+                        Some(&id) => {
+                            let shown = &mut surfaces[id as usize];
+                            if (written.len(), written) < (shown.len(), shown.as_str()) {
+                                *shown = written.to_string();
+                            }
+                            id
                         }
-                        id
-                    }
-                    None => {
-                        let id = surfaces.len() as u32;
-                        surfaces.push(written.to_string());
-                        factors.push(tokens::term_factor(&term));
-                        term_ids.insert(term, id);
-                        id
-                    }
-                };
-                doc.push((id, weight));
+                        None => {
+                            let id = surfaces.len() as u32;
+                            surfaces.push(written.to_string());
+                            factors.push(tokens::term_factor(&term));
+                            term_ids.insert(term, id);
+                            id
+                        }
+                    };
+                    doc.push((id, weight));
+                }
+                text_docs.push(doc);
+                cited.push(bag.references.iter().map(|r| identities.cited(r)).collect());
             }
-            text_docs.push(doc);
         }
 
         let mut topic_ids: FastMap<&str, u32> = FastMap::default();
@@ -174,7 +184,8 @@ impl Graph {
             })
             .collect();
 
-        let (reference_docs, reference_names) = reference_classes(&bags);
+        let reference_docs = reference_classes(&cited, &identities);
+        drop(cited);
 
         let text = weigh_text(text_docs, n, &factors);
         let topics = weigh_set(topic_docs, n);
@@ -199,7 +210,7 @@ impl Graph {
             )
             .collect();
         let candidates = Lists::collect(candidates);
-        let reason_inputs = profile_digests(&profiles, &term_ids, &surfaces, &topic_names, &reference_names);
+        let reason_inputs = profile_digests(&profiles, &term_ids, &surfaces, &topic_names, &identities);
 
         Graph {
             slugs: articles.iter().map(|a| a.slug.clone()).collect(),
@@ -722,56 +733,52 @@ fn bag_of(article: &Article) -> Bag {
 /// Gives each distinct work one id across the site, so that "shares 2 references" counts
 /// works, not identifiers. Two references are one work when they share a DOI or a PMID, or
 /// the same key where that key does not name two different works elsewhere.
-/// Also gives each identity's name by its number: a work is named by its class's number.
-fn reference_classes(bags: &[Bag]) -> (Vec<Vec<(u32, f32)>>, Vec<String>) {
-    let mut names = Interner::default();
-    let strong = |identities: &[String]| identities.iter().find(|i| !i.starts_with("key:")).cloned();
+/// A work is numbered, and named, by the first of its identities (`Identities::name`).
+fn reference_classes(cited: &[Vec<Cited>], identities: &Identities) -> Vec<Vec<(u32, f32)>> {
+    let mut sets = DisjointSets::default();
+    for _ in 0..identities.len() {
+        sets.add();
+    }
     // Strong identifiers first: a DOI and a PMID of one reference are one work.
-    for identities in bags.iter().flat_map(|b| &b.references) {
-        let ids: Vec<usize> = identities
-            .iter()
-            .filter(|i| !i.starts_with("key:"))
-            .map(|i| names.id(i))
-            .collect();
-        for pair in ids.windows(2) {
-            names.sets.union(pair[0], pair[1]);
+    for reference in cited.iter().flatten() {
+        if let [Some(doi), Some(pmid)] = reference.strong {
+            sets.union(doi as usize, pmid as usize);
         }
     }
     // Then keys: a key names a work only when every reference that has that key and a
     // strong identifier names the same work ("smith-2020" may be two papers).
     #[derive(Clone, Copy, PartialEq)]
     enum KeyWork {
+        Unknown,
         One(usize),
         Several,
     }
-    let mut key_work: FastMap<&str, KeyWork> = FastMap::default();
-    for identities in bags.iter().flat_map(|b| &b.references) {
-        let (Some(key), Some(strong)) = (identities.last(), strong(identities)) else {
+    let mut key_work = vec![KeyWork::Unknown; identities.keys.len()];
+    for reference in cited.iter().flatten() {
+        let Some(strong) = reference.first_strong() else {
             continue;
         };
-        let work = names.work(&strong);
-        let entry = key_work.entry(key.as_str()).or_insert(KeyWork::One(work));
-        if let KeyWork::One(known) = *entry {
-            if names.sets.find(known) != work {
-                *entry = KeyWork::Several;
-            }
+        let work = sets.find(strong);
+        let entry = &mut key_work[reference.key as usize];
+        match *entry {
+            KeyWork::Unknown => *entry = KeyWork::One(work),
+            KeyWork::One(known) if sets.find(known) != work => *entry = KeyWork::Several,
+            _ => {}
         }
     }
-    let mut docs: Vec<Vec<(u32, f32)>> = Vec::with_capacity(bags.len());
-    for bag in bags {
-        let mut doc = Vec::with_capacity(bag.references.len());
-        for identities in &bag.references {
-            let Some(key) = identities.last() else { continue };
-            let key_id = names.id(key);
-            let class = match strong(identities) {
-                Some(strong) => {
-                    let work = names.id(&strong);
-                    if key_work.get(key.as_str()) != Some(&KeyWork::Several) {
-                        names.sets.union(work, key_id);
+    let mut docs: Vec<Vec<(u32, f32)>> = Vec::with_capacity(cited.len());
+    for references in cited {
+        let mut doc = Vec::with_capacity(references.len());
+        for reference in references {
+            let key = identities.key_number(reference.key);
+            let class = match reference.first_strong() {
+                Some(work) => {
+                    if key_work[reference.key as usize] != KeyWork::Several {
+                        sets.union(work, key);
                     }
                     work
                 }
-                None => key_id,
+                None => key,
             };
             doc.push((class as u32, 1.0));
         }
@@ -780,16 +787,114 @@ fn reference_classes(bags: &[Bag]) -> (Vec<Vec<(u32, f32)>>, Vec<String>) {
     // Classes are final only once every union is done.
     for doc in &mut docs {
         for entry in doc.iter_mut() {
-            entry.0 = names.sets.find(entry.0 as usize) as u32;
+            entry.0 = sets.find(entry.0 as usize) as u32;
         }
         doc.sort_by_key(|e| e.0);
         doc.dedup_by_key(|e| e.0);
     }
-    let mut by_number = vec![String::new(); names.ids.len()];
-    for (name, id) in names.ids {
-        by_number[id] = name;
+    docs
+}
+
+/// One reference as works are told apart: its DOI's and PMID's identities, in that order,
+/// and its key's, by their numbers in `Identities`.
+#[derive(Clone, Copy)]
+struct Cited {
+    strong: [Option<u32>; 2],
+    key: u32,
+}
+
+impl Cited {
+    /// Its first strong identity: the one its work is known by.
+    fn first_strong(&self) -> Option<usize> {
+        self.strong.iter().flatten().next().map(|&n| n as usize)
     }
-    (docs, by_number)
+}
+
+/// Every reference identity of the site ("doi:…", "pmid:…", "key:…"), each held once.
+/// Numbered as the works they name are: DOIs and PMIDs in the order first met, then keys
+/// in the order first met; a work takes the smallest number of its identities, and these
+/// numbers order the reference dimensions. Held as owned strings, in each reference and
+/// again in a table and a list, identities were 250 MB at 100,000 articles of seven
+/// references each.
+#[derive(Default)]
+struct Identities {
+    strong: Texts,
+    keys: Texts,
+}
+
+impl Identities {
+    /// `identities` as `bag_of` gives them: any DOI and PMID, then the key.
+    fn cited(&mut self, identities: &[String]) -> Cited {
+        let (key, strong) = match identities.split_last() {
+            Some((key, strong)) => (key.as_str(), strong),
+            None => ("", &[][..]),
+        };
+        let mut numbers = strong.iter().map(|identity| self.strong.number(identity));
+        Cited {
+            strong: [numbers.next(), numbers.next()],
+            key: self.keys.number(key),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.strong.len() + self.keys.len()
+    }
+
+    /// The work number of key number `key`.
+    fn key_number(&self, key: u32) -> usize {
+        self.strong.len() + key as usize
+    }
+
+    /// The identity that work number `number` is named by.
+    fn name(&self, number: usize) -> &str {
+        match number.checked_sub(self.strong.len()) {
+            None => self.strong.text(number),
+            Some(key) => self.keys.text(key),
+        }
+    }
+}
+
+/// Texts numbered in the order first met, each held once, end to end in one string.
+#[derive(Default)]
+struct Texts {
+    all: String,
+    ends: Vec<usize>,
+    /// The number of the first text met of each hash.
+    by_hash: FastMap<u64, u32>,
+    /// Texts whose hash an earlier, different text has.
+    clashing: FastMap<String, u32>,
+}
+
+impl Texts {
+    fn number(&mut self, text: &str) -> u32 {
+        use std::hash::BuildHasher;
+        let hash = std::hash::BuildHasherDefault::<crate::fast_hash::FxHasher>::default().hash_one(text);
+        let next = self.ends.len() as u32;
+        match self.by_hash.get(&hash) {
+            Some(&number) if self.text(number as usize) == text => return number,
+            Some(_) => {
+                if let Some(&number) = self.clashing.get(text) {
+                    return number;
+                }
+                self.clashing.insert(text.to_string(), next);
+            }
+            None => {
+                self.by_hash.insert(hash, next);
+            }
+        }
+        self.all.push_str(text);
+        self.ends.push(self.all.len());
+        next
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn text(&self, number: usize) -> &str {
+        let start = number.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.all[start..self.ends[number]]
+    }
 }
 
 /// Each profile as a reason reads it (`Graph::shared_parts`), digested. Its text terms in
@@ -804,7 +909,7 @@ fn profile_digests(
     term_ids: &FastMap<String, u32>,
     surfaces: &[String],
     topic_names: &[String],
-    reference_names: &[String],
+    references: &Identities,
 ) -> Vec<[u8; 32]> {
     use sha2::{Digest, Sha256};
     let mut terms = vec![""; surfaces.len()];
@@ -833,36 +938,11 @@ fn profile_digests(
             }
             digest.update((profile.references.len() as u64).to_le_bytes());
             for &(work, _) in &profile.references {
-                text(&mut digest, reference_names[work as usize].as_bytes());
+                text(&mut digest, references.name(work as usize).as_bytes());
             }
             digest.finalize().into()
         })
         .collect()
-}
-
-/// Reference identities, each with a number and a set it belongs to.
-#[derive(Default)]
-struct Interner {
-    ids: FastMap<String, usize>,
-    sets: DisjointSets,
-}
-
-impl Interner {
-    fn id(&mut self, name: &str) -> usize {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
-        }
-        let id = self.ids.len();
-        self.ids.insert(name.to_string(), id);
-        self.sets.add();
-        id
-    }
-
-    /// The work an identity currently belongs to.
-    fn work(&mut self, name: &str) -> usize {
-        let id = self.id(name);
-        self.sets.find(id)
-    }
 }
 
 #[derive(Default)]
@@ -1000,9 +1080,9 @@ fn score(a: &Profile, b: &Profile) -> f32 {
 
 /// Inverted index: for each field and dimension, the articles that have it and its weight.
 struct Index {
-    text: Vec<Vec<(u32, f32)>>,
-    topics: Vec<Vec<(u32, f32)>>,
-    references: Vec<Vec<(u32, f32)>>,
+    text: Postings,
+    topics: Postings,
+    references: Postings,
 }
 
 impl Index {
@@ -1012,33 +1092,16 @@ impl Index {
             .flat_map(|p| p.references.iter().map(|(c, _)| *c as usize + 1))
             .max()
             .unwrap_or(0);
-        let mut index = Index {
-            text: vec![Vec::new(); terms],
-            topics: vec![Vec::new(); topics],
-            references: vec![Vec::new(); classes],
-        };
-        for (doc, p) in profiles.iter().enumerate() {
-            for &(t, w) in &p.text {
-                index.text[t as usize].push((doc as u32, w));
-            }
-            for &(t, w) in &p.topics {
-                index.topics[t as usize].push((doc as u32, w));
-            }
-            for &(t, w) in &p.references {
-                index.references[t as usize].push((doc as u32, w));
-            }
-        }
         // A common word still proposes the articles it weighs most in (a "champion
         // list"); a topic or reference shared by very many articles proposes none, since
         // its weights are all alike and any cut would favour early slugs. Their share of
         // the score still counts when the pair is scored exactly below.
-        index.text.par_iter_mut().for_each(cap_champions);
-        for list in index.topics.iter_mut().chain(index.references.iter_mut()) {
-            if list.len() > POSTING_CAP {
-                list.clear();
-            }
+        let none_when_common = |list: &mut [(u32, f32)]| if list.len() > POSTING_CAP { 0 } else { list.len() };
+        Index {
+            text: Postings::new(profiles, terms, |p| &p.text, cap_champions),
+            topics: Postings::new(profiles, topics, |p| &p.topics, none_when_common),
+            references: Postings::new(profiles, classes, |p| &p.references, none_when_common),
         }
-        index
     }
 
     /// The `keep` strongest neighbours of `doc`: candidates by accumulating over capped
@@ -1053,7 +1116,7 @@ impl Index {
             (&p.references, &self.references, REFERENCE_WEIGHT),
         ] {
             for &(t, w) in vector {
-                for &(other, wo) in &postings[t as usize] {
+                for &(other, wo) in postings.list(t) {
                     let other = other as usize;
                     if other == doc {
                         continue;
@@ -1099,14 +1162,72 @@ impl Index {
 }
 
 /// Keeps the `POSTING_CAP` heaviest postings of a list (ties: earlier article), in article
-/// order so that sums are accumulated in the same order every run.
-fn cap_champions(list: &mut Vec<(u32, f32)>) {
+/// order so that sums are accumulated in the same order every run, at its start; returns
+/// how many it keeps.
+fn cap_champions(list: &mut [(u32, f32)]) -> usize {
     if list.len() <= POSTING_CAP {
-        return;
+        return list.len();
     }
     list.select_nth_unstable_by(POSTING_CAP - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    list.truncate(POSTING_CAP);
-    list.sort_by_key(|e| e.0);
+    list[..POSTING_CAP].sort_by_key(|e| e.0);
+    POSTING_CAP
+}
+
+/// The posting lists of one field, end to end in one array: the list of dimension `d` is
+/// `entries[starts[d]..starts[d + 1]]`. A list of its own for each dimension was 24 bytes
+/// even when empty, as most reference dimensions are (a work is numbered by one of its
+/// identities), and grown by doubling, each left room unused.
+struct Postings {
+    starts: Vec<usize>,
+    entries: Vec<(u32, f32)>,
+}
+
+impl Postings {
+    /// The lists of the `dimensions` of `field`, in article order, each cut by `cap` to the
+    /// start it keeps.
+    fn new(
+        profiles: &[Profile],
+        dimensions: usize,
+        field: impl Fn(&Profile) -> &Vector,
+        cap: impl Fn(&mut [(u32, f32)]) -> usize,
+    ) -> Postings {
+        let mut starts = vec![0usize; dimensions + 1];
+        for profile in profiles {
+            for &(d, _) in field(profile) {
+                starts[d as usize + 1] += 1;
+            }
+        }
+        for d in 0..dimensions {
+            starts[d + 1] += starts[d];
+        }
+        let mut entries = vec![(0u32, 0f32); starts[dimensions]];
+        let mut next = starts.clone();
+        for (doc, profile) in profiles.iter().enumerate() {
+            for &(d, weight) in field(profile) {
+                entries[next[d as usize]] = (doc as u32, weight);
+                next[d as usize] += 1;
+            }
+        }
+        drop(next);
+        // Each list cut where it lies and moved down over what the lists before it left.
+        let mut kept = 0;
+        for d in 0..dimensions {
+            let (start, end) = (starts[d], starts[d + 1]);
+            let keep = cap(&mut entries[start..end]);
+            entries.copy_within(start..start + keep, kept);
+            starts[d] = kept;
+            kept += keep;
+        }
+        starts[dimensions] = kept;
+        entries.truncate(kept);
+        entries.shrink_to_fit();
+        Postings { starts, entries }
+    }
+
+    fn list(&self, dimension: u32) -> &[(u32, f32)] {
+        let d = dimension as usize;
+        &self.entries[self.starts[d]..self.starts[d + 1]]
+    }
 }
 
 /// Per-thread accumulators, reused from one article to the next.
@@ -1284,6 +1405,49 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_doi_and_a_pmid_of_one_reference_join_the_articles_citing_either() {
+        let cited_as = |mut a: Article, doi: Option<&str>, pmid: &str| {
+            if let Some(references) = a.references.typed_mut() {
+                references[0].doi = doi.map(str::to_string);
+                references[0].pmid = Some(pmid.to_string());
+            }
+            a
+        };
+        let articles = vec![
+            cited_as(
+                article("a", "Alpha question?", "Alpha.", &["x"], &[("one", "10.1/one")]),
+                Some("10.1/one"),
+                "111",
+            ),
+            cited_as(
+                article("b", "Beta question?", "Beta.", &["y"], &[("two", "10.1/two")]),
+                None,
+                "111",
+            ),
+            article("c", "Gamma question?", "Gamma.", &["z"], &[("three", "10.1/one")]),
+            article("d", "Delta question?", "Delta.", &["w"], &[("four", "10.1/four")]),
+        ];
+        let graph = built(&articles);
+        assert_eq!(graph.explain(0, 1).references, 1, "by the PMID");
+        assert_eq!(graph.explain(0, 2).references, 1, "by the DOI");
+        assert_eq!(graph.explain(1, 2).references, 1, "one work, known by both");
+        assert_eq!(graph.explain(0, 3).references, 0);
+    }
+
+    #[test]
+    fn identities_are_numbered_once_each_in_the_order_first_met() {
+        let mut texts = Texts::default();
+        let numbers: Vec<u32> = ["doi:b", "doi:a", "doi:b", "", "doi:a", "pmid:1"]
+            .iter()
+            .map(|t| texts.number(t))
+            .collect();
+        assert_eq!(numbers, [0, 1, 0, 2, 1, 3]);
+        assert_eq!(texts.len(), 4);
+        let read: Vec<&str> = (0..texts.len()).map(|n| texts.text(n)).collect();
+        assert_eq!(read, ["doi:b", "doi:a", "", "pmid:1"]);
+    }
+
+    #[test]
     fn ranking_puts_editors_links_first_unless_configured_and_breaks_ties_by_index() {
         let articles = sample();
         let graph = built(&articles);
@@ -1421,8 +1585,9 @@ pub(crate) mod tests {
         let mut list: Vec<(u32, f32)> = (0..(POSTING_CAP + extra) as u32)
             .map(|d| (d, (d % 37) as f32))
             .collect();
-        cap_champions(&mut list);
-        assert_eq!(list.len(), POSTING_CAP);
+        let kept = cap_champions(&mut list);
+        assert_eq!(kept, POSTING_CAP);
+        list.truncate(kept);
         assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "kept in article order");
         // Weights 0..=9 appear twice each below 74 entries (d and d + 37): the ten lightest
         // postings are the two 0s, two 1s … two 4s.

@@ -430,15 +430,14 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
         Job::Search => emit(shared, &Page::at("search.html", "search/"), &[], None, staging),
         Job::SearchIndex => {
             // Data, not a page: the index files are written as they are built.
-            let docs = crate::search::documents(site, shared.topics, shared.summaries);
+            let mut docs = crate::search::documents(site, shared.topics, shared.summaries);
             let questions = urls.path("questions/");
             let synonyms = crate::search::site_synonyms(shared.root);
-            for file in crate::search::build_index(&docs, shared.topics, &questions, &synonyms) {
+            crate::search::write_index(&mut docs, shared.topics, &questions, &synonyms, &mut |file| {
                 staging
                     .write(&file.path, &file.bytes)
-                    .map_err(|error| templates::template_error(&file.path, format!("{error:#}")))?;
-            }
-            Ok(())
+                    .map_err(|error| templates::template_error(&file.path, format!("{error:#}")))
+            })
         }
         Job::ReviewQueue(page) => {
             // Two lists share the queue's pages, each split into hundreds: the questions

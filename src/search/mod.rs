@@ -180,65 +180,115 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
         .collect()
 }
 
-/// Every file of the index for `docs`; `url` is where questions live ("/questions/").
+/// Every file of the index for `docs`, the manifest first; `url` is where questions live
+/// ("/questions/").
 pub fn build_index(
     docs: &[Document<'_>],
     topics: &[TopicView],
     url: &str,
     synonyms: &synonyms::Table,
 ) -> Vec<SearchFile> {
+    // `write_index` lets go of each document's texts once it has read them.
+    let mut docs: Vec<Document<'_>> = docs
+        .iter()
+        .map(|d| Document {
+            texts: d.texts.clone(),
+            ..*d
+        })
+        .collect();
+    let mut files = Vec::new();
+    let written = write_index(&mut docs, topics, url, synonyms, &mut |file| {
+        files.push(file);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match written {
+        Ok(()) => {}
+        Err(never) => match never {},
+    }
+    // `write_index` gives the manifest last, once every shard it names is made.
+    files.rotate_right(1);
+    files
+}
+
+/// Makes every file of the index for `docs` and gives each to `put` as soon as it is made,
+/// the manifest last: held until all were made, the files were a second copy of the whole
+/// index in memory (tens of megabytes at 100,000 articles). Each document's `texts` are
+/// emptied once its terms are read. Stops at the first error of `put`.
+pub fn write_index<E>(
+    docs: &mut [Document<'_>],
+    topics: &[TopicView],
+    url: &str,
+    synonyms: &synonyms::Table,
+    put: &mut dyn FnMut(SearchFile) -> Result<(), E>,
+) -> Result<(), E> {
     use rayon::prelude::*;
     // Each document's terms with the group they count in, computed in parallel a block of
     // documents at a time (so that only one block's terms are held at once) and merged in
     // document order, so that every posting list comes out ascending.
-    let mut by_term: FastMap<String, [Vec<u32>; 5]> = FastMap::default();
-    for (block, chunk) in docs.chunks(TERMS_BLOCK).enumerate() {
+    let mut by_term: FastMap<String, encode::Postings> = FastMap::default();
+    for (block, chunk) in docs.chunks_mut(TERMS_BLOCK).enumerate() {
         let per_doc: Vec<DocTerms> = chunk.par_iter().map(doc_terms).collect();
+        // Read only for their terms: held to the end, they were a list of lists for
+        // every document.
+        for doc in chunk.iter_mut() {
+            doc.texts = Default::default();
+        }
         for (offset, doc) in per_doc.iter().enumerate() {
             let number = (block * TERMS_BLOCK + offset) as u32;
             for (term, &group) in doc.terms.split(' ').zip(&doc.groups) {
                 // Most terms are already known: look up by the borrowed word, copy only new ones.
                 match by_term.get_mut(term) {
-                    Some(lists) => lists[usize::from(group)].push(number),
+                    Some(postings) => postings.push(number, group),
                     None => {
-                        let mut lists: [Vec<u32>; 5] = Default::default();
-                        lists[usize::from(group)].push(number);
-                        by_term.insert(term.to_string(), lists);
+                        let mut postings = encode::Postings::default();
+                        postings.push(number, group);
+                        by_term.insert(term.to_string(), postings);
                     }
                 }
             }
         }
     }
-    let mut postings: Vec<(String, [Vec<u32>; 5])> = by_term.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // In term order, borrowed: a list of its own, every term and its lists were held twice.
+    let mut postings: Vec<(&str, &encode::Postings)> = by_term.iter().map(|(t, lists)| (t.as_str(), lists)).collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
-    let mut files = Vec::new();
+    let mut build = BuildHash::default();
+    let mut give = |file: SearchFile| {
+        build.add(&file);
+        put(file)
+    };
     let shard_firsts: Vec<Vec<String>> = TIERS
         .iter()
         .enumerate()
-        .map(|(tier, groups)| write_tier(&postings, tier, groups, &mut files))
-        .collect();
+        .map(|(tier, groups)| write_tier(&postings, tier, groups, &mut give))
+        .collect::<Result<_, E>>()?;
 
     let stemmer = text::Stemmer::english();
     let mut vocab: BTreeMap<char, vocab::Shard<'_>> = BTreeMap::new();
     let mut known_stems: FastSet<String> = FastSet::default();
     // Question-type tags are looked up by name, never typed: they stay out of the vocabulary.
-    for (term, lists) in postings.iter().filter(|(t, _)| !t.starts_with(intents::TYPE_PREFIX)) {
+    for &(term, lists) in postings.iter().filter(|(t, _)| !t.starts_with(intents::TYPE_PREFIX)) {
         let stem = stemmer.stem(term);
         known_stems.insert(stem.clone());
-        vocab.entry(text::shard_key(term)).or_default().push(
-            term,
-            lists.iter().map(Vec::len).sum(),
-            group_mask(lists),
-            stem,
-        );
+        vocab
+            .entry(text::shard_key(term))
+            .or_default()
+            .push(term, lists.len(), lists.groups(), stem);
     }
-    let vocab_keys = vocab::write(&vocab, &mut files);
+    let mut vocab_files = Vec::new();
+    let vocab_keys = vocab::write(&vocab, &mut vocab_files);
+    drop(vocab);
+    for file in vocab_files {
+        give(file)?;
+    }
     let present = |stem: &str| known_stems.contains(stem);
-    files.push(SearchFile {
+    give(SearchFile {
         path: "search/synonyms.json".to_string(),
         bytes: synonyms.to_json(present),
-    });
+    })?;
+    drop(known_stems);
+    drop(postings);
+    drop(by_term);
 
     for (number, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
         let rows: Vec<Value> = chunk
@@ -254,12 +304,12 @@ pub fn build_index(
                 ])
             })
             .collect();
-        files.push(json_file(format!("search/docs/{number}.json"), &rows));
+        give(json_file(format!("search/docs/{number}.json"), &rows))?;
     }
 
     let manifest = Manifest {
         format: FORMAT,
-        build: build_hash(&files),
+        build: build.hex(),
         docs: docs.len(),
         docs_per_shard: DOCS_PER_SHARD,
         url,
@@ -280,57 +330,55 @@ pub fn build_index(
             .collect(),
         status: STATUSES.into_iter().collect(),
     };
-    files.insert(0, json_file("search/index.json".to_string(), &manifest));
-    files
+    // Not in the hash: the hash is in it.
+    let manifest = json_file("search/index.json".to_string(), &manifest);
+    put(manifest)
 }
 
-/// Writes the posting shards of one tier into `files`: each term with a list in one of the
-/// tier's `groups`, as an array of its list in each (`0` where empty), in the shard of its
-/// term range; returns the first term of each shard. Tiers are apart so that a query reads
-/// a common word's question matches without its body matches, which at 100,000 articles
-/// are a 17 KB bitmap of their own.
-fn write_tier(
-    postings: &[(String, [Vec<u32>; 5])],
+/// Gives `put` the posting shards of one tier as each closes: each term with a list in one
+/// of the tier's `groups`, as an array of its list in each (`0` where empty), in the shard
+/// of its term range; returns the first term of each shard. Tiers are apart so that a query
+/// reads a common word's question matches without its body matches, which at 100,000
+/// articles are a 17 KB bitmap of their own.
+fn write_tier<E>(
+    postings: &[(&str, &encode::Postings)],
     tier: usize,
     groups: &[usize],
-    files: &mut Vec<SearchFile>,
-) -> Vec<String> {
+    put: &mut dyn FnMut(SearchFile) -> Result<(), E>,
+) -> Result<Vec<String>, E> {
     let mut firsts: Vec<String> = Vec::new();
     let mut shard = Map::new();
     let mut shard_bytes = 2;
     let mut close = |shard: &mut Map<String, Value>, number: usize| {
-        files.push(json_file(format!("search/postings/{tier}/{number}.json"), &*shard));
+        let file = json_file(format!("search/postings/{tier}/{number}.json"), &*shard);
         shard.clear();
+        put(file)
     };
-    for (term, lists) in postings
+    for &(term, lists) in postings
         .iter()
-        .filter(|(_, lists)| groups.iter().any(|&g| !lists[g].is_empty()))
+        .filter(|(_, lists)| groups.iter().any(|&g| lists.groups() & 1 << g != 0))
     {
-        let entry = Value::Array(groups.iter().map(|&g| encode::encode_postings(&lists[g])).collect());
+        let entry = Value::Array(
+            groups
+                .iter()
+                .map(|&g| encode::encode_postings(&lists.docs(g as u8)))
+                .collect(),
+        );
         let entry_bytes = term.len() + 4 + entry.to_string().len();
         if !shard.is_empty() && shard_bytes + entry_bytes > POSTINGS_SHARD_BYTES {
-            close(&mut shard, firsts.len() - 1);
+            close(&mut shard, firsts.len() - 1)?;
             shard_bytes = 2;
         }
         if shard.is_empty() {
-            firsts.push(term.clone());
+            firsts.push(term.to_string());
         }
-        shard.insert(term.clone(), entry);
+        shard.insert(term.to_string(), entry);
         shard_bytes += entry_bytes;
     }
     if !shard.is_empty() {
-        close(&mut shard, firsts.len() - 1);
+        close(&mut shard, firsts.len() - 1)?;
     }
-    firsts
-}
-
-/// Bit `g` set for each field group `g` whose list is not empty.
-fn group_mask(lists: &[Vec<u32>; 5]) -> u8 {
-    lists
-        .iter()
-        .enumerate()
-        .filter(|(_, list)| !list.is_empty())
-        .fold(0, |mask, (group, _)| mask | 1 << group)
+    Ok(firsts)
 }
 
 /// Documents whose terms are worked out together before they are merged into the index.
@@ -380,14 +428,91 @@ fn json_file(path: String, value: &impl Serialize) -> SearchFile {
     SearchFile { path, bytes }
 }
 
-/// FNV-1a over every shard's path and bytes: stable across builds of the same content.
-fn build_hash(files: &[SearchFile]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for file in files {
+/// FNV-1a over every shard's path and bytes, in the order they are made: stable across
+/// builds of the same content.
+struct BuildHash(u64);
+
+impl Default for BuildHash {
+    fn default() -> BuildHash {
+        BuildHash(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl BuildHash {
+    fn add(&mut self, file: &SearchFile) {
         for &byte in file.path.as_bytes().iter().chain([0u8].iter()).chain(&file.bytes) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    format!("{hash:016x}")
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus() -> Vec<Document<'static>> {
+        (0..40)
+            .map(|n| Document {
+                slug: ["metformin-dose", "statin-pain", "sleep-apnea", "b12-levels"][n % 4],
+                question: [
+                    "Which metformin dose?",
+                    "Do statins hurt?",
+                    "What is apnea?",
+                    "Why B12?",
+                ][n % 4],
+                status: "draft",
+                topic: None,
+                texts: [
+                    vec!["Which metformin dose?"],
+                    vec![],
+                    vec!["Dose"],
+                    vec!["Start low."],
+                    vec!["metformin kidney dose vitamin"],
+                ],
+                excerpt: "Start low.",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_index_is_given_file_by_file_as_build_index_holds_it_the_manifest_last() {
+        let mut docs = corpus();
+        let table = synonyms::Table::built_in();
+        let held = build_index(&docs, &[], "/questions/", &table);
+        let mut given = Vec::new();
+        write_index(&mut docs, &[], "/questions/", &table, &mut |file| {
+            given.push((file.path, file.bytes));
+            Ok::<(), ()>(())
+        })
+        .expect("nothing refused");
+        assert_eq!(given.last().map(|(path, _)| path.as_str()), Some("search/index.json"));
+        assert!(
+            docs.iter().all(|d| d.texts.iter().all(Vec::is_empty)),
+            "texts let go of"
+        );
+        given.rotate_right(1);
+        let held: Vec<(String, Vec<u8>)> = held.into_iter().map(|f| (f.path, f.bytes)).collect();
+        assert_eq!(given, held);
+        assert!(
+            given.len() > 5,
+            "postings, vocabulary, synonyms, documents and manifest"
+        );
+    }
+
+    #[test]
+    fn a_file_refused_stops_the_index() {
+        let mut docs = corpus();
+        let mut offered = 0;
+        let written = write_index(&mut docs, &[], "/questions/", &synonyms::Table::built_in(), &mut |_| {
+            offered += 1;
+            if offered == 2 { Err("disk full") } else { Ok(()) }
+        });
+        assert_eq!(written, Err("disk full"));
+        assert_eq!(offered, 2);
+    }
 }
