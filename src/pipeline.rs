@@ -71,10 +71,12 @@
 //! the findings' records until they are reported (32 bytes a finding).
 //!
 //! What still grows with the site beyond a few KB an article: the struct itself, the
-//! body's search terms and headings, and while rendering the review queue (~4.3 KB an
-//! article of live heap at 10,000, all of them pending: Tera holds each row's summary as a
-//! JSON tree while the page renders) and the search index while it is made (its files go
-//! to the staging folder as each is made; its postings are varint gaps).
+//! body's search terms and headings, and while rendering the search index while it is made
+//! (its files go to the staging folder as each is made; its postings are varint gaps). No
+//! page lists more than 100 questions (`render::context::LISTING_PAGE_SIZE`): the review
+//! queue and its overdue reviews, topics and people's profiles are split into pages, since
+//! Tera holds each row's summary as a JSON tree while a page renders (one page of a
+//! 10,000-question queue held 43 MB).
 //!
 //! Above what is held, each stage's own transient at 100,000 articles (`heap_by_stage`):
 //! reading and parsing 13 MB (each block of 1,024 parses moved once into the lists above;
@@ -90,8 +92,9 @@
 //! when an edit left that unchanged. Everything else after parse is computed from those
 //! in every build, up to each page's key (`render::page_key`): for article, topic and most
 //! history pages a digest of the names of the parses the page reads and of what is
-//! site-wide, made before any of the page's context; for the others a digest of the
-//! context itself. A page whose key is the one the output's record holds is taken over
+//! site-wide, made before any of the page's context; for graph.json the lines of its
+//! nodes and what its edges' reasons read (`render::graph::graph_json_key`); for the
+//! others a digest of the context itself. A page whose key is the one the output's record holds is taken over
 //! from the previous output instead of rendered and written (`write::Earlier`).
 
 use crate::check::check_site;
