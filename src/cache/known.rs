@@ -47,13 +47,17 @@ struct Known {
 impl Known {
     /// Whether the digest holds for a file whose times are now `stat`.
     fn holds_for(&self, stat: &Stat) -> bool {
-        let settled = |at: (i64, i64)| {
-            let at = at.0 as i128 * 1_000_000_000 + at.1 as i128;
-            let read = self.read_at.0 as i128 * 1_000_000_000 + self.read_at.1 as i128;
-            at + (SETTLED.as_nanos() as i128) < read
-        };
-        self.stat == *stat && settled(stat.modified) && settled(stat.changed)
+        self.stat == *stat && settled_before(stat.modified, self.read_at) && settled_before(stat.changed, self.read_at)
     }
+}
+
+/// Whether something last changed at `changed` had been left alone for `SETTLED` when it
+/// was read at `read_at` (both seconds and nanoseconds since the epoch): only then do its
+/// unchanged times prove it unchanged since. The output's folders follow the same rule
+/// (`write::FolderRead`).
+pub fn settled_before(changed: (i64, i64), read_at: (i64, i64)) -> bool {
+    let nanos = |at: (i64, i64)| at.0 as i128 * 1_000_000_000 + at.1 as i128;
+    nanos(changed) + (SETTLED.as_nanos() as i128) < nanos(read_at)
 }
 
 /// The memo of one site, read when a fingerprint starts and written when it ends, if it

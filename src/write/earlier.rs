@@ -44,16 +44,12 @@ pub struct FolderRead {
     pub read_at: (i64, i64),
 }
 
-/// How long a folder must have been left alone before it was read for the reading to
-/// hold: well over the granularity of any file system's clock.
-const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
-
 impl FolderRead {
     /// Whether what was read of the folder holds for it with the times `now` (a `read`
     /// with `read_at` unset).
     pub fn holds_for(&self, now: &FolderRead) -> bool {
-        let nanos = |at: (i64, i64)| at.0 as i128 * 1_000_000_000 + at.1 as i128;
-        let settled = |at: (i64, i64)| nanos(at) + (SETTLED.as_nanos() as i128) < nanos(self.read_at);
+        // The rule the memo of known files applies to files.
+        let settled = |at: (i64, i64)| crate::cache::settled_before(at, self.read_at);
         (self.device, self.inode, self.modified, self.changed) == (now.device, now.inode, now.modified, now.changed)
             && settled(self.modified)
             && settled(self.changed)
