@@ -144,10 +144,17 @@ impl BuildCache {
 }
 
 /// The folder `dir` as a build that wrote `written` into it left it, for the next build to
-/// take files over from (`serve`'s generations, which keep no record on disk); `None` when
-/// the folder cannot be read.
-pub fn earlier_output(dir: &Path, written: crate::write::Written) -> Option<crate::write::Earlier> {
-    manifest::Manifest::of_written(dir, written)?.earlier(dir)
+/// take files over from (`serve`'s preview, which keeps no record on disk), with what the
+/// build found of its folders, as the cache keeps it for `build`: a save published in place
+/// then reads again only the folders whose times changed; `None` when the folder cannot
+/// be read.
+pub fn earlier_output(dir: &Path, mut written: crate::write::Written) -> Option<crate::write::Earlier> {
+    let folders = written.take_folders();
+    Some(
+        manifest::Manifest::of_written(dir, written)?
+            .earlier(dir)?
+            .with_folders(folders),
+    )
 }
 
 /// An entry this binary wrote, what it found of the output's folders, and its findings
