@@ -11,18 +11,15 @@
 //! system's clock leave the times equal) is read again, until it has been left alone, as
 //! git does with its index. Without those times (not Unix) every file is read.
 
+use crate::write::settled_before;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// Where the memo is, under the cache folder.
 const FILE: &str = "known-files.bin";
-
-/// How long a file must have been left alone before it was read for its digest to be
-/// reused: well over the granularity of any file system's clock.
-const SETTLED: Duration = Duration::from_secs(2);
 
 /// What the file system says of a file that tells a change: equal for a file not written
 /// since.
@@ -47,17 +44,9 @@ struct Known {
 impl Known {
     /// Whether the digest holds for a file whose times are now `stat`.
     fn holds_for(&self, stat: &Stat) -> bool {
+        // The rule the output's folders follow too: `write::settled_before`, with its `SETTLED`.
         self.stat == *stat && settled_before(stat.modified, self.read_at) && settled_before(stat.changed, self.read_at)
     }
-}
-
-/// Whether something last changed at `changed` had been left alone for `SETTLED` when it
-/// was read at `read_at` (both seconds and nanoseconds since the epoch): only then do its
-/// unchanged times prove it unchanged since. The output's folders follow the same rule
-/// (`write::FolderRead`).
-pub fn settled_before(changed: (i64, i64), read_at: (i64, i64)) -> bool {
-    let nanos = |at: (i64, i64)| at.0 as i128 * 1_000_000_000 + at.1 as i128;
-    nanos(changed) + (SETTLED.as_nanos() as i128) < nanos(read_at)
 }
 
 /// The memo of one site, read when a fingerprint starts and written when it ends, if it
@@ -261,7 +250,7 @@ mod tests {
 
     /// Sets a file's times to an hour ago, as if it had been left alone since.
     fn age(path: &Path) {
-        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
         let file = std::fs::File::options().write(true).open(path).expect("open");
         file.set_times(std::fs::FileTimes::new().set_modified(hour_ago).set_accessed(hour_ago))
             .expect("set times");

@@ -23,7 +23,6 @@ mod manifest;
 
 pub use articles::ArticleCache;
 pub use inputs::{Fingerprint, SITE_FILES, SOURCE_DIRS, named_files};
-pub use known::settled_before;
 
 use crate::diagnostic::{Code, Diagnostic, Findings, Severity};
 use crate::text::hex;

@@ -44,12 +44,23 @@ pub struct FolderRead {
     pub read_at: (i64, i64),
 }
 
+/// How long a file or folder must have been left alone before it was read for its unchanged
+/// times to prove it unchanged since: well over the granularity of any file system's clock.
+pub const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Whether something last changed at `changed` had been left alone for `SETTLED` when it
+/// was read at `read_at` (both seconds and nanoseconds since the epoch). The output's
+/// folders (`FolderRead`) and the memo of known source files (`cache::known`) follow it.
+pub fn settled_before(changed: (i64, i64), read_at: (i64, i64)) -> bool {
+    let nanos = |at: (i64, i64)| at.0 as i128 * 1_000_000_000 + at.1 as i128;
+    nanos(changed) + (SETTLED.as_nanos() as i128) < nanos(read_at)
+}
+
 impl FolderRead {
     /// Whether what was read of the folder holds for it with the times `now` (a `read`
     /// with `read_at` unset).
     pub fn holds_for(&self, now: &FolderRead) -> bool {
-        // The rule the memo of known files applies to files.
-        let settled = |at: (i64, i64)| crate::cache::settled_before(at, self.read_at);
+        let settled = |at: (i64, i64)| settled_before(at, self.read_at);
         (self.device, self.inode, self.modified, self.changed) == (now.device, now.inode, now.modified, now.changed)
             && settled(self.modified)
             && settled(self.changed)

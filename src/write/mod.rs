@@ -11,7 +11,7 @@ mod leftovers;
 pub mod target;
 
 pub use contained::{MAX_COMPONENT_BYTES, Uncontained, contained};
-pub use earlier::{Earlier, EarlierFile, FolderRead, PageKey, Written, WrittenFile};
+pub use earlier::{Earlier, EarlierFile, FolderRead, PageKey, SETTLED, Written, WrittenFile, settled_before};
 pub use interrupt::remove_staging_on_interrupt;
 pub use target::{MARKER, Refusal};
 
