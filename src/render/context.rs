@@ -305,17 +305,22 @@ pub struct PersonApprovalView<'a> {
     pub date: DateView,
 }
 
-/// How long a person's two lists are.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PersonLists {
-    pub approvals: usize,
-    pub authored: usize,
+/// A person's two lists as plain facts, in the order their profile shows them: made once
+/// for all of the profile's pages and the people index, and only a page's entries become
+/// views.
+#[derive(Debug, Default)]
+pub struct PersonEntries<'a> {
+    /// The published questions whose current approval names them (the article's index,
+    /// the role, the date), newest first.
+    pub approvals: Vec<(usize, Option<&'a str>, Date)>,
+    /// The published questions that name them as an author, by index, in site order.
+    pub authored: Vec<usize>,
 }
 
-impl PersonLists {
+impl PersonEntries<'_> {
     /// How many pages the profile takes: as many as its longer list needs.
-    pub fn pages(self) -> usize {
-        listing_pages(self.approvals.max(self.authored))
+    pub fn pages(&self) -> usize {
+        listing_pages(self.approvals.len().max(self.authored.len()))
     }
 }
 
@@ -332,32 +337,33 @@ fn approvals_naming<'a>(article: &'a Article) -> impl Iterator<Item = (&'a str, 
         .filter_map(|r| Some((r.id.as_deref()?, r.role.as_deref(), r.date?)))
 }
 
-/// Whether `article` names `id` among its authors (once, however often it names them).
-fn authored_by(article: &Article, id: &str) -> bool {
-    article.authors.iter().any(|author| author == id)
-}
-
-/// The length of every registered person's lists, in registry order, in one pass over the
-/// articles.
-pub fn people_lists(site: &Site<'_>) -> Vec<PersonLists> {
+/// Every registered person's lists, in registry order, in one pass over the articles.
+pub fn people_entries<'a>(site: &'a Site<'_>) -> Vec<PersonEntries<'a>> {
     let people = &site.people.people;
     let index_of: std::collections::HashMap<&str, usize> =
         people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let mut lists = vec![PersonLists::default(); people.len()];
-    for article in &site.articles {
-        for (id, _, _) in approvals_naming(article) {
+    let mut entries: Vec<PersonEntries<'a>> = people.iter().map(|_| PersonEntries::default()).collect();
+    for (index, article) in site.articles.iter().enumerate() {
+        for (id, role, date) in approvals_naming(article) {
             if let Some(&i) = index_of.get(id) {
-                lists[i].approvals += 1;
+                entries[i].approvals.push((index, role, date));
             }
         }
+        // Once per article, however often it names them.
         for (position, author) in article.authors.iter().enumerate() {
             let first_naming = !article.authors[..position].contains(author);
             if first_naming && let Some(&i) = index_of.get(author.as_str()) {
-                lists[i].authored += 1;
+                entries[i].authored.push(index);
             }
         }
     }
-    lists
+    for person in &mut entries {
+        person.approvals.sort_by(|a, b| {
+            b.2.cmp(&a.2)
+                .then_with(|| site.articles[a.0].slug.cmp(&site.articles[b.0].slug))
+        });
+    }
+    entries
 }
 
 fn person_facts<'a>(person: &'a crate::people::Person, urls: &Urls) -> PersonFacts<'a> {
@@ -375,58 +381,38 @@ fn person_facts<'a>(person: &'a crate::people::Person, urls: &Urls) -> PersonFac
     }
 }
 
-/// Every registered person with how many questions they approved and wrote.
-pub fn people_views<'a>(site: &'a Site<'_>, urls: &Urls) -> Vec<PersonEntryView<'a>> {
+/// Every registered person with how many questions they approved and wrote (`entries`,
+/// from `people_entries`).
+pub fn people_views<'a>(site: &'a Site<'_>, urls: &Urls, entries: &[PersonEntries<'_>]) -> Vec<PersonEntryView<'a>> {
     site.people
         .people
         .iter()
-        .zip(people_lists(site))
-        .map(|(person, lists)| PersonEntryView {
+        .zip(entries)
+        .map(|(person, entries)| PersonEntryView {
             facts: person_facts(person, urls),
-            approvals_total: lists.approvals,
-            authored_total: lists.authored,
+            approvals_total: entries.approvals.len(),
+            authored_total: entries.authored.len(),
         })
         .collect()
 }
 
 /// Page `page` (from 0) of one person's profile: who they are, and that page's share of
-/// the published approvals that name them and of the questions they wrote.
+/// `entries`, the published approvals that name them and the questions they wrote.
 pub fn person_view<'a>(
-    site: &'a Site<'_>,
     person: &'a crate::people::Person,
+    entries: &PersonEntries<'a>,
     urls: &Urls,
     summaries: &'a [SummaryView<'a>],
     page: usize,
 ) -> (PersonView<'a>, PaginationView) {
-    // Made as plain facts first and sorted: only the page's entries become views.
-    let mut approvals: Vec<(usize, Option<&'a str>, Date)> = site
-        .articles
-        .iter()
-        .enumerate()
-        .flat_map(|(index, a)| {
-            approvals_naming(a)
-                .filter(|(id, _, _)| *id == person.id)
-                .map(move |(_, role, date)| (index, role, date))
-        })
-        .collect();
-    approvals.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| summaries[a.0].slug.cmp(summaries[b.0].slug)));
-    let authored: Vec<usize> = site
-        .articles
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| authored_by(a, &person.id))
-        .map(|(index, _)| index)
-        .collect();
-    let lists = PersonLists {
-        approvals: approvals.len(),
-        authored: authored.len(),
-    };
-    let pagination = pagination_view(page, lists.pages(), lists.approvals.max(lists.authored), urls, |page| {
+    let (approvals, authored) = (&entries.approvals, &entries.authored);
+    let longest = approvals.len().max(authored.len());
+    let pagination = pagination_view(page, entries.pages(), longest, urls, |page| {
         listing_page_dir(&person_dir(&person.id), page)
     });
     let view = PersonView {
         facts: person_facts(person, urls),
-        approvals: page_of(&approvals, page)
+        approvals: page_of(approvals, page)
             .iter()
             .map(|&(index, role, date)| PersonApprovalView {
                 article: &summaries[index],
@@ -434,9 +420,9 @@ pub fn person_view<'a>(
                 date: DateView::from(date),
             })
             .collect(),
-        authored: page_of(&authored, page).iter().map(|&i| &summaries[i]).collect(),
-        approvals_total: lists.approvals,
-        authored_total: lists.authored,
+        authored: page_of(authored, page).iter().map(|&i| &summaries[i]).collect(),
+        approvals_total: approvals.len(),
+        authored_total: authored.len(),
     };
     (view, pagination)
 }

@@ -64,6 +64,8 @@ struct Shared<'s, 'a> {
     queue: &'s [(usize, crate::review::queue::QueueEntry<'a>)],
     /// The overdue reviews in order, as indices into the articles.
     overdue: &'s [usize],
+    /// Every registered person's lists, in registry order.
+    people: &'s [context::PersonEntries<'s>],
     extras: Extras<'s>,
 }
 
@@ -124,6 +126,7 @@ pub fn render_site(
     let summaries = summaries(site, &urls, &topics);
     let queue = context::review_queue(site);
     let overdue = context::overdue_reviews(site);
+    let people = context::people_entries(site);
     let site_view = site_view(site, &urls, &topics);
     templates.tera.global_context().insert("site", &site_view);
     let keys = page_keys(
@@ -144,6 +147,7 @@ pub fn render_site(
         summaries: &summaries,
         queue: &queue,
         overdue: &overdue,
+        people: &people,
         extras,
     };
 
@@ -231,8 +235,8 @@ fn all_jobs(site: &Site<'_>) -> Vec<Job> {
         Job::People,
     ];
     jobs.extend((0..context::review_queue_pages(site)).map(Job::ReviewQueue));
-    for (index, lists) in context::people_lists(site).into_iter().enumerate() {
-        jobs.extend((0..lists.pages()).map(|page| Job::Person(index, page)));
+    for (index, entries) in context::people_entries(site).iter().enumerate() {
+        jobs.extend((0..entries.pages()).map(|page| Job::Person(index, page)));
     }
     for (index, topic) in site.topics.iter().enumerate() {
         jobs.extend((0..context::listing_pages(topic.articles.len())).map(|page| Job::Topic(index, page)));
@@ -406,7 +410,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
             .map_err(|error| templates::template_error(rel, format!("{error:#}")))
         }
         Job::People => {
-            let people = context::people_views(site, urls);
+            let people = context::people_views(site, urls, shared.people);
             emit(
                 shared,
                 &Page::at("people.html", "people/"),
@@ -417,7 +421,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
         }
         Job::Person(index, page) => {
             let person = &site.people.people[index];
-            let (view, pagination) = context::person_view(site, person, urls, shared.summaries, page);
+            let (view, pagination) = context::person_view(person, &shared.people[index], urls, shared.summaries, page);
             let page = Page::at("person.html", listing_page_dir(&urls::person_dir(&person.id), page));
             emit(
                 shared,
