@@ -131,8 +131,11 @@ pub fn write_graph_json(site: &Site<'_>, urls: &Urls, out: &mut dyn std::io::Wri
 /// `link::graph::reason` reads). No reason is made to name the file: after an edit that
 /// changes no node and no reason, the file is taken over, not written again.
 pub fn graph_json_key(mut key: InputKey, site: &Site<'_>, urls: &Urls) -> PageKey {
-    let nodes: Vec<NodeJson> = site.articles.iter().map(|article| node_json(article, urls)).collect();
-    key.part("nodes", &nodes);
+    // One node at a time: a list of every node's view would be held whole for the key
+    // alone (at a million articles, a hundred megabytes).
+    for article in &site.articles {
+        key.part("node", &node_json(article, urls));
+    }
     for edge in &site.edges {
         let mut bytes = [0u8; 77];
         bytes[..4].copy_from_slice(&(edge.source() as u32).to_le_bytes());
