@@ -472,21 +472,27 @@ impl Graph {
         shared_topics.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
         let mut references = 0;
         merge(&pa.references, &pb.references, |_, _, _| references += 1);
-        let mut terms: Vec<(f32, &str)> = Vec::new();
-        merge(&pa.text, &pb.text, |t, wa, wb| {
-            terms.push((wa * wb, &self.surfaces[t as usize]))
-        });
-        let text = terms.iter().map(|(w, _)| w).sum::<f32>();
-        terms.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
+        let mut shared_text: Vec<(f32, u32)> = Vec::new();
+        merge(&pa.text, &pb.text, |t, wa, wb| shared_text.push((wa * wb, t)));
+        let text = shared_text.iter().map(|(w, _)| w).sum::<f32>();
         // Only words that carry a real share of a real likeness are worth naming: one
-        // shared everyday word between unrelated questions explains nothing.
+        // shared everyday word between unrelated questions explains nothing. They are
+        // picked before they are ordered: every page's related entries and every edge of
+        // graph.json are given a reason, and two profiles share dozens of words of which
+        // a handful are worth naming.
         let worth = (text * 0.1).max(0.01);
+        let mut strong: Vec<(f32, &str)> = shared_text
+            .into_iter()
+            .filter(|&(w, _)| is_worth_naming(w, worth))
+            .map(|(w, t)| (w, self.surfaces[t as usize].as_str()))
+            .collect();
+        strong.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
         Explanation {
             score: 0.0,
             text,
             topics: shared_topics.into_iter().take(3).map(|(_, t)| t.to_string()).collect(),
             references,
-            terms: name_terms(&terms, worth),
+            terms: name_terms(&strong, worth),
         }
     }
 }
@@ -496,7 +502,7 @@ impl Graph {
 fn name_terms(terms: &[(f32, &str)], worth: f32) -> Vec<String> {
     let strong: Vec<&str> = terms
         .iter()
-        .filter(|(w, _)| *w >= worth && *w > 0.0)
+        .filter(|(w, _)| is_worth_naming(*w, worth))
         .map(|(_, t)| *t)
         .collect();
     let is_part = |term: &str| {
@@ -510,6 +516,11 @@ fn name_terms(terms: &[(f32, &str)], worth: f32) -> Vec<String> {
         .take(3)
         .map(|t| t.to_string())
         .collect()
+}
+
+/// Whether a shared word of this weight carries enough of the likeness to be named.
+fn is_worth_naming(weight: f32, worth: f32) -> bool {
+    weight >= worth && weight > 0.0
 }
 
 /// One entry of an article's related list. Its reason is made when a page shows it

@@ -28,7 +28,8 @@ pub struct Article {
     pub title: Option<String>,
     /// Its text in memory, its HTML packed for the page (`super::answer`).
     pub answer: super::answer::Answer,
-    pub plain_answer: Option<super::answer::Answer>,
+    /// Boxed: most articles have none, and every article held room for one (80 bytes).
+    pub plain_answer: Option<Box<super::answer::Answer>>,
     pub body: Body,
     pub topics: Vec<String>,
     pub audience: Audience,
@@ -62,7 +63,8 @@ pub struct Article {
     /// Slugs the article was published under before: each old address redirects to it.
     pub aliases: Vec<String>,
     /// Withdrawn: published as a notice at its address, left out of everything else.
-    pub retired: Option<super::front_matter::Retired>,
+    /// Boxed, as few articles are withdrawn.
+    pub retired: Option<Box<super::front_matter::Retired>>,
     /// Local URLs of the images its texts embed: their bytes are part of its approval.
     pub embedded: Vec<String>,
     /// Ids of its authors in the people registry, as written.
@@ -583,7 +585,7 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         question,
         title,
         answer: super::answer::Answer::from_rendered(answer),
-        plain_answer: plain_answer.map(super::answer::Answer::from_rendered),
+        plain_answer: plain_answer.map(|rendered| Box::new(super::answer::Answer::from_rendered(rendered))),
         body,
         topics,
         audience,
@@ -600,7 +602,7 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         uncited_claims: body_scan.uncited_claims,
         related,
         aliases,
-        retired,
+        retired: retired.map(Box::new),
         embedded,
         authors,
         funding,

@@ -23,8 +23,6 @@ pub struct CanonicalHasher {
     footnotes: HashMap<String, usize>,
     /// Inside a code block, where every space shows.
     verbatim: bool,
-    /// Reused for each token's framing: every article's every event passes through here.
-    scratch: String,
     /// Reused for each run of text with its whitespace collapsed.
     collapsed: String,
     /// Reused for the name of each closing tag: one closes every element of every text.
@@ -38,7 +36,6 @@ impl Default for CanonicalHasher {
             text: String::new(),
             footnotes: HashMap::new(),
             verbatim: false,
-            scratch: String::new(),
             collapsed: String::new(),
             end_name: String::new(),
         }
@@ -68,6 +65,10 @@ impl CanonicalHasher {
             Event::Start(tag) => self.start(tag),
             Event::End(end) => {
                 self.verbatim &= *end != pulldown_cmark::TagEnd::CodeBlock;
+                if let Some(name) = end_name(end) {
+                    self.token("end", &[name]);
+                    return;
+                }
                 let mut name = std::mem::take(&mut self.end_name);
                 name.clear();
                 let _ = write!(name, "{end:?}");
@@ -164,6 +165,14 @@ impl CanonicalHasher {
         if self.text.is_empty() {
             return;
         }
+        // Most runs of text have nothing to collapse: hashed as they are, not copied.
+        if !has_whitespace_to_collapse(&self.text) {
+            let text = std::mem::take(&mut self.text);
+            self.token("text", &[&text]);
+            self.text = text;
+            self.text.clear();
+            return;
+        }
         // Both buffers are kept for the next run of text.
         let (text, mut collapsed) = (std::mem::take(&mut self.text), std::mem::take(&mut self.collapsed));
         collapse_ascii_whitespace_into(&text, &mut collapsed);
@@ -176,13 +185,86 @@ impl CanonicalHasher {
     fn token(&mut self, kind: &str, fields: &[&str]) {
         self.hasher.update(kind.as_bytes());
         for field in fields {
-            self.scratch.clear();
-            let _ = write!(self.scratch, " {}:", field.len());
-            self.hasher.update(self.scratch.as_bytes());
+            self.hasher.update(length_prefix(field.len()).as_bytes());
             self.hasher.update(field.as_bytes());
         }
         self.hasher.update(b"\n");
     }
+}
+
+/// ` N:` for a field of `length` bytes, written without the formatting machinery: every
+/// event of every text frames at least one field.
+fn length_prefix(length: usize) -> LengthPrefix {
+    let mut bytes = [0u8; LengthPrefix::CAPACITY];
+    let mut start = bytes.len() - 1;
+    bytes[start] = b':';
+    let mut rest = length;
+    loop {
+        start -= 1;
+        bytes[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    start -= 1;
+    bytes[start] = b' ';
+    LengthPrefix { bytes, start }
+}
+
+struct LengthPrefix {
+    bytes: [u8; LengthPrefix::CAPACITY],
+    start: usize,
+}
+
+impl LengthPrefix {
+    /// A space, the twenty digits of the largest `usize`, and a colon.
+    const CAPACITY: usize = 22;
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+}
+
+/// The name `{end:?}` gives, for the ends every text is made of; `None` for the rare ones,
+/// which are formatted.
+fn end_name(end: &pulldown_cmark::TagEnd) -> Option<&'static str> {
+    use pulldown_cmark::{HeadingLevel, TagEnd};
+    Some(match end {
+        TagEnd::Paragraph => "Paragraph",
+        TagEnd::Item => "Item",
+        TagEnd::List(false) => "List(false)",
+        TagEnd::List(true) => "List(true)",
+        TagEnd::Emphasis => "Emphasis",
+        TagEnd::Strong => "Strong",
+        TagEnd::Link => "Link",
+        TagEnd::Image => "Image",
+        TagEnd::CodeBlock => "CodeBlock",
+        TagEnd::Heading(HeadingLevel::H2) => "Heading(H2)",
+        TagEnd::Heading(HeadingLevel::H3) => "Heading(H3)",
+        TagEnd::Heading(HeadingLevel::H4) => "Heading(H4)",
+        TagEnd::Table => "Table",
+        TagEnd::TableHead => "TableHead",
+        TagEnd::TableRow => "TableRow",
+        TagEnd::TableCell => "TableCell",
+        TagEnd::BlockQuote(None) => "BlockQuote(None)",
+        _ => return None,
+    })
+}
+
+/// Whether `collapse_ascii_whitespace` would change `text`: it holds ASCII whitespace other
+/// than single spaces.
+fn has_whitespace_to_collapse(text: &str) -> bool {
+    let mut after_space = false;
+    for &byte in text.as_bytes() {
+        match byte {
+            b' ' if after_space => return true,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | b'\r' | b'\x0c' => return true,
+            _ => after_space = false,
+        }
+    }
+    false
 }
 
 /// Runs of space, tab, line feed, form feed and carriage return become one space, as HTML
@@ -219,7 +301,86 @@ fn collapse_ascii_whitespace_into(text: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::collapse_ascii_whitespace;
+    use super::{collapse_ascii_whitespace, end_name, has_whitespace_to_collapse, length_prefix};
+    use pulldown_cmark::{BlockQuoteKind, HeadingLevel, MetadataBlockKind, TagEnd};
+
+    #[test]
+    fn ends_are_named_as_their_debug_form_names_them() {
+        let levels = [
+            HeadingLevel::H1,
+            HeadingLevel::H2,
+            HeadingLevel::H3,
+            HeadingLevel::H4,
+            HeadingLevel::H5,
+            HeadingLevel::H6,
+        ];
+        let mut ends = vec![
+            TagEnd::Paragraph,
+            TagEnd::BlockQuote(None),
+            TagEnd::BlockQuote(Some(BlockQuoteKind::Note)),
+            TagEnd::CodeBlock,
+            TagEnd::HtmlBlock,
+            TagEnd::List(false),
+            TagEnd::List(true),
+            TagEnd::Item,
+            TagEnd::FootnoteDefinition,
+            TagEnd::DefinitionList,
+            TagEnd::DefinitionListTitle,
+            TagEnd::DefinitionListDefinition,
+            TagEnd::Table,
+            TagEnd::TableHead,
+            TagEnd::TableRow,
+            TagEnd::TableCell,
+            TagEnd::Emphasis,
+            TagEnd::Strong,
+            TagEnd::Strikethrough,
+            TagEnd::Superscript,
+            TagEnd::Subscript,
+            TagEnd::Link,
+            TagEnd::Image,
+            TagEnd::MetadataBlock(MetadataBlockKind::YamlStyle),
+        ];
+        ends.extend(levels.map(TagEnd::Heading));
+        let mut named = 0;
+        for end in ends {
+            if let Some(name) = end_name(&end) {
+                assert_eq!(name, format!("{end:?}"));
+                named += 1;
+            }
+        }
+        assert!(named >= 17, "the common ends are named: {named}");
+    }
+
+    #[test]
+    fn length_prefixes_are_what_formatting_writes() {
+        for length in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
+            assert_eq!(length_prefix(length).as_bytes(), format!(" {length}:").as_bytes());
+        }
+    }
+
+    #[test]
+    fn text_is_left_as_it_is_exactly_when_collapsing_keeps_it() {
+        for text in [
+            "",
+            " ",
+            "a b",
+            "a  b",
+            "a\nb",
+            "a\tb",
+            " lead",
+            "trail ",
+            "10\u{a0}mg",
+            "é\u{2003} ü",
+            "x\r",
+            "\x0c",
+        ] {
+            assert_eq!(
+                has_whitespace_to_collapse(text),
+                collapse_ascii_whitespace(text) != text,
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn collapses_only_what_a_browser_collapses() {

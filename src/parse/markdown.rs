@@ -276,7 +276,8 @@ pub fn render_events(
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<(usize, String)> = None;
-    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    // The ids the page itself gives are never taken (`unique_id`): not copied in for each text.
+    let mut used_ids: HashSet<String> = HashSet::new();
     let mut code: Option<(String, String)> = None;
     let mut alerts: Vec<bool> = Vec::new();
     let mut in_citation = false;
@@ -586,9 +587,9 @@ pub fn render_events(
         }
         let mut html = String::with_capacity(text.len() + text.len() / 2);
         pulldown_cmark::html::push_html(&mut html, highlight_code_blocks(events));
-        // Held until the page is written, so copied to its exact size: shrinking the string
-        // in place would keep the allocator's block, up to half as large again.
-        out.html = html.as_str().to_owned();
+        // An article's texts are packed at once (`crate::packed`), not held as they are, so
+        // the string is not copied to its exact size here: what holds one does that.
+        out.html = html;
     }
     if mode == Mode::Inline {
         out.plain = collapse_whitespace(&out.plain);
@@ -700,8 +701,12 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// `wanted`, or `wanted-N` for the first N that makes it unique among the ids in `used` and
+/// those the page gives itself (`RESERVED_IDS`, `is_generated_id`).
 fn unique_id(wanted: String, used: &mut HashSet<String>) -> String {
-    let mut take = |candidate: &str| !is_generated_id(candidate) && used.insert(candidate.to_string());
+    let mut take = |candidate: &str| {
+        !is_generated_id(candidate) && !RESERVED_IDS.contains(&candidate) && used.insert(candidate.to_string())
+    };
     if take(&wanted) {
         return wanted;
     }

@@ -35,13 +35,74 @@ pub struct SiteView {
     pub counts: Counts,
 }
 
-#[derive(Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct TopicView {
     pub slug: String,
     pub title: String,
     pub description: String,
     pub url: String,
     pub count: usize,
+    /// The view as a template holds it, made once (`TopicView::new`): every question a
+    /// listing shows carries its primary topic, and Tera's values share their parts, so a
+    /// page is given this one instead of a copy made anew for each question.
+    as_tera: AsTera,
+}
+
+impl TopicView {
+    pub fn new(slug: String, title: String, description: String, url: String, count: usize) -> TopicView {
+        let mut view = TopicView {
+            slug,
+            title,
+            description,
+            url,
+            count,
+            as_tera: AsTera(None),
+        };
+        view.as_tera = AsTera(tera::Value::try_from_serializable(&view.fields()).ok());
+        view
+    }
+
+    fn fields(&self) -> TopicFields<'_> {
+        TopicFields {
+            slug: &self.slug,
+            title: &self.title,
+            description: &self.description,
+            url: &self.url,
+            count: self.count,
+        }
+    }
+}
+
+/// What a template is given of a topic.
+#[derive(Serialize)]
+struct TopicFields<'a> {
+    slug: &'a str,
+    title: &'a str,
+    description: &'a str,
+    url: &'a str,
+    count: usize,
+}
+
+/// A value made from the fields beside it: equal whenever they are.
+#[derive(Clone)]
+struct AsTera(Option<tera::Value>);
+
+impl PartialEq for AsTera {
+    fn eq(&self, _: &AsTera) -> bool {
+        true
+    }
+}
+
+impl Serialize for TopicView {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Only while a page's context is made (`page_key::into_tera`): Tera takes its own
+        // value back as it is, where any other serializer (a page's key, JSON) would get
+        // the entries of a map in no fixed order.
+        match &self.as_tera.0 {
+            Some(value) if super::page_key::into_tera() => value.serialize(serializer),
+            _ => self.fields().serialize(serializer),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -587,13 +648,13 @@ pub fn own_parts<'v>(view: &'v ArticleView<'_>) -> super::banner::OwnParts<'v> {
 }
 
 pub fn topic_view(topic: &Topic, urls: &Urls) -> TopicView {
-    TopicView {
-        slug: topic.slug.clone(),
-        title: topic.title.clone(),
-        description: topic.description.clone(),
-        url: urls.path(&topic_dir(&topic.slug)),
-        count: topic.articles.len(),
-    }
+    TopicView::new(
+        topic.slug.clone(),
+        topic.title.clone(),
+        topic.description.clone(),
+        urls.path(&topic_dir(&topic.slug)),
+        topic.articles.len(),
+    )
 }
 
 pub fn summary_view<'a>(article: &'a Article, urls: &Urls, topic_views: &'a [TopicView]) -> SummaryView<'a> {
@@ -1143,13 +1204,23 @@ impl fmt::Display for Excerpt<'_> {
     }
 }
 
+thread_local! {
+    /// A cut excerpt as it is shown, made in one buffer per thread: every listing of every
+    /// page serialises one per question it shows.
+    static EXCERPT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 impl Serialize for Excerpt<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.cut {
-            serializer.collect_str(self)
-        } else {
-            serializer.serialize_str(self.kept)
+        if !self.cut {
+            return serializer.serialize_str(self.kept);
         }
+        EXCERPT.with_borrow_mut(|shown| {
+            shown.clear();
+            shown.push_str(self.kept);
+            shown.push('\u{2026}');
+            serializer.serialize_str(shown)
+        })
     }
 }
 
@@ -1184,5 +1255,41 @@ mod tests {
         );
         let whole = Excerpt::of("short", 12);
         assert_eq!(serde_json::to_string(&whole).ok().as_deref(), Some("\"short\""));
+    }
+
+    #[test]
+    fn a_topic_gives_a_page_and_its_key_the_same_fields() {
+        use crate::render::page_key::Part;
+        let topic = TopicView::new(
+            "neurology".into(),
+            "Neurology".into(),
+            "Nerves & brain".into(),
+            "/topics/neurology/".into(),
+            3,
+        );
+        let fields = r#"{"slug":"neurology","title":"Neurology","description":"Nerves & brain","url":"/topics/neurology/","count":3}"#;
+        assert_eq!(serde_json::to_string(&topic).ok().as_deref(), Some(fields));
+        // A page's context is given the value made once, nested as in a summary.
+        #[derive(Serialize)]
+        struct Summary<'a> {
+            primary_topic: &'a TopicView,
+        }
+        let listed = [Summary { primary_topic: &topic }];
+        let mut ctx = tera::Context::new();
+        listed.insert_into("summaries", &mut ctx);
+        let mut tera = tera::Tera::default();
+        tera.add_raw_template(
+            "t",
+            "{% for s in summaries %}{% set t = s.primary_topic %}{{ t.slug }}|{{ t.title }}|{{ t.description }}|{{ t.url }}|{{ t.count }}{% endfor %}",
+        )
+        .expect("a template");
+        assert_eq!(
+            tera.render("t", &ctx).ok().as_deref(),
+            Some("neurology|Neurology|Nerves & brain|/topics/neurology/|3")
+        );
+        // Anything serialised after the context was made gets the fields, in their order.
+        for _ in 0..8 {
+            assert_eq!(serde_json::to_string(&topic).ok().as_deref(), Some(fields));
+        }
     }
 }

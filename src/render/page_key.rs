@@ -32,9 +32,23 @@ pub trait Part {
     fn digest_into(&self, digest: &mut Sha256);
 }
 
+thread_local! {
+    /// Set while a part is serialised into a page's template context (`into_tera`).
+    static INTO_TERA: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether what is serialised now goes into a page's template context (`Part::insert_into`)
+/// and nowhere else: a view may then give Tera a value it made once (`tera::Value`s share
+/// their parts) instead of its fields, which it must give any other serializer.
+pub fn into_tera() -> bool {
+    INTO_TERA.get()
+}
+
 impl<T: Serialize> Part for T {
     fn insert_into(&self, name: &'static str, ctx: &mut tera::Context) {
+        let outer = INTO_TERA.replace(true);
         ctx.insert(name, self);
+        INTO_TERA.set(outer);
     }
 
     fn digest_into(&self, digest: &mut Sha256) {

@@ -189,13 +189,13 @@ dose = 10
 
     fn context(article: &Article) -> Value {
         let urls = Urls::new("https://kb.example.org/");
-        let topics = [TopicView {
-            slug: "neurology".into(),
-            title: "Neurology".into(),
-            description: String::new(),
-            url: "/topics/neurology/".into(),
-            count: 1,
-        }];
+        let topics = [TopicView::new(
+            "neurology".into(),
+            "Neurology".into(),
+            String::new(),
+            "/topics/neurology/".into(),
+            1,
+        )];
         let body = article.body.html().expect("parsed for publishing");
         let people = crate::people::Registry::default();
         let references = article.references.typed().expect("references");
