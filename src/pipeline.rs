@@ -52,7 +52,7 @@
 //! citation markers were made compact).
 //! - per article one `parse::article::Article`, which no later stage changes: front-matter
 //!   facts (slug, question, topics, related, dates, review record and state; the struct
-//!   itself is 1.3 KB), the review fingerprint (`review::hash::Fingerprint`: the whole
+//!   itself is 1.2 KB), the review fingerprint (`review::hash::Fingerprint`: the whole
 //!   hash, and until a build forgets them one boxed array of part digests, 0.45 KB;
 //!   `hash()`/`parts()` make the texts an approval records), the `Places` the checks across
 //!   articles point at, its references' identities (key, DOI, PMID, 0.4 KB), citation
