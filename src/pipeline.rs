@@ -89,7 +89,10 @@
 //! article and the findings of parsing and judging it; `cache::articles`), so a build
 //! after an edit parses only the files that changed. The related-question graph is kept
 //! the same way, named by what it reads of every article (`cache::graph`), and taken back
-//! when an edit left that unchanged. Everything else after parse is computed from those
+//! when an edit left that unchanged; so are the search index's terms, each article's named
+//! by its parse and its topics' titles, and the index's files are taken over whole when
+//! nothing they are made from changed (`cache::search`, `search::kept`). Everything else
+//! after parse is computed from those
 //! in every build, up to each page's key (`render::page_key`): for article, topic and most
 //! history pages a digest of the names of the parses the page reads and of what is
 //! site-wide, made before any of the page's context; for graph.json the lines of its
@@ -618,7 +621,13 @@ fn build_to(
     if diagnostics.has_errors() {
         return finish(root, diagnostics, &checked.loaded, stats);
     }
-    if let Err(problems) = render_site(&site, &mut templates, root, versions.extras(), &staging, progress) {
+    // Kept between builds like the graph; `--no-cache` keeps and reads nothing.
+    let kept_index = (!options.no_cache).then(|| crate::cache::search::SearchCache::open(root));
+    let mut extras = versions.extras();
+    extras.kept_index = kept_index
+        .as_ref()
+        .map(|kept| kept as &dyn crate::search::kept::KeptIndex);
+    if let Err(problems) = render_site(&site, &mut templates, root, extras, &staging, progress) {
         return misconfigured(root, problems);
     }
     match versions.publish(

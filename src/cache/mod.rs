@@ -20,6 +20,7 @@ pub mod graph;
 mod inputs;
 mod known;
 mod manifest;
+pub mod search;
 
 pub use articles::ArticleCache;
 pub use inputs::{Fingerprint, SITE_FILES, SOURCE_DIRS, named_files};

@@ -267,6 +267,7 @@ impl Plan {
         let extras = Extras {
             history: None,
             editions: Some(Nav::new(&self.places, index + 1)),
+            kept_index: None,
         };
         render_site(&site, &mut templates, &snapshot.dir, extras, &staging, &Silent).map_err(|findings| {
             let first = findings

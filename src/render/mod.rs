@@ -87,6 +87,8 @@ pub struct Extras<'x> {
     pub history: Option<&'x crate::versions::HistoryLinks>,
     /// The edition switcher and banner, when the site has editions.
     pub editions: Option<crate::editions::Nav<'x>>,
+    /// Where the search index's terms are kept between builds (`search::kept`).
+    pub kept_index: Option<&'x dyn crate::search::kept::KeptIndex>,
 }
 
 /// The folder (relative to the site root) of every HTML page a full render writes, known
@@ -433,15 +435,16 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
         }
         Job::Search => emit(shared, &Page::at("search.html", "search/"), &[], None, staging),
         Job::SearchIndex => {
-            // Data, not a page: the index files are written as they are built.
-            let mut docs = crate::search::documents(site, shared.topics, shared.summaries);
-            let questions = urls.path("questions/");
-            let synonyms = crate::search::site_synonyms(shared.root);
-            crate::search::write_index(&mut docs, shared.topics, &questions, &synonyms, &mut |file| {
-                staging
-                    .write(&file.path, &file.bytes)
-                    .map_err(|error| templates::template_error(&file.path, format!("{error:#}")))
-            })
+            // Data, not a page: the index files are written as they are made.
+            crate::search::publish_index(
+                site,
+                shared.topics,
+                shared.summaries,
+                shared.root,
+                shared.extras.kept_index,
+                staging,
+            )
+            .map_err(|(path, error)| templates::template_error(&path, format!("{error:#}")))
         }
         Job::ReviewQueue(page) => {
             // Two lists share the queue's pages, each split into hundreds: the questions

@@ -9,18 +9,23 @@
 //! Terms are recorded once per article, in the most telling field group they occur in
 //! (question, topic, heading, answer, body), so that ranking can put a question match above
 //! a body match. `query` is the reference implementation of the ranking the script runs.
+//!
+//! A build with the cache works out only the terms of the articles that changed, and
+//! takes the whole index over when nothing it is made from changed (`kept`,
+//! `publish_index`).
 
 pub mod command;
 pub mod duplicates;
 pub mod encode;
 pub mod intents;
+pub mod kept;
 pub mod query;
 pub mod synonyms;
 pub mod text;
 pub mod topk;
 pub mod vocab;
 
-use crate::fast_hash::{FastMap, FastSet};
+use crate::fast_hash::FastSet;
 use crate::link::Site;
 use crate::render::context::{SummaryView, TopicView};
 use serde::Serialize;
@@ -210,6 +215,89 @@ pub fn build_index(
     files
 }
 
+/// Writes the index of `site` into `sink`, as `write_index` makes it. With `kept` and a
+/// sink that keeps pages, only the terms of articles whose name `kept` does not hold are
+/// worked out, and when everything the files are made from is what the last build made
+/// them from (`kept::index_key`), its files are taken over rather than made; what this
+/// build made is kept for the next. Debug builds make every file all the same and stop if
+/// one taken over is not its bytes.
+pub fn publish_index(
+    site: &Site<'_>,
+    topics: &[TopicView],
+    summaries: &[SummaryView],
+    root: &std::path::Path,
+    kept: Option<&dyn kept::KeptIndex>,
+    sink: &dyn crate::write::Sink,
+) -> Result<(), (String, anyhow::Error)> {
+    let urls = crate::render::urls::Urls::new(&site.config.base_url);
+    let questions = urls.path("questions/");
+    let synonyms = site_synonyms(root);
+    let mut docs = documents(site, topics, summaries);
+    let Some(kept) = kept.filter(|_| sink.keeps_pages()) else {
+        return write_index(&mut docs, topics, &questions, &synonyms, &mut |file| {
+            sink.write(&file.path, &file.bytes).map_err(|error| (file.path, error))
+        });
+    };
+    let names = kept::term_names(site);
+    let recalled = kept.recall();
+    let earlier = recalled.as_ref().map(|k| (k.index, k.files.clone()));
+    let mut terms = kept::SiteTerms::of(&mut docs, &names, recalled, true);
+    let index = kept::index_key(&docs, &terms, topics, &questions, &synonyms);
+    let mut taken: FastSet<String> = FastSet::default();
+    if let Some((earlier_index, files)) = &earlier
+        && *earlier_index == index
+        && !cfg!(debug_assertions)
+    {
+        for path in files {
+            match sink.take_over(path, &kept::file_key(&index, path), None) {
+                Ok(true) => {
+                    taken.insert(path.clone());
+                }
+                Ok(false) => break,
+                Err(error) => return Err((path.clone(), error)),
+            }
+        }
+        if taken.len() == files.len() {
+            if terms.made > 0 {
+                kept.keep(&keeping(index, files.clone(), terms, &names));
+            }
+            return Ok(());
+        }
+    }
+    // Some file could not be taken over, or the index changed: every file is made, and
+    // those taken over already are not given again.
+    let mut files = Vec::new();
+    write_terms(&docs, &mut terms, topics, &questions, &synonyms, &mut |file| {
+        files.push(file.path.clone());
+        if taken.contains(&file.path) {
+            return Ok(());
+        }
+        let key = kept::file_key(&index, &file.path);
+        sink.write_rendered(&file.path, &file.bytes, Some(&key))
+            .map_err(|error| (file.path, error))
+    })?;
+    let unchanged = earlier.is_some_and(|(earlier_index, _)| earlier_index == index);
+    if !unchanged || terms.made > 0 {
+        kept.keep(&keeping(index, files, terms, &names));
+    }
+    Ok(())
+}
+
+/// What is kept of an index whose key is `index`, made as `files` from `terms`.
+fn keeping(index: [u8; 32], files: Vec<String>, terms: kept::SiteTerms, names: &[Option<[u8; 32]>]) -> kept::KeptTerms {
+    let documents = names
+        .iter()
+        .enumerate()
+        .filter_map(|(number, name)| Some(((*name)?, terms.list(number).to_vec())))
+        .collect();
+    kept::KeptTerms {
+        index,
+        files,
+        dictionary: terms.dictionary,
+        documents,
+    }
+}
+
 /// Makes every file of the index for `docs` and gives each to `put` as soon as it is made,
 /// the manifest last: held until all were made, the files were a second copy of the whole
 /// index in memory (tens of megabytes at 100,000 articles). Each document's `texts` are
@@ -221,36 +309,24 @@ pub fn write_index<E>(
     synonyms: &synonyms::Table,
     put: &mut dyn FnMut(SearchFile) -> Result<(), E>,
 ) -> Result<(), E> {
-    use rayon::prelude::*;
-    // Each document's terms with the group they count in, computed in parallel a block of
-    // documents at a time (so that only one block's terms are held at once) and merged in
-    // document order, so that every posting list comes out ascending.
-    let mut by_term: FastMap<String, encode::Postings> = FastMap::default();
-    for (block, chunk) in docs.chunks_mut(TERMS_BLOCK).enumerate() {
-        let per_doc: Vec<DocTerms> = chunk.par_iter().map(doc_terms).collect();
-        // Read only for their terms: held to the end, they were a list of lists for
-        // every document.
-        for doc in chunk.iter_mut() {
-            doc.texts = Default::default();
-        }
-        for (offset, doc) in per_doc.iter().enumerate() {
-            let number = (block * TERMS_BLOCK + offset) as u32;
-            for (term, &group) in doc.terms.split(' ').zip(&doc.groups) {
-                // Most terms are already known: look up by the borrowed word, copy only new ones.
-                match by_term.get_mut(term) {
-                    Some(postings) => postings.push(number, group),
-                    None => {
-                        let mut postings = encode::Postings::default();
-                        postings.push(number, group);
-                        by_term.insert(term.to_string(), postings);
-                    }
-                }
-            }
-        }
-    }
-    // In term order, borrowed: a list of its own, every term and its lists were held twice.
-    let mut postings: Vec<(&str, &encode::Postings)> = by_term.iter().map(|(t, lists)| (t.as_str(), lists)).collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut terms = kept::SiteTerms::of(docs, &[], None, false);
+    write_terms(docs, &mut terms, topics, url, synonyms, put)
+}
+
+/// `write_index` from the documents' `terms` (which it lets go of as it goes, all but
+/// the dictionary and what is kept).
+fn write_terms<E>(
+    docs: &[Document<'_>],
+    terms: &mut kept::SiteTerms,
+    topics: &[TopicView],
+    url: &str,
+    synonyms: &synonyms::Table,
+    put: &mut dyn FnMut(SearchFile) -> Result<(), E>,
+) -> Result<(), E> {
+    let all_postings = std::mem::take(&mut terms.postings);
+    // In term order, borrowed from the dictionary.
+    let postings: Vec<(&str, &encode::Postings)> =
+        terms.dictionary.iter().map(String::as_str).zip(&all_postings).collect();
 
     let mut build = BuildHash::default();
     let mut give = |file: SearchFile| {
@@ -288,7 +364,7 @@ pub fn write_index<E>(
     })?;
     drop(known_stems);
     drop(postings);
-    drop(by_term);
+    drop(all_postings);
 
     for (number, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
         let rows: Vec<Value> = chunk

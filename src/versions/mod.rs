@@ -143,6 +143,7 @@ impl Versions {
         Extras {
             history: Some(&self.links),
             editions: self.editions.as_ref().map(Plan::current_nav),
+            kept_index: None,
         }
     }
 

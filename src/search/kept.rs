@@ -1,0 +1,487 @@
+//! The terms of every document as places in one sorted dictionary, and what a build keeps
+//! of them for the next (`KeptIndex`): each document's terms named by everything they are
+//! made from, so that a build after an edit works out only the edited articles' terms, and
+//! a digest of everything the index's files are made from (`index_key`), so that a build
+//! whose index would be the same bytes takes its files over instead of making them.
+//!
+//! A document's terms are a pure function of its texts (`Document::texts`) and its
+//! question, which are its article's and its topics' titles: they are named by the
+//! article's parse name (`Article::inputs`, which names everything the parse read) and
+//! those titles (`term_names`). What is kept is only ever a hint: a recalled list that does
+//! not decode into this dictionary is worked out again, and debug builds (every test) work
+//! out every recalled list all the same and stop if it differs.
+
+use super::encode::Postings;
+use super::{DocTerms, Document, TERMS_BLOCK, doc_terms};
+use crate::fast_hash::FastMap;
+use crate::link::Site;
+use sha2::{Digest, Sha256};
+
+/// What a build keeps of its search index for the next one.
+#[derive(Debug, Default, PartialEq)]
+pub struct KeptTerms {
+    /// The digest of everything the index's files were made from (`index_key`).
+    pub index: [u8; 32],
+    /// The index's files, in the order they were made.
+    pub files: Vec<String>,
+    /// Every term of the index, ascending, each once.
+    pub dictionary: Vec<String>,
+    /// Each named document's terms: the name of what they are made from (`term_names`),
+    /// and each term in the order `doc_terms` gives them as its place in `dictionary`
+    /// shifted left by three bits, or'ed with its group, as a varint.
+    pub documents: Vec<([u8; 32], Vec<u8>)>,
+}
+
+/// Where a build's terms are kept between builds (`cache::search`).
+pub trait KeptIndex: Sync {
+    /// What the last build kept, when it can be read and is this binary's.
+    fn recall(&self) -> Option<KeptTerms>;
+    /// Keeps `kept` for the next build; failing to keep it fails nothing.
+    fn keep(&self, kept: &KeptTerms);
+}
+
+/// The name of each published article's terms, in site order: its parse name and the
+/// titles of its topics, which are all its document's texts are made from. `None` where
+/// the parse was not named (no build cache).
+pub fn term_names(site: &Site<'_>) -> Vec<Option<[u8; 32]>> {
+    site.articles
+        .iter()
+        .map(|article| {
+            let mut name = Sha256::new();
+            name.update(article.inputs?);
+            for slug in &article.topics {
+                match site.topics.iter().find(|t| &t.slug == slug) {
+                    Some(topic) => {
+                        name.update([1]);
+                        name.update((topic.title.len() as u64).to_le_bytes());
+                        name.update(topic.title.as_bytes());
+                    }
+                    None => name.update([0]),
+                }
+            }
+            Some(name.finalize().into())
+        })
+        .collect()
+}
+
+/// The terms of every document: the dictionary, each term's documents, and, when asked
+/// for, each document's terms as places in the dictionary (what is kept).
+pub struct SiteTerms {
+    /// Every term some document has, ascending.
+    pub dictionary: Vec<String>,
+    /// Each term's documents, in the order of `dictionary`.
+    pub postings: Vec<Postings>,
+    /// Each document's terms as `KeptTerms::documents` holds them, one after another;
+    /// `ends[d]` is where document `d`'s end. Empty unless asked for.
+    lists: Vec<u8>,
+    ends: Vec<usize>,
+    /// How many documents' terms were worked out rather than recalled.
+    pub made: usize,
+}
+
+/// One document's terms as a block gives them to the merge: recalled as places in the
+/// kept dictionary, or worked out.
+enum Found {
+    Recalled(Vec<(u32, u8)>),
+    Made(DocTerms),
+}
+
+impl SiteTerms {
+    /// The terms of `docs`, each document's `texts` emptied once read. A document whose
+    /// name (`names`, in the same order; empty for none) `kept` holds takes its terms from
+    /// there; `lists` asks for each document's terms to be held for keeping.
+    pub fn of(
+        docs: &mut [Document<'_>],
+        names: &[Option<[u8; 32]>],
+        kept: Option<KeptTerms>,
+        lists: bool,
+    ) -> SiteTerms {
+        use rayon::prelude::*;
+        let KeptTerms {
+            dictionary: kept_dictionary,
+            documents: kept_documents,
+            ..
+        } = kept.unwrap_or_default();
+        // A dictionary out of order would find the wrong places: nothing of it is used.
+        let ordered = kept_dictionary.windows(2).all(|pair| pair[0] < pair[1]);
+        let (kept_dictionary, kept_documents) = if ordered {
+            (kept_dictionary, kept_documents)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let by_name: FastMap<[u8; 32], usize> = kept_documents
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (*name, i))
+            .collect();
+        let known = kept_dictionary.len() as u32;
+        // Terms no kept document has, numbered from `known` on.
+        let mut added: FastMap<String, u32> = FastMap::default();
+        let mut added_terms: Vec<String> = Vec::new();
+        let mut postings: Vec<Postings> = vec![Postings::default(); kept_dictionary.len()];
+        let mut merged = Merged {
+            keep: lists,
+            lists: Vec::new(),
+            ends: Vec::new(),
+        };
+        let mut made = 0;
+        for (block, chunk) in docs.chunks_mut(TERMS_BLOCK).enumerate() {
+            let start = block * TERMS_BLOCK;
+            let found: Vec<Found> = chunk
+                .par_iter()
+                .enumerate()
+                .map(|(offset, doc)| {
+                    let recalled = names
+                        .get(start + offset)
+                        .copied()
+                        .flatten()
+                        .and_then(|name| by_name.get(&name))
+                        .and_then(|&i| decode(&kept_documents[i].1, known));
+                    match recalled {
+                        Some(terms) => {
+                            if cfg!(debug_assertions) {
+                                let made = doc_terms(doc);
+                                let recalled: Vec<(&str, u8)> = terms
+                                    .iter()
+                                    .map(|&(place, group)| (kept_dictionary[place as usize].as_str(), group))
+                                    .collect();
+                                let worked_out: Vec<(&str, u8)> =
+                                    made.terms.split(' ').zip(made.groups.iter().copied()).collect();
+                                assert!(
+                                    recalled == worked_out,
+                                    "{}: the kept terms differ from the document's: their name misses an input",
+                                    doc.slug
+                                );
+                            }
+                            Found::Recalled(terms)
+                        }
+                        None => Found::Made(doc_terms(doc)),
+                    }
+                })
+                .collect();
+            // Read only for their terms: held to the end, they were a list of lists for
+            // every document.
+            for doc in chunk.iter_mut() {
+                doc.texts = Default::default();
+            }
+            for (offset, found) in found.into_iter().enumerate() {
+                let number = (start + offset) as u32;
+                match found {
+                    Found::Recalled(terms) => {
+                        for (place, group) in terms {
+                            postings[place as usize].push(number, group);
+                            merged.push(place, group);
+                        }
+                    }
+                    Found::Made(terms) => {
+                        made += 1;
+                        for (term, &group) in terms.terms.split(' ').zip(&terms.groups) {
+                            let place = match kept_dictionary.binary_search_by(|k| k.as_str().cmp(term)) {
+                                Ok(place) => place as u32,
+                                // Most terms are already known: look up by the borrowed
+                                // word, copy only new ones.
+                                Err(_) => match added.get(term) {
+                                    Some(&place) => place,
+                                    None => {
+                                        let place = known + added_terms.len() as u32;
+                                        added.insert(term.to_string(), place);
+                                        added_terms.push(term.to_string());
+                                        postings.push(Postings::default());
+                                        place
+                                    }
+                                },
+                            };
+                            postings[place as usize].push(number, group);
+                            merged.push(place, group);
+                        }
+                    }
+                }
+                merged.end();
+            }
+        }
+        drop(added);
+        drop(kept_documents);
+        // The kept terms still in use, in order, merged with the added ones, sorted.
+        let mut added_order: Vec<u32> = (known..known + added_terms.len() as u32).collect();
+        added_order
+            .sort_unstable_by(|&a, &b| added_terms[(a - known) as usize].cmp(&added_terms[(b - known) as usize]));
+        let term = |place: u32| -> &str {
+            if place < known {
+                &kept_dictionary[place as usize]
+            } else {
+                &added_terms[(place - known) as usize]
+            }
+        };
+        let mut order: Vec<u32> = Vec::with_capacity(postings.len());
+        let mut kept_in_use = (0..known)
+            .filter(|&place| !postings[place as usize].is_empty())
+            .peekable();
+        let mut added_in_use = added_order.into_iter().peekable();
+        loop {
+            let next = match (kept_in_use.peek(), added_in_use.peek()) {
+                (Some(&k), Some(&a)) if term(k) < term(a) => kept_in_use.next(),
+                (Some(_), Some(_)) => added_in_use.next(),
+                (Some(_), None) => kept_in_use.next(),
+                (None, _) => added_in_use.next(),
+            };
+            match next {
+                Some(place) => order.push(place),
+                None => break,
+            }
+        }
+        let mut rank = vec![u32::MAX; postings.len()];
+        for (i, &place) in order.iter().enumerate() {
+            rank[place as usize] = i as u32;
+        }
+        let (mut kept_dictionary, mut added_terms) = (kept_dictionary, added_terms);
+        let dictionary: Vec<String> = order
+            .iter()
+            .map(|&place| {
+                if place < known {
+                    std::mem::take(&mut kept_dictionary[place as usize])
+                } else {
+                    std::mem::take(&mut added_terms[(place - known) as usize])
+                }
+            })
+            .collect();
+        let postings: Vec<Postings> = order
+            .iter()
+            .map(|&place| std::mem::take(&mut postings[place as usize]))
+            .collect();
+        let (lists, ends) = merged.renumbered(&rank);
+        SiteTerms {
+            dictionary,
+            postings,
+            lists,
+            ends,
+            made,
+        }
+    }
+
+    /// Document `number`'s terms as `KeptTerms::documents` holds them (empty unless the
+    /// lists were asked for).
+    pub fn list(&self, number: usize) -> &[u8] {
+        let start = number
+            .checked_sub(1)
+            .and_then(|before| self.ends.get(before))
+            .copied()
+            .unwrap_or(0);
+        self.ends.get(number).map_or(&[], |&end| &self.lists[start..end])
+    }
+}
+
+/// Each document's terms as places, one after another, while the dictionary is merged.
+struct Merged {
+    keep: bool,
+    lists: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Merged {
+    fn push(&mut self, place: u32, group: u8) {
+        if self.keep {
+            push_varint(&mut self.lists, (u64::from(place) << 3) | u64::from(group & 7));
+        }
+    }
+
+    fn end(&mut self) {
+        if self.keep {
+            self.ends.push(self.lists.len());
+        }
+    }
+
+    /// The lists with each place replaced by its `rank` in the sorted dictionary.
+    fn renumbered(self, rank: &[u32]) -> (Vec<u8>, Vec<usize>) {
+        if !self.keep {
+            return (Vec::new(), Vec::new());
+        }
+        let mut lists = Vec::with_capacity(self.lists.len());
+        let mut ends = Vec::with_capacity(self.ends.len());
+        let mut start = 0;
+        for &end in &self.ends {
+            for (place, group) in decode(&self.lists[start..end], rank.len() as u32).unwrap_or_default() {
+                push_varint(&mut lists, (u64::from(rank[place as usize]) << 3) | u64::from(group));
+            }
+            ends.push(lists.len());
+            start = end;
+        }
+        (lists, ends)
+    }
+}
+
+fn push_varint(bytes: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        bytes.push((value & 0x7f) as u8 | 0x80);
+        value >>= 7;
+    }
+    bytes.push(value as u8);
+}
+
+/// A document's kept terms as (place, group); `None` unless every place is below
+/// `terms`, every group one of `GROUPS` and the list ends where its last varint does.
+fn decode(bytes: &[u8], terms: u32) -> Option<Vec<(u32, u8)>> {
+    let mut found = Vec::with_capacity(bytes.len() / 2);
+    let (mut value, mut shift) = (0u64, 0);
+    for &byte in bytes {
+        if shift > 35 {
+            return None;
+        }
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 != 0 {
+            shift += 7;
+            continue;
+        }
+        let (place, group) = (value >> 3, (value & 7) as u8);
+        if place >= u64::from(terms) || usize::from(group) >= super::GROUPS.len() {
+            return None;
+        }
+        found.push((place as u32, group));
+        (value, shift) = (0, 0);
+    }
+    (shift == 0).then_some(found)
+}
+
+/// A digest of everything the index's files are made from besides the code: each
+/// document's row (slug, question, status, topic, excerpt) and terms, the dictionary,
+/// the topics, where questions live and the synonym table. The same digest, the same
+/// files, byte for byte.
+pub fn index_key(
+    docs: &[Document<'_>],
+    terms: &SiteTerms,
+    topics: &[crate::render::context::TopicView],
+    url: &str,
+    synonyms: &super::synonyms::Table,
+) -> [u8; 32] {
+    let mut key = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        key.update((bytes.len() as u64).to_le_bytes());
+        key.update(bytes);
+    };
+    field(crate::embedded::binary_identity().as_bytes());
+    field(url.as_bytes());
+    for topic in topics {
+        field(topic.title.as_bytes());
+        field(topic.url.as_bytes());
+    }
+    field(b"synonyms");
+    field(&synonyms.to_json(|_| true));
+    field(b"dictionary");
+    for term in &terms.dictionary {
+        field(term.as_bytes());
+    }
+    field(b"documents");
+    for (number, doc) in docs.iter().enumerate() {
+        field(doc.slug.as_bytes());
+        field(doc.question.as_bytes());
+        field(doc.status.as_bytes());
+        field(&doc.topic.map_or(u64::MAX, |t| t as u64).to_le_bytes());
+        field(super::text::clip(doc.excerpt, super::EXCERPT_CHARS).as_bytes());
+        field(terms.list(number));
+    }
+    key.finalize().into()
+}
+
+/// The key a file of the index is recorded with: the index's, and its path.
+pub fn file_key(index: &[u8; 32], path: &str) -> crate::write::PageKey {
+    let mut key = Sha256::new();
+    key.update(index);
+    key.update(path.as_bytes());
+    key.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs() -> Vec<Document<'static>> {
+        [
+            (
+                "a",
+                "Does metformin cause weight loss?",
+                "metformin weight loss appetite",
+            ),
+            ("b", "Is aspirin safe?", "aspirin bleeding stomach"),
+            ("c", "What is apnea?", "apnea sleep snoring weight"),
+        ]
+        .into_iter()
+        .map(|(slug, question, body)| Document {
+            slug,
+            question,
+            status: "draft",
+            topic: None,
+            texts: [vec![question], vec![], vec![], vec![], vec![body]],
+            excerpt: "",
+        })
+        .collect()
+    }
+
+    fn named(n: u8) -> Vec<Option<[u8; 32]>> {
+        (0..3).map(|i| Some([i + n; 32])).collect()
+    }
+
+    fn kept(terms: &SiteTerms, names: &[Option<[u8; 32]>]) -> KeptTerms {
+        KeptTerms {
+            dictionary: terms.dictionary.clone(),
+            documents: names
+                .iter()
+                .enumerate()
+                .filter_map(|(i, name)| Some(((*name)?, terms.list(i).to_vec())))
+                .collect(),
+            ..KeptTerms::default()
+        }
+    }
+
+    #[test]
+    fn recalled_terms_give_the_dictionary_and_postings_worked_out_ones_do() {
+        let fresh = SiteTerms::of(&mut docs(), &[], None, true);
+        assert_eq!(fresh.made, 3);
+        assert!(fresh.dictionary.windows(2).all(|p| p[0] < p[1]));
+        let names = named(0);
+        let recalled = SiteTerms::of(&mut docs(), &names, Some(kept(&fresh, &names)), true);
+        assert_eq!(recalled.made, 0);
+        assert_eq!(recalled.dictionary, fresh.dictionary);
+        assert_eq!(recalled.postings, fresh.postings);
+        assert_eq!(recalled.lists, fresh.lists);
+    }
+
+    #[test]
+    fn an_edited_document_is_worked_out_and_its_new_terms_sorted_in() {
+        let names = named(0);
+        let before = SiteTerms::of(&mut docs(), &names, None, true);
+        let mut edited = docs();
+        edited[1].texts[4] = vec!["aspirin zinc bleeding"];
+        let mut renamed = names.clone();
+        renamed[1] = Some([9; 32]);
+        let after = SiteTerms::of(&mut edited, &renamed, Some(kept(&before, &names)), true);
+        assert_eq!(after.made, 1);
+        let mut edited = docs();
+        edited[1].texts[4] = vec!["aspirin zinc bleeding"];
+        let fresh = SiteTerms::of(&mut edited, &[], None, true);
+        assert_eq!(after.dictionary, fresh.dictionary);
+        assert!(after.dictionary.iter().any(|t| t == "zinc"));
+        assert!(
+            !after.dictionary.iter().any(|t| t == "stomach"),
+            "a term no one has left"
+        );
+        assert_eq!(after.postings, fresh.postings);
+        assert_eq!(after.lists, fresh.lists);
+    }
+
+    #[test]
+    fn a_list_that_does_not_decode_is_worked_out_again() {
+        let names = named(0);
+        let fresh = SiteTerms::of(&mut docs(), &names, None, true);
+        let mut damaged = kept(&fresh, &names);
+        // A place past the dictionary, and a varint cut short.
+        damaged.documents[0].1 = vec![0xff, 0x7f];
+        damaged.documents[2].1.push(0x80);
+        let again = SiteTerms::of(&mut docs(), &names, Some(damaged), true);
+        assert_eq!(again.made, 2);
+        assert_eq!(again.postings, fresh.postings);
+        let mut unsorted = kept(&fresh, &names);
+        unsorted.dictionary.swap(0, 1);
+        let again = SiteTerms::of(&mut docs(), &names, Some(unsorted), true);
+        assert_eq!(again.made, 3);
+        assert_eq!(again.dictionary, fresh.dictionary);
+    }
+}
