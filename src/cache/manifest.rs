@@ -4,7 +4,6 @@
 //! differs (a copy, a CI cache restored by `tar`), still has the same bytes. The next build
 //! into the folder takes over the files it would write again (`write::Earlier`).
 
-use crate::text::hex;
 use crate::write::{Earlier, EarlierFile, FolderRead, WrittenFile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,16 +18,17 @@ pub struct Manifest {
     files: Vec<Entry>,
 }
 
+/// Stored in the build cache's binary form (`super::Entry`): digests as their bytes, not
+/// hex, as the next build reads tens of thousands of them back.
 #[derive(Debug, Serialize, Deserialize)]
 struct Entry {
     path: String,
     size: u64,
     /// Nanoseconds since the epoch.
     modified: u128,
-    sha256: String,
+    sha256: [u8; 32],
     /// The page key, for a page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
+    key: Option<[u8; 32]>,
 }
 
 /// A file as found on disk now, its bytes not yet read.
@@ -59,10 +59,8 @@ fn found(dir: &Path) -> Option<Vec<Found>> {
     Some(files)
 }
 
-fn sha256(path: &Path) -> Option<String> {
-    std::fs::read(path)
-        .ok()
-        .map(|bytes| crate::text::hex(&Sha256::digest(&bytes)))
+fn sha256(path: &Path) -> Option<[u8; 32]> {
+    std::fs::read(path).ok().map(|bytes| Sha256::digest(&bytes).into())
 }
 
 impl Manifest {
@@ -73,7 +71,7 @@ impl Manifest {
             .into_par_iter()
             .map(|f| {
                 let (sha256, key) = match written.get(&f.path) {
-                    Some(w) if w.size == f.size => (hex(&w.sha256), w.key.as_ref().map(|key| hex(key))),
+                    Some(w) if w.size == f.size => (w.sha256, w.key),
                     _ => (sha256(&f.full)?, None),
                 };
                 Some(Entry {
@@ -102,8 +100,8 @@ impl Manifest {
                 path,
                 size: file.size,
                 modified: file.modified,
-                sha256: hex(&file.sha256),
-                key: file.key.as_ref().map(|key| hex(key)),
+                sha256: file.sha256,
+                key: file.key,
             })
             .collect();
         // The order of a walk that sorts each folder by name (`found`), which `matches`
@@ -112,26 +110,22 @@ impl Manifest {
         Some(Manifest { files })
     }
 
-    /// The folder's files as an earlier output this build can take files over from;
-    /// `None` for a manifest this binary cannot read back.
-    pub fn earlier(&self, dir: &Path) -> Option<Earlier> {
+    /// The folder's files as an earlier output this build can take files over from.
+    pub fn into_earlier(self, dir: &Path) -> Earlier {
         let files = self
             .files
-            .iter()
+            .into_iter()
             .map(|entry| {
                 let file = EarlierFile {
                     size: entry.size,
                     modified: entry.modified,
-                    sha256: crate::text::digest_of_hex(&entry.sha256)?,
-                    key: match &entry.key {
-                        Some(key) => Some(crate::text::digest_of_hex(key)?),
-                        None => None,
-                    },
+                    sha256: entry.sha256,
+                    key: entry.key,
                 };
-                Some((entry.path.clone(), file))
+                (entry.path, file)
             })
-            .collect::<Option<HashMap<_, _>>>()?;
-        Some(Earlier::new(dir, files))
+            .collect();
+        Earlier::new(dir, files)
     }
 
     /// Whether `dir` holds what this manifest recorded.

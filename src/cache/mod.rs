@@ -100,7 +100,7 @@ impl BuildCache {
                 });
             }
         }
-        Recalled::Changed(entry.output.earlier(out).map(|earlier| earlier.with_folders(folders)))
+        Recalled::Changed(Some(entry.output.into_earlier(out).with_folders(folders)))
     }
 
     /// Records a clean build into `out`, unless an input changed while it ran (the output
@@ -133,12 +133,12 @@ impl BuildCache {
             articles: counts.0,
             pages: counts.1,
         };
-        let Ok(json) = serde_json::to_vec(&entry) else {
+        let Ok(stored) = bincode::Options::serialize(form(usize::MAX), &entry) else {
             return;
         };
-        let length = (json.len() as u64).to_le_bytes();
+        let length = (stored.len() as u64).to_le_bytes();
         let folders_length = (folders.len() as u64).to_le_bytes();
-        let _ = frame::write(&self.entry, &[&length, &json, &folders_length, &folders, &packed]);
+        let _ = frame::write(&self.entry, &[&length, &stored, &folders_length, &folders, &packed]);
     }
 }
 
@@ -151,7 +151,7 @@ pub fn earlier_output(dir: &Path, mut written: crate::write::Written) -> Option<
     let folders = written.take_folders();
     Some(
         manifest::Manifest::of_written(dir, written)?
-            .earlier(dir)?
+            .into_earlier(dir)
             .with_folders(folders),
     )
 }
@@ -160,15 +160,25 @@ pub fn earlier_output(dir: &Path, mut written: crate::write::Written) -> Option<
 /// still packed.
 fn read_entry(bytes: &[u8]) -> Option<(Entry, HashMap<String, crate::write::FolderRead>, &[u8])> {
     let payload = frame::open(bytes).ok()?;
-    let (json, rest) = frame::take_sized(payload)?;
+    let (stored, rest) = frame::take_sized(payload)?;
     let (folders, findings) = frame::take_sized(rest)?;
     let folders = manifest::decode_folders(folders)?;
-    Some((serde_json::from_slice(json).ok()?, folders, findings))
+    let entry = bincode::Options::deserialize(form(stored.len()), stored).ok()?;
+    Some((entry, folders, findings))
 }
 
-/// One cached build, as stored: this as JSON, with its length before it, then what it
-/// found of the output's folders (`manifest::encode_folders`), its length first, then its
-/// findings packed (`findings`).
+/// The binary form entries are stored in (bincode's, lengths as varints, nothing left
+/// over): a large site's record of its output is tens of thousands of paths and digests,
+/// which JSON took a tenth of a warm build to write and read. No length read from an entry
+/// may allocate more than `limit`, the entry's own length.
+pub(super) fn form(limit: usize) -> impl bincode::Options {
+    use bincode::Options;
+    bincode::DefaultOptions::new().with_limit(limit as u64)
+}
+
+/// One cached build, as stored: this in the binary `form`, with its length before it, then
+/// what it found of the output's folders (`manifest::encode_folders`), its length first,
+/// then its findings packed (`findings`).
 #[derive(Serialize, Deserialize)]
 struct Entry {
     inputs: String,
