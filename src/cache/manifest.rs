@@ -66,30 +66,37 @@ fn sha256(path: &Path) -> Option<[u8; 32]> {
 impl Manifest {
     /// `None` when the folder or one of its files cannot be read. `written` is what the
     /// build that made the folder wrote, as it recorded it: those files are not read again.
-    pub fn of(dir: &Path, written: &HashMap<String, WrittenFile>) -> Option<Manifest> {
-        let files = found(dir)?
+    /// With it, what was found of the folder's folders (`write::read_output`).
+    pub fn of(dir: &Path, written: &HashMap<String, WrittenFile>) -> Option<(Manifest, HashMap<String, FolderRead>)> {
+        let (found, folders) = crate::write::read_output(dir)?;
+        let mut files = found
             .into_par_iter()
             .map(|f| {
-                let (sha256, key) = match written.get(&f.path) {
+                let (sha256, key) = match written.get(&f.rel) {
                     Some(w) if w.size == f.size => (w.sha256, w.key),
-                    _ => (sha256(&f.full)?, None),
+                    _ => (sha256(&f.path)?, None),
                 };
                 Some(Entry {
                     sha256,
                     key,
-                    path: f.path,
+                    path: f.rel,
                     size: f.size,
                     modified: f.modified,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(Manifest { files })
+        files.par_sort_unstable_by(in_walk_order);
+        Some((Manifest { files }, folders))
     }
 
-    /// The manifest of `dir` after a build that wrote `written` into it: the record the
-    /// commit made when it made one (a commit in place, which read only what it changed),
-    /// else read from the folder (`of`).
-    pub fn of_written(dir: &Path, written: crate::write::Written) -> Option<Manifest> {
+    /// The manifest of `dir` after a build that wrote `written` into it, with what was found
+    /// of its folders: the record the commit made when it made one (a commit in place,
+    /// which read only what it changed), else read from the folder (`of`).
+    pub fn of_written(
+        dir: &Path,
+        mut written: crate::write::Written,
+    ) -> Option<(Manifest, HashMap<String, FolderRead>)> {
+        let folders = written.take_folders();
         let record = match written.into_record() {
             Ok(record) => record,
             Err(files) => return Manifest::of(dir, &files),
@@ -104,10 +111,8 @@ impl Manifest {
                 key: file.key,
             })
             .collect();
-        // The order of a walk that sorts each folder by name (`found`), which `matches`
-        // compares with, is that of paths compared part by part.
-        files.par_sort_unstable_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
-        Some(Manifest { files })
+        files.par_sort_unstable_by(in_walk_order);
+        Some((Manifest { files }, folders))
     }
 
     /// The folder's files as an earlier output this build can take files over from.
@@ -140,6 +145,12 @@ impl Manifest {
                     && (now.modified == was.modified || sha256(&now.full).as_ref() == Some(&was.sha256))
             })
     }
+}
+
+/// The order of a walk that sorts each folder by name (`found`), which `matches` compares
+/// with: that of paths compared part by part.
+fn in_walk_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    Path::new(&a.path).cmp(Path::new(&b.path))
 }
 
 /// What a build found of the output's folders (`write::FolderRead`), by path: each its
@@ -201,7 +212,7 @@ mod tests {
         std::fs::create_dir(dir.join("a")).unwrap();
         std::fs::write(dir.join("a/index.html"), "one").unwrap();
         std::fs::write(dir.join("feed.xml"), "two").unwrap();
-        let manifest = Manifest::of(dir, &HashMap::new()).unwrap();
+        let (manifest, _) = Manifest::of(dir, &HashMap::new()).unwrap();
         assert!(manifest.matches(dir));
         // Rewritten with the same bytes (a new date): still the same output.
         std::thread::sleep(std::time::Duration::from_millis(20));

@@ -112,17 +112,17 @@ impl BuildCache {
         root: &Path,
         settings: &Settings<'_>,
         out: &Path,
-        mut written: crate::write::Written,
+        written: crate::write::Written,
         diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
         if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
             return;
         }
-        let folders = manifest::encode_folders(&written.take_folders());
-        let Some(output) = manifest::Manifest::of_written(out, written) else {
+        let Some((output, folders)) = manifest::Manifest::of_written(out, written) else {
             return;
         };
+        let folders = manifest::encode_folders(&folders);
         let Ok((count, packed)) = findings::pack(diagnostics) else {
             return;
         };
@@ -147,13 +147,9 @@ impl BuildCache {
 /// build found of its folders, as the cache keeps it for `build`: a save published in place
 /// then reads again only the folders whose times changed; `None` when the folder cannot
 /// be read.
-pub fn earlier_output(dir: &Path, mut written: crate::write::Written) -> Option<crate::write::Earlier> {
-    let folders = written.take_folders();
-    Some(
-        manifest::Manifest::of_written(dir, written)?
-            .into_earlier(dir)
-            .with_folders(folders),
-    )
+pub fn earlier_output(dir: &Path, written: crate::write::Written) -> Option<crate::write::Earlier> {
+    let (manifest, folders) = manifest::Manifest::of_written(dir, written)?;
+    Some(manifest.into_earlier(dir).with_folders(folders))
 }
 
 /// An entry this binary wrote, what it found of the output's folders, and its findings
