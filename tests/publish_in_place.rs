@@ -128,6 +128,20 @@ fn a_file_put_into_a_folder_the_last_build_read_is_still_found() {
     assert!(tree(&site.path("public")) == clean_tree(&site), "a clean build's tree");
 }
 
+/// A build that swaps the output in reads it whole for its record, and notes its folders
+/// as a build in place does: a file put by hand into one of them afterwards is found by
+/// the next build all the same, and goes as a clean build drops it.
+#[test]
+fn a_file_put_into_a_folder_a_swapping_build_read_is_still_found() {
+    let site = Site::fixture(SITE);
+    build(&site, &[]);
+    settle();
+    site.write("public/editorial-policy/notes.txt", "not Evident's");
+    edit(&site, "Do statins cause muscle pain?", "Do statins cause muscle aches?");
+    build(&site, &[]);
+    assert!(tree(&site.path("public")) == clean_tree(&site), "a clean build's tree");
+}
+
 #[test]
 fn a_commit_in_place_killed_midway_is_finished_by_the_next_build() {
     let site = Site::fixture(SITE);

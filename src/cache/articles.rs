@@ -17,7 +17,10 @@
 //!
 //! Entries are framed like the build entries (`frame`: format tag, binary, length,
 //! SHA-256) and read back only whole; a corrupt or foreign entry is parsed again and
-//! replaced. An entry no build has read or written for a week is removed, at most once a
+//! replaced. The article itself is stored in bincode's compact form, not JSON: a build
+//! after one edit reads back every other article, and JSON's text (digests in hex, field
+//! names) took most of that time. The frame's checksum, not the form, is what makes an
+//! entry trusted. An entry no build has read or written for a week is removed, at most once a
 //! day, and only when it is one of ours (its frame's tag).
 
 use super::Finding;
@@ -58,9 +61,9 @@ pub struct ArticleCache {
     known: super::known::KnownFiles,
 }
 
-/// One kept parse as stored: JSON (the article without its references, their identities,
-/// the findings), then the body's packed HTML (length first), then the packed references,
-/// both as the build holds them: recalled, neither is unpacked or packed again.
+/// One kept parse as stored: bincode (`super::form`: the article without its references, their
+/// identities, the findings), then the body's packed HTML (length first), then the packed
+/// references, both as the build holds them: recalled, neither is unpacked or packed again.
 #[derive(Serialize)]
 struct Storing<'a> {
     article: &'a Option<Article>,
@@ -199,9 +202,9 @@ impl Kept for ArticleCache {
     fn recall(&self, key: &[u8; 32], spill: Option<&Arc<Spill>>) -> Option<ParsedArticle> {
         let bytes = std::fs::read(self.entry(key)).ok()?;
         let payload = frame::open(&bytes).ok()?;
-        let (json, rest) = frame::take_sized(payload)?;
+        let (article, rest) = frame::take_sized(payload)?;
         let (html, references) = frame::take_sized(rest)?;
-        let stored: Stored = serde_json::from_slice(json).ok()?;
+        let stored: Stored = bincode::Options::deserialize(super::form(article.len()), article).ok()?;
         let diagnostics = stored
             .findings
             .into_iter()
@@ -247,12 +250,12 @@ impl Kept for ArticleCache {
             references: references.as_ref().map_or(&[], |r| r.identities),
             findings: parsed.diagnostics.iter().map(Finding::of).collect(),
         };
-        let Ok(json) = serde_json::to_vec(&storing) else {
+        let Ok(article) = bincode::Options::serialize(super::form(usize::MAX), &storing) else {
             return;
         };
         let references = references.map(|r| r.packed).unwrap_or_default();
-        let mut payload = Vec::with_capacity(16 + json.len() + html.len() + references.len());
-        for part in [&json, &html] {
+        let mut payload = Vec::with_capacity(16 + article.len() + html.len() + references.len());
+        for part in [&article, &html] {
             payload.extend_from_slice(&(part.len() as u64).to_le_bytes());
             payload.extend_from_slice(part);
         }

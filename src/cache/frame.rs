@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-const TAG: &[u8] = b"evident-build-cache 1\n";
+const TAG: &[u8] = b"evident-build-cache 2\n";
 
 /// Why an entry was not read.
 #[derive(Debug, PartialEq, Eq)]

@@ -4,7 +4,6 @@
 //! differs (a copy, a CI cache restored by `tar`), still has the same bytes. The next build
 //! into the folder takes over the files it would write again (`write::Earlier`).
 
-use crate::text::hex;
 use crate::write::{Earlier, EarlierFile, FolderRead, WrittenFile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,16 +18,17 @@ pub struct Manifest {
     files: Vec<Entry>,
 }
 
+/// Stored in the build cache's binary form (`super::Entry`): digests as their bytes, not
+/// hex, as the next build reads tens of thousands of them back.
 #[derive(Debug, Serialize, Deserialize)]
 struct Entry {
     path: String,
     size: u64,
     /// Nanoseconds since the epoch.
     modified: u128,
-    sha256: String,
+    sha256: [u8; 32],
     /// The page key, for a page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
+    key: Option<[u8; 32]>,
 }
 
 /// A file as found on disk now, its bytes not yet read.
@@ -59,39 +59,44 @@ fn found(dir: &Path) -> Option<Vec<Found>> {
     Some(files)
 }
 
-fn sha256(path: &Path) -> Option<String> {
-    std::fs::read(path)
-        .ok()
-        .map(|bytes| crate::text::hex(&Sha256::digest(&bytes)))
+fn sha256(path: &Path) -> Option<[u8; 32]> {
+    std::fs::read(path).ok().map(|bytes| Sha256::digest(&bytes).into())
 }
 
 impl Manifest {
     /// `None` when the folder or one of its files cannot be read. `written` is what the
     /// build that made the folder wrote, as it recorded it: those files are not read again.
-    pub fn of(dir: &Path, written: &HashMap<String, WrittenFile>) -> Option<Manifest> {
-        let files = found(dir)?
+    /// With it, what was found of the folder's folders (`write::read_output`).
+    pub fn of(dir: &Path, written: &HashMap<String, WrittenFile>) -> Option<(Manifest, HashMap<String, FolderRead>)> {
+        let (found, folders) = crate::write::read_output(dir)?;
+        let mut files = found
             .into_par_iter()
             .map(|f| {
-                let (sha256, key) = match written.get(&f.path) {
-                    Some(w) if w.size == f.size => (hex(&w.sha256), w.key.as_ref().map(|key| hex(key))),
-                    _ => (sha256(&f.full)?, None),
+                let (sha256, key) = match written.get(&f.rel) {
+                    Some(w) if w.size == f.size => (w.sha256, w.key),
+                    _ => (sha256(&f.path)?, None),
                 };
                 Some(Entry {
                     sha256,
                     key,
-                    path: f.path,
+                    path: f.rel,
                     size: f.size,
                     modified: f.modified,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(Manifest { files })
+        files.par_sort_unstable_by(in_walk_order);
+        Some((Manifest { files }, folders))
     }
 
-    /// The manifest of `dir` after a build that wrote `written` into it: the record the
-    /// commit made when it made one (a commit in place, which read only what it changed),
-    /// else read from the folder (`of`).
-    pub fn of_written(dir: &Path, written: crate::write::Written) -> Option<Manifest> {
+    /// The manifest of `dir` after a build that wrote `written` into it, with what was found
+    /// of its folders: the record the commit made when it made one (a commit in place,
+    /// which read only what it changed), else read from the folder (`of`).
+    pub fn of_written(
+        dir: &Path,
+        mut written: crate::write::Written,
+    ) -> Option<(Manifest, HashMap<String, FolderRead>)> {
+        let folders = written.take_folders();
         let record = match written.into_record() {
             Ok(record) => record,
             Err(files) => return Manifest::of(dir, &files),
@@ -102,36 +107,30 @@ impl Manifest {
                 path,
                 size: file.size,
                 modified: file.modified,
-                sha256: hex(&file.sha256),
-                key: file.key.as_ref().map(|key| hex(key)),
+                sha256: file.sha256,
+                key: file.key,
             })
             .collect();
-        // The order of a walk that sorts each folder by name (`found`), which `matches`
-        // compares with, is that of paths compared part by part.
-        files.par_sort_unstable_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
-        Some(Manifest { files })
+        files.par_sort_unstable_by(in_walk_order);
+        Some((Manifest { files }, folders))
     }
 
-    /// The folder's files as an earlier output this build can take files over from;
-    /// `None` for a manifest this binary cannot read back.
-    pub fn earlier(&self, dir: &Path) -> Option<Earlier> {
+    /// The folder's files as an earlier output this build can take files over from.
+    pub fn into_earlier(self, dir: &Path) -> Earlier {
         let files = self
             .files
-            .iter()
+            .into_iter()
             .map(|entry| {
                 let file = EarlierFile {
                     size: entry.size,
                     modified: entry.modified,
-                    sha256: crate::text::digest_of_hex(&entry.sha256)?,
-                    key: match &entry.key {
-                        Some(key) => Some(crate::text::digest_of_hex(key)?),
-                        None => None,
-                    },
+                    sha256: entry.sha256,
+                    key: entry.key,
                 };
-                Some((entry.path.clone(), file))
+                (entry.path, file)
             })
-            .collect::<Option<HashMap<_, _>>>()?;
-        Some(Earlier::new(dir, files))
+            .collect();
+        Earlier::new(dir, files)
     }
 
     /// Whether `dir` holds what this manifest recorded.
@@ -146,6 +145,12 @@ impl Manifest {
                     && (now.modified == was.modified || sha256(&now.full).as_ref() == Some(&was.sha256))
             })
     }
+}
+
+/// The order of a walk that sorts each folder by name (`found`), which `matches` compares
+/// with: that of paths compared part by part.
+fn in_walk_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    Path::new(&a.path).cmp(Path::new(&b.path))
 }
 
 /// What a build found of the output's folders (`write::FolderRead`), by path: each its
@@ -207,7 +212,7 @@ mod tests {
         std::fs::create_dir(dir.join("a")).unwrap();
         std::fs::write(dir.join("a/index.html"), "one").unwrap();
         std::fs::write(dir.join("feed.xml"), "two").unwrap();
-        let manifest = Manifest::of(dir, &HashMap::new()).unwrap();
+        let (manifest, _) = Manifest::of(dir, &HashMap::new()).unwrap();
         assert!(manifest.matches(dir));
         // Rewritten with the same bytes (a new date): still the same output.
         std::thread::sleep(std::time::Duration::from_millis(20));

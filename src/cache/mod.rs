@@ -101,7 +101,7 @@ impl BuildCache {
                 });
             }
         }
-        Recalled::Changed(entry.output.earlier(out).map(|earlier| earlier.with_folders(folders)))
+        Recalled::Changed(Some(entry.output.into_earlier(out).with_folders(folders)))
     }
 
     /// Records a clean build into `out`, unless an input changed while it ran (the output
@@ -113,17 +113,17 @@ impl BuildCache {
         root: &Path,
         settings: &Settings<'_>,
         out: &Path,
-        mut written: crate::write::Written,
+        written: crate::write::Written,
         diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
         if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
             return;
         }
-        let folders = manifest::encode_folders(&written.take_folders());
-        let Some(output) = manifest::Manifest::of_written(out, written) else {
+        let Some((output, folders)) = manifest::Manifest::of_written(out, written) else {
             return;
         };
+        let folders = manifest::encode_folders(&folders);
         let Ok((count, packed)) = findings::pack(diagnostics) else {
             return;
         };
@@ -134,12 +134,12 @@ impl BuildCache {
             articles: counts.0,
             pages: counts.1,
         };
-        let Ok(json) = serde_json::to_vec(&entry) else {
+        let Ok(stored) = bincode::Options::serialize(form(usize::MAX), &entry) else {
             return;
         };
-        let length = (json.len() as u64).to_le_bytes();
+        let length = (stored.len() as u64).to_le_bytes();
         let folders_length = (folders.len() as u64).to_le_bytes();
-        let _ = frame::write(&self.entry, &[&length, &json, &folders_length, &folders, &packed]);
+        let _ = frame::write(&self.entry, &[&length, &stored, &folders_length, &folders, &packed]);
     }
 }
 
@@ -148,28 +148,34 @@ impl BuildCache {
 /// build found of its folders, as the cache keeps it for `build`: a save published in place
 /// then reads again only the folders whose times changed; `None` when the folder cannot
 /// be read.
-pub fn earlier_output(dir: &Path, mut written: crate::write::Written) -> Option<crate::write::Earlier> {
-    let folders = written.take_folders();
-    Some(
-        manifest::Manifest::of_written(dir, written)?
-            .earlier(dir)?
-            .with_folders(folders),
-    )
+pub fn earlier_output(dir: &Path, written: crate::write::Written) -> Option<crate::write::Earlier> {
+    let (manifest, folders) = manifest::Manifest::of_written(dir, written)?;
+    Some(manifest.into_earlier(dir).with_folders(folders))
 }
 
 /// An entry this binary wrote, what it found of the output's folders, and its findings
 /// still packed.
 fn read_entry(bytes: &[u8]) -> Option<(Entry, HashMap<String, crate::write::FolderRead>, &[u8])> {
     let payload = frame::open(bytes).ok()?;
-    let (json, rest) = frame::take_sized(payload)?;
+    let (stored, rest) = frame::take_sized(payload)?;
     let (folders, findings) = frame::take_sized(rest)?;
     let folders = manifest::decode_folders(folders)?;
-    Some((serde_json::from_slice(json).ok()?, folders, findings))
+    let entry = bincode::Options::deserialize(form(stored.len()), stored).ok()?;
+    Some((entry, folders, findings))
 }
 
-/// One cached build, as stored: this as JSON, with its length before it, then what it
-/// found of the output's folders (`manifest::encode_folders`), its length first, then its
-/// findings packed (`findings`).
+/// The binary form entries are stored in (bincode's, lengths as varints, nothing left
+/// over): a large site's record of its output is tens of thousands of paths and digests,
+/// which JSON took a tenth of a warm build to write and read. No length read from an entry
+/// may allocate more than `limit`, the entry's own length.
+pub(super) fn form(limit: usize) -> impl bincode::Options {
+    use bincode::Options;
+    bincode::DefaultOptions::new().with_limit(limit as u64)
+}
+
+/// One cached build, as stored: this in the binary `form`, with its length before it, then
+/// what it found of the output's folders (`manifest::encode_folders`), its length first,
+/// then its findings packed (`findings`).
 #[derive(Serialize, Deserialize)]
 struct Entry {
     inputs: String,

@@ -9,7 +9,10 @@
 //! it in, as a first build does, so the output is a clean build's either way. To know that,
 //! a build reads the names in each folder; what it found is kept with the record (each
 //! folder's times, `FolderRead`), and the next build reads again only the folders whose
-//! times changed since (the commit's own, or a hand's): after one edit, a few.
+//! times changed since (the commit's own, or a hand's): after one edit, a few. A build that
+//! swaps the whole site in reads the folder once for its record (`read_output`) and notes
+//! its folders the same way; those it wrote within `SETTLED` of that reading are read again
+//! by the next build, so after a short first build most are.
 //!
 //! Before the first change to the output, the commit writes a journal into the staging
 //! folder: what it deletes, which folders it removes, what it moves. The journal is the
@@ -23,7 +26,7 @@ use super::{Earlier, EarlierFile, contained};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The journal's name in the staging folder, beside the folder of staged files: never an
@@ -264,6 +267,90 @@ impl Walk<'_> {
     }
 }
 
+/// A file found in an output folder read whole (`read_output`): any entry that is not a
+/// real folder, a link too. Its bytes are not read.
+pub struct FoundFile {
+    /// `/`-separated, relative to the output folder; a name that is not UTF-8 lossily.
+    pub rel: String,
+    pub path: PathBuf,
+    pub size: u64,
+    /// Nanoseconds since the epoch.
+    pub modified: u128,
+}
+
+/// Every file in the output folder `target`, read whole: what a build that swapped the
+/// folder in reads of it for its record. With them, what was found of its folders, for the
+/// next build to publish in place without reading them again (`holds_only`), as that walk
+/// notes them: a folder whose names are all UTF-8, whose subfolders each hold a file
+/// somewhere below (a record names no empty folder), and whose times did not change while
+/// it was read. Without this, the first build after one that swapped read every folder.
+/// `None` when something cannot be read.
+pub fn read_output(target: &Path) -> Option<(Vec<FoundFile>, HashMap<String, FolderRead>)> {
+    let found = Mutex::default();
+    let files = read_folder(target, "", folder_times(target, true), &found)?;
+    Some((files, found.into_inner().unwrap_or_else(|e| e.into_inner())))
+}
+
+/// The files under the folder `dir`, at `prefix` in the output; `before` is what the file
+/// system said of it just now. The folder is noted in `found` when its reading can be
+/// trusted later (`read_output`).
+fn read_folder(
+    dir: &Path,
+    prefix: &str,
+    before: Option<FolderRead>,
+    found: &Mutex<HashMap<String, FolderRead>>,
+) -> Option<Vec<FoundFile>> {
+    let read_at = now();
+    let entries = std::fs::read_dir(dir)
+        .and_then(|entries| entries.collect::<std::io::Result<Vec<_>>>())
+        .ok()?;
+    // Each entry's files, and whether it leaves the folder's reading one to keep.
+    let read: Vec<Option<(Vec<FoundFile>, bool)>> = entries
+        .par_iter()
+        .map(|entry| {
+            let name = entry.file_name();
+            let named = name.to_str().is_some();
+            let name = name.to_string_lossy();
+            let rel = if prefix.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let path = entry.path();
+            if entry.file_type().ok()?.is_dir() {
+                let now = folder_times(&path, false);
+                let files = read_folder(&path, &rel, now, found)?;
+                let kept = named && !files.is_empty();
+                return Some((files, kept));
+            }
+            // Of the entry itself, a link not followed.
+            let meta = entry.metadata().ok()?;
+            let file = FoundFile {
+                rel,
+                size: meta.len(),
+                modified: super::earlier::modified_nanos(&meta)?,
+                path,
+            };
+            Some((vec![file], named))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut kept = true;
+    for entry in read {
+        let (found, keeps) = entry?;
+        kept &= keeps;
+        files.extend(found);
+    }
+    // Names read while the folder changed are not known to be all it holds.
+    if let Some(before) = before.filter(|before| kept && folder_times(dir, prefix.is_empty()) == Some(*before)) {
+        found
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(prefix.to_string(), FolderRead { read_at, ..before });
+    }
+    Some(files)
+}
+
 /// What the file system says of the folder at `path` (through a link when `follow`), with
 /// no time of reading; `None` when it is not a folder, or not on Unix.
 #[cfg(unix)]
@@ -359,6 +446,53 @@ mod tests {
         std::fs::remove_dir_all(out.join("q/a")).unwrap();
         std::os::unix::fs::symlink(temp.path(), out.join("q/a")).unwrap();
         assert!(holds_only(out, &files).is_none(), "a link where a folder was");
+    }
+
+    /// What `read_output` found of `out`, each folder's reading taken as if made an hour
+    /// after its last change (settled), for `holds_only` to trust it.
+    fn read_and_settled(out: &Path) -> (Vec<String>, HashMap<String, FolderRead>) {
+        let (files, found) = read_output(out).expect("readable");
+        let mut names: Vec<String> = files.into_iter().map(|file| file.rel).collect();
+        names.sort();
+        let settled = found
+            .into_iter()
+            .map(|(rel, read)| {
+                let read_at = (read.changed.0.max(read.modified.0) + 3600, 0);
+                (rel, FolderRead { read_at, ..read })
+            })
+            .collect();
+        (names, settled)
+    }
+
+    #[test]
+    fn a_folder_read_whole_is_noted_only_when_its_record_would_name_all_it_holds() {
+        use std::os::unix::ffi::OsStrExt;
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path();
+        std::fs::create_dir_all(out.join("q/a")).unwrap();
+        std::fs::create_dir_all(out.join("q/empty")).unwrap();
+        std::fs::write(out.join("q/a/index.html"), "").unwrap();
+        super::super::target::mark(out).unwrap();
+        let (names, settled) = read_and_settled(out);
+        assert_eq!(names, [MARKER, "q/a/index.html"]);
+        assert!(settled.contains_key("") && settled.contains_key("q/a"));
+        assert!(!settled.contains_key("q"), "a record names no empty folder");
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let earlier = Earlier::new(out, record(&names)).with_folders(settled);
+        assert!(holds_only(out, &earlier).is_none(), "the empty folder is found");
+
+        let odd = std::ffi::OsStr::from_bytes(b"notes-\xff.txt");
+        std::fs::remove_dir(out.join("q/empty")).unwrap();
+        std::fs::write(out.join("q/a").join(odd), "").unwrap();
+        let (names, settled) = read_and_settled(out);
+        assert_eq!(names, [MARKER, "q/a/index.html", "q/a/notes-\u{fffd}.txt"]);
+        assert!(
+            settled.contains_key("q") && !settled.contains_key("q/a"),
+            "a name that is not UTF-8"
+        );
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let earlier = Earlier::new(out, record(&names)).with_folders(settled);
+        assert!(holds_only(out, &earlier).is_none(), "the name is read, and refused");
     }
 
     #[test]
