@@ -252,19 +252,30 @@ impl Walk<'_> {
                 Err(_) => false,
             }
         });
-        // Names read while the folder changed are not known to be all it holds.
-        if let Some(before) = before.filter(|before| holds && folder_times(dir, prefix.is_empty()) == Some(*before)) {
-            self.note(prefix, FolderRead { read_at, ..before });
+        if holds && let Some(read) = reading_held(dir, prefix, before, read_at) {
+            self.note(prefix, read);
         }
         holds
     }
 
     fn note(&self, prefix: &str, read: FolderRead) {
-        self.found
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(prefix.to_string(), read);
+        note_folder(&self.found, prefix, read);
     }
+}
+
+/// What to keep of a reading of the folder `dir` (at `prefix`) begun at `read_at`, when the
+/// file system says of it what it said before (`before`): names read while the folder
+/// changed are not known to be all it holds.
+fn reading_held(dir: &Path, prefix: &str, before: Option<FolderRead>, read_at: (i64, i64)) -> Option<FolderRead> {
+    let before = before?;
+    (folder_times(dir, prefix.is_empty()) == Some(before)).then_some(FolderRead { read_at, ..before })
+}
+
+fn note_folder(found: &Mutex<HashMap<String, FolderRead>>, prefix: &str, read: FolderRead) {
+    found
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(prefix.to_string(), read);
 }
 
 /// A file found in an output folder read whole (`read_output`): any entry that is not a
@@ -341,12 +352,8 @@ fn read_folder(
         kept &= keeps;
         files.extend(found);
     }
-    // Names read while the folder changed are not known to be all it holds.
-    if let Some(before) = before.filter(|before| kept && folder_times(dir, prefix.is_empty()) == Some(*before)) {
-        found
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(prefix.to_string(), FolderRead { read_at, ..before });
+    if kept && let Some(read) = reading_held(dir, prefix, before, read_at) {
+        note_folder(found, prefix, read);
     }
     Some(files)
 }
