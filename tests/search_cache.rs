@@ -37,18 +37,7 @@ fn build(site: &Site) {
 /// Every file of the index under `out`, with its bytes.
 fn index(out: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    let mut folders = vec![out.join("search")];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                let rel = path.strip_prefix(out).unwrap().to_string_lossy().into_owned();
-                files.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
+    common::collect_files(out, &out.join("search"), &mut files);
     files
 }
 

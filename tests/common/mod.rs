@@ -141,7 +141,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn collect_files(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
+/// Every file under `dir` with its bytes, named relative to `base`, into `files`.
+pub fn collect_files(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display())) {
         let path = entry.unwrap().path();
         if path.is_dir() {
