@@ -5,6 +5,9 @@
 //! `--timings` shows) adds the allocator's own slack on top; these are the bytes the
 //! build's data itself holds, which is what any memory work has to shrink.
 //!
+//! `heap_by_stage --cached SITE [OUT]` builds with the site's cache instead (`.evident/cache/`):
+//! the first run keeps every parse, a run after an edit recalls them.
+//!
 //! `heap_by_stage --fields SITE` instead loads and checks SITE as `build` does and prints
 //! what each part of the parsed articles holds: the live heap freed by taking that part
 //! out of every article, one part after another.
@@ -95,16 +98,22 @@ fn main() {
         fields(PathBuf::from(site).as_path());
         return;
     }
+    // `--cached`: a build with the site's cache, as `build` makes it by default: run it
+    // twice for a first cached build, then after an edit, to see what recalling holds.
+    let cached = args.peek().map(String::as_str) == Some("--cached");
+    if cached {
+        args.next();
+    }
     let Some(site) = args.next() else {
-        eprintln!("usage: heap_by_stage SITE [OUT]");
+        eprintln!("usage: heap_by_stage [--cached] SITE [OUT]");
         std::process::exit(2);
     };
     let out = args.next().unwrap_or_else(|| "/dev/shm/heap_by_stage".to_string());
-    // A clean build, as `build --no-cache` makes it: a cache recorded by one run would
-    // make the next a warm build, and the date fixes what the age checks find.
+    // A clean build, as `build --no-cache` makes it, unless asked: a cache recorded by one
+    // run would make the next a warm build, and the date fixes what the age checks find.
     let options = BuildOptions {
         out: Some(PathBuf::from(&out)),
-        no_cache: true,
+        no_cache: !cached,
         as_of: evident::date::Date::parse_iso("2026-12-06"),
         ..BuildOptions::default()
     };
