@@ -8,7 +8,8 @@
 //! articles. A build that publishes therefore writes them to a `Spill`, an unnamed
 //! temporary file the system deletes when the build ends however it ends, and holds only
 //! where each one is; the page reads its body back when it is rendered. Where no such file
-//! can be made, the text stays packed in memory: slower to scale, never wrong.
+//! can be made, the text stays packed in memory: slower to scale, never wrong. A text read
+//! back from the build cache is held where the cache's file has it (`Holding::At`).
 
 use std::cell::RefCell;
 use std::fmt;
@@ -42,10 +43,13 @@ impl Held {
 }
 
 /// An unnamed temporary file that packed texts are written to while they wait, each at
-/// its own offset, from any thread; it is gone when the last text in it is dropped.
+/// its own offset, from any thread; it is gone when the last text in it is dropped. Or a
+/// file that already holds packed texts where they are (the build cache's pack of kept
+/// parses, `Spill::holding`), read and never written.
 pub struct Spill {
     file: std::fs::File,
     end: AtomicU64,
+    writable: bool,
 }
 
 impl fmt::Debug for Spill {
@@ -60,11 +64,26 @@ impl Spill {
         Ok(Arc::new(Spill {
             file: tempfile::tempfile()?,
             end: AtomicU64::new(0),
+            writable: true,
         }))
+    }
+
+    /// The texts `file` holds, read where they are (`PackedText::held_in`). Nothing is
+    /// ever written to it through the spill: whoever wrote it only appends after what was
+    /// read, or writes a new file in its place, so the bytes a text was checked by stay.
+    pub fn holding(file: std::fs::File) -> Arc<Spill> {
+        Arc::new(Spill {
+            file,
+            end: AtomicU64::new(0),
+            writable: false,
+        })
     }
 
     /// Where `bytes` now are: each writer reserves its own range, so writes never overlap.
     pub(crate) fn write(&self, bytes: &[u8]) -> std::io::Result<u64> {
+        if !self.writable {
+            return Err(std::io::ErrorKind::PermissionDenied.into());
+        }
         let offset = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         write_at(&self.file, bytes, offset)?;
         Ok(offset)
@@ -83,7 +102,7 @@ fn write_at(file: &std::fs::File, bytes: &[u8], offset: u64) -> std::io::Result<
 }
 
 #[cfg(unix)]
-fn read_at(file: &std::fs::File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+pub(crate) fn read_at(file: &std::fs::File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
 }
 
@@ -101,7 +120,7 @@ fn write_at(file: &std::fs::File, mut bytes: &[u8], mut offset: u64) -> std::io:
 }
 
 #[cfg(windows)]
-fn read_at(file: &std::fs::File, mut bytes: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+pub(crate) fn read_at(file: &std::fs::File, mut bytes: &mut [u8], mut offset: u64) -> std::io::Result<()> {
     while !bytes.is_empty() {
         let read = std::os::windows::fs::FileExt::seek_read(file, bytes, offset)?;
         if read == 0 {
@@ -119,7 +138,7 @@ fn write_at(_: &std::fs::File, _: &[u8], _: u64) -> std::io::Result<()> {
 }
 
 #[cfg(not(any(unix, windows)))]
-fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+pub(crate) fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
@@ -216,16 +235,23 @@ impl PackedText {
         }
     }
 
-    /// Bytes `packed` gave, held again: written to `spill` when there is one, without a
-    /// copy in memory. They are not unpacked to be judged: they come from a build cache
-    /// entry whose SHA-256 was checked when it was read (`cache::frame`), and this binary
-    /// stores only what `packed` gave. `None` when they are too short to hold a length.
-    pub fn from_packed(bytes: &[u8], spill: Option<&Arc<Spill>>) -> Option<PackedText> {
+    /// Bytes `packed` gave, held again as `holding` says. They are not unpacked to be
+    /// judged: they come from a build cache entry whose checksum was checked when it was
+    /// read (`cache::pack`), and this binary stores only what `packed` gave. `None` when
+    /// they are too short to hold a length.
+    pub fn from_packed(bytes: &[u8], holding: Holding<'_>) -> Option<PackedText> {
         if bytes.len() < LENGTH_BYTES {
             return None;
         }
-        let spilled = spill.and_then(|spill| Held::written_to(spill, bytes));
-        Some(PackedText(spilled.unwrap_or_else(|| Held::Memory(bytes.into()))))
+        let held = match holding {
+            Holding::At(file, offset) => Some(Held::Spilled {
+                spill: file.clone(),
+                offset,
+                length: u32::try_from(bytes.len()).ok()?,
+            }),
+            Holding::Copied(spill) => spill.and_then(|spill| Held::written_to(spill, bytes)),
+        };
+        Some(PackedText(held.unwrap_or_else(|| Held::Memory(bytes.into()))))
     }
 
     /// Kept as it is, marked by a length no packed text has.
@@ -235,6 +261,16 @@ impl PackedText {
         bytes.extend_from_slice(text.as_bytes());
         PackedText(Held::Memory(bytes.into_boxed_slice()))
     }
+}
+
+/// Where bytes read back from the build cache are held.
+#[derive(Clone, Copy)]
+pub enum Holding<'a> {
+    /// Where they were read: at this offset of a file that keeps them unchanged
+    /// (`Spill::holding`), so a recalled body costs no second copy of itself.
+    At(&'a Arc<Spill>, u64),
+    /// Written to the build's spill when there is one, else in memory.
+    Copied(Option<&'a Arc<Spill>>),
 }
 
 fn unpack_bytes(bytes: &[u8]) -> Result<String, UnpackError> {
@@ -325,6 +361,26 @@ mod tests {
         assert_eq!(Arc::strong_count(&spill), 1 + packed.len());
         drop(packed);
         assert_eq!(Arc::strong_count(&spill), 1);
+    }
+
+    #[test]
+    fn a_text_held_where_a_file_has_it_reads_back_and_the_file_is_never_written() {
+        use std::io::{Seek, Write};
+        let text = "<p>warfarin 5 mg</p>".repeat(20);
+        let bytes = PackedText::pack(&text).packed().unwrap();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(b"head").unwrap();
+        file.write_all(&bytes).unwrap();
+        file.rewind().unwrap();
+        let holding = Spill::holding(file);
+        let held = PackedText::from_packed(&bytes, Holding::At(&holding, 4)).unwrap();
+        assert!(matches!(held.0, Held::Spilled { offset: 4, .. }), "{held:?}");
+        assert_eq!(held.unpack().unwrap(), text);
+        assert!(holding.write(b"x").is_err(), "a holding spill is read, never written");
+        let mut copied = PackedText::from_packed(&bytes, Holding::Copied(None)).unwrap();
+        copied.spill(&holding);
+        assert!(matches!(copied.0, Held::Memory(_)), "{copied:?}");
+        assert_eq!(copied.unpack().unwrap(), text);
     }
 
     #[test]

@@ -30,7 +30,8 @@
 //!   citation key and the uncited claims go to them and are dropped with the job.
 //! - **Bodies' HTML.** Each parse job packs its body with LZ4 and writes it to a
 //!   `packed::Spill`, an unnamed temporary file; the article keeps where it is, and its
-//!   page reads it back.
+//!   page reads it back. A parse recalled from the build cache keeps where its body is in
+//!   the cache's pack (`cache::pack`), never copied.
 //! - **References as typed.** Once its job has judged and annotated them, each article's
 //!   references are packed the same way (`parse::references::References::pack`: into the
 //!   spill when the build publishes, in memory otherwise); what stays is each one's key,

@@ -479,13 +479,58 @@ fn random_sequences_of_edits_keep_the_cached_output_clean() {
     }
 }
 
-/// The kept parses of article files (`.evident/cache/articles/`), by name.
-fn kept_parses(site: &Site) -> BTreeMap<String, Vec<u8>> {
-    let dir = site.path(".evident/cache/articles");
-    tree(&dir)
-        .into_iter()
-        .filter(|(name, _)| name.ends_with(".bin"))
+/// The packs of kept parses (`.evident/cache/articles/*.pack`), one per configuration.
+fn packs(site: &Site) -> Vec<std::path::PathBuf> {
+    let Ok(dir) = std::fs::read_dir(site.path(".evident/cache/articles")) else {
+        return Vec::new();
+    };
+    let mut packs: Vec<_> = dir
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "pack"))
+        .collect();
+    packs.sort();
+    packs
+}
+
+/// The only pack of kept parses.
+fn pack(site: &Site) -> std::path::PathBuf {
+    let packs = packs(site);
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    packs[0].clone()
+}
+
+/// What the index beside `pack` names: each entry's name in hex, and where its record is.
+fn indexed(pack: &Path) -> BTreeMap<String, (u64, u32)> {
+    let Ok(bytes) = std::fs::read(pack.with_extension("index")) else {
+        return BTreeMap::new();
+    };
+    let tag = b"evident-kept-parses index 1\n".len();
+    let binary = u64::from_le_bytes(bytes[tag..tag + 8].try_into().unwrap()) as usize;
+    let count_at = tag + 8 + binary + 16;
+    let count = u64::from_le_bytes(bytes[count_at..count_at + 8].try_into().unwrap()) as usize;
+    let entries = &bytes[count_at + 8..bytes.len() - 8];
+    assert_eq!(entries.len(), count * 48, "an index of {count} entries");
+    entries
+        .chunks(48)
+        .map(|entry| {
+            let name: String = entry[..32].iter().map(|b| format!("{b:02x}")).collect();
+            let offset = u64::from_le_bytes(entry[32..40].try_into().unwrap());
+            let length = u32::from_le_bytes(entry[40..44].try_into().unwrap());
+            (name, (offset, length))
+        })
         .collect()
+}
+
+/// The kept parses of article files, by name: each record's bytes, as the index places it.
+fn kept_parses(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    let mut kept = BTreeMap::new();
+    for pack in packs(site) {
+        let bytes = std::fs::read(&pack).unwrap();
+        for (name, (offset, length)) in indexed(&pack) {
+            kept.insert(name, bytes[offset as usize..offset as usize + length as usize].to_vec());
+        }
+    }
+    kept
 }
 
 /// After an edit of one article, the next build parses that file alone: one new kept
@@ -584,38 +629,161 @@ fn a_build_after_an_edit_writes_only_the_pages_it_changes() {
     );
 }
 
-/// A kept parse that is cut short, altered, empty or of another format is parsed anew and
-/// replaced (entries are framed like the build's, whose other-binary case is tested above), and the output is a clean build's.
+/// The checksum of the cache's records and index (`cache::pack::checksum`): the Fx hash
+/// of the length, then of the bytes as zero-padded little-endian words.
+fn checksum(bytes: &[u8]) -> u64 {
+    let add = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    bytes.chunks(8).fold(add(0, bytes.len() as u64), |hash, chunk| {
+        let mut word = [0; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        add(hash, u64::from_le_bytes(word))
+    })
+}
+
+/// Seals `bytes` again after a change: its last eight bytes are the checksum of the rest.
+fn reseal(bytes: &mut [u8]) {
+    let end = bytes.len() - 8;
+    let sum = checksum(&bytes[..end]);
+    bytes[end..].copy_from_slice(&sum.to_le_bytes());
+}
+
+/// Swaps the names of the first two records of the pack at `path` (placed as `places`
+/// says), sealing each again, and their entries in its index: each name's entry is whole
+/// and sealed, and holds the other article's parse.
+fn swap_two(path: &Path, places: &BTreeMap<String, (u64, u32)>) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let mut two = places.values().take(2);
+    let (a, b) = (*two.next().unwrap(), *two.next().unwrap());
+    let (a_name, b_name) = (
+        bytes[a.0 as usize..a.0 as usize + 32].to_vec(),
+        bytes[b.0 as usize..b.0 as usize + 32].to_vec(),
+    );
+    for ((offset, length), name) in [(a, &b_name), (b, &a_name)] {
+        let record = &mut bytes[offset as usize..offset as usize + length as usize];
+        record[..32].copy_from_slice(name);
+        reseal(record);
+    }
+    std::fs::write(path, bytes).unwrap();
+    let index_path = path.with_extension("index");
+    let mut index = std::fs::read(&index_path).unwrap();
+    let a_at = index.windows(32).position(|w| w == a_name).unwrap();
+    let b_at = index.windows(32).position(|w| w == b_name).unwrap();
+    index[a_at..a_at + 32].copy_from_slice(&b_name);
+    index[b_at..b_at + 32].copy_from_slice(&a_name);
+    reseal(&mut index);
+    std::fs::write(index_path, index).unwrap();
+}
+
+/// Changes one byte of the pack at `path` and of its index, at `pack_at` and `index_at`
+/// (their tag, or the binary that wrote them), sealing the index again.
+fn mark_foreign(path: &Path, pack_at: usize, index_at: usize) {
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[pack_at] ^= 0x01;
+    std::fs::write(path, bytes).unwrap();
+    let mut index = std::fs::read(path.with_extension("index")).unwrap();
+    index[index_at] ^= 0x01;
+    reseal(&mut index);
+    std::fs::write(path.with_extension("index"), index).unwrap();
+}
+
+/// A pack of kept parses damaged in one entry's bytes, cut short, emptied, of another
+/// format or of another binary, or left half-compacted: what cannot be proved is parsed
+/// anew and replaced, and the output is a clean build's. Debug builds (every test) parse
+/// each recalled file again and stop when a recalled parse differs, so an entry that was
+/// trusted wrongly fails the test too.
 #[test]
-fn a_corrupt_kept_parse_is_parsed_anew_and_replaced() {
+fn a_damaged_pack_of_kept_parses_is_parsed_anew_and_replaced() {
     let site = site();
     cached_build(&site, &[]);
     let good = kept_parses(&site);
-    let dir = site.path(".evident/cache/articles");
-    type Damage = fn(&[u8]) -> Vec<u8>;
-    let damages: [(&str, Damage); 4] = [
-        ("cut short", |b| b[..b.len() / 2].to_vec()),
-        ("altered", |b| {
-            let mut b = b.to_vec();
-            let at = b.len() / 3;
-            b[at] ^= 0x01;
-            b
-        }),
-        ("emptied", |_| Vec::new()),
-        ("of another format", |_| {
-            b"{\"article\": null, \"findings\": []}".to_vec()
-        }),
+    assert_eq!(good.len(), 3);
+    let path = pack(&site);
+    let index = path.with_extension("index");
+    let (good_pack, good_index) = (std::fs::read(&path).unwrap(), std::fs::read(&index).unwrap());
+    let places = indexed(&path);
+    let (offset, length) = places.values().next().copied().unwrap();
+    let places: &'static BTreeMap<String, (u64, u32)> = Box::leak(Box::new(places));
+    let head = places.values().map(|(offset, _)| *offset).min().unwrap() as usize;
+    type Damage = Box<dyn Fn(&Path)>;
+    let damages: Vec<(&str, Damage)> = vec![
+        (
+            "one entry's byte flipped",
+            Box::new(move |path| {
+                let mut bytes = std::fs::read(path).unwrap();
+                bytes[(offset + u64::from(length) / 2) as usize] ^= 0x01;
+                std::fs::write(path, bytes).unwrap();
+            }),
+        ),
+        (
+            "cut short",
+            Box::new(|path| {
+                let bytes = std::fs::read(path).unwrap();
+                std::fs::write(path, &bytes[..bytes.len() - 100]).unwrap();
+            }),
+        ),
+        ("emptied", Box::new(|path| std::fs::write(path, b"").unwrap())),
+        // Each of these holds records whole and sealed, but two articles' parses swapped:
+        // only what says whose pack it is keeps them from being read.
+        (
+            "of another format",
+            Box::new(move |path| {
+                swap_two(path, places);
+                mark_foreign(
+                    path,
+                    b"evident-kept-parses pack ".len(),
+                    b"evident-kept-parses index ".len(),
+                );
+            }),
+        ),
+        (
+            "of another binary",
+            Box::new(move |path| {
+                swap_two(path, places);
+                let (pack_tag, index_tag) = (
+                    b"evident-kept-parses pack 1\n".len(),
+                    b"evident-kept-parses index 1\n".len(),
+                );
+                mark_foreign(path, pack_tag + 8, index_tag + 8);
+            }),
+        ),
+        (
+            "left by a compaction cut off after its pack was renamed",
+            Box::new(move |path| {
+                // A new pack's records where the old index places others, under a new id.
+                swap_two(path, places);
+                let mut bytes = std::fs::read(path).unwrap();
+                bytes[head - 1] ^= 0x01;
+                std::fs::write(path, bytes).unwrap();
+            }),
+        ),
+        (
+            "left by a compaction cut off while writing its pack",
+            Box::new(|path| {
+                let bytes = std::fs::read(path).unwrap();
+                let name = path.file_name().unwrap().to_string_lossy();
+                let left = path.with_file_name(format!(".{name}.999999.tmp"));
+                std::fs::write(left, &bytes[..bytes.len() / 2]).unwrap();
+            }),
+        ),
     ];
     let disclaimer = site.read("content/pages/disclaimer.md");
     for (what, damage) in damages {
-        for (name, bytes) in &good {
-            std::fs::write(dir.join(name), damage(bytes)).unwrap();
-        }
+        std::fs::write(&path, &good_pack).unwrap();
+        std::fs::write(&index, &good_index).unwrap();
+        damage(&path);
         // An edit of a page, so that the build does not stop at "up to date".
         site.write("content/pages/disclaimer.md", format!("{disclaimer}\nNot {what}.\n"));
         assert!(!cached_build(&site, &[]));
         expect_clean_bytes(&site, &[], what);
-        assert_eq!(kept_parses(&site), good, "the {what} kept parses were not replaced");
+        let now = kept_parses(&site);
+        assert_eq!(
+            now.keys().collect::<Vec<_>>(),
+            good.keys().collect::<Vec<_>>(),
+            "{what}: the kept parses were not replaced"
+        );
+        for (name, bytes) in &good {
+            assert!(now[name] == *bytes, "{what}: {name} was kept otherwise");
+        }
     }
 }
 
@@ -626,58 +794,43 @@ fn age(path: &Path, days: u64) {
     file.set_modified(then).unwrap();
 }
 
-/// A kept parse no build has used for a week goes, when the folder was last searched more
-/// than a day ago; those in use, recent ones, and a file that is not the cache's, stay.
+/// A pack of kept parses no build has used for a week goes, when the folder was last
+/// searched more than a day ago, with its index, and so does a temporary file a build left
+/// a day ago; the pack in use, a recent one, and a file that is not the cache's, stay.
+/// Within a pack, entries unused for a week leave the index (`cache::pack`'s tests).
 #[test]
-fn kept_parses_unused_for_a_week_are_removed() {
+fn packs_of_kept_parses_unused_for_a_week_are_removed() {
     let site = site();
     let dir = site.path(".evident/cache/articles");
-    cached_build(&site, &[]);
-    edit(&site, ARTICLE, "are not caused", "are seldom caused");
-    cached_build(&site, &[]);
-    // The three articles, and the edited one's first version.
-    let aged = kept_parses(&site);
-    assert_eq!(aged.len(), 4, "nothing is removed before its week: {:?}", aged.keys());
-    for name in aged.keys() {
-        age(&dir.join(name), 8);
+    // "Today" names the packs' configurations: one pack a day.
+    cached_build(&site, &["--as-of", "2026-01-01"]);
+    let old = pack(&site);
+    cached_build(&site, &["--as-of", "2026-01-02"]);
+    let recent: Vec<_> = packs(&site).into_iter().filter(|p| *p != old).collect();
+    assert_eq!(recent.len(), 1);
+    for file in [old.clone(), old.with_extension("index")] {
+        age(&file, 8);
     }
-    let foreign = dir.join(format!("aa/{}.bin", "a".repeat(64)));
-    std::fs::create_dir_all(foreign.parent().unwrap()).unwrap();
+    let foreign = dir.join("notes.pack");
     std::fs::write(&foreign, "not the cache's").unwrap();
     age(&foreign, 30);
+    let left = dir.join(".x.pack.999999.tmp");
+    std::fs::write(&left, "cut off").unwrap();
+    age(&left, 2);
     // The folder was searched by the first build, within the last day: nothing goes.
-    edit(&site, ARTICLE, "are seldom caused", "are rarely caused");
-    cached_build(&site, &[]);
-    assert!(
-        aged.keys().all(|name| dir.join(name).exists()),
-        "searched twice in a day"
-    );
-    let recent: Vec<String> = kept_parses(&site)
-        .into_keys()
-        .filter(|name| !aged.contains_key(name) && !foreign.ends_with(name))
-        .collect();
-    assert_eq!(recent.len(), 1, "the third version: {recent:?}");
+    edit(&site, ARTICLE, "are not caused", "are seldom caused");
+    cached_build(&site, &["--as-of", "2026-01-03"]);
+    assert!(old.exists() && left.exists(), "searched twice in a day");
     age(&dir.join("pruned"), 2);
-    edit(&site, ARTICLE, "are rarely caused", "are not often caused");
-    cached_build(&site, &[]);
-    expect_clean_bytes(&site, &[], "pruning");
-    let now = kept_parses(&site);
+    edit(&site, ARTICLE, "are seldom caused", "are rarely caused");
+    cached_build(&site, &["--as-of", "2026-01-03"]);
+    expect_clean_bytes(&site, &["--as-of", "2026-01-03"], "pruning");
+    assert!(!old.exists(), "a pack unused for a week stayed");
+    assert!(!old.with_extension("index").exists(), "its index stayed");
+    assert!(!left.exists(), "a temporary file of yesterday stayed");
+    assert!(recent[0].exists(), "a pack of yesterday was removed");
     assert!(foreign.exists(), "a file that is not the cache's was removed");
-    assert!(dir.join(&recent[0]).exists(), "a parse of yesterday was removed");
-    // The two unchanged articles were read by this build: they stay, however old. The
-    // edited article's first two versions were not, and are old: they go.
-    let old_kept: Vec<&String> = aged.keys().filter(|name| now.contains_key(*name)).collect();
-    assert_eq!(
-        old_kept.len(),
-        2,
-        "the old parses in use stay, the unused go: {old_kept:?}"
-    );
-    assert_eq!(
-        now.len(),
-        5,
-        "two in use, the third and fourth versions, the foreign file: {:?}",
-        now.keys()
-    );
+    assert_eq!(packs(&site).len(), 3, "yesterday's, today's and the foreign file");
 }
 
 /// `check` reads the parses `build` kept and finds what it finds without them; it writes

@@ -15,19 +15,22 @@
 //! reading the file at all (`name_unread`): a build after one edit of a large site reads
 //! only the edited file.
 //!
-//! Entries are framed like the build entries (`frame`: format tag, binary, length,
-//! SHA-256) and read back only whole; a corrupt or foreign entry is parsed again and
-//! replaced. The article itself is stored in bincode's compact form, not JSON: a build
-//! after one edit reads back every other article, and JSON's text (digests in hex, field
-//! names) took most of that time. The frame's checksum, not the form, is what makes an
-//! entry trusted. An entry no build has read or written for a week is removed, at most once a
-//! day, and only when it is one of ours (its frame's tag).
+//! The entries of one configuration (everything but the article's own file) are records
+//! of one pack (`pack`), named by that configuration: a build reads each from one open
+//! file, checked by a fast checksum, and holds a recalled body's HTML and references where
+//! they are in the pack rather than copying them into its own spill. A damaged or foreign
+//! entry is parsed again and appended. The article itself is stored in bincode's compact
+//! form, not JSON: a build after one edit reads back every other article, and JSON's text
+//! (digests in hex, field names) took most of that time. Entries unused for a week leave
+//! the pack's index (and its bytes at the next compaction); a pack no build has used for a
+//! week is removed, at most once a day, and only when it is one of ours.
 
 use super::Finding;
 use super::frame;
 use super::inputs::Fields;
+use super::pack::Pack;
 use crate::load::{FileBytes, SourceFile};
-use crate::packed::Spill;
+use crate::packed::{Holding, Spill};
 use crate::parse::Output;
 use crate::parse::article::{Article, Kept, ParsedArticle};
 use crate::parse::references::{Identity, References};
@@ -41,8 +44,12 @@ use std::time::{Duration, SystemTime};
 /// Where the entries are, under the cache folder.
 const ARTICLES_DIR: &str = "articles";
 
-/// An entry unused for this long is removed.
-const UNUSED_FOR: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// A pack, or a file of the cache's earlier form, unused for this long is removed.
+const UNUSED_FOR: Duration = Duration::from_secs(super::pack::UNUSED_FOR_DAYS as u64 * 24 * 60 * 60);
+
+/// A temporary file left by a build that died while writing it is removed after this long
+/// (a build running beside this one may be writing it now).
+const LEFT_FOR: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// How often the folder is searched for such entries.
 const PRUNE_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
@@ -50,11 +57,15 @@ const PRUNE_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 /// The kept parses of one site, against the sources it has now.
 pub struct ArticleCache {
     dir: PathBuf,
+    /// The entries of this configuration.
+    pack: Pack,
+    /// The pack's file name in `dir`, which the daily search leaves.
+    pack_name: String,
     /// The fingerprint of everything a parse job reads besides its own file.
     shared: [u8; 32],
     /// Parses with their body's HTML are recalled and kept; else recalled without it.
     publishing: bool,
-    /// The entries this build read or wrote: never pruned.
+    /// The entries this build read or wrote: marked used today in the pack's index.
     used: Mutex<HashSet<[u8; 32]>>,
     /// The digests of the site's files that the build's fingerprint left: an article
     /// whose file it knows, unchanged, is named without being read (`name_unread`).
@@ -109,10 +120,16 @@ impl ArticleCache {
         hash.tree(&known, root, "content", &|path| {
             path.extension().is_none_or(|e| e != "md")
         })?;
+        let shared: [u8; 32] = hash.0.finalize().into();
+        let dir = root.join(super::CACHE_DIR).join(ARTICLES_DIR);
+        let publishing = output == Output::Html;
+        let pack_name = format!("{}.pack", crate::text::hex(&shared[..8]));
         Some(ArticleCache {
-            dir: root.join(super::CACHE_DIR).join(ARTICLES_DIR),
-            shared: hash.0.finalize().into(),
-            publishing: output == Output::Html,
+            pack: Pack::open(&dir.join(&pack_name), publishing),
+            pack_name,
+            dir,
+            shared,
+            publishing,
             used: Mutex::new(HashSet::new()),
             known,
         })
@@ -129,22 +146,23 @@ impl ArticleCache {
         hash.0.finalize().into()
     }
 
-    fn entry(&self, key: &[u8; 32]) -> PathBuf {
-        let name = crate::text::hex(key);
-        self.dir.join(&name[..2]).join(format!("{name}.bin"))
-    }
-
     fn mark_used(&self, key: [u8; 32]) {
         if let Ok(mut used) = self.used.lock() {
             used.insert(key);
         }
     }
 
-    /// Removes the entries no build has used for a week, when the folder was not searched
-    /// in the last day. Failing to remove anything fails nothing; `check` removes nothing.
+    /// Ends the build's use of its pack (`Pack::finish`: entries marked used, the pack
+    /// compacted when mostly dead) and, when the folder was not searched in the last day,
+    /// removes the packs no build has used for a week, temporary files builds left, and
+    /// entries of the cache's earlier form (one file each). Failing to remove anything
+    /// fails nothing; `check` removes nothing.
     pub fn prune(&self) {
         if !self.publishing {
             return;
+        }
+        if let Ok(used) = self.used.lock() {
+            self.pack.finish(&used);
         }
         let marker = self.dir.join("pruned");
         let now = SystemTime::now();
@@ -154,36 +172,49 @@ impl ArticleCache {
         if recently || std::fs::write(&marker, b"").is_err() {
             return;
         }
-        let Ok(used) = self.used.lock() else {
-            return;
+        let older_than = |path: &Path, limit: Duration| {
+            std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age > limit))
         };
-        let used: HashSet<String> = used
-            .iter()
-            .map(|key| format!("{}.bin", crate::text::hex(key)))
-            .collect();
         for entry in walkdir::WalkDir::new(&self.dir)
-            .min_depth(2)
+            .min_depth(1)
             .max_depth(2)
             .into_iter()
             .flatten()
         {
             let name = entry.file_name().to_string_lossy();
-            if !entry.file_type().is_file() || used.contains(name.as_ref()) || !is_entry_name(&name) {
+            let path = entry.path();
+            if !entry.file_type().is_file() || name == self.pack_name.as_str() {
                 continue;
             }
-            let unused = entry
-                .metadata()
-                .ok()
-                .and_then(|m| m.modified().ok())
-                .is_some_and(|at| now.duration_since(at).is_ok_and(|age| age > UNUSED_FOR));
-            if unused && frame::is_ours(entry.path()) {
-                let _ = std::fs::remove_file(entry.path());
+            let remove = if entry.depth() == 2 {
+                is_entry_name(&name) && older_than(path, UNUSED_FOR) && frame::is_ours(path)
+            } else if name.starts_with('.') && name.ends_with(".tmp") {
+                older_than(path, LEFT_FOR)
+            } else if name.ends_with(".pack") {
+                // In use when its index was written this week (each build that uses it
+                // rewrites it at least once a day).
+                let index = path.with_extension("index");
+                older_than(path, UNUSED_FOR)
+                    && (!index.exists() || older_than(&index, UNUSED_FOR))
+                    && super::pack::is_ours(path)
+            } else if name.ends_with(".index") {
+                older_than(path, UNUSED_FOR) && !path.with_extension("pack").exists() && super::pack::is_ours(path)
+            } else {
+                false
+            };
+            if remove {
+                let _ = std::fs::remove_file(path);
+                if name.ends_with(".pack") {
+                    let _ = std::fs::remove_file(path.with_extension("index"));
+                }
             }
         }
     }
 }
 
-/// `<64 hex digits>.bin`, as `ArticleCache::entry` names entries.
+/// `<64 hex digits>.bin`, as the cache's earlier form named entries.
 fn is_entry_name(name: &str) -> bool {
     name.strip_suffix(".bin")
         .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -200,10 +231,17 @@ impl Kept for ArticleCache {
     }
 
     fn recall(&self, key: &[u8; 32], spill: Option<&Arc<Spill>>) -> Option<ParsedArticle> {
-        let bytes = std::fs::read(self.entry(key)).ok()?;
-        let payload = frame::open(&bytes).ok()?;
+        let entry = self.pack.read(key)?;
+        let payload = entry.bytes();
         let (article, rest) = frame::take_sized(payload)?;
         let (html, references) = frame::take_sized(rest)?;
+        // Held where they are in the pack when the build spills: never copied again.
+        let (file, start) = entry.place();
+        let html_at = start + 16 + article.len() as u64;
+        let holding = |at: u64| match spill {
+            Some(_) => Holding::At(file, at),
+            None => Holding::Copied(None),
+        };
         let stored: Stored = bincode::Options::deserialize(super::form(article.len()), article).ok()?;
         let diagnostics = stored
             .findings
@@ -215,10 +253,11 @@ impl Kept for ArticleCache {
             if !self.publishing {
                 // `check` parses make no HTML: recalled, they hold none either.
                 article.body.forget_html();
-            } else if html.is_empty() || !article.body.restore_html(html, spill) {
+            } else if html.is_empty() || !article.body.restore_html(html, holding(html_at)) {
                 return None;
             }
-            article.references = References::from_kept(stored.references, references, spill)?;
+            let references_at = html_at + html.len() as u64;
+            article.references = References::from_kept(stored.references, references, holding(references_at))?;
         } else if !stored.references.is_empty() || !references.is_empty() {
             return None;
         }
@@ -254,13 +293,11 @@ impl Kept for ArticleCache {
             return;
         };
         let references = references.map(|r| r.packed).unwrap_or_default();
-        let mut payload = Vec::with_capacity(16 + article.len() + html.len() + references.len());
-        for part in [&article, &html] {
-            payload.extend_from_slice(&(part.len() as u64).to_le_bytes());
-            payload.extend_from_slice(part);
-        }
-        payload.extend_from_slice(&references);
-        if frame::write_in_place(&self.entry(key), &payload).is_ok() {
+        let (article_length, html_length) = ((article.len() as u64).to_le_bytes(), (html.len() as u64).to_le_bytes());
+        if self
+            .pack
+            .append(key, &[&article_length, &article, &html_length, &html, &references])
+        {
             self.mark_used(*key);
         }
     }

@@ -16,7 +16,8 @@ pub enum Rejected {
     Checksum,
 }
 
-pub fn seal(payload: &[u8], binary: &str) -> Vec<u8> {
+#[cfg(test)]
+fn seal(payload: &[u8], binary: &str) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(TAG.len() + binary.len() + payload.len() + 64);
     seal_into(&[payload], binary, &mut bytes).expect("writing to memory does not fail");
     bytes
@@ -109,19 +110,6 @@ fn replace_through_temporary(
         .inspect_err(|_| {
             let _ = std::fs::remove_file(&temporary);
         })
-}
-
-/// Writes an entry in place: cheaper than `write` where many are written at once, and as
-/// safe where a cut-short or interleaved entry is only ever rejected (`open`), never read.
-pub fn write_in_place(path: &Path, payload: &[u8]) -> std::io::Result<()> {
-    let sealed = seal(payload, &crate::embedded::binary_identity());
-    match std::fs::write(path, &sealed) {
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-            std::fs::write(path, &sealed)
-        }
-        written => written,
-    }
 }
 
 /// What starts an entry written as it is made (`write_streamed`): its length and checksum

@@ -6,7 +6,9 @@
 //! and the output folder still holds what that build wrote (`manifest`); anything else
 //! builds. Nothing in the cache is trusted: each entry is framed with a format tag, the
 //! binary's identity, its length and a SHA-256 of its bytes (`frame`), and an entry that
-//! fails any of these is ignored and replaced. Deleting the folder is always safe.
+//! fails any of these is ignored and replaced; kept parses, many and small, are records of
+//! one file with a checksum each (`pack`), checked as strictly. Deleting the folder is
+//! always safe.
 //!
 //! The cache sits beside the pipeline, not inside it: `pipeline::build` asks `recall` before
 //! it starts (up to date, or what the last build wrote, to take over) and calls `remember`
@@ -20,6 +22,7 @@ pub mod graph;
 mod inputs;
 mod known;
 mod manifest;
+mod pack;
 pub mod search;
 
 pub use articles::ArticleCache;

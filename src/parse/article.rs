@@ -142,11 +142,11 @@ impl Body {
         self.html.as_ref().map(PackedText::packed)
     }
 
-    /// Holds `packed` (from `packed_html`) as the HTML again, written to `spill` when there
-    /// is one; false, and nothing held, when the bytes are too short to be packed text
+    /// Holds `packed` (from `packed_html`) as the HTML again, where `holding` says; false,
+    /// and nothing held, when the bytes are too short to be packed text
     /// (`PackedText::from_packed`).
-    pub fn restore_html(&mut self, packed: &[u8], spill: Option<&Arc<Spill>>) -> bool {
-        self.html = PackedText::from_packed(packed, spill);
+    pub fn restore_html(&mut self, packed: &[u8], holding: crate::packed::Holding<'_>) -> bool {
+        self.html = PackedText::from_packed(packed, holding);
         self.html.is_some()
     }
 

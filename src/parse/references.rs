@@ -159,14 +159,18 @@ impl References {
         }
     }
 
-    /// The references `kept_form` gave, held packed again (in `spill` when there is one)
+    /// The references `kept_form` gave, held packed again where `holding` says,
     /// without reading the list: its corrections are those of the retraction list the kept
     /// parse was named by. `None` when the bytes are too short to be packed text.
-    pub fn from_kept(identities: Box<[Identity]>, packed: &[u8], spill: Option<&Arc<Spill>>) -> Option<References> {
+    pub fn from_kept(
+        identities: Box<[Identity]>,
+        packed: &[u8],
+        holding: crate::packed::Holding<'_>,
+    ) -> Option<References> {
         if identities.is_empty() {
             return packed.is_empty().then(References::default);
         }
-        let packed = PackedText::from_packed(packed, spill)?;
+        let packed = PackedText::from_packed(packed, holding)?;
         Some(References(Held::Packed { identities, packed }))
     }
 }
