@@ -4,11 +4,10 @@
 //! differs (a copy, a CI cache restored by `tar`), still has the same bytes. The next build
 //! into the folder takes over the files it would write again (`write::Earlier`).
 
-use crate::write::{Earlier, EarlierFile, FolderRead, WrittenFile};
+use crate::write::{Earlier, EarlierFile, FolderRead, PathTable, WrittenFile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -67,7 +66,7 @@ impl Manifest {
     /// `None` when the folder or one of its files cannot be read. `written` is what the
     /// build that made the folder wrote, as it recorded it: those files are not read again.
     /// With it, what was found of the folder's folders (`write::read_output`).
-    pub fn of(dir: &Path, written: &HashMap<String, WrittenFile>) -> Option<(Manifest, HashMap<String, FolderRead>)> {
+    pub fn of(dir: &Path, written: &PathTable<WrittenFile>) -> Option<(Manifest, PathTable<FolderRead>)> {
         let (found, folders) = crate::write::read_output(dir)?;
         let mut files = found
             .into_par_iter()
@@ -92,25 +91,23 @@ impl Manifest {
     /// The manifest of `dir` after a build that wrote `written` into it, with what was found
     /// of its folders: the record the commit made when it made one (a commit in place,
     /// which read only what it changed), else read from the folder (`of`).
-    pub fn of_written(
-        dir: &Path,
-        mut written: crate::write::Written,
-    ) -> Option<(Manifest, HashMap<String, FolderRead>)> {
+    pub fn of_written(dir: &Path, mut written: crate::write::Written) -> Option<(Manifest, PathTable<FolderRead>)> {
         let folders = written.take_folders();
         let record = match written.into_record() {
             Ok(record) => record,
             Err(files) => return Manifest::of(dir, &files),
         };
         let mut files: Vec<Entry> = record
-            .into_iter()
+            .iter()
             .map(|(path, file)| Entry {
-                path,
+                path: path.to_string(),
                 size: file.size,
                 modified: file.modified,
                 sha256: file.sha256,
                 key: file.key,
             })
             .collect();
+        drop(record);
         files.par_sort_unstable_by(in_walk_order);
         Some((Manifest { files }, folders))
     }
@@ -155,12 +152,9 @@ fn in_walk_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 
 /// What a build found of the output's folders (`write::FolderRead`), by path: each its
 /// path's length and path, then the numbers little-endian.
-pub fn encode_folders(folders: &HashMap<String, FolderRead>) -> Vec<u8> {
-    let mut paths: Vec<&String> = folders.keys().collect();
-    paths.sort();
+pub fn encode_folders(folders: &PathTable<FolderRead>) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(folders.len() * 100);
-    for path in paths {
-        let read = &folders[path];
+    for (path, read) in folders.iter() {
         bytes.extend_from_slice(&(path.len() as u32).to_le_bytes());
         bytes.extend_from_slice(path.as_bytes());
         for n in [read.device, read.inode] {
@@ -175,13 +169,13 @@ pub fn encode_folders(folders: &HashMap<String, FolderRead>) -> Vec<u8> {
 }
 
 /// `encode_folders` read back; `None` when it is cut short.
-pub fn decode_folders(mut bytes: &[u8]) -> Option<HashMap<String, FolderRead>> {
+pub fn decode_folders(mut bytes: &[u8]) -> Option<PathTable<FolderRead>> {
     fn take<const N: usize>(bytes: &mut &[u8]) -> Option<[u8; N]> {
         let (taken, rest) = bytes.split_first_chunk::<N>()?;
         *bytes = rest;
         Some(*taken)
     }
-    let mut folders = HashMap::new();
+    let mut folders = Vec::new();
     while !bytes.is_empty() {
         let length = u32::from_le_bytes(take(&mut bytes)?) as usize;
         let (path, rest) = bytes.split_at_checked(length)?;
@@ -196,9 +190,9 @@ pub fn decode_folders(mut bytes: &[u8]) -> Option<HashMap<String, FolderRead>> {
             changed: (c0?, c1?),
             read_at: (r0?, r1?),
         };
-        folders.insert(path, read);
+        folders.push((path, read));
     }
-    Some(folders)
+    Some(PathTable::from_entries(folders))
 }
 
 #[cfg(test)]
@@ -212,7 +206,7 @@ mod tests {
         std::fs::create_dir(dir.join("a")).unwrap();
         std::fs::write(dir.join("a/index.html"), "one").unwrap();
         std::fs::write(dir.join("feed.xml"), "two").unwrap();
-        let (manifest, _) = Manifest::of(dir, &HashMap::new()).unwrap();
+        let (manifest, _) = Manifest::of(dir, &PathTable::default()).unwrap();
         assert!(manifest.matches(dir));
         // Rewritten with the same bytes (a new date): still the same output.
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -238,10 +232,13 @@ mod tests {
             changed: (5, -6),
             read_at: (7, 8),
         };
-        let folders = HashMap::from([(String::new(), read), ("questions/a".to_string(), read)]);
+        let folders: PathTable<FolderRead> = [("questions/a".to_string(), read), (String::new(), read)]
+            .into_iter()
+            .collect();
         let mut bytes = encode_folders(&folders);
-        assert_eq!(decode_folders(&bytes), Some(folders));
+        let back = decode_folders(&bytes).expect("whole");
+        assert_eq!(back.iter().collect::<Vec<_>>(), [("", &read), ("questions/a", &read)]);
         bytes.pop();
-        assert_eq!(decode_folders(&bytes), None);
+        assert!(decode_folders(&bytes).is_none());
     }
 }

@@ -32,7 +32,6 @@ use crate::diagnostic::{Code, Diagnostic, Findings, Severity};
 use crate::text::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The cache folder, relative to the site root (git-ignored by `evident init`).
@@ -158,7 +157,7 @@ pub fn earlier_output(dir: &Path, written: crate::write::Written) -> Option<crat
 
 /// An entry this binary wrote, what it found of the output's folders, and its findings
 /// still packed.
-fn read_entry(bytes: &[u8]) -> Option<(Entry, HashMap<String, crate::write::FolderRead>, &[u8])> {
+fn read_entry(bytes: &[u8]) -> Option<(Entry, crate::write::PathTable<crate::write::FolderRead>, &[u8])> {
     let payload = frame::open(bytes).ok()?;
     let (stored, rest) = frame::take_sized(payload)?;
     let (folders, findings) = frame::take_sized(rest)?;

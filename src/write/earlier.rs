@@ -10,7 +10,7 @@
 //! build cache's manifest judges a folder by. A file edited by hand, or by another tool,
 //! is written again.
 
-use std::collections::HashMap;
+use super::table::PathTable;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
@@ -71,30 +71,30 @@ impl FolderRead {
 #[derive(Clone)]
 pub struct Earlier {
     dir: PathBuf,
-    files: HashMap<String, EarlierFile>,
+    files: PathTable<EarlierFile>,
     /// Its folders (`""` for itself) as the last build found them holding only what its
     /// record names, where it knows them.
-    folders: HashMap<String, FolderRead>,
+    folders: PathTable<FolderRead>,
 }
 
 impl Earlier {
     /// `files` by `/`-separated path relative to `dir`.
-    pub fn new(dir: &Path, files: HashMap<String, EarlierFile>) -> Earlier {
+    pub fn new(dir: &Path, files: PathTable<EarlierFile>) -> Earlier {
         Earlier {
             dir: dir.to_path_buf(),
             files,
-            folders: HashMap::new(),
+            folders: PathTable::default(),
         }
     }
 
     /// The same, with what the last build found of its folders (`FolderRead`).
-    pub fn with_folders(mut self, folders: HashMap<String, FolderRead>) -> Earlier {
+    pub fn with_folders(mut self, folders: PathTable<FolderRead>) -> Earlier {
         self.folders = folders;
         self
     }
 
     /// What the last build found of its folders, by path.
-    pub(super) fn folders(&self) -> &HashMap<String, FolderRead> {
+    pub(super) fn folders(&self) -> &PathTable<FolderRead> {
         &self.folders
     }
 
@@ -104,7 +104,7 @@ impl Earlier {
     }
 
     /// Its files, by path.
-    pub(super) fn files(&self) -> &HashMap<String, EarlierFile> {
+    pub(super) fn files(&self) -> &PathTable<EarlierFile> {
         &self.files
     }
 
@@ -148,9 +148,9 @@ pub struct Written {
     files: Mutex<Vec<(String, WrittenFile)>>,
     /// The whole folder's record, when the commit made it without reading the folder (a
     /// commit in place: the earlier record, and the files it moved in).
-    published: Option<HashMap<String, EarlierFile>>,
+    published: Option<PathTable<EarlierFile>>,
     /// The folders found holding only what the record names, which the commit left alone.
-    folders: HashMap<String, FolderRead>,
+    folders: PathTable<FolderRead>,
 }
 
 impl Written {
@@ -168,20 +168,20 @@ impl Written {
             .is_ok_and(|files| files.iter().any(|(path, _)| path == rel))
     }
 
-    pub(super) fn set_published(&mut self, record: HashMap<String, EarlierFile>, folders: HashMap<String, FolderRead>) {
+    pub(super) fn set_published(&mut self, record: PathTable<EarlierFile>, folders: PathTable<FolderRead>) {
         self.published = Some(record);
         self.folders = folders;
     }
 
     /// What the build found of the output's folders that still holds after its commit
     /// (`FolderRead`), for the next build not to read them again.
-    pub fn take_folders(&mut self) -> HashMap<String, FolderRead> {
+    pub fn take_folders(&mut self) -> PathTable<FolderRead> {
         std::mem::take(&mut self.folders)
     }
 
     /// What the folder holds after the commit, every file of it, when the commit knew it
     /// without reading the folder; otherwise the files the build wrote (`Err`), by path.
-    pub fn into_record(self) -> Result<HashMap<String, EarlierFile>, HashMap<String, WrittenFile>> {
+    pub fn into_record(self) -> Result<PathTable<EarlierFile>, PathTable<WrittenFile>> {
         match self.published {
             Some(record) => Ok(record),
             None => Err(Self::by_path(self.files)),
@@ -189,14 +189,11 @@ impl Written {
     }
 
     /// By path; a path written twice (a later write replaces the file) keeps the last.
-    pub fn into_files(self) -> HashMap<String, WrittenFile> {
+    pub fn into_files(self) -> PathTable<WrittenFile> {
         Self::by_path(self.files)
     }
 
-    fn by_path(files: Mutex<Vec<(String, WrittenFile)>>) -> HashMap<String, WrittenFile> {
-        files
-            .into_inner()
-            .map(|files| files.into_iter().collect())
-            .unwrap_or_default()
+    fn by_path(files: Mutex<Vec<(String, WrittenFile)>>) -> PathTable<WrittenFile> {
+        files.into_inner().map(PathTable::from_entries).unwrap_or_default()
     }
 }

@@ -22,7 +22,7 @@
 
 use super::earlier::FolderRead;
 use super::target::{MARKER, is_marked};
-use super::{Earlier, EarlierFile, contained};
+use super::{Earlier, EarlierFile, PathTable, contained};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -49,11 +49,11 @@ pub(super) struct Journal {
 impl Journal {
     /// The commit from an output holding `earlier` to one holding `now`, of which `staged`
     /// are in the staging folder and the others are left where they are.
-    pub(super) fn plan(earlier: &HashMap<String, EarlierFile>, now: &HashSet<&str>, staged: Vec<String>) -> Journal {
+    pub(super) fn plan(earlier: &PathTable<EarlierFile>, now: &HashSet<&str>, staged: Vec<String>) -> Journal {
         let mut delete: Vec<String> = earlier
             .keys()
-            .filter(|rel| rel.as_str() != MARKER && !now.contains(rel.as_str()))
-            .cloned()
+            .filter(|&rel| rel != MARKER && !now.contains(rel))
+            .map(str::to_string)
             .collect();
         delete.sort();
         let mut remove_dirs = Vec::new();
@@ -172,12 +172,12 @@ pub(super) fn folders_of(rel: &str) -> impl Iterator<Item = &str> {
 ///
 /// `Some` when it does, with what was found of each folder for the next build: the folders
 /// read now whose times did not change while they were read, and those taken on trust.
-pub(super) fn holds_only(target: &Path, earlier: &Earlier) -> Option<HashMap<String, FolderRead>> {
+pub(super) fn holds_only(target: &Path, earlier: &Earlier) -> Option<PathTable<FolderRead>> {
     if !is_marked(target) {
         return None;
     }
     let files = earlier.files();
-    let folders: HashSet<&str> = files.keys().flat_map(|rel| folders_of(rel)).collect();
+    let folders: HashSet<&str> = files.keys().flat_map(folders_of).collect();
     let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
     for &folder in &folders {
         children
@@ -194,18 +194,19 @@ pub(super) fn holds_only(target: &Path, earlier: &Earlier) -> Option<HashMap<Str
     };
     // The output folder itself may be reached through a link; a folder in it may not.
     walk.holds_only_under(target, "", folder_times(target, true))
-        .then(|| walk.found.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .then(|| PathTable::from_entries(walk.found.into_inner().unwrap_or_else(|e| e.into_inner())))
 }
 
 /// One check of an output folder against its record.
 struct Walk<'a> {
-    files: &'a HashMap<String, EarlierFile>,
+    files: &'a PathTable<EarlierFile>,
     /// The folders the record's files are in.
     folders: HashSet<&'a str>,
     /// Those folders by the folder they are in (`""`: the output folder).
     children: HashMap<&'a str, Vec<&'a str>>,
-    known: &'a HashMap<String, FolderRead>,
-    found: Mutex<HashMap<String, FolderRead>>,
+    known: &'a PathTable<FolderRead>,
+    /// Noted as the walk goes, in any order (`PathTable::from_entries` sorts them).
+    found: Mutex<Vec<(String, FolderRead)>>,
 }
 
 impl Walk<'_> {
@@ -271,11 +272,11 @@ fn reading_held(dir: &Path, prefix: &str, before: Option<FolderRead>, read_at: (
     (folder_times(dir, prefix.is_empty()) == Some(before)).then_some(FolderRead { read_at, ..before })
 }
 
-fn note_folder(found: &Mutex<HashMap<String, FolderRead>>, prefix: &str, read: FolderRead) {
+fn note_folder(found: &Mutex<Vec<(String, FolderRead)>>, prefix: &str, read: FolderRead) {
     found
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .insert(prefix.to_string(), read);
+        .push((prefix.to_string(), read));
 }
 
 /// A file found in an output folder read whole (`read_output`): any entry that is not a
@@ -296,10 +297,13 @@ pub struct FoundFile {
 /// somewhere below (a record names no empty folder), and whose times did not change while
 /// it was read. Without this, the first build after one that swapped read every folder.
 /// `None` when something cannot be read.
-pub fn read_output(target: &Path) -> Option<(Vec<FoundFile>, HashMap<String, FolderRead>)> {
+pub fn read_output(target: &Path) -> Option<(Vec<FoundFile>, PathTable<FolderRead>)> {
     let found = Mutex::default();
     let files = read_folder(target, "", folder_times(target, true), &found)?;
-    Some((files, found.into_inner().unwrap_or_else(|e| e.into_inner())))
+    Some((
+        files,
+        PathTable::from_entries(found.into_inner().unwrap_or_else(|e| e.into_inner())),
+    ))
 }
 
 /// The files under the folder `dir`, at `prefix` in the output; `before` is what the file
@@ -309,7 +313,7 @@ fn read_folder(
     dir: &Path,
     prefix: &str,
     before: Option<FolderRead>,
-    found: &Mutex<HashMap<String, FolderRead>>,
+    found: &Mutex<Vec<(String, FolderRead)>>,
 ) -> Option<Vec<FoundFile>> {
     let read_at = now();
     let entries = std::fs::read_dir(dir)
@@ -394,7 +398,7 @@ fn now() -> (i64, i64) {
 mod tests {
     use super::*;
 
-    fn record(paths: &[&str]) -> HashMap<String, EarlierFile> {
+    fn record(paths: &[&str]) -> PathTable<EarlierFile> {
         paths
             .iter()
             .map(|rel| {
@@ -457,15 +461,15 @@ mod tests {
 
     /// What `read_output` found of `out`, each folder's reading taken as if made an hour
     /// after its last change (settled), for `holds_only` to trust it.
-    fn read_and_settled(out: &Path) -> (Vec<String>, HashMap<String, FolderRead>) {
+    fn read_and_settled(out: &Path) -> (Vec<String>, PathTable<FolderRead>) {
         let (files, found) = read_output(out).expect("readable");
         let mut names: Vec<String> = files.into_iter().map(|file| file.rel).collect();
         names.sort();
         let settled = found
-            .into_iter()
+            .iter()
             .map(|(rel, read)| {
                 let read_at = (read.changed.0.max(read.modified.0) + 3600, 0);
-                (rel, FolderRead { read_at, ..read })
+                (rel.to_string(), FolderRead { read_at, ..*read })
             })
             .collect();
         (names, settled)
@@ -512,7 +516,7 @@ mod tests {
         super::super::target::mark(out).unwrap();
         let earlier = Earlier::new(out, record(&["index.html", "q/a/index.html"]));
         let found = holds_only(out, &earlier).expect("only recorded names");
-        let mut read: Vec<&str> = found.keys().map(String::as_str).collect();
+        let mut read: Vec<&str> = found.keys().collect();
         read.sort();
         assert_eq!(read, ["", "q", "q/a"]);
 
@@ -524,14 +528,17 @@ mod tests {
         // A reading long after the folder's last change, with its times as they are now,
         // is trusted: the file in it is not seen, which shows the folder was not read.
         let now = folder_times(&out.join("q"), false).unwrap();
-        let mut forged = found;
-        forged.insert(
-            "q".into(),
-            FolderRead {
-                read_at: (now.changed.0 + 3600, 0),
-                ..now
-            },
-        );
+        let forged: PathTable<FolderRead> = found
+            .iter()
+            .map(|(rel, read)| (rel.to_string(), *read))
+            .chain([(
+                "q".to_string(),
+                FolderRead {
+                    read_at: (now.changed.0 + 3600, 0),
+                    ..now
+                },
+            )])
+            .collect();
         assert!(holds_only(out, &earlier.clone().with_folders(forged.clone())).is_some());
 
         // Any name added to it sets its times: read again.

@@ -8,17 +8,19 @@ pub mod earlier;
 mod in_place;
 mod interrupt;
 mod leftovers;
+pub mod table;
 pub mod target;
 
 pub use contained::{MAX_COMPONENT_BYTES, Uncontained, contained};
 pub use earlier::{Earlier, EarlierFile, FolderRead, PageKey, SETTLED, Written, WrittenFile, settled_before};
 pub use in_place::{FoundFile, read_output};
 pub use interrupt::remove_staging_on_interrupt;
+pub use table::PathTable;
 pub use target::{MARKER, Refusal};
 
 use anyhow::{Context as _, Result, bail};
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -198,7 +200,7 @@ pub struct Staging {
     written: Option<Written>,
     /// When the build publishes in place: what it found of the output's folders, holding
     /// nothing the record does not name (`in_place::holds_only`).
-    folders: HashMap<String, FolderRead>,
+    folders: PathTable<FolderRead>,
     /// Files put in the staging folder, and of those, files linked from the previous
     /// output rather than written: what the build's summary says it did. A file written
     /// twice (a page where a static file was) counts twice.
@@ -283,7 +285,7 @@ impl Staging {
             in_place: None,
             earlier: None,
             written: None,
-            folders: HashMap::new(),
+            folders: PathTable::default(),
             files: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
         };
@@ -450,15 +452,15 @@ impl Staging {
             .collect();
         let files = written.into_files();
         let journal = {
-            let now: HashSet<&str> = files.keys().map(String::as_str).collect();
+            let now: HashSet<&str> = files.keys().collect();
             in_place::Journal::plan(earlier.files(), &now, staged)
         };
         // The record of the output after the commit: the earlier build's entries for the
         // files left in place, and the staged files' own (a rename keeps the date).
-        let mut record = HashMap::with_capacity(files.len() + 1);
+        let mut record = Vec::with_capacity(files.len() + 1);
         let moved: HashSet<&str> = journal.moves.iter().map(String::as_str).collect();
-        for (rel, file) in &files {
-            let (size, modified) = if moved.contains(rel.as_str()) {
+        for (rel, file) in files.iter() {
+            let (size, modified) = if moved.contains(rel) {
                 let path = self.files_dir.join(rel);
                 let meta =
                     std::fs::symlink_metadata(&path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -473,8 +475,9 @@ impl Staging {
                 sha256: file.sha256,
                 key: file.key,
             };
-            record.insert(rel.clone(), entry);
+            record.push((rel.to_string(), entry));
         }
+        drop(files);
         let marker = self.target.join(MARKER);
         let meta = std::fs::symlink_metadata(&marker).with_context(|| format!("cannot read {}", marker.display()))?;
         let entry = EarlierFile {
@@ -486,7 +489,8 @@ impl Staging {
             .into(),
             key: None,
         };
-        record.insert(MARKER.to_string(), entry);
+        record.push((MARKER.to_string(), entry));
+        let record = PathTable::from_entries(record);
 
         // The commit runs whole or not at all as far as an interruption goes.
         let mut held = interrupt::lock();
@@ -520,11 +524,10 @@ impl Staging {
         }
         // A folder the commit changed has other times now, and is read again next time;
         // one whose names it removed or moved in is forgotten all the same.
-        let mut folders = std::mem::take(&mut self.folders);
-        let touched = journal.delete.iter().chain(&journal.moves).chain(&journal.remove_dirs);
-        for rel in touched {
-            folders.remove(in_place::folders_of(rel).next().unwrap_or(""));
-        }
+        let touched: HashSet<&str> = (journal.delete.iter().chain(&journal.moves).chain(&journal.remove_dirs))
+            .map(|rel| in_place::folders_of(rel).next().unwrap_or(""))
+            .collect();
+        let folders = std::mem::take(&mut self.folders).without(|folder| touched.contains(folder));
         let mut published = Written::default();
         published.set_published(record, folders);
         Ok(Committed {
