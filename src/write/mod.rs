@@ -322,8 +322,8 @@ impl Staging {
                 .with_context(|| format!("cannot create {}", self.files_dir.display()))?;
             self.in_place = Some(Mutex::default());
         }
+        self.written = Some(Written::taking_over_from(earlier.as_ref().map(Earlier::shared_files)));
         self.earlier = earlier;
-        self.written = Some(Written::default());
         Ok(self)
     }
 
@@ -404,7 +404,7 @@ impl Staging {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         if let Some(written) = &self.written {
-            written.record(rel, WrittenFile { size, sha256, key });
+            written.record_taken_over(rel, WrittenFile { size, sha256, key });
         }
         Ok(true)
     }

@@ -70,7 +70,8 @@ impl<V> PathTable<V> {
         &self.paths[start..self.ends[index]]
     }
 
-    fn index_of(&self, path: &str) -> Option<usize> {
+    /// The place of `path` in path order, when the table has it.
+    pub fn index_of(&self, path: &str) -> Option<usize> {
         let mut low = 0;
         let mut high = self.len();
         while low < high {
@@ -82,6 +83,16 @@ impl<V> PathTable<V> {
             }
         }
         None
+    }
+
+    /// The path and value at `index` (below `len`).
+    pub fn entry(&self, index: usize) -> (&str, &V) {
+        (self.path(index), &self.values[index])
+    }
+
+    /// The value at `index` (below `len`).
+    pub fn value(&self, index: usize) -> &V {
+        &self.values[index]
     }
 
     pub fn get<Q: Borrow<str> + ?Sized>(&self, path: &Q) -> Option<&V> {
