@@ -204,3 +204,37 @@ fn a_damaged_kept_terms_entry_is_ignored_and_replaced() {
         );
     }
 }
+
+#[test]
+fn an_index_file_edited_by_hand_is_written_again_and_the_others_taken_over() {
+    let site = site();
+    build(&site);
+    let before = inodes(&site);
+    let by_hand = [
+        "search/index.json",
+        "search/docs/0.json",
+        "search/postings/2/0.json",
+        "search/vocab/s.json",
+    ];
+    for rel in by_hand {
+        let path = format!("public/{rel}");
+        assert!(site.exists(&path), "{rel} is a file of the index");
+        site.write(&path, format!("{} ", site.read(&path)));
+    }
+    // An edit in no search input: every file of the index is as the last build made it,
+    // but those edited by hand.
+    edit(
+        &site,
+        ARTICLE,
+        "created: 2025-02-01\n",
+        "created: 2025-02-01\nupdated: 2025-03-01\n",
+    );
+    build(&site);
+    expect_clean_index(&site, "index files edited by hand");
+    let after = inodes(&site);
+    for (rel, inode) in &before {
+        if !by_hand.contains(&rel.as_str()) {
+            assert_eq!(after.get(rel), Some(inode), "{rel} was written again");
+        }
+    }
+}

@@ -10,7 +10,6 @@ use crate::bibliography::identifiers::normalize_doi;
 use crate::fast_hash::{FastMap, FastSet};
 use crate::parse::article::Article;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
 
 pub use crate::config::RelatedConfig;
 
@@ -660,8 +659,10 @@ pub fn adjacency(edges: &[Edge], n: usize) -> Vec<Vec<(usize, f32)>> {
 /// links (either kind, either direction) to other questions of the same topic — so that
 /// the questions the rest of the topic connects to lead; then by question.
 pub fn rank_topic(members: &mut [usize], articles: &[&Article], adjacent: &[Vec<(usize, f32)>]) {
-    let inside: HashSet<usize> = members.iter().copied().collect();
-    let centrality: HashMap<usize, f32> = members
+    let inside: FastSet<usize> = members.iter().copied().collect();
+    // Each member with its centrality, worked out once: looked up by the sort, it was two
+    // hash lookups a comparison.
+    let mut ranked: Vec<(f32, usize)> = members
         .iter()
         .map(|&a| {
             let sum = adjacent[a]
@@ -669,16 +670,18 @@ pub fn rank_topic(members: &mut [usize], articles: &[&Article], adjacent: &[Vec<
                 .filter(|(b, _)| inside.contains(b))
                 .map(|(_, w)| w)
                 .sum::<f32>();
-            (a, sum)
+            (sum, a)
         })
         .collect();
-    let of = |i: &usize| centrality.get(i).copied().unwrap_or(0.0);
-    members.sort_by(|a, b| {
-        of(b)
-            .total_cmp(&of(a))
+    ranked.sort_by(|(centrality_a, a), (centrality_b, b)| {
+        centrality_b
+            .total_cmp(centrality_a)
             .then_with(|| articles[*a].question.cmp(&articles[*b].question))
             .then(a.cmp(b))
     });
+    for (member, (_, article)) in members.iter_mut().zip(ranked) {
+        *member = article;
+    }
 }
 
 /// An article's raw material: weighted text terms and reference identities.

@@ -29,7 +29,7 @@ use crate::fast_hash::FastSet;
 use crate::link::Site;
 use crate::render::context::{SummaryView, TopicView};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The field groups, most telling first. A term counts in the first group it occurs in.
@@ -416,6 +416,11 @@ fn write_terms<E>(
 /// of its term range; returns the first term of each shard. Tiers are apart so that a query
 /// reads a common word's question matches without its body matches, which at 100,000
 /// articles are a 17 KB bitmap of their own.
+///
+/// Each entry is serialised once, straight into its shard: a shard is a JSON object whose
+/// keys are its terms, ascending, which is the order the terms come in (a map of them,
+/// serialised whole, wrote the same bytes after each entry had been serialised once more
+/// to measure it).
 fn write_tier<E>(
     postings: &[(&str, &encode::Postings)],
     tier: usize,
@@ -423,32 +428,48 @@ fn write_tier<E>(
     put: &mut dyn FnMut(SearchFile) -> Result<(), E>,
 ) -> Result<Vec<String>, E> {
     let mut firsts: Vec<String> = Vec::new();
-    let mut shard = Map::new();
+    // The shard's entries so far, each `"term":[…]`, comma-separated.
+    let mut shard: Vec<u8> = Vec::with_capacity(2 * POSTINGS_SHARD_BYTES);
     let mut shard_bytes = 2;
-    let mut close = |shard: &mut Map<String, Value>, number: usize| {
-        let file = json_file(format!("search/postings/{tier}/{number}.json"), &*shard);
-        shard.clear();
-        put(file)
+    let mut entry: Vec<u8> = Vec::new();
+    let mut close = |shard: &mut Vec<u8>, number: usize| {
+        let mut bytes = Vec::with_capacity(shard.len() + 2);
+        bytes.push(b'{');
+        bytes.append(shard);
+        bytes.push(b'}');
+        put(SearchFile {
+            path: format!("search/postings/{tier}/{number}.json"),
+            bytes,
+        })
     };
     for &(term, lists) in postings
         .iter()
         .filter(|(_, lists)| groups.iter().any(|&g| lists.groups() & 1 << g != 0))
     {
-        let entry = Value::Array(
+        let lists = Value::Array(
             groups
                 .iter()
                 .map(|&g| encode::encode_postings(&lists.docs(g as u8)))
                 .collect(),
         );
-        let entry_bytes = term.len() + 4 + entry.to_string().len();
+        entry.clear();
+        // Serialising strings and arrays of numbers and strings into memory cannot fail.
+        let _ = serde_json::to_writer(&mut entry, &lists);
+        // What a shard is closed by: the term's length unescaped, its quotes, colon and
+        // comma, and its lists as JSON.
+        let entry_bytes = term.len() + 4 + entry.len();
         if !shard.is_empty() && shard_bytes + entry_bytes > POSTINGS_SHARD_BYTES {
             close(&mut shard, firsts.len() - 1)?;
             shard_bytes = 2;
         }
         if shard.is_empty() {
             firsts.push(term.to_string());
+        } else {
+            shard.push(b',');
         }
-        shard.insert(term.to_string(), entry);
+        let _ = serde_json::to_writer(&mut shard, term);
+        shard.push(b':');
+        shard.extend_from_slice(&entry);
         shard_bytes += entry_bytes;
     }
     if !shard.is_empty() {
@@ -578,6 +599,46 @@ mod tests {
             given.len() > 5,
             "postings, vocabulary, synonyms, documents and manifest"
         );
+    }
+
+    #[test]
+    fn a_posting_shard_is_its_terms_as_one_json_object_in_order_within_its_size() {
+        // Terms enough for several shards a tier, common and rare.
+        let mut docs: Vec<Document<'static>> = corpus();
+        let words: Vec<&'static str> = (0..600)
+            .map(|n| &*Box::leak(format!("w{n:03}é\"q").into_boxed_str()))
+            .collect();
+        for (n, doc) in docs.iter_mut().enumerate() {
+            doc.texts[4] = words.iter().copied().filter(|w| w.len() % (n % 3 + 1) == 0).collect();
+            doc.texts[4].extend(words.iter().copied().skip(n * 7).take(40));
+        }
+        let files = build_index(&docs, &[], "/questions/", &synonyms::Table::built_in());
+        let mut split = false;
+        for file in files.iter().filter(|f| f.path.starts_with("search/postings/")) {
+            split |= file.path.ends_with("/1.json");
+            let map: serde_json::Map<String, Value> = serde_json::from_slice(&file.bytes).expect("a JSON object");
+            assert_eq!(
+                serde_json::to_vec(&map).unwrap(),
+                file.bytes,
+                "{}: as the map gives it",
+                file.path
+            );
+            let terms: Vec<&String> = map.keys().collect();
+            assert!(
+                terms.windows(2).all(|pair| pair[0] < pair[1]),
+                "{}: in order",
+                file.path
+            );
+            // Terms are plain words, nothing in them escaped: a shard of more than one
+            // term holds no more than the size it is closed at.
+            assert!(
+                map.len() == 1 || file.bytes.len() < POSTINGS_SHARD_BYTES,
+                "{}: {} bytes",
+                file.path,
+                file.bytes.len()
+            );
+        }
+        assert!(split, "a tier of more than one shard");
     }
 
     #[test]

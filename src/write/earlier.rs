@@ -10,6 +10,7 @@
 //! build cache's manifest judges a folder by. A file edited by hand, or by another tool,
 //! is written again.
 
+use super::held::HeldFolder;
 use super::table::PathTable;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -77,6 +78,8 @@ pub struct Earlier {
     /// Its folders (`""` for itself) as the last build found them holding only what its
     /// record names, where it knows them.
     folders: PathTable<FolderRead>,
+    /// The folder held open while a build judges its files (`hold`).
+    held: Option<Arc<HeldFolder>>,
 }
 
 impl Earlier {
@@ -86,7 +89,20 @@ impl Earlier {
             dir: dir.to_path_buf(),
             files: Arc::new(files),
             folders: PathTable::default(),
+            held: None,
         }
+    }
+
+    /// Holds the folder open, for its files to be looked at relative to it from now on
+    /// rather than by their full paths (`held`): done once the build is about to judge
+    /// them, after whatever a killed build left in their place was put back.
+    pub(super) fn hold(&mut self) {
+        self.held = HeldFolder::open(&self.dir).map(Arc::new);
+    }
+
+    /// The folder held open, when it is.
+    pub(super) fn held(&self) -> Option<&HeldFolder> {
+        self.held.as_deref()
     }
 
     /// The same, with what the last build found of its folders (`FolderRead`).
@@ -119,9 +135,17 @@ impl Earlier {
     fn unchanged(&self, rel: &str) -> Option<(&EarlierFile, PathBuf)> {
         let file = self.files.get(rel)?;
         let path = super::contained(&self.dir, rel).ok()?;
-        let meta = std::fs::symlink_metadata(&path).ok()?;
-        (meta.file_type().is_file() && meta.len() == file.size && modified_nanos(&meta) == Some(file.modified))
-            .then_some((file, path))
+        let (is_file, size, modified) = match &self.held {
+            Some(held) => {
+                let entry = held.look_at(rel.strip_suffix('/').unwrap_or(rel))?;
+                (entry.is_file, entry.size, entry.modified_nanos)
+            }
+            None => {
+                let meta = std::fs::symlink_metadata(&path).ok()?;
+                (meta.file_type().is_file(), meta.len(), modified_nanos(&meta))
+            }
+        };
+        (is_file && size == file.size && modified == Some(file.modified)).then_some((file, path))
     }
 
     /// Where the page `rel` rendered from `key` already is, unchanged.

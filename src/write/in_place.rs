@@ -21,6 +21,7 @@
 //! done again, so the output ends as the killed build would have left it.
 
 use super::earlier::FolderRead;
+use super::held::HeldFolder;
 use super::target::{MARKER, is_marked};
 use super::{Earlier, EarlierFile, PathTable, contained};
 use rayon::prelude::*;
@@ -185,15 +186,26 @@ pub(super) fn holds_only(target: &Path, earlier: &Earlier) -> Option<PathTable<F
             .or_default()
             .push(folder);
     }
+    // The output folder itself may be reached through a link; a folder in it may not.
+    let root = folder_times(target, true);
+    // Its folders are looked at through it, held open, where it is the folder just found.
+    let opened;
+    let held = match earlier.held() {
+        Some(held) if root.is_some_and(|root| held.is(root.device, root.inode)) => Some(held),
+        _ => {
+            opened = HeldFolder::open(target).filter(|held| root.is_some_and(|root| held.is(root.device, root.inode)));
+            opened.as_ref()
+        }
+    };
     let walk = Walk {
         files,
         folders,
         children,
         known: earlier.folders(),
+        held,
         found: Mutex::default(),
     };
-    // The output folder itself may be reached through a link; a folder in it may not.
-    walk.holds_only_under(target, "", folder_times(target, true))
+    walk.holds_only_under(target, "", root)
         .then(|| PathTable::from_entries(walk.found.into_inner().unwrap_or_else(|e| e.into_inner())))
 }
 
@@ -205,6 +217,8 @@ struct Walk<'a> {
     /// Those folders by the folder they are in (`""`: the output folder).
     children: HashMap<&'a str, Vec<&'a str>>,
     known: &'a PathTable<FolderRead>,
+    /// The output folder held open: its folders are looked at relative to it.
+    held: Option<&'a HeldFolder>,
     /// Noted as the walk goes, in any order (`PathTable::from_entries` sorts them).
     found: Mutex<Vec<(String, FolderRead)>>,
 }
@@ -223,7 +237,7 @@ impl Walk<'_> {
                     let path = dir.join(name);
                     // Its entry is as it was when it was read, a real folder: anything
                     // else is not this record's output.
-                    let now = folder_times(&path, false);
+                    let now = self.folder_times(&path, child);
                     now.is_some() && self.holds_only_under(&path, child, now)
                 })
             });
@@ -247,16 +261,37 @@ impl Walk<'_> {
                 Ok(kind) if kind.is_dir() => {
                     let path = entry.path();
                     self.folders.contains(rel.as_str())
-                        && self.holds_only_under(&path, &rel, folder_times(&path, false))
+                        && self.holds_only_under(&path, &rel, self.folder_times(&path, &rel))
                 }
                 Ok(_) => self.files.contains_key(&rel) || rel == MARKER,
                 Err(_) => false,
             }
         });
-        if holds && let Some(read) = reading_held(dir, prefix, before, read_at) {
-            self.note(prefix, read);
+        // Names read while the folder changed are not known to be all it holds.
+        let still = before.filter(|&before| self.folder_times(dir, prefix) == Some(before));
+        if holds && let Some(before) = still {
+            self.note(prefix, FolderRead { read_at, ..before });
         }
         holds
+    }
+
+    /// What the file system says of the folder `dir`, at `prefix` in the output (`""`: the
+    /// output folder, through a link), relative to the folder held where there is one.
+    fn folder_times(&self, dir: &Path, prefix: &str) -> Option<FolderRead> {
+        match self.held {
+            Some(held) if !prefix.is_empty() => {
+                held.look_at(prefix)
+                    .filter(|entry| entry.is_dir)
+                    .map(|entry| FolderRead {
+                        device: entry.device,
+                        inode: entry.inode,
+                        modified: entry.modified,
+                        changed: entry.changed,
+                        read_at: (0, 0),
+                    })
+            }
+            _ => folder_times(dir, prefix.is_empty()),
+        }
     }
 
     fn note(&self, prefix: &str, read: FolderRead) {

@@ -5,6 +5,7 @@
 
 mod contained;
 pub mod earlier;
+mod held;
 mod in_place;
 mod interrupt;
 mod leftovers;
@@ -310,7 +311,10 @@ impl Staging {
     /// When `earlier` is the record of the output folder itself and the folder holds
     /// nothing else, the build publishes in place (`in_place`): only the files it writes
     /// anew are staged. Otherwise it stages the whole site, taking files over by hard link.
-    pub fn recording(mut self, earlier: Option<Earlier>) -> Result<Staging> {
+    pub fn recording(mut self, mut earlier: Option<Earlier>) -> Result<Staging> {
+        if let Some(earlier) = &mut earlier {
+            earlier.hold();
+        }
         let folders = earlier
             .as_ref()
             .filter(|earlier| earlier.dir() == self.target)
