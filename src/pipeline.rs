@@ -71,6 +71,13 @@
 //! `render::render_site`), which borrows the article's text and holds only its URL; and
 //! the findings' records until they are reported (32 bytes a finding).
 //!
+//! A build with the cache also holds, from start to end, the output's record: what the last
+//! build wrote there (`write::Earlier`: each file's path, size, time, SHA-256 and page key)
+//! and what it found of the folders, as `write::PathTable`s (every path in one string,
+//! every value in one array, about 150 bytes a file, two files an article); while it
+//! renders, each file it takes over is 8 bytes of `write::Written` (its place in that
+//! record), and only what it writes anew is a path and a record of its own.
+//!
 //! What still grows with the site beyond a few KB an article: the struct itself, the
 //! body's search terms and headings, and while rendering the search index while it is made
 //! (its files go to the staging folder as each is made; its postings are varint gaps). No
