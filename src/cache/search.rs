@@ -11,7 +11,7 @@
 //! checked again where it is used (`search::kept::SiteTerms::of`).
 
 use super::frame;
-use crate::search::kept::{KeptIndex, KeptTerms};
+use crate::search::kept::{Keeping, KeptIndex, KeptTerms};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -39,26 +39,26 @@ impl KeptIndex for SearchCache {
         frame::read_streamed(&self.path, |payload| read_terms(payload))
     }
 
-    fn keep(&self, kept: &KeptTerms) {
+    fn keep(&self, kept: &Keeping<'_>) {
         // Failing to keep it fails nothing: the next build works the terms out.
         let _ = frame::write_streamed(&self.path, |payload| write_terms(payload, kept));
     }
 }
 
-fn write_terms(to: &mut dyn Write, kept: &KeptTerms) -> std::io::Result<()> {
+fn write_terms(to: &mut dyn Write, kept: &Keeping<'_>) -> std::io::Result<()> {
     let mut to = std::io::BufWriter::with_capacity(64 * 1024, to);
     to.write_all(&kept.index)?;
     write_count(&mut to, kept.files.len())?;
-    for file in &kept.files {
+    for file in kept.files {
         write_bytes(&mut to, file.as_bytes())?;
     }
     write_count(&mut to, kept.dictionary.len())?;
-    for term in &kept.dictionary {
+    for term in kept.dictionary {
         write_bytes(&mut to, term.as_bytes())?;
     }
     write_count(&mut to, kept.documents.len())?;
-    for (name, terms) in &kept.documents {
-        to.write_all(name)?;
+    for &(name, terms) in &kept.documents {
+        to.write_all(&name)?;
         write_bytes(&mut to, terms)?;
     }
     to.flush()
@@ -124,7 +124,7 @@ mod tests {
         let temp = tempfile::tempdir().unwrap();
         let cache = SearchCache::open(temp.path());
         assert_eq!(cache.recall(), None);
-        cache.keep(&kept());
+        cache.keep(&kept().keeping());
         assert_eq!(cache.recall(), Some(kept()));
     }
 
@@ -132,7 +132,7 @@ mod tests {
     fn a_damaged_or_foreign_entry_is_ignored() {
         let temp = tempfile::tempdir().unwrap();
         let cache = SearchCache::open(temp.path());
-        cache.keep(&kept());
+        cache.keep(&kept().keeping());
         let bytes = std::fs::read(&cache.path).unwrap();
         for at in [10, bytes.len() / 2, bytes.len() - 40] {
             let mut damaged = bytes.clone();
@@ -144,7 +144,7 @@ mod tests {
         assert_eq!(cache.recall(), None, "cut short");
         // A payload of another layout, sealed as this binary's: it does not read to its end.
         frame::write_streamed(&cache.path, |payload| {
-            write_terms(payload, &kept())?;
+            write_terms(payload, &kept().keeping())?;
             payload.write_all(b"more")
         })
         .unwrap();

@@ -32,12 +32,38 @@ pub struct KeptTerms {
     pub documents: Vec<([u8; 32], Vec<u8>)>,
 }
 
+/// What a build keeps, borrowed from where it was made: the documents' lists are read
+/// where `SiteTerms` holds them, not copied into a list of lists (at 100,000 articles a
+/// second copy of every list, tens of megabytes, while the build renders).
+pub struct Keeping<'a> {
+    pub index: [u8; 32],
+    pub files: &'a [String],
+    pub dictionary: &'a [String],
+    pub documents: Vec<([u8; 32], &'a [u8])>,
+}
+
+impl KeptTerms {
+    /// The same, to be kept.
+    pub fn keeping(&self) -> Keeping<'_> {
+        Keeping {
+            index: self.index,
+            files: &self.files,
+            dictionary: &self.dictionary,
+            documents: self
+                .documents
+                .iter()
+                .map(|(name, list)| (*name, list.as_slice()))
+                .collect(),
+        }
+    }
+}
+
 /// Where a build's terms are kept between builds (`cache::search`).
 pub trait KeptIndex: Sync {
     /// What the last build kept, when it can be read and is this binary's.
     fn recall(&self) -> Option<KeptTerms>;
     /// Keeps `kept` for the next build; failing to keep it fails nothing.
-    fn keep(&self, kept: &KeptTerms);
+    fn keep(&self, kept: &Keeping<'_>);
 }
 
 /// The name of each published article's terms, in site order: its parse name and the
@@ -71,9 +97,11 @@ pub struct SiteTerms {
     pub dictionary: Vec<String>,
     /// Each term's documents, in the order of `dictionary`.
     pub postings: Vec<Postings>,
-    /// Each document's terms as `KeptTerms::documents` holds them, one after another;
-    /// `ends[d]` is where document `d`'s end. Empty unless asked for.
-    lists: Vec<u8>,
+    /// Each document's terms as `KeptTerms::documents` holds them, one after another, a
+    /// block of `TERMS_BLOCK` documents to a buffer; `ends[d]` is where document `d`'s end
+    /// in its block's. Empty unless asked for. One buffer for the site grew by doubling to
+    /// three times its length for a moment, and was copied whole to be renumbered.
+    lists: Vec<Vec<u8>>,
     ends: Vec<usize>,
     /// How many documents' terms were worked out rather than recalled.
     pub made: usize,
@@ -121,7 +149,8 @@ impl SiteTerms {
         let mut postings: Vec<Postings> = vec![Postings::default(); kept_dictionary.len()];
         let mut merged = Merged {
             keep: lists,
-            lists: Vec::new(),
+            blocks: Vec::new(),
+            block: Vec::new(),
             ends: Vec::new(),
         };
         let mut made = 0;
@@ -198,6 +227,7 @@ impl SiteTerms {
                 }
                 merged.end();
             }
+            merged.close_block();
         }
         drop(added);
         drop(kept_documents);
@@ -261,51 +291,71 @@ impl SiteTerms {
     /// Document `number`'s terms as `KeptTerms::documents` holds them (empty unless the
     /// lists were asked for).
     pub fn list(&self, number: usize) -> &[u8] {
-        let start = number
-            .checked_sub(1)
-            .and_then(|before| self.ends.get(before))
-            .copied()
-            .unwrap_or(0);
-        self.ends.get(number).map_or(&[], |&end| &self.lists[start..end])
+        let start = if number % TERMS_BLOCK == 0 {
+            0
+        } else {
+            self.ends.get(number - 1).copied().unwrap_or(0)
+        };
+        match (self.ends.get(number), self.lists.get(number / TERMS_BLOCK)) {
+            (Some(&end), Some(block)) => block.get(start..end).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 }
 
-/// Each document's terms as places, one after another, while the dictionary is merged.
+/// Each document's terms as places, one after another, a block of documents to a buffer
+/// (`SiteTerms::lists`), while the dictionary is merged.
 struct Merged {
     keep: bool,
-    lists: Vec<u8>,
+    blocks: Vec<Vec<u8>>,
+    /// The block being filled.
+    block: Vec<u8>,
     ends: Vec<usize>,
 }
 
 impl Merged {
     fn push(&mut self, place: u32, group: u8) {
         if self.keep {
-            push_varint(&mut self.lists, (u64::from(place) << 3) | u64::from(group & 7));
+            push_varint(&mut self.block, (u64::from(place) << 3) | u64::from(group & 7));
         }
     }
 
     fn end(&mut self) {
         if self.keep {
-            self.ends.push(self.lists.len());
+            self.ends.push(self.block.len());
         }
     }
 
-    /// The lists with each place replaced by its `rank` in the sorted dictionary.
-    fn renumbered(self, rank: &[u32]) -> (Vec<u8>, Vec<usize>) {
+    /// Ends the block of `TERMS_BLOCK` documents being filled.
+    fn close_block(&mut self) {
+        if self.keep {
+            let mut block = std::mem::take(&mut self.block);
+            block.shrink_to_fit();
+            self.blocks.push(block);
+        }
+    }
+
+    /// The lists with each place replaced by its `rank` in the sorted dictionary, a block
+    /// at a time: each block's old lists go as its new ones are made.
+    fn renumbered(self, rank: &[u32]) -> (Vec<Vec<u8>>, Vec<usize>) {
         if !self.keep {
             return (Vec::new(), Vec::new());
         }
-        let mut lists = Vec::with_capacity(self.lists.len());
+        let mut blocks = Vec::with_capacity(self.blocks.len());
         let mut ends = Vec::with_capacity(self.ends.len());
-        let mut start = 0;
-        for &end in &self.ends {
-            for (place, group) in decode(&self.lists[start..end], rank.len() as u32).unwrap_or_default() {
-                push_varint(&mut lists, (u64::from(rank[place as usize]) << 3) | u64::from(group));
+        for (old, old_ends) in self.blocks.into_iter().zip(self.ends.chunks(TERMS_BLOCK)) {
+            let mut block = Vec::with_capacity(old.len());
+            let mut start = 0;
+            for &end in old_ends {
+                for (place, group) in decode(&old[start..end], rank.len() as u32).unwrap_or_default() {
+                    push_varint(&mut block, (u64::from(rank[place as usize]) << 3) | u64::from(group));
+                }
+                ends.push(block.len());
+                start = end;
             }
-            ends.push(lists.len());
-            start = end;
+            blocks.push(block);
         }
-        (lists, ends)
+        (blocks, ends)
     }
 }
 
@@ -429,6 +479,37 @@ mod tests {
                 .collect(),
             ..KeptTerms::default()
         }
+    }
+
+    #[test]
+    fn each_documents_list_is_its_own_terms_across_blocks_of_documents() {
+        // Past two blocks, each document with a word of its own and one all share.
+        let bodies: Vec<String> = (0..TERMS_BLOCK * 2 + 3).map(|i| format!("shared word{i}")).collect();
+        let mut docs: Vec<Document> = bodies
+            .iter()
+            .map(|body| Document {
+                slug: "s",
+                question: "",
+                status: "draft",
+                topic: None,
+                texts: [vec![], vec![], vec![], vec![], vec![body.as_str()]],
+                excerpt: "",
+            })
+            .collect();
+        let names: Vec<Option<[u8; 32]>> = (0..bodies.len()).map(|i| Some([(i % 251) as u8; 32])).collect();
+        let terms = SiteTerms::of(&mut docs, &names, None, true);
+        for (number, body) in bodies.iter().enumerate() {
+            let places = decode(terms.list(number), terms.dictionary.len() as u32).expect("decodes");
+            let mut words: Vec<&str> = places
+                .iter()
+                .map(|&(place, _)| terms.dictionary[place as usize].as_str())
+                .collect();
+            words.sort();
+            let mut expected: Vec<&str> = body.split(' ').collect();
+            expected.sort();
+            assert_eq!(words, expected, "document {number}");
+        }
+        assert!(terms.list(bodies.len()).is_empty());
     }
 
     #[test]

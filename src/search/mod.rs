@@ -259,7 +259,7 @@ pub fn publish_index(
         }
         if taken.len() == files.len() {
             if terms.made > 0 {
-                kept.keep(&keeping(index, files.clone(), terms, &names));
+                kept.keep(&keeping(index, files, &terms, &names));
             }
             return Ok(());
         }
@@ -278,22 +278,28 @@ pub fn publish_index(
     })?;
     let unchanged = earlier.is_some_and(|(earlier_index, _)| earlier_index == index);
     if !unchanged || terms.made > 0 {
-        kept.keep(&keeping(index, files, terms, &names));
+        kept.keep(&keeping(index, &files, &terms, &names));
     }
     Ok(())
 }
 
-/// What is kept of an index whose key is `index`, made as `files` from `terms`.
-fn keeping(index: [u8; 32], files: Vec<String>, terms: kept::SiteTerms, names: &[Option<[u8; 32]>]) -> kept::KeptTerms {
+/// What is kept of an index whose key is `index`, made as `files` from `terms`: read where
+/// `terms` holds it.
+fn keeping<'a>(
+    index: [u8; 32],
+    files: &'a [String],
+    terms: &'a kept::SiteTerms,
+    names: &[Option<[u8; 32]>],
+) -> kept::Keeping<'a> {
     let documents = names
         .iter()
         .enumerate()
-        .filter_map(|(number, name)| Some(((*name)?, terms.list(number).to_vec())))
+        .filter_map(|(number, name)| Some(((*name)?, terms.list(number))))
         .collect();
-    kept::KeptTerms {
+    kept::Keeping {
         index,
         files,
-        dictionary: terms.dictionary,
+        dictionary: &terms.dictionary,
         documents,
     }
 }
