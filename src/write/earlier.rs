@@ -111,6 +111,11 @@ impl Earlier {
         self
     }
 
+    /// Drops what the last build found of its folders, once they are judged.
+    pub(super) fn forget_folders(&mut self) {
+        self.folders = PathTable::default();
+    }
+
     /// What the last build found of its folders, by path.
     pub(super) fn folders(&self) -> &PathTable<FolderRead> {
         &self.folders
