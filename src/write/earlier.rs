@@ -203,6 +203,15 @@ struct Recorded {
     next: u32,
 }
 
+impl Recorded {
+    /// The place of the next file recorded, in the order of recording.
+    fn next_order(&mut self) -> u32 {
+        let order = self.next;
+        self.next += 1;
+        order
+    }
+}
+
 impl Written {
     /// A record of a build that may take files over from `earlier`.
     pub(super) fn taking_over_from(earlier: Option<Arc<PathTable<EarlierFile>>>) -> Written {
@@ -215,8 +224,7 @@ impl Written {
     pub(super) fn record(&self, rel: &str, file: WrittenFile) {
         // A poisoned lock means a rendering thread panicked: the build is failing anyway.
         if let Ok(mut recorded) = self.recorded.lock() {
-            let order = recorded.next;
-            recorded.next += 1;
+            let order = recorded.next_order();
             recorded.files.push((rel.to_string(), file, order));
         }
     }
@@ -227,21 +235,15 @@ impl Written {
         let place = self.earlier.as_ref().and_then(|earlier| {
             let index = earlier.index_of(rel)?;
             let was = earlier.value(index);
-            (was.size == file.size && was.sha256 == file.sha256 && was.key == file.key)
-                .then_some(u32::try_from(index).ok())
-                .flatten()
+            let same = was.size == file.size && was.sha256 == file.sha256 && was.key == file.key;
+            u32::try_from(index).ok().filter(|_| same)
         });
-        match (place, self.recorded.lock()) {
-            (Some(index), Ok(mut recorded)) => {
-                let order = recorded.next;
-                recorded.next += 1;
-                recorded.taken.push((index, order));
-            }
-            (None, Ok(recorded)) => {
-                drop(recorded);
-                self.record(rel, file);
-            }
-            (_, Err(_)) => {}
+        let Some(index) = place else {
+            return self.record(rel, file);
+        };
+        if let Ok(mut recorded) = self.recorded.lock() {
+            let order = recorded.next_order();
+            recorded.taken.push((index, order));
         }
     }
 
