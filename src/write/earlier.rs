@@ -286,23 +286,47 @@ impl Written {
         let Ok(Recorded { files, taken, .. }) = recorded.into_inner() else {
             return PathTable::default();
         };
-        let mut entries: Vec<(u32, String, WrittenFile)> = files
-            .into_iter()
-            .map(|(path, file, order)| (order, path, file))
+        /// Where a recorded file's entry is: recorded whole, or in the earlier record.
+        #[derive(Clone, Copy)]
+        enum Entry<'a> {
+            Recorded(u32),
+            TakenOver(&'a EarlierFile),
+        }
+        // Every file by path, a path recorded twice in the order it was recorded; the
+        // paths borrowed from where they are held, not copied.
+        let mut entries: Vec<(&str, u32, Entry)> = files
+            .iter()
+            .enumerate()
+            .map(|(index, (path, _, order))| (path.as_str(), *order, Entry::Recorded(index as u32)))
             .collect();
         if let Some(earlier) = earlier {
-            entries.extend(taken.into_iter().map(|(index, order)| {
+            entries.extend(taken.iter().map(|&(index, order)| {
                 let (path, was) = earlier.entry(index as usize);
-                let file = WrittenFile {
+                (path, order, Entry::TakenOver(was))
+            }));
+        }
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+        // Of a path recorded twice, the later stands.
+        entries.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                *earlier = *later;
+            }
+            same
+        });
+        let mut table = PathTable::with_capacity(entries.len(), entries.iter().map(|(path, _, _)| path.len()).sum());
+        for (path, _, entry) in entries {
+            let file = match entry {
+                Entry::Recorded(index) => files[index as usize].1.clone(),
+                Entry::TakenOver(was) => WrittenFile {
                     size: was.size,
                     sha256: was.sha256,
                     key: was.key,
-                };
-                (order, path.to_string(), file)
-            }));
+                },
+            };
+            table.push(path, file);
         }
-        entries.sort_unstable_by_key(|(order, _, _)| *order);
-        PathTable::from_entries(entries.into_iter().map(|(_, path, file)| (path, file)).collect())
+        table
     }
 }
 

@@ -50,16 +50,16 @@ pub(super) struct Journal {
 impl Journal {
     /// The commit from an output holding `earlier` to one holding `now`, of which `staged`
     /// are in the staging folder and the others are left where they are.
-    pub(super) fn plan(earlier: &PathTable<EarlierFile>, now: &HashSet<&str>, staged: Vec<String>) -> Journal {
-        let mut delete: Vec<String> = earlier
-            .keys()
-            .filter(|&rel| rel != MARKER && !now.contains(rel))
+    pub(super) fn plan<V>(earlier: &PathTable<EarlierFile>, now: &PathTable<V>, staged: Vec<String>) -> Journal {
+        // In path order, as both records are.
+        let delete: Vec<String> = earlier
+            .paths_missing_from(now)
+            .filter(|&rel| rel != MARKER)
             .map(str::to_string)
             .collect();
-        delete.sort();
         let mut remove_dirs = Vec::new();
         if !delete.is_empty() {
-            let kept: HashSet<&str> = now.iter().flat_map(|rel| folders_of(rel)).collect();
+            let kept: HashSet<&str> = now.keys().flat_map(folders_of).collect();
             let emptied: HashSet<&str> = delete
                 .iter()
                 .flat_map(|rel| folders_of(rel))
@@ -464,7 +464,7 @@ mod tests {
             "t/x/y/index.html",
             "f",
         ]);
-        let now: HashSet<&str> = ["index.html", "q/b/index.html", "f/index.html"].into_iter().collect();
+        let now = record(&["index.html", "q/b/index.html", "f/index.html"]);
         let journal = Journal::plan(&earlier, &now, vec!["f/index.html".into(), "index.html".into()]);
         assert_eq!(journal.delete, ["f", "q/a/index.html", "t/x/y/index.html"]);
         assert_eq!(journal.remove_dirs, ["t/x/y", "q/a", "t/x", "t"]);

@@ -461,22 +461,45 @@ impl Staging {
             .into_iter()
             .collect();
         let files = written.into_files();
-        let journal = {
-            let now: HashSet<&str> = files.keys().collect();
-            in_place::Journal::plan(earlier.files(), &now, staged)
-        };
+        let journal = in_place::Journal::plan(earlier.files(), &files, staged);
         // The record of the output after the commit: the earlier build's entries for the
-        // files left in place, and the staged files' own (a rename keeps the date).
-        let mut record = Vec::with_capacity(files.len() + 1);
-        let moved: HashSet<&str> = journal.moves.iter().map(String::as_str).collect();
+        // files left in place, and the staged files' own (a rename keeps the date). Both
+        // records are in path order, and so is this one, made in one walk of them.
+        let marker = self.target.join(MARKER);
+        let meta = std::fs::symlink_metadata(&marker).with_context(|| format!("cannot read {}", marker.display()))?;
+        let mut marker = Some(EarlierFile {
+            size: meta.len(),
+            modified: earlier::modified_nanos(&meta).with_context(|| format!("{MARKER}: no modification time"))?,
+            sha256: Sha256::digest(
+                std::fs::read(&marker).with_context(|| format!("cannot read {}", marker.display()))?,
+            )
+            .into(),
+            key: None,
+        });
+        let was = earlier.files();
+        let mut place = 0;
+        let mut record = PathTable::with_capacity(files.len() + 1, files.path_bytes() + MARKER.len());
         for (rel, file) in files.iter() {
-            let (size, modified) = if moved.contains(rel) {
+            // The marker is Evident's, whatever was written at its path.
+            if rel >= MARKER
+                && let Some(entry) = marker.take()
+            {
+                record.push(MARKER, entry);
+            }
+            if rel == MARKER {
+                continue;
+            }
+            while place < was.len() && was.entry(place).0 < rel {
+                place += 1;
+            }
+            let (size, modified) = if journal.moves.binary_search_by(|moved| moved.as_str().cmp(rel)).is_ok() {
                 let path = self.files_dir.join(rel);
                 let meta =
                     std::fs::symlink_metadata(&path).with_context(|| format!("cannot read {}", path.display()))?;
                 (meta.len(), earlier::modified_nanos(&meta))
             } else {
-                (file.size, earlier.files().get(rel).map(|was| was.modified))
+                let same = place < was.len() && was.entry(place).0 == rel;
+                (file.size, same.then(|| was.value(place).modified))
             };
             let modified = modified.with_context(|| format!("{rel}: no modification time"))?;
             let entry = EarlierFile {
@@ -485,22 +508,12 @@ impl Staging {
                 sha256: file.sha256,
                 key: file.key,
             };
-            record.push((rel.to_string(), entry));
+            record.push(rel, entry);
+        }
+        if let Some(entry) = marker {
+            record.push(MARKER, entry);
         }
         drop(files);
-        let marker = self.target.join(MARKER);
-        let meta = std::fs::symlink_metadata(&marker).with_context(|| format!("cannot read {}", marker.display()))?;
-        let entry = EarlierFile {
-            size: meta.len(),
-            modified: earlier::modified_nanos(&meta).with_context(|| format!("{MARKER}: no modification time"))?,
-            sha256: Sha256::digest(
-                std::fs::read(&marker).with_context(|| format!("cannot read {}", marker.display()))?,
-            )
-            .into(),
-            key: None,
-        };
-        record.push((MARKER.to_string(), entry));
-        let record = PathTable::from_entries(record);
 
         // The commit runs whole or not at all as far as an interruption goes.
         let mut held = interrupt::lock();

@@ -58,6 +58,33 @@ impl<V> PathTable<V> {
         table
     }
 
+    /// An empty table with room for `len` paths of `path_bytes` bytes in all, for `push`.
+    pub fn with_capacity(len: usize, path_bytes: usize) -> PathTable<V> {
+        PathTable {
+            paths: String::with_capacity(path_bytes),
+            ends: Vec::with_capacity(len),
+            values: Vec::with_capacity(len),
+        }
+    }
+
+    /// Adds `path`, which must come after every path the table has: a table is made this
+    /// way from what is already in path order, with no copy of a path of its own (the
+    /// commit's record of 212,000 files at 100,000 articles was copied and sorted twice).
+    pub fn push(&mut self, path: &str, value: V) {
+        debug_assert!(
+            self.is_empty() || self.path(self.len() - 1) < path,
+            "{path} out of order"
+        );
+        self.paths.push_str(path);
+        self.ends.push(self.paths.len());
+        self.values.push(value);
+    }
+
+    /// The bytes of all its paths together.
+    pub fn path_bytes(&self) -> usize {
+        self.paths.len()
+    }
+
     pub fn len(&self) -> usize {
         self.values.len()
     }
@@ -112,6 +139,16 @@ impl<V> PathTable<V> {
     /// Each path with its value, in order of path.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
         self.keys().zip(&self.values)
+    }
+
+    /// The paths of this table that `other` lacks, in order: one walk of both, since both
+    /// are sorted.
+    pub fn paths_missing_from<'a, W>(&'a self, other: &'a PathTable<W>) -> impl Iterator<Item = &'a str> + 'a {
+        let mut theirs = other.keys().peekable();
+        self.keys().filter(move |&path| {
+            while theirs.next_if(|&their| their < path).is_some() {}
+            theirs.peek() != Some(&path)
+        })
     }
 
     /// The table without the paths `drop` names.
@@ -176,6 +213,33 @@ mod tests {
         assert_eq!(table.len(), 2);
         assert_eq!(table.get("a"), Some(&5));
         assert_eq!(table.get("b"), Some(&4));
+    }
+
+    #[test]
+    fn a_table_pushed_to_in_order_is_the_one_made_from_any_order() {
+        // `-` sorts before `/`.
+        let entries = [("a", 1), ("a-b", 3), ("a/b", 2), ("b", 4)];
+        let mut pushed = PathTable::with_capacity(entries.len(), 8);
+        for (path, value) in entries {
+            pushed.push(path, value);
+        }
+        let mut shuffled = entries;
+        shuffled.reverse();
+        assert_eq!(pushed, table(&shuffled));
+        assert_eq!(pushed.get("a-b"), Some(&3));
+        assert_eq!(pushed.path_bytes(), 8);
+    }
+
+    #[test]
+    fn the_paths_missing_from_another_table_are_those_it_lacks_in_order() {
+        let mine = table(&[("a", 0), ("b/c", 0), ("b/d", 0), ("e", 0), ("f", 0)]);
+        let theirs = table(&[("0", 0), ("b/c", 0), ("b/e", 0), ("f", 0), ("g", 0)]);
+        assert_eq!(mine.paths_missing_from(&theirs).collect::<Vec<_>>(), ["a", "b/d", "e"]);
+        assert_eq!(theirs.paths_missing_from(&mine).collect::<Vec<_>>(), ["0", "b/e", "g"]);
+        assert_eq!(mine.paths_missing_from(&mine).count(), 0);
+        let none = PathTable::<u32>::default();
+        assert_eq!(mine.paths_missing_from(&none).count(), 5);
+        assert_eq!(none.paths_missing_from(&mine).count(), 0);
     }
 
     #[test]
