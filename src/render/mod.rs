@@ -491,20 +491,30 @@ fn article_inputs(shared: &Shared<'_, '_>, frame: &Frame<'_>, index: usize) -> O
     // An entry's reason is named by what it reads of both profiles, not made: with its
     // explicitness, that is all `link::graph::reason` reads.
     key.bytes("reason inputs", site.graph.reason_inputs(index));
+    // Each list as one input of fixed-size records: a name and a length for each field of
+    // each entry were most of what a page's key hashed.
+    let mut related = Vec::with_capacity(site.related[index].len() * RELATED_RECORD);
     for entry in &site.related[index] {
-        key.bytes("related", site.articles[entry.index()].inputs.as_ref()?);
-        key.bytes("explicit", &[u8::from(entry.explicit)]);
-        key.bytes("score", &entry.score.to_le_bytes());
-        key.bytes("reason inputs", site.graph.reason_inputs(entry.index()));
+        related.extend_from_slice(site.articles[entry.index()].inputs.as_ref()?);
+        related.push(u8::from(entry.explicit));
+        related.extend_from_slice(&entry.score.to_le_bytes());
+        related.extend_from_slice(site.graph.reason_inputs(entry.index()));
     }
+    key.bytes("related", &related);
+    let mut backlinks = Vec::with_capacity(site.backlinks[index].len() * 32);
     for &other in &site.backlinks[index] {
-        key.bytes("backlink", site.articles[other as usize].inputs.as_ref()?);
+        backlinks.extend_from_slice(site.articles[other as usize].inputs.as_ref()?);
     }
+    key.bytes("backlinks", &backlinks);
     for (name, part) in frame.common() {
         key.part(name, part);
     }
     Some(key.finish())
 }
+
+/// One related entry in an article page's key: its article's parse name, whether it is
+/// explicit, its score and what its reason reads of its profile.
+const RELATED_RECORD: usize = 32 + 1 + 4 + 32;
 
 /// The key of a listing page from its inputs: its own value `part`, the names of the
 /// articles whose summaries it lists, in order, and its frame. A summary is made of its
@@ -520,9 +530,11 @@ fn listing_inputs(
     for (name, part) in parts {
         key.part(name, *part);
     }
+    let mut names = Vec::with_capacity(listed.len() * 32);
     for &index in listed {
-        key.bytes("listed", shared.site.articles[index].inputs.as_ref()?);
+        names.extend_from_slice(shared.site.articles[index].inputs.as_ref()?);
     }
+    key.bytes("listed", &names);
     for (name, part) in frame.common() {
         key.part(name, part);
     }

@@ -49,6 +49,29 @@ impl Postings {
         self.groups
     }
 
+    /// The documents of each of `groups`, ascending, into `docs` (one list per group, in
+    /// the same order, cleared first): one pass over the list for a posting tier's groups,
+    /// where `docs` read it once per group.
+    pub fn docs_of_groups(&self, groups: &[usize], docs: &mut [Vec<u32>]) {
+        docs.iter_mut().for_each(Vec::clear);
+        let (mut doc, mut value, mut shift, mut first) = (0u32, 0u64, 0, true);
+        for &byte in &self.bytes {
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 != 0 {
+                shift += 7;
+                continue;
+            }
+            let gap = (value >> 3) as u32;
+            doc = if first { gap } else { doc + gap };
+            first = false;
+            let group = (value & 7) as usize;
+            if let Some(list) = groups.iter().position(|&g| g == group).and_then(|i| docs.get_mut(i)) {
+                list.push(doc);
+            }
+            (value, shift) = (0, 0);
+        }
+    }
+
     /// The documents of `group`, ascending.
     pub fn docs(&self, group: u8) -> Vec<u32> {
         let mut docs = Vec::new();
@@ -99,6 +122,59 @@ pub fn encode_postings(docs: &[u32]) -> Value {
     Value::from(base64(&bitmap))
 }
 
+/// `encode_postings(docs)` as JSON, written straight into `out`: the same bytes, without a
+/// `Value` (and its list of numbers) made for every list of every term of the index.
+pub fn write_postings(docs: &[u32], out: &mut Vec<u8>) {
+    let Some(&last) = docs.last() else {
+        out.push(b'0');
+        return;
+    };
+    let mut gap_chars = 0usize;
+    let mut previous = 0;
+    for (i, &doc) in docs.iter().enumerate() {
+        let gap = if i == 0 { doc } else { doc - previous };
+        previous = doc;
+        gap_chars += digits(gap) + 1;
+    }
+    let bitmap_bytes = last as usize / 8 + 1;
+    let bitmap_chars = (bitmap_bytes * 4).div_ceil(3) + 2;
+    if gap_chars < bitmap_chars {
+        out.push(b'[');
+        let mut previous = 0;
+        for (i, &doc) in docs.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_number(if i == 0 { doc } else { doc - previous }, out);
+            previous = doc;
+        }
+        out.push(b']');
+        return;
+    }
+    let mut bitmap = vec![0u8; bitmap_bytes];
+    for &doc in docs {
+        bitmap[doc as usize / 8] |= 1 << (doc % 8);
+    }
+    // The alphabet needs no escaping in a JSON string.
+    out.push(b'"');
+    base64_into(&bitmap, out);
+    out.push(b'"');
+}
+
+fn write_number(mut n: u32, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 /// The document numbers of an encoded posting list; `None` for a malformed one.
 pub fn decode_postings(value: &Value) -> Option<Vec<u32>> {
     match value {
@@ -133,17 +209,23 @@ fn digits(n: u32) -> usize {
 }
 
 fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    base64_into(bytes, &mut out);
+    // Only characters of the alphabet were written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn base64_into(bytes: &[u8], out: &mut Vec<u8>) {
+    out.reserve(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk
             .iter()
             .enumerate()
             .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
         }
     }
-    out
 }
 
 fn unbase64(text: &str) -> Option<Vec<u8>> {
@@ -219,6 +301,43 @@ mod tests {
             let docs: Vec<u32> = (0..=last).collect();
             let encoded = encode_postings(&docs);
             assert_eq!(decode_postings(&encoded), Some(docs), "{encoded}");
+        }
+    }
+
+    #[test]
+    fn postings_written_straight_are_the_json_of_their_value() {
+        // Empty, rare (gaps, including ones of many digits), common (bitmaps of every
+        // length modulo three) and the edge between the two forms.
+        let mut lists: Vec<Vec<u32>> = vec![
+            vec![],
+            vec![0],
+            vec![7],
+            vec![u32::MAX - 1],
+            vec![3, 10, 400, 4_000_000],
+        ];
+        for last in 0..64u32 {
+            lists.push((0..=last).collect());
+            lists.push((0..=last).filter(|d| d % 5 == 0).collect());
+            lists.push((0..=last * 37).step_by(37).collect());
+        }
+        for docs in &lists {
+            let mut written = Vec::new();
+            write_postings(docs, &mut written);
+            assert_eq!(written, serde_json::to_vec(&encode_postings(docs)).unwrap(), "{docs:?}");
+        }
+    }
+
+    #[test]
+    fn a_tiers_groups_read_back_in_one_pass_as_each_alone() {
+        let mut postings = Postings::default();
+        for doc in 0..300u32 {
+            postings.push(doc * 3, (doc % 5) as u8);
+        }
+        let groups = [0, 1, 2];
+        let mut docs = vec![vec![99]; 3];
+        postings.docs_of_groups(&groups, &mut docs);
+        for (list, &group) in docs.iter().zip(&groups) {
+            assert_eq!(*list, postings.docs(group as u8), "group {group}");
         }
     }
 

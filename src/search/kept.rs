@@ -70,8 +70,9 @@ pub trait KeptIndex: Sync {
 /// titles of its topics, which are all its document's texts are made from. `None` where
 /// the parse was not named (no build cache).
 pub fn term_names(site: &Site<'_>) -> Vec<Option<[u8; 32]>> {
+    use rayon::prelude::*;
     site.articles
-        .iter()
+        .par_iter()
         .map(|article| {
             let mut name = Sha256::new();
             name.update(article.inputs?);

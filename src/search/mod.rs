@@ -141,10 +141,12 @@ pub fn site_synonyms(root: &std::path::Path) -> synonyms::Table {
     synonyms::Table::for_site(synonyms::load_site(root).ok().flatten().as_ref())
 }
 
-/// The documents of the published articles, in the site's order (by slug).
+/// The documents of the published articles, in the site's order (by slug), made on every
+/// core: a warm build makes them all, whatever changed.
 pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[SummaryView]) -> Vec<Document<'a>> {
+    use rayon::prelude::*;
     site.articles
-        .iter()
+        .par_iter()
         .zip(summaries)
         .map(|(article, summary)| {
             let status = if summary.reviewed {
@@ -426,7 +428,9 @@ fn write_terms<E>(
 /// Each entry is serialised once, straight into its shard: a shard is a JSON object whose
 /// keys are its terms, ascending, which is the order the terms come in (a map of them,
 /// serialised whole, wrote the same bytes after each entry had been serialised once more
-/// to measure it).
+/// to measure it). Its lists are written as bytes (`encode::write_postings`), each term's
+/// read out of its postings once for the tier's groups: a `Value` of each list, serialised,
+/// was most of the time a changed index took.
 fn write_tier<E>(
     postings: &[(&str, &encode::Postings)],
     tier: usize,
@@ -438,6 +442,7 @@ fn write_tier<E>(
     let mut shard: Vec<u8> = Vec::with_capacity(2 * POSTINGS_SHARD_BYTES);
     let mut shard_bytes = 2;
     let mut entry: Vec<u8> = Vec::new();
+    let mut docs: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
     let mut close = |shard: &mut Vec<u8>, number: usize| {
         let mut bytes = Vec::with_capacity(shard.len() + 2);
         bytes.push(b'{');
@@ -452,15 +457,17 @@ fn write_tier<E>(
         .iter()
         .filter(|(_, lists)| groups.iter().any(|&g| lists.groups() & 1 << g != 0))
     {
-        let lists = Value::Array(
-            groups
-                .iter()
-                .map(|&g| encode::encode_postings(&lists.docs(g as u8)))
-                .collect(),
-        );
+        // The array of the term's list in each group, as JSON.
+        lists.docs_of_groups(groups, &mut docs);
         entry.clear();
-        // Serialising strings and arrays of numbers and strings into memory cannot fail.
-        let _ = serde_json::to_writer(&mut entry, &lists);
+        entry.push(b'[');
+        for (number, docs) in docs.iter().enumerate() {
+            if number > 0 {
+                entry.push(b',');
+            }
+            encode::write_postings(docs, &mut entry);
+        }
+        entry.push(b']');
         // What a shard is closed by: the term's length unescaped, its quotes, colon and
         // comma, and its lists as JSON.
         let entry_bytes = term.len() + 4 + entry.len();
