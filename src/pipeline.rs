@@ -40,7 +40,8 @@
 //! - **Answers' HTML.** The answer and plain answer keep their text (listings, search, the
 //!   graph, JSON-LD and the reader text quote it) and the links the checks across articles
 //!   judge; their HTML is packed and, once the job is done, spilled too
-//!   (`parse::answer::Answer`), and the page reads it back. The rest of what the renderer
+//!   (`parse::answer::Answer`; a recalled parse's stays where it is in the cache's pack),
+//!   and the page reads it back. The rest of what the renderer
 //!   gave for them (digest, embedded images) is read in the job and not kept.
 //! - **Fingerprints' parts.** A build that publishes keeps of each review fingerprint only
 //!   its whole hash once the job has kept its parse (`Fingerprint::forget_parts`): the part

@@ -17,9 +17,9 @@
 //!
 //! The entries of one configuration (everything but the article's own file) are records
 //! of one pack (`pack`), named by that configuration: a build reads each from one open
-//! file, checked by a fast checksum, and holds a recalled body's HTML and references where
-//! they are in the pack rather than copying them into its own spill. A damaged or foreign
-//! entry is parsed again and appended. The article itself is stored in bincode's compact
+//! file, checked by a fast checksum, and holds a recalled body's and answers' HTML and its
+//! references where they are in the pack rather than copying them into its own spill. A
+//! damaged or foreign entry is parsed again and appended. The article itself is stored in bincode's compact
 //! form, not JSON: a build after one edit reads back every other article, and JSON's text
 //! (digests in hex, field names) took most of that time. Entries unused for a week leave
 //! the pack's index (and its bytes at the next compaction); a pack no build has used for a
@@ -72,9 +72,11 @@ pub struct ArticleCache {
     known: super::known::KnownFiles,
 }
 
-/// One kept parse as stored: bincode (`super::form`: the article without its references, their
-/// identities, the findings), then the body's packed HTML (length first), then the packed
-/// references, both as the build holds them: recalled, neither is unpacked or packed again.
+/// One kept parse as stored: bincode (`super::form`: the article without its references and
+/// its answers' HTML, their identities, the findings), then the body's, the answer's and the
+/// plain answer's packed HTML (each length first; empty for no article or no plain answer),
+/// then the packed references, all as the build holds them: recalled, none is unpacked or
+/// packed again.
 #[derive(Serialize)]
 struct Storing<'a> {
     article: &'a Option<Article>,
@@ -234,10 +236,15 @@ impl Kept for ArticleCache {
         let entry = self.pack.read(key)?;
         let payload = entry.bytes();
         let (article, rest) = frame::take_sized(payload)?;
-        let (html, references) = frame::take_sized(rest)?;
+        let (html, rest) = frame::take_sized(rest)?;
+        let (answer, rest) = frame::take_sized(rest)?;
+        let (plain_answer, references) = frame::take_sized(rest)?;
         // Held where they are in the pack when the build spills: never copied again.
         let (file, start) = entry.place();
         let html_at = start + 16 + article.len() as u64;
+        let answer_at = html_at + 8 + html.len() as u64;
+        let plain_answer_at = answer_at + 8 + answer.len() as u64;
+        let references_at = plain_answer_at + plain_answer.len() as u64;
         let holding = |at: u64| match spill {
             Some(_) => Holding::At(file, at),
             None => Holding::Copied(None),
@@ -256,9 +263,22 @@ impl Kept for ArticleCache {
             } else if html.is_empty() || !article.body.restore_html(html, holding(html_at)) {
                 return None;
             }
-            let references_at = html_at + html.len() as u64;
+            if !article.answer.restore_html(answer, holding(answer_at)) {
+                return None;
+            }
+            let plain_restored = match article.plain_answer.as_mut() {
+                Some(plain) => plain.restore_html(plain_answer, holding(plain_answer_at)),
+                None => plain_answer.is_empty(),
+            };
+            if !plain_restored {
+                return None;
+            }
             article.references = References::from_kept(stored.references, references, holding(references_at))?;
-        } else if !stored.references.is_empty() || !references.is_empty() {
+        } else if [html, answer, plain_answer, references]
+            .iter()
+            .any(|part| !part.is_empty())
+            || !stored.references.is_empty()
+        {
             return None;
         }
         self.mark_used(*key);
@@ -276,13 +296,23 @@ impl Kept for ArticleCache {
         if parsed.spans.is_some() || !self.publishing {
             return;
         }
-        let (html, references) = match parsed.article.as_ref() {
-            None => (Vec::new(), None),
-            Some(article) => match (article.body.packed_html(), article.references.kept_form()) {
-                (Some(Ok(html)), Some(Ok(references))) => (html, Some(references)),
-                // Unreadable, or references not yet packed: not kept.
-                _ => return,
-            },
+        let (html, answers, references) = match parsed.article.as_ref() {
+            None => (Vec::new(), [Vec::new(), Vec::new()], None),
+            Some(article) => {
+                let plain_answer = article.plain_answer.as_ref().map(|plain| plain.packed_html());
+                match (
+                    article.body.packed_html(),
+                    article.answer.packed_html(),
+                    plain_answer.transpose(),
+                    article.references.kept_form(),
+                ) {
+                    (Some(Ok(html)), Ok(answer), Ok(plain_answer), Some(Ok(references))) => {
+                        (html, [answer, plain_answer.unwrap_or_default()], Some(references))
+                    }
+                    // Unreadable, or references not yet packed: not kept.
+                    _ => return,
+                }
+            }
         };
         let storing = Storing {
             article: &parsed.article,
@@ -293,11 +323,20 @@ impl Kept for ArticleCache {
             return;
         };
         let references = references.map(|r| r.packed).unwrap_or_default();
-        let (article_length, html_length) = ((article.len() as u64).to_le_bytes(), (html.len() as u64).to_le_bytes());
-        if self
-            .pack
-            .append(key, &[&article_length, &article, &html_length, &html, &references])
-        {
+        let length = |part: &[u8]| (part.len() as u64).to_le_bytes();
+        let [answer, plain_answer] = &answers;
+        let parts: [&[u8]; 9] = [
+            &length(&article),
+            &article,
+            &length(&html),
+            &html,
+            &length(answer),
+            answer,
+            &length(plain_answer),
+            plain_answer,
+            &references,
+        ];
+        if self.pack.append(key, &parts) {
             self.mark_used(*key);
         }
     }

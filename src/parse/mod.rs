@@ -143,7 +143,8 @@ pub fn read_and_parse(root: &Path, reading: &Reading<'_>) -> (LoadedContent, Par
             judge,
         };
         let finish_article = |mut parsed: ParsedArticle| {
-            // Kept: from here on only its page reads the answers' HTML.
+            // Kept: from here on only its page reads the answers' HTML (a recalled parse
+            // holds it where it is in the build cache already: nothing to spill).
             if let Some(article) = parsed.article.as_mut() {
                 article.spill_answers(spill.as_ref());
                 // What publishes reads the whole hash alone; `check`, which approvals
@@ -337,12 +338,18 @@ fn assert_same_parse(recalled: &ParsedArticle, fresh: &ParsedArticle, file: &str
         // Not part of the article's own JSON: the cache keeps them apart.
         let references = references.map(|r| r.ok().and_then(|r| serde_json::to_value(r).ok()));
         let html = article.and_then(|a| a.body.html().ok());
+        // Not part of the article's own JSON either.
+        let answers = article.map(|a| {
+            let plain = a.plain_answer.as_ref().map(|plain| plain.html().ok());
+            (a.answer.html().ok(), plain)
+        });
         (
             // A value, not text: maps compare by their entries, whatever their order.
             serde_json::to_value(&parsed.article).ok(),
             references,
             corrections,
             html,
+            answers,
             parsed.spans.is_some(),
         )
     };
