@@ -27,12 +27,14 @@ pub mod search;
 
 pub use articles::ArticleCache;
 pub use inputs::{Fingerprint, SITE_FILES, SOURCE_DIRS, named_files};
+pub use known::KnownFiles;
 
 use crate::diagnostic::{Code, Diagnostic, Findings, Severity};
 use crate::text::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The cache folder, relative to the site root (git-ignored by `evident init`).
 pub const CACHE_DIR: &str = ".evident/cache";
@@ -41,6 +43,9 @@ pub const CACHE_DIR: &str = ".evident/cache";
 pub struct BuildCache {
     entry: PathBuf,
     inputs: inputs::Fingerprint,
+    /// The site's files as the fingerprint found them, which the build's kept parses are
+    /// named by (`files`) and the record checked against (`remember`).
+    files: Arc<KnownFiles>,
 }
 
 /// The options a build's output depends on (the pipeline's, seen from below it).
@@ -76,12 +81,22 @@ impl BuildCache {
     /// The cache of builds from `root` into `out` with `options`, its inputs fingerprinted
     /// now. `None` when the inputs cannot all be read: such a build is never cached.
     pub fn open(root: &Path, out: &Path, settings: &Settings<'_>) -> Option<BuildCache> {
-        let inputs = inputs::Fingerprint::of(root, settings)?;
+        let files = KnownFiles::open(root);
+        let inputs = inputs::Fingerprint::with(&files, root, settings)?;
+        files.save();
         let name = hex(&Sha256::digest(out.to_string_lossy().as_bytes())[..8]);
         Some(BuildCache {
             entry: root.join(CACHE_DIR).join("builds").join(format!("{name}.bin")),
             inputs,
+            files: Arc::new(files),
         })
+    }
+
+    /// The site's files as this build's fingerprint found them, for the build's kept
+    /// parses (`ArticleCache::open`): one stat of each file and one read of the memo a
+    /// build.
+    pub fn files(&self) -> Arc<KnownFiles> {
+        self.files.clone()
     }
 
     /// The last recorded build into `out`, read once: its report when its inputs were
@@ -119,9 +134,10 @@ impl BuildCache {
         diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
-        if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
+        let Some(again) = self.unchanged_since_opened(root, settings) else {
             return;
-        }
+        };
+        again.save();
         let Some((output, folders)) = manifest::Manifest::of_written(out, written) else {
             return;
         };
@@ -142,6 +158,17 @@ impl BuildCache {
         let length = (stored.len() as u64).to_le_bytes();
         let folders_length = (folders.len() as u64).to_le_bytes();
         let _ = frame::write(&self.entry, &[&length, &stored, &folders_length, &folders, &packed]);
+    }
+}
+
+impl BuildCache {
+    /// What the inputs' files are now, when the fingerprint taken now is the one taken
+    /// when the cache was opened; `None` when an input changed since. Every file is
+    /// stat'ed again against what the fingerprint found: one written since (its times
+    /// moved, whatever its size) is read, and changes the fingerprint.
+    fn unchanged_since_opened(&self, root: &Path, settings: &Settings<'_>) -> Option<KnownFiles> {
+        let again = self.files.as_found();
+        (inputs::Fingerprint::with(&again, root, settings).as_ref() == Some(&self.inputs)).then_some(again)
     }
 }
 
@@ -225,5 +252,55 @@ impl Finding {
             message: self.message,
             hint: self.hint.map(std::borrow::Cow::Owned),
         })
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings<'static> {
+        Settings {
+            include_drafts: false,
+            include_pending: false,
+            deny_warnings: false,
+            today: crate::date::Date::parse_iso("2026-12-06").expect("a date"),
+            base_url: None,
+            trusted_keys: None,
+        }
+    }
+
+    #[test]
+    fn a_source_written_while_the_build_ran_keeps_it_from_being_recorded() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).expect("content");
+        let path = root.join("content/a.md");
+        std::fs::write(&path, "one").expect("write");
+        let cache = BuildCache::open(root, &root.join("public"), &settings()).expect("opens");
+        assert!(
+            cache.unchanged_since_opened(root, &settings()).is_some(),
+            "nothing changed"
+        );
+
+        // Same length, modification time set back: only the change time tells.
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+        std::fs::write(&path, "two").expect("write");
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|file| file.set_modified(modified))
+            .expect("set mtime");
+        assert!(cache.unchanged_since_opened(root, &settings()).is_none());
+
+        // Touched without a change of bytes: read again, and the same.
+        std::fs::write(&path, "one").expect("write");
+        let cache = BuildCache::open(root, &root.join("public"), &settings()).expect("opens");
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|file| file.set_modified(modified))
+            .expect("set mtime");
+        assert!(cache.unchanged_since_opened(root, &settings()).is_some());
     }
 }
