@@ -84,6 +84,16 @@ impl KnownFiles {
         }
     }
 
+    /// What this build found alone, without the memo it read: once a fingerprint has
+    /// looked at every file and the memo is saved, the memo read is only held memory (a
+    /// file not found is then read, `settled`).
+    pub(super) fn found_only(self) -> KnownFiles {
+        KnownFiles {
+            known: FastMap::default(),
+            ..self
+        }
+    }
+
     /// The memo as this build found the files: what a second fingerprint is checked
     /// against, so that a file changed since is read again (its times moved) and one still
     /// changing when it was read is read again too (`Known::holds_for`). Nothing is read

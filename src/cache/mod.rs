@@ -88,7 +88,7 @@ impl BuildCache {
         Some(BuildCache {
             entry: root.join(CACHE_DIR).join("builds").join(format!("{name}.bin")),
             inputs,
-            files: Arc::new(files),
+            files: Arc::new(files.found_only()),
         })
     }
 
