@@ -512,7 +512,7 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
         Some(crate::cache::Recalled::Changed(earlier)) => Record::Kept(earlier),
     };
     let mut written = None;
-    let files = cache.as_ref().map(crate::cache::BuildCache::files);
+    let files = cache.as_ref().and_then(crate::cache::BuildCache::files);
     let report = build_to(root, &out, &given_out, options, progress, record, files, &mut written);
     if let (Some(cache), Outcome::Clean, Some(written)) = (&cache, report.outcome, written) {
         let counts = (report.stats.articles, report.stats.pages);

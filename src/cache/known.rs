@@ -14,8 +14,9 @@
 //! A build reads the memo once and shares it (`BuildCache::files`): the fingerprint stats
 //! each file once, and what it found then names the kept parses and the parses' shared
 //! inputs without a second stat (`digest`, `settled`). Whether a file changed while the
-//! build ran is told at its end by a fingerprint against what this build found
-//! (`as_found`), which stats every file again and reads those whose times moved.
+//! build ran is told at its end by a fingerprint against the memo as the first one saved
+//! it (what this build found), which stats every file again and reads those whose times
+//! moved.
 
 use crate::fast_hash::FastMap;
 use crate::write::settled_before;
@@ -94,18 +95,6 @@ impl KnownFiles {
         }
     }
 
-    /// The memo as this build found the files: what a second fingerprint is checked
-    /// against, so that a file changed since is read again (its times moved) and one still
-    /// changing when it was read is read again too (`Known::holds_for`). Nothing is read
-    /// from disk.
-    pub(super) fn as_found(&self) -> KnownFiles {
-        KnownFiles {
-            root: self.root.clone(),
-            known: self.seen.lock().map(|seen| seen.clone()).unwrap_or_default(),
-            seen: Mutex::new(FastMap::default()),
-        }
-    }
-
     /// What this build found of the file named `name` (under the root), if it looked at it.
     fn found(&self, name: &str) -> Option<Known> {
         self.seen.lock().ok()?.get(name).copied()
@@ -147,7 +136,7 @@ impl KnownFiles {
 
     /// The length and digest of the file at `path` (under the root) when they hold for a
     /// file left alone since it was read: as this build's fingerprint found the file (no
-    /// second stat; a change since keeps the build from being recorded, `as_found`), or,
+    /// second stat; a change since keeps the build from being recorded), or,
     /// for a file it did not look at, from the memo by the rule `digest` reuses it by.
     /// Nothing is read and nothing is remembered.
     pub(super) fn settled(&self, path: &Path) -> Option<crate::load::FileBytes> {
@@ -375,8 +364,10 @@ mod tests {
         assert_eq!(memo.digest(&path), [7; 32], "as found");
         assert_eq!(memo.settled(&path).map(|bytes| bytes.sha256), Some([7; 32]), "as found");
 
-        // ...and its end sees the change time move: the file is read again.
-        let again = memo.as_found();
+        // ...and its end, against the memo as the build saved it, sees the change time
+        // move: the file is read again.
+        memo.save();
+        let again = KnownFiles::open(dir.path());
         assert_eq!(again.digest(&path), file_digest(&path));
 
         // A file this build read while it may still have been changing is not named by
