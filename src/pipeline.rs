@@ -272,6 +272,19 @@ pub fn load_and_check(
     progress: &dyn Progress,
     output: Output,
 ) -> Result<Checked, Report> {
+    load_and_check_knowing(root, options, progress, output, None)
+}
+
+/// `load_and_check`, the kept parses named by what `build`'s fingerprint found of the
+/// site's files (`cache::BuildCache::files`), so that no file is stat'ed twice before the
+/// build ends.
+fn load_and_check_knowing(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    output: Output,
+    files: Option<std::sync::Arc<crate::cache::KnownFiles>>,
+) -> Result<Checked, Report> {
     progress.stage("reading the configuration", None);
     let config = match load_config(root) {
         Ok(config) => config,
@@ -339,7 +352,7 @@ pub fn load_and_check(
         // What publishes keeps each file's parse, so that the next build parses only the
         // files that changed; `check` recalls them and writes nothing.
         let kept = (!options.no_cache)
-            .then(|| crate::cache::ArticleCache::open(root, &options.cache_settings(), output))
+            .then(|| crate::cache::ArticleCache::open(root, &options.cache_settings(), output, files))
             .flatten();
         let reading = Reading {
             base_url: &approved_base_url,
@@ -499,7 +512,8 @@ pub fn build(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Re
         Some(crate::cache::Recalled::Changed(earlier)) => Record::Kept(earlier),
     };
     let mut written = None;
-    let report = build_to(root, &out, &given_out, options, progress, record, &mut written);
+    let files = cache.as_ref().and_then(crate::cache::BuildCache::files);
+    let report = build_to(root, &out, &given_out, options, progress, record, files, &mut written);
     if let (Some(cache), Outcome::Clean, Some(written)) = (&cache, report.outcome, written) {
         let counts = (report.stats.articles, report.stats.pages);
         cache.remember(root, &settings, &out, written, &report.diagnostics, counts);
@@ -547,6 +561,7 @@ pub fn build_into(
         options,
         progress,
         Record::Preview(earlier),
+        None,
         &mut written,
     );
     (report, written)
@@ -563,8 +578,10 @@ enum Record {
     Preview(Option<crate::write::Earlier>),
 }
 
-/// `out` is where the site goes; `given_out`, the folder as the user named it, for findings.
+/// `out` is where the site goes; `given_out`, the folder as the user named it, for findings;
+/// `files`, what the build cache's fingerprint found of the site's files.
 /// With a `record` kept, `written` is given what the build wrote once it is published.
+#[allow(clippy::too_many_arguments)]
 fn build_to(
     root: &Path,
     out: &Path,
@@ -572,9 +589,10 @@ fn build_to(
     options: &BuildOptions,
     progress: &dyn Progress,
     record: Record,
+    files: Option<std::sync::Arc<crate::cache::KnownFiles>>,
     written: &mut Option<crate::write::Written>,
 ) -> Report {
-    let checked = match load_and_check(root, options, progress, Output::Html) {
+    let checked = match load_and_check_knowing(root, options, progress, Output::Html, files) {
         Ok(checked) => checked,
         Err(report) => return report,
     };

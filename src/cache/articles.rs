@@ -10,10 +10,10 @@
 //! Templates, pages, git's history and other articles are not read by a parse job and do
 //! not name entries: editing a template reuses every parse.
 //!
-//! A file is named by the SHA-256 of its bytes. Where the fingerprint's memo of the site's
-//! files (`known`) holds that digest for the file as it is now, the entry is found without
-//! reading the file at all (`name_unread`): a build after one edit of a large site reads
-//! only the edited file.
+//! A file is named by the SHA-256 of its bytes. Where the build's fingerprint found that
+//! digest for the file, settled (`known`), the entry is found without reading the file or
+//! looking at it again (`name_unread`): a build after one edit of a large site reads only
+//! the edited file, and a file changed since keeps the build from being recorded.
 //!
 //! The entries of one configuration (everything but the article's own file) are records
 //! of one pack (`pack`), named by that configuration: a build reads each from one open
@@ -67,9 +67,10 @@ pub struct ArticleCache {
     publishing: bool,
     /// The entries this build read or wrote: marked used today in the pack's index.
     used: Mutex<HashSet<[u8; 32]>>,
-    /// The digests of the site's files that the build's fingerprint left: an article
-    /// whose file it knows, unchanged, is named without being read (`name_unread`).
-    known: super::known::KnownFiles,
+    /// The digests of the site's files as the build's fingerprint found them: an article
+    /// whose file it knows, settled, is named without being read or stat'ed again
+    /// (`name_unread`).
+    known: Arc<super::known::KnownFiles>,
 }
 
 /// One kept parse as stored: bincode (`super::form`: the article without its references and
@@ -95,8 +96,15 @@ impl ArticleCache {
     /// The kept parses of `root`'s articles for a run with `settings` that makes `output`:
     /// one that publishes recalls parses with their HTML and keeps what it parses; `check`
     /// (no HTML) recalls them too, without the HTML, and keeps nothing, as its parses have
-    /// no HTML to keep. `None` when what every parse reads cannot all be read.
-    pub fn open(root: &Path, settings: &super::Settings<'_>, output: Output) -> Option<ArticleCache> {
+    /// no HTML to keep. `files` is what the build's fingerprint found of the site's files
+    /// (`BuildCache::files`); without it the memo is read here. `None` when what every
+    /// parse reads cannot all be read.
+    pub fn open(
+        root: &Path,
+        settings: &super::Settings<'_>,
+        output: Output,
+        files: Option<Arc<super::known::KnownFiles>>,
+    ) -> Option<ArticleCache> {
         let mut hash = Fields(Sha256::new());
         hash.field(b"binary", crate::embedded::binary_identity().as_bytes());
         // Of the options, what a parse job reads: drafts, pending articles and `--deny`
@@ -107,7 +115,7 @@ impl ArticleCache {
         hash.trusted_keys(settings)?;
         // Read alone, this memo of the files would forget the articles the build's own
         // fingerprint read: it is only read here, never written.
-        let known = super::known::KnownFiles::open(root);
+        let known = files.unwrap_or_else(|| Arc::new(super::known::KnownFiles::open(root)));
         for name in [crate::config::CONFIG_FILE, crate::review::site::APPROVAL_FILE] {
             hash.file(&known, name, &root.join(name));
         }

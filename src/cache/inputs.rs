@@ -38,20 +38,27 @@ impl Fingerprint {
     /// build is never cached).
     pub fn of(root: &Path, settings: &Settings<'_>) -> Option<Fingerprint> {
         let known = KnownFiles::open(root);
+        let fingerprint = Fingerprint::with(&known, root, settings);
+        known.save();
+        fingerprint
+    }
+
+    /// `of`, the files' digests taken from `known` where it holds them for the files as
+    /// they are now; `known` learns the rest, and is not saved.
+    pub(super) fn with(known: &KnownFiles, root: &Path, settings: &Settings<'_>) -> Option<Fingerprint> {
         let mut hash = Fields(Sha256::new());
         hash.field(b"binary", crate::embedded::binary_identity().as_bytes());
         hash.settings(settings)?;
         for name in SITE_FILES {
-            hash.file(&known, name, &root.join(name));
+            hash.file(known, name, &root.join(name));
         }
         for name in named_files(root) {
-            hash.file(&known, "retraction list", &root.join(name));
+            hash.file(known, "retraction list", &root.join(name));
         }
         for dir in SOURCE_DIRS {
-            hash.tree(&known, root, dir, &|_| true)?;
+            hash.tree(known, root, dir, &|_| true)?;
         }
         hash.field(b"git", &git_state(root));
-        known.save();
         Some(Fingerprint(hash.0.finalize().into()))
     }
 

@@ -10,7 +10,15 @@
 //! and a file still changing while it was hashed (two writes within one tick of the file
 //! system's clock leave the times equal) is read again, until it has been left alone, as
 //! git does with its index. Without those times (not Unix) every file is read.
+//!
+//! A build reads the memo once and shares it (`BuildCache::files`): the fingerprint stats
+//! each file once, and what it found then names the kept parses and the parses' shared
+//! inputs without a second stat (`digest`, `settled`). Whether a file changed while the
+//! build ran is told at its end by a fingerprint against the memo as the first one saved
+//! it (what this build found), which stats every file again and reads those whose times
+//! moved.
 
+use crate::fast_hash::FastMap;
 use crate::write::settled_before;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -50,12 +58,12 @@ impl Known {
 }
 
 /// The memo of one site, read when a fingerprint starts and written when it ends, if it
-/// learned anything.
-pub(super) struct KnownFiles {
+/// learned anything; with what this build found of each file it looked at.
+pub struct KnownFiles {
     root: PathBuf,
-    known: HashMap<String, Known>,
+    known: FastMap<String, Known>,
     /// What this fingerprint read: the next memo holds these alone, so removed files leave it.
-    seen: Mutex<HashMap<String, Known>>,
+    seen: Mutex<FastMap<String, Known>>,
 }
 
 impl KnownFiles {
@@ -73,16 +81,35 @@ impl KnownFiles {
         KnownFiles {
             root: root.to_path_buf(),
             known,
-            seen: Mutex::new(HashMap::new()),
+            seen: Mutex::new(FastMap::default()),
         }
     }
 
-    /// The digest of the file at `path` (under the root): from the memo when it holds, else
-    /// read now. Same as `file_digest` always.
+    /// What this build found alone, without the memo it read: once a fingerprint has
+    /// looked at every file and the memo is saved, the memo read is only held memory (a
+    /// file not found is then read, `settled`).
+    pub(super) fn found_only(self) -> KnownFiles {
+        KnownFiles {
+            known: FastMap::default(),
+            ..self
+        }
+    }
+
+    /// What this build found of the file named `name` (under the root), if it looked at it.
+    fn found(&self, name: &str) -> Option<Known> {
+        self.seen.lock().ok()?.get(name).copied()
+    }
+
+    /// The digest of the file at `path` (under the root): the one this build took when it
+    /// already looked at the file, else from the memo when it holds, else read now. Same as
+    /// `file_digest` always, as the file was when this build first looked at it.
     pub(super) fn digest(&self, path: &Path) -> [u8; 32] {
         let Some(name) = path.strip_prefix(&self.root).ok().and_then(Path::to_str) else {
             return file_digest(path);
         };
+        if let Some(found) = self.found(name) {
+            return found.digest;
+        }
         let Some(stat) = stat_of(path) else {
             return file_digest(path);
         };
@@ -107,15 +134,23 @@ impl KnownFiles {
         digest
     }
 
-    /// The length and digest of the file at `path` (under the root) when the memo holds
-    /// them for the file as it is now, by the rule `digest` reuses them by; nothing is read
-    /// and nothing is remembered.
+    /// The length and digest of the file at `path` (under the root) when they hold for a
+    /// file left alone since it was read: as this build's fingerprint found the file (no
+    /// second stat; a change since keeps the build from being recorded), or,
+    /// for a file it did not look at, from the memo by the rule `digest` reuses it by.
+    /// Nothing is read and nothing is remembered.
     pub(super) fn settled(&self, path: &Path) -> Option<crate::load::FileBytes> {
         let name = path.strip_prefix(&self.root).ok().and_then(Path::to_str)?;
-        let stat = stat_of(path)?;
-        let known = self.known.get(name).filter(|known| known.holds_for(&stat))?;
+        let known = match self.found(name) {
+            // Read by this build while it may still have been changing: read again.
+            Some(found) => Some(found).filter(|found| found.holds_for(&found.stat))?,
+            None => {
+                let stat = stat_of(path)?;
+                self.known.get(name).copied().filter(|known| known.holds_for(&stat))?
+            }
+        };
         Some(crate::load::FileBytes {
-            len: stat.len,
+            len: known.stat.len,
             sha256: known.digest,
         })
     }
@@ -128,8 +163,8 @@ impl KnownFiles {
 
     /// Writes the memo of what this fingerprint read, when it differs from the one read.
     /// Failing to write it fails nothing: the next build reads the files.
-    pub(super) fn save(self) {
-        let Ok(seen) = self.seen.into_inner() else {
+    pub(super) fn save(&self) {
+        let Ok(seen) = self.seen.lock() else {
             return;
         };
         let unchanged = seen.len() == self.known.len()
@@ -179,7 +214,7 @@ fn now() -> (i64, i64) {
 }
 
 /// Each file: its name's length and name, then the numbers little-endian, then the digest.
-fn encode(files: &HashMap<String, Known>) -> Vec<u8> {
+fn encode<S: std::hash::BuildHasher>(files: &HashMap<String, Known, S>) -> Vec<u8> {
     let mut names: Vec<&String> = files.keys().collect();
     names.sort();
     let mut bytes = Vec::with_capacity(files.len() * 128);
@@ -206,7 +241,7 @@ fn encode(files: &HashMap<String, Known>) -> Vec<u8> {
     bytes
 }
 
-fn decode(mut bytes: &[u8]) -> Option<HashMap<String, Known>> {
+fn decode(mut bytes: &[u8]) -> Option<FastMap<String, Known>> {
     fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
         let (taken, rest) = bytes.split_at_checked(n)?;
         *bytes = rest;
@@ -215,7 +250,7 @@ fn decode(mut bytes: &[u8]) -> Option<HashMap<String, Known>> {
     fn u64_of(bytes: &mut &[u8]) -> Option<u64> {
         Some(u64::from_le_bytes(take(bytes, 8)?.try_into().ok()?))
     }
-    let mut files = HashMap::new();
+    let mut files = FastMap::default();
     while !bytes.is_empty() {
         let length = u32::from_le_bytes(take(&mut bytes, 4)?.try_into().ok()?) as usize;
         let name = std::str::from_utf8(take(&mut bytes, length)?).ok()?.to_string();
@@ -288,6 +323,58 @@ mod tests {
         let memo = KnownFiles::open(dir.path());
         assert_eq!(memo.digest(&path), file_digest(&path));
         assert_ne!(file_digest(&path), [7; 32]);
+    }
+
+    /// A memo that holds `digest` for the file at `path` as it is now, read long after it
+    /// settled: a digest taken from it shows the file was not read.
+    fn memo_holding(root: &Path, path: &Path, digest: [u8; 32]) {
+        let mut known = Known {
+            stat: stat_of(path).expect("stat"),
+            read_at: now(),
+            digest,
+        };
+        known.read_at.0 += 3600 * 2;
+        let memo = HashMap::from([(
+            path.strip_prefix(root)
+                .expect("under root")
+                .to_str()
+                .expect("name")
+                .to_string(),
+            known,
+        )]);
+        super::super::frame::write(&root.join(super::super::CACHE_DIR).join(FILE), &[&encode(&memo)])
+            .expect("write memo");
+    }
+
+    #[test]
+    fn what_a_build_found_names_a_file_without_a_second_look_and_is_checked_at_its_end() {
+        let dir = site();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "one").expect("write");
+        memo_holding(dir.path(), &path, [7; 32]);
+        let memo = KnownFiles::open(dir.path());
+        assert_eq!(memo.digest(&path), [7; 32], "taken from the memo");
+
+        // Written since, same length, modification time set back: the build goes on with
+        // the file as its fingerprint found it...
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+        std::fs::write(&path, "two").expect("write");
+        let file = std::fs::File::options().write(true).open(&path).expect("open");
+        file.set_modified(modified).expect("set mtime");
+        assert_eq!(memo.digest(&path), [7; 32], "as found");
+        assert_eq!(memo.settled(&path).map(|bytes| bytes.sha256), Some([7; 32]), "as found");
+
+        // ...and its end, against the memo as the build saved it, sees the change time
+        // move: the file is read again.
+        memo.save();
+        let again = KnownFiles::open(dir.path());
+        assert_eq!(again.digest(&path), file_digest(&path));
+
+        // A file this build read while it may still have been changing is not named by
+        // that read.
+        let fresh = KnownFiles::open(dir.path());
+        assert_eq!(fresh.digest(&path), file_digest(&path));
+        assert_eq!(fresh.settled(&path), None, "read within SETTLED of its change");
     }
 
     #[test]

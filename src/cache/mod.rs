@@ -27,12 +27,14 @@ pub mod search;
 
 pub use articles::ArticleCache;
 pub use inputs::{Fingerprint, SITE_FILES, SOURCE_DIRS, named_files};
+pub use known::KnownFiles;
 
 use crate::diagnostic::{Code, Diagnostic, Findings, Severity};
 use crate::text::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The cache folder, relative to the site root (git-ignored by `evident init`).
 pub const CACHE_DIR: &str = ".evident/cache";
@@ -41,6 +43,10 @@ pub const CACHE_DIR: &str = ".evident/cache";
 pub struct BuildCache {
     entry: PathBuf,
     inputs: inputs::Fingerprint,
+    /// The site's files as the fingerprint found them, which the build's kept parses are
+    /// named by (`files`): handed to them, and dropped with them once parsed, not held to
+    /// the end of the build (20 MB at 100,000 articles).
+    files: std::sync::Mutex<Option<Arc<KnownFiles>>>,
 }
 
 /// The options a build's output depends on (the pipeline's, seen from below it).
@@ -76,12 +82,22 @@ impl BuildCache {
     /// The cache of builds from `root` into `out` with `options`, its inputs fingerprinted
     /// now. `None` when the inputs cannot all be read: such a build is never cached.
     pub fn open(root: &Path, out: &Path, settings: &Settings<'_>) -> Option<BuildCache> {
-        let inputs = inputs::Fingerprint::of(root, settings)?;
+        let files = KnownFiles::open(root);
+        let inputs = inputs::Fingerprint::with(&files, root, settings)?;
+        files.save();
         let name = hex(&Sha256::digest(out.to_string_lossy().as_bytes())[..8]);
         Some(BuildCache {
             entry: root.join(CACHE_DIR).join("builds").join(format!("{name}.bin")),
             inputs,
+            files: std::sync::Mutex::new(Some(Arc::new(files.found_only()))),
         })
+    }
+
+    /// The site's files as this build's fingerprint found them, for the build's kept
+    /// parses (`ArticleCache::open`): one stat of each file and one read of the memo
+    /// before the build's end. Given once: the cache holds them no longer.
+    pub fn files(&self) -> Option<Arc<KnownFiles>> {
+        self.files.lock().ok()?.take()
     }
 
     /// The last recorded build into `out`, read once: its report when its inputs were
@@ -119,7 +135,7 @@ impl BuildCache {
         diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
-        if inputs::Fingerprint::of(root, settings).as_ref() != Some(&self.inputs) {
+        if !self.unchanged_since_opened(root, settings) {
             return;
         }
         let Some((output, folders)) = manifest::Manifest::of_written(out, written) else {
@@ -142,6 +158,16 @@ impl BuildCache {
         let length = (stored.len() as u64).to_le_bytes();
         let folders_length = (folders.len() as u64).to_le_bytes();
         let _ = frame::write(&self.entry, &[&length, &stored, &folders_length, &folders, &packed]);
+    }
+}
+
+impl BuildCache {
+    /// Whether the fingerprint taken now is the one taken when the cache was opened.
+    /// Every file is stat'ed again against the memo as that fingerprint saved it, what it
+    /// found: one written since (its times moved, whatever its size) is read, and changes
+    /// the fingerprint.
+    fn unchanged_since_opened(&self, root: &Path, settings: &Settings<'_>) -> bool {
+        inputs::Fingerprint::of(root, settings).as_ref() == Some(&self.inputs)
     }
 }
 
@@ -225,5 +251,52 @@ impl Finding {
             message: self.message,
             hint: self.hint.map(std::borrow::Cow::Owned),
         })
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings<'static> {
+        Settings {
+            include_drafts: false,
+            include_pending: false,
+            deny_warnings: false,
+            today: crate::date::Date::parse_iso("2026-12-06").expect("a date"),
+            base_url: None,
+            trusted_keys: None,
+        }
+    }
+
+    #[test]
+    fn a_source_written_while_the_build_ran_keeps_it_from_being_recorded() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).expect("content");
+        let path = root.join("content/a.md");
+        std::fs::write(&path, "one").expect("write");
+        let cache = BuildCache::open(root, &root.join("public"), &settings()).expect("opens");
+        assert!(cache.unchanged_since_opened(root, &settings()), "nothing changed");
+
+        // Same length, modification time set back: only the change time tells.
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+        std::fs::write(&path, "two").expect("write");
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|file| file.set_modified(modified))
+            .expect("set mtime");
+        assert!(!cache.unchanged_since_opened(root, &settings()));
+
+        // Touched without a change of bytes: read again, and the same.
+        std::fs::write(&path, "one").expect("write");
+        let cache = BuildCache::open(root, &root.join("public"), &settings()).expect("opens");
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|file| file.set_modified(modified))
+            .expect("set mtime");
+        assert!(cache.unchanged_since_opened(root, &settings()));
     }
 }
