@@ -98,7 +98,10 @@
 //! article and the findings of parsing and judging it; `cache::articles`), so a build
 //! after an edit parses only the files that changed. The related-question graph is kept
 //! the same way, named by what it reads of every article (`cache::graph`), and taken back
-//! when an edit left that unchanged; so are the search index's terms, each article's named
+//! when an edit left that unchanged; so are what linking makes of it (the published site's
+//! related lists, backlinks, edges, topic order and recency, and the graph's findings),
+//! named by the graph and what they read of each article (`link::kept`, `cache::linking`);
+//! so are the search index's terms, each article's named
 //! by its parse and its topics' titles, and the index's files are taken over whole when
 //! nothing they are made from changed (`cache::search`, `search::kept`). Everything else
 //! after parse is computed from those
@@ -113,7 +116,7 @@ use crate::check::check_site;
 use crate::config::{SiteConfig, load_config};
 use crate::diagnostic::{Diagnostic, Findings, Severity, sort_diagnostics};
 use crate::link::graph::Graph;
-use crate::link::{LinkOptions, Site, link_site};
+use crate::link::{LinkOptions, Site};
 use crate::load::LoadedContent;
 use crate::load::quoted::Quoted;
 use crate::parse::article::{Article, Spans};
@@ -233,6 +236,9 @@ pub struct Checked {
     /// The related-question graph over every article, drafts included, which the graph
     /// checks judge; `build` reuses it when it publishes the same articles.
     pub graph: Graph,
+    /// The digest of the graph's inputs (`Graph::inputs_digest`) when the build cache is
+    /// on: what is kept of linking names the graph by it.
+    pub graph_inputs: Option<[u8; 32]>,
 }
 
 impl Checked {
@@ -253,6 +259,7 @@ fn link_published<'a>(
     config: &'a SiteConfig,
     parsed: &'a ParsedContent,
     graph: Graph,
+    kept: Option<(&dyn crate::link::KeptLinking, [u8; 32])>,
     options: &BuildOptions,
 ) -> Site<'a> {
     let link = LinkOptions {
@@ -260,7 +267,7 @@ fn link_published<'a>(
         // A build with drafts is a preview: it shows what awaits review too.
         include_pending: options.include_drafts || options.include_pending,
     };
-    link_site(config, parsed, link, Some(graph))
+    crate::link::link_site_keeping(config, parsed, link, Some(graph), kept)
 }
 
 /// Runs load, parse and check, telling `progress` each stage as it begins. The body HTML
@@ -386,12 +393,14 @@ fn load_and_check_knowing(
         .extend(crate::search::synonyms::load_site(root).err());
     // Kept between builds like the parses; `check` reads the kept graph and keeps none.
     let kept_graph = (!options.no_cache).then(|| crate::cache::graph::GraphCache::open(root, output == Output::Html));
+    let kept_linking =
+        (!options.no_cache).then(|| crate::cache::linking::LinkingCache::open(root, output == Output::Html));
     Ok(check_parsed(
         config,
         retractions.as_ref(),
         loaded,
         parsed,
-        kept_graph,
+        (kept_graph, kept_linking),
         options,
         progress,
     ))
@@ -403,7 +412,10 @@ fn check_parsed(
     retractions: Option<&crate::bibliography::retraction::RetractionList>,
     mut loaded: LoadedContent,
     mut parsed: ParsedContent,
-    kept_graph: Option<crate::cache::graph::GraphCache>,
+    (kept_graph, kept_linking): (
+        Option<crate::cache::graph::GraphCache>,
+        Option<crate::cache::linking::LinkingCache>,
+    ),
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Checked {
@@ -434,11 +446,12 @@ fn check_parsed(
         },
     ));
     progress.stage("building the graph", None);
-    let (graph, graph_findings) = crate::link::link_graph(
+    let (graph, graph_inputs, graph_findings) = crate::link::link_graph(
         &parsed.articles,
         &config,
         progress,
         kept_graph.as_ref().map(|kept| kept as &dyn crate::link::KeptGraph),
+        kept_linking.as_ref().map(|kept| kept as &dyn crate::link::KeptLinking),
     );
     diagnostics.extend(graph_findings);
     diagnostics.resolve_severities(|code, severity| config.resolve_severity(code, severity));
@@ -452,6 +465,7 @@ fn check_parsed(
         parsed,
         diagnostics,
         graph,
+        graph_inputs,
     }
 }
 
@@ -605,7 +619,12 @@ fn build_to(
         Err(problems) => return misconfigured(root, problems),
     };
     progress.stage("linking", None);
-    let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
+    let kept_links = (!options.no_cache).then(|| crate::cache::linking::LinkingCache::open(root, true));
+    let kept_links = kept_links
+        .as_ref()
+        .zip(checked.graph_inputs)
+        .map(|(kept, graph)| (kept as &dyn crate::link::KeptLinking, graph));
+    let site = link_published(&checked.config, &checked.parsed, checked.graph, kept_links, options);
     stats.articles = site.articles.len();
     // The folder whose site was published last, whose addresses must not disappear.
     let published = match record {
@@ -799,7 +818,7 @@ fn from_published_site<T>(
     if checked.diagnostics.has_errors() {
         return (finish(root, checked.diagnostics, &checked.loaded, stats), None);
     }
-    let site = link_published(&checked.config, &checked.parsed, checked.graph, options);
+    let site = link_published(&checked.config, &checked.parsed, checked.graph, None, options);
     let made = make(&site);
     drop(site);
     (finish(root, checked.diagnostics, &checked.loaded, stats), Some(made))

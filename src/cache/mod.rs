@@ -21,6 +21,7 @@ mod frame;
 pub mod graph;
 mod inputs;
 mod known;
+pub mod linking;
 mod manifest;
 mod pack;
 pub mod search;

@@ -537,6 +537,11 @@ impl Related {
     pub fn index(&self) -> usize {
         self.index as usize
     }
+
+    /// An entry as the build cache kept it (`link::kept`).
+    pub(super) fn kept(index: u32, explicit: bool, score: f32) -> Related {
+        Related { index, explicit, score }
+    }
 }
 
 /// A line of the published graph. Explicit edges point from the article whose editors
@@ -557,6 +562,16 @@ impl Edge {
 
     pub fn target(&self) -> usize {
         self.target as usize
+    }
+
+    /// An edge as the build cache kept it (`link::kept`).
+    pub(super) fn kept(source: u32, target: u32, explicit: bool, score: f32) -> Edge {
+        Edge {
+            source,
+            target,
+            explicit,
+            score,
+        }
     }
 }
 

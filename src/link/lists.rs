@@ -55,6 +55,21 @@ impl<T> Lists<T> {
     pub fn iter(&self) -> impl Iterator<Item = &[T]> + '_ {
         (0..self.len()).map(move |i| &self[i])
     }
+
+    /// Where each list starts (one more start than lists) and every item, end to end: the
+    /// form the build cache keeps them in (`link::kept`).
+    pub fn parts(&self) -> (&[u32], &[T]) {
+        (&self.starts, &self.items)
+    }
+
+    /// The lists `parts` gave; `None` unless they hold together (`is_well_formed`).
+    pub fn from_parts(starts: Vec<u32>, items: Vec<T>) -> Option<Lists<T>> {
+        let lists = Lists {
+            starts: starts.into_boxed_slice(),
+            items: items.into_boxed_slice(),
+        };
+        lists.is_well_formed().then_some(lists)
+    }
 }
 
 impl<T> Default for Lists<T> {

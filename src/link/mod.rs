@@ -4,13 +4,16 @@
 mod findings;
 pub use findings::check_graph;
 pub mod graph;
+mod kept;
 pub mod lists;
+pub use kept::{KeptLinking, Part};
 
 use crate::config::SiteConfig;
 use crate::parse::ParsedContent;
 use crate::parse::article::Article;
 use crate::parse::page::Page;
 use graph::{Edge, Graph, Related};
+use kept::Linked;
 use lists::Lists;
 use std::collections::{BTreeMap, HashMap};
 
@@ -88,8 +91,89 @@ pub fn link_site<'a>(
     options: LinkOptions,
     graph: Option<Graph>,
 ) -> Site<'a> {
-    let articles = in_site_order(parsed.articles.iter().filter(|a| is_published(a, config, options)));
+    link_site_keeping(config, parsed, options, graph, None)
+}
 
+/// `link_site`, taking back from `kept` what an earlier build linked when it was linked
+/// from the same inputs (`kept::linked_inputs`), and keeping it there otherwise. With
+/// `kept` comes the digest of the inputs of `graph` (`Graph::inputs_digest`, as
+/// `link_graph` gives it), which names the graph.
+pub fn link_site_keeping<'a>(
+    config: &'a SiteConfig,
+    parsed: &'a ParsedContent,
+    options: LinkOptions,
+    graph: Option<Graph>,
+    kept: Option<(&dyn KeptLinking, [u8; 32])>,
+) -> Site<'a> {
+    let articles = in_site_order(parsed.articles.iter().filter(|a| is_published(a, config, options)));
+    let (graph, kept) = match graph {
+        Some(graph) if graph.covers(&articles) => (graph, kept),
+        _ => {
+            let built = Graph::build(&articles, config.related.max);
+            let kept = kept.map(|(kept, _)| (kept, Graph::inputs_digest(&articles, config.related.max)));
+            (built, kept)
+        }
+    };
+    let linked = match kept {
+        None => link(&articles, &graph, config),
+        Some((kept, graph_inputs)) => {
+            let inputs = kept::linked_inputs(&graph_inputs, &articles, config);
+            let recalled = kept
+                .recall(Part::Linked, &inputs)
+                .and_then(|bytes| Linked::from_bytes(&bytes, articles.len()));
+            match recalled {
+                Some(linked) => {
+                    // Debug builds (every test) check what is taken back against linking
+                    // anew, as they check the kept graph.
+                    #[cfg(debug_assertions)]
+                    assert!(
+                        linked == link(&articles, &graph, config),
+                        "the kept links are not the links of these articles"
+                    );
+                    linked
+                }
+                None => {
+                    let linked = link(&articles, &graph, config);
+                    kept.keep(Part::Linked, &inputs, &linked.to_bytes());
+                    linked
+                }
+            }
+        }
+    };
+    let topics = linked
+        .topics
+        .into_iter()
+        .map(|(slug, members)| {
+            let configured = config.topics.get(&slug);
+            Topic {
+                title: topic_title(config, &slug),
+                description: configured.and_then(|t| t.description.clone()).unwrap_or_default(),
+                slug,
+                articles: members,
+            }
+        })
+        .collect();
+
+    let mut pages: Vec<&Page> = parsed.pages.iter().collect();
+    pages.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.slug.cmp(&b.slug)));
+
+    Site {
+        config,
+        articles,
+        pages,
+        related: linked.related,
+        backlinks: linked.backlinks,
+        graph,
+        edges: linked.edges,
+        topics,
+        recent: linked.recent,
+        people: parsed.people(),
+        retired: retired_articles(parsed),
+    }
+}
+
+/// What the site's lists are, from the published `articles` and their graph.
+fn link(articles: &[&Article], graph: &Graph, config: &SiteConfig) -> Linked {
     let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
     let explicit: Vec<Vec<usize>> = articles
         .iter()
@@ -106,11 +190,7 @@ pub fn link_site<'a>(
             targets
         })
         .collect();
-    let graph = match graph {
-        Some(graph) if graph.covers(&articles) => graph,
-        _ => Graph::build(&articles, config.related.max),
-    };
-    let (related, edges) = graph::rank(&graph, &explicit, &config.related);
+    let (related, edges) = graph::rank(graph, &explicit, &config.related);
     let mut backlinks: Vec<Vec<(f32, u32)>> = vec![Vec::new(); articles.len()];
     for (source, list) in related.iter().enumerate() {
         for entry in list.iter().filter(|r| r.explicit) {
@@ -133,22 +213,14 @@ pub fn link_site<'a>(
             }
         }
     }
-    let mut topics: Vec<Topic> = by_topic
+    let mut topics: Vec<(String, String, Vec<usize>)> = by_topic
         .into_iter()
         .map(|(slug, mut members)| {
-            graph::rank_topic(&mut members, &articles, &adjacent);
-            let configured = config.topics.get(slug);
-            Topic {
-                slug: slug.to_string(),
-                title: configured
-                    .and_then(|t| t.title.clone())
-                    .unwrap_or_else(|| title_from_slug(slug)),
-                description: configured.and_then(|t| t.description.clone()).unwrap_or_default(),
-                articles: members,
-            }
+            graph::rank_topic(&mut members, articles, &adjacent);
+            (topic_title(config, slug), slug.to_string(), members)
         })
         .collect();
-    topics.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.slug.cmp(&b.slug)));
+    topics.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
 
     let mut recent: Box<[u32]> = (0..articles.len() as u32).collect();
     recent.sort_by(|&a, &b| {
@@ -158,22 +230,22 @@ pub fn link_site<'a>(
             .then(a.cmp(&b))
     });
 
-    let mut pages: Vec<&Page> = parsed.pages.iter().collect();
-    pages.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.slug.cmp(&b.slug)));
-
-    Site {
-        config,
-        articles,
-        pages,
+    Linked {
         related,
         backlinks,
-        graph,
         edges,
-        topics,
+        topics: topics.into_iter().map(|(_, slug, members)| (slug, members)).collect(),
         recent,
-        people: parsed.people(),
-        retired: retired_articles(parsed),
     }
+}
+
+/// A topic's title: as the configuration names it, else made from its slug.
+fn topic_title(config: &SiteConfig, slug: &str) -> String {
+    config
+        .topics
+        .get(slug)
+        .and_then(|t| t.title.clone())
+        .unwrap_or_else(|| title_from_slug(slug))
 }
 
 /// "prostate-cancer" → "Prostate cancer", for topics the configuration does not name.
@@ -196,20 +268,23 @@ pub trait KeptGraph {
 
 /// The related-question graph over every article, drafts included, and the findings
 /// about it (`related/dangling`, `related/implausible`, `graph/orphan`): built once here
-/// (or taken back from `kept`), judged here, and reused by `build` when it publishes the
-/// same articles.
+/// (or taken back from `kept`), judged here (or the judgement taken back from
+/// `kept_findings`, named by what it reads: `kept::findings_inputs`), and reused by `build`
+/// when it publishes the same articles. With `kept` comes the digest of the graph's inputs
+/// too, which names it for what is kept of linking (`link_site_keeping`).
 pub fn link_graph(
     articles: &[Article],
     config: &SiteConfig,
     progress: &dyn crate::progress::Progress,
     kept: Option<&dyn KeptGraph>,
-) -> (Graph, Vec<crate::diagnostic::Diagnostic>) {
+    kept_findings: Option<&dyn KeptLinking>,
+) -> (Graph, Option<[u8; 32]>, Vec<crate::diagnostic::Diagnostic>) {
     let corpus = in_site_order(articles);
-    let graph = match kept {
-        None => Graph::build(&corpus, config.related.max),
+    let (graph, inputs) = match kept {
+        None => (Graph::build(&corpus, config.related.max), None),
         Some(kept) => {
             let inputs = Graph::inputs_digest(&corpus, config.related.max);
-            match kept.recall(&inputs) {
+            let graph = match kept.recall(&inputs) {
                 Some(graph) => {
                     // Debug builds (every test) check the kept graph against building it anew,
                     // as they check kept parses.
@@ -225,10 +300,34 @@ pub fn link_graph(
                     kept.keep(&inputs, &graph);
                     graph
                 }
-            }
+            };
+            (graph, Some(inputs))
         }
     };
     progress.stage("checking the graph", None);
-    let findings = findings::check_graph(&corpus, &graph, config);
-    (graph, findings)
+    let findings = match (kept_findings, inputs) {
+        (Some(kept), Some(graph_inputs)) => {
+            let inputs = kept::findings_inputs(&graph_inputs, &corpus, config);
+            let recalled = kept
+                .recall(Part::GraphFindings, &inputs)
+                .and_then(|bytes| kept::findings_from_bytes(&bytes));
+            match recalled {
+                Some(findings) => {
+                    #[cfg(debug_assertions)]
+                    assert!(
+                        findings == findings::check_graph(&corpus, &graph, config),
+                        "the kept graph findings are not the findings of these articles"
+                    );
+                    findings
+                }
+                None => {
+                    let findings = findings::check_graph(&corpus, &graph, config);
+                    kept.keep(Part::GraphFindings, &inputs, &kept::findings_to_bytes(&findings));
+                    findings
+                }
+            }
+        }
+        _ => findings::check_graph(&corpus, &graph, config),
+    };
+    (graph, inputs, findings)
 }
