@@ -36,10 +36,15 @@ impl LinkingCache {
 
 impl KeptLinking for LinkingCache {
     fn recall(&self, part: Part, inputs: &[u8; 32]) -> Option<Vec<u8>> {
-        let bytes = std::fs::read(self.path(part)).ok()?;
+        let mut bytes = std::fs::read(self.path(part)).ok()?;
         let payload = frame::open(&bytes).ok()?;
         let rest = payload.strip_prefix(inputs.as_slice())?;
-        Some(rest.to_vec())
+        // The lists are given back in the buffer they were read into, not copied: 25 MB at
+        // 100,000 articles.
+        let (start, len) = (rest.as_ptr() as usize - bytes.as_ptr() as usize, rest.len());
+        bytes.truncate(start + len);
+        bytes.drain(..start);
+        Some(bytes)
     }
 
     fn keep(&self, part: Part, inputs: &[u8; 32], bytes: &[u8]) {
