@@ -88,6 +88,38 @@ pub fn write(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     replace_through_temporary(path, |file| seal_into(parts, &crate::embedded::binary_identity(), file))
 }
 
+/// `write`, with a payload of `length` bytes that `write_payload` writes as it makes them,
+/// never held whole: read back by `open` like any other. Nothing is written when the
+/// payload is not `length` bytes.
+pub fn write_sized(
+    path: &Path,
+    length: u64,
+    write_payload: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let binary = crate::embedded::binary_identity();
+    replace_through_temporary(path, |file| {
+        let mut sealing = Sealing {
+            sum: Sha256::new(),
+            to: file,
+        };
+        sealing.write(TAG)?;
+        sealing.write(&(binary.len() as u64).to_le_bytes())?;
+        sealing.write(binary.as_bytes())?;
+        sealing.write(&length.to_le_bytes())?;
+        let mut payload = Measured {
+            sealing: &mut sealing,
+            count: 0,
+        };
+        write_payload(&mut payload)?;
+        if payload.count != length {
+            return Err(std::io::Error::other("the payload is not the length its entry gives"));
+        }
+        let sum = sealing.sum.finalize();
+        sealing.to.write_all(&sum)
+    })
+}
+
 /// Writes `path` anew with what `fill` writes, into a temporary file beside it that is
 /// renamed over it once written, and removed when anything failed.
 fn replace_through_temporary(
@@ -325,6 +357,33 @@ mod tests {
         grown.push(0);
         std::fs::write(&path, &grown).unwrap();
         assert_eq!(read_streamed_as(&path, &binary, read_all), None, "grown");
+    }
+
+    #[test]
+    fn an_entry_written_as_it_is_made_is_the_entry_of_its_bytes_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("entry.bin");
+        let payload: Vec<u8> = (0..200_000u32).flat_map(u32::to_le_bytes).collect();
+        write_sized(&path, payload.len() as u64, |sink| {
+            payload.chunks(4096).try_for_each(|chunk| sink.write_all(chunk))
+        })
+        .unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(open(&bytes), Ok(payload.as_slice()));
+        let mut whole = Vec::new();
+        seal_into(&[&payload], &crate::embedded::binary_identity(), &mut whole).unwrap();
+        assert_eq!(bytes, whole);
+
+        // A payload shorter or longer than announced leaves the entry as it was.
+        for wrong in [payload.len() as u64 - 1, payload.len() as u64 + 1] {
+            assert!(write_sized(&path, wrong, |sink| sink.write_all(&payload)).is_err());
+            assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 
     #[test]

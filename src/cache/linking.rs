@@ -47,11 +47,34 @@ impl KeptLinking for LinkingCache {
         Some(bytes)
     }
 
-    fn keep(&self, part: Part, inputs: &[u8; 32], bytes: &[u8]) {
+    fn keep(&self, part: Part, inputs: &[u8; 32], write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>) {
         if !self.keeps {
             return;
         }
+        // Written twice, the first time only counted: the entry's length comes before its
+        // payload, which is never held whole.
+        let mut counted = Counted(0);
+        if write(&mut counted).is_err() {
+            return;
+        }
         // Failing to keep it fails nothing: the next build links again.
-        let _ = frame::write(&self.path(part), &[inputs, bytes]);
+        let _ = frame::write_sized(&self.path(part), 32 + counted.0, |payload| {
+            payload.write_all(inputs)?;
+            write(payload)
+        });
+    }
+}
+
+/// A sink that counts what is written to it.
+struct Counted(u64);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

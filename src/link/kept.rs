@@ -32,7 +32,8 @@ pub enum Part {
 pub trait KeptLinking {
     /// The bytes kept for `part` under `inputs`, if those are the inputs it was kept for.
     fn recall(&self, part: Part, inputs: &[u8; 32]) -> Option<Vec<u8>>;
-    fn keep(&self, part: Part, inputs: &[u8; 32], bytes: &[u8]);
+    /// Keeps what `write` writes for `part` under `inputs`.
+    fn keep(&self, part: Part, inputs: &[u8; 32], write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>);
 }
 
 /// What `link_site` computes from the graph and the published articles, as indices into
@@ -150,9 +151,11 @@ impl Inputs {
 
 impl Linked {
     /// As the build cache keeps it: numbers little-endian, texts length first; indices as
-    /// u32, as they are held (about 0.15 KB an article of a generated site).
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Writer::default();
+    /// u32, as they are held (about 0.25 KB an article of a generated site). Written to
+    /// `sink` a block at a time, never held whole: at 100,000 articles the bytes are 25
+    /// MB, and holding them while linking raised a build's peak.
+    pub fn write_to(&self, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut out = Writer::to(sink);
         let (starts, items) = self.related.parts();
         out.u32s(starts);
         out.count(items.len());
@@ -180,7 +183,7 @@ impl Linked {
             }
         }
         out.u32s(&self.recent);
-        out.0
+        out.finish()
     }
 
     /// What `to_bytes` made for a site of `n` articles; `None` when the bytes end early,
@@ -260,7 +263,7 @@ pub(super) fn findings_to_bytes(findings: &[Diagnostic]) -> Vec<u8> {
             None => out.u32(0),
         }
     }
-    out.0
+    out.bytes
 }
 
 /// What `findings_to_bytes` made; `None` when the bytes do not read back whole, or name a
@@ -292,16 +295,58 @@ pub(super) fn findings_from_bytes(bytes: &[u8]) -> Option<Vec<Diagnostic>> {
     input.0.is_empty().then_some(findings)
 }
 
+/// Bytes made in order: held whole, or handed to a sink a block at a time (`to`).
 #[derive(Default)]
-struct Writer(Vec<u8>);
+struct Writer<'s> {
+    bytes: Vec<u8>,
+    sink: Option<&'s mut dyn std::io::Write>,
+    /// The first error of the sink: what follows it is not written.
+    failed: Option<std::io::Error>,
+}
 
-impl Writer {
+/// What a writer gathers before it hands it on to its sink.
+const BLOCK: usize = 64 * 1024;
+
+impl<'s> Writer<'s> {
+    /// A writer that hands what it makes to `sink` as it goes, never holding it whole.
+    fn to(sink: &'s mut dyn std::io::Write) -> Writer<'s> {
+        Writer {
+            bytes: Vec::with_capacity(BLOCK),
+            sink: Some(sink),
+            failed: None,
+        }
+    }
+
+    fn put(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+        if self.bytes.len() >= BLOCK {
+            self.hand_on();
+        }
+    }
+
+    fn hand_on(&mut self) {
+        if let Some(sink) = self.sink.as_mut() {
+            if self.failed.is_none()
+                && let Err(error) = sink.write_all(&self.bytes)
+            {
+                self.failed = Some(error);
+            }
+            self.bytes.clear();
+        }
+    }
+
+    /// The rest handed on, and whether every write succeeded.
+    fn finish(mut self) -> std::io::Result<()> {
+        self.hand_on();
+        self.failed.map_or(Ok(()), Err)
+    }
+
     fn u32(&mut self, value: u32) {
-        self.0.extend_from_slice(&value.to_le_bytes());
+        self.put(&value.to_le_bytes());
     }
 
     fn count(&mut self, count: usize) {
-        self.0.extend_from_slice(&(count as u64).to_le_bytes());
+        self.put(&(count as u64).to_le_bytes());
     }
 
     fn u32s(&mut self, values: &[u32]) {
@@ -313,7 +358,7 @@ impl Writer {
 
     fn text(&mut self, text: &str) {
         self.count(text.len());
-        self.0.extend_from_slice(text.as_bytes());
+        self.put(text.as_bytes());
     }
 }
 
@@ -354,5 +399,31 @@ impl Reader<'_> {
     fn text(&mut self) -> Option<String> {
         let length = self.count(1)?;
         String::from_utf8(self.take(length)?.to_vec()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Writer;
+
+    /// What a writer makes of numbers and texts past several blocks.
+    fn fill(out: &mut Writer<'_>) {
+        out.u32s(&(0..50_000).collect::<Vec<u32>>());
+        for n in 0..5_000 {
+            out.text(&format!("topic-{n}"));
+            out.count(n);
+        }
+    }
+
+    #[test]
+    fn what_is_handed_on_a_block_at_a_time_is_what_is_held_whole() {
+        let mut whole = Writer::default();
+        fill(&mut whole);
+        let mut handed = Vec::new();
+        let mut out = Writer::to(&mut handed);
+        fill(&mut out);
+        out.finish().expect("a Vec takes every write");
+        assert!(whole.bytes.len() > 3 * super::BLOCK);
+        assert_eq!(handed, whole.bytes);
     }
 }

@@ -134,7 +134,7 @@ pub fn link_site_keeping<'a>(
                 }
                 None => {
                     let linked = link(&articles, &graph, config);
-                    kept.keep(Part::Linked, &inputs, &linked.to_bytes());
+                    kept.keep(Part::Linked, &inputs, &|sink| linked.write_to(sink));
                     linked
                 }
             }
@@ -322,7 +322,9 @@ pub fn link_graph(
                 }
                 None => {
                     let findings = findings::check_graph(&corpus, &graph, config);
-                    kept.keep(Part::GraphFindings, &inputs, &kept::findings_to_bytes(&findings));
+                    kept.keep(Part::GraphFindings, &inputs, &|sink| {
+                        sink.write_all(&kept::findings_to_bytes(&findings))
+                    });
                     findings
                 }
             }
