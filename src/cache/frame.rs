@@ -26,14 +26,32 @@ fn seal(payload: &[u8], binary: &str) -> Vec<u8> {
 /// Writes the entry whose payload is `parts`, one after another, to `to`: the payload is
 /// never copied into one buffer, so a large entry costs no second copy of itself.
 fn seal_into(parts: &[&[u8]], binary: &str, to: &mut impl std::io::Write) -> std::io::Result<()> {
+    let length: usize = parts.iter().map(|part| part.len()).sum();
+    seal_sized_into(binary, length as u64, to, |payload| {
+        parts.iter().try_for_each(|part| payload.write_all(part))
+    })
+}
+
+/// Writes the entry whose payload of `length` bytes `write_payload` writes to `to`; an
+/// error, and no checksum, when the payload is not `length` bytes.
+fn seal_sized_into(
+    binary: &str,
+    length: u64,
+    to: &mut impl std::io::Write,
+    write_payload: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut sealing = Sealing { sum: Sha256::new(), to };
     sealing.write(TAG)?;
     sealing.write(&(binary.len() as u64).to_le_bytes())?;
     sealing.write(binary.as_bytes())?;
-    let length: usize = parts.iter().map(|part| part.len()).sum();
-    sealing.write(&(length as u64).to_le_bytes())?;
-    for part in parts {
-        sealing.write(part)?;
+    sealing.write(&length.to_le_bytes())?;
+    let mut payload = Measured {
+        sealing: &mut sealing,
+        count: 0,
+    };
+    write_payload(&mut payload)?;
+    if payload.count != length {
+        return Err(std::io::Error::other("the payload is not the length its entry gives"));
     }
     let sum = sealing.sum.finalize();
     sealing.to.write_all(&sum)
@@ -96,27 +114,8 @@ pub fn write_sized(
     length: u64,
     write_payload: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    use std::io::Write;
-    let binary = crate::embedded::binary_identity();
     replace_through_temporary(path, |file| {
-        let mut sealing = Sealing {
-            sum: Sha256::new(),
-            to: file,
-        };
-        sealing.write(TAG)?;
-        sealing.write(&(binary.len() as u64).to_le_bytes())?;
-        sealing.write(binary.as_bytes())?;
-        sealing.write(&length.to_le_bytes())?;
-        let mut payload = Measured {
-            sealing: &mut sealing,
-            count: 0,
-        };
-        write_payload(&mut payload)?;
-        if payload.count != length {
-            return Err(std::io::Error::other("the payload is not the length its entry gives"));
-        }
-        let sum = sealing.sum.finalize();
-        sealing.to.write_all(&sum)
+        seal_sized_into(&crate::embedded::binary_identity(), length, file, write_payload)
     })
 }
 
