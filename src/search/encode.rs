@@ -49,47 +49,43 @@ impl Postings {
         self.groups
     }
 
+    /// Each posting in order: its document and its group, decoded from the gaps.
+    fn each_posting(&self, mut posting: impl FnMut(u32, usize)) {
+        let (mut doc, mut value, mut shift, mut first) = (0u32, 0u64, 0, true);
+        for &byte in &self.bytes {
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 != 0 {
+                shift += 7;
+                continue;
+            }
+            let gap = (value >> 3) as u32;
+            doc = if first { gap } else { doc + gap };
+            first = false;
+            posting(doc, (value & 7) as usize);
+            (value, shift) = (0, 0);
+        }
+    }
+
     /// The documents of each of `groups`, ascending, into `docs` (one list per group, in
     /// the same order, cleared first): one pass over the list for a posting tier's groups,
     /// where `docs` read it once per group.
     pub fn docs_of_groups(&self, groups: &[usize], docs: &mut [Vec<u32>]) {
         docs.iter_mut().for_each(Vec::clear);
-        let (mut doc, mut value, mut shift, mut first) = (0u32, 0u64, 0, true);
-        for &byte in &self.bytes {
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 != 0 {
-                shift += 7;
-                continue;
-            }
-            let gap = (value >> 3) as u32;
-            doc = if first { gap } else { doc + gap };
-            first = false;
-            let group = (value & 7) as usize;
+        self.each_posting(|doc, group| {
             if let Some(list) = groups.iter().position(|&g| g == group).and_then(|i| docs.get_mut(i)) {
                 list.push(doc);
             }
-            (value, shift) = (0, 0);
-        }
+        });
     }
 
     /// The documents of `group`, ascending.
     pub fn docs(&self, group: u8) -> Vec<u32> {
         let mut docs = Vec::new();
-        let (mut doc, mut value, mut shift, mut first) = (0u32, 0u64, 0, true);
-        for &byte in &self.bytes {
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 != 0 {
-                shift += 7;
-                continue;
-            }
-            let gap = (value >> 3) as u32;
-            doc = if first { gap } else { doc + gap };
-            first = false;
-            if (value & 7) as u8 == group {
+        self.each_posting(|doc, of| {
+            if of == usize::from(group) {
                 docs.push(doc);
             }
-            (value, shift) = (0, 0);
-        }
+        });
         docs
     }
 }
