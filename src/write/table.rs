@@ -45,15 +45,9 @@ impl<V> PathTable<V> {
                 _ => kept.push(entry),
             }
         }
-        let mut table = PathTable {
-            paths: String::with_capacity(kept.iter().map(|(path, _)| path.len()).sum()),
-            ends: Vec::with_capacity(kept.len()),
-            values: Vec::with_capacity(kept.len()),
-        };
+        let mut table = PathTable::with_capacity(kept.len(), kept.iter().map(|(path, _)| path.len()).sum());
         for (path, value) in kept {
-            table.paths.push_str(&path);
-            table.ends.push(table.paths.len());
-            table.values.push(value);
+            table.push(&path, value);
         }
         table
     }
@@ -159,9 +153,7 @@ impl<V> PathTable<V> {
             let path = &self.paths[start..end];
             start = end;
             if !drop(path) {
-                kept.paths.push_str(path);
-                kept.ends.push(kept.paths.len());
-                kept.values.push(value);
+                kept.push(path, value);
             }
         }
         kept
