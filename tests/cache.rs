@@ -83,14 +83,7 @@ fn expect_clean_bytes(site: &Site, extra: &[&str], what: &str) {
     assert!(!output.stderr.contains("up to date"), "{}", output.stderr);
     let cached = tree(&site.path("public"));
     let fresh = tree(&out);
-    assert_eq!(
-        cached.keys().collect::<Vec<_>>(),
-        fresh.keys().collect::<Vec<_>>(),
-        "after {what}: the cached build wrote other files"
-    );
-    for (rel, bytes) in &fresh {
-        assert!(cached[rel] == *bytes, "after {what}: {rel} differs from a clean build");
-    }
+    common::assert_same_files(&cached, &fresh, what);
 }
 
 /// Every file under `dir` with its bytes, and every folder (named with a trailing `/`): a

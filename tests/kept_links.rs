@@ -65,14 +65,7 @@ fn expect_a_clean_builds_pages_and_findings(site: &Site, extra: &[&str], what: &
     let public = clean_dir.path().join("public");
     common::collect_files(&public, &public, &mut fresh);
     let cached = site.tree("public");
-    assert_eq!(
-        cached.keys().collect::<Vec<_>>(),
-        fresh.keys().collect::<Vec<_>>(),
-        "after {what}: the cached build wrote other files"
-    );
-    for (rel, bytes) in &fresh {
-        assert!(cached[rel] == *bytes, "after {what}: {rel} differs from a clean build");
-    }
+    common::assert_same_files(&cached, &fresh, what);
     findings(&warm.stderr)
 }
 

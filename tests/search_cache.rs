@@ -49,17 +49,7 @@ fn expect_clean_index(site: &Site, what: &str) {
         .expect_code(0);
     let cached = index(&site.path("public"));
     let fresh = index(&out);
-    assert_eq!(
-        cached.keys().collect::<Vec<_>>(),
-        fresh.keys().collect::<Vec<_>>(),
-        "after {what}: other index files"
-    );
-    for (rel, bytes) in &fresh {
-        assert!(
-            cached[rel] == *bytes,
-            "after {what}: {rel} differs from a clean build's"
-        );
-    }
+    common::assert_same_files(&cached, &fresh, what);
 }
 
 /// The terms the vocabulary lists, from every shard.

@@ -154,6 +154,19 @@ pub fn collect_files(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u
     }
 }
 
+/// That the files `cached` (a cached build's) are those of `fresh` (a clean build's of the
+/// same tree), byte for byte, and no others; `what` names the edit the build followed.
+pub fn assert_same_files(cached: &BTreeMap<String, Vec<u8>>, fresh: &BTreeMap<String, Vec<u8>>, what: &str) {
+    assert_eq!(
+        cached.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>(),
+        "after {what}: the cached build wrote other files"
+    );
+    for (rel, bytes) in fresh {
+        assert!(cached[rel] == *bytes, "after {what}: {rel} differs from a clean build");
+    }
+}
+
 /// What one run of the binary did.
 pub struct Output {
     pub code: i32,
