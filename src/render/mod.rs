@@ -291,7 +291,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                         shared,
                         &frame,
                         &[("topic", &shared.topics[index]), ("pagination", &pagination)],
-                        listed,
+                        &[("listed", listed)],
                     )
                 })
                 .flatten();
@@ -462,7 +462,8 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                     item.diff_url = history.approval_diff_url(urls, item.article.slug);
                 }
             }
-            let overdue = context::overdue_view(site, context::page_of(shared.overdue, page), shared.summaries);
+            let overdue_listed = context::page_of(shared.overdue, page);
+            let overdue = context::overdue_view(site, overdue_listed, shared.summaries);
             let overdue_total = shared.overdue.len();
             let parts: [(&'static str, &dyn Part); 4] = [
                 ("queue", &queue),
@@ -470,13 +471,38 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 ("overdue_total", &overdue_total),
                 ("pagination", &pagination),
             ];
-            emit(
-                shared,
-                &Page::at("review.html", listing_page_dir("review/", page)),
-                &parts,
-                None,
-                staging,
-            )
+            let page = Page::at("review.html", listing_page_dir("review/", page));
+            let frame = Frame::of(shared, &page);
+            // Each entry's summary is its article's and the site view's: keyed by the
+            // articles' names and the rest of each entry, where all were named. Its
+            // summaries serialised were most of what a warm build spent on the queue.
+            let by_inputs = staging
+                .keeps_pages()
+                .then(|| {
+                    let queued: Vec<usize> = entries.iter().map(|(index, _)| *index).collect();
+                    let queue_rest: Vec<_> = queue
+                        .iter()
+                        .map(|item| (&item.since, item.reviewer, &item.changed, &item.diff_url))
+                        .collect();
+                    let overdue_rest: Vec<_> = overdue.iter().map(|item| (&item.due, &item.last_reviewed)).collect();
+                    listing_inputs(
+                        shared,
+                        &frame,
+                        &[
+                            ("queue", &queue_rest),
+                            ("overdue", &overdue_rest),
+                            ("overdue_total", &overdue_total),
+                            ("pagination", &pagination),
+                        ],
+                        &[("queue listed", &queued), ("overdue listed", overdue_listed)],
+                    )
+                })
+                .flatten();
+            let key = by_inputs.or_else(|| frame.key(shared, &parts, staging));
+            if frame.taken_over(key.as_ref(), staging)? {
+                return Ok(());
+            }
+            frame.render(shared, &parts, None, key.as_ref(), staging)
         }
     }
 }
@@ -516,25 +542,27 @@ fn article_inputs(shared: &Shared<'_, '_>, frame: &Frame<'_>, index: usize) -> O
 /// explicit, its score and what its reason reads of its profile.
 const RELATED_RECORD: usize = 32 + 1 + 4 + 32;
 
-/// The key of a listing page from its inputs: its own value `part`, the names of the
-/// articles whose summaries it lists, in order, and its frame. A summary is made of its
-/// article and the site view alone (`context::summary_view`). `None` when one article was
-/// not named.
+/// The key of a listing page from its inputs: its own values `parts`, the names of the
+/// articles whose summaries each of its `lists` shows, in order, and its frame. A summary
+/// is made of its article and the site view alone (`context::summary_view`). `None` when
+/// one article was not named.
 fn listing_inputs(
     shared: &Shared<'_, '_>,
     frame: &Frame<'_>,
     parts: &[(&'static str, &dyn Part)],
-    listed: &[usize],
+    lists: &[(&'static str, &[usize])],
 ) -> Option<PageKey> {
     let mut key = shared.keys.inputs(frame.page.template, &frame.page.output);
     for (name, part) in parts {
         key.part(name, *part);
     }
-    let mut names = Vec::with_capacity(listed.len() * 32);
-    for &index in listed {
-        names.extend_from_slice(shared.site.articles[index].inputs.as_ref()?);
+    for (name, listed) in lists {
+        let mut names = Vec::with_capacity(listed.len() * 32);
+        for &index in *listed {
+            names.extend_from_slice(shared.site.articles[index].inputs.as_ref()?);
+        }
+        key.bytes(name, &names);
     }
-    key.bytes("listed", &names);
     for (name, part) in frame.common() {
         key.part(name, part);
     }
