@@ -81,15 +81,27 @@ impl HeldFolder {
     /// contained: `write::contained`) inside the folder; `None` when there is none or it
     /// cannot be looked at.
     #[cfg(unix)]
+    pub fn look_at(&self, rel: &str) -> Option<Entry> {
+        self.stat_at(rel, libc::AT_SYMLINK_NOFOLLOW)
+    }
+
+    /// What the file system says of the entry at `rel` inside the folder, a link followed
+    /// to what it leads to (as `std::fs::metadata` does).
+    #[cfg(unix)]
+    pub fn look_through(&self, rel: &str) -> Option<Entry> {
+        self.stat_at(rel, 0)
+    }
+
+    #[cfg(unix)]
     // The fields' types differ between systems: the casts are not all no-ops everywhere.
     #[allow(clippy::unnecessary_cast)]
-    pub fn look_at(&self, rel: &str) -> Option<Entry> {
+    fn stat_at(&self, rel: &str, flags: libc::c_int) -> Option<Entry> {
         use std::os::fd::AsRawFd;
         let name = std::ffi::CString::new(rel).ok()?;
         // SAFETY: `stat` is plain data the call fills; `name` is NUL-terminated and lives
         // through the call, and `fd` is open.
         let mut stat: libc::stat = unsafe { std::mem::zeroed() };
-        let found = unsafe { libc::fstatat(self.fd.as_raw_fd(), name.as_ptr(), &mut stat, libc::AT_SYMLINK_NOFOLLOW) };
+        let found = unsafe { libc::fstatat(self.fd.as_raw_fd(), name.as_ptr(), &mut stat, flags) };
         if found != 0 {
             return None;
         }
@@ -109,6 +121,11 @@ impl HeldFolder {
 
     #[cfg(not(unix))]
     pub fn look_at(&self, _rel: &str) -> Option<Entry> {
+        None
+    }
+
+    #[cfg(not(unix))]
+    pub fn look_through(&self, _rel: &str) -> Option<Entry> {
         None
     }
 }
@@ -137,6 +154,7 @@ mod tests {
 
         let file = held.look_at("q/a/index.html").expect("there");
         let meta = std::fs::symlink_metadata(out.join("q/a/index.html")).unwrap();
+        let meta_file = meta.clone();
         assert!(file.is_file && !file.is_dir);
         assert_eq!(file.size, 8);
         assert_eq!(file.modified_nanos, super::super::earlier::modified_nanos(&meta));
@@ -150,6 +168,9 @@ mod tests {
 
         let link = held.look_at("q/link").expect("there");
         assert!(!link.is_file && !link.is_dir, "a link is not followed");
+        let through = held.look_through("q/link").expect("there");
+        assert!(through.is_file, "unless looked through");
+        assert_eq!((through.device, through.inode), (meta_file.dev(), meta_file.ino()));
         assert_eq!(held.look_at("q/missing"), None);
         assert_eq!(held.look_at("q/a/index.html/x"), None);
     }

@@ -14,6 +14,7 @@ pub mod target;
 
 pub use contained::{MAX_COMPONENT_BYTES, Uncontained, contained};
 pub use earlier::{Earlier, EarlierFile, FolderRead, PageKey, SETTLED, Written, WrittenFile, settled_before};
+pub use held::HeldFolder;
 pub use in_place::{FoundFile, read_output};
 pub use interrupt::remove_staging_on_interrupt;
 pub use table::PathTable;
