@@ -9,6 +9,7 @@ use crate::parse::ParsedContent;
 use crate::parse::article::Article;
 use crate::parse::markdown::{Link, RESERVED_IDS};
 use crate::site_path::{STATIC_DIR, Target, percent_decode, resolve};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -44,14 +45,18 @@ impl Anchors<'_> {
 pub fn check_links(parsed: &ParsedContent, config: &SiteConfig) -> Vec<Diagnostic> {
     let root = parsed.site.root.as_deref();
     let published = published(parsed, config, root);
-    let mut found = Vec::new();
-    for article in &parsed.articles {
-        let own = crate::site_path::article_dir(&article.slug);
-        let beside = root.map(|root| article_folder(root, &article.file));
-        for link in article_links(article) {
-            found.extend(judge(link, &own, &article.file, beside.as_deref(), &published));
-        }
-    }
+    // Each article's links judged on a core of their own, the findings kept in site order.
+    let mut found: Vec<Diagnostic> = parsed
+        .articles
+        .par_iter()
+        .flat_map_iter(|article| {
+            let own = crate::site_path::article_dir(&article.slug);
+            let beside = root.map(|root| article_folder(root, &article.file));
+            article_links(article)
+                .filter_map(|link| judge(link, &own, &article.file, beside.as_deref(), &published))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     for page in &parsed.pages {
         let own = format!("{}/", page.slug);
         for link in &page.body.links {
