@@ -233,49 +233,26 @@ impl Graph {
     /// from equal digests are equal (debug builds check each graph the cache gives back
     /// against one built anew). Whatever `bag_of` or `build` comes to read must enter here.
     pub fn inputs_digest(articles: &[&Article], keep: usize) -> [u8; 32] {
+        use rayon::prelude::*;
         use sha2::{Digest, Sha256};
+        // Each run of articles is written out and hashed on a core of its own, whole: one
+        // update of the digest per field was most of what naming the graph cost.
+        let runs: Vec<[u8; 32]> = articles
+            .par_chunks(INPUTS_RUN)
+            .map(|run| {
+                let mut bytes = Vec::with_capacity(run.len() * 2048);
+                for article in run {
+                    article_inputs_into(article, &mut bytes);
+                }
+                Sha256::digest(&bytes).into()
+            })
+            .collect();
         let mut digest = Sha256::new();
-        let mut put = |bytes: &[u8]| {
-            digest.update((bytes.len() as u64).to_le_bytes());
-            digest.update(bytes);
-        };
-        put(b"evident related graph 1");
-        put(&(keep as u64).to_le_bytes());
-        put(&(articles.len() as u64).to_le_bytes());
-        for article in articles {
-            put(article.slug.as_bytes());
-            put(article.question.as_bytes());
-            match &article.title {
-                Some(title) => put(format!("title {title}").as_bytes()),
-                None => put(b"no title"),
-            }
-            put(article.answer.plain.as_bytes());
-            match &article.plain_answer {
-                Some(plain) => put(format!("plain answer {}", plain.plain).as_bytes()),
-                None => put(b"no plain answer"),
-            }
-            let headings: Vec<&str> = article.body.headings.toc().map(|heading| heading.text).collect();
-            put(&(headings.len() as u64).to_le_bytes());
-            for heading in headings {
-                put(heading.as_bytes());
-            }
-            put(&(article.topics.len() as u64).to_le_bytes());
-            for topic in &article.topics {
-                put(topic.as_bytes());
-            }
-            let references = article.references.identities();
-            put(&(references.len() as u64).to_le_bytes());
-            for reference in &references {
-                put(reference.id.as_bytes());
-                match &reference.doi {
-                    Some(doi) => put(format!("doi {doi}").as_bytes()),
-                    None => put(b"no doi"),
-                }
-                match &reference.pmid {
-                    Some(pmid) => put(format!("pmid {pmid}").as_bytes()),
-                    None => put(b"no pmid"),
-                }
-            }
+        digest.update(b"evident related graph 2\0");
+        digest.update((keep as u64).to_le_bytes());
+        digest.update((articles.len() as u64).to_le_bytes());
+        for run in &runs {
+            digest.update(run);
         }
         digest.finalize().into()
     }
@@ -321,10 +298,6 @@ impl Graph {
     /// is allocated for them.
     pub fn read_from(input: &mut dyn std::io::Read) -> Option<Graph> {
         use std::io::Read;
-        let u32_of = |input: &mut dyn std::io::Read| {
-            let mut bytes = [0; 4];
-            input.read_exact(&mut bytes).ok().map(|()| u32::from_le_bytes(bytes))
-        };
         fn count(input: &mut dyn std::io::Read) -> Option<usize> {
             let mut bytes = [0; 8];
             input.read_exact(&mut bytes).ok()?;
@@ -348,13 +321,22 @@ impl Graph {
         let slugs = texts(input)?;
         let surfaces = texts(input)?;
         let topic_names = texts(input)?;
-        let pairs = |input: &mut dyn std::io::Read| -> Option<Vec<(u32, f32)>> {
+        // A list's bytes read at once (a read of each number was most of the graph's
+        // recall), never more than the entry holds: a damaged count finds the entry's end.
+        let mut run = Vec::new();
+        let mut pairs = |input: &mut dyn std::io::Read| -> Option<Vec<(u32, f32)>> {
             let n = count(input)?;
-            let mut pairs = Vec::with_capacity(n.min(1 << 16));
-            for _ in 0..n {
-                pairs.push((u32_of(input)?, f32::from_bits(u32_of(input)?)));
-            }
-            Some(pairs)
+            run.clear();
+            std::io::Read::take(&mut *input, n as u64 * 8)
+                .read_to_end(&mut run)
+                .ok()?;
+            (run.len() == n * 8).then_some(())?;
+            let word = |bytes: &[u8]| u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+            Some(
+                run.chunks_exact(8)
+                    .map(|pair| (word(&pair[..4]), f32::from_bits(word(&pair[4..]))))
+                    .collect(),
+            )
         };
         let n = count(input)?;
         let mut profiles = Vec::with_capacity(n.min(1 << 20));
@@ -1272,6 +1254,51 @@ impl Scratch {
             partial: vec![0.0; n],
             seen: vec![false; n],
             touched: Vec::new(),
+        }
+    }
+}
+
+/// How many articles each part of `Graph::inputs_digest` names: fixed, so that the same
+/// articles give the same digest however many cores hash them.
+const INPUTS_RUN: usize = 256;
+
+/// Everything `Graph::build` reads of `article`, each field its length first.
+fn article_inputs_into(article: &Article, bytes: &mut Vec<u8>) {
+    let mut put = |field: &[u8]| {
+        bytes.extend_from_slice(&(field.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(field);
+    };
+    put(article.slug.as_bytes());
+    put(article.question.as_bytes());
+    match &article.title {
+        Some(title) => put(format!("title {title}").as_bytes()),
+        None => put(b"no title"),
+    }
+    put(article.answer.plain.as_bytes());
+    match &article.plain_answer {
+        Some(plain) => put(format!("plain answer {}", plain.plain).as_bytes()),
+        None => put(b"no plain answer"),
+    }
+    let headings: Vec<&str> = article.body.headings.toc().map(|heading| heading.text).collect();
+    put(&(headings.len() as u64).to_le_bytes());
+    for heading in headings {
+        put(heading.as_bytes());
+    }
+    put(&(article.topics.len() as u64).to_le_bytes());
+    for topic in &article.topics {
+        put(topic.as_bytes());
+    }
+    let references = article.references.identities();
+    put(&(references.len() as u64).to_le_bytes());
+    for reference in &references {
+        put(reference.id.as_bytes());
+        match &reference.doi {
+            Some(doi) => put(format!("doi {doi}").as_bytes()),
+            None => put(b"no doi"),
+        }
+        match &reference.pmid {
+            Some(pmid) => put(format!("pmid {pmid}").as_bytes()),
+            None => put(b"no pmid"),
         }
     }
 }
