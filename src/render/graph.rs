@@ -126,16 +126,33 @@ pub fn write_graph_json(site: &Site<'_>, urls: &Urls, out: &mut dyn std::io::Wri
 }
 
 /// graph.json's key by its inputs (see `page_key`), begun as `key`: each node's line as
-/// it is written, and of each edge its ends, kind and score and what its reason reads of
-/// the two articles' profiles (`Graph::reason_inputs`: with its kind, all that
-/// `link::graph::reason` reads). No reason is made to name the file: after an edit that
-/// changes no node and no reason, the file is taken over, not written again.
+/// it is written with what an edge's reason reads of its article's profile
+/// (`Graph::reason_inputs`: with an edge's kind, all that `link::graph::reason` reads),
+/// and of each edge its ends, kind and score. No reason is made to name the file: after
+/// an edit that changes no node and no reason, the file is taken over, not written again.
 pub fn graph_json_key(mut key: InputKey, site: &Site<'_>, urls: &Urls) -> PageKey {
-    // One node at a time: a list of every node's view would be held whole for the key
-    // alone (at a million articles, a hundred megabytes).
-    for article in &site.articles {
-        key.part("node", &node_json(article, urls));
-    }
+    use rayon::prelude::*;
+    use sha2::{Digest, Sha256};
+    // Nodes a run at a time, each run written out and hashed on a core of its own: one
+    // node at a time, each a value of the key, was a tenth of a warm build's hashing.
+    // Nothing of the whole list is held (at a million articles, a hundred megabytes).
+    let runs: Vec<[u8; 32]> = site
+        .articles
+        .par_chunks(KEY_RUN)
+        .enumerate()
+        .map(|(run, articles)| {
+            let mut bytes = Vec::with_capacity(articles.len() * 320);
+            for (offset, article) in articles.iter().enumerate() {
+                // A node is strings and a list of them: serde cannot fail on it, and the
+                // byte after it keeps the key distinct if it did.
+                let failed = serde_json::to_writer(&mut bytes, &node_json(article, urls)).is_err();
+                bytes.push(u8::from(failed));
+                bytes.extend_from_slice(site.graph.reason_inputs(run * KEY_RUN + offset));
+            }
+            Sha256::digest(&bytes).into()
+        })
+        .collect();
+    key.bytes("nodes", runs.as_flattened());
     // The edges as fixed-size records, a block of them to one input: a name and a length
     // for each of 80,000 edges (at 10,000 articles) were a fifth of what the key hashed.
     let mut records = Vec::with_capacity(EDGE_KEY_BLOCK * EDGE_RECORD);
@@ -146,19 +163,20 @@ pub fn graph_json_key(mut key: InputKey, site: &Site<'_>, urls: &Urls) -> PageKe
             records.extend_from_slice(&(edge.target() as u32).to_le_bytes());
             records.push(u8::from(edge.explicit));
             records.extend_from_slice(&edge.score.to_le_bytes());
-            records.extend_from_slice(site.graph.reason_inputs(edge.source()));
-            records.extend_from_slice(site.graph.reason_inputs(edge.target()));
         }
         key.bytes("edges", &records);
     }
     key.finish()
 }
 
-/// An edge in graph.json's key: its ends, kind and score, and what its reason reads of the
-/// two profiles.
-const EDGE_RECORD: usize = 4 + 4 + 1 + 4 + 32 + 32;
+/// An edge in graph.json's key: its ends, kind and score (what its reason reads is its
+/// ends' nodes').
+const EDGE_RECORD: usize = 4 + 4 + 1 + 4;
 /// How many edges' records are one input of graph.json's key.
-const EDGE_KEY_BLOCK: usize = 1024;
+const EDGE_KEY_BLOCK: usize = 4096;
+/// How many nodes are hashed at once for graph.json's key: fixed, so that the key is the
+/// same however many cores made it.
+const KEY_RUN: usize = 512;
 
 fn node_json<'a>(article: &'a Article, urls: &Urls) -> NodeJson<'a> {
     NodeJson {

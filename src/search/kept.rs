@@ -403,34 +403,58 @@ pub fn index_key(
     url: &str,
     synonyms: &super::synonyms::Table,
 ) -> [u8; 32] {
-    let mut key = Sha256::new();
-    let mut field = |bytes: &[u8]| {
-        key.update((bytes.len() as u64).to_le_bytes());
-        key.update(bytes);
-    };
-    field(crate::embedded::binary_identity().as_bytes());
-    field(url.as_bytes());
+    use rayon::prelude::*;
+    fn field(bytes: &mut Vec<u8>, value: &[u8]) {
+        bytes.extend_from_slice(&(value.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(value);
+    }
+    let mut head = Vec::new();
+    field(&mut head, crate::embedded::binary_identity().as_bytes());
+    field(&mut head, url.as_bytes());
     for topic in topics {
-        field(topic.title.as_bytes());
-        field(topic.url.as_bytes());
+        field(&mut head, topic.title.as_bytes());
+        field(&mut head, topic.url.as_bytes());
     }
-    field(b"synonyms");
-    field(&synonyms.to_json(|_| true));
-    field(b"dictionary");
+    field(&mut head, b"synonyms");
+    field(&mut head, &synonyms.to_json(|_| true));
+    field(&mut head, b"dictionary");
     for term in &terms.dictionary {
-        field(term.as_bytes());
+        field(&mut head, term.as_bytes());
     }
-    field(b"documents");
-    for (number, doc) in docs.iter().enumerate() {
-        field(doc.slug.as_bytes());
-        field(doc.question.as_bytes());
-        field(doc.status.as_bytes());
-        field(&doc.topic.map_or(u64::MAX, |t| t as u64).to_le_bytes());
-        field(super::text::clip(doc.excerpt, super::EXCERPT_CHARS).as_bytes());
-        field(terms.list(number));
+    // The documents a run at a time, each run written out and hashed on a core of its own
+    // (a fixed number of them, so that the key does not depend on the cores): an update
+    // of the digest for each short field cost more than hashing its bytes.
+    let runs: Vec<[u8; 32]> = docs
+        .par_chunks(DOCUMENT_RUN)
+        .enumerate()
+        .map(|(run, docs)| {
+            let mut bytes = Vec::with_capacity(docs.len() * 512);
+            for (offset, doc) in docs.iter().enumerate() {
+                field(&mut bytes, doc.slug.as_bytes());
+                field(&mut bytes, doc.question.as_bytes());
+                field(&mut bytes, doc.status.as_bytes());
+                field(&mut bytes, &doc.topic.map_or(u64::MAX, |t| t as u64).to_le_bytes());
+                field(
+                    &mut bytes,
+                    super::text::clip(doc.excerpt, super::EXCERPT_CHARS).as_bytes(),
+                );
+                field(&mut bytes, terms.list(run * DOCUMENT_RUN + offset));
+            }
+            Sha256::digest(&bytes).into()
+        })
+        .collect();
+    let mut key = Sha256::new();
+    key.update(&head);
+    key.update(b"documents");
+    key.update((docs.len() as u64).to_le_bytes());
+    for run in &runs {
+        key.update(run);
     }
     key.finalize().into()
 }
+
+/// How many documents `index_key` hashes at once.
+const DOCUMENT_RUN: usize = 512;
 
 /// The key a file of the index is recorded with: the index's, and its path.
 pub fn file_key(index: &[u8; 32], path: &str) -> crate::write::PageKey {
