@@ -1,11 +1,12 @@
 //! How an entry is stored: a tag naming the format, the identity of the binary that wrote
-//! it, the payload's length, the payload, and a SHA-256 over all of it. An entry from
-//! another format or binary, cut short, grown or altered is rejected, never read.
+//! it, the payload's length, the payload, and a checksum over all of it (`checksum`). An
+//! entry from another format or binary, cut short, grown or altered is rejected, never
+//! read.
 
-use sha2::{Digest, Sha256};
+use super::checksum::{self, Checksum};
 use std::path::Path;
 
-const TAG: &[u8] = b"evident-build-cache 2\n";
+const TAG: &[u8] = b"evident-build-cache 3\n";
 
 /// Why an entry was not read.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,7 +41,10 @@ fn seal_sized_into(
     to: &mut impl std::io::Write,
     write_payload: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let mut sealing = Sealing { sum: Sha256::new(), to };
+    let mut sealing = Sealing {
+        sum: Checksum::default(),
+        to,
+    };
     sealing.write(TAG)?;
     sealing.write(&(binary.len() as u64).to_le_bytes())?;
     sealing.write(binary.as_bytes())?;
@@ -53,13 +57,13 @@ fn seal_sized_into(
     if payload.count != length {
         return Err(std::io::Error::other("the payload is not the length its entry gives"));
     }
-    let sum = sealing.sum.finalize();
+    let sum = sealing.sum.finish();
     sealing.to.write_all(&sum)
 }
 
-/// What goes into an entry, hashed as it is written.
+/// What goes into an entry, summed as it is written.
 struct Sealing<'a, W> {
-    sum: Sha256,
+    sum: Checksum,
     to: &'a mut W,
 }
 
@@ -82,11 +86,11 @@ fn open_as<'a>(bytes: &'a [u8], binary: &str) -> Result<&'a [u8], Rejected> {
         return Err(Rejected::OtherBinary);
     }
     let (payload, rest) = take_sized(rest).ok_or(Rejected::Length)?;
-    if rest.len() != 32 {
+    if rest.len() != checksum::BYTES {
         return Err(Rejected::Length);
     }
-    let sealed = &bytes[..bytes.len() - 32];
-    if Sha256::digest(sealed).as_slice() != rest {
+    let sealed = &bytes[..bytes.len() - checksum::BYTES];
+    if checksum::of(sealed) != rest {
         return Err(Rejected::Checksum);
     }
     Ok(payload)
@@ -145,11 +149,11 @@ fn replace_through_temporary(
 
 /// What starts an entry written as it is made (`write_streamed`): its length and checksum
 /// come after the payload, whose size is not known before it is written.
-const STREAMED_TAG: &[u8] = b"evident-build-cache streamed 1\n";
+const STREAMED_TAG: &[u8] = b"evident-build-cache streamed 2\n";
 
 /// Writes an entry whose payload `write_payload` writes, through a temporary file and a
 /// rename like `write`, never holding the payload whole: the tag, the binary's identity,
-/// the payload, then its length and a SHA-256 of all before it.
+/// the payload, then its length and a checksum of all before it.
 pub fn write_streamed(
     path: &Path,
     write_payload: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
@@ -158,7 +162,7 @@ pub fn write_streamed(
     let binary = crate::embedded::binary_identity();
     replace_through_temporary(path, |file| {
         let mut sealing = Sealing {
-            sum: Sha256::new(),
+            sum: Checksum::default(),
             to: &mut *file,
         };
         sealing.write(STREAMED_TAG)?;
@@ -171,12 +175,12 @@ pub fn write_streamed(
         write_payload(&mut payload)?;
         let count = payload.count;
         sealing.write(&count.to_le_bytes())?;
-        let sum = sealing.sum.finalize();
+        let sum = sealing.sum.finish();
         file.write_all(&sum)
     })
 }
 
-/// The payload's bytes, hashed and counted as they are written.
+/// The payload's bytes, summed and counted as they are written.
 struct Measured<'s, 'a, W> {
     sealing: &'s mut Sealing<'a, W>,
     count: u64,
@@ -210,14 +214,14 @@ fn read_streamed_as<T>(
     use std::io::Read;
     let file = std::fs::File::open(path).ok()?;
     let length = file.metadata().ok()?.len();
-    // All but the checksum is hashed, however far ahead the buffer reads.
-    let hashed = length.checked_sub(32)?;
+    // All but the checksum is summed, however far ahead the buffer reads.
+    let hashed = length.checked_sub(checksum::BYTES as u64)?;
     let mut reading = Counting {
         from: std::io::BufReader::with_capacity(
             256 * 1024,
             Hashing {
                 from: file,
-                sum: Sha256::new(),
+                sum: Checksum::default(),
                 unhashed_at: hashed,
                 at: 0,
             },
@@ -240,18 +244,18 @@ fn read_streamed_as<T>(
     let value = read_payload(&mut reading)?;
     let payload = reading.count - start;
     reading.read_exact(&mut size).ok()?;
-    let mut stored = [0; 32];
+    let mut stored = [0; checksum::BYTES];
     reading.read_exact(&mut stored).ok()?;
     // Read to the end, so that the whole of what is hashed was hashed.
     let at_end = reading.count == length && reading.read(&mut [0]).ok()? == 0;
-    let sum = reading.from.into_inner().sum.finalize();
+    let sum = reading.from.into_inner().sum.finish();
     (at_end && u64::from_le_bytes(size) == payload && stored[..] == sum[..]).then_some(value)
 }
 
-/// A file's bytes, hashed as they are read up to `unhashed_at`, where the checksum is.
+/// A file's bytes, summed as they are read up to `unhashed_at`, where the checksum is.
 struct Hashing<R> {
     from: R,
-    sum: Sha256,
+    sum: Checksum,
     unhashed_at: u64,
     at: u64,
 }
@@ -306,7 +310,8 @@ mod tests {
         grown.push(0);
         assert_eq!(open_as(&grown, "evident 1 2 3"), Err(Rejected::Length));
         let mut flipped = sealed.clone();
-        let at = sealed.len() - 35;
+        // A byte of the payload, before the checksum.
+        let at = sealed.len() - checksum::BYTES - 3;
         flipped[at] ^= 1;
         assert_eq!(open_as(&flipped, "evident 1 2 3"), Err(Rejected::Checksum));
         assert_eq!(open_as(b"garbage", "evident 1 2 3"), Err(Rejected::Format));
@@ -339,8 +344,9 @@ mod tests {
         for at in [
             0,
             STREAMED_TAG.len() + 9,
-            bytes.len() - 45,
-            bytes.len() - 40,
+            // A byte of the payload, and of its length, before the checksum.
+            bytes.len() - checksum::BYTES - 8 - 3,
+            bytes.len() - checksum::BYTES - 5,
             bytes.len() - 1,
         ] {
             let mut flipped = bytes.clone();

@@ -16,6 +16,7 @@
 //! give the pages it serves.
 
 pub mod articles;
+mod checksum;
 mod findings;
 mod frame;
 pub mod graph;
