@@ -753,14 +753,28 @@ fn removed_urls(
 ) -> Vec<Diagnostic> {
     use crate::check::urls::{check_removed_urls, previously_published, redirected_addresses, sitemap_locs};
     use crate::render::redirects::REDIRECTS_FILE;
-    let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
-    let read_new = |name: &str| std::fs::read_to_string(staging.new_file(name)).unwrap_or_default();
-    let mut next: std::collections::HashSet<String> = sitemap_locs(&read_new("sitemap.xml"))
+    let read = |path: PathBuf| std::fs::read(path).ok().and_then(|bytes| String::from_utf8(bytes).ok());
+    let (new_sitemap, new_redirects) = (
+        read(staging.new_file("sitemap.xml")),
+        read(staging.new_file(REDIRECTS_FILE)),
+    );
+    let (old_sitemap, old_redirects) = match published {
+        Some(out) => (read(out.join("sitemap.xml")), read(out.join(REDIRECTS_FILE))),
+        None => (None, None),
+    };
+    // Addresses that disappear are those an earlier sitemap or redirects file or edition
+    // names and the new ones do not: with no edition, and both files as they were, none
+    // does, and neither is parsed (a warm build of 10,000 articles parsed 2 MB for it).
+    let unchanged = old_sitemap == new_sitemap && old_redirects == new_redirects;
+    if latest_edition.is_none() && (published.is_none() || unchanged) {
+        return Vec::new();
+    }
+    let mut next: std::collections::HashSet<String> = sitemap_locs(new_sitemap.as_deref().unwrap_or_default())
         .into_iter()
         .map(|(loc, _)| loc)
         .collect();
     next.extend(
-        redirected_addresses(&read_new(REDIRECTS_FILE), base_url)
+        redirected_addresses(new_redirects.as_deref().unwrap_or_default(), base_url)
             .into_iter()
             .map(|(loc, _)| loc),
     );
@@ -775,11 +789,11 @@ fn removed_urls(
         };
         previous.extend(previously_published(
             &shown("sitemap.xml"),
-            sitemap_locs(&read(out, "sitemap.xml")),
+            sitemap_locs(old_sitemap.as_deref().unwrap_or_default()),
         ));
         previous.extend(previously_published(
             &shown(REDIRECTS_FILE),
-            redirected_addresses(&read(out, REDIRECTS_FILE), base_url),
+            redirected_addresses(old_redirects.as_deref().unwrap_or_default(), base_url),
         ));
     }
     if let Some((edition, addresses)) = latest_edition {
