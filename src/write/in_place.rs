@@ -24,9 +24,10 @@ use super::earlier::FolderRead;
 use super::held::HeldFolder;
 use super::target::{MARKER, is_marked};
 use super::{Earlier, EarlierFile, PathTable, contained};
+use crate::fast_hash::{FastMap, FastSet};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -178,8 +179,9 @@ pub(super) fn holds_only(target: &Path, earlier: &Earlier) -> Option<PathTable<F
         return None;
     }
     let files = earlier.files();
-    let folders: HashSet<&str> = files.keys().flat_map(folders_of).collect();
-    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    // Fx-hashed: tens of thousands of folder names, hashed on every build.
+    let folders: FastSet<&str> = files.keys().flat_map(folders_of).collect();
+    let mut children: FastMap<&str, Vec<&str>> = FastMap::default();
     for &folder in &folders {
         children
             .entry(folders_of(folder).next().unwrap_or(""))
@@ -213,9 +215,9 @@ pub(super) fn holds_only(target: &Path, earlier: &Earlier) -> Option<PathTable<F
 struct Walk<'a> {
     files: &'a PathTable<EarlierFile>,
     /// The folders the record's files are in.
-    folders: HashSet<&'a str>,
+    folders: FastSet<&'a str>,
     /// Those folders by the folder they are in (`""`: the output folder).
-    children: HashMap<&'a str, Vec<&'a str>>,
+    children: FastMap<&'a str, Vec<&'a str>>,
     known: &'a PathTable<FolderRead>,
     /// The output folder held open: its folders are looked at relative to it.
     held: Option<&'a HeldFolder>,
