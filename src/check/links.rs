@@ -151,27 +151,35 @@ fn published<'a>(parsed: &'a ParsedContent, config: &SiteConfig, root: Option<&P
     .into_iter()
     .map(str::to_string)
     .collect();
-    for article in &parsed.articles {
-        let own = crate::site_path::article_dir(&article.slug);
-        pages.insert(format!("{own}history/"), None);
-        for version in 1..article.version {
-            pages.insert(format!("{own}v/{version}/"), None);
-        }
-        // An old address: a page that sends readers on.
-        for alias in &article.aliases {
-            pages.insert(crate::site_path::article_dir(alias), None);
-        }
-        for topic in &article.topics {
-            pages.insert(format!("topics/{topic}/"), None);
-        }
-        pages.insert(
-            own,
-            Some(Anchors {
-                written: article.body.headings.anchors().collect(),
-                references: article.citations.order.len(),
-            }),
-        );
-    }
+    // Each article's pages named on every core, then put in the map in site order, where
+    // a later entry of a name replaces an earlier one as inserting them one by one did.
+    let articles: Vec<(String, Option<Anchors<'a>>)> = parsed
+        .articles
+        .par_iter()
+        .flat_map_iter(|article| {
+            let own = crate::site_path::article_dir(&article.slug);
+            let mut named = vec![(format!("{own}history/"), None)];
+            named.extend((1..article.version).map(|version| (format!("{own}v/{version}/"), None)));
+            // An old address: a page that sends readers on.
+            named.extend(
+                article
+                    .aliases
+                    .iter()
+                    .map(|alias| (crate::site_path::article_dir(alias), None)),
+            );
+            named.extend(article.topics.iter().map(|topic| (format!("topics/{topic}/"), None)));
+            named.push((
+                own,
+                Some(Anchors {
+                    written: article.body.headings.anchors().collect(),
+                    references: article.citations.order.len(),
+                }),
+            ));
+            named
+        })
+        .collect();
+    // `extend` of a map inserts one by one: the later of two equal names replaces the other.
+    pages.extend(articles);
     for page in &parsed.pages {
         pages.insert(
             format!("{}/", page.slug),
