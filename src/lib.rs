@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+mod digest_bytes;
 pub mod editions;
 mod embedded;
 pub mod fast_hash;

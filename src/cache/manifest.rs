@@ -25,8 +25,10 @@ struct Entry {
     size: u64,
     /// Nanoseconds since the epoch.
     modified: u128,
+    #[serde(with = "crate::digest_bytes")]
     sha256: [u8; 32],
     /// The page key, for a page.
+    #[serde(with = "crate::digest_bytes::optional")]
     key: Option<[u8; 32]>,
 }
 

@@ -106,6 +106,7 @@ pub struct Body {
     html: Option<PackedText>,
     /// A SHA-256 of the HTML, when it was made: what a page's key holds of the body instead
     /// of its text (`render::page_key`), so that a page taken over is never unpacked.
+    #[serde(with = "crate::digest_bytes::optional")]
     html_digest: Option<[u8; 32]>,
     /// The table of contents and every heading's id (`#fragment` targets), deeper ones too.
     pub headings: super::headings::Headings,
