@@ -62,8 +62,8 @@ impl Known {
 pub struct KnownFiles {
     root: PathBuf,
     /// The site's folder held open: each file is looked at relative to it, rather than by
-    /// a path the kernel walks from the root of the file system (a third of a warm build's
-    /// look at its 10,000 sources). `None` off Unix or when it cannot be held.
+    /// a path the kernel walks from the root of the file system every time (twice for each
+    /// source in a warm build). `None` off Unix or when it cannot be held.
     held: Option<HeldFolder>,
     known: FastMap<String, Known>,
     /// What this fingerprint read: the next memo holds these alone, so removed files leave it.
