@@ -137,24 +137,26 @@ impl BuildCache {
         diagnostics: &crate::diagnostic::Findings,
         counts: (usize, usize),
     ) {
-        if !self.unchanged_since_opened(root, settings) {
-            return;
-        }
-        let Some((output, folders)) = manifest::Manifest::of_written(out, written) else {
-            return;
-        };
-        let folders = manifest::encode_folders(&folders);
-        let Ok((count, packed)) = findings::pack(diagnostics) else {
-            return;
-        };
-        let entry = Entry {
-            inputs: self.inputs.hex(),
-            output,
-            findings: count,
-            articles: counts.0,
-            pages: counts.1,
-        };
-        let Ok(stored) = bincode::Options::serialize(form(usize::MAX), &entry) else {
+        // The entry is made on one core while the other checks that no file changed
+        // during the build (a stat of every file): it is written only if none did.
+        let (unchanged, made) = rayon::join(
+            || self.unchanged_since_opened(root, settings),
+            || {
+                let (output, folders) = manifest::Manifest::of_written(out, written)?;
+                let folders = manifest::encode_folders(&folders);
+                let (count, packed) = findings::pack(diagnostics).ok()?;
+                let entry = Entry {
+                    inputs: self.inputs.hex(),
+                    output,
+                    findings: count,
+                    articles: counts.0,
+                    pages: counts.1,
+                };
+                let stored = bincode::Options::serialize(form(usize::MAX), &entry).ok()?;
+                Some((stored, folders, packed))
+            },
+        );
+        let (true, Some((stored, folders, packed))) = (unchanged, made) else {
             return;
         };
         let length = (stored.len() as u64).to_le_bytes();
