@@ -51,6 +51,8 @@ pub struct PastVersion {
     pub commit: usize,
     /// The file's path in that commit, relative to the site root.
     pub path: String,
+    /// Git's name of the bytes `text` was read from: pages name the text by it.
+    pub blob: String,
     pub text: String,
 }
 
@@ -246,6 +248,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                         version,
                         commit,
                         path,
+                        blob: line[rev].blob.clone(),
                         text,
                     },
                 ));
@@ -268,6 +271,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                         version: article.version,
                         commit: line[*rev].commit,
                         path: line[*rev].path.clone(),
+                        blob: line[*rev].blob.clone(),
                         text: text.clone(),
                     })
                 })
@@ -280,6 +284,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                         version: 0,
                         commit: line[rev].commit,
                         path: line[rev].path.clone(),
+                        blob: line[rev].blob.clone(),
                         text,
                     })
                     .collect()
