@@ -19,6 +19,7 @@ pub mod articles;
 mod findings;
 mod frame;
 pub mod graph;
+pub mod history;
 mod inputs;
 mod known;
 pub mod linking;
