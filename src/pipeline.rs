@@ -656,7 +656,8 @@ fn build_to(
         // Kept between builds like the graph; `--no-cache` keeps and reads nothing.
         (!options.no_cache)
             .then(|| crate::cache::history::HistoryCache::open(root))
-            .as_ref(),
+            .as_ref()
+            .map(|kept| kept as &dyn crate::versions::history::KeptFacts),
     ) {
         Ok(versions) => versions,
         Err(problems) => return misconfigured(root, problems),

@@ -9,7 +9,7 @@
 //! entry that does not open or whose lines do not read is ignored: every blob is read.
 
 use super::frame;
-use crate::versions::history::{BlobFacts, Facts};
+use crate::versions::history::{BlobFacts, Facts, KeptFacts};
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "history.bin";
@@ -25,9 +25,10 @@ impl HistoryCache {
             path: root.join(super::CACHE_DIR).join(FILE),
         }
     }
+}
 
-    /// The facts the last build kept; none when there are none to read.
-    pub fn recall(&self) -> BlobFacts {
+impl KeptFacts for HistoryCache {
+    fn recall(&self) -> BlobFacts {
         let Ok(bytes) = std::fs::read(&self.path) else {
             return BlobFacts::default();
         };
@@ -38,9 +39,8 @@ impl HistoryCache {
             .unwrap_or_default()
     }
 
-    /// Keeps `facts` in place of what was kept. Failing to write fails nothing: the next
-    /// build reads the blobs again.
-    pub fn keep(&self, facts: &BlobFacts) {
+    /// Failing to write fails nothing: the next build reads the blobs again.
+    fn keep(&self, facts: &BlobFacts) {
         let mut payload = String::with_capacity(facts.len() * 52);
         for (id, facts) in facts {
             let flag = |value: Option<bool>| match value {

@@ -162,6 +162,14 @@ impl Facts {
 /// Facts by blob id.
 pub type BlobFacts = HashMap<String, Facts>;
 
+/// Facts kept between builds (`cache::history` keeps them on disk).
+pub trait KeptFacts {
+    /// The facts an earlier build kept; none when there are none to read.
+    fn recall(&self) -> BlobFacts;
+    /// Keeps `facts` in place of what was kept. Failing to keep them fails nothing.
+    fn keep(&self, facts: &BlobFacts);
+}
+
 /// What an earlier text was judged against when it was published: its commit's shared
 /// bibliography and people registry. Judged against today's instead, a version approved at
 /// the time would read as unapproved once a shared reference changed, and one never

@@ -10,7 +10,6 @@ pub mod lineage;
 pub mod pages;
 pub mod reader_text;
 
-use crate::cache::history::HistoryCache;
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::editions::{Place, Plan};
 use crate::fast_hash::FastMap;
@@ -63,7 +62,7 @@ impl Versions {
         site: &Site<'_>,
         sources: crate::parse::article::Sources<'_>,
         (include_drafts, today): (bool, crate::date::Date),
-        kept: Option<&crate::cache::history::HistoryCache>,
+        kept: Option<&dyn history::KeptFacts>,
     ) -> Result<Versions, Vec<Diagnostic>> {
         let (repo, mut versions) = Versions::read(root, site, sources, today, kept);
         if !site.config.editions.is_empty() {
@@ -95,7 +94,7 @@ impl Versions {
         site: &Site<'_>,
         sources: crate::parse::article::Sources<'_>,
         today: crate::date::Date,
-        kept: Option<&crate::cache::history::HistoryCache>,
+        kept: Option<&dyn history::KeptFacts>,
     ) -> (Option<Repo>, Versions) {
         let mut warnings = Vec::new();
         let repo = match Repo::discover(root) {
@@ -111,7 +110,7 @@ impl Versions {
         let wanted = wanted_of(site);
         let history = match &repo {
             Some(repo) => {
-                let mut known = kept.map(HistoryCache::recall).unwrap_or_default();
+                let mut known = kept.map(|kept| kept.recall()).unwrap_or_default();
                 let before = kept.is_some().then(|| known.clone());
                 let history = read_history(repo, &wanted, sources, &mut known);
                 if let (Some(kept), Some(before), Ok(_)) = (kept, before, &history)
