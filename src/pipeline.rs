@@ -649,8 +649,15 @@ fn build_to(
         root,
         &site,
         checked.parsed.sources(),
-        options.include_drafts,
-        options.as_of.unwrap_or_else(crate::date::Date::today),
+        (
+            options.include_drafts,
+            options.as_of.unwrap_or_else(crate::date::Date::today),
+        ),
+        // Kept between builds like the graph; `--no-cache` keeps and reads nothing.
+        (!options.no_cache)
+            .then(|| crate::cache::history::HistoryCache::open(root))
+            .as_ref()
+            .map(|kept| kept as &dyn crate::versions::history::KeptFacts),
     ) {
         Ok(versions) => versions,
         Err(problems) => return misconfigured(root, problems),

@@ -20,6 +20,7 @@ mod checksum;
 mod findings;
 mod frame;
 pub mod graph;
+pub mod history;
 mod inputs;
 mod known;
 pub mod linking;

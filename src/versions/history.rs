@@ -1,6 +1,7 @@
 //! Reads every published article's earlier versions from git in one pass: one `git log`
-//! for the whole site, one `git cat-file --batch` for every blob it needs, and a full parse
-//! only of the texts a page will show.
+//! for the whole site, one `git cat-file --batch` for every blob whose `version` is not
+//! known from an earlier build (`Facts`, kept by blob id in `cache::history`) and one for
+//! the texts of earlier versions, and a full parse only of the texts a page will show.
 
 use super::git::{GitError, Repo};
 use super::lineage::{Revision, lineages};
@@ -51,6 +52,8 @@ pub struct PastVersion {
     pub commit: usize,
     /// The file's path in that commit, relative to the site root.
     pub path: String,
+    /// Git's name of the bytes `text` was read from: pages name the text by it.
+    pub blob: String,
     pub text: String,
 }
 
@@ -87,12 +90,84 @@ pub struct Wanted<'a> {
     pub withdrawn: bool,
 }
 
-/// Per article, what the single pass over the blobs keeps: for each version number the
-/// last text that carried it and, when an approval must be traced, every text.
+/// Per article, what the pass over the blobs keeps: for each version number the last
+/// revision that carried it (its text, unless its facts were known and it was not read)
+/// and, when an approval must be traced, every text.
 #[derive(Default)]
 struct Collected {
-    by_version: BTreeMap<u32, (usize, usize, String)>,
+    by_version: BTreeMap<u32, (usize, usize, Option<String>)>,
     all: Vec<(usize, String)>,
+}
+
+impl Collected {
+    /// Collects the revision `rev` (made by `commit`) of `want`, whose blob says `facts`:
+    /// `text`, when it was read.
+    fn revision(&mut self, want: &Wanted<'_>, (rev, commit): (usize, usize), text: Option<String>, facts: Facts) {
+        if !facts.text {
+            return;
+        }
+        if want.approved_hash.is_some()
+            && let Some(text) = &text
+        {
+            self.all.push((rev, text.clone()));
+        }
+        if want.withdrawn && facts.withdrawn == Some(true) {
+            return;
+        }
+        let Some(version) = facts.version else {
+            // Front matter that the quick reading cannot judge is parsed in full later.
+            self.by_version.insert(u32::MAX - rev as u32, (rev, commit, text));
+            return;
+        };
+        if version == want.version && !want.withdrawn {
+            // The current version's committed texts are not earlier versions.
+            return;
+        }
+        // Later commits with the same version replace earlier ones: a version is what it
+        // said when its number was last committed.
+        self.by_version.insert(version, (rev, commit, text));
+    }
+}
+
+/// What the quick reading tells of a blob (`quick_version`, `quick_withdrawn`), which is
+/// all reading history needs of a text no page will show: kept between builds by blob id
+/// (`cache::history`), so that a build whose history is unchanged reads only the texts
+/// of earlier versions from git.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// The blob is UTF-8 text: anything else is no version.
+    pub text: bool,
+    pub version: Option<u32>,
+    pub withdrawn: Option<bool>,
+}
+
+impl Facts {
+    /// The facts of a blob's `text`, its BOM stripped; `None` when it is not UTF-8.
+    fn of(text: Option<&str>) -> Facts {
+        match text {
+            Some(text) => Facts {
+                text: true,
+                version: quick_version(text),
+                withdrawn: quick_withdrawn(text),
+            },
+            None => Facts {
+                text: false,
+                version: None,
+                withdrawn: None,
+            },
+        }
+    }
+}
+
+/// Facts by blob id.
+pub type BlobFacts = HashMap<String, Facts>;
+
+/// Facts kept between builds (`cache::history` keeps them on disk).
+pub trait KeptFacts {
+    /// The facts an earlier build kept; none when there are none to read.
+    fn recall(&self) -> BlobFacts;
+    /// Keeps `facts` in place of what was kept. Failing to keep them fails nothing.
+    fn keep(&self, facts: &BlobFacts);
 }
 
 /// What an earlier text was judged against when it was published: its commit's shared
@@ -164,8 +239,15 @@ pub fn sources_at(
     Ok(found)
 }
 
-/// Reads the history of the `wanted` articles from the repository holding the site.
-pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) -> Result<SiteHistory, GitError> {
+/// Reads the history of the `wanted` articles from the repository holding the site. A
+/// blob whose facts are `known` is read only when a page may show its text; `known` is
+/// left holding the facts of every blob of this history, and only those.
+pub fn read_history(
+    repo: &Repo,
+    wanted: &[Wanted<'_>],
+    sources: Sources<'_>,
+    known: &mut BlobFacts,
+) -> Result<SiteHistory, GitError> {
     let log = repo.content_log()?;
     let commits: Vec<CommitInfo> = log
         .iter()
@@ -186,37 +268,75 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
         requests.extend((0..line.len()).map(|r| (article, r)));
         revisions.push(line);
     }
-    let ids: Vec<&str> = requests.iter().map(|&(a, r)| revisions[a][r].blob.as_str()).collect();
+    let blob = |request: usize| {
+        let (article, rev) = requests[request];
+        revisions[article][rev].blob.as_str()
+    };
+    // A blob is read when what it says is not known, or when it is one of the texts an
+    // approval is traced in (each is parsed); the texts of earlier versions are read after.
+    let read_now: Vec<usize> = (0..requests.len())
+        .filter(|&request| wanted[requests[request].0].approved_hash.is_some() || !known.contains_key(blob(request)))
+        .collect();
+    let ids: Vec<&str> = read_now.iter().map(|&request| blob(request)).collect();
     let mut collected: Vec<Collected> = wanted.iter().map(|_| Collected::default()).collect();
+    let mut learnt = BlobFacts::with_capacity(requests.len());
+    // Every revision is collected in the order of its article's history, read or known.
+    let mut next = 0;
+    let collect_known = |requested: std::ops::Range<usize>, collected: &mut Vec<Collected>, learnt: &mut BlobFacts| {
+        for request in requested {
+            if let Some(&facts) = known.get(blob(request)) {
+                let (article, rev) = requests[request];
+                learnt.insert(blob(request).to_string(), facts);
+                collected[article].revision(&wanted[article], (rev, revisions[article][rev].commit), None, facts);
+            }
+        }
+    };
     repo.read_blobs(&ids, |index, bytes| {
-        let (article, rev) = requests[index];
-        let Some(text) = bytes.and_then(|b| String::from_utf8(b).ok()) else {
-            return;
-        };
-        let text = crate::load::split::strip_bom(text);
-        let keep = &mut collected[article];
-        if wanted[article].approved_hash.is_some() {
-            keep.all.push((rev, text.clone()));
-        }
-        let withdrawn = wanted[article].withdrawn;
-        if withdrawn && quick_withdrawn(&text) == Some(true) {
-            return;
-        }
-        let Some(version) = quick_version(&text) else {
-            // Front matter that the quick reading cannot judge is parsed in full later.
-            keep.by_version
-                .insert(u32::MAX - rev as u32, (rev, revisions[article][rev].commit, text));
-            return;
-        };
-        if version == wanted[article].version && !withdrawn {
-            // The current version's committed texts are not earlier versions.
-            return;
-        }
-        // Later commits with the same version replace earlier ones: a version is what it
-        // said when its number was last committed.
-        keep.by_version
-            .insert(version, (rev, revisions[article][rev].commit, text));
+        let request = read_now[index];
+        collect_known(next..request, &mut collected, &mut learnt);
+        next = request + 1;
+        let Some(bytes) = bytes else { return };
+        let text = String::from_utf8(bytes).ok().map(crate::load::split::strip_bom);
+        let facts = Facts::of(text.as_deref());
+        learnt.insert(blob(request).to_string(), facts);
+        let (article, rev) = requests[request];
+        collected[article].revision(&wanted[article], (rev, revisions[article][rev].commit), text, facts);
     })?;
+    collect_known(next..requests.len(), &mut collected, &mut learnt);
+
+    // The texts of the earlier versions whose facts were known.
+    let unread: Vec<(usize, u32, usize)> = collected
+        .iter()
+        .enumerate()
+        .flat_map(|(article, c)| {
+            c.by_version
+                .iter()
+                .filter(|(_, (_, _, text))| text.is_none())
+                .map(move |(&number, &(rev, _, _))| (article, number, rev))
+        })
+        .collect();
+    let ids: Vec<&str> = unread
+        .iter()
+        .map(|&(article, _, rev)| revisions[article][rev].blob.as_str())
+        .collect();
+    let mut lost = false;
+    repo.read_blobs(&ids, |index, bytes| {
+        let (article, number, _) = unread[index];
+        match (
+            bytes.and_then(|b| String::from_utf8(b).ok()),
+            collected[article].by_version.get_mut(&number),
+        ) {
+            (Some(text), Some(entry)) => entry.2 = Some(crate::load::split::strip_bom(text)),
+            _ => lost = true,
+        }
+    })?;
+    if lost {
+        // A blob known before is no longer in the repository: what it hid (an earlier text
+        // of the same number) is found by reading everything, as without the facts.
+        known.clear();
+        return read_history(repo, wanted, sources, known);
+    }
+    *known = learnt;
 
     // Per article: its history, and the texts of an approval not found with today's shared
     // bibliography (newest last), to look for again with each commit's own.
@@ -229,6 +349,8 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
         .map(|((want, collected), line)| {
             let mut versions: Vec<(usize, PastVersion)> = Vec::new();
             for (number, (rev, commit, text)) in collected.by_version {
+                // Every text was read above: a blob git no longer has is never collected.
+                let Some(text) = text else { continue };
                 let path = line[rev].path.clone();
                 // Only a `version` the quick reading could not judge needs the full parse here.
                 let version = if number < u32::MAX / 2 {
@@ -246,6 +368,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                         version,
                         commit,
                         path,
+                        blob: line[rev].blob.clone(),
                         text,
                     },
                 ));
@@ -268,6 +391,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                         version: article.version,
                         commit: line[*rev].commit,
                         path: line[*rev].path.clone(),
+                        blob: line[*rev].blob.clone(),
                         text: text.clone(),
                     })
                 })
@@ -280,6 +404,7 @@ pub fn read_history(repo: &Repo, wanted: &[Wanted<'_>], sources: Sources<'_>) ->
                         version: 0,
                         commit: line[rev].commit,
                         path: line[rev].path.clone(),
+                        blob: line[rev].blob.clone(),
                         text,
                     })
                     .collect()

@@ -54,16 +54,17 @@ pub struct Versions {
 }
 
 impl Versions {
-    /// Reads the history of every published article and plans the editions. `Err` holds
-    /// configuration findings (an edition that cannot be resolved or read).
+    /// Reads the history of every published article and plans the editions; what the
+    /// history's blobs say is taken from and kept in `kept`, when the build keeps a cache.
+    /// `Err` holds configuration findings (an edition that cannot be resolved or read).
     pub fn prepare(
         root: &std::path::Path,
         site: &Site<'_>,
         sources: crate::parse::article::Sources<'_>,
-        include_drafts: bool,
-        today: crate::date::Date,
+        (include_drafts, today): (bool, crate::date::Date),
+        kept: Option<&dyn history::KeptFacts>,
     ) -> Result<Versions, Vec<Diagnostic>> {
-        let (repo, mut versions) = Versions::read(root, site, sources, today);
+        let (repo, mut versions) = Versions::read(root, site, sources, today, kept);
         if !site.config.editions.is_empty() {
             let urls = Urls::new(&site.config.base_url);
             let mut pages: HashSet<String> = crate::render::page_dirs(site).into_iter().collect();
@@ -93,6 +94,7 @@ impl Versions {
         site: &Site<'_>,
         sources: crate::parse::article::Sources<'_>,
         today: crate::date::Date,
+        kept: Option<&dyn history::KeptFacts>,
     ) -> (Option<Repo>, Versions) {
         let mut warnings = Vec::new();
         let repo = match Repo::discover(root) {
@@ -107,10 +109,20 @@ impl Versions {
         }
         let wanted = wanted_of(site);
         let history = match &repo {
-            Some(repo) => read_history(repo, &wanted, sources).unwrap_or_else(|error| {
-                warnings.push(history_warning(&error.0));
-                SiteHistory::default()
-            }),
+            Some(repo) => {
+                let mut known = kept.map(|kept| kept.recall()).unwrap_or_default();
+                let before = kept.is_some().then(|| known.clone());
+                let history = read_history(repo, &wanted, sources, &mut known);
+                if let (Some(kept), Some(before), Ok(_)) = (kept, before, &history)
+                    && before != known
+                {
+                    kept.keep(&known);
+                }
+                history.unwrap_or_else(|error| {
+                    warnings.push(history_warning(&error.0));
+                    SiteHistory::default()
+                })
+            }
             None => SiteHistory::default(),
         };
         let links = HistoryLinks {

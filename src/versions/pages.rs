@@ -1,5 +1,10 @@
 //! The pages history adds to the site: `/questions/<slug>/history/` for every published
 //! article, and `/questions/<slug>/v/<n>/` for every earlier version whose text is known.
+//!
+//! Each page is keyed by what it reads (`Keyed`: the current article's parse, each earlier
+//! text by its blob, path, number and commit, the withdrawal, today and what is site-wide),
+//! so that a build with the cache takes an unchanged page over (`Sink::take_over`) and
+//! parses only the earlier texts of the pages it renders.
 
 use super::diff::{Diff, diff_html};
 use super::history::{ArticleHistory, CommitInfo, PastVersion, SiteHistory};
@@ -183,34 +188,104 @@ struct Keyed<'k> {
 }
 
 impl Keyed<'_> {
-    /// The key of `article`'s history page at `dir` from its inputs, for a published
-    /// article with no earlier text and no approved text found: its page then reads the
-    /// article (named by its parse), whether the site is in git, which approval was looked
-    /// for, the build's today when it names who approved an outgrown text (`approved_by`),
-    /// and what is site-wide. `None` for any other page, which is rendered.
+    /// The key of `article`'s history page at `dir` from its inputs: the article (named by
+    /// its parse, which names its file's bytes, the configuration, the current shared
+    /// bibliography and registry, the files an approval may embed and today), whether the
+    /// site is in git, which approval was looked for, each earlier text and the approved
+    /// one as `past_into` names them, the withdrawal as the page shows it, the build's
+    /// today (who approved an outgrown text, `approved_by`) and what is site-wide. `None`
+    /// when the article's parse was not named.
     fn history(
         &self,
         article: &Article,
         own: &ArticleHistory,
         history: &SiteHistory,
-        withdrawn: bool,
+        (withdrawn, view): (bool, Option<&WithdrawnView<'_>>),
         dir: &str,
     ) -> Option<PageKey> {
-        if withdrawn || !own.versions.is_empty() || own.approved.is_some() {
-            return None;
-        }
         let mut key = self.keys.inputs("history.html", &format!("{dir}index.html"));
-        key.bytes("article", article.inputs.as_ref()?);
+        self.article_into(&mut key, article, view, (dir, dir))?;
+        // Whether the site withdrew it: a withdrawal is no text to compare with.
+        key.bytes("withdrawn from the site", &[u8::from(withdrawn)]);
         key.bytes("from git", &[u8::from(history.from_git)]);
         key.part("traced", &own.traced_hash);
-        if article.review_state.is_stale() && own.traced_hash.is_some() {
-            key.bytes("today", self.today.to_string().as_bytes());
+        let mut versions = Vec::new();
+        for past in &own.versions {
+            past_into(&mut versions, past, history);
         }
-        key.part("canonical", &self.urls.absolute(dir));
-        key.part("page_url", &self.urls.path(dir));
-        key.part("editions", &self.nav.map(|nav| nav.view(dir)));
+        key.bytes("versions", &versions);
+        let mut approved = Vec::new();
+        if let Some(past) = &own.approved {
+            past_into(&mut approved, past, history);
+        }
+        key.bytes("approved", &approved);
         Some(key.finish())
     }
+
+    /// The key of the page at `dir` of `article`'s earlier version `past`: the article, as
+    /// for its history page (its number, address and withdrawal, and what `past` is parsed
+    /// against beside its commit's sources: the configuration and the files it may embed),
+    /// and `past` as `past_into` names it.
+    fn version(
+        &self,
+        article: &Article,
+        past: &PastVersion,
+        history: &SiteHistory,
+        withdrawn: Option<&WithdrawnView<'_>>,
+        dir: &str,
+    ) -> Option<PageKey> {
+        let mut key = self.keys.inputs("version.html", &format!("{dir}index.html"));
+        // An earlier version's canonical address is the article's own.
+        self.article_into(&mut key, article, withdrawn, (dir, &article_dir(&article.slug)))?;
+        let mut text = Vec::new();
+        past_into(&mut text, past, history);
+        key.bytes("version", &text);
+        Some(key.finish())
+    }
+
+    /// What the history page and the version pages of `article` share: the page at `dir`,
+    /// whose canonical address is that of `canonical`.
+    fn article_into(
+        &self,
+        key: &mut crate::render::page_key::InputKey,
+        article: &Article,
+        withdrawn: Option<&WithdrawnView<'_>>,
+        (dir, canonical): (&str, &str),
+    ) -> Option<()> {
+        key.bytes("article", article.inputs.as_ref()?);
+        // The questions that replace a withdrawn one are other articles: their questions
+        // and addresses as the page shows them.
+        key.part("withdrawn", &withdrawn);
+        key.bytes("today", self.today.to_string().as_bytes());
+        key.part("canonical", &self.urls.absolute(canonical));
+        key.part("page_url", &self.urls.path(dir));
+        key.part("editions", &self.nav.map(|nav| nav.view(dir)));
+        Some(())
+    }
+}
+
+/// An earlier text as the pages read it, appended to `out`: its number, its path, its
+/// bytes (by git's name of them), its commit (by id, which names the tree its shared
+/// bibliography and registry are read from, and with the date and subject the pages show)
+/// and whether those were read for it: without them it is judged against today's, which
+/// the article's parse names.
+fn past_into(out: &mut Vec<u8>, past: &PastVersion, history: &SiteHistory) {
+    let mut field = |bytes: &[u8]| {
+        out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        out.extend_from_slice(bytes);
+    };
+    field(&past.version.to_le_bytes());
+    field(past.path.as_bytes());
+    field(past.blob.as_bytes());
+    match history.commits.get(past.commit) {
+        Some(commit) => {
+            field(commit.id.as_bytes());
+            field(commit.date.to_string().as_bytes());
+            field(commit.subject.as_bytes());
+        }
+        None => field(b""),
+    }
+    field(&[u8::from(history.sources_at.contains_key(&past.commit))]);
 }
 
 /// Renders the history and version pages of every published and every withdrawn question
@@ -262,16 +337,36 @@ fn render_article(
     let empty = ArticleHistory::default();
     let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
     let history_path = history_dir(&article.slug);
-    let key = keyed.and_then(|keyed| keyed.history(article, own, inputs.history, withdrawn, &history_path));
-    // Debug builds take over nothing here: they render the page and compare (`render`).
-    if let Some(key) = key.as_ref().filter(|_| !cfg!(debug_assertions)) {
-        let output = format!("{history_path}index.html");
-        if sink
-            .take_over(&output, key, None)
-            .map_err(|error| template_error(&output, format!("{error:#}")))?
-        {
-            return Ok(());
-        }
+    let withdrawn_now = withdrawn_view(article, site, urls);
+    let history_key = keyed.and_then(|keyed| {
+        keyed.history(
+            article,
+            own,
+            inputs.history,
+            (withdrawn, withdrawn_now.as_ref()),
+            &history_path,
+        )
+    });
+    let version_keys: Vec<Option<PageKey>> = own
+        .versions
+        .iter()
+        .map(|past| {
+            let dir = version_dir(&article.slug, past.version);
+            keyed.and_then(|keyed| keyed.version(article, past, inputs.history, withdrawn_now.as_ref(), &dir))
+        })
+        .collect();
+    // Only the pages not taken over are rendered, and only the texts they show are parsed.
+    let history_taken = taken_over(sink, &history_path, history_key.as_ref())?;
+    let mut version_taken = Vec::with_capacity(own.versions.len());
+    for (past, key) in own.versions.iter().zip(&version_keys) {
+        version_taken.push(taken_over(
+            sink,
+            &version_dir(&article.slug, past.version),
+            key.as_ref(),
+        )?);
+    }
+    if history_taken && version_taken.iter().all(|&taken| taken) {
+        return Ok(());
     }
     // Earlier texts are judged as the current one is (an unsigned or forged approval of an
     // old version names no one either), but against their own commit's shared bibliography
@@ -290,37 +385,54 @@ fn render_article(
         };
         p.parse(sources)
     };
-    let parsed: Vec<Option<Article>> = own.versions.iter().map(parse_past).collect();
+    let parsed: Vec<Option<Article>> = own
+        .versions
+        .iter()
+        .zip(&version_taken)
+        .map(|(past, &taken)| if history_taken && taken { None } else { parse_past(past) })
+        .collect();
     // The text a stale approval approved, to compare with the current one as readers read it.
-    let approved = own.approved.as_ref().and_then(parse_past);
+    let approved = own.approved.as_ref().filter(|_| !history_taken).and_then(parse_past);
     let current_dir = article_dir(&article.slug);
 
-    let mut ctx = tera::Context::new();
-    // Only a diff with the past needs the current text, and only a site in git has a past;
-    // a withdrawal is no text to compare with.
-    let current_text = if withdrawn || (own.versions.is_empty() && own.approved.is_none()) {
-        String::new()
-    } else {
-        current_text(inputs, article)?
-    };
-    ctx.insert("article", &summary_view(article, urls, topics));
-    ctx.insert(
-        "history",
-        &history_view(
-            article,
-            own,
-            (&parsed, approved.as_ref()),
-            inputs.history,
-            &current_text,
-            urls,
-            (site, inputs.today),
-        ),
-    );
-    ctx.insert("canonical", &urls.absolute(&history_path));
-    render(inputs, ctx, "history.html", &history_path, None, key.as_ref(), sink)?;
+    if !history_taken {
+        let mut ctx = tera::Context::new();
+        // Only a diff with the past needs the current text, and only a site in git has a past;
+        // a withdrawal is no text to compare with.
+        let current_text = if withdrawn || (own.versions.is_empty() && own.approved.is_none()) {
+            String::new()
+        } else {
+            current_text(inputs, article)?
+        };
+        ctx.insert("article", &summary_view(article, urls, topics));
+        ctx.insert(
+            "history",
+            &history_view(
+                article,
+                own,
+                (&parsed, approved.as_ref()),
+                inputs.history,
+                &current_text,
+                urls,
+                (site, inputs.today),
+            ),
+        );
+        ctx.insert("canonical", &urls.absolute(&history_path));
+        render(
+            inputs,
+            ctx,
+            "history.html",
+            &history_path,
+            None,
+            history_key.as_ref(),
+            sink,
+        )?;
+    }
 
-    for (past, old) in own.versions.iter().zip(&parsed) {
-        let Some(old) = old else { continue };
+    for (((past, old), key), &taken) in own.versions.iter().zip(&parsed).zip(&version_keys).zip(&version_taken) {
+        let Some(old) = old.as_ref().filter(|_| !taken) else {
+            continue;
+        };
         let dir = version_dir(&article.slug, past.version);
         let body = old
             .body
@@ -356,9 +468,20 @@ fn render_article(
         );
         // An earlier version is not a page of its own for search engines: the current text is.
         ctx.insert("canonical", &urls.absolute(&current_dir));
-        render(inputs, ctx, "version.html", &dir, Some(&own), None, sink)?;
+        render(inputs, ctx, "version.html", &dir, Some(&own), key.as_ref(), sink)?;
     }
     Ok(())
+}
+
+/// Whether the page at `dir` was taken over from the build before, by its `key`. Debug
+/// builds take over nothing here: they render the page and compare (`render`).
+fn taken_over(sink: &dyn Sink, dir: &str, key: Option<&PageKey>) -> Result<bool, Diagnostic> {
+    let Some(key) = key.filter(|_| !cfg!(debug_assertions)) else {
+        return Ok(false);
+    };
+    let output = format!("{dir}index.html");
+    sink.take_over(&output, key, None)
+        .map_err(|error| template_error(&output, format!("{error:#}")))
 }
 
 /// The article's text as it was parsed, read again from its file.
