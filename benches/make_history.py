@@ -7,7 +7,7 @@ def git(*args, date=None):
     e = dict(env)
     if date: e["GIT_AUTHOR_DATE"] = e["GIT_COMMITTER_DATE"] = date
     subprocess.run(["git", "-C", root, *args], check=True, env=e, stdout=subprocess.DEVNULL)
-open(os.path.join(root, ".gitignore"), "w").write("/public/\n/.evident-cache/\n")
+open(os.path.join(root, ".gitignore"), "w").write("/public/\n/.evident/\n")
 git("init", "-q")
 git("add", "-A"); git("commit", "-q", "-m", "Initial corpus", date="2025-01-01T00:00:00Z")
 files = []
