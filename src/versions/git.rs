@@ -269,6 +269,56 @@ impl Repo {
         Ok(files)
     }
 
+    /// Whether git has each blob of `ids`, in order, through one `git cat-file
+    /// --batch-check`: an object that is no blob counts as missing, as for `read_blobs`.
+    pub fn blobs_held(&self, ids: &[&str]) -> Result<Vec<bool>, GitError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut child = self
+            .git()
+            .args(["cat-file", "--batch-check=%(objecttype)"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|error| GitError(format!("cannot run git cat-file: {error}")))?;
+        let Some(mut stdin) = child.stdin.take() else {
+            let _ = child.kill();
+            return Err(GitError("cannot talk to git cat-file".into()));
+        };
+        // Requests are written from another thread, as in `read_blobs`: git answers while
+        // it reads.
+        let writer = std::thread::spawn({
+            let requests: String = ids.iter().flat_map(|id| [*id, "\n"]).collect();
+            move || stdin.write_all(requests.as_bytes())
+        });
+        let output = child
+            .wait_with_output()
+            .map_err(|error| GitError(format!("git cat-file: {error}")))?;
+        match writer.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => return Err(GitError(format!("cannot send requests to git cat-file: {error}"))),
+            Err(_) => return Err(GitError("the thread writing to git cat-file stopped".into())),
+        }
+        if !output.status.success() {
+            return Err(GitError(format!(
+                "git cat-file failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        let held: Vec<bool> = output
+            .stdout
+            .split(|&b| b == b'\n')
+            .take(ids.len())
+            .map(|line| line == b"blob")
+            .collect();
+        if held.len() != ids.len() {
+            return Err(GitError("git cat-file stopped answering".into()));
+        }
+        Ok(held)
+    }
+
     /// Reads every blob in `ids` through one `git cat-file --batch` process, handing each
     /// to `each` in order (`None` for an object git does not have).
     pub fn read_blobs(&self, ids: &[&str], mut each: impl FnMut(usize, Option<Vec<u8>>)) -> Result<(), GitError> {

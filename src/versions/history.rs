@@ -1,7 +1,10 @@
 //! Reads every published article's earlier versions from git in one pass: one `git log`
 //! for the whole site, one `git cat-file --batch` for every blob whose `version` is not
-//! known from an earlier build (`Facts`, kept by blob id in `cache::history`) and one for
-//! the texts of earlier versions, and a full parse only of the texts a page will show.
+//! known from an earlier build (`Facts`, kept by blob id in `cache::history`) and one
+//! `--batch-check` that the known ones are still there. The texts of earlier versions whose
+//! facts were known, and the shared bibliography and registry of their commits, are read
+//! later (`SiteHistory::read_for`), only for the pages a build renders rather than takes
+//! over; a text is parsed in full only when a page shows it.
 
 use super::git::{GitError, Repo};
 use super::lineage::{Revision, lineages};
@@ -10,7 +13,8 @@ use crate::load::SourceFile;
 use crate::load::split::split_front_matter;
 use crate::parse::article::{Article, Sources, parse_article};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// What git says about the site's articles.
 #[derive(Default)]
@@ -20,8 +24,85 @@ pub struct SiteHistory {
     pub commits: Vec<CommitInfo>,
     /// By the article's file (relative to the site root, as it is now).
     pub articles: HashMap<String, ArticleHistory>,
-    /// By commit (index into `commits`): what each earlier version shown is judged against.
-    pub sources_at: HashMap<usize, std::sync::Arc<CommitSources>>,
+    /// The commits (indexes into `commits`) whose shared bibliography and registry the
+    /// earlier texts are judged against: those of every earlier version and of the texts an
+    /// approval was traced in with them. A text of any other commit (an approval found with
+    /// today's) is judged against today's. Known whether or not they were read yet.
+    pub judged_at: BTreeSet<usize>,
+    /// Of `judged_at`, the commits whose sources were read while tracing approvals; the
+    /// others are read by `read_for` when a page parses a text of theirs.
+    pub sources_at: HashMap<usize, Arc<CommitSources>>,
+    /// Where the texts and sources not read yet are read from.
+    repo: Option<Repo>,
+}
+
+/// What `SiteHistory::read_for` read for the pages a build renders.
+#[derive(Default)]
+pub struct Reads {
+    /// Earlier texts by blob id.
+    texts: HashMap<String, String>,
+    /// The sources of commits of `judged_at` not in `SiteHistory::sources_at`.
+    sources_at: HashMap<usize, Arc<CommitSources>>,
+}
+
+impl SiteHistory {
+    /// Reads from git what parsing and showing `pasts` needs and the history does not hold:
+    /// their texts not read yet, and the sources of their commits in `judged_at`.
+    pub fn read_for<'p>(&self, pasts: impl IntoIterator<Item = &'p PastVersion>) -> Result<Reads, GitError> {
+        let mut blobs = BTreeSet::new();
+        let mut commits = BTreeSet::new();
+        for past in pasts {
+            if past.text.is_none() {
+                blobs.insert(past.blob.as_str());
+            }
+            if self.judged_at.contains(&past.commit) && !self.sources_at.contains_key(&past.commit) {
+                commits.insert(past.commit);
+            }
+        }
+        if blobs.is_empty() && commits.is_empty() {
+            return Ok(Reads::default());
+        }
+        let Some(repo) = &self.repo else {
+            return Err(GitError("the history's texts are not in a repository".into()));
+        };
+        let ids: Vec<&str> = blobs.into_iter().collect();
+        let mut texts = HashMap::with_capacity(ids.len());
+        let mut lost = None;
+        repo.read_blobs(&ids, |index, bytes| {
+            match bytes.and_then(|b| String::from_utf8(b).ok()) {
+                Some(text) => {
+                    texts.insert(ids[index].to_string(), crate::load::split::strip_bom(text));
+                }
+                None => lost = Some(ids[index]),
+            }
+        })?;
+        if let Some(blob) = lost {
+            // It was there when the history was read: the repository changed during the build.
+            return Err(GitError(format!("git no longer has the text {blob}")));
+        }
+        Ok(Reads {
+            texts,
+            sources_at: sources_at(repo, &self.commits, &commits)?,
+        })
+    }
+
+    /// What the texts of `commit` are judged against: its own sources when it is in
+    /// `judged_at`, else none (today's).
+    pub fn sources_of<'s>(&'s self, commit: usize, reads: &'s Reads) -> Option<&'s CommitSources> {
+        self.sources_at
+            .get(&commit)
+            .or_else(|| reads.sources_at.get(&commit))
+            .map(|sources| &**sources)
+    }
+}
+
+impl Reads {
+    /// The text of `past`, from the history or as read for the pages.
+    pub fn text_of<'r>(&'r self, past: &'r PastVersion) -> Option<&'r str> {
+        past.text
+            .as_deref()
+            .or_else(|| self.texts.get(&past.blob).map(String::as_str))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -46,21 +127,25 @@ pub struct ArticleHistory {
 
 /// One earlier text. It is kept unparsed: pages parse it when they render it and drop it
 /// after, so that thousands of earlier versions never sit in memory as parsed articles.
+/// Its text is read only when reading history needs it (a withdrawal or a `version` the
+/// quick reading cannot judge, an approval to trace, a blob whose facts were not known);
+/// otherwise a page that shows it reads it (`SiteHistory::read_for`).
 pub struct PastVersion {
     pub version: u32,
     /// Index into `SiteHistory::commits`.
     pub commit: usize,
     /// The file's path in that commit, relative to the site root.
     pub path: String,
-    /// Git's name of the bytes `text` was read from: pages name the text by it.
+    /// Git's name of the bytes of the text: pages name the text by it.
     pub blob: String,
-    pub text: String,
+    /// `None` until a page needs it.
+    pub text: Option<String>,
 }
 
 impl PastVersion {
-    /// The text parsed as the build parses it, or `None` when it no longer parses.
-    pub fn parse(&self, sources: Sources<'_>) -> Option<Article> {
-        parse_text(&self.path, &self.text, sources)
+    /// Its `text` parsed as the build parses it, or `None` when it no longer parses.
+    pub fn parse(&self, text: &str, sources: Sources<'_>) -> Option<Article> {
+        parse_text(&self.path, text, sources)
     }
 }
 
@@ -184,10 +269,10 @@ pub struct CommitSources {
 pub fn sources_at(
     repo: &Repo,
     commits: &[CommitInfo],
-    needed: &std::collections::BTreeSet<usize>,
-) -> Result<HashMap<usize, std::sync::Arc<CommitSources>>, GitError> {
+    needed: &BTreeSet<usize>,
+) -> Result<HashMap<usize, Arc<CommitSources>>, GitError> {
     let folders = [crate::bibliography::BIBLIOGRAPHY_DIR, crate::people::PEOPLE_DIR];
-    let mut by_files: HashMap<Vec<(String, String)>, std::sync::Arc<CommitSources>> = HashMap::new();
+    let mut by_files: HashMap<Vec<(String, String)>, Arc<CommitSources>> = HashMap::new();
     let mut found = HashMap::new();
     for &index in needed {
         let Some(commit) = commits.get(index) else { continue };
@@ -229,9 +314,9 @@ pub fn sources_at(
             }
         }
         registry.people.sort_by(|a, b| a.id.cmp(&b.id));
-        let sources = std::sync::Arc::new(CommitSources {
+        let sources = Arc::new(CommitSources {
             bibliography: crate::bibliography::parse_bibliography(&bibliography_files).0,
-            registry: std::sync::Arc::new(registry),
+            registry: Arc::new(registry),
         });
         by_files.insert(files, sources.clone());
         found.insert(index, sources);
@@ -304,7 +389,9 @@ pub fn read_history(
     })?;
     collect_known(next..requests.len(), &mut collected, &mut learnt);
 
-    // The texts of the earlier versions whose facts were known.
+    // The earlier versions whose facts were known: a text whose number the quick reading
+    // could not judge is read to be parsed; the others only looked up, for a page reads
+    // them only if it renders them.
     let unread: Vec<(usize, u32, usize)> = collected
         .iter()
         .enumerate()
@@ -315,13 +402,16 @@ pub fn read_history(
                 .map(move |(&number, &(rev, _, _))| (article, number, rev))
         })
         .collect();
-    let ids: Vec<&str> = unread
-        .iter()
-        .map(|&(article, _, rev)| revisions[article][rev].blob.as_str())
-        .collect();
+    let (to_parse, to_find): (Vec<_>, Vec<_>) = unread.into_iter().partition(|&(_, number, _)| is_unjudged(number));
+    let ids = |unread: &[(usize, u32, usize)]| -> Vec<&str> {
+        unread
+            .iter()
+            .map(|&(article, _, rev)| revisions[article][rev].blob.as_str())
+            .collect()
+    };
     let mut lost = false;
-    repo.read_blobs(&ids, |index, bytes| {
-        let (article, number, _) = unread[index];
+    repo.read_blobs(&ids(&to_parse), |index, bytes| {
+        let (article, number, _) = to_parse[index];
         match (
             bytes.and_then(|b| String::from_utf8(b).ok()),
             collected[article].by_version.get_mut(&number),
@@ -330,6 +420,8 @@ pub fn read_history(
             _ => lost = true,
         }
     })?;
+    // A text git no longer has would never have been collected: `lost`, as for a text read.
+    lost |= repo.blobs_held(&ids(&to_find))?.contains(&false);
     if lost {
         // A blob known before is no longer in the repository: what it hid (an earlier text
         // of the same number) is found by reading everything, as without the facts.
@@ -349,14 +441,14 @@ pub fn read_history(
         .map(|((want, collected), line)| {
             let mut versions: Vec<(usize, PastVersion)> = Vec::new();
             for (number, (rev, commit, text)) in collected.by_version {
-                // Every text was read above: a blob git no longer has is never collected.
-                let Some(text) = text else { continue };
                 let path = line[rev].path.clone();
-                // Only a `version` the quick reading could not judge needs the full parse here.
-                let version = if number < u32::MAX / 2 {
+                // Only a `version` the quick reading could not judge needs the full parse here;
+                // its text was read above.
+                let version = if !is_unjudged(number) {
                     number
                 } else {
-                    match parse_text(&path, &text, sources) {
+                    let Some(text) = text.as_deref() else { continue };
+                    match parse_text(&path, text, sources) {
                         Some(article) if want.withdrawn && article.retired.is_some() => continue,
                         Some(article) => article.version,
                         None => continue,
@@ -392,7 +484,7 @@ pub fn read_history(
                         commit: line[*rev].commit,
                         path: line[*rev].path.clone(),
                         blob: line[*rev].blob.clone(),
-                        text: text.clone(),
+                        text: Some(text.clone()),
                     })
                 })
             });
@@ -405,7 +497,7 @@ pub fn read_history(
                         commit: line[rev].commit,
                         path: line[rev].path.clone(),
                         blob: line[rev].blob.clone(),
-                        text,
+                        text: Some(text),
                     })
                     .collect()
             } else {
@@ -422,11 +514,16 @@ pub fn read_history(
             )
         })
         .collect();
-    let needed: std::collections::BTreeSet<usize> = results
+    let judged_at: BTreeSet<usize> = results
         .iter()
         .flat_map(|(_, history, untraced)| history.versions.iter().chain(untraced).map(|v| v.commit))
         .collect();
-    let sources_at = sources_at(repo, &commits, &needed)?;
+    // Only the untraced texts are parsed here: the other commits wait for a page to need them.
+    let untraced_at: BTreeSet<usize> = results
+        .iter()
+        .flat_map(|(_, _, untraced)| untraced.iter().map(|v| v.commit))
+        .collect();
+    let sources_at = sources_at(repo, &commits, &untraced_at)?;
     let articles = results
         .into_iter()
         .map(|(file, mut history, untraced)| {
@@ -435,10 +532,13 @@ pub fn read_history(
             if let Some(hash) = history.traced_hash.clone().filter(|_| history.approved.is_none()) {
                 history.approved = untraced.into_iter().rev().find_map(|mut past| {
                     let then = sources_at.get(&past.commit)?;
-                    let article = past.parse(Sources {
-                        bibliography: &then.bibliography,
-                        ..sources
-                    })?;
+                    let article = past.parse(
+                        past.text.as_deref()?,
+                        Sources {
+                            bibliography: &then.bibliography,
+                            ..sources
+                        },
+                    )?;
                     article.fingerprint.is(&hash).then(|| {
                         past.version = article.version;
                         past
@@ -452,8 +552,16 @@ pub fn read_history(
         from_git: true,
         commits,
         articles,
+        judged_at,
         sources_at,
+        repo: Some(repo.clone()),
     })
+}
+
+/// Whether `number`, a key of `Collected::by_version`, stands for a text whose `version`
+/// the quick reading could not judge (keyed by its revision instead).
+fn is_unjudged(number: u32) -> bool {
+    number >= u32::MAX / 2
 }
 
 /// The `version` field of a text without parsing all of it: a top-level `version:` line in

@@ -1,7 +1,8 @@
 //! Versions, as `build` publishes them: each article's history (from git where the site is
 //! a repository, else from its `changes` notes) with diffs and earlier versions at stable
 //! URLs, and the site's editions with a switcher between them. Runs between link and
-//! render; reads git once for the whole site.
+//! render; reads git once for the whole site, then only what the pages a build renders
+//! rather than takes over show (`history::SiteHistory::read_for`).
 
 pub mod diff;
 pub mod git;

@@ -3,11 +3,12 @@
 //!
 //! Each page is keyed by what it reads (`Keyed`: the current article's parse, each earlier
 //! text by its blob, path, number and commit, the withdrawal, today and what is site-wide),
-//! so that a build with the cache takes an unchanged page over (`Sink::take_over`) and
-//! parses only the earlier texts of the pages it renders.
+//! so that a build with the cache takes an unchanged page over (`Sink::take_over`), then
+//! reads from git only the earlier texts, and their commits' shared bibliography and
+//! registry, that the pages it renders show (`SiteHistory::read_for`), and parses only those.
 
 use super::diff::{Diff, diff_html};
-use super::history::{ArticleHistory, CommitInfo, PastVersion, SiteHistory};
+use super::history::{ArticleHistory, CommitInfo, PastVersion, Reads, SiteHistory};
 use super::reader_text::reader_text;
 use crate::diagnostic::Diagnostic;
 use crate::editions::Nav;
@@ -267,8 +268,8 @@ impl Keyed<'_> {
 /// An earlier text as the pages read it, appended to `out`: its number, its path, its
 /// bytes (by git's name of them), its commit (by id, which names the tree its shared
 /// bibliography and registry are read from, and with the date and subject the pages show)
-/// and whether those were read for it: without them it is judged against today's, which
-/// the article's parse names.
+/// and whether it is judged against those (`judged_at`, known before they are read):
+/// without them it is judged against today's, which the article's parse names.
 fn past_into(out: &mut Vec<u8>, past: &PastVersion, history: &SiteHistory) {
     let mut field = |bytes: &[u8]| {
         out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
@@ -285,12 +286,14 @@ fn past_into(out: &mut Vec<u8>, past: &PastVersion, history: &SiteHistory) {
         }
         None => field(b""),
     }
-    field(&[u8::from(history.sources_at.contains_key(&past.commit))]);
+    field(&[u8::from(history.judged_at.contains(&past.commit))]);
 }
 
 /// Renders the history and version pages of every published and every withdrawn question
-/// into `sink`. One job per
-/// article parses its earlier texts once, writes its pages and drops them.
+/// into `sink`: one job per article takes over its pages whose key is unchanged, one read
+/// from git fetches what the others show and git was not asked for yet (`read_for`), and
+/// one job per article with pages left parses its earlier texts once, writes its pages
+/// and drops them.
 pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progress) -> Result<(), Vec<Diagnostic>> {
     let site = inputs.site;
     let urls = Urls::new(&site.config.base_url);
@@ -306,14 +309,46 @@ pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progres
         }
     });
     progress.stage("history", Some(wanted.len() as u64));
-    let mut problems: Vec<Diagnostic> = wanted
+    let planned: Vec<Result<Option<Plan<'_>>, Diagnostic>> = wanted
         .into_par_iter()
-        .filter_map(|(article, withdrawn)| {
-            let result = render_article(inputs, keyed.as_ref(), article, withdrawn, &urls, &topics, sink);
-            progress.step();
-            result.err()
+        .map(|(article, withdrawn)| {
+            let plan = plan_article(inputs, keyed.as_ref(), article, withdrawn, &urls, sink);
+            if !matches!(plan, Ok(Some(_))) {
+                progress.step();
+            }
+            plan
         })
         .collect();
+    let mut problems = Vec::new();
+    let mut plans = Vec::new();
+    for plan in planned {
+        match plan {
+            Ok(Some(plan)) => plans.push(plan),
+            Ok(None) => {}
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let reads = inputs
+        .history
+        .read_for(plans.iter().flat_map(Plan::shown))
+        .map_err(|error| {
+            vec![Diagnostic::new(
+                crate::diagnostic::Code::OutputWrite,
+                "content",
+                crate::diagnostic::Position::START,
+                format!("cannot read the earlier versions the history pages show from git: {error}"),
+            )]
+        })?;
+    problems.extend(
+        plans
+            .into_par_iter()
+            .filter_map(|plan| {
+                let result = render_article(inputs, &reads, plan, &urls, &topics, sink);
+                progress.step();
+                result.err()
+            })
+            .collect::<Vec<_>>(),
+    );
     if !problems.is_empty() {
         // One broken template fails every article's page alike: it is reported once.
         problems.sort_by(|a, b| (&a.message, &a.file).cmp(&(&b.message, &b.file)));
@@ -323,21 +358,52 @@ pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progres
     Ok(())
 }
 
-/// One article's history page and its earlier versions' pages.
-fn render_article(
-    inputs: &Inputs<'_>,
+/// An article with no history from git.
+static NO_HISTORY: ArticleHistory = ArticleHistory {
+    versions: Vec::new(),
+    approved: None,
+    traced_hash: None,
+};
+
+/// One article's pages left to render once those whose key is unchanged are taken over.
+struct Plan<'a> {
+    article: &'a Article,
+    withdrawn: bool,
+    own: &'a ArticleHistory,
+    history_key: Option<PageKey>,
+    history_taken: bool,
+    /// By earlier version, as `own.versions`.
+    version_keys: Vec<Option<PageKey>>,
+    version_taken: Vec<bool>,
+}
+
+impl Plan<'_> {
+    /// The earlier texts the pages left show: all of them on the history page, else those
+    /// of the version pages left.
+    fn shown(&self) -> impl Iterator<Item = &PastVersion> {
+        let all = !self.history_taken;
+        self.own
+            .versions
+            .iter()
+            .zip(&self.version_taken)
+            .filter(move |(_, taken)| all || !**taken)
+            .map(|(past, _)| past)
+            .chain(self.own.approved.iter().filter(move |_| all))
+    }
+}
+
+/// Takes over the pages of `article` whose key is unchanged; the pages left, if any.
+fn plan_article<'a>(
+    inputs: &'a Inputs<'_>,
     keyed: Option<&Keyed<'_>>,
-    article: &Article,
+    article: &'a Article,
     withdrawn: bool,
     urls: &Urls,
-    topics: &[TopicView],
     sink: &dyn Sink,
-) -> Result<(), Diagnostic> {
-    let site = inputs.site;
-    let empty = ArticleHistory::default();
-    let own = inputs.history.articles.get(&article.file).unwrap_or(&empty);
+) -> Result<Option<Plan<'a>>, Diagnostic> {
+    let own = inputs.history.articles.get(&article.file).unwrap_or(&NO_HISTORY);
     let history_path = history_dir(&article.slug);
-    let withdrawn_now = withdrawn_view(article, site, urls);
+    let withdrawn_now = withdrawn_view(article, inputs.site, urls);
     let history_key = keyed.and_then(|keyed| {
         keyed.history(
             article,
@@ -355,7 +421,8 @@ fn render_article(
             keyed.and_then(|keyed| keyed.version(article, past, inputs.history, withdrawn_now.as_ref(), &dir))
         })
         .collect();
-    // Only the pages not taken over are rendered, and only the texts they show are parsed.
+    // Only the pages not taken over are rendered, and only the texts they show are read
+    // and parsed.
     let history_taken = taken_over(sink, &history_path, history_key.as_ref())?;
     let mut version_taken = Vec::with_capacity(own.versions.len());
     for (past, key) in own.versions.iter().zip(&version_keys) {
@@ -366,13 +433,45 @@ fn render_article(
         )?);
     }
     if history_taken && version_taken.iter().all(|&taken| taken) {
-        return Ok(());
+        return Ok(None);
     }
+    Ok(Some(Plan {
+        article,
+        withdrawn,
+        own,
+        history_key,
+        history_taken,
+        version_keys,
+        version_taken,
+    }))
+}
+
+/// The pages of `plan`: the history page and the earlier versions' pages not taken over,
+/// from the texts and sources in the history or `reads`.
+fn render_article(
+    inputs: &Inputs<'_>,
+    reads: &Reads,
+    plan: Plan<'_>,
+    urls: &Urls,
+    topics: &[TopicView],
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let Plan {
+        article,
+        withdrawn,
+        own,
+        history_key,
+        history_taken,
+        version_keys,
+        version_taken,
+    } = plan;
+    let site = inputs.site;
+    let history_path = history_dir(&article.slug);
     // Earlier texts are judged as the current one is (an unsigned or forged approval of an
     // old version names no one either), but against their own commit's shared bibliography
     // and registry: what the page showed, and who could sign, then.
-    let parse_past = |p: &super::history::PastVersion| {
-        let then = inputs.history.sources_at.get(&p.commit);
+    let parse_past = |p: &PastVersion| -> Result<Option<Article>, Diagnostic> {
+        let then = inputs.history.sources_of(p.commit, reads);
         let registry = then.map_or_else(|| site.people.clone(), |then| then.registry.clone());
         let trust = crate::review::trust::Trust::new(site.config, registry, None).without_currency();
         let sources = crate::parse::article::Sources {
@@ -383,19 +482,33 @@ fn render_article(
             spill: None,
             judge: None,
         };
-        p.parse(sources)
+        Ok(p.parse(shown_text(reads, p, article)?, sources))
     };
     let parsed: Vec<Option<Article>> = own
         .versions
         .iter()
         .zip(&version_taken)
-        .map(|(past, &taken)| if history_taken && taken { None } else { parse_past(past) })
-        .collect();
-    // The text a stale approval approved, to compare with the current one as readers read it.
-    let approved = own.approved.as_ref().filter(|_| !history_taken).and_then(parse_past);
+        .map(|(past, &taken)| {
+            if history_taken && taken {
+                Ok(None)
+            } else {
+                parse_past(past)
+            }
+        })
+        .collect::<Result<_, _>>()?;
     let current_dir = article_dir(&article.slug);
 
     if !history_taken {
+        // The text a stale approval approved, to compare with the current one as readers read it.
+        let approved = match &own.approved {
+            Some(past) => Some((shown_text(reads, past, article)?, parse_past(past)?)),
+            None => None,
+        };
+        let texts: Vec<&str> = own
+            .versions
+            .iter()
+            .map(|past| shown_text(reads, past, article))
+            .collect::<Result<_, _>>()?;
         let mut ctx = tera::Context::new();
         // Only a diff with the past needs the current text, and only a site in git has a past;
         // a withdrawal is no text to compare with.
@@ -410,7 +523,8 @@ fn render_article(
             &history_view(
                 article,
                 own,
-                (&parsed, approved.as_ref()),
+                (&texts, &parsed),
+                approved.as_ref().map(|(text, parsed)| (*text, parsed.as_ref())),
                 inputs.history,
                 &current_text,
                 urls,
@@ -471,6 +585,19 @@ fn render_article(
         render(inputs, ctx, "version.html", &dir, Some(&own), key.as_ref(), sink)?;
     }
     Ok(())
+}
+
+/// The text of `article`'s earlier version `past`, which `read_for` read when git had not.
+fn shown_text<'r>(reads: &'r Reads, past: &'r PastVersion, article: &Article) -> Result<&'r str, Diagnostic> {
+    reads.text_of(past).ok_or_else(|| {
+        template_error(
+            &article.file,
+            format!(
+                "the earlier text {} of {} was never read (this is a bug in Evident: please report it)",
+                past.blob, article.file
+            ),
+        )
+    })
 }
 
 /// Whether the page at `dir` was taken over from the build before, by its `key`. Debug
@@ -607,10 +734,12 @@ fn readers_diff((old_source, old): (&str, Option<&Article>), (new_source, new): 
 
 /// Every earlier version the site knows of — from git and from the current text's
 /// `changes` notes — newest first, each with its diff to the next known text.
+#[allow(clippy::too_many_arguments)]
 fn history_view<'a>(
     article: &'a Article,
     own: &'a ArticleHistory,
-    (parsed, approved_parsed): (&'a [Option<Article>], Option<&Article>),
+    (texts, parsed): (&[&str], &'a [Option<Article>]),
+    approved_read: Option<(&str, Option<&Article>)>,
     history: &'a SiteHistory,
     current_text: &str,
     urls: &Urls,
@@ -619,21 +748,26 @@ fn history_view<'a>(
     let notes: BTreeMap<u32, &crate::parse::front_matter::Change> =
         article.changes.iter().rev().map(|c| (c.version, c)).collect();
     // Git's versions in ascending number, so that each can be compared with the next.
-    let mut known: Vec<(&PastVersion, Option<&Article>)> =
-        own.versions.iter().zip(parsed.iter().map(Option::as_ref)).collect();
-    known.sort_by_key(|(p, _)| p.version);
+    let mut known: Vec<(&PastVersion, &str, Option<&Article>)> = own
+        .versions
+        .iter()
+        .zip(texts.iter().copied())
+        .zip(parsed.iter().map(Option::as_ref))
+        .map(|((past, text), old)| (past, text, old))
+        .collect();
+    known.sort_by_key(|(p, _, _)| p.version);
     let withdrawn = withdrawn_view(article, site, urls);
     let mut by_number: BTreeMap<u32, VersionView<'a>> = BTreeMap::new();
-    for (k, &(past, old)) in known.iter().enumerate() {
+    for (k, &(past, text, old)) in known.iter().enumerate() {
         let (next_text, next_parsed, next_version) = match known.get(k + 1) {
-            Some((next, next_parsed)) => (next.text.as_str(), *next_parsed, next.version),
+            Some((next, next_text, next_parsed)) => (*next_text, *next_parsed, next.version),
             None => (current_text, Some(article), article.version),
         };
         // The last text of a withdrawn question was followed by its withdrawal, not a text.
-        let diff = (withdrawn.is_none() || k + 1 < known.len())
-            .then(|| readers_diff((&past.text, old), (next_text, next_parsed)));
+        let diff =
+            (withdrawn.is_none() || k + 1 < known.len()).then(|| readers_diff((text, old), (next_text, next_parsed)));
         let diff_is_approval =
-            next_version == article.version && own.approved.as_ref().is_some_and(|approved| approved.text == past.text);
+            next_version == article.version && approved_read.is_some_and(|(approved, _)| approved == text);
         let own_note = old
             .and_then(|a| a.changes.iter().find(|c| c.version == past.version))
             .map(|c| c.summary.as_str());
@@ -687,33 +821,37 @@ fn history_view<'a>(
             },
         );
     }
-    let approval = own.approved.as_ref().map(|approved| {
-        let diff = readers_diff((&approved.text, approved_parsed), (current_text, Some(article)));
-        ApprovalView {
-            version: approved.version,
-            // Only when that version's page shows exactly the approved commit's text, with
-            // its approval: a text committed before its approval was recorded (the commit
-            // that recorded it squashed away) would be offered as "the approved version" on
-            // a page that says no clinician approved it.
-            url: own
-                .versions
-                .iter()
-                .zip(parsed)
-                .any(|(p, old)| {
-                    p.version == approved.version
-                        && p.commit == approved.commit
-                        && old.as_ref().is_some_and(|old| old.review_state.is_reviewed())
-                })
-                .then(|| urls.path(&version_dir(&article.slug, approved.version))),
-            commit: commit_view(&history.commits[approved.commit]),
-            reviewers: approved_by(article, site, today),
-            added: diff.added,
-            removed: diff.removed,
-            changed: diff.changed,
-            diff_summary: diff.summary(),
-            diff_html: diff.html,
-        }
-    });
+    let approval = own
+        .approved
+        .as_ref()
+        .zip(approved_read)
+        .map(|(approved, approved_read)| {
+            let diff = readers_diff(approved_read, (current_text, Some(article)));
+            ApprovalView {
+                version: approved.version,
+                // Only when that version's page shows exactly the approved commit's text, with
+                // its approval: a text committed before its approval was recorded (the commit
+                // that recorded it squashed away) would be offered as "the approved version" on
+                // a page that says no clinician approved it.
+                url: own
+                    .versions
+                    .iter()
+                    .zip(parsed)
+                    .any(|(p, old)| {
+                        p.version == approved.version
+                            && p.commit == approved.commit
+                            && old.as_ref().is_some_and(|old| old.review_state.is_reviewed())
+                    })
+                    .then(|| urls.path(&version_dir(&article.slug, approved.version))),
+                commit: commit_view(&history.commits[approved.commit]),
+                reviewers: approved_by(article, site, today),
+                added: diff.added,
+                removed: diff.removed,
+                changed: diff.changed,
+                diff_summary: diff.summary(),
+                diff_html: diff.html,
+            }
+        });
     HistoryView {
         from_git: history.from_git,
         current: CurrentView {
