@@ -332,12 +332,18 @@ pub fn render_pages(inputs: &Inputs<'_>, sink: &dyn Sink, progress: &dyn Progres
         .history
         .read_for(plans.iter().flat_map(Plan::shown))
         .map_err(|error| {
-            vec![Diagnostic::new(
-                crate::diagnostic::Code::OutputWrite,
-                "content",
-                crate::diagnostic::Position::START,
-                format!("cannot read the earlier versions the history pages show from git: {error}"),
-            )]
+            // An error whatever the code's usual severity: the build stops (`publish`).
+            vec![
+                Diagnostic::new(
+                    crate::diagnostic::Code::HistoryUnreadable,
+                    "content",
+                    crate::diagnostic::Position::START,
+                    format!("cannot read the earlier versions the history pages show from git: {error}"),
+                )
+                .with_hint(
+                    "check that `git` works in the site's folder and that its objects are whole (`git fsck`), then build again",
+                ),
+            ]
         })?;
     problems.extend(
         plans
