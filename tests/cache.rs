@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Site, git};
+use common::{Site, commit, edit, git};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -53,17 +53,6 @@ fn site() -> Site {
     git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
     commit(&site, "2025-02-01T12:00:00Z", "First version");
     site
-}
-
-fn commit(site: &Site, date: &str, message: &str) {
-    git(site, date, &["add", "-A"]);
-    git(site, date, &["commit", "-q", "--allow-empty", "-m", message]);
-}
-
-fn edit(site: &Site, rel: &str, from: &str, to: &str) {
-    let text = site.read(rel);
-    assert!(text.contains(from), "{rel} does not contain {from:?}");
-    site.write(rel, text.replacen(from, to, 1));
 }
 
 /// `build` with the cache, into public/: whether it said "up to date".

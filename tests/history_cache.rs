@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Site, git};
+use common::{Site, commit, edit, git};
 use std::collections::BTreeMap;
 
 const DOSE_FILE: &str = "content/cardiology/statin-start-dose.md";
@@ -34,17 +34,6 @@ fn shared_reference(title: &str) -> String {
     format!(
         "- id: jupiter\n  type: research\n  authors: [\"Ridker PM\"]\n  title: \"{title}\"\n  journal: \"N Engl J Med\"\n  year: 2008\n"
     )
-}
-
-fn commit(site: &Site, date: &str, message: &str) {
-    git(site, date, &["add", "-A"]);
-    git(site, date, &["commit", "-q", "--allow-empty", "-m", message]);
-}
-
-fn edit(site: &Site, rel: &str, from: &str, to: &str) {
-    let text = site.read(rel);
-    assert!(text.contains(from), "{rel} does not contain {from:?}");
-    site.write(rel, text.replacen(from, to, 1));
 }
 
 /// A site in git whose history pages read all there is to read: earlier versions (the dose

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, edit};
 use std::collections::BTreeMap;
 
 const MUSCLE: &str = "content/cardiology/statin-muscle-symptoms.md";
@@ -15,12 +15,6 @@ const METFORMIN: &str = "content/diabetes/metformin-first-line.md";
 const LINKS: &str = ".evident/cache/links.bin";
 const FINDINGS: &str = ".evident/cache/graph-findings.bin";
 const GRAPH: &str = ".evident/cache/graph.bin";
-
-fn edit(site: &Site, rel: &str, from: &str, to: &str) {
-    let text = site.read(rel);
-    assert!(text.contains(from), "{rel} does not contain {from:?}");
-    site.write(rel, text.replacen(from, to, 1));
-}
 
 fn kept(site: &Site, rel: &str) -> Vec<u8> {
     std::fs::read(site.path(rel)).unwrap_or_else(|e| panic!("{rel} is not kept: {e}"))

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, edit};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -20,12 +20,6 @@ fn site() -> Site {
     common::git(&site, "2025-02-01T12:00:00Z", &["init", "-q"]);
     common::commit(&site, "2025-02-01T12:00:00Z", "First version");
     site
-}
-
-fn edit(site: &Site, rel: &str, from: &str, to: &str) {
-    let text = site.read(rel);
-    assert!(text.contains(from), "{rel} does not contain {from:?}");
-    site.write(rel, text.replacen(from, to, 1));
 }
 
 fn build(site: &Site) {

@@ -462,6 +462,13 @@ pub fn commit(site: &Site, date: &str, message: &str) {
     git(site, date, &["commit", "-q", "-m", message]);
 }
 
+/// Replaces the first `from` in the site's file `rel` with `to`; the file must hold `from`.
+pub fn edit(site: &Site, rel: &str, from: &str, to: &str) {
+    let text = site.read(rel);
+    assert!(text.contains(from), "{rel} does not contain {from:?}");
+    site.write(rel, text.replacen(from, to, 1));
+}
+
 /// The day `evident approve` dates an approval: the real date, which tests cannot fix.
 pub fn today() -> evident::date::Date {
     evident::date::Date::today()
