@@ -419,24 +419,16 @@ fn plan_article<'a>(
             &history_path,
         )
     });
-    let version_keys: Vec<Option<PageKey>> = own
-        .versions
-        .iter()
-        .map(|past| {
-            let dir = version_dir(&article.slug, past.version);
-            keyed.and_then(|keyed| keyed.version(article, past, inputs.history, withdrawn_now.as_ref(), &dir))
-        })
-        .collect();
     // Only the pages not taken over are rendered, and only the texts they show are read
     // and parsed.
     let history_taken = taken_over(sink, &history_path, history_key.as_ref())?;
+    let mut version_keys = Vec::with_capacity(own.versions.len());
     let mut version_taken = Vec::with_capacity(own.versions.len());
-    for (past, key) in own.versions.iter().zip(&version_keys) {
-        version_taken.push(taken_over(
-            sink,
-            &version_dir(&article.slug, past.version),
-            key.as_ref(),
-        )?);
+    for past in &own.versions {
+        let dir = version_dir(&article.slug, past.version);
+        let key = keyed.and_then(|keyed| keyed.version(article, past, inputs.history, withdrawn_now.as_ref(), &dir));
+        version_taken.push(taken_over(sink, &dir, key.as_ref())?);
+        version_keys.push(key);
     }
     if history_taken && version_taken.iter().all(|&taken| taken) {
         return Ok(None);
