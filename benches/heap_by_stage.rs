@@ -152,7 +152,9 @@ fn fields(site: &std::path::Path) {
         ("answer", |a| a.answer = Default::default()),
         ("plain_answer", |a| a.plain_answer = None),
         ("body.headings", |a| a.body.headings = Default::default()),
-        ("body.search_terms", |a| a.body.search_terms = String::new()),
+        ("body.search_terms", |a| {
+            a.body.restore_search_terms(&[], evident::packed::Holding::Copied(None));
+        }),
         ("body.html", |a| a.body.forget_html()),
         ("references", |a| a.references = Default::default()),
         ("citations", |a| {

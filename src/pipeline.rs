@@ -32,6 +32,11 @@
 //!   `packed::Spill`, an unnamed temporary file; the article keeps where it is, and its
 //!   page reads it back. A parse recalled from the build cache keeps where its body is in
 //!   the cache's pack (`cache::pack`), never copied.
+//! - **Bodies' search terms.** The distinct terms of each body, which only the search
+//!   index reads, are packed and spilled beside its HTML (0.6 KB an article when they were
+//!   held as text), and kept beside it by the build cache; the index unpacks them a block of
+//!   documents at a time, and a build with the cache only those of the articles whose terms
+//!   the kept index does not hold (`search::kept::SiteTerms::of`).
 //! - **References as typed.** Once its job has judged and annotated them, each article's
 //!   references are packed the same way (`parse::references::References::pack`: into the
 //!   spill when the build publishes, in memory otherwise); what stays is each one's key,
@@ -60,7 +65,7 @@
 //!   articles point at, its references' identities (key, DOI, PMID, 0.4 KB), citation
 //!   numbering (the order and each number's first marker as integers), the answers' text
 //!   (~0.3 KB), and of the body its headings (`parse::headings::Headings`: ids and
-//!   contents' texts in one string, 0.4 KB) and distinct search terms (0.6 KB);
+//!   contents' texts in one string, 0.4 KB);
 //! - the shared bibliography, the people registry, the configuration.
 //!
 //! Then, to the end: the related-question graph (`link::graph::Graph`: profiles and
@@ -80,7 +85,7 @@
 //! record), and only what it writes anew is a path and a record of its own.
 //!
 //! What still grows with the site beyond a few KB an article: the struct itself, the
-//! body's search terms and headings, and while rendering the search index while it is made
+//! body's headings, and while rendering the search index while it is made
 //! (its files go to the staging folder as each is made; its postings are varint gaps). No
 //! page lists more than 100 questions (`render::context::LISTING_PAGE_SIZE`): the review
 //! queue and its overdue reviews, topics and people's profiles are split into pages, since
@@ -821,7 +826,16 @@ pub fn graph(root: &Path, options: &BuildOptions, format: GraphFormat) -> (Repor
 /// `--drafts`), held in memory. Like `build`, it gives nothing when a finding is at error
 /// severity: an editor then searches a site that no reader could see.
 pub fn search_index(root: &Path, options: &BuildOptions) -> (Report, Option<Vec<crate::search::SearchFile>>) {
-    from_published_site(root, options, |site| crate::search::site_index(site, root))
+    match from_published_site(root, options, |site| crate::search::site_index(site, root)) {
+        (report, Some(Ok(files))) => (report, Some(files)),
+        (report, None) => (report, None),
+        // As `build` reports a page it could not render: a fault of the setup, exit 2.
+        (mut report, Some(Err(unmade))) => {
+            report.diagnostics.push(unmade);
+            report.outcome = Outcome::Misconfigured;
+            (report, None)
+        }
+    }
 }
 
 /// What `make` computes from the site `build` would publish, without its pages; nothing

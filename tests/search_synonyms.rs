@@ -85,10 +85,12 @@ fn index(docs: &[(String, String)], table: &Table) -> HashMap<String, Vec<u8>> {
             status: "under_review",
             topic: None,
             texts: [vec![phrase.as_str()], vec![], vec![], vec![], vec![]],
+            body: None,
             excerpt: "",
         })
         .collect();
     build_index(&documents, &[] as &[TopicView], "/questions/", table)
+        .expect("terms unpack")
         .into_iter()
         .map(|f| (f.path, f.bytes))
         .collect()

@@ -73,11 +73,12 @@ pub struct ArticleCache {
     known: Arc<super::known::KnownFiles>,
 }
 
-/// One kept parse as stored: bincode (`super::form`: the article without its references and
-/// its answers' HTML, their identities, the findings), then the body's, the answer's and the
-/// plain answer's packed HTML (each length first; empty for no article or no plain answer),
-/// then the packed references, all as the build holds them: recalled, none is unpacked or
-/// packed again.
+/// One kept parse as stored: bincode (`super::form`: the article without its references, its
+/// body's search terms and its answers' HTML; their identities; the findings), then the
+/// body's packed HTML, its packed search terms, the answer's and the plain answer's packed
+/// HTML (each length first; empty for no article, no terms or no plain answer), then the
+/// packed references, all as the build holds them: recalled, none is unpacked or packed
+/// again.
 #[derive(Serialize)]
 struct Storing<'a> {
     article: &'a Option<Article>,
@@ -245,12 +246,14 @@ impl Kept for ArticleCache {
         let payload = entry.bytes();
         let (article, rest) = frame::take_sized(payload)?;
         let (html, rest) = frame::take_sized(rest)?;
+        let (terms, rest) = frame::take_sized(rest)?;
         let (answer, rest) = frame::take_sized(rest)?;
         let (plain_answer, references) = frame::take_sized(rest)?;
         // Held where they are in the pack when the build spills: never copied again.
         let (file, start) = entry.place();
         let html_at = start + 16 + article.len() as u64;
-        let answer_at = html_at + 8 + html.len() as u64;
+        let terms_at = html_at + 8 + html.len() as u64;
+        let answer_at = terms_at + 8 + terms.len() as u64;
         let plain_answer_at = answer_at + 8 + answer.len() as u64;
         let references_at = plain_answer_at + plain_answer.len() as u64;
         let holding = |at: u64| match spill {
@@ -271,7 +274,9 @@ impl Kept for ArticleCache {
             } else if html.is_empty() || !article.body.restore_html(html, holding(html_at)) {
                 return None;
             }
-            if !article.answer.restore_html(answer, holding(answer_at)) {
+            if !article.body.restore_search_terms(terms, holding(terms_at))
+                || !article.answer.restore_html(answer, holding(answer_at))
+            {
                 return None;
             }
             let plain_restored = match article.plain_answer.as_mut() {
@@ -282,7 +287,7 @@ impl Kept for ArticleCache {
                 return None;
             }
             article.references = References::from_kept(stored.references, references, holding(references_at))?;
-        } else if [html, answer, plain_answer, references]
+        } else if [html, terms, answer, plain_answer, references]
             .iter()
             .any(|part| !part.is_empty())
             || !stored.references.is_empty()
@@ -304,19 +309,23 @@ impl Kept for ArticleCache {
         if parsed.spans.is_some() || !self.publishing {
             return;
         }
-        let (html, answers, references) = match parsed.article.as_ref() {
-            None => (Vec::new(), [Vec::new(), Vec::new()], None),
+        let (html, terms, answers, references) = match parsed.article.as_ref() {
+            None => (Vec::new(), Vec::new(), [Vec::new(), Vec::new()], None),
             Some(article) => {
                 let plain_answer = article.plain_answer.as_ref().map(|plain| plain.packed_html());
                 match (
                     article.body.packed_html(),
+                    article.body.packed_search_terms(),
                     article.answer.packed_html(),
                     plain_answer.transpose(),
                     article.references.kept_form(),
                 ) {
-                    (Some(Ok(html)), Ok(answer), Ok(plain_answer), Some(Ok(references))) => {
-                        (html, [answer, plain_answer.unwrap_or_default()], Some(references))
-                    }
+                    (Some(Ok(html)), Ok(terms), Ok(answer), Ok(plain_answer), Some(Ok(references))) => (
+                        html,
+                        terms,
+                        [answer, plain_answer.unwrap_or_default()],
+                        Some(references),
+                    ),
                     // Unreadable, or references not yet packed: not kept.
                     _ => return,
                 }
@@ -333,11 +342,13 @@ impl Kept for ArticleCache {
         let references = references.map(|r| r.packed).unwrap_or_default();
         let length = |part: &[u8]| (part.len() as u64).to_le_bytes();
         let [answer, plain_answer] = &answers;
-        let parts: [&[u8]; 9] = [
+        let parts: [&[u8]; 11] = [
             &length(&article),
             &article,
             &length(&html),
             &html,
+            &length(&terms),
+            &terms,
             &length(answer),
             answer,
             &length(plain_answer),

@@ -111,8 +111,13 @@ pub struct Body {
     /// The table of contents and every heading's id (`#fragment` targets), deeper ones too.
     pub headings: super::headings::Headings,
     pub has_code: bool,
-    /// `search::text::distinct_terms` of the body's text.
-    pub search_terms: String,
+    /// `search::text::distinct_terms` of the body's text, packed: only the search index
+    /// reads it, once, and a build with the cache reads the terms of an unchanged article
+    /// from the kept index instead. Held as they were, the terms were the largest part of
+    /// an article kept to the end of a build (0.6 KB). Spilled with the HTML when the build
+    /// gave a spill; stored beside the article by the build cache.
+    #[serde(skip)]
+    search_terms: Option<PackedText>,
 }
 
 impl Body {
@@ -137,6 +142,30 @@ impl Body {
         self.html_digest = None;
     }
 
+    /// The body's distinct search terms, unpacked (`search::text::distinct_terms`); empty
+    /// for a body parsed before they were made.
+    pub fn search_terms(&self) -> Result<String, crate::packed::UnpackError> {
+        self.search_terms.as_ref().map_or(Ok(String::new()), PackedText::unpack)
+    }
+
+    /// The packed search terms, as `restore_search_terms` takes them back (for the build
+    /// cache); empty when none were made.
+    pub fn packed_search_terms(&self) -> Result<Vec<u8>, crate::packed::UnpackError> {
+        self.search_terms.as_ref().map_or(Ok(Vec::new()), PackedText::packed)
+    }
+
+    /// Holds `packed` (from `packed_search_terms`) as the search terms again, where
+    /// `holding` says; empty bytes are no terms. False when the bytes are too short to be
+    /// packed text.
+    pub fn restore_search_terms(&mut self, packed: &[u8], holding: crate::packed::Holding<'_>) -> bool {
+        if packed.is_empty() {
+            self.search_terms = None;
+            return true;
+        }
+        self.search_terms = PackedText::from_packed(packed, holding);
+        self.search_terms.is_some()
+    }
+
     /// The packed HTML, as `restore_html` takes it back (for the build cache); `None` when
     /// none was made.
     pub fn packed_html(&self) -> Option<Result<Vec<u8>, crate::packed::UnpackError>> {
@@ -152,13 +181,14 @@ impl Body {
     }
 
     fn from_rendered(rendered: Rendered, output: Output, spill: Option<&Arc<Spill>>) -> Body {
-        let pack = |html: &str| match spill {
-            Some(spill) => PackedText::pack_into(html, spill),
-            None => PackedText::pack(html),
+        let pack = |text: &str| match spill {
+            Some(spill) => PackedText::pack_into(text, spill),
+            None => PackedText::pack(text),
         };
         let html = output == Output::Html;
+        let search_terms = crate::search::text::distinct_terms(&rendered.plain);
         Body {
-            search_terms: crate::search::text::distinct_terms(&rendered.plain),
+            search_terms: (!search_terms.is_empty()).then(|| pack(&search_terms)),
             html: html.then(|| pack(&rendered.html)),
             html_digest: html.then(|| {
                 use sha2::Digest;

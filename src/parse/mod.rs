@@ -457,7 +457,7 @@ mod tests {
                     .collect::<Vec<_>>(),
                 a.body.headings.toc().map(|t| t.id.to_string()).collect::<Vec<_>>(),
                 a.body.has_code,
-                a.body.search_terms.clone(),
+                a.body.search_terms().expect("unpacks"),
                 a.citations.order.clone(),
                 a.fingerprint.hash(),
                 a.answer.html().expect("unpacks"),

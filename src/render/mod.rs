@@ -444,7 +444,12 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 shared.extras.kept_index,
                 staging,
             )
-            .map_err(|(path, error)| templates::template_error(&path, format!("{error:#}")))
+            .map_err(|unpublished| match unpublished {
+                crate::search::Unpublished::Unwritten(path, error) => {
+                    templates::template_error(&path, format!("{error:#}"))
+                }
+                crate::search::Unpublished::Unreadable(unreadable) => unreadable.reported(site),
+            })
         }
         Job::ReviewQueue(page) => {
             // Two lists share the queue's pages, each split into hundreds: the questions

@@ -113,6 +113,16 @@ pub struct SiteTerms {
 enum Found {
     Recalled(Vec<(u32, u8)>),
     Made(DocTerms),
+    /// Its body's terms would not unpack.
+    Unreadable(crate::packed::UnpackError),
+}
+
+/// A document whose body's search terms would not unpack (`Body::search_terms`): its place
+/// among the documents, and why. No index is made without them.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub document: usize,
+    pub error: crate::packed::UnpackError,
 }
 
 impl SiteTerms {
@@ -124,7 +134,7 @@ impl SiteTerms {
         names: &[Option<[u8; 32]>],
         kept: Option<KeptTerms>,
         lists: bool,
-    ) -> SiteTerms {
+    ) -> Result<SiteTerms, Unreadable> {
         use rayon::prelude::*;
         let KeptTerms {
             dictionary: kept_dictionary,
@@ -170,7 +180,10 @@ impl SiteTerms {
                     match recalled {
                         Some(terms) => {
                             if cfg!(debug_assertions) {
-                                let made = doc_terms(doc);
+                                let made = match doc_terms(doc) {
+                                    Ok(made) => made,
+                                    Err(error) => return Found::Unreadable(error),
+                                };
                                 let recalled: Vec<(&str, u8)> = terms
                                     .iter()
                                     .map(|&(place, group)| (kept_dictionary[place as usize].as_str(), group))
@@ -185,7 +198,10 @@ impl SiteTerms {
                             }
                             Found::Recalled(terms)
                         }
-                        None => Found::Made(doc_terms(doc)),
+                        None => match doc_terms(doc) {
+                            Ok(made) => Found::Made(made),
+                            Err(error) => Found::Unreadable(error),
+                        },
                     }
                 })
                 .collect();
@@ -193,10 +209,17 @@ impl SiteTerms {
             // every document.
             for doc in chunk.iter_mut() {
                 doc.texts = Default::default();
+                doc.body = None;
             }
             for (offset, found) in found.into_iter().enumerate() {
                 let number = (start + offset) as u32;
                 match found {
+                    Found::Unreadable(error) => {
+                        return Err(Unreadable {
+                            document: number as usize,
+                            error,
+                        });
+                    }
                     Found::Recalled(terms) => {
                         for (place, group) in terms {
                             postings[place as usize].push(number, group);
@@ -280,13 +303,13 @@ impl SiteTerms {
             .map(|&place| std::mem::take(&mut postings[place as usize]))
             .collect();
         let (lists, ends) = merged.renumbered(&rank);
-        SiteTerms {
+        Ok(SiteTerms {
             dictionary,
             postings,
             lists,
             ends,
             made,
-        }
+        })
     }
 
     /// Document `number`'s terms as `KeptTerms::documents` holds them (empty unless the
@@ -485,6 +508,7 @@ mod tests {
             status: "draft",
             topic: None,
             texts: [vec![question], vec![], vec![], vec![], vec![body]],
+            body: None,
             excerpt: "",
         })
         .collect()
@@ -518,11 +542,12 @@ mod tests {
                 status: "draft",
                 topic: None,
                 texts: [vec![], vec![], vec![], vec![], vec![body.as_str()]],
+                body: None,
                 excerpt: "",
             })
             .collect();
         let names: Vec<Option<[u8; 32]>> = (0..bodies.len()).map(|i| Some([(i % 251) as u8; 32])).collect();
-        let terms = SiteTerms::of(&mut docs, &names, None, true);
+        let terms = SiteTerms::of(&mut docs, &names, None, true).expect("terms unpack");
         for (number, body) in bodies.iter().enumerate() {
             let places = decode(terms.list(number), terms.dictionary.len() as u32).expect("decodes");
             let mut words: Vec<&str> = places
@@ -539,11 +564,11 @@ mod tests {
 
     #[test]
     fn recalled_terms_give_the_dictionary_and_postings_worked_out_ones_do() {
-        let fresh = SiteTerms::of(&mut docs(), &[], None, true);
+        let fresh = SiteTerms::of(&mut docs(), &[], None, true).expect("terms unpack");
         assert_eq!(fresh.made, 3);
         assert!(fresh.dictionary.windows(2).all(|p| p[0] < p[1]));
         let names = named(0);
-        let recalled = SiteTerms::of(&mut docs(), &names, Some(kept(&fresh, &names)), true);
+        let recalled = SiteTerms::of(&mut docs(), &names, Some(kept(&fresh, &names)), true).expect("terms unpack");
         assert_eq!(recalled.made, 0);
         assert_eq!(recalled.dictionary, fresh.dictionary);
         assert_eq!(recalled.postings, fresh.postings);
@@ -553,16 +578,16 @@ mod tests {
     #[test]
     fn an_edited_document_is_worked_out_and_its_new_terms_sorted_in() {
         let names = named(0);
-        let before = SiteTerms::of(&mut docs(), &names, None, true);
+        let before = SiteTerms::of(&mut docs(), &names, None, true).expect("terms unpack");
         let mut edited = docs();
         edited[1].texts[4] = vec!["aspirin zinc bleeding"];
         let mut renamed = names.clone();
         renamed[1] = Some([9; 32]);
-        let after = SiteTerms::of(&mut edited, &renamed, Some(kept(&before, &names)), true);
+        let after = SiteTerms::of(&mut edited, &renamed, Some(kept(&before, &names)), true).expect("terms unpack");
         assert_eq!(after.made, 1);
         let mut edited = docs();
         edited[1].texts[4] = vec!["aspirin zinc bleeding"];
-        let fresh = SiteTerms::of(&mut edited, &[], None, true);
+        let fresh = SiteTerms::of(&mut edited, &[], None, true).expect("terms unpack");
         assert_eq!(after.dictionary, fresh.dictionary);
         assert!(after.dictionary.iter().any(|t| t == "zinc"));
         assert!(
@@ -576,17 +601,17 @@ mod tests {
     #[test]
     fn a_list_that_does_not_decode_is_worked_out_again() {
         let names = named(0);
-        let fresh = SiteTerms::of(&mut docs(), &names, None, true);
+        let fresh = SiteTerms::of(&mut docs(), &names, None, true).expect("terms unpack");
         let mut damaged = kept(&fresh, &names);
         // A place past the dictionary, and a varint cut short.
         damaged.documents[0].1 = vec![0xff, 0x7f];
         damaged.documents[2].1.push(0x80);
-        let again = SiteTerms::of(&mut docs(), &names, Some(damaged), true);
+        let again = SiteTerms::of(&mut docs(), &names, Some(damaged), true).expect("terms unpack");
         assert_eq!(again.made, 2);
         assert_eq!(again.postings, fresh.postings);
         let mut unsorted = kept(&fresh, &names);
         unsorted.dictionary.swap(0, 1);
-        let again = SiteTerms::of(&mut docs(), &names, Some(unsorted), true);
+        let again = SiteTerms::of(&mut docs(), &names, Some(unsorted), true).expect("terms unpack");
         assert_eq!(again.made, 3);
         assert_eq!(again.dictionary, fresh.dictionary);
     }

@@ -75,6 +75,9 @@ pub struct Document<'a> {
     pub topic: Option<usize>,
     /// Its text in each of `GROUPS`.
     pub texts: [Vec<&'a str>; 5],
+    /// The article's body, whose search terms, unpacked only when they are read, follow
+    /// `texts`' last group (`None` for a document of texts alone).
+    pub body: Option<&'a crate::parse::article::Body>,
     /// The answer's plain text, which a result quotes around the matched words.
     pub excerpt: &'a str,
 }
@@ -126,7 +129,7 @@ struct TopicEntry<'a> {
 /// Every file of the index of `site`, as `build` writes it under `search/`; `root` is
 /// where its `synonyms.yaml` may be (one that does not load was reported by `check`, and
 /// the built-in table is used instead).
-pub fn site_index(site: &Site<'_>, root: &std::path::Path) -> Vec<SearchFile> {
+pub fn site_index(site: &Site<'_>, root: &std::path::Path) -> Result<Vec<SearchFile>, crate::diagnostic::Diagnostic> {
     use crate::render::context::{summary_view, topic_view};
     use crate::render::urls::Urls;
     let urls = Urls::new(&site.config.base_url);
@@ -134,6 +137,7 @@ pub fn site_index(site: &Site<'_>, root: &std::path::Path) -> Vec<SearchFile> {
     let summaries: Vec<SummaryView> = site.articles.iter().map(|a| summary_view(a, &urls, &topics)).collect();
     let docs = documents(site, &topics, &summaries);
     build_index(&docs, &topics, &urls.path("questions/"), &site_synonyms(root))
+        .map_err(|unreadable| unreadable.reported(site))
 }
 
 /// The synonym table of the site at `root`.
@@ -179,12 +183,40 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
                     topic_titles,
                     article.body.headings.toc().map(|t| t.text).collect(),
                     answer,
-                    vec![article.body.search_terms.as_str()],
+                    Vec::new(),
                 ],
+                body: Some(&article.body),
                 excerpt: &article.answer.plain,
             }
         })
         .collect()
+}
+
+/// Why an index was not published.
+#[derive(Debug)]
+pub enum Unpublished {
+    /// A document's body terms would not unpack.
+    Unreadable(kept::Unreadable),
+    /// A file of the index was not written: its path, and why.
+    Unwritten(String, anyhow::Error),
+}
+
+impl From<kept::Unreadable> for Unpublished {
+    fn from(unreadable: kept::Unreadable) -> Unpublished {
+        Unpublished::Unreadable(unreadable)
+    }
+}
+
+impl kept::Unreadable {
+    /// The finding for it, on the file of the article of `site` it is the document of
+    /// (`documents` keeps the site's order).
+    pub fn reported(self, site: &Site<'_>) -> crate::diagnostic::Diagnostic {
+        let file = site
+            .articles
+            .get(self.document)
+            .map_or("", |article| article.file.as_str());
+        crate::render::unpacking_failed(file, self.error)
+    }
 }
 
 /// Every file of the index for `docs`, the manifest first; `url` is where questions live
@@ -194,7 +226,7 @@ pub fn build_index(
     topics: &[TopicView],
     url: &str,
     synonyms: &synonyms::Table,
-) -> Vec<SearchFile> {
+) -> Result<Vec<SearchFile>, kept::Unreadable> {
     // `write_index` lets go of each document's texts once it has read them.
     let mut docs: Vec<Document<'_>> = docs
         .iter()
@@ -204,17 +236,13 @@ pub fn build_index(
         })
         .collect();
     let mut files = Vec::new();
-    let written = write_index(&mut docs, topics, url, synonyms, &mut |file| {
+    write_index(&mut docs, topics, url, synonyms, &mut |file| {
         files.push(file);
-        Ok::<(), std::convert::Infallible>(())
-    });
-    match written {
-        Ok(()) => {}
-        Err(never) => match never {},
-    }
+        Ok::<(), kept::Unreadable>(())
+    })?;
     // `write_index` gives the manifest last, once every shard it names is made.
     files.rotate_right(1);
-    files
+    Ok(files)
 }
 
 /// Writes the index of `site` into `sink`, as `write_index` makes it. With `kept` and a
@@ -230,20 +258,21 @@ pub fn publish_index(
     root: &std::path::Path,
     kept: Option<&dyn kept::KeptIndex>,
     sink: &dyn crate::write::Sink,
-) -> Result<(), (String, anyhow::Error)> {
+) -> Result<(), Unpublished> {
     let urls = crate::render::urls::Urls::new(&site.config.base_url);
     let questions = urls.path("questions/");
     let synonyms = site_synonyms(root);
     let mut docs = documents(site, topics, summaries);
     let Some(kept) = kept.filter(|_| sink.keeps_pages()) else {
         return write_index(&mut docs, topics, &questions, &synonyms, &mut |file| {
-            sink.write(&file.path, &file.bytes).map_err(|error| (file.path, error))
+            sink.write(&file.path, &file.bytes)
+                .map_err(|error| Unpublished::Unwritten(file.path, error))
         });
     };
     let names = kept::term_names(site);
     let recalled = kept.recall();
     let earlier = recalled.as_ref().map(|k| (k.index, k.files.clone()));
-    let mut terms = kept::SiteTerms::of(&mut docs, &names, recalled, true);
+    let mut terms = kept::SiteTerms::of(&mut docs, &names, recalled, true)?;
     let index = kept::index_key(&docs, &terms, topics, &questions, &synonyms);
     let mut taken: FastSet<String> = FastSet::default();
     if let Some((earlier_index, files)) = &earlier
@@ -256,7 +285,7 @@ pub fn publish_index(
                     taken.insert(path.clone());
                 }
                 Ok(false) => break,
-                Err(error) => return Err((path.clone(), error)),
+                Err(error) => return Err(Unpublished::Unwritten(path.clone(), error)),
             }
         }
         if taken.len() == files.len() {
@@ -276,7 +305,7 @@ pub fn publish_index(
         }
         let key = kept::file_key(&index, &file.path);
         sink.write_rendered(&file.path, &file.bytes, Some(&key))
-            .map_err(|error| (file.path, error))
+            .map_err(|error| Unpublished::Unwritten(file.path, error))
     })?;
     let unchanged = earlier.is_some_and(|(earlier_index, _)| earlier_index == index);
     if !unchanged || terms.made > 0 {
@@ -309,15 +338,16 @@ fn keeping<'a>(
 /// Makes every file of the index for `docs` and gives each to `put` as soon as it is made,
 /// the manifest last: held until all were made, the files were a second copy of the whole
 /// index in memory (tens of megabytes at 100,000 articles). Each document's `texts` are
-/// emptied once its terms are read. Stops at the first error of `put`.
-pub fn write_index<E>(
+/// emptied once its terms are read. Stops at the first error of `put`, or before any file
+/// when a document's body terms do not unpack.
+pub fn write_index<E: From<kept::Unreadable>>(
     docs: &mut [Document<'_>],
     topics: &[TopicView],
     url: &str,
     synonyms: &synonyms::Table,
     put: &mut dyn FnMut(SearchFile) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut terms = kept::SiteTerms::of(docs, &[], None, false);
+    let mut terms = kept::SiteTerms::of(docs, &[], None, false)?;
     write_terms(docs, &mut terms, topics, url, synonyms, put)
 }
 
@@ -502,12 +532,16 @@ struct DocTerms {
     groups: Vec<u8>,
 }
 
-fn doc_terms(doc: &Document<'_>) -> DocTerms {
+fn doc_terms(doc: &Document<'_>) -> Result<DocTerms, crate::packed::UnpackError> {
+    let body_terms = doc.body.map(crate::parse::article::Body::search_terms).transpose()?;
+    // The body's terms are the last group's, after its texts.
+    let body_group = doc.texts.len() as u8 - 1;
     let folded: Vec<(u8, String)> = doc
         .texts
         .iter()
         .zip(0u8..)
         .flat_map(|(texts, group)| texts.iter().map(move |text| (group, text::fold(text))))
+        .chain(body_terms.iter().map(|terms| (body_group, text::fold(terms))))
         .collect();
     let mut seen: FastSet<&str> = FastSet::default();
     let mut out = DocTerms::default();
@@ -529,7 +563,7 @@ fn doc_terms(doc: &Document<'_>) -> DocTerms {
         out.terms.push_str(&intents::type_term(kind));
         out.groups.push(0);
     }
-    out
+    Ok(out)
 }
 
 fn json_file(path: String, value: &impl Serialize) -> SearchFile {
@@ -584,6 +618,7 @@ mod tests {
                     vec!["Start low."],
                     vec!["metformin kidney dose vitamin"],
                 ],
+                body: None,
                 excerpt: "Start low.",
             })
             .collect()
@@ -593,11 +628,11 @@ mod tests {
     fn the_index_is_given_file_by_file_as_build_index_holds_it_the_manifest_last() {
         let mut docs = corpus();
         let table = synonyms::Table::built_in();
-        let held = build_index(&docs, &[], "/questions/", &table);
+        let held = build_index(&docs, &[], "/questions/", &table).expect("terms unpack");
         let mut given = Vec::new();
         write_index(&mut docs, &[], "/questions/", &table, &mut |file| {
             given.push((file.path, file.bytes));
-            Ok::<(), ()>(())
+            Ok::<(), kept::Unreadable>(())
         })
         .expect("nothing refused");
         assert_eq!(given.last().map(|(path, _)| path.as_str()), Some("search/index.json"));
@@ -625,7 +660,7 @@ mod tests {
             doc.texts[4] = words.iter().copied().filter(|w| w.len() % (n % 3 + 1) == 0).collect();
             doc.texts[4].extend(words.iter().copied().skip(n * 7).take(40));
         }
-        let files = build_index(&docs, &[], "/questions/", &synonyms::Table::built_in());
+        let files = build_index(&docs, &[], "/questions/", &synonyms::Table::built_in()).expect("terms unpack");
         let mut split = false;
         for file in files.iter().filter(|f| f.path.starts_with("search/postings/")) {
             split |= file.path.ends_with("/1.json");
@@ -655,14 +690,43 @@ mod tests {
     }
 
     #[test]
+    fn a_body_whose_terms_do_not_unpack_stops_the_index_before_any_file() {
+        // A length of five bytes, then no LZ4 that gives them.
+        let mut body = crate::parse::article::Body::default();
+        assert!(body.restore_search_terms(&[5, 0, 0, 0, 0xf0], crate::packed::Holding::Copied(None)));
+        let mut docs = corpus();
+        docs[3].body = Some(&body);
+        let mut offered = 0;
+        let written = write_index(&mut docs, &[], "/questions/", &synonyms::Table::built_in(), &mut |_| {
+            offered += 1;
+            Ok::<(), kept::Unreadable>(())
+        });
+        let unreadable = written.expect_err("no index without every document's terms");
+        assert_eq!(unreadable.document, 3);
+        assert_eq!(offered, 0);
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Refused {
+        DiskFull,
+        Unreadable,
+    }
+
+    impl From<kept::Unreadable> for Refused {
+        fn from(_: kept::Unreadable) -> Refused {
+            Refused::Unreadable
+        }
+    }
+
+    #[test]
     fn a_file_refused_stops_the_index() {
         let mut docs = corpus();
         let mut offered = 0;
         let written = write_index(&mut docs, &[], "/questions/", &synonyms::Table::built_in(), &mut |_| {
             offered += 1;
-            if offered == 2 { Err("disk full") } else { Ok(()) }
+            if offered == 2 { Err(Refused::DiskFull) } else { Ok(()) }
         });
-        assert_eq!(written, Err("disk full"));
+        assert_eq!(written, Err(Refused::DiskFull));
         assert_eq!(offered, 2);
     }
 }

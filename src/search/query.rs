@@ -681,6 +681,7 @@ mod tests {
             status: "under_review",
             topic: None,
             texts: [vec![question], vec![], vec![], vec![answer], vec![body]],
+            body: None,
             excerpt: answer,
         }
     }
@@ -691,6 +692,7 @@ mod tests {
 
     fn search_top(docs: &[Document<'_>], query: &str, limit: usize) -> Results {
         let files: HashMap<String, Vec<u8>> = build_index(docs, &[] as &[TopicView], "/questions/", &Table::built_in())
+            .expect("terms unpack")
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
@@ -894,6 +896,7 @@ mod tests {
                 status: "under_review",
                 topic: None,
                 texts: [vec![question], vec![], vec![heading], vec![answer], vec![body]],
+                body: None,
                 excerpt: answer,
             })
             .collect();
@@ -913,6 +916,7 @@ mod tests {
             "blood",
         ];
         let files: HashMap<String, Vec<u8>> = build_index(&docs, &[], "/questions/", &Table::built_in())
+            .expect("terms unpack")
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
@@ -954,6 +958,7 @@ mod tests {
         docs.push(doc("cells-die", "When do cells die?", "Apoptosis.", "Caspases."));
         docs.push(doc("dying", "What helps the dying patient?", "Comfort.", "Care."));
         let files: HashMap<String, Vec<u8>> = build_index(&docs, &[], "/questions/", &Table::built_in())
+            .expect("terms unpack")
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
@@ -981,8 +986,8 @@ mod tests {
 
     #[test]
     fn the_index_is_the_same_for_the_same_documents() {
-        let first = build_index(&corpus(), &[], "/questions/", &Table::built_in());
-        let second = build_index(&corpus(), &[], "/questions/", &Table::built_in());
+        let first = build_index(&corpus(), &[], "/questions/", &Table::built_in()).expect("terms unpack");
+        let second = build_index(&corpus(), &[], "/questions/", &Table::built_in()).expect("terms unpack");
         let bytes = |files: &[super::super::SearchFile]| -> Vec<(String, Vec<u8>)> {
             files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect()
         };
@@ -1062,6 +1067,7 @@ mod tests {
         // A cue beside a synonym stays a cue: "signs of a heart attack".
         let slots = {
             let files: HashMap<String, Vec<u8>> = build_index(&heart_corpus(), &[], "/questions/", &Table::built_in())
+                .expect("terms unpack")
                 .into_iter()
                 .map(|f| (f.path, f.bytes))
                 .collect();
@@ -1117,6 +1123,7 @@ mod tests {
         let mut docs = corpus();
         docs[1].texts[2] = vec!["Metformin and apixaban"];
         let files: HashMap<String, Vec<u8>> = build_index(&docs, &[], "/questions/", &Table::built_in())
+            .expect("terms unpack")
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
