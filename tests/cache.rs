@@ -39,6 +39,17 @@ fn site() -> Site {
         "## Evidence\n",
         "## Evidence\n\n![Reported muscle symptoms](/files/chart.svg)\n",
     );
+    // And one beside it, published beside its page.
+    site.write(
+        "content/cardiology/symptom-scale.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>scale 0</title></svg>\n",
+    );
+    edit(
+        &site,
+        ARTICLE,
+        "## Evidence\n",
+        "## Evidence\n\n![Symptom scale](symptom-scale.svg)\n",
+    );
     edit(
         &site,
         ARTICLE,
@@ -121,7 +132,7 @@ type Edit = (&'static str, fn(&Site));
 /// The article ARTICLE lists as related, and which lists it back.
 const NEIGHBOUR: &str = "content/cardiology/statins-primary-prevention.md";
 
-const EDITS: [Edit; 18] = [
+const EDITS: [Edit; 19] = [
     ("article text", |s| {
         edit(s, ARTICLE, "are not caused", "are seldom caused")
     }),
@@ -196,6 +207,10 @@ const EDITS: [Edit; 18] = [
     // Copied to the output as it is, and the article's approval covers its bytes.
     ("a static file", |s| {
         edit(s, "static/files/chart.svg", "edition 0", "edition 1")
+    }),
+    // Beside the article: read by its parse, not named by its own file.
+    ("a file beside an article", |s| {
+        edit(s, "content/cardiology/symptom-scale.svg", "scale 0", "scale 1")
     }),
     ("the people registry", |s| {
         edit(

@@ -123,14 +123,23 @@ impl ArticleCache {
         for name in super::named_files(root) {
             hash.file(&known, "retraction list", &root.join(name));
         }
-        for dir in ["references", "people", "theme", crate::site_path::STATIC_DIR] {
-            hash.tree(&known, root, dir, &|_| true)?;
+        // Walked already by the build's fingerprint, which kept what it found of them.
+        use super::inputs::{READ_BY_PARSES, Walk};
+        for dir in READ_BY_PARSES {
+            if dir == "content" {
+                // What an article embeds from beside it; the articles themselves name their
+                // own entries, and pages are not read by an article's parse.
+                hash.tree(
+                    &known,
+                    root,
+                    dir,
+                    &|path| path.extension().is_none_or(|e| e != "md"),
+                    Walk::Kept,
+                )?;
+            } else {
+                hash.tree(&known, root, dir, &|_| true, Walk::Kept)?;
+            }
         }
-        // What an article embeds from beside it; the articles themselves name their own
-        // entries, and pages are not read by an article's parse.
-        hash.tree(&known, root, "content", &|path| {
-            path.extension().is_none_or(|e| e != "md")
-        })?;
         let shared: [u8; 32] = hash.0.finalize().into();
         let dir = root.join(super::CACHE_DIR).join(ARTICLES_DIR);
         let publishing = output == Output::Html;

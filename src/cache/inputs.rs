@@ -30,6 +30,31 @@ pub const SOURCE_DIRS: [&str; 6] = [
     crate::site_path::STATIC_DIR,
 ];
 
+/// The folders whose files the kept parses' shared inputs name (`ArticleCache::open`): a
+/// build's fingerprint keeps its listings of them for that one later walk
+/// (`Walk::NowAndKeep`), which takes them rather than reading the folders again.
+pub(super) const READ_BY_PARSES: [&str; 5] = ["references", "people", "theme", crate::site_path::STATIC_DIR, "content"];
+
+/// How `Fields::tree` comes by a folder's entries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Walk {
+    /// Read the folder now.
+    Now,
+    /// Read it now and keep the listing in `KnownFiles` for one `Kept` walk.
+    NowAndKeep,
+    /// Take the listing an earlier walk of this build kept, else read the folder now.
+    Kept,
+}
+
+/// One entry of a folder as a walk found it, relative to the site's root.
+pub(super) struct Listed {
+    rel: String,
+    path: std::path::PathBuf,
+    /// A folder; else a file, with the target of the link it is, if it is one.
+    folder: bool,
+    link: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fingerprint([u8; 32]);
 
@@ -38,14 +63,15 @@ impl Fingerprint {
     /// build is never cached).
     pub fn of(root: &Path, settings: &Settings<'_>) -> Option<Fingerprint> {
         let known = KnownFiles::open(root);
-        let fingerprint = Fingerprint::with(&known, root, settings);
+        let fingerprint = Fingerprint::with(&known, root, settings, Walk::Now);
         known.save();
         fingerprint
     }
 
     /// `of`, the files' digests taken from `known` where it holds them for the files as
-    /// they are now; `known` learns the rest, and is not saved.
-    pub(super) fn with(known: &KnownFiles, root: &Path, settings: &Settings<'_>) -> Option<Fingerprint> {
+    /// they are now; `known` learns the rest, and is not saved. With `Walk::NowAndKeep`,
+    /// `known` also keeps the listings of the folders `READ_BY_PARSES` names.
+    pub(super) fn with(known: &KnownFiles, root: &Path, settings: &Settings<'_>, walk: Walk) -> Option<Fingerprint> {
         let mut hash = Fields(Sha256::new());
         hash.field(b"binary", crate::embedded::binary_identity().as_bytes());
         hash.settings(settings)?;
@@ -56,7 +82,11 @@ impl Fingerprint {
             hash.file(known, "retraction list", &root.join(name));
         }
         for dir in SOURCE_DIRS {
-            hash.tree(known, root, dir, &|_| true)?;
+            let walk = match walk {
+                Walk::NowAndKeep if READ_BY_PARSES.contains(&dir) => Walk::NowAndKeep,
+                _ => Walk::Now,
+            };
+            hash.tree(known, root, dir, &|_| true, walk)?;
         }
         hash.field(b"git", &git_state(root));
         Some(Fingerprint(hash.0.finalize().into()))
@@ -113,68 +143,76 @@ impl Fields {
     /// file's digest; of files `counts` refuses, nothing. The files are read and digested
     /// on every core (a large site's sources are tens of megabytes, read twice a build);
     /// the digests go in in name order. A file `known` has, unchanged, is not read.
+    /// `walk` says whether the folder is read now or its listing taken from an earlier
+    /// walk of this build (see `Walk`): the same entries either way, as the fingerprint
+    /// that kept it found them.
     pub(super) fn tree(
         &mut self,
         known: &KnownFiles,
         root: &Path,
         dir: &str,
         counts: &(dyn Fn(&Path) -> bool + Sync),
+        walk: Walk,
     ) -> Option<()> {
-        let base = root.join(dir);
-        if !base.exists() {
+        let kept = match walk {
+            Walk::Kept => known.take_listing(dir),
+            Walk::Now | Walk::NowAndKeep => None,
+        };
+        let listing = match kept {
+            Some(listing) => listing,
+            None => list(root, dir)?,
+        };
+        let Some(entries) = &listing else {
             self.field(dir.as_bytes(), b"absent");
             return Some(());
-        }
-        enum Found {
-            Folder(String),
-            File {
-                rel: String,
-                path: std::path::PathBuf,
-                link: Option<String>,
-            },
-        }
-        let mut found = Vec::new();
-        for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
-            let entry = entry.ok()?;
-            let rel = entry.path().strip_prefix(root).ok()?.to_string_lossy().into_owned();
-            let kind = entry.file_type();
-            if kind.is_dir() {
-                found.push(Found::Folder(rel));
-            } else if counts(entry.path()) {
-                let link = if kind.is_symlink() {
-                    Some(std::fs::read_link(entry.path()).ok()?.to_string_lossy().into_owned())
-                } else {
-                    None
-                };
-                found.push(Found::File {
-                    rel,
-                    path: entry.into_path(),
-                    link,
-                });
-            }
-        }
-        let digests: Vec<Option<[u8; 32]>> = found
+        };
+        let digests: Vec<Option<[u8; 32]>> = entries
             .par_iter()
-            .map(|found| match found {
-                Found::Folder(_) => None,
-                Found::File { path, .. } => Some(known.digest(path)),
-            })
+            .map(|entry| (!entry.folder && counts(&entry.path)).then(|| known.digest(&entry.path)))
             .collect();
-        for (found, digest) in found.iter().zip(digests) {
-            match (found, digest) {
-                (Found::Folder(rel), _) => self.field(b"folder", rel.as_bytes()),
-                (Found::File { rel, link, .. }, Some(digest)) => {
-                    if let Some(target) = link {
-                        self.field(b"link", target.as_bytes());
-                    }
-                    // As `file` puts it in, read on another core.
-                    self.field(rel.as_bytes(), &digest);
+        for (entry, digest) in entries.iter().zip(digests) {
+            if entry.folder {
+                self.field(b"folder", entry.rel.as_bytes());
+            } else if let Some(digest) = digest {
+                if let Some(target) = &entry.link {
+                    self.field(b"link", target.as_bytes());
                 }
-                (Found::File { .. }, None) => {}
+                // As `file` puts it in, read on another core.
+                self.field(entry.rel.as_bytes(), &digest);
             }
+        }
+        if walk == Walk::NowAndKeep {
+            known.keep_listing(dir, listing);
         }
         Some(())
     }
+}
+
+/// Every entry under `root/dir`, in name order (`None` inside for a folder that is not
+/// there); `None` when the folder cannot be read whole, or a link's target read.
+fn list(root: &Path, dir: &str) -> Option<Option<Vec<Listed>>> {
+    let base = root.join(dir);
+    if !base.exists() {
+        return Some(None);
+    }
+    let mut listed = Vec::new();
+    for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+        let entry = entry.ok()?;
+        let rel = entry.path().strip_prefix(root).ok()?.to_string_lossy().into_owned();
+        let kind = entry.file_type();
+        let link = if kind.is_symlink() {
+            Some(std::fs::read_link(entry.path()).ok()?.to_string_lossy().into_owned())
+        } else {
+            None
+        };
+        listed.push(Listed {
+            rel,
+            folder: kind.is_dir(),
+            path: entry.into_path(),
+            link,
+        });
+    }
+    Some(Some(listed))
 }
 
 /// The files `evident.yaml` names that a build reads, relative to the site root as written

@@ -68,6 +68,9 @@ pub struct KnownFiles {
     known: FastMap<String, Known>,
     /// What this fingerprint read: the next memo holds these alone, so removed files leave it.
     seen: Mutex<FastMap<String, Known>>,
+    /// The folders the build's fingerprint walked, by name, for the one later walk of each
+    /// (`inputs::Walk`); `None` for a folder that is not there. Taken, not copied.
+    listings: Mutex<FastMap<String, Option<Vec<super::inputs::Listed>>>>,
 }
 
 impl KnownFiles {
@@ -87,7 +90,22 @@ impl KnownFiles {
             held: HeldFolder::open(root),
             known,
             seen: Mutex::new(FastMap::default()),
+            listings: Mutex::new(FastMap::default()),
         }
+    }
+
+    /// Keeps what a walk found under `dir` for the next walk of it that asks
+    /// (`take_listing`).
+    pub(super) fn keep_listing(&self, dir: &str, listing: Option<Vec<super::inputs::Listed>>) {
+        if let Ok(mut listings) = self.listings.lock() {
+            listings.insert(dir.to_string(), listing);
+        }
+    }
+
+    /// What a walk of this build found under `dir` and kept, given once; `None` when no
+    /// walk kept it.
+    pub(super) fn take_listing(&self, dir: &str) -> Option<Option<Vec<super::inputs::Listed>>> {
+        self.listings.lock().ok()?.remove(dir)
     }
 
     /// What this build found alone, without the memo it read: once a fingerprint has

@@ -86,7 +86,7 @@ impl BuildCache {
     /// now. `None` when the inputs cannot all be read: such a build is never cached.
     pub fn open(root: &Path, out: &Path, settings: &Settings<'_>) -> Option<BuildCache> {
         let files = KnownFiles::open(root);
-        let inputs = inputs::Fingerprint::with(&files, root, settings)?;
+        let inputs = inputs::Fingerprint::with(&files, root, settings, inputs::Walk::NowAndKeep)?;
         files.save();
         let name = hex(&Sha256::digest(out.to_string_lossy().as_bytes())[..8]);
         Some(BuildCache {
