@@ -150,7 +150,6 @@ fn fields(site: &std::path::Path) {
     type Take = fn(&mut Article);
     let parts: Vec<(&str, Take)> = vec![
         ("answer", |a| a.answer = Default::default()),
-        ("plain_answer", |a| a.plain_answer = None),
         ("body.headings", |a| a.body.headings = Default::default()),
         ("body.search_terms", |a| a.body.search_terms = String::new()),
         ("body.html", |a| a.body.forget_html()),
@@ -165,31 +164,15 @@ fn fields(site: &std::path::Path) {
             a.review_state = evident::review::state::ReviewState::Draft;
             a.approval.shown = Vec::new();
         }),
-        ("changes", |a| a.changes = Vec::new()),
-        ("readability", |a| a.readability = Vec::new()),
-        ("body_links, body_external", |a| {
-            a.body_links = Vec::new();
-            a.body_external = Vec::new();
-        }),
         ("places", |a| a.places = Default::default()),
         ("topics", |a| a.topics = Vec::new()),
-        ("related, aliases", |a| {
-            a.related = Vec::new();
-            a.aliases = Vec::new();
-        }),
-        ("authors, funding, conflicts, grade, embedded", |a| {
-            a.authors = Vec::new();
-            a.funding = None;
-            a.conflicts = None;
-            a.grade = None;
-            a.embedded = Vec::new();
-        }),
-        ("file, section, slug, question, title", |a| {
+        ("related", |a| a.related = Vec::new()),
+        ("rare (title, plain answer, changes, ...)", |a| a.rare = None),
+        ("file, section, slug, question", |a| {
             a.file = String::new();
             a.section = String::new();
             a.slug = String::new();
             a.question = String::new();
-            a.title = None;
         }),
     ];
     for (name, take) in parts {

@@ -274,7 +274,7 @@ impl Kept for ArticleCache {
             if !article.answer.restore_html(answer, holding(answer_at)) {
                 return None;
             }
-            let plain_restored = match article.plain_answer.as_mut() {
+            let plain_restored = match article.plain_answer_mut() {
                 Some(plain) => plain.restore_html(plain_answer, holding(plain_answer_at)),
                 None => plain_answer.is_empty(),
             };
@@ -307,7 +307,7 @@ impl Kept for ArticleCache {
         let (html, answers, references) = match parsed.article.as_ref() {
             None => (Vec::new(), [Vec::new(), Vec::new()], None),
             Some(article) => {
-                let plain_answer = article.plain_answer.as_ref().map(|plain| plain.packed_html());
+                let plain_answer = article.plain_answer().map(|plain| plain.packed_html());
                 match (
                     article.body.packed_html(),
                     article.answer.packed_html(),

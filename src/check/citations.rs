@@ -126,7 +126,7 @@ pub fn check_article(
 
 fn check_claims(article: &Article, config: &CitationConfig, found: &mut Vec<Diagnostic>) {
     let rules = &config.uncited_claims;
-    for claim in &article.uncited_claims {
+    for claim in article.uncited_claims() {
         let required = match claim.kind {
             ClaimKind::Bullet => rules.bullets,
             ClaimKind::Paragraph => rules.paragraphs,

@@ -42,7 +42,7 @@ pub(super) fn addresses_of(site: &crate::link::Site<'_>) -> Vec<EditionAddress> 
     let mut addresses = Vec::new();
     for article in &site.articles {
         addresses.push(address(&article.slug, &article.file, AddressKind::Article));
-        for alias in &article.aliases {
+        for alias in article.aliases() {
             addresses.push(address(alias, &article.file, AddressKind::Alias));
         }
     }

@@ -709,11 +709,11 @@ fn bag_of(article: &Article) -> Bag {
         });
     };
     add(&article.question, QUESTION_BOOST);
-    if let Some(title) = &article.title {
+    if let Some(title) = article.title() {
         add(title, TITLE_BOOST);
     }
     add(&article.answer.plain, ANSWER_BOOST);
-    if let Some(plain) = &article.plain_answer {
+    if let Some(plain) = article.plain_answer() {
         add(&plain.plain, ANSWER_BOOST);
     }
     for heading in article.body.headings.toc() {
@@ -1270,12 +1270,12 @@ fn article_inputs_into(article: &Article, bytes: &mut Vec<u8>) {
     };
     put(article.slug.as_bytes());
     put(article.question.as_bytes());
-    match &article.title {
+    match article.title() {
         Some(title) => put(format!("title {title}").as_bytes()),
         None => put(b"no title"),
     }
     put(article.answer.plain.as_bytes());
-    match &article.plain_answer {
+    match article.plain_answer() {
         Some(plain) => put(format!("plain answer {}", plain.plain).as_bytes()),
         None => put(b"no plain answer"),
     }

@@ -69,7 +69,7 @@ pub use crate::check::publish::{LinkOptions, is_published};
 
 /// The withdrawn articles of `parsed`, in site order.
 pub fn retired_articles(parsed: &ParsedContent) -> Vec<&Article> {
-    in_site_order(parsed.articles.iter().filter(|a| a.retired.is_some()))
+    in_site_order(parsed.articles.iter().filter(|a| a.is_retired()))
 }
 
 /// Articles in the order every index of the site refers to: by slug, the first file of a

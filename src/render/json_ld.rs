@@ -197,7 +197,7 @@ pub fn article_json_ld(
             .approval
             .shown
             .iter()
-            .filter_map(|&i| article.review.reviewers.get(i))
+            .filter_map(|&i| article.review().reviewers.get(i))
             .collect()
     } else {
         Vec::new()
@@ -208,7 +208,7 @@ pub fn article_json_ld(
         about,
         audience,
         author: article
-            .authors
+            .authors()
             .iter()
             .filter_map(|id| site.people.get(id))
             .map(|person| registered_person(person, None, urls))

@@ -40,12 +40,12 @@ pub fn review_queue<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<
         .map(|article| QueueEntry {
             article,
             since: article
-                .review
+                .review()
                 .submitted
                 .filter(|_| !article.review_state.is_stale())
                 .or(article.updated),
             reviewer: match article.review_state {
-                ReviewState::UnderReview => article.review.reviewers.first().map(|r| r.label()),
+                ReviewState::UnderReview => article.review().reviewers.first().map(|r| r.label()),
                 _ => None,
             },
         })

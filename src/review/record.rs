@@ -133,7 +133,7 @@ pub fn record_action(
         };
         let changes = changes_since_approval(
             history.as_ref(),
-            &article.review,
+            article.review(),
             &article.file,
             &source.text,
             &readable,
@@ -166,7 +166,7 @@ pub fn review_site(root: &Path) -> Result<ReviewSite> {
 /// (unsigned, or a signature that fails) while others' do: approving again replaces it,
 /// rather than being refused as a second approval by the same person.
 fn without_own_unverified_entry(article: &Article, action: &Action) -> Review {
-    let mut review = article.review.clone();
+    let mut review = article.review().clone();
     let Action::Approve {
         reviewer: Identity::Id(id),
         ..

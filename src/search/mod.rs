@@ -163,9 +163,9 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
                 .map(|t| t.title.as_str())
                 .collect();
             let mut question = vec![article.question.as_str()];
-            question.extend(article.title.as_deref());
+            question.extend(article.title());
             let mut answer = vec![&*article.answer.plain];
-            answer.extend(article.plain_answer.as_ref().map(|a| &*a.plain));
+            answer.extend(article.plain_answer().map(|a| &*a.plain));
             Document {
                 slug: &article.slug,
                 question: &article.question,

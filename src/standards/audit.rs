@@ -81,7 +81,7 @@ pub fn audit(input: &AuditInput<'_>) -> Audit {
     let mut articles: Vec<&Article> = input
         .articles
         .iter()
-        .filter(|a| a.review.status != ReviewStatus::Draft)
+        .filter(|a| a.review().status != ReviewStatus::Draft)
         .collect();
     articles.sort_by(|a, b| a.file.cmp(&b.file));
     // Each article's findings, gathered in one pass: looking them up among all of the
@@ -138,11 +138,11 @@ fn audit_article(article: &Article, findings: &[&Diagnostic], input: &AuditInput
 
 /// JAMA, NHS Standard, PIF TICK: named authors, with their credentials.
 fn authorship(article: &Article, registry: &Registry) -> Verdict {
-    if article.authors.is_empty() {
+    if article.authors().is_empty() {
         return Verdict::fail("names no authors (`authors:`)");
     }
     let mut names = Vec::new();
-    for id in &article.authors {
+    for id in article.authors() {
         let Some(person) = registry.get(id) else {
             return Verdict::fail(format!("the author `{id}` is not registered in people/"));
         };
@@ -176,19 +176,19 @@ fn attribution(article: &Article, findings: &[&Diagnostic]) -> Verdict {
 
 /// JAMA disclosure, PIF TICK: funding, conflicts, and what each author and reviewer declares.
 fn disclosure(article: &Article, registry: &Registry) -> Verdict {
-    let stated = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.trim().is_empty());
-    if !stated(&article.funding) {
+    let stated = |value: Option<&str>| value.is_some_and(|v| !v.trim().is_empty());
+    if !stated(article.funding()) {
         return Verdict::fail("does not state its funding (`funding:`)");
     }
-    if !stated(&article.conflicts) {
+    if !stated(article.conflicts()) {
         return Verdict::fail("does not state conflicts of interest (`conflicts:`)");
     }
     let reviewers = article
         .approval
         .shown
         .iter()
-        .filter_map(|&i| article.review.reviewers.get(i)?.id.as_deref());
-    for id in article.authors.iter().map(String::as_str).chain(reviewers) {
+        .filter_map(|&i| article.review().reviewers.get(i)?.id.as_deref());
+    for id in article.authors().iter().map(String::as_str).chain(reviewers) {
         if let Some(person) = registry.get(id) {
             if person.disclosures.as_deref().is_none_or(|d| d.trim().is_empty()) {
                 return Verdict::fail(format!("{} declares nothing in {}", person.name, person.file));
@@ -221,7 +221,7 @@ fn review(article: &Article) -> Verdict {
                 .approval
                 .shown
                 .iter()
-                .filter_map(|&i| article.review.reviewers.get(i))
+                .filter_map(|&i| article.review().reviewers.get(i))
                 .map(|r| r.label())
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -236,11 +236,11 @@ fn review(article: &Article) -> Verdict {
 
 /// Health-literacy guidance: texts for patients at or below the target grade.
 fn plain_language(article: &Article, max_grade: f64) -> Verdict {
-    if article.readability.is_empty() {
+    if article.readability().is_empty() {
         return Verdict::pass("does not apply: no plain answer and not written for patients");
     }
     let worst = article
-        .readability
+        .readability()
         .iter()
         .max_by(|a, b| a.score.smog.total_cmp(&b.score.smog));
     match worst {

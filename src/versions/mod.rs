@@ -230,7 +230,7 @@ fn wanted_of<'s>(site: &'s Site<'_>) -> Vec<Wanted<'s>> {
             approved_hash: a
                 .review_state
                 .is_stale()
-                .then_some(a.review.approved_hash.as_deref())
+                .then_some(a.review().approved_hash.as_deref())
                 .flatten()
                 .filter(|_| !withdrawn),
             withdrawn,
