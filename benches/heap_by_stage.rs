@@ -155,18 +155,18 @@ fn fields(site: &std::path::Path) {
         ("body.html", |a| a.body.forget_html()),
         ("references", |a| a.references = Default::default()),
         ("citations", |a| {
-            a.citations.order = Vec::new();
+            a.citations.order = Box::default();
             a.citations.first_marker = Default::default();
-            a.citations.shared = Vec::new();
+            a.citations.shared = Box::default();
         }),
         ("review", |a| a.review = Default::default()),
         ("review_state, approval", |a| {
             a.review_state = evident::review::state::ReviewState::Draft;
-            a.approval.shown = Vec::new();
+            a.set_approval(evident::review::trust::Approval::NONE);
         }),
         ("places", |a| a.places = Default::default()),
-        ("topics", |a| a.topics = Vec::new()),
-        ("related", |a| a.related = Vec::new()),
+        ("topics", |a| a.topics = Box::default()),
+        ("related", |a| a.related = Box::default()),
         ("rare (title, plain answer, changes, ...)", |a| a.rare = None),
         ("file, section, slug, question", |a| {
             a.file = String::new();

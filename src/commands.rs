@@ -84,7 +84,7 @@ pub fn review_queue_of(root: &Path, today: Date) -> Result<ReviewQueue, Report> 
             slug: article.slug.clone(),
             question: article.question.clone(),
             file: article.file.clone(),
-            due: article.approval.next_due.map(|d| d.to_string()),
+            due: article.approval().next_due.map(|d| d.to_string()),
         })
         .collect();
     Ok(ReviewQueue { overdue, queue })

@@ -30,7 +30,7 @@ pub fn check_external(root: &Path, parsed: &ParsedContent, today: Date) -> Vec<D
     for article in &parsed.articles {
         let links = article
             .answers()
-            .flat_map(|a| &a.external)
+            .flat_map(|a| a.external())
             .chain(article.body_external());
         for link in links {
             uses.entry(&link.url).or_default().push((&article.file, link));

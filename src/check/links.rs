@@ -68,7 +68,7 @@ pub fn check_links(parsed: &ParsedContent, config: &SiteConfig) -> Vec<Diagnosti
 
 /// The links of an article's answers and body, in reading order.
 pub fn article_links(article: &Article) -> impl Iterator<Item = &Link> {
-    article.answers().flat_map(|a| &a.links).chain(article.body_links())
+    article.answers().flat_map(|a| a.links()).chain(article.body_links())
 }
 
 /// The files beside an article that its links name, which the build publishes in the

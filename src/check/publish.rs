@@ -67,7 +67,7 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
                 )),
             );
         }
-        let answers = article.answers().flat_map(|a| &a.links);
+        let answers = article.answers().flat_map(|a| a.links());
         for link in answers.chain(article.body_links()) {
             let Some(target) = linked_slug(&article.slug, &link.url).and_then(|slug| by_slug.get(slug.as_str())) else {
                 continue;

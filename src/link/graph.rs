@@ -1620,7 +1620,7 @@ pub(crate) mod tests {
         changed[0].question.push_str(" today");
         assert_ne!(digest(&changed), base, "a question");
         let mut changed = sample();
-        changed[1].topics.push("nephrology".into());
+        changed[1].topics = [&changed[1].topics[..], &["nephrology".into()]].concat().into();
         assert_ne!(digest(&changed), base, "a topic");
         let mut changed = sample();
         changed[2].answer.plain = format!("{} More.", changed[2].answer.plain).into();

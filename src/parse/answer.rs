@@ -24,10 +24,21 @@ pub struct Answer {
     pub plain: Box<str>,
     /// `None` only in an answer read back from the build cache before its HTML is restored.
     html: Option<PackedText>,
+    /// Its links, for the checks; `None` for an answer without any, as most are.
+    links: Option<Box<Links>>,
+}
+
+#[derive(Debug)]
+struct Links {
     /// Links and images into the site, for the link checks (`Rendered::links`).
-    pub links: Vec<Link>,
+    into_site: Vec<Link>,
     /// Links and images to other sites, for `check --external`.
-    pub external: Vec<Link>,
+    external: Vec<Link>,
+}
+
+/// `None` when there are no links at all.
+fn boxed(into_site: Vec<Link>, external: Vec<Link>) -> Option<Box<Links>> {
+    (!into_site.is_empty() || !external.is_empty()).then(|| Box::new(Links { into_site, external }))
 }
 
 impl Answer {
@@ -35,9 +46,18 @@ impl Answer {
         Answer {
             plain: rendered.plain.into_boxed_str(),
             html: Some(PackedText::pack(&rendered.html)),
-            links: rendered.links,
-            external: rendered.external,
+            links: boxed(rendered.links, rendered.external),
         }
+    }
+
+    /// Links and images into the site, for the link checks (`Rendered::links`).
+    pub fn links(&self) -> &[Link] {
+        self.links.as_ref().map_or(&[], |links| &links.into_site)
+    }
+
+    /// Links and images to other sites, for `check --external`.
+    pub fn external(&self) -> &[Link] {
+        self.links.as_ref().map_or(&[], |links| &links.external)
     }
 
     /// The answer's HTML, unpacked.
@@ -76,8 +96,7 @@ impl Default for Answer {
         Answer {
             plain: Box::default(),
             html: Some(PackedText::pack("")),
-            links: Vec::new(),
-            external: Vec::new(),
+            links: None,
         }
     }
 }
@@ -95,8 +114,8 @@ impl Serialize for Answer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Stored {
             plain: Cow::Borrowed(&self.plain),
-            links: Cow::Borrowed(&self.links),
-            external: Cow::Borrowed(&self.external),
+            links: Cow::Borrowed(self.links()),
+            external: Cow::Borrowed(self.external()),
         }
         .serialize(serializer)
     }
@@ -108,8 +127,7 @@ impl<'de> Deserialize<'de> for Answer {
         Ok(Answer {
             plain: stored.plain.into_owned().into_boxed_str(),
             html: None,
-            links: stored.links.into_owned(),
-            external: stored.external.into_owned(),
+            links: boxed(stored.links.into_owned(), stored.external.into_owned()),
         })
     }
 }
@@ -130,8 +148,7 @@ mod tests {
             html: Some(PackedText::pack(
                 "Start <em>low</em>, with 5 mg <sup><a href=\"#ref-1\">1</a></sup> — é 中文.",
             )),
-            links: vec![link("@warfarin-dose")],
-            external: vec![link("https://example.org/")],
+            links: boxed(vec![link("@warfarin-dose")], vec![link("https://example.org/")]),
         }
     }
 
@@ -145,6 +162,7 @@ mod tests {
         spilled.spill(&spill);
         assert!(format!("{spilled:?}").contains("spilled"), "{spilled:?}");
         assert_eq!(spilled.html().expect("reads back"), kept.html().expect("unpacks"));
+        assert_eq!(kept.links().len() + kept.external().len(), 2);
         assert_eq!(serde_json::to_string(&spilled).expect("json"), stored);
         assert_eq!(spilled.packed_html().expect("read back"), packed);
 
@@ -156,8 +174,8 @@ mod tests {
         assert!(format!("{recalled:?}").contains("spilled"), "{recalled:?}");
         assert_eq!(recalled.html().expect("unpacks"), kept.html().expect("unpacks"));
         assert_eq!(
-            (&recalled.plain, &recalled.links, &recalled.external),
-            (&kept.plain, &kept.links, &kept.external)
+            (&recalled.plain, recalled.links(), recalled.external()),
+            (&kept.plain, kept.links(), kept.external())
         );
     }
 }

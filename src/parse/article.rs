@@ -29,7 +29,7 @@ pub struct Article {
     /// Its text in memory, its HTML packed for the page (`super::answer`).
     pub answer: super::answer::Answer,
     pub body: Body,
-    pub topics: Vec<String>,
+    pub topics: Box<[String]>,
     pub audience: Audience,
     pub created: Option<Date>,
     /// `updated`, or `created` when the article was never updated.
@@ -43,7 +43,9 @@ pub struct Article {
     pub review_state: ReviewState,
     /// Which reviewers the page may name and when the review falls due, once
     /// `review::trust::judge` has weighed the approval against the registry.
-    pub approval: crate::review::trust::Approval,
+    /// Boxed, and `None` for the approval that shows nobody and falls due never, as an
+    /// article without an approval has; read through `approval()`.
+    approval: Option<Box<crate::review::trust::Approval>>,
     /// Its own references, then the shared-bibliography entries it cites
     /// (`citations.shared`), in that order; packed once its parse job is done
     /// (`super::references`). The build cache keeps them apart, packed as they are held
@@ -51,7 +53,7 @@ pub struct Article {
     #[serde(skip)]
     pub references: super::references::References,
     pub citations: Citations,
-    pub related: Vec<String>,
+    pub related: Box<[String]>,
     /// Where the fields that checks across articles point at are written.
     pub places: Places,
     /// What few articles have, or only one check or its own page reads (`super::rare`):
@@ -152,7 +154,7 @@ pub struct Places {
     pub slug: Position,
     pub slug_is_explicit: bool,
     pub front_matter_start: Position,
-    pub related: Vec<Position>,
+    pub related: Box<[Position]>,
 }
 
 /// Where the other fields are written in the file: what only the checks of the article
@@ -181,6 +183,16 @@ impl Article {
     /// What the page shows as its headline when the editor gave no `title`.
     pub fn headline(&self) -> &str {
         self.title().unwrap_or(&self.question)
+    }
+
+    /// Which reviewers the page may name and when the review falls due.
+    pub fn approval(&self) -> &crate::review::trust::Approval {
+        self.approval.as_deref().unwrap_or(&NO_APPROVAL)
+    }
+
+    /// Holds `approval` as what the page may say, once judged.
+    pub fn set_approval(&mut self, approval: crate::review::trust::Approval) {
+        self.approval = held(approval);
     }
 
     /// Its review record, as written.
@@ -295,7 +307,7 @@ impl Article {
     /// of citation keys and the uncited claims (and the rare fields' box, when they were
     /// all it held).
     fn forget_what_only_checks_read(&mut self) {
-        self.citations.uses = Vec::new();
+        self.citations.uses = Box::default();
         if let Some(rare) = self.rare.take() {
             self.rare = Rare {
                 uncited_claims: Vec::new(),
@@ -472,7 +484,7 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         },
         slug_is_explicit: slug.is_some(),
         front_matter_start: Position::new(first_line.saturating_sub(1).max(1), 1),
-        related: list_positions(&locator, "related", &related, reader.value_position("related")),
+        related: list_positions(&locator, "related", &related, reader.value_position("related")).into(),
     };
     let alias_places = list_positions(&locator, "aliases", &aliases, reader.value_position("aliases"));
     let retired_place = reader.key_position("retired");
@@ -678,18 +690,21 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         question,
         answer: super::answer::Answer::from_rendered(answer),
         body,
-        topics,
+        topics: topics.into(),
         audience,
         created,
         updated: updated.or(created),
         version,
-        approval: crate::review::trust::Approval::unjudged(&review_state, review.reviewers.len()),
+        approval: held(crate::review::trust::Approval::unjudged(
+            &review_state,
+            review.reviewers.len(),
+        )),
         review: super::held_review::HeldReview::new(review),
         fingerprint,
         review_state,
         references: references.into(),
         citations,
-        related,
+        related: related.into(),
         places,
         rare: rare.boxed(),
         inputs: None,
@@ -699,6 +714,14 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         spans: Some(spans),
         diagnostics,
     }
+}
+
+/// What `approval()` reads for an article that holds none.
+static NO_APPROVAL: crate::review::trust::Approval = crate::review::trust::Approval::NONE;
+
+/// `approval` boxed, or `None` for `Approval::NONE`.
+fn held(approval: crate::review::trust::Approval) -> Option<Box<crate::review::trust::Approval>> {
+    (approval != crate::review::trust::Approval::NONE).then(|| Box::new(approval))
 }
 
 /// Renders an answer field. Its citations are found again in the YAML text by their

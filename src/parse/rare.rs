@@ -1,7 +1,7 @@
 //! What few articles have, or what only one check or the article's own page reads: held
 //! behind one box (`Article::rare`), absent for an article with none of it.
 //!
-//! Held in the article itself, these fields were 340 bytes of every `Article` for the
+//! Held in the article itself, these fields were 360 bytes of every `Article` for the
 //! whole build (a `String`, `Vec` or `Option` of 24 bytes each, and the places of aliases
 //! and of `retired:`), though a generated site sets none of them and a written one sets
 //! a title and the authors' declarations. `Article`'s accessors read them as if they were

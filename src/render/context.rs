@@ -391,7 +391,7 @@ fn approvals_naming<'a>(article: &'a Article) -> impl Iterator<Item = (&'a str, 
     article
         .review_state
         .is_reviewed()
-        .then_some(&article.approval.shown)
+        .then_some(&article.approval().shown)
         .into_iter()
         .flatten()
         .filter_map(|&i| article.review().reviewers.get(i))
@@ -498,7 +498,7 @@ pub fn reviewer_views<'a>(
         return Vec::new();
     }
     article
-        .approval
+        .approval()
         .shown
         .iter()
         .filter_map(|&i| article.review().reviewers.get(i))
@@ -566,7 +566,7 @@ pub fn site_view(site: &Site<'_>, urls: &Urls, topic_views: &[TopicView]) -> Sit
         if article.review_state.is_stale() {
             counts.changed_since_approval += 1;
         }
-        if article.review_state.is_reviewed() && article.approval.overdue {
+        if article.review_state.is_reviewed() && article.approval().overdue {
             counts.overdue += 1;
         }
         match article.review_state.shown_status() {
@@ -769,8 +769,8 @@ pub fn article_content_view<'a>(
             .filter_map(|r| r.date.clone())
             .max_by(|a, b| a.iso.cmp(&b.iso)),
         reviewers,
-        next_due: article.approval.next_due.filter(|_| reviewed).map(DateView::from),
-        overdue: reviewed && article.approval.overdue,
+        next_due: article.approval().next_due.filter(|_| reviewed).map(DateView::from),
+        overdue: reviewed && article.approval().overdue,
         steps: review_steps(shown),
         changed_since_approval: article.review_state.is_stale(),
         earlier_review: earlier_review(article).map(DateView::from),
@@ -861,7 +861,7 @@ fn rebased(html: String, base_path: &str) -> Cow<'static, str> {
 fn disclosures_view<'a>(article: &'a Article, people: &'a crate::people::Registry, urls: &Urls) -> DisclosuresView<'a> {
     let reviewers: Vec<&str> = if article.review_state.is_reviewed() {
         article
-            .approval
+            .approval()
             .shown
             .iter()
             .filter_map(|&i| article.review().reviewers.get(i)?.id.as_deref())
@@ -1106,9 +1106,9 @@ pub fn overdue_view<'a>(
             let article = site.articles[index];
             Some(OverdueItemView {
                 article: &summaries[index],
-                due: DateView::from(article.approval.next_due?),
+                due: DateView::from(article.approval().next_due?),
                 last_reviewed: article
-                    .approval
+                    .approval()
                     .shown
                     .iter()
                     .filter_map(|&i| article.review().reviewers.get(i)?.date)

@@ -194,7 +194,7 @@ pub fn article_json_ld(
     };
     let approvals: Vec<&crate::parse::front_matter::Reviewer> = if reviewed {
         article
-            .approval
+            .approval()
             .shown
             .iter()
             .filter_map(|&i| article.review().reviewers.get(i))

@@ -179,7 +179,7 @@ fn without_own_unverified_entry(article: &Article, action: &Action) -> Review {
     }
     let mut index = 0;
     review.reviewers.retain(|r| {
-        let keep = r.id.as_deref() != Some(id.as_str()) || article.approval.shown.contains(&index);
+        let keep = r.id.as_deref() != Some(id.as_str()) || article.approval().shown.contains(&index);
         index += 1;
         keep
     });

@@ -73,6 +73,13 @@ pub struct Approval {
 }
 
 impl Approval {
+    /// Nobody shown, nothing due: the approval of an article no approval holds for.
+    pub const NONE: Approval = Approval {
+        shown: Vec::new(),
+        next_due: None,
+        overdue: false,
+    };
+
     /// Before judging, an approval that matches its text names everyone it lists: what a
     /// site without registry or signatures has always shown.
     pub fn unjudged(article_state: &ReviewState, reviewers: usize) -> Approval {
@@ -212,7 +219,7 @@ pub fn judge(article: &mut Article, spans: &Spans, trust: &Trust) -> Vec<Diagnos
             );
         }
     }
-    article.approval = approval;
+    article.set_approval(approval);
     found
 }
 
@@ -292,7 +299,7 @@ pub fn shown_reviewers(articles: &[Article]) -> std::collections::BTreeSet<&str>
     articles
         .iter()
         .flat_map(|a| {
-            a.approval
+            a.approval()
                 .shown
                 .iter()
                 .filter_map(|&i| a.review().reviewers.get(i).and_then(|r| r.id.as_deref()))

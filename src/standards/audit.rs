@@ -184,7 +184,7 @@ fn disclosure(article: &Article, registry: &Registry) -> Verdict {
         return Verdict::fail("does not state conflicts of interest (`conflicts:`)");
     }
     let reviewers = article
-        .approval
+        .approval()
         .shown
         .iter()
         .filter_map(|&i| article.review().reviewers.get(i)?.id.as_deref());
@@ -203,10 +203,14 @@ fn currency(article: &Article) -> Verdict {
     let Some(updated) = article.updated else {
         return Verdict::fail("has no update date");
     };
-    let Some(due) = article.approval.next_due.filter(|_| article.review_state.is_reviewed()) else {
+    let Some(due) = article
+        .approval()
+        .next_due
+        .filter(|_| article.review_state.is_reviewed())
+    else {
         return Verdict::fail(format!("updated {updated}, but no current review date"));
     };
-    if article.approval.overdue {
+    if article.approval().overdue {
         return Verdict::fail(format!("its review was due on {due}"));
     }
     Verdict::pass(format!("updated {updated}; next review due {due}"))
@@ -218,7 +222,7 @@ fn review(article: &Article) -> Verdict {
         Verdict::pass(format!(
             "approved by {}",
             article
-                .approval
+                .approval()
                 .shown
                 .iter()
                 .filter_map(|&i| article.review().reviewers.get(i))
