@@ -2,10 +2,11 @@
 //! listings, the search index, the graph, JSON-LD and the reader text quote it. Their HTML
 //! is read by the article's own page alone, so it is packed (`crate::packed`) and, once the
 //! parse job is done, written to the build's spill (`Answer::spill`); the page reads it
-//! back. The links the checks across articles judge stay (most answers have none). What
-//! the renderer gives besides (`Rendered`'s digest, embedded images, headings) is read
-//! while the article is parsed, for its fingerprint and its own checks, and not kept: held
-//! as `Rendered`, the two answers were ~0.45 KB of struct and ~0.7 KB of heap an article.
+//! back. The links the checks across articles judge stay, in a box that an answer without
+//! links (most answers) does not hold. What the renderer gives besides (`Rendered`'s
+//! digest, embedded images, headings) is read while the article is parsed, for its
+//! fingerprint and its own checks, and not kept: held as `Rendered`, the two answers were
+//! ~0.45 KB of struct and ~0.7 KB of heap an article.
 //!
 //! The build cache stores an answer's HTML apart from the rest of it, packed as it is held
 //! (`packed_html`), and holds a recalled one where it is in the cache (`restore_html`), as
