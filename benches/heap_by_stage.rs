@@ -169,10 +169,10 @@ fn fields(site: &std::path::Path) {
         ("related", |a| a.related = Box::default()),
         ("rare (title, plain answer, changes, ...)", |a| a.rare = None),
         ("file, section, slug, question", |a| {
-            a.file = String::new();
-            a.section = String::new();
-            a.slug = String::new();
-            a.question = String::new();
+            a.file = Box::default();
+            a.section = Box::default();
+            a.slug = Box::default();
+            a.question = Box::default();
         }),
     ];
     for (name, take) in parts {

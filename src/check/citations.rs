@@ -120,7 +120,7 @@ pub fn check_article(
     let mut duplicates = Vec::new();
     check_duplicates(&located, &mut duplicates);
     // Two shared entries that duplicate each other are reported once, in the bibliography.
-    found.extend(duplicates.into_iter().filter(|d| d.file == article.file));
+    found.extend(duplicates.into_iter().filter(|d| *d.file == *article.file));
     found
 }
 

@@ -35,7 +35,7 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
         return Vec::new();
     }
     let published_site = LinkOptions::default();
-    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_ref(), a)).collect();
     let mut found = Vec::new();
     for article in articles.iter().filter(|a| is_published(a, config, published_site)) {
         for (index, slug) in article.related.iter().enumerate() {

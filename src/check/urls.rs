@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 pub fn check_aliases(articles: &[Article]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let slugs: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let slugs: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_ref(), a)).collect();
     // The first article (in file order) to claim an old address keeps it.
     let mut claimed: HashMap<&str, &Article> = HashMap::new();
     for article in articles {
@@ -118,7 +118,7 @@ pub fn check_removed_urls(
         if let Some(slug) = slug
             && articles
                 .iter()
-                .any(|a| a.slug == slug || a.aliases().iter().any(|alias| alias == slug))
+                .any(|a| *a.slug == *slug || a.aliases().iter().any(|alias| alias == slug))
         {
             continue;
         }
@@ -153,15 +153,15 @@ fn removed_question_hint(slug: &str, published: &Published, articles: &[Article]
     // nearest slug.
     let nearest = articles
         .iter()
-        .find(|a| a.file == published.file)
+        .find(|a| *a.file == *published.file)
         .or_else(|| {
             articles
                 .iter()
                 .find(|a| crate::parse::article::file_stem(&a.file) == slug)
         })
         .or_else(|| {
-            crate::diagnostic::did_you_mean(slug, articles.iter().map(|a| a.slug.as_str()))
-                .and_then(|near| articles.iter().find(|a| a.slug == near))
+            crate::diagnostic::did_you_mean(slug, articles.iter().map(|a| a.slug.as_ref()))
+                .and_then(|near| articles.iter().find(|a| *a.slug == *near))
         });
     let redirect = match nearest {
         Some(article) => format!(
@@ -225,7 +225,7 @@ pub fn sitemap_locs(xml: &str) -> Vec<(String, Position)> {
 
 /// A withdrawn article's `replaced_by` must name questions readers can go to.
 pub fn check_retired(articles: &[Article]) -> Vec<Diagnostic> {
-    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_ref(), a)).collect();
     let mut found = Vec::new();
     for article in articles {
         let Some(retired) = article.retired() else { continue };
@@ -242,7 +242,7 @@ pub fn check_retired(articles: &[Article]) -> Vec<Diagnostic> {
             if let Some(message) = problem {
                 let hint = match crate::diagnostic::did_you_mean(
                     slug,
-                    articles.iter().filter(|a| !a.is_retired()).map(|a| a.slug.as_str()),
+                    articles.iter().filter(|a| !a.is_retired()).map(|a| a.slug.as_ref()),
                 ) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "name the slug of a question that answers it now".to_string(),

@@ -174,7 +174,7 @@ pub fn link_site_keeping<'a>(
 
 /// What the site's lists are, from the published `articles` and their graph.
 fn link(articles: &[&Article], graph: &Graph, config: &SiteConfig) -> Linked {
-    let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
+    let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_ref(), i)).collect();
     let explicit: Vec<Vec<usize>> = articles
         .iter()
         .enumerate()

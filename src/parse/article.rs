@@ -22,10 +22,10 @@ use std::sync::Arc;
 // Serialised only by the build cache (`crate::cache::articles`), which keeps judged articles.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Article {
-    pub file: String,
-    pub section: String,
-    pub slug: String,
-    pub question: String,
+    pub file: Box<str>,
+    pub section: Box<str>,
+    pub slug: Box<str>,
+    pub question: Box<str>,
     /// Its text in memory, its HTML packed for the page (`super::answer`).
     pub answer: super::answer::Answer,
     pub body: Body,
@@ -684,10 +684,10 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         uncited_claims: body_scan.uncited_claims,
     };
     let article = Article {
-        file: file.to_string(),
-        section: source.section.clone(),
-        slug,
-        question,
+        file: file.into(),
+        section: source.section.as_str().into(),
+        slug: slug.into(),
+        question: question.into(),
         answer: super::answer::Answer::from_rendered(answer),
         body,
         topics: topics.into(),

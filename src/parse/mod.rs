@@ -379,7 +379,10 @@ mod tests {
 
     fn summary(articles: &[Article], pages: &[Page], findings: impl Iterator<Item = Diagnostic>) -> Summary {
         (
-            articles.iter().map(|a| (a.file.clone(), a.question.clone())).collect(),
+            articles
+                .iter()
+                .map(|a| (a.file.to_string(), a.question.to_string()))
+                .collect(),
             pages.iter().map(|p| p.file.clone()).collect(),
             findings.map(|d| (d.file, d.code.to_string())).collect(),
         )

@@ -955,7 +955,7 @@ fn summary_index<'a>(site: &'a Site<'_>) -> std::collections::HashMap<&'a str, u
     site.articles
         .iter()
         .enumerate()
-        .map(|(i, a)| (a.slug.as_str(), i))
+        .map(|(i, a)| (a.slug.as_ref(), i))
         .collect()
 }
 
@@ -1038,7 +1038,7 @@ pub fn review_queue<'a>(site: &'a Site<'_>) -> Vec<(usize, QueueEntry<'a>)> {
     let index_of = summary_index(site);
     crate::review::queue::review_queue(site.articles.iter().copied())
         .into_iter()
-        .filter_map(|entry| Some((*index_of.get(entry.article.slug.as_str())?, entry)))
+        .filter_map(|entry| Some((*index_of.get(entry.article.slug.as_ref())?, entry)))
         .collect()
 }
 

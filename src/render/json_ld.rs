@@ -368,7 +368,7 @@ fn breadcrumb<'a>(site: &'a Site<'_>, article: &'a Article, urls: &Urls) -> Brea
         trail.push((name.into(), url));
     }
     trail.push((
-        article.question.as_str().into(),
+        article.question.as_ref().into(),
         urls.absolute(&article_dir(&article.slug)),
     ));
     BreadcrumbList {

@@ -96,7 +96,7 @@ pub fn replacements<'a>(
     retired
         .replaced_by
         .iter()
-        .filter_map(|slug| site.articles.iter().find(|a| &a.slug == slug))
+        .filter_map(|slug| site.articles.iter().find(|a| *a.slug == **slug))
         .map(|a| ReplacementView {
             question: &a.question,
             url: urls.path(&article_dir(&a.slug)),

@@ -162,7 +162,7 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
                 .filter_map(|slug| site.topics.iter().find(|t| &t.slug == slug))
                 .map(|t| t.title.as_str())
                 .collect();
-            let mut question = vec![article.question.as_str()];
+            let mut question = vec![article.question.as_ref()];
             question.extend(article.title());
             let mut answer = vec![&*article.answer.plain];
             answer.extend(article.plain_answer().map(|a| &*a.plain));

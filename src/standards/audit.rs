@@ -93,7 +93,7 @@ pub fn audit(input: &AuditInput<'_>) -> Audit {
     let audited: Vec<ArticleAudit> = articles
         .into_iter()
         .map(|a| {
-            let findings = by_file.get(a.file.as_str()).map_or(&[][..], Vec::as_slice);
+            let findings = by_file.get(a.file.as_ref()).map_or(&[][..], Vec::as_slice);
             audit_article(a, findings, input)
         })
         .collect();
@@ -130,8 +130,8 @@ fn audit_article(article: &Article, findings: &[&Diagnostic], input: &AuditInput
         ("feedback", feedback(input.config)),
     ];
     ArticleAudit {
-        slug: article.slug.clone(),
-        file: article.file.clone(),
+        slug: article.slug.to_string(),
+        file: article.file.to_string(),
         criteria: criteria.into_iter().collect(),
     }
 }

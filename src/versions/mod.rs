@@ -130,8 +130,8 @@ impl Versions {
             approval_diffs: site
                 .articles
                 .iter()
-                .filter(|a| history.articles.get(&a.file).is_some_and(|h| h.approved.is_some()))
-                .map(|a| a.slug.clone())
+                .filter(|a| history.articles.get(&*a.file).is_some_and(|h| h.approved.is_some()))
+                .map(|a| a.slug.to_string())
                 .collect(),
         };
         let versions = Versions {

@@ -156,7 +156,7 @@ pub fn page_dirs(site: &Site<'_>, history: &SiteHistory) -> Vec<String> {
     let mut dirs = Vec::new();
     for (article, _) in super::with_history(site) {
         dirs.push(history_dir(&article.slug));
-        if let Some(own) = history.articles.get(&article.file) {
+        if let Some(own) = history.articles.get(&*article.file) {
             dirs.extend(own.versions.iter().map(|p| version_dir(&article.slug, p.version)));
         }
     }
@@ -407,7 +407,7 @@ fn plan_article<'a>(
     urls: &Urls,
     sink: &dyn Sink,
 ) -> Result<Option<Plan<'a>>, Diagnostic> {
-    let own = inputs.history.articles.get(&article.file).unwrap_or(&NO_HISTORY);
+    let own = inputs.history.articles.get(&*article.file).unwrap_or(&NO_HISTORY);
     let history_path = history_dir(&article.slug);
     let withdrawn_now = withdrawn_view(article, inputs.site, urls);
     let history_key = keyed.and_then(|keyed| {
@@ -611,7 +611,7 @@ fn taken_over(sink: &dyn Sink, dir: &str, key: Option<&PageKey>) -> Result<bool,
 
 /// The article's text as it was parsed, read again from its file.
 fn current_text(inputs: &Inputs<'_>, article: &Article) -> Result<String, Diagnostic> {
-    match inputs.files.get(article.file.as_str()) {
+    match inputs.files.get(article.file.as_ref()) {
         Some(file) => file.read_again(inputs.root),
         None => Err(template_error(
             &article.file,
