@@ -54,7 +54,7 @@
 //! 8.7 KB before the fingerprint, headings and citation markers were made compact).
 //! - per article one `parse::article::Article`, which no later stage changes: front-matter
 //!   facts (slug, question, topics, related, dates, review record and state; the struct
-//!   itself is 608 bytes, 1,184 before what few articles have moved to one box that most
+//!   itself is 576 bytes, 1,184 before what few articles have moved to one box that most
 //!   articles do not hold (`parse::rare::Rare`: title, plain answer, changes, aliases,
 //!   declarations, readability, the body's links) and a review record that says only its
 //!   status was held as that status), the review fingerprint
