@@ -262,7 +262,7 @@ fn approve(text: &str, topic: &str, index: usize) -> String {
         &claim,
         &Subject {
             slug: &article.slug,
-            review: &article.review,
+            review: article.review(),
             state: &article.review_state,
             fingerprint: &article.fingerprint,
             updated: article.updated,

@@ -39,7 +39,7 @@ fn main() {
     };
     let (_, parsed) = read_and_parse(&root, &reading);
     let articles = in_site_order(&parsed.articles);
-    let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
+    let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_ref(), i)).collect();
     let explicit: Vec<Vec<usize>> = articles
         .iter()
         .enumerate()

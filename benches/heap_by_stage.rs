@@ -150,7 +150,6 @@ fn fields(site: &std::path::Path) {
     type Take = fn(&mut Article);
     let parts: Vec<(&str, Take)> = vec![
         ("answer", |a| a.answer = Default::default()),
-        ("plain_answer", |a| a.plain_answer = None),
         ("body.headings", |a| a.body.headings = Default::default()),
         ("body.search_terms", |a| {
             a.body.restore_search_terms(&[], evident::packed::Holding::Copied(None));
@@ -158,40 +157,24 @@ fn fields(site: &std::path::Path) {
         ("body.html", |a| a.body.forget_html()),
         ("references", |a| a.references = Default::default()),
         ("citations", |a| {
-            a.citations.order = Vec::new();
+            a.citations.order = Box::default();
             a.citations.first_marker = Default::default();
-            a.citations.shared = Vec::new();
+            a.citations.shared = Box::default();
         }),
         ("review", |a| a.review = Default::default()),
         ("review_state, approval", |a| {
             a.review_state = evident::review::state::ReviewState::Draft;
-            a.approval.shown = Vec::new();
-        }),
-        ("changes", |a| a.changes = Vec::new()),
-        ("readability", |a| a.readability = Vec::new()),
-        ("body_links, body_external", |a| {
-            a.body_links = Vec::new();
-            a.body_external = Vec::new();
+            a.set_approval(evident::review::trust::Approval::NONE);
         }),
         ("places", |a| a.places = Default::default()),
-        ("topics", |a| a.topics = Vec::new()),
-        ("related, aliases", |a| {
-            a.related = Vec::new();
-            a.aliases = Vec::new();
-        }),
-        ("authors, funding, conflicts, grade, embedded", |a| {
-            a.authors = Vec::new();
-            a.funding = None;
-            a.conflicts = None;
-            a.grade = None;
-            a.embedded = Vec::new();
-        }),
-        ("file, section, slug, question, title", |a| {
-            a.file = String::new();
-            a.section = String::new();
-            a.slug = String::new();
-            a.question = String::new();
-            a.title = None;
+        ("topics", |a| a.topics = Box::default()),
+        ("related", |a| a.related = Box::default()),
+        ("rare (title, plain answer, changes, ...)", |a| a.rare = None),
+        ("file, section, slug, question", |a| {
+            a.file = Box::default();
+            a.section = Box::default();
+            a.slug = Box::default();
+            a.question = Box::default();
         }),
     ];
     for (name, take) in parts {

@@ -363,7 +363,7 @@ fn markdown(c: &mut Criterion) {
             let source = site
                 .sources
                 .iter()
-                .find(|s| s.rel_path == article.file)
+                .find(|s| *s.rel_path == *article.file)
                 .expect("the article's source");
             let body = split_front_matter(&source.text).expect("front matter").body;
             let own = article.references.len() - article.citations.shared.len();

@@ -68,9 +68,9 @@ pub fn review_queue_of(root: &Path, today: Date) -> Result<ReviewQueue, Report> 
     let queue = review_queue(articles)
         .iter()
         .map(|entry| Waiting {
-            slug: entry.article.slug.clone(),
-            question: entry.article.question.clone(),
-            file: entry.article.file.clone(),
+            slug: entry.article.slug.to_string(),
+            question: entry.article.question.to_string(),
+            file: entry.article.file.to_string(),
             state: describe_state(entry.state()),
             since: entry.since.map(|d| d.to_string()),
             age_days: entry.since.map(|d| today.days_since_epoch() - d.days_since_epoch()),
@@ -81,10 +81,10 @@ pub fn review_queue_of(root: &Path, today: Date) -> Result<ReviewQueue, Report> 
     let overdue = overdue_reviews(articles)
         .iter()
         .map(|article| Overdue {
-            slug: article.slug.clone(),
-            question: article.question.clone(),
-            file: article.file.clone(),
-            due: article.approval.next_due.map(|d| d.to_string()),
+            slug: article.slug.to_string(),
+            question: article.question.to_string(),
+            file: article.file.to_string(),
+            due: article.approval().next_due.map(|d| d.to_string()),
         })
         .collect();
     Ok(ReviewQueue { overdue, queue })

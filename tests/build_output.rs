@@ -613,7 +613,7 @@ fn approved_by(site: &Site, rel_path: &str, text: &str, reviewer: &str, date: ev
         &Action::Claim {
             reviewer: identity.clone(),
         },
-        &subject(&article.review, &article.review_state),
+        &subject(article.review(), &article.review_state),
     )
     .expect("claimed");
     let approved = apply(

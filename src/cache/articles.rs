@@ -288,7 +288,7 @@ impl Kept for ArticleCache {
             {
                 return None;
             }
-            let plain_restored = match article.plain_answer.as_mut() {
+            let plain_restored = match article.plain_answer_mut() {
                 Some(plain) => plain.restore_html(plain_answer, holding(plain_answer_at)),
                 None => plain_answer.is_empty(),
             };
@@ -321,7 +321,7 @@ impl Kept for ArticleCache {
         let (html, terms, answers, references) = match parsed.article.as_ref() {
             None => (Vec::new(), Vec::new(), [Vec::new(), Vec::new()], None),
             Some(article) => {
-                let plain_answer = article.plain_answer.as_ref().map(|plain| plain.packed_html());
+                let plain_answer = article.plain_answer().map(|plain| plain.packed_html());
                 match (
                     article.body.packed_html(),
                     article.body.packed_search_terms(),

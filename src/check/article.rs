@@ -110,7 +110,7 @@ fn check_dates_and_versions(article: &Article, spans: &Spans, found: &mut Vec<Di
             .with_hint("the first published version is 1; bump it on each substantive change"),
         );
     }
-    for (index, change) in article.changes.iter().enumerate() {
+    for (index, change) in article.changes().iter().enumerate() {
         if change.version > article.version {
             let at = spans.changes.get(index).copied().unwrap_or(spans.version);
             found.push(
@@ -134,13 +134,13 @@ fn check_review_record(article: &Article, spans: &Spans, found: &mut Vec<Diagnos
         ReviewState::IncompleteApproval => check_incomplete_approval(article, spans, found),
         ReviewState::ChangedSinceApproval { changed } => {
             let by = article
-                .review
+                .review()
                 .reviewers
                 .iter()
                 .map(|r| r.label())
                 .collect::<Vec<_>>()
                 .join(", ");
-            let on = article.review.reviewers.iter().filter_map(|r| r.date).max();
+            let on = article.review().reviewers.iter().filter_map(|r| r.date).max();
             let when = on.map(|d| format!(" on {d}")).unwrap_or_default();
             found.push(
                 Diagnostic::new(
@@ -171,7 +171,7 @@ fn check_review_record(article: &Article, spans: &Spans, found: &mut Vec<Diagnos
 }
 
 fn check_incomplete_approval(article: &Article, spans: &Spans, found: &mut Vec<Diagnostic>) {
-    if article.review.reviewers.is_empty() {
+    if article.review().reviewers.is_empty() {
         found.push(
             Diagnostic::new(
                 Code::ReviewIncomplete,
@@ -185,7 +185,7 @@ fn check_incomplete_approval(article: &Article, spans: &Spans, found: &mut Vec<D
             )),
         );
     }
-    for (index, reviewer) in article.review.reviewers.iter().enumerate() {
+    for (index, reviewer) in article.review().reviewers.iter().enumerate() {
         if reviewer.date.is_none() {
             let at = spans.reviewers.get(index).copied().unwrap_or(spans.review);
             found.push(
@@ -202,7 +202,7 @@ fn check_incomplete_approval(article: &Article, spans: &Spans, found: &mut Vec<D
             );
         }
     }
-    if article.review.approved_hash.is_none() {
+    if article.review().approved_hash.is_none() {
         found.push(
             Diagnostic::new(
                 Code::ReviewIncomplete,

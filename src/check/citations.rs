@@ -120,13 +120,13 @@ pub fn check_article(
     let mut duplicates = Vec::new();
     check_duplicates(&located, &mut duplicates);
     // Two shared entries that duplicate each other are reported once, in the bibliography.
-    found.extend(duplicates.into_iter().filter(|d| d.file == article.file));
+    found.extend(duplicates.into_iter().filter(|d| *d.file == *article.file));
     found
 }
 
 fn check_claims(article: &Article, config: &CitationConfig, found: &mut Vec<Diagnostic>) {
     let rules = &config.uncited_claims;
-    for claim in &article.uncited_claims {
+    for claim in article.uncited_claims() {
         let required = match claim.kind {
             ClaimKind::Bullet => rules.bullets,
             ClaimKind::Paragraph => rules.paragraphs,

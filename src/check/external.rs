@@ -29,11 +29,9 @@ pub fn check_external(root: &Path, parsed: &ParsedContent, today: Date) -> Vec<D
     let mut uses: BTreeMap<&str, Vec<(&str, &Link)>> = BTreeMap::new();
     for article in &parsed.articles {
         let links = article
-            .answer
-            .external
-            .iter()
-            .chain(article.plain_answer.iter().flat_map(|a| &a.external))
-            .chain(&article.body_external);
+            .answers()
+            .flat_map(|a| a.external())
+            .chain(article.body_external());
         for link in links {
             uses.entry(&link.url).or_default().push((&article.file, link));
         }

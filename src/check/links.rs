@@ -68,12 +68,7 @@ pub fn check_links(parsed: &ParsedContent, config: &SiteConfig) -> Vec<Diagnosti
 
 /// The links of an article's answers and body, in reading order.
 pub fn article_links(article: &Article) -> impl Iterator<Item = &Link> {
-    article
-        .answer
-        .links
-        .iter()
-        .chain(article.plain_answer.iter().flat_map(|a| &a.links))
-        .chain(&article.body_links)
+    article.answers().flat_map(|a| a.links()).chain(article.body_links())
 }
 
 /// The files beside an article that its links name, which the build publishes in the
@@ -163,7 +158,7 @@ fn published<'a>(parsed: &'a ParsedContent, config: &SiteConfig, root: Option<&P
             // An old address: a page that sends readers on.
             named.extend(
                 article
-                    .aliases
+                    .aliases()
                     .iter()
                     .map(|alias| (crate::site_path::article_dir(alias), None)),
             );

@@ -23,11 +23,11 @@ pub struct LinkOptions {
 
 /// Whether `article` belongs on the site `options` builds.
 pub fn is_published(article: &Article, config: &SiteConfig, options: LinkOptions) -> bool {
-    let drafts_allowed = options.include_drafts || article.review.status != ReviewStatus::Draft;
+    let drafts_allowed = options.include_drafts || article.review().status != ReviewStatus::Draft;
     let pending_allowed = options.include_pending
         || config.review.publish == crate::config::Publish::All
         || article.review_state.is_reviewed();
-    drafts_allowed && pending_allowed && article.retired.is_none()
+    drafts_allowed && pending_allowed && !article.is_retired()
 }
 
 pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec<Diagnostic> {
@@ -35,7 +35,7 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
         return Vec::new();
     }
     let published_site = LinkOptions::default();
-    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_ref(), a)).collect();
     let mut found = Vec::new();
     for article in articles.iter().filter(|a| is_published(a, config, published_site)) {
         for (index, slug) in article.related.iter().enumerate() {
@@ -67,12 +67,8 @@ pub fn check_unpublished_links(articles: &[Article], config: &SiteConfig) -> Vec
                 )),
             );
         }
-        let answers = article
-            .answer
-            .links
-            .iter()
-            .chain(article.plain_answer.iter().flat_map(|a| &a.links));
-        for link in answers.chain(&article.body_links) {
+        let answers = article.answers().flat_map(|a| a.links());
+        for link in answers.chain(article.body_links()) {
             let Some(target) = linked_slug(&article.slug, &link.url).and_then(|slug| by_slug.get(slug.as_str())) else {
                 continue;
             };

@@ -14,7 +14,7 @@ pub fn check_site(articles: &[Article], pages: &[Page]) -> Vec<Diagnostic> {
     let mut first_of: FastMap<&str, &Article> = FastMap::default();
     first_of.reserve(articles.len());
     for article in articles {
-        match first_of.get(article.slug.as_str()) {
+        match first_of.get(article.slug.as_ref()) {
             Some(first) => found.push(
                 Diagnostic::new(
                     Code::SlugDuplicate,
@@ -66,7 +66,7 @@ pub fn check_site(articles: &[Article], pages: &[Page]) -> Vec<Diagnostic> {
                 .get(index)
                 .copied()
                 .unwrap_or(article.places.front_matter_start);
-            if target == &article.slug {
+            if **target == *article.slug {
                 found.push(
                     Diagnostic::new(
                         Code::RelatedDangling,

@@ -9,12 +9,12 @@ use std::collections::{HashMap, HashSet};
 
 pub fn check_aliases(articles: &[Article]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let slugs: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let slugs: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_ref(), a)).collect();
     // The first article (in file order) to claim an old address keeps it.
     let mut claimed: HashMap<&str, &Article> = HashMap::new();
     for article in articles {
-        for (index, alias) in article.aliases.iter().enumerate() {
-            let at = article.places.aliases.get(index).copied().unwrap_or(Position::START);
+        for (index, alias) in article.aliases().iter().enumerate() {
+            let at = article.alias_place(index).unwrap_or(Position::START);
             if let Some((message, hint)) = super::slug_problem(alias, true) {
                 found.push(
                     Diagnostic::new(
@@ -118,7 +118,7 @@ pub fn check_removed_urls(
         if let Some(slug) = slug
             && articles
                 .iter()
-                .any(|a| a.slug == slug || a.aliases.iter().any(|alias| alias == slug))
+                .any(|a| *a.slug == *slug || a.aliases().iter().any(|alias| alias == slug))
         {
             continue;
         }
@@ -153,15 +153,15 @@ fn removed_question_hint(slug: &str, published: &Published, articles: &[Article]
     // nearest slug.
     let nearest = articles
         .iter()
-        .find(|a| a.file == published.file)
+        .find(|a| *a.file == *published.file)
         .or_else(|| {
             articles
                 .iter()
                 .find(|a| crate::parse::article::file_stem(&a.file) == slug)
         })
         .or_else(|| {
-            crate::diagnostic::did_you_mean(slug, articles.iter().map(|a| a.slug.as_str()))
-                .and_then(|near| articles.iter().find(|a| a.slug == near))
+            crate::diagnostic::did_you_mean(slug, articles.iter().map(|a| a.slug.as_ref()))
+                .and_then(|near| articles.iter().find(|a| *a.slug == *near))
         });
     let redirect = match nearest {
         Some(article) => format!(
@@ -225,16 +225,16 @@ pub fn sitemap_locs(xml: &str) -> Vec<(String, Position)> {
 
 /// A withdrawn article's `replaced_by` must name questions readers can go to.
 pub fn check_retired(articles: &[Article]) -> Vec<Diagnostic> {
-    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_ref(), a)).collect();
     let mut found = Vec::new();
     for article in articles {
-        let Some(retired) = &article.retired else { continue };
+        let Some(retired) = article.retired() else { continue };
         for slug in &retired.replaced_by {
             let problem = match by_slug.get(slug.as_str()) {
                 None => Some(format!(
                     "`retired.replaced_by` names `{slug}`, but no question has that slug"
                 )),
-                Some(target) if target.retired.is_some() => {
+                Some(target) if target.is_retired() => {
                     Some(format!("`retired.replaced_by` names `{slug}`, which is withdrawn too"))
                 }
                 Some(_) => None,
@@ -242,13 +242,13 @@ pub fn check_retired(articles: &[Article]) -> Vec<Diagnostic> {
             if let Some(message) = problem {
                 let hint = match crate::diagnostic::did_you_mean(
                     slug,
-                    articles.iter().filter(|a| a.retired.is_none()).map(|a| a.slug.as_str()),
+                    articles.iter().filter(|a| !a.is_retired()).map(|a| a.slug.as_ref()),
                 ) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "name the slug of a question that answers it now".to_string(),
                 };
                 found.push(
-                    Diagnostic::new(Code::LinkBroken, &article.file, article.places.retired, message).with_hint(hint),
+                    Diagnostic::new(Code::LinkBroken, &article.file, article.retired_place(), message).with_hint(hint),
                 );
             }
         }

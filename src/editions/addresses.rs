@@ -42,7 +42,7 @@ pub(super) fn addresses_of(site: &crate::link::Site<'_>) -> Vec<EditionAddress> 
     let mut addresses = Vec::new();
     for article in &site.articles {
         addresses.push(address(&article.slug, &article.file, AddressKind::Article));
-        for alias in &article.aliases {
+        for alias in article.aliases() {
             addresses.push(address(alias, &article.file, AddressKind::Alias));
         }
     }
@@ -63,13 +63,13 @@ pub fn published(
     articles: &[Article],
 ) -> Vec<Published> {
     let urls = Urls::new(base_url);
-    let by_file: HashMap<&str, &Article> = articles.iter().map(|a| (a.file.as_str(), a)).collect();
+    let by_file: HashMap<&str, &Article> = articles.iter().map(|a| (a.file.as_ref(), a)).collect();
     addresses
         .iter()
         .map(|address| {
             let (file, at) = match by_file.get(address.file.as_str()) {
-                Some(article) if article.places.slug_is_explicit => (article.file.clone(), article.places.slug),
-                Some(article) => (article.file.clone(), article.places.question),
+                Some(article) if article.places.slug_is_explicit => (article.file.to_string(), article.places.slug),
+                Some(article) => (article.file.to_string(), article.places.question),
                 None => (CONFIG_FILE.to_string(), edition.at),
             };
             Published {

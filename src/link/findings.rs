@@ -24,7 +24,7 @@ pub const IMPLAUSIBLE_FLOOR: f32 = 0.02;
 /// `articles` in site order (see `link::in_site_order`), the order `graph` was built in.
 pub fn check_graph(articles: &[&Article], graph: &Graph, config: &SiteConfig) -> Vec<Diagnostic> {
     let settings = &config.related;
-    let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
+    let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_ref(), i)).collect();
     // Explicit links that resolve, with the position of each in its file.
     let explicit: Vec<Vec<(usize, usize)>> = articles
         .iter()

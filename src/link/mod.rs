@@ -69,7 +69,7 @@ pub use crate::check::publish::{LinkOptions, is_published};
 
 /// The withdrawn articles of `parsed`, in site order.
 pub fn retired_articles(parsed: &ParsedContent) -> Vec<&Article> {
-    in_site_order(parsed.articles.iter().filter(|a| a.retired.is_some()))
+    in_site_order(parsed.articles.iter().filter(|a| a.is_retired()))
 }
 
 /// Articles in the order every index of the site refers to: by slug, the first file of a
@@ -174,7 +174,7 @@ pub fn link_site_keeping<'a>(
 
 /// What the site's lists are, from the published `articles` and their graph.
 fn link(articles: &[&Article], graph: &Graph, config: &SiteConfig) -> Linked {
-    let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect();
+    let index_of: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.as_ref(), i)).collect();
     let explicit: Vec<Vec<usize>> = articles
         .iter()
         .enumerate()

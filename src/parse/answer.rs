@@ -2,10 +2,11 @@
 //! listings, the search index, the graph, JSON-LD and the reader text quote it. Their HTML
 //! is read by the article's own page alone, so it is packed (`crate::packed`) and, once the
 //! parse job is done, written to the build's spill (`Answer::spill`); the page reads it
-//! back. The links the checks across articles judge stay (most answers have none). What
-//! the renderer gives besides (`Rendered`'s digest, embedded images, headings) is read
-//! while the article is parsed, for its fingerprint and its own checks, and not kept: held
-//! as `Rendered`, the two answers were ~0.45 KB of struct and ~0.7 KB of heap an article.
+//! back. The links the checks across articles judge stay, in a box that an answer without
+//! links (most answers) does not hold. What the renderer gives besides (`Rendered`'s
+//! digest, embedded images, headings) is read while the article is parsed, for its
+//! fingerprint and its own checks, and not kept: held as `Rendered`, the two answers were
+//! ~0.45 KB of struct and ~0.7 KB of heap an article.
 //!
 //! The build cache stores an answer's HTML apart from the rest of it, packed as it is held
 //! (`packed_html`), and holds a recalled one where it is in the cache (`restore_html`), as
@@ -24,10 +25,21 @@ pub struct Answer {
     pub plain: Box<str>,
     /// `None` only in an answer read back from the build cache before its HTML is restored.
     html: Option<PackedText>,
+    /// Its links, for the checks; `None` for an answer without any, as most are.
+    links: Option<Box<Links>>,
+}
+
+#[derive(Debug)]
+struct Links {
     /// Links and images into the site, for the link checks (`Rendered::links`).
-    pub links: Vec<Link>,
+    into_site: Vec<Link>,
     /// Links and images to other sites, for `check --external`.
-    pub external: Vec<Link>,
+    external: Vec<Link>,
+}
+
+/// `None` when there are no links at all.
+fn boxed(into_site: Vec<Link>, external: Vec<Link>) -> Option<Box<Links>> {
+    (!into_site.is_empty() || !external.is_empty()).then(|| Box::new(Links { into_site, external }))
 }
 
 impl Answer {
@@ -35,9 +47,18 @@ impl Answer {
         Answer {
             plain: rendered.plain.into_boxed_str(),
             html: Some(PackedText::pack(&rendered.html)),
-            links: rendered.links,
-            external: rendered.external,
+            links: boxed(rendered.links, rendered.external),
         }
+    }
+
+    /// Links and images into the site, for the link checks (`Rendered::links`).
+    pub fn links(&self) -> &[Link] {
+        self.links.as_ref().map_or(&[], |links| &links.into_site)
+    }
+
+    /// Links and images to other sites, for `check --external`.
+    pub fn external(&self) -> &[Link] {
+        self.links.as_ref().map_or(&[], |links| &links.external)
     }
 
     /// The answer's HTML, unpacked.
@@ -76,8 +97,7 @@ impl Default for Answer {
         Answer {
             plain: Box::default(),
             html: Some(PackedText::pack("")),
-            links: Vec::new(),
-            external: Vec::new(),
+            links: None,
         }
     }
 }
@@ -95,8 +115,8 @@ impl Serialize for Answer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Stored {
             plain: Cow::Borrowed(&self.plain),
-            links: Cow::Borrowed(&self.links),
-            external: Cow::Borrowed(&self.external),
+            links: Cow::Borrowed(self.links()),
+            external: Cow::Borrowed(self.external()),
         }
         .serialize(serializer)
     }
@@ -108,8 +128,7 @@ impl<'de> Deserialize<'de> for Answer {
         Ok(Answer {
             plain: stored.plain.into_owned().into_boxed_str(),
             html: None,
-            links: stored.links.into_owned(),
-            external: stored.external.into_owned(),
+            links: boxed(stored.links.into_owned(), stored.external.into_owned()),
         })
     }
 }
@@ -130,8 +149,7 @@ mod tests {
             html: Some(PackedText::pack(
                 "Start <em>low</em>, with 5 mg <sup><a href=\"#ref-1\">1</a></sup> — é 中文.",
             )),
-            links: vec![link("@warfarin-dose")],
-            external: vec![link("https://example.org/")],
+            links: boxed(vec![link("@warfarin-dose")], vec![link("https://example.org/")]),
         }
     }
 
@@ -145,6 +163,7 @@ mod tests {
         spilled.spill(&spill);
         assert!(format!("{spilled:?}").contains("spilled"), "{spilled:?}");
         assert_eq!(spilled.html().expect("reads back"), kept.html().expect("unpacks"));
+        assert_eq!(kept.links().len() + kept.external().len(), 2);
         assert_eq!(serde_json::to_string(&spilled).expect("json"), stored);
         assert_eq!(spilled.packed_html().expect("read back"), packed);
 
@@ -156,8 +175,8 @@ mod tests {
         assert!(format!("{recalled:?}").contains("spilled"), "{recalled:?}");
         assert_eq!(recalled.html().expect("unpacks"), kept.html().expect("unpacks"));
         assert_eq!(
-            (&recalled.plain, &recalled.links, &recalled.external),
-            (&kept.plain, &kept.links, &kept.external)
+            (&recalled.plain, recalled.links(), recalled.external()),
+            (&kept.plain, kept.links(), kept.external())
         );
     }
 }

@@ -6,6 +6,7 @@ use super::evidence::{Claim, ScanContext, field_position, scan_events};
 use super::fields::{FRONT_MATTER_CODES, FieldReader, Locator};
 use super::front_matter::{ARTICLE_FIELDS, Audience, Change, Reference, Review};
 use super::markdown::{MarkdownEvents, Mode, Output, Rendered, parse_events, render_events};
+use super::rare::Rare;
 use crate::bibliography::Bibliography;
 use crate::bibliography::yaml::field_positions;
 use crate::date::Date;
@@ -21,31 +22,30 @@ use std::sync::Arc;
 // Serialised only by the build cache (`crate::cache::articles`), which keeps judged articles.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Article {
-    pub file: String,
-    pub section: String,
-    pub slug: String,
-    pub question: String,
-    pub title: Option<String>,
+    pub file: Box<str>,
+    pub section: Box<str>,
+    pub slug: Box<str>,
+    pub question: Box<str>,
     /// Its text in memory, its HTML packed for the page (`super::answer`).
     pub answer: super::answer::Answer,
-    /// Boxed: most articles have none, and every article held room for one (80 bytes).
-    pub plain_answer: Option<Box<super::answer::Answer>>,
     pub body: Body,
-    pub topics: Vec<String>,
+    pub topics: Box<[String]>,
     pub audience: Audience,
     pub created: Option<Date>,
     /// `updated`, or `created` when the article was never updated.
     pub updated: Option<Date>,
     pub version: u32,
-    pub changes: Vec<Change>,
-    pub review: Review,
+    /// The review record as written; read through `review()`.
+    pub review: super::held_review::HeldReview,
     /// The hash of the reviewable content as it is now.
     pub fingerprint: Fingerprint,
     /// The review record judged against `fingerprint`: the only source of "reviewed".
     pub review_state: ReviewState,
     /// Which reviewers the page may name and when the review falls due, once
     /// `review::trust::judge` has weighed the approval against the registry.
-    pub approval: crate::review::trust::Approval,
+    /// Boxed, and `None` for the approval that shows nobody and falls due never, as an
+    /// article without an approval has; read through `approval()`.
+    approval: Option<Box<crate::review::trust::Approval>>,
     /// Its own references, then the shared-bibliography entries it cites
     /// (`citations.shared`), in that order; packed once its parse job is done
     /// (`super::references`). The build cache keeps them apart, packed as they are held
@@ -53,39 +53,13 @@ pub struct Article {
     #[serde(skip)]
     pub references: super::references::References,
     pub citations: Citations,
-    /// Bullets and paragraphs of the body under `##` headings that cite nothing and do not
-    /// introduce a list, for `citation/uncited-claim`. The cited ones are not kept: nothing
-    /// judges them, and a large site has hundreds of thousands.
-    // Empty once judged (`forget_what_only_checks_read`): never stored.
-    #[serde(skip)]
-    pub uncited_claims: Vec<Claim>,
-    pub related: Vec<String>,
-    /// Slugs the article was published under before: each old address redirects to it.
-    pub aliases: Vec<String>,
-    /// Withdrawn: published as a notice at its address, left out of everything else.
-    /// Boxed, as few articles are withdrawn.
-    pub retired: Option<Box<super::front_matter::Retired>>,
-    /// Local URLs of the images its texts embed: their bytes are part of its approval.
-    pub embedded: Vec<String>,
-    /// Ids of its authors in the people registry, as written.
-    pub authors: Vec<String>,
-    /// Who paid for the work, and what its authors declare; "None declared" is explicit,
-    /// `None` means the article does not say.
-    pub funding: Option<String>,
-    pub conflicts: Option<String>,
-    /// The strength of the evidence behind the answer, as written; judged against the
-    /// site's scale (`standards.grading`) by `crate::standards`.
-    pub grade: Option<String>,
-    /// Reading grades of the texts written for patients (`crate::standards::readability`):
-    /// scored here, while the text is at hand, and judged against the site's target later.
-    pub readability: Vec<crate::standards::readability::Scored>,
-    /// Links of the body to pages of the site (see `Rendered::links`); the answers keep
-    /// their own.
-    pub body_links: Vec<super::markdown::Link>,
-    /// Links of the body to other sites, for `check --external`.
-    pub body_external: Vec<super::markdown::Link>,
+    pub related: Box<[String]>,
     /// Where the fields that checks across articles point at are written.
     pub places: Places,
+    /// What few articles have, or only one check or its own page reads (`super::rare`):
+    /// `None` for an article with none of it. Read through the accessors below
+    /// (`title()`, `aliases()`, ...).
+    pub rare: Option<Box<Rare>>,
     /// A name of everything its parse read (the build cache's name of its kept parse,
     /// `Kept::name`): two articles of one name are the same article. Pages are keyed by
     /// it instead of by all they show of it (`render::page_key`). `None` when nothing
@@ -210,10 +184,7 @@ pub struct Places {
     pub slug: Position,
     pub slug_is_explicit: bool,
     pub front_matter_start: Position,
-    /// Where `retired:` is written.
-    pub retired: Position,
-    pub aliases: Vec<Position>,
-    pub related: Vec<Position>,
+    pub related: Box<[Position]>,
 }
 
 /// Where the other fields are written in the file: what only the checks of the article
@@ -241,7 +212,115 @@ pub struct Spans {
 impl Article {
     /// What the page shows as its headline when the editor gave no `title`.
     pub fn headline(&self) -> &str {
-        self.title.as_deref().unwrap_or(&self.question)
+        self.title().unwrap_or(&self.question)
+    }
+
+    /// Which reviewers the page may name and when the review falls due.
+    pub fn approval(&self) -> &crate::review::trust::Approval {
+        self.approval.as_deref().unwrap_or(&NO_APPROVAL)
+    }
+
+    /// Holds `approval` as what the page may say, once judged.
+    pub fn set_approval(&mut self, approval: crate::review::trust::Approval) {
+        self.approval = held(approval);
+    }
+
+    /// Its review record, as written.
+    pub fn review(&self) -> &Review {
+        self.review.get()
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.rare.as_ref()?.title.as_deref()
+    }
+
+    /// The answer in plain language, for patients, when the editor wrote one.
+    pub fn plain_answer(&self) -> Option<&super::answer::Answer> {
+        self.rare.as_ref()?.plain_answer.as_ref()
+    }
+
+    /// The plain answer, for the build cache to restore its HTML.
+    pub fn plain_answer_mut(&mut self) -> Option<&mut super::answer::Answer> {
+        self.rare.as_mut()?.plain_answer.as_mut()
+    }
+
+    /// The answer and, when there is one, the plain answer.
+    pub fn answers(&self) -> impl Iterator<Item = &super::answer::Answer> {
+        std::iter::once(&self.answer).chain(self.plain_answer())
+    }
+
+    pub fn changes(&self) -> &[Change] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.changes)
+    }
+
+    /// Slugs the article was published under before: each old address redirects to it.
+    pub fn aliases(&self) -> &[String] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.aliases)
+    }
+
+    /// Where the alias numbered `index` (from 0) is written.
+    pub fn alias_place(&self, index: usize) -> Option<Position> {
+        self.rare.as_ref()?.alias_places.get(index).copied()
+    }
+
+    /// Withdrawn: published as a notice at its address, left out of everything else.
+    pub fn retired(&self) -> Option<&super::front_matter::Retired> {
+        self.rare.as_ref()?.retired.as_ref()
+    }
+
+    pub fn is_retired(&self) -> bool {
+        self.retired().is_some()
+    }
+
+    /// Where `retired:` is written.
+    pub fn retired_place(&self) -> Position {
+        self.rare.as_ref().map_or(Position::START, |rare| rare.retired_place)
+    }
+
+    /// Local URLs of the images its texts embed: their bytes are part of its approval.
+    pub fn embedded(&self) -> &[String] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.embedded)
+    }
+
+    /// Ids of its authors in the people registry, as written.
+    pub fn authors(&self) -> &[String] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.authors)
+    }
+
+    /// Who paid for the work, as written; `None` when the article does not say.
+    pub fn funding(&self) -> Option<&str> {
+        self.rare.as_ref()?.funding.as_deref()
+    }
+
+    /// What its authors declare, as written; `None` when the article does not say.
+    pub fn conflicts(&self) -> Option<&str> {
+        self.rare.as_ref()?.conflicts.as_deref()
+    }
+
+    /// The strength of the evidence behind the answer, as written.
+    pub fn grade(&self) -> Option<&str> {
+        self.rare.as_ref()?.grade.as_deref()
+    }
+
+    /// Reading grades of the texts written for patients.
+    pub fn readability(&self) -> &[crate::standards::readability::Scored] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.readability)
+    }
+
+    /// Links of the body to pages of the site; the answers keep their own.
+    pub fn body_links(&self) -> &[super::markdown::Link] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.body_links)
+    }
+
+    /// Links of the body to other sites, for `check --external`.
+    pub fn body_external(&self) -> &[super::markdown::Link] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.body_external)
+    }
+
+    /// Bullets and paragraphs of the body that cite nothing (see `Rare::uncited_claims`);
+    /// empty once the checks of the article alone have run.
+    pub fn uncited_claims(&self) -> &[Claim] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.uncited_claims)
     }
 
     /// Moves the answers' HTML to `spill`, once the parse job is done with them: only the
@@ -249,16 +328,23 @@ impl Article {
     pub fn spill_answers(&mut self, spill: Option<&Arc<Spill>>) {
         let Some(spill) = spill else { return };
         self.answer.spill(spill);
-        if let Some(plain) = &mut self.plain_answer {
+        if let Some(plain) = self.plain_answer_mut() {
             plain.spill(spill);
         }
     }
 
     /// Drops what only the checks of the article alone read, once they have run: the uses
-    /// of citation keys and the uncited claims.
+    /// of citation keys and the uncited claims (and the rare fields' box, when they were
+    /// all it held).
     fn forget_what_only_checks_read(&mut self) {
-        self.citations.uses = Vec::new();
-        self.uncited_claims = Vec::new();
+        self.citations.uses = Box::default();
+        if let Some(rare) = self.rare.take() {
+            self.rare = Rare {
+                uncited_claims: Vec::new(),
+                ..*rare
+            }
+            .boxed();
+        }
     }
 }
 
@@ -428,10 +514,10 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         },
         slug_is_explicit: slug.is_some(),
         front_matter_start: Position::new(first_line.saturating_sub(1).max(1), 1),
-        retired: reader.key_position("retired"),
-        aliases: list_positions(&locator, "aliases", &aliases, reader.value_position("aliases")),
-        related: list_positions(&locator, "related", &related, reader.value_position("related")),
+        related: list_positions(&locator, "related", &related, reader.value_position("related")).into(),
     };
+    let alias_places = list_positions(&locator, "aliases", &aliases, reader.value_position("aliases"));
+    let retired_place = reader.key_position("retired");
     let mut spans = Spans {
         topics: list_positions(&locator, "topics", &topics, reader.value_position("topics")),
         audience: reader.value_position("audience"),
@@ -609,31 +695,14 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
     } else {
         topics
     };
-    let article = Article {
-        file: file.to_string(),
-        section: source.section.clone(),
-        slug,
-        question,
+    let rare = Rare {
         title,
-        answer: super::answer::Answer::from_rendered(answer),
-        plain_answer: plain_answer.map(|rendered| Box::new(super::answer::Answer::from_rendered(rendered))),
-        body,
-        topics,
-        audience,
-        created,
-        updated: updated.or(created),
-        version,
+        plain_answer: plain_answer.map(super::answer::Answer::from_rendered),
         changes,
-        approval: crate::review::trust::Approval::unjudged(&review_state, review.reviewers.len()),
-        review,
-        fingerprint,
-        review_state,
-        references: references.into(),
-        citations,
-        uncited_claims: body_scan.uncited_claims,
-        related,
         aliases,
-        retired: retired.map(Box::new),
+        alias_places,
+        retired,
+        retired_place,
         embedded,
         authors,
         funding,
@@ -642,7 +711,32 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         readability,
         body_links,
         body_external,
+        uncited_claims: body_scan.uncited_claims,
+    };
+    let article = Article {
+        file: file.into(),
+        section: source.section.as_str().into(),
+        slug: slug.into(),
+        question: question.into(),
+        answer: super::answer::Answer::from_rendered(answer),
+        body,
+        topics: topics.into(),
+        audience,
+        created,
+        updated: updated.or(created),
+        version,
+        approval: held(crate::review::trust::Approval::unjudged(
+            &review_state,
+            review.reviewers.len(),
+        )),
+        review: super::held_review::HeldReview::new(review),
+        fingerprint,
+        review_state,
+        references: references.into(),
+        citations,
+        related: related.into(),
         places,
+        rare: rare.boxed(),
         inputs: None,
     };
     ParsedArticle {
@@ -650,6 +744,14 @@ fn parse_text(source: &SourceFile, sources: &Sources<'_>, output: Output) -> Par
         spans: Some(spans),
         diagnostics,
     }
+}
+
+/// What `approval()` reads for an article that holds none.
+static NO_APPROVAL: crate::review::trust::Approval = crate::review::trust::Approval::NONE;
+
+/// `approval` boxed, or `None` for `Approval::NONE`.
+fn held(approval: crate::review::trust::Approval) -> Option<Box<crate::review::trust::Approval>> {
+    (approval != crate::review::trust::Approval::NONE).then(|| Box::new(approval))
 }
 
 /// Renders an answer field. Its citations are found again in the YAML text by their
@@ -700,4 +802,76 @@ fn list_positions(locator: &Locator<'_>, key: &str, values: &[String], fallback:
 pub fn file_stem(rel_path: &str) -> String {
     let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
     name.strip_suffix(".md").unwrap_or(name).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str, sources: Sources<'_>) -> Article {
+        let source = SourceFile {
+            rel_path: "content/heart/a.md".into(),
+            section: "heart".into(),
+            text: text.into(),
+            bom: false,
+        };
+        parse_article(&source, sources, Output::Html).article.expect("parses")
+    }
+
+    const PLAIN: &str = "---\nquestion: \"Does it work?\"\nanswer: It does.\ncreated: 2026-01-08\nreview:\n  status: submitted\n---\n\nText.\n";
+
+    #[test]
+    fn an_article_with_none_of_the_rare_fields_holds_no_box_for_them() {
+        let article = parsed(PLAIN, Sources::none());
+        assert!(article.rare.is_none());
+        assert!(matches!(
+            article.review,
+            super::super::held_review::HeldReview::Status(_)
+        ));
+        assert_eq!(
+            article.review().status,
+            super::super::front_matter::ReviewStatus::Submitted
+        );
+        assert_eq!(
+            (article.title(), article.aliases(), article.retired_place()),
+            (None, &[][..], Position::START)
+        );
+        assert_eq!(article.headline(), "Does it work?");
+    }
+
+    #[test]
+    fn the_rare_fields_read_back_as_written() {
+        let text = "---\nquestion: \"Does it work?\"\ntitle: It works\nanswer: It does.\nplain_answer: Yes.\n\
+                    created: 2026-01-08\naliases:\n  - old-name\nfunding: None declared\nretired:\n  date: 2026-02-01\n  reason: Merged.\n---\n\nText.\n";
+        let article = parsed(text, Sources::none());
+        assert_eq!(article.title(), Some("It works"));
+        assert_eq!(article.headline(), "It works");
+        assert_eq!(article.plain_answer().map(|a| &*a.plain), Some("Yes."));
+        assert_eq!(article.answers().count(), 2);
+        assert_eq!(article.aliases(), ["old-name"]);
+        assert_eq!(article.alias_place(0), Some(Position::new(8, 5)));
+        assert_eq!(article.funding(), Some("None declared"));
+        assert_eq!(article.retired().map(|r| r.reason.as_str()), Some("Merged."));
+        assert_eq!(article.retired_place(), Position::new(10, 1));
+    }
+
+    #[test]
+    fn uncited_claims_alone_leave_no_box_once_judged() {
+        let text = "---\nquestion: \"Does it work?\"\nanswer: It does.\ncreated: 2026-01-08\n---\n\n## Treatment\n\nMetformin lowers glucose in most adults.\n";
+        let unjudged = parsed(text, Sources::none());
+        assert_eq!(unjudged.uncited_claims().len(), 1, "{:?}", unjudged.uncited_claims());
+        let judge: &Judge<'_> = &|article, _, _| {
+            assert_eq!(article.uncited_claims().len(), 1, "the checks read them");
+            Vec::new()
+        };
+        let judged = parsed(
+            text,
+            Sources {
+                judge: Some(judge),
+                ..Sources::none()
+            },
+        );
+        assert!(judged.uncited_claims().is_empty());
+        assert!(judged.rare.is_none());
+    }
 }

@@ -836,7 +836,7 @@ mod tests {
         );
         let citations = citer.finish();
         // Reading order: the footnote (b) comes before "claim [@c]".
-        assert_eq!(citations.order, [1, 2, 0]);
+        assert_eq!(*citations.order, [1, 2, 0]);
         assert!(
             out.html
                 .contains("claim <sup class=\"cite\" id=\"cite-2\"><a href=\"#ref-2\">2</a>"),

@@ -9,10 +9,12 @@ pub mod evidence;
 pub mod fields;
 pub mod front_matter;
 pub mod headings;
+pub mod held_review;
 pub mod highlight;
 pub mod markdown;
 pub mod page;
 pub mod placeholder;
+pub mod rare;
 pub mod references;
 pub mod yaml;
 
@@ -340,7 +342,7 @@ fn assert_same_parse(recalled: &ParsedArticle, fresh: &ParsedArticle, file: &str
         let html = article.and_then(|a| a.body.html().ok());
         // Not part of the article's own JSON either.
         let answers = article.map(|a| {
-            let plain = a.plain_answer.as_ref().map(|plain| plain.html().ok());
+            let plain = a.plain_answer().map(|plain| plain.html().ok());
             (a.answer.html().ok(), plain)
         });
         (
@@ -377,7 +379,10 @@ mod tests {
 
     fn summary(articles: &[Article], pages: &[Page], findings: impl Iterator<Item = Diagnostic>) -> Summary {
         (
-            articles.iter().map(|a| (a.file.clone(), a.question.clone())).collect(),
+            articles
+                .iter()
+                .map(|a| (a.file.to_string(), a.question.to_string()))
+                .collect(),
             pages.iter().map(|p| p.file.clone()).collect(),
             findings.map(|d| (d.file, d.code.to_string())).collect(),
         )

@@ -391,10 +391,10 @@ fn approvals_naming<'a>(article: &'a Article) -> impl Iterator<Item = (&'a str, 
     article
         .review_state
         .is_reviewed()
-        .then_some(&article.approval.shown)
+        .then_some(&article.approval().shown)
         .into_iter()
         .flatten()
-        .filter_map(|&i| article.review.reviewers.get(i))
+        .filter_map(|&i| article.review().reviewers.get(i))
         .filter_map(|r| Some((r.id.as_deref()?, r.role.as_deref(), r.date?)))
 }
 
@@ -411,8 +411,8 @@ pub fn people_entries<'a>(site: &'a Site<'_>) -> Vec<PersonEntries<'a>> {
             }
         }
         // Once per article, however often it names them.
-        for (position, author) in article.authors.iter().enumerate() {
-            let first_naming = !article.authors[..position].contains(author);
+        for (position, author) in article.authors().iter().enumerate() {
+            let first_naming = !article.authors()[..position].contains(author);
             if first_naming && let Some(&i) = index_of.get(author.as_str()) {
                 entries[i].authored.push(index);
             }
@@ -498,10 +498,10 @@ pub fn reviewer_views<'a>(
         return Vec::new();
     }
     article
-        .approval
+        .approval()
         .shown
         .iter()
-        .filter_map(|&i| article.review.reviewers.get(i))
+        .filter_map(|&i| article.review().reviewers.get(i))
         .filter_map(|r| {
             let person = r.id.as_deref().and_then(|id| people.get(id));
             let name = match (person, &r.name) {
@@ -566,7 +566,7 @@ pub fn site_view(site: &Site<'_>, urls: &Urls, topic_views: &[TopicView]) -> Sit
         if article.review_state.is_stale() {
             counts.changed_since_approval += 1;
         }
-        if article.review_state.is_reviewed() && article.approval.overdue {
+        if article.review_state.is_reviewed() && article.approval().overdue {
             counts.overdue += 1;
         }
         match article.review_state.shown_status() {
@@ -662,7 +662,7 @@ pub fn summary_view<'a>(article: &'a Article, urls: &Urls, topic_views: &'a [Top
         slug: &article.slug,
         url: urls.path(&article_dir(&article.slug)),
         question: &article.question,
-        title: article.title.as_deref(),
+        title: article.title(),
         answer_text: Excerpt::of(&article.answer.plain, 300),
         updated: article.updated.map(DateView::from),
         version: article.version,
@@ -769,15 +769,15 @@ pub fn article_content_view<'a>(
             .filter_map(|r| r.date.clone())
             .max_by(|a, b| a.iso.cmp(&b.iso)),
         reviewers,
-        next_due: article.approval.next_due.filter(|_| reviewed).map(DateView::from),
-        overdue: reviewed && article.approval.overdue,
+        next_due: article.approval().next_due.filter(|_| reviewed).map(DateView::from),
+        overdue: reviewed && article.approval().overdue,
         steps: review_steps(shown),
         changed_since_approval: article.review_state.is_stale(),
         earlier_review: earlier_review(article).map(DateView::from),
         history_url: None,
     };
     let path = article_dir(&article.slug);
-    let plain_answer_html = match &article.plain_answer {
+    let plain_answer_html = match article.plain_answer() {
         Some(answer) => Some(rebased(answer.html()?, &urls.base_path)),
         None => None,
     };
@@ -786,7 +786,7 @@ pub fn article_content_view<'a>(
         url: urls.path(&path),
         permalink: urls.absolute(&path),
         question: &article.question,
-        title: article.title.as_deref(),
+        title: article.title(),
         answer_html: rebased(article.answer.html()?, &urls.base_path),
         answer_text: excerpt(&article.answer.plain, 300),
         plain_answer_html,
@@ -803,7 +803,7 @@ pub fn article_content_view<'a>(
         updated: article.updated.map(DateView::from),
         version: article.version,
         changes: article
-            .changes
+            .changes()
             .iter()
             .map(|c| ChangeView {
                 version: c.version,
@@ -819,7 +819,7 @@ pub fn article_content_view<'a>(
         has_code: article.body.has_code,
         history_url: None,
         authors: article
-            .authors
+            .authors()
             .iter()
             .map(|id| match people.get(id) {
                 Some(person) => AuthorView {
@@ -835,7 +835,7 @@ pub fn article_content_view<'a>(
             })
             .collect(),
         disclosures: disclosures_view(article, people, urls),
-        grade: article.grade.as_ref().map(|written| GradeView {
+        grade: article.grade().map(|written| GradeView {
             value: written.trim().to_string(),
             label: written.trim().to_string(),
             scale: None,
@@ -861,15 +861,15 @@ fn rebased(html: String, base_path: &str) -> Cow<'static, str> {
 fn disclosures_view<'a>(article: &'a Article, people: &'a crate::people::Registry, urls: &Urls) -> DisclosuresView<'a> {
     let reviewers: Vec<&str> = if article.review_state.is_reviewed() {
         article
-            .approval
+            .approval()
             .shown
             .iter()
-            .filter_map(|&i| article.review.reviewers.get(i)?.id.as_deref())
+            .filter_map(|&i| article.review().reviewers.get(i)?.id.as_deref())
             .collect()
     } else {
         Vec::new()
     };
-    let mut ids: Vec<&str> = article.authors.iter().map(String::as_str).collect();
+    let mut ids: Vec<&str> = article.authors().iter().map(String::as_str).collect();
     ids.extend(reviewers.iter().copied());
     let mut seen = std::collections::BTreeSet::new();
     let listed = ids
@@ -877,7 +877,7 @@ fn disclosures_view<'a>(article: &'a Article, people: &'a crate::people::Registr
         .filter(|id| seen.insert(*id))
         .filter_map(|id| people.get(id))
         .map(|person| {
-            let author = article.authors.contains(&person.id);
+            let author = article.authors().contains(&person.id);
             let reviewer = reviewers.contains(&person.id.as_str());
             PersonDisclosureView {
                 name: person.display_name(),
@@ -892,10 +892,10 @@ fn disclosures_view<'a>(article: &'a Article, people: &'a crate::people::Registr
         })
         .collect();
     // A blank statement says nothing: the page says "Not stated", as the audit does.
-    let stated = |value: &'a Option<String>| value.as_deref().filter(|v| !v.trim().is_empty());
+    let stated = |value: Option<&'a str>| value.filter(|v| !v.trim().is_empty());
     DisclosuresView {
-        funding: stated(&article.funding),
-        conflicts: stated(&article.conflicts),
+        funding: stated(article.funding()),
+        conflicts: stated(article.conflicts()),
         people: listed,
     }
 }
@@ -955,7 +955,7 @@ fn summary_index<'a>(site: &'a Site<'_>) -> std::collections::HashMap<&'a str, u
     site.articles
         .iter()
         .enumerate()
-        .map(|(i, a)| (a.slug.as_str(), i))
+        .map(|(i, a)| (a.slug.as_ref(), i))
         .collect()
 }
 
@@ -1038,7 +1038,7 @@ pub fn review_queue<'a>(site: &'a Site<'_>) -> Vec<(usize, QueueEntry<'a>)> {
     let index_of = summary_index(site);
     crate::review::queue::review_queue(site.articles.iter().copied())
         .into_iter()
-        .filter_map(|entry| Some((*index_of.get(entry.article.slug.as_str())?, entry)))
+        .filter_map(|entry| Some((*index_of.get(entry.article.slug.as_ref())?, entry)))
         .collect()
 }
 
@@ -1106,12 +1106,12 @@ pub fn overdue_view<'a>(
             let article = site.articles[index];
             Some(OverdueItemView {
                 article: &summaries[index],
-                due: DateView::from(article.approval.next_due?),
+                due: DateView::from(article.approval().next_due?),
                 last_reviewed: article
-                    .approval
+                    .approval()
                     .shown
                     .iter()
-                    .filter_map(|&i| article.review.reviewers.get(i)?.date)
+                    .filter_map(|&i| article.review().reviewers.get(i)?.date)
                     .max()
                     .map(DateView::from),
             })
@@ -1135,7 +1135,7 @@ fn earlier_review(article: &Article) -> Option<Date> {
     if !article.review_state.is_stale() {
         return None;
     }
-    article.review.reviewers.iter().filter_map(|r| r.date).max()
+    article.review().reviewers.iter().filter_map(|r| r.date).max()
 }
 
 /// The tracker's three steps; a draft has reached none of them.

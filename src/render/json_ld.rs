@@ -194,10 +194,10 @@ pub fn article_json_ld(
     };
     let approvals: Vec<&crate::parse::front_matter::Reviewer> = if reviewed {
         article
-            .approval
+            .approval()
             .shown
             .iter()
-            .filter_map(|&i| article.review.reviewers.get(i))
+            .filter_map(|&i| article.review().reviewers.get(i))
             .collect()
     } else {
         Vec::new()
@@ -208,7 +208,7 @@ pub fn article_json_ld(
         about,
         audience,
         author: article
-            .authors
+            .authors()
             .iter()
             .filter_map(|id| site.people.get(id))
             .map(|person| registered_person(person, None, urls))
@@ -368,7 +368,7 @@ fn breadcrumb<'a>(site: &'a Site<'_>, article: &'a Article, urls: &Urls) -> Brea
         trail.push((name.into(), url));
     }
     trail.push((
-        article.question.as_str().into(),
+        article.question.as_ref().into(),
         urls.absolute(&article_dir(&article.slug)),
     ));
     BreadcrumbList {

@@ -826,7 +826,7 @@ fn feed(shared: &Shared<'_, '_>) -> Feed {
         .map(|&i| {
             let article = site.articles[i as usize];
             FeedEntry {
-                title: article.question.clone(),
+                title: article.question.to_string(),
                 url: urls.absolute(&article_dir(&article.slug)),
                 updated: article
                     .updated

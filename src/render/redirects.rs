@@ -39,7 +39,7 @@ pub fn write_redirect_pages(
     let mut ctx = tera::Context::new();
     ctx.insert("redirect", &view);
     article
-        .aliases
+        .aliases()
         .iter()
         .filter_map(|alias| {
             let output = format!("{}index.html", article_dir(alias));
@@ -60,7 +60,7 @@ pub fn redirects_file(site: &Site<'_>, urls: &Urls) -> String {
     let mut text = String::from("# Written by Evident: old addresses of renamed questions (`aliases`).\n");
     for article in &site.articles {
         let to = urls.path(&article_dir(&article.slug));
-        for alias in &article.aliases {
+        for alias in article.aliases() {
             let from = urls.path(&article_dir(alias));
             text.push_str(&format!("{from} {to} 301\n"));
         }
@@ -96,7 +96,7 @@ pub fn replacements<'a>(
     retired
         .replaced_by
         .iter()
-        .filter_map(|slug| site.articles.iter().find(|a| &a.slug == slug))
+        .filter_map(|slug| site.articles.iter().find(|a| *a.slug == **slug))
         .map(|a| ReplacementView {
             question: &a.question,
             url: urls.path(&article_dir(&a.slug)),
@@ -116,7 +116,7 @@ pub fn write_retired_pages(
     site.retired
         .iter()
         .filter_map(|article| {
-            let retired = article.retired.as_ref()?;
+            let retired = article.retired()?;
             let replaced_by = replacements(retired, site, urls);
             let view = RetiredView {
                 question: &article.question,

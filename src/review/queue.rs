@@ -40,12 +40,12 @@ pub fn review_queue<'a>(articles: impl IntoIterator<Item = &'a Article>) -> Vec<
         .map(|article| QueueEntry {
             article,
             since: article
-                .review
+                .review()
                 .submitted
                 .filter(|_| !article.review_state.is_stale())
                 .or(article.updated),
             reviewer: match article.review_state {
-                ReviewState::UnderReview => article.review.reviewers.first().map(|r| r.label()),
+                ReviewState::UnderReview => article.review().reviewers.first().map(|r| r.label()),
                 _ => None,
             },
         })
@@ -70,14 +70,14 @@ pub fn overdue_reviews<'a>(articles: impl IntoIterator<Item = &'a Article>) -> V
 /// Whether `article` is among the overdue reviews: an approval that holds and whose review
 /// has fallen due.
 pub fn is_overdue(article: &Article) -> bool {
-    article.review_state.is_reviewed() && article.approval.overdue
+    article.review_state.is_reviewed() && article.approval().overdue
 }
 
 /// The order of the overdue reviews: the earliest due first.
 pub fn longest_overdue_first(a: &Article, b: &Article) -> std::cmp::Ordering {
-    a.approval
+    a.approval()
         .next_due
-        .cmp(&b.approval.next_due)
+        .cmp(&b.approval().next_due)
         .then_with(|| a.slug.cmp(&b.slug))
 }
 

@@ -62,11 +62,11 @@ pub fn record_action(
     let trust = Trust::new(&checked.config, Arc::new(registry), Some(today));
     let action = &resolve_identity(action, &trust)?;
     let parsed = &checked.parsed;
-    let matches: Vec<&Article> = parsed.articles.iter().filter(|a| a.slug == slug).collect();
+    let matches: Vec<&Article> = parsed.articles.iter().filter(|a| *a.slug == *slug).collect();
     let article = match matches.as_slice() {
         [one] => *one,
         [] => {
-            let slugs = parsed.articles.iter().map(|a| a.slug.as_str());
+            let slugs = parsed.articles.iter().map(|a| a.slug.as_ref());
             let hint = crate::diagnostic::did_you_mean(slug, slugs)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
@@ -75,7 +75,7 @@ pub fn record_action(
         many => bail!(
             "the slug `{slug}` is used by {} files ({}); fix the duplicate first",
             many.len(),
-            many.iter().map(|a| a.file.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter().map(|a| a.file.as_ref()).collect::<Vec<_>>().join(", ")
         ),
     };
     if matches!(action, Action::Approve { .. }) {
@@ -85,7 +85,7 @@ pub fn record_action(
         .loaded
         .articles
         .iter()
-        .find(|s| s.rel_path == article.file)
+        .find(|s| *s.rel_path == *article.file)
         .ok_or_else(|| anyhow!("the source of {} was not loaded", article.file))?;
     // The text that was checked, read again: an edit saved since the load is refused here,
     // and one saved from now on by `replace_if_unchanged`.
@@ -93,8 +93,8 @@ pub fn record_action(
         .read_again(root)
         .map_err(|d| anyhow!("{}: {}; nothing was written", article.file, d.message))?;
     let source = SourceFile {
-        rel_path: article.file.clone(),
-        section: article.section.clone(),
+        rel_path: article.file.to_string(),
+        section: article.section.to_string(),
         text,
         bom: false,
     };
@@ -133,7 +133,7 @@ pub fn record_action(
         };
         let changes = changes_since_approval(
             history.as_ref(),
-            &article.review,
+            article.review(),
             &article.file,
             &source.text,
             &readable,
@@ -145,7 +145,7 @@ pub fn record_action(
     let next = sign_approval(next, action, key, slug, &trust)?;
     let text = replace_review_block(&source.text, &next).map_err(|m| anyhow!("{}: {m}", article.file))?;
     let state = verify(&source, &text, action, parsed.sources(), &trust)?;
-    let path = root.join(&article.file);
+    let path = root.join(&*article.file);
     replace_if_unchanged(&path, &source.text, &text).map_err(|e| anyhow!("{}: {e}", article.file))?;
     Ok(Recorded { file: path, state })
 }
@@ -166,7 +166,7 @@ pub fn review_site(root: &Path) -> Result<ReviewSite> {
 /// (unsigned, or a signature that fails) while others' do: approving again replaces it,
 /// rather than being refused as a second approval by the same person.
 fn without_own_unverified_entry(article: &Article, action: &Action) -> Review {
-    let mut review = article.review.clone();
+    let mut review = article.review().clone();
     let Action::Approve {
         reviewer: Identity::Id(id),
         ..
@@ -179,7 +179,7 @@ fn without_own_unverified_entry(article: &Article, action: &Action) -> Review {
     }
     let mut index = 0;
     review.reviewers.retain(|r| {
-        let keep = r.id.as_deref() != Some(id.as_str()) || article.approval.shown.contains(&index);
+        let keep = r.id.as_deref() != Some(id.as_str()) || article.approval().shown.contains(&index);
         index += 1;
         keep
     });
@@ -293,7 +293,7 @@ fn refuse_errors(article: &Article, findings: &[Diagnostic], bibliography: &Bibl
     let blocking: Vec<&Diagnostic> = findings
         .iter()
         .filter(|d| d.severity == Severity::Error && !d.code.as_str().starts_with("review/"))
-        .filter(|d| d.file == article.file || cited.iter().any(|span| span.holds(d)))
+        .filter(|d| *d.file == *article.file || cited.iter().any(|span| span.holds(d)))
         .collect();
     if !blocking.is_empty() {
         bail!(

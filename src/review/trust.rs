@@ -73,6 +73,13 @@ pub struct Approval {
 }
 
 impl Approval {
+    /// Nobody shown, nothing due: the approval of an article no approval holds for.
+    pub const NONE: Approval = Approval {
+        shown: Vec::new(),
+        next_due: None,
+        overdue: false,
+    };
+
     /// Before judging, an approval that matches its text names everyone it lists: what a
     /// site without registry or signatures has always shown.
     pub fn unjudged(article_state: &ReviewState, reviewers: usize) -> Approval {
@@ -92,7 +99,7 @@ impl Approval {
 /// what it may show; returns the findings.
 pub fn judge(article: &mut Article, spans: &Spans, trust: &Trust) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let reviewers = &article.review.reviewers;
+    let reviewers = &article.review().reviewers;
     let at = |index: usize| spans.reviewers.get(index).copied().unwrap_or(spans.review);
     for (index, reviewer) in reviewers.iter().enumerate() {
         if let Some(id) = &reviewer.id {
@@ -181,9 +188,13 @@ pub fn judge(article: &mut Article, spans: &Spans, trust: &Trust) -> Vec<Diagnos
         ..Approval::default()
     };
     if article.review_state.is_reviewed() {
-        let last = approval.shown.iter().filter_map(|&i| reviewers[i].date).max();
+        let last = approval
+            .shown
+            .iter()
+            .filter_map(|&i| article.review().reviewers[i].date)
+            .max();
         approval.next_due = article
-            .review
+            .review()
             .next_due
             .or_else(|| last.map(|d| trust.interval_for(article).after(d)));
         if let Some(due) = approval
@@ -208,7 +219,7 @@ pub fn judge(article: &mut Article, spans: &Spans, trust: &Trust) -> Vec<Diagnos
             );
         }
     }
-    article.approval = approval;
+    article.set_approval(approval);
     found
 }
 
@@ -244,7 +255,7 @@ fn record_problem(
 /// Whether reviewer `index`'s approval of the hash it records holds under the site's rules;
 /// `None` when there is nothing to judge (an unregistered id, no date or hash).
 fn verdict(article: &Article, index: usize, trust: &Trust) -> Option<Result<(), Problem>> {
-    let reviewer = article.review.reviewers.get(index)?;
+    let reviewer = article.review().reviewers.get(index)?;
     Some(match (&reviewer.id, trust.signatures) {
         (Some(id), _) if trust.registry.get(id).is_none() => return None,
         (None, Signatures::Off) if reviewer.name.is_some() => Ok(()),
@@ -255,7 +266,7 @@ fn verdict(article: &Article, index: usize, trust: &Trust) -> Option<Result<(), 
             let statement = Statement {
                 site: &trust.site,
                 slug: &article.slug,
-                approved_hash: article.review.approved_hash.as_deref()?,
+                approved_hash: article.review().approved_hash.as_deref()?,
                 reviewer: id,
                 role: reviewer.role.as_deref(),
                 date: reviewer.date?,
@@ -268,8 +279,8 @@ fn verdict(article: &Article, index: usize, trust: &Trust) -> Option<Result<(), 
 /// The reviewers whose approval of the text they approved holds, whether or not that text
 /// is still the current one: what a history page may name for an earlier approval.
 pub fn vouched_reviewers(article: &Article, trust: &Trust) -> Vec<usize> {
-    (0..article.review.reviewers.len())
-        .filter(|&i| record_problem(article, &article.review.reviewers[i], trust.as_of).is_none())
+    (0..article.review().reviewers.len())
+        .filter(|&i| record_problem(article, &article.review().reviewers[i], trust.as_of).is_none())
         .filter(|&i| match verdict(article, i, trust) {
             Some(Ok(())) => true,
             Some(Err(Problem::Unsigned)) => trust.signatures == Signatures::Optional,
@@ -288,10 +299,10 @@ pub fn shown_reviewers(articles: &[Article]) -> std::collections::BTreeSet<&str>
     articles
         .iter()
         .flat_map(|a| {
-            a.approval
+            a.approval()
                 .shown
                 .iter()
-                .filter_map(|&i| a.review.reviewers.get(i).and_then(|r| r.id.as_deref()))
+                .filter_map(|&i| a.review().reviewers.get(i).and_then(|r| r.id.as_deref()))
         })
         .collect()
 }

@@ -167,7 +167,7 @@ fn candidates(ranked: &[Vec<u32>], threshold: f64) -> Vec<(usize, usize)> {
 pub fn check_duplicates(articles: &[Article], threshold: f64) -> Vec<Diagnostic> {
     let published: Vec<&Article> = articles
         .iter()
-        .filter(|a| a.review.status != ReviewStatus::Draft)
+        .filter(|a| a.review().status != ReviewStatus::Draft)
         .collect();
     let signatures: Vec<Vec<String>> = published
         .par_iter()

@@ -166,10 +166,10 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
                 .filter_map(|slug| site.topics.iter().find(|t| &t.slug == slug))
                 .map(|t| t.title.as_str())
                 .collect();
-            let mut question = vec![article.question.as_str()];
-            question.extend(article.title.as_deref());
+            let mut question = vec![article.question.as_ref()];
+            question.extend(article.title());
             let mut answer = vec![&*article.answer.plain];
-            answer.extend(article.plain_answer.as_ref().map(|a| &*a.plain));
+            answer.extend(article.plain_answer().map(|a| &*a.plain));
             Document {
                 slug: &article.slug,
                 question: &article.question,
@@ -211,10 +211,7 @@ impl kept::Unreadable {
     /// The finding for it, on the file of the article of `site` it is the document of
     /// (`documents` keeps the site's order).
     pub fn reported(self, site: &Site<'_>) -> crate::diagnostic::Diagnostic {
-        let file = site
-            .articles
-            .get(self.document)
-            .map_or("", |article| article.file.as_str());
+        let file = site.articles.get(self.document).map_or("", |article| &*article.file);
         crate::render::unpacking_failed(file, self.error)
     }
 }

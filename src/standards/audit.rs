@@ -81,7 +81,7 @@ pub fn audit(input: &AuditInput<'_>) -> Audit {
     let mut articles: Vec<&Article> = input
         .articles
         .iter()
-        .filter(|a| a.review.status != ReviewStatus::Draft)
+        .filter(|a| a.review().status != ReviewStatus::Draft)
         .collect();
     articles.sort_by(|a, b| a.file.cmp(&b.file));
     // Each article's findings, gathered in one pass: looking them up among all of the
@@ -93,7 +93,7 @@ pub fn audit(input: &AuditInput<'_>) -> Audit {
     let audited: Vec<ArticleAudit> = articles
         .into_iter()
         .map(|a| {
-            let findings = by_file.get(a.file.as_str()).map_or(&[][..], Vec::as_slice);
+            let findings = by_file.get(a.file.as_ref()).map_or(&[][..], Vec::as_slice);
             audit_article(a, findings, input)
         })
         .collect();
@@ -130,19 +130,19 @@ fn audit_article(article: &Article, findings: &[&Diagnostic], input: &AuditInput
         ("feedback", feedback(input.config)),
     ];
     ArticleAudit {
-        slug: article.slug.clone(),
-        file: article.file.clone(),
+        slug: article.slug.to_string(),
+        file: article.file.to_string(),
         criteria: criteria.into_iter().collect(),
     }
 }
 
 /// JAMA, NHS Standard, PIF TICK: named authors, with their credentials.
 fn authorship(article: &Article, registry: &Registry) -> Verdict {
-    if article.authors.is_empty() {
+    if article.authors().is_empty() {
         return Verdict::fail("names no authors (`authors:`)");
     }
     let mut names = Vec::new();
-    for id in &article.authors {
+    for id in article.authors() {
         let Some(person) = registry.get(id) else {
             return Verdict::fail(format!("the author `{id}` is not registered in people/"));
         };
@@ -176,19 +176,19 @@ fn attribution(article: &Article, findings: &[&Diagnostic]) -> Verdict {
 
 /// JAMA disclosure, PIF TICK: funding, conflicts, and what each author and reviewer declares.
 fn disclosure(article: &Article, registry: &Registry) -> Verdict {
-    let stated = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.trim().is_empty());
-    if !stated(&article.funding) {
+    let stated = |value: Option<&str>| value.is_some_and(|v| !v.trim().is_empty());
+    if !stated(article.funding()) {
         return Verdict::fail("does not state its funding (`funding:`)");
     }
-    if !stated(&article.conflicts) {
+    if !stated(article.conflicts()) {
         return Verdict::fail("does not state conflicts of interest (`conflicts:`)");
     }
     let reviewers = article
-        .approval
+        .approval()
         .shown
         .iter()
-        .filter_map(|&i| article.review.reviewers.get(i)?.id.as_deref());
-    for id in article.authors.iter().map(String::as_str).chain(reviewers) {
+        .filter_map(|&i| article.review().reviewers.get(i)?.id.as_deref());
+    for id in article.authors().iter().map(String::as_str).chain(reviewers) {
         if let Some(person) = registry.get(id) {
             if person.disclosures.as_deref().is_none_or(|d| d.trim().is_empty()) {
                 return Verdict::fail(format!("{} declares nothing in {}", person.name, person.file));
@@ -203,10 +203,14 @@ fn currency(article: &Article) -> Verdict {
     let Some(updated) = article.updated else {
         return Verdict::fail("has no update date");
     };
-    let Some(due) = article.approval.next_due.filter(|_| article.review_state.is_reviewed()) else {
+    let Some(due) = article
+        .approval()
+        .next_due
+        .filter(|_| article.review_state.is_reviewed())
+    else {
         return Verdict::fail(format!("updated {updated}, but no current review date"));
     };
-    if article.approval.overdue {
+    if article.approval().overdue {
         return Verdict::fail(format!("its review was due on {due}"));
     }
     Verdict::pass(format!("updated {updated}; next review due {due}"))
@@ -218,10 +222,10 @@ fn review(article: &Article) -> Verdict {
         Verdict::pass(format!(
             "approved by {}",
             article
-                .approval
+                .approval()
                 .shown
                 .iter()
-                .filter_map(|&i| article.review.reviewers.get(i))
+                .filter_map(|&i| article.review().reviewers.get(i))
                 .map(|r| r.label())
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -236,11 +240,11 @@ fn review(article: &Article) -> Verdict {
 
 /// Health-literacy guidance: texts for patients at or below the target grade.
 fn plain_language(article: &Article, max_grade: f64) -> Verdict {
-    if article.readability.is_empty() {
+    if article.readability().is_empty() {
         return Verdict::pass("does not apply: no plain answer and not written for patients");
     }
     let worst = article
-        .readability
+        .readability()
         .iter()
         .max_by(|a, b| a.score.smog.total_cmp(&b.score.smog));
     match worst {

@@ -28,7 +28,7 @@ pub fn check_article(article: &Article, spans: &Spans, registry: &Registry, conf
 
 fn author_findings(article: &Article, spans: &Spans, registry: &Registry, config: &SiteConfig) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    if article.authors.is_empty() && config.standards.require_authors {
+    if article.authors().is_empty() && config.standards.require_authors {
         found.push(
             Diagnostic::new(
                 Code::FrontmatterMissingField,
@@ -39,7 +39,7 @@ fn author_findings(article: &Article, spans: &Spans, registry: &Registry, config
             .with_hint("add `authors: [person-id]` with ids from people/ (`evident new-person ID` registers someone)"),
         );
     }
-    for (index, id) in article.authors.iter().enumerate() {
+    for (index, id) in article.authors().iter().enumerate() {
         if registry.get(id).is_none() {
             let at = spans
                 .authors
@@ -61,7 +61,7 @@ fn author_findings(article: &Article, spans: &Spans, registry: &Registry, config
 }
 
 fn grade_finding(article: &Article, spans: &Spans, config: &SiteConfig) -> Option<Diagnostic> {
-    let written = article.grade.as_deref()?;
+    let written = article.grade()?;
     let scale = config.standards.grading;
     if scale.parse(written).is_some() {
         return None;
@@ -92,7 +92,7 @@ fn grade_finding(article: &Article, spans: &Spans, config: &SiteConfig) -> Optio
 
 fn readability_findings(article: &Article, max_grade: f64) -> Vec<Diagnostic> {
     article
-        .readability
+        .readability()
         .iter()
         .filter(|scored| scored.score.smog > max_grade)
         .map(|scored| {
@@ -139,7 +139,7 @@ fn undisclosed_authors(articles: &[Article], registry: &Registry) -> Vec<Diagnos
     let reviewing = crate::review::trust::shown_reviewers(articles);
     let authors: std::collections::BTreeSet<&str> = articles
         .iter()
-        .flat_map(|a| a.authors.iter().map(String::as_str))
+        .flat_map(|a| a.authors().iter().map(String::as_str))
         .collect();
     registry.undisclosed(authors.into_iter().filter(|id| !reviewing.contains(id)), "writes")
 }

@@ -449,7 +449,7 @@ pub fn read_history(
                 } else {
                     let Some(text) = text.as_deref() else { continue };
                     match parse_text(&path, text, sources) {
-                        Some(article) if want.withdrawn && article.retired.is_some() => continue,
+                        Some(article) if want.withdrawn && article.is_retired() => continue,
                         Some(article) => article.version,
                         None => continue,
                     }

@@ -130,8 +130,8 @@ impl Versions {
             approval_diffs: site
                 .articles
                 .iter()
-                .filter(|a| history.articles.get(&a.file).is_some_and(|h| h.approved.is_some()))
-                .map(|a| a.slug.clone())
+                .filter(|a| history.articles.get(&*a.file).is_some_and(|h| h.approved.is_some()))
+                .map(|a| a.slug.to_string())
                 .collect(),
         };
         let versions = Versions {
@@ -230,7 +230,7 @@ fn wanted_of<'s>(site: &'s Site<'_>) -> Vec<Wanted<'s>> {
             approved_hash: a
                 .review_state
                 .is_stale()
-                .then_some(a.review.approved_hash.as_deref())
+                .then_some(a.review().approved_hash.as_deref())
                 .flatten()
                 .filter(|_| !withdrawn),
             withdrawn,

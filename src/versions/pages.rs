@@ -61,7 +61,7 @@ pub struct WithdrawnView<'a> {
 
 /// The withdrawal of `article`, when it is withdrawn.
 fn withdrawn_view<'a>(article: &'a Article, site: &'a Site<'_>, urls: &Urls) -> Option<WithdrawnView<'a>> {
-    let retired = article.retired.as_ref()?;
+    let retired = article.retired()?;
     Some(WithdrawnView {
         date: retired.date.into(),
         reason: &retired.reason,
@@ -156,7 +156,7 @@ pub fn page_dirs(site: &Site<'_>, history: &SiteHistory) -> Vec<String> {
     let mut dirs = Vec::new();
     for (article, _) in super::with_history(site) {
         dirs.push(history_dir(&article.slug));
-        if let Some(own) = history.articles.get(&article.file) {
+        if let Some(own) = history.articles.get(&*article.file) {
             dirs.extend(own.versions.iter().map(|p| version_dir(&article.slug, p.version)));
         }
     }
@@ -407,7 +407,7 @@ fn plan_article<'a>(
     urls: &Urls,
     sink: &dyn Sink,
 ) -> Result<Option<Plan<'a>>, Diagnostic> {
-    let own = inputs.history.articles.get(&article.file).unwrap_or(&NO_HISTORY);
+    let own = inputs.history.articles.get(&*article.file).unwrap_or(&NO_HISTORY);
     let history_path = history_dir(&article.slug);
     let withdrawn_now = withdrawn_view(article, inputs.site, urls);
     let history_key = keyed.and_then(|keyed| {
@@ -611,7 +611,7 @@ fn taken_over(sink: &dyn Sink, dir: &str, key: Option<&PageKey>) -> Result<bool,
 
 /// The article's text as it was parsed, read again from its file.
 fn current_text(inputs: &Inputs<'_>, article: &Article) -> Result<String, Diagnostic> {
-    match inputs.files.get(article.file.as_str()) {
+    match inputs.files.get(article.file.as_ref()) {
         Some(file) => file.read_again(inputs.root),
         None => Err(template_error(
             &article.file,
@@ -704,7 +704,7 @@ fn approved_by<'a>(article: &'a Article, site: &'a Site<'_>, today: crate::date:
     let urls = Urls::new(&site.config.base_url);
     crate::review::trust::vouched_reviewers(article, &trust)
         .into_iter()
-        .filter_map(|i| article.review.reviewers.get(i))
+        .filter_map(|i| article.review().reviewers.get(i))
         .filter_map(|r| {
             let person = r.id.as_deref().and_then(|id| site.people.get(id));
             Some(ReviewerView {
@@ -744,7 +744,7 @@ fn history_view<'a>(
     (site, today): (&'a Site<'_>, crate::date::Date),
 ) -> HistoryView<'a> {
     let notes: BTreeMap<u32, &crate::parse::front_matter::Change> =
-        article.changes.iter().rev().map(|c| (c.version, c)).collect();
+        article.changes().iter().rev().map(|c| (c.version, c)).collect();
     // Git's versions in ascending number, so that each can be compared with the next.
     let mut known: Vec<(&PastVersion, &str, Option<&Article>)> = own
         .versions
@@ -767,7 +767,7 @@ fn history_view<'a>(
         let diff_is_approval =
             next_version == article.version && approved_read.is_some_and(|(approved, _)| approved == text);
         let own_note = old
-            .and_then(|a| a.changes.iter().find(|c| c.version == past.version))
+            .and_then(|a| a.changes().iter().find(|c| c.version == past.version))
             .map(|c| c.summary.as_str());
         let note = own_note.or_else(|| notes.get(&past.version).map(|c| c.summary.as_str()));
         let updated = old
@@ -862,7 +862,7 @@ fn history_view<'a>(
         approval_missing: (approval.is_none()
             && article.review_state.is_stale()
             && own.traced_hash.is_some()
-            && own.traced_hash.as_deref() == article.review.approved_hash.as_deref())
+            && own.traced_hash.as_deref() == article.review().approved_hash.as_deref())
         .then(|| approved_by(article, site, today)),
         approval,
         withdrawn,

@@ -11,11 +11,11 @@ use crate::render::reference::format_reference;
 pub fn reader_text(article: &Article) -> Option<String> {
     let mut out = String::new();
     push_line(&mut out, "Question: ", &article.question);
-    if let Some(title) = &article.title {
+    if let Some(title) = article.title() {
         push_line(&mut out, "Title: ", title);
     }
     push_line(&mut out, "Bottom line: ", &article.answer.plain);
-    if let Some(plain) = &article.plain_answer {
+    if let Some(plain) = article.plain_answer() {
         push_line(&mut out, "In plain language: ", &plain.plain);
     }
     let body = article.body.html().ok()?;
