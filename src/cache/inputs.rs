@@ -46,13 +46,16 @@ pub(super) enum Walk {
     Kept,
 }
 
-/// One entry of a folder as a walk found it, relative to the site's root.
+/// One entry of a folder as a walk found it, relative to the site's root (its path is
+/// made again from that when the file is looked at: held twice, the listing of a large
+/// site's content was twice its size while it waited for its second walk).
 pub(super) struct Listed {
-    rel: String,
-    path: std::path::PathBuf,
+    /// As the file system names it: a name that is not UTF-8 is hashed as its lossy text
+    /// but looked at by its own bytes.
+    rel: Box<Path>,
     /// A folder; else a file, with the target of the link it is, if it is one.
     folder: bool,
-    link: Option<String>,
+    link: Option<Box<str>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -168,17 +171,21 @@ impl Fields {
         };
         let digests: Vec<Option<[u8; 32]>> = entries
             .par_iter()
-            .map(|entry| (!entry.folder && counts(&entry.path)).then(|| known.digest(&entry.path)))
+            .map(|entry| {
+                let path = root.join(&entry.rel);
+                (!entry.folder && counts(&path)).then(|| known.digest(&path))
+            })
             .collect();
         for (entry, digest) in entries.iter().zip(digests) {
+            let rel = entry.rel.to_string_lossy();
             if entry.folder {
-                self.field(b"folder", entry.rel.as_bytes());
+                self.field(b"folder", rel.as_bytes());
             } else if let Some(digest) = digest {
                 if let Some(target) = &entry.link {
                     self.field(b"link", target.as_bytes());
                 }
                 // As `file` puts it in, read on another core.
-                self.field(entry.rel.as_bytes(), &digest);
+                self.field(rel.as_bytes(), &digest);
             }
         }
         if walk == Walk::NowAndKeep {
@@ -198,17 +205,16 @@ fn list(root: &Path, dir: &str) -> Option<Option<Vec<Listed>>> {
     let mut listed = Vec::new();
     for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
         let entry = entry.ok()?;
-        let rel = entry.path().strip_prefix(root).ok()?.to_string_lossy().into_owned();
+        let rel: Box<Path> = entry.path().strip_prefix(root).ok()?.into();
         let kind = entry.file_type();
         let link = if kind.is_symlink() {
-            Some(std::fs::read_link(entry.path()).ok()?.to_string_lossy().into_owned())
+            Some(std::fs::read_link(entry.path()).ok()?.to_string_lossy().into())
         } else {
             None
         };
         listed.push(Listed {
             rel,
             folder: kind.is_dir(),
-            path: entry.into_path(),
             link,
         });
     }
