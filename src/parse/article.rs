@@ -117,7 +117,7 @@ impl Body {
     }
 
     /// The body's distinct search terms, unpacked (`search::text::distinct_terms`); empty
-    /// for a body parsed before they were made.
+    /// for a body with no words.
     pub fn search_terms(&self) -> Result<String, crate::packed::UnpackError> {
         self.search_terms.as_ref().map_or(Ok(String::new()), PackedText::unpack)
     }
