@@ -33,7 +33,7 @@ use crate::load::{FileBytes, SourceFile};
 use crate::packed::{Holding, Spill};
 use crate::parse::Output;
 use crate::parse::article::{Article, Kept, ParsedArticle};
-use crate::parse::references::{Identity, References};
+use crate::parse::references::References;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -74,22 +74,20 @@ pub struct ArticleCache {
 }
 
 /// One kept parse as stored: bincode (`super::form`: the article without its references, its
-/// body's search terms and its answers' HTML; their identities; the findings), then the
-/// body's packed HTML, its packed search terms, the answer's and the plain answer's packed
-/// HTML (each length first; empty for no article, no terms or no plain answer), then the
-/// packed references, all as the build holds them: recalled, none is unpacked or packed
-/// again.
+/// body's search terms and its answers' HTML; the findings), then the body's packed HTML,
+/// its packed search terms, the answer's and the plain answer's packed HTML, the
+/// references' identities (each length first; empty for no article, no terms, no plain
+/// answer or no references), then the packed references, all as the build holds them:
+/// recalled, none is unpacked or packed again.
 #[derive(Serialize)]
 struct Storing<'a> {
     article: &'a Option<Article>,
-    references: &'a [Identity],
     findings: Vec<Finding>,
 }
 
 #[derive(Deserialize)]
 struct Stored {
     article: Option<Article>,
-    references: Box<[Identity]>,
     findings: Vec<Finding>,
 }
 
@@ -257,14 +255,15 @@ impl Kept for ArticleCache {
         let (html, rest) = frame::take_sized(rest)?;
         let (terms, rest) = frame::take_sized(rest)?;
         let (answer, rest) = frame::take_sized(rest)?;
-        let (plain_answer, references) = frame::take_sized(rest)?;
+        let (plain_answer, rest) = frame::take_sized(rest)?;
+        let (identities, references) = frame::take_sized(rest)?;
         // Held where they are in the pack when the build spills: never copied again.
         let (file, start) = entry.place();
         let html_at = start + 16 + article.len() as u64;
         let terms_at = html_at + 8 + html.len() as u64;
         let answer_at = terms_at + 8 + terms.len() as u64;
         let plain_answer_at = answer_at + 8 + answer.len() as u64;
-        let references_at = plain_answer_at + plain_answer.len() as u64;
+        let references_at = plain_answer_at + plain_answer.len() as u64 + 8 + identities.len() as u64;
         let holding = |at: u64| match spill {
             Some(_) => Holding::At(file, at),
             None => Holding::Copied(None),
@@ -295,11 +294,10 @@ impl Kept for ArticleCache {
             if !plain_restored {
                 return None;
             }
-            article.references = References::from_kept(stored.references, references, holding(references_at))?;
-        } else if [html, terms, answer, plain_answer, references]
+            article.references = References::from_kept(identities, references, holding(references_at))?;
+        } else if [html, terms, answer, plain_answer, identities, references]
             .iter()
             .any(|part| !part.is_empty())
-            || !stored.references.is_empty()
         {
             return None;
         }
@@ -342,16 +340,16 @@ impl Kept for ArticleCache {
         };
         let storing = Storing {
             article: &parsed.article,
-            references: references.as_ref().map_or(&[], |r| r.identities),
             findings: parsed.diagnostics.iter().map(Finding::of).collect(),
         };
         let Ok(article) = bincode::Options::serialize(super::form(usize::MAX), &storing) else {
             return;
         };
-        let references = references.map(|r| r.packed).unwrap_or_default();
+        let identities = references.as_ref().map_or(&[][..], |r| r.identities);
         let length = |part: &[u8]| (part.len() as u64).to_le_bytes();
         let [answer, plain_answer] = &answers;
-        let parts: [&[u8]; 11] = [
+        let packed_references = references.as_ref().map_or(&[][..], |r| &r.packed[..]);
+        let parts: [&[u8]; 13] = [
             &length(&article),
             &article,
             &length(&html),
@@ -362,7 +360,9 @@ impl Kept for ArticleCache {
             answer,
             &length(plain_answer),
             plain_answer,
-            &references,
+            &length(identities),
+            identities,
+            packed_references,
         ];
         if self.pack.append(key, &parts) {
             self.mark_used(*key);

@@ -728,10 +728,10 @@ fn bag_of(article: &Article) -> Bag {
         .into_iter()
         .map(|r| {
             let mut ids = Vec::with_capacity(3);
-            if let Some(doi) = r.doi.as_deref().map(normalize_doi).filter(|d| !d.is_empty()) {
+            if let Some(doi) = r.doi.map(normalize_doi).filter(|d| !d.is_empty()) {
                 ids.push(format!("doi:{doi}"));
             }
-            if let Some(pmid) = r.pmid.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            if let Some(pmid) = r.pmid.map(str::trim).filter(|p| !p.is_empty()) {
                 ids.push(format!("pmid:{pmid}"));
             }
             ids.push(format!("key:{}", r.id));

@@ -499,7 +499,7 @@ mod tests {
                 },
             );
             let references = &mut parsed.articles[0].references;
-            assert_eq!(references.identities()[0].doi.as_deref(), Some("10.1/a"));
+            assert_eq!(references.identities()[0].doi, Some("10.1/a"));
             assert_eq!(references.typed().unwrap()[0].title, "A trial");
             assert!(references.typed_mut().is_none(), "held packed, not typed");
         }

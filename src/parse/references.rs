@@ -15,28 +15,101 @@ pub struct References(Held);
 
 enum Held {
     Typed(Vec<Reference>),
-    Packed {
-        identities: Box<[Identity]>,
-        packed: PackedText,
-    },
+    Packed { identities: Identities, packed: PackedText },
 }
 
 /// What the graph knows a reference by.
-#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Identity {
-    pub id: Box<str>,
-    pub doi: Option<Box<str>>,
-    pub pmid: Option<Box<str>>,
+#[derive(Debug, PartialEq, Eq)]
+pub struct Identity<'a> {
+    pub id: &'a str,
+    pub doi: Option<&'a str>,
+    pub pmid: Option<&'a str>,
 }
 
-impl Identity {
-    fn of(reference: &Reference) -> Identity {
+impl Identity<'_> {
+    fn of(reference: &Reference) -> Identity<'_> {
         Identity {
-            id: reference.id.as_str().into(),
-            doi: reference.doi.as_deref().map(Into::into),
-            pmid: reference.pmid.as_deref().map(Into::into),
+            id: &reference.id,
+            doi: reference.doi.as_deref(),
+            pmid: reference.pmid.as_deref(),
         }
     }
+}
+
+/// Every reference's identity in one run of bytes, each field length first (a length of
+/// `u32::MAX` for a DOI or PMID not given): three strings of their own for each reference,
+/// held to the end of the build, were most of what an article's references cost (0.4 KB).
+/// The build cache stores these bytes as they are.
+struct Identities {
+    bytes: Box<[u8]>,
+}
+
+const ABSENT: u32 = u32::MAX;
+
+impl Identities {
+    fn of(references: &[Reference]) -> Identities {
+        let mut bytes = Vec::new();
+        let mut put = |field: Option<&str>| match field {
+            Some(text) => {
+                // No field of one Markdown file reaches 4 GiB (`limits.max_file_size`).
+                bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
+                bytes.extend_from_slice(text.as_bytes());
+            }
+            None => bytes.extend_from_slice(&ABSENT.to_le_bytes()),
+        };
+        for reference in references {
+            put(Some(&reference.id));
+            put(reference.doi.as_deref());
+            put(reference.pmid.as_deref());
+        }
+        Identities {
+            bytes: bytes.into_boxed_slice(),
+        }
+    }
+
+    /// The identities `bytes` hold, when they are well formed: every field whole and
+    /// UTF-8, and an id for every reference.
+    fn read(bytes: &[u8]) -> Option<Identities> {
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            for field in 0..3 {
+                let (text, after) = take_field(rest)?;
+                (field > 0 || text.is_some()).then_some(())?;
+                rest = after;
+            }
+        }
+        Some(Identities { bytes: bytes.into() })
+    }
+
+    /// How many references: counted, as it is asked for rarely and every article would
+    /// hold the number.
+    fn count(&self) -> usize {
+        self.iter().count()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Identity<'_>> {
+        let mut rest: &[u8] = &self.bytes;
+        // Read whole when it was made or read back (`read`): every field is there.
+        std::iter::from_fn(move || {
+            let (id, after) = take_field(rest)?;
+            let (doi, after) = take_field(after)?;
+            let (pmid, after) = take_field(after)?;
+            rest = after;
+            Some(Identity { id: id?, doi, pmid })
+        })
+    }
+}
+
+/// One field and what follows it; `None` when the bytes end early or are not UTF-8, and
+/// `Some((None, _))` for a field not given.
+fn take_field(bytes: &[u8]) -> Option<(Option<&str>, &[u8])> {
+    let (length, rest) = bytes.split_first_chunk::<4>()?;
+    let length = u32::from_le_bytes(*length);
+    if length == ABSENT {
+        return Some((None, rest));
+    }
+    let (text, rest) = rest.split_at_checked(length as usize)?;
+    Some((Some(std::str::from_utf8(text).ok()?), rest))
 }
 
 /// The packed form: the list as the cache stores it, and the corrections, which it does
@@ -63,7 +136,7 @@ impl References {
     pub fn len(&self) -> usize {
         match &self.0 {
             Held::Typed(references) => references.len(),
-            Held::Packed { identities, .. } => identities.len(),
+            Held::Packed { identities, .. } => identities.count(),
         }
     }
 
@@ -72,17 +145,10 @@ impl References {
     }
 
     /// Each reference's key, DOI and PMID, in order, without unpacking anything.
-    pub fn identities(&self) -> Vec<Identity> {
+    pub fn identities(&self) -> Vec<Identity<'_>> {
         match &self.0 {
             Held::Typed(references) => references.iter().map(Identity::of).collect(),
-            Held::Packed { identities, .. } => identities
-                .iter()
-                .map(|i| Identity {
-                    id: i.id.clone(),
-                    doi: i.doi.clone(),
-                    pmid: i.pmid.clone(),
-                })
-                .collect(),
+            Held::Packed { identities, .. } => identities.iter().collect(),
         }
     }
 
@@ -133,7 +199,7 @@ impl References {
             Some(spill) => PackedText::pack_into(&text, spill),
             None => PackedText::pack(&text),
         };
-        let identities = references.iter().map(Identity::of).collect();
+        let identities = Identities::of(references);
         self.0 = Held::Packed { identities, packed };
     }
 }
@@ -141,7 +207,8 @@ impl References {
 /// The references as the build cache keeps them: the identities, and the packed list as
 /// `PackedText::packed` gives it (empty when there are no references).
 pub struct KeptForm<'a> {
-    pub identities: &'a [Identity],
+    /// Every reference's key, DOI and PMID, as `References::from_kept` reads them back.
+    pub identities: &'a [u8],
     pub packed: Vec<u8>,
 }
 
@@ -155,21 +222,23 @@ impl References {
                 packed: Vec::new(),
             })),
             Held::Typed(_) => None,
-            Held::Packed { identities, packed } => Some(packed.packed().map(|packed| KeptForm { identities, packed })),
+            Held::Packed { identities, packed } => Some(packed.packed().map(|packed| KeptForm {
+                identities: &identities.bytes,
+                packed,
+            })),
         }
     }
 
     /// The references `kept_form` gave, held packed again where `holding` says,
     /// without reading the list: its corrections are those of the retraction list the kept
     /// parse was named by. `None` when the bytes are too short to be packed text.
-    pub fn from_kept(
-        identities: Box<[Identity]>,
-        packed: &[u8],
-        holding: crate::packed::Holding<'_>,
-    ) -> Option<References> {
+    /// `None` when the bytes are too short to be packed text, or the identities are not
+    /// whole.
+    pub fn from_kept(identities: &[u8], packed: &[u8], holding: crate::packed::Holding<'_>) -> Option<References> {
         if identities.is_empty() {
             return packed.is_empty().then(References::default);
         }
+        let identities = Identities::read(identities)?;
         let packed = PackedText::from_packed(packed, holding)?;
         Some(References(Held::Packed { identities, packed }))
     }
@@ -179,7 +248,7 @@ impl std::fmt::Debug for References {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.0 {
             Held::Typed(references) => references.fmt(f),
-            Held::Packed { identities, packed } => write!(f, "{} references in {packed:?}", identities.len()),
+            Held::Packed { identities, packed } => write!(f, "{} references in {packed:?}", identities.count()),
         }
     }
 }
@@ -230,17 +299,24 @@ mod tests {
                 held.identities(),
                 [
                     Identity {
-                        id: "a".into(),
-                        doi: Some("10.1/x".into()),
-                        pmid: Some("123".into())
+                        id: "a",
+                        doi: Some("10.1/x"),
+                        pmid: Some("123")
                     },
                     Identity {
-                        id: "b".into(),
+                        id: "b",
                         doi: None,
                         pmid: None
                     }
                 ]
             );
+            // The cache's form reads back as the same identities; cut short, it does not.
+            let kept = held.kept_form().expect("packed").expect("readable");
+            let back = References::from_kept(kept.identities, &kept.packed, crate::packed::Holding::Copied(None))
+                .expect("reads back");
+            assert_eq!(back.identities(), held.identities());
+            let cut = &kept.identities[..kept.identities.len() - 1];
+            assert!(References::from_kept(cut, &kept.packed, crate::packed::Holding::Copied(None)).is_none());
             // The cache stores the same list either way.
             assert_eq!(
                 serde_json::to_string(&held).expect("json"),
