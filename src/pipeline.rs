@@ -53,10 +53,12 @@
 //!   digests are read only to record an approval (from `check`'s parse, which keeps them)
 //!   and by the build cache.
 //!
-//! What parse hands on (`ParsedContent`), held to the end of the build: about 3.5 KB an
-//! article of live heap in a build (`heap_by_stage --fields`; 4.1 KB before the struct was
-//! made smaller, 5.2 KB before answers were packed and fingerprints' parts forgotten,
-//! 8.7 KB before the fingerprint, headings and citation markers were made compact).
+//! What parse hands on (`ParsedContent`), held to the end of the build: about 2.5 KB an
+//! article of live heap in a build (`heap_by_stage --fields` at 100,000 articles; 4.0 KB
+//! before the body's search terms were packed, the struct made smaller and the references'
+//! identities made one run of bytes, 5.2 KB before answers were packed and fingerprints'
+//! parts forgotten, 8.7 KB before the fingerprint, headings and citation markers were made
+//! compact).
 //! - per article one `parse::article::Article`, which no later stage changes: front-matter
 //!   facts (slug, question, topics, related, dates, review record and state; the struct
 //!   itself is 576 bytes, 1,184 before what few articles have moved to one box that most
@@ -66,8 +68,9 @@
 //!   (`review::hash::Fingerprint`: the whole hash, and until a build forgets them one
 //!   boxed array of part digests, 0.45 KB; `hash()`/`parts()` make the texts an approval
 //!   records), the `Places` the checks across articles point at, its references'
-//!   identities (key, DOI, PMID, 0.4 KB), citation numbering (the order and each number's
-//!   first marker as integers), the answers' text (~0.3 KB), and of the body its headings
+//!   identities (key, DOI and PMID of each in one run of bytes, read as borrowed views:
+//!   0.2 KB; 0.4 KB as three strings a reference), citation numbering (the order and each
+//!   number's first marker as integers), the answers' text (~0.3 KB), and of the body its headings
 //!   (`parse::headings::Headings`: ids and contents' texts in one string, 0.4 KB);
 //! - the shared bibliography, the people registry, the configuration.
 //!
