@@ -124,19 +124,16 @@ impl ArticleCache {
         // Walked already by the build's fingerprint, which kept what it found of them.
         use super::inputs::{READ_BY_PARSES, Walk};
         for dir in READ_BY_PARSES {
-            if dir == "content" {
-                // What an article embeds from beside it; the articles themselves name their
-                // own entries, and pages are not read by an article's parse.
-                hash.tree(
-                    &known,
-                    root,
-                    dir,
-                    &|path| path.extension().is_none_or(|e| e != "md"),
-                    Walk::Kept,
-                )?;
-            } else {
-                hash.tree(&known, root, dir, &|_| true, Walk::Kept)?;
-            }
+            // Of `content/`, what an article embeds from beside it: the articles themselves
+            // name their own entries, and pages are not read by an article's parse.
+            let beside_articles = dir == "content";
+            hash.tree(
+                &known,
+                root,
+                dir,
+                &|path| !beside_articles || path.extension().is_none_or(|e| e != "md"),
+                Walk::Kept,
+            )?;
         }
         let shared: [u8; 32] = hash.0.finalize().into();
         let dir = root.join(super::CACHE_DIR).join(ARTICLES_DIR);
