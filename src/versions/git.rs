@@ -269,20 +269,25 @@ impl Repo {
         Ok(files)
     }
 
+    /// `git cat-file` in batch mode `batch` (`--batch`, `--batch-check=…`), its three
+    /// streams piped: both readers of blobs talk to it the same way.
+    fn cat_file(&self, batch: &str) -> Result<std::process::Child, GitError> {
+        self.git()
+            .args(["cat-file", batch])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|error| GitError(format!("cannot run git cat-file: {error}")))
+    }
+
     /// Whether git has each blob of `ids`, in order, through one `git cat-file
     /// --batch-check`: an object that is no blob counts as missing, as for `read_blobs`.
     pub fn blobs_held(&self, ids: &[&str]) -> Result<Vec<bool>, GitError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut child = self
-            .git()
-            .args(["cat-file", "--batch-check=%(objecttype)"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|error| GitError(format!("cannot run git cat-file: {error}")))?;
+        let mut child = self.cat_file("--batch-check=%(objecttype)")?;
         let Some(mut stdin) = child.stdin.take() else {
             let _ = child.kill();
             return Err(GitError("cannot talk to git cat-file".into()));
@@ -325,14 +330,7 @@ impl Repo {
         if ids.is_empty() {
             return Ok(());
         }
-        let mut child = self
-            .git()
-            .args(["cat-file", "--batch"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|error| GitError(format!("cannot run git cat-file: {error}")))?;
+        let mut child = self.cat_file("--batch")?;
         let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             let _ = child.kill();
             return Err(GitError("cannot talk to git cat-file".into()));
