@@ -773,12 +773,15 @@ fn removed_urls(
     use crate::render::redirects::REDIRECTS_FILE;
     let read = |path: PathBuf| std::fs::read(path).ok().and_then(|bytes| String::from_utf8(bytes).ok());
     let (new_sitemap, new_redirects) = (
-        read(staging.new_file("sitemap.xml")),
+        read_sitemap(|file| read(staging.new_file(file))),
         read(staging.new_file(REDIRECTS_FILE)),
     );
     let (old_sitemap, old_redirects) = match published {
-        Some(out) => (read(out.join("sitemap.xml")), read(out.join(REDIRECTS_FILE))),
-        None => (None, None),
+        Some(out) => (
+            read_sitemap(|file| read(out.join(file))),
+            read(out.join(REDIRECTS_FILE)),
+        ),
+        None => (Vec::new(), None),
     };
     // Addresses that disappear are those an earlier sitemap or redirects file or edition
     // names and the new ones do not: with no edition, and both files as they were, none
@@ -787,10 +790,12 @@ fn removed_urls(
     if latest_edition.is_none() && (published.is_none() || unchanged) {
         return Vec::new();
     }
-    let mut next: std::collections::HashSet<String> = sitemap_locs(new_sitemap.as_deref().unwrap_or_default())
-        .into_iter()
+    let mut next: std::collections::HashSet<String> = new_sitemap
+        .iter()
+        .flat_map(|(_, xml)| sitemap_locs(xml))
         .map(|(loc, _)| loc)
         .collect();
+    drop(new_sitemap);
     next.extend(
         redirected_addresses(new_redirects.as_deref().unwrap_or_default(), base_url)
             .into_iter()
@@ -805,10 +810,9 @@ fn removed_urls(
                 .map(|rel| rel.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_else(|_| path.display().to_string())
         };
-        previous.extend(previously_published(
-            &shown("sitemap.xml"),
-            sitemap_locs(old_sitemap.as_deref().unwrap_or_default()),
-        ));
+        for (file, xml) in &old_sitemap {
+            previous.extend(previously_published(&shown(file), sitemap_locs(xml)));
+        }
         previous.extend(previously_published(
             &shown(REDIRECTS_FILE),
             redirected_addresses(old_redirects.as_deref().unwrap_or_default(), base_url),
@@ -820,6 +824,23 @@ fn removed_urls(
         ));
     }
     check_removed_urls(previous, &next, base_url, articles)
+}
+
+/// A published sitemap as the files that list its pages, each with its name: `sitemap.xml`
+/// alone, or the parts its index names (`render::sitemap`), as `read` gives them; none
+/// where there is no sitemap. A part that cannot be read lists nothing.
+fn read_sitemap(read: impl Fn(&str) -> Option<String>) -> Vec<(String, String)> {
+    use crate::render::sitemap;
+    let Some(xml) = read(sitemap::FILE) else {
+        return Vec::new();
+    };
+    match sitemap::parts_named(&xml) {
+        None => vec![(sitemap::FILE.to_string(), xml)],
+        Some(parts) => parts
+            .into_iter()
+            .filter_map(|part| Some((part.clone(), read(&part)?)))
+            .collect(),
+    }
 }
 
 /// `evident graph`: the related-question graph `build` would publish, as text. Like

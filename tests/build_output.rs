@@ -194,6 +194,50 @@ fn the_sitemap_lists_each_article_with_its_last_modification() {
     }
 }
 
+/// Past the protocol's 50,000 addresses a file, `sitemap.xml` becomes an index of numbered
+/// parts beside it; `EVIDENT_SITEMAP_URLS` lowers the limit so that this small site splits.
+#[test]
+fn a_sitemap_past_the_limit_is_an_index_of_parts_listing_the_same_addresses() {
+    let site = built(&[]);
+    let locs = |xml: &str, path: &str| -> Vec<String> {
+        parse_xml(xml)
+            .expect("well-formed")
+            .into_iter()
+            .filter(|e| e.path == path)
+            .map(|e| e.text)
+            .collect()
+    };
+    let whole = locs(&site.read("public/sitemap.xml"), "urlset/url/loc");
+    assert!(whole.len() > 6, "{whole:?}");
+
+    site.run_with_env(&["build"], &[("EVIDENT_SITEMAP_URLS", "3")])
+        .expect_code(0);
+    let index = locs(&site.read("public/sitemap.xml"), "sitemapindex/sitemap/loc");
+    let expected: Vec<String> = (1..=whole.len().div_ceil(3))
+        .map(|n| format!("https://kb.example.org/sitemap-{n}.xml"))
+        .collect();
+    assert_eq!(index, expected);
+    let mut listed = Vec::new();
+    for n in 1..=index.len() {
+        let part = locs(&site.read(&format!("public/sitemap-{n}.xml")), "urlset/url/loc");
+        assert!(!part.is_empty() && part.len() <= 3, "part {n}: {part:?}");
+        listed.extend(part);
+    }
+    assert_eq!(listed, whole, "the parts list every address once, in order");
+    // Each part's entry in the index carries its newest change.
+    let lastmods = locs(&site.read("public/sitemap.xml"), "sitemapindex/sitemap/lastmod");
+    assert!(lastmods.contains(&"2025-03-05".to_string()), "{lastmods:?}");
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://kb.example.org/sitemap.xml")
+    );
+
+    // Back within the limit: one sitemap again, and the parts Evident wrote are gone.
+    site.run(&["build"]).expect_code(0);
+    assert_eq!(locs(&site.read("public/sitemap.xml"), "urlset/url/loc"), whole);
+    assert!(!site.exists("public/sitemap-1.xml"));
+}
+
 #[test]
 fn the_feed_is_well_formed_atom_with_an_entry_per_article() {
     let site = built(&[]);

@@ -113,13 +113,15 @@ impl Fields {
     }
 
     pub(super) fn settings(&mut self, settings: &Settings<'_>) -> Option<()> {
+        // The sitemap's addresses a file are read from the environment (`sitemap::limits`).
         let flags = format!(
-            "drafts={} pending={} deny={} today={} base_url={:?}",
+            "drafts={} pending={} deny={} today={} base_url={:?} sitemap_urls={}",
             settings.include_drafts,
             settings.include_pending,
             settings.deny_warnings,
             settings.today,
-            settings.base_url
+            settings.base_url,
+            crate::render::sitemap::limits().urls
         );
         self.field(b"options", flags.as_bytes());
         self.trusted_keys(settings)

@@ -29,7 +29,8 @@ pub const CACHE_DIR: &str = ".evident-cache";
 const CACHE_FORMAT: &str = "evident-edition-cache-3";
 
 /// Files of an edition that make no sense below the site root: crawlers read robots.txt
-/// and sitemaps only at the root, and the root's own describe the current site.
+/// and sitemaps only at the root, and the root's own describe the current site (so do the
+/// parts of a sitemap too large for one file, `render::sitemap::is_part`).
 const ROOT_ONLY: [&str; 2] = ["robots.txt", "sitemap.xml"];
 
 #[derive(Serialize, Deserialize)]
@@ -380,7 +381,7 @@ fn copy_tree(from: &Path, prefix: &str, sink: &dyn Sink) -> anyhow::Result<()> {
         }
         let rel = crate::load::rel_path(from, entry.path());
         // The cache's own marker: the published folder carries one, at its top.
-        if ROOT_ONLY.contains(&rel.as_str()) || rel == crate::write::MARKER {
+        if ROOT_ONLY.contains(&rel.as_str()) || crate::render::sitemap::is_part(&rel) || rel == crate::write::MARKER {
             continue;
         }
         let bytes = std::fs::read(entry.path())?;

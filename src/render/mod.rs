@@ -8,6 +8,7 @@ pub mod json_ld;
 pub mod page_key;
 pub mod redirects;
 pub mod reference;
+pub mod sitemap;
 pub mod templates;
 pub mod title_markup;
 pub mod urls;
@@ -360,16 +361,7 @@ fn run(shared: &Shared<'_, '_>, job: Job, staging: &dyn Sink) -> Result<(), Diag
                 staging,
             )
         }
-        Job::Sitemap => {
-            let entries = sitemap_entries(shared);
-            emit(
-                shared,
-                &Page::file("sitemap.xml", "sitemap.xml"),
-                &[("urls", &entries)],
-                None,
-                staging,
-            )
-        }
+        Job::Sitemap => write_sitemap(shared, staging),
         Job::Feed => emit(
             shared,
             &Page::file("feed.xml", "feed.xml"),
@@ -731,13 +723,9 @@ pub fn unpacking_failed(file: &str, error: crate::packed::UnpackError) -> Diagno
     )
 }
 
-#[derive(Serialize)]
-struct SitemapEntry {
-    loc: String,
-    lastmod: Option<String>,
-}
-
-fn sitemap_entries(shared: &Shared<'_, '_>) -> Vec<SitemapEntry> {
+/// Every address of the sitemap, in its order, made as they are read.
+fn sitemap_entries<'s>(shared: &'s Shared<'_, '_>) -> impl Iterator<Item = sitemap::Entry> + 's {
+    use sitemap::Entry;
     let site = shared.site;
     let urls = &shared.urls;
     let newest = site
@@ -745,59 +733,75 @@ fn sitemap_entries(shared: &Shared<'_, '_>) -> Vec<SitemapEntry> {
         .first()
         .and_then(|&i| site.articles[i as usize].updated)
         .map(|d| d.to_string());
-    let mut entries = vec![
-        SitemapEntry {
-            loc: urls.absolute(""),
-            lastmod: newest.clone(),
-        },
-        SitemapEntry {
-            loc: urls.absolute("topics/"),
-            lastmod: newest.clone(),
-        },
-        // The related-question graph is a page for readers too; it changes with any article.
-        SitemapEntry {
-            loc: urls.absolute("graph/"),
-            lastmod: newest,
-        },
-    ];
-    for topic in &site.topics {
-        let lastmod = topic
+    // The related-question graph is a page for readers too; it changes with any article.
+    let fixed = ["", "topics/", "graph/"].map(|dir| Entry {
+        loc: urls.absolute(dir),
+        lastmod: newest.clone(),
+    });
+    let topics = site.topics.iter().map(move |topic| Entry {
+        loc: urls.absolute(&topic_dir(&topic.slug)),
+        lastmod: topic
             .articles
             .iter()
             .filter_map(|&i| site.articles[i].updated)
             .max()
-            .map(|d| d.to_string());
-        entries.push(SitemapEntry {
-            loc: urls.absolute(&topic_dir(&topic.slug)),
-            lastmod,
-        });
-    }
-    for article in &site.articles {
-        entries.push(SitemapEntry {
-            loc: urls.absolute(&article_dir(&article.slug)),
-            lastmod: article.updated.map(|d| d.to_string()),
-        });
-    }
+            .map(|d| d.to_string()),
+    });
+    let articles = site.articles.iter().map(move |article| Entry {
+        loc: urls.absolute(&article_dir(&article.slug)),
+        lastmod: article.updated.map(|d| d.to_string()),
+    });
     // Profiles are what readers and search engines check a reviewer's name against.
-    if !site.people.people.is_empty() {
-        entries.push(SitemapEntry {
+    let people = (!site.people.people.is_empty())
+        .then(|| Entry {
             loc: urls.absolute("people/"),
             lastmod: None,
-        });
-    }
-    for person in &site.people.people {
-        entries.push(SitemapEntry {
+        })
+        .into_iter()
+        .chain(site.people.people.iter().map(move |person| Entry {
             loc: urls.absolute(&urls::person_dir(&person.id)),
             lastmod: None,
-        });
+        }));
+    let pages = site.pages.iter().map(move |page| Entry {
+        loc: urls.absolute(&page_dir(&page.slug)),
+        lastmod: page.updated.map(|d| d.to_string()),
+    });
+    fixed
+        .into_iter()
+        .chain(topics)
+        .chain(articles)
+        .chain(people)
+        .chain(pages)
+}
+
+/// The sitemap, in one file or, past the protocol's limits, in parts with `sitemap.xml`
+/// their index (`sitemap`): each file keyed by its own addresses, so an edit remakes only
+/// the part that lists the page.
+fn write_sitemap(shared: &Shared<'_, '_>, staging: &dyn Sink) -> Result<(), Diagnostic> {
+    let parts = sitemap::write_in_parts(
+        sitemap_entries(shared),
+        sitemap::limits(),
+        |file| shared.urls.absolute(file),
+        |file, entries| {
+            emit(
+                shared,
+                &Page::file("sitemap.xml", file),
+                &[("urls", &entries)],
+                None,
+                staging,
+            )
+        },
+    )?;
+    if parts.is_empty() {
+        return Ok(());
     }
-    for page in &site.pages {
-        entries.push(SitemapEntry {
-            loc: urls.absolute(&page_dir(&page.slug)),
-            lastmod: page.updated.map(|d| d.to_string()),
-        });
-    }
-    entries
+    emit(
+        shared,
+        &Page::file("sitemap-index.xml", sitemap::FILE),
+        &[("sitemaps", &parts)],
+        None,
+        staging,
+    )
 }
 
 #[derive(Serialize)]
