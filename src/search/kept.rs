@@ -508,6 +508,7 @@ mod tests {
             status: "draft",
             topic: None,
             texts: [vec![question], vec![], vec![], vec![], vec![body]],
+            source: None,
             body: None,
             excerpt: "",
         })
@@ -542,6 +543,7 @@ mod tests {
                 status: "draft",
                 topic: None,
                 texts: [vec![], vec![], vec![], vec![], vec![body.as_str()]],
+                source: None,
                 body: None,
                 excerpt: "",
             })

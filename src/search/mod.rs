@@ -73,8 +73,12 @@ pub struct Document<'a> {
     pub status: &'static str,
     /// Index of its primary topic in the manifest's `topics`.
     pub topic: Option<usize>,
-    /// Its text in each of `GROUPS`.
+    /// Its text in each of `GROUPS`, when it is given rather than read from `source`.
     pub texts: [Vec<&'a str>; 5],
+    /// The article its texts are read from, when they are read (`doc_terms`): made for
+    /// every document at once, the texts' lists were 42 MB at 100,000 articles, held
+    /// while the index worked its way through them.
+    pub source: Option<Source<'a>>,
     /// The article's body, whose search terms, unpacked only when they are read, follow
     /// `texts`' last group (`None` for a document of texts alone).
     pub body: Option<&'a crate::parse::article::Body>,
@@ -147,6 +151,40 @@ pub fn site_synonyms(root: &std::path::Path) -> synonyms::Table {
 
 /// The documents of the published articles, in the site's order (by slug), made on every
 /// core: a warm build makes them all, whatever changed.
+/// An article as a document's texts are read from it, with the site's topics that name
+/// its topics' titles.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    article: &'a crate::parse::article::Article,
+    topics: &'a [crate::link::Topic],
+}
+
+impl<'a> Source<'a> {
+    /// The texts of each of `GROUPS`: the question and title, the topics' titles, the
+    /// headings of the contents, the answer (and its plain-language version), and none of
+    /// the body, whose terms `Body::search_terms` gives.
+    fn texts(&self) -> [Vec<&'a str>; 5] {
+        let article = self.article;
+        let topic_titles: Vec<&'a str> = article
+            .topics
+            .iter()
+            .filter_map(|slug| self.topics.iter().find(|t| &t.slug == slug))
+            .map(|t| t.title.as_str())
+            .collect();
+        let mut question = vec![article.question.as_ref()];
+        question.extend(article.title());
+        let mut answer = vec![&*article.answer.plain];
+        answer.extend(article.plain_answer().map(|a| &*a.plain));
+        [
+            question,
+            topic_titles,
+            article.body.headings.toc().map(|t| t.text).collect(),
+            answer,
+            Vec::new(),
+        ]
+    }
+}
+
 pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[SummaryView]) -> Vec<Document<'a>> {
     use rayon::prelude::*;
     site.articles
@@ -160,16 +198,6 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
             } else {
                 summary.status
             };
-            let topic_titles: Vec<&'a str> = article
-                .topics
-                .iter()
-                .filter_map(|slug| site.topics.iter().find(|t| &t.slug == slug))
-                .map(|t| t.title.as_str())
-                .collect();
-            let mut question = vec![article.question.as_ref()];
-            question.extend(article.title());
-            let mut answer = vec![&*article.answer.plain];
-            answer.extend(article.plain_answer().map(|a| &*a.plain));
             Document {
                 slug: &article.slug,
                 question: &article.question,
@@ -178,13 +206,11 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
                     .topics
                     .first()
                     .and_then(|slug| topics.iter().position(|t| &t.slug == slug)),
-                texts: [
-                    question,
-                    topic_titles,
-                    article.body.headings.toc().map(|t| t.text).collect(),
-                    answer,
-                    Vec::new(),
-                ],
+                texts: Default::default(),
+                source: Some(Source {
+                    article,
+                    topics: &site.topics,
+                }),
                 body: Some(&article.body),
                 excerpt: &article.answer.plain,
             }
@@ -532,9 +558,10 @@ struct DocTerms {
 fn doc_terms(doc: &Document<'_>) -> Result<DocTerms, crate::packed::UnpackError> {
     let body_terms = doc.body.map(crate::parse::article::Body::search_terms).transpose()?;
     // The body's terms are the last group's, after its texts.
-    let body_group = doc.texts.len() as u8 - 1;
-    let folded: Vec<(u8, String)> = doc
-        .texts
+    let read = doc.source.map(|source| source.texts());
+    let texts = read.as_ref().unwrap_or(&doc.texts);
+    let body_group = texts.len() as u8 - 1;
+    let folded: Vec<(u8, String)> = texts
         .iter()
         .zip(0u8..)
         .flat_map(|(texts, group)| texts.iter().map(move |text| (group, text::fold(text))))
@@ -615,6 +642,7 @@ mod tests {
                     vec!["Start low."],
                     vec!["metformin kidney dose vitamin"],
                 ],
+                source: None,
                 body: None,
                 excerpt: "Start low.",
             })

@@ -681,6 +681,7 @@ mod tests {
             status: "under_review",
             topic: None,
             texts: [vec![question], vec![], vec![], vec![answer], vec![body]],
+            source: None,
             body: None,
             excerpt: answer,
         }
@@ -896,6 +897,7 @@ mod tests {
                 status: "under_review",
                 topic: None,
                 texts: [vec![question], vec![], vec![heading], vec![answer], vec![body]],
+                source: None,
                 body: None,
                 excerpt: answer,
             })
