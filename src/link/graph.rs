@@ -606,56 +606,74 @@ pub fn rank(graph: &Graph, explicit: &[Vec<usize>], config: &RelatedConfig) -> (
         .collect();
     let related = Lists::collect(related);
 
-    let explicit_pairs: FastSet<(usize, usize)> = explicit
+    // Each pair once: an editor's choice from each side that made it, a computed pair
+    // from the first list that names it, unless an editor chose it from either side.
+    // Looked up in the lists themselves, a few entries each: two hash sets of the pairs,
+    // and the edges grown by doubling, were most of the linking stage's peak (about
+    // 40 MB at 100,000 articles).
+    let is_edge = |a: usize, entry: &Related| {
+        let b = entry.index();
+        entry.explicit || (!explicit[b].contains(&a) && (a < b || !related[b].iter().any(|r| r.index() == a)))
+    };
+    let count = related
         .iter()
         .enumerate()
-        .flat_map(|(a, targets)| targets.iter().map(move |&b| (a.min(b), a.max(b))))
-        .collect();
-    let mut edges = Vec::new();
-    let mut computed_pairs: FastSet<(usize, usize)> = FastSet::default();
+        .map(|(a, list)| list.iter().filter(|entry| is_edge(a, entry)).count())
+        .sum();
+    let mut edges = Vec::with_capacity(count);
     for (a, list) in related.iter().enumerate() {
-        for entry in list {
+        for entry in list.iter().filter(|entry| is_edge(a, entry)) {
             let b = entry.index();
-            let pair = (a.min(b), a.max(b));
-            if entry.explicit {
-                edges.push(Edge {
-                    source: a as u32,
-                    target: b as u32,
-                    explicit: true,
-                    score: entry.score,
-                });
-            } else if !explicit_pairs.contains(&pair) && computed_pairs.insert(pair) {
-                edges.push(Edge {
-                    source: pair.0 as u32,
-                    target: pair.1 as u32,
-                    explicit: false,
-                    score: entry.score,
-                });
-            }
+            let (source, target) = if entry.explicit { (a, b) } else { (a.min(b), a.max(b)) };
+            edges.push(Edge {
+                source: source as u32,
+                target: target as u32,
+                explicit: entry.explicit,
+                score: entry.score,
+            });
         }
     }
     edges.sort_by_key(|x| (x.source, x.target, !x.explicit));
     (related, edges)
 }
 
-/// Who is joined to whom in the published graph, either direction, each pair once.
-pub fn adjacency(edges: &[Edge], n: usize) -> Vec<Vec<(usize, f32)>> {
-    let mut seen: FastSet<(usize, usize)> = FastSet::default();
-    let mut adjacent = vec![Vec::new(); n];
-    for edge in edges {
-        let pair = (edge.source().min(edge.target()), edge.source().max(edge.target()));
-        if seen.insert(pair) {
-            adjacent[pair.0].push((pair.1, edge.score));
-            adjacent[pair.1].push((pair.0, edge.score));
+/// Who is joined to whom in the published graph, either direction, each pair once, in
+/// the order of `edges` (sorted by source and target, as `rank` gives them). A pair is
+/// twice in `edges` only when editors chose it from both sides: the second, from the
+/// larger index, is left out, found by a search of the sorted edges. Held as a list a
+/// node and a hash set of the pairs, this was 60 MB at 100,000 articles, the linking
+/// stage's peak.
+pub fn adjacency(edges: &[Edge], n: usize) -> Lists<(u32, f32)> {
+    let repeated = |edge: &Edge| {
+        edge.source > edge.target
+            && edges
+                .binary_search_by_key(&(edge.target, edge.source), |e| (e.source, e.target))
+                .is_ok()
+    };
+    let mut starts = vec![0u32; n + 1];
+    for edge in edges.iter().filter(|edge| !repeated(edge)) {
+        starts[edge.source() + 1] += 1;
+        starts[edge.target() + 1] += 1;
+    }
+    for node in 0..n {
+        starts[node + 1] += starts[node];
+    }
+    let mut next: Vec<u32> = starts[..n].to_vec();
+    let mut items = vec![(0u32, 0f32); starts[n] as usize];
+    for edge in edges.iter().filter(|edge| !repeated(edge)) {
+        let (low, high) = (edge.source.min(edge.target), edge.source.max(edge.target));
+        for (node, other) in [(low, high), (high, low)] {
+            items[next[node as usize] as usize] = (other, edge.score);
+            next[node as usize] += 1;
         }
     }
-    adjacent
+    Lists::from_parts(starts, items).unwrap_or_default()
 }
 
 /// Orders a topic hub's questions: the most central first — the summed score of their
 /// links (either kind, either direction) to other questions of the same topic — so that
 /// the questions the rest of the topic connects to lead; then by question.
-pub fn rank_topic(members: &mut [usize], articles: &[&Article], adjacent: &[Vec<(usize, f32)>]) {
+pub fn rank_topic(members: &mut [usize], articles: &[&Article], adjacent: &Lists<(u32, f32)>) {
     let inside: FastSet<usize> = members.iter().copied().collect();
     // Each member with its centrality, worked out once: looked up by the sort, it was two
     // hash lookups a comparison.
@@ -664,7 +682,7 @@ pub fn rank_topic(members: &mut [usize], articles: &[&Article], adjacent: &[Vec<
         .map(|&a| {
             let sum = adjacent[a]
                 .iter()
-                .filter(|(b, _)| inside.contains(b))
+                .filter(|(b, _)| inside.contains(&(*b as usize)))
                 .map(|(_, w)| w)
                 .sum::<f32>();
             (sum, a)
