@@ -92,7 +92,10 @@
 //!
 //! What still grows with the site beyond a few KB an article: the struct itself, the
 //! body's headings, and while rendering the search index while it is made
-//! (its files go to the staging folder as each is made; its postings are varint gaps). No
+//! (its files go to the staging folder as each is made; its postings are varint gaps; a
+//! document reads its texts from its article only when its terms are worked out). The
+//! sitemap is made a file of at most 50,000 addresses at a time (`render::sitemap`): one
+//! template context of every address was 75 MB at 100,000 articles. No
 //! page lists more than 100 questions (`render::context::LISTING_PAGE_SIZE`): the review
 //! queue and its overdue reviews, topics and people's profiles are split into pages, since
 //! Tera holds each row's summary as a JSON tree while a page renders (one page of a
@@ -102,7 +105,9 @@
 //! reading and parsing 13 MB (each block of 1,024 parses moved once into the lists above;
 //! 280 MB when every parse was collected first), building the graph 106 MB (bags made and
 //! numbered a block at a time, identities held once, postings flat; 302 MB before), linking
-//! 95 MB, rendering 76 MB (200 MB before). Peak RSS of the clean build: 595 MB (728 MB).
+//! 51 MB (96 MB with hash sets of the graph's pairs and a `Vec` a node of adjacency),
+//! rendering 68 MB (77 MB with the sitemap whole; 200 MB before). Peak RSS of the clean build:
+//! 415–417 MB (430–434 MB at 7b5584a; 595 MB before that).
 //!
 //! The hand-off between stages is plain data the build cache stores per file: a file's text
 //! and what every parse reads besides it name its `parse::article::ParsedArticle` (the
