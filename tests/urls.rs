@@ -122,12 +122,7 @@ fn a_published_address_cannot_disappear_without_an_alias() {
     output.expect_code(1);
     let report = output.report();
     let removed = report.only("url/removed");
-    let sitemap = site.read("public/sitemap.xml");
-    let line = sitemap
-        .lines()
-        .position(|l| l.contains("/questions/statin-muscle-symptoms/"))
-        .unwrap() as u32
-        + 1;
+    let line = line_naming(&site.read("public/sitemap.xml"), "/questions/statin-muscle-symptoms/");
     assert_eq!(removed.file, "public/sitemap.xml");
     assert_eq!(removed.line, line);
     assert!(
@@ -190,11 +185,7 @@ fn an_address_in_a_part_of_a_split_sitemap_cannot_disappear_either() {
     );
     let report = site.run(&["build", "--format", "json"]).expect_code(1).report();
     let removed = report.only("url/removed");
-    let line = whole
-        .lines()
-        .position(|l| l.contains("/questions/statin-muscle-symptoms/"))
-        .unwrap() as u32
-        + 1;
+    let line = line_naming(&whole, "/questions/statin-muscle-symptoms/");
     assert_eq!((removed.file.as_str(), removed.line), ("public/sitemap-1.xml", line));
     assert!(
         removed
@@ -324,6 +315,14 @@ fn delete_muscle(site: &Site) {
         site.read(other)
             .replace("related: [statin-muscle-symptoms]", "related: []"),
     );
+}
+
+/// The line (from 1) of `text` that names `address`: where a sitemap lists it.
+fn line_naming(text: &str, address: &str) -> u32 {
+    text.lines()
+        .position(|l| l.contains(address))
+        .unwrap_or_else(|| panic!("no line names {address:?}")) as u32
+        + 1
 }
 
 fn line_of(site: &Site, rel: &str, start: &str) -> u32 {

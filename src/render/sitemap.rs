@@ -52,9 +52,6 @@ pub struct Entry {
 /// One part of a split sitemap, as the index's template (`sitemap-index.xml`) sees it.
 #[derive(Debug, PartialEq, Eq, Serialize)]
 pub struct Part {
-    /// The part's file name, beside `sitemap.xml`.
-    #[serde(skip)]
-    pub file: String,
     pub loc: String,
     /// The newest `lastmod` of its addresses.
     pub lastmod: Option<String>,
@@ -102,7 +99,6 @@ pub fn write_in_parts<E>(
         parts.push(Part {
             loc: address(&name),
             lastmod: file.iter().filter_map(|entry| entry.lastmod.clone()).max(),
-            file: name,
         });
         file.clear();
         Ok(())
@@ -186,9 +182,15 @@ mod tests {
                 ("sitemap-3.xml".to_string(), 1)
             ]
         );
-        let names: Vec<&str> = parts.iter().map(|p| p.file.as_str()).collect();
-        assert_eq!(names, ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]);
-        assert_eq!(parts[0].loc, "https://kb.example.org/sitemap-1.xml");
+        let locs: Vec<&str> = parts.iter().map(|p| p.loc.as_str()).collect();
+        assert_eq!(
+            locs,
+            [
+                "https://kb.example.org/sitemap-1.xml",
+                "https://kb.example.org/sitemap-2.xml",
+                "https://kb.example.org/sitemap-3.xml"
+            ]
+        );
         // Each part's newest change: the third of the 28 days cycled through.
         assert_eq!(parts[0].lastmod.as_deref(), Some("2026-01-03"));
         assert_eq!(parts[2].lastmod.as_deref(), Some("2026-01-07"));
