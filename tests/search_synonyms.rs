@@ -84,7 +84,7 @@ fn index(docs: &[(String, String)], table: &Table) -> HashMap<String, Vec<u8>> {
             question: phrase,
             status: "under_review",
             topic: None,
-            texts: [vec![phrase.as_str()], vec![], vec![], vec![], vec![]],
+            texts: vec![vec![phrase.as_str()], vec![], vec![], vec![], vec![]],
             source: None,
             body: None,
             excerpt: "",

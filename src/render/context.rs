@@ -140,45 +140,71 @@ impl From<Date> for DateView {
     }
 }
 
-/// What lists of questions show about each one.
-#[derive(Clone)]
 /// An article as listings show it. Every listing page shares one per article for the
-/// whole render, so it borrows what the article holds rather than copying it.
+/// whole render, so it borrows what the article holds, and what is made of it (its
+/// address, its dates) is made when a page shows it: held for every article through the
+/// render, those strings were a fifth of a kilobyte an article.
+#[derive(Clone, Copy)]
 pub struct SummaryView<'a> {
-    pub slug: &'a str,
-    pub url: String,
-    pub question: &'a str,
-    pub title: Option<&'a str>,
+    article: &'a Article,
+    /// Where the site's paths begin (`Urls::base_path`).
+    base_path: &'a str,
+    /// Cut once: every listing of the article shows the same.
     pub answer_text: Excerpt<'a>,
-    pub updated: Option<DateView>,
-    pub version: u32,
-    pub status: &'static str,
-    pub status_label: &'static str,
-    pub reviewed: bool,
-    /// Approved once, but the text changed since; shown as under review.
-    pub changed_since_approval: bool,
     pub primary_topic: Option<&'a TopicView>,
 }
 
-impl SummaryView<'_> {
+impl<'a> SummaryView<'a> {
     pub const FIELDS: usize = 12;
+
+    pub fn slug(&self) -> &'a str {
+        &self.article.slug
+    }
+
+    /// The article's page, site-absolute.
+    pub fn url(&self) -> String {
+        format!("{}{}", self.base_path, article_dir(&self.article.slug))
+    }
+
+    pub fn question(&self) -> &'a str {
+        &self.article.question
+    }
+
+    /// The review status listings show (`ReviewState::shown_status`).
+    pub fn status(&self) -> &'static str {
+        self.article.review_state.shown_status().as_str()
+    }
+
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.article.review_state)
+    }
+
+    pub fn reviewed(&self) -> bool {
+        self.article.review_state.is_reviewed()
+    }
+
+    /// Approved once, but the text changed since; shown as under review.
+    pub fn changed_since_approval(&self) -> bool {
+        self.article.review_state.is_stale()
+    }
 
     /// Writes every field into `fields`: `SummaryView` serialises through this, and so does
     /// a related question, whose summary's fields sit beside its own. (serde's `flatten`
     /// would do the same through a map whose keys are allocated strings, for each of a
     /// page's related questions: 3 % of a build's instructions.)
     pub fn serialize_fields<S: SerializeStruct>(&self, fields: &mut S) -> Result<(), S::Error> {
-        fields.serialize_field("slug", &self.slug)?;
-        fields.serialize_field("url", &self.url)?;
-        fields.serialize_field("question", &self.question)?;
-        fields.serialize_field("title", &self.title)?;
+        let article = self.article;
+        fields.serialize_field("slug", self.slug())?;
+        fields.serialize_field("url", &self.url())?;
+        fields.serialize_field("question", self.question())?;
+        fields.serialize_field("title", &article.title())?;
         fields.serialize_field("answer_text", &self.answer_text)?;
-        fields.serialize_field("updated", &self.updated)?;
-        fields.serialize_field("version", &self.version)?;
-        fields.serialize_field("status", &self.status)?;
-        fields.serialize_field("status_label", &self.status_label)?;
-        fields.serialize_field("reviewed", &self.reviewed)?;
-        fields.serialize_field("changed_since_approval", &self.changed_since_approval)?;
+        fields.serialize_field("updated", &article.updated.map(DateView::from))?;
+        fields.serialize_field("version", &article.version)?;
+        fields.serialize_field("status", self.status())?;
+        fields.serialize_field("status_label", self.status_label())?;
+        fields.serialize_field("reviewed", &self.reviewed())?;
+        fields.serialize_field("changed_since_approval", &self.changed_since_approval())?;
         fields.serialize_field("primary_topic", &self.primary_topic)
     }
 }
@@ -657,19 +683,11 @@ pub fn topic_view(topic: &Topic, urls: &Urls) -> TopicView {
     )
 }
 
-pub fn summary_view<'a>(article: &'a Article, urls: &Urls, topic_views: &'a [TopicView]) -> SummaryView<'a> {
+pub fn summary_view<'a>(article: &'a Article, urls: &'a Urls, topic_views: &'a [TopicView]) -> SummaryView<'a> {
     SummaryView {
-        slug: &article.slug,
-        url: urls.path(&article_dir(&article.slug)),
-        question: &article.question,
-        title: article.title(),
+        article,
+        base_path: &urls.base_path,
         answer_text: Excerpt::of(&article.answer.plain, 300),
-        updated: article.updated.map(DateView::from),
-        version: article.version,
-        status: article.review_state.shown_status().as_str(),
-        status_label: status_label(&article.review_state),
-        reviewed: article.review_state.is_reviewed(),
-        changed_since_approval: article.review_state.is_stale(),
         primary_topic: article
             .topics
             .first()

@@ -551,10 +551,10 @@ fn article_drawing(
         let _ = write!(
             svg,
             "<a href=\"{}\"><circle class=\"graph-node graph-node--{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"9\"><title>{} ({})</title></circle></a>",
-            crate::html::escape(&summary.url),
-            summary.status,
-            crate::html::escape(summary.question),
-            summary.status_label
+            crate::html::escape(&summary.url()),
+            summary.status(),
+            crate::html::escape(summary.question()),
+            summary.status_label()
         );
     }
     svg.push_str("</g><g class=\"graph-labels\">");

@@ -73,8 +73,10 @@ pub struct Document<'a> {
     pub status: &'static str,
     /// Index of its primary topic in the manifest's `topics`.
     pub topic: Option<usize>,
-    /// Its text in each of `GROUPS`, when it is given rather than read from `source`.
-    pub texts: [Vec<&'a str>; 5],
+    /// Its text in each of `GROUPS`, one list a group, when it is given rather than read
+    /// from `source`: otherwise empty (five empty lists in every document were a tenth of
+    /// a kilobyte each).
+    pub texts: Vec<Vec<&'a str>>,
     /// The article its texts are read from, when they are read (`doc_terms`): made for
     /// every document at once, the texts' lists were 42 MB at 100,000 articles, held
     /// while the index worked its way through them.
@@ -191,12 +193,12 @@ pub fn documents<'a>(site: &'a Site<'_>, topics: &[TopicView], summaries: &[Summ
         .par_iter()
         .zip(summaries)
         .map(|(article, summary)| {
-            let status = if summary.reviewed {
+            let status = if summary.reviewed() {
                 "approved"
-            } else if summary.changed_since_approval {
+            } else if summary.changed_since_approval() {
                 "changed"
             } else {
-                summary.status
+                summary.status()
             };
             Document {
                 slug: &article.slug,
@@ -559,8 +561,11 @@ fn doc_terms(doc: &Document<'_>) -> Result<DocTerms, crate::packed::UnpackError>
     let body_terms = doc.body.map(crate::parse::article::Body::search_terms).transpose()?;
     // The body's terms are the last group's, after its texts.
     let read = doc.source.map(|source| source.texts());
-    let texts = read.as_ref().unwrap_or(&doc.texts);
-    let body_group = texts.len() as u8 - 1;
+    let texts: &[Vec<&str>] = match &read {
+        Some(read) => read,
+        None => &doc.texts,
+    };
+    let body_group = (GROUPS.len() - 1) as u8;
     let folded: Vec<(u8, String)> = texts
         .iter()
         .zip(0u8..)
@@ -635,7 +640,7 @@ mod tests {
                 ][n % 4],
                 status: "draft",
                 topic: None,
-                texts: [
+                texts: vec![
                     vec!["Which metformin dose?"],
                     vec![],
                     vec!["Dose"],
