@@ -39,13 +39,13 @@ impl KeptIndex for SearchCache {
         frame::read_streamed(&self.path, |payload| read_terms(payload))
     }
 
-    fn keep(&self, kept: &Keeping<'_>) {
+    fn keep(&self, kept: Keeping<'_>) {
         // Failing to keep it fails nothing: the next build works the terms out.
         let _ = frame::write_streamed(&self.path, |payload| write_terms(payload, kept));
     }
 }
 
-fn write_terms(to: &mut dyn Write, kept: &Keeping<'_>) -> std::io::Result<()> {
+fn write_terms(to: &mut dyn Write, kept: Keeping<'_>) -> std::io::Result<()> {
     let mut to = std::io::BufWriter::with_capacity(64 * 1024, to);
     to.write_all(&kept.index)?;
     write_count(&mut to, kept.files.len())?;
@@ -56,10 +56,17 @@ fn write_terms(to: &mut dyn Write, kept: &Keeping<'_>) -> std::io::Result<()> {
     for term in kept.dictionary {
         write_bytes(&mut to, term.as_bytes())?;
     }
-    write_count(&mut to, kept.documents.len())?;
-    for &(name, terms) in &kept.documents {
+    write_count(&mut to, kept.count)?;
+    let mut written = 0;
+    for document in kept.documents {
+        let (name, terms) = document?;
         to.write_all(&name)?;
-        write_bytes(&mut to, terms)?;
+        write_bytes(&mut to, &terms)?;
+        written += 1;
+    }
+    // Fewer than counted would read as another layout: not kept at all.
+    if written != kept.count {
+        return Err(std::io::ErrorKind::InvalidData.into());
     }
     to.flush()
 }
@@ -124,7 +131,36 @@ mod tests {
         let temp = tempfile::tempdir().unwrap();
         let cache = SearchCache::open(temp.path());
         assert_eq!(cache.recall(), None);
-        cache.keep(&kept().keeping());
+        cache.keep(kept().keeping());
+        assert_eq!(cache.recall(), Some(kept()));
+    }
+
+    #[test]
+    fn a_list_that_cannot_be_read_back_keeps_nothing_and_leaves_the_entry_before() {
+        let temp = tempfile::tempdir().unwrap();
+        let cache = SearchCache::open(temp.path());
+        cache.keep(kept().keeping());
+        let before = kept();
+        let failing = Keeping {
+            index: [8; 32],
+            files: &before.files,
+            dictionary: &before.dictionary,
+            count: 2,
+            documents: Box::new(
+                vec![Ok(([1; 32], vec![0])), Err(std::io::ErrorKind::UnexpectedEof.into())].into_iter(),
+            ),
+        };
+        cache.keep(failing);
+        assert_eq!(cache.recall(), Some(kept()));
+        // Fewer lists than counted is not kept either.
+        let short = Keeping {
+            index: [8; 32],
+            files: &before.files,
+            dictionary: &before.dictionary,
+            count: 2,
+            documents: Box::new(std::iter::once(Ok(([1; 32], vec![0])))),
+        };
+        cache.keep(short);
         assert_eq!(cache.recall(), Some(kept()));
     }
 
@@ -132,7 +168,7 @@ mod tests {
     fn a_damaged_or_foreign_entry_is_ignored() {
         let temp = tempfile::tempdir().unwrap();
         let cache = SearchCache::open(temp.path());
-        cache.keep(&kept().keeping());
+        cache.keep(kept().keeping());
         let bytes = std::fs::read(&cache.path).unwrap();
         for at in [10, bytes.len() / 2, bytes.len() - 40] {
             let mut damaged = bytes.clone();
@@ -144,7 +180,7 @@ mod tests {
         assert_eq!(cache.recall(), None, "cut short");
         // A payload of another layout, sealed as this binary's: it does not read to its end.
         frame::write_streamed(&cache.path, |payload| {
-            write_terms(payload, &kept().keeping())?;
+            write_terms(payload, kept().keeping())?;
             payload.write_all(b"more")
         })
         .unwrap();

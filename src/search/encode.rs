@@ -35,6 +35,11 @@ impl Postings {
         self.groups |= 1 << (group & 7);
     }
 
+    /// The list as it is held: each document's gap from the one before and its group.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// How many documents, in every group.
     pub fn len(&self) -> usize {
         self.count as usize

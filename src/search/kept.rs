@@ -33,14 +33,23 @@ pub struct KeptTerms {
 }
 
 /// What a build keeps, borrowed from where it was made: the documents' lists are read
-/// where `SiteTerms` holds them, not copied into a list of lists (at 100,000 articles a
-/// second copy of every list, tens of megabytes, while the build renders).
+/// one at a time as they are kept, from wherever `SiteTerms` holds them, not copied into
+/// a list of lists (at 100,000 articles a second copy of every list, tens of megabytes,
+/// while the build renders).
 pub struct Keeping<'a> {
     pub index: [u8; 32],
     pub files: &'a [String],
     pub dictionary: &'a [String],
-    pub documents: Vec<([u8; 32], &'a [u8])>,
+    /// How many documents `documents` gives.
+    pub count: usize,
+    /// Each named document's name and terms, in order. A list that cannot be read back
+    /// fails the keeping, never the build.
+    pub documents: Box<dyn Iterator<Item = KeptDocument> + 'a>,
 }
+
+/// A document's name and its terms as `KeptTerms::documents` holds them, as read back to
+/// be kept.
+pub type KeptDocument = std::io::Result<([u8; 32], Vec<u8>)>;
 
 impl KeptTerms {
     /// The same, to be kept.
@@ -49,11 +58,8 @@ impl KeptTerms {
             index: self.index,
             files: &self.files,
             dictionary: &self.dictionary,
-            documents: self
-                .documents
-                .iter()
-                .map(|(name, list)| (*name, list.as_slice()))
-                .collect(),
+            count: self.documents.len(),
+            documents: Box::new(self.documents.iter().map(|(name, list)| Ok((*name, list.clone())))),
         }
     }
 }
@@ -63,7 +69,7 @@ pub trait KeptIndex: Sync {
     /// What the last build kept, when it can be read and is this binary's.
     fn recall(&self) -> Option<KeptTerms>;
     /// Keeps `kept` for the next build; failing to keep it fails nothing.
-    fn keep(&self, kept: &Keeping<'_>);
+    fn keep(&self, kept: Keeping<'_>);
 }
 
 /// The name of each published article's terms, in site order: its parse name and the
@@ -102,7 +108,7 @@ pub struct SiteTerms {
     /// block of `TERMS_BLOCK` documents to a buffer; `ends[d]` is where document `d`'s end
     /// in its block's. Empty unless asked for. One buffer for the site grew by doubling to
     /// three times its length for a moment, and was copied whole to be renumbered.
-    lists: Vec<Vec<u8>>,
+    lists: Blocks,
     ends: Vec<usize>,
     /// How many documents' terms were worked out rather than recalled.
     pub made: usize,
@@ -167,7 +173,7 @@ impl SiteTerms {
         let mut postings: Vec<Postings> = vec![Postings::default(); kept_dictionary.len()];
         let mut merged = Merged {
             keep: lists,
-            blocks: Vec::new(),
+            blocks: Blocks::new(lists),
             block: Vec::new(),
             ends: Vec::new(),
         };
@@ -319,17 +325,102 @@ impl SiteTerms {
         })
     }
 
+    /// Each named document's terms as `KeptTerms::documents` holds them, in order, read
+    /// back a block at a time; `names` in the order of the documents. With how many there
+    /// are: none unless the lists were asked for and all were made.
+    pub fn kept_documents<'a>(
+        &'a self,
+        names: &'a [Option<[u8; 32]>],
+    ) -> (usize, impl Iterator<Item = KeptDocument> + 'a) {
+        let whole = self.lists.whole && self.lists.blocks.len() == self.ends.len().div_ceil(TERMS_BLOCK);
+        let documents = if whole { self.ends.len() } else { 0 };
+        let count = names.iter().take(documents).flatten().count();
+        let lists = (0..documents.div_ceil(TERMS_BLOCK)).flat_map(move |block| {
+            let first = block * TERMS_BLOCK;
+            let last = (first + TERMS_BLOCK).min(documents);
+            match self.lists.read(block) {
+                Err(error) => vec![Err(error)],
+                Ok(bytes) => {
+                    let mut start = 0;
+                    let mut named = Vec::new();
+                    for number in first..last {
+                        let end = self.ends[number];
+                        if let Some(name) = names.get(number).copied().flatten() {
+                            named.push(Ok((name, bytes.get(start..end).unwrap_or(&[]).to_vec())));
+                        }
+                        start = end;
+                    }
+                    named
+                }
+            }
+        });
+        (count, lists)
+    }
+
     /// Document `number`'s terms as `KeptTerms::documents` holds them (empty unless the
     /// lists were asked for).
-    pub fn list(&self, number: usize) -> &[u8] {
+    #[cfg(test)]
+    fn list(&self, number: usize) -> Vec<u8> {
         let start = if number % TERMS_BLOCK == 0 {
             0
         } else {
             self.ends.get(number - 1).copied().unwrap_or(0)
         };
-        match (self.ends.get(number), self.lists.get(number / TERMS_BLOCK)) {
-            (Some(&end), Some(block)) => block.get(start..end).unwrap_or(&[]),
-            _ => &[],
+        match (self.ends.get(number), self.lists.read(number / TERMS_BLOCK)) {
+            (Some(&end), Ok(block)) => block.get(start..end).unwrap_or(&[]).to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every document's terms, for tests to compare.
+    #[cfg(test)]
+    fn all_lists(&self) -> Vec<Vec<u8>> {
+        (0..self.ends.len()).map(|number| self.list(number)).collect()
+    }
+}
+
+/// Blocks of bytes written to a temporary file as they are made, and read back only when
+/// asked for: the lists of terms kept for the next build are read once, after the whole
+/// index is written (held in memory, they were 20 MB at 100,000 articles through all of
+/// it). Held in memory where no temporary file can be written.
+struct Blocks {
+    spill: Option<std::sync::Arc<crate::packed::Spill>>,
+    blocks: Vec<Block>,
+    /// False once a block could not be read back to be renumbered: the lists are then
+    /// not kept.
+    whole: bool,
+}
+
+enum Block {
+    Held(Vec<u8>),
+    Spilled { offset: u64, length: u32 },
+}
+
+impl Blocks {
+    /// Blocks that go to a temporary file when `spilled`.
+    fn new(spilled: bool) -> Blocks {
+        Blocks {
+            spill: spilled.then(|| crate::packed::Spill::create().ok()).flatten(),
+            blocks: Vec::new(),
+            whole: true,
+        }
+    }
+
+    fn push(&mut self, bytes: Vec<u8>) {
+        let spilled = self.spill.as_ref().and_then(|spill| {
+            let length = u32::try_from(bytes.len()).ok()?;
+            let offset = spill.write(&bytes).ok()?;
+            Some(Block::Spilled { offset, length })
+        });
+        self.blocks.push(spilled.unwrap_or(Block::Held(bytes)));
+    }
+
+    fn read(&self, block: usize) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        use std::borrow::Cow;
+        match (self.blocks.get(block), &self.spill) {
+            (Some(Block::Held(bytes)), _) => Ok(Cow::Borrowed(bytes)),
+            (Some(&Block::Spilled { offset, length }), Some(spill)) => spill.read(offset, length).map(Cow::Owned),
+            _ => Err(std::io::ErrorKind::NotFound.into()),
         }
     }
 }
@@ -338,7 +429,7 @@ impl SiteTerms {
 /// (`SiteTerms::lists`), while the dictionary is merged.
 struct Merged {
     keep: bool,
-    blocks: Vec<Vec<u8>>,
+    blocks: Blocks,
     /// The block being filled.
     block: Vec<u8>,
     ends: Vec<usize>,
@@ -360,25 +451,29 @@ impl Merged {
     /// Ends the block of `TERMS_BLOCK` documents being filled.
     fn close_block(&mut self) {
         if self.keep {
-            let mut block = std::mem::take(&mut self.block);
-            block.shrink_to_fit();
+            let block = std::mem::take(&mut self.block);
             self.blocks.push(block);
         }
     }
 
     /// The lists with each place replaced by its `rank` in the sorted dictionary, a block
     /// at a time: each block's old lists go as its new ones are made.
-    fn renumbered(self, rank: &[u32]) -> (Vec<Vec<u8>>, Vec<usize>) {
+    fn renumbered(self, rank: &[u32]) -> (Blocks, Vec<usize>) {
+        let mut blocks = Blocks::new(self.keep);
         if !self.keep {
-            return (Vec::new(), Vec::new());
+            return (blocks, Vec::new());
         }
-        let mut blocks = Vec::with_capacity(self.blocks.len());
         let mut ends = Vec::with_capacity(self.ends.len());
-        for (old, old_ends) in self.blocks.into_iter().zip(self.ends.chunks(TERMS_BLOCK)) {
+        for (number, old_ends) in self.ends.chunks(TERMS_BLOCK).enumerate() {
+            let Ok(old) = self.blocks.read(number) else {
+                blocks.whole = false;
+                break;
+            };
             let mut block = Vec::with_capacity(old.len());
             let mut start = 0;
             for &end in old_ends {
-                for (place, group) in decode(&old[start..end], rank.len() as u32).unwrap_or_default() {
+                for (place, group) in decode(old.get(start..end).unwrap_or(&[]), rank.len() as u32).unwrap_or_default()
+                {
                     push_varint(&mut block, (u64::from(rank[place as usize]) << 3) | u64::from(group));
                 }
                 ends.push(block.len());
@@ -451,15 +546,31 @@ pub fn index_key(
     for term in &terms.dictionary {
         field(&mut head, term.as_bytes());
     }
+    // Each term's documents and groups: what the files are made of (the order of a
+    // document's own terms is not; its list, read back from where it waits, is not read).
+    field(&mut head, b"postings");
+    let postings: Vec<[u8; 32]> = terms
+        .postings
+        .par_chunks(POSTINGS_RUN)
+        .map(|run| {
+            let mut bytes = Vec::new();
+            for postings in run {
+                field(&mut bytes, postings.as_bytes());
+            }
+            Sha256::digest(&bytes).into()
+        })
+        .collect();
+    for run in &postings {
+        head.extend_from_slice(run);
+    }
     // The documents a run at a time, each run written out and hashed on a core of its own
     // (a fixed number of them, so that the key does not depend on the cores): an update
     // of the digest for each short field cost more than hashing its bytes.
     let runs: Vec<[u8; 32]> = docs
         .par_chunks(DOCUMENT_RUN)
-        .enumerate()
-        .map(|(run, docs)| {
+        .map(|docs| {
             let mut bytes = Vec::with_capacity(docs.len() * 512);
-            for (offset, doc) in docs.iter().enumerate() {
+            for doc in docs {
                 field(&mut bytes, doc.slug.as_bytes());
                 field(&mut bytes, doc.question.as_bytes());
                 field(&mut bytes, doc.status.as_bytes());
@@ -468,7 +579,6 @@ pub fn index_key(
                     &mut bytes,
                     super::text::clip(doc.excerpt, super::EXCERPT_CHARS).as_bytes(),
                 );
-                field(&mut bytes, terms.list(run * DOCUMENT_RUN + offset));
             }
             Sha256::digest(&bytes).into()
         })
@@ -485,6 +595,8 @@ pub fn index_key(
 
 /// How many documents `index_key` hashes at once.
 const DOCUMENT_RUN: usize = 512;
+/// How many terms' postings `index_key` hashes at once.
+const POSTINGS_RUN: usize = 4096;
 
 /// The key a file of the index is recorded with: the index's, and its path.
 pub fn file_key(index: &[u8; 32], path: &str) -> crate::write::PageKey {
@@ -532,7 +644,7 @@ mod tests {
             documents: names
                 .iter()
                 .enumerate()
-                .filter_map(|(i, name)| Some(((*name)?, terms.list(i).to_vec())))
+                .filter_map(|(i, name)| Some(((*name)?, terms.list(i))))
                 .collect(),
             ..KeptTerms::default()
         }
@@ -558,7 +670,7 @@ mod tests {
         let names: Vec<Option<[u8; 32]>> = (0..bodies.len()).map(|i| Some([(i % 251) as u8; 32])).collect();
         let terms = SiteTerms::of(&mut docs, &names, None, true).expect("terms unpack");
         for (number, body) in bodies.iter().enumerate() {
-            let places = decode(terms.list(number), terms.dictionary.len() as u32).expect("decodes");
+            let places = decode(&terms.list(number), terms.dictionary.len() as u32).expect("decodes");
             let mut words: Vec<&str> = places
                 .iter()
                 .map(|&(place, _)| terms.dictionary[place as usize].as_str())
@@ -572,6 +684,52 @@ mod tests {
     }
 
     #[test]
+    fn what_is_kept_is_each_named_documents_terms_read_back_in_order() {
+        // Past a block (each block waits in a temporary file), every other document named.
+        let bodies: Vec<String> = (0..TERMS_BLOCK + 5).map(|i| format!("shared word{i}")).collect();
+        let docs = || -> Vec<Document<'_>> {
+            bodies
+                .iter()
+                .map(|body| Document {
+                    slug: "s",
+                    question: "",
+                    status: "draft",
+                    topic: None,
+                    texts: vec![vec![], vec![], vec![], vec![], vec![body.as_str()]],
+                    source: None,
+                    body: None,
+                    excerpt: "",
+                })
+                .collect()
+        };
+        let names: Vec<Option<[u8; 32]>> = (0..bodies.len())
+            .map(|i| (i % 2 == 0).then_some([(i % 251) as u8; 32]))
+            .collect();
+        let terms = SiteTerms::of(&mut docs(), &names, None, true).expect("terms unpack");
+        let (count, documents) = terms.kept_documents(&names);
+        let documents: Vec<([u8; 32], Vec<u8>)> = documents.map(|d| d.expect("read back")).collect();
+        assert_eq!(count, documents.len());
+        assert_eq!(count, bodies.len().div_ceil(2));
+        for ((name, list), number) in documents.iter().zip((0..bodies.len()).step_by(2)) {
+            assert_eq!(Some(*name), names[number]);
+            let places = decode(list, terms.dictionary.len() as u32).expect("decodes");
+            let mut words: Vec<&str> = places
+                .iter()
+                .map(|&(place, _)| terms.dictionary[place as usize].as_str())
+                .collect();
+            words.sort();
+            let mut expected: Vec<&str> = bodies[number].split(' ').collect();
+            expected.sort();
+            assert_eq!(words, expected, "document {number}");
+        }
+        // Lists not asked for: nothing to keep.
+        let unkept = SiteTerms::of(&mut docs(), &names, None, false).expect("terms unpack");
+        let (count, mut documents) = unkept.kept_documents(&names);
+        assert_eq!(count, 0);
+        assert!(documents.next().is_none());
+    }
+
+    #[test]
     fn recalled_terms_give_the_dictionary_and_postings_worked_out_ones_do() {
         let fresh = SiteTerms::of(&mut docs(), &[], None, true).expect("terms unpack");
         assert_eq!(fresh.made, 3);
@@ -581,7 +739,7 @@ mod tests {
         assert_eq!(recalled.made, 0);
         assert_eq!(recalled.dictionary, fresh.dictionary);
         assert_eq!(recalled.postings, fresh.postings);
-        assert_eq!(recalled.lists, fresh.lists);
+        assert_eq!(recalled.all_lists(), fresh.all_lists());
     }
 
     #[test]
@@ -604,7 +762,7 @@ mod tests {
             "a term no one has left"
         );
         assert_eq!(after.postings, fresh.postings);
-        assert_eq!(after.lists, fresh.lists);
+        assert_eq!(after.all_lists(), fresh.all_lists());
     }
 
     #[test]

@@ -315,7 +315,7 @@ pub fn publish_index(
         }
         if taken.len() == files.len() {
             if terms.made > 0 {
-                kept.keep(&keeping(index, files, &terms, &names));
+                kept.keep(keeping(index, files, &terms, &names));
             }
             return Ok(());
         }
@@ -334,7 +334,7 @@ pub fn publish_index(
     })?;
     let unchanged = earlier.is_some_and(|(earlier_index, _)| earlier_index == index);
     if !unchanged || terms.made > 0 {
-        kept.keep(&keeping(index, &files, &terms, &names));
+        kept.keep(keeping(index, &files, &terms, &names));
     }
     Ok(())
 }
@@ -345,18 +345,15 @@ fn keeping<'a>(
     index: [u8; 32],
     files: &'a [String],
     terms: &'a kept::SiteTerms,
-    names: &[Option<[u8; 32]>],
+    names: &'a [Option<[u8; 32]>],
 ) -> kept::Keeping<'a> {
-    let documents = names
-        .iter()
-        .enumerate()
-        .filter_map(|(number, name)| Some(((*name)?, terms.list(number))))
-        .collect();
+    let (count, documents) = terms.kept_documents(names);
     kept::Keeping {
         index,
         files,
         dictionary: &terms.dictionary,
-        documents,
+        count,
+        documents: Box::new(documents),
     }
 }
 
@@ -402,32 +399,42 @@ fn write_terms<E>(
         .map(|(tier, groups)| write_tier(&postings, tier, groups, &mut give))
         .collect::<Result<_, E>>()?;
 
+    // Past the tiers, only how many documents each term has and in which groups are read:
+    // the lists go before the vocabulary is made (14 MB at 100,000 articles).
+    let counts: Vec<(usize, u8)> = all_postings.iter().map(|p| (p.len(), p.groups())).collect();
+    drop(postings);
+    drop(all_postings);
+
     let stemmer = text::Stemmer::english();
     let mut vocab: BTreeMap<char, vocab::Shard<'_>> = BTreeMap::new();
-    let mut known_stems: FastSet<String> = FastSet::default();
     // Question-type tags are looked up by name, never typed: they stay out of the vocabulary.
-    for &(term, lists) in postings.iter().filter(|(t, _)| !t.starts_with(intents::TYPE_PREFIX)) {
+    for (term, &(documents, groups)) in terms
+        .dictionary
+        .iter()
+        .zip(&counts)
+        .filter(|(t, _)| !t.starts_with(intents::TYPE_PREFIX))
+    {
         let stem = stemmer.stem(term);
-        known_stems.insert(stem.clone());
         vocab
             .entry(text::shard_key(term))
             .or_default()
-            .push(term, lists.len(), lists.groups(), stem);
+            .push(term, documents, groups, stem);
     }
+    drop(counts);
     let mut vocab_files = Vec::new();
     let vocab_keys = vocab::write(&vocab, &mut vocab_files);
-    drop(vocab);
     for file in vocab_files {
         give(file)?;
     }
+    // The stems the vocabulary holds, borrowed from it rather than copied into a set.
+    let known_stems: FastSet<&str> = vocab.values().flat_map(vocab::Shard::stems).collect();
     let present = |stem: &str| known_stems.contains(stem);
     give(SearchFile {
         path: "search/synonyms.json".to_string(),
         bytes: synonyms.to_json(present),
     })?;
     drop(known_stems);
-    drop(postings);
-    drop(all_postings);
+    drop(vocab);
 
     for (number, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
         let rows: Vec<Value> = chunk

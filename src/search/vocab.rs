@@ -40,6 +40,11 @@ impl<'a> Shard<'a> {
         self.stems.push(if stem == term { String::new() } else { stem });
     }
 
+    /// Each term's stem, in order (the term itself where `stems` holds "").
+    pub fn stems(&self) -> impl Iterator<Item = &str> {
+        (0..self.terms.len()).map(|i| self.stem(i))
+    }
+
     fn stem(&self, i: usize) -> &str {
         if self.stems[i].is_empty() {
             self.terms[i]
