@@ -80,8 +80,9 @@
 //! No related entry or edge holds its reason: `link::graph::reason` makes it from the
 //! graph when a page, graph.json or DOT shows it. While rendering: the summary every
 //! listing page shares (`render::context::SummaryView`, built once by
-//! `render::render_site`), which borrows the article's text and holds only its URL; and
-//! the findings' records until they are reported (32 bytes a finding).
+//! `render::render_site`: 56 bytes, its article borrowed and its excerpt cut; its address,
+//! dates and status are made when a page shows them); and the findings' records until
+//! they are reported (32 bytes a finding).
 //!
 //! A build with the cache also holds, from start to end, the output's record: what the last
 //! build wrote there (`write::Earlier`: each file's path, size, time, SHA-256 and page key)
@@ -91,9 +92,11 @@
 //! record), and only what it writes anew is a path and a record of its own.
 //!
 //! What still grows with the site beyond a few KB an article: the struct itself, the
-//! body's headings, and while rendering the search index while it is made
-//! (its files go to the staging folder as each is made; its postings are varint gaps; a
-//! document reads its texts from its article only when its terms are worked out). The
+//! body's headings, and while rendering the search index while it is made, which is made
+//! first and alone (its files go to the staging folder as each is made; its postings are
+//! varint gaps and go before its vocabulary is made; a document, 128 bytes, reads its
+//! texts from its article only when its terms are worked out; each document's terms kept
+//! for the next build wait in a temporary file until they are kept). The
 //! sitemap is made a file of at most 50,000 addresses at a time (`render::sitemap`): one
 //! template context of every address was 75 MB at 100,000 articles. No
 //! page lists more than 100 questions (`render::context::LISTING_PAGE_SIZE`): the review
@@ -106,8 +109,9 @@
 //! 280 MB when every parse was collected first), building the graph 106 MB (bags made and
 //! numbered a block at a time, identities held once, postings flat; 302 MB before), linking
 //! 51 MB (96 MB with hash sets of the graph's pairs and a `Vec` a node of adjacency),
-//! rendering 68 MB (77 MB with the sitemap whole; 200 MB before). Peak RSS of the clean build:
-//! 415–417 MB (430–434 MB at 7b5584a; 595 MB before that).
+//! rendering 47 MB in a first build with the cache (103 MB at 6cd38a5, with the summaries' strings,
+//! the kept lists in memory and the index made beside the pages; 200 MB before). Peak RSS
+//! of the clean build: 415–417 MB at e3dd0be (430–434 MB at 7b5584a; 595 MB before that).
 //!
 //! The hand-off between stages is plain data the build cache stores per file: a file's text
 //! and what every parse reads besides it name its `parse::article::ParsedArticle` (the
