@@ -141,25 +141,20 @@ mod tests {
         let cache = SearchCache::open(temp.path());
         cache.keep(kept().keeping());
         let before = kept();
-        let failing = Keeping {
+        let keeping = |documents: Vec<crate::search::kept::KeptDocument>| Keeping {
             index: [8; 32],
             files: &before.files,
             dictionary: &before.dictionary,
             count: 2,
-            documents: Box::new(
-                vec![Ok(([1; 32], vec![0])), Err(std::io::ErrorKind::UnexpectedEof.into())].into_iter(),
-            ),
+            documents: Box::new(documents.into_iter()),
         };
-        cache.keep(failing);
+        cache.keep(keeping(vec![
+            Ok(([1; 32], vec![0])),
+            Err(std::io::ErrorKind::UnexpectedEof.into()),
+        ]));
         assert_eq!(cache.recall(), Some(kept()));
         // Fewer lists than counted is not kept either.
-        let short = Keeping {
-            index: [8; 32],
-            files: &before.files,
-            dictionary: &before.dictionary,
-            count: 2,
-            documents: Box::new(std::iter::once(Ok(([1; 32], vec![0])))),
-        };
+        let short = keeping(vec![Ok(([1; 32], vec![0]))]);
         cache.keep(short);
         assert_eq!(cache.recall(), Some(kept()));
     }

@@ -332,7 +332,8 @@ impl SiteTerms {
         &'a self,
         names: &'a [Option<[u8; 32]>],
     ) -> (usize, impl Iterator<Item = KeptDocument> + 'a) {
-        let whole = self.lists.whole && self.lists.blocks.len() == self.ends.len().div_ceil(TERMS_BLOCK);
+        // A block that could not be read back to be renumbered ended the lists short.
+        let whole = self.lists.blocks.len() == self.ends.len().div_ceil(TERMS_BLOCK);
         let documents = if whole { self.ends.len() } else { 0 };
         let count = names.iter().take(documents).flatten().count();
         let lists = (0..documents.div_ceil(TERMS_BLOCK)).flat_map(move |block| {
@@ -386,9 +387,6 @@ impl SiteTerms {
 struct Blocks {
     spill: Option<std::sync::Arc<crate::packed::Spill>>,
     blocks: Vec<Block>,
-    /// False once a block could not be read back to be renumbered: the lists are then
-    /// not kept.
-    whole: bool,
 }
 
 enum Block {
@@ -402,7 +400,6 @@ impl Blocks {
         Blocks {
             spill: spilled.then(|| crate::packed::Spill::create().ok()).flatten(),
             blocks: Vec::new(),
-            whole: true,
         }
     }
 
@@ -465,8 +462,8 @@ impl Merged {
         }
         let mut ends = Vec::with_capacity(self.ends.len());
         for (number, old_ends) in self.ends.chunks(TERMS_BLOCK).enumerate() {
+            // One that cannot be read back ends the lists short: they are not kept.
             let Ok(old) = self.blocks.read(number) else {
-                blocks.whole = false;
                 break;
             };
             let mut block = Vec::with_capacity(old.len());
@@ -650,11 +647,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn each_documents_list_is_its_own_terms_across_blocks_of_documents() {
-        // Past two blocks, each document with a word of its own and one all share.
-        let bodies: Vec<String> = (0..TERMS_BLOCK * 2 + 3).map(|i| format!("shared word{i}")).collect();
-        let mut docs: Vec<Document> = bodies
+    /// A document for each of `bodies`, of that body text alone.
+    fn documents_of(bodies: &[String]) -> Vec<Document<'_>> {
+        bodies
             .iter()
             .map(|body| Document {
                 slug: "s",
@@ -666,19 +661,31 @@ mod tests {
                 body: None,
                 excerpt: "",
             })
+            .collect()
+    }
+
+    /// The terms of a kept `list`, sorted, against the words of `body`, sorted.
+    fn assert_list_is_terms_of<'t>(terms: &'t SiteTerms, list: &[u8], body: &str, number: usize) {
+        let places = decode(list, terms.dictionary.len() as u32).expect("decodes");
+        let mut words: Vec<&'t str> = places
+            .iter()
+            .map(|&(place, _)| terms.dictionary[place as usize].as_str())
             .collect();
+        words.sort();
+        let mut expected: Vec<&str> = body.split(' ').collect();
+        expected.sort();
+        assert_eq!(words, expected, "document {number}");
+    }
+
+    #[test]
+    fn each_documents_list_is_its_own_terms_across_blocks_of_documents() {
+        // Past two blocks, each document with a word of its own and one all share.
+        let bodies: Vec<String> = (0..TERMS_BLOCK * 2 + 3).map(|i| format!("shared word{i}")).collect();
+        let mut docs = documents_of(&bodies);
         let names: Vec<Option<[u8; 32]>> = (0..bodies.len()).map(|i| Some([(i % 251) as u8; 32])).collect();
         let terms = SiteTerms::of(&mut docs, &names, None, true).expect("terms unpack");
         for (number, body) in bodies.iter().enumerate() {
-            let places = decode(&terms.list(number), terms.dictionary.len() as u32).expect("decodes");
-            let mut words: Vec<&str> = places
-                .iter()
-                .map(|&(place, _)| terms.dictionary[place as usize].as_str())
-                .collect();
-            words.sort();
-            let mut expected: Vec<&str> = body.split(' ').collect();
-            expected.sort();
-            assert_eq!(words, expected, "document {number}");
+            assert_list_is_terms_of(&terms, &terms.list(number), body, number);
         }
         assert!(terms.list(bodies.len()).is_empty());
     }
@@ -687,43 +694,20 @@ mod tests {
     fn what_is_kept_is_each_named_documents_terms_read_back_in_order() {
         // Past a block (each block waits in a temporary file), every other document named.
         let bodies: Vec<String> = (0..TERMS_BLOCK + 5).map(|i| format!("shared word{i}")).collect();
-        let docs = || -> Vec<Document<'_>> {
-            bodies
-                .iter()
-                .map(|body| Document {
-                    slug: "s",
-                    question: "",
-                    status: "draft",
-                    topic: None,
-                    texts: vec![vec![], vec![], vec![], vec![], vec![body.as_str()]],
-                    source: None,
-                    body: None,
-                    excerpt: "",
-                })
-                .collect()
-        };
         let names: Vec<Option<[u8; 32]>> = (0..bodies.len())
             .map(|i| (i % 2 == 0).then_some([(i % 251) as u8; 32]))
             .collect();
-        let terms = SiteTerms::of(&mut docs(), &names, None, true).expect("terms unpack");
+        let terms = SiteTerms::of(&mut documents_of(&bodies), &names, None, true).expect("terms unpack");
         let (count, documents) = terms.kept_documents(&names);
         let documents: Vec<([u8; 32], Vec<u8>)> = documents.map(|d| d.expect("read back")).collect();
         assert_eq!(count, documents.len());
         assert_eq!(count, bodies.len().div_ceil(2));
         for ((name, list), number) in documents.iter().zip((0..bodies.len()).step_by(2)) {
             assert_eq!(Some(*name), names[number]);
-            let places = decode(list, terms.dictionary.len() as u32).expect("decodes");
-            let mut words: Vec<&str> = places
-                .iter()
-                .map(|&(place, _)| terms.dictionary[place as usize].as_str())
-                .collect();
-            words.sort();
-            let mut expected: Vec<&str> = bodies[number].split(' ').collect();
-            expected.sort();
-            assert_eq!(words, expected, "document {number}");
+            assert_list_is_terms_of(&terms, list, &bodies[number], number);
         }
         // Lists not asked for: nothing to keep.
-        let unkept = SiteTerms::of(&mut docs(), &names, None, false).expect("terms unpack");
+        let unkept = SiteTerms::of(&mut documents_of(&bodies), &names, None, false).expect("terms unpack");
         let (count, mut documents) = unkept.kept_documents(&names);
         assert_eq!(count, 0);
         assert!(documents.next().is_none());
